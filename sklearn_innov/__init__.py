@@ -1,0 +1,19 @@
+""":mod:`sklearn_innov`: scikit-learn compatible econometrics of innovation.
+
+Survey items are normalised (:class:`MinMaxIndexer`), aggregated into composite
+indices of learning mechanisms (:class:`CompositeIndex`) and logged
+(:class:`LogTransform`), following Alonso, Contreras & Valenzuela (2025).
+Heavy dependencies (statsmodels, matplotlib) are imported only where used, so
+``import sklearn_innov`` stays cheap.
+"""
+
+from ._version import __version__
+from .preprocessing import CompositeIndex, LogTransform, MinMaxIndexer, read_spec
+
+__all__ = [
+    "CompositeIndex",
+    "LogTransform",
+    "MinMaxIndexer",
+    "__version__",
+    "read_spec",
+]

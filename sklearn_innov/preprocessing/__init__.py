@@ -1,0 +1,13 @@
+""":mod:`sklearn_innov.preprocessing`: from survey items to composite indices.
+
+Normalise items (:class:`MinMaxIndexer`), aggregate them into named indices
+(:class:`CompositeIndex`, specs read by :func:`read_spec`) and take logs with
+an explicit policy for zeros (:class:`LogTransform`).
+"""
+
+from ._composite import CompositeIndex
+from ._log import LogTransform
+from ._minmax import MinMaxIndexer
+from ._spec import check_spec, read_spec
+
+__all__ = ["CompositeIndex", "LogTransform", "MinMaxIndexer", "check_spec", "read_spec"]

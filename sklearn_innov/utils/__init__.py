@@ -1,0 +1,1 @@
+""":mod:`sklearn_innov.utils`: validation helpers shared by the estimators."""

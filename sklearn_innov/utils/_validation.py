@@ -1,0 +1,171 @@
+"""Input validation shared by every estimator of the library.
+
+Survey exports arrive as DataFrames that mix numeric items with text codes.
+These helpers select the columns an estimator needs, check that they are
+numeric and finite, and word every failure so that it names the column(s),
+the number of rows touched and the way out. Estimators call them instead of
+writing their own checks, so each rule lives in one place.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_array, validate_data
+
+
+def is_dataframe(X):
+    """True for pandas DataFrames (and anything with ``iloc`` and ``columns``)."""
+    return hasattr(X, "iloc") and hasattr(X, "columns")
+
+
+def format_labels(labels, limit=8):
+    """Render column labels for an error message: ``'a', 'b' and 3 more``."""
+    labels = [repr(label) if isinstance(label, str) else str(label) for label in labels]
+    if len(labels) > limit:
+        return ", ".join(labels[:limit]) + f" and {len(labels) - limit} more"
+    return ", ".join(labels)
+
+
+def resolve_items(items, columns, n_features, *, owner):
+    """Map spec items (column names or integer positions) to positions.
+
+    Parameters
+    ----------
+    items : sequence of str or int
+        The items to find.
+    columns : sequence of str or None
+        The column names of X, or None when X has none (a NumPy array).
+    n_features : int
+        The number of columns of X.
+    owner : str
+        What asks, for the error message (e.g. ``"index 'X1'"``).
+
+    Returns
+    -------
+    positions : list of int
+    """
+    lookup = None if columns is None else {name: i for i, name in enumerate(columns)}
+    positions, missing = [], []
+    for item in items:
+        if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            if not -n_features <= item < n_features:
+                raise ValueError(
+                    f"{owner} names column position {item}, but X has only "
+                    f"{n_features} column(s). Use positions 0..{n_features - 1}."
+                )
+            positions.append(int(item) % n_features)
+        elif isinstance(item, str):
+            if lookup is None:
+                raise ValueError(
+                    f"{owner} names column {item!r}, but X has no column names "
+                    "(it is an array). Pass a pandas DataFrame, or name the "
+                    "items by integer position."
+                )
+            if item not in lookup:
+                missing.append(item)
+            else:
+                positions.append(lookup[item])
+        else:
+            raise TypeError(
+                f"{owner} holds {item!r} of type {type(item).__name__}; items "
+                "must be column names (str) or positions (int)."
+            )
+    if missing:
+        raise ValueError(
+            f"{owner} names column(s) not in X: {format_labels(missing)}. "
+            "Check the spelling against X.columns, or remove them from the spec."
+        )
+    return positions
+
+
+def check_numeric_columns(frame, *, owner):
+    """Raise a ValueError naming the columns of a DataFrame that are not numeric."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    bad = [
+        col
+        for col, dtype in frame.dtypes.items()
+        if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype))
+    ]
+    if bad:
+        raise ValueError(
+            f"{owner} needs numeric columns, but {format_labels(bad)} "
+            f"{'is' if len(bad) == 1 else 'are'} not numeric "
+            f"(dtype {frame.dtypes[bad[0]]}). Encode the answers as numbers "
+            "(e.g. map text codes to integers), or leave the column out."
+        )
+
+
+def validate_columns(estimator, X, positions=None, *, reset, allow_nan=True):
+    """Validate X, select columns, and return them as a float64 array.
+
+    Feature names and the number of features are checked (and recorded when
+    ``reset``) on the whole X, as scikit-learn does, so a whole survey export
+    can be passed and the estimator uses only the columns it needs. Only the
+    selected columns must be numeric and finite.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    positions : list of int, callable or None
+        Columns to keep; None keeps all. A callable is called as
+        ``positions(columns, n_features)`` (``columns`` is None for arrays) and
+        returns the list, so a spec can be resolved against X before any
+        column is converted.
+    reset : bool
+        True in ``fit``; False in ``transform``/``predict``.
+    allow_nan : bool
+        Whether NaN may pass through.
+
+    Returns
+    -------
+    X_selected : ndarray of shape (n_samples, len(positions)), float64
+    """
+    owner = type(estimator).__name__
+    finite = "allow-nan" if allow_nan else True
+    if is_dataframe(X):
+        validate_data(estimator, X, reset=reset, skip_check_array=True)
+        if callable(positions):
+            positions = positions([str(c) for c in X.columns], X.shape[1])
+        frame = X if positions is None else X.iloc[:, positions]
+        check_numeric_columns(frame, owner=owner)
+        data = frame
+    else:
+        # dtype=None keeps object arrays as they are until the selection is made.
+        data = check_array(X, dtype=None, ensure_all_finite=False)
+        validate_data(estimator, data, reset=reset, skip_check_array=True)
+        if callable(positions):
+            positions = positions(None, data.shape[1])
+        if positions is not None:
+            data = data[:, positions]
+    try:
+        return check_array(data, dtype=np.float64, ensure_all_finite=finite)
+    except ValueError as exc:
+        if "infinity" in str(exc) or "NaN" in str(exc):
+            raise ValueError(_nonfinite_message(data, owner, allow_nan)) from exc
+        raise
+
+
+def _nonfinite_message(data, owner, allow_nan):
+    values = np.asarray(data, dtype=np.float64)
+    bad = ~np.isfinite(values) if not allow_nan else np.isinf(values)
+    labels = list(data.columns) if is_dataframe(data) else list(range(values.shape[1]))
+    cols = [labels[j] for j in np.flatnonzero(bad.any(axis=0))]
+    what = "NaN or infinite" if not allow_nan else "infinite"
+    fix = (
+        "Impute or drop the missing answers first (e.g. sklearn.impute.SimpleImputer)"
+        if not allow_nan
+        else "Replace them by NaN (a missing answer) or drop those rows"
+    )
+    return (
+        f"Input X contains {what} values in column(s) {format_labels(cols)} "
+        f"({int(bad.any(axis=1).sum())} row(s)); {owner} cannot use them. {fix}."
+    )
+
+
+def feature_labels(estimator, n_features=None):
+    """Column labels as the user knows them: names if fitted on a DataFrame."""
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None:
+        return list(names)
+    n = estimator.n_features_in_ if n_features is None else n_features
+    return list(range(n))

@@ -1,0 +1,30 @@
+"""Shared fixtures: one per data shape the library meets."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+@pytest.fixture
+def likert_survey(rng):
+    """A survey export: Likert 1-5 items, 0/1 items and text columns."""
+    n = 60
+    latent = rng.normal(size=(n, 1))
+    likert = np.clip(np.round(3 + latent + rng.normal(scale=0.8, size=(n, 4))), 1, 5)
+    frame = pd.DataFrame(likert.astype(int), columns=["q1", "q2", "q3", "q4"])
+    frame["b1"] = (latent[:, 0] + rng.normal(size=n) > 0).astype(int)
+    frame["b2"] = (latent[:, 0] + rng.normal(size=n) > 0.5).astype(int)
+    frame.insert(0, "metro", rng.choice(["Tijuana", "Juárez", "Hermosillo"], size=n))
+    frame["comment"] = "free text"
+    frame["innovated"] = (latent[:, 0] + rng.normal(size=n) > 0).astype(int)
+    return frame
+
+
+@pytest.fixture
+def positive_array(rng):
+    return rng.uniform(0.5, 10.0, size=(40, 3))

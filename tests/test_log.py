@@ -1,0 +1,72 @@
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from sklearn_innov import LogTransform
+from sklearn_innov.exceptions import NonPositiveWarning
+
+
+@pytest.mark.parametrize("offset", [0.0, 1.0, 0.25])
+def test_equals_numpy_log(positive_array, offset):
+    out = LogTransform(offset=offset).fit_transform(positive_array)
+    assert_allclose(out, np.log(positive_array + offset), rtol=1e-15)
+
+
+def test_inverse_round_trips(positive_array):
+    est = LogTransform(offset=0.5).fit(positive_array)
+    assert_allclose(
+        est.inverse_transform(est.transform(positive_array)), positive_array
+    )
+
+
+def test_zero_raises_naming_column_rows_and_fix():
+    X = pd.DataFrame({"X1": [0.0, 0.5, 1.0], "X2": [0.3, 0.0, 0.0]})
+    with pytest.raises(ValueError) as exc:
+        LogTransform().fit(X)
+    message = str(exc.value)
+    assert "'X1', 'X2'" in message
+    assert "(3 row(s))" in message
+    assert "offset" in message and "feature_range" in message
+
+
+def test_negative_values_are_called_negative():
+    with pytest.raises(ValueError, match="Negative values in data"):
+        LogTransform().fit(np.array([[-1.0], [2.0]]))
+
+
+def test_nan_policy_warns_and_returns_nan():
+    X = np.array([[0.0, 1.0], [2.0, np.e]])
+    with pytest.warns(NonPositiveWarning, match=r"column\(s\) 0 \(1 row"):
+        out = LogTransform(on_nonpositive="nan").fit_transform(X)
+    assert_allclose(out, [[np.nan, 0.0], [np.log(2.0), 1.0]])
+
+
+def test_clip_policy_uses_half_the_smallest_positive_value():
+    X = np.array([[0.0], [0.4], [2.0]])
+    with pytest.warns(NonPositiveWarning, match="clipped"):
+        est = LogTransform(on_nonpositive="clip").fit(X)
+    assert_allclose(est.floor_, [0.2])
+    with pytest.warns(NonPositiveWarning):
+        out = est.transform(X)
+    assert_allclose(out.ravel(), np.log([0.2, 0.4, 2.0]))
+
+
+def test_clip_without_positive_values_raises():
+    with pytest.raises(ValueError, match="no positive value was seen at fit"):
+        LogTransform(on_nonpositive="clip").fit(np.array([[0.0], [0.0]]))
+
+
+def test_missing_values_pass_through_silently():
+    X = np.array([[np.nan], [1.0]])
+    out = LogTransform().fit_transform(X)
+    assert np.isnan(out[0, 0]) and out[1, 0] == 0.0
+
+
+def test_pandas_output_keeps_names(positive_array):
+    X = pd.DataFrame(positive_array, columns=["X1", "X2", "X3"])
+    out = LogTransform().set_output(transform="pandas").fit_transform(X)
+    assert list(out.columns) == ["X1", "X2", "X3"]
+    assert_array_equal(
+        LogTransform().fit(X).get_feature_names_out(), ["X1", "X2", "X3"]
+    )

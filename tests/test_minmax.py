@@ -1,0 +1,137 @@
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.preprocessing import MinMaxScaler
+
+from sklearn_innov import MinMaxIndexer
+
+
+@pytest.mark.parametrize("feature_range", [(0.0, 1.0), (0.01, 1.0), (-2.0, 5.0)])
+def test_observed_bounds_match_sklearn_minmaxscaler(rng, feature_range):
+    X = rng.normal(size=(50, 4)) * [1, 10, 100, 0.1]
+    ours = MinMaxIndexer(feature_range=feature_range).fit(X)
+    ref = MinMaxScaler(feature_range=feature_range).fit(X)
+    assert_allclose(ours.transform(X), ref.transform(X), rtol=1e-12, atol=1e-12)
+    assert_allclose(ours.data_min_, ref.data_min_)
+    assert_allclose(ours.data_max_, ref.data_max_)
+    X_new = rng.normal(size=(7, 4)) * 3
+    assert_allclose(ours.transform(X_new), ref.transform(X_new), rtol=1e-12, atol=1e-12)
+
+
+def test_lowest_firm_is_exactly_zero(rng):
+    X = rng.uniform(1, 5, size=(30, 2))
+    X_n = MinMaxIndexer().fit_transform(X)
+    assert (X_n.min(axis=0) == 0.0).all()
+    assert (X_n.max(axis=0) == 1.0).all()
+
+
+def test_theoretical_bounds_closed_form():
+    X = np.array([[2.0, 3.0], [4.0, 3.0]])
+    X_n = MinMaxIndexer(bounds=(1, 5)).fit_transform(X)
+    assert_allclose(X_n, (X - 1) / 4)
+    # data_min_/data_max_ still report what was observed
+    assert_array_equal(MinMaxIndexer(bounds=(1, 5)).fit(X).data_min_, [2.0, 3.0])
+
+
+def test_bounds_mapping_fixes_some_columns_and_learns_the_rest(likert_survey):
+    X = likert_survey[["q1", "q2", "b1"]]
+    est = MinMaxIndexer(bounds={"q1": (1, 5), "q2": (0, 10)}).fit(X)
+    X_n = est.transform(X)
+    assert_allclose(X_n[:, 0], (X["q1"] - 1) / 4)
+    assert_allclose(X_n[:, 1], X["q2"] / 10)
+    b = X["b1"]
+    assert_allclose(X_n[:, 2], (b - b.min()) / (b.max() - b.min()))
+    assert_allclose(est.bounds_[:2], [[1, 5], [0, 10]])
+
+
+def test_bounds_mapping_by_position_on_arrays():
+    X = np.array([[1.0, 10.0], [3.0, 20.0]])
+    X_n = MinMaxIndexer(bounds={0: (0, 4)}).fit_transform(X)
+    assert_allclose(X_n, [[0.25, 0.0], [0.75, 1.0]])
+
+
+def test_unknown_bounds_key_names_it(likert_survey):
+    with pytest.raises(ValueError, match="'nope'"):
+        MinMaxIndexer(bounds={"nope": (1, 5)}).fit(likert_survey[["q1"]])
+
+
+def test_constant_column_maps_to_lower_end_of_range():
+    X = np.array([[3.0, 1.0], [3.0, 2.0], [3.0, 5.0]])
+    X_n = MinMaxIndexer(feature_range=(0.2, 1.0)).fit_transform(X)
+    assert np.isfinite(X_n).all()
+    assert_allclose(X_n[:, 0], 0.2)
+    assert_allclose(X_n, MinMaxScaler(feature_range=(0.2, 1.0)).fit_transform(X))
+
+
+def test_nan_passes_through_and_is_ignored_for_bounds(rng):
+    X = rng.normal(size=(20, 3))
+    X[[1, 5], 0] = np.nan
+    X[3, 2] = np.nan
+    X_n = MinMaxIndexer().fit_transform(X)
+    assert_array_equal(np.isnan(X_n), np.isnan(X))
+    assert_allclose(X_n, MinMaxScaler().fit_transform(X), atol=1e-12)
+
+
+def test_all_missing_column_needs_declared_bounds():
+    X = np.array([[np.nan, 1.0], [np.nan, 2.0]])
+    with pytest.raises(ValueError, match=r"column\(s\) 0: every value is missing"):
+        MinMaxIndexer().fit(X)
+    X_n = MinMaxIndexer(bounds={0: (1, 5)}).fit_transform(X)
+    assert np.isnan(X_n[:, 0]).all()
+
+
+def test_inverse_transform_round_trips(rng):
+    X = rng.normal(size=(15, 3))
+    est = MinMaxIndexer(feature_range=(0.1, 0.9)).fit(X)
+    assert_allclose(est.inverse_transform(est.transform(X)), X, rtol=1e-12)
+
+
+def test_values_outside_declared_bounds_raise_or_clip():
+    X = np.array([[1.0], [6.0], [3.0]])
+    with pytest.raises(ValueError, match=r"outside their declared bounds \(1 row"):
+        MinMaxIndexer(bounds=(1, 5)).fit(X)
+    X_n = MinMaxIndexer(bounds=(1, 5), clip=True).fit_transform(X)
+    assert_allclose(X_n.ravel(), [0.0, 1.0, 0.5])
+
+
+def test_clip_keeps_new_data_inside_feature_range():
+    est = MinMaxIndexer(clip=True).fit(np.array([[0.0], [1.0]]))
+    assert_allclose(
+        est.transform(np.array([[-3.0], [0.5], [9.0]])).ravel(), [0, 0.5, 1]
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"feature_range": (1.0, 0.0)}, "feature_range must satisfy low < high"),
+        ({"bounds": (5, 1)}, "bounds must satisfy low < high"),
+        ({"bounds": (1, 2, 3)}, "bounds must be a pair"),
+    ],
+)
+def test_bad_ranges_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        MinMaxIndexer(**kwargs).fit(np.array([[1.0], [2.0]]))
+
+
+def test_text_column_is_named_in_the_error(likert_survey):
+    with pytest.raises(ValueError, match="'metro' is not numeric"):
+        MinMaxIndexer().fit(likert_survey[["metro", "q1"]])
+
+
+def test_infinite_value_is_named(likert_survey):
+    X = likert_survey[["q1", "q2"]].astype(float)
+    X.loc[3, "q2"] = np.inf
+    with pytest.raises(
+        ValueError, match=r"infinite values in column\(s\) 'q2' \(1 row"
+    ):
+        MinMaxIndexer().fit(X)
+
+
+def test_pandas_output_keeps_names(likert_survey):
+    X = likert_survey[["q1", "q2"]]
+    out = MinMaxIndexer().set_output(transform="pandas").fit_transform(X)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == ["q1", "q2"]
+    assert_array_equal(MinMaxIndexer().fit(X).get_feature_names_out(), ["q1", "q2"])
