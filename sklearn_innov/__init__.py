@@ -2,15 +2,19 @@
 
 Survey items are normalised (:class:`MinMaxIndexer`), aggregated into composite
 indices of learning mechanisms (:class:`CompositeIndex`) and logged
-(:class:`LogTransform`), following Alonso, Contreras & Valenzuela (2025).
+(:class:`LogTransform`), and fed to a Cobb-Douglas model estimated by OLS in
+logs (:class:`CobbDouglasRegressor`), following Alonso, Contreras &
+Valenzuela (2025).
 Heavy dependencies (statsmodels, matplotlib) are imported only where used, so
 ``import sklearn_innov`` stays cheap.
 """
 
 from ._version import __version__
+from .linear_model import CobbDouglasRegressor
 from .preprocessing import CompositeIndex, LogTransform, MinMaxIndexer, read_spec
 
 __all__ = [
+    "CobbDouglasRegressor",
     "CompositeIndex",
     "LogTransform",
     "MinMaxIndexer",

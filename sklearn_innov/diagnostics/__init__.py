@@ -1,6 +1,22 @@
 """:mod:`sklearn_innov.diagnostics`: statistical tests and checks, one
 implementation each, shared by every estimator and open to users."""
 
+from ._regression import (
+    breusch_pagan,
+    durbin_watson,
+    lilliefors,
+    linear_restriction_test,
+    park_test,
+    variance_inflation,
+)
 from ._reliability import cronbach_alpha
 
-__all__ = ["cronbach_alpha"]
+__all__ = [
+    "breusch_pagan",
+    "cronbach_alpha",
+    "durbin_watson",
+    "lilliefors",
+    "linear_restriction_test",
+    "park_test",
+    "variance_inflation",
+]

@@ -57,11 +57,36 @@ def cronbach_alpha(X):
     n, k = X.shape
     if n < 2:
         return float("nan")
-    # One centring pass and one Gram product give every item variance (the
-    # diagonal) and the variance of the total (the sum of all entries).
-    centred = X - X.mean(axis=0)
-    gram = centred.T @ centred
-    total = gram.sum()
-    if total <= 0:
+    return alpha_from_variances(
+        column_variances(X).sum(), column_variances(X.sum(axis=1)[:, None])[0], k
+    )
+
+
+def alpha_from_variances(item_variance_sum, total_variance, n_items):
+    """Cronbach's formula from the summed item variances and the total's variance.
+
+    NaN when the total has no variance (alpha is undefined there).
+    """
+    if not total_variance > 0:
         return float("nan")
-    return float(k / (k - 1) * (1.0 - np.trace(gram) / total))
+    k = n_items
+    return float(k / (k - 1) * (1.0 - item_variance_sum / total_variance))
+
+
+def column_variances(X):
+    """Sample variances (``ddof=1``) of the columns of a complete float array.
+
+    One pass computes sums and sums of squares; the result loses about
+    ``log10(1 + mean^2 / var)`` digits to cancellation, so columns that would
+    lose more than two are recomputed by the two-pass (centred) formula.
+    """
+    n = X.shape[0]
+    sums = X.sum(axis=0)
+    squares = np.einsum("ij,ij->j", X, X)
+    centred = squares - sums**2 / n
+    inaccurate = ~(centred > 1e-2 * squares)
+    if inaccurate.any():
+        cols = X[:, inaccurate]
+        dev = cols - cols.mean(axis=0)
+        centred[inaccurate] = np.einsum("ij,ij->j", dev, dev)
+    return centred / (n - 1)

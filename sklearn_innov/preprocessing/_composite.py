@@ -17,6 +17,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..diagnostics import cronbach_alpha
+from ..diagnostics._reliability import alpha_from_variances, column_variances
 from ..utils._validation import (
     feature_labels,
     format_labels,
@@ -200,7 +201,8 @@ class CompositeIndex(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         items = validate_columns(self, X, self._positions_, reset=False)
-        return self._aggregate(self._normalize(items))
+        complete = not np.isnan(items.sum())
+        return self._aggregate(self._normalize(items), complete)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: the spec's index names.
@@ -258,15 +260,19 @@ class CompositeIndex(TransformerMixin, BaseEstimator):
         ]
         self._weights_ = self._resolve_weights()
 
+        # Normalisation keeps NaN where it is and adds none, so one check of
+        # the raw items tells every later step whether answers are missing.
+        complete = not np.isnan(items.sum())
         self.normalizer_ = self._make_normalizer(local, labels)
         if isinstance(self.normalizer_, MinMaxIndexer):
             # items are validated already: skip the second round of checks
-            self.normalizer_._fit_array(items)
+            self.normalizer_._fit_array(items, has_nan=not complete)
         elif self.normalizer_ is not None:
             self.normalizer_.fit(items)
         normalized = self._normalize(items)
-        self.reliability_ = self._reliability(normalized)
-        return self._aggregate(normalized)
+        out = self._aggregate(normalized, complete)
+        self.reliability_ = self._reliability(normalized, complete, out)
+        return out
 
     def _make_normalizer(self, local, labels):
         if self.normalize is None:
@@ -334,19 +340,26 @@ class CompositeIndex(TransformerMixin, BaseEstimator):
                 weights[k][items.index(item)] = float(w)
         return weights
 
-    def _aggregate(self, normalized):
+    def _weight_matrix(self, n_items):
+        """Items x indices matrix of weights: ``normalized @ W`` sums every group."""
+        W = np.zeros((n_items, len(self._groups_)))
+        for k, (group, w) in enumerate(zip(self._groups_, self._weights_, strict=True)):
+            W[group, k] = w
+        return W
+
+    def _aggregate(self, normalized, complete):
         n = normalized.shape[0]
+        if complete and self.aggregate != "geometric":
+            # no missing answer: every weighted group sum in one matrix product
+            out = normalized @ self._weight_matrix(normalized.shape[1])
+            if self.aggregate == "mean":
+                out /= np.array([w.sum() for w in self._weights_])
+            return out
         out = np.empty((n, len(self._groups_)))
-        complete = not np.isnan(normalized.sum())
         for k, (name, group, w) in enumerate(
             zip(self.spec_, self._groups_, self._weights_, strict=True)
         ):
             block = normalized[:, group]
-            if complete and self.aggregate != "geometric":
-                # fast path, no missing answer: a weighted sum of the columns
-                total = block.sum(axis=1) if (w == 1).all() else block @ w
-                out[:, k] = total / w.sum() if self.aggregate == "mean" else total
-                continue
             answered = ~np.isnan(block)
             self._check_missing(name, answered)
             w_answered = answered @ w
@@ -390,17 +403,37 @@ class CompositeIndex(TransformerMixin, BaseEstimator):
                 "the answers (e.g. sklearn.impute.SimpleImputer) first."
             )
 
-    def _reliability(self, normalized):
+    def _reliability(self, normalized, complete, indices):
         rows = []
-        for name, group, w in zip(
-            self.spec_, self._groups_, self._weights_, strict=True
-        ):
-            block = normalized[:, group]
-            if not (w == 1).all():
-                block = block * w
-            complete = int((~np.isnan(block).any(axis=1)).sum())
-            alpha = cronbach_alpha(block) if len(w) > 1 else np.nan
-            rows.append((name, len(w), complete, alpha))
+        if complete and normalized.shape[0] > 1:
+            # Cronbach's alpha from the item variances and the variance of each
+            # weighted group total, without copying the groups out.
+            item_var = column_variances(normalized)
+            if self.aggregate == "sum":
+                totals = indices
+            elif self.aggregate == "mean":
+                totals = indices * np.array([w.sum() for w in self._weights_])
+            else:
+                totals = normalized @ self._weight_matrix(normalized.shape[1])
+            total_var = column_variances(totals)
+            n = normalized.shape[0]
+            for k, (name, group, w) in enumerate(
+                zip(self.spec_, self._groups_, self._weights_, strict=True)
+            ):
+                alpha = np.nan
+                if len(w) > 1:
+                    alpha = alpha_from_variances(
+                        (item_var[group] * w**2).sum(), total_var[k], len(w)
+                    )
+                rows.append((name, len(w), n, alpha))
+        else:
+            for name, group, w in zip(
+                self.spec_, self._groups_, self._weights_, strict=True
+            ):
+                block = normalized[:, group] * w
+                n_complete = int((~np.isnan(block).any(axis=1)).sum())
+                alpha = cronbach_alpha(block) if len(w) > 1 else np.nan
+                rows.append((name, len(w), n_complete, alpha))
         table = pd.DataFrame(
             rows, columns=["index", "n_items", "n_complete", "cronbach_alpha"]
         )

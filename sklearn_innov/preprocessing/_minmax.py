@@ -170,10 +170,12 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         tags.input_tags.allow_nan = True
         return tags
 
-    def _fit_array(self, X):
+    def _fit_array(self, X, has_nan=None):
         """Learn the bounds from a validated float array (no checks of X)."""
         labels = feature_labels(self, X.shape[1])
-        if np.isnan(X.sum()):
+        if has_nan is None:
+            has_nan = np.isnan(X.sum())
+        if has_nan:
             observed = ~np.isnan(X)
             low = np.min(X, axis=0, initial=np.inf, where=observed)
             high = np.max(X, axis=0, initial=-np.inf, where=observed)

@@ -1,0 +1,6 @@
+""":mod:`sklearn_innov.linear_model`: regressions of innovation on learning
+mechanisms, on a shared least-squares core."""
+
+from ._cobb_douglas import CobbDouglasRegressor
+
+__all__ = ["CobbDouglasRegressor"]

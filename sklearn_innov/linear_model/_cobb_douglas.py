@@ -1,0 +1,537 @@
+"""The paper's exponential (Cobb-Douglas) model, estimated by OLS on logs.
+
+``Y = b0 X1^b1 ... Xk^bk e^u`` becomes ``ln Y = ln b0 + sum b_i ln X_i + u``
+(section 4 of the paper). This regressor takes X and y in levels, fits the
+log-linear model with statsmodels-grade inference, optional constraints on
+the elasticities, and the paper's diagnostics (Tables 9 and 11).
+"""
+
+import warnings
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
+
+from .. import diagnostics as diag
+from ..exceptions import SklearnInnovWarning
+from ..utils._validation import feature_labels, format_labels, validate_columns
+from ._ols import LeastSquares, constrained_fit, ols_fit, total_sum_of_squares
+
+_FIX = (
+    "Logs need strictly positive values: give MinMaxIndexer a floor "
+    "(feature_range=(0.01, 1.0)), shift with LogTransform's `offset`, or fit "
+    "on the innovators only (rows with y > 0)."
+)
+
+
+class CobbDouglasRegressor(RegressorMixin, BaseEstimator):
+    """Cobb-Douglas (log-log) regression with statsmodels-grade inference.
+
+    Fits ``ln y = ln b0 + sum_i b_i ln X_i + u`` by least squares, where the
+    ``b_i`` are the elasticities of y with respect to each ``X_i``. X and y are
+    passed in levels and must be strictly positive.
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Estimate ``ln b0``. Without it (the paper's Table 11) ``rsquared_`` is
+        the uncentred R² and is not comparable with a model with intercept.
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3"}, default="nonrobust"
+        Covariance of the coefficients: classical, or heteroskedasticity-
+        consistent (White's HC0, HC1 = Stata's ``vce(robust)``, HC2, HC3).
+        Inference uses the t distribution with ``df_resid_`` degrees of
+        freedom for every cov_type (as Stata does; statsmodels with
+        ``use_t=True``).
+    bounds : None or tuple (lo, hi), default=None
+        Bounds on every elasticity, e.g. ``(0, 1)``, the paper's expectation.
+    returns_to_scale : None, "decreasing" or "constant", default=None
+        "decreasing" imposes ``sum b_i <= 1`` (the paper's restriction),
+        "constant" imposes ``sum b_i = 1`` (restricted least squares).
+        Combines with ``bounds``.
+    smearing : bool, default=True
+        Multiply level predictions by Duan's smearing factor
+        ``mean(exp(resid))``, which corrects the retransformation bias of
+        ``exp(E[ln y])`` as an estimate of ``E[y]``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Elasticities ``b_i``.
+    intercept_ : float
+        ``ln b0``; 0.0 without intercept.
+    coef_table_ : DataFrame
+        Index "const" (with an intercept) then the feature names; columns
+        "coef", "std_err", "t", "p_value", "ci_lower", "ci_upper" (95%).
+    rsquared_, rsquared_adj_ : float
+        R² and adjusted R² of the log model (uncentred without intercept).
+    fvalue_, f_pvalue_ : float
+        F test that every elasticity is zero, and its p-value.
+    durbin_watson_ : float
+        Durbin-Watson statistic of the residuals in row order.
+    sigma_ : float
+        Standard error of the regression (log scale).
+    df_resid_ : float
+        Residual degrees of freedom (constraints held as equalities add back).
+    resid_ : ndarray of shape (n_samples,)
+        Residuals ``ln y - predicted ln y``.
+    smearing_factor_ : float
+        Duan's factor (weighted mean of ``exp(resid_)`` with sample weights).
+    active_constraints_ : list of str
+        The inequality constraints that bind at the solution.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    See Also
+    --------
+    LogTransform : Logs with an explicit policy for zeros.
+    sklearn_innov.diagnostics : The tests behind ``diagnostics()``.
+
+    Notes
+    -----
+    *Numerics.* One factorisation of the log design (Cholesky of the
+    equilibrated Gram matrix with a refinement step, or Householder QR when
+    ill-conditioned) serves the fit, the covariance and the Park and
+    Breusch-Pagan regressions.
+
+    *Constraints.* With ``returns_to_scale="constant"`` the fit is restricted
+    least squares and the standard errors are the restricted-LS ones (the
+    residual degrees of freedom gain one). With inequalities (``bounds``,
+    ``"decreasing"``) the solution is exact (Lawson-Hanson); the standard
+    errors are *conditional on the active set*: the binding constraints are
+    treated as known equalities, so an elasticity pinned at a bound gets a
+    standard error of 0 and no t or p (NaN, with a warning). This understates
+    uncertainty near a bound; bootstrap the whole fit if that matters. The F
+    statistic of a constrained fit is the classical
+    ``((tss - ssr) / df_model) / (ssr / df_resid)``.
+
+    *Weights.* ``sample_weight`` gives weighted least squares on the logs, as
+    statsmodels' WLS (residual degrees of freedom count every row).
+
+    *Scores.* ``score`` is scikit-learn's R² of the level predictions, not
+    ``rsquared_`` (the log model's).
+
+    References
+    ----------
+    .. [1] Cobb, C. W. and Douglas, P. H. (1928). "A theory of production".
+       American Economic Review, 18(1), 139-165.
+    .. [2] Alonso, J. J., Contreras, O. F. and Valenzuela, A. (2025).
+       "Endogenous learning for innovation in knowledge-intensive SMEs",
+       Tables 9 and 11.
+    .. [3] Duan, N. (1983). "Smearing estimate: a nonparametric
+       retransformation method". JASA, 78(383), 605-610.
+    .. [4] MacKinnon, J. G. and White, H. (1985). Journal of Econometrics,
+       29(3), 305-325.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov import CobbDouglasRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(1, 10, size=(200, 2))
+    >>> y = 2.0 * X[:, 0] ** 0.3 * X[:, 1] ** 0.6 * np.exp(rng.normal(0, 0.01, 200))
+    >>> model = CobbDouglasRegressor().fit(X, y)
+    >>> model.coef_.round(1)
+    array([0.3, 0.6])
+    >>> round(float(np.exp(model.intercept_)), 1)
+    2.0
+    """
+
+    _parameter_constraints: dict = {
+        "fit_intercept": ["boolean"],
+        "cov_type": [StrOptions({"nonrobust", "HC0", "HC1", "HC2", "HC3"})],
+        "bounds": [None, tuple],
+        "returns_to_scale": [None, StrOptions({"decreasing", "constant"})],
+        "smearing": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        fit_intercept=True,
+        cov_type="nonrobust",
+        bounds=None,
+        returns_to_scale=None,
+        smearing=True,
+    ):
+        self.fit_intercept = fit_intercept
+        self.cov_type = cov_type
+        self.bounds = bounds
+        self.returns_to_scale = returns_to_scale
+        self.smearing = smearing
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the log-log model.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, strictly positive.
+        y : array-like of shape (n_samples,)
+            Outcome in levels, strictly positive.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights (weighted least squares on the logs).
+
+        Returns
+        -------
+        self : CobbDouglasRegressor
+            The fitted regressor.
+        """
+        self._validate_params()
+        X = validate_columns(self, X, reset=True, allow_nan=False)
+        labels = _names(self)
+        y = _check_target(y, X.shape[0])
+        n, k = X.shape
+        n_params = k + int(self.fit_intercept)
+        if n <= n_params:
+            raise ValueError(
+                f"CobbDouglasRegressor needs more rows than parameters: got {n} "
+                f"sample(s) for {n_params} parameter(s). Add rows, drop features, "
+                "or set fit_intercept=False."
+            )
+        _check_positive(X, labels, "X")
+        _check_positive(y[:, None], ["y"], "y")
+        weights = None
+        if sample_weight is not None:
+            weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+
+        # The log design is written once, in place: [1, ln X] (times sqrt(w)).
+        names = (["const"] if self.fit_intercept else []) + labels
+        design = np.empty((n, n_params))
+        if self.fit_intercept:
+            design[:, 0] = 1.0
+        log_X = design[:, int(self.fit_intercept) :]
+        np.log(X, out=log_X)
+        log_y = np.log(y)
+        if np.ptp(y) == 0:
+            raise ValueError(
+                f"y is constant ({y[0]:g} in every row): there is no variation for "
+                "the elasticities to explain. Check the outcome column."
+            )
+        tss = total_sum_of_squares(log_y, has_const=self.fit_intercept, weights=weights)
+        target = log_y
+        if weights is not None:
+            root_w = np.sqrt(weights)
+            log_X = log_X.copy()  # keep the unweighted logs for resid_ and VIF
+            design *= root_w[:, None]
+            target = log_y * root_w
+
+        ls = LeastSquares(design, names=names)
+        eq, ineq = self._constraints(k)
+        if eq is None and ineq is None:
+            result = ols_fit(
+                ls,
+                target,
+                has_const=self.fit_intercept,
+                cov_type=self.cov_type,
+                tss=tss,
+            )
+            result.extra["active"] = []
+        else:
+            result = constrained_fit(
+                design,
+                target,
+                eq=eq,
+                ineq=ineq,
+                has_const=self.fit_intercept,
+                cov_type=self.cov_type,
+                names=names,
+                tss=tss,
+            )
+        self._store(result, names, log_X, log_y, weights)
+        self._diagnostics_ = self._compute_diagnostics(
+            ls, result, log_X, weights, labels
+        )
+        self.durbin_watson_ = self._diagnostics_["durbin_watson"]
+        return self
+
+    def predict(self, X):
+        """Predict y in levels: ``exp(intercept_ + ln X @ coef_)``, smeared.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Strictly positive regressors.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Times ``smearing_factor_`` when ``smearing=True``.
+        """
+        y_log = self.predict_log(X)
+        factor = self.smearing_factor_ if self.smearing else 1.0
+        return np.exp(y_log) * factor
+
+    def predict_log(self, X):
+        """Predict ``ln y``: ``intercept_ + ln X @ coef_``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Strictly positive regressors.
+
+        Returns
+        -------
+        y_log : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_columns(self, X, reset=False, allow_nan=False)
+        _check_positive(X, _names(self), "X")
+        return self.intercept_ + np.log(X) @ self.coef_
+
+    def diagnostics(self):
+        """The specification tests of the fit.
+
+        Returns
+        -------
+        diagnostics : dict
+            ``"durbin_watson"`` (float); ``"park"`` (``ln e^2`` on a constant
+            and the ``ln X_i``: table of coef/t/p, F and its p);
+            ``"normality"`` (Lilliefors: statistic, p); ``"breusch_pagan"``
+            (Koenker's LM, its p, F, F's p); ``"vif"`` (Series per feature);
+            ``"correlation"`` (DataFrame of the ``ln X_i``);
+            ``"returns_to_scale"`` (``sum`` of the elasticities, its t, F and
+            p for H0: sum = 1). A test that cannot be computed on this fit
+            (e.g. Park with a zero residual) holds ``{"error": reason}``.
+        """
+        check_is_fitted(self)
+        return dict(self._diagnostics_)
+
+    def summary(self, title=None):
+        """Results laid out like the paper's Table 9, then every diagnostic.
+
+        Parameters
+        ----------
+        title : str, optional
+            Heading; defaults to a description of the model.
+
+        Returns
+        -------
+        summary : Summary
+            Prints as text; ``as_markdown()``, ``as_html()``, ``as_latex()``.
+        """
+        check_is_fitted(self)
+        from ._cobb_douglas_summary import build_summary
+
+        return build_summary(self, title)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True
+        tags.target_tags.positive_only = True
+        return tags
+
+    # -- implementation -------------------------------------------------------
+
+    def _constraints(self, k):
+        """Equalities (C, d) and inequalities (G, h, labels) on the parameters."""
+        offset = int(self.fit_intercept)
+        n_params = k + offset
+        eq = ineq_rows = None
+        G, h, labels = [], [], []
+        names = _names(self)
+        if self.bounds is not None:
+            lo, hi = _check_bounds(self.bounds)
+            for j in range(k):
+                if np.isfinite(lo):
+                    row = np.zeros(n_params)
+                    row[offset + j] = 1.0
+                    G.append(row), h.append(lo), labels.append(f"{names[j]} >= {lo:g}")
+                if np.isfinite(hi):
+                    row = np.zeros(n_params)
+                    row[offset + j] = -1.0
+                    G.append(row), h.append(-hi), labels.append(f"{names[j]} <= {hi:g}")
+        total = np.zeros(n_params)
+        total[offset:] = 1.0
+        if self.returns_to_scale == "constant":
+            eq = (total[None, :], np.array([1.0]))
+        elif self.returns_to_scale == "decreasing":
+            G.append(-total), h.append(-1.0), labels.append("sum of elasticities <= 1")
+        if G:
+            ineq_rows = (np.array(G), np.array(h, dtype=float), labels)
+        return eq, ineq_rows
+
+    def _store(self, result, names, log_X, log_y, weights):
+        offset = int(self.fit_intercept)
+        params = result.params
+        self.intercept_ = float(params[0]) if self.fit_intercept else 0.0
+        self.coef_ = params[offset:].copy()
+        ci = result.conf_int()
+        self.coef_table_ = pd.DataFrame(
+            {
+                "coef": params,
+                "std_err": result.bse,
+                "t": result.tvalues,
+                "p_value": result.pvalues,
+                "ci_lower": ci[:, 0],
+                "ci_upper": ci[:, 1],
+            },
+            index=pd.Index(names, name="term"),
+        )
+        self.rsquared_ = float(result.rsquared)
+        self.rsquared_adj_ = float(result.rsquared_adj)
+        self.fvalue_ = float(result.fvalue)
+        self.f_pvalue_ = float(result.f_pvalue)
+        self.sigma_ = result.sigma
+        self.df_resid_ = float(result.df_resid)
+        self.nobs_ = int(result.nobs)
+        self.cov_params_ = pd.DataFrame(result.cov_params, index=names, columns=names)
+        if weights is None:
+            self.resid_ = result.resid
+        else:  # the fit's residuals are whitened; report them on the log scale
+            self.resid_ = log_y - self.intercept_ - log_X @ self.coef_
+        self.smearing_factor_ = float(np.average(np.exp(self.resid_), weights=weights))
+        self.active_constraints_ = list(result.extra["active"])
+        pinned = self.coef_table_.index[self.coef_table_["std_err"] == 0].tolist()
+        if pinned:
+            warnings.warn(
+                f"Constraint(s) {format_labels(self.active_constraints_)} bind: "
+                f"{format_labels(pinned)} sit on a bound, so their std_err is 0 and "
+                "t, p_value are undefined (NaN). Inference is conditional on the "
+                "active set; bootstrap the fit for honest uncertainty.",
+                SklearnInnovWarning,
+                stacklevel=3,
+            )
+
+    def _compute_diagnostics(self, ls, result, log_X, weights, labels):
+        resid = result.resid
+        out = {"durbin_watson": _attempt(diag.durbin_watson, resid)}
+        if self.fit_intercept:
+            park_design = ls
+        else:
+            const = np.column_stack([np.ones(len(resid)), log_X])
+            if weights is not None:
+                const *= np.sqrt(weights)[:, None]
+            park_design = _attempt(LeastSquares, const, names=["const"] + labels)
+        names = ["const"] + [f"ln {name}" for name in labels]
+        if isinstance(park_design, dict):
+            out["park"] = out["breusch_pagan"] = park_design
+        else:
+            out["park"] = _attempt(diag.park_test, resid, park_design, names=names)
+            out["breusch_pagan"] = _attempt(diag.breusch_pagan, resid, park_design)
+        out["normality"] = _attempt(diag.lilliefors, resid)
+        gram = ls.gram if self.fit_intercept and weights is None else None
+        corr = _attempt(_correlation, log_X, labels, gram)
+        out["correlation"] = corr
+        if isinstance(corr, dict):
+            out["vif"] = corr
+        else:
+            out["vif"] = _attempt(
+                diag.variance_inflation, log_X, names=labels, corr=corr.to_numpy()
+            )
+        slopes = np.zeros(len(result.params))
+        slopes[int(self.fit_intercept) :] = 1.0
+        rts = _attempt(
+            diag.linear_restriction_test,
+            result.params,
+            result.cov_params,
+            result.df_resid,
+            slopes,
+            1.0,
+        )
+        if "estimate" in rts:
+            rts["sum"] = rts.pop("estimate")
+        out["returns_to_scale"] = rts
+        return out
+
+
+def _correlation(log_X, labels, gram=None):
+    """Correlation matrix of the ln X_i.
+
+    With the Gram matrix of ``[1, ln X]`` at hand, the centred cross-products
+    are ``L'L - s s' / n`` (``s`` the column sums): no pass over the data. That
+    formula loses ``log10(1 + mean^2 / var)`` digits, so it is used only when
+    that loss is under two digits; otherwise the data are centred explicitly.
+    """
+    n, k = log_X.shape
+    cross = None
+    if gram is not None:
+        sums = gram[0, 1:]
+        uncentred = gram[1:, 1:]
+        cross = uncentred - np.outer(sums, sums) / n
+        if not (np.diag(cross) > 1e-2 * np.diag(uncentred)).all():
+            cross = None
+    if cross is None:
+        centred = log_X - log_X.mean(axis=0)
+        cross = centred.T @ centred
+    sd = np.sqrt(np.diag(cross))
+    if n < 2 or not (sd > 0).all():
+        raise ValueError("a ln X_i is constant, so correlations are undefined")
+    corr = cross / np.outer(sd, sd)
+    np.fill_diagonal(corr, 1.0)
+    return pd.DataFrame(corr, index=labels, columns=labels)
+
+
+def _names(model):
+    """Feature names: the DataFrame's, else x0, x1, ... as scikit-learn names them."""
+    return [
+        str(c) if hasattr(model, "feature_names_in_") else f"x{c}"
+        for c in feature_labels(model)
+    ]
+
+
+def _attempt(func, *args, **kwargs):
+    """Run a diagnostic; on a ValueError keep its reason instead of failing the fit."""
+    try:
+        with np.errstate(divide="raise", invalid="raise"):
+            return func(*args, **kwargs)
+    except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+        return {"error": str(exc)}
+
+
+def _check_bounds(bounds):
+    try:
+        lo, hi = bounds
+    except (TypeError, ValueError):
+        raise ValueError(f"bounds must be a pair (lo, hi); got {bounds!r}.") from None
+    if not all(isinstance(v, Real) for v in (lo, hi)) or not lo < hi:
+        raise ValueError(
+            f"bounds must be two numbers with lo < hi (use -np.inf or np.inf for "
+            f"no bound on one side); got {bounds!r}."
+        )
+    return float(lo), float(hi)
+
+
+def _check_target(y, n_samples):
+    if y is None:
+        raise ValueError(
+            "CobbDouglasRegressor requires y to be passed, but the target y is None."
+        )
+    y = column_or_1d(
+        np.asarray(y) if not hasattr(y, "to_numpy") else y.to_numpy(), warn=True
+    )
+    try:
+        y = y.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "y must be numeric (the outcome in levels, e.g. the innovation index)."
+        ) from None
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: "
+            f"X has {n_samples}, y has {y.shape[0]}."
+        )
+    bad = ~np.isfinite(y)
+    if bad.any():
+        raise ValueError(
+            f"y contains NaN or infinite values ({int(bad.sum())} row(s)); "
+            "drop those rows or impute the outcome before fitting."
+        )
+    return y
+
+
+def _check_positive(values, labels, what):
+    """Raise a ValueError naming the columns and rows where values <= 0."""
+    if values.min(initial=np.inf) > 0:
+        return
+    bad = values <= 0
+    cols = [labels[j] for j in np.flatnonzero(bad.any(axis=0))]
+    where = f"column(s) {format_labels(cols)}" if what == "X" else "y"
+    sign = "Negative" if (values < 0).any() else "Zero"
+    raise ValueError(
+        f"{sign} values in data passed to CobbDouglasRegressor: {where} "
+        f"{'has' if what == 'y' else 'have'} values <= 0 "
+        f"({int(bad.any(axis=1).sum())} row(s)). {_FIX}"
+    )

@@ -1,0 +1,439 @@
+"""CobbDouglasRegressor against statsmodels, scipy and a published fit."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from numpy.testing import assert_allclose
+from scipy import optimize, stats
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import LinearRegression
+from sklearn.pipeline import make_pipeline
+from statsmodels.stats.diagnostic import het_breuschpagan
+from statsmodels.stats.outliers_influence import variance_inflation_factor
+from statsmodels.stats.stattools import durbin_watson
+
+from sklearn_innov import CobbDouglasRegressor, LogTransform
+from sklearn_innov.diagnostics import lilliefors
+from sklearn_innov.exceptions import SklearnInnovWarning
+
+RTOL = 1e-8
+NAMES = ["X1", "X2", "X3", "X4"]
+
+
+@pytest.fixture
+def survey_like():
+    """Four positive indices and an outcome following a Cobb-Douglas law."""
+    rng = np.random.default_rng(42)
+    n = 127
+    X = pd.DataFrame(rng.uniform(0.2, 3.0, size=(n, 4)), columns=NAMES)
+    noise = rng.normal(0, 0.5, n) * (1 + 0.3 * X["X1"].to_numpy())
+    y = np.exp(-0.6 + np.log(X) @ [0.37, 0.25, 0.38, 0.05] + noise)
+    return X, pd.Series(y, name="Y")
+
+
+def _sm_ols(X, y, const=True, **fit_kwargs):
+    exog = np.log(X.to_numpy())
+    if const:
+        exog = sm.add_constant(exog)
+    return sm.OLS(np.log(y.to_numpy()), exog).fit(**fit_kwargs)
+
+
+@pytest.mark.parametrize("cov_type", ["nonrobust", "HC0", "HC1", "HC2", "HC3"])
+def test_every_number_matches_statsmodels(survey_like, cov_type):
+    X, y = survey_like
+    model = CobbDouglasRegressor(cov_type=cov_type).fit(X, y)
+    kwargs = {} if cov_type == "nonrobust" else {"cov_type": cov_type, "use_t": True}
+    ref = _sm_ols(X, y, **kwargs)
+    table = model.coef_table_
+    assert list(table.index) == ["const", *NAMES]
+    assert_allclose(table["coef"], ref.params, rtol=RTOL)
+    assert_allclose(model.intercept_, ref.params[0], rtol=RTOL)
+    assert_allclose(model.coef_, ref.params[1:], rtol=RTOL)
+    assert_allclose(table["std_err"], ref.bse, rtol=RTOL)
+    assert_allclose(table["t"], ref.tvalues, rtol=RTOL)
+    assert_allclose(table["p_value"], ref.pvalues, rtol=1e-6)
+    ci = ref.conf_int()
+    assert_allclose(table[["ci_lower", "ci_upper"]], ci, rtol=RTOL)
+    assert_allclose(model.rsquared_, ref.rsquared, rtol=RTOL)
+    assert_allclose(model.rsquared_adj_, ref.rsquared_adj, rtol=RTOL)
+    assert_allclose(model.fvalue_, ref.fvalue, rtol=RTOL)
+    assert_allclose(model.f_pvalue_, ref.f_pvalue, rtol=1e-6)
+    assert_allclose(model.sigma_, np.sqrt(ref.scale), rtol=RTOL)
+    assert model.df_resid_ == ref.df_resid
+    assert_allclose(model.resid_, ref.resid, rtol=1e-7, atol=1e-12)
+    assert_allclose(model.durbin_watson_, durbin_watson(ref.resid), rtol=RTOL)
+
+
+def test_no_intercept_reports_uncentred_r2_like_statsmodels(survey_like):
+    X, y = survey_like
+    X = X[["X1", "X3"]]
+    model = CobbDouglasRegressor(fit_intercept=False).fit(X, y)
+    ref = _sm_ols(X, y, const=False)
+    assert list(model.coef_table_.index) == ["X1", "X3"]
+    assert model.intercept_ == 0.0
+    assert_allclose(model.coef_, ref.params, rtol=RTOL)
+    assert_allclose(model.coef_table_["std_err"], ref.bse, rtol=RTOL)
+    # statsmodels' rsquared without a constant is the uncentred one
+    assert_allclose(model.rsquared_, ref.rsquared, rtol=RTOL)
+    assert_allclose(model.rsquared_, 1 - ref.ssr / (np.log(y) ** 2).sum(), rtol=RTOL)
+    assert_allclose(model.rsquared_adj_, ref.rsquared_adj, rtol=RTOL)
+    assert_allclose(model.fvalue_, ref.fvalue, rtol=RTOL)
+    assert "uncentred" in str(model.summary())
+
+
+def test_sample_weight_is_statsmodels_wls(survey_like):
+    X, y = survey_like
+    w = np.random.default_rng(3).uniform(0.5, 2.0, len(y))
+    model = CobbDouglasRegressor().fit(X, y, sample_weight=w)
+    ref = sm.WLS(np.log(y), sm.add_constant(np.log(X.to_numpy())), weights=w).fit()
+    assert_allclose(model.coef_table_["coef"], ref.params, rtol=RTOL)
+    assert_allclose(model.coef_table_["std_err"], ref.bse, rtol=RTOL)
+    assert_allclose(model.rsquared_, ref.rsquared, rtol=RTOL)
+    assert_allclose(model.fvalue_, ref.fvalue, rtol=RTOL)
+    assert_allclose(model.smearing_factor_, np.average(np.exp(ref.resid), weights=w))
+
+
+def test_diagnostics_match_statsmodels_and_scipy(survey_like):
+    X, y = survey_like
+    model = CobbDouglasRegressor().fit(X, y)
+    ref = _sm_ols(X, y)
+    d = model.diagnostics()
+    exog = ref.model.exog
+
+    park_ref = sm.OLS(np.log(ref.resid**2), exog).fit()
+    park = d["park"]
+    assert list(park["table"].index) == ["const"] + [f"ln {n}" for n in NAMES]
+    assert_allclose(park["table"]["coef"], park_ref.params, rtol=RTOL)
+    assert_allclose(park["table"]["t"], park_ref.tvalues, rtol=RTOL)
+    assert_allclose(park["fvalue"], park_ref.fvalue, rtol=RTOL)
+    assert_allclose(park["f_pvalue"], park_ref.f_pvalue, rtol=1e-6)
+
+    lm, lm_p, f, f_p = het_breuschpagan(ref.resid, exog)
+    bp = d["breusch_pagan"]
+    assert_allclose(
+        [bp["lm"], bp["lm_pvalue"], bp["fvalue"], bp["f_pvalue"]],
+        [lm, lm_p, f, f_p],
+        rtol=1e-7,
+    )
+
+    # Lilliefors' D is KS against the normal with estimated mean and sd (ddof=1)
+    e = ref.resid
+    ks = stats.kstest(e, "norm", args=(e.mean(), e.std(ddof=1)))
+    assert_allclose(d["normality"]["statistic"], ks.statistic, rtol=1e-10)
+    assert 0 < d["normality"]["pvalue"] <= 1
+
+    vif_ref = [variance_inflation_factor(exog, j) for j in range(1, 5)]
+    assert_allclose(d["vif"].to_numpy(), vif_ref, rtol=1e-8)
+    assert list(d["vif"].index) == NAMES
+    assert_allclose(d["correlation"], np.log(X).corr(), rtol=1e-10)
+
+    t_ref = ref.t_test(([0, 1, 1, 1, 1], 1.0))
+    rts = d["returns_to_scale"]
+    assert_allclose(rts["sum"], model.coef_.sum(), rtol=1e-12)
+    assert_allclose(rts["t"], t_ref.tvalue.item(), rtol=RTOL)
+    assert_allclose(rts["pvalue"], t_ref.pvalue.item(), rtol=1e-6)
+    assert_allclose(rts["fvalue"], t_ref.tvalue.item() ** 2, rtol=RTOL)
+
+
+def test_lilliefors_pvalue_at_published_critical_value():
+    # Lilliefors (1967), Table 1: for n = 20 the 5% critical value of D is 0.190.
+    # Build a sample whose D is exactly that and check p is about 0.05.
+    rng = np.random.default_rng(0)
+    x = np.sort(rng.normal(size=20))
+
+    def distance(shift):
+        z = x.copy()
+        z[-1] += shift
+        return lilliefors(z)["statistic"] - 0.190
+
+    shift = optimize.brentq(distance, 0.0, 20.0)
+    z = x.copy()
+    z[-1] += shift
+    assert 0.04 < lilliefors(z)["pvalue"] < 0.06
+
+
+def test_constant_returns_is_restricted_least_squares(survey_like):
+    X, y = survey_like
+    for cov_type, kwargs in [
+        ("nonrobust", {}),
+        ("HC1", {"cov_type": "HC1", "use_t": True}),
+        ("HC3", {"cov_type": "HC3", "use_t": True}),
+    ]:
+        model = CobbDouglasRegressor(
+            returns_to_scale="constant", cov_type=cov_type
+        ).fit(X, y)
+        # Substitute b4 = 1 - b1 - b2 - b3: ln(Y/X4) on ln(Xj/X4), j = 1..3.
+        lx = np.log(X.to_numpy())
+        ref = sm.OLS(
+            np.log(y.to_numpy()) - lx[:, 3], sm.add_constant(lx[:, :3] - lx[:, [3]])
+        ).fit(**kwargs)
+        assert_allclose(model.coef_.sum(), 1.0, rtol=1e-12)
+        assert_allclose(model.coef_[:3], ref.params[1:], rtol=RTOL)
+        assert_allclose(model.intercept_, ref.params[0], rtol=RTOL)
+        assert_allclose(model.coef_table_["std_err"].iloc[:4], ref.bse, rtol=1e-7)
+        # the implied b4's variance: Var(1 - b1 - b2 - b3) from the same covariance
+        w = np.array([0.0, -1, -1, -1])
+        assert_allclose(
+            model.coef_table_["std_err"].iloc[4],
+            np.sqrt(w @ ref.cov_params() @ w),
+            rtol=1e-7,
+        )
+        assert model.df_resid_ == ref.df_resid
+
+
+def test_cobb_douglas_1928_published_fit():
+    """Cobb & Douglas (1928), "A Theory of Production", AER 18(1) suppl.,
+    139-165: US manufacturing 1899-1922 (indices, 1899 = 100). Under constant
+    returns they published P' = 1.01 L^(3/4) C^(1/4)."""
+    P = [
+        100,
+        101,
+        112,
+        122,
+        124,
+        122,
+        143,
+        152,
+        151,
+        126,
+        155,
+        159,
+        153,
+        177,
+        184,
+        169,
+        189,
+        225,
+        227,
+        223,
+        218,
+        231,
+        179,
+        240,
+    ]
+    L = [
+        100,
+        105,
+        110,
+        117,
+        122,
+        121,
+        125,
+        134,
+        140,
+        123,
+        143,
+        147,
+        148,
+        155,
+        156,
+        152,
+        156,
+        183,
+        198,
+        201,
+        196,
+        194,
+        146,
+        161,
+    ]
+    C = [
+        100,
+        107,
+        114,
+        122,
+        131,
+        138,
+        149,
+        163,
+        176,
+        185,
+        198,
+        208,
+        216,
+        226,
+        236,
+        244,
+        266,
+        298,
+        335,
+        366,
+        387,
+        407,
+        417,
+        431,
+    ]
+    X = pd.DataFrame({"L": L, "C": C}, dtype=float)
+    model = CobbDouglasRegressor(returns_to_scale="constant").fit(X, np.array(P, float))
+    assert round(float(np.exp(model.intercept_)), 2) == 1.01
+    assert abs(model.coef_[0] - 0.75) < 0.01 and abs(model.coef_[1] - 0.25) < 0.01
+
+
+def test_bounds_pin_a_negative_elasticity_at_zero(survey_like):
+    X, y = survey_like
+    y = y * X["X4"] ** -0.4  # make the X4 elasticity clearly negative
+    assert CobbDouglasRegressor().fit(X, y).coef_[3] < 0
+    with pytest.warns(SklearnInnovWarning, match="X4 >= 0"):
+        model = CobbDouglasRegressor(bounds=(0, 1)).fit(X, y)
+    assert model.active_constraints_ == ["X4 >= 0"]
+    assert model.coef_[3] == 0.0
+    # with X4 pinned at 0 the others are OLS without X4 (same df: one constraint)
+    ref = _sm_ols(X[["X1", "X2", "X3"]], y)
+    assert_allclose(model.coef_table_["coef"].iloc[:4], ref.params, rtol=RTOL)
+    assert_allclose(model.coef_table_["std_err"].iloc[:4], ref.bse, rtol=RTOL)
+    assert model.coef_table_.loc["X4", "std_err"] == 0
+    assert np.isnan(model.coef_table_.loc["X4", "t"])
+
+
+def test_inequality_solution_matches_a_generic_optimiser(survey_like):
+    X, y = survey_like
+    y = y * (X["X1"] * X["X2"]) ** 0.5  # sum of elasticities well above 1
+    model = CobbDouglasRegressor(bounds=(0, 0.6), returns_to_scale="decreasing")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SklearnInnovWarning)
+        model.fit(X, y)
+    A = sm.add_constant(np.log(X.to_numpy()))
+    b = np.log(y.to_numpy())
+    cons = [{"type": "ineq", "fun": lambda p: 1 - p[1:].sum()}]
+    res = optimize.minimize(
+        lambda p: ((b - A @ p) ** 2).sum(),
+        np.r_[0.0, 0.1, 0.1, 0.1, 0.1],
+        jac=lambda p: -2 * A.T @ (b - A @ p),
+        bounds=[(None, None)] + [(0, 0.6)] * 4,
+        constraints=cons,
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 500},
+    )
+    assert_allclose(np.r_[model.intercept_, model.coef_], res.x, atol=1e-6)
+    assert model.coef_.sum() <= 1 + 1e-12
+    assert "sum of elasticities <= 1" in model.active_constraints_
+
+
+def test_decreasing_returns_inactive_is_plain_ols(survey_like):
+    X, y = survey_like
+    free = CobbDouglasRegressor().fit(X, y)
+    assert free.coef_.sum() < 1
+    model = CobbDouglasRegressor(returns_to_scale="decreasing").fit(X, y)
+    assert model.active_constraints_ == []
+    assert_allclose(model.coef_, free.coef_, rtol=1e-10)
+    assert_allclose(
+        model.coef_table_["std_err"], free.coef_table_["std_err"], rtol=1e-10
+    )
+
+
+def test_equals_sklearn_log_pipeline(survey_like):
+    X, y = survey_like
+    ref = make_pipeline(
+        LogTransform(),
+        TransformedTargetRegressor(
+            LinearRegression(), func=np.log, inverse_func=np.exp
+        ),
+    ).fit(X, y)
+    model = CobbDouglasRegressor(smearing=False).fit(X, y)
+    inner = ref[-1].regressor_
+    assert_allclose(model.coef_, inner.coef_, rtol=1e-10)
+    assert_allclose(model.intercept_, inner.intercept_, rtol=1e-10)
+    assert_allclose(model.predict(X), ref.predict(X), rtol=1e-10)
+
+
+def test_predict_levels_logs_and_smearing(survey_like):
+    X, y = survey_like
+    model = CobbDouglasRegressor().fit(X, y)
+    log_pred = model.intercept_ + np.log(X.to_numpy()) @ model.coef_
+    assert_allclose(model.predict_log(X), log_pred, rtol=1e-12)
+    assert_allclose(model.smearing_factor_, np.mean(np.exp(model.resid_)), rtol=1e-12)
+    assert_allclose(
+        model.predict(X), np.exp(log_pred) * model.smearing_factor_, rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [(0.0, r"Zero values.*'X2'.*\(2 row"), (-1.0, r"Negative values.*'X2'.*\(2 row")],
+)
+def test_nonpositive_x_names_columns_rows_and_fixes(survey_like, bad, match):
+    X, y = survey_like
+    X = X.copy()
+    X.loc[[3, 7], "X2"] = bad
+    with pytest.raises(ValueError, match=match) as exc:
+        CobbDouglasRegressor().fit(X, y)
+    assert "feature_range" in str(exc.value) and "offset" in str(exc.value)
+    assert "innovators" in str(exc.value)
+
+
+def test_nonpositive_or_missing_y(survey_like):
+    X, y = survey_like
+    y0 = y.copy()
+    y0.iloc[:3] = 0
+    with pytest.raises(ValueError, match=r"y has values <= 0 \(3 row"):
+        CobbDouglasRegressor().fit(X, y0)
+    y0.iloc[:3] = np.nan
+    with pytest.raises(ValueError, match=r"y contains NaN or infinite values \(3 row"):
+        CobbDouglasRegressor().fit(X, y0)
+
+
+def test_nan_in_x_is_named(survey_like):
+    X, y = survey_like
+    X = X.copy()
+    X.loc[0, "X3"] = np.nan
+    with pytest.raises(ValueError, match=r"NaN or infinite values in column\(s\) 'X3'"):
+        CobbDouglasRegressor().fit(X, y)
+
+
+def test_perfect_collinearity_names_the_columns(survey_like):
+    X, y = survey_like
+    X = X.assign(X5=X["X1"] ** 2)  # ln X5 = 2 ln X1
+    with pytest.raises(ValueError, match="collinear.*'X1'.*'X5'"):
+        CobbDouglasRegressor().fit(X, y)
+
+
+def test_fewer_rows_than_parameters(survey_like):
+    X, y = survey_like
+    with pytest.raises(ValueError, match="more rows than parameters: got 4 sample"):
+        CobbDouglasRegressor().fit(X.iloc[:4], y.iloc[:4])
+
+
+def test_infeasible_constraints_are_refused(survey_like):
+    X, y = survey_like
+    with pytest.raises(ValueError, match="cannot all hold"):
+        CobbDouglasRegressor(bounds=(0.3, 0.5), returns_to_scale="constant").fit(X, y)
+
+
+def test_summary_renders_everywhere(survey_like):
+    X, y = survey_like
+    model = CobbDouglasRegressor().fit(X, y)
+    summary = model.summary()
+    text = str(summary)
+    assert "ln Y = " in text and "ln X1" in text
+    for label in (
+        "Durbin-Watson",
+        "Park F",
+        "Breusch-Pagan",
+        "Lilliefors",
+        "Returns to scale",
+    ):
+        assert label in text
+    assert "heteroskedasticity at 5%" in text
+    table = summary["Table 9 layout"]
+    assert_allclose(table.loc["t"].to_numpy(), model.coef_table_["t"].to_numpy())
+    assert summary.as_markdown().count("|") > 20
+    assert "<table" in summary._repr_html_()
+    assert "\\begin{tabular}" in summary.as_latex()
+
+
+def test_constant_y_is_refused(survey_like):
+    X, _ = survey_like
+    with pytest.raises(ValueError, match="y is constant"):
+        CobbDouglasRegressor().fit(X, np.full(len(X), 3.0))
+
+
+def test_noise_free_data_recovers_exact_elasticities(survey_like):
+    X, _ = survey_like
+    y = 2.0 * X["X1"] ** 0.3 * X["X3"] ** 0.5
+    model = CobbDouglasRegressor().fit(X, y)
+    assert_allclose(model.coef_, [0.3, 0.0, 0.5, 0.0], atol=1e-12)
+    assert_allclose(model.intercept_, np.log(2.0), rtol=1e-12)
+    str(model.summary())  # renders even where diagnostics are undefined
