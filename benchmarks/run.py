@@ -130,6 +130,100 @@ def cobb_douglas_vs_numpy(repeat):
     )
 
 
+def _stepwise_data(n=100_000, p=30, informative=10):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, p))
+    X[:, 1::3] += 0.5 * X[:, ::3][:, : X[:, 1::3].shape[1]]  # some correlation
+    beta = np.zeros(p)
+    beta[:informative] = np.linspace(0.05, 0.5, informative)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ beta - 0.3)))).astype(int)
+    return X, y
+
+
+def _statsmodels_backward_wald(X, y, p_enter=0.05, p_remove=0.10):
+    """The same SPSS rules as a user would write them around statsmodels."""
+    import statsmodels.api as sm
+    from scipy import stats
+
+    included = list(range(X.shape[1]))
+    visited = {frozenset(included)}
+    while True:
+        exog = sm.add_constant(X[:, included])
+        res = sm.Logit(y, exog).fit(disp=0, method="newton")
+        move = None
+        if included:
+            p_values = stats.chi2.sf(res.tvalues[1:] ** 2, 1)
+            worst = int(np.argmax(p_values))
+            if p_values[worst] > p_remove:
+                move = included[:worst] + included[worst + 1 :]
+        if move is None:
+            outside = [j for j in range(X.shape[1]) if j not in included]
+            best, best_p = None, p_enter
+            for j in outside:
+                model = sm.Logit(y, np.column_stack([exog, X[:, j]]))
+                params = np.r_[res.params, 0.0]
+                g = model.score(params)
+                s = g @ np.linalg.solve(-model.hessian(params), g)
+                if stats.chi2.sf(s, 1) < best_p:
+                    best, best_p = j, stats.chi2.sf(s, 1)
+            if best is not None:
+                move = sorted(included + [best])
+        if move is None or frozenset(move) in visited:
+            return included, res
+        visited.add(frozenset(move))
+        included = move
+
+
+@case("stepwise_logit_1e5x30_vs_statsmodels")
+def stepwise_vs_statsmodels(repeat):
+    """StepwiseLogit backward/Wald vs a statsmodels refit loop, same rules."""
+    from sklearn_innov import StepwiseLogit
+
+    X, y = _stepwise_data()
+
+    def ours():
+        return StepwiseLogit().fit(X, y)
+
+    def peer():
+        return _statsmodels_backward_wald(X, y)
+
+    model = ours()
+    included, res = peer()
+    assert model.selected_features_ == included, (model.selected_features_, included)
+    np.testing.assert_allclose(model.coef_[0, included], res.params[1:], rtol=1e-6)
+    return (
+        best_time(ours, repeat),
+        best_time(peer, repeat),
+        "statsmodels Logit refit loop",
+    )
+
+
+@case("stepwise_logit_1e5x30_vs_sfs")
+def stepwise_vs_sfs(repeat):
+    """For scale: scikit-learn's SequentialFeatureSelector (backward, cv=2)."""
+    from sklearn.feature_selection import SequentialFeatureSelector
+    from sklearn.linear_model import LogisticRegression
+
+    from sklearn_innov import StepwiseLogit
+
+    X, y = _stepwise_data()
+
+    def ours():
+        return StepwiseLogit().fit(X, y)
+
+    def peer():
+        sfs = SequentialFeatureSelector(
+            LogisticRegression(), direction="backward", n_features_to_select=10, cv=2
+        )
+        return sfs.fit(X, y)
+
+    return (
+        best_time(ours, 1),
+        best_time(peer, 1),
+        "SequentialFeatureSelector(LogisticRegression(), backward to 10, cv=2), 1 run",
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(

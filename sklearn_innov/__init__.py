@@ -3,14 +3,15 @@
 Survey items are normalised (:class:`MinMaxIndexer`), aggregated into composite
 indices of learning mechanisms (:class:`CompositeIndex`) and logged
 (:class:`LogTransform`), and fed to a Cobb-Douglas model estimated by OLS in
-logs (:class:`CobbDouglasRegressor`), following Alonso, Contreras &
+logs (:class:`CobbDouglasRegressor`) and to a backward-stepwise logistic
+regression (:class:`StepwiseLogit`), following Alonso, Contreras &
 Valenzuela (2025).
 Heavy dependencies (statsmodels, matplotlib) are imported only where used, so
 ``import sklearn_innov`` stays cheap.
 """
 
 from ._version import __version__
-from .linear_model import CobbDouglasRegressor
+from .linear_model import CobbDouglasRegressor, StepwiseLogit
 from .preprocessing import CompositeIndex, LogTransform, MinMaxIndexer, read_spec
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "LogTransform",
     "MinMaxIndexer",
     "__version__",
+    "StepwiseLogit",
     "read_spec",
 ]

@@ -1,6 +1,7 @@
 """:mod:`sklearn_innov.diagnostics`: statistical tests and checks, one
 implementation each, shared by every estimator and open to users."""
 
+from ._classification import classification_table, hosmer_lemeshow, pseudo_r2
 from ._regression import (
     breusch_pagan,
     durbin_watson,
@@ -13,10 +14,13 @@ from ._reliability import cronbach_alpha
 
 __all__ = [
     "breusch_pagan",
+    "classification_table",
     "cronbach_alpha",
     "durbin_watson",
+    "hosmer_lemeshow",
     "lilliefors",
     "linear_restriction_test",
     "park_test",
+    "pseudo_r2",
     "variance_inflation",
 ]

@@ -2,5 +2,6 @@
 mechanisms, on a shared least-squares core."""
 
 from ._cobb_douglas import CobbDouglasRegressor
+from ._stepwise import StepwiseLogit
 
-__all__ = ["CobbDouglasRegressor"]
+__all__ = ["CobbDouglasRegressor", "StepwiseLogit"]

@@ -1,0 +1,527 @@
+"""SPSS-style stepwise logistic regression as a scikit-learn classifier.
+
+The paper's logit (Table 10) "successively eliminates the variables that
+contribute least": SPSS's ``LOGISTIC REGRESSION /METHOD=BSTEP(WALD)``. This
+module implements SPSS's stepping rules (removal by Wald or likelihood ratio,
+entry by the score statistic) on the shared Newton core, warm-starting every
+refit and computing every candidate's score statistic from one fit.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+
+from ..exceptions import SeparationWarning
+from ..utils._validation import format_labels, resolve_items, validate_columns
+from ._logit import detect_separation, fit_logit, score_tests
+from ._ols import LeastSquares
+
+
+class StepwiseLogit(ClassifierMixin, BaseEstimator):
+    """Stepwise logistic regression with SPSS's stepping rules.
+
+    Parameters
+    ----------
+    direction : {"backward", "forward"}, default="backward"
+        "backward" is SPSS's BSTEP: start with every feature, remove, and
+        re-test removed features for entry. "forward" is FSTEP: start from
+        the intercept, enter by the score test, re-test entered features for
+        removal.
+    criterion : {"wald", "lr"}, default="wald"
+        Removal test: Wald's ``(b / se)^2`` or the likelihood ratio (one refit
+        per candidate). Entry always uses Rao's score statistic.
+    p_enter : float, default=0.05
+        A feature enters if its score test's p-value is below ``p_enter``
+        (SPSS's PIN).
+    p_remove : float, default=0.10
+        A feature is removed if its removal p-value exceeds ``p_remove``
+        (SPSS's POUT); must exceed ``p_enter``. ``p_remove=1.0`` never removes:
+        a plain maximum-likelihood logit on every feature (backward).
+    fit_intercept : bool, default=True
+        Include a constant (never removed).
+    penalty : None or "firth", default=None
+        "firth" maximises Firth's penalised likelihood (finite estimates under
+        separation); Wald and likelihood-ratio steps then use the penalised
+        fit and penalised likelihood, and entry the penalised score.
+    force : list of str or int, optional
+        Features never removed (and entered from the start).
+    max_iter : int, default=100
+        Newton iterations per fit.
+    tol : float, default=1e-8
+        Newton convergence tolerance on the coefficients.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The two labels; ``classes_[1]`` is the "event" modelled.
+    support_ : ndarray of bool, shape (n_features_in_,)
+        Selected features.
+    selected_features_ : list
+        Their names (DataFrames) or positions (arrays).
+    coef_ : ndarray of shape (1, n_features_in_)
+        Coefficients, exactly 0.0 for features not selected.
+    intercept_ : ndarray of shape (1,)
+    coef_table_ : DataFrame
+        Index: selected features then "const"; columns "coef", "std_err",
+        "wald", "df", "p_value", "odds_ratio", "odds_ci_lower",
+        "odds_ci_upper" (95%).
+    history_ : DataFrame
+        A row per step: "step", "action" ("entered"/"removed"), "feature",
+        "statistic", "p_value", "minus2_llf" (-2 log-likelihood after it).
+    llf_, llnull_ : float
+        Log-likelihood of the final and of the intercept-only model.
+    aic_, bic_ : float
+    n_iter_ : int
+        Newton iterations of the final fit.
+    converged_ : bool
+    n_features_in_ : int
+    feature_names_in_ : ndarray
+
+    See Also
+    --------
+    sklearn.feature_selection.SequentialFeatureSelector : Selection by CV score.
+    CobbDouglasRegressor : The paper's other model.
+
+    Notes
+    -----
+    *Stepping (SPSS).* At each step the feature with the largest removal
+    p-value above ``p_remove`` is removed (forced features and the constant
+    excepted). When none can be removed, the feature outside the model with
+    the smallest score-test p-value below ``p_enter`` enters. Stepping stops
+    when nothing moves or when a move would give back a model already visited.
+
+    *Honest evaluation.* Selection happens inside ``fit``, so
+    ``cross_val_score`` of a pipeline measures the whole procedure. The
+    p-values of the final model ignore the selection and are optimistic.
+
+    *Separation.* When the likelihood has no finite maximum, a
+    :class:`~sklearn_innov.exceptions.SeparationWarning` names the features
+    (linear program of Konis, 2007); use ``penalty="firth"``.
+
+    References
+    ----------
+    .. [1] IBM SPSS Statistics, LOGISTIC REGRESSION, METHOD subcommand
+       (BSTEP, FSTEP) and the LOGISTIC REGRESSION algorithms.
+    .. [2] Heinze, G. and Schemper, M. (2002). "A solution to the problem of
+       separation in logistic regression". Statistics in Medicine, 21.
+    .. [3] Alonso, J. J., Contreras, O. F. and Valenzuela, A. (2025),
+       Table 10.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov import StepwiseLogit
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(500, 3))
+    >>> y = (X[:, 0] - X[:, 2] + rng.logistic(size=500) > 0).astype(int)
+    >>> model = StepwiseLogit().fit(X, y)
+    >>> model.selected_features_
+    [0, 2]
+    """
+
+    _parameter_constraints: dict = {
+        "direction": [StrOptions({"backward", "forward"})],
+        "criterion": [StrOptions({"wald", "lr"})],
+        "p_enter": [Interval(Real, 0, 1, closed="neither")],
+        "p_remove": [Interval(Real, 0, 1, closed="right")],
+        "fit_intercept": ["boolean"],
+        "penalty": [None, StrOptions({"firth"})],
+        "force": [None, list, tuple],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        *,
+        direction="backward",
+        criterion="wald",
+        p_enter=0.05,
+        p_remove=0.10,
+        fit_intercept=True,
+        penalty=None,
+        force=None,
+        max_iter=100,
+        tol=1e-8,
+    ):
+        self.direction = direction
+        self.criterion = criterion
+        self.p_enter = p_enter
+        self.p_remove = p_remove
+        self.fit_intercept = fit_intercept
+        self.penalty = penalty
+        self.force = force
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def fit(self, X, y):
+        """Select features by SPSS's stepping rules and fit the final logit.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Numeric features.
+        y : array-like of shape (n_samples,)
+            Binary target, any two labels.
+
+        Returns
+        -------
+        self : StepwiseLogit
+            The fitted classifier.
+        """
+        self._validate_params()
+        if not self.p_enter < self.p_remove:
+            raise ValueError(
+                f"p_enter ({self.p_enter}) must be below p_remove ({self.p_remove}), "
+                "as in SPSS (PIN < POUT); otherwise a feature could enter and "
+                "leave forever. Lower p_enter or raise p_remove."
+            )
+        X = validate_columns(self, X, reset=True, allow_nan=False)
+        y01 = self._encode_target(y, X.shape[0])
+        n, p = X.shape
+        self._labels = (
+            list(self.feature_names_in_)
+            if hasattr(self, "feature_names_in_")
+            else list(range(p))
+        )
+        names = [str(label) for label in self._labels]
+        offset = int(self.fit_intercept)
+        # Fortran order: every step copies a subset of columns, which is a
+        # contiguous block copy per column in this layout (5x faster).
+        design = np.empty((n, p + int(self.fit_intercept)), order="F")
+        if self.fit_intercept:
+            design[:, 0] = 1.0
+        design[:, int(self.fit_intercept) :] = X
+        if n <= p + offset:
+            raise ValueError(
+                f"StepwiseLogit needs more rows than parameters: got {n} sample(s) "
+                f"for {p + offset} parameter(s) in the starting model. Add rows or "
+                "drop features."
+            )
+        LeastSquares(
+            design, names=(["const"] if offset else []) + names
+        )  # collinearity
+        forced = self._forced(names, p)
+
+        self._design, self._y, self._offset = design, y01, offset
+        self._firth = self.penalty == "firth"
+        self._separated = set()
+        included = set(range(p)) if self.direction == "backward" else set(forced)
+        history, visited = [], {frozenset(included)}
+        fit = self._fit(included)
+        step = 0
+        while True:
+            move = self._removal(included, forced, fit) or self._entry(included, fit)
+            if move is None:
+                break
+            action, j, statistic, p_value = move
+            trial = included - {j} if action == "removed" else included | {j}
+            if frozenset(trial) in visited:
+                break
+            visited.add(frozenset(trial))
+            start = self._warm_start(fit, included, trial)
+            included = trial
+            fit = self._fit(included, start)
+            step += 1
+            history.append(
+                (step, action, self._labels[j], statistic, p_value, -2 * fit.llf)
+            )
+        self._store(fit, included, history, names)
+        self._warn_separation(names)
+        del self._design, self._y
+        return self
+
+    def decision_function(self, X):
+        """Log-odds of ``classes_[1]``: ``intercept_ + X @ coef_``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_columns(self, X, reset=False, allow_nan=False)
+        return X @ self.coef_[0] + self.intercept_[0]
+
+    def predict_proba(self, X):
+        """Probabilities of ``classes_[0]`` and ``classes_[1]``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+        """
+        from scipy.special import expit
+
+        p1 = expit(self.decision_function(X))
+        return np.column_stack([1.0 - p1, p1])
+
+    def predict(self, X):
+        """Predicted labels (probability of ``classes_[1]`` above 0.5).
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        scores = self.decision_function(X)
+        return self.classes_[(scores > 0).astype(int)]
+
+    def get_support(self, indices=False):
+        """Mask (or positions) of the selected features, as scikit-learn selectors.
+
+        Parameters
+        ----------
+        indices : bool, default=False
+            Return positions instead of a boolean mask.
+
+        Returns
+        -------
+        support : ndarray
+        """
+        check_is_fitted(self)
+        return np.flatnonzero(self.support_) if indices else self.support_.copy()
+
+    def summary(self, title=None):
+        """SPSS's output blocks for the final model.
+
+        Returns
+        -------
+        summary : Summary
+            Variables in the Equation, Variables not in the Equation, Omnibus
+            test, Model Summary (-2LL, Cox & Snell and Nagelkerke R²),
+            Hosmer-Lemeshow, classification table, step history.
+        """
+        check_is_fitted(self)
+        from ._stepwise_summary import build_summary
+
+        return build_summary(self, title)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    # -- implementation -------------------------------------------------------
+
+    def _encode_target(self, y, n_samples):
+        if y is None:
+            raise ValueError(
+                "StepwiseLogit requires y to be passed, but the target y is None."
+            )
+        y = column_or_1d(
+            check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True
+        )
+        if y.shape[0] != n_samples:
+            raise ValueError(
+                f"Found input variables with inconsistent numbers of samples: "
+                f"X has {n_samples}, y has {y.shape[0]}."
+            )
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        if self.classes_.size != 2:
+            kind = (
+                "only one class"
+                if self.classes_.size == 1
+                else f"{self.classes_.size} classes"
+            )
+            raise ValueError(
+                "Only binary classification is supported: StepwiseLogit needs a "
+                f"binary target, but y has {kind}: "
+                f"{format_labels(self.classes_.tolist())}. Recode y to two labels "
+                "(e.g. innovated yes/no)."
+            )
+        return (y == self.classes_[1]).astype(np.float64)
+
+    def _forced(self, names, p):
+        if not self.force:
+            return set()
+        columns = names if hasattr(self, "feature_names_in_") else None
+        return set(resolve_items(list(self.force), columns, p, owner="force"))
+
+    def _columns(self, included):
+        return list(range(self._offset)) + [self._offset + j for j in sorted(included)]
+
+    def _fit(self, included, start=None):
+        X = self._design[:, self._columns(included)]
+        fit = fit_logit(
+            X,
+            self._y,
+            start=start,
+            firth=self._firth,
+            max_iter=self.max_iter,
+            tol=self.tol,
+        )
+        # Diverging coefficients show as non-convergence or saturated
+        # probabilities (within 1e-13 of 0 or 1, |eta| > 30); confirm by LP.
+        saturated = np.minimum(fit.prob, 1.0 - fit.prob).min() < 1e-13
+        if not self._firth and (not fit.converged or saturated):
+            separated, direction = detect_separation(X, self._y)
+            if separated:
+                cols = self._columns(included)
+                for col, d in zip(cols, direction, strict=True):
+                    if d != 0 and col >= self._offset:
+                        self._separated.add(col - self._offset)
+        return fit
+
+    def _warm_start(self, fit, included, trial):
+        """Start the next fit close to its solution.
+
+        An entering feature starts at 0 and the others where they are. For a
+        removal, the restricted estimate is approximated to first order by
+        ``b_-j - V_-j,j b_j / V_jj`` (V the covariance), which usually leaves
+        a single Newton step to take.
+        """
+        columns = self._columns(included)
+        params = fit.params
+        dropped = [
+            i for i, col in enumerate(columns) if col not in set(self._columns(trial))
+        ]
+        if len(dropped) == 1 and np.isfinite(fit.cov).all():
+            j = dropped[0]
+            params = params - fit.cov[:, j] * (params[j] / fit.cov[j, j])
+        old = dict(zip(columns, params, strict=True))
+        return np.array([old.get(col, 0.0) for col in self._columns(trial)])
+
+    def _removal(self, included, forced, fit):
+        candidates = sorted(included - forced)
+        if not candidates:
+            return None
+        positions = [self._offset + sorted(included).index(j) for j in candidates]
+        if self.criterion == "wald":
+            statistic = fit.wald[positions]
+        else:
+            statistic = np.array([self._lr(fit, included, j) for j in candidates])
+        p_values = stats.chi2.sf(statistic, 1)
+        worst = int(np.argmax(p_values))
+        if p_values[worst] > self.p_remove:
+            return (
+                "removed",
+                candidates[worst],
+                float(statistic[worst]),
+                float(p_values[worst]),
+            )
+        return None
+
+    def _lr(self, fit, included, j):
+        reduced = included - {j}
+        start = self._warm_start(fit, included, reduced)
+        refit = self._fit(reduced, start)
+        return max(2.0 * (fit.objective - refit.objective), 0.0)
+
+    def _entry(self, included, fit):
+        outside = sorted(set(range(self.n_features_in_)) - included)
+        if not outside or fit.chol is None:
+            return None
+        statistic = self._scores(included, outside, fit)
+        p_values = stats.chi2.sf(statistic, 1)
+        best = int(np.argmin(p_values))
+        if p_values[best] < self.p_enter:
+            return (
+                "entered",
+                outside[best],
+                float(statistic[best]),
+                float(p_values[best]),
+            )
+        return None
+
+    def _scores(self, included, outside, fit, joint=False):
+        X_in = self._design[:, self._columns(included)]
+        X_out = self._design[:, [self._offset + j for j in outside]]
+        return score_tests(X_in, X_out, self._y, fit, joint=joint)
+
+    def _store(self, fit, included, history, names):
+        p = self.n_features_in_
+        selected = sorted(included)
+        self.support_ = np.zeros(p, dtype=bool)
+        self.support_[selected] = True
+        self.selected_features_ = [self._labels[j] for j in selected]
+        params = fit.params
+        self.coef_ = np.zeros((1, p))
+        self.coef_[0, selected] = params[self._offset :]
+        self.intercept_ = np.array([params[0] if self.fit_intercept else 0.0])
+        order = [*range(self._offset, len(params)), *range(self._offset)]
+        index = [names[j] for j in selected] + (["const"] if self.fit_intercept else [])
+        coef, se = params[order], fit.bse[order]
+        z = stats.norm.isf(0.025)
+        # Under separation exp() of a diverging coefficient is inf: the
+        # SeparationWarning says why, numpy need not.
+        with np.errstate(over="ignore"):
+            odds = np.exp(np.column_stack([coef, coef - z * se, coef + z * se]))
+        self.coef_table_ = pd.DataFrame(
+            {
+                "coef": coef,
+                "std_err": se,
+                "wald": fit.wald[order],
+                "df": 1,
+                "p_value": stats.chi2.sf(fit.wald[order], 1),
+                "odds_ratio": odds[:, 0],
+                "odds_ci_lower": odds[:, 1],
+                "odds_ci_upper": odds[:, 2],
+            },
+            index=pd.Index(index, name="variable"),
+        )
+        self.history_ = pd.DataFrame(
+            history,
+            columns=["step", "action", "feature", "statistic", "p_value", "minus2_llf"],
+        )
+        n = self._y.shape[0]
+        k = len(params)
+        self.llf_ = float(fit.llf)
+        ybar = self._y.mean()
+        self.llnull_ = (
+            float(n * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar)))
+            if self.fit_intercept
+            else float(n * np.log(0.5))
+        )
+        self.aic_ = -2 * self.llf_ + 2 * k
+        self.bic_ = -2 * self.llf_ + np.log(n) * k
+        self.n_iter_ = int(fit.n_iter)
+        self.converged_ = bool(fit.converged)
+        self.nobs_ = n
+        # SPSS's "Variables not in the Equation", from the final fit
+        outside = sorted(set(range(p)) - included)
+        if outside and fit.chol is not None:
+            scores, overall = self._scores(included, outside, fit, joint=True)
+            self.not_in_equation_ = pd.DataFrame(
+                {"score": scores, "df": 1, "p_value": stats.chi2.sf(scores, 1)},
+                index=pd.Index([names[j] for j in outside], name="variable"),
+            )
+            self.not_in_equation_.loc["Overall Statistics"] = [
+                overall,
+                len(outside),
+                stats.chi2.sf(overall, len(outside)),
+            ]
+        else:
+            self.not_in_equation_ = pd.DataFrame(columns=["score", "df", "p_value"])
+        self._fitted_prob_ = fit.prob
+        self._y01_ = self._y
+
+    def _warn_separation(self, names):
+        if not self._separated:
+            return
+        features = format_labels([names[j] for j in sorted(self._separated)])
+        warnings.warn(
+            f"Complete or quasi-complete separation: the classes are perfectly "
+            f"separated along {features}, so maximum-likelihood estimates are "
+            "infinite and their Wald tests meaningless. Use penalty='firth' for "
+            "finite, bias-reduced estimates.",
+            SeparationWarning,
+            stacklevel=3,
+        )

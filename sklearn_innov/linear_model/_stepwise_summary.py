@@ -1,0 +1,109 @@
+"""The summary of a fitted StepwiseLogit, in SPSS's output blocks.
+
+Only arranges the fitted attributes and the statistics of
+:mod:`sklearn_innov.diagnostics` into :class:`~sklearn_innov.report.Summary`
+blocks, with SPSS's column names.
+"""
+
+import pandas as pd
+from scipy import stats
+
+from ..diagnostics import classification_table, hosmer_lemeshow, pseudo_r2
+from ..report import Block, Summary
+
+SPSS_COLUMNS = {
+    "coef": "B",
+    "std_err": "S.E.",
+    "wald": "Wald",
+    "df": "df",
+    "p_value": "Sig.",
+    "odds_ratio": "Exp(B)",
+    "odds_ci_lower": "95% C.I. lower",
+    "odds_ci_upper": "95% C.I. upper",
+}
+
+
+def build_summary(model, title=None):
+    """Build the :class:`Summary` of a fitted model (see ``model.summary``)."""
+    method = {"backward": "BSTEP", "forward": "FSTEP"}[model.direction]
+    criterion = model.criterion.upper() if model.criterion == "lr" else "Wald"
+    title = title or f"Logistic regression, method {method}({criterion})" + (
+        ", Firth penalty" if model.penalty == "firth" else ""
+    )
+    y01, prob = model._y01_, model._fitted_prob_
+    chi2 = 2.0 * (model.llf_ - model.llnull_)
+    k = int(model.support_.sum())
+    omnibus = pd.DataFrame(
+        {
+            "Chi-square": [chi2],
+            "df": [k],
+            "Sig.": [stats.chi2.sf(chi2, k) if k else float("nan")],
+        },
+        index=pd.Index(["Model"], name="test"),
+    )
+    r2 = pseudo_r2(model.llf_, model.llnull_, model.nobs_)
+    model_summary = pd.DataFrame(
+        {
+            "-2 Log likelihood": [-2.0 * model.llf_],
+            "Cox & Snell R Square": [r2["cox_snell"]],
+            "Nagelkerke R Square": [r2["nagelkerke"]],
+        },
+        index=pd.Index(["final"], name="step"),
+    )
+    hl = hosmer_lemeshow(y01, prob)
+    hosmer = pd.DataFrame(
+        {"Chi-square": [hl["statistic"]], "df": [hl["df"]], "Sig.": [hl["pvalue"]]},
+        index=pd.Index(["final"], name="step"),
+    )
+    labels = list(model.classes_)
+    observed = model.classes_[y01.astype(int)]
+    predicted = model.classes_[(prob > 0.5).astype(int)]
+    history = model.history_.rename(
+        columns={
+            "statistic": "statistic",
+            "p_value": "Sig.",
+            "minus2_llf": "-2 Log likelihood",
+        }
+    ).set_index("step")
+    blocks = [
+        Block(
+            "Variables in the Equation",
+            model.coef_table_.rename(columns=SPSS_COLUMNS),
+            name="variables_in_equation",
+        ),
+        Block(
+            "Variables not in the Equation",
+            model.not_in_equation_.rename(columns={"score": "Score", "p_value": "Sig."})
+            if len(model.not_in_equation_)
+            else ["every feature is in the equation"],
+            name="variables_not_in_equation",
+        ),
+        Block("Omnibus Tests of Model Coefficients", omnibus, name="omnibus"),
+        Block("Model Summary", model_summary, name="model_summary"),
+        Block("Hosmer and Lemeshow Test", hosmer, name="hosmer_lemeshow"),
+        Block(
+            "Classification Table (cut value .500)",
+            classification_table(observed, predicted, labels),
+            name="classification",
+        ),
+        Block(
+            "Step history",
+            history if len(history) else ["no step: the starting model was kept"],
+            name="history",
+        ),
+        Block("Notes", _notes(model)),
+    ]
+    return Summary(title, blocks)
+
+
+def _notes(model):
+    notes = [
+        f"Entry: score test, p < {model.p_enter}; removal: "
+        f"{'Wald' if model.criterion == 'wald' else 'likelihood ratio'} test, "
+        f"p > {model.p_remove}.",
+        "Significance after stepwise selection is optimistic: the tests ignore "
+        "that the features were chosen on the same data.",
+    ]
+    if not model.converged_:
+        notes.append("The final fit did not converge: estimates are not reliable.")
+    return notes

@@ -1,0 +1,71 @@
+"""A reference implementation of SPSS's stepping rules on top of statsmodels.
+
+Written independently of sklearn_innov: every fit is a statsmodels Logit,
+Wald p-values come from statsmodels' standard errors, likelihood ratios from
+refits, and score statistics from statsmodels' score and Hessian at the
+restricted estimate (``g' (-H)^{-1} g``).
+"""
+
+import numpy as np
+import statsmodels.api as sm
+from scipy import stats
+
+
+def sm_fit(X, y, cols):
+    exog = (
+        sm.add_constant(X[cols], has_constant="add") if cols else np.ones((len(y), 1))
+    )
+    return sm.Logit(y, exog).fit(disp=0, method="newton", maxiter=100)
+
+
+def score_p(X, y, cols, res, j):
+    exog = sm.add_constant(X[cols + [j]], has_constant="add")
+    model = sm.Logit(y, exog)
+    params = np.r_[np.asarray(res.params), 0.0]
+    g = model.score(params)
+    H = model.hessian(params)
+    s = g @ np.linalg.solve(-H, g)
+    return s, stats.chi2.sf(s, 1)
+
+
+def reference(
+    X, y, direction="backward", criterion="wald", p_enter=0.05, p_remove=0.10
+):
+    order = list(X.columns)
+    included = set(order) if direction == "backward" else set()
+    visited = {frozenset(included)}
+    steps = []
+    while True:
+        cols = [c for c in order if c in included]
+        res = sm_fit(X, y, cols)
+        move = None
+        if cols:
+            if criterion == "wald":
+                p = {
+                    c: stats.chi2.sf((res.params[c] / res.bse[c]) ** 2, 1) for c in cols
+                }
+            else:
+                p = {}
+                for c in cols:
+                    red = sm_fit(X, y, [d for d in cols if d != c])
+                    p[c] = stats.chi2.sf(2 * (res.llf - red.llf), 1)
+            worst = max(cols, key=lambda c: p[c])
+            if p[worst] > p_remove:
+                move = ("removed", worst)
+        if move is None:
+            outside = [c for c in order if c not in included]
+            if outside:
+                p = {c: score_p(X, y, cols, res, c)[1] for c in outside}
+                best = min(outside, key=lambda c: p[c])
+                if p[best] < p_enter:
+                    move = ("entered", best)
+        if move is None:
+            break
+        trial = included - {move[1]} if move[0] == "removed" else included | {move[1]}
+        if frozenset(trial) in visited:
+            break
+        visited.add(frozenset(trial))
+        included = trial
+        steps.append(move)
+    cols = [c for c in order if c in included]
+    return cols, sm_fit(X, y, cols), steps

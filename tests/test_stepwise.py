@@ -1,0 +1,312 @@
+"""StepwiseLogit against statsmodels, a reference stepper, firthmodels and
+published tables."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from _stepwise_reference import reference, score_p, sm_fit
+from numpy.testing import assert_allclose
+from scipy import stats
+from sklearn.metrics import confusion_matrix
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_innov import StepwiseLogit
+from sklearn_innov.diagnostics import hosmer_lemeshow, pseudo_r2
+from sklearn_innov.exceptions import SeparationWarning
+
+RTOL = 1e-6
+
+
+@pytest.fixture(scope="module")
+def spector():
+    data = sm.datasets.spector.load_pandas()
+    return data.exog, data.endog
+
+
+def stepping_data(seed):
+    """Correlated features with borderline effects: the four rules disagree."""
+    rng = np.random.default_rng(seed)
+    n = 150
+    Z = rng.normal(size=(n, 6))
+    Z[:, 1] += 0.8 * Z[:, 0]
+    Z[:, 3] += 0.7 * Z[:, 2]
+    Z[:, 5] += 0.6 * Z[:, 4]
+    X = pd.DataFrame(Z, columns=[f"x{j}" for j in range(6)])
+    eta = (
+        0.3
+        + 0.35 * Z[:, 0]
+        + 0.3 * Z[:, 1]
+        + 0.25 * Z[:, 2]
+        - 0.2 * Z[:, 4]
+        + 0.2 * Z[:, 5]
+    )
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    return X, y
+
+
+def test_no_removal_is_statsmodels_logit(spector):
+    X, y = spector
+    model = StepwiseLogit(p_remove=1.0).fit(X, y)
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    table = model.coef_table_
+    assert list(table.index) == ["GPA", "TUCE", "PSI", "const"]
+    order = ["GPA", "TUCE", "PSI", "const"]
+    assert_allclose(table["coef"], ref.params[order], rtol=RTOL)
+    assert_allclose(table["std_err"], ref.bse[order], rtol=RTOL)
+    assert_allclose(table["wald"], ref.tvalues[order] ** 2, rtol=RTOL)
+    assert_allclose(table["p_value"], ref.pvalues[order], rtol=RTOL)
+    assert_allclose(table["odds_ratio"], np.exp(ref.params[order]), rtol=RTOL)
+    ci = np.exp(ref.conf_int().loc[order])
+    assert_allclose(table[["odds_ci_lower", "odds_ci_upper"]], ci, rtol=RTOL)
+    assert (table["df"] == 1).all()
+    assert_allclose(
+        [model.llf_, model.llnull_, model.aic_, model.bic_],
+        [ref.llf, ref.llnull, ref.aic, ref.bic],
+        rtol=1e-9,
+    )
+    assert model.converged_ and model.n_iter_ >= 1
+    assert_allclose(model.intercept_, [ref.params["const"]], rtol=RTOL)
+    assert_allclose(model.coef_[0], ref.params[["GPA", "TUCE", "PSI"]], rtol=RTOL)
+
+
+def test_greene_spector_logit_to_printed_digits(spector):
+    """Spector & Mazzeo (1980) data, logit as printed in Greene, Econometric
+    Analysis (5th ed., Table 21.1): constant -13.021 (4.931), GPA 2.826
+    (1.263), TUCE 0.095 (0.142), PSI 2.379 (1.065)."""
+    X, y = spector
+    table = StepwiseLogit(p_remove=1.0).fit(X, y).coef_table_
+    printed = {
+        "const": (-13.021, 4.931),
+        "GPA": (2.826, 1.263),
+        "TUCE": (0.095, 0.142),
+        "PSI": (2.379, 1.065),
+    }
+    for name, (coef, se) in printed.items():
+        assert round(table.loc[name, "coef"], 3) == coef
+        assert round(table.loc[name, "std_err"], 3) == se
+
+
+def test_spector_backward_drops_tuce(spector):
+    X, y = spector
+    model = StepwiseLogit().fit(X, y)
+    assert model.selected_features_ == ["GPA", "PSI"]
+    assert model.get_support().tolist() == [True, False, True]
+    assert model.get_support(indices=True).tolist() == [0, 2]
+    assert model.coef_[0, 1] == 0.0
+    ref = sm.Logit(y, sm.add_constant(X[["GPA", "PSI"]])).fit(disp=0)
+    assert_allclose(
+        model.coef_table_["coef"], ref.params[["GPA", "PSI", "const"]], rtol=RTOL
+    )
+    history = model.history_
+    assert history[["step", "action", "feature"]].values.tolist() == [
+        [1, "removed", "TUCE"]
+    ]
+    full = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    assert_allclose(history["statistic"].iloc[0], full.tvalues["TUCE"] ** 2, rtol=RTOL)
+    assert_allclose(history["minus2_llf"].iloc[0], -2 * ref.llf, rtol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 29])
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+@pytest.mark.parametrize("criterion", ["wald", "lr"])
+def test_agrees_with_reference_stepper(seed, direction, criterion):
+    X, y = stepping_data(seed)
+    cols, ref, steps = reference(X, y, direction, criterion)
+    model = StepwiseLogit(direction=direction, criterion=criterion).fit(X, y)
+    assert model.selected_features_ == cols
+    assert (
+        list(zip(model.history_["action"], model.history_["feature"], strict=True))
+        == steps
+    )
+    assert_allclose(
+        model.coef_table_["coef"],
+        ref.params.iloc[list(range(1, len(cols) + 1)) + [0]],
+        rtol=RTOL,
+    )
+
+
+def test_reference_data_really_separates_the_rules():
+    selections = {
+        (d, c): tuple(
+            StepwiseLogit(direction=d, criterion=c)
+            .fit(*stepping_data(0))
+            .selected_features_
+        )
+        for d in ("backward", "forward")
+        for c in ("wald", "lr")
+    }
+    assert len(set(selections.values())) >= 3
+
+
+def test_score_statistics_match_statsmodels(spector):
+    X, y = spector
+    model = StepwiseLogit().fit(X, y)
+    res = sm_fit(X, y, ["GPA", "PSI"])
+    score, p = score_p(X, y, ["GPA", "PSI"], res, "TUCE")
+    table = model.not_in_equation_
+    assert_allclose(table.loc["TUCE", "score"], score, rtol=RTOL)
+    assert_allclose(table.loc["TUCE", "p_value"], p, rtol=RTOL)
+    # one candidate: the overall statistic is the same test
+    assert_allclose(table.loc["Overall Statistics", "score"], score, rtol=RTOL)
+
+
+def test_overall_score_statistic_is_joint_test():
+    X, y = stepping_data(29)
+    model = StepwiseLogit(direction="forward").fit(X, y)
+    inside = model.selected_features_
+    outside = [c for c in X.columns if c not in inside]
+    res = sm_fit(X, y, inside)
+    exog = sm.add_constant(X[inside + outside], has_constant="add")
+    full = sm.Logit(y, exog)
+    params = np.r_[np.asarray(res.params), np.zeros(len(outside))]
+    g = full.score(params)
+    joint = g @ np.linalg.solve(-full.hessian(params), g)
+    assert_allclose(
+        model.not_in_equation_.loc["Overall Statistics", "score"], joint, rtol=RTOL
+    )
+
+
+def test_pseudo_r2_and_goodness_of_fit(spector):
+    X, y = spector
+    model = StepwiseLogit(p_remove=1.0).fit(X, y)
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    r2 = pseudo_r2(model.llf_, model.llnull_, model.nobs_)
+    assert_allclose(r2["mcfadden"], ref.prsquared, rtol=1e-9)
+    cox = 1 - (np.exp(ref.llnull) / np.exp(ref.llf)) ** (2 / ref.nobs)
+    assert_allclose(r2["cox_snell"], cox, rtol=1e-9)
+    assert_allclose(
+        r2["nagelkerke"], cox / (1 - np.exp(ref.llnull) ** (2 / ref.nobs)), rtol=1e-9
+    )
+    text = str(model.summary())
+    for block in (
+        "Variables in the Equation",
+        "Omnibus Tests of Model Coefficients",
+        "Model Summary",
+        "Hosmer and Lemeshow Test",
+        "Classification Table",
+        "Nagelkerke R Square",
+    ):
+        assert block in text
+    summary = model.summary()
+    table = summary["Classification Table (cut value .500)"]
+    cm = confusion_matrix(y, model.predict(X), labels=model.classes_)
+    assert table.iloc[:2, :2].to_numpy().astype(int).tolist() == cm.tolist()
+    assert_allclose(float(table.iloc[2, 2]), 100 * (model.predict(X) == y).mean())
+    omnibus = summary["Omnibus Tests of Model Coefficients"]
+    assert_allclose(omnibus.loc["Model", "Chi-square"], ref.llr, rtol=1e-9)
+    assert_allclose(omnibus.loc["Model", "Sig."], ref.llr_pvalue, rtol=1e-6)
+
+
+def test_hosmer_lemeshow_closed_form():
+    # 10 risk groups of 10 cases with known probabilities and event counts
+    prob = np.repeat(np.linspace(0.05, 0.95, 10), 10)
+    events = np.array([0, 1, 2, 4, 4, 6, 6, 8, 8, 10])
+    y = np.concatenate([np.r_[np.ones(e), np.zeros(10 - e)] for e in events])
+    expected = np.linspace(0.05, 0.95, 10) * 10
+    by_hand = ((events - expected) ** 2 / (expected * (1 - expected / 10))).sum()
+    result = hosmer_lemeshow(y, prob)
+    assert_allclose(result["statistic"], by_hand, rtol=1e-12)
+    assert result["df"] == 8
+    assert_allclose(result["pvalue"], stats.chi2.sf(by_hand, 8), rtol=1e-12)
+
+
+def test_string_labels(spector):
+    X, y = spector
+    labels = np.where(y == 1, "improved", "same")
+    model = StepwiseLogit().fit(X, labels)
+    assert model.classes_.tolist() == ["improved", "same"]
+    # classes_[1] ("same") is the modelled event: coefficients flip sign
+    numeric = StepwiseLogit().fit(X, y)
+    assert_allclose(model.coef_, -numeric.coef_, rtol=1e-8)
+    proba = model.predict_proba(X)
+    assert_allclose(proba[:, 0], numeric.predict_proba(X)[:, 1], rtol=1e-8)
+    assert set(model.predict(X)) <= {"improved", "same"}
+
+
+@pytest.mark.parametrize(
+    "target, match",
+    [(np.zeros(32), "only one class"), (np.arange(32) % 3, "3 classes")],
+)
+def test_non_binary_targets_are_refused(spector, target, match):
+    X, _ = spector
+    with pytest.raises(ValueError, match=match):
+        StepwiseLogit().fit(X, target)
+
+
+def test_p_enter_must_be_below_p_remove(spector):
+    with pytest.raises(ValueError, match=r"p_enter \(0.2\) must be below p_remove"):
+        StepwiseLogit(p_enter=0.2, p_remove=0.1).fit(*spector)
+
+
+def test_force_keeps_a_feature(spector):
+    X, y = spector
+    model = StepwiseLogit(force=["TUCE"]).fit(X, y)
+    assert "TUCE" in model.selected_features_
+    forward = StepwiseLogit(direction="forward", force=["TUCE"]).fit(X, y)
+    assert "TUCE" in forward.selected_features_
+
+
+def test_collinear_features_are_named():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(50, 2)), columns=["a", "b"])
+    X["c"] = X["a"] + X["b"]
+    y = (rng.random(50) < 0.5).astype(int)
+    with pytest.raises(ValueError, match="collinear.*'a'.*'b'.*'c'"):
+        StepwiseLogit().fit(X, y)
+
+
+@pytest.fixture
+def separated():
+    rng = np.random.default_rng(1)
+    n = 40
+    x1 = np.r_[rng.uniform(0, 1, n // 2), rng.uniform(1, 2, n // 2)]
+    x2 = rng.normal(size=n)
+    X = pd.DataFrame({"x1": x1, "x2": x2})
+    y = np.r_[np.zeros(n // 2), np.ones(n // 2)].astype(int)
+    return X, y
+
+
+def test_separation_is_detected_and_named(separated):
+    X, y = separated
+    with pytest.warns(SeparationWarning, match="separation.*'x1'.*penalty='firth'"):
+        StepwiseLogit(p_remove=1.0).fit(X, y)
+
+
+def test_firth_matches_firthmodels(separated):
+    firthmodels = pytest.importorskip("firthmodels")
+    X, y = separated
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SeparationWarning)
+        model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)
+    # firthmodels converges to 1e-7 here; tighter, its step-halving stalls
+    ref = firthmodels.FirthLogisticRegression(gtol=1e-7, xtol=1e-7, max_iter=200).fit(
+        X, y
+    )
+    assert_allclose(model.coef_[0], ref.coef_, rtol=1e-6)
+    assert_allclose(model.intercept_[0], ref.intercept_, rtol=1e-6)
+    assert np.isfinite(model.coef_).all()
+    # Wald standard errors from the inverse Fisher information at the Firth
+    # estimate (Heinze & Schemper 2002), here from statsmodels' Hessian
+    exog = sm.add_constant(X)
+    params = np.r_[model.intercept_, model.coef_[0]]
+    cov = np.linalg.inv(-sm.Logit(y, exog).hessian(params))
+    se = np.sqrt(np.diag(cov))
+    assert_allclose(model.coef_table_["std_err"], np.r_[se[1:], se[0]], rtol=1e-8)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn_innov.exceptions.SeparationWarning")
+def test_works_in_pipelines_and_grid_search(spector):
+    X, y = spector
+    pipe = make_pipeline(StandardScaler(), StepwiseLogit())
+    cv = StratifiedKFold(4, shuffle=True, random_state=0)
+    scores = cross_val_score(pipe, X, y, cv=cv, scoring="roc_auc")
+    assert scores.shape == (4,) and np.isfinite(scores).all()
+    search = GridSearchCV(pipe, {"stepwiselogit__p_remove": [0.1, 1.0]}, cv=cv).fit(
+        X, y
+    )
+    assert search.best_params_["stepwiselogit__p_remove"] in (0.1, 1.0)
