@@ -224,6 +224,25 @@ def stepwise_vs_sfs(repeat):
     )
 
 
+@case("make_sme_survey_1e6")
+def survey_generation(repeat):
+    """make_sme_survey(n_samples=1_000_000), against drawing its raw randomness."""
+    from sklearn_innov.datasets import make_sme_survey
+
+    def ours():
+        return make_sme_survey(1_000_000, random_state=0)
+
+    def peer():
+        rng = np.random.default_rng(0)
+        return rng.standard_normal((1_000_000, 45))
+
+    return (
+        best_time(ours, repeat),
+        best_time(peer, repeat),
+        "numpy: 1e6 x 45 normal draws",
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
