@@ -2,6 +2,7 @@
 implementation each, shared by every estimator and open to users."""
 
 from ._classification import classification_table, hosmer_lemeshow, pseudo_r2
+from ._comparison import corrected_resampled_ttest
 from ._regression import (
     breusch_pagan,
     durbin_watson,
@@ -15,6 +16,7 @@ from ._reliability import cronbach_alpha
 __all__ = [
     "breusch_pagan",
     "classification_table",
+    "corrected_resampled_ttest",
     "cronbach_alpha",
     "durbin_watson",
     "hosmer_lemeshow",

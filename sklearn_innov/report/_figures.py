@@ -1,0 +1,83 @@
+"""The report's figures, drawn headless with matplotlib (imported here only).
+
+Each function takes fitted estimators and returns a matplotlib Figure; the
+numbers drawn come from the estimators (their predictions and residuals).
+"""
+
+import numpy as np
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def influence_curve(model, X, y, name, outcome):
+    """Outcome against one index, the others at their means (Figures 2 and 3)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.scatter(X[name], y, s=14, alpha=0.6, label="firms")
+    grid = np.linspace(X[name].min(), X[name].max(), 200)
+    at_means = np.tile(X.mean().to_numpy(), (grid.size, 1))
+    at_means[:, list(X.columns).index(name)] = grid
+    curve = model.predict(_frame(at_means, X.columns))
+    ax.plot(grid, curve, color="C3", lw=2, label="fitted Cobb-Douglas")
+    ax.set_xlabel(name)
+    ax.set_ylabel(outcome)
+    ax.set_title(f"{outcome} against {name}, other indices at their means")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def roc_plot(classifier, X, y):
+    """ROC curve of a fitted classifier on (X, y)."""
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    plt = _pyplot()
+    scores = classifier.predict_proba(X)[:, 1]
+    positive = classifier.classes_[1]
+    fpr, tpr, _ = roc_curve(y, scores, pos_label=positive)
+    auc = roc_auc_score(y == positive, scores)
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot(fpr, tpr, lw=2, label=f"AUC = {auc:.3f}")
+    ax.plot([0, 1], [0, 1], ls="--", color="grey")
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    ax.set_title("ROC curve, stepwise logit")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def residual_plots(model, X):
+    """Residuals against fitted values, and a normal Q-Q plot (log scale)."""
+    from scipy import stats
+
+    plt = _pyplot()
+    resid = model.resid_
+    fitted = model.predict_log(X)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4))
+    left.scatter(fitted, resid, s=14, alpha=0.6)
+    left.axhline(0, color="grey", ls="--")
+    left.set_xlabel("fitted ln Y")
+    left.set_ylabel("residual")
+    left.set_title("Residuals against fitted")
+    (theoretical, ordered), (slope, intercept, _) = stats.probplot(resid, dist="norm")
+    right.scatter(theoretical, ordered, s=14, alpha=0.6)
+    right.plot(theoretical, slope * theoretical + intercept, color="C3")
+    right.set_xlabel("normal quantiles")
+    right.set_ylabel("ordered residuals")
+    right.set_title("Normal Q-Q")
+    fig.tight_layout()
+    return fig
+
+
+def _frame(values, columns):
+    import pandas as pd
+
+    return pd.DataFrame(values, columns=columns)

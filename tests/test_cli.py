@@ -1,0 +1,258 @@
+"""The sklearn-innov command: replicate and benchmark, end to end."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from sklearn_innov.cli import main
+from sklearn_innov.datasets import make_sme_survey
+from sklearn_innov.diagnostics import corrected_resampled_ttest
+from sklearn_innov.report._replicate import replicate
+
+FOREIGN_SPEC = """
+[indices]
+partners = ["p_suppliers", "p_customers", "p_rivals"]
+effort = ["e_training", "e_ict", "e_research", "e_evaluation"]
+owner = ["o_degree", "o_languages"]
+result = ["r_product", "r_process", "r_novelty", "r_sales"]
+
+[model]
+outcome = "result"
+target = "did_innovate"
+
+[index]
+normalize = "minmax"
+"""
+
+RENAME = {
+    "collab_suppliers": "p_suppliers",
+    "collab_customers": "p_customers",
+    "collab_competitors": "p_rivals",
+    "learn_training": "e_training",
+    "learn_ict": "e_ict",
+    "learn_research": "e_research",
+    "learn_evaluation": "e_evaluation",
+    "owner_education_level": "o_degree",
+    "owner_languages": "o_languages",
+    "innov_product": "r_product",
+    "innov_process": "r_process",
+    "innov_novelty": "r_novelty",
+    "innov_sales_share": "r_sales",
+    "innovated": "did_innovate",
+}
+
+
+@pytest.fixture(scope="module")
+def foreign(tmp_path_factory):
+    """A survey export with its own column names, text columns and spec."""
+    directory = tmp_path_factory.mktemp("foreign")
+    frame = make_sme_survey(300, random_state=5).frame.rename(columns=RENAME)
+    frame["did_innovate"] = np.where(frame["did_innovate"] == 1, "yes", "no")
+    data = directory / "survey.csv"
+    frame.to_csv(data, index=False)
+    spec = directory / "spec.toml"
+    spec.write_text(FOREIGN_SPEC, encoding="utf-8")
+    return data, spec, frame
+
+
+def test_replicate_default_writes_report_tables_and_figures(tmp_path, capsys):
+    code = main(["replicate", "--out", str(tmp_path), "--random-state", "3"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "SYNTHETIC" in out
+    for heading in (
+        "Table 9 layout",
+        "Variables in the Equation",
+        "Table 11 layout",
+        "Beside the paper",
+        "ln 0 avoided",
+        "uncentred",
+    ):
+        assert heading in out
+    for name in (
+        "report.md",
+        "report.html",
+        "influence_X1.png",
+        "influence_X3.png",
+        "roc_logit.png",
+        "residuals_cobb_douglas.png",
+    ):
+        assert (tmp_path / name).stat().st_size > 0, name
+    tables = list((tmp_path / "tables").glob("*.csv"))
+    assert len(tables) >= 20
+    assert "<img" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_report_numbers_are_the_estimators_attributes():
+    report, models = replicate(random_state=3, figures=False)
+    full = models["cobb_douglas"]
+    table9 = report.summaries[-1]["Table 9: coefficients and t"]
+    assert_allclose(
+        table9["ours coef"].to_numpy(float), full.coef_table_["coef"].to_numpy()
+    )
+    assert_allclose(table9["ours t"].to_numpy(float), full.coef_table_["t"].to_numpy())
+    fit = report.summaries[-1]["Table 9: fit"]
+    assert_allclose(fit.loc["R²", "ours"], full.rsquared_)
+    assert_allclose(fit.loc["Durbin-Watson", "ours"], full.durbin_watson_)
+    logit = models["logit"]
+    table10 = report.summaries[-1]["Table 10: variables in the equation"]
+    for name in logit.selected_features_:
+        if name in table10.index:
+            assert_allclose(
+                table10.loc[name, "ours B"], logit.coef_table_.loc[name, "coef"]
+            )
+            assert_allclose(
+                table10.loc[name, "ours Wald"], logit.coef_table_.loc[name, "wald"]
+            )
+    sensitivity = report.summaries[2]["Elasticities by choice"]
+    main_row = sensitivity.iloc[0]
+    assert_allclose(main_row[["X1", "X2", "X3", "X4"]].to_numpy(float), full.coef_)
+    text = report.render("text")
+    assert f"{full.rsquared_:.4f}" in text
+
+
+def test_replicate_on_a_foreign_csv_with_its_own_spec(foreign, tmp_path, capsys):
+    data, spec, _ = foreign
+    code = main(
+        [
+            "replicate",
+            "--data",
+            str(data),
+            "--spec",
+            str(spec),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "markdown",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "# Endogenous learning" in out
+    assert "Cobb-Douglas model of result" in out
+    assert "Beside the paper" not in out
+    assert (tmp_path / "report.md").exists()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (FOREIGN_SPEC.replace("[index]", "[indexx]"), "unknown table(s) ['indexx']"),
+        (
+            FOREIGN_SPEC.replace('normalize = "minmax"', 'normalise = "minmax"'),
+            "unknown key(s) ['normalise'] in [index]",
+        ),
+        (
+            FOREIGN_SPEC.replace('"p_rivals"', '"p_nobody"'),
+            "['p_nobody'] named in [indices]",
+        ),
+        (
+            FOREIGN_SPEC.replace('target = "did_innovate"', 'target = "o_languages"'),
+            "must be binary",
+        ),
+        ("[indices\n", "is not valid TOML"),
+    ],
+)
+def test_bad_spec_gives_one_line_error_and_exit_2(
+    foreign, tmp_path, capsys, text, message
+):
+    data, _, _ = foreign
+    spec = tmp_path / "bad.toml"
+    spec.write_text(text, encoding="utf-8")
+    code = main(["replicate", "--data", str(data), "--spec", str(spec)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_data_without_spec_is_refused(foreign, capsys):
+    data, _, _ = foreign
+    assert main(["replicate", "--data", str(data)]) == 2
+    assert "--data needs --spec" in capsys.readouterr().err
+
+
+def test_benchmark_small_run(tmp_path, capsys):
+    code = main(
+        [
+            "benchmark",
+            "--repeats",
+            "1",
+            "--folds",
+            "3",
+            "--quiet",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    for label in (
+        "StepwiseLogit",
+        "RandomForestClassifier",
+        "HistGradientBoostingClassifier",
+        "SVC",
+        "KNeighborsClassifier",
+        "GaussianNB",
+        "DummyClassifier",
+        "GridSearchCV(StepwiseLogit)",
+        "LogisticRegression[l1, raw items]",
+    ):
+        assert label in out
+    folds = pd.read_csv(tmp_path / "benchmark_folds.csv")
+    assert len(folds) == 10 * 3
+    assert (tmp_path / "benchmark_roc_auc.png").stat().st_size > 0
+    dummy = folds[folds["model"] == "DummyClassifier"]
+    assert_allclose(dummy["roc_auc"], 0.5)
+
+
+def test_benchmark_on_a_foreign_csv(foreign, capsys):
+    data, spec, _ = foreign
+    code = main(
+        [
+            "benchmark",
+            "--data",
+            str(data),
+            "--spec",
+            str(spec),
+            "--repeats",
+            "1",
+            "--folds",
+            "3",
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    assert "StepwiseLogit" in capsys.readouterr().out
+
+
+def test_corrected_resampled_ttest_closed_form():
+    a = np.array([0.81, 0.74, 0.90, 0.85, 0.78, 0.80])
+    b = np.array([0.70, 0.72, 0.83, 0.80, 0.77, 0.71])
+    d = a - b
+    expected = d.mean() / np.sqrt((1 / 6 + 25 / 100) * d.var(ddof=1))
+    result = corrected_resampled_ttest(a, b, n_train=100, n_test=25)
+    assert_allclose(result["t"], expected, rtol=1e-12)
+    assert result["df"] == 5
+    from scipy import stats
+
+    assert_allclose(result["pvalue"], 2 * stats.t.sf(abs(expected), 5), rtol=1e-12)
+    # without the correction term this is the ordinary paired t-test
+    plain = stats.ttest_rel(a, b)
+    uncorrected = d.mean() / np.sqrt(d.var(ddof=1) / 6)
+    assert_allclose(uncorrected, plain.statistic, rtol=1e-12)
+
+
+def test_python_dash_m_entry_point():
+    result = subprocess.run(
+        [sys.executable, "-m", "sklearn_innov", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0
+    assert "replicate" in result.stdout and "benchmark" in result.stdout
