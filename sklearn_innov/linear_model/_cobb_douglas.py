@@ -82,7 +82,7 @@ class CobbDouglasRegressor(RegressorMixin, BaseEstimator):
     active_constraints_ : list of str
         The inequality constraints that bind at the solution.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------

@@ -61,11 +61,11 @@ class StepwiseLogit(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of shape (2,)
         The two labels; ``classes_[1]`` is the "event" modelled.
-    support_ : ndarray of bool, shape (n_features_in_,)
+    support_ : ndarray of bool, shape (`n_features_in_`,)
         Selected features.
     selected_features_ : list
         Their names (DataFrames) or positions (arrays).
-    coef_ : ndarray of shape (1, n_features_in_)
+    coef_ : ndarray of shape (1, `n_features_in_`)
         Coefficients, exactly 0.0 for features not selected.
     intercept_ : ndarray of shape (1,)
     coef_table_ : DataFrame
@@ -300,6 +300,11 @@ class StepwiseLogit(ClassifierMixin, BaseEstimator):
 
     def summary(self, title=None):
         """SPSS's output blocks for the final model.
+
+        Parameters
+        ----------
+        title : str, optional
+            Heading; defaults to the method, e.g. "BSTEP(Wald)".
 
         Returns
         -------

@@ -84,7 +84,7 @@ class CompositeIndex(TransformerMixin, BaseEstimator):
         weighted items; NaN for a single-item index).
     n_features_in_ : int
         Number of columns of X at ``fit`` (all of them, used or not).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of X at ``fit``, when X is a DataFrame.
 
     See Also

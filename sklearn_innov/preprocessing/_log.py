@@ -43,7 +43,7 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ``fit`` (NaN for a column with none); used by ``on_nonpositive="clip"``.
     n_features_in_ : int
         Number of columns seen at ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen at ``fit``, when X is a DataFrame.
 
     See Also

@@ -57,7 +57,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         observed ones elsewhere.
     n_features_in_ : int
         Number of columns seen at ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen at ``fit``, when X is a DataFrame.
 
     See Also

@@ -87,7 +87,19 @@ class Summary:
         )
 
     def to_csv(self, directory, prefix=""):
-        """Write every table to ``directory/<prefix><name>.csv``; return the paths."""
+        """Write every table to ``directory/<prefix><name>.csv``.
+
+        Parameters
+        ----------
+        directory : str or path-like
+            Created if missing.
+        prefix : str, default=""
+            Prepended to every file name.
+
+        Returns
+        -------
+        paths : list of Path
+        """
         from pathlib import Path
 
         directory = Path(directory)
@@ -122,7 +134,17 @@ class Summary:
         return "\n".join(out)
 
     def as_markdown(self, level=2):
-        """GitHub-flavoured Markdown; ``level`` is the heading level of the title."""
+        """GitHub-flavoured Markdown.
+
+        Parameters
+        ----------
+        level : int, default=2
+            Heading level of the title; blocks get the next level.
+
+        Returns
+        -------
+        markdown : str
+        """
         hashes = "#" * level
         out = [f"{hashes} {self.title}"]
         for block in self.blocks:
@@ -157,7 +179,16 @@ class Summary:
         return "\n".join(out)
 
     def render(self, fmt="text"):
-        """Render as ``"text"``, ``"markdown"``, ``"html"`` or ``"latex"``."""
+        """Render in one of the supported formats.
+
+        Parameters
+        ----------
+        fmt : {"text", "markdown", "html", "latex"}, default="text"
+
+        Returns
+        -------
+        rendered : str
+        """
         renderers = {
             "text": self.as_text,
             "markdown": self.as_markdown,

@@ -1,0 +1,55 @@
+"""Sphinx configuration of the sklearn-innov documentation."""
+
+import sklearn_innov
+
+project = "sklearn-innov"
+author = "sklearn-innov developers"
+copyright = "2026, sklearn-innov developers"
+release = sklearn_innov.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.intersphinx",
+    "numpydoc",
+    "matplotlib.sphinxext.plot_directive",
+]
+exclude_patterns = ["_build"]
+templates_path = ["_templates"]
+autosummary_generate = True
+# scikit-learn's generated methods (set_*_request, set_output, ...) cite
+# labels of scikit-learn's own docs; document only this library's members.
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": False,
+    "exclude-members": ",".join(
+        [
+            "set_fit_request",
+            "set_score_request",
+            "set_transform_request",
+            "set_predict_request",
+            "set_inverse_transform_request",
+            "set_output",
+            "get_metadata_routing",
+            "get_params",
+            "set_params",
+            "score",
+            "fit_transform",
+        ]
+    ),
+}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+# Every parameter documented, none documented that does not exist, and the
+# sections in numpydoc's order.
+numpydoc_validation_checks = {"PR01", "PR02", "PR03", "PR10", "GL06", "GL07"}
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 100)]
+intersphinx_mapping = {}
+html_theme = "pydata_sphinx_theme"
+html_title = "sklearn-innov"
+html_theme_options = {"navigation_with_keys": False}
