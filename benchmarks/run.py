@@ -243,6 +243,106 @@ def survey_generation(repeat):
     )
 
 
+def _subprocess_seconds(code, repeat):
+    """Best wall time of running ``python -c code`` in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    def run():
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    return best_time(run, repeat)
+
+
+@case("import_sklearn_innov")
+def import_time(repeat):
+    """``import sklearn_innov`` against ``import sklearn`` (fresh interpreters)."""
+    ours = _subprocess_seconds("import sklearn_innov", repeat)
+    peer = _subprocess_seconds("import sklearn", repeat)
+    print(f"  import overhead over sklearn: {ours - peer:+.3f} s (target <= 0.3 s)")
+    return ours, peer, "import sklearn"
+
+
+@case("cobb_douglas_1e6_peak_memory")
+def cobb_douglas_memory(repeat):
+    """Peak memory of CobbDouglasRegressor.fit at n = 1e6 (MB), vs the input arrays."""
+    import tracemalloc
+
+    from sklearn_innov import CobbDouglasRegressor
+
+    X, y = _cobb_douglas_data()
+    input_mb = (X.nbytes + y.nbytes) / 1e6
+    tracemalloc.start()
+    CobbDouglasRegressor().fit(X, y)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    peak_mb = peak / 1e6
+    print(
+        f"  peak {peak_mb:.0f} MB for {input_mb:.0f} MB of input: "
+        f"{peak_mb / input_mb:.2f}x (target <= 3x)"
+    )
+    # "times" are megabytes here: ratio = input / peak
+    return peak_mb, input_mb, "MB: input arrays X and y (ratio = input/peak)"
+
+
+@case("replicate_end_to_end")
+def replicate_command(repeat):
+    """``sklearn-innov replicate`` on the default data, as a user runs it."""
+    import shutil
+    import tempfile
+
+    out = tempfile.mkdtemp()
+    code = (
+        "import sys; from sklearn_innov.cli import main; "
+        f"sys.exit(main(['replicate', '--out', {out!r}]))"
+    )
+    ours = _subprocess_seconds(code, repeat)
+    peer = _subprocess_seconds(
+        "import sklearn_innov, matplotlib.pyplot, statsmodels.api", repeat
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"  end to end {ours:.2f} s (target < 10 s)")
+    return ours, peer, "interpreter start + imports alone"
+
+
+@case("grid_search_specs_n_jobs")
+def grid_search_jobs(repeat):
+    """GridSearchCV over 4 index specs x 5 folds with StepwiseLogit: n_jobs=2 vs 1."""
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_innov import CompositeIndex, StepwiseLogit
+    from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    from sklearn_innov.model_selection._benchmark import _alternative_specs
+
+    survey = make_sme_survey(random_state=0)
+    mechanisms = {k: v for k, v in PAPER_SPEC.items() if k != "Y"}
+    specs = _alternative_specs(mechanisms)
+    specs += [{k: v for k, v in s.items() if k != "X4"} for s in specs]
+    pipe = make_pipeline(CompositeIndex(), StepwiseLogit())
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+
+    def search(n_jobs):
+        return GridSearchCV(
+            pipe, {"compositeindex__spec": specs}, cv=cv, n_jobs=n_jobs
+        ).fit(survey.frame, survey.target)
+
+    a, b = search(1), search(2)
+    np.testing.assert_allclose(
+        a.cv_results_["mean_test_score"], b.cv_results_["mean_test_score"]
+    )
+    return (
+        best_time(lambda: search(2), repeat),
+        best_time(lambda: search(1), repeat),
+        "the same search with n_jobs=1 (ours: n_jobs=2)",
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(

@@ -6,8 +6,9 @@ any fitted probabilities a user has.
 """
 
 import numpy as np
-import pandas as pd
 from scipy import stats
+
+from ..utils._lazy import pd
 
 __all__ = ["classification_table", "hosmer_lemeshow", "pseudo_r2"]
 

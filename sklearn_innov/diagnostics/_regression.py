@@ -11,8 +11,9 @@ do to reuse the factorisation of their fit.
 """
 
 import numpy as np
-import pandas as pd
 from scipy import special, stats
+
+from ..utils._lazy import pd
 
 __all__ = [
     "breusch_pagan",

@@ -10,13 +10,13 @@ import warnings
 from numbers import Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
 
 from .. import diagnostics as diag
 from ..exceptions import SklearnInnovWarning
+from ..utils._lazy import pd
 from ..utils._validation import feature_labels, format_labels, validate_columns
 from ._ols import LeastSquares, constrained_fit, ols_fit, total_sum_of_squares
 

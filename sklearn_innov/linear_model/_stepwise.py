@@ -11,7 +11,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -19,6 +18,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ..exceptions import SeparationWarning
+from ..utils._lazy import pd
 from ..utils._validation import format_labels, resolve_items, validate_columns
 from ._logit import detect_separation, fit_logit, score_tests
 from ._ols import LeastSquares
@@ -211,6 +211,7 @@ class StepwiseLogit(ClassifierMixin, BaseEstimator):
         forced = self._forced(names, p)
 
         self._design, self._y, self._offset = design, y01, offset
+        self._workspace = np.empty_like(design, order="F")
         self._firth = self.penalty == "firth"
         self._separated = set()
         included = set(range(p)) if self.direction == "backward" else set(forced)
@@ -235,7 +236,7 @@ class StepwiseLogit(ClassifierMixin, BaseEstimator):
             )
         self._store(fit, included, history, names)
         self._warn_separation(names)
-        del self._design, self._y
+        del self._design, self._y, self._workspace
         return self
 
     def decision_function(self, X):
@@ -372,6 +373,7 @@ class StepwiseLogit(ClassifierMixin, BaseEstimator):
             firth=self._firth,
             max_iter=self.max_iter,
             tol=self.tol,
+            workspace=self._workspace,
         )
         # Diverging coefficients show as non-convergence or saturated
         # probabilities (within 1e-13 of 0 or 1, |eta| > 30); confirm by LP.

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import StrOptions
@@ -18,6 +17,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..diagnostics import cronbach_alpha
 from ..diagnostics._reliability import alpha_from_variances, column_variances
+from ..utils._lazy import pd
 from ..utils._validation import (
     feature_labels,
     format_labels,

@@ -10,7 +10,8 @@ number a user sees passes through here and is formatted once.
 import html
 
 import numpy as np
-import pandas as pd
+
+from ..utils._lazy import pd
 
 __all__ = ["Block", "Summary"]
 
