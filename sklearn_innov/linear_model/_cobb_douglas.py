@@ -17,6 +17,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, colu
 from .. import diagnostics as diag
 from ..exceptions import SklearnInnovWarning
 from ..utils._lazy import pd
+from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import feature_labels, format_labels, validate_columns
 from ._ols import LeastSquares, constrained_fit, ols_fit, total_sum_of_squares
 
@@ -27,7 +28,7 @@ _FIX = (
 )
 
 
-class CobbDouglasRegressor(RegressorMixin, BaseEstimator):
+class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
     """Cobb-Douglas (log-log) regression with statsmodels-grade inference.
 
     Fits ``ln y = ln b0 + sum_i b_i ln X_i + u`` by least squares, where the

@@ -19,12 +19,13 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ..exceptions import SeparationWarning
 from ..utils._lazy import pd
+from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import format_labels, resolve_items, validate_columns
 from ._logit import detect_separation, fit_logit, score_tests
 from ._ols import LeastSquares
 
 
-class StepwiseLogit(ClassifierMixin, BaseEstimator):
+class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     """Stepwise logistic regression with SPSS's stepping rules.
 
     Parameters

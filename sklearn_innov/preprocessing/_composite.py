@@ -18,6 +18,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from ..diagnostics import cronbach_alpha
 from ..diagnostics._reliability import alpha_from_variances, column_variances
 from ..utils._lazy import pd
+from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import (
     feature_labels,
     format_labels,
@@ -28,7 +29,7 @@ from ._minmax import MinMaxIndexer
 from ._spec import check_spec
 
 
-class CompositeIndex(TransformerMixin, BaseEstimator):
+class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     """Build named composite indices from groups of survey items.
 
     Each index is an aggregate (by default the sum) of its items after a

@@ -1,0 +1,71 @@
+"""Persistence that needs to trust nothing but the library's own types.
+
+Fitted estimators hold result tables as pandas DataFrames, which skops cannot
+serialise without falling back to pickle. :class:`TablePersistenceMixin`
+turns every DataFrame and Series in an estimator's state into plain dicts,
+lists and NumPy arrays when pickled (by ``pickle`` or ``skops.io``) and
+rebuilds them on load, so a skops file asks the user to trust only
+``sklearn_innov`` classes.
+"""
+
+import numpy as np
+
+from ._lazy import pd
+
+__all__ = ["TablePersistenceMixin"]
+
+_FRAME = "__sklearn_innov_frame__"
+_SERIES = "__sklearn_innov_series__"
+
+
+def _column(values):
+    values = np.asarray(values)
+    # object columns (labels, actions) become lists of Python scalars
+    return values.tolist() if values.dtype == object else values
+
+
+def encode(value):
+    """Replace DataFrames and Series, recursively, by plain containers."""
+    if isinstance(value, pd.DataFrame):
+        return {
+            _FRAME: True,
+            "columns": [str(c) for c in value.columns],
+            "index": _column(value.index.to_numpy()),
+            "index_name": value.index.name,
+            "data": [_column(value[c].to_numpy()) for c in value.columns],
+        }
+    if isinstance(value, pd.Series):
+        return {
+            _SERIES: True,
+            "name": value.name,
+            "index": _column(value.index.to_numpy()),
+            "index_name": value.index.name,
+            "data": _column(value.to_numpy()),
+        }
+    if isinstance(value, dict):
+        return {key: encode(item) for key, item in value.items()}
+    return value
+
+
+def decode(value):
+    """Inverse of :func:`encode`."""
+    if isinstance(value, dict):
+        if value.get(_FRAME):
+            data = dict(zip(value["columns"], value["data"], strict=True))
+            index = pd.Index(value["index"], name=value["index_name"])
+            return pd.DataFrame(data, index=index, columns=value["columns"])
+        if value.get(_SERIES):
+            index = pd.Index(value["index"], name=value["index_name"])
+            return pd.Series(value["data"], index=index, name=value["name"])
+        return {key: decode(item) for key, item in value.items()}
+    return value
+
+
+class TablePersistenceMixin:
+    """Pickle DataFrame/Series attributes as plain data (see module docstring)."""
+
+    def __getstate__(self):
+        return encode(super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(decode(state))
