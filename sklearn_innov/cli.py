@@ -124,7 +124,8 @@ def main(argv=None):
     try:
         return args.run(args)
     except (ValueError, OSError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        message = lines[0] if lines else type(exc).__name__
         print(f"sklearn-innov {args.command}: error: {message}", file=sys.stderr)
         return 2
 

@@ -256,3 +256,41 @@ def test_python_dash_m_entry_point():
     )
     assert result.returncode == 0
     assert "replicate" in result.stdout and "benchmark" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["replicate", "benchmark"])
+def test_text_in_an_item_column_exits_2_naming_it(foreign, tmp_path, capsys, command):
+    data, spec, frame = foreign
+    bad = frame.copy()
+    bad["e_ict"] = bad["e_ict"].astype(str) + " times"
+    path = tmp_path / "bad.csv"
+    bad.to_csv(path, index=False)
+    code = main(
+        [
+            command,
+            "--data",
+            str(path),
+            "--spec",
+            str(spec),
+            "--repeats",
+            "1",
+            "--folds",
+            "3",
+            "--quiet",
+        ]
+        if command == "benchmark"
+        else [command, "--data", str(path), "--spec", str(spec)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "'e_ict' is not numeric" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_benchmark_bad_spec_exits_2(foreign, tmp_path, capsys):
+    data, _, _ = foreign
+    spec = tmp_path / "bad.toml"
+    spec.write_text(FOREIGN_SPEC.replace("[model]", "[modle]"), encoding="utf-8")
+    code = main(["benchmark", "--data", str(data), "--spec", str(spec), "--quiet"])
+    assert code == 2
+    assert "unknown table(s) ['modle']" in capsys.readouterr().err

@@ -278,6 +278,8 @@ def run_benchmark(
         description = f"Data: the user's survey, {len(frame)} rows."
     spec, outcome, target, _ = validate_document(document, frame)
     mechanisms = {k: v for k, v in spec.items() if k != outcome}
+    # fail fast, with the estimator's own message, on items it cannot use
+    CompositeIndex(spec=mechanisms).fit(frame)
     items = list(dict.fromkeys(i for group in mechanisms.values() for i in group))
     # Probability scores (Brier) need to know the event: the second label in
     # sorted order, as StepwiseLogit's classes_[1].
