@@ -28,6 +28,8 @@ target = "did_innovate"
 normalize = "minmax"
 """
 
+FAST_BENCHMARK = ["--repeats", "1", "--folds", "3", "--quiet"]
+
 RENAME = {
     "collab_suppliers": "p_suppliers",
     "collab_customers": "p_customers",
@@ -214,18 +216,7 @@ def test_benchmark_small_run(tmp_path, capsys):
 def test_benchmark_on_a_foreign_csv(foreign, capsys):
     data, spec, _ = foreign
     code = main(
-        [
-            "benchmark",
-            "--data",
-            str(data),
-            "--spec",
-            str(spec),
-            "--repeats",
-            "1",
-            "--folds",
-            "3",
-            "--quiet",
-        ]
+        ["benchmark", "--data", str(data), "--spec", str(spec), *FAST_BENCHMARK]
     )
     assert code == 0
     assert "StepwiseLogit" in capsys.readouterr().out
@@ -266,20 +257,8 @@ def test_text_in_an_item_column_exits_2_naming_it(foreign, tmp_path, capsys, com
     path = tmp_path / "bad.csv"
     bad.to_csv(path, index=False)
     code = main(
-        [
-            command,
-            "--data",
-            str(path),
-            "--spec",
-            str(spec),
-            "--repeats",
-            "1",
-            "--folds",
-            "3",
-            "--quiet",
-        ]
-        if command == "benchmark"
-        else [command, "--data", str(path), "--spec", str(spec)]
+        [command, "--data", str(path), "--spec", str(spec)]
+        + (FAST_BENCHMARK if command == "benchmark" else [])
     )
     err = capsys.readouterr().err
     assert code == 2

@@ -93,7 +93,11 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
         Warm start (e.g. the previous step's solution).
     firth : bool, default=False
         Maximise Firth's penalised likelihood ``llf + log|I(b)| / 2`` (Heinze &
-        Schemper, 2002), whose estimates stay finite under separation.
+        Schemper, 2002), whose estimates stay finite under separation. The
+        modified-score Newton step is written here rather than taken from
+        ``firthmodels``: stepping needs warm starts, score tests and
+        penalised likelihoods from the same kernel as the unpenalised fits,
+        and the step is a few lines. The tests compare it with firthmodels.
     max_iter : int, default=100
     tol : float, default=1e-8
         Converged when the largest coefficient change is below ``tol``.
