@@ -273,3 +273,19 @@ def test_benchmark_bad_spec_exits_2(foreign, tmp_path, capsys):
     code = main(["benchmark", "--data", str(data), "--spec", str(spec), "--quiet"])
     assert code == 2
     assert "unknown table(s) ['modle']" in capsys.readouterr().err
+
+
+def test_replicate_without_matplotlib_skips_figures_and_says_so(monkeypatch):
+    import importlib.util
+
+    from sklearn_innov.report import _replicate
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "matplotlib" else real(name, *a),
+    )
+    report, _ = _replicate.replicate(random_state=1)
+    assert report.figures == {}
+    assert "Figures skipped: matplotlib is not installed" in report.render("text")

@@ -193,6 +193,15 @@ class BenchmarkResult:
         self.scores.to_csv(paths[0], index=False)
         paths[1].write_text(self.summary().as_markdown(1), encoding="utf-8")
         paths += self.summary().to_csv(directory)
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
+            print(
+                "box plot skipped: matplotlib is not installed "
+                "(pip install 'sklearn-innov[plot]')",
+                file=sys.stderr,
+            )
+            return paths
         plt = _pyplot()
         fig, ax = plt.subplots(figsize=(9, 5))
         labels = list(dict.fromkeys(self.scores["model"]))

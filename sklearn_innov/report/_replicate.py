@@ -171,6 +171,12 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     if default:
         report.add_summary(_beside_paper(full_summary, logit_summary, adjusted_summary))
 
+    if figures and not _has_matplotlib():
+        report.add_text(
+            "Figures skipped: matplotlib is not installed "
+            "(pip install 'sklearn-innov[plot]')."
+        )
+        figures = False
     if figures:
         from ._figures import influence_curve, residual_plots, roc_plot
 
@@ -205,6 +211,12 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         "adjusted": adjusted,
     }
     return report, models
+
+
+def _has_matplotlib():
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 def _index_summary(indices, composite):
