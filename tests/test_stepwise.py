@@ -310,3 +310,32 @@ def test_works_in_pipelines_and_grid_search(spector):
         X, y
     )
     assert search.best_params_["stepwiselogit__p_remove"] in (0.1, 1.0)
+
+
+def test_firth_stepping_runs_on_the_penalised_likelihood(separated):
+    X, y = separated
+    rng = np.random.default_rng(3)
+    X = X.assign(noise=rng.normal(size=len(y)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SeparationWarning)
+        wald = StepwiseLogit(penalty="firth").fit(X, y)
+        lr = StepwiseLogit(penalty="firth", criterion="lr").fit(X, y)
+    for model in (wald, lr):
+        assert "x1" in model.selected_features_
+        assert np.isfinite(model.coef_table_["coef"]).all()
+        removed = set(
+            model.history_.loc[model.history_["action"] == "removed", "feature"]
+        )
+        assert removed == set(X.columns) - set(model.selected_features_)
+    # the LR statistic of a Firth step is twice the loss of penalised
+    # log-likelihood, here from firthmodels' fits (its loglik_ is penalised)
+    firthmodels = pytest.importorskip("firthmodels")
+    first = lr.history_.iloc[0]
+
+    def penalised(columns):
+        fit = firthmodels.FirthLogisticRegression(gtol=1e-7, xtol=1e-7, max_iter=200)
+        return fit.fit(X[columns], y).loglik_
+
+    reduced = [c for c in X.columns if c != first["feature"]]
+    expected = 2 * (penalised(list(X.columns)) - penalised(reduced))
+    assert_allclose(first["statistic"], expected, rtol=1e-5)
