@@ -17,7 +17,26 @@ def _pyplot():
 
 
 def influence_curve(model, X, y, name, outcome):
-    """Outcome against one index, the others at their means (Figures 2 and 3)."""
+    """Outcome against one index, the others at their means (Figures 2 and 3).
+
+    Parameters
+    ----------
+    model : CobbDouglasRegressor
+        Fitted on ``X`` (in levels).
+    X : DataFrame of shape (n_samples, n_features)
+        The regressors the model saw.
+    y : array-like of shape (n_samples,)
+        The outcome, drawn as points.
+    name : str
+        The column of ``X`` on the horizontal axis.
+    outcome : str
+        Label of the vertical axis.
+
+    Returns
+    -------
+    figure : matplotlib Figure
+        Points and the fitted power curve (``model.predict``, with smearing).
+    """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.scatter(X[name], y, s=14, alpha=0.6, label="firms")
@@ -35,7 +54,20 @@ def influence_curve(model, X, y, name, outcome):
 
 
 def roc_plot(classifier, X, y):
-    """ROC curve of a fitted classifier on (X, y)."""
+    """ROC curve of a fitted binary classifier.
+
+    Parameters
+    ----------
+    classifier : fitted classifier with ``predict_proba``
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        True labels; ``classifier.classes_[1]`` is the event.
+
+    Returns
+    -------
+    figure : matplotlib Figure
+        The curve, the diagonal and the area under the curve in the legend.
+    """
     from sklearn.metrics import roc_auc_score, roc_curve
 
     plt = _pyplot()
@@ -55,7 +87,19 @@ def roc_plot(classifier, X, y):
 
 
 def residual_plots(model, X):
-    """Residuals against fitted values, and a normal Q-Q plot (log scale)."""
+    """Residuals against fitted values, and a normal Q-Q plot (log scale).
+
+    Parameters
+    ----------
+    model : CobbDouglasRegressor
+        Fitted on ``X``.
+    X : array-like of shape (n_samples, n_features)
+        The regressors the model saw (for the fitted values).
+
+    Returns
+    -------
+    figure : matplotlib Figure
+    """
     from scipy import stats
 
     plt = _pyplot()

@@ -102,7 +102,19 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     report : Report
     models : dict
         The fitted estimators ("indices", "cobb_douglas", "logit",
-        "adjusted", "sensitivity") and the data they saw.
+        "adjusted", "sensitivity"), the index values ("index_values") and the
+        Cobb-Douglas sample after the ln 0 handling ("cobb_douglas_X",
+        "cobb_douglas_y"), with the floors applied ("floors").
+
+    Examples
+    --------
+    >>> from sklearn_innov.report import replicate
+    >>> report, models = replicate(random_state=0, figures=False)
+    >>> models["logit"].selected_features_
+    ['X1', 'X3']
+    >>> print(report.render("markdown"))  # doctest: +ELLIPSIS
+    # Endogenous learning for innovation: replication
+    ...
     """
     default = frame is None
     if default:
@@ -204,7 +216,8 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         "indices": composite,
         "index_values": indices,
         "cobb_douglas": full,
-        "cobb_douglas_data": cd_data,
+        "cobb_douglas_X": cd_data[regressors],
+        "cobb_douglas_y": cd_data["__y__"].rename(outcome),
         "floors": floors,
         "sensitivity": sens_models,
         "logit": logit,

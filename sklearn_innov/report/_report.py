@@ -19,6 +19,15 @@ class Report:
     Parameters
     ----------
     title : str
+        Heading of the report.
+
+    Attributes
+    ----------
+    sections : list of tuple
+        ``("summary", Summary)``, ``("text", str)`` or
+        ``("figure", name, caption)``, in order.
+    figures : dict of str to matplotlib Figure
+        The figures by file name (without ``.png``).
     """
 
     def __init__(self, title):
@@ -28,21 +37,53 @@ class Report:
         self.figures = {}  # name -> matplotlib Figure
 
     def add_summary(self, summary):
+        """Append a :class:`Summary`.
+
+        Parameters
+        ----------
+        summary : Summary
+        """
         self.sections.append(("summary", summary))
 
     def add_text(self, text):
+        """Append a paragraph.
+
+        Parameters
+        ----------
+        text : str
+        """
         self.sections.append(("text", text))
 
     def add_figure(self, name, figure, caption):
+        """Append a figure, written as ``name.png``.
+
+        Parameters
+        ----------
+        name : str
+        figure : matplotlib Figure
+        caption : str
+        """
         self.figures[name] = figure
         self.sections.append(("figure", name, caption))
 
     @property
     def summaries(self):
+        """The Summary sections, in order."""
         return [section[1] for section in self.sections if section[0] == "summary"]
 
     def render(self, fmt="text"):
-        """Render as ``"text"``, ``"markdown"``, ``"html"`` or ``"latex"``."""
+        """Render the whole report.
+
+        Parameters
+        ----------
+        fmt : {"text", "markdown", "html", "latex"}, default="text"
+
+        Returns
+        -------
+        rendered : str
+            Figures appear as links to ``name.png`` (or a placeholder line in
+            text).
+        """
         if fmt == "text":
             parts = [self.title, "#" * len(self.title)]
         elif fmt == "markdown":
@@ -89,6 +130,11 @@ class Report:
 
     def write(self, directory):
         """Write report.md, report.html, every table as CSV and every figure as PNG.
+
+        Parameters
+        ----------
+        directory : str or path-like
+            Created if missing; tables go to ``directory/tables``.
 
         Returns
         -------
