@@ -20,10 +20,21 @@ def _read_table(path):
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return pd.read_csv(path)
-    if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(path)
+    readers = {
+        ".parquet": (pd.read_parquet, "pyarrow"),
+        ".pq": (pd.read_parquet, "pyarrow"),
+        ".xlsx": (pd.read_excel, "openpyxl"),
+        ".xls": (pd.read_excel, "xlrd"),
+    }
+    if suffix in readers:
+        reader, package = readers[suffix]
+        try:
+            return reader(path)
+        except ImportError:
+            raise ValueError(
+                f"reading {suffix} files needs the {package!r} package: "
+                f"pip install {package}, or export the survey as CSV."
+            ) from None
     raise ValueError(
         f"data file {str(path)!r} must be .csv, .parquet or .xlsx, not {suffix!r}."
     )

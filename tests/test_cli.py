@@ -289,3 +289,25 @@ def test_replicate_without_matplotlib_skips_figures_and_says_so(monkeypatch):
     report, _ = _replicate.replicate(random_state=1)
     assert report.figures == {}
     assert "Figures skipped: matplotlib is not installed" in report.render("text")
+
+
+def test_parquet_without_its_engine_is_a_one_line_error(foreign, tmp_path, capsys):
+    pytest.importorskip("pandas")
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") or importlib.util.find_spec("fastparquet"):
+        pytest.skip("a parquet engine is installed: the read would succeed")
+    _, spec, _ = foreign
+    path = tmp_path / "survey.parquet"
+    path.write_bytes(b"PAR1")
+    assert main(["replicate", "--data", str(path), "--spec", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert "needs the 'pyarrow' package" in err and len(err.strip().splitlines()) == 1
+
+
+def test_unknown_data_format(foreign, tmp_path, capsys):
+    _, spec, _ = foreign
+    path = tmp_path / "survey.sav"
+    path.write_text("x", encoding="utf-8")
+    assert main(["replicate", "--data", str(path), "--spec", str(spec)]) == 2
+    assert "must be .csv, .parquet or .xlsx" in capsys.readouterr().err
