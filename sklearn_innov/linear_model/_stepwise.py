@@ -396,16 +396,15 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         ``b_-j - V_-j,j b_j / V_jj`` (V the covariance), which usually leaves
         a single Newton step to take.
         """
-        columns = self._columns(included)
+        columns, new_columns = self._columns(included), self._columns(trial)
+        kept = set(new_columns)
         params = fit.params
-        dropped = [
-            i for i, col in enumerate(columns) if col not in set(self._columns(trial))
-        ]
+        dropped = [i for i, col in enumerate(columns) if col not in kept]
         if len(dropped) == 1 and np.isfinite(fit.cov).all():
             j = dropped[0]
             params = params - fit.cov[:, j] * (params[j] / fit.cov[j, j])
         old = dict(zip(columns, params, strict=True))
-        return np.array([old.get(col, 0.0) for col in self._columns(trial)])
+        return np.array([old.get(col, 0.0) for col in new_columns])
 
     def _removal(self, included, forced, fit):
         candidates = sorted(included - forced)

@@ -240,16 +240,16 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
 
         def select(columns, n_features):
             groups = spec if spec is not None else {"index": list(range(n_features))}
-            union = []
             for name, group in groups.items():
                 owner = f"spec index {name!r}"
                 resolved[name] = resolve_items(group, columns, n_features, owner=owner)
-                union.extend(p for p in resolved[name] if p not in union)
-            return union
+            # every item once, in order of first appearance in the spec
+            self._positions_ = list(
+                dict.fromkeys(p for group in resolved.values() for p in group)
+            )
+            return self._positions_
 
         items = validate_columns(self, X, select, reset=True)
-        self._positions_ = [p for group in resolved.values() for p in group]
-        self._positions_ = list(dict.fromkeys(self._positions_))
         local = {p: i for i, p in enumerate(self._positions_)}
         labels = feature_labels(self)
         self.spec_ = {

@@ -157,7 +157,7 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     )
     report.add_summary(full_summary)
 
-    sensitivity, sens_models = _sensitivity(indices[regressors], y_outcome, regressors)
+    sensitivity, sens_models = _sensitivity(indices[regressors], y_outcome, full)
     report.add_summary(sensitivity)
 
     logit = StepwiseLogit().fit(indices[regressors], y_target)
@@ -285,25 +285,25 @@ def _cobb_douglas_sample(X, y):
     return data, note, floors
 
 
-def _sensitivity(X, y, regressors):
+def _sensitivity(X, y, main):
+    """Refit the Cobb-Douglas under the other ln 0 choices, beside ``main``."""
     positive = (y > 0).to_numpy()
     Xp, yp = X[positive], y[positive]
     zero_rows = (Xp <= 0).any(axis=1)
-    floored, _, _ = _cobb_douglas_sample(X, y)
-    choices = {
-        "floor at half the smallest positive (main)": (
-            floored[regressors],
-            floored["__y__"],
+    models = {
+        "floor at half the smallest positive (main)": main,
+        "drop rows with a zero index": CobbDouglasRegressor().fit(
+            Xp[~zero_rows], yp[~zero_rows]
         ),
-        "drop rows with a zero index": (Xp[~zero_rows], yp[~zero_rows]),
-        "ln(1 + X): offset of 1 on every index": (Xp + 1.0, yp),
+        "ln(1 + X): offset of 1 on every index": CobbDouglasRegressor().fit(
+            Xp + 1.0, yp
+        ),
     }
-    rows, models = [], {}
-    for label, (Xc, yc) in choices.items():
-        model = CobbDouglasRegressor().fit(Xc, yc)
-        models[label] = model
-        coefficients = model.summary()["Coefficients"]["coef"]
-        fit = model.summary()["Fit"]["value"]
+    rows = []
+    for label, model in models.items():
+        summary = model.summary()
+        coefficients = summary["Coefficients"]["coef"]
+        fit = summary["Fit"]["value"]
         rows.append(
             {
                 "choice": label,
