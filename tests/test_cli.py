@@ -311,3 +311,15 @@ def test_unknown_data_format(foreign, tmp_path, capsys):
     path.write_text("x", encoding="utf-8")
     assert main(["replicate", "--data", str(path), "--spec", str(spec)]) == 2
     assert "must be .csv, .parquet or .xlsx" in capsys.readouterr().err
+
+
+def test_benchmark_n_jobs_gives_the_same_fold_scores(tmp_path):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    for jobs, out in (("1", serial), ("2", parallel)):
+        assert (
+            main(["benchmark", *FAST_BENCHMARK, "--n-jobs", jobs, "--out", str(out)])
+            == 0
+        )
+    a = pd.read_csv(serial / "benchmark_folds.csv")
+    b = pd.read_csv(parallel / "benchmark_folds.csv")
+    pd.testing.assert_frame_equal(a, b)

@@ -437,3 +437,14 @@ def test_noise_free_data_recovers_exact_elasticities(survey_like):
     assert_allclose(model.coef_, [0.3, 0.0, 0.5, 0.0], atol=1e-12)
     assert_allclose(model.intercept_, np.log(2.0), rtol=1e-12)
     str(model.summary())  # renders even where diagnostics are undefined
+
+
+def test_lilliefors_matches_statsmodels_on_the_same_residuals(survey_like):
+    from statsmodels.stats.diagnostic import lilliefors as sm_lilliefors
+
+    X, y = survey_like
+    model = CobbDouglasRegressor().fit(X, y)
+    statistic, pvalue = sm_lilliefors(model.resid_, dist="norm", pvalmethod="table")
+    normality = model.diagnostics()["normality"]
+    assert_allclose(normality["statistic"], statistic, rtol=1e-10)
+    assert_allclose(normality["pvalue"], pvalue, rtol=1e-10)

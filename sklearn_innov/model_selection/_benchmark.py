@@ -94,7 +94,7 @@ def benchmark_models(spec, items, random_state=0):
             indices(), LogisticRegression(max_iter=1000)
         ),
         "LogisticRegression[l1, raw items]": make_pipeline(
-            raw, StandardScaler(), _l1_logistic()
+            raw, StandardScaler(), _l1_logistic(random_state)
         ),
         "RandomForestClassifier": make_pipeline(
             indices(),
@@ -117,21 +117,23 @@ def benchmark_models(spec, items, random_state=0):
     }
 
 
-def _l1_logistic():
+def _l1_logistic(random_state):
     """L1 logistic regression, spelled for the installed scikit-learn.
 
     scikit-learn 1.8 deprecated ``penalty`` in favour of ``l1_ratio``; 1.6 and
-    1.7 read only ``penalty``.
+    1.7 read only ``penalty``. liblinear's default tolerance (1e-4) stops
+    at a point that depends on its coordinate order (coefficients moved by
+    2e-4 between identical fits here); solved to 1e-10 the optimum is unique
+    and the scores do not depend on ``n_jobs`` or the process.
     """
     import sklearn
     from sklearn.linear_model import LogisticRegression
 
+    options = {"solver": "liblinear", "C": 0.5, "tol": 1e-10, "max_iter": 10_000}
     major, minor = (int(part) for part in sklearn.__version__.split(".")[:2])
     if (major, minor) >= (1, 8):
-        return LogisticRegression(
-            l1_ratio=1.0, solver="liblinear", C=0.5, max_iter=1000
-        )
-    return LogisticRegression(penalty="l1", solver="liblinear", C=0.5, max_iter=1000)
+        return LogisticRegression(l1_ratio=1.0, random_state=random_state, **options)
+    return LogisticRegression(penalty="l1", random_state=random_state, **options)
 
 
 class BenchmarkResult:
