@@ -41,7 +41,7 @@ def _read_table(path):
 
 
 def _load(args):
-    from .preprocessing._spec import read_spec_document
+    from .preprocessing import read_spec_document
 
     if args.data is None:
         if args.spec is not None:
@@ -57,7 +57,7 @@ def _load(args):
 
 
 def _replicate(args):
-    from .report._replicate import replicate
+    from .report import replicate
 
     frame, document = _load(args)
     report, _ = replicate(frame, document, random_state=args.random_state)
@@ -69,7 +69,7 @@ def _replicate(args):
 
 
 def _benchmark(args):
-    from .model_selection._benchmark import run_benchmark
+    from .model_selection import run_benchmark
 
     frame, document = _load(args)
     result = run_benchmark(

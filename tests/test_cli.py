@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 from sklearn_innov.cli import main
 from sklearn_innov.datasets import make_sme_survey
 from sklearn_innov.diagnostics import corrected_resampled_ttest
-from sklearn_innov.report._replicate import replicate
+from sklearn_innov.report import replicate
 
 FOREIGN_SPEC = """
 [indices]

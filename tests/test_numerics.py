@@ -4,7 +4,7 @@ import numpy as np
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
-from sklearn_innov.linear_model._ols import LeastSquares, ols_fit
+from sklearn_innov._core import LeastSquares, ols_fit
 
 # NIST StRD, Longley (1967), certified values (constant first).
 CERTIFIED_PARAMS = [

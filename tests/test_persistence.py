@@ -90,6 +90,7 @@ def test_skops_round_trip_trusts_only_the_library(fitted, name, tmp_path):
 def test_encoded_state_holds_no_pandas_objects(fitted):
     model, _, _ = fitted["CobbDouglasRegressor"]
     state = model.__getstate__()
+    results_state = state["results_"].__getstate__()
 
     def walk(value):
         assert not isinstance(value, (pd.DataFrame, pd.Series, pd.Index))
@@ -101,5 +102,56 @@ def test_encoded_state_holds_no_pandas_objects(fitted):
                 walk(item)
 
     walk(state)
-    assert isinstance(state["coef_table_"], dict)
-    assert np.asarray(state["coef_table_"]["data"][0]).dtype == float
+    walk(results_state)
+    assert isinstance(results_state["coef_table"], dict)
+    assert np.asarray(results_state["coef_table"]["data"][0]).dtype == float
+
+
+def _logit_data(n, rng):
+    X = pd.DataFrame(rng.normal(size=(n, 4)), columns=["a", "b", "c", "d"])
+    y = (X["a"] - X["c"] + rng.logistic(size=n) > 0).astype(int)
+    return X, y
+
+
+def _cobb_douglas_data(n, rng):
+    X = pd.DataFrame(rng.uniform(1, 5, size=(n, 3)), columns=["K", "L", "M"])
+    y = X["K"] ** 0.3 * X["L"] ** 0.5 * np.exp(rng.normal(0, 0.2, n))
+    return X, y
+
+
+@pytest.mark.parametrize(
+    ("make", "estimator"),
+    [(_logit_data, StepwiseLogit), (_cobb_douglas_data, CobbDouglasRegressor)],
+)
+def test_saved_model_holds_no_training_rows(make, estimator):
+    """Pickled size is flat in n, and summary() survives the round trip."""
+    rng = np.random.default_rng(0)
+    sizes, summaries = [], []
+    for n in (1_000, 100_000):
+        model = estimator().fit(*make(n, rng))
+        text = str(model.summary())
+        blob = pickle.dumps(model)
+        sizes.append(len(blob))
+        loaded = pickle.loads(blob)
+        assert str(loaded.summary()) == text
+        summaries.append(text)
+    # 100x the rows; a single per-row float64 array would add 792 kB
+    assert sizes[1] < 1.1 * sizes[0], sizes
+    assert sizes[1] < 60_000, sizes
+
+
+def test_saved_model_says_why_per_row_attributes_are_gone():
+    from sklearn_innov._core import DataRemovedError
+
+    X, y = _cobb_douglas_data(200, np.random.default_rng(1))
+    model = CobbDouglasRegressor().fit(X, y)
+    assert model.resid_.shape == (200,)
+    loaded = pickle.loads(pickle.dumps(model))
+    with pytest.raises(DataRemovedError, match="refit the model"):
+        _ = loaded.resid_
+    # the live model keeps its rows; the statistics are the same
+    assert model.resid_.shape == (200,)
+    assert loaded.rsquared_ == model.rsquared_
+    assert (
+        loaded.diagnostics()["park"]["fvalue"] == model.diagnostics()["park"]["fvalue"]
+    )

@@ -1,14 +1,16 @@
 """Goodness-of-fit statistics of a binary-response model (SPSS's blocks).
 
 Cox & Snell and Nagelkerke R², the Hosmer-Lemeshow test and the
-classification table, computed once here for :class:`StepwiseLogit` and for
-any fitted probabilities a user has.
+classification table for any fitted probabilities a user has. They validate
+their input and call the implementations that
+:class:`~sklearn_innov.StepwiseLogit`'s results use, so each statistic has one
+definition.
 """
 
 import numpy as np
-from scipy import stats
 
-from ..utils._lazy import pd
+from .._core import _tests
+from ..utils._validation import check_same_length, check_vector
 
 __all__ = ["classification_table", "hosmer_lemeshow", "pseudo_r2"]
 
@@ -35,13 +37,20 @@ def pseudo_r2(llf, llnull, nobs):
     >>> round(r2["cox_snell"], 4), round(r2["nagelkerke"], 4)
     (0.1813, 0.2594)
     """
-    cox_snell = 1.0 - np.exp(2.0 * (llnull - llf) / nobs)
-    ceiling = 1.0 - np.exp(2.0 * llnull / nobs)
-    return {
-        "cox_snell": float(cox_snell),
-        "nagelkerke": float(cox_snell / ceiling),
-        "mcfadden": float(1.0 - llf / llnull),
-    }
+    for name, value in (("llf", llf), ("llnull", llnull)):
+        if not (np.isfinite(value) and value <= 0):
+            raise ValueError(
+                f"pseudo_r2: {name} must be a finite log-likelihood <= 0 of a "
+                f"binary model; got {value!r}."
+            )
+    if not llnull < 0:
+        raise ValueError(
+            "pseudo_r2: llnull = 0 means every outcome is the same class, so no "
+            "R² is defined; check that y has both classes."
+        )
+    if not (isinstance(nobs, (int, np.integer)) and nobs > 0):
+        raise ValueError(f"pseudo_r2: nobs must be a positive integer; got {nobs!r}.")
+    return _tests.pseudo_r2(llf, llnull, nobs)
 
 
 def hosmer_lemeshow(y, prob, *, groups=10):
@@ -71,33 +80,23 @@ def hosmer_lemeshow(y, prob, *, groups=10):
     .. [1] Hosmer, D. W. and Lemeshow, S. (2000). Applied Logistic
        Regression, 2nd ed., section 5.2.2. Wiley.
     """
-    y = np.asarray(y, dtype=np.float64)
-    prob = np.asarray(prob, dtype=np.float64)
-    n = y.size
-    # mid-rank of each case among the sorted probabilities: ties share a group
-    ranks = stats.rankdata(prob, method="average") - 1.0
-    group = np.minimum((ranks * groups / n).astype(int), groups - 1)
-    labels, group = np.unique(group, return_inverse=True)
-    n_g = np.bincount(group).astype(float)
-    observed = np.bincount(group, weights=y)
-    expected = np.bincount(group, weights=prob)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = (observed - expected) ** 2 / (expected * (1.0 - expected / n_g))
-    terms = np.where(np.isfinite(terms), terms, 0.0)
-    statistic = float(terms.sum())
-    df = len(labels) - 2
-    table = pd.DataFrame(
-        {
-            "n": n_g.astype(int),
-            "observed_events": observed,
-            "expected_events": expected,
-            "observed_nonevents": n_g - observed,
-            "expected_nonevents": n_g - expected,
-        },
-        index=pd.Index(np.arange(1, len(labels) + 1), name="group"),
-    )
-    pvalue = float(stats.chi2.sf(statistic, df)) if df > 0 else float("nan")
-    return {"statistic": statistic, "df": df, "pvalue": pvalue, "table": table}
+    owner = "hosmer_lemeshow"
+    y = check_vector(y, "y", min_size=3, owner=owner)
+    prob = check_vector(prob, "prob", min_size=3, owner=owner)
+    check_same_length(owner, y=y, prob=prob)
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError(
+            f"{owner}: y must be coded 0/1 (1 = the event); got values "
+            f"{sorted(set(np.unique(y).tolist()) - {0.0, 1.0})[:5]}."
+        )
+    if not ((prob >= 0) & (prob <= 1)).all():
+        raise ValueError(
+            f"{owner}: prob must be probabilities in [0, 1]; "
+            f"{int(((prob < 0) | (prob > 1)).sum())} value(s) lie outside."
+        )
+    if not (isinstance(groups, (int, np.integer)) and groups >= 3):
+        raise ValueError(f"{owner}: groups must be an integer >= 3; got {groups!r}.")
+    return _tests.hosmer_lemeshow(y, prob, groups)
 
 
 def classification_table(y_true, y_pred, labels):
@@ -115,14 +114,9 @@ def classification_table(y_true, y_pred, labels):
         labels and "Percentage Correct".
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    rows = []
-    for label in labels:
-        mask = y_true == label
-        counts = [int(np.sum(mask & (y_pred == other))) for other in labels]
-        correct = 100.0 * counts[list(labels).index(label)] / max(int(mask.sum()), 1)
-        rows.append([*counts, correct])
-    overall = 100.0 * np.mean(y_true == y_pred)
-    rows.append([np.nan] * len(labels) + [overall])
-    index = pd.Index([str(v) for v in labels] + ["Overall Percentage"], name="observed")
-    columns = [f"predicted {v}" for v in labels] + ["Percentage Correct"]
-    return pd.DataFrame(rows, index=index, columns=columns, dtype=object)
+    check_same_length("classification_table", y_true=y_true, y_pred=y_pred)
+    if len(labels) != 2:
+        raise ValueError(
+            f"classification_table: labels must be the 2 classes; got {labels!r}."
+        )
+    return _tests.classification_table(y_true, y_pred, list(labels))

@@ -8,6 +8,8 @@ and Bengio's correction inflates the variance for that overlap.
 import numpy as np
 from scipy import stats
 
+from ..utils._validation import check_same_length, check_vector
+
 __all__ = ["corrected_resampled_ttest"]
 
 
@@ -47,10 +49,20 @@ def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
     >>> round(result["t"], 3), result["df"]
     (1.846, 3)
     """
-    d = np.asarray(scores_a, dtype=np.float64) - np.asarray(scores_b, dtype=np.float64)
+    owner = "corrected_resampled_ttest"
+    a = check_vector(scores_a, "scores_a", min_size=2, owner=owner)
+    b = check_vector(scores_b, "scores_b", min_size=2, owner=owner)
+    check_same_length(owner, scores_a=a, scores_b=b)
+    for name, size in (("n_train", n_train), ("n_test", n_test)):
+        if isinstance(size, bool) or not (
+            isinstance(size, (int, np.integer)) and size > 0
+        ):
+            raise ValueError(
+                f"{owner}: {name} must be a positive integer (the rows of one "
+                f"training or test fold); got {size!r}."
+            )
+    d = a - b
     J = d.size
-    if J < 2:
-        raise ValueError("corrected_resampled_ttest needs at least two paired folds.")
     variance = d.var(ddof=1)
     mean = float(d.mean())
     if variance == 0:

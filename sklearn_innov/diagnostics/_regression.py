@@ -1,19 +1,22 @@
-"""Specification tests of a linear regression, one implementation each.
+"""Specification tests of a linear regression, open to users.
 
 The paper checks its Cobb-Douglas fit with Durbin-Watson, a Park test, a
 correlation matrix and a Kolmogorov-Smirnov test of the residuals (section 5).
-These functions compute those and the usual companions (Breusch-Pagan, VIF,
-a test of constant returns to scale) for any residuals and design, so the
-regressors of the library and their users call the same code. A design can
-be passed as an array or as an already factored
-:class:`~sklearn_innov.linear_model._ols.LeastSquares`, which the estimators
-do to reuse the factorisation of their fit.
+These functions validate what a user passes and call the same
+implementations that :class:`~sklearn_innov.CobbDouglasRegressor`'s results
+use (in ``sklearn_innov._core``), so a statistic has one definition.
 """
 
 import numpy as np
-from scipy import special, stats
 
+from .._core import LeastSquares, correlation_matrix, wald_test
+from .._core._ols import breusch_pagan as _breusch_pagan
+from .._core._ols import park_test as _park_test
+from .._core._tests import durbin_watson as _durbin_watson
+from .._core._tests import lilliefors as _lilliefors
+from .._core._tests import vif_from_correlation
 from ..utils._lazy import pd
+from ..utils._validation import check_same_length, check_vector
 
 __all__ = [
     "breusch_pagan",
@@ -31,7 +34,7 @@ def durbin_watson(resid):
     Parameters
     ----------
     resid : array-like of shape (n_samples,)
-        Residuals in the rows' order.
+        Residuals in the rows' order, at least 2.
 
     Returns
     -------
@@ -40,40 +43,40 @@ def durbin_watson(resid):
         when the rows have a natural order (time, space); on a cross-section
         of firms in file order it tests the file order.
 
+    Raises
+    ------
+    ValueError
+        Fewer than 2 residuals, non-finite values, or every residual zero.
+
     Examples
     --------
     >>> from sklearn_innov.diagnostics import durbin_watson
     >>> durbin_watson([1.0, -1.0, 1.0, -1.0])
     3.0
     """
-    e = np.asarray(resid, dtype=np.float64)
-    total = e @ e
-    if total == 0:
-        raise ValueError("durbin_watson is undefined when every residual is zero.")
-    steps = np.diff(e)
-    return float((steps @ steps) / total)
+    e = check_vector(resid, "resid", min_size=2, owner="durbin_watson")
+    return _durbin_watson(e)
 
 
-def _factored(exog):
-    from ..linear_model._ols import LeastSquares
-
-    return (
-        exog
-        if isinstance(exog, LeastSquares)
-        else LeastSquares(np.asarray(exog, float))
-    )
-
-
-def _auxiliary(response, exog, names):
-    """Regress ``response`` on ``exog`` (first column the constant)."""
-    from ..linear_model._ols import ols_fit
-
-    fit = ols_fit(_factored(exog), response, has_const=True)
-    table = pd.DataFrame(
-        {"coef": fit.params, "t": fit.tvalues, "p_value": fit.pvalues},
-        index=names,
-    )
-    return fit, table
+def _design(exog, n, owner):
+    X = np.asarray(exog, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(
+            f"{owner}: exog must be 2-D (a constant column first, then the "
+            f"regressors); got shape {X.shape}."
+        )
+    if X.shape[0] != n:
+        raise ValueError(
+            f"{owner}: resid has {n} values but exog has {X.shape[0]} rows."
+        )
+    if not np.isfinite(X).all():
+        raise ValueError(f"{owner}: exog has NaN or infinite values.")
+    if X.shape[1] < 2 or not np.all(X[:, 0] == X[0, 0]) or X[0, 0] == 0:
+        raise ValueError(
+            f"{owner}: exog's first column must be the constant (e.g. "
+            "np.column_stack([np.ones(n), Z])), followed by at least one regressor."
+        )
+    return LeastSquares(X)
 
 
 def park_test(resid, exog, *, names=None):
@@ -83,7 +86,7 @@ def park_test(resid, exog, *, names=None):
     ----------
     resid : array-like of shape (n_samples,)
         Residuals of the model (no residual may be exactly zero).
-    exog : ndarray of shape (n_samples, 1 + n_features) or LeastSquares
+    exog : ndarray of shape (n_samples, 1 + n_features)
         The regressors of the auxiliary regression, a constant column first;
         for a log-log model, the constant and the ``ln X_i`` (the paper).
     names : list of str, optional
@@ -101,23 +104,10 @@ def park_test(resid, exog, *, names=None):
     .. [1] Park, R. E. (1966). "Estimation with heteroscedastic error terms".
        Econometrica, 34(4), 888.
     """
-    e = np.asarray(resid, dtype=np.float64)
-    if (e == 0).any():
-        raise ValueError(
-            f"park_test needs ln(e^2), but {int((e == 0).sum())} residual(s) are "
-            "exactly zero (a perfect fit at those rows); Park's test is undefined."
-        )
-    ls = _factored(exog)
+    e = check_vector(resid, "resid", min_size=3, owner="park_test")
+    ls = _design(exog, e.size, "park_test")
     names = names or ["const"] + [f"x{j}" for j in range(1, ls.k)]
-    log_e2 = np.square(e)
-    np.log(log_e2, out=log_e2)
-    fit, table = _auxiliary(log_e2, ls, names)
-    return {
-        "table": table,
-        "fvalue": fit.fvalue,
-        "f_pvalue": fit.f_pvalue,
-        "df": (fit.df_model, fit.df_resid),
-    }
+    return _park_test(e, ls, names)
 
 
 def breusch_pagan(resid, exog, *, robust=True):
@@ -132,7 +122,7 @@ def breusch_pagan(resid, exog, *, robust=True):
     Parameters
     ----------
     resid : array-like of shape (n_samples,)
-    exog : ndarray of shape (n_samples, k) or LeastSquares
+    exog : ndarray of shape (n_samples, k)
         Constant column first.
     robust : bool, default=True
 
@@ -146,38 +136,24 @@ def breusch_pagan(resid, exog, *, robust=True):
     .. [1] Breusch, T. S. and Pagan, A. R. (1979). Econometrica, 47(5).
     .. [2] Koenker, R. (1981). Journal of Econometrics, 17(1), 107-112.
     """
-    from ..linear_model._ols import ols_fit
-
-    e2 = np.asarray(resid, dtype=np.float64) ** 2
-    if not robust:
-        e2 = e2 / e2.mean()
-    ls = _factored(exog)
-    fit = ols_fit(ls, e2, has_const=True)
-    lm = ls.n * fit.rsquared if robust else (fit.tss - fit.ssr) / 2.0
-    df = ls.k - 1
-    return {
-        "lm": float(lm),
-        "lm_pvalue": float(stats.chi2.sf(lm, df)),
-        "fvalue": fit.fvalue,
-        "f_pvalue": fit.f_pvalue,
-        "df": df,
-    }
+    e = check_vector(resid, "resid", min_size=3, owner="breusch_pagan")
+    return _breusch_pagan(e, _design(exog, e.size, "breusch_pagan"), robust=robust)
 
 
 def lilliefors(resid):
     """Kolmogorov-Smirnov test of normality with estimated mean and variance.
 
-    The statistic is ``D = sup |F_n(z) - Phi(z)|`` of the residuals
-    standardised with their mean and sample standard deviation (computed
-    here). Because the parameters are estimated, its p-value comes from
-    Lilliefors' distribution, not Kolmogorov's: it is read from statsmodels'
-    simulated table (as ``statsmodels.stats.diagnostic.lilliefors`` with
+    The statistic is ``D = sup |F_n(z) - Phi(z)|`` of the values standardised
+    with their mean and sample standard deviation. Because the parameters are
+    estimated, its p-value comes from Lilliefors' distribution, not
+    Kolmogorov's: statsmodels' simulated table
+    (``statsmodels.stats.diagnostic.lilliefors`` with
     ``pvalmethod="table"``; p-values are clipped to [0.001, 0.99]).
 
     Parameters
     ----------
     resid : array-like of shape (n_samples,)
-        At least 4 values.
+        At least 4 finite values.
 
     Returns
     -------
@@ -189,38 +165,10 @@ def lilliefors(resid):
     .. [1] Lilliefors, H. W. (1967). "On the Kolmogorov-Smirnov test for
        normality with mean and variance unknown". JASA, 62(318), 399-402.
     """
-    x = np.asarray(resid, dtype=np.float64).ravel()
-    n = x.size
-    if n < 4:
-        raise ValueError(f"lilliefors needs at least 4 residuals; got {n}.")
-    sd = x.std(ddof=1)
-    if sd == 0:
-        raise ValueError("lilliefors is undefined for residuals without variance.")
-    z = x - x.mean()
-    z /= sd
-    z.sort()
-    cdf = special.ndtr(z, out=z)
-    steps = np.arange(n, dtype=np.float64)
-    steps /= n
-    # D- = max(F(z_i) - (i-1)/n); D+ = max(i/n - F(z_i)) = 1/n - min(F - (i-1)/n)
-    gap = np.subtract(cdf, steps, out=cdf)
-    statistic = float(max(gap.max(), 1.0 / n - gap.min()))
-    return {"statistic": statistic, "pvalue": _lilliefors_pvalue(statistic, n, x)}
+    return _lilliefors(check_vector(resid, "resid", min_size=4, owner="lilliefors"))
 
 
-def _lilliefors_pvalue(statistic, n, x):
-    """p-value from statsmodels' simulated Lilliefors table for the normal."""
-    try:
-        from statsmodels.stats._lilliefors import get_lilliefors_table
-
-        return float(get_lilliefors_table(dist="norm").prob(statistic, n))
-    except ImportError:  # older statsmodels: go through the public function
-        from statsmodels.stats.diagnostic import lilliefors as sm_lilliefors
-
-        return float(sm_lilliefors(x, dist="norm", pvalmethod="table")[1])
-
-
-def variance_inflation(X, *, names=None, corr=None):
+def variance_inflation(X, *, names=None):
     """Variance inflation factors of the columns of X (a constant is implied).
 
     ``VIF_j = 1 / (1 - R_j^2)`` where ``R_j^2`` is from regressing column j on
@@ -232,21 +180,33 @@ def variance_inflation(X, *, names=None, corr=None):
     X : array-like of shape (n_samples, n_features)
         Regressors without the constant (e.g. the ``ln X_i``).
     names : list of str, optional
-    corr : ndarray of shape (n_features, n_features), optional
-        The correlation matrix of X, when the caller has it already.
 
     Returns
     -------
     vif : Series
         One value per column; above about 10 signals harmful collinearity.
+        A column that is an exact linear combination of others (or constant,
+        i.e. collinear with the implied constant) gets ``inf``, as in
+        statsmodels; the other columns keep their own values.
     """
     X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(
+            "variance_inflation needs a 2-D array of regressors (one column per "
+            f"regressor); got shape {X.shape}. Reshape a single column with "
+            "X.reshape(-1, 1)."
+        )
+    if X.shape[0] < 3:
+        raise ValueError(f"variance_inflation needs at least 3 rows; got {X.shape[0]}.")
+    if not np.isfinite(X).all():
+        raise ValueError("variance_inflation: X has NaN or infinite values.")
     names = names or [f"x{j}" for j in range(X.shape[1])]
-    if X.shape[1] == 1:
-        return pd.Series([1.0], index=names, name="vif")
-    if corr is None:
-        corr = np.corrcoef(X, rowvar=False)
-    return pd.Series(np.diag(np.linalg.inv(corr)), index=names, name="vif")
+    constant = np.ptp(X, axis=0) == 0
+    vif = np.full(X.shape[1], np.inf)
+    varying = np.flatnonzero(~constant)
+    if varying.size:
+        vif[varying] = vif_from_correlation(correlation_matrix(X[:, varying]))
+    return pd.Series(vif, index=names, name="vif")
 
 
 def linear_restriction_test(params, cov, df_resid, weights, value):
@@ -267,20 +227,33 @@ def linear_restriction_test(params, cov, df_resid, weights, value):
     result : dict
         ``estimate`` (``weights @ params``), ``std_err``, ``t``, ``fvalue``
         (``t^2``) and ``pvalue`` (two-sided).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov.diagnostics import linear_restriction_test
+    >>> res = linear_restriction_test(np.array([0.4, 0.5]), np.eye(2) * 0.01,
+    ...                               50, np.array([1.0, 1.0]), 1.0)
+    >>> round(res["t"], 4), round(res["std_err"], 4)
+    (-0.7071, 0.1414)
     """
-    w = np.asarray(weights, dtype=np.float64)
-    estimate = float(w @ params)
-    se = float(np.sqrt(max(w @ cov @ w, 0.0)))
-    if se == 0:
+    owner = "linear_restriction_test"
+    params = check_vector(params, "params", owner=owner)
+    weights = check_vector(weights, "weights", owner=owner)
+    check_same_length(owner, params=params, weights=weights)
+    cov = np.asarray(cov, dtype=np.float64)
+    if cov.shape != (params.size, params.size):
         raise ValueError(
-            "the restricted combination has zero variance (it is fixed by the "
-            "model's constraints), so the test is undefined"
+            f"{owner}: cov must be {params.size} x {params.size} like params; "
+            f"got shape {cov.shape}."
         )
-    t = (estimate - value) / se
+    if not df_resid > 0:
+        raise ValueError(f"{owner}: df_resid must be positive; got {df_resid}.")
+    result = wald_test(params, cov, weights, value, df_resid=df_resid)
     return {
-        "estimate": estimate,
-        "std_err": se,
-        "t": t,
-        "fvalue": t**2,
-        "pvalue": float(2 * stats.t.sf(abs(t), df_resid)),
+        "estimate": result["estimate"],
+        "std_err": result["std_err"],
+        "t": result["t"],
+        "fvalue": result["statistic"],
+        "pvalue": result["pvalue"],
     }

@@ -7,6 +7,8 @@ is the usual check that they do. It is computed here once, for
 
 import numpy as np
 
+from .._core import column_variances
+
 __all__ = ["cronbach_alpha"]
 
 
@@ -46,7 +48,18 @@ def cronbach_alpha(X):
     >>> round(cronbach_alpha(X), 4)
     0.9825
     """
-    X = np.asarray(X, dtype=np.float64)
+    try:
+        if hasattr(X, "to_numpy"):  # pandas: pd.NA and nullable dtypes become NaN
+            X = X.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "cronbach_alpha needs numeric item scores; encode text answers as "
+            "numbers first."
+        ) from None
+    if np.isinf(X).any():
+        raise ValueError("cronbach_alpha: X has infinite values; fix or drop them.")
     if X.ndim != 2 or X.shape[1] < 2:
         raise ValueError(
             "cronbach_alpha needs a 2-D array with at least two items (columns); "
@@ -71,22 +84,3 @@ def alpha_from_variances(item_variance_sum, total_variance, n_items):
         return float("nan")
     k = n_items
     return float(k / (k - 1) * (1.0 - item_variance_sum / total_variance))
-
-
-def column_variances(X):
-    """Sample variances (``ddof=1``) of the columns of a complete float array.
-
-    One pass computes sums and sums of squares; the result loses about
-    ``log10(1 + mean^2 / var)`` digits to cancellation, so columns that would
-    lose more than two are recomputed by the two-pass (centred) formula.
-    """
-    n = X.shape[0]
-    sums = X.sum(axis=0)
-    squares = np.einsum("ij,ij->j", X, X)
-    centred = squares - sums**2 / n
-    inaccurate = ~(centred > 1e-2 * squares)
-    if inaccurate.any():
-        cols = X[:, inaccurate]
-        dev = cols - cols.mean(axis=0)
-        centred[inaccurate] = np.einsum("ij,ij->j", dev, dev)
-    return centred / (n - 1)

@@ -10,16 +10,28 @@ import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from .. import diagnostics as diag
+from .._core import (
+    CollinearityError,
+    LeastSquares,
+    ZeroColumnError,
+    constrained_fit,
+    ols_fit,
+    total_sum_of_squares,
+)
 from ..exceptions import SklearnInnovWarning
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._validation import feature_labels, format_labels, validate_columns
-from ._ols import LeastSquares, constrained_fit, ols_fit, total_sum_of_squares
+from ..utils._validation import (
+    check_sample_weight,
+    feature_labels,
+    format_labels,
+    validate_columns,
+)
+from ._cobb_douglas_summary import build_summary
 
 _FIX = (
     "Logs need strictly positive values: give MinMaxIndexer a floor "
@@ -82,6 +94,12 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         Duan's factor (weighted mean of ``exp(resid_)`` with sample weights).
     active_constraints_ : list of str
         The inequality constraints that bind at the solution.
+    results_ : OLSResults
+        The fit's results object: every statistic above, and the diagnostics,
+        computed on first access and cached (``results_.park``,
+        ``results_.lilliefors``, ``results_.wald_test(R, q)``, ...). The
+        attributes above read it. Pickling keeps every statistic a summary
+        prints and drops the per-row arrays (``resid_`` then raises).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
@@ -104,12 +122,21 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     errors are *conditional on the active set*: the binding constraints are
     treated as known equalities, so an elasticity pinned at a bound gets a
     standard error of 0 and no t or p (NaN, with a warning). This understates
-    uncertainty near a bound; bootstrap the whole fit if that matters. The F
-    statistic of a constrained fit is the classical
-    ``((tss - ssr) / df_model) / (ssr / df_resid)``.
+    uncertainty near a bound; bootstrap the whole fit if that matters.
+
+    *F.* ``fvalue_`` is the Wald test, with the fit's covariance (robust under
+    an HC ``cov_type``, as statsmodels' ``fvalue``), that every elasticity is
+    zero. Under binding constraints only the directions they leave free are
+    tested (under constant returns: that the elasticities are equal), and
+    with no free elasticity F is NaN.
 
     *Weights.* ``sample_weight`` gives weighted least squares on the logs, as
-    statsmodels' WLS (residual degrees of freedom count every row).
+    statsmodels' WLS (residual degrees of freedom count every row). The
+    diagnostics then use the whitened residuals ``sqrt(w) e`` (statsmodels'
+    ``wresid``) with the unweighted regressors ``[1, ln X]``.
+
+    *Cost.* ``fit`` solves for the coefficients and the smearing factor only;
+    standard errors, R², F and every diagnostic are computed when first read.
 
     *Scores.* ``score`` is scikit-learn's R² of the level predictions, not
     ``rsquared_`` (the log model's).
@@ -163,6 +190,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.returns_to_scale = returns_to_scale
         self.smearing = smearing
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the log-log model.
 
@@ -180,7 +208,6 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self : CobbDouglasRegressor
             The fitted regressor.
         """
-        self._validate_params()
         X = validate_columns(self, X, reset=True, allow_nan=False)
         labels = _names(self)
         y = _check_target(y, X.shape[0])
@@ -194,61 +221,116 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             )
         _check_positive(X, labels, "X")
         _check_positive(y[:, None], ["y"], "y")
-        weights = None
-        if sample_weight is not None:
-            weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-
-        # The log design is written once, in place: [1, ln X] (times sqrt(w)).
-        names = (["const"] if self.fit_intercept else []) + labels
-        design = np.empty(
-            (n, n_params), order="F"
-        )  # column-contiguous: faster BLAS gemv
-        if self.fit_intercept:
-            design[:, 0] = 1.0
-        log_X = design[:, int(self.fit_intercept) :]
-        np.log(X, out=log_X)
-        log_y = np.log(y)
+        weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
         if np.ptp(y) == 0:
             raise ValueError(
                 f"y is constant ({y[0]:g} in every row): there is no variation for "
                 "the elasticities to explain. Check the outcome column."
             )
+
+        # The log design is written once: [1, ln X], column-contiguous (faster
+        # BLAS matrix-vector products); with weights, a whitened copy is fitted.
+        names = (["const"] if self.fit_intercept else []) + labels
+        exog = np.empty((n, n_params), order="F")
+        if self.fit_intercept:
+            exog[:, 0] = 1.0
+        np.log(X, out=exog[:, int(self.fit_intercept) :])
+        log_y = np.log(y)
         tss = total_sum_of_squares(log_y, has_const=self.fit_intercept, weights=weights)
-        target = log_y
+        design, target = exog, log_y
         if weights is not None:
             root_w = np.sqrt(weights)
-            log_X = log_X.copy()  # keep the unweighted logs for resid_ and VIF
-            design *= root_w[:, None]
+            design = exog * root_w[:, None]
             target = log_y * root_w
 
-        ls = LeastSquares(design, names=names)
-        eq, ineq = self._constraints(k)
-        if eq is None and ineq is None:
-            result = ols_fit(
-                ls,
-                target,
-                has_const=self.fit_intercept,
-                cov_type=self.cov_type,
-                tss=tss,
-            )
-            result.extra["active"] = []
-        else:
-            result = constrained_fit(
-                design,
-                target,
-                eq=eq,
-                ineq=ineq,
-                has_const=self.fit_intercept,
-                cov_type=self.cov_type,
-                names=names,
-                tss=tss,
-            )
-        self._store(result, names, log_X, log_y, weights)
-        self._diagnostics_ = self._compute_diagnostics(
-            ls, result, log_X, weights, labels
+        common = dict(
+            has_const=self.fit_intercept,
+            cov_type=self.cov_type,
+            tss=tss,
+            exog=exog,
+            weights=weights,
+            names=names,
+            endog=log_y,
         )
-        self.durbin_watson_ = self._diagnostics_["durbin_watson"]
+        eq, ineq = self._constraints(k)
+        try:
+            if eq is None and ineq is None:
+                results = ols_fit(LeastSquares(design, names=names), target, **common)
+            else:
+                LeastSquares(design, names=names)  # collinearity, worded below
+                results = constrained_fit(design, target, eq=eq, ineq=ineq, **common)
+        except ZeroColumnError as exc:
+            raise ValueError(
+                f"Column(s) {format_labels(exc.columns)} are zero in every row "
+                "after logs, i.e. equal to 1 in levels; drop them, they carry no "
+                "information."
+            ) from None
+        except CollinearityError as exc:
+            raise ValueError(
+                f"Perfectly collinear regressors: {format_labels(exc.columns)} are "
+                "(nearly) linear combinations of each other after logs (with the "
+                "intercept if fitted). Drop one of them, or merge them into one "
+                "index."
+            ) from None
+        self.results_ = results
+        params = results.params
+        self.intercept_ = float(params[0]) if self.fit_intercept else 0.0
+        self.coef_ = params[int(self.fit_intercept) :].copy()
+        self.active_constraints_ = list(results.active)
+        self.smearing_factor_ = float(
+            np.average(np.exp(results.resid), weights=weights)
+        )
+        if eq is not None or ineq is not None:
+            self._warn_pinned()
         return self
+
+    # -- results (computed on first access) -----------------------------------
+
+    @property
+    def coef_table_(self):
+        return self.results_.coef_table
+
+    @property
+    def rsquared_(self):
+        return float(self.results_.rsquared)
+
+    @property
+    def rsquared_adj_(self):
+        return float(self.results_.rsquared_adj)
+
+    @property
+    def fvalue_(self):
+        return self.results_.fvalue
+
+    @property
+    def f_pvalue_(self):
+        return self.results_.f_pvalue
+
+    @property
+    def durbin_watson_(self):
+        value = self.results_.attempt("durbin_watson")
+        return float("nan") if isinstance(value, dict) else value
+
+    @property
+    def sigma_(self):
+        return self.results_.sigma
+
+    @property
+    def df_resid_(self):
+        return self.results_.df_resid
+
+    @property
+    def nobs_(self):
+        return self.results_.nobs
+
+    @property
+    def cov_params_(self):
+        names = self.results_.names
+        return pd.DataFrame(self.results_.cov_params, index=names, columns=names)
+
+    @property
+    def resid_(self):
+        return self.results_.resid
 
     def predict(self, X):
         """Predict y in levels: ``exp(intercept_ + ln X @ coef_)``, smeared.
@@ -285,7 +367,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         return self.intercept_ + np.log(X) @ self.coef_
 
     def diagnostics(self):
-        """The specification tests of the fit.
+        """The specification tests of the fit (computed now if not yet).
 
         Returns
         -------
@@ -300,7 +382,31 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             (e.g. Park with a zero residual) holds ``{"error": reason}``.
         """
         check_is_fitted(self)
-        return dict(self._diagnostics_)
+        results = self.results_
+        labels = results.names[int(self.fit_intercept) :]
+        out = {
+            key: results.attempt(name)
+            for key, name in (
+                ("durbin_watson", "durbin_watson"),
+                ("park", "park"),
+                ("breusch_pagan", "breusch_pagan"),
+                ("normality", "lilliefors"),
+                ("returns_to_scale", "returns_to_scale"),
+            )
+        }
+        if "table" in out["park"]:  # the auxiliary regressors are the ln X_i
+            park = dict(out["park"])
+            park["table"] = park["table"].set_axis(
+                ["const"] + [f"ln {name}" for name in labels]
+            )
+            out["park"] = park
+        corr = results.attempt("correlation")
+        if isinstance(corr, dict):
+            out["correlation"] = out["vif"] = corr
+        else:
+            out["correlation"] = pd.DataFrame(corr, index=labels, columns=labels)
+            out["vif"] = pd.Series(results.vif, index=labels, name="vif")
+        return out
 
     def summary(self, title=None):
         """Results laid out like the paper's Table 9, then every diagnostic.
@@ -316,8 +422,6 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             Prints as text; ``as_markdown()``, ``as_html()``, ``as_latex()``.
         """
         check_is_fitted(self)
-        from ._cobb_douglas_summary import build_summary
-
         return build_summary(self, title)
 
     def __sklearn_tags__(self):
@@ -356,38 +460,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             ineq_rows = (np.array(G), np.array(h, dtype=float), labels)
         return eq, ineq_rows
 
-    def _store(self, result, names, log_X, log_y, weights):
-        offset = int(self.fit_intercept)
-        params = result.params
-        self.intercept_ = float(params[0]) if self.fit_intercept else 0.0
-        self.coef_ = params[offset:].copy()
-        ci = result.conf_int()
-        self.coef_table_ = pd.DataFrame(
-            {
-                "coef": params,
-                "std_err": result.bse,
-                "t": result.tvalues,
-                "p_value": result.pvalues,
-                "ci_lower": ci[:, 0],
-                "ci_upper": ci[:, 1],
-            },
-            index=pd.Index(names, name="term"),
-        )
-        self.rsquared_ = float(result.rsquared)
-        self.rsquared_adj_ = float(result.rsquared_adj)
-        self.fvalue_ = float(result.fvalue)
-        self.f_pvalue_ = float(result.f_pvalue)
-        self.sigma_ = result.sigma
-        self.df_resid_ = float(result.df_resid)
-        self.nobs_ = int(result.nobs)
-        self.cov_params_ = pd.DataFrame(result.cov_params, index=names, columns=names)
-        if weights is None:
-            self.resid_ = result.resid
-        else:  # the fit's residuals are whitened; report them on the log scale
-            self.resid_ = log_y - self.intercept_ - log_X @ self.coef_
-        self.smearing_factor_ = float(np.average(np.exp(self.resid_), weights=weights))
-        self.active_constraints_ = list(result.extra["active"])
-        pinned = self.coef_table_.index[self.coef_table_["std_err"] == 0].tolist()
+    def _warn_pinned(self):
+        table = self.results_.coef_table
+        pinned = table.index[table["std_err"] == 0].tolist()
         if pinned:
             warnings.warn(
                 f"Constraint(s) {format_labels(self.active_constraints_)} bind: "
@@ -395,76 +470,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 "t, p_value are undefined (NaN). Inference is conditional on the "
                 "active set; bootstrap the fit for honest uncertainty.",
                 SklearnInnovWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-
-    def _compute_diagnostics(self, ls, result, log_X, weights, labels):
-        resid = result.resid
-        out = {"durbin_watson": _attempt(diag.durbin_watson, resid)}
-        if self.fit_intercept:
-            park_design = ls
-        else:
-            const = np.column_stack([np.ones(len(resid)), log_X])
-            if weights is not None:
-                const *= np.sqrt(weights)[:, None]
-            park_design = _attempt(LeastSquares, const, names=["const"] + labels)
-        names = ["const"] + [f"ln {name}" for name in labels]
-        if isinstance(park_design, dict):
-            out["park"] = out["breusch_pagan"] = park_design
-        else:
-            out["park"] = _attempt(diag.park_test, resid, park_design, names=names)
-            out["breusch_pagan"] = _attempt(diag.breusch_pagan, resid, park_design)
-        out["normality"] = _attempt(diag.lilliefors, resid)
-        gram = ls.gram if self.fit_intercept and weights is None else None
-        corr = _attempt(_correlation, log_X, labels, gram)
-        out["correlation"] = corr
-        if isinstance(corr, dict):
-            out["vif"] = corr
-        else:
-            out["vif"] = _attempt(
-                diag.variance_inflation, log_X, names=labels, corr=corr.to_numpy()
-            )
-        slopes = np.zeros(len(result.params))
-        slopes[int(self.fit_intercept) :] = 1.0
-        rts = _attempt(
-            diag.linear_restriction_test,
-            result.params,
-            result.cov_params,
-            result.df_resid,
-            slopes,
-            1.0,
-        )
-        if "estimate" in rts:
-            rts["sum"] = rts.pop("estimate")
-        out["returns_to_scale"] = rts
-        return out
-
-
-def _correlation(log_X, labels, gram=None):
-    """Correlation matrix of the ln X_i.
-
-    With the Gram matrix of ``[1, ln X]`` at hand, the centred cross-products
-    are ``L'L - s s' / n`` (``s`` the column sums): no pass over the data. That
-    formula loses ``log10(1 + mean^2 / var)`` digits, so it is used only when
-    that loss is under two digits; otherwise the data are centred explicitly.
-    """
-    n, k = log_X.shape
-    cross = None
-    if gram is not None:
-        sums = gram[0, 1:]
-        uncentred = gram[1:, 1:]
-        cross = uncentred - np.outer(sums, sums) / n
-        if not (np.diag(cross) > 1e-2 * np.diag(uncentred)).all():
-            cross = None
-    if cross is None:
-        centred = log_X - log_X.mean(axis=0)
-        cross = centred.T @ centred
-    sd = np.sqrt(np.diag(cross))
-    if n < 2 or not (sd > 0).all():
-        raise ValueError("a ln X_i is constant, so correlations are undefined")
-    corr = cross / np.outer(sd, sd)
-    np.fill_diagonal(corr, 1.0)
-    return pd.DataFrame(corr, index=labels, columns=labels)
 
 
 def _names(model):
@@ -473,15 +480,6 @@ def _names(model):
         str(c) if hasattr(model, "feature_names_in_") else f"x{c}"
         for c in feature_labels(model)
     ]
-
-
-def _attempt(func, *args, **kwargs):
-    """Run a diagnostic; on a ValueError keep its reason instead of failing the fit."""
-    try:
-        with np.errstate(divide="raise", invalid="raise"):
-            return func(*args, **kwargs)
-    except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
-        return {"error": str(exc)}
 
 
 def _check_bounds(bounds):

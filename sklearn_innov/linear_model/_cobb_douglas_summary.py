@@ -7,7 +7,7 @@ a one-line reading of each test.
 
 import pandas as pd
 
-from ..report import Block, Summary, format_number
+from ..summary import Block, Summary, format_number
 
 ALPHA = 0.05
 
@@ -179,6 +179,14 @@ def _diagnostic_table(d):
 
 def _notes(model):
     notes = []
+    model_test = model.results_.model_test
+    if "error" in model_test:
+        notes.append(f"F is undefined: {model_test['error']}.")
+    elif model.active_constraints_ or model.returns_to_scale == "constant":
+        notes.append(
+            "F tests the elasticities the constraints leave free "
+            f"({int(model.results_.df_model)} restriction(s))."
+        )
     if not model.fit_intercept:
         notes.append(
             "No intercept: R² is uncentred (1 - SSR / sum(ln y²)) and not comparable "

@@ -8,21 +8,30 @@ refit and computing every candidate's score statistic from one fit.
 """
 
 import warnings
+from functools import cached_property
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import stats
-from sklearn.base import BaseEstimator, ClassifierMixin
+from scipy import special
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
+from .._core import (
+    CollinearityError,
+    LeastSquares,
+    LogitResults,
+    ZeroColumnError,
+    detect_separation,
+    fit_logit,
+    score_tests,
+)
 from ..exceptions import SeparationWarning
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import format_labels, resolve_items, validate_columns
-from ._logit import detect_separation, fit_logit, score_tests
-from ._ols import LeastSquares
+from ._stepwise_summary import build_summary
 
 
 class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
@@ -82,6 +91,16 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     n_iter_ : int
         Newton iterations of the final fit.
     converged_ : bool
+    not_in_equation_ : DataFrame
+        SPSS's "Variables not in the Equation": the score statistic, df and
+        p-value of each feature left out, and their joint "Overall
+        Statistics".
+    results_ : LogitResults
+        The final model's results object: the statistics above and SPSS's
+        blocks (``omnibus``, ``pseudo_r2``, ``hosmer_lemeshow``,
+        ``classification_table``), computed on first access and cached.
+        Pickling keeps what ``summary()`` prints and drops the training
+        target and fitted probabilities.
     n_features_in_ : int
     feature_names_in_ : ndarray
 
@@ -162,6 +181,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Select features by SPSS's stepping rules and fit the final logit.
 
@@ -177,7 +197,6 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         self : StepwiseLogit
             The fitted classifier.
         """
-        self._validate_params()
         if not self.p_enter < self.p_remove:
             raise ValueError(
                 f"p_enter ({self.p_enter}) must be below p_remove ({self.p_remove}), "
@@ -187,58 +206,104 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         X = validate_columns(self, X, reset=True, allow_nan=False)
         y01 = self._encode_target(y, X.shape[0])
         n, p = X.shape
-        self._labels = (
+        labels = (
             list(self.feature_names_in_)
             if hasattr(self, "feature_names_in_")
             else list(range(p))
         )
-        names = [str(label) for label in self._labels]
+        names = [str(label) for label in labels]
         offset = int(self.fit_intercept)
-        # Fortran order: every step copies a subset of columns, which is a
-        # contiguous block copy per column in this layout (5x faster).
-        design = np.empty((n, p + int(self.fit_intercept)), order="F")
-        if self.fit_intercept:
-            design[:, 0] = 1.0
-        design[:, int(self.fit_intercept) :] = X
         if n <= p + offset:
             raise ValueError(
                 f"StepwiseLogit needs more rows than parameters: got {n} sample(s) "
                 f"for {p + offset} parameter(s) in the starting model. Add rows or "
                 "drop features."
             )
-        LeastSquares(
-            design, names=(["const"] if offset else []) + names
-        )  # collinearity
+        # Fortran order: every step copies a subset of columns, which is a
+        # contiguous block copy per column in this layout (5x faster).
+        design = np.empty((n, p + offset), order="F")
+        if self.fit_intercept:
+            design[:, 0] = 1.0
+        design[:, offset:] = X
+        _check_design(design, ["const"] * offset + names)
         forced = self._forced(names, p)
 
-        self._design, self._y, self._offset = design, y01, offset
-        self._workspace = np.empty_like(design, order="F")
-        self._firth = self.penalty == "firth"
-        self._separated = set()
+        stepper = _Stepper(
+            design,
+            y01,
+            offset=offset,
+            firth=self.penalty == "firth",
+            max_iter=self.max_iter,
+            tol=self.tol,
+        )
         included = set(range(p)) if self.direction == "backward" else set(forced)
-        history, visited = [], {frozenset(included)}
-        fit = self._fit(included)
-        step = 0
-        while True:
-            move = self._removal(included, forced, fit) or self._entry(included, fit)
-            if move is None:
-                break
-            action, j, statistic, p_value = move
-            trial = included - {j} if action == "removed" else included | {j}
-            if frozenset(trial) in visited:
-                break
-            visited.add(frozenset(trial))
-            start = self._warm_start(fit, included, trial)
-            included = trial
-            fit = self._fit(included, start)
-            step += 1
-            history.append(
-                (step, action, self._labels[j], statistic, p_value, -2 * fit.llf)
-            )
-        self._store(fit, included, history, names)
-        self._warn_separation(names)
-        del self._design, self._y, self._workspace
+        fit, included, history = stepper.run(
+            included, forced, self.criterion, self.p_enter, self.p_remove
+        )
+        selected = sorted(included)
+        self.support_ = np.zeros(p, dtype=bool)
+        self.support_[selected] = True
+        self.selected_features_ = [labels[j] for j in selected]
+        self.coef_ = np.zeros((1, p))
+        self.coef_[0, selected] = fit.params[offset:]
+        self.intercept_ = np.array([fit.params[0] if self.fit_intercept else 0.0])
+        self.n_iter_ = int(fit.n_iter)
+        self.converged_ = bool(fit.converged)
+        outside = sorted(set(range(p)) - included)
+        scores = None
+        if outside and fit.chol is not None:
+            scores = stepper.scores(included, outside, fit, joint=True)
+        self.results_ = StepwiseResults(
+            fit,
+            y01,
+            self.classes_,
+            ["const"] * offset + [names[j] for j in selected],
+            has_const=self.fit_intercept,
+            firth=stepper.firth,
+            history=[
+                (step, action, labels[j], statistic, p_value, minus2_llf)
+                for step, action, j, statistic, p_value, minus2_llf in history
+            ],
+            outside=[names[j] for j in outside],
+            scores=scores,
+        )
+        if stepper.separated:
+            _warn_separation([names[j] for j in sorted(stepper.separated)])
         return self
+
+    # -- results (computed on first access) -----------------------------------
+
+    @property
+    def coef_table_(self):
+        return self.results_.coef_table
+
+    @property
+    def history_(self):
+        return self.results_.history
+
+    @property
+    def not_in_equation_(self):
+        return self.results_.not_in_equation
+
+    @property
+    def llf_(self):
+        return self.results_.llf
+
+    @property
+    def llnull_(self):
+        return self.results_.llnull
+
+    @property
+    def aic_(self):
+        return self.results_.aic
+
+    @property
+    def bic_(self):
+        return self.results_.bic
+
+    @property
+    def nobs_(self):
+        return self.results_.nobs
 
     def decision_function(self, X):
         """Log-odds of ``classes_[1]``: ``intercept_ + X @ coef_``.
@@ -316,8 +381,6 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             Hosmer-Lemeshow, classification table, step history.
         """
         check_is_fitted(self)
-        from ._stepwise_summary import build_summary
-
         return build_summary(self, title)
 
     def __sklearn_tags__(self):
@@ -362,33 +425,108 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         columns = names if hasattr(self, "feature_names_in_") else None
         return set(resolve_items(list(self.force), columns, p, owner="force"))
 
-    def _columns(self, included):
-        return list(range(self._offset)) + [self._offset + j for j in sorted(included)]
 
-    def _fit(self, included, start=None):
-        X = self._design[:, self._columns(included)]
+def _check_design(design, names):
+    try:
+        LeastSquares(design, names=names)
+    except ZeroColumnError as exc:
+        raise ValueError(
+            f"Feature(s) {format_labels(exc.columns)} are zero in every row; drop "
+            "them, they carry no information."
+        ) from None
+    except CollinearityError as exc:
+        raise ValueError(
+            f"Perfectly collinear features: {format_labels(exc.columns)} are "
+            "(nearly) linear combinations of each other (with the intercept if "
+            "fitted), so their coefficients are not identified. Drop one of them."
+        ) from None
+
+
+def _warn_separation(features):
+    warnings.warn(
+        "Complete or quasi-complete separation: the classes are perfectly "
+        f"separated along {format_labels(features)}, so maximum-likelihood "
+        "estimates are infinite and their Wald tests meaningless. Use "
+        "penalty='firth' for finite, bias-reduced estimates.",
+        SeparationWarning,
+        stacklevel=4,
+    )
+
+
+class _Stepper:
+    """The working state of one stepwise fit, kept out of the estimator.
+
+    Holds the design (constant first, Fortran order), the 0/1 target, a
+    reusable Newton workspace and the features found to separate the
+    classes; applies SPSS's stepping rules on the shared Newton core.
+    """
+
+    def __init__(self, design, y, *, offset, firth, max_iter, tol):
+        self.design = design
+        self.y = y
+        self.offset = offset
+        self.firth = firth
+        self.max_iter = max_iter
+        self.tol = tol
+        self.workspace = np.empty_like(design, order="F")
+        self.separated = set()
+
+    def run(self, included, forced, criterion, p_enter, p_remove):
+        """Step from ``included`` until nothing moves; return the final state.
+
+        Returns
+        -------
+        fit : LogitFit
+        included : set of int
+        history : list of (step, action, feature, statistic, p, -2LL)
+        """
+        history, visited = [], {frozenset(included)}
+        fit = self.fit(included)
+        step = 0
+        while True:
+            move = self.removal(included, forced, fit, criterion, p_remove)
+            move = move or self.entry(included, fit, p_enter)
+            if move is None:
+                break
+            action, j, statistic, p_value = move
+            trial = included - {j} if action == "removed" else included | {j}
+            if frozenset(trial) in visited:
+                break
+            visited.add(frozenset(trial))
+            start = self.warm_start(fit, included, trial)
+            included = trial
+            fit = self.fit(included, start)
+            step += 1
+            history.append((step, action, j, statistic, p_value, -2 * fit.llf))
+        return fit, included, history
+
+    def columns(self, included):
+        return list(range(self.offset)) + [self.offset + j for j in sorted(included)]
+
+    def fit(self, included, start=None):
+        X = self.design[:, self.columns(included)]
         fit = fit_logit(
             X,
-            self._y,
+            self.y,
             start=start,
-            firth=self._firth,
+            firth=self.firth,
             max_iter=self.max_iter,
             tol=self.tol,
-            workspace=self._workspace,
+            workspace=self.workspace,
         )
         # Diverging coefficients show as non-convergence or saturated
         # probabilities (within 1e-13 of 0 or 1, |eta| > 30); confirm by LP.
         saturated = np.minimum(fit.prob, 1.0 - fit.prob).min() < 1e-13
-        if not self._firth and (not fit.converged or saturated):
-            separated, direction = detect_separation(X, self._y)
+        if not self.firth and (not fit.converged or saturated):
+            separated, direction = detect_separation(X, self.y)
             if separated:
-                cols = self._columns(included)
+                cols = self.columns(included)
                 for col, d in zip(cols, direction, strict=True):
-                    if d != 0 and col >= self._offset:
-                        self._separated.add(col - self._offset)
+                    if d != 0 and col >= self.offset:
+                        self.separated.add(col - self.offset)
         return fit
 
-    def _warm_start(self, fit, included, trial):
+    def warm_start(self, fit, included, trial):
         """Start the next fit close to its solution.
 
         An entering feature starts at 0 and the others where they are. For a
@@ -396,7 +534,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         ``b_-j - V_-j,j b_j / V_jj`` (V the covariance), which usually leaves
         a single Newton step to take.
         """
-        columns, new_columns = self._columns(included), self._columns(trial)
+        columns, new_columns = self.columns(included), self.columns(trial)
         kept = set(new_columns)
         params = fit.params
         dropped = [i for i, col in enumerate(columns) if col not in kept]
@@ -406,18 +544,18 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         old = dict(zip(columns, params, strict=True))
         return np.array([old.get(col, 0.0) for col in new_columns])
 
-    def _removal(self, included, forced, fit):
+    def removal(self, included, forced, fit, criterion, p_remove):
         candidates = sorted(included - forced)
         if not candidates:
             return None
-        positions = [self._offset + sorted(included).index(j) for j in candidates]
-        if self.criterion == "wald":
+        positions = [self.offset + sorted(included).index(j) for j in candidates]
+        if criterion == "wald":
             statistic = fit.wald[positions]
         else:
-            statistic = np.array([self._lr(fit, included, j) for j in candidates])
-        p_values = stats.chi2.sf(statistic, 1)
+            statistic = np.array([self.lr(fit, included, j) for j in candidates])
+        p_values = special.chdtrc(1, statistic)
         worst = int(np.argmax(p_values))
-        if p_values[worst] > self.p_remove:
+        if p_values[worst] > p_remove:
             return (
                 "removed",
                 candidates[worst],
@@ -426,20 +564,19 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             )
         return None
 
-    def _lr(self, fit, included, j):
+    def lr(self, fit, included, j):
         reduced = included - {j}
-        start = self._warm_start(fit, included, reduced)
-        refit = self._fit(reduced, start)
+        refit = self.fit(reduced, self.warm_start(fit, included, reduced))
         return max(2.0 * (fit.objective - refit.objective), 0.0)
 
-    def _entry(self, included, fit):
-        outside = sorted(set(range(self.n_features_in_)) - included)
+    def entry(self, included, fit, p_enter):
+        outside = sorted(set(range(self.design.shape[1] - self.offset)) - included)
         if not outside or fit.chol is None:
             return None
-        statistic = self._scores(included, outside, fit)
-        p_values = stats.chi2.sf(statistic, 1)
+        statistic = self.scores(included, outside, fit)
+        p_values = special.chdtrc(1, statistic)
         best = int(np.argmin(p_values))
-        if p_values[best] < self.p_enter:
+        if p_values[best] < p_enter:
             return (
                 "entered",
                 outside[best],
@@ -448,87 +585,43 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             )
         return None
 
-    def _scores(self, included, outside, fit, joint=False):
-        X_in = self._design[:, self._columns(included)]
-        X_out = self._design[:, [self._offset + j for j in outside]]
-        return score_tests(X_in, X_out, self._y, fit, joint=joint)
+    def scores(self, included, outside, fit, joint=False):
+        X_in = self.design[:, self.columns(included)]
+        X_out = self.design[:, [self.offset + j for j in outside]]
+        return score_tests(X_in, X_out, self.y, fit, joint=joint)
 
-    def _store(self, fit, included, history, names):
-        p = self.n_features_in_
-        selected = sorted(included)
-        self.support_ = np.zeros(p, dtype=bool)
-        self.support_[selected] = True
-        self.selected_features_ = [self._labels[j] for j in selected]
-        params = fit.params
-        self.coef_ = np.zeros((1, p))
-        self.coef_[0, selected] = params[self._offset :]
-        self.intercept_ = np.array([params[0] if self.fit_intercept else 0.0])
-        order = [*range(self._offset, len(params)), *range(self._offset)]
-        index = [names[j] for j in selected] + (["const"] if self.fit_intercept else [])
-        coef, se = params[order], fit.bse[order]
-        z = stats.norm.isf(0.025)
-        # Under separation exp() of a diverging coefficient is inf: the
-        # SeparationWarning says why, numpy need not.
-        with np.errstate(over="ignore"):
-            odds = np.exp(np.column_stack([coef, coef - z * se, coef + z * se]))
-        self.coef_table_ = pd.DataFrame(
-            {
-                "coef": coef,
-                "std_err": se,
-                "wald": fit.wald[order],
-                "df": 1,
-                "p_value": stats.chi2.sf(fit.wald[order], 1),
-                "odds_ratio": odds[:, 0],
-                "odds_ci_lower": odds[:, 1],
-                "odds_ci_upper": odds[:, 2],
-            },
-            index=pd.Index(index, name="variable"),
-        )
-        self.history_ = pd.DataFrame(
-            history,
+
+class StepwiseResults(LogitResults):
+    """:class:`LogitResults` of the final model, with the stepping record.
+
+    Adds ``history`` (a row per step) and ``not_in_equation`` (the score test
+    of each feature left out, and their joint "Overall Statistics").
+    """
+
+    _summary_statistics = (*LogitResults._summary_statistics, "history")
+
+    def __init__(self, fit, y, classes, names, *, history, outside, scores, **kw):
+        super().__init__(fit, y, classes, names, **kw)
+        self._history = history
+        self._outside = outside
+        self._scores = scores
+
+    @cached_property
+    def history(self):
+        return pd.DataFrame(
+            self._history,
             columns=["step", "action", "feature", "statistic", "p_value", "minus2_llf"],
         )
-        n = self._y.shape[0]
-        k = len(params)
-        self.llf_ = float(fit.llf)
-        ybar = self._y.mean()
-        self.llnull_ = (
-            float(n * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar)))
-            if self.fit_intercept
-            else float(n * np.log(0.5))
-        )
-        self.aic_ = -2 * self.llf_ + 2 * k
-        self.bic_ = -2 * self.llf_ + np.log(n) * k
-        self.n_iter_ = int(fit.n_iter)
-        self.converged_ = bool(fit.converged)
-        self.nobs_ = n
-        # SPSS's "Variables not in the Equation", from the final fit
-        outside = sorted(set(range(p)) - included)
-        if outside and fit.chol is not None:
-            scores, overall = self._scores(included, outside, fit, joint=True)
-            self.not_in_equation_ = pd.DataFrame(
-                {"score": scores, "df": 1, "p_value": stats.chi2.sf(scores, 1)},
-                index=pd.Index([names[j] for j in outside], name="variable"),
-            )
-            self.not_in_equation_.loc["Overall Statistics"] = [
-                overall,
-                len(outside),
-                stats.chi2.sf(overall, len(outside)),
-            ]
-        else:
-            self.not_in_equation_ = pd.DataFrame(columns=["score", "df", "p_value"])
-        self._fitted_prob_ = fit.prob
-        self._y01_ = self._y
 
-    def _warn_separation(self, names):
-        if not self._separated:
-            return
-        features = format_labels([names[j] for j in sorted(self._separated)])
-        warnings.warn(
-            f"Complete or quasi-complete separation: the classes are perfectly "
-            f"separated along {features}, so maximum-likelihood estimates are "
-            "infinite and their Wald tests meaningless. Use penalty='firth' for "
-            "finite, bias-reduced estimates.",
-            SeparationWarning,
-            stacklevel=3,
+    @cached_property
+    def not_in_equation(self):
+        if self._scores is None:
+            return pd.DataFrame(columns=["score", "df", "p_value"])
+        scores, overall = self._scores
+        table = pd.DataFrame(
+            {"score": scores, "df": 1, "p_value": special.chdtrc(1, scores)},
+            index=pd.Index(self._outside, name="variable"),
         )
+        k = len(self._outside)
+        table.loc["Overall Statistics"] = [overall, k, special.chdtrc(k, overall)]
+        return table

@@ -1,15 +1,12 @@
 """The summary of a fitted StepwiseLogit, in SPSS's output blocks.
 
-Only arranges the fitted attributes and the statistics of
-:mod:`sklearn_innov.diagnostics` into :class:`~sklearn_innov.report.Summary`
-blocks, with SPSS's column names.
+Only arranges the statistics of the model's results object into
+:class:`~sklearn_innov.summary.Summary` blocks, with SPSS's column names.
 """
 
 import pandas as pd
-from scipy import stats
 
-from ..diagnostics import classification_table, hosmer_lemeshow, pseudo_r2
-from ..report import Block, Summary
+from ..summary import Block, Summary
 
 SPSS_COLUMNS = {
     "coef": "B",
@@ -30,34 +27,30 @@ def build_summary(model, title=None):
     title = title or f"Logistic regression, method {method}({criterion})" + (
         ", Firth penalty" if model.penalty == "firth" else ""
     )
-    y01, prob = model._y01_, model._fitted_prob_
-    chi2 = 2.0 * (model.llf_ - model.llnull_)
-    k = int(model.support_.sum())
+    results = model.results_
+    test = results.omnibus
     omnibus = pd.DataFrame(
         {
-            "Chi-square": [chi2],
-            "df": [k],
-            "Sig.": [stats.chi2.sf(chi2, k) if k else float("nan")],
+            "Chi-square": [test["statistic"]],
+            "df": [test["df"]],
+            "Sig.": [test["pvalue"]],
         },
         index=pd.Index(["Model"], name="test"),
     )
-    r2 = pseudo_r2(model.llf_, model.llnull_, model.nobs_)
+    r2 = results.pseudo_r2
     model_summary = pd.DataFrame(
         {
-            "-2 Log likelihood": [-2.0 * model.llf_],
+            "-2 Log likelihood": [-2.0 * results.llf],
             "Cox & Snell R Square": [r2["cox_snell"]],
             "Nagelkerke R Square": [r2["nagelkerke"]],
         },
         index=pd.Index(["final"], name="step"),
     )
-    hl = hosmer_lemeshow(y01, prob)
+    hl = results.hosmer_lemeshow
     hosmer = pd.DataFrame(
         {"Chi-square": [hl["statistic"]], "df": [hl["df"]], "Sig.": [hl["pvalue"]]},
         index=pd.Index(["final"], name="step"),
     )
-    labels = list(model.classes_)
-    observed = model.classes_[y01.astype(int)]
-    predicted = model.classes_[(prob > 0.5).astype(int)]
     history = model.history_.rename(
         columns={
             "statistic": "statistic",
@@ -83,7 +76,7 @@ def build_summary(model, title=None):
         Block("Hosmer and Lemeshow Test", hosmer, name="hosmer_lemeshow"),
         Block(
             "Classification Table (cut value .500)",
-            classification_table(observed, predicted, labels),
+            results.classification_table,
             name="classification",
         ),
         Block(

@@ -16,8 +16,8 @@ import pandas as pd
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import corrected_resampled_ttest
 from ..linear_model import StepwiseLogit
-from ..preprocessing import CompositeIndex
-from ..report import Block, Summary
+from ..preprocessing import CompositeIndex, SpecError, validate_document
+from ..summary import Block, Summary
 
 __all__ = ["BenchmarkResult", "benchmark_models", "run_benchmark"]
 
@@ -187,7 +187,7 @@ class BenchmarkResult:
         """Write benchmark.md, every fold's scores as CSV and a box plot PNG."""
         from pathlib import Path
 
-        from ..report._figures import _pyplot
+        from ..utils._plotting import pyplot as _pyplot
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
@@ -270,8 +270,6 @@ def run_benchmark(
     result : BenchmarkResult
     """
     from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
-
-    from ..report._replicate import SpecError, validate_document
 
     if frame is None:
         frame = make_sme_survey(random_state=random_state).frame

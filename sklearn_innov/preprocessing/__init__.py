@@ -8,6 +8,21 @@ an explicit policy for zeros (:class:`LogTransform`).
 from ._composite import CompositeIndex
 from ._log import LogTransform
 from ._minmax import MinMaxIndexer
-from ._spec import check_spec, read_spec
+from ._spec import (
+    SpecError,
+    check_spec,
+    read_spec,
+    read_spec_document,
+    validate_document,
+)
 
-__all__ = ["CompositeIndex", "LogTransform", "MinMaxIndexer", "check_spec", "read_spec"]
+__all__ = [
+    "CompositeIndex",
+    "LogTransform",
+    "MinMaxIndexer",
+    "SpecError",
+    "check_spec",
+    "read_spec",
+    "read_spec_document",
+    "validate_document",
+]

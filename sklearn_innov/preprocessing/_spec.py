@@ -14,7 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["check_spec", "read_spec"]
+__all__ = [
+    "SpecError",
+    "check_spec",
+    "read_spec",
+    "read_spec_document",
+    "validate_document",
+]
 
 
 def check_spec(spec, *, source="spec"):
@@ -181,3 +187,89 @@ def _no_duplicate_keys(path):
         return dict(pairs)
 
     return hook
+
+
+SPEC_KEYS = {"indices", "model", "index"}
+MODEL_KEYS = {"outcome", "target"}
+INDEX_KEYS = {"normalize", "aggregate", "bounds"}
+
+
+class SpecError(ValueError):
+    """A spec document or survey that the analysis cannot use (one-line message)."""
+
+
+def validate_document(document, frame, source="spec"):
+    """Check a whole spec document (see :func:`read_spec_document`) against a survey.
+
+    Parameters
+    ----------
+    document : dict
+        ``indices`` (required), ``model`` and ``index`` tables.
+    frame : DataFrame
+        The survey the document describes.
+    source : str, default="spec"
+        Where the document came from, for error messages.
+
+    Returns
+    -------
+    spec : dict
+        The validated ``[indices]``.
+    outcome : str
+        ``[model] outcome``: an index or a column (default "Y").
+    target : str
+        ``[model] target``: a binary column (default "innovated").
+    settings : dict
+        The ``[index]`` table as :class:`CompositeIndex` keyword arguments.
+
+    Raises
+    ------
+    SpecError
+        Naming the table, key or column at fault.
+    """
+    unknown = set(document) - SPEC_KEYS
+    if unknown:
+        raise SpecError(
+            f"{source}: unknown table(s) {sorted(unknown)}; "
+            f"allowed: {sorted(SPEC_KEYS)}."
+        )
+    spec = check_spec(document["indices"], source=source)
+    model = document.get("model", {})
+    index = document.get("index", {})
+    for table, keys, allowed in (
+        ("model", model, MODEL_KEYS),
+        ("index", index, INDEX_KEYS),
+    ):
+        if not isinstance(keys, dict):
+            raise SpecError(f"{source}: [{table}] must be a table of settings.")
+        extra = set(keys) - allowed
+        if extra:
+            raise SpecError(
+                f"{source}: unknown key(s) {sorted(extra)} in [{table}]; "
+                f"allowed: {sorted(allowed)}."
+            )
+    missing = sorted(
+        {c for items in spec.values() for c in items if c not in frame.columns}
+    )
+    if missing:
+        raise SpecError(
+            f"{source}: column(s) {missing} named in [indices] are not in the data."
+        )
+    outcome = model.get("outcome", "Y")
+    target = model.get("target", "innovated")
+    if outcome not in spec and outcome not in frame.columns:
+        raise SpecError(
+            f"{source}: [model] outcome {outcome!r} is neither an index nor a column."
+        )
+    if target not in frame.columns:
+        raise SpecError(
+            f"{source}: [model] target {target!r} is not a column of the data."
+        )
+    values = frame[target].dropna().unique()
+    if len(values) != 2:
+        raise SpecError(
+            f"target column {target!r} must be binary (two values); "
+            f"it has {len(values)}: "
+            f"{sorted(map(str, values))[:5]}."
+        )
+    settings = {k: (tuple(v) if k == "bounds" else v) for k, v in index.items()}
+    return spec, outcome, target, settings

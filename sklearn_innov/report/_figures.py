@@ -6,14 +6,7 @@ numbers drawn come from the estimators (their predictions and residuals).
 
 import numpy as np
 
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from ..utils._plotting import pyplot as _pyplot
 
 
 def influence_curve(model, X, y, name, outcome):

@@ -12,74 +12,11 @@ import pandas as pd
 
 from ..datasets import PAPER_SPEC, load_paper_results, make_sme_survey
 from ..linear_model import CobbDouglasRegressor, StepwiseLogit
-from ..preprocessing import CompositeIndex
-from ..preprocessing._spec import check_spec
+from ..preprocessing import CompositeIndex, SpecError, validate_document
+from ..summary import Block, Summary
 from ._report import Report
-from ._summary import Block, Summary
 
-__all__ = ["SpecError", "replicate", "validate_document"]
-
-SPEC_KEYS = {"indices", "model", "index"}
-MODEL_KEYS = {"outcome", "target"}
-INDEX_KEYS = {"normalize", "aggregate", "bounds"}
-
-
-class SpecError(ValueError):
-    """A spec file or survey that the analysis cannot use (one-line message)."""
-
-
-def validate_document(document, frame, source="spec"):
-    """Check a spec document against a survey.
-
-    Returns ``(spec, outcome, target, settings)``; raises :class:`SpecError`.
-    """
-    unknown = set(document) - SPEC_KEYS
-    if unknown:
-        raise SpecError(
-            f"{source}: unknown table(s) {sorted(unknown)}; "
-            f"allowed: {sorted(SPEC_KEYS)}."
-        )
-    spec = check_spec(document["indices"], source=source)
-    model = document.get("model", {})
-    index = document.get("index", {})
-    for table, keys, allowed in (
-        ("model", model, MODEL_KEYS),
-        ("index", index, INDEX_KEYS),
-    ):
-        if not isinstance(keys, dict):
-            raise SpecError(f"{source}: [{table}] must be a table of settings.")
-        extra = set(keys) - allowed
-        if extra:
-            raise SpecError(
-                f"{source}: unknown key(s) {sorted(extra)} in [{table}]; "
-                f"allowed: {sorted(allowed)}."
-            )
-    missing = sorted(
-        {c for items in spec.values() for c in items if c not in frame.columns}
-    )
-    if missing:
-        raise SpecError(
-            f"{source}: column(s) {missing} named in [indices] are not in the data."
-        )
-    outcome = model.get("outcome", "Y")
-    target = model.get("target", "innovated")
-    if outcome not in spec and outcome not in frame.columns:
-        raise SpecError(
-            f"{source}: [model] outcome {outcome!r} is neither an index nor a column."
-        )
-    if target not in frame.columns:
-        raise SpecError(
-            f"{source}: [model] target {target!r} is not a column of the data."
-        )
-    values = frame[target].dropna().unique()
-    if len(values) != 2:
-        raise SpecError(
-            f"target column {target!r} must be binary (two values); "
-            f"it has {len(values)}: "
-            f"{sorted(map(str, values))[:5]}."
-        )
-    settings = {k: (tuple(v) if k == "bounds" else v) for k, v in index.items()}
-    return spec, outcome, target, settings
+__all__ = ["replicate"]
 
 
 def replicate(frame=None, document=None, *, random_state=0, figures=True):

@@ -8,7 +8,7 @@ is formatted in exactly one place whatever the output format.
 import html
 from pathlib import Path
 
-from ._summary import Summary, _latex_escape
+from ..summary import Summary, latex_escape
 
 __all__ = ["Report"]
 
@@ -91,7 +91,7 @@ class Report:
         elif fmt == "html":
             parts = [f"<h1>{html.escape(self.title)}</h1>"]
         elif fmt == "latex":
-            parts = [f"\\title{{{_latex_escape(self.title)}}}"]
+            parts = [f"\\title{{{latex_escape(self.title)}}}"]
         else:
             raise ValueError(
                 f"format must be text, markdown, html or latex; got {fmt!r}."
@@ -108,7 +108,7 @@ class Report:
                 parts.append(
                     f"<p>{html.escape(text)}</p>"
                     if fmt == "html"
-                    else (_latex_escape(text) if fmt == "latex" else text)
+                    else (latex_escape(text) if fmt == "latex" else text)
                 )
             else:
                 _, name, caption = section
@@ -122,7 +122,7 @@ class Report:
                 elif fmt == "latex":
                     parts.append(
                         "\\begin{figure}\\includegraphics[width=\\linewidth]"
-                        f"{{{name}.png}}\\caption{{{_latex_escape(caption)}}}\\end{{figure}}"
+                        f"{{{name}.png}}\\caption{{{latex_escape(caption)}}}\\end{{figure}}"
                     )
                 else:
                     parts.append(f"[figure {name}.png: {caption}]")

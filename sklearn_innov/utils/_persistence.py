@@ -33,6 +33,10 @@ def encode(value):
             "index": _column(value.index.to_numpy()),
             "index_name": value.index.name,
             "data": [_column(value[c].to_numpy()) for c in value.columns],
+            # object columns mixing ints and NaN must not come back as floats
+            "object_columns": [
+                str(c) for c in value.columns if value[c].dtype == object
+            ],
         }
     if isinstance(value, pd.Series):
         return {
@@ -53,7 +57,10 @@ def decode(value):
         if value.get(_FRAME):
             data = dict(zip(value["columns"], value["data"], strict=True))
             index = pd.Index(value["index"], name=value["index_name"])
-            return pd.DataFrame(data, index=index, columns=value["columns"])
+            frame = pd.DataFrame(data, index=index, columns=value["columns"])
+            for name in value.get("object_columns", ()):
+                frame[name] = pd.Series(data[name], index=index, dtype=object)
+            return frame
         if value.get(_SERIES):
             index = pd.Index(value["index"], name=value["index_name"])
             return pd.Series(value["data"], index=index, name=value["name"])

@@ -169,3 +169,84 @@ def feature_labels(estimator, n_features=None):
         return list(names)
     n = estimator.n_features_in_ if n_features is None else n_features
     return list(range(n))
+
+
+def check_vector(values, name, *, min_size=1, allow_nan=False, owner):
+    """A 1-D float64 copy of ``values``, or a ValueError in the library's voice.
+
+    Parameters
+    ----------
+    values : array-like
+        A list, Series or 1-D array (a single column is accepted).
+    name : str
+        What the values are, for the message (e.g. "resid").
+    min_size : int, default=1
+    allow_nan : bool, default=False
+    owner : str
+        The function that asks, for the message.
+    """
+    try:
+        if hasattr(values, "to_numpy"):
+            array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{owner}: {name} must be numeric; got values of type "
+            f"{type(values).__name__} that cannot be read as numbers."
+        ) from None
+    if array.ndim == 2 and 1 in array.shape:
+        array = array.ravel()
+    if array.ndim != 1:
+        raise ValueError(
+            f"{owner}: {name} must be one-dimensional; got shape {array.shape}."
+        )
+    if array.size < min_size:
+        raise ValueError(
+            f"{owner} needs at least {min_size} value(s) in {name}; got {array.size}."
+        )
+    bad = np.isinf(array) if allow_nan else ~np.isfinite(array)
+    if bad.any():
+        what = "infinite" if allow_nan else "NaN or infinite"
+        raise ValueError(
+            f"{owner}: {name} has {int(bad.sum())} {what} value(s) (position(s) "
+            f"{format_labels(np.flatnonzero(bad).tolist(), limit=5)}); drop or "
+            "impute them first."
+        )
+    return array
+
+
+def check_same_length(owner, **arrays):
+    """Raise a ValueError when the named 1-D arrays differ in length."""
+    sizes = {name: len(array) for name, array in arrays.items()}
+    if len(set(sizes.values())) > 1:
+        listed = ", ".join(f"{name} has {size}" for name, size in sizes.items())
+        raise ValueError(f"{owner}: lengths differ ({listed}); pass paired values.")
+
+
+def check_sample_weight(sample_weight, n_samples, *, owner):
+    """Validate ``sample_weight``: 1-D, one per row, finite, >= 0, not all 0.
+
+    Returns a float64 array. The message for all-zero weights keeps
+    scikit-learn's wording ("Sample weights must contain at least one
+    non-zero number"), which its estimator checks match.
+    """
+    if sample_weight is None:
+        return None
+    weights = check_vector(sample_weight, "sample_weight", owner=owner)
+    if weights.size != n_samples:
+        raise ValueError(
+            f"{owner}: sample_weight has {weights.size} values but X has "
+            f"{n_samples} rows; pass one weight per row."
+        )
+    if (weights < 0).any():
+        raise ValueError(
+            f"{owner}: sample_weight has {int((weights < 0).sum())} negative "
+            "value(s); weights must be >= 0 (0 leaves a row out)."
+        )
+    if not (weights > 0).any():
+        raise ValueError(
+            "Sample weights must contain at least one non-zero number "
+            f"({owner} got only zeros)."
+        )
+    return weights

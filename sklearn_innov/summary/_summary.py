@@ -13,7 +13,7 @@ import numpy as np
 
 from ..utils._lazy import pd
 
-__all__ = ["Block", "Summary"]
+__all__ = ["Block", "Summary", "format_number", "latex_escape"]
 
 
 class Block:
@@ -54,7 +54,7 @@ class Summary:
     Examples
     --------
     >>> import pandas as pd
-    >>> from sklearn_innov.report import Block, Summary
+    >>> from sklearn_innov.summary import Block, Summary
     >>> table = pd.DataFrame({"coef": [0.5, 1.25]}, index=["const", "ln X1"])
     >>> print(Summary("Model", [Block("Coefficients", table)], digits=2))
     Model
@@ -170,13 +170,13 @@ class Summary:
 
     def as_latex(self):
         """LaTeX: a ``\\subsection*`` per block, tables as ``tabular``."""
-        out = [f"\\section*{{{_latex_escape(self.title)}}}"]
+        out = [f"\\section*{{{latex_escape(self.title)}}}"]
         for block in self.blocks:
-            out.append(f"\\subsection*{{{_latex_escape(block.title)}}}")
+            out.append(f"\\subsection*{{{latex_escape(block.title)}}}")
             if block.is_table:
                 out += _latex_table(_formatted(block.content, self.digits))
             else:
-                out += [_latex_escape(line) + r"\\" for line in block.content]
+                out += [latex_escape(line) + r"\\" for line in block.content]
         return "\n".join(out)
 
     def render(self, fmt="text"):
@@ -233,7 +233,8 @@ def _markdown_table(table):
     return lines
 
 
-def _latex_escape(text):
+def latex_escape(text):
+    """Escape LaTeX's special characters in ``text`` (any object, via str)."""
     replacements = {
         "\\": r"\textbackslash{}",
         "&": r"\&",
@@ -251,8 +252,8 @@ def _latex_escape(text):
 
 def _latex_table(table):
     spec = "l" + "r" * table.shape[1]
-    header = [_latex_escape(table.index.name or "")] + [
-        _latex_escape(c) for c in table.columns
+    header = [latex_escape(table.index.name or "")] + [
+        latex_escape(c) for c in table.columns
     ]
     lines = [
         f"\\begin{{tabular}}{{{spec}}}",
@@ -261,7 +262,7 @@ def _latex_table(table):
         "\\hline",
     ]
     for label, row in table.iterrows():
-        cells = [_latex_escape(label)] + [_latex_escape(v) for v in row]
+        cells = [latex_escape(label)] + [latex_escape(v) for v in row]
         lines.append(" & ".join(cells) + r" \\")
     lines += ["\\hline", "\\end{tabular}"]
     return lines

@@ -3,15 +3,21 @@
 Every logit of the library goes through :func:`fit_logit` (maximum likelihood
 or Firth's penalised likelihood, warm-started), :func:`score_tests` (Rao's
 score statistics of candidate regressors from one fit, no refit) and
-:func:`detect_separation` (the linear program of Konis, 2007). The stepwise
-classifier only orchestrates them.
+:func:`detect_separation` (the linear program of Konis, 2007), and a final
+model's statistics live in :class:`LogitResults`. The stepwise classifier only
+orchestrates them.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
-from scipy import linalg, special
+from scipy import linalg, special, stats
 from scipy.linalg import blas
+
+from ..utils._lazy import pd
+from ._results import Results
+from ._tests import classification_table, hosmer_lemeshow, pseudo_r2
 
 # From this many rows, a cold start is first solved on a subsample.
 _PRESOLVE_ROWS = 40_000
@@ -259,3 +265,136 @@ def detect_separation(X, y, tol=1e-6):
         return False, np.zeros(X.shape[1])
     direction = np.where(np.abs(result.x) > tol, result.x, 0.0)
     return bool(-result.fun > tol), direction
+
+
+class LogitResults(Results):
+    """The results of a final logit fit: every statistic lazily, in one place.
+
+    Parameters
+    ----------
+    fit : LogitFit
+        The Newton fit (its ``prob`` are the fitted probabilities).
+    y : ndarray of shape (n,)
+        The 0/1 outcome.
+    classes : ndarray of shape (2,)
+        The labels; ``classes[1]`` is the event.
+    names : list of str
+        Parameter names in the design's order (the constant first).
+    has_const : bool
+    firth : bool, default=False
+        Whether ``fit`` maximised Firth's penalised likelihood.
+    """
+
+    _row_data = ("y", "prob")
+    y = prob = None
+    _summary_statistics = (
+        "coef_table",
+        "omnibus",
+        "pseudo_r2",
+        "hosmer_lemeshow",
+        "classification_table",
+    )
+
+    def __init__(self, fit, y, classes, names, *, has_const, firth=False):
+        self.params = fit.params
+        self.cov_params = fit.cov
+        self.llf = float(fit.llf)
+        self.objective = float(fit.objective)
+        self.n_iter = int(fit.n_iter)
+        self.converged = bool(fit.converged)
+        self.y = y
+        self.prob = fit.prob
+        self.classes = classes
+        self.names = list(names)
+        self.has_const = has_const
+        self.firth = firth
+        self.nobs = int(y.shape[0])
+        ybar = float(y.mean())
+        self.llnull = (
+            float(self.nobs * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar)))
+            if has_const
+            else float(self.nobs * np.log(0.5))
+        )
+
+    @property
+    def df_model(self):
+        return self.params.size - int(self.has_const)
+
+    @cached_property
+    def bse(self):
+        return np.sqrt(np.diag(self.cov_params))
+
+    @cached_property
+    def wald(self):
+        """Wald chi-square ``(b / se)^2`` of each parameter (df 1)."""
+        return self.params**2 / np.diag(self.cov_params)
+
+    @cached_property
+    def pvalues(self):
+        return special.chdtrc(1, self.wald)
+
+    @cached_property
+    def coef_table(self):
+        """SPSS's "Variables in the Equation": features first, then the constant.
+
+        Columns coef, std_err, wald, df, p_value, odds_ratio and the 95%
+        Wald interval of the odds ratio (odds_ci_lower, odds_ci_upper).
+        """
+        offset = int(self.has_const)
+        order = [*range(offset, self.params.size), *range(offset)]
+        coef, se = self.params[order], self.bse[order]
+        z = stats.norm.isf(0.025)
+        # Under separation exp() of a diverging coefficient is inf: the
+        # SeparationWarning says why, numpy need not.
+        with np.errstate(over="ignore"):
+            odds = np.exp(np.column_stack([coef, coef - z * se, coef + z * se]))
+        return pd.DataFrame(
+            {
+                "coef": coef,
+                "std_err": se,
+                "wald": self.wald[order],
+                "df": 1,
+                "p_value": self.pvalues[order],
+                "odds_ratio": odds[:, 0],
+                "odds_ci_lower": odds[:, 1],
+                "odds_ci_upper": odds[:, 2],
+            },
+            index=pd.Index([self.names[j] for j in order], name="variable"),
+        )
+
+    @cached_property
+    def omnibus(self):
+        """SPSS's omnibus test: ``2 (llf - llnull)`` on ``df_model`` df."""
+        chi2 = 2.0 * (self.llf - self.llnull)
+        k = self.df_model
+        return {
+            "statistic": chi2,
+            "df": k,
+            "pvalue": float(special.chdtrc(k, chi2)) if k else float("nan"),
+        }
+
+    @property
+    def aic(self):
+        return -2.0 * self.llf + 2.0 * self.params.size
+
+    @property
+    def bic(self):
+        return -2.0 * self.llf + np.log(self.nobs) * self.params.size
+
+    @cached_property
+    def pseudo_r2(self):
+        """Cox & Snell, Nagelkerke and McFadden R²."""
+        return pseudo_r2(self.llf, self.llnull, self.nobs)
+
+    @cached_property
+    def hosmer_lemeshow(self):
+        """Hosmer-Lemeshow test on the fitted probabilities (10 groups)."""
+        return hosmer_lemeshow(self._rows("y"), self.prob)
+
+    @cached_property
+    def classification_table(self):
+        """SPSS's classification table at the cut value 0.5."""
+        y = self._rows("y").astype(int)
+        observed = self.classes[y]
+        predicted = self.classes[(self.prob > 0.5).astype(int)]
+        return classification_table(observed, predicted, list(self.classes))

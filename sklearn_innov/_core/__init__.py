@@ -1,0 +1,56 @@
+"""Numerical kernels and results objects: the bottom layer of sklearn-innov.
+
+Everything here is private. The least-squares core and the Wald test
+(:mod:`._linalg`), the results of a least-squares fit (:mod:`._ols`), the
+logistic Newton core and its results (:mod:`._logit`), the one implementation
+of every other statistic on arrays (:mod:`._tests`, :mod:`._moments`), the
+lazy, data-free-when-saved results base (:mod:`._results`) and the neutral
+errors the kernels raise (:mod:`._errors`). Estimators, public diagnostics
+and reports above it only validate input, word messages for their model, and
+format.
+"""
+
+from ._errors import CollinearityError, DesignError, ZeroColumnError
+from ._linalg import LeastSquares, robust_cov, wald_test
+from ._logit import (
+    LogitFit,
+    LogitResults,
+    detect_separation,
+    fit_logit,
+    score_tests,
+)
+from ._moments import centred_crossprod, column_variances, correlation_matrix
+from ._ols import (
+    OLSResults,
+    breusch_pagan,
+    constrained_fit,
+    ols_fit,
+    park_test,
+    total_sum_of_squares,
+)
+from ._results import DataRemovedError, Results
+
+__all__ = [
+    "CollinearityError",
+    "DataRemovedError",
+    "DesignError",
+    "LeastSquares",
+    "LogitFit",
+    "LogitResults",
+    "OLSResults",
+    "Results",
+    "ZeroColumnError",
+    "breusch_pagan",
+    "centred_crossprod",
+    "column_variances",
+    "constrained_fit",
+    "correlation_matrix",
+    "detect_separation",
+    "fit_logit",
+    "ols_fit",
+    "park_test",
+    "robust_cov",
+    "score_tests",
+    "total_sum_of_squares",
+    "wald_test",
+]

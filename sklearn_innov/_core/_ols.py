@@ -1,0 +1,534 @@
+"""Results of a least-squares fit: every statistic lazily, in one place.
+
+:func:`ols_fit` and :func:`constrained_fit` solve a regression on the shared
+least-squares core and return an :class:`OLSResults`, which computes each
+statistic (covariance, t, F, R², Durbin-Watson, Park, Breusch-Pagan,
+Lilliefors, correlations, VIF, Wald tests) on first access and caches it.
+Estimators read these attributes; summaries and reports format them.
+"""
+
+from functools import cached_property
+
+import numpy as np
+from scipy import stats
+
+from ..utils._lazy import pd
+from ._linalg import (
+    LeastSquares,
+    affine_solutions,
+    robust_cov,
+    solve_lsi,
+    wald_test,
+)
+from ._moments import correlation_matrix
+from ._results import Results
+from ._tests import durbin_watson, lilliefors, vif_from_correlation
+
+__all__ = [
+    "OLSResults",
+    "breusch_pagan",
+    "constrained_fit",
+    "ols_fit",
+    "park_test",
+    "total_sum_of_squares",
+]
+
+
+class OLSResults(Results):
+    """The results of one (possibly weighted, possibly constrained) OLS fit.
+
+    Names follow statsmodels' ``RegressionResults``. With weights, the fit is
+    least squares on the whitened data (``sqrt(w)`` times rows) and
+    ``wresid`` are the whitened residuals; the diagnostics use them with the
+    *unweighted* regressors (see :attr:`park`).
+
+    Parameters
+    ----------
+    params : ndarray of shape (k,)
+    wresid : ndarray of shape (n,)
+        Residuals of the fitted (whitened) regression.
+    ls : LeastSquares or None
+        The factored design that was fitted: the whitened design, or its
+        reduction ``X N`` to the free directions of a constrained fit (None
+        when no parameter is free).
+    basis : ndarray of shape (k, f), optional
+        ``N``, the free directions of a constrained fit (``b = b0 + N z``).
+    exog : ndarray of shape (n, k)
+        The unweighted design (constant column first when ``has_const``).
+    has_const : bool
+    cov_type : str
+    tss : float
+        Total sum of squares (centred with a constant, else uncentred;
+        weighted with weights).
+    names : list of str
+        Parameter names.
+    weights : ndarray of shape (n,), optional
+    active : list of str, optional
+        Labels of the inequality constraints that bind.
+    endog : ndarray of shape (n,), optional
+        The unweighted response, for :attr:`resid` of a weighted fit.
+    """
+
+    _row_data = ("wresid", "resid", "ls", "exog", "weights", "endog", "_aux")
+    wresid = ls = exog = weights = endog = _aux = None
+    _summary_statistics = (
+        "coef_table",
+        "rsquared",
+        "rsquared_adj",
+        "model_test",
+        "sigma",
+        "durbin_watson",
+        "lilliefors",
+        "park",
+        "breusch_pagan",
+        "correlation",
+        "vif",
+        "returns_to_scale",
+    )
+
+    def __init__(
+        self,
+        *,
+        params,
+        wresid,
+        ls,
+        exog,
+        has_const,
+        cov_type,
+        tss,
+        names,
+        basis=None,
+        weights=None,
+        active=(),
+        endog=None,
+    ):
+        self.params = params
+        self.endog = endog
+        self.wresid = wresid
+        self.ls = ls
+        self.basis = basis
+        self.exog = exog
+        self.has_const = has_const
+        self.cov_type = cov_type
+        self.tss = float(tss)
+        self.names = list(names)
+        self.weights = weights
+        self.active = list(active)
+        self.nobs = int(exog.shape[0])
+        n_free = params.size if basis is None else basis.shape[1]
+        self.df_resid = float(self.nobs - n_free)
+        self._aux = None
+
+    # -- fit and inference ----------------------------------------------------
+
+    @property
+    def slopes(self):
+        """Positions of the slope parameters (all but the constant)."""
+        return np.arange(int(self.has_const), self.params.size)
+
+    @cached_property
+    def df_model(self):
+        """Number of slope directions the constraints leave free."""
+        if self.basis is None:
+            return float(self.slopes.size)
+        block = self.basis[self.slopes]
+        return float(np.linalg.matrix_rank(block)) if block.size else 0.0
+
+    @cached_property
+    def resid(self):
+        """Residuals on the unweighted scale, ``endog - exog @ params``."""
+        if self.weights is None:
+            return self._rows("wresid")
+        return self._rows("endog") - self.exog @ self.params
+
+    @cached_property
+    def ssr(self):
+        return float(self._rows("wresid") @ self.wresid)
+
+    @cached_property
+    def sigma(self):
+        """Standard error of the regression, ``sqrt(ssr / df_resid)``."""
+        return float(np.sqrt(self.ssr / self.df_resid)) if self.df_resid > 0 else np.nan
+
+    @cached_property
+    def cov_params(self):
+        """Covariance of ``params`` (``cov_type``; conditional on the active set)."""
+        k = self.params.size
+        if self.ls is None and self.basis is not None and self.basis.shape[1] == 0:
+            return np.zeros((k, k))
+        cov = robust_cov(self._rows("ls"), self.wresid, self.cov_type, ssr=self.ssr)
+        return cov if self.basis is None else self.basis @ cov @ self.basis.T
+
+    @cached_property
+    def bse(self):
+        return np.sqrt(np.clip(np.diag(self.cov_params), 0.0, None))
+
+    @cached_property
+    def tvalues(self):
+        # A coefficient pinned by a constraint has std_err 0: its t is undefined.
+        bse = self.bse
+        return np.where(bse > 0, self.params / np.where(bse > 0, bse, 1.0), np.nan)
+
+    @cached_property
+    def pvalues(self):
+        t = self.tvalues
+        p = 2 * stats.t.sf(np.abs(np.nan_to_num(t)), self.df_resid)
+        return np.where(np.isnan(t), np.nan, p)
+
+    def conf_int(self, alpha=0.05):
+        """``(lower, upper)`` columns of the ``1 - alpha`` t intervals."""
+        q = stats.t.isf(alpha / 2, self.df_resid)
+        return np.column_stack([self.params - q * self.bse, self.params + q * self.bse])
+
+    @cached_property
+    def coef_table(self):
+        """DataFrame: coef, std_err, t, p_value, ci_lower, ci_upper (95%)."""
+        ci = self.conf_int()
+        return pd.DataFrame(
+            {
+                "coef": self.params,
+                "std_err": self.bse,
+                "t": self.tvalues,
+                "p_value": self.pvalues,
+                "ci_lower": ci[:, 0],
+                "ci_upper": ci[:, 1],
+            },
+            index=pd.Index(self.names, name="term"),
+        )
+
+    @cached_property
+    def rsquared(self):
+        """Centred R² with a constant, uncentred R² without one."""
+        return 1.0 - self.ssr / self.tss
+
+    @cached_property
+    def rsquared_adj(self):
+        return 1.0 - (self.nobs - self.has_const) / self.df_resid * (
+            1.0 - self.rsquared
+        )
+
+    def wald_test(self, R, q=0.0):
+        """Wald test of ``R params = q`` with this fit's covariance.
+
+        F (or t for one restriction) with ``df_resid`` degrees of freedom;
+        see :func:`~sklearn_innov._core._linalg.wald_test`.
+        """
+        return wald_test(
+            self.params,
+            self.cov_params,
+            R,
+            q,
+            df_resid=self.df_resid,
+            basis=self.basis,
+        )
+
+    @cached_property
+    def model_test(self):
+        """The F test that every free slope is zero, or ``{"error": reason}``.
+
+        With no constraint binding this is statsmodels' ``fvalue`` (robust
+        with an HC covariance). Under constraints only the directions they
+        leave free are tested (under constant returns: that the elasticities
+        are equal); when none is free the test is undefined.
+        """
+        if self.df_model == 0:
+            return {"error": "no slope is free (every one is fixed by a constraint)"}
+        R = np.eye(self.params.size)[self.slopes]
+        try:
+            return self.wald_test(R, 0.0)
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            return {"error": str(exc)}
+
+    @property
+    def fvalue(self):
+        return float(self.model_test.get("statistic", np.nan))
+
+    @property
+    def f_pvalue(self):
+        return float(self.model_test.get("pvalue", np.nan))
+
+    @cached_property
+    def returns_to_scale(self):
+        """t test of ``sum of slopes = 1`` (constant returns in a log-log model).
+
+        A dict: ``sum``, ``std_err``, ``t``, ``fvalue`` (``t**2``), ``pvalue``.
+        """
+        weights = np.zeros(self.params.size)
+        weights[self.slopes] = 1.0
+        result = self.wald_test(weights, 1.0)
+        return {
+            "sum": result["estimate"],
+            "std_err": result["std_err"],
+            "t": result["t"],
+            "fvalue": result["statistic"],
+            "pvalue": result["pvalue"],
+        }
+
+    # -- specification tests (lazy) -------------------------------------------
+
+    @property
+    def regressors(self):
+        """The unweighted slope columns of the design."""
+        return self._rows("exog")[:, int(self.has_const) :]
+
+    @property
+    def aux_design(self):
+        """Factored ``[1, regressors]``: the design of Park and Breusch-Pagan."""
+        if self._aux is None:
+            reuse = (
+                self.has_const
+                and self.weights is None
+                and self.basis is None
+                and self.ls is not None
+            )
+            exog = self._rows("exog")
+            if reuse:
+                self._aux = self.ls
+            elif self.has_const:
+                self._aux = LeastSquares(exog)
+            else:
+                self._aux = LeastSquares(np.column_stack([np.ones(self.nobs), exog]))
+        return self._aux
+
+    @cached_property
+    def durbin_watson(self):
+        """Durbin-Watson statistic of the (whitened) residuals in row order."""
+        return durbin_watson(self._rows("wresid"))
+
+    @cached_property
+    def lilliefors(self):
+        """Lilliefors test of normality of the (whitened) residuals."""
+        return lilliefors(self._rows("wresid"))
+
+    @cached_property
+    def park(self):
+        """Park's test: ``ln e^2`` on a constant and the unweighted regressors.
+
+        ``e`` are the (whitened) residuals; with weights this is the usual
+        reading for WLS (``statsmodels``' ``wresid`` regressed on the
+        original ``[1, ln X]``).
+        """
+        names = ["const"] + self.names[int(self.has_const) :]
+        return park_test(self._rows("wresid"), self.aux_design, names)
+
+    @cached_property
+    def breusch_pagan(self):
+        """Koenker's studentised Breusch-Pagan test on the same design as Park.
+
+        Equal to ``statsmodels.stats.diagnostic.het_breuschpagan(wresid,
+        [1, regressors])``.
+        """
+        return breusch_pagan(self._rows("wresid"), self.aux_design)
+
+    @cached_property
+    def correlation(self):
+        """Correlation matrix of the (unweighted) regressors, as an ndarray."""
+        X = self.regressors
+        if self.aux_design is self.ls and self.ls is not None:
+            gram = self.ls.gram
+            return correlation_matrix(X, sums=gram[0, 1:], uncentred=gram[1:, 1:])
+        return correlation_matrix(X)
+
+    @cached_property
+    def vif(self):
+        """Variance inflation factors of the regressors (a constant implied)."""
+        return vif_from_correlation(self.correlation)
+
+
+def total_sum_of_squares(y, *, has_const, weights=None):
+    """Centred (with a constant) or uncentred sum of squares, optionally weighted."""
+    if weights is None:
+        centred = y - y.mean() if has_const else y
+        return float(centred @ centred)
+    if has_const:
+        centred = y - np.average(y, weights=weights)
+        return float(weights @ centred**2)
+    return float(weights @ y**2)
+
+
+def ols_fit(
+    ls,
+    y,
+    *,
+    has_const,
+    cov_type="nonrobust",
+    tss=None,
+    exog=None,
+    weights=None,
+    names=None,
+    endog=None,
+):
+    """Fit ``y`` on a factored design.
+
+    Parameters
+    ----------
+    ls : LeastSquares
+        The factored design (whitened with weights), a constant column first
+        when ``has_const``.
+    y : ndarray of shape (n_samples,)
+        The (whitened) response.
+    has_const : bool
+        Whether the first column is the intercept: R² is centred then and
+        uncentred otherwise, and F excludes the intercept.
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3"}
+    tss : float, optional
+        Total sum of squares, when it is not that of ``y`` (weighted fits
+        pass the weighted one).
+    exog : ndarray, optional
+        The unweighted design, when ``ls`` is whitened; default ``ls.X``.
+    weights : ndarray, optional
+    names : list of str, optional
+    endog : ndarray, optional
+        The unweighted response, when ``y`` is whitened.
+
+    Returns
+    -------
+    results : OLSResults
+    """
+    params, resid = ls.solve(y)
+    if tss is None:
+        tss = total_sum_of_squares(y, has_const=has_const)
+    return OLSResults(
+        params=params,
+        wresid=resid,
+        ls=ls,
+        exog=ls.X if exog is None else exog,
+        has_const=has_const,
+        cov_type=cov_type,
+        tss=tss,
+        names=names or _default_names(ls.k, has_const),
+        weights=weights,
+        endog=endog,
+    )
+
+
+def constrained_fit(
+    X,
+    y,
+    *,
+    eq=None,
+    ineq=None,
+    has_const,
+    cov_type="nonrobust",
+    names=None,
+    tss=None,
+    exog=None,
+    weights=None,
+    endog=None,
+):
+    """Least squares under linear equality and inequality constraints.
+
+    Minimises ``||y - X b||`` subject to ``C b = d`` and ``G b >= h``. The
+    active inequalities are found by Lawson & Hanson's LSI -> LDP -> NNLS
+    reduction (exact, finite); the model is then refitted with the equalities
+    and the active inequalities as equalities, by least squares on the reduced
+    design ``X N`` (``N`` a basis of the null space of the constraints).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_params)
+        The (whitened) design.
+    y : ndarray of shape (n_samples,)
+    eq : tuple (C, d) or None
+        Equality constraints, ``C`` of shape (q, n_params).
+    ineq : tuple (G, h, labels) or None
+        Inequality constraints ``G b >= h`` with a label per row.
+    has_const, cov_type, names, tss, exog, weights, endog
+        As in :func:`ols_fit`.
+
+    Returns
+    -------
+    results : OLSResults
+        Standard errors are those of the equality-restricted least squares
+        with the active set held fixed (conditional on the active set);
+        ``results.active`` lists the labels of the active inequalities.
+
+    References
+    ----------
+    .. [1] Lawson, C. L. and Hanson, R. J. (1974). Solving Least Squares
+       Problems, chapters 20-23. Prentice-Hall.
+    """
+    n, k = X.shape
+    C = np.zeros((0, k)) if eq is None else np.atleast_2d(eq[0])
+    d = np.zeros(0) if eq is None else np.atleast_1d(eq[1]).astype(float)
+    active = []
+    if ineq is not None:
+        G, h, labels = ineq
+        b = solve_lsi(X, y, C, d, G, h, names)
+        slack = G @ b - h
+        tight = slack <= 1e-9 * (1.0 + np.abs(h))
+        active = [labels[i] for i in np.flatnonzero(tight)]
+        C = np.vstack([C, G[tight]])
+        d = np.concatenate([d, h[tight]])
+    b0, N = affine_solutions(C, d)
+    offset = y - X @ b0
+    if N.shape[1]:
+        reduced = LeastSquares(X @ N)
+        z, _ = reduced.solve(offset)
+        params = b0 + N @ z
+    else:  # every parameter is fixed by the constraints
+        reduced, params = None, b0
+    if tss is None:
+        tss = total_sum_of_squares(y, has_const=has_const)
+    return OLSResults(
+        params=params,
+        wresid=y - X @ params,
+        ls=reduced,
+        basis=N,
+        exog=X if exog is None else exog,
+        has_const=has_const,
+        cov_type=cov_type,
+        tss=tss,
+        names=names or _default_names(k, has_const),
+        weights=weights,
+        active=active,
+        endog=endog,
+    )
+
+
+def _default_names(k, has_const):
+    offset = int(has_const)
+    return ["const"] * offset + [f"x{j}" for j in range(1, k - offset + 1)]
+
+
+def park_test(resid, ls, names=None):
+    """Park's test: regress ``ln e^2`` on a factored ``[1, Z]``.
+
+    Returns a dict: ``table`` (coef, t, p_value), ``fvalue``, ``f_pvalue``,
+    ``df`` (numerator, denominator).
+    """
+    if (resid == 0).any():
+        raise ValueError(
+            f"Park's test needs ln(e^2), but {int((resid == 0).sum())} residual(s) "
+            "are exactly zero (a perfect fit at those rows)"
+        )
+    log_e2 = np.log(np.square(resid))
+    fit = ols_fit(ls, log_e2, has_const=True, names=names)
+    return {
+        "table": fit.coef_table[["coef", "t", "p_value"]],
+        "fvalue": fit.fvalue,
+        "f_pvalue": fit.f_pvalue,
+        "df": (fit.df_model, fit.df_resid),
+    }
+
+
+def breusch_pagan(resid, ls, *, robust=True):
+    """Breusch-Pagan LM test: ``e^2`` on a factored ``[1, Z]``.
+
+    ``robust=True`` is Koenker's studentised ``n R^2`` (statsmodels'
+    default); ``False`` the original ``ESS / 2`` of ``e^2 / mean(e^2)``.
+    Returns a dict: ``lm``, ``lm_pvalue``, ``fvalue``, ``f_pvalue``, ``df``.
+    """
+    e2 = resid**2
+    if not robust:
+        e2 = e2 / e2.mean()
+    fit = ols_fit(ls, e2, has_const=True)
+    lm = ls.n * fit.rsquared if robust else (fit.tss - fit.ssr) / 2.0
+    df = ls.k - 1
+    return {
+        "lm": float(lm),
+        "lm_pvalue": float(stats.chi2.sf(lm, df)),
+        "fvalue": fit.fvalue,
+        "f_pvalue": fit.f_pvalue,
+        "df": df,
+    }

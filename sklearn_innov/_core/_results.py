@@ -1,0 +1,92 @@
+"""What every results object shares: lazy statistics and rows that stay home.
+
+A results object holds what a fit produced and computes every statistic on
+first access (``functools.cached_property``), as statsmodels' results classes
+do. The per-row arrays it needs for that (residuals, fitted probabilities,
+the design) are confidential survey data: :meth:`Results.remove_data` drops
+them after computing everything a summary prints, and pickling (``pickle``,
+``joblib``, ``skops``) saves the object as if ``remove_data`` had been
+called, without touching the live object.
+"""
+
+import numpy as np
+
+from ..utils._persistence import decode, encode
+
+__all__ = ["DataRemovedError", "Results"]
+
+
+class DataRemovedError(AttributeError):
+    """A statistic needs training rows that a saved model no longer holds."""
+
+
+class Results:
+    """Base of the results objects (see the module docstring).
+
+    Subclasses list their per-row attributes in ``_row_data`` (plain ones
+    also get a class-level ``None`` default, which they fall back to once
+    removed) and the statistics a summary reads in ``_summary_statistics``.
+    """
+
+    _row_data: tuple = ()
+    _summary_statistics: tuple = ()
+
+    def attempt(self, name):
+        """The statistic ``name``, or ``{"error": reason}`` if it is undefined.
+
+        A statistic that cannot be computed on this fit (a Park test with a
+        zero residual, correlations of a constant column) raises ValueError
+        when read directly; reports use this to show the reason instead.
+        """
+        failed = self.__dict__.setdefault("_failed", {})
+        if name in failed:
+            return {"error": failed[name]}
+        try:
+            with np.errstate(divide="raise", invalid="raise"):
+                return getattr(self, name)
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+            failed[name] = str(exc)
+            return {"error": failed[name]}
+
+    def _materialize(self):
+        """Compute and cache what must survive the removal of the rows."""
+        if self.has_data:
+            for name in self._summary_statistics:
+                self.attempt(name)
+
+    def remove_data(self):
+        """Drop the per-row arrays, keeping every statistic a summary prints.
+
+        Afterwards, a statistic not computed before raises
+        :class:`DataRemovedError` naming what is missing.
+        """
+        self._materialize()
+        for name in self._row_data:
+            self.__dict__.pop(name, None)
+        self._data_removed = True
+
+    @property
+    def has_data(self):
+        """Whether the per-row arrays are still held."""
+        return not self.__dict__.get("_data_removed", False)
+
+    def _rows(self, name):
+        value = self.__dict__.get(name)
+        if not self.has_data:
+            raise DataRemovedError(
+                f"{name!r} is per-row training data, which a saved (or "
+                "remove_data()) model does not keep; refit the model on the data "
+                "to compute it."
+            )
+        return value
+
+    def __getstate__(self):
+        self._materialize()
+        state = dict(self.__dict__)
+        for name in self._row_data:
+            state.pop(name, None)
+        state["_data_removed"] = True
+        return encode(state)
+
+    def __setstate__(self, state):
+        self.__dict__.update(decode(state))

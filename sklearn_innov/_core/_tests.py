@@ -1,0 +1,127 @@
+"""The statistics of a fitted model, computed on arrays: one definition each.
+
+The results objects (:mod:`._ols`, :mod:`._logit`) call these lazily, and the
+public functions of :mod:`sklearn_innov.diagnostics` call them after
+validating what a user passed, so each statistic has exactly one
+implementation. Nothing here validates input: callers do.
+"""
+
+import numpy as np
+from scipy import stats
+
+from ..utils._lazy import pd
+
+__all__ = [
+    "classification_table",
+    "durbin_watson",
+    "hosmer_lemeshow",
+    "lilliefors",
+    "pseudo_r2",
+    "vif_from_correlation",
+]
+
+
+def durbin_watson(e):
+    """``sum((e_t - e_{t-1})^2) / sum(e_t^2)``; ValueError if every e is 0."""
+    total = e @ e
+    if not total > 0:
+        raise ValueError("durbin_watson is undefined when every residual is zero")
+    steps = np.diff(e)
+    return float((steps @ steps) / total)
+
+
+def lilliefors(x):
+    """Lilliefors' test of normality: ``(D, p)`` as statsmodels computes them.
+
+    ``D = sup |F_n(z) - Phi(z)|`` of the values standardised with their mean
+    and sample standard deviation; p from statsmodels' simulated table
+    (``statsmodels.stats.diagnostic.lilliefors(pvalmethod="table")``,
+    p-values clipped to [0.001, 0.99]).
+    """
+    from statsmodels.stats.diagnostic import lilliefors as sm_lilliefors
+
+    if x.size < 4:
+        raise ValueError(f"lilliefors needs at least 4 values; got {x.size}")
+    if not x.std() > 0:
+        raise ValueError("lilliefors is undefined for values without variance")
+    statistic, pvalue = sm_lilliefors(x, dist="norm", pvalmethod="table")
+    return {"statistic": float(statistic), "pvalue": float(pvalue)}
+
+
+def vif_from_correlation(corr):
+    """Variance inflation factors: the diagonal of the inverse correlation matrix.
+
+    A column that is an exact linear combination of the others has an
+    infinite VIF (statsmodels' ``variance_inflation_factor`` gives inf too);
+    the others keep their finite values when they are not part of it.
+    """
+    k = corr.shape[0]
+    if k == 1:
+        return np.ones(1)
+    w, U = np.linalg.eigh(corr)
+    # eigenvalues of a correlation matrix lie in [0, k]; below this the
+    # matrix is singular to working precision along that direction
+    null = w <= k * 1e-12
+    inv_diag = (U[:, ~null] ** 2 / w[~null]).sum(axis=1)
+    involved = (np.abs(U[:, null]) > 1e-8).any(axis=1)
+    return np.where(involved, np.inf, inv_diag)
+
+
+def pseudo_r2(llf, llnull, nobs):
+    """Cox & Snell, Nagelkerke and McFadden R² from two log-likelihoods."""
+    cox_snell = 1.0 - np.exp(2.0 * (llnull - llf) / nobs)
+    ceiling = 1.0 - np.exp(2.0 * llnull / nobs)
+    return {
+        "cox_snell": float(cox_snell),
+        "nagelkerke": float(cox_snell / ceiling) if ceiling > 0 else float("nan"),
+        "mcfadden": float(1.0 - llf / llnull) if llnull != 0 else float("nan"),
+    }
+
+
+def hosmer_lemeshow(y, prob, groups=10):
+    """Hosmer-Lemeshow statistic over groups of predicted risk.
+
+    Cases are sorted by predicted probability and cut into ``groups`` groups
+    by the mid-rank of each case (``floor(midrank * groups / n)``), so tied
+    probabilities always share a group and there may be fewer groups.
+    ``C = sum_g (O_g - E_g)^2 / (E_g (1 - E_g / n_g))`` ~ chi2(G - 2).
+    """
+    n = y.size
+    ranks = stats.rankdata(prob, method="average") - 1.0
+    group = np.minimum((ranks * groups / n).astype(int), groups - 1)
+    labels, group = np.unique(group, return_inverse=True)
+    n_g = np.bincount(group).astype(float)
+    observed = np.bincount(group, weights=y)
+    expected = np.bincount(group, weights=prob)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = (observed - expected) ** 2 / (expected * (1.0 - expected / n_g))
+    terms = np.where(np.isfinite(terms), terms, 0.0)
+    statistic = float(terms.sum())
+    df = len(labels) - 2
+    table = pd.DataFrame(
+        {
+            "n": n_g.astype(int),
+            "observed_events": observed,
+            "expected_events": expected,
+            "observed_nonevents": n_g - observed,
+            "expected_nonevents": n_g - expected,
+        },
+        index=pd.Index(np.arange(1, len(labels) + 1), name="group"),
+    )
+    pvalue = float(stats.chi2.sf(statistic, df)) if df > 0 else float("nan")
+    return {"statistic": statistic, "df": df, "pvalue": pvalue, "table": table}
+
+
+def classification_table(y_true, y_pred, labels):
+    """SPSS's classification table: counts and percentage correct per class."""
+    rows = []
+    for label in labels:
+        mask = y_true == label
+        counts = [int(np.sum(mask & (y_pred == other))) for other in labels]
+        correct = 100.0 * counts[list(labels).index(label)] / max(int(mask.sum()), 1)
+        rows.append([*counts, correct])
+    overall = 100.0 * np.mean(y_true == y_pred)
+    rows.append([np.nan] * len(labels) + [overall])
+    index = pd.Index([str(v) for v in labels] + ["Overall Percentage"], name="observed")
+    columns = [f"predicted {v}" for v in labels] + ["Percentage Correct"]
+    return pd.DataFrame(rows, index=index, columns=columns, dtype=object)
