@@ -324,6 +324,60 @@ def test_decreasing_returns_inactive_is_plain_ols(survey_like):
     )
 
 
+@pytest.mark.parametrize("cov_type", ["nonrobust", "HC1", "HC3"])
+def test_f_follows_the_covariance_with_or_without_an_inactive_constraint(
+    survey_like, cov_type
+):
+    """One definition of F: statsmodels' (robust under HC) whenever nothing binds."""
+    X, y = survey_like
+    kwargs = {} if cov_type == "nonrobust" else {"cov_type": cov_type, "use_t": True}
+    ref = _sm_ols(X, y, **kwargs)
+    for extra in ({}, {"returns_to_scale": "decreasing"}, {"bounds": (-5, 5)}):
+        model = CobbDouglasRegressor(cov_type=cov_type, **extra).fit(X, y)
+        assert model.active_constraints_ == []
+        assert_allclose(model.fvalue_, ref.fvalue, rtol=1e-8)
+        assert_allclose(model.f_pvalue_, ref.f_pvalue, rtol=1e-6)
+
+
+def test_f_under_a_binding_bound_tests_the_free_elasticities(survey_like):
+    """A pinned elasticity leaves an F on the others: the restricted-LS F."""
+    X, y = survey_like
+    y = y * X["X4"] ** -0.8  # X4's elasticity becomes about -0.75: pinned at 0
+    with pytest.warns(SklearnInnovWarning, match="X4 >= 0"):
+        model = CobbDouglasRegressor(bounds=(0, 1)).fit(X, y)
+    assert model.active_constraints_ == ["X4 >= 0"]
+    # Oracle: OLS without X4 (its elasticity fixed at 0), classical F on
+    # X1..X3 with the residual df of the restricted model.
+    ref = _sm_ols(X[NAMES[:3]], y)
+    assert_allclose(model.coef_[:3], ref.params[1:], rtol=1e-8)
+    assert_allclose(model.fvalue_, ref.fvalue, rtol=1e-8)
+    assert model.df_resid_ == ref.df_resid
+
+
+def test_fit_leaves_every_diagnostic_for_later(survey_like):
+    """fit computes coefficients and smearing; statistics wait to be read."""
+    X, y = survey_like
+    model = CobbDouglasRegressor(cov_type="HC3").fit(X, y)
+    computed = set(vars(model.results_))
+    for name in ("cov_params", "park", "breusch_pagan", "lilliefors", "vif"):
+        assert name not in computed
+    model.summary()
+    assert {"cov_params", "park", "lilliefors", "vif"} <= set(vars(model.results_))
+
+
+def test_skip_parameter_validation_is_honoured(survey_like):
+    """fit enters through _fit_context: set_config(skip_parameter_validation)."""
+    import sklearn
+
+    X, y = survey_like
+    bad = CobbDouglasRegressor(cov_type="HC9")
+    with pytest.raises(ValueError, match="cov_type"):
+        bad.fit(X, y)
+    with sklearn.config_context(skip_parameter_validation=True):
+        bad.fit(X, y)  # the constraint check was skipped, as asked
+    assert_allclose(bad.coef_, CobbDouglasRegressor().fit(X, y).coef_)
+
+
 def test_equals_sklearn_log_pipeline(survey_like):
     X, y = survey_like
     ref = make_pipeline(

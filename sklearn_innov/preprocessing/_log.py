@@ -10,7 +10,12 @@ import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -79,6 +84,7 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.offset = offset
         self.on_nonpositive = on_nonpositive
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check X and learn the floor of each column.
 
@@ -94,7 +100,6 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : LogTransform
             The fitted transformer.
         """
-        self._validate_params()
         X = validate_columns(self, X, reset=True) + self.offset
         positive = X > 0
         smallest = np.min(X, axis=0, initial=np.inf, where=positive)

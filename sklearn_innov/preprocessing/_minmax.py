@@ -10,7 +10,12 @@ from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._validation import (
@@ -109,6 +114,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.bounds = bounds
         self.clip = clip
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn the bounds of each column.
 
@@ -124,7 +130,6 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : MinMaxIndexer
             The fitted transformer.
         """
-        self._validate_params()
         _check_range(self.feature_range, "feature_range")
         X = validate_columns(self, X, reset=True)
         self._fit_array(X)

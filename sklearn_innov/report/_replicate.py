@@ -2,9 +2,10 @@
 
 ``replicate`` runs the analysis of Alonso, Contreras & Valenzuela (2025) on
 the embedded synthetic survey or on a user's survey and spec, and returns a
-:class:`Report`. Every number in it is read from the estimators' own
-``summary()`` objects; this module only chooses what to fit and arranges the
-results (and, on the default data, puts the published numbers beside them).
+:class:`Report`. Every number in it is an attribute of a fitted estimator
+(read from its results object) or one of its ``summary()`` objects; this
+module only chooses what to fit and arranges the results (and, on the
+default data, puts the published numbers beside them).
 """
 
 import numpy as np
@@ -89,36 +90,37 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     cd_data, zero_note, floors = _cobb_douglas_sample(indices[regressors], y_outcome)
     report.add_text(zero_note)
     full = CobbDouglasRegressor().fit(cd_data[regressors], cd_data["__y__"])
-    full_summary = full.summary(
-        title=f"Cobb-Douglas model of {outcome} (Table 9 layout)"
+    report.add_summary(
+        full.summary(title=f"Cobb-Douglas model of {outcome} (Table 9 layout)")
     )
-    report.add_summary(full_summary)
 
     sensitivity, sens_models = _sensitivity(indices[regressors], y_outcome, full)
     report.add_summary(sensitivity)
 
     logit = StepwiseLogit().fit(indices[regressors], y_target)
-    logit_summary = logit.summary(title=f"Stepwise logit of {target} (Table 10 layout)")
-    report.add_summary(logit_summary)
+    report.add_summary(
+        logit.summary(title=f"Stepwise logit of {target} (Table 10 layout)")
+    )
 
     kept = list(logit.selected_features_)
-    adjusted = adjusted_summary = None
+    adjusted = None
     if kept:
         adjusted = CobbDouglasRegressor(fit_intercept=False).fit(
             cd_data[kept], cd_data["__y__"]
         )
-        adjusted_summary = adjusted.summary(
-            title=f"Adjusted Cobb-Douglas on {', '.join(kept)}, no intercept "
-            "(Table 11 layout)"
+        report.add_summary(
+            adjusted.summary(
+                title=f"Adjusted Cobb-Douglas on {', '.join(kept)}, no intercept "
+                "(Table 11 layout)"
+            )
         )
-        report.add_summary(adjusted_summary)
     else:
         report.add_text(
             "The stepwise logit kept no index: no adjusted model (Table 11)."
         )
 
     if default:
-        report.add_summary(_beside_paper(full_summary, logit_summary, adjusted_summary))
+        report.add_summary(_beside_paper(full, logit, adjusted))
 
     if figures and not _has_matplotlib():
         report.add_text(
@@ -238,15 +240,12 @@ def _sensitivity(X, y, main):
     }
     rows = []
     for label, model in models.items():
-        summary = model.summary()
-        coefficients = summary["Coefficients"]["coef"]
-        fit = summary["Fit"]["value"]
         rows.append(
             {
                 "choice": label,
-                "rows": int(fit["Observations"]),
-                **coefficients.to_dict(),
-                "R²": fit["R²"],
+                "rows": model.nobs_,
+                **model.coef_table_["coef"].to_dict(),
+                "R²": model.rsquared_,
             }
         )
     table = pd.DataFrame(rows).set_index("choice")
@@ -266,19 +265,22 @@ def _sensitivity(X, y, main):
     )
 
 
-def _beside_paper(full_summary, logit_summary, adjusted_summary):
+def _beside_paper(full, logit, adjusted):
+    """The published Tables 9-11 beside the same statistics of our fits."""
     paper = load_paper_results()
-    ours9 = full_summary["Table 9 layout"]
+    ours9 = full.coef_table_
     table9 = pd.DataFrame(
         {
             "paper coef": paper["table9"]["coef"].to_numpy(),
             "paper t": paper["table9"]["t"].to_numpy(),
-            "ours coef": ours9.loc["coefficient"].to_numpy(),
-            "ours t": ours9.loc["t"].to_numpy(),
+            "ours coef": ours9["coef"].to_numpy(),
+            "ours t": ours9["t"].to_numpy(),
         },
-        index=pd.Index(list(ours9.columns), name="term"),
+        index=pd.Index(
+            [name if name == "const" else f"ln {name}" for name in ours9.index],
+            name="term",
+        ),
     )
-    fit = full_summary["Fit"]["value"]
     fit9 = pd.DataFrame(
         {
             "paper": [
@@ -286,17 +288,23 @@ def _beside_paper(full_summary, logit_summary, adjusted_summary):
                 paper["table9_fit"]["fvalue"],
                 paper["table9_fit"]["durbin_watson"],
             ],
-            "ours": [fit["R²"], fit["F"], fit["Durbin-Watson"]],
+            "ours": [full.rsquared_, full.fvalue_, full.durbin_watson_],
         },
         index=pd.Index(["R²", "F", "Durbin-Watson"], name="statistic"),
     )
-    ours10 = logit_summary["Variables in the Equation"]
-    columns = ["B", "S.E.", "Wald", "Sig.", "Exp(B)"]
+    ours10 = logit.coef_table_
+    columns = {
+        "B": "coef",
+        "S.E.": "std_err",
+        "Wald": "wald",
+        "Sig.": "p_value",
+        "Exp(B)": "odds_ratio",
+    }
     rows10 = []
     for name in paper["table10"].index:
-        published = paper["table10"].loc[name, columns].to_numpy(dtype=float)
+        published = paper["table10"].loc[name, list(columns)].to_numpy(dtype=float)
         ours = (
-            ours10.loc[name, columns].to_numpy(dtype=float)
+            ours10.loc[name, list(columns.values())].to_numpy(dtype=float)
             if name in ours10.index
             else np.full(len(columns), np.nan)
         )
@@ -311,8 +319,8 @@ def _beside_paper(full_summary, logit_summary, adjusted_summary):
         Block("Table 9: fit", fit9, name="paper_table9_fit"),
         Block("Table 10: variables in the equation", table10, name="paper_table10"),
     ]
-    if adjusted_summary is not None:
-        ours11 = adjusted_summary["Coefficients"]
+    if adjusted is not None:
+        ours11 = adjusted.coef_table_
         rows11 = []
         for name in paper["table11"].index:
             published = (
@@ -339,7 +347,6 @@ def _beside_paper(full_summary, logit_summary, adjusted_summary):
             ],
         )
         r2_label = "R² (uncentred, no intercept)"
-        fit11 = adjusted_summary["Fit"]["value"]
         blocks.append(Block("Table 11: coefficients", table11, name="paper_table11"))
         blocks.append(
             Block(
@@ -350,7 +357,7 @@ def _beside_paper(full_summary, logit_summary, adjusted_summary):
                             paper["table11_fit"]["rsquared_uncentred"],
                             paper["table11_fit"]["fvalue"],
                         ],
-                        "ours": [fit11[r2_label], fit11["F"]],
+                        "ours": [adjusted.rsquared_, adjusted.fvalue_],
                     },
                     index=pd.Index([r2_label, "F"], name="statistic"),
                 ),

@@ -202,7 +202,26 @@ class Summary:
 
 
 def format_number(value, digits=4):
-    """Format one cell: floats to ``digits`` decimals, NaN as empty, else str."""
+    """Format one cell: floats to ``digits`` decimals, NaN as empty, else str.
+
+    Parameters
+    ----------
+    value : object
+        The cell.
+    digits : int, default=4
+        Decimals of a float; very large or small floats use scientific
+        notation with as many significant digits.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.summary import format_number
+    >>> format_number(0.123456), format_number(float("nan")), format_number(3)
+    ('0.1235', '', '3')
+    """
     if isinstance(value, (bool, np.bool_)):
         return str(value)
     if isinstance(value, (int, np.integer)):
@@ -234,7 +253,23 @@ def _markdown_table(table):
 
 
 def latex_escape(text):
-    """Escape LaTeX's special characters in ``text`` (any object, via str)."""
+    r"""Escape LaTeX's special characters.
+
+    Parameters
+    ----------
+    text : object
+        Converted with ``str``.
+
+    Returns
+    -------
+    escaped : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.summary import latex_escape
+    >>> print(latex_escape("R² & 5%"))
+    R² \& 5\%
+    """
     replacements = {
         "\\": r"\textbackslash{}",
         "&": r"\&",
