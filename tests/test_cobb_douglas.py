@@ -359,10 +359,10 @@ def test_fit_leaves_every_diagnostic_for_later(survey_like):
     X, y = survey_like
     model = CobbDouglasRegressor(cov_type="HC3").fit(X, y)
     computed = set(vars(model.results_))
-    for name in ("cov_params", "park", "breusch_pagan", "lilliefors", "vif"):
+    for name in ("bse", "park", "breusch_pagan", "lilliefors", "vif"):
         assert name not in computed
     model.summary()
-    assert {"cov_params", "park", "lilliefors", "vif"} <= set(vars(model.results_))
+    assert {"bse", "park", "lilliefors", "vif"} <= set(vars(model.results_))
 
 
 def test_skip_parameter_validation_is_honoured(survey_like):
@@ -502,3 +502,112 @@ def test_lilliefors_matches_statsmodels_on_the_same_residuals(survey_like):
     normality = model.diagnostics()["normality"]
     assert_allclose(normality["statistic"], statistic, rtol=1e-10)
     assert_allclose(normality["pvalue"], pvalue, rtol=1e-10)
+
+
+# -- edges: pinned constraints, leverage 1, weights, scales -------------------
+
+
+def _one_feature(rng, elasticity=-0.5, n=60):
+    X = rng.uniform(1, 5, (n, 1))
+    y = X[:, 0] ** elasticity * np.exp(rng.normal(0, 0.1, n))
+    return X, y
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"bounds": (0, 1)},
+        {"returns_to_scale": "constant"},
+        {"bounds": (0, 1), "fit_intercept": False},
+        {"returns_to_scale": "constant", "fit_intercept": False},
+    ],
+)
+def test_constraints_that_fix_every_elasticity(kwargs):
+    """The fit is defined (closed form); F is NaN and the summary says why."""
+    rng = np.random.default_rng(0)
+    X, y = _one_feature(rng)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = CobbDouglasRegressor(**kwargs).fit(X, y)
+    if "bounds" in kwargs:  # an elasticity pinned at a bound is announced
+        assert any("bind" in str(w.message) for w in caught)
+    pinned = 0.0 if "bounds" in kwargs else 1.0  # the OLS elasticity is -0.5
+    assert model.coef_[0] == pytest.approx(pinned, abs=1e-12)
+    # closed form: the intercept is the mean of ln y - pinned * ln x
+    expected = np.mean(np.log(y) - pinned * np.log(X[:, 0]))
+    if kwargs.get("fit_intercept", True):
+        assert_allclose(model.intercept_, expected, rtol=1e-12)
+        ref = sm.OLS(np.log(y) - pinned * np.log(X[:, 0]), np.ones(len(y))).fit()
+        assert_allclose(model.coef_table_["std_err"]["const"], ref.bse[0], rtol=1e-10)
+    assert np.isnan(model.fvalue_) and np.isnan(model.f_pvalue_)
+    text = str(model.summary())
+    assert "F is undefined: no slope is free" in text
+
+
+def test_hc3_at_a_leverage_one_row_is_nan_for_what_that_row_fixes():
+    """Oracle: statsmodels HC3 without the row and its dummy (Frisch-Waugh)."""
+    rng = np.random.default_rng(3)
+    n = 40
+    X = pd.DataFrame({"a": rng.uniform(1, 5, n), "b": rng.uniform(1, 5, n)})
+    X["dummy"] = np.where(np.arange(n) == 7, np.e, 1.0)  # ln: 1 at row 7 only
+    y = np.exp(0.3 * np.log(X["a"]) + 0.5 * np.log(X["b"]) + rng.normal(0, 0.2, n))
+    for cov_type in ("HC2", "HC3"):
+        with pytest.warns(SklearnInnovWarning, match=r"position\(s\) 7 .*'dummy'"):
+            model = CobbDouglasRegressor(cov_type=cov_type).fit(X, y)
+        table = model.coef_table_
+        assert table.loc["dummy", ["std_err", "t", "p_value"]].isna().all()
+        keep = np.arange(n) != 7
+        ref = sm.OLS(
+            np.log(y[keep]), sm.add_constant(np.log(X.loc[keep, ["a", "b"]]))
+        ).fit(cov_type=cov_type)
+        assert_allclose(table["std_err"].iloc[:3], ref.bse, rtol=1e-9)
+    # HC1 has no 1 - h in it: defined, and no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hc1 = CobbDouglasRegressor(cov_type="HC1").fit(X, y)
+        assert np.isfinite(hc1.coef_table_["std_err"]).all()
+
+
+def test_weighted_diagnostics_are_statsmodels_wls_forms(survey_like):
+    """Whitened residuals (wresid) on the unweighted [1, ln X]."""
+    X, y = survey_like
+    w = np.random.default_rng(5).uniform(0.2, 3.0, len(y))
+    model = CobbDouglasRegressor().fit(X, y, sample_weight=w)
+    exog = sm.add_constant(np.log(X.to_numpy()))
+    wls = sm.WLS(np.log(y.to_numpy()), exog, weights=w).fit()
+    d = model.diagnostics()
+    lm, lm_p, f, f_p = het_breuschpagan(wls.wresid, exog)
+    assert_allclose(
+        [d["breusch_pagan"]["lm"], d["breusch_pagan"]["fvalue"]], [lm, f], rtol=1e-8
+    )
+    park_ref = sm.OLS(np.log(wls.wresid**2), exog).fit()
+    assert_allclose(d["park"]["fvalue"], park_ref.fvalue, rtol=1e-8)
+    assert_allclose(d["park"]["table"]["t"], park_ref.tvalues, rtol=1e-8)
+    assert_allclose(model.resid_, wls.resid, rtol=1e-8, atol=1e-12)
+
+
+def test_zero_weights_count_no_row():
+    """As many positive-weight rows as parameters: refused, not a fake exact fit."""
+    rng = np.random.default_rng(2)
+    X = rng.uniform(1, 5, (30, 3))
+    y = X.prod(axis=1) ** 0.3 * np.exp(rng.normal(0, 0.1, 30))
+    w = np.zeros(30)
+    w[:4] = 1.0  # 4 rows with weight for 4 parameters
+    with pytest.raises(ValueError, match="4 sample.* with positive weight .of 30."):
+        CobbDouglasRegressor().fit(X, y, sample_weight=w)
+    w[4] = 1.0
+    model = CobbDouglasRegressor().fit(X, y, sample_weight=w)
+    # oracle: the 5 positive-weight rows alone (statsmodels' WLS on all 30
+    # rows would count the 25 empty ones in the residual df: 26 instead of 1)
+    ref = sm.OLS(np.log(y[:5]), sm.add_constant(np.log(X[:5]))).fit()
+    assert model.df_resid_ == ref.df_resid == 1
+    assert model.nobs_ == 5
+    assert_allclose(model.coef_table_["std_err"], ref.bse, rtol=1e-8)
+
+
+def test_collinear_message_speaks_of_logs(survey_like):
+    X, y = survey_like
+    X = X.assign(X5=X["X1"] ** 2)
+    with pytest.raises(ValueError, match="after logs") as excinfo:
+        CobbDouglasRegressor().fit(X, y)
+    assert "'X1'" in str(excinfo.value) and "'X5'" in str(excinfo.value)

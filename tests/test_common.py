@@ -67,7 +67,6 @@ _ZERO_FED = {
         "check_fit2d_predict1d",
     ],
     "CobbDouglasRegressor": [
-        "check_all_zero_sample_weights_error",
         "check_dict_unchanged",
         "check_dont_overwrite_parameters",
         "check_dtype_object",

@@ -70,3 +70,12 @@ def test_pandas_output_keeps_names(positive_array):
     assert_array_equal(
         LogTransform().fit(X).get_feature_names_out(), ["X1", "X2", "X3"]
     )
+
+
+def test_clip_floor_never_underflows_to_zero():
+    """Half of the smallest subnormal is 0 in float64: keep the value itself."""
+    X = np.array([[5e-324], [0.0], [1.0]])
+    with pytest.warns(NonPositiveWarning):
+        out = LogTransform(on_nonpositive="clip").fit_transform(X)
+    assert np.isfinite(out).all()
+    assert out[1, 0] == out[0, 0] == pytest.approx(np.log(5e-324))

@@ -135,3 +135,11 @@ def test_pandas_output_keeps_names(likert_survey):
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == ["q1", "q2"]
     assert_array_equal(MinMaxIndexer().fit(X).get_feature_names_out(), ["q1", "q2"])
+
+
+def test_a_range_that_overflows_is_still_normalised():
+    """hi - lo = 2e308 overflows; the map is computed on halves (exact)."""
+    X = np.array([[-1e308, 1.0], [0.0, 2.0], [1e308, 3.0]])
+    out = MinMaxIndexer().fit_transform(X)
+    # closed form: (x - lo) / (hi - lo) = (x/2 - lo/2) / (hi/2 - lo/2)
+    assert_allclose(out, [[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]], rtol=0, atol=0)

@@ -1,10 +1,18 @@
-"""Numerical robustness of the least-squares core on NIST's Longley data."""
+"""Numerical robustness of the least-squares core: Longley, extreme units."""
+
+import warnings
 
 import numpy as np
+import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
-from sklearn_innov._core import LeastSquares, ols_fit
+from sklearn_innov._core import (
+    CollinearityError,
+    LeastSquares,
+    ZeroColumnError,
+    ols_fit,
+)
 
 # NIST StRD, Longley (1967), certified values (constant first).
 CERTIFIED_PARAMS = [
@@ -67,3 +75,54 @@ def test_plain_normal_equations_would_lose_digits():
         log_relative_error(ours, CERTIFIED_PARAMS).min()
         > log_relative_error(naive, CERTIFIED_PARAMS).min()
     )
+
+
+def _regression(rng, n=50):
+    X = np.column_stack([np.ones(n), rng.normal(size=n), rng.normal(size=n)])
+    y = X @ [1.0, 2.0, 3.0] + rng.normal(size=n)
+    return X, y
+
+
+@pytest.mark.parametrize("unit", [1e300, 1e-200, 1e-3])
+@pytest.mark.parametrize("cov_type", ["nonrobust", "HC1", "HC3"])
+def test_statistics_do_not_change_with_a_column_s_units(unit, cov_type):
+    """Rescaling a column by c divides its coefficient and std_err by c and
+    changes no t, p or F, even where X'X itself would overflow or underflow.
+    Oracle: the same fit in ordinary units, checked against statsmodels."""
+    X, y = _regression(np.random.default_rng(0))
+    ref = sm.OLS(y, X).fit(
+        **({} if cov_type == "nonrobust" else {"cov_type": cov_type})
+    )
+    scaled = X.copy()
+    scaled[:, 1] *= unit
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = ols_fit(LeastSquares(scaled), y, has_const=True, cov_type=cov_type)
+        assert_allclose(fit.params[1] * unit, ref.params[1], rtol=1e-12)
+        assert_allclose(fit.bse[1] * unit, ref.bse[1], rtol=1e-11)
+        assert_allclose(fit.tvalues, ref.tvalues, rtol=1e-11)
+        assert_allclose(fit.fvalue, ref.fvalue, rtol=1e-11)
+        test = fit.wald_test([0.0, 1.0, -1.0])  # b1 = b2, in mixed units
+    assert np.isfinite(test["statistic"])
+
+
+def test_extreme_columns_are_not_called_zero_or_singular():
+    X, y = _regression(np.random.default_rng(1))
+    tiny = X.copy()
+    tiny[:, 2] *= 1e-200
+    LeastSquares(tiny)  # used to raise "zero in every row"
+    huge = X.copy()
+    huge[:, 1] *= 1e300
+    LeastSquares(huge)  # used to raise a raw LinAlgError
+    collinear = np.column_stack([huge, huge[:, 1] * 2.0])
+    with pytest.raises(CollinearityError, match="'1', '3'"):
+        LeastSquares(collinear)
+
+
+def test_kernel_messages_are_neutral():
+    X, _ = _regression(np.random.default_rng(2))
+    with pytest.raises(CollinearityError) as excinfo:
+        LeastSquares(np.column_stack([X, X[:, 1] + X[:, 2]]))
+    assert "log" not in str(excinfo.value)
+    with pytest.raises(ZeroColumnError, match="'b' are zero in every row"):
+        LeastSquares(np.column_stack([X, np.zeros(len(X))]), names=list("cxyb"))

@@ -33,6 +33,9 @@ _COND_SINGULAR = 1e12
 # Below this, the normal equations are accurate to about cond^2 * eps < 3e-14
 # relative, and the refinement step is skipped.
 _COND_REFINE = 10.0
+# Columns whose largest |x| lies outside this range are rescaled before X'X.
+_SAFE_MAX = 1e150
+_SAFE_MIN = 1e-150
 
 
 class LeastSquares:
@@ -51,9 +54,21 @@ class LeastSquares:
         self.X = X
         self.n, self.k = X.shape
         names = [str(j) for j in range(self.k)] if names is None else list(names)
-        gram = X.T @ X
-        self.gram = gram
-        scale = np.sqrt(np.diag(gram))
+        # Squares of entries beyond 1e+-150 overflow or underflow X'X: such
+        # columns are divided by their largest |x| first (one pass, and a
+        # copy only when needed), so 1e300 or 1e-200 in a column is no error.
+        peak = np.max(np.abs(X), axis=0, initial=0.0)
+        extreme = (peak > _SAFE_MAX) | ((peak > 0) & (peak < _SAFE_MIN))
+        if extreme.any():
+            unit = np.where(extreme, peak, 1.0)
+            work = X / unit
+            gram_work = work.T @ work
+            scale = np.sqrt(np.diag(gram_work)) * unit
+            self.gram = None  # X'X itself is not representable
+        else:
+            work, unit = X, None
+            gram_work = self.gram = X.T @ X
+            scale = np.sqrt(np.diag(gram_work))
         if (scale == 0).any():
             zero = [names[j] for j in np.flatnonzero(scale == 0)]
             raise ZeroColumnError(
@@ -62,14 +77,15 @@ class LeastSquares:
                 zero,
             )
         self.scale = scale
-        gram_scaled = gram / np.outer(scale, scale)
+        norms = scale if unit is None else scale / unit
+        gram_scaled = gram_work / np.outer(norms, norms)
         cond = np.sqrt(np.linalg.cond(gram_scaled))
         if cond <= _COND_GRAM:
             self.method = "cholesky"
             self.R = linalg.cholesky(gram_scaled, lower=False)
         else:
             self.method = "qr"
-            self.R = linalg.qr(X / scale, mode="r")[0][: self.k]
+            self.R = linalg.qr(work / norms, mode="r")[0][: self.k]
             cond = np.linalg.cond(self.R)
         self.cond = float(cond)
         if not np.isfinite(cond) or cond > _COND_SINGULAR:
@@ -108,16 +124,41 @@ class LeastSquares:
         return linalg.cho_solve((self.R, False), v / s) / s
 
     @cached_property
+    def gram_inv_unit(self):
+        """``(X'X)^{-1}`` of the columns scaled to unit norm: ``D (X'X)^{-1} D``.
+
+        ``D = diag(scale)``. Dimensionless, so it neither overflows nor
+        underflows whatever the units of the columns.
+        """
+        R_inv = linalg.solve_triangular(self.R, np.eye(self.k))
+        return R_inv @ R_inv.T
+
+    @cached_property
     def gram_inv(self):
         """``(X'X)^{-1}``, shape (n_params, n_params)."""
-        R_inv = linalg.solve_triangular(self.R, np.eye(self.k))
-        return (R_inv @ R_inv.T) / np.outer(self.scale, self.scale)
+        return self.gram_inv_unit / np.outer(self.scale, self.scale)
 
     @cached_property
     def leverage(self):
         """Diagonal of the hat matrix ``X (X'X)^{-1} X'``, shape (n_samples,)."""
         Q = linalg.solve_triangular(self.R, (self.X / self.scale).T, trans="T")
         return np.einsum("ij,ij->j", Q, Q)
+
+    @cached_property
+    def full_leverage(self):
+        """Rows with leverage 1 (to rounding): each pins a parameter by itself.
+
+        Returns ``(rows, params)``: the row positions, and the parameters that
+        such a row determines alone (e.g. the coefficient of a dummy that is 1
+        in that row only), whose HC2/HC3 variances are undefined.
+        """
+        rows = np.flatnonzero(self.leverage > 1.0 - 1e-10)
+        if rows.size == 0:
+            return rows, rows
+        # the effect of y_i on the (unit-scaled) estimates: (D^-1 X'X D^-1)^-1 x_i / D
+        effect = np.abs(self.gram_inv_unit @ (self.X[rows] / self.scale).T)
+        params = np.flatnonzero((effect > 1e-8 * effect.max(axis=0)).any(axis=1))
+        return rows, params
 
 
 def _collinear_columns(R, names):
@@ -128,7 +169,17 @@ def _collinear_columns(R, names):
 
 
 def robust_cov(ls, resid, cov_type, *, ssr=None):
-    """Covariance of OLS coefficients: classical, or White's HC0-HC3.
+    """Covariance of OLS coefficients, classical or White's HC0-HC3, unit-scaled.
+
+    Returns the covariance of ``params * ls.scale`` (the coefficients of the
+    columns scaled to unit norm); divide by ``outer(scale, scale)`` for the
+    covariance of ``params``. Working in these coordinates keeps standard
+    errors and Wald tests exact when a column's units are extreme (1e300 or
+    1e-200), where the covariance itself is not representable.
+
+    A row with leverage 1 has a zero residual and ``0 / 0`` in HC2 and HC3:
+    it is left out of the "meat", and the parameters it determines alone
+    (see :attr:`LeastSquares.full_leverage`) get NaN variances.
 
     Parameters
     ----------
@@ -140,24 +191,32 @@ def robust_cov(ls, resid, cov_type, *, ssr=None):
 
     Returns
     -------
-    cov : ndarray of shape (n_params, n_params)
+    cov_unit : ndarray of shape (n_params, n_params)
     """
     n, k = ls.n, ls.k
+    G = ls.gram_inv_unit
     if cov_type == "nonrobust":
         ssr = float(resid @ resid) if ssr is None else ssr
-        return ls.gram_inv * (ssr / (n - k))
+        return G * (ssr / (n - k))
     u2 = resid**2
+    undefined = np.zeros(0, dtype=int)
     if cov_type in ("HC2", "HC3"):
+        rows, undefined = ls.full_leverage
         one_minus_h = 1.0 - ls.leverage
+        one_minus_h[rows] = 1.0
         u2 = u2 / (one_minus_h if cov_type == "HC2" else one_minus_h**2)
-    meat = (ls.X * u2[:, None]).T @ ls.X
-    cov = ls.gram_inv @ meat @ ls.gram_inv
+        u2[rows] = 0.0
+    X_unit = ls.X / ls.scale
+    meat = (X_unit * u2[:, None]).T @ X_unit
+    cov = G @ meat @ G
     if cov_type == "HC1":
         cov *= n / (n - k)
+    cov[undefined, :] = np.nan
+    cov[:, undefined] = np.nan
     return cov
 
 
-def wald_test(params, cov, R, q=0.0, *, df_resid=None, basis=None):
+def wald_test(params, cov, R, q=0.0, *, df_resid=None, basis=None, scale=None):
     """Wald test of the linear restrictions ``R b = q``: the one implementation.
 
     With ``df_resid`` the statistic is referred to ``F(r, df_resid)`` (and a
@@ -175,10 +234,17 @@ def wald_test(params, cov, R, q=0.0, *, df_resid=None, basis=None):
     ----------
     params : ndarray of shape (k,)
     cov : ndarray of shape (k, k)
+        Covariance of ``params``, or of ``params * scale`` when ``scale`` is
+        given (see :func:`robust_cov`).
     R : ndarray of shape (m, k) or (k,)
     q : float or ndarray of shape (m,), default=0.0
     df_resid : float, optional
     basis : ndarray of shape (k, f), optional
+    scale : ndarray of shape (k,), optional
+        Column scales: the test is then computed in unit-scaled coordinates,
+        each restriction normalised to a largest coefficient of 1 (a Wald
+        statistic does not change when a restriction is multiplied by a
+        constant), so extreme units neither overflow nor underflow.
 
     Returns
     -------
@@ -192,6 +258,13 @@ def wald_test(params, cov, R, q=0.0, *, df_resid=None, basis=None):
     R = np.atleast_2d(np.asarray(R, dtype=np.float64))
     estimate = R @ params
     diff = estimate - np.broadcast_to(np.asarray(q, dtype=np.float64), estimate.shape)
+    norm = np.ones(R.shape[0])
+    if scale is not None:
+        R = R / scale
+        norm = np.abs(R).max(axis=1)
+        norm[norm == 0] = 1.0
+        R = R / norm[:, None]
+        diff = diff / norm
     V = R @ cov @ R.T
     rank = R.shape[0]
     if basis is not None:
@@ -201,6 +274,11 @@ def wald_test(params, cov, R, q=0.0, *, df_resid=None, basis=None):
             U = U[:, :rank]
             diff = U.T @ diff
             V = U.T @ V @ U
+    if np.isnan(V).any():
+        raise ValueError(
+            "the restriction involves a parameter whose variance is undefined "
+            "(a row with leverage 1 under HC2/HC3)"
+        )
     if rank == 0 or not np.all(np.diag(V) > 0):
         raise ValueError(
             "the restriction has zero variance (the model's constraints fix it), "
@@ -220,7 +298,7 @@ def wald_test(params, cov, R, q=0.0, *, df_resid=None, basis=None):
     if R.shape[0] == 1 and rank == 1:
         se = float(np.sqrt(V[0, 0]))
         t = float(diff[0] / se)
-        result["std_err"] = se
+        result["std_err"] = se * float(norm[0])
         result["t" if df_resid is not None else "z"] = t
     return result
 

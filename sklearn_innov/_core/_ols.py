@@ -72,6 +72,7 @@ class OLSResults(Results):
     _row_data = ("wresid", "resid", "ls", "exog", "weights", "endog", "_aux")
     wresid = ls = exog = weights = endog = _aux = None
     _summary_statistics = (
+        "_unit_cov",
         "coef_table",
         "rsquared",
         "rsquared_adj",
@@ -151,23 +152,47 @@ class OLSResults(Results):
         return float(np.sqrt(self.ssr / self.df_resid)) if self.df_resid > 0 else np.nan
 
     @cached_property
-    def cov_params(self):
-        """Covariance of ``params`` (``cov_type``; conditional on the active set)."""
+    def _unit_cov(self):
+        """``(cov of params * scale, scale)``: the form every test reads.
+
+        See :func:`~sklearn_innov._core._linalg.robust_cov`; a constrained
+        fit's covariance is mapped through its basis in plain units.
+        """
         k = self.params.size
-        if self.ls is None and self.basis is not None and self.basis.shape[1] == 0:
-            return np.zeros((k, k))
-        cov = robust_cov(self._rows("ls"), self.wresid, self.cov_type, ssr=self.ssr)
-        return cov if self.basis is None else self.basis @ cov @ self.basis.T
+        if self.basis is None:
+            ls = self._rows("ls")
+            return robust_cov(ls, self.wresid, self.cov_type, ssr=self.ssr), ls.scale
+        if self.ls is None:  # no free parameter
+            return np.zeros((k, k)), np.ones(k)
+        ls = self._rows("ls")
+        reduced = robust_cov(ls, self.wresid, self.cov_type, ssr=self.ssr)
+        reduced = reduced / np.outer(ls.scale, ls.scale)
+        return self.basis @ reduced @ self.basis.T, np.ones(k)
+
+    @cached_property
+    def cov_params(self):
+        """Covariance of ``params`` (``cov_type``; conditional on the active set).
+
+        Not representable (inf or 0) for a column whose values lie beyond
+        about 1e+-150; ``bse``, t, p and F are computed without it.
+        """
+        cov, scale = self._unit_cov
+        with np.errstate(over="ignore", under="ignore", divide="ignore"):
+            return cov / np.outer(scale, scale)
 
     @cached_property
     def bse(self):
-        return np.sqrt(np.clip(np.diag(self.cov_params), 0.0, None))
+        cov, scale = self._unit_cov
+        return np.sqrt(np.clip(np.diag(cov), 0.0, None)) / scale
 
     @cached_property
     def tvalues(self):
-        # A coefficient pinned by a constraint has std_err 0: its t is undefined.
+        # A coefficient pinned by a constraint has std_err 0, one fixed by a
+        # leverage-1 row under HC2/HC3 std_err NaN: its t is undefined.
         bse = self.bse
-        return np.where(bse > 0, self.params / np.where(bse > 0, bse, 1.0), np.nan)
+        with np.errstate(invalid="ignore"):
+            ok = bse > 0
+        return np.where(ok, self.params / np.where(ok, bse, 1.0), np.nan)
 
     @cached_property
     def pvalues(self):
@@ -178,7 +203,9 @@ class OLSResults(Results):
     def conf_int(self, alpha=0.05):
         """``(lower, upper)`` columns of the ``1 - alpha`` t intervals."""
         q = stats.t.isf(alpha / 2, self.df_resid)
-        return np.column_stack([self.params - q * self.bse, self.params + q * self.bse])
+        # undefined (NaN) where t is: a pinned or leverage-1 coefficient
+        half = np.where(np.isnan(self.tvalues), np.nan, q * self.bse)
+        return np.column_stack([self.params - half, self.params + half])
 
     @cached_property
     def coef_table(self):
@@ -213,13 +240,15 @@ class OLSResults(Results):
         F (or t for one restriction) with ``df_resid`` degrees of freedom;
         see :func:`~sklearn_innov._core._linalg.wald_test`.
         """
+        cov, scale = self._unit_cov
         return wald_test(
             self.params,
-            self.cov_params,
+            cov,
             R,
             q,
             df_resid=self.df_resid,
             basis=self.basis,
+            scale=scale,
         )
 
     @cached_property
@@ -324,7 +353,7 @@ class OLSResults(Results):
     def correlation(self):
         """Correlation matrix of the (unweighted) regressors, as an ndarray."""
         X = self.regressors
-        if self.aux_design is self.ls and self.ls is not None:
+        if self.aux_design is self.ls and self.ls.gram is not None:
             gram = self.ls.gram
             return correlation_matrix(X, sums=gram[0, 1:], uncentred=gram[1:, 1:])
         return correlation_matrix(X)

@@ -131,8 +131,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     with no free elasticity F is NaN.
 
     *Weights.* ``sample_weight`` gives weighted least squares on the logs, as
-    statsmodels' WLS (residual degrees of freedom count every row). The
-    diagnostics then use the whitened residuals ``sqrt(w) e`` (statsmodels'
+    statsmodels' WLS. Rows with weight 0 are left out of the fit, as Stata
+    does: they count in no degree of freedom (statsmodels' WLS counts them),
+    and ``resid_`` and the diagnostics cover the positive-weight rows. The
+    diagnostics use the whitened residuals ``sqrt(w) e`` (statsmodels'
     ``wresid``) with the unweighted regressors ``[1, ln X]``.
 
     *Cost.* ``fit`` solves for the coefficients and the smearing factor only;
@@ -213,15 +215,28 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         y = _check_target(y, X.shape[0])
         n, k = X.shape
         n_params = k + int(self.fit_intercept)
-        if n <= n_params:
+        weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
+        # rows with weight 0 carry no information: count the others
+        n_used = n if weights is None else int((weights > 0).sum())
+        if n_used <= n_params:
+            rows = (
+                f"{n} sample(s)"
+                if weights is None
+                else (f"{n_used} sample(s) with positive weight (of {n})")
+            )
             raise ValueError(
-                f"CobbDouglasRegressor needs more rows than parameters: got {n} "
-                f"sample(s) for {n_params} parameter(s). Add rows, drop features, "
-                "or set fit_intercept=False."
+                f"CobbDouglasRegressor needs more rows than parameters: got {rows} "
+                f"for {n_params} parameter(s), which leaves no residual degree of "
+                "freedom. Add rows, drop features, or set fit_intercept=False."
             )
         _check_positive(X, labels, "X")
         _check_positive(y[:, None], ["y"], "y")
-        weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
+        if weights is not None and n_used < n:
+            # a zero weight leaves the row out (as Stata does), so it counts in
+            # no degree of freedom and no diagnostic
+            used = weights > 0
+            X, y, weights = X[used], y[used], weights[used]
+            n = n_used
         if np.ptp(y) == 0:
             raise ValueError(
                 f"y is constant ({y[0]:g} in every row): there is no variation for "
@@ -282,6 +297,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         )
         if eq is not None or ineq is not None:
             self._warn_pinned()
+        if self.cov_type in ("HC2", "HC3"):
+            self._warn_full_leverage(names)
         return self
 
     # -- results (computed on first access) -----------------------------------
@@ -467,11 +484,34 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             warnings.warn(
                 f"Constraint(s) {format_labels(self.active_constraints_)} bind: "
                 f"{format_labels(pinned)} sit on a bound, so their std_err is 0 and "
-                "t, p_value are undefined (NaN). Inference is conditional on the "
-                "active set; bootstrap the fit for honest uncertainty.",
+                "t, p_value and the interval are undefined (NaN). Inference is "
+                "conditional on the active set; bootstrap the fit for honest "
+                "uncertainty.",
                 SklearnInnovWarning,
                 stacklevel=4,
             )
+
+    def _warn_full_leverage(self, names):
+        ls = self.results_.ls
+        if ls is None:
+            return
+        rows, params = ls.full_leverage
+        if not rows.size:
+            return
+        fixed = (
+            format_labels([names[j] for j in params])
+            if self.results_.basis is None
+            else "some free parameters"
+        )
+        warnings.warn(
+            f"Row(s) at position(s) {format_labels(rows.tolist(), limit=5)} have "
+            f"leverage 1: each alone determines {fixed}, so their {self.cov_type} "
+            "standard errors are undefined (NaN; HC2 and HC3 divide by "
+            "1 - leverage). Drop the row or the regressor that isolates it, or "
+            "use cov_type='HC1'.",
+            SklearnInnovWarning,
+            stacklevel=4,
+        )
 
 
 def _names(model):

@@ -159,7 +159,16 @@ def _diagnostic_table(d):
         p = result[p_key]
         rows.append((label, result[stat_key], p, reject if p < ALPHA else accept))
     rts = d["returns_to_scale"]
-    if "error" not in rts:
+    if "error" in rts:
+        rows.append(
+            (
+                "Returns to scale, H0: sum = 1 (t)",
+                float("nan"),
+                float("nan"),
+                f"not computed: {rts['error']}",
+            )
+        )
+    else:
         p = rts["pvalue"]
         if p >= ALPHA:
             reading = (

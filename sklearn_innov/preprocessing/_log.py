@@ -45,7 +45,9 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ----------
     floor_ : ndarray of shape (n_features,)
         Half the smallest positive value of ``X + offset`` per column at
-        ``fit`` (NaN for a column with none); used by ``on_nonpositive="clip"``.
+        ``fit`` (the value itself where its half underflows to 0, at the
+        smallest subnormal 5e-324; NaN for a column with none); used by
+        ``on_nonpositive="clip"``.
     n_features_in_ : int
         Number of columns seen at ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -103,7 +105,10 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_columns(self, X, reset=True) + self.offset
         positive = X > 0
         smallest = np.min(X, axis=0, initial=np.inf, where=positive)
-        self.floor_ = np.where(positive.any(axis=0), smallest / 2.0, np.nan)
+        # half the smallest positive value, or that value itself where half of
+        # it underflows to 0 (the smallest subnormal, 5e-324)
+        half = np.where(smallest / 2.0 > 0, smallest / 2.0, smallest)
+        self.floor_ = np.where(positive.any(axis=0), half, np.nan)
         self._nonpositive_mask(X)
         return self
 

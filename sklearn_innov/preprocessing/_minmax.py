@@ -205,7 +205,8 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._check_inside_bounds(X, labels)
 
     def _span(self):
-        span = self.bounds_[:, 1] - self.bounds_[:, 0]
+        with np.errstate(over="ignore"):  # an overflowing range: see _scale
+            span = self.bounds_[:, 1] - self.bounds_[:, 0]
         # A constant column keeps a unit span, as MinMaxScaler does, so it maps
         # to feature_range[0] instead of 0/0.
         return np.where(span == 0, 1.0, span)
@@ -214,9 +215,17 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """Normalise a validated float array with the fitted bounds."""
         self._check_inside_bounds(X, feature_labels(self, X.shape[1]))
         a, b = self.feature_range
+        lo, span = self.bounds_[:, 0], self._span()
         # In place after the first subtraction: one temporary for 1e6-row data.
-        X_n = X - self.bounds_[:, 0]
-        X_n /= self._span()
+        with np.errstate(over="ignore"):
+            X_n = X - lo
+        if not np.isfinite(span).all():
+            # hi - lo overflows (bounds near +-1e308): halving every term is
+            # exact in binary floating point and brings the range back
+            wide = ~np.isfinite(span)
+            X_n[:, wide] = X[:, wide] * 0.5 - lo[wide] * 0.5
+            span = np.where(wide, self.bounds_[:, 1] * 0.5 - lo * 0.5, span)
+        X_n /= span
         if b - a != 1:
             X_n *= b - a
         if a != 0:
