@@ -1,4 +1,4 @@
-"""Predictive benchmarking of innovation propensity.
+"""Predictive benchmarking of a binary outcome (innovation propensity, by default).
 
 Repeated stratified k-fold cross-validation of the paper's pipeline
 (CompositeIndex -> StepwiseLogit) against common classifiers and a nested
@@ -139,11 +139,12 @@ def _l1_logistic(random_state):
 class BenchmarkResult:
     """Every fold's scores, with the summary table and the files to write."""
 
-    def __init__(self, scores, n_train, n_test, description):
+    def __init__(self, scores, n_train, n_test, description, title=None):
         self.scores = scores
         self.n_train = n_train
         self.n_test = n_test
         self.description = description
+        self.title = title or "Predictive benchmark"
 
     def table(self):
         """Mean and standard deviation over folds, and the t test against the paper."""
@@ -176,7 +177,7 @@ class BenchmarkResult:
             "training fold, so these scores measure the whole procedure.",
         ]
         return Summary(
-            "Predictive benchmark of innovation propensity",
+            self.title,
             [
                 Block("Cross-validated scores", self.table(), name="benchmark"),
                 Block("Notes", notes),
@@ -276,6 +277,7 @@ def run_benchmark(
         document = {
             "indices": PAPER_SPEC,
             "model": {"outcome": "Y", "target": "innovated"},
+            "labels": {"event": "innovation propensity"},
         }
         description = (
             f"Data: the SYNTHETIC survey make_sme_survey(random_state={random_state}), "
@@ -285,7 +287,8 @@ def run_benchmark(
         if document is None:
             raise SpecError("a survey passed with --data needs its --spec file.")
         description = f"Data: the user's survey, {len(frame)} rows."
-    spec, outcome, target, _ = validate_document(document, frame)
+    analysis = validate_document(document, frame)
+    spec, outcome, target = analysis.spec, analysis.outcome, analysis.target
     mechanisms = {k: v for k, v in spec.items() if k != outcome}
     # fail fast, with the estimator's own message, on items it cannot use
     CompositeIndex(spec=mechanisms).fit(frame)
@@ -295,6 +298,7 @@ def run_benchmark(
     labels = sorted(frame[target].dropna().unique())
     y = (frame[target] == labels[1]).astype(int)
     description += f" Event: {target} = {labels[1]!r}."
+    event = analysis.labels["event"] or f"{target} = {labels[1]!r}"
     if y.value_counts().min() < folds:
         raise SpecError(
             f"target {target!r} has a class with fewer than {folds} rows; "
@@ -333,4 +337,5 @@ def run_benchmark(
         n_test,
         description
         + f" {repeats} x {folds}-fold stratified CV, the same folds for every model.",
+        title=f"Predictive benchmark of {event}",
     )

@@ -9,6 +9,7 @@ from ._composite import CompositeIndex
 from ._log import LogTransform
 from ._minmax import MinMaxIndexer
 from ._spec import (
+    AnalysisSpec,
     SpecError,
     check_spec,
     read_spec,
@@ -17,6 +18,7 @@ from ._spec import (
 )
 
 __all__ = [
+    "AnalysisSpec",
     "CompositeIndex",
     "LogTransform",
     "MinMaxIndexer",
