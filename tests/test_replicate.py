@@ -68,7 +68,9 @@ def test_dropping_the_intercept_is_tested_and_the_rejection_said():
     test = report.summaries[-1]["F test"]
     # the restriction's F is the square of the intercept's t (one restriction)
     assert_allclose(test["statistic"].iloc[0], ref.tvalues.iloc[0] ** 2, rtol=1e-8)
-    assert_allclose(test["p_value"].iloc[0], ref.pvalues.iloc[0], rtol=1e-6, atol=1e-300)
+    assert_allclose(
+        test["p_value"].iloc[0], ref.pvalues.iloc[0], rtol=1e-6, atol=1e-300
+    )
     text = report.render("text")
     assert "WARNING: the data reject the model without intercept" in text
     assert "adjusted_intercept = true" in text
