@@ -21,7 +21,7 @@ __all__ = ["SpecError", "replicate", "validate_document"]
 
 SPEC_KEYS = {"indices", "model", "index"}
 MODEL_KEYS = {"outcome", "target"}
-INDEX_KEYS = {"normalize", "aggregate", "bounds"}
+INDEX_KEYS = {"normalize", "aggregate", "bounds", "reverse"}
 
 
 class SpecError(ValueError):
