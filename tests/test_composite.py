@@ -460,6 +460,9 @@ def test_bod_transform_solves_against_the_training_frontier(continuous_items):
     assert_allclose(est.transform(new)[:, 0], expected, atol=1e-9)
     better = pd.DataFrame([train.max() + 1.0])
     assert est.transform(better)[0, 0] > 1
+    # below the training minimum on one item: that item gets no weight
+    worse = pd.DataFrame([train.min() - 1.0]).assign(a=train["a"].max())
+    assert_allclose(est.transform(worse)[0, 0], 1.0, atol=1e-9)
 
 
 def test_bod_with_equal_share_bounds_is_the_rescaled_sum(continuous_items):
@@ -501,6 +504,8 @@ def test_grid_search_over_weights_and_reverse(likert_survey):
     cv = StratifiedKFold(2, shuffle=True, random_state=0)
     search = GridSearchCV(pipe, grid, cv=cv, scoring="roc_auc").fit(X, y)
     assert len(search.cv_results_["params"]) == 8
+    # test folds hold firms outside the training range: every score is defined
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     for params, score in zip(
         search.cv_results_["params"], search.cv_results_["mean_test_score"], strict=True
     ):

@@ -322,7 +322,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
+        # benefit of the doubt refuses missing answers; the rest rescale them
+        tags.input_tags.allow_nan = self.weights != "bod"
         return tags
 
     # -- implementation -------------------------------------------------------
@@ -520,14 +521,16 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             models.append(BenefitOfTheDoubt.fit(block, self.bod_bounds, name, items)[0])
         return weights, models
 
-    def _check_bod_block(self, block, name, items, complete):
+    def _check_bod_block(self, block, name, items, complete, fitting=True):
         if not complete and np.isnan(block.sum()):
             raise ValueError(
-                f"weights='bod' cannot score rows with missing answers, and index "
-                f"{name!r} has {int(np.isnan(block).any(axis=1).sum())} such "
+                "weights='bod' cannot score rows with missing answers (NaN), and "
+                f"index {name!r} has {int(np.isnan(block).any(axis=1).sum())} such "
                 "row(s). Impute them first (e.g. sklearn.impute.SimpleImputer)."
             )
-        if (block < 0).any():
+        # New rows may fall below the training range; their programs simply
+        # give such items no weight. The training data define the frontier.
+        if fitting and (block < 0).any():
             raise ValueError(
                 f"weights='bod' needs non-negative normalised items, but index "
                 f"{name!r} has negative values (normalize={self.normalize!r}). "
@@ -594,7 +597,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         ):
             block = normalized[:, group]
             if model is not None:
-                self._check_bod_block(block, name, self.spec_[name], complete)
+                self._check_bod_block(
+                    block, name, self.spec_[name], complete, fitting=False
+                )
                 out[:, k] = model.score(block)
                 continue
             answered = ~np.isnan(block)

@@ -43,8 +43,8 @@ def learned_weights(block, method, name, items):
     if complete.shape[0] < 2:
         raise ValueError(
             f"weights={method!r} cannot be learned for index {name!r}: fewer than "
-            "two rows answer every item. Impute the answers or give weights as "
-            "a mapping."
+            f"two rows answer every item (n_samples={complete.shape[0]} complete). "
+            "Impute the answers or give weights as a mapping."
         )
     cov = covariance(complete)[1]
     if method == "pca":
