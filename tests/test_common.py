@@ -20,7 +20,7 @@ from sklearn.utils import estimator_checks, get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn_innov
-from sklearn_innov import LogTransform
+from sklearn_innov import CompositeIndex, LogTransform
 
 
 def _public_estimators():
@@ -31,7 +31,11 @@ def _public_estimators():
 
 
 # Non-default configurations worth checking on their own.
-EXTRA_INSTANCES = [LogTransform(offset=1.0)]
+EXTRA_INSTANCES = [
+    LogTransform(offset=1.0),
+    CompositeIndex(weights="pca", reverse=[0]),
+    CompositeIndex(weights="bod"),
+]
 ESTIMATORS = list(_public_estimators()) + EXTRA_INSTANCES
 LOG_ESTIMATORS = [
     est

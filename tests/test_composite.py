@@ -8,9 +8,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from statsmodels.multivariate.factor import Factor
 
 from sklearn_innov import CompositeIndex
-from sklearn_innov.diagnostics import cronbach_alpha
+from sklearn_innov.diagnostics import (
+    cronbach_alpha,
+    item_total_statistics,
+    mcdonald_omega,
+)
 
 SPEC = {"A": ["q1", "q2", "q3"], "B": ["q4", "b1", "b2"]}
 
@@ -146,7 +151,13 @@ def test_row_with_every_item_missing_raises_never_nan():
 def test_reliability_matches_variance_of_total_definition(likert_survey):
     est = CompositeIndex(spec=SPEC).fit(likert_survey)
     table = est.reliability_
-    assert list(table.columns) == ["n_items", "n_complete", "cronbach_alpha"]
+    assert list(table.columns) == [
+        "n_items",
+        "n_complete",
+        "cronbach_alpha",
+        "standardized_alpha",
+        "omega_total",
+    ]
     assert list(table.index) == ["A", "B"]
     for name, items in SPEC.items():
         Z = pd.DataFrame(MinMaxScaler().fit_transform(likert_survey[items]))
@@ -247,3 +258,258 @@ def test_grid_search_over_specs_and_aggregations(likert_survey):
         assert_allclose(score, manual, rtol=1e-12)
     best = search.best_estimator_.named_steps["compositeindex"]
     assert best.spec in (spec_a, spec_b)
+
+
+# -- reverse-keyed items -------------------------------------------------------
+
+
+def test_reverse_reflects_on_declared_bounds(likert_survey):
+    est = CompositeIndex(spec={"A": ["q1", "q2"]}, bounds=(1, 5), reverse=["q2"])
+    out = est.fit_transform(likert_survey)
+    q1, q2 = likert_survey["q1"], likert_survey["q2"]
+    assert_allclose(out[:, 0], (q1 - 1) / 4 + (5 - q2) / 4)
+    assert est.reverse_ == {"q2": (1.0, 5.0)}
+
+
+def test_reverse_reflects_on_observed_bounds_and_keeps_them(likert_survey):
+    train, new = likert_survey.iloc[:40], likert_survey.iloc[40:]
+    est = CompositeIndex(spec={"A": ["q1", "q3"]}, reverse=["q3"]).fit(train)
+    lo, hi = train["q3"].min(), train["q3"].max()
+    assert est.reverse_ == {"q3": (lo, hi)}
+    reflected = train.assign(q3=lo + hi - train["q3"])
+    scaler = MinMaxScaler().fit(reflected[["q1", "q3"]])
+    expected = scaler.transform(new.assign(q3=lo + hi - new["q3"])[["q1", "q3"]])
+    assert_allclose(est.transform(new)[:, 0], expected.sum(axis=1))
+
+
+def test_reverse_is_reflected_in_reliability():
+    rng = np.random.default_rng(2)
+    latent = rng.normal(size=(200, 1))
+    X = pd.DataFrame(
+        np.clip(np.round(3 + latent + rng.normal(size=(200, 3))), 1, 5),
+        columns=["a", "b", "c"],
+    )
+    X["c"] = 6 - X["c"]  # negatively worded
+    plain = CompositeIndex(spec={"I": ["a", "b", "c"]}, bounds=(1, 5)).fit(X)
+    keyed = CompositeIndex(spec={"I": ["a", "b", "c"]}, bounds=(1, 5), reverse=["c"])
+    keyed.fit(X)
+    recoded = X.assign(c=6 - X["c"])
+    assert_allclose(
+        keyed.reliability_.loc["I", "cronbach_alpha"],
+        cronbach_alpha((recoded - 1) / 4),
+        rtol=1e-12,
+    )
+    assert (
+        keyed.reliability_.loc["I", "cronbach_alpha"]
+        > 0.5
+        > plain.reliability_.loc["I", "cronbach_alpha"]
+    )
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"reverse": ["b1"]}, "reverse names column.*'b1' that no index uses"),
+        ({"reverse": ["q1", "q1"]}, "more than once"),
+        ({"reverse": ["nope"]}, "not in X: 'nope'"),
+    ],
+)
+def test_bad_reverse_is_named(likert_survey, params, match):
+    with pytest.raises(ValueError, match=match):
+        CompositeIndex(spec={"A": ["q1", "q2"]}, **params).fit(likert_survey)
+
+
+def test_reverse_on_zscore_and_rank_flips_the_order(likert_survey):
+    for normalize in ("zscore", "rank"):
+        up = CompositeIndex(spec={"A": ["q1"]}, normalize=normalize)
+        down = CompositeIndex(spec={"A": ["q1"]}, normalize=normalize, reverse=["q1"])
+        a = up.fit_transform(likert_survey)[:, 0]
+        b = down.fit_transform(likert_survey)[:, 0]
+        if normalize == "zscore":
+            assert_allclose(b, -a, atol=1e-12)
+        else:
+            assert_allclose(b, 1 - a, atol=1e-12)
+
+
+# -- learned weights ---------------------------------------------------------
+
+
+def test_pca_weights_match_sklearn_pca(likert_survey):
+    from sklearn.decomposition import PCA
+
+    items = ["q1", "q2", "q3", "q4"]
+    est = CompositeIndex(spec={"A": items}, weights="pca").fit(likert_survey)
+    normed = MinMaxScaler().fit_transform(likert_survey[items])
+    component = PCA(n_components=1).fit(normed).components_[0]
+    # OECD/JRC Handbook 6.1: squared loadings, scaled so equal loadings give 1
+    expected = len(items) * component**2 / (component**2).sum()
+    assert_allclose(list(est.weights_["A"].values()), expected, rtol=1e-10)
+    assert list(est.weights_["A"]) == items
+    assert_allclose(est.transform(likert_survey)[:, 0], normed @ expected)
+
+
+def test_factor_weights_are_squared_ml_loadings(likert_survey):
+    items = ["q1", "q2", "q3", "q4"]
+    est = CompositeIndex(spec={"A": items}, weights="factor").fit(likert_survey)
+    normed = MinMaxScaler().fit_transform(likert_survey[items])
+    result = Factor(normed, n_factor=1, method="ml").fit()
+    squared = result.loadings[:, 0] ** 2
+    assert_allclose(
+        list(est.weights_["A"].values()), 4 * squared / squared.sum(), atol=2e-3
+    )
+
+
+def test_equal_loadings_reproduce_the_equal_weight_index():
+    k, r = 4, 0.4
+    cov = np.full((k, k), r) + np.eye(k) * (1 - r)
+    Z = np.random.default_rng(4).normal(size=(500, k))
+    Z -= Z.mean(axis=0)
+    Z = Z @ np.linalg.inv(np.linalg.cholesky(np.cov(Z, rowvar=False))).T
+    X = Z @ np.linalg.cholesky(cov).T  # equal variances, equal covariances
+    for weights in ("pca", "factor"):
+        est = CompositeIndex(normalize="zscore", weights=weights).fit(X)
+        assert_allclose(list(est.weights_["index"].values()), np.ones(k), rtol=1e-6)
+
+
+def test_factor_weights_need_three_items(likert_survey):
+    with pytest.raises(ValueError, match="index 'B' has two .* not identified"):
+        CompositeIndex(
+            spec={"A": ["q1", "q2", "q3"], "B": ["q4", "b1"]}, weights="factor"
+        ).fit(likert_survey)
+    one = CompositeIndex(spec={"A": ["q1"]}, weights="factor").fit(likert_survey)
+    assert one.weights_ == {"A": {"q1": 1.0}}
+
+
+def test_reliability_uses_the_learned_weights(likert_survey):
+    items = ["q1", "q2", "q3", "q4"]
+    est = CompositeIndex(spec={"A": items}, weights="pca").fit(likert_survey)
+    w = np.array(list(est.weights_["A"].values()))
+    weighted = MinMaxScaler().fit_transform(likert_survey[items]) * w
+    row = est.reliability_.loc["A"]
+    assert_allclose(row["cronbach_alpha"], cronbach_alpha(weighted), rtol=1e-12)
+    assert_allclose(row["omega_total"], mcdonald_omega(weighted), rtol=1e-9)
+    assert_allclose(
+        est.item_statistics_.loc["A"].to_numpy(),
+        item_total_statistics(weighted).to_numpy(),
+        rtol=1e-12,
+    )
+
+
+def test_item_statistics_cover_indices_of_two_or_more_items(likert_survey):
+    est = CompositeIndex(spec={"A": ["q1", "q2", "q3"], "B": ["q4"]}).fit(likert_survey)
+    assert list(est.item_statistics_.index) == [("A", "q1"), ("A", "q2"), ("A", "q3")]
+    assert est.item_statistics_.index.names == ["index", "item"]
+    assert np.isnan(est.reliability_.loc["B", "omega_total"])
+
+
+# -- benefit of the doubt ----------------------------------------------------
+
+
+def _brute_bod(Y, train, shares=None):
+    """One linprog per row: max w.y s.t. w.y_j <= 1 for every training row."""
+    from scipy.optimize import linprog
+
+    k = Y.shape[1]
+    A, b = [train], [np.ones(len(train))]
+    if shares is not None:
+        A += [shares[0] - np.eye(k), np.eye(k) - shares[1]]
+        b += [np.zeros(k), np.zeros(k)]
+    A, b = np.vstack(A), np.concatenate(b)
+    return np.array(
+        [-linprog(-y, A_ub=A, b_ub=b, bounds=(0, None), method="highs").fun for y in Y]
+    )
+
+
+@pytest.fixture
+def continuous_items(rng):
+    latent = rng.normal(size=(80, 1))
+    return pd.DataFrame(latent + rng.normal(size=(80, 4)), columns=["a", "b", "c", "d"])
+
+
+@pytest.mark.parametrize("shares", [None, (0.1, 0.4)])
+def test_bod_matches_one_linear_program_per_row(continuous_items, shares):
+    X = continuous_items
+    est = CompositeIndex(spec={"I": list(X.columns)}, weights="bod", bod_bounds=shares)
+    scores = est.fit_transform(X)[:, 0]
+    Y = MinMaxScaler().fit_transform(X)
+    assert_allclose(scores, _brute_bod(Y, Y, shares), atol=1e-9)
+    # no training row above 1, and the frontier rows reach it
+    assert scores.max() <= 1 + 1e-9
+    assert_allclose(scores.max(), 1.0)
+    assert est.weights_ == {"I": None}
+    frontier = est.bod_frontier_["I"].to_numpy()
+    assert_allclose(_brute_bod(frontier, Y, shares), 1.0, atol=1e-9)
+
+
+def test_bod_score_is_the_best_feasible_weighting(continuous_items, rng):
+    """Defining property: no feasible weight vector gives a row more."""
+    X = continuous_items
+    scores = CompositeIndex(weights="bod").fit_transform(X)[:, 0]
+    Y = MinMaxScaler().fit_transform(X)
+    W = rng.dirichlet(np.ones(4), size=2000)
+    W /= (Y @ W.T).max(axis=0)[:, None]  # scale each to be feasible
+    assert ((Y @ W.T) <= scores[:, None] + 1e-9).all()
+
+
+def test_bod_transform_solves_against_the_training_frontier(continuous_items):
+    X = continuous_items
+    train, new = X.iloc[:60], X.iloc[60:]
+    est = CompositeIndex(weights="bod").fit(train)
+    scaler = MinMaxScaler().fit(train)
+    expected = _brute_bod(scaler.transform(new), scaler.transform(train))
+    assert_allclose(est.transform(new)[:, 0], expected, atol=1e-9)
+    better = pd.DataFrame([train.max() + 1.0])
+    assert est.transform(better)[0, 0] > 1
+    # below the training minimum on one item: that item gets no weight
+    worse = pd.DataFrame([train.min() - 1.0]).assign(a=train["a"].max())
+    assert_allclose(est.transform(worse)[0, 0], 1.0, atol=1e-9)
+
+
+def test_bod_with_equal_share_bounds_is_the_rescaled_sum(continuous_items):
+    X = continuous_items
+    scores = CompositeIndex(weights="bod", bod_bounds=(0.25, 0.25)).fit_transform(X)
+    total = MinMaxScaler().fit_transform(X).sum(axis=1)
+    assert_allclose(scores[:, 0], total / total.max(), atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"weights": "bod", "aggregate": "mean"}, "aggregate='sum'"),
+        ({"weights": "bod", "normalize": "zscore"}, "non-negative normalised"),
+        ({"bod_bounds": (0.1, 0.5)}, "weights='bod' only"),
+        ({"weights": "bod", "bod_bounds": (0.5, 0.2)}, "0 <= low <= high <= 1"),
+        ({"weights": "bod", "bod_bounds": (0.4, 0.9)}, "low <= 1/3 <= high"),
+    ],
+)
+def test_bad_bod_settings_are_named(likert_survey, params, match):
+    with pytest.raises(ValueError, match=match):
+        CompositeIndex(spec={"A": ["q1", "q2", "q3"]}, **params).fit(likert_survey)
+
+
+def test_bod_refuses_missing_answers():
+    X = pd.DataFrame({"a": [0.0, 1.0, 0.5], "b": [0.0, np.nan, 1.0]})
+    with pytest.raises(ValueError, match="missing answers.*1 such row"):
+        CompositeIndex(weights="bod").fit(X)
+
+
+def test_grid_search_over_weights_and_reverse(likert_survey):
+    X, y = likert_survey.drop(columns="innovated"), likert_survey["innovated"]
+    spec = {"A": ["q1", "q2", "q3"], "B": ["q4", "b1", "b2"]}
+    pipe = make_pipeline(CompositeIndex(spec=spec), LogisticRegression())
+    grid = {
+        "compositeindex__weights": [None, "pca", "factor", "bod"],
+        "compositeindex__reverse": [None, ["q3"]],
+    }
+    cv = StratifiedKFold(2, shuffle=True, random_state=0)
+    search = GridSearchCV(pipe, grid, cv=cv, scoring="roc_auc").fit(X, y)
+    assert len(search.cv_results_["params"]) == 8
+    # test folds hold firms outside the training range: every score is defined
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    for params, score in zip(
+        search.cv_results_["params"], search.cv_results_["mean_test_score"], strict=True
+    ):
+        manual = cross_val_score(
+            clone(pipe).set_params(**params), X, y, cv=cv, scoring="roc_auc"
+        ).mean()
+        assert_allclose(score, manual, rtol=1e-12)

@@ -15,6 +15,8 @@ __all__ = ["centred_crossprod", "column_variances", "correlation_matrix"]
 # Accept the one-pass result where the centred sum keeps at least this share
 # of the uncentred one (a loss of at most two digits).
 _KEEP = 1e-2
+# Rows per block of the two-pass fallback.
+_CHUNK_ROWS = 65536
 
 
 def centred_crossprod(X, *, diagonal=False, sums=None, uncentred=None):
@@ -51,8 +53,12 @@ def centred_crossprod(X, *, diagonal=False, sums=None, uncentred=None):
         return cross
     cross = uncentred - np.outer(sums, sums) / n
     if not (np.diag(cross) > _KEEP * np.diag(uncentred)).all():
-        dev = X - X.mean(axis=0)
-        cross = dev.T @ dev
+        # two passes, over blocks of rows so that memory stays bounded
+        mean = sums / n
+        cross = np.zeros_like(cross)
+        for start in range(0, n, _CHUNK_ROWS):
+            dev = X[start : start + _CHUNK_ROWS] - mean
+            cross += dev.T @ dev
     return cross
 
 

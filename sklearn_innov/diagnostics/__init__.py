@@ -11,7 +11,12 @@ from ._regression import (
     park_test,
     variance_inflation,
 )
-from ._reliability import cronbach_alpha
+from ._reliability import (
+    cronbach_alpha,
+    item_total_statistics,
+    mcdonald_omega,
+    standardized_alpha,
+)
 
 __all__ = [
     "breusch_pagan",
@@ -20,9 +25,12 @@ __all__ = [
     "cronbach_alpha",
     "durbin_watson",
     "hosmer_lemeshow",
+    "item_total_statistics",
     "lilliefors",
     "linear_restriction_test",
+    "mcdonald_omega",
     "park_test",
     "pseudo_r2",
+    "standardized_alpha",
     "variance_inflation",
 ]

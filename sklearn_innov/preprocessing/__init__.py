@@ -2,12 +2,14 @@
 
 Normalise items (:class:`MinMaxIndexer`), aggregate them into named indices
 (:class:`CompositeIndex`, specs read by :func:`read_spec`) and take logs with
-an explicit policy for zeros (:class:`LogTransform`).
+an explicit policy for zeros (:class:`LogTransform`), and check how
+rankings move across constructions (:func:`index_sensitivity`).
 """
 
 from ._composite import CompositeIndex
 from ._log import LogTransform
 from ._minmax import MinMaxIndexer
+from ._sensitivity import IndexSensitivity, index_sensitivity
 from ._spec import (
     AnalysisSpec,
     SpecError,
@@ -20,10 +22,12 @@ from ._spec import (
 __all__ = [
     "AnalysisSpec",
     "CompositeIndex",
+    "IndexSensitivity",
     "LogTransform",
     "MinMaxIndexer",
     "SpecError",
     "check_spec",
+    "index_sensitivity",
     "read_spec",
     "read_spec_document",
     "validate_document",

@@ -2,31 +2,50 @@
 
 This is the paper's index construction (section 4): each learning mechanism
 X1..X4 and the innovation index Y is the sum of its min-max normalised items.
-The spec of groups is an ordinary hyperparameter, so index specifications can
-be cross-validated like any other modelling choice.
+Around it sit the choices of the OECD/JRC Handbook on Constructing Composite
+Indicators (2008): reverse-keyed items, other normalisations and
+aggregations, data-driven weights, and the reliability statistics SPSS
+prints. Every choice is an ordinary hyperparameter, so index specifications
+can be cross-validated like any other modelling choice.
 """
 
 from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
-from ..diagnostics import cronbach_alpha
-from ..diagnostics._reliability import alpha_from_variances, column_variances
+from .._core._reliability import (
+    ITEM_TOTAL_COLUMNS,
+    alpha_from_cov,
+    covariance,
+    item_total_from_moments,
+    omega_from_cov,
+    standardized_alpha_from_cov,
+)
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import (
+    check_input_features,
     feature_labels,
     format_labels,
     resolve_items,
     validate_columns,
 )
-from ._minmax import MinMaxIndexer
+from ._minmax import MinMaxIndexer, _check_range
 from ._spec import check_spec
+from ._weights import BenefitOfTheDoubt, learned_weights
+
+RELIABILITY_COLUMNS = [
+    "n_items",
+    "n_complete",
+    "cronbach_alpha",
+    "standardized_alpha",
+    "omega_total",
+]
 
 
 class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
@@ -56,20 +75,42 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         "sum" is the paper's; "mean" divides by the (weighted) number of
         items; "geometric" is the weighted geometric mean (items must be
         non-negative; a zero item gives a zero index).
-    weights : mapping or None, default=None
-        ``{index: {item: weight}}`` with positive weights; unlisted items
-        weigh 1. None weighs all items equally.
+    weights : mapping, {"pca", "factor", "bod"} or None, default=None
+        None weighs all items equally. A mapping ``{index: {item: weight}}``
+        gives positive weights; unlisted items weigh 1. The strings learn the
+        weights of every index at ``fit`` from its normalised items (OECD/JRC
+        Handbook, section 6): "pca" makes them proportional to the squared
+        loadings of the first principal component, "factor" to the squared
+        standardised loadings of a one-factor maximum-likelihood model (at
+        least three items per index), both scaled to sum to the number of
+        items, so equal loadings give every item weight 1; "bod" (benefit of
+        the doubt) gives every row the weights most favourable to it (see
+        Notes; needs ``aggregate="sum"`` and non-negative normalised items).
     bounds : None, tuple (lo, hi) or mapping, default=None
         Theoretical item ranges for ``normalize="minmax"``, as in
         :class:`MinMaxIndexer`: one ``(lo, hi)`` for all items (``(1, 5)`` for
-        Likert items) or ``{item: (lo, hi)}``.
+        Likert items) or ``{item: (lo, hi)}``. Reverse-keyed items are
+        reflected on these bounds too.
+    reverse : list of str or int, default=None
+        Reverse-keyed (negatively worded) items, reflected as
+        ``x -> lo + hi - x`` before normalisation, where ``(lo, hi)`` are the
+        item's ``bounds`` when given and its observed minimum and maximum at
+        ``fit`` otherwise. A reversed item then counts in the same direction
+        as the others in the index and in ``reliability_``.
+    bod_bounds : tuple (low, high) or None, default=None
+        Only with ``weights="bod"``: bounds on each item's share of the total
+        weight, ``low <= w_i / sum_j w_j <= high``, in every row's weights.
+        None leaves the weights free (non-negative). ``(0.05, 0.5)`` stops
+        the benefit of the doubt from ignoring an item or resting on one;
+        ``(1/k, 1/k)`` forces equal weights.
     missing : {"rescale", "error"}, default="rescale"
         Policy for missing answers (NaN). "rescale" aggregates the answered
         items of a row and, for "sum", rescales to the group's full weight
         (the sum of the answered items times ``total weight / answered
         weight``), so a missing answer neither counts as zero nor drops the
         firm; "error" raises a ValueError naming the items and rows. A row
-        with no answered item in a group raises under either policy.
+        with no answered item in a group raises under either policy, and
+        ``weights="bod"`` refuses missing answers.
 
     Attributes
     ----------
@@ -77,12 +118,27 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         The validated spec, items as column labels (names or positions).
     items_ : list
         The columns used, in order of first appearance in the spec.
+    reverse_ : dict
+        Each reversed item to the ``(lo, hi)`` it is reflected on.
     normalizer_ : transformer or None
-        The fitted per-item normalisation.
+        The fitted per-item normalisation (of the reversed items).
+    weights_ : dict of str to dict
+        Index name to ``{item: weight}``, as given, learned or 1. None for an
+        index weighted by "bod", whose weights differ from row to row.
+    bod_frontier_ : dict of str to DataFrame
+        With ``weights="bod"``: per index, the training rows (normalised
+        items) that define the frontier no row may exceed; empty otherwise.
     reliability_ : DataFrame
         Indexed by index name, columns "n_items", "n_complete" (rows with
-        every item answered) and "cronbach_alpha" (on the normalised,
-        weighted items; NaN for a single-item index).
+        every item answered), "cronbach_alpha", "standardized_alpha" and
+        "omega_total", all on the reversed, normalised and weighted items
+        (unit weights for "bod") of the complete rows. Alpha is NaN for a
+        one-item index, omega for an index of fewer than three items.
+    item_statistics_ : DataFrame
+        SPSS RELIABILITY's "Item-Total Statistics" of every index of two or
+        more items, on the same items as ``reliability_``: indexed by
+        ("index", "item"), columns as
+        :func:`~sklearn_innov.diagnostics.item_total_statistics`.
     n_features_in_ : int
         Number of columns of X at ``fit`` (all of them, used or not).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -92,7 +148,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     --------
     MinMaxIndexer : The per-item normalisation of the paper.
     read_spec : Read a spec from a TOML or JSON file.
-    sklearn_innov.diagnostics.cronbach_alpha : The reliability statistic.
+    index_sensitivity : How the rows' ranks move across constructions.
+    sklearn_innov.diagnostics.cronbach_alpha : The reliability statistics.
 
     Notes
     -----
@@ -101,12 +158,40 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     answers on every item of a group gets exactly 0, whose logarithm is
     ``-inf``: see :class:`LogTransform` before a log-log model.
 
+    **Learned weights.** With ``weights="pca"``, ``w_i = k v_i^2`` where
+    ``v`` is the unit first eigenvector of the covariance matrix of the
+    index's normalised items (so with ``normalize="zscore"`` it is the
+    correlation-matrix PCA of the Handbook). With ``weights="factor"``,
+    ``w_i = k l_i^2 / sum_j l_j^2`` with ``l`` the standardised loadings of
+    the one-factor ML model of
+    :func:`~sklearn_innov.diagnostics.mcdonald_omega`. Loadings are squared,
+    so an item that loads negatively (a reverse-keyed item left unreversed)
+    still gets a positive weight: reverse such items first. Both are learned
+    on the rows that answer every item of the index.
+
+    **Benefit of the doubt.** For a row with normalised items ``y``, the
+    index is ``max_w w . y`` over ``w >= 0`` with ``w . y_j <= 1`` for every
+    training row ``y_j`` (and the share bounds of ``bod_bounds``): a linear
+    program solved by HiGHS. Every training score lies in [0, 1], and the
+    rows that reach 1 form the frontier (``bod_frontier_``). ``transform``
+    solves the same program for new rows against the training frontier, so a
+    new row that outperforms it scores above 1. The score depends on the
+    normalisation (min-max puts every item on [0, 1]) and, as the Handbook
+    warns, rewards rows that excel on a single item unless ``bod_bounds``
+    keeps each share from zero.
+
     References
     ----------
     .. [1] Alonso, J. J., Contreras, O. F. and Valenzuela, A. (2025).
        "Endogenous learning for innovation in knowledge-intensive SMEs",
        section 4.
-    .. [2] Cronbach, L. J. (1951). "Coefficient alpha and the internal
+    .. [2] OECD and JRC (2008). *Handbook on Constructing Composite
+       Indicators: Methodology and User Guide*. OECD Publishing, sections 5
+       and 6.
+    .. [3] Cherchye, L., Moesen, W., Rogge, N. and Van Puyenbroeck, T.
+       (2007). "An introduction to 'benefit of the doubt' composite
+       indicators". Social Indicators Research, 82(1), 111-145.
+    .. [4] Cronbach, L. J. (1951). "Coefficient alpha and the internal
        structure of tests". Psychometrika, 16(3), 297-334.
 
     Examples
@@ -124,14 +209,24 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
            [2.        , 1.        ]])
     >>> ci.get_feature_names_out()
     array(['A', 'B'], dtype=object)
+
+    A reverse-keyed item on a 1-5 scale, and weights learned by PCA:
+
+    >>> survey["q4"] = [5, 2, 1]
+    >>> ci = CompositeIndex(spec={"A": ["q1", "q2", "q4"]}, bounds=(1, 5),
+    ...                     reverse=["q4"], weights="pca").fit(survey)
+    >>> {item: round(w, 3) for item, w in ci.weights_["A"].items()}
+    {'q1': 1.115, 'q2': 0.666, 'q4': 1.219}
     """
 
     _parameter_constraints: dict = {
         "spec": [None, Mapping],
         "normalize": [None, StrOptions({"minmax", "zscore", "rank"})],
         "aggregate": [StrOptions({"sum", "mean", "geometric"})],
-        "weights": [None, Mapping],
+        "weights": [None, Mapping, StrOptions({"pca", "factor", "bod"})],
         "bounds": [None, tuple, Mapping],
+        "reverse": [None, list, tuple],
+        "bod_bounds": [None, tuple],
         "missing": [StrOptions({"rescale", "error"})],
     }
 
@@ -143,6 +238,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         aggregate="sum",
         weights=None,
         bounds=None,
+        reverse=None,
+        bod_bounds=None,
         missing="rescale",
     ):
         self.spec = spec
@@ -150,10 +247,13 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         self.aggregate = aggregate
         self.weights = weights
         self.bounds = bounds
+        self.reverse = reverse
+        self.bod_bounds = bod_bounds
         self.missing = missing
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Resolve the spec against X, learn the normalisation and reliability.
+        """Resolve the spec against X, learn the normalisation, weights and reliability.
 
         Parameters
         ----------
@@ -171,6 +271,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         self._fit_transform(X)
         return self
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Fit, then return the indices of X (one pass over the data).
 
@@ -198,12 +299,13 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         X_index : ndarray of shape (n_samples, n_indices)
-            One column per index, in spec order.
+            One column per index, in spec order. With ``weights="bod"``, each
+            row's benefit-of-the-doubt score against the training frontier.
         """
         check_is_fitted(self)
         items = validate_columns(self, X, self._positions_, reset=False)
         complete = not np.isnan(items.sum())
-        return self._aggregate(self._normalize(items), complete)
+        return self._aggregate(self._normalize(self._reflect(items)), complete)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: the spec's index names.
@@ -218,23 +320,19 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         feature_names_out : ndarray of str objects
         """
         check_is_fitted(self)
-        _check_feature_names_in(self, input_features)
+        check_input_features(self, input_features)
         return np.asarray(list(self.spec_), dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
+        # benefit of the doubt refuses missing answers; the rest rescale them
+        tags.input_tags.allow_nan = self.weights != "bod"
         return tags
 
     # -- implementation -------------------------------------------------------
 
     def _fit_transform(self, X):
-        self._validate_params()
-        if self.bounds is not None and self.normalize != "minmax":
-            raise ValueError(
-                f"bounds apply to normalize='minmax' only; got "
-                f"normalize={self.normalize!r}. Remove bounds or use 'minmax'."
-            )
+        self._check_combination()
         spec = None if self.spec is None else check_spec(self.spec)
         resolved = {}
 
@@ -259,21 +357,70 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         self._groups_ = [
             _as_slice([local[p] for p in group]) for group in resolved.values()
         ]
-        self._weights_ = self._resolve_weights()
 
         # Normalisation keeps NaN where it is and adds none, so one check of
         # the raw items tells every later step whether answers are missing.
         complete = not np.isnan(items.sum())
         self.normalizer_ = self._make_normalizer(local, labels)
+        self._learn_reversal(items, local, labels)
+        items = self._reflect(items)
         if isinstance(self.normalizer_, MinMaxIndexer):
             # items are validated already: skip the second round of checks
             self.normalizer_._fit_array(items, has_nan=not complete)
         elif self.normalizer_ is not None:
             self.normalizer_.fit(items)
         normalized = self._normalize(items)
+        self._weights_, self._bod_ = self._learn_weights(normalized, complete)
+        self.weights_ = {
+            name: None if bod is not None else dict(zip(group, w.tolist(), strict=True))
+            for (name, group), w, bod in zip(
+                self.spec_.items(), self._weights_, self._bod_, strict=True
+            )
+        }
+        self.bod_frontier_ = {
+            name: pd.DataFrame(bod.frontier, columns=list(self.spec_[name]))
+            for name, bod in zip(self.spec_, self._bod_, strict=True)
+            if bod is not None
+        }
         out = self._aggregate(normalized, complete)
-        self.reliability_ = self._reliability(normalized, complete, out)
+        self.reliability_, self.item_statistics_ = self._reliability(
+            normalized, complete
+        )
         return out
+
+    def _check_combination(self):
+        if self.bounds is not None and self.normalize != "minmax":
+            raise ValueError(
+                f"bounds apply to normalize='minmax' only; got "
+                f"normalize={self.normalize!r}. Remove bounds or use 'minmax'."
+            )
+        if self.weights == "bod":
+            if self.aggregate != "sum":
+                raise ValueError(
+                    "weights='bod' is a weighted sum with row-specific weights; "
+                    f"it cannot be combined with aggregate={self.aggregate!r}. "
+                    "Use aggregate='sum' (the default)."
+                )
+            if self.bod_bounds is not None:
+                self._check_bod_bounds()
+        elif self.bod_bounds is not None:
+            raise ValueError(
+                f"bod_bounds apply to weights='bod' only; got weights="
+                f"{self.weights!r}. Remove bod_bounds or set weights='bod'."
+            )
+
+    def _check_bod_bounds(self):
+        pair = self.bod_bounds
+        ok = (
+            len(pair) == 2
+            and all(isinstance(v, Real) and not isinstance(v, bool) for v in pair)
+            and 0 <= pair[0] <= pair[1] <= 1
+        )
+        if not ok:
+            raise ValueError(
+                "bod_bounds bound each item's share of the total weight, so they "
+                f"must be a pair (low, high) with 0 <= low <= high <= 1; got {pair!r}."
+            )
 
     def _make_normalizer(self, local, labels):
         if self.normalize is None:
@@ -284,17 +431,64 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             return _EmpiricalCDF()
         bounds = self.bounds
         if isinstance(bounds, Mapping):
-            columns = labels if hasattr(self, "feature_names_in_") else None
-            keys = list(bounds)
-            positions = resolve_items(keys, columns, len(labels), owner="bounds")
-            unused = [k for k, p in zip(keys, positions, strict=True) if p not in local]
-            if unused:
-                raise ValueError(
-                    f"bounds name column(s) {format_labels(unused)} that no index "
-                    "uses; remove them or add them to the spec."
-                )
-            bounds = {local[p]: bounds[k] for k, p in zip(keys, positions, strict=True)}
+            positions = self._resolve_local(list(bounds), local, labels, "bounds")
+            bounds = {p: bounds[k] for k, p in zip(bounds, positions, strict=True)}
         return MinMaxIndexer(bounds=bounds)
+
+    def _resolve_local(self, keys, local, labels, owner):
+        """Map column labels named by a parameter to positions among the items."""
+        columns = labels if hasattr(self, "feature_names_in_") else None
+        positions = resolve_items(keys, columns, len(labels), owner=owner)
+        unused = [k for k, p in zip(keys, positions, strict=True) if p not in local]
+        if unused:
+            raise ValueError(
+                f"{owner} names column(s) {format_labels(unused)} that no index "
+                "uses; remove them or add them to the spec."
+            )
+        return [local[p] for p in positions]
+
+    def _learn_reversal(self, items, local, labels):
+        """The ``(lo, hi)`` each reverse-keyed item is reflected on."""
+        self._reversed_ = np.array([], dtype=int)
+        self._reflect_sum_ = np.array([])
+        self.reverse_ = {}
+        if not self.reverse:
+            return
+        keys = list(self.reverse)
+        positions = self._resolve_local(keys, local, labels, "reverse")
+        if len(set(positions)) < len(positions):
+            raise ValueError(
+                f"reverse lists an item more than once ({format_labels(keys)}); "
+                "list each reverse-keyed item once."
+            )
+        declared = self.normalizer_.bounds if self.normalize == "minmax" else None
+        pairs = []
+        for key, j in zip(keys, positions, strict=True):
+            if isinstance(declared, Mapping) and j in declared:
+                pair = _check_range(declared[j], f"bounds[{self.items_[j]!r}]")
+            elif declared is not None and not isinstance(declared, Mapping):
+                pair = _check_range(declared, "bounds")
+            else:
+                column = items[:, j]
+                answered = column[~np.isnan(column)]
+                if answered.size == 0:
+                    raise ValueError(
+                        f"reverse item {key!r} has no answer at fit, so its range "
+                        "is unknown. Declare it with bounds={item: (lo, hi)} or "
+                        "drop the item."
+                    )
+                pair = (float(answered.min()), float(answered.max()))
+            pairs.append(pair)
+            self.reverse_[self.items_[j]] = pair
+        self._reversed_ = np.array(positions)
+        self._reflect_sum_ = np.array([lo + hi for lo, hi in pairs])
+
+    def _reflect(self, items):
+        if self._reversed_.size == 0:
+            return items
+        items = items.copy()
+        items[:, self._reversed_] = self._reflect_sum_ - items[:, self._reversed_]
+        return items
 
     def _normalize(self, items):
         if self.normalizer_ is None:
@@ -302,6 +496,48 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         if isinstance(self.normalizer_, MinMaxIndexer):
             return self.normalizer_._scale(items)
         return self.normalizer_.transform(items)
+
+    def _learn_weights(self, normalized, complete):
+        """Per index: the weights (unit for "bod") and the BoD model or None."""
+        k = len(self._groups_)
+        if self.weights is None or isinstance(self.weights, Mapping):
+            return self._resolve_weights(), [None] * k
+        weights, models = [], []
+        for name, group in zip(self.spec_, self._groups_, strict=True):
+            block = normalized[:, group]
+            items = self.spec_[name]
+            if self.weights != "bod":
+                weights.append(learned_weights(block, self.weights, name, items))
+                models.append(None)
+                continue
+            self._check_bod_block(block, name, items, complete)
+            low, high = self.bod_bounds or (0.0, 1.0)
+            k_items = len(items)
+            if not (low * k_items <= 1.0 + 1e-12 and 1.0 <= high * k_items + 1e-12):
+                raise ValueError(
+                    f"bod_bounds={self.bod_bounds!r} cannot hold for index {name!r}: "
+                    f"the shares of its {k_items} items sum to 1, so low <= "
+                    f"1/{k_items} <= high is needed. Widen the bounds."
+                )
+            weights.append(np.ones(block.shape[1]))
+            models.append(BenefitOfTheDoubt.fit(block, self.bod_bounds, name, items)[0])
+        return weights, models
+
+    def _check_bod_block(self, block, name, items, complete, fitting=True):
+        if not complete and np.isnan(block.sum()):
+            raise ValueError(
+                "weights='bod' cannot score rows with missing answers (NaN), and "
+                f"index {name!r} has {int(np.isnan(block).any(axis=1).sum())} such "
+                "row(s). Impute them first (e.g. sklearn.impute.SimpleImputer)."
+            )
+        # New rows may fall below the training range; their programs simply
+        # give such items no weight. The training data define the frontier.
+        if fitting and (block < 0).any():
+            raise ValueError(
+                f"weights='bod' needs non-negative normalised items, but index "
+                f"{name!r} has negative values (normalize={self.normalize!r}). "
+                "Use normalize='minmax' or 'rank'."
+            )
 
     def _resolve_weights(self):
         names = list(self.spec_)
@@ -350,17 +586,24 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
 
     def _aggregate(self, normalized, complete):
         n = normalized.shape[0]
-        if complete and self.aggregate != "geometric":
+        bod = any(model is not None for model in self._bod_)
+        if complete and self.aggregate != "geometric" and not bod:
             # no missing answer: every weighted group sum in one matrix product
             out = normalized @ self._weight_matrix(normalized.shape[1])
             if self.aggregate == "mean":
                 out /= np.array([w.sum() for w in self._weights_])
             return out
         out = np.empty((n, len(self._groups_)))
-        for k, (name, group, w) in enumerate(
-            zip(self.spec_, self._groups_, self._weights_, strict=True)
+        for k, (name, group, w, model) in enumerate(
+            zip(self.spec_, self._groups_, self._weights_, self._bod_, strict=True)
         ):
             block = normalized[:, group]
+            if model is not None:
+                self._check_bod_block(
+                    block, name, self.spec_[name], complete, fitting=False
+                )
+                out[:, k] = model.score(block)
+                continue
             answered = ~np.isnan(block)
             self._check_missing(name, answered)
             w_answered = answered @ w
@@ -404,41 +647,50 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                 "the answers (e.g. sklearn.impute.SimpleImputer) first."
             )
 
-    def _reliability(self, normalized, complete, indices):
-        rows = []
-        if complete and normalized.shape[0] > 1:
-            # Cronbach's alpha from the item variances and the variance of each
-            # weighted group total, without copying the groups out.
-            item_var = column_variances(normalized)
-            if self.aggregate == "sum":
-                totals = indices
-            elif self.aggregate == "mean":
-                totals = indices * np.array([w.sum() for w in self._weights_])
+    def _reliability(self, normalized, complete):
+        """The reliability table and the item-total table of every index."""
+        rows, tables = [], []
+        for name, group, w in zip(
+            self.spec_, self._groups_, self._weights_, strict=True
+        ):
+            # a view for consecutive items: no copy of the group
+            block = normalized[:, group]
+            if not complete:
+                block = block[~np.isnan(block).any(axis=1)]  # listwise, as SPSS
+            n, k = block.shape
+            stats = [np.nan, np.nan, np.nan]
+            if n >= 2 and k >= 2:
+                mean, cov = covariance(block)
+                # the statistics of the weighted items w_i x_i, from the moments
+                mean, cov = mean * w, cov * np.outer(w, w)
+                stats = [
+                    alpha_from_cov(cov),
+                    standardized_alpha_from_cov(cov),
+                    omega_from_cov(cov)[0] if k >= 3 else np.nan,
+                ]
+                table = item_total_from_moments(mean, cov)
             else:
-                totals = normalized @ self._weight_matrix(normalized.shape[1])
-            total_var = column_variances(totals)
-            n = normalized.shape[0]
-            for k, (name, group, w) in enumerate(
-                zip(self.spec_, self._groups_, self._weights_, strict=True)
-            ):
-                alpha = np.nan
-                if len(w) > 1:
-                    alpha = alpha_from_variances(
-                        (item_var[group] * w**2).sum(), total_var[k], len(w)
-                    )
-                rows.append((name, len(w), n, alpha))
+                table = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
+            rows.append((name, k, n, *stats))
+            if k >= 2:
+                index = pd.MultiIndex.from_tuples(
+                    [(name, item) for item in self.spec_[name]], names=["index", "item"]
+                )
+                tables.append(
+                    pd.DataFrame(table, index=index, columns=ITEM_TOTAL_COLUMNS)
+                )
+        reliability = pd.DataFrame(
+            rows, columns=["index", *RELIABILITY_COLUMNS]
+        ).set_index("index")
+        if tables:
+            item_statistics = pd.concat(tables)
         else:
-            for name, group, w in zip(
-                self.spec_, self._groups_, self._weights_, strict=True
-            ):
-                block = normalized[:, group] * w
-                n_complete = int((~np.isnan(block).any(axis=1)).sum())
-                alpha = cronbach_alpha(block) if len(w) > 1 else np.nan
-                rows.append((name, len(w), n_complete, alpha))
-        table = pd.DataFrame(
-            rows, columns=["index", "n_items", "n_complete", "cronbach_alpha"]
-        )
-        return table.set_index("index")
+            item_statistics = pd.DataFrame(
+                columns=ITEM_TOTAL_COLUMNS,
+                index=pd.MultiIndex.from_tuples([], names=["index", "item"]),
+                dtype=float,
+            )
+        return reliability, item_statistics
 
 
 def _as_slice(positions):

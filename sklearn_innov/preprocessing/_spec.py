@@ -192,7 +192,7 @@ def _no_duplicate_keys(path):
 
 
 SPEC_KEYS = {"indices", "model", "index", "labels"}
-INDEX_KEYS = {"normalize", "aggregate", "bounds"}
+INDEX_KEYS = {"normalize", "aggregate", "bounds", "reverse"}
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
 ZERO_POLICIES = ("floor", "drop", "offset")
 # [model] keys and their defaults on a user's survey

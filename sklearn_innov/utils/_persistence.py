@@ -24,14 +24,34 @@ def _column(values):
     return values.tolist() if values.dtype == object else values
 
 
+def _encode_index(index):
+    if isinstance(index, pd.MultiIndex):
+        # one plain column per level, e.g. the (index, item) rows of a table
+        return {
+            "index_levels": [
+                _column(index.get_level_values(i).to_numpy())
+                for i in range(index.nlevels)
+            ],
+            "index_names": list(index.names),
+        }
+    return {"index": _column(index.to_numpy()), "index_name": index.name}
+
+
+def _decode_index(value):
+    if "index_levels" in value:
+        return pd.MultiIndex.from_arrays(
+            value["index_levels"], names=value["index_names"]
+        )
+    return pd.Index(value["index"], name=value["index_name"])
+
+
 def encode(value):
     """Replace DataFrames and Series, recursively, by plain containers."""
     if isinstance(value, pd.DataFrame):
         return {
             _FRAME: True,
             "columns": [str(c) for c in value.columns],
-            "index": _column(value.index.to_numpy()),
-            "index_name": value.index.name,
+            **_encode_index(value.index),
             "data": [_column(value[c].to_numpy()) for c in value.columns],
             # object columns mixing ints and NaN must not come back as floats
             "object_columns": [
@@ -42,8 +62,7 @@ def encode(value):
         return {
             _SERIES: True,
             "name": value.name,
-            "index": _column(value.index.to_numpy()),
-            "index_name": value.index.name,
+            **_encode_index(value.index),
             "data": _column(value.to_numpy()),
         }
     if isinstance(value, dict):
@@ -56,13 +75,13 @@ def decode(value):
     if isinstance(value, dict):
         if value.get(_FRAME):
             data = dict(zip(value["columns"], value["data"], strict=True))
-            index = pd.Index(value["index"], name=value["index_name"])
+            index = _decode_index(value)
             frame = pd.DataFrame(data, index=index, columns=value["columns"])
             for name in value.get("object_columns", ()):
                 frame[name] = pd.Series(data[name], index=index, dtype=object)
             return frame
         if value.get(_SERIES):
-            index = pd.Index(value["index"], name=value["index_name"])
+            index = _decode_index(value)
             return pd.Series(value["data"], index=index, name=value["name"])
         return {key: decode(item) for key, item in value.items()}
     return value

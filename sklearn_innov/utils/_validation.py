@@ -271,3 +271,23 @@ def check_sample_weight(sample_weight, n_samples, *, owner):
             f"({owner} got only zeros)."
         )
     return weights
+
+
+def check_input_features(estimator, input_features):
+    """Validate ``get_feature_names_out``'s ``input_features`` argument.
+
+    It must equal ``feature_names_in_`` (when the estimator saw names) and
+    have ``n_features_in_`` entries. The messages are scikit-learn's own
+    (its estimator checks match them).
+    """
+    if input_features is None:
+        return
+    input_features = np.asarray(input_features, dtype=object)
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None and not np.array_equal(names, input_features):
+        raise ValueError("input_features is not equal to feature_names_in_")
+    if len(input_features) != estimator.n_features_in_:
+        raise ValueError(
+            "input_features should have length equal to number of features "
+            f"({estimator.n_features_in_}), got {len(input_features)}"
+        )

@@ -1,0 +1,208 @@
+"""Reliability kernels: Cronbach's alpha, omega and item-total statistics.
+
+Every statistic of a scale's internal consistency is a function of the item
+means and covariance matrix of the complete rows (listwise deletion, SPSS's
+default). One kernel per statistic lives here, from those moments; the public
+functions of :mod:`sklearn_innov.diagnostics` and
+:class:`~sklearn_innov.CompositeIndex` both call them and differ only in how
+they obtain the moments.
+"""
+
+import numpy as np
+from scipy import linalg, optimize
+
+from ._moments import centred_crossprod
+
+__all__ = [
+    "ITEM_TOTAL_COLUMNS",
+    "alpha_from_cov",
+    "correlation_from_cov",
+    "covariance",
+    "item_total_from_moments",
+    "omega_from_cov",
+    "one_factor_ml",
+    "standardized_alpha_from_cov",
+]
+
+ITEM_TOTAL_COLUMNS = [
+    "scale_mean_if_deleted",
+    "scale_variance_if_deleted",
+    "corrected_item_total_correlation",
+    "squared_multiple_correlation",
+    "alpha_if_deleted",
+]
+
+# Lower bound of the uniquenesses (on the correlation scale) in the one-factor
+# ML fit: R's factanal and factor_analyzer use the same, so a Heywood case
+# (a uniqueness driven to zero) stops at the same place in all three.
+_MIN_UNIQUENESS = 0.005
+# Convergence of the uniquenesses, and the number of SQUAREM cycles allowed
+# before the quasi-Newton fallback.
+_PSI_TOL = 1e-12
+_MAX_CYCLES = 500
+
+
+def covariance(X):
+    """Column means and sample covariance matrix (``ddof=1``) of a complete array.
+
+    The cross-products come from the library's one guarded helper
+    (:func:`sklearn_innov._core.centred_crossprod`).
+    """
+    return X.mean(axis=0), centred_crossprod(X) / (X.shape[0] - 1)
+
+
+def alpha_from_cov(cov):
+    """Cronbach's alpha from the items' covariance matrix (NaN if undefined)."""
+    k = cov.shape[0]
+    total = cov.sum()
+    if k < 2 or not total > 0:
+        return float("nan")
+    return float(k / (k - 1) * (1.0 - np.trace(cov) / total))
+
+
+def correlation_from_cov(cov):
+    """Correlation matrix, or None when an item has no variance."""
+    sd = np.sqrt(np.diag(cov))
+    if not (sd > 0).all():
+        return None
+    corr = cov / np.outer(sd, sd)
+    np.fill_diagonal(corr, 1.0)
+    return corr
+
+
+def standardized_alpha_from_cov(cov):
+    """Alpha of the standardised items from the covariance matrix."""
+    k = cov.shape[0]
+    corr = correlation_from_cov(cov)
+    if k < 2 or corr is None:
+        return float("nan")
+    mean_r = (corr.sum() - k) / (k * (k - 1))
+    denominator = 1.0 + (k - 1) * mean_r
+    if not denominator > 0:
+        return float("nan")
+    return float(k * mean_r / denominator)
+
+
+def one_factor_ml(corr):
+    """Maximum-likelihood one-factor model of a correlation matrix.
+
+    Returns ``(loadings, uniquenesses)`` on the correlation scale, loadings
+    signed so that they sum to a positive number, or None when ``corr`` is
+    not positive definite or has fewer than three rows.
+    """
+    k = corr.shape[0]
+    if k < 3:
+        return None
+    try:
+        inverse = linalg.inv(linalg.cholesky(corr, lower=True))
+    except linalg.LinAlgError:
+        return None
+    precision_diag = np.einsum("ij,ij->j", inverse, inverse)
+    # factanal's start: the uniqueness implied by each item's squared
+    # multiple correlation, shrunk by (1 - 0.5 / k).
+    psi = np.clip((1.0 - 0.5 / k) / precision_diag, _MIN_UNIQUENESS, 1.0)
+    converged = False
+    for _ in range(_MAX_CYCLES):
+        psi, converged = _squarem_cycle(corr, psi)
+        if converged:
+            break
+    if not converged:
+        # slow or oscillating cycles: finish by quasi-Newton on the discrepancy
+        psi = optimize.minimize(
+            lambda p: _discrepancy(corr, p),
+            psi,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(_MIN_UNIQUENESS, 1.0)] * k,
+            options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 5000},
+        ).x
+    loadings = _ml_step(corr, psi)[1]
+    if loadings.sum() < 0:
+        loadings = -loadings
+    return loadings, psi
+
+
+def _ml_step(corr, psi):
+    """One fixed-point step ``psi <- diag(R - l l')`` and the ML discrepancy at psi.
+
+    For given uniquenesses the ML loadings are the first eigenvector of
+    ``Psi^-1/2 R Psi^-1/2`` scaled by ``sqrt(gamma_1 - 1)`` (Joreskog, 1967);
+    at the ML solution ``diag(l l' + Psi) = diag(R)``, so the step's fixed
+    points are the stationary points, within the bounds, of the discrepancy
+    ``-sum_{j>1} (ln gamma_j - gamma_j) - 1 + k`` (factanal's objective).
+    """
+    scale = 1.0 / np.sqrt(psi)
+    values, vectors = np.linalg.eigh(corr * np.outer(scale, scale))
+    loadings = np.sqrt(psi) * vectors[:, -1] * np.sqrt(max(values[-1] - 1.0, 0.0))
+    rest = values[:-1]
+    value = (
+        -np.sum(np.log(rest) - rest) - 1.0 + len(psi) if (rest > 0).all() else np.inf
+    )
+    return np.clip(1.0 - loadings**2, _MIN_UNIQUENESS, 1.0), loadings, value
+
+
+def _discrepancy(corr, psi):
+    """The ML discrepancy and its gradient in psi (as R's factanal)."""
+    _, loadings, value = _ml_step(corr, psi)
+    return value, (loadings**2 + psi - 1.0) / psi**2
+
+
+def _squarem_cycle(corr, psi):
+    """One SQUAREM cycle (Varadhan and Roland, 2008) of the fixed-point step."""
+    first, _, value = _ml_step(corr, psi)
+    second = _ml_step(corr, first)[0]
+    r, v = first - psi, second - 2.0 * first + psi
+    if np.abs(r).max() < _PSI_TOL:
+        return first, True
+    norm_v = np.linalg.norm(v)
+    step = min(-np.linalg.norm(r) / norm_v, -1.0) if norm_v > 0 else -1.0
+    candidate = np.clip(psi - 2 * step * r + step**2 * v, _MIN_UNIQUENESS, 1.0)
+    stabilised, _, candidate_value = _ml_step(corr, candidate)
+    # keep the extrapolation only if it does not raise the discrepancy
+    return (stabilised if candidate_value <= value + 1e-12 else second), False
+
+
+def omega_from_cov(cov):
+    """McDonald's omega, loadings and uniquenesses (items' scale) from ``cov``."""
+    k = cov.shape[0]
+    nan = (float("nan"), np.full(k, np.nan), np.full(k, np.nan))
+    corr = correlation_from_cov(cov)
+    if corr is None:
+        return nan
+    fitted = one_factor_ml(corr)
+    if fitted is None:
+        return nan
+    sd = np.sqrt(np.diag(cov))
+    loadings, uniquenesses = fitted[0] * sd, fitted[1] * sd**2
+    common = loadings.sum() ** 2
+    return float(common / (common + uniquenesses.sum())), loadings, uniquenesses
+
+
+def item_total_from_moments(mean, cov):
+    """The item-total table (rows = items, columns = ITEM_TOTAL_COLUMNS)."""
+    k = cov.shape[0]
+    diag = np.diag(cov)
+    with_total = cov.sum(axis=1)  # cov(x_i, T)
+    rest_var = cov.sum() - 2.0 * with_total + diag
+    out = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
+    out[:, 0] = mean.sum() - mean
+    out[:, 1] = rest_var
+    defined = (diag > 0) & (rest_var > 0)
+    out[defined, 2] = (with_total - diag)[defined] / np.sqrt(
+        diag[defined] * rest_var[defined]
+    )
+    corr = correlation_from_cov(cov)
+    if corr is not None:
+        try:
+            factor = linalg.cho_factor(corr)
+        except linalg.LinAlgError:
+            pass
+        else:
+            precision_diag = np.diag(linalg.cho_solve(factor, np.eye(k)))
+            out[:, 3] = 1.0 - 1.0 / precision_diag
+    if k > 2:
+        ok = rest_var > 0
+        out[ok, 4] = (
+            (k - 1) / (k - 2) * (1.0 - (np.trace(cov) - diag[ok]) / rest_var[ok])
+        )
+    return out

@@ -1,0 +1,280 @@
+"""Data-driven weights of a composite index (OECD/JRC Handbook, section 6).
+
+Three ways to let the data weigh the normalised items of an index:
+
+* principal components: weights proportional to the squared loadings of the
+  first component (Handbook 6.1);
+* factor analysis: the same with one-factor maximum-likelihood loadings
+  (the model of :func:`~sklearn_innov.diagnostics.mcdonald_omega`);
+* benefit of the doubt (Handbook 6.3): every row gets the non-negative
+  weights most favourable to it, subject to no training row scoring above 1,
+  a linear program per row. The programs of many rows are stacked into one
+  block-diagonal program for HiGHS, and only the training rows that can bind
+  (the frontier, found by constraint generation) enter it.
+
+:class:`CompositeIndex` calls these; they take validated float arrays.
+"""
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
+
+from .._core._reliability import correlation_from_cov, covariance, one_factor_ml
+from ..utils._validation import format_labels
+
+# Numerical tolerance of the LP solutions: a training row "binds" when its
+# score under a row's optimal weights exceeds 1 by more than this.
+_TOL = 1e-9
+# Most rows per stacked linear program (block-diagonal, one block per row):
+# HiGHS slows down more than linearly with the size of the stack.
+_BATCH_ROWS = 256
+
+
+def learned_weights(block, method, name, items):
+    """Weights of one index from its normalised items (complete rows).
+
+    Scaled to sum to the number of items, so equal loadings give the
+    equal-weight index (every weight 1).
+    """
+    k = block.shape[1]
+    if k == 1:
+        return np.ones(1)
+    complete = block[~np.isnan(block).any(axis=1)] if np.isnan(block.sum()) else block
+    if complete.shape[0] < 2:
+        raise ValueError(
+            f"weights={method!r} cannot be learned for index {name!r}: fewer than "
+            f"two rows answer every item (n_samples={complete.shape[0]} complete). "
+            "Impute the answers or give weights as a mapping."
+        )
+    cov = covariance(complete)[1]
+    if method == "pca":
+        values, vectors = np.linalg.eigh(cov)
+        if not values[-1] > 0:
+            raise ValueError(
+                f"weights='pca' cannot be learned for index {name!r}: its items "
+                f"({format_labels(items)}) do not vary. Drop the index or give "
+                "weights as a mapping."
+            )
+        squared = vectors[:, -1] ** 2
+    else:
+        if k == 2:
+            raise ValueError(
+                f"weights='factor' needs at least three items per index, but "
+                f"index {name!r} has two ({format_labels(items)}): a one-factor "
+                "model of two items is not identified. Use weights='pca' or a "
+                "mapping for it."
+            )
+        corr = correlation_from_cov(cov)
+        fitted = None if corr is None else one_factor_ml(corr)
+        if fitted is None:
+            raise ValueError(
+                f"weights='factor' cannot be learned for index {name!r}: the "
+                f"correlation matrix of its items ({format_labels(items)}) is "
+                "singular (a constant item, an item that is a linear combination "
+                "of others, or fewer complete rows than items). Drop the "
+                "offending item or use weights='pca'."
+            )
+        squared = fitted[0] ** 2
+    return k * squared / squared.sum()
+
+
+class BenefitOfTheDoubt:
+    """The frontier of one index and the share bounds, for scoring rows.
+
+    Every row's program has the same feasible set ``{w >= 0 : G w <= h}``
+    (frontier rows, share bounds, and an upper bound per weight) and differs
+    only in its objective ``y``. A vertex ``v`` that HiGHS returns as optimal
+    for one row, together with the constraints whose dual values are
+    non-zero, is optimal for every other row ``y`` inside the cone those
+    constraints span (the KKT conditions), which a projection tests for
+    thousands of rows at once. Only the rows that no known cone certifies go
+    to HiGHS, in stacked block-diagonal programs.
+
+    Parameters
+    ----------
+    frontier : ndarray of shape (n_frontier, n_items)
+        Training rows whose constraint ``w . y <= 1`` can bind.
+    upper : ndarray of shape (n_items,)
+        Upper bound of each weight implied by the training data (0 for an
+        item that is 0 in every training row).
+    shares : tuple (low, high) or None
+        Bounds on ``w_i / sum_j w_j``.
+    """
+
+    def __init__(self, frontier, upper, shares):
+        self.frontier = frontier
+        self.upper = upper
+        self.shares = shares
+        # vertex bytes -> (vertex, list of (normals, projection)) of its cones
+        self._cones = {}
+
+    def __getstate__(self):
+        # the cones are a cache, rebuilt on demand: persist the model only
+        return {"frontier": self.frontier, "upper": self.upper, "shares": self.shares}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._cones = {}
+
+    @classmethod
+    def fit(cls, Y, shares, name, items):
+        """Find the frontier of the training rows ``Y`` (non-negative, complete).
+
+        Returns the model and the training rows' scores.
+        """
+        upper = np.zeros(Y.shape[1])
+        top = Y.max(axis=0)
+        upper[top > 0] = 1.0 / top[top > 0]
+        if shares is not None and shares[0] > 0 and not (top > 0).all():
+            zero = [items[j] for j in np.flatnonzero(~(top > 0))]
+            raise ValueError(
+                f"weights='bod': item(s) {format_labels(zero)} of index {name!r} "
+                "are 0 in every training row, so their weight must be 0, which "
+                f"the lower share bound {shares[0]} of bod_bounds forbids. Drop "
+                "the item(s) or set the lower bound to 0."
+            )
+        rows, inverse = np.unique(Y, axis=0, return_inverse=True)
+        # Start from the rows that maximise a few positive directions (every
+        # item, the plain sum, random mixtures): they are on the frontier.
+        k = Y.shape[1]
+        rng = np.random.default_rng(0)
+        directions = np.column_stack(
+            [np.eye(k), np.ones(k), rng.dirichlet(np.ones(k), 4 * k).T]
+        )
+        chosen = sorted(set(np.argmax(rows @ directions, axis=0).tolist()))
+        model = cls(rows[chosen], upper, shares)
+        scores, weights = model._solve(rows)
+        while True:
+            # Constraint generation: add the training rows that some row's
+            # optimal weights push above 1. Weights that satisfy the new
+            # constraints stay optimal in the smaller feasible set, so only
+            # the rows whose weights break one are solved again.
+            new = np.setdiff1d(_most_violated(rows, weights), chosen)
+            if new.size == 0:
+                break
+            chosen = sorted(set(chosen) | set(new.tolist()))
+            model._add_frontier(rows[new])
+            again = ((rows[new] @ weights.T) > 1.0 + _TOL).any(axis=0)
+            scores[again], weights[again] = model._solve(rows[again])
+        # Rows scoring below 1 never bind: the frontier is the rest.
+        binding = np.zeros(len(rows), dtype=bool)
+        binding[chosen] = scores[chosen] >= 1.0 - 1e-9
+        model.frontier = rows[binding]
+        return model, scores[inverse.ravel()]
+
+    def _add_frontier(self, new):
+        """Add frontier rows; keep the cones whose vertex still satisfies them."""
+        self.frontier = np.vstack([self.frontier, new])
+        self._cones = {
+            key: cones
+            for key, cones in self._cones.items()
+            if (new @ cones[0] <= 1.0 + _TOL).all()
+        }
+
+    def score(self, Y):
+        """Benefit-of-the-doubt scores of the rows of ``Y`` against the frontier."""
+        return self._solve(Y)[0]
+
+    def _solve(self, Y):
+        n, k = Y.shape
+        scores = np.empty(n)
+        weights = np.empty((n, k))
+        todo = np.arange(n)
+        G, h = self._constraints()
+        batch = 64
+        while todo.size:
+            if self._cones:
+                done, s, w = self._certify(Y[todo])
+                scores[todo[done]], weights[todo[done]] = s[done], w[done]
+                todo = todo[~done]
+            part, todo = todo[:batch], todo[batch:]
+            if part.size:
+                scores[part], weights[part] = self._highs(Y[part], G, h)
+            batch = min(4 * batch, _BATCH_ROWS)
+        return scores, weights
+
+    def _highs(self, block, G, h):
+        """Solve the rows' programs as one block-diagonal LP; learn their cones."""
+        b, k = block.shape
+        result = linprog(
+            -block.ravel(),
+            A_ub=sparse.kron(sparse.identity(b, format="csr"), G, format="csr"),
+            b_ub=np.tile(h, b),
+            bounds=(0, None),
+            method="highs",
+        )
+        if result.status != 0:
+            raise RuntimeError(
+                f"weights='bod': the linear programs failed ({result.message}). "
+                "Please report this with the data that caused it."
+            )
+        w = result.x.reshape(b, k)
+        duals = -result.ineqlin.marginals.reshape(b, G.shape[0])
+        reduced = result.lower.marginals.reshape(b, k)
+        dense = G.toarray()
+        for r in range(b):
+            normals = np.vstack([dense[duals[r] > _TOL], -np.eye(k)[reduced[r] > _TOL]])
+            vertex, cones = self._cones.setdefault(w[r].tobytes(), (w[r], []))
+            if not any(np.array_equal(normals, known) for known, _ in cones):
+                cones.append((normals, np.linalg.pinv(normals.T)))
+        return np.einsum("ij,ij->i", block, w), w
+
+    def _certify(self, Y):
+        """Rows whose optimum a known cone certifies, with their scores and weights."""
+        known = list(self._cones.values())
+        values = Y @ np.array([vertex for vertex, _ in known]).T
+        top = values.max(axis=1)
+        done = np.zeros(Y.shape[0], dtype=bool)
+        weights = np.zeros_like(Y)
+        scale = np.maximum(1.0, np.abs(Y).max(axis=1))
+        # Tied rows (common with Likert items) may be certified by any of the
+        # vertices that share the best value: try a few in turn.
+        pending = np.arange(Y.shape[0])
+        for _ in range(4):
+            best = values[pending].argmax(axis=1)
+            tied = values[pending, best] >= top[pending] - 1e-12 * scale[pending]
+            pending, best = pending[tied], best[tied]
+            if pending.size == 0:
+                break
+            order = np.argsort(best, kind="stable")
+            starts = np.flatnonzero(np.r_[True, np.diff(best[order]) != 0])
+            for group in np.split(order, starts[1:]):
+                vertex, cones = known[best[group[0]]]
+                rows = pending[group]
+                for normals, project in cones:
+                    y, tol = Y[rows], 1e-9 * scale[rows]
+                    mu = y @ project.T
+                    residual = np.abs(y - mu @ normals).max(axis=1)
+                    ok = (mu >= -tol[:, None]).all(axis=1) & (residual <= tol)
+                    done[rows[ok]] = True
+                    weights[rows[ok]] = vertex
+                    rows = rows[~ok]
+                    if rows.size == 0:
+                        break
+            values[pending, best] = -np.inf
+            pending = pending[~done[pending]]
+        return done, np.einsum("ij,ij->i", Y, weights), weights
+
+    def _constraints(self):
+        k = self.frontier.shape[1]
+        blocks = [self.frontier, np.eye(k)]
+        rhs = [np.ones(len(self.frontier)), self.upper]
+        if self.shares is not None:
+            low, high = self.shares
+            # low * sum(w) - w_i <= 0 and w_i - high * sum(w) <= 0
+            if low > 0:
+                blocks.append(low - np.eye(k))
+                rhs.append(np.zeros(k))
+            if high < 1:
+                blocks.append(np.eye(k) - high)
+                rhs.append(np.zeros(k))
+        return sparse.csr_matrix(np.vstack(blocks)), np.concatenate(rhs)
+
+
+def _most_violated(rows, weights):
+    """For each distinct weight vector, the training row it pushes furthest above 1."""
+    vertices = np.unique(weights, axis=0)
+    values = vertices @ rows.T
+    best = values.argmax(axis=1)
+    over = values[np.arange(len(vertices)), best] > 1.0 + _TOL
+    return np.unique(best[over])
