@@ -214,7 +214,7 @@ class SpecError(ValueError):
 class AnalysisSpec(NamedTuple):
     """A spec document checked against a survey (see :func:`validate_document`).
 
-    Attributes
+    Parameters
     ----------
     spec : dict
         ``[indices]``: index name to its items.
