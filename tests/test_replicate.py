@@ -166,3 +166,29 @@ def test_the_comparison_with_the_paper_says_what_to_expect():
     assert f"the {models['cobb_douglas'].nobs_} firms with Y > 0" in text
     assert f"exp(0.4325) = {np.exp(0.4325):.4f}, but it prints Exp(B) = 1.5541" in text
     assert "X2 and X4" in text
+
+
+def test_the_report_adds_the_two_part_model_and_index_robustness():
+    from sklearn_innov import TwoPartRegressor
+
+    report, models = replicate(random_state=0, figures=False)
+    X = models["index_values"][["X1", "X2", "X3", "X4"]]
+    y = models["index_values"]["Y"]
+    direct = TwoPartRegressor().fit(X, y)
+    two_part = models["two_part"]
+    assert_allclose(two_part.predict(X), direct.predict(X), rtol=1e-12)
+    section = next(s for s in report.summaries if s.title.startswith("Two-part"))
+    elasticities = section["Elasticities of E[y]"]
+    expected = direct.marginal_effects(X).xs("total", level="margin")["elasticity"]
+    assert_allclose(elasticities["total elasticity"], expected, rtol=1e-10)
+    robustness = next(s for s in report.summaries if s.title.startswith("Robustness"))
+    moved = robustness["Rank movement by index"]["share_moved"]
+    table = models["index_sensitivity"].table
+    for name in ("X1", "Y"):
+        assert_allclose(moved[name], table.loc[name, "moved"].mean())
+
+
+def test_no_zero_outcome_means_no_two_part_model(default_run):
+    report, models = default_run
+    assert models["two_part"] is None
+    assert "Two-part model not needed: no outcome is 0" in report.render("text")

@@ -194,7 +194,7 @@ def _no_duplicate_keys(path):
 SPEC_KEYS = {"indices", "model", "index", "labels"}
 INDEX_KEYS = {"normalize", "aggregate", "bounds", "reverse"}
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
-ZERO_POLICIES = ("floor", "drop", "offset")
+ZERO_POLICIES = ("floor", "drop", "offset", "two-part")
 # [model] keys and their defaults on a user's survey
 MODEL_DEFAULTS = {
     "outcome": "Y",
@@ -270,7 +270,9 @@ def validate_document(document, frame, source="spec"):
     ``[model]`` keys: ``outcome`` (default "Y"), ``target`` (default
     "innovated"), ``cov_type`` (one of "nonrobust", "HC0"-"HC3"), ``zeros``
     (how ln 0 is avoided in the Cobb-Douglas sample: "floor", "drop" or
-    "offset"), ``adjusted`` (the indices of the adjusted model; default: those
+    "offset"; "two-part" floors zero indices and makes the two-part model of
+    the outcome the main model), ``adjusted`` (the indices of the adjusted
+    model; default: those
     the stepwise logit keeps, as the paper did) and ``adjusted_intercept``
     (default true; false fits the adjusted model without intercept, as the
     paper's Table 11).
