@@ -339,3 +339,97 @@ def test_firth_stepping_runs_on_the_penalised_likelihood(separated):
     reduced = [c for c in X.columns if c != first["feature"]]
     expected = 2 * (penalised(list(X.columns)) - penalised(reduced))
     assert_allclose(first["statistic"], expected, rtol=1e-5)
+
+
+# -- Hosmer-Lemeshow groupings --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tied_risks():
+    """37 cases on 6 risk levels with uneven ties: the rules group differently."""
+    levels = np.array([0.1, 0.2, 0.3, 0.45, 0.6, 0.8])
+    counts = np.array([9, 3, 8, 2, 11, 4])
+    prob = np.repeat(levels, counts)
+    rng = np.random.default_rng(0)
+    y = (rng.random(prob.size) < prob).astype(float)
+    order = rng.permutation(prob.size)  # the functions must not rely on order
+    return y[order], prob[order]
+
+
+def hl_by_hand(y, prob, group):
+    labels = sorted(set(group))
+    statistic = 0.0
+    sizes = []
+    for g in labels:
+        mask = group == g
+        n_g, observed, expected = mask.sum(), y[mask].sum(), prob[mask].sum()
+        statistic += (observed - expected) ** 2 / (expected * (1 - expected / n_g))
+        sizes.append(int(n_g))
+    return statistic, sizes
+
+
+def r_quantile7(x, p):
+    """R's quantile(x, p, type = 7), transcribed from quantile.default."""
+    x = sorted(x)
+    n = len(x)
+    out = []
+    for prob in p:
+        index = 1 + (n - 1) * prob
+        lo, hi = int(np.floor(index)), int(np.ceil(index))
+        q = x[lo - 1]
+        h = index - lo
+        if index > lo and x[hi - 1] != q:
+            q = (1 - h) * q + h * x[hi - 1]
+        out.append(q)
+    return out
+
+
+@pytest.mark.parametrize("method", ["midrank", "spss", "deciles"])
+def test_hosmer_lemeshow_groupings_by_hand(tied_risks, method):
+    y, prob = tied_risks
+    n, G = prob.size, 10
+    if method == "midrank":
+        # floor(G r / n), r the 0-based average position of the case's ties
+        ranks = np.array([np.mean(np.flatnonzero(np.sort(prob) == p)) for p in prob])
+        group = np.minimum(np.floor(G * ranks / n), G - 1)
+    elif method == "spss":
+        # ceil(G F(p)), F(p) the share of cases at or below p
+        group = np.array([np.ceil(G * np.mean(prob <= p)) for p in prob])
+    else:
+        # R: cut(prob, unique(quantile(prob, seq(0, 1, 1/G))), include.lowest=TRUE)
+        cuts = sorted(set(r_quantile7(prob, [k / G for k in range(G + 1)])))
+        assert_allclose(cuts, np.unique(np.quantile(prob, np.linspace(0, 1, G + 1))))
+        group = np.array(
+            [
+                1 if p == cuts[0] else next(i for i, c in enumerate(cuts) if p <= c)
+                for p in prob
+            ]
+        )
+    expected, sizes = hl_by_hand(y, prob, group)
+    result = hosmer_lemeshow(y, prob, method=method)
+    assert result["table"]["n"].tolist() == sizes
+    assert_allclose(result["statistic"], expected, rtol=1e-12)
+    assert result["df"] == len(sizes) - 2
+    assert_allclose(result["pvalue"], stats.chi2.sf(expected, len(sizes) - 2))
+
+
+def test_hosmer_lemeshow_rules_differ_on_ties(tied_risks):
+    y, prob = tied_risks
+    sizes = {
+        m: tuple(hosmer_lemeshow(y, prob, method=m)["table"]["n"])
+        for m in ("midrank", "spss", "deciles")
+    }
+    assert len(set(sizes.values())) == 3, sizes
+    with pytest.raises(ValueError, match="method must be one of 'midrank'"):
+        hosmer_lemeshow(y, prob, method="quantiles")
+
+
+@pytest.mark.parametrize("method", ["spss", "deciles"])
+def test_stepwise_logit_reports_the_chosen_grouping(spector, method):
+    X, y = spector
+    model = StepwiseLogit(hl_method=method).fit(X, y)
+    prob = model.predict_proba(X)[:, 1]
+    expected = hosmer_lemeshow(np.asarray(y), prob, method=method)
+    block = model.summary()["Hosmer and Lemeshow Test"]
+    assert_allclose(block["Chi-square"].iloc[0], expected["statistic"], rtol=1e-9)
+    assert block["df"].iloc[0] == expected["df"]

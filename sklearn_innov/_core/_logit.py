@@ -283,6 +283,9 @@ class LogitResults(Results):
     has_const : bool
     firth : bool, default=False
         Whether ``fit`` maximised Firth's penalised likelihood.
+    hl_method : {"midrank", "spss", "deciles"}, default="midrank"
+        Grouping of the Hosmer-Lemeshow test (see
+        :func:`sklearn_innov.diagnostics.hosmer_lemeshow`).
     """
 
     _row_data = ("y", "prob")
@@ -295,7 +298,9 @@ class LogitResults(Results):
         "classification_table",
     )
 
-    def __init__(self, fit, y, classes, names, *, has_const, firth=False):
+    def __init__(
+        self, fit, y, classes, names, *, has_const, firth=False, hl_method="midrank"
+    ):
         self.params = fit.params
         self.cov_params = fit.cov
         self.llf = float(fit.llf)
@@ -308,6 +313,7 @@ class LogitResults(Results):
         self.names = list(names)
         self.has_const = has_const
         self.firth = firth
+        self.hl_method = hl_method
         self.nobs = int(y.shape[0])
         ybar = float(y.mean())
         self.llnull = (
@@ -388,8 +394,12 @@ class LogitResults(Results):
 
     @cached_property
     def hosmer_lemeshow(self):
-        """Hosmer-Lemeshow test on the fitted probabilities (10 groups)."""
-        return hosmer_lemeshow(self._rows("y"), self.prob)
+        """Hosmer-Lemeshow test on the fitted probabilities (10 groups).
+
+        Grouped by ``hl_method`` (see
+        :func:`sklearn_innov.diagnostics.hosmer_lemeshow`).
+        """
+        return hosmer_lemeshow(self._rows("y"), self.prob, method=self.hl_method)
 
     @cached_property
     def classification_table(self):

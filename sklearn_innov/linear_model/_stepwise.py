@@ -66,6 +66,10 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         Newton iterations per fit.
     tol : float, default=1e-8
         Newton convergence tolerance on the coefficients.
+    hl_method : {"midrank", "spss", "deciles"}, default="midrank"
+        How the Hosmer-Lemeshow test of the final model (``summary()``,
+        ``results_.hosmer_lemeshow``) groups cases into deciles of risk; see
+        :func:`sklearn_innov.diagnostics.hosmer_lemeshow`.
 
     Attributes
     ----------
@@ -156,6 +160,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         "force": [None, list, tuple],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="neither")],
+        "hl_method": [StrOptions({"midrank", "spss", "deciles"})],
     }
 
     def __init__(
@@ -170,6 +175,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         force=None,
         max_iter=100,
         tol=1e-8,
+        hl_method="midrank",
     ):
         self.direction = direction
         self.criterion = criterion
@@ -180,6 +186,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         self.force = force
         self.max_iter = max_iter
         self.tol = tol
+        self.hl_method = hl_method
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -260,6 +267,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             ["const"] * offset + [names[j] for j in selected],
             has_const=self.fit_intercept,
             firth=stepper.firth,
+            hl_method=self.hl_method,
             history=[
                 (step, action, labels[j], statistic, p_value, minus2_llf)
                 for step, action, j, statistic, p_value, minus2_llf in history

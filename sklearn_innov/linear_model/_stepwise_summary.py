@@ -99,4 +99,13 @@ def _notes(model):
     ]
     if not model.converged_:
         notes.append("The final fit did not converge: estimates are not reliable.")
+    hl_rules = {
+        "midrank": "groups by mid-rank, ties together",
+        "spss": "groups at percentiles of risk, ties together (SPSS's rule)",
+        "deciles": "groups between type-7 deciles of risk (R's hoslem.test)",
+    }
+    notes.append(
+        f"Hosmer and Lemeshow: {hl_rules[model.hl_method]}; "
+        f"{len(model.results_.hosmer_lemeshow['table'])} group(s)."
+    )
     return notes
