@@ -256,8 +256,13 @@ def test_collinear_features_are_named():
     X = pd.DataFrame(rng.normal(size=(50, 2)), columns=["a", "b"])
     X["c"] = X["a"] + X["b"]
     y = (rng.random(50) < 0.5).astype(int)
-    with pytest.raises(ValueError, match="collinear.*'a'.*'b'.*'c'"):
+    with pytest.raises(ValueError, match="collinear.*'a'.*'b'.*'c'") as error:
         StepwiseLogit().fit(X, y)
+    # worded for a logit: the shared kernel's errors say nothing of logs
+    assert "log" not in str(error.value).lower()
+    with pytest.raises(ValueError, match="'z' are zero in every row") as error:
+        StepwiseLogit().fit(X.assign(c=0.0).rename(columns={"c": "z"}), y)
+    assert "log" not in str(error.value).lower()
 
 
 @pytest.fixture
@@ -339,6 +344,176 @@ def test_firth_stepping_runs_on_the_penalised_likelihood(separated):
     reduced = [c for c in X.columns if c != first["feature"]]
     expected = 2 * (penalised(list(X.columns)) - penalised(reduced))
     assert_allclose(first["statistic"], expected, rtol=1e-5)
+
+
+# -- edges: separation, convergence, the empty model (issue 12) ----------------
+
+
+@pytest.fixture(scope="module")
+def separated_by_a():
+    """Issue 12's reproducer: 200x4 standard normal (seed 0), y = (a > 0)."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.standard_normal((200, 4)), columns=["a", "b", "c", "d"])
+    return X, (X["a"] > 0).astype(int).to_numpy()
+
+
+def logit_mle(y):
+    """The intercept-only maximum-likelihood estimate, in closed form."""
+    return np.log(y.mean() / (1 - y.mean()))
+
+
+def test_a_diverged_warm_start_is_retried_from_zero(separated_by_a):
+    from sklearn_innov._core import fit_logit
+
+    _, y = separated_by_a
+    # the warm start stepping extrapolated from the separated model: every
+    # probability saturates, the weights vanish and Newton cannot move
+    fit = fit_logit(np.ones((200, 1)), y.astype(float), start=np.array([36.65]))
+    assert fit.converged
+    assert_allclose(fit.params, [logit_mle(y)], rtol=1e-10)
+
+
+def replayed_models(model, X):
+    """The model after each step of ``history_`` (features in column order)."""
+    included = set(X.columns) if model.direction == "backward" else set()
+    for action, feature in model.history_[["action", "feature"]].itertuples(
+        index=False
+    ):
+        included = included - {feature} if action == "removed" else included | {feature}
+        yield [c for c in X.columns if c in included]
+
+
+def test_separation_stepping_is_honest(separated_by_a):
+    X, y = separated_by_a
+    with pytest.warns(SeparationWarning) as record:
+        model = StepwiseLogit().fit(X, y)
+    message = str(record[0].message)
+    for part in ("'a'", "Wald tests unreliable", "penalty='firth'", "criterion='lr'"):
+        assert part in message
+    assert "Heinze & Schemper" in message
+    # every model stepped through is its ordinary fit: statsmodels' where the
+    # MLE exists, the closed form for the intercept-only model
+    for cols, minus2_llf in zip(
+        replayed_models(model, X), model.history_["minus2_llf"], strict=True
+    ):
+        if "a" in cols:
+            assert minus2_llf < 1e-6  # separated: the likelihood tends to 1
+        elif cols:
+            assert_allclose(minus2_llf, -2 * sm_fit(X, y, cols).llf, rtol=1e-9)
+        else:
+            ybar = y.mean()
+            closed = -2 * len(y) * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar))
+            assert_allclose(minus2_llf, closed, rtol=1e-12)
+    # the final model is separated along 'a': flagged, never presented as a fit
+    assert model.selected_features_ == ["a"]
+    assert not model.converged_
+    assert model.results_.separated == ["a"]
+    notes = model.summary()["Notes"]
+    assert any("separated along 'a'" in line for line in notes)
+    assert "the final model is separated along 'a'" in message
+
+
+def test_separation_intercept_only_final_model_is_the_closed_form(separated_by_a):
+    X, y = separated_by_a
+    # too strict an entry level for the separating feature to come back
+    with pytest.warns(SeparationWarning, match="final model is not separated"):
+        model = StepwiseLogit(p_enter=1e-40).fit(X, y)
+    assert model.selected_features_ == []
+    assert model.converged_
+    assert_allclose(model.intercept_, [logit_mle(y)], rtol=1e-10)  # -0.16, not 36.65
+    # predicts the majority class, as an intercept-only model must
+    assert (model.predict(X) == 0).all() and y.mean() < 0.5
+
+
+@pytest.mark.parametrize("criterion", ["wald", "lr"])
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_no_kept_feature_ends_at_exactly_zero(separated_by_a, direction, criterion):
+    X, y = separated_by_a
+    # on today's main, a cold start stuck at a saturated intercept left a
+    # selected feature at exactly 0.0
+    y2 = (X["b"] - 0.2 * X["c"] > 0).astype(int).to_numpy()
+    for target in (y, y2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SeparationWarning)
+            model = StepwiseLogit(direction=direction, criterion=criterion).fit(
+                X, target
+            )
+        assert (model.coef_[0, model.support_] != 0).all()
+        if model.converged_:
+            cols = model.selected_features_
+            ref = sm_fit(X, target, cols)
+            assert_allclose(model.llf_, ref.llf, rtol=1e-9)
+
+
+def test_non_convergence_warns_naming_the_step_and_model(spector):
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = spector
+    with pytest.warns(ConvergenceWarning) as record:
+        model = StepwiseLogit(max_iter=1).fit(X, y)
+    message = str(record[0].message)
+    assert "max_iter=1" in message
+    assert "step 0 (const + 'GPA' + 'TUCE' + 'PSI')" in message
+    assert "the final model (const + 'GPA' + 'PSI')" in message
+    assert not model.converged_
+    assert any("did not converge" in line for line in model.summary()["Notes"])
+    # LR stepping names the refits too
+    with pytest.warns(ConvergenceWarning, match=r"LR test of '\w+' \(refit: const"):
+        StepwiseLogit(max_iter=1, criterion="lr").fit(X, y)
+    # a converged fit stays silent
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        assert StepwiseLogit().fit(X, y).converged_
+
+
+@pytest.fixture(scope="module")
+def through_the_origin():
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["u", "v", "w"])
+    eta = 0.9 * X["v"] - 0.3 * X["w"]
+    return X, (rng.random(80) < 1 / (1 + np.exp(-eta))).astype(int).to_numpy()
+
+
+def test_no_intercept_forward_from_the_empty_model(through_the_origin):
+    X, y = through_the_origin
+    model = StepwiseLogit(direction="forward", fit_intercept=False).fit(X, y)
+    # by hand at p = 1/2: U_j = x_j'(y - 1/2), V_j = x_j'x_j / 4
+    Z = X.to_numpy()
+    score = (Z.T @ (y - 0.5)) ** 2 / ((Z**2).sum(axis=0) / 4)
+    first = model.history_.iloc[0]
+    assert first["action"] == "entered"
+    assert first["feature"] == X.columns[np.argmax(score)]
+    assert_allclose(first["statistic"], score.max(), rtol=1e-12)
+    assert model.selected_features_ == ["v", "w"]
+    ref = sm.Logit(y, X[["v", "w"]]).fit(disp=0)
+    assert_allclose(model.coef_table_["coef"], ref.params, rtol=RTOL)
+    assert_allclose(model.llf_, ref.llf, rtol=1e-10)
+    assert model.intercept_[0] == 0.0
+    assert_allclose(model.llnull_, len(y) * np.log(0.5), rtol=1e-15)
+
+
+def test_no_intercept_backward_down_to_the_empty_model():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 2)), columns=["u", "v"])
+    y = (rng.random(60) < 0.5).astype(int)
+    model = StepwiseLogit(fit_intercept=False).fit(X, y)
+    assert model.selected_features_ == []
+    assert model.history_["action"].tolist() == ["removed", "removed"]
+    n = len(y)
+    assert_allclose(model.history_["minus2_llf"].iloc[-1], -2 * n * np.log(0.5))
+    assert_allclose(model.llf_, n * np.log(0.5), rtol=1e-15)
+    assert_allclose(model.predict_proba(X), 0.5)
+    # score tests of the empty model, by hand
+    Z = X.to_numpy()
+    score = (Z.T @ (y - 0.5)) ** 2 / ((Z**2).sum(axis=0) / 4)
+    assert_allclose(model.not_in_equation_["score"].iloc[:2], score, rtol=1e-12)
+    joint = (Z.T @ (y - 0.5)) @ np.linalg.solve(Z.T @ Z / 4, Z.T @ (y - 0.5))
+    assert_allclose(
+        model.not_in_equation_.loc["Overall Statistics", "score"], joint, rtol=1e-12
+    )
+    omnibus = model.results_.omnibus
+    assert (omnibus["statistic"], omnibus["df"]) == (0.0, 0)
+    assert "the empty model" in str(model.summary())
 
 
 # -- Hosmer-Lemeshow groupings --------------------------------------------------

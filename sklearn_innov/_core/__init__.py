@@ -15,6 +15,7 @@ from ._linalg import LeastSquares, robust_cov, wald_test
 from ._logit import (
     LogitFit,
     LogitResults,
+    conditional_estimates,
     detect_separation,
     fit_logit,
     score_tests,
@@ -43,6 +44,7 @@ __all__ = [
     "breusch_pagan",
     "centred_crossprod",
     "column_variances",
+    "conditional_estimates",
     "constrained_fit",
     "correlation_matrix",
     "detect_separation",

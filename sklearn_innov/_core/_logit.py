@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy import linalg, special, stats
-from scipy.linalg import blas
+from scipy import linalg, optimize, special, stats
+from scipy.linalg import blas, lapack
 
 from ..utils._lazy import pd
 from ._results import Results
@@ -55,16 +55,29 @@ class _State:
     """Everything Newton needs at one parameter vector (one pass over X)."""
 
     def __init__(self, X, y, params, firth, workspace=None):
-        eta = X @ params
+        n, k = X.shape
         self.params = params
+        if k == 0:
+            # The empty model: p = 1/2 for every case, and nothing to factor
+            # (BLAS routines reject empty operands).
+            self.prob = np.full(n, 0.5)
+            self.weights = np.full(n, 0.25)
+            self.llf = float(n * np.log(0.5))
+            self.chol = np.zeros((0, 0))
+            self.objective = self.llf
+            self.hat = np.zeros(n)
+            return
+        eta = X @ params
         self.prob = special.expit(eta)
         self.weights = self.prob * (1.0 - self.prob)
-        # log-likelihood, stable for large |eta|: y*eta - log(1 + e^eta)
-        self.llf = float(y @ eta - np.logaddexp(0.0, eta).sum())
+        # log-likelihood as -sum log(1 + e^(-s eta)), s = 2y - 1: every term is
+        # <= 0 and accurate for large |eta| (y*eta - log(1 + e^eta) cancels
+        # there, and can come out positive under separation)
+        self.llf = float(-np.logaddexp(0.0, (1.0 - 2.0 * y) * eta).sum())
         # X' W X as (W^1/2 X)' (W^1/2 X): numpy hands A.T @ A to BLAS syrk
         # a reused buffer spares the page faults of a fresh n x k array per step
-        fits = workspace is not None and workspace.shape[0] == X.shape[0]
-        out = workspace[:, : X.shape[1]] if fits else None
+        fits = workspace is not None and workspace.shape[0] == n
+        out = workspace[:, :k] if fits else None
         root = np.multiply(X, np.sqrt(self.weights)[:, None], out=out)
         if root.flags.f_contiguous:
             # BLAS syrk fills the upper triangle only: half gemm's work, and
@@ -81,9 +94,20 @@ class _State:
         self.objective = self.llf
         if firth:
             self.objective += float(np.log(np.diag(self.chol)).sum())
-            # leverages h_i = w_i x_i' I^-1 x_i of the weighted hat matrix
-            Z = linalg.solve_triangular(self.chol, X.T, trans="T")
-            self.hat = self.weights * np.einsum("ij,ij->j", Z, Z)
+            # leverages h_i = w_i x_i' I^-1 x_i of the weighted hat matrix, as
+            # ||x_i' R^-1||^2: inverting the k x k factor and one matrix product
+            # (a triangular solve with n right-hand sides is many times slower
+            # when BLAS threads compete for cores)
+            Z = X @ _triangular_inverse(self.chol)
+            self.hat = self.weights * np.einsum("ij,ij->i", Z, Z)
+
+
+def _triangular_inverse(R):
+    """Inverse of an upper-triangular Cholesky factor (LAPACK dtrtri)."""
+    R_inv, info = lapack.dtrtri(R, lower=0)
+    if info != 0:
+        raise linalg.LinAlgError("singular Cholesky factor")
+    return R_inv
 
 
 def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspace=None):
@@ -92,11 +116,15 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_params)
-        Design, with the constant column if wanted.
+        Design, with the constant column if wanted; ``n_params`` may be 0
+        (the empty model, ``p = 1/2`` for every case).
     y : ndarray of shape (n_samples,)
         0/1 outcome.
     start : ndarray of shape (n_params,), optional
-        Warm start (e.g. the previous step's solution).
+        Warm start (e.g. the previous step's solution). A warm-started fit
+        that does not converge is retried from zero, and the better of the
+        two kept: a start extrapolated from diverging estimates can saturate
+        every probability, so that the weights vanish and Newton stalls.
     firth : bool, default=False
         Maximise Firth's penalised likelihood ``llf + log|I(b)| / 2`` (Heinze &
         Schemper, 2002), whose estimates stay finite under separation. The
@@ -115,20 +143,34 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
     fit : LogitFit
     """
     n, k = X.shape
-    if start is None and n >= _PRESOLVE_ROWS:
+    if start is None and n >= _PRESOLVE_ROWS and k:
         # A cold start takes ~6 Newton steps; take them on every 8th row (an
         # eighth of the cost) and finish on all rows from there.
         sub = np.asfortranarray(X[::8])  # one contiguous copy, not one per step
         start = fit_logit(sub, y[::8], firth=firth, max_iter=max_iter, tol=1e-4).params
-        if not np.isfinite(start).all():
-            start = None
-    params = np.zeros(k) if start is None else np.asarray(start, float).copy()
+    if start is not None and not np.isfinite(start).all():
+        start = None  # extrapolated from an infinite covariance
+    args = (X, y, firth, max_iter, tol, workspace)
+    if start is None:
+        return _newton(np.zeros(k), *args)
+    fit = _newton(np.asarray(start, dtype=float).copy(), *args)
+    if not fit.converged:
+        retry = _newton(np.zeros(k), *args)
+        if retry.converged or retry.objective > fit.objective:
+            fit = retry
+    return fit
+
+
+def _newton(params, X, y, firth, max_iter, tol, workspace):
+    """Newton-Raphson from ``params``."""
+    k = X.shape[1]
     state = _State(X, y, params, firth, workspace)
-    if state.chol is None:  # a bad warm start: fall back to zero
+    if state.chol is None:  # a bad start: fall back to zero
         state = _State(X, y, np.zeros(k), firth, workspace)
-    converged = False
+    # the empty model has nothing to estimate
+    converged = k == 0
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1) if k else ():
         if state.chol is None:
             break
         resid = y - state.prob
@@ -159,8 +201,10 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
             break
     if state.chol is None:
         cov = np.full((k, k), np.inf)
+    elif k == 0:
+        cov = np.zeros((0, 0))
     else:
-        R_inv = linalg.solve_triangular(state.chol, np.eye(k))
+        R_inv = _triangular_inverse(state.chol)
         cov = R_inv @ R_inv.T
     return LogitFit(
         params=state.params,
@@ -175,12 +219,44 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
     )
 
 
+def conditional_estimates(fit, positions):
+    """One-step estimates of the model without each coefficient in turn.
+
+    For coefficient ``j``, Lawless & Singhal's (1978) conditional estimate
+    ``b_(-j) - S_(-j,j) S_jj^-1 b_j`` of the other coefficients, with ``S`` the
+    inverse information at ``fit`` (``fit.cov``): the maximum of the quadratic
+    approximation of the log-likelihood at ``fit`` subject to ``b_j = 0``.
+
+    Parameters
+    ----------
+    fit : LogitFit
+    positions : sequence of int
+        The coefficients to remove, one at a time.
+
+    Returns
+    -------
+    estimates : ndarray of shape (len(positions), n_params)
+        Row ``i`` is the full parameter vector with ``positions[i]`` set to 0.
+    """
+    positions = np.asarray(positions, dtype=int)
+    S, b = fit.cov, fit.params
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = S[:, positions] * (b[positions] / S[positions, positions])
+    estimates = b[None, :] - shift.T
+    estimates[np.arange(positions.size), positions] = 0.0
+    return estimates
+
+
 def score_tests(X_in, X_out, y, fit, *, joint=False):
     """Rao score statistics for adding each column of ``X_out`` to a fitted model.
 
     ``S_j = U_j^2 / V_j`` with ``U_j = x_j'(y - p)`` and
     ``V_j = x_j'W x_j - x_j'W X (X'W X)^{-1} X'W x_j``, all from the current
-    fit (no refit), each ~ chi2(1) under H0.
+    fit (no refit), each ~ chi2(1) under H0. These are the score statistics
+    of the *unpenalised* likelihood, whatever ``fit`` maximised: after a
+    Firth fit, ``p`` and ``W`` are the penalised fit's (finite under
+    separation), and ``U`` has no penalty term. The empty model (``X_in``
+    with no column, ``p = 1/2``) is allowed.
 
     Parameters
     ----------
@@ -204,8 +280,12 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
     resid = y - fit.prob
     U = X_out.T @ resid
     XoW = X_out * fit.weights[:, None]
-    A = X_in.T @ XoW
-    B = linalg.cho_solve((fit.chol, False), A)
+    if X_in.shape[1] == 0:
+        # the empty model (p = 1/2): nothing to project out
+        A = B = np.zeros((0, X_out.shape[1]))
+    else:
+        A = X_in.T @ XoW
+        B = linalg.cho_solve((fit.chol, False), A)
     if joint:
         V = X_out.T @ XoW - A.T @ B
         variances = np.diag(V).copy()
@@ -218,8 +298,9 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
     if not joint:
         return scores
     try:
-        overall = float(U @ np.linalg.solve(V, U))
-    except np.linalg.LinAlgError:
+        # V is positive definite unless the fit saturates (separation)
+        overall = float(U @ linalg.cho_solve(linalg.cho_factor(V), U))
+    except linalg.LinAlgError:
         overall = float("nan")
     return scores, overall
 
@@ -251,10 +332,10 @@ def detect_separation(X, y, tol=1e-6):
        separated data in binary logistic regression models. DPhil thesis,
        University of Oxford, section 4.4.
     """
-    from scipy.optimize import linprog
-
+    if X.shape[1] == 0:  # the empty model has no direction to diverge along
+        return False, np.zeros(0)
     Xbar = X * (2.0 * y - 1.0)[:, None]
-    result = linprog(
+    result = optimize.linprog(
         -Xbar.sum(axis=0),
         A_ub=-Xbar,
         b_ub=np.zeros(X.shape[0]),

@@ -58,10 +58,13 @@ def build_summary(model, title=None):
             "minus2_llf": "-2 Log likelihood",
         }
     ).set_index("step")
+    coefficients = model.coef_table_
     blocks = [
         Block(
             "Variables in the Equation",
-            model.coef_table_.rename(columns=SPSS_COLUMNS),
+            coefficients.rename(columns=SPSS_COLUMNS)
+            if len(coefficients)
+            else ["no variable: the empty model, p = 0.5 for every case"],
             name="variables_in_equation",
         ),
         Block(
@@ -90,6 +93,7 @@ def build_summary(model, title=None):
 
 
 def _notes(model):
+    results = model.results_
     notes = [
         f"Entry: score test, p < {model.p_enter}; removal: "
         f"{'Wald' if model.criterion == 'wald' else 'likelihood ratio'} test, "
@@ -97,8 +101,19 @@ def _notes(model):
         "Significance after stepwise selection is optimistic: the tests ignore "
         "that the features were chosen on the same data.",
     ]
-    if not model.converged_:
-        notes.append("The final fit did not converge: estimates are not reliable.")
+    if results.separated:
+        names = ", ".join(repr(name) for name in results.separated)
+        notes.append(
+            f"The final model is separated along {names}: its maximum-likelihood "
+            "estimates are infinite; the coefficients shown are where Newton "
+            "stopped and their Wald tests are meaningless. Use penalty='firth' "
+            "with criterion='lr'."
+        )
+    elif not model.converged_:
+        notes.append(
+            "The final fit did not converge: estimates are not reliable "
+            f"(raise max_iter, now {model.max_iter})."
+        )
     hl_rules = {
         "midrank": "groups by mid-rank, ties together",
         "spss": "groups at percentiles of risk, ties together (SPSS's rule)",
@@ -106,6 +121,6 @@ def _notes(model):
     }
     notes.append(
         f"Hosmer and Lemeshow: {hl_rules[model.hl_method]}; "
-        f"{len(model.results_.hosmer_lemeshow['table'])} group(s)."
+        f"{len(results.hosmer_lemeshow['table'])} group(s)."
     )
     return notes
