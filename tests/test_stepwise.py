@@ -317,6 +317,16 @@ def test_works_in_pipelines_and_grid_search(spector):
     assert search.best_params_["stepwiselogit__p_remove"] in (0.1, 1.0)
 
 
+def firth_reference(X, y, columns):
+    """firthmodels' Firth fit with its penalised LR tests (converges at 1e-6 here)."""
+    firthmodels = pytest.importorskip("firthmodels")
+    ref = firthmodels.FirthLogisticRegression(gtol=1e-6, xtol=1e-6, max_iter=200)
+    ref.fit(X[columns], y).lrt()
+    assert ref.converged_
+    # lrt() gives p-values (intercept last); its chi-square back from them
+    return ref, stats.chi2.isf(ref.lrt_pvalues_, 1)
+
+
 def test_firth_stepping_runs_on_the_penalised_likelihood(separated):
     X, y = separated
     rng = np.random.default_rng(3)
@@ -332,18 +342,13 @@ def test_firth_stepping_runs_on_the_penalised_likelihood(separated):
             model.history_.loc[model.history_["action"] == "removed", "feature"]
         )
         assert removed == set(X.columns) - set(model.selected_features_)
-    # the LR statistic of a Firth step is twice the loss of penalised
-    # log-likelihood, here from firthmodels' fits (its loglik_ is penalised)
-    firthmodels = pytest.importorskip("firthmodels")
+    # Heinze & Schemper's penalised LR test: b_j = 0 inside the full model's
+    # penalised likelihood, as firthmodels' lrt() (and logistf's drop1)
+    # compute it; not the reduced model refitted with its own penalty
+    _, chi2 = firth_reference(X, y, list(X.columns))
     first = lr.history_.iloc[0]
-
-    def penalised(columns):
-        fit = firthmodels.FirthLogisticRegression(gtol=1e-7, xtol=1e-7, max_iter=200)
-        return fit.fit(X[columns], y).loglik_
-
-    reduced = [c for c in X.columns if c != first["feature"]]
-    expected = 2 * (penalised(list(X.columns)) - penalised(reduced))
-    assert_allclose(first["statistic"], expected, rtol=1e-5)
+    assert first["feature"] == "noise"
+    assert_allclose(first["statistic"], chi2[list(X.columns).index("noise")], rtol=1e-6)
 
 
 # -- edges: separation, convergence, the empty model (issue 12) ----------------
@@ -514,6 +519,165 @@ def test_no_intercept_backward_down_to_the_empty_model():
     omnibus = model.results_.omnibus
     assert (omnibus["statistic"], omnibus["df"]) == (0.0, 0)
     assert "the empty model" in str(model.summary())
+
+
+# -- Firth: the penalised likelihood-ratio test and logistf's report ----------
+
+
+def test_firth_lr_equals_firthmodels_and_ignores_units(separated):
+    X, y = separated
+    X = X.assign(age=np.random.default_rng(4).uniform(20, 70, size=len(y)))
+    model = StepwiseLogit(penalty="firth", criterion="lr", p_remove=1.0).fit(X, y)
+    ref, chi2 = firth_reference(X, y, list(X.columns))
+    # every coefficient's test, the constant included (firthmodels: last)
+    assert_allclose(model.profile_table_["lr_chi2"], chi2, rtol=1e-6)
+    assert_allclose(model.profile_table_["lr_p_value"], ref.lrt_pvalues_, rtol=1e-6)
+    # age in decades: the same tests (the old definition moved by -2 ln 10)
+    decades = StepwiseLogit(penalty="firth", criterion="lr", p_remove=1.0).fit(
+        X.assign(age=X["age"] / 10), y
+    )
+    assert_allclose(decades.results_.lr_tests, model.results_.lr_tests, rtol=1e-8)
+    stepping = [
+        StepwiseLogit(penalty="firth", criterion="lr").fit(X.assign(age=X[a] * f), y)
+        for a, f in (("age", 1.0), ("age", 10.0))
+    ]
+    assert_allclose(
+        stepping[0].history_["statistic"], stepping[1].history_["statistic"], rtol=1e-8
+    )
+    assert stepping[0].selected_features_ == stepping[1].selected_features_
+
+
+def test_firth_final_model_as_logistf_reports_it(spector):
+    X, y = spector
+    model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)
+    ref, chi2 = firth_reference(X, y, list(X.columns))
+    table = model.profile_table_
+    ci = ref.conf_int(method="pl", tol=1e-9, max_iter=100)
+    assert_allclose(table[["ci_lower", "ci_upper"]], ci, rtol=1e-6)
+    assert_allclose(table[["odds_ci_lower", "odds_ci_upper"]], np.exp(ci), rtol=1e-6)
+    assert_allclose(table["lr_p_value"], ref.lrt_pvalues_, rtol=1e-6)
+    # omnibus: the penalised LR against the model with the slopes held at 0,
+    # in the full design's penalty (logistf's model test); by hand with scipy
+    from scipy import optimize, special
+
+    D = sm.add_constant(X).to_numpy()
+
+    def penalised(b):
+        eta = D @ b
+        w = special.expit(eta) * special.expit(-eta)
+        return (
+            y @ eta
+            - np.logaddexp(0, eta).sum()
+            + 0.5 * np.linalg.slogdet(D.T @ (w[:, None] * D))[1]
+        )
+
+    null = optimize.minimize_scalar(
+        lambda b0: -penalised(np.r_[b0, 0, 0, 0]), bracket=(-2, 0), tol=1e-12
+    )
+    expected = 2 * (ref.loglik_ + null.fun)
+    omnibus = model.results_.omnibus
+    assert_allclose(omnibus["statistic"], expected, rtol=1e-6)
+    assert omnibus["df"] == 3
+    # R² of that statistic; -2LL the ordinary log-likelihood at the estimate
+    n, llnull = len(y), model.llnull_
+    cox = 1 - np.exp(-expected / n)
+    summary = model.summary()
+    block = summary["Model Summary"]
+    assert_allclose(block["Cox & Snell R Square"].iloc[0], cox, rtol=1e-6)
+    nagelkerke = cox / (1 - np.exp(2 * llnull / n))
+    assert_allclose(block["Nagelkerke R Square"].iloc[0], nagelkerke, rtol=1e-6)
+    params = np.r_[model.intercept_, model.coef_[0]]
+    ordinary = sm.Logit(y, sm.add_constant(X)).loglike(params)
+    assert_allclose(block["-2 Log likelihood"].iloc[0], -2 * ordinary, rtol=1e-10)
+    assert "Penalized Likelihood Ratio Tests and Profile Intervals" in str(summary)
+    # what summary() prints survives pickling
+    import pickle
+
+    loaded = pickle.loads(pickle.dumps(model))
+    assert str(loaded.summary()) == str(summary)
+
+
+def test_firth_profile_intervals_on_separated_data(separated):
+    X, y = separated
+    model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)
+    table = model.profile_table_
+    ref, _ = firth_reference(X, y, list(X.columns))
+    ci = ref.conf_int(method="pl", tol=1e-9, max_iter=100)
+    # the slopes' intervals as firthmodels; the upper bound of the divergent
+    # direction is finite, as Firth's penalty promises
+    assert_allclose(
+        table.loc[["x1", "x2"], ["ci_lower", "ci_upper"]], ci[:2], rtol=1e-6
+    )
+    # firthmodels' lower bound of the constant (-37.09) is a stationary point
+    # of the nuisance score where the profile has not fallen by chi2(.95):
+    # checked here against the profile maximised by scipy (Nelder-Mead)
+    from scipy import optimize, special
+
+    D = sm.add_constant(X).to_numpy()
+
+    def penalised(b):
+        eta = D @ b
+        w = special.expit(eta) * special.expit(-eta)
+        return (
+            y @ eta
+            - np.logaddexp(0, eta).sum()
+            + 0.5 * np.linalg.slogdet(D.T @ (w[:, None] * D))[1]
+        )
+
+    top = penalised(np.r_[model.intercept_, model.coef_[0]])
+    for bound in table.loc["const", ["ci_lower", "ci_upper"]]:
+        profile = optimize.minimize(
+            lambda z, c=bound: -penalised(np.r_[c, z]),
+            -bound * np.r_[1.0, 0.0],
+            method="Nelder-Mead",
+            options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 5000},
+        )
+        assert_allclose(2 * (top + profile.fun), stats.chi2.ppf(0.95, 1), rtol=1e-6)
+
+
+def test_firth_entry_is_the_unpenalised_score_at_the_penalised_fit(separated):
+    X, y = separated
+    X = X.assign(noise=np.random.default_rng(3).normal(size=len(y)))
+    model = StepwiseLogit(penalty="firth", direction="forward").fit(X, y)
+    inside = model.selected_features_
+    outside = [c for c in X.columns if c not in inside]
+    params = np.r_[model.intercept_, model.coef_[0][model.support_]]
+    for feature in outside:
+        exog = sm.add_constant(X[inside + [feature]])
+        logit = sm.Logit(y, exog)
+        # U_j^2 / V_j: the last score component, V_j^-1 the last diagonal
+        # element of the inverse unpenalised information (the included
+        # coefficients' own scores are not 0 at a Firth fit, so this is not
+        # the joint g' I^-1 g)
+        g = logit.score(np.r_[params, 0.0])
+        inverse = np.linalg.inv(-logit.hessian(np.r_[params, 0.0]))
+        expected = g[-1] ** 2 * inverse[-1, -1]
+        assert_allclose(
+            model.not_in_equation_.loc[feature, "score"], expected, rtol=1e-8
+        )
+
+
+def test_unpenalised_lr_tests_and_profile_intervals(spector):
+    X, y = spector
+    model = StepwiseLogit(p_remove=1.0).fit(X, y)
+    table = model.profile_table_
+    full = sm_fit(X, y, list(X.columns))
+    # LR tests: statsmodels refits without each coefficient
+    for name in X.columns:
+        reduced = sm_fit(X, y, [c for c in X.columns if c != name])
+        assert_allclose(table.loc[name, "lr_chi2"], 2 * (full.llf - reduced.llf))
+    no_const = sm.Logit(y, X).fit(disp=0)
+    assert_allclose(table.loc["const", "lr_chi2"], 2 * (full.llf - no_const.llf))
+    # each profile bound: statsmodels' fit of the rest with the coefficient as
+    # an offset (GLM's IRLS) has fallen by chi2(.95) / 2 there
+    binomial = sm.families.Binomial()
+    for name in X.columns:
+        rest = sm.add_constant(X.drop(columns=name))
+        for bound in table.loc[name, ["ci_lower", "ci_upper"]]:
+            fixed = sm.GLM(y, rest, family=binomial, offset=bound * X[name])
+            llf = fixed.fit(tol=1e-12).llf
+            assert_allclose(2 * (full.llf - llf), stats.chi2.ppf(0.95, 1), rtol=1e-8)
+    assert_allclose(table["odds_ci_lower"], np.exp(table["ci_lower"]))
 
 
 # -- Hosmer-Lemeshow groupings --------------------------------------------------

@@ -18,6 +18,8 @@ from ._logit import (
     conditional_estimates,
     detect_separation,
     fit_logit,
+    likelihood_ratio,
+    profile_interval,
     score_tests,
 )
 from ._moments import centred_crossprod, column_variances, correlation_matrix
@@ -49,8 +51,10 @@ __all__ = [
     "correlation_matrix",
     "detect_separation",
     "fit_logit",
+    "likelihood_ratio",
     "ols_fit",
     "park_test",
+    "profile_interval",
     "robust_cov",
     "score_tests",
     "total_sum_of_squares",

@@ -27,6 +27,7 @@ from .._core import (
     conditional_estimates,
     detect_separation,
     fit_logit,
+    likelihood_ratio,
     score_tests,
 )
 from ..exceptions import SeparationWarning
@@ -47,8 +48,10 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         the intercept (from the empty model without one), enter by the score
         test, re-test entered features for removal.
     criterion : {"wald", "lr"}, default="wald"
-        Removal test: Wald's ``(b / se)^2`` or the likelihood ratio (one refit
-        per candidate). Entry always uses Rao's score statistic.
+        Removal test. "wald": Wald's ``(b / se)^2`` (the paper's BSTEP(WALD)).
+        "lr": the likelihood ratio ``2 (l(b) - l_j)``, ``l_j`` the maximum with
+        ``b_j = 0`` (one refit per candidate). Entry always uses Rao's score
+        statistic.
     p_enter : float, default=0.05
         A feature enters if its score test's p-value is below ``p_enter``
         (SPSS's PIN).
@@ -59,9 +62,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Include a constant (never removed).
     penalty : None or "firth", default=None
-        "firth" maximises Firth's penalised likelihood (finite estimates under
-        separation); Wald and likelihood-ratio steps then use the penalised
-        fit and penalised likelihood, and entry the penalised score.
+        "firth" maximises Firth's penalised likelihood
+        ``l(b) + log|X'WX| / 2`` (finite estimates under separation). Wald
+        steps then use the penalised estimates with ``inv(X'WX)``; "lr" the
+        penalised likelihood-ratio test of Heinze & Schemper (``b_j = 0``
+        inside the current model's penalised likelihood, as R's logistf
+        ``drop1``). Entry still uses the score statistic of the unpenalised
+        likelihood, evaluated at the penalised fit (see Notes).
     force : list of str or int, optional
         Features never removed (and entered from the start).
     max_iter : int, default=100
@@ -87,7 +94,14 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     coef_table_ : DataFrame
         Index: selected features then "const"; columns "coef", "std_err",
         "wald", "df", "p_value", "odds_ratio", "odds_ci_lower",
-        "odds_ci_upper" (95%).
+        "odds_ci_upper" (95% Wald).
+    profile_table_ : DataFrame
+        Index as ``coef_table_``; the likelihood-ratio test of each
+        coefficient ("lr_chi2", "lr_p_value", one constrained refit each) and
+        its 95% profile likelihood interval ("ci_lower", "ci_upper", and of
+        the odds ratio "odds_ci_lower", "odds_ci_upper"). Under Firth both
+        use the penalised likelihood, as R's logistf reports a model. Computed
+        on first access.
     history_ : DataFrame
         A row per step: "step", "action" ("entered"/"removed"), "feature",
         "statistic", "p_value", "minus2_llf" (-2 log-likelihood after it).
@@ -110,7 +124,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         blocks (``omnibus``, ``pseudo_r2``, ``hosmer_lemeshow``,
         ``classification_table``), computed on first access and cached.
         Pickling keeps what ``summary()`` prints and drops the training
-        target and fitted probabilities.
+        target, fitted probabilities and design.
     n_features_in_ : int
     feature_names_in_ : ndarray
 
@@ -142,6 +156,19 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     and a note in ``summary()``. Wald statistics of separating features tend
     to 0 (p to 1), so Wald stepping removes them; ``penalty="firth"`` with
     ``criterion="lr"`` is the usual remedy (Heinze & Schemper, 2002).
+
+    *Firth.* As R's logistf: standard errors from ``inv(X'WX)`` at the
+    penalised estimate (firthmodels uses the information of the penalised
+    likelihood instead); likelihood-ratio tests and profile intervals of the
+    final model in ``profile_table_``; the omnibus test is the penalised
+    likelihood ratio against the model with every coefficient but the
+    constant held at 0 (never negative); -2LL, AIC and BIC use the ordinary
+    log-likelihood at the penalised estimate, and Cox & Snell and Nagelkerke
+    R² the omnibus statistic (``1 - exp(-chi2 / n)``, rescaled). Entry uses
+    Rao's score statistic of the *unpenalised* likelihood,
+    ``U_j^2 / V_j`` with ``U_j = x_j'(y - p)`` and ``V_j`` the unpenalised
+    information of ``x_j`` given the model, evaluated at the current model's
+    penalised fit ``p``: not a penalised score test.
 
     *No intercept.* With ``fit_intercept=False`` the smallest model is the
     empty one: ``p = 1/2`` for every case, log-likelihood ``n log 0.5``, and
@@ -286,7 +313,10 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             ["const"] * offset + [names[j] for j in selected],
             has_const=self.fit_intercept,
             firth=stepper.firth,
+            design=design[:, stepper.columns(included)],
             hl_method=self.hl_method,
+            max_iter=self.max_iter,
+            tol=self.tol,
             history=[
                 (step, action, labels[j], statistic, p_value, minus2_llf)
                 for step, action, j, statistic, p_value, minus2_llf in history
@@ -310,6 +340,10 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     @property
     def coef_table_(self):
         return self.results_.coef_table
+
+    @property
+    def profile_table_(self):
+        return self.results_.profile_table
 
     @property
     def history_(self):
@@ -577,7 +611,7 @@ class _Stepper:
     def columns(self, included):
         return list(range(self.offset)) + [self.offset + j for j in sorted(included)]
 
-    def fit(self, included, start=None, tested=None):
+    def fit(self, included, start=None):
         X = self.design[:, self.columns(included)]
         fit = fit_logit(
             X,
@@ -588,7 +622,7 @@ class _Stepper:
             tol=self.tol,
             workspace=self.workspace,
         )
-        self.check(fit, included, tested)
+        self.check(fit, included)
         return fit
 
     def check(self, fit, included, tested=None):
@@ -641,7 +675,12 @@ class _Stepper:
         if criterion == "wald":
             statistic = fit.wald[positions]
         else:
-            statistic = np.array([self.lr(fit, included, j) for j in candidates])
+            statistic = np.array(
+                [
+                    self.lr(fit, included, j, position)
+                    for j, position in zip(candidates, positions, strict=True)
+                ]
+            )
         p_values = special.chdtrc(1, statistic)
         worst = int(np.argmax(p_values))
         if p_values[worst] > p_remove:
@@ -653,10 +692,24 @@ class _Stepper:
             )
         return None
 
-    def lr(self, fit, included, j):
-        reduced = included - {j}
-        refit = self.fit(reduced, self.warm_start(fit, included, reduced), tested=j)
-        return max(2.0 * (fit.objective - refit.objective), 0.0)
+    def lr(self, fit, included, j, position):
+        """LR statistic for removing ``j``: b_j = 0 within the current model.
+
+        Without a penalty the constrained fit is the refit without ``j``;
+        under Firth it keeps the current model's penalty (Heinze & Schemper's
+        penalised likelihood-ratio test, as logistf's drop1).
+        """
+        statistic, refit = likelihood_ratio(
+            self.design[:, self.columns(included)],
+            self.y,
+            fit,
+            position,
+            firth=self.firth,
+            max_iter=self.max_iter,
+            tol=self.tol,
+        )
+        self.check(refit, included - {j}, tested=j)
+        return statistic
 
     def entry(self, included, fit, p_enter):
         outside = sorted(set(range(self.design.shape[1] - self.offset)) - included)
