@@ -430,7 +430,7 @@ def test_separation_intercept_only_final_model_is_the_closed_form(separated_by_a
     assert (model.predict(X) == 0).all() and y.mean() < 0.5
 
 
-@pytest.mark.parametrize("criterion", ["wald", "lr"])
+@pytest.mark.parametrize("criterion", ["wald", "lr", "conditional"])
 @pytest.mark.parametrize("direction", ["backward", "forward"])
 def test_no_kept_feature_ends_at_exactly_zero(separated_by_a, direction, criterion):
     X, y = separated_by_a
@@ -678,6 +678,82 @@ def test_unpenalised_lr_tests_and_profile_intervals(spector):
             llf = fixed.fit(tol=1e-12).llf
             assert_allclose(2 * (full.llf - llf), stats.chi2.ppf(0.95, 1), rtol=1e-8)
     assert_allclose(table["odds_ci_lower"], np.exp(table["ci_lower"]))
+
+
+# -- SPSS's conditional statistic (COND) ---------------------------------------
+
+
+def cond_data():
+    """Strong, correlated effects (n = 60) on which Wald, LR and COND part."""
+    rng = np.random.default_rng(182)
+    Z = rng.normal(size=(60, 5))
+    Z[:, 1] += 0.9 * Z[:, 0]
+    Z[:, 3] += 0.8 * Z[:, 2]
+    X = pd.DataFrame(Z, columns=[f"x{j}" for j in range(5)])
+    eta = 0.2 + 1.2 * Z[:, 0] - 0.6 * Z[:, 1] + 0.9 * Z[:, 2] + 0.3 * Z[:, 4]
+    return X, (rng.random(60) < 1 / (1 + np.exp(-eta))).astype(int)
+
+
+def test_conditional_criterion_agrees_with_an_independent_cond():
+    from _stepwise_reference import conditional_statistic
+
+    X, y = cond_data()
+    selections = {}
+    for criterion in ("wald", "lr", "conditional"):
+        cols, ref, steps = reference(X, y, "backward", criterion)
+        model = StepwiseLogit(criterion=criterion).fit(X, y)
+        assert model.selected_features_ == cols
+        history = model.history_
+        assert list(zip(history["action"], history["feature"], strict=True)) == steps
+        assert_allclose(
+            model.coef_table_["coef"],
+            ref.params.iloc[list(range(1, len(cols) + 1)) + [0]],
+            rtol=RTOL,
+        )
+        selections[criterion] = tuple(cols)
+    # the three rules really step differently here
+    assert len(set(selections.values())) == 3
+    # each COND statistic by the reference's own computation
+    model = StepwiseLogit(criterion="conditional").fit(X, y)
+    cols = list(X.columns)
+    for feature, statistic in model.history_[["feature", "statistic"]].itertuples(
+        index=False
+    ):
+        res = sm_fit(X, y, cols)
+        expected = conditional_statistic(X, y, cols, res, feature)
+        assert_allclose(statistic, expected, rtol=1e-7)
+        cols.remove(feature)
+    assert "BSTEP(COND)" in str(model.summary())
+
+
+def test_conditional_with_firth_uses_the_penalised_likelihood(separated):
+    X, y = separated
+    X = X.assign(noise=np.random.default_rng(3).normal(size=len(y)))
+    model = StepwiseLogit(penalty="firth", criterion="conditional").fit(X, y)
+    first = model.history_.iloc[0]
+    # by hand: conditional estimates from inv(X'WX) at firthmodels' estimate,
+    # then the full design's penalised likelihood there
+    from scipy import special
+
+    ref, _ = firth_reference(X, y, list(X.columns))
+    D = np.column_stack([sm.add_constant(X).to_numpy()])
+    b = np.r_[ref.intercept_, ref.coef_]
+
+    def penalised(beta):
+        eta = D @ beta
+        w = special.expit(eta) * special.expit(-eta)
+        return (
+            y @ eta
+            - np.logaddexp(0, eta).sum()
+            + 0.5 * np.linalg.slogdet(D.T @ (w[:, None] * D))[1]
+        )
+
+    w = special.expit(D @ b) * special.expit(-(D @ b))
+    S = np.linalg.inv(D.T @ (w[:, None] * D))
+    j = 1 + list(X.columns).index(first["feature"])
+    conditional = b - S[:, j] * b[j] / S[j, j]
+    expected = 2 * (penalised(b) - penalised(conditional))
+    assert_allclose(first["statistic"], expected, rtol=1e-5)
 
 
 # -- Hosmer-Lemeshow groupings --------------------------------------------------

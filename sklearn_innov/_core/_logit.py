@@ -288,6 +288,39 @@ def conditional_estimates(fit, positions):
     return estimates
 
 
+def conditional_lr(X, y, fit, positions, *, firth=False):
+    """SPSS's conditional statistic (COND) for removing each coefficient.
+
+    ``2 (l(b) - l(b~_j))`` with ``b~_j`` the conditional estimates of
+    :func:`conditional_estimates` and ``l`` the log-likelihood of the fit
+    (penalised by ``log|X'WX| / 2`` of the whole design under ``firth``):
+    no refit. Since ``b`` maximises ``l`` and ``b~_j`` is a point of the same
+    parameter space, the statistic is non-negative (rounding below zero is
+    clipped).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_params)
+        The fitted model's design.
+    y : ndarray of shape (n_samples,)
+    fit : LogitFit
+        The fit of ``y`` on ``X``.
+    positions : sequence of int
+    firth : bool, default=False
+        Whether ``fit`` maximised Firth's penalised likelihood.
+
+    Returns
+    -------
+    statistics : ndarray of shape (len(positions),)
+        Each ~ chi2(1) under H0 (Lawless & Singhal, 1978).
+    """
+    estimates = conditional_estimates(fit, positions)
+    if not np.isfinite(estimates).all():
+        return np.full(len(estimates), np.nan)
+    objective = np.array([_State(X, y, b, firth).objective for b in estimates])
+    return np.maximum(2.0 * (fit.objective - objective), 0.0)
+
+
 def likelihood_ratio(X, y, fit, position, *, firth=False, max_iter=100, tol=1e-8):
     """Likelihood-ratio test of one coefficient being 0, by a constrained refit.
 

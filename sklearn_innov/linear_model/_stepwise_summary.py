@@ -28,10 +28,14 @@ PROFILE_COLUMNS = {
     "odds_ci_upper": "Exp(B) 95% PL upper",
 }
 
-CRITERIA = {"wald": "Wald", "lr": "LR"}
+CRITERIA = {"wald": "Wald", "lr": "LR", "conditional": "COND"}
 REMOVAL_TESTS = {
     "wald": "Wald test",
     "lr": "likelihood-ratio test (one refit per candidate)",
+    "conditional": (
+        "conditional statistic (COND: likelihood ratio at Lawless & Singhal's "
+        "conditional estimates, no refit)"
+    ),
 }
 
 
