@@ -2,8 +2,9 @@
 
 Written independently of sklearn_innov: every fit is a statsmodels Logit,
 Wald p-values come from statsmodels' standard errors, likelihood ratios from
-refits, and score statistics from statsmodels' score and Hessian at the
-restricted estimate (``g' (-H)^{-1} g``).
+refits, SPSS's conditional statistic (COND) from statsmodels' covariance and
+log-likelihood function, and score statistics from statsmodels' score and
+Hessian at the restricted estimate (``g' (-H)^{-1} g``).
 """
 
 import numpy as np
@@ -28,6 +29,24 @@ def score_p(X, y, cols, res, j):
     return s, stats.chi2.sf(s, 1)
 
 
+def conditional_statistic(X, y, cols, res, c):
+    """Lawless & Singhal's COND for removing ``c``: no refit.
+
+    The conditional estimates ``b_(-j) - S_(-j,j) b_j / S_jj`` (S statsmodels'
+    covariance of the fit) plugged into the log-likelihood of the model
+    without ``c``: ``2 (llf - loglike(conditional))``.
+    """
+    S = np.asarray(res.cov_params())
+    b = np.asarray(res.params)
+    j = 1 + cols.index(c)
+    conditional = np.delete(b - S[:, j] * b[j] / S[j, j], j)
+    rest = [d for d in cols if d != c]
+    exog = (
+        sm.add_constant(X[rest], has_constant="add") if rest else np.ones((len(y), 1))
+    )
+    return 2 * (res.llf - sm.Logit(y, exog).loglike(conditional))
+
+
 def reference(
     X, y, direction="backward", criterion="wald", p_enter=0.05, p_remove=0.10
 ):
@@ -43,6 +62,11 @@ def reference(
             if criterion == "wald":
                 p = {
                     c: stats.chi2.sf((res.params[c] / res.bse[c]) ** 2, 1) for c in cols
+                }
+            elif criterion == "conditional":
+                p = {
+                    c: stats.chi2.sf(conditional_statistic(X, y, cols, res, c), 1)
+                    for c in cols
                 }
             else:
                 p = {}

@@ -256,8 +256,13 @@ def test_collinear_features_are_named():
     X = pd.DataFrame(rng.normal(size=(50, 2)), columns=["a", "b"])
     X["c"] = X["a"] + X["b"]
     y = (rng.random(50) < 0.5).astype(int)
-    with pytest.raises(ValueError, match="collinear.*'a'.*'b'.*'c'"):
+    with pytest.raises(ValueError, match="collinear.*'a'.*'b'.*'c'") as error:
         StepwiseLogit().fit(X, y)
+    # worded for a logit: the shared kernel's errors say nothing of logs
+    assert "log" not in str(error.value).lower()
+    with pytest.raises(ValueError, match="'z' are zero in every row") as error:
+        StepwiseLogit().fit(X.assign(c=0.0).rename(columns={"c": "z"}), y)
+    assert "log" not in str(error.value).lower()
 
 
 @pytest.fixture
@@ -312,6 +317,16 @@ def test_works_in_pipelines_and_grid_search(spector):
     assert search.best_params_["stepwiselogit__p_remove"] in (0.1, 1.0)
 
 
+def firth_reference(X, y, columns):
+    """firthmodels' Firth fit with its penalised LR tests (converges at 1e-6 here)."""
+    firthmodels = pytest.importorskip("firthmodels")
+    ref = firthmodels.FirthLogisticRegression(gtol=1e-6, xtol=1e-6, max_iter=200)
+    ref.fit(X[columns], y).lrt()
+    assert ref.converged_
+    # lrt() gives p-values (intercept last); its chi-square back from them
+    return ref, stats.chi2.isf(ref.lrt_pvalues_, 1)
+
+
 def test_firth_stepping_runs_on_the_penalised_likelihood(separated):
     X, y = separated
     rng = np.random.default_rng(3)
@@ -327,15 +342,509 @@ def test_firth_stepping_runs_on_the_penalised_likelihood(separated):
             model.history_.loc[model.history_["action"] == "removed", "feature"]
         )
         assert removed == set(X.columns) - set(model.selected_features_)
-    # the LR statistic of a Firth step is twice the loss of penalised
-    # log-likelihood, here from firthmodels' fits (its loglik_ is penalised)
-    firthmodels = pytest.importorskip("firthmodels")
+    # Heinze & Schemper's penalised LR test: b_j = 0 inside the full model's
+    # penalised likelihood, as firthmodels' lrt() (and logistf's drop1)
+    # compute it; not the reduced model refitted with its own penalty
+    _, chi2 = firth_reference(X, y, list(X.columns))
     first = lr.history_.iloc[0]
+    assert first["feature"] == "noise"
+    assert_allclose(first["statistic"], chi2[list(X.columns).index("noise")], rtol=1e-6)
 
-    def penalised(columns):
-        fit = firthmodels.FirthLogisticRegression(gtol=1e-7, xtol=1e-7, max_iter=200)
-        return fit.fit(X[columns], y).loglik_
 
-    reduced = [c for c in X.columns if c != first["feature"]]
-    expected = 2 * (penalised(list(X.columns)) - penalised(reduced))
+# -- edges: separation, convergence, the empty model (issue 12) ----------------
+
+
+@pytest.fixture(scope="module")
+def separated_by_a():
+    """Issue 12's reproducer: 200x4 standard normal (seed 0), y = (a > 0)."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.standard_normal((200, 4)), columns=["a", "b", "c", "d"])
+    return X, (X["a"] > 0).astype(int).to_numpy()
+
+
+def logit_mle(y):
+    """The intercept-only maximum-likelihood estimate, in closed form."""
+    return np.log(y.mean() / (1 - y.mean()))
+
+
+def test_a_diverged_warm_start_is_retried_from_zero(separated_by_a):
+    from sklearn_innov._core import fit_logit
+
+    _, y = separated_by_a
+    # the warm start stepping extrapolated from the separated model: every
+    # probability saturates, the weights vanish and Newton cannot move
+    fit = fit_logit(np.ones((200, 1)), y.astype(float), start=np.array([36.65]))
+    assert fit.converged
+    assert_allclose(fit.params, [logit_mle(y)], rtol=1e-10)
+
+
+def replayed_models(model, X):
+    """The model after each step of ``history_`` (features in column order)."""
+    included = set(X.columns) if model.direction == "backward" else set()
+    for action, feature in model.history_[["action", "feature"]].itertuples(
+        index=False
+    ):
+        included = included - {feature} if action == "removed" else included | {feature}
+        yield [c for c in X.columns if c in included]
+
+
+def test_separation_stepping_is_honest(separated_by_a):
+    X, y = separated_by_a
+    with pytest.warns(SeparationWarning) as record:
+        model = StepwiseLogit().fit(X, y)
+    message = str(record[0].message)
+    for part in ("'a'", "Wald tests unreliable", "penalty='firth'", "criterion='lr'"):
+        assert part in message
+    assert "Heinze & Schemper" in message
+    # every model stepped through is its ordinary fit: statsmodels' where the
+    # MLE exists, the closed form for the intercept-only model
+    for cols, minus2_llf in zip(
+        replayed_models(model, X), model.history_["minus2_llf"], strict=True
+    ):
+        if "a" in cols:
+            assert minus2_llf < 1e-6  # separated: the likelihood tends to 1
+        elif cols:
+            assert_allclose(minus2_llf, -2 * sm_fit(X, y, cols).llf, rtol=1e-9)
+        else:
+            ybar = y.mean()
+            closed = -2 * len(y) * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar))
+            assert_allclose(minus2_llf, closed, rtol=1e-12)
+    # the final model is separated along 'a': flagged, never presented as a fit
+    assert model.selected_features_ == ["a"]
+    assert not model.converged_
+    assert model.results_.separated == ["a"]
+    notes = model.summary()["Notes"]
+    assert any("separated along 'a'" in line for line in notes)
+    assert "the final model is separated along 'a'" in message
+
+
+def test_separation_intercept_only_final_model_is_the_closed_form(separated_by_a):
+    X, y = separated_by_a
+    # too strict an entry level for the separating feature to come back
+    with pytest.warns(SeparationWarning, match="final model is not separated"):
+        model = StepwiseLogit(p_enter=1e-40).fit(X, y)
+    assert model.selected_features_ == []
+    assert model.converged_
+    assert_allclose(model.intercept_, [logit_mle(y)], rtol=1e-10)  # -0.16, not 36.65
+    # predicts the majority class, as an intercept-only model must
+    assert (model.predict(X) == 0).all() and y.mean() < 0.5
+
+
+@pytest.mark.parametrize("criterion", ["wald", "lr", "conditional"])
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_no_kept_feature_ends_at_exactly_zero(separated_by_a, direction, criterion):
+    X, y = separated_by_a
+    # on today's main, a cold start stuck at a saturated intercept left a
+    # selected feature at exactly 0.0
+    y2 = (X["b"] - 0.2 * X["c"] > 0).astype(int).to_numpy()
+    for target in (y, y2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SeparationWarning)
+            model = StepwiseLogit(direction=direction, criterion=criterion).fit(
+                X, target
+            )
+        assert (model.coef_[0, model.support_] != 0).all()
+        if model.converged_:
+            cols = model.selected_features_
+            ref = sm_fit(X, target, cols)
+            assert_allclose(model.llf_, ref.llf, rtol=1e-9)
+
+
+def test_non_convergence_warns_naming_the_step_and_model(spector):
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = spector
+    with pytest.warns(ConvergenceWarning) as record:
+        model = StepwiseLogit(max_iter=1).fit(X, y)
+    message = str(record[0].message)
+    assert "max_iter=1" in message
+    assert "step 0 (const + 'GPA' + 'TUCE' + 'PSI')" in message
+    assert "the final model (const + 'GPA' + 'PSI')" in message
+    assert not model.converged_
+    assert any("did not converge" in line for line in model.summary()["Notes"])
+    # LR stepping names the refits too
+    with pytest.warns(ConvergenceWarning, match=r"LR test of '\w+' \(refit: const"):
+        StepwiseLogit(max_iter=1, criterion="lr").fit(X, y)
+    # a converged fit stays silent
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        assert StepwiseLogit().fit(X, y).converged_
+
+
+@pytest.fixture(scope="module")
+def through_the_origin():
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["u", "v", "w"])
+    eta = 0.9 * X["v"] - 0.3 * X["w"]
+    return X, (rng.random(80) < 1 / (1 + np.exp(-eta))).astype(int).to_numpy()
+
+
+def test_no_intercept_forward_from_the_empty_model(through_the_origin):
+    X, y = through_the_origin
+    model = StepwiseLogit(direction="forward", fit_intercept=False).fit(X, y)
+    # by hand at p = 1/2: U_j = x_j'(y - 1/2), V_j = x_j'x_j / 4
+    Z = X.to_numpy()
+    score = (Z.T @ (y - 0.5)) ** 2 / ((Z**2).sum(axis=0) / 4)
+    first = model.history_.iloc[0]
+    assert first["action"] == "entered"
+    assert first["feature"] == X.columns[np.argmax(score)]
+    assert_allclose(first["statistic"], score.max(), rtol=1e-12)
+    assert model.selected_features_ == ["v", "w"]
+    ref = sm.Logit(y, X[["v", "w"]]).fit(disp=0)
+    assert_allclose(model.coef_table_["coef"], ref.params, rtol=RTOL)
+    assert_allclose(model.llf_, ref.llf, rtol=1e-10)
+    assert model.intercept_[0] == 0.0
+    assert_allclose(model.llnull_, len(y) * np.log(0.5), rtol=1e-15)
+
+
+def test_no_intercept_backward_down_to_the_empty_model():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(60, 2)), columns=["u", "v"])
+    y = (rng.random(60) < 0.5).astype(int)
+    model = StepwiseLogit(fit_intercept=False).fit(X, y)
+    assert model.selected_features_ == []
+    assert model.history_["action"].tolist() == ["removed", "removed"]
+    n = len(y)
+    assert_allclose(model.history_["minus2_llf"].iloc[-1], -2 * n * np.log(0.5))
+    assert_allclose(model.llf_, n * np.log(0.5), rtol=1e-15)
+    assert_allclose(model.predict_proba(X), 0.5)
+    # score tests of the empty model, by hand
+    Z = X.to_numpy()
+    score = (Z.T @ (y - 0.5)) ** 2 / ((Z**2).sum(axis=0) / 4)
+    assert_allclose(model.not_in_equation_["score"].iloc[:2], score, rtol=1e-12)
+    joint = (Z.T @ (y - 0.5)) @ np.linalg.solve(Z.T @ Z / 4, Z.T @ (y - 0.5))
+    assert_allclose(
+        model.not_in_equation_.loc["Overall Statistics", "score"], joint, rtol=1e-12
+    )
+    omnibus = model.results_.omnibus
+    assert (omnibus["statistic"], omnibus["df"]) == (0.0, 0)
+    assert "the empty model" in str(model.summary())
+
+
+# -- Firth: the penalised likelihood-ratio test and logistf's report ----------
+
+
+def test_firth_lr_equals_firthmodels_and_ignores_units(separated):
+    X, y = separated
+    X = X.assign(age=np.random.default_rng(4).uniform(20, 70, size=len(y)))
+    model = StepwiseLogit(penalty="firth", criterion="lr", p_remove=1.0).fit(X, y)
+    ref, chi2 = firth_reference(X, y, list(X.columns))
+    # every coefficient's test, the constant included (firthmodels: last)
+    assert_allclose(model.profile_table_["lr_chi2"], chi2, rtol=1e-6)
+    assert_allclose(model.profile_table_["lr_p_value"], ref.lrt_pvalues_, rtol=1e-6)
+    # age in decades: the same tests (the old definition moved by -2 ln 10)
+    decades = StepwiseLogit(penalty="firth", criterion="lr", p_remove=1.0).fit(
+        X.assign(age=X["age"] / 10), y
+    )
+    assert_allclose(decades.results_.lr_tests, model.results_.lr_tests, rtol=1e-8)
+    stepping = [
+        StepwiseLogit(penalty="firth", criterion="lr").fit(X.assign(age=X[a] * f), y)
+        for a, f in (("age", 1.0), ("age", 10.0))
+    ]
+    assert_allclose(
+        stepping[0].history_["statistic"], stepping[1].history_["statistic"], rtol=1e-8
+    )
+    assert stepping[0].selected_features_ == stepping[1].selected_features_
+
+
+def test_firth_final_model_as_logistf_reports_it(spector):
+    X, y = spector
+    model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)
+    ref, chi2 = firth_reference(X, y, list(X.columns))
+    table = model.profile_table_
+    ci = ref.conf_int(method="pl", tol=1e-9, max_iter=100)
+    assert_allclose(table[["ci_lower", "ci_upper"]], ci, rtol=1e-6)
+    assert_allclose(table[["odds_ci_lower", "odds_ci_upper"]], np.exp(ci), rtol=1e-6)
+    assert_allclose(table["lr_p_value"], ref.lrt_pvalues_, rtol=1e-6)
+    # omnibus: the penalised LR against the model with the slopes held at 0,
+    # in the full design's penalty (logistf's model test); by hand with scipy
+    from scipy import optimize, special
+
+    D = sm.add_constant(X).to_numpy()
+
+    def penalised(b):
+        eta = D @ b
+        w = special.expit(eta) * special.expit(-eta)
+        return (
+            y @ eta
+            - np.logaddexp(0, eta).sum()
+            + 0.5 * np.linalg.slogdet(D.T @ (w[:, None] * D))[1]
+        )
+
+    null = optimize.minimize_scalar(
+        lambda b0: -penalised(np.r_[b0, 0, 0, 0]), bracket=(-2, 0), tol=1e-12
+    )
+    expected = 2 * (ref.loglik_ + null.fun)
+    omnibus = model.results_.omnibus
+    assert_allclose(omnibus["statistic"], expected, rtol=1e-6)
+    assert omnibus["df"] == 3
+    # R² of that statistic; -2LL the ordinary log-likelihood at the estimate
+    n, llnull = len(y), model.llnull_
+    cox = 1 - np.exp(-expected / n)
+    summary = model.summary()
+    block = summary["Model Summary"]
+    assert_allclose(block["Cox & Snell R Square"].iloc[0], cox, rtol=1e-6)
+    nagelkerke = cox / (1 - np.exp(2 * llnull / n))
+    assert_allclose(block["Nagelkerke R Square"].iloc[0], nagelkerke, rtol=1e-6)
+    params = np.r_[model.intercept_, model.coef_[0]]
+    ordinary = sm.Logit(y, sm.add_constant(X)).loglike(params)
+    assert_allclose(block["-2 Log likelihood"].iloc[0], -2 * ordinary, rtol=1e-10)
+    assert "Penalized Likelihood Ratio Tests and Profile Intervals" in str(summary)
+    # what summary() prints survives pickling
+    import pickle
+
+    loaded = pickle.loads(pickle.dumps(model))
+    assert str(loaded.summary()) == str(summary)
+
+
+def test_firth_profile_intervals_on_separated_data(separated):
+    X, y = separated
+    model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)
+    table = model.profile_table_
+    ref, _ = firth_reference(X, y, list(X.columns))
+    ci = ref.conf_int(method="pl", tol=1e-9, max_iter=100)
+    # the slopes' intervals as firthmodels; the upper bound of the divergent
+    # direction is finite, as Firth's penalty promises
+    assert_allclose(
+        table.loc[["x1", "x2"], ["ci_lower", "ci_upper"]], ci[:2], rtol=1e-6
+    )
+    # firthmodels' lower bound of the constant (-37.09) is a stationary point
+    # of the nuisance score where the profile has not fallen by chi2(.95):
+    # checked here against the profile maximised by scipy (Nelder-Mead)
+    from scipy import optimize, special
+
+    D = sm.add_constant(X).to_numpy()
+
+    def penalised(b):
+        eta = D @ b
+        w = special.expit(eta) * special.expit(-eta)
+        return (
+            y @ eta
+            - np.logaddexp(0, eta).sum()
+            + 0.5 * np.linalg.slogdet(D.T @ (w[:, None] * D))[1]
+        )
+
+    top = penalised(np.r_[model.intercept_, model.coef_[0]])
+    for bound in table.loc["const", ["ci_lower", "ci_upper"]]:
+        profile = optimize.minimize(
+            lambda z, c=bound: -penalised(np.r_[c, z]),
+            -bound * np.r_[1.0, 0.0],
+            method="Nelder-Mead",
+            options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 5000},
+        )
+        assert_allclose(2 * (top + profile.fun), stats.chi2.ppf(0.95, 1), rtol=1e-6)
+
+
+def test_firth_entry_is_the_unpenalised_score_at_the_penalised_fit(separated):
+    X, y = separated
+    X = X.assign(noise=np.random.default_rng(3).normal(size=len(y)))
+    model = StepwiseLogit(penalty="firth", direction="forward").fit(X, y)
+    inside = model.selected_features_
+    outside = [c for c in X.columns if c not in inside]
+    params = np.r_[model.intercept_, model.coef_[0][model.support_]]
+    for feature in outside:
+        exog = sm.add_constant(X[inside + [feature]])
+        logit = sm.Logit(y, exog)
+        # U_j^2 / V_j: the last score component, V_j^-1 the last diagonal
+        # element of the inverse unpenalised information (the included
+        # coefficients' own scores are not 0 at a Firth fit, so this is not
+        # the joint g' I^-1 g)
+        g = logit.score(np.r_[params, 0.0])
+        inverse = np.linalg.inv(-logit.hessian(np.r_[params, 0.0]))
+        expected = g[-1] ** 2 * inverse[-1, -1]
+        assert_allclose(
+            model.not_in_equation_.loc[feature, "score"], expected, rtol=1e-8
+        )
+
+
+def test_unpenalised_lr_tests_and_profile_intervals(spector):
+    X, y = spector
+    model = StepwiseLogit(p_remove=1.0).fit(X, y)
+    table = model.profile_table_
+    full = sm_fit(X, y, list(X.columns))
+    # LR tests: statsmodels refits without each coefficient
+    for name in X.columns:
+        reduced = sm_fit(X, y, [c for c in X.columns if c != name])
+        assert_allclose(table.loc[name, "lr_chi2"], 2 * (full.llf - reduced.llf))
+    no_const = sm.Logit(y, X).fit(disp=0)
+    assert_allclose(table.loc["const", "lr_chi2"], 2 * (full.llf - no_const.llf))
+    # each profile bound: statsmodels' fit of the rest with the coefficient as
+    # an offset (GLM's IRLS) has fallen by chi2(.95) / 2 there
+    binomial = sm.families.Binomial()
+    for name in X.columns:
+        rest = sm.add_constant(X.drop(columns=name))
+        for bound in table.loc[name, ["ci_lower", "ci_upper"]]:
+            fixed = sm.GLM(y, rest, family=binomial, offset=bound * X[name])
+            llf = fixed.fit(tol=1e-12).llf
+            assert_allclose(2 * (full.llf - llf), stats.chi2.ppf(0.95, 1), rtol=1e-8)
+    assert_allclose(table["odds_ci_lower"], np.exp(table["ci_lower"]))
+
+
+# -- SPSS's conditional statistic (COND) ---------------------------------------
+
+
+def cond_data():
+    """Strong, correlated effects (n = 60) on which Wald, LR and COND part."""
+    rng = np.random.default_rng(182)
+    Z = rng.normal(size=(60, 5))
+    Z[:, 1] += 0.9 * Z[:, 0]
+    Z[:, 3] += 0.8 * Z[:, 2]
+    X = pd.DataFrame(Z, columns=[f"x{j}" for j in range(5)])
+    eta = 0.2 + 1.2 * Z[:, 0] - 0.6 * Z[:, 1] + 0.9 * Z[:, 2] + 0.3 * Z[:, 4]
+    return X, (rng.random(60) < 1 / (1 + np.exp(-eta))).astype(int)
+
+
+def test_conditional_criterion_agrees_with_an_independent_cond():
+    from _stepwise_reference import conditional_statistic
+
+    X, y = cond_data()
+    selections = {}
+    for criterion in ("wald", "lr", "conditional"):
+        cols, ref, steps = reference(X, y, "backward", criterion)
+        model = StepwiseLogit(criterion=criterion).fit(X, y)
+        assert model.selected_features_ == cols
+        history = model.history_
+        assert list(zip(history["action"], history["feature"], strict=True)) == steps
+        assert_allclose(
+            model.coef_table_["coef"],
+            ref.params.iloc[list(range(1, len(cols) + 1)) + [0]],
+            rtol=RTOL,
+        )
+        selections[criterion] = tuple(cols)
+    # the three rules really step differently here
+    assert len(set(selections.values())) == 3
+    # each COND statistic by the reference's own computation
+    model = StepwiseLogit(criterion="conditional").fit(X, y)
+    cols = list(X.columns)
+    for feature, statistic in model.history_[["feature", "statistic"]].itertuples(
+        index=False
+    ):
+        res = sm_fit(X, y, cols)
+        expected = conditional_statistic(X, y, cols, res, feature)
+        assert_allclose(statistic, expected, rtol=1e-7)
+        cols.remove(feature)
+    assert "BSTEP(COND)" in str(model.summary())
+
+
+def test_conditional_with_firth_uses_the_penalised_likelihood(separated):
+    X, y = separated
+    X = X.assign(noise=np.random.default_rng(3).normal(size=len(y)))
+    model = StepwiseLogit(penalty="firth", criterion="conditional").fit(X, y)
+    first = model.history_.iloc[0]
+    # by hand: conditional estimates from inv(X'WX) at firthmodels' estimate,
+    # then the full design's penalised likelihood there
+    from scipy import special
+
+    ref, _ = firth_reference(X, y, list(X.columns))
+    D = np.column_stack([sm.add_constant(X).to_numpy()])
+    b = np.r_[ref.intercept_, ref.coef_]
+
+    def penalised(beta):
+        eta = D @ beta
+        w = special.expit(eta) * special.expit(-eta)
+        return (
+            y @ eta
+            - np.logaddexp(0, eta).sum()
+            + 0.5 * np.linalg.slogdet(D.T @ (w[:, None] * D))[1]
+        )
+
+    w = special.expit(D @ b) * special.expit(-(D @ b))
+    S = np.linalg.inv(D.T @ (w[:, None] * D))
+    j = 1 + list(X.columns).index(first["feature"])
+    conditional = b - S[:, j] * b[j] / S[j, j]
+    expected = 2 * (penalised(b) - penalised(conditional))
     assert_allclose(first["statistic"], expected, rtol=1e-5)
+
+
+# -- Hosmer-Lemeshow groupings --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tied_risks():
+    """37 cases on 6 risk levels with uneven ties: the rules group differently."""
+    levels = np.array([0.1, 0.2, 0.3, 0.45, 0.6, 0.8])
+    counts = np.array([9, 3, 8, 2, 11, 4])
+    prob = np.repeat(levels, counts)
+    rng = np.random.default_rng(0)
+    y = (rng.random(prob.size) < prob).astype(float)
+    order = rng.permutation(prob.size)  # the functions must not rely on order
+    return y[order], prob[order]
+
+
+def hl_by_hand(y, prob, group):
+    labels = sorted(set(group))
+    statistic = 0.0
+    sizes = []
+    for g in labels:
+        mask = group == g
+        n_g, observed, expected = mask.sum(), y[mask].sum(), prob[mask].sum()
+        statistic += (observed - expected) ** 2 / (expected * (1 - expected / n_g))
+        sizes.append(int(n_g))
+    return statistic, sizes
+
+
+def r_quantile7(x, p):
+    """R's quantile(x, p, type = 7), transcribed from quantile.default."""
+    x = sorted(x)
+    n = len(x)
+    out = []
+    for prob in p:
+        index = 1 + (n - 1) * prob
+        lo, hi = int(np.floor(index)), int(np.ceil(index))
+        q = x[lo - 1]
+        h = index - lo
+        if index > lo and x[hi - 1] != q:
+            q = (1 - h) * q + h * x[hi - 1]
+        out.append(q)
+    return out
+
+
+@pytest.mark.parametrize("method", ["midrank", "spss", "deciles"])
+def test_hosmer_lemeshow_groupings_by_hand(tied_risks, method):
+    y, prob = tied_risks
+    n, G = prob.size, 10
+    if method == "midrank":
+        # floor(G r / n), r the 0-based average position of the case's ties
+        ranks = np.array([np.mean(np.flatnonzero(np.sort(prob) == p)) for p in prob])
+        group = np.minimum(np.floor(G * ranks / n), G - 1)
+    elif method == "spss":
+        # ceil(G F(p)), F(p) the share of cases at or below p
+        group = np.array([np.ceil(G * np.mean(prob <= p)) for p in prob])
+    else:
+        # R: cut(prob, unique(quantile(prob, seq(0, 1, 1/G))), include.lowest=TRUE)
+        cuts = sorted(set(r_quantile7(prob, [k / G for k in range(G + 1)])))
+        assert_allclose(cuts, np.unique(np.quantile(prob, np.linspace(0, 1, G + 1))))
+        group = np.array(
+            [
+                1 if p == cuts[0] else next(i for i, c in enumerate(cuts) if p <= c)
+                for p in prob
+            ]
+        )
+    expected, sizes = hl_by_hand(y, prob, group)
+    result = hosmer_lemeshow(y, prob, method=method)
+    assert result["table"]["n"].tolist() == sizes
+    assert_allclose(result["statistic"], expected, rtol=1e-12)
+    assert result["df"] == len(sizes) - 2
+    assert_allclose(result["pvalue"], stats.chi2.sf(expected, len(sizes) - 2))
+
+
+def test_hosmer_lemeshow_rules_differ_on_ties(tied_risks):
+    y, prob = tied_risks
+    sizes = {
+        m: tuple(hosmer_lemeshow(y, prob, method=m)["table"]["n"])
+        for m in ("midrank", "spss", "deciles")
+    }
+    assert len(set(sizes.values())) == 3, sizes
+    with pytest.raises(ValueError, match="method must be one of 'midrank'"):
+        hosmer_lemeshow(y, prob, method="quantiles")
+
+
+@pytest.mark.parametrize("method", ["spss", "deciles"])
+def test_stepwise_logit_reports_the_chosen_grouping(spector, method):
+    X, y = spector
+    model = StepwiseLogit(hl_method=method).fit(X, y)
+    prob = model.predict_proba(X)[:, 1]
+    expected = hosmer_lemeshow(np.asarray(y), prob, method=method)
+    block = model.summary()["Hosmer and Lemeshow Test"]
+    assert_allclose(block["Chi-square"].iloc[0], expected["statistic"], rtol=1e-9)
+    assert block["df"].iloc[0] == expected["df"]

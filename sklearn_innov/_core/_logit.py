@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy import linalg, special, stats
-from scipy.linalg import blas
+from scipy import linalg, optimize, special, stats
+from scipy.linalg import blas, lapack
 
 from ..utils._lazy import pd
 from ._results import Results
@@ -21,6 +21,8 @@ from ._tests import classification_table, hosmer_lemeshow, pseudo_r2
 
 # From this many rows, a cold start is first solved on a subsample.
 _PRESOLVE_ROWS = 40_000
+# A profile bound further than 2^40 Wald half-widths away counts as infinite.
+_PROFILE_DOUBLINGS = 40
 
 
 @dataclass
@@ -55,25 +57,38 @@ class _State:
     """Everything Newton needs at one parameter vector (one pass over X)."""
 
     def __init__(self, X, y, params, firth, workspace=None):
-        eta = X @ params
+        n, k = X.shape
         self.params = params
+        if k == 0:
+            # The empty model: p = 1/2 for every case, and nothing to factor
+            # (BLAS routines reject empty operands).
+            self.prob = np.full(n, 0.5)
+            self.weights = np.full(n, 0.25)
+            self.llf = float(n * np.log(0.5))
+            self.info = self.chol = np.zeros((0, 0))
+            self.objective = self.llf
+            self.hat = np.zeros(n)
+            return
+        eta = X @ params
         self.prob = special.expit(eta)
         self.weights = self.prob * (1.0 - self.prob)
-        # log-likelihood, stable for large |eta|: y*eta - log(1 + e^eta)
-        self.llf = float(y @ eta - np.logaddexp(0.0, eta).sum())
+        # log-likelihood as -sum log(1 + e^(-s eta)), s = 2y - 1: every term is
+        # <= 0 and accurate for large |eta| (y*eta - log(1 + e^eta) cancels
+        # there, and can come out positive under separation)
+        self.llf = float(-np.logaddexp(0.0, (1.0 - 2.0 * y) * eta).sum())
         # X' W X as (W^1/2 X)' (W^1/2 X): numpy hands A.T @ A to BLAS syrk
         # a reused buffer spares the page faults of a fresh n x k array per step
-        fits = workspace is not None and workspace.shape[0] == X.shape[0]
-        out = workspace[:, : X.shape[1]] if fits else None
+        fits = workspace is not None and workspace.shape[0] == n
+        out = workspace[:, :k] if fits else None
         root = np.multiply(X, np.sqrt(self.weights)[:, None], out=out)
         if root.flags.f_contiguous:
             # BLAS syrk fills the upper triangle only: half gemm's work, and
-            # all that the upper Cholesky below reads.
-            info = blas.dsyrk(1.0, root, trans=1)
+            # all that the upper Cholesky below (and of any sub-block) reads.
+            self.info = blas.dsyrk(1.0, root, trans=1)
         else:
-            info = root.T @ root
+            self.info = root.T @ root
         try:
-            self.chol = linalg.cholesky(info, lower=False)
+            self.chol = linalg.cholesky(self.info, lower=False)
         except linalg.LinAlgError:
             self.chol = None
             self.objective = -np.inf
@@ -81,22 +96,47 @@ class _State:
         self.objective = self.llf
         if firth:
             self.objective += float(np.log(np.diag(self.chol)).sum())
-            # leverages h_i = w_i x_i' I^-1 x_i of the weighted hat matrix
-            Z = linalg.solve_triangular(self.chol, X.T, trans="T")
-            self.hat = self.weights * np.einsum("ij,ij->j", Z, Z)
+            # leverages h_i = w_i x_i' I^-1 x_i of the weighted hat matrix, as
+            # ||x_i' R^-1||^2: inverting the k x k factor and one matrix product
+            # (a triangular solve with n right-hand sides is many times slower
+            # when BLAS threads compete for cores)
+            Z = X @ _triangular_inverse(self.chol)
+            self.hat = self.weights * np.einsum("ij,ij->i", Z, Z)
 
 
-def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspace=None):
+def _triangular_inverse(R):
+    """Inverse of an upper-triangular Cholesky factor (LAPACK dtrtri)."""
+    R_inv, info = lapack.dtrtri(R, lower=0)
+    if info != 0:
+        raise linalg.LinAlgError("singular Cholesky factor")
+    return R_inv
+
+
+def fit_logit(
+    X,
+    y,
+    *,
+    start=None,
+    firth=False,
+    fixed=None,
+    max_iter=100,
+    tol=1e-8,
+    workspace=None,
+):
     """Maximum-likelihood (or Firth) logit by Newton-Raphson with step halving.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_params)
-        Design, with the constant column if wanted.
+        Design, with the constant column if wanted; ``n_params`` may be 0
+        (the empty model, ``p = 1/2`` for every case).
     y : ndarray of shape (n_samples,)
         0/1 outcome.
     start : ndarray of shape (n_params,), optional
-        Warm start (e.g. the previous step's solution).
+        Warm start (e.g. the previous step's solution). A warm-started fit
+        that does not converge is retried from zero, and the better of the
+        two kept: a start extrapolated from diverging estimates can saturate
+        every probability, so that the weights vanish and Newton stalls.
     firth : bool, default=False
         Maximise Firth's penalised likelihood ``llf + log|I(b)| / 2`` (Heinze &
         Schemper, 2002), whose estimates stay finite under separation. The
@@ -104,6 +144,13 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
         ``firthmodels``: stepping needs warm starts, score tests and
         penalised likelihoods from the same kernel as the unpenalised fits,
         and the step is a few lines. The tests compare it with firthmodels.
+    fixed : dict of {int: float}, optional
+        Coefficients held at given values (by position) while the others are
+        estimated. The likelihood, and under ``firth`` the penalty
+        ``log|X'WX| / 2``, stay those of the whole design ``X``: this is the
+        constrained fit of a likelihood-ratio test or of a profile
+        likelihood. Holding a coefficient at 0 without ``firth`` is the same
+        as dropping its column.
     max_iter : int, default=100
     tol : float, default=1e-8
         Converged when the largest coefficient change is below ``tol``.
@@ -113,28 +160,64 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
     Returns
     -------
     fit : LogitFit
+        ``cov`` is the inverse Fisher information of all ``n_params``
+        coefficients at the estimate.
     """
     n, k = X.shape
-    if start is None and n >= _PRESOLVE_ROWS:
+    free = np.ones(k, dtype=bool)
+    base = np.zeros(k)
+    if fixed:
+        positions = list(fixed)
+        free[positions] = False
+        base[positions] = [float(fixed[j]) for j in positions]
+    if start is None and n >= _PRESOLVE_ROWS and free.any():
         # A cold start takes ~6 Newton steps; take them on every 8th row (an
         # eighth of the cost) and finish on all rows from there.
         sub = np.asfortranarray(X[::8])  # one contiguous copy, not one per step
-        start = fit_logit(sub, y[::8], firth=firth, max_iter=max_iter, tol=1e-4).params
+        start = fit_logit(
+            sub, y[::8], firth=firth, fixed=fixed, max_iter=max_iter, tol=1e-4
+        ).params
         if not np.isfinite(start).all():
             start = None
-    params = np.zeros(k) if start is None else np.asarray(start, float).copy()
+    args = (X, y, free, firth, max_iter, tol, workspace)
+    if start is not None and not np.isfinite(start).all():
+        start = None  # extrapolated from an infinite covariance
+    if start is None:
+        return _newton(base, *args)
+    fit = _newton(np.where(free, np.asarray(start, dtype=float), base), *args)
+    if not fit.converged:
+        retry = _newton(base, *args)
+        if retry.converged or retry.objective > fit.objective:
+            fit = retry
+    return fit
+
+
+def _newton(params, X, y, free, firth, max_iter, tol, workspace):
+    """Newton-Raphson from ``params``, moving only the ``free`` coefficients."""
+    k = X.shape[1]
     state = _State(X, y, params, firth, workspace)
-    if state.chol is None:  # a bad warm start: fall back to zero
-        state = _State(X, y, np.zeros(k), firth, workspace)
-    converged = False
+    if state.chol is None:  # a bad start: the free coefficients from zero
+        state = _State(X, y, np.where(free, 0.0, params), firth, workspace)
+    constrained = not free.all()
+    X_free = X[:, free] if constrained else X
+    # with nothing to estimate (the empty model, every coefficient held
+    # fixed) the fit is the start itself
+    converged = not free.any()
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1) if free.any() else ():
         if state.chol is None:
             break
         resid = y - state.prob
         if firth:
             resid = resid + state.hat * (0.5 - state.prob)
-        step = linalg.cho_solve((state.chol, False), X.T @ resid)
+        chol = state.chol
+        if constrained:
+            try:
+                chol = linalg.cholesky(state.info[np.ix_(free, free)], lower=False)
+            except linalg.LinAlgError:
+                break
+        step = np.zeros(k)
+        step[free] = linalg.cho_solve((chol, False), X_free.T @ resid)
         t = 1.0
         while True:
             candidate = _State(X, y, state.params + t * step, firth, workspace)
@@ -159,8 +242,10 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
             break
     if state.chol is None:
         cov = np.full((k, k), np.inf)
+    elif k == 0:
+        cov = np.zeros((0, 0))
     else:
-        R_inv = linalg.solve_triangular(state.chol, np.eye(k))
+        R_inv = _triangular_inverse(state.chol)
         cov = R_inv @ R_inv.T
     return LogitFit(
         params=state.params,
@@ -175,12 +260,180 @@ def fit_logit(X, y, *, start=None, firth=False, max_iter=100, tol=1e-8, workspac
     )
 
 
+def conditional_estimates(fit, positions):
+    """One-step estimates of the model without each coefficient in turn.
+
+    For coefficient ``j``, Lawless & Singhal's (1978) conditional estimate
+    ``b_(-j) - S_(-j,j) S_jj^-1 b_j`` of the other coefficients, with ``S`` the
+    inverse information at ``fit`` (``fit.cov``): the maximum of the quadratic
+    approximation of the log-likelihood at ``fit`` subject to ``b_j = 0``.
+
+    Parameters
+    ----------
+    fit : LogitFit
+    positions : sequence of int
+        The coefficients to remove, one at a time.
+
+    Returns
+    -------
+    estimates : ndarray of shape (len(positions), n_params)
+        Row ``i`` is the full parameter vector with ``positions[i]`` set to 0.
+    """
+    positions = np.asarray(positions, dtype=int)
+    S, b = fit.cov, fit.params
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = S[:, positions] * (b[positions] / S[positions, positions])
+    estimates = b[None, :] - shift.T
+    estimates[np.arange(positions.size), positions] = 0.0
+    return estimates
+
+
+def conditional_lr(X, y, fit, positions, *, firth=False):
+    """SPSS's conditional statistic (COND) for removing each coefficient.
+
+    ``2 (l(b) - l(b~_j))`` with ``b~_j`` the conditional estimates of
+    :func:`conditional_estimates` and ``l`` the log-likelihood of the fit
+    (penalised by ``log|X'WX| / 2`` of the whole design under ``firth``):
+    no refit. Since ``b`` maximises ``l`` and ``b~_j`` is a point of the same
+    parameter space, the statistic is non-negative (rounding below zero is
+    clipped).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_params)
+        The fitted model's design.
+    y : ndarray of shape (n_samples,)
+    fit : LogitFit
+        The fit of ``y`` on ``X``.
+    positions : sequence of int
+    firth : bool, default=False
+        Whether ``fit`` maximised Firth's penalised likelihood.
+
+    Returns
+    -------
+    statistics : ndarray of shape (len(positions),)
+        Each ~ chi2(1) under H0 (Lawless & Singhal, 1978).
+    """
+    estimates = conditional_estimates(fit, positions)
+    if not np.isfinite(estimates).all():
+        return np.full(len(estimates), np.nan)
+    objective = np.array([_State(X, y, b, firth).objective for b in estimates])
+    return np.maximum(2.0 * (fit.objective - objective), 0.0)
+
+
+def likelihood_ratio(X, y, fit, position, *, firth=False, max_iter=100, tol=1e-8):
+    """Likelihood-ratio test of one coefficient being 0, by a constrained refit.
+
+    ``2 (l(b) - max l(b | b_j = 0))``. Without ``firth`` this is the classical
+    LR test (the constrained fit is the fit without column ``j``). With
+    ``firth`` it is Heinze & Schemper's (2002) penalised likelihood-ratio
+    test as R's ``logistf`` (``drop1``) and ``firthmodels`` (``lrt``)
+    compute it: ``b_j = 0`` inside the *whole* model's penalised likelihood,
+    the penalty ``log|X'WX| / 2`` keeping every column of ``X``. Refitting the
+    smaller design with its own penalty instead is not invariant to the units
+    of the covariates (rescaling ``x_j`` by ``c`` shifts it by ``-2 ln c``).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_params)
+    y : ndarray of shape (n_samples,)
+    fit : LogitFit
+        The unconstrained fit of ``y`` on ``X``.
+    position : int
+    firth : bool, default=False
+    max_iter, tol : see :func:`fit_logit`
+
+    Returns
+    -------
+    statistic : float
+        ~ chi2(1) under H0; 0 when rounding makes it negative.
+    refit : LogitFit
+        The constrained fit (warm-started at the conditional estimate).
+    """
+    start = conditional_estimates(fit, [position])[0]
+    if not np.isfinite(start).all():
+        start = None
+    refit = fit_logit(
+        X,
+        y,
+        start=start,
+        firth=firth,
+        fixed={position: 0.0},
+        max_iter=max_iter,
+        tol=tol,
+    )
+    return max(2.0 * (fit.objective - refit.objective), 0.0), refit
+
+
+def profile_interval(
+    X, y, fit, position, *, firth=False, level=0.95, max_iter=100, tol=1e-8
+):
+    """Profile (penalised) likelihood confidence interval of one coefficient.
+
+    The set of values ``c`` with ``2 (l(b) - max l(b | b_j = c)) <=
+    chi2_1(level)``, ``l`` penalised by the whole design's ``log|X'WX| / 2``
+    under ``firth`` (``logistf``'s default interval). Each bound is found by
+    Brent's method on the profile, bracketed by doubling the Wald half-width
+    outwards; every constrained fit starts on the first-order profile trace
+    ``b + S_(.,j) (c - b_j) / S_jj``.
+
+    Parameters
+    ----------
+    X, y, fit, position, firth, max_iter, tol : see :func:`likelihood_ratio`
+    level : float, default=0.95
+
+    Returns
+    -------
+    lower, upper : float
+        ``-inf``/``inf`` when the profile never falls that far (a coefficient
+        diverging under separation without ``firth``); NaN when a constrained
+        fit at the bound did not converge.
+    """
+    critical = stats.chi2.isf(1.0 - level, 1)
+    b, S = fit.params, fit.cov
+    trace = S[:, position] / S[position, position]
+    converged = {}
+
+    def excess(c):
+        refit = fit_logit(
+            X,
+            y,
+            start=b + trace * (c - b[position]),
+            firth=firth,
+            fixed={position: c},
+            max_iter=max_iter,
+            tol=tol,
+        )
+        converged[c] = refit.converged
+        return 2.0 * (fit.objective - refit.objective) - critical
+
+    half_width = np.sqrt(critical * S[position, position])
+    bounds = []
+    for sign in (-1.0, 1.0):
+        inner, width = b[position], half_width
+        for _ in range(_PROFILE_DOUBLINGS):
+            outer = b[position] + sign * width
+            if excess(outer) > 0:
+                break
+            inner, width = outer, 2.0 * width
+        else:
+            bounds.append(sign * np.inf)
+            continue
+        bound = optimize.brentq(excess, inner, outer, xtol=1e-10, rtol=1e-14)
+        bounds.append(bound if converged.get(bound, True) else np.nan)
+    return bounds[0], bounds[1]
+
+
 def score_tests(X_in, X_out, y, fit, *, joint=False):
     """Rao score statistics for adding each column of ``X_out`` to a fitted model.
 
     ``S_j = U_j^2 / V_j`` with ``U_j = x_j'(y - p)`` and
     ``V_j = x_j'W x_j - x_j'W X (X'W X)^{-1} X'W x_j``, all from the current
-    fit (no refit), each ~ chi2(1) under H0.
+    fit (no refit), each ~ chi2(1) under H0. These are the score statistics
+    of the *unpenalised* likelihood, whatever ``fit`` maximised: after a
+    Firth fit, ``p`` and ``W`` are the penalised fit's (finite under
+    separation), and ``U`` has no penalty term. The empty model (``X_in``
+    with no column, ``p = 1/2``) is allowed.
 
     Parameters
     ----------
@@ -204,8 +457,12 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
     resid = y - fit.prob
     U = X_out.T @ resid
     XoW = X_out * fit.weights[:, None]
-    A = X_in.T @ XoW
-    B = linalg.cho_solve((fit.chol, False), A)
+    if X_in.shape[1] == 0:
+        # the empty model (p = 1/2): nothing to project out
+        A = B = np.zeros((0, X_out.shape[1]))
+    else:
+        A = X_in.T @ XoW
+        B = linalg.cho_solve((fit.chol, False), A)
     if joint:
         V = X_out.T @ XoW - A.T @ B
         variances = np.diag(V).copy()
@@ -218,8 +475,9 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
     if not joint:
         return scores
     try:
-        overall = float(U @ np.linalg.solve(V, U))
-    except np.linalg.LinAlgError:
+        # V is positive definite unless the fit saturates (separation)
+        overall = float(U @ linalg.cho_solve(linalg.cho_factor(V), U))
+    except linalg.LinAlgError:
         overall = float("nan")
     return scores, overall
 
@@ -251,10 +509,10 @@ def detect_separation(X, y, tol=1e-6):
        separated data in binary logistic regression models. DPhil thesis,
        University of Oxford, section 4.4.
     """
-    from scipy.optimize import linprog
-
+    if X.shape[1] == 0:  # the empty model has no direction to diverge along
+        return False, np.zeros(0)
     Xbar = X * (2.0 * y - 1.0)[:, None]
-    result = linprog(
+    result = optimize.linprog(
         -Xbar.sum(axis=0),
         A_ub=-Xbar,
         b_ub=np.zeros(X.shape[0]),
@@ -283,10 +541,40 @@ class LogitResults(Results):
     has_const : bool
     firth : bool, default=False
         Whether ``fit`` maximised Firth's penalised likelihood.
+    design : ndarray of shape (n, n_params), optional
+        The design of ``fit``, for the statistics that refit under a
+        constraint (likelihood-ratio tests, profile intervals and, under
+        Firth, the omnibus test). Per-row data: dropped by ``remove_data``.
+    hl_method : {"midrank", "spss", "deciles"}, default="midrank"
+        Grouping of the Hosmer-Lemeshow test (see
+        :func:`sklearn_innov.diagnostics.hosmer_lemeshow`).
+    max_iter, tol : int, float
+        Newton settings of the constrained refits.
+
+    Notes
+    -----
+    Under Firth (``firth=True``), following R's ``logistf``:
+
+    * standard errors, Wald tests and Wald intervals use ``inv(X'WX)`` at the
+      penalised estimate (``firthmodels`` uses the information of the
+      penalised likelihood instead, so its standard errors differ);
+    * :attr:`lr_tests` and :attr:`profile_intervals` use the penalised
+      likelihood of the whole design, with the tested coefficient held fixed
+      (Heinze & Schemper, 2002);
+    * the omnibus test is the penalised likelihood ratio of the model against
+      the same model with every coefficient but the constant held at 0
+      (``logistf``'s model test; never negative, invariant to units);
+    * ``llf`` (hence -2LL, AIC and BIC) is the ordinary log-likelihood at the
+      penalised estimate; the penalised one depends on the units of the
+      covariates and enters only differences;
+    * Cox & Snell, Nagelkerke and McFadden R² are those of the omnibus
+      statistic: ``1 - exp(-chi2 / n)``, that over ``1 - exp(2 llnull / n)``
+      and ``chi2 / (-2 llnull)``, with ``llnull`` the ordinary intercept-only
+      log-likelihood. Without Firth these are the usual formulas.
     """
 
-    _row_data = ("y", "prob")
-    y = prob = None
+    _row_data = ("y", "prob", "design")
+    y = prob = design = None
     _summary_statistics = (
         "coef_table",
         "omnibus",
@@ -295,7 +583,20 @@ class LogitResults(Results):
         "classification_table",
     )
 
-    def __init__(self, fit, y, classes, names, *, has_const, firth=False):
+    def __init__(
+        self,
+        fit,
+        y,
+        classes,
+        names,
+        *,
+        has_const,
+        firth=False,
+        design=None,
+        hl_method="midrank",
+        max_iter=100,
+        tol=1e-8,
+    ):
         self.params = fit.params
         self.cov_params = fit.cov
         self.llf = float(fit.llf)
@@ -304,11 +605,18 @@ class LogitResults(Results):
         self.converged = bool(fit.converged)
         self.y = y
         self.prob = fit.prob
+        self.design = design
         self.classes = classes
         self.names = list(names)
         self.has_const = has_const
         self.firth = firth
+        self.hl_method = hl_method
+        self.max_iter = max_iter
+        self.tol = tol
         self.nobs = int(y.shape[0])
+        if firth:
+            # what summary() prints must be computed before the rows go
+            self._summary_statistics = (*self._summary_statistics, "profile_table")
         ybar = float(y.mean())
         self.llnull = (
             float(self.nobs * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar)))
@@ -333,6 +641,11 @@ class LogitResults(Results):
     def pvalues(self):
         return special.chdtrc(1, self.wald)
 
+    def _order(self):
+        """Positions in table order: the features first, then the constant."""
+        offset = int(self.has_const)
+        return [*range(offset, self.params.size), *range(offset)]
+
     @cached_property
     def coef_table(self):
         """SPSS's "Variables in the Equation": features first, then the constant.
@@ -340,8 +653,7 @@ class LogitResults(Results):
         Columns coef, std_err, wald, df, p_value, odds_ratio and the 95%
         Wald interval of the odds ratio (odds_ci_lower, odds_ci_upper).
         """
-        offset = int(self.has_const)
-        order = [*range(offset, self.params.size), *range(offset)]
+        order = self._order()
         coef, se = self.params[order], self.bse[order]
         z = stats.norm.isf(0.025)
         # Under separation exp() of a diverging coefficient is inf: the
@@ -362,11 +674,120 @@ class LogitResults(Results):
             index=pd.Index([self.names[j] for j in order], name="variable"),
         )
 
+    def _fit(self):
+        """The fit again, as the constrained-refit kernels take it."""
+        return LogitFit(
+            params=self.params,
+            cov=self.cov_params,
+            llf=self.llf,
+            objective=self.objective,
+            prob=self.prob,
+            weights=None,
+            chol=None,
+            n_iter=self.n_iter,
+            converged=self.converged,
+        )
+
+    @cached_property
+    def lr_tests(self):
+        """Likelihood-ratio chi-square of ``b_j = 0`` for each parameter (df 1).
+
+        One constrained refit each (:func:`likelihood_ratio`); under Firth,
+        the penalised likelihood-ratio test of Heinze & Schemper (2002), as
+        ``logistf`` and ``firthmodels`` compute it. Design order.
+        """
+        X = self._rows("design")
+        y = self._rows("y")
+        fit = self._fit()
+        return np.array(
+            [
+                likelihood_ratio(
+                    X,
+                    y,
+                    fit,
+                    j,
+                    firth=self.firth,
+                    max_iter=self.max_iter,
+                    tol=self.tol,
+                )[0]
+                for j in range(self.params.size)
+            ]
+        )
+
+    @cached_property
+    def profile_intervals(self):
+        """95% profile (penalised, under Firth) likelihood intervals of B.
+
+        Array of shape (n_params, 2) in design order (:func:`profile_interval`).
+        """
+        X = self._rows("design")
+        y = self._rows("y")
+        fit = self._fit()
+        return np.array(
+            [
+                profile_interval(
+                    X,
+                    y,
+                    fit,
+                    j,
+                    firth=self.firth,
+                    max_iter=self.max_iter,
+                    tol=self.tol,
+                )
+                for j in range(self.params.size)
+            ]
+        ).reshape(-1, 2)
+
+    @cached_property
+    def profile_table(self):
+        """Likelihood-ratio tests and profile likelihood intervals, as logistf.
+
+        Index as :attr:`coef_table`; columns lr_chi2, lr_p_value (the
+        likelihood-ratio test of ``B = 0``), ci_lower, ci_upper (the 95%
+        profile interval of B) and odds_ci_lower, odds_ci_upper (of Exp(B)).
+        Under Firth, all from the penalised likelihood (R's ``logistf``
+        default output).
+        """
+        order = self._order()
+        chi2 = self.lr_tests[order]
+        ci = self.profile_intervals[order]
+        with np.errstate(over="ignore"):
+            odds = np.exp(ci)
+        return pd.DataFrame(
+            {
+                "lr_chi2": chi2,
+                "lr_p_value": special.chdtrc(1, chi2),
+                "ci_lower": ci[:, 0],
+                "ci_upper": ci[:, 1],
+                "odds_ci_lower": odds[:, 0],
+                "odds_ci_upper": odds[:, 1],
+            },
+            index=pd.Index([self.names[j] for j in order], name="variable"),
+        )
+
     @cached_property
     def omnibus(self):
-        """SPSS's omnibus test: ``2 (llf - llnull)`` on ``df_model`` df."""
-        chi2 = 2.0 * (self.llf - self.llnull)
+        """SPSS's omnibus test of the model on ``df_model`` df.
+
+        ``2 (llf - llnull)``; under Firth the penalised likelihood ratio of
+        the model against itself with every coefficient but the constant
+        held at 0 (``logistf``). Never negative.
+        """
         k = self.df_model
+        if self.firth:
+            X = self._rows("design")
+            null = fit_logit(
+                X,
+                self._rows("y"),
+                firth=True,
+                fixed=dict.fromkeys(range(int(self.has_const), self.params.size), 0.0),
+                max_iter=self.max_iter,
+                tol=self.tol,
+            )
+            chi2 = 2.0 * (self.objective - null.objective)
+        else:
+            chi2 = 2.0 * (self.llf - self.llnull)
+        chi2 = max(chi2, 0.0)
         return {
             "statistic": chi2,
             "df": k,
@@ -383,13 +804,18 @@ class LogitResults(Results):
 
     @cached_property
     def pseudo_r2(self):
-        """Cox & Snell, Nagelkerke and McFadden R²."""
-        return pseudo_r2(self.llf, self.llnull, self.nobs)
+        """Cox & Snell, Nagelkerke and McFadden R² of the omnibus statistic."""
+        gain = self.omnibus["statistic"] / 2.0
+        return pseudo_r2(self.llnull + gain, self.llnull, self.nobs)
 
     @cached_property
     def hosmer_lemeshow(self):
-        """Hosmer-Lemeshow test on the fitted probabilities (10 groups)."""
-        return hosmer_lemeshow(self._rows("y"), self.prob)
+        """Hosmer-Lemeshow test on the fitted probabilities (10 groups).
+
+        Grouped by ``hl_method`` (see
+        :func:`sklearn_innov.diagnostics.hosmer_lemeshow`).
+        """
+        return hosmer_lemeshow(self._rows("y"), self.prob, method=self.hl_method)
 
     @cached_property
     def classification_table(self):

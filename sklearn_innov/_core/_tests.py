@@ -12,6 +12,7 @@ from scipy import stats
 from ..utils._lazy import pd
 
 __all__ = [
+    "HL_METHODS",
     "classification_table",
     "durbin_watson",
     "hosmer_lemeshow",
@@ -78,17 +79,18 @@ def pseudo_r2(llf, llnull, nobs):
     }
 
 
-def hosmer_lemeshow(y, prob, groups=10):
+HL_METHODS = ("midrank", "spss", "deciles")
+
+
+def hosmer_lemeshow(y, prob, groups=10, method="midrank"):
     """Hosmer-Lemeshow statistic over groups of predicted risk.
 
-    Cases are sorted by predicted probability and cut into ``groups`` groups
-    by the mid-rank of each case (``floor(midrank * groups / n)``), so tied
-    probabilities always share a group and there may be fewer groups.
-    ``C = sum_g (O_g - E_g)^2 / (E_g (1 - E_g / n_g))`` ~ chi2(G - 2).
+    ``C = sum_g (O_g - E_g)^2 / (E_g (1 - E_g / n_g))`` ~ chi2(G - 2), G the
+    number of non-empty groups (undefined, p-value NaN, below 3). The rules
+    that form the groups (``method``) are documented in
+    :func:`sklearn_innov.diagnostics.hosmer_lemeshow`.
     """
-    n = y.size
-    ranks = stats.rankdata(prob, method="average") - 1.0
-    group = np.minimum((ranks * groups / n).astype(int), groups - 1)
+    group = _risk_groups(prob, groups, method)
     labels, group = np.unique(group, return_inverse=True)
     n_g = np.bincount(group).astype(float)
     observed = np.bincount(group, weights=y)
@@ -109,7 +111,33 @@ def hosmer_lemeshow(y, prob, groups=10):
         index=pd.Index(np.arange(1, len(labels) + 1), name="group"),
     )
     pvalue = float(stats.chi2.sf(statistic, df)) if df > 0 else float("nan")
-    return {"statistic": statistic, "df": df, "pvalue": pvalue, "table": table}
+    return {"statistic": statistic, "df": max(df, 0), "pvalue": pvalue, "table": table}
+
+
+def _risk_groups(prob, groups, method):
+    """Group label of each case (integers, increasing with risk; may skip)."""
+    n = prob.size
+    if method == "midrank":
+        # a case's group is that of its mid-rank: ties share it
+        ranks = stats.rankdata(prob, method="average") - 1.0
+        return np.minimum((ranks * groups / n).astype(int), groups - 1)
+    if method == "spss":
+        # group ceil(G F(p)), F the empirical distribution function (the share
+        # of cases at or below p), in integers: ties share F, hence a group
+        at_or_below = stats.rankdata(prob, method="max").astype(np.int64)
+        return (groups * at_or_below + n - 1) // n
+    # "deciles": R's quantile(type = 7) at seq(0, 1, 1/G), unique, then
+    # cut(include.lowest = TRUE): intervals (q_{g-1}, q_g], the first closed
+    x = np.sort(prob)
+    probs = np.minimum(np.arange(groups + 1) * (1.0 / groups), 1.0)
+    index = (n - 1) * probs
+    lo = np.floor(index).astype(int)
+    hi = np.ceil(index).astype(int)
+    cuts = x[lo]
+    mix = (index > lo) & (x[hi] != cuts)
+    h = index - lo
+    cuts = np.where(mix, (1.0 - h) * cuts + h * x[hi], cuts)
+    return np.maximum(np.searchsorted(np.unique(cuts), prob, side="left"), 1)
 
 
 def classification_table(y_true, y_pred, labels):

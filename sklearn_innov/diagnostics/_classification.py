@@ -53,13 +53,13 @@ def pseudo_r2(llf, llnull, nobs):
     return _tests.pseudo_r2(llf, llnull, nobs)
 
 
-def hosmer_lemeshow(y, prob, *, groups=10):
+def hosmer_lemeshow(y, prob, *, groups=10, method="midrank"):
     """Hosmer-Lemeshow goodness-of-fit test over groups of predicted risk.
 
-    Cases are sorted by predicted probability and cut into ``groups`` groups
-    of (nearly) equal size, ties kept in one group (so there may be fewer
-    groups). ``C = sum_g (O_g - E_g)^2 / (E_g (1 - E_g / n_g))`` with observed
-    and expected events per group, ~ chi2(G - 2).
+    Cases are grouped by predicted probability (``method`` says how), and
+    ``C = sum_g (O_g - E_g)^2 / (E_g (1 - E_g / n_g))``, with ``O_g`` and
+    ``E_g`` the observed and expected events of group ``g`` and ``n_g`` its
+    size, is referred to chi2(G - 2), G the number of non-empty groups.
 
     Parameters
     ----------
@@ -68,6 +68,31 @@ def hosmer_lemeshow(y, prob, *, groups=10):
     prob : array-like of shape (n_samples,)
         Fitted probabilities of the event.
     groups : int, default=10
+        The number of groups aimed at (deciles of risk).
+    method : {"midrank", "spss", "deciles"}, default="midrank"
+        How cases are cut into groups, with ``n`` cases and ``G = groups``:
+
+        - ``"midrank"``: case ``i`` goes to group ``floor(G r_i / n)`` (capped
+          at ``G - 1``), ``r_i`` its 0-based mid-rank (the average 0-based
+          position of its ties). Groups are as equal as the ranks allow and
+          tied probabilities share a group.
+        - ``"spss"``: the rule SPSS's LOGISTIC REGRESSION algorithms
+          describe (groups at the percentiles of the predicted probability,
+          cases with the same probability never split), read as: case ``i``
+          goes to group ``ceil(G F(p_i))``, ``F(p)`` the share of cases with
+          predicted probability at or below ``p``. A case lands in the group
+          where its block of ties *ends* ("midrank": where it is centred).
+          SPSS does not publish code; its output is not checked here.
+        - ``"deciles"``: R's ``ResourceSelection::hoslem.test``: cut points
+          ``unique(quantile(prob, seq(0, 1, 1/G)))`` (type 7, linear
+          interpolation) and ``cut(prob, cuts, include.lowest=TRUE)``:
+          intervals ``(q_(g-1), q_g]``, the first closed. Two deliberate
+          differences from ``hoslem.test``: an interval with no case is
+          dropped (R's statistic is then NaN), and df is G - 2 for the G
+          groups formed (R keeps ``groups - 2``).
+
+        Every rule may form fewer than ``groups`` groups when probabilities
+        tie; with fewer than 3 the test is undefined (df 0, p-value NaN).
 
     Returns
     -------
@@ -79,6 +104,20 @@ def hosmer_lemeshow(y, prob, *, groups=10):
     ----------
     .. [1] Hosmer, D. W. and Lemeshow, S. (2000). Applied Logistic
        Regression, 2nd ed., section 5.2.2. Wiley.
+    .. [2] IBM SPSS Statistics Algorithms, LOGISTIC REGRESSION:
+       "Hosmer-Lemeshow goodness-of-fit statistic".
+    .. [3] Lele, S. R., Keim, J. L. and Solymos, P. ResourceSelection (R
+       package), ``hoslem.test``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov.diagnostics import hosmer_lemeshow
+    >>> prob = np.repeat([0.2, 0.5, 0.8], 4)
+    >>> y = np.array([0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 0])
+    >>> result = hosmer_lemeshow(y, prob, groups=3)
+    >>> result["table"]["n"].tolist(), round(result["statistic"], 4)
+    ([4, 4, 4], 0.125)
     """
     owner = "hosmer_lemeshow"
     y = check_vector(y, "y", min_size=3, owner=owner)
@@ -96,7 +135,12 @@ def hosmer_lemeshow(y, prob, *, groups=10):
         )
     if not (isinstance(groups, (int, np.integer)) and groups >= 3):
         raise ValueError(f"{owner}: groups must be an integer >= 3; got {groups!r}.")
-    return _tests.hosmer_lemeshow(y, prob, groups)
+    if method not in _tests.HL_METHODS:
+        raise ValueError(
+            f"{owner}: method must be one of {', '.join(map(repr, _tests.HL_METHODS))}"
+            f"; got {method!r}."
+        )
+    return _tests.hosmer_lemeshow(y, prob, groups, method)
 
 
 def classification_table(y_true, y_pred, labels):

@@ -14,6 +14,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import special
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
@@ -23,8 +24,11 @@ from .._core import (
     LeastSquares,
     LogitResults,
     ZeroColumnError,
+    conditional_estimates,
+    conditional_lr,
     detect_separation,
     fit_logit,
+    likelihood_ratio,
     score_tests,
 )
 from ..exceptions import SeparationWarning
@@ -42,11 +46,17 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     direction : {"backward", "forward"}, default="backward"
         "backward" is SPSS's BSTEP: start with every feature, remove, and
         re-test removed features for entry. "forward" is FSTEP: start from
-        the intercept, enter by the score test, re-test entered features for
-        removal.
-    criterion : {"wald", "lr"}, default="wald"
-        Removal test: Wald's ``(b / se)^2`` or the likelihood ratio (one refit
-        per candidate). Entry always uses Rao's score statistic.
+        the intercept (from the empty model without one), enter by the score
+        test, re-test entered features for removal.
+    criterion : {"wald", "lr", "conditional"}, default="wald"
+        Removal test. "wald": Wald's ``(b / se)^2`` (the paper's BSTEP(WALD)).
+        "lr": the likelihood ratio ``2 (l(b) - l_j)``, ``l_j`` the maximum with
+        ``b_j = 0`` (one refit per candidate). "conditional": SPSS's COND,
+        ``2 (l(b) - l(b~_j))`` at Lawless & Singhal's conditional estimates
+        ``b~_j = b_(-j) - S_(-j,j) S_jj^-1 b_j`` (``S`` the inverse information
+        at the current fit), no refit. SPSS's own default (``FSTEP`` or
+        ``BSTEP`` without a keyword) is COND. Entry always uses Rao's score
+        statistic.
     p_enter : float, default=0.05
         A feature enters if its score test's p-value is below ``p_enter``
         (SPSS's PIN).
@@ -57,15 +67,24 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Include a constant (never removed).
     penalty : None or "firth", default=None
-        "firth" maximises Firth's penalised likelihood (finite estimates under
-        separation); Wald and likelihood-ratio steps then use the penalised
-        fit and penalised likelihood, and entry the penalised score.
+        "firth" maximises Firth's penalised likelihood
+        ``l(b) + log|X'WX| / 2`` (finite estimates under separation). Wald
+        steps then use the penalised estimates with ``inv(X'WX)``; "lr" the
+        penalised likelihood-ratio test of Heinze & Schemper (``b_j = 0``
+        inside the current model's penalised likelihood, as R's logistf
+        ``drop1``); "conditional" the penalised likelihood at the
+        conditional estimates. Entry still uses the score statistic of the
+        unpenalised likelihood, evaluated at the penalised fit (see Notes).
     force : list of str or int, optional
         Features never removed (and entered from the start).
     max_iter : int, default=100
         Newton iterations per fit.
     tol : float, default=1e-8
         Newton convergence tolerance on the coefficients.
+    hl_method : {"midrank", "spss", "deciles"}, default="midrank"
+        How the Hosmer-Lemeshow test of the final model (``summary()``,
+        ``results_.hosmer_lemeshow``) groups cases into deciles of risk; see
+        :func:`sklearn_innov.diagnostics.hosmer_lemeshow`.
 
     Attributes
     ----------
@@ -81,7 +100,14 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     coef_table_ : DataFrame
         Index: selected features then "const"; columns "coef", "std_err",
         "wald", "df", "p_value", "odds_ratio", "odds_ci_lower",
-        "odds_ci_upper" (95%).
+        "odds_ci_upper" (95% Wald).
+    profile_table_ : DataFrame
+        Index as ``coef_table_``; the likelihood-ratio test of each
+        coefficient ("lr_chi2", "lr_p_value", one constrained refit each) and
+        its 95% profile likelihood interval ("ci_lower", "ci_upper", and of
+        the odds ratio "odds_ci_lower", "odds_ci_upper"). Under Firth both
+        use the penalised likelihood, as R's logistf reports a model. Computed
+        on first access.
     history_ : DataFrame
         A row per step: "step", "action" ("entered"/"removed"), "feature",
         "statistic", "p_value", "minus2_llf" (-2 log-likelihood after it).
@@ -91,6 +117,10 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     n_iter_ : int
         Newton iterations of the final fit.
     converged_ : bool
+        False when Newton did not converge (a ``ConvergenceWarning`` names
+        the fit) or when the final model is separated: its maximum-likelihood
+        estimates are then infinite, and the values shown are where Newton
+        stopped (``summary()`` says so in its notes).
     not_in_equation_ : DataFrame
         SPSS's "Variables not in the Equation": the score statistic, df and
         p-value of each feature left out, and their joint "Overall
@@ -100,7 +130,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         blocks (``omnibus``, ``pseudo_r2``, ``hosmer_lemeshow``,
         ``classification_table``), computed on first access and cached.
         Pickling keeps what ``summary()`` prints and drops the training
-        target and fitted probabilities.
+        target, fitted probabilities and design.
     n_features_in_ : int
     feature_names_in_ : ndarray
 
@@ -121,9 +151,39 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     ``cross_val_score`` of a pipeline measures the whole procedure. The
     p-values of the final model ignore the selection and are optimistic.
 
-    *Separation.* When the likelihood has no finite maximum, a
-    :class:`~sklearn_innov.exceptions.SeparationWarning` names the features
-    (linear program of Konis, 2007); use ``penalty="firth"``.
+    *Separation.* When a model's likelihood has no finite maximum (the
+    linear program of Konis, 2007, confirms it, once per model), a
+    :class:`~sklearn_innov.exceptions.SeparationWarning` names the features.
+    Stepping carries on by SPSS's rules, as SPSS does; every fit is honest:
+    a warm-started refit that does not converge is retried from zero, so a
+    model that is not separated gets its ordinary maximum-likelihood fit
+    (an intercept-only model its closed form ``logit(mean(y))``). A final
+    model that is itself separated is reported with ``converged_ = False``
+    and a note in ``summary()``. Wald statistics of separating features tend
+    to 0 (p to 1), so Wald stepping removes them; ``penalty="firth"`` with
+    ``criterion="lr"`` is the usual remedy (Heinze & Schemper, 2002).
+
+    *Firth.* As R's logistf: standard errors from ``inv(X'WX)`` at the
+    penalised estimate (firthmodels uses the information of the penalised
+    likelihood instead); likelihood-ratio tests and profile intervals of the
+    final model in ``profile_table_``; the omnibus test is the penalised
+    likelihood ratio against the model with every coefficient but the
+    constant held at 0 (never negative); -2LL, AIC and BIC use the ordinary
+    log-likelihood at the penalised estimate, and Cox & Snell and Nagelkerke
+    R² the omnibus statistic (``1 - exp(-chi2 / n)``, rescaled). Entry uses
+    Rao's score statistic of the *unpenalised* likelihood,
+    ``U_j^2 / V_j`` with ``U_j = x_j'(y - p)`` and ``V_j`` the unpenalised
+    information of ``x_j`` given the model, evaluated at the current model's
+    penalised fit ``p``: not a penalised score test.
+
+    *Firth with COND.* Supported: the conditional estimates use ``inv(X'WX)``
+    at the penalised fit, and the statistic the penalised likelihood of the
+    current model (the whole model's penalty) at them, a one-step
+    approximation of the penalised likelihood-ratio test.
+
+    *No intercept.* With ``fit_intercept=False`` the smallest model is the
+    empty one: ``p = 1/2`` for every case, log-likelihood ``n log 0.5``, and
+    score tests ``(x_j'(y - 1/2))^2 / (x_j'x_j / 4)``.
 
     References
     ----------
@@ -133,6 +193,8 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
        separation in logistic regression". Statistics in Medicine, 21.
     .. [3] Alonso, J. J., Contreras, O. F. and Valenzuela, A. (2025),
        Table 10.
+    .. [4] Lawless, J. F. and Singhal, K. (1978). "Efficient screening of
+       nonnormal regression models". Biometrics, 34, 318-327.
 
     Examples
     --------
@@ -148,7 +210,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "direction": [StrOptions({"backward", "forward"})],
-        "criterion": [StrOptions({"wald", "lr"})],
+        "criterion": [StrOptions({"wald", "lr", "conditional"})],
         "p_enter": [Interval(Real, 0, 1, closed="neither")],
         "p_remove": [Interval(Real, 0, 1, closed="right")],
         "fit_intercept": ["boolean"],
@@ -156,6 +218,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         "force": [None, list, tuple],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="neither")],
+        "hl_method": [StrOptions({"midrank", "spss", "deciles"})],
     }
 
     def __init__(
@@ -170,6 +233,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         force=None,
         max_iter=100,
         tol=1e-8,
+        hl_method="midrank",
     ):
         self.direction = direction
         self.criterion = criterion
@@ -180,6 +244,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         self.force = force
         self.max_iter = max_iter
         self.tol = tol
+        self.hl_method = hl_method
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -241,6 +306,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             included, forced, self.criterion, self.p_enter, self.p_remove
         )
         selected = sorted(included)
+        final_separated = stepper.separation.get(frozenset(included), ())
         self.support_ = np.zeros(p, dtype=bool)
         self.support_[selected] = True
         self.selected_features_ = [labels[j] for j in selected]
@@ -248,7 +314,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         self.coef_[0, selected] = fit.params[offset:]
         self.intercept_ = np.array([fit.params[0] if self.fit_intercept else 0.0])
         self.n_iter_ = int(fit.n_iter)
-        self.converged_ = bool(fit.converged)
+        self.converged_ = bool(fit.converged) and not final_separated
         outside = sorted(set(range(p)) - included)
         scores = None
         if outside and fit.chol is not None:
@@ -260,15 +326,26 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             ["const"] * offset + [names[j] for j in selected],
             has_const=self.fit_intercept,
             firth=stepper.firth,
+            design=design[:, stepper.columns(included)],
+            hl_method=self.hl_method,
+            max_iter=self.max_iter,
+            tol=self.tol,
             history=[
                 (step, action, labels[j], statistic, p_value, minus2_llf)
                 for step, action, j, statistic, p_value, minus2_llf in history
             ],
             outside=[names[j] for j in outside],
             scores=scores,
+            separated=[names[j] for j in final_separated],
+            converged=self.converged_,
         )
         if stepper.separated:
-            _warn_separation([names[j] for j in sorted(stepper.separated)])
+            _warn_separation(
+                [names[j] for j in sorted(stepper.separated)],
+                [names[j] for j in final_separated],
+            )
+        if stepper.unconverged:
+            _warn_convergence(stepper.unconverged, names, self, len(history))
         return self
 
     # -- results (computed on first access) -----------------------------------
@@ -276,6 +353,10 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     @property
     def coef_table_(self):
         return self.results_.coef_table
+
+    @property
+    def profile_table_(self):
+        return self.results_.profile_table
 
     @property
     def history_(self):
@@ -442,13 +523,44 @@ def _check_design(design, names):
         ) from None
 
 
-def _warn_separation(features):
+def _warn_separation(features, final):
+    where = (
+        f"; the final model is separated along {format_labels(final)}, so its "
+        "estimates are where Newton stopped, not estimates (converged_ is False)"
+        if final
+        else "; the final model is not separated and its fit is the ordinary one"
+    )
     warnings.warn(
         "Complete or quasi-complete separation: the classes are perfectly "
-        f"separated along {format_labels(features)}, so maximum-likelihood "
-        "estimates are infinite and their Wald tests meaningless. Use "
-        "penalty='firth' for finite, bias-reduced estimates.",
+        f"separated along {format_labels(features)} in model(s) fitted while "
+        "stepping, so maximum-likelihood estimates there are infinite and Wald "
+        "tests unreliable (a separating feature's Wald p-value tends to 1, so "
+        f"BSTEP(WALD) tends to remove it){where}. The usual remedy is "
+        "penalty='firth' with criterion='lr': penalised likelihood-ratio "
+        "stepping (Heinze & Schemper, 2002).",
         SeparationWarning,
+        stacklevel=4,
+    )
+
+
+def _warn_convergence(unconverged, names, model, final_step):
+    def describe(step, included, tested):
+        terms = ["const"] * model.fit_intercept + [repr(names[j]) for j in included]
+        where = "the final model" if step == final_step and tested is None else ""
+        model_terms = " + ".join(terms) if terms else "the empty model"
+        if tested is not None:
+            return f"step {step}, LR test of {names[tested]!r} (refit: {model_terms})"
+        return f"step {step}{', ' + where if where else ''} ({model_terms})"
+
+    shown = [describe(*record) for record in unconverged[:4]]
+    more = len(unconverged) - len(shown)
+    warnings.warn(
+        f"StepwiseLogit: Newton-Raphson did not converge within max_iter="
+        f"{model.max_iter} iteration(s) (tol={model.tol}) for {len(unconverged)} "
+        f"fit(s): {'; '.join(shown)}"
+        + (f"; and {more} more" if more else "")
+        + ". Estimates and tests from these fits are unreliable; raise max_iter.",
+        ConvergenceWarning,
         stacklevel=4,
     )
 
@@ -457,8 +569,9 @@ class _Stepper:
     """The working state of one stepwise fit, kept out of the estimator.
 
     Holds the design (constant first, Fortran order), the 0/1 target, a
-    reusable Newton workspace and the features found to separate the
-    classes; applies SPSS's stepping rules on the shared Newton core.
+    reusable Newton workspace, what the separation linear program found for
+    each model it was run on (so it runs once per model) and the fits that
+    did not converge; applies SPSS's stepping rules on the shared Newton core.
     """
 
     def __init__(self, design, y, *, offset, firth, max_iter, tol):
@@ -469,7 +582,16 @@ class _Stepper:
         self.max_iter = max_iter
         self.tol = tol
         self.workspace = np.empty_like(design, order="F")
-        self.separated = set()
+        # frozenset(model) -> the features it is separated along (() if none)
+        self.separation = {}
+        # (step, model, tested feature or None) of fits that did not converge
+        self.unconverged = []
+        self.step = 0
+
+    @property
+    def separated(self):
+        """Features found to separate the classes in any model fitted."""
+        return set().union(*self.separation.values())
 
     def run(self, included, forced, criterion, p_enter, p_remove):
         """Step from ``included`` until nothing moves; return the final state.
@@ -482,7 +604,6 @@ class _Stepper:
         """
         history, visited = [], {frozenset(included)}
         fit = self.fit(included)
-        step = 0
         while True:
             move = self.removal(included, forced, fit, criterion, p_remove)
             move = move or self.entry(included, fit, p_enter)
@@ -495,9 +616,9 @@ class _Stepper:
             visited.add(frozenset(trial))
             start = self.warm_start(fit, included, trial)
             included = trial
+            self.step += 1
             fit = self.fit(included, start)
-            step += 1
-            history.append((step, action, j, statistic, p_value, -2 * fit.llf))
+            history.append((self.step, action, j, statistic, p_value, -2 * fit.llf))
         return fit, included, history
 
     def columns(self, included):
@@ -514,33 +635,48 @@ class _Stepper:
             tol=self.tol,
             workspace=self.workspace,
         )
-        # Diverging coefficients show as non-convergence or saturated
-        # probabilities (within 1e-13 of 0 or 1, |eta| > 30); confirm by LP.
+        self.check(fit, included)
+        return fit
+
+    def check(self, fit, included, tested=None):
+        """Tell separation from slow convergence; record fits that failed.
+
+        Diverging coefficients show as non-convergence or saturated
+        probabilities (within 1e-13 of 0 or 1, |eta| > 30); the linear
+        program confirms separation, once per model.
+        """
         saturated = np.minimum(fit.prob, 1.0 - fit.prob).min() < 1e-13
         if not self.firth and (not fit.converged or saturated):
-            separated, direction = detect_separation(X, self.y)
-            if separated:
+            key = frozenset(included)
+            if key not in self.separation:
                 cols = self.columns(included)
-                for col, d in zip(cols, direction, strict=True):
-                    if d != 0 and col >= self.offset:
-                        self.separated.add(col - self.offset)
-        return fit
+                separated, direction = detect_separation(self.design[:, cols], self.y)
+                self.separation[key] = tuple(
+                    col - self.offset
+                    for col, d in zip(cols, direction, strict=True)
+                    if separated and d != 0 and col >= self.offset
+                )
+            if self.separation[key]:
+                return  # the SeparationWarning explains it
+        if not fit.converged:
+            self.unconverged.append((self.step, sorted(included), tested))
 
     def warm_start(self, fit, included, trial):
         """Start the next fit close to its solution.
 
-        An entering feature starts at 0 and the others where they are. For a
-        removal, the restricted estimate is approximated to first order by
-        ``b_-j - V_-j,j b_j / V_jj`` (V the covariance), which usually leaves
-        a single Newton step to take.
+        An entering feature starts at 0 and the others where they are. After
+        a removal, the others start at their conditional estimates
+        ``b_-j - V_-j,j b_j / V_jj`` (V the covariance), the restricted
+        estimate to first order, which usually leaves a single Newton step.
         """
         columns, new_columns = self.columns(included), self.columns(trial)
         kept = set(new_columns)
         params = fit.params
         dropped = [i for i, col in enumerate(columns) if col not in kept]
-        if len(dropped) == 1 and np.isfinite(fit.cov).all():
-            j = dropped[0]
-            params = params - fit.cov[:, j] * (params[j] / fit.cov[j, j])
+        if len(dropped) == 1:
+            conditional = conditional_estimates(fit, dropped)[0]
+            if np.isfinite(conditional).all():
+                params = conditional
         old = dict(zip(columns, params, strict=True))
         return np.array([old.get(col, 0.0) for col in new_columns])
 
@@ -551,8 +687,16 @@ class _Stepper:
         positions = [self.offset + sorted(included).index(j) for j in candidates]
         if criterion == "wald":
             statistic = fit.wald[positions]
+        elif criterion == "conditional":
+            X = self.design[:, self.columns(included)]
+            statistic = conditional_lr(X, self.y, fit, positions, firth=self.firth)
         else:
-            statistic = np.array([self.lr(fit, included, j) for j in candidates])
+            statistic = np.array(
+                [
+                    self.lr(fit, included, j, position)
+                    for j, position in zip(candidates, positions, strict=True)
+                ]
+            )
         p_values = special.chdtrc(1, statistic)
         worst = int(np.argmax(p_values))
         if p_values[worst] > p_remove:
@@ -564,10 +708,24 @@ class _Stepper:
             )
         return None
 
-    def lr(self, fit, included, j):
-        reduced = included - {j}
-        refit = self.fit(reduced, self.warm_start(fit, included, reduced))
-        return max(2.0 * (fit.objective - refit.objective), 0.0)
+    def lr(self, fit, included, j, position):
+        """LR statistic for removing ``j``: b_j = 0 within the current model.
+
+        Without a penalty the constrained fit is the refit without ``j``;
+        under Firth it keeps the current model's penalty (Heinze & Schemper's
+        penalised likelihood-ratio test, as logistf's drop1).
+        """
+        statistic, refit = likelihood_ratio(
+            self.design[:, self.columns(included)],
+            self.y,
+            fit,
+            position,
+            firth=self.firth,
+            max_iter=self.max_iter,
+            tol=self.tol,
+        )
+        self.check(refit, included - {j}, tested=j)
+        return statistic
 
     def entry(self, included, fit, p_enter):
         outside = sorted(set(range(self.design.shape[1] - self.offset)) - included)
@@ -594,17 +752,36 @@ class _Stepper:
 class StepwiseResults(LogitResults):
     """:class:`LogitResults` of the final model, with the stepping record.
 
-    Adds ``history`` (a row per step) and ``not_in_equation`` (the score test
-    of each feature left out, and their joint "Overall Statistics").
+    Adds ``history`` (a row per step), ``not_in_equation`` (the score test
+    of each feature left out, and their joint "Overall Statistics"),
+    ``separated`` (the features the final model is separated along, empty if
+    none) and ``converged`` (Newton converged and the final model is not
+    separated).
     """
 
     _summary_statistics = (*LogitResults._summary_statistics, "history")
 
-    def __init__(self, fit, y, classes, names, *, history, outside, scores, **kw):
+    def __init__(
+        self,
+        fit,
+        y,
+        classes,
+        names,
+        *,
+        history,
+        outside,
+        scores,
+        separated=(),
+        converged=None,
+        **kw,
+    ):
         super().__init__(fit, y, classes, names, **kw)
         self._history = history
         self._outside = outside
         self._scores = scores
+        self.separated = list(separated)
+        if converged is not None:
+            self.converged = bool(converged)
 
     @cached_property
     def history(self):

@@ -19,14 +19,32 @@ SPSS_COLUMNS = {
     "odds_ci_upper": "95% C.I. upper",
 }
 
+PROFILE_COLUMNS = {
+    "lr_chi2": "LR Chi-square",
+    "lr_p_value": "Sig.",
+    "ci_lower": "B 95% PL lower",
+    "ci_upper": "B 95% PL upper",
+    "odds_ci_lower": "Exp(B) 95% PL lower",
+    "odds_ci_upper": "Exp(B) 95% PL upper",
+}
+
+CRITERIA = {"wald": "Wald", "lr": "LR", "conditional": "COND"}
+REMOVAL_TESTS = {
+    "wald": "Wald test",
+    "lr": "likelihood-ratio test (one refit per candidate)",
+    "conditional": (
+        "conditional statistic (COND: likelihood ratio at Lawless & Singhal's "
+        "conditional estimates, no refit)"
+    ),
+}
+
 
 def build_summary(model, title=None):
     """Build the :class:`Summary` of a fitted model (see ``model.summary``)."""
     method = {"backward": "BSTEP", "forward": "FSTEP"}[model.direction]
-    criterion = model.criterion.upper() if model.criterion == "lr" else "Wald"
-    title = title or f"Logistic regression, method {method}({criterion})" + (
-        ", Firth penalty" if model.penalty == "firth" else ""
-    )
+    title = title or f"Logistic regression, method {method}(" + CRITERIA[
+        model.criterion
+    ] + ")" + (", Firth penalty" if model.penalty == "firth" else "")
     results = model.results_
     test = results.omnibus
     omnibus = pd.DataFrame(
@@ -58,12 +76,25 @@ def build_summary(model, title=None):
             "minus2_llf": "-2 Log likelihood",
         }
     ).set_index("step")
+    coefficients = model.coef_table_
     blocks = [
         Block(
             "Variables in the Equation",
-            model.coef_table_.rename(columns=SPSS_COLUMNS),
+            coefficients.rename(columns=SPSS_COLUMNS)
+            if len(coefficients)
+            else ["no variable: the empty model, p = 0.5 for every case"],
             name="variables_in_equation",
         ),
+    ]
+    if model.penalty == "firth":
+        blocks.append(
+            Block(
+                "Penalized Likelihood Ratio Tests and Profile Intervals",
+                results.profile_table.rename(columns=PROFILE_COLUMNS),
+                name="penalized_likelihood",
+            )
+        )
+    blocks += [
         Block(
             "Variables not in the Equation",
             model.not_in_equation_.rename(columns={"score": "Score", "p_value": "Sig."})
@@ -90,13 +121,46 @@ def build_summary(model, title=None):
 
 
 def _notes(model):
+    results = model.results_
     notes = [
         f"Entry: score test, p < {model.p_enter}; removal: "
-        f"{'Wald' if model.criterion == 'wald' else 'likelihood ratio'} test, "
-        f"p > {model.p_remove}.",
+        f"{REMOVAL_TESTS[model.criterion]}, p > {model.p_remove}.",
         "Significance after stepwise selection is optimistic: the tests ignore "
         "that the features were chosen on the same data.",
     ]
-    if not model.converged_:
-        notes.append("The final fit did not converge: estimates are not reliable.")
+    if model.penalty == "firth":
+        notes += [
+            "Firth's penalized likelihood (as R's logistf): S.E. and Wald tests "
+            "from inv(X'WX) at the penalized estimates; LR tests and profile "
+            "intervals hold one coefficient fixed inside the model's penalized "
+            "likelihood (Heinze & Schemper, 2002); the omnibus test is the "
+            "penalized LR against the same model with every coefficient but the "
+            "constant at 0.",
+            "-2 Log likelihood is the ordinary log-likelihood at the penalized "
+            "estimates; Cox & Snell and Nagelkerke R Square are those of the "
+            "omnibus chi-square. Entry uses the unpenalized score statistic at "
+            "the penalized fit.",
+        ]
+    if results.separated:
+        names = ", ".join(repr(name) for name in results.separated)
+        notes.append(
+            f"The final model is separated along {names}: its maximum-likelihood "
+            "estimates are infinite; the coefficients shown are where Newton "
+            "stopped and their Wald tests are meaningless. Use penalty='firth' "
+            "with criterion='lr'."
+        )
+    elif not model.converged_:
+        notes.append(
+            "The final fit did not converge: estimates are not reliable "
+            f"(raise max_iter, now {model.max_iter})."
+        )
+    hl_rules = {
+        "midrank": "groups by mid-rank, ties together",
+        "spss": "groups at percentiles of risk, ties together (SPSS's rule)",
+        "deciles": "groups between type-7 deciles of risk (R's hoslem.test)",
+    }
+    notes.append(
+        f"Hosmer and Lemeshow: {hl_rules[model.hl_method]}; "
+        f"{len(results.hosmer_lemeshow['table'])} group(s)."
+    )
     return notes
