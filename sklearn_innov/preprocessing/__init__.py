@@ -11,6 +11,7 @@ from ._minmax import MinMaxIndexer
 from ._spec import (
     SpecError,
     check_spec,
+    drop_missing_target,
     read_spec,
     read_spec_document,
     validate_document,
@@ -22,6 +23,7 @@ __all__ = [
     "MinMaxIndexer",
     "SpecError",
     "check_spec",
+    "drop_missing_target",
     "read_spec",
     "read_spec_document",
     "validate_document",
