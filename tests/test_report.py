@@ -12,7 +12,9 @@ from sklearn_innov.summary import TABLE_WIDTH
 @pytest.fixture(scope="module")
 def report():
     pytest.importorskip("matplotlib")
-    return replicate(random_state=0)[0]
+    report = replicate(random_state=0)[0]
+    yield report
+    report.close()
 
 
 class PageStructure(HTMLParser):
