@@ -539,11 +539,12 @@ h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #bbb;
 h3 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
 p { max-width: 60rem; }
 table.summary-table { border-collapse: collapse; margin: .4rem 0 1rem;
-  font-size: .9rem; font-variant-numeric: tabular-nums; }
+  font-size: .9rem; font-variant-numeric: tabular-nums;
+  display: block; max-width: 100%; overflow-x: auto; }
 table.summary-table th, table.summary-table td { border: 1px solid #c8c8c8;
   padding: .25rem .6rem; vertical-align: top; }
 table.summary-table thead th { background: #eef1f5; border-bottom: 2px solid #888;
-  font-weight: 600; }
+  font-weight: 600; white-space: normal; }
 table.summary-table thead th:first-child { text-align: left; }
 table.summary-table tbody th { text-align: left; font-weight: 600;
   background: #fafafa; white-space: nowrap; }
