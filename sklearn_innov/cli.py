@@ -244,10 +244,8 @@ def _load(args):
         )
     frame = _read_table(args)
     document = read_spec_document(args.spec)
-    _, _, target, _ = validate_document(
-        document, frame, source=f"spec file {args.spec!r}"
-    )
-    frame, note = drop_missing_target(frame, target)
+    analysis = validate_document(document, frame, source=f"spec file {args.spec!r}")
+    frame, note = drop_missing_target(frame, analysis.target)
     if note:
         _note(args, note)
     return frame, document

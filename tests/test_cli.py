@@ -164,7 +164,7 @@ def test_replicate_on_a_foreign_csv_with_its_own_spec(foreign, tmp_path, capsys)
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert "# Endogenous learning" in out
+    assert out.startswith("# Composite indices, Cobb-Douglas and stepwise logit")
     assert "Cobb-Douglas model of result" in out
     assert "Beside the paper" not in out
     assert (tmp_path / "report.md").exists()

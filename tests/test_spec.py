@@ -126,7 +126,8 @@ def test_an_item_group_given_as_a_table_is_refused(tmp_path):
 @pytest.fixture
 def items():
     return pd.DataFrame(
-        {"q1": [1, 3, 5, 2], "q2": [0, 10, 4, 7], "y": [0, 1, 1, 0]},
+        {"q1": [1, 3, 5, 2], "q2": [0, 10, 4, 7], "out": [1.0, 2, 3, 4]}
+        | {"y": [0, 1, 1, 0]},
         index=[10, 11, 12, 13],
     )
 
@@ -134,19 +135,17 @@ def items():
 def document(bounds):
     return {
         "indices": {"A": ["q1", "q2"]},
-        "model": {"outcome": "A", "target": "y"},
+        "model": {"outcome": "out", "target": "y"},
         "index": {"bounds": bounds},
     }
 
 
 def test_bounds_per_item_are_accepted_as_documented(items):
-    _, _, _, settings = validate_document(
-        document({"q1": [1, 5], "q2": [0, 10]}), items
-    )
+    settings = validate_document(document({"q1": [1, 5], "q2": [0, 10]}), items).index
     assert settings["bounds"] == {"q1": (1, 5), "q2": (0, 10)}
     out = CompositeIndex(spec={"A": ["q1", "q2"]}, **settings).fit_transform(items)
     assert out[0, 0] == pytest.approx(0.0) and out[2, 0] == pytest.approx(1.4)
-    _, _, _, settings = validate_document(document([0, 10]), items)
+    settings = validate_document(document([0, 10]), items).index
     assert settings["bounds"] == (0, 10)
 
 

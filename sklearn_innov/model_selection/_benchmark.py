@@ -1,4 +1,4 @@
-"""Predictive benchmarking of innovation propensity.
+"""Predictive benchmarking of a binary outcome (innovation propensity, by default).
 
 Repeated stratified k-fold cross-validation of the paper's pipeline
 (CompositeIndex -> StepwiseLogit) against common classifiers and a nested
@@ -144,11 +144,12 @@ def _l1_logistic(random_state):
 class BenchmarkResult:
     """Every fold's scores, with the summary table and the files to write."""
 
-    def __init__(self, scores, n_train, n_test, description):
+    def __init__(self, scores, n_train, n_test, description, title=None):
         self.scores = scores
         self.n_train = n_train
         self.n_test = n_test
         self.description = description
+        self.title = title or "Predictive benchmark"
 
     def table(self):
         """Mean and standard deviation over folds, and the t test against the paper."""
@@ -182,7 +183,7 @@ class BenchmarkResult:
             "training fold, so these scores measure the whole procedure.",
         ]
         return Summary(
-            "Predictive benchmark of innovation propensity",
+            self.title,
             [
                 Block("Cross-validated scores", self.table(), name="benchmark"),
                 Block("Notes", notes),
@@ -285,6 +286,7 @@ def run_benchmark(
         document = {
             "indices": PAPER_SPEC,
             "model": {"outcome": "Y", "target": "innovated"},
+            "labels": {"event": "innovation propensity"},
         }
         description = (
             f"Data: the SYNTHETIC survey make_sme_survey(random_state={random_state}), "
@@ -294,7 +296,8 @@ def run_benchmark(
         if document is None:
             raise SpecError("a survey passed with --data needs its --spec file.")
         description = f"Data: the user's survey, {len(frame)} rows."
-    spec, outcome, target, _ = validate_document(document, frame)
+    analysis = validate_document(document, frame)
+    spec, outcome, target = analysis.spec, analysis.outcome, analysis.target
     frame, note = drop_missing_target(frame, target)
     if note:
         description += " " + note[0].upper() + note[1:]
@@ -306,8 +309,9 @@ def run_benchmark(
     # sorted order, as StepwiseLogit's classes_[1].
     labels = sorted(frame[target].unique())
     y = (frame[target] == labels[1]).astype(int)
-    event = labels[1].item() if isinstance(labels[1], np.generic) else labels[1]
-    description += f" Event: {target} = {event!r}."
+    value = labels[1].item() if isinstance(labels[1], np.generic) else labels[1]
+    description += f" Event: {target} = {value!r}."
+    event = analysis.labels["event"] or f"{target} = {value!r}"
     if y.value_counts().min() < folds:
         raise SpecError(
             f"target {target!r} has a class with fewer than {folds} rows; "
@@ -346,4 +350,5 @@ def run_benchmark(
         n_test,
         description
         + f" {repeats} x {folds}-fold stratified CV, the same folds for every model.",
+        title=f"Predictive benchmark of {event}",
     )

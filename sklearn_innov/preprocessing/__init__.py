@@ -9,6 +9,7 @@ from ._composite import CompositeIndex
 from ._log import LogTransform
 from ._minmax import MinMaxIndexer
 from ._spec import (
+    AnalysisSpec,
     SpecError,
     check_spec,
     drop_missing_target,
@@ -18,6 +19,7 @@ from ._spec import (
 )
 
 __all__ = [
+    "AnalysisSpec",
     "CompositeIndex",
     "LogTransform",
     "MinMaxIndexer",

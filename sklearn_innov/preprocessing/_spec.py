@@ -14,10 +14,12 @@ import tomllib
 from collections.abc import Mapping
 from numbers import Real
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 __all__ = [
+    "AnalysisSpec",
     "SpecError",
     "check_spec",
     "drop_missing_target",
@@ -231,13 +233,56 @@ def _no_duplicate_keys(path):
     return hook
 
 
-SPEC_KEYS = {"indices", "model", "index"}
-MODEL_KEYS = {"outcome", "target"}
+SPEC_KEYS = {"indices", "model", "index", "labels"}
 INDEX_KEYS = {"normalize", "aggregate", "bounds"}
+COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
+ZERO_POLICIES = ("floor", "drop", "offset")
+# [model] keys and their defaults on a user's survey
+MODEL_DEFAULTS = {
+    "outcome": "Y",
+    "target": "innovated",
+    "cov_type": "nonrobust",
+    "zeros": "floor",
+    "adjusted": None,
+    "adjusted_intercept": True,
+}
+LABEL_KEYS = {"title", "unit", "units", "event"}
 
 
 class SpecError(ValueError):
     """A spec document or survey that the analysis cannot use (one-line message)."""
+
+
+class AnalysisSpec(NamedTuple):
+    """A spec document checked against a survey (see :func:`validate_document`).
+
+    Attributes
+    ----------
+    spec : dict
+        ``[indices]``: index name to its items.
+    outcome : str
+        The Cobb-Douglas outcome: an index or a column.
+    target : str
+        The 0/1 column of the logit.
+    index : dict
+        ``[index]``: :class:`CompositeIndex` keyword arguments.
+    model : dict
+        ``[model]`` with its defaults filled in: ``cov_type``, ``zeros``,
+        ``adjusted`` (None: the indices the stepwise logit keeps) and
+        ``adjusted_intercept``.
+    labels : dict
+        ``[labels]`` with defaults: ``title`` (None: the report's default),
+        ``unit`` and ``units`` (what a row is, singular and plural: "row",
+        "rows"), ``event`` (what the target's event is, in words; None: the
+        target column and its event value, e.g. "inlf = 1").
+    """
+
+    spec: dict
+    outcome: str
+    target: str
+    index: dict
+    model: dict
+    labels: dict
 
 
 def validate_document(document, frame, source="spec"):
@@ -246,7 +291,7 @@ def validate_document(document, frame, source="spec"):
     Parameters
     ----------
     document : dict
-        ``indices`` (required), ``model`` and ``index`` tables.
+        ``indices`` (required), ``model``, ``index`` and ``labels`` tables.
     frame : DataFrame
         The survey the document describes.
     source : str, default="spec"
@@ -254,22 +299,27 @@ def validate_document(document, frame, source="spec"):
 
     Returns
     -------
-    spec : dict
-        The validated ``[indices]``.
-    outcome : str
-        ``[model] outcome``: an index or a column (default "Y").
-    target : str
-        ``[model] target``: a binary column (default "innovated").
-    settings : dict
-        The ``[index]`` table as :class:`CompositeIndex` keyword arguments:
-        ``bounds`` as one ``(low, high)`` pair or ``{item: (low, high)}``.
+    analysis : AnalysisSpec
+        The validated tables, defaults filled in.
 
     Raises
     ------
     SpecError
-        Naming the table, key or column at fault, including a column with
-        values outside its ``[index] bounds``.
+        Naming the table, key or column at fault, and what to write instead;
+        also a column with values outside its ``[index] bounds``.
+
+    Notes
+    -----
+    ``[model]`` keys: ``outcome`` (default "Y"), ``target`` (default
+    "innovated"), ``cov_type`` (one of "nonrobust", "HC0"-"HC3"), ``zeros``
+    (how ln 0 is avoided in the Cobb-Douglas sample: "floor", "drop" or
+    "offset"), ``adjusted`` (the indices of the adjusted model; default: those
+    the stepwise logit keeps, as the paper did) and ``adjusted_intercept``
+    (default true; false fits the adjusted model without intercept, as the
+    paper's Table 11).
     """
+    if not isinstance(document, dict) or "indices" not in document:
+        raise SpecError(f"{source}: no [indices] table.")
     unknown = set(document) - SPEC_KEYS
     if unknown:
         raise SpecError(
@@ -277,12 +327,13 @@ def validate_document(document, frame, source="spec"):
             f"allowed: {sorted(SPEC_KEYS)}."
         )
     spec = check_spec(document["indices"], source=source)
-    model = document.get("model", {})
-    index = document.get("index", {})
-    for table, keys, allowed in (
-        ("model", model, MODEL_KEYS),
-        ("index", index, INDEX_KEYS),
+    tables = {}
+    for table, allowed in (
+        ("model", set(MODEL_DEFAULTS)),
+        ("index", INDEX_KEYS),
+        ("labels", LABEL_KEYS),
     ):
+        keys = document.get(table, {})
         if not isinstance(keys, dict):
             raise SpecError(f"{source}: [{table}] must be a table of settings.")
         extra = set(keys) - allowed
@@ -291,6 +342,7 @@ def validate_document(document, frame, source="spec"):
                 f"{source}: unknown key(s) {sorted(extra)} in [{table}]; "
                 f"allowed: {sorted(allowed)}."
             )
+        tables[table] = keys
     missing = sorted(
         {c for items in spec.values() for c in items if c not in frame.columns}
     )
@@ -301,11 +353,31 @@ def validate_document(document, frame, source="spec"):
             f"{source}: {len(missing)} column(s) named in [indices] are not in the "
             f"data: {shown}{more}."
         )
-    outcome = model.get("outcome", "Y")
-    target = model.get("target", "innovated")
+    model = {**MODEL_DEFAULTS, **tables["model"]}
+    outcome, target = model["outcome"], model["target"]
+    if "model" not in document and (
+        (outcome not in spec and outcome not in frame.columns)
+        or target not in frame.columns
+    ):
+        raise SpecError(
+            f"{source}: no [model] table, and the defaults (outcome 'Y', target "
+            "'innovated') are not in the data; add [model] with outcome = "
+            '"<an index or a column>" and target = "<the 0/1 column>".'
+        )
+    for key in ("outcome", "target"):
+        if not isinstance(model[key], str):
+            raise SpecError(
+                f"{source}: [model] {key} must be a name; got {model[key]!r}."
+            )
     if outcome not in spec and outcome not in frame.columns:
         raise SpecError(
             f"{source}: [model] outcome {outcome!r} is neither an index nor a column."
+        )
+    explanatory = [name for name in spec if name != outcome]
+    if not explanatory:
+        raise SpecError(
+            f"{source}: [indices] defines only the outcome {outcome!r}; at least "
+            "one explanatory index is needed besides it."
         )
     if target not in frame.columns:
         raise SpecError(
@@ -318,8 +390,48 @@ def validate_document(document, frame, source="spec"):
             f"it has {len(values)}: "
             f"{sorted(map(str, values))[:5]}."
         )
-    settings = _index_settings(index, spec, frame, source)
-    return spec, outcome, target, settings
+    _check_model(model, explanatory, source)
+    labels = {"title": None, "unit": "row", "event": None, **tables["labels"]}
+    if "units" not in labels:
+        labels["units"] = (
+            "rows" if "unit" not in tables["labels"] else (labels["unit"] + "s")
+        )
+    for key, value in labels.items():
+        if value is not None and not isinstance(value, str):
+            raise SpecError(f"{source}: [labels] {key} must be text; got {value!r}.")
+    index = _index_settings(tables["index"], spec, frame, source)
+    return AnalysisSpec(spec, outcome, target, index, model, labels)
+
+
+def _check_model(model, explanatory, source):
+    if model["cov_type"] not in COV_TYPES:
+        raise SpecError(
+            f"{source}: [model] cov_type must be one of {list(COV_TYPES)}; "
+            f"got {model['cov_type']!r}."
+        )
+    if model["zeros"] not in ZERO_POLICIES:
+        raise SpecError(
+            f"{source}: [model] zeros must be one of {list(ZERO_POLICIES)}; "
+            f"got {model['zeros']!r}."
+        )
+    if not isinstance(model["adjusted_intercept"], bool):
+        raise SpecError(
+            f"{source}: [model] adjusted_intercept must be true or false; got "
+            f"{model['adjusted_intercept']!r}."
+        )
+    adjusted = model["adjusted"]
+    if adjusted is not None:
+        if isinstance(adjusted, str) or not isinstance(adjusted, list) or not adjusted:
+            raise SpecError(
+                f"{source}: [model] adjusted must list index names, e.g. "
+                f'adjusted = ["{explanatory[0]}"]; got {adjusted!r}.'
+            )
+        unknown = [name for name in adjusted if name not in explanatory]
+        if unknown:
+            raise SpecError(
+                f"{source}: [model] adjusted names {unknown}, which are not "
+                f"explanatory indices ({explanatory})."
+            )
 
 
 def _index_settings(index, spec, frame, source):

@@ -9,7 +9,7 @@ import numpy as np
 from ..utils._plotting import pyplot as _pyplot
 
 
-def influence_curve(model, X, y, name, outcome):
+def influence_curve(model, X, y, name, outcome, *, points="rows"):
     """Outcome against one index, the others at their means (Figures 2 and 3).
 
     Parameters
@@ -24,6 +24,8 @@ def influence_curve(model, X, y, name, outcome):
         The column of ``X`` on the horizontal axis.
     outcome : str
         Label of the vertical axis.
+    points : str, default="rows"
+        Legend label of the data points (e.g. "firms").
 
     Returns
     -------
@@ -32,7 +34,7 @@ def influence_curve(model, X, y, name, outcome):
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.scatter(X[name], y, s=14, alpha=0.6, label="firms")
+    ax.scatter(X[name], y, s=14, alpha=0.6, label=points)
     grid = np.linspace(X[name].min(), X[name].max(), 200)
     at_means = np.tile(X.mean().to_numpy(), (grid.size, 1))
     at_means[:, list(X.columns).index(name)] = grid

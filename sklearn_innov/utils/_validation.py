@@ -16,6 +16,26 @@ def is_dataframe(X):
     return hasattr(X, "iloc") and hasattr(X, "columns")
 
 
+def as_pandas(X):
+    """Any eager dataframe scikit-learn accepts, as a pandas DataFrame.
+
+    polars, pyarrow and the other dataframes narwhals knows keep their
+    column names and order (each column goes through NumPy, so text columns
+    become object arrays and need no pyarrow); pandas DataFrames and arrays
+    are returned unchanged.
+    """
+    if is_dataframe(X):
+        return X
+    import narwhals as nw
+
+    if not nw.dependencies.is_into_dataframe(X):
+        return X
+    frame = nw.from_native(X, eager_only=True)
+    from pandas import DataFrame
+
+    return DataFrame({name: frame[name].to_numpy() for name in frame.columns})
+
+
 def format_labels(labels, limit=8):
     """Render column labels for an error message: ``'a', 'b' and 3 more``."""
     labels = [repr(label) if isinstance(label, str) else str(label) for label in labels]
@@ -122,6 +142,7 @@ def validate_columns(estimator, X, positions=None, *, reset, allow_nan=True):
     """
     owner = type(estimator).__name__
     finite = "allow-nan" if allow_nan else True
+    X = as_pandas(X)
     if is_dataframe(X):
         validate_data(estimator, X, reset=reset, skip_check_array=True)
         if callable(positions):

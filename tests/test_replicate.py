@@ -1,0 +1,168 @@
+"""replicate on a user's own survey: a real public data set (Mroz, 1987), a spec
+written from scratch, nothing of the paper imposed. Numbers are checked against
+statsmodels fitted on the same sample."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from numpy.testing import assert_allclose
+
+from sklearn_innov.preprocessing import SpecError
+from sklearn_innov.report import replicate
+
+MROZ = pd.read_csv(Path(__file__).parent / "data" / "mroz.csv")
+INDICES = {
+    "schooling": ["educ", "motheduc", "fatheduc"],
+    "household": ["kidslt6", "kidsge6"],
+    "spouse": ["huseduc", "huswage", "hushrs"],
+}
+
+
+def _document(**model):
+    return {
+        "indices": INDICES,
+        "model": {"outcome": "faminc", "target": "inlf", **model},
+    }
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return replicate(MROZ, _document(), figures=False)
+
+
+def _log_design(models, names, const=True):
+    X = models["cobb_douglas_X"][names]
+    exog = np.log(X.to_numpy())
+    return sm.add_constant(exog) if const else exog, np.log(models["cobb_douglas_y"])
+
+
+def test_adjusted_model_keeps_its_intercept_on_user_data(default_run):
+    report, models = default_run
+    adjusted = models["adjusted"]
+    kept = models["logit"].selected_features_
+    assert adjusted.fit_intercept and models["adjusted_with_intercept"] is None
+    exog, y = _log_design(models, kept)
+    ref = sm.OLS(y, exog).fit()
+    assert_allclose(adjusted.coef_table_["coef"], ref.params, rtol=1e-8)
+    text = report.render("text")
+    assert f"Adjusted model on {', '.join(kept)} (the indices the stepwise" in text
+    assert "no intercept" not in text and "Table 11 layout" not in text
+
+
+def test_wording_is_neutral_on_user_data(default_run):
+    text = default_run[0].render("text")
+    for word in ("innovat", "firm", "Endogenous learning", "outcome 0 "):
+        assert word not in text, word
+    assert "Data: the user's survey, 753 rows." in text
+
+
+def test_dropping_the_intercept_is_tested_and_the_rejection_said():
+    report, models = replicate(MROZ, _document(adjusted_intercept=False), figures=False)
+    kept = models["logit"].selected_features_
+    assert not models["adjusted"].fit_intercept
+    exog, y = _log_design(models, kept)
+    ref = sm.OLS(y, exog).fit()
+    test = report.summaries[-1]["F test"]
+    # the restriction's F is the square of the intercept's t (one restriction)
+    assert_allclose(test["statistic"].iloc[0], ref.tvalues.iloc[0] ** 2, rtol=1e-8)
+    assert_allclose(
+        test["p_value"].iloc[0], ref.pvalues.iloc[0], rtol=1e-6, atol=1e-300
+    )
+    text = report.render("text")
+    assert "WARNING: the data reject the model without intercept" in text
+    assert "adjusted_intercept = true" in text
+
+
+def test_model_keys_cov_type_zeros_and_adjusted():
+    report, models = replicate(
+        MROZ,
+        _document(cov_type="HC3", zeros="drop", adjusted=["spouse"]),
+        figures=False,
+    )
+    full = models["cobb_douglas"]
+    X = models["cobb_douglas_X"]
+    assert not (X == 0).any().any()  # rows with a zero index were dropped
+    exog, y = _log_design(models, list(INDICES))
+    ref = sm.OLS(y, exog).fit(cov_type="HC3", use_t=True)
+    assert_allclose(full.coef_table_["std_err"], ref.bse, rtol=1e-8)
+    assert list(models["adjusted"].coef_) == pytest.approx(
+        sm.OLS(y, sm.add_constant(np.log(X[["spouse"]]))).fit().params[1:].to_list()
+    )
+    text = report.render("text")
+    assert "Adjusted model on spouse (named by [model] adjusted)" in text
+    assert "drop rows with a zero index (main)" in text
+
+
+def test_labels_name_the_rows():
+    document = _document()
+    document["labels"] = {
+        "title": "Married women, 1975",
+        "unit": "woman",
+        "units": "women",
+    }
+    text = replicate(MROZ, document, figures=False)[0].render("text")
+    assert text.startswith("Married women, 1975\n")
+    assert "753 women" in text
+
+
+@pytest.mark.parametrize(
+    ("document", "match"),
+    [
+        ({"indices": INDICES}, r"no \[model\] table.*add \[model\] with outcome"),
+        (
+            {"indices": {"Y": ["faminc"]}, "model": {"outcome": "Y", "target": "inlf"}},
+            "at least one explanatory index",
+        ),
+        (
+            {
+                "indices": {**INDICES, "none": ["kidslt6"]},
+                "model": {"outcome": "faminc", "target": "inlf"},
+            },
+            "",  # kidslt6 is 0 for most rows but not all: accepted
+        ),
+        (
+            {
+                "indices": INDICES,
+                "model": {"outcome": "faminc", "target": "inlf"},
+                "index": {"normalize": "zscore"},
+            },
+            "negative values.*not 'zscore'",
+        ),
+        (_document(cov_type="HC9"), "cov_type must be one of"),
+        (_document(zeros="impute"), "zeros must be one of"),
+        (_document(adjusted="spouse"), "adjusted must list index names"),
+        (_document(adjusted=["faminc"]), "not explanatory indices"),
+    ],
+)
+def test_spec_errors_say_what_to_write(document, match):
+    if not match:
+        replicate(MROZ, document, figures=False)
+        return
+    with pytest.raises(SpecError, match=match):
+        replicate(MROZ, document, figures=False)
+
+
+def test_an_index_that_is_zero_wherever_the_outcome_is_positive():
+    frame = MROZ.assign(hours_if_out=np.where(MROZ["faminc"] > 0, 0.0, 1.0))
+    frame.loc[0, "faminc"] = 0.0  # one row with outcome 0, where the item is 1
+    frame.loc[0, "hours_if_out"] = 1.0
+    document = {
+        "indices": {**INDICES, "absent": ["hours_if_out"]},
+        "model": {"outcome": "faminc", "target": "inlf"},
+    }
+    with pytest.raises(SpecError, match=r"\['absent'\] equal 0 in every row"):
+        replicate(frame, document, figures=False)
+
+
+def test_the_comparison_with_the_paper_says_what_to_expect():
+    report, models = replicate(random_state=0, figures=False)
+    lines = report.summaries[-1]["Reading"]
+    text = "\n".join(lines)
+    # R² = 0.274, F = 10.95, k = 4: n = 5 + 10.95 * 4 * 0.726 / 0.274 = 121.06
+    assert "imply about 121 observations" in text
+    assert f"the {models['cobb_douglas'].nobs_} firms with Y > 0" in text
+    assert f"exp(0.4325) = {np.exp(0.4325):.4f}, but it prints Exp(B) = 1.5541" in text
+    assert "X2 and X4" in text
