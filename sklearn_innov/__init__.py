@@ -11,7 +11,7 @@ Heavy dependencies (statsmodels, matplotlib) are imported only where used, so
 """
 
 from ._version import __version__
-from .linear_model import CobbDouglasRegressor, StepwiseLogit
+from .linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
 from .preprocessing import CompositeIndex, LogTransform, MinMaxIndexer, read_spec
 
 __all__ = [
@@ -21,5 +21,6 @@ __all__ = [
     "MinMaxIndexer",
     "__version__",
     "StepwiseLogit",
+    "TwoPartRegressor",
     "read_spec",
 ]

@@ -611,3 +611,30 @@ def test_collinear_message_speaks_of_logs(survey_like):
     with pytest.raises(ValueError, match="after logs") as excinfo:
         CobbDouglasRegressor().fit(X, y)
     assert "'X1'" in str(excinfo.value) and "'X5'" in str(excinfo.value)
+
+
+def test_marginal_effects_are_derivatives_of_predict(survey_like):
+    X, y = survey_like
+    model = CobbDouglasRegressor().fit(X, y)
+    effects = model.marginal_effects(X)
+    for name in NAMES:
+        h = 1e-6
+        up, down = X.copy(), X.copy()
+        up[name] += h
+        down[name] -= h
+        fd = np.mean((model.predict(up) - model.predict(down)) / (2 * h))
+        assert_allclose(effects.loc[name, "dy_dx"], fd, rtol=1e-6)
+    # delta method by hand: d/db of mean(b_k E / x_k), E = s exp(b0 + ln X b)
+    log_X = np.log(X.to_numpy())
+    level = model.smearing_factor_ * np.exp(model.intercept_ + log_X @ model.coef_)
+    k = 1  # X2
+    grad = np.empty(5)
+    grad[0] = np.mean(model.coef_[k] * level / X.iloc[:, k])
+    for j in range(4):
+        grad[j + 1] = np.mean(
+            (j == k) * level / X.iloc[:, k]
+            + model.coef_[k] * level * log_X[:, j] / X.iloc[:, k]
+        )
+    se = np.sqrt(grad @ model.cov_params_.to_numpy() @ grad)
+    assert_allclose(effects.loc["X2", "std_err"], se, rtol=1e-6)
+    assert "t" in effects.columns

@@ -112,7 +112,9 @@ _ALWAYS = {
 def _expected_failed_checks(estimator):
     expected = dict(_ALWAYS.get(type(estimator).__name__, {}))
     if estimator in LOG_ESTIMATORS:
-        expected.update(dict.fromkeys(_ZERO_FED[type(estimator).__name__], _LN_ZERO))
+        expected.update(
+            dict.fromkeys(_ZERO_FED.get(type(estimator).__name__, []), _LN_ZERO)
+        )
     return expected
 
 

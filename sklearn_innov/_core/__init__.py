@@ -19,6 +19,7 @@ from ._logit import (
     fit_logit,
     score_tests,
 )
+from ._margins import delta_method, effects_table, logit_effects
 from ._moments import centred_crossprod, column_variances, correlation_matrix
 from ._ols import (
     OLSResults,
@@ -45,8 +46,11 @@ __all__ = [
     "column_variances",
     "constrained_fit",
     "correlation_matrix",
+    "delta_method",
     "detect_separation",
+    "effects_table",
     "fit_logit",
+    "logit_effects",
     "ols_fit",
     "park_test",
     "robust_cov",

@@ -3,5 +3,6 @@ mechanisms, on a shared least-squares core."""
 
 from ._cobb_douglas import CobbDouglasRegressor
 from ._stepwise import StepwiseLogit
+from ._two_part import TwoPartRegressor
 
-__all__ = ["CobbDouglasRegressor", "StepwiseLogit"]
+__all__ = ["CobbDouglasRegressor", "StepwiseLogit", "TwoPartRegressor"]

@@ -19,6 +19,8 @@ from .._core import (
     LeastSquares,
     ZeroColumnError,
     constrained_fit,
+    delta_method,
+    effects_table,
     ols_fit,
     total_sum_of_squares,
 )
@@ -382,6 +384,47 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         X = validate_columns(self, X, reset=False, allow_nan=False)
         _check_positive(X, _names(self), "X")
         return self.intercept_ + np.log(X) @ self.coef_
+
+    def marginal_effects(self, X):
+        """Average marginal effects ``dE[y] / dX_k`` over the rows of X.
+
+        For ``E[y | x] = s exp(b0 + sum_k b_k ln x_k)`` (``s`` the smearing
+        factor, 1 with ``smearing=False``) the effect of ``x_k`` in a row is
+        ``b_k E[y | x] / x_k``; this returns its average over the rows of X
+        with delta-method standard errors. The smearing factor is treated as
+        fixed (its sampling variance is ignored), and inference uses Student's
+        t on ``df_resid_`` degrees of freedom, as the coefficients do. In a
+        log-log model the elasticities are the coefficients themselves
+        (``coef_table_``).
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Strictly positive regressors, e.g. the training data.
+
+        Returns
+        -------
+        effects : DataFrame
+            Indexed by feature: ``dy_dx``, ``std_err``, ``t``, ``p_value``,
+            ``ci_lower``, ``ci_upper`` (95%).
+        """
+        check_is_fitted(self)
+        X = validate_columns(self, X, reset=False, allow_nan=False)
+        _check_positive(X, _names(self), "X")
+        log_X = np.log(X)
+        factor = self.smearing_factor_ if self.smearing else 1.0
+        offset = int(self.fit_intercept)
+
+        def effects(theta):
+            intercept = theta[0] if offset else 0.0
+            slopes = theta[offset:]
+            level = factor * np.exp(intercept + log_X @ slopes)
+            return slopes * np.mean(level[:, None] / X, axis=0)
+
+        value, std_err, _ = delta_method(
+            effects, self.results_.params, self.results_.cov_params
+        )
+        return effects_table(_names(self), value, std_err, df=self.df_resid_)
 
     def diagnostics(self):
         """The specification tests of the fit (computed now if not yet).

@@ -225,7 +225,8 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             wide = ~np.isfinite(span)
             X_n[:, wide] = X[:, wide] * 0.5 - lo[wide] * 0.5
             span = np.where(wide, self.bounds_[:, 1] * 0.5 - lo * 0.5, span)
-        X_n /= span
+        with np.errstate(over="ignore"):  # far outside a subnormal range: +-inf
+            X_n /= span
         if b - a != 1:
             X_n *= b - a
         if a != 0:

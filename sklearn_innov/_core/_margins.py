@@ -1,0 +1,103 @@
+"""Marginal effects and the delta method: one implementation for every model.
+
+A marginal effect is a smooth function ``g(theta)`` of a model's estimates;
+its standard error comes from the delta method,
+``Var g = J V J'`` with ``J = dg / dtheta`` (taken here by central
+differences, as statsmodels' ``get_margeff`` does) and ``V`` the estimates'
+covariance. :func:`logit_effects` gives the average (or at-the-means)
+effects of a logit, which estimators and the two-part model build on.
+"""
+
+import numpy as np
+from scipy import special, stats
+
+from ..utils._lazy import pd
+
+__all__ = ["delta_method", "effects_table", "logit_effects"]
+
+
+def delta_method(func, theta, cov):
+    """Value and delta-method standard errors of ``func(theta)``.
+
+    Parameters
+    ----------
+    func : callable
+        Maps a parameter vector to a vector of quantities.
+    theta : ndarray of shape (p,)
+    cov : ndarray of shape (p, p)
+        Covariance of ``theta``.
+
+    Returns
+    -------
+    value : ndarray of shape (m,)
+    std_err : ndarray of shape (m,)
+    jacobian : ndarray of shape (m, p)
+        Central differences with steps ``1e-6 * max(1, |theta_j|)``
+        (truncation error of order ``step^2``).
+    """
+    theta = np.asarray(theta, dtype=np.float64)
+    value = np.atleast_1d(np.asarray(func(theta), dtype=np.float64))
+    jacobian = np.empty((value.size, theta.size))
+    for j in range(theta.size):
+        step = 1e-6 * max(1.0, abs(theta[j]))
+        up, down = theta.copy(), theta.copy()
+        up[j] += step
+        down[j] -= step
+        jacobian[:, j] = (np.atleast_1d(func(up)) - np.atleast_1d(func(down))) / (
+            2.0 * step
+        )
+    variance = np.einsum("ij,jk,ik->i", jacobian, cov, jacobian)
+    return value, np.sqrt(np.clip(variance, 0.0, None)), jacobian
+
+
+def logit_effects(params, X, *, at="overall"):
+    """Marginal effects ``dP / dx_k`` of a logit on every column of X.
+
+    Parameters
+    ----------
+    params : ndarray of shape (k,)
+        Coefficients of the columns of X (a constant column included when
+        the model has one).
+    X : ndarray of shape (n, k)
+        The design the effects are averaged over.
+    at : {"overall", "mean"}, default="overall"
+        "overall": the average over rows of ``p_i (1 - p_i) b_k`` (average
+        marginal effects); "mean": ``p (1 - p) b_k`` at the column means.
+
+    Returns
+    -------
+    effects : ndarray of shape (k,)
+    """
+    if at == "mean":
+        X = X.mean(axis=0, keepdims=True)
+    p = special.expit(X @ params)
+    return np.mean(p * (1.0 - p)) * params
+
+
+def effects_table(names, effect, std_err, *, df=None, alpha=0.05):
+    """A tidy table of effects: dy_dx, std_err, z (or t), p_value, interval.
+
+    With ``df`` the statistic is Student's t on ``df`` degrees of freedom,
+    otherwise a standard normal z, as in statsmodels' margins.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = np.where(std_err > 0, effect / std_err, np.nan)
+    if df is None:
+        p = 2.0 * stats.norm.sf(np.abs(stat))
+        q = stats.norm.isf(alpha / 2)
+        label = "z"
+    else:
+        p = 2.0 * stats.t.sf(np.abs(stat), df)
+        q = stats.t.isf(alpha / 2, df)
+        label = "t"
+    return pd.DataFrame(
+        {
+            "dy_dx": effect,
+            "std_err": std_err,
+            label: stat,
+            "p_value": p,
+            "ci_lower": effect - q * std_err,
+            "ci_upper": effect + q * std_err,
+        },
+        index=pd.Index(list(names), name="feature"),
+    )

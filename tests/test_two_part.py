@@ -1,0 +1,188 @@
+"""TwoPartRegressor against statsmodels (Logit and OLS on logs), finite
+differences of its own predictions, and a nonparametric bootstrap."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from numpy.testing import assert_allclose
+from sklearn.model_selection import GridSearchCV
+
+from sklearn_innov import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
+
+
+def _data(n=1000, seed=0, zeros=False):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(rng.uniform(1, 5, (n, 3)), columns=["a", "b", "c"])
+    if zeros:
+        X.loc[rng.random(n) < 0.2, "c"] = 0.0
+    p = 1 / (1 + np.exp(-(-2 + 0.5 * X["a"] + 0.3 * X["b"])))
+    positive = rng.random(n) < p
+    level = 2 * X["a"] ** 0.4 * np.maximum(X["c"], 0.5) ** 0.2
+    y = np.where(positive, level * np.exp(rng.normal(0, 0.3, n)), 0.0)
+    return X, pd.Series(y, name="y")
+
+
+def _plain_model(**kwargs):
+    """No selection (p_remove=1.0), so statsmodels' Logit is the oracle."""
+    return TwoPartRegressor(classifier=StepwiseLogit(p_remove=1.0), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = _data()
+    return _plain_model().fit(X, y), X, y
+
+
+def test_parts_are_statsmodels_logit_and_ols_on_logs(fitted):
+    model, X, y = fitted
+    positive = y > 0
+    logit = sm.Logit(positive.astype(int), sm.add_constant(X)).fit(disp=0)
+    ols = sm.OLS(np.log(y[positive]), sm.add_constant(np.log(X[positive]))).fit()
+    table = model.coef_table_
+    part1 = table.loc["participation"]
+    assert_allclose(
+        part1.loc[["const", "a", "b", "c"], "coef"], logit.params, rtol=1e-6
+    )
+    assert_allclose(
+        part1.loc[["const", "a", "b", "c"], "std_err"], logit.bse, rtol=1e-5
+    )
+    part2 = table.loc["positive"]
+    assert_allclose(part2["coef"], ols.params, rtol=1e-8)
+    assert_allclose(part2["std_err"], ols.bse, rtol=1e-8)
+    # predict = P(y > 0) * smeared exp(ln-linear prediction), by hand
+    smearing = np.mean(np.exp(ols.resid))
+    by_hand = (
+        logit.predict(sm.add_constant(X))
+        * smearing
+        * np.exp(ols.predict(sm.add_constant(np.log(X))))
+    )
+    assert_allclose(model.predict(X), by_hand, rtol=1e-6)
+    assert_allclose(
+        model.predict_participation(X), logit.predict(sm.add_constant(X)), rtol=1e-6
+    )
+
+
+def test_marginal_effects_are_the_derivatives_of_predict(fitted):
+    model, X, _ = fitted
+    effects = model.marginal_effects(X)
+    predicted = model.predict(X)
+    for name in X.columns:
+        h = 1e-5
+        up, down = X.copy(), X.copy()
+        up[name] += h
+        down[name] -= h
+        derivative = (model.predict(up) - model.predict(down)) / (2 * h)
+        row = effects.loc[name]
+        assert_allclose(row.loc["total", "dy_dx"], derivative.mean(), rtol=1e-6)
+        assert_allclose(
+            row.loc["total", "elasticity"],
+            np.mean(derivative * X[name] / predicted),
+            rtol=1e-6,
+        )
+        assert_allclose(
+            row.loc["total", ["dy_dx", "elasticity"]].to_numpy(float),
+            row.loc["extensive", ["dy_dx", "elasticity"]].to_numpy(float)
+            + row.loc["intensive", ["dy_dx", "elasticity"]].to_numpy(float),
+            rtol=1e-10,
+        )
+    # the intensive elasticity of a log-log second part is its coefficient
+    assert_allclose(
+        effects.xs("intensive", level="margin")["elasticity"],
+        model.regressor_.coef_,
+        rtol=1e-8,
+    )
+    assert_allclose(
+        effects.xs("intensive", level="margin")["elasticity_se"],
+        model.regressor_.coef_table_["std_err"].iloc[1:],
+        rtol=1e-5,
+    )
+
+
+def test_delta_method_agrees_with_a_bootstrap():
+    """Within Monte Carlo error: with B = 150 a bootstrap SE is off by ~6%."""
+    X, y = _data(n=600, seed=1)
+    model = _plain_model().fit(X, y)
+    delta = model.marginal_effects(X)
+    rng = np.random.default_rng(11)
+    draws = []
+    for _ in range(150):
+        rows = rng.integers(0, len(y), len(y))
+        refit = _plain_model().fit(X.iloc[rows], y.iloc[rows])
+        draws.append(refit.marginal_effects(X)[["dy_dx", "elasticity"]].to_numpy())
+    boot_se = np.std(np.array(draws), axis=0, ddof=1)
+    ratio = delta[["std_err", "elasticity_se"]].to_numpy() / boot_se
+    assert np.all((ratio > 0.75) & (ratio < 1.33)), ratio
+
+
+def test_zero_regressor_policies():
+    X, y = _data(zeros=True)
+    positive = y > 0
+    floor = _plain_model().fit(X, y)
+    smallest = X.loc[positive & (X["c"] > 0), "c"].min()
+    assert floor.floors_[2] == smallest / 2
+    floored = X[positive].replace({"c": {0.0: smallest / 2}})
+    ref = CobbDouglasRegressor().fit(floored, y[positive])
+    assert_allclose(floor.regressor_.coef_, ref.coef_, rtol=1e-10)
+    offset = _plain_model(zeros="offset").fit(X, y)
+    ref = CobbDouglasRegressor().fit(X[positive] + 1.0, y[positive])
+    assert_allclose(offset.regressor_.coef_, ref.coef_, rtol=1e-10)
+    drop = _plain_model(zeros="drop").fit(X, y)
+    keep = positive & (X["c"] > 0)
+    ref = CobbDouglasRegressor().fit(X[keep], y[keep])
+    assert_allclose(drop.regressor_.coef_, ref.coef_, rtol=1e-10)
+    with pytest.raises(ValueError, match="zeros='drop' fitted the second part"):
+        drop.predict(X)
+    assert np.isfinite(drop.predict(X[X["c"] > 0])).all()
+
+
+@pytest.mark.parametrize(
+    ("y", "match"),
+    [
+        (lambda y: y - 1.0, "needs y >= 0"),
+        (lambda y: y * 0.0, "Every outcome is 0"),
+        (lambda y: y.where(y.index != 3, np.nan), "NaN or infinite"),
+    ],
+)
+def test_bad_outcomes_are_named(y, match):
+    X, target = _data(n=200)
+    with pytest.raises(ValueError, match=match):
+        TwoPartRegressor().fit(X, y(target))
+
+
+def test_negative_regressors_are_refused():
+    X, y = _data(n=200)
+    X.loc[0, "b"] = -1.0
+    with pytest.raises(ValueError, match="Negative values in data.*'b'"):
+        TwoPartRegressor().fit(X, y)
+
+
+def test_grid_search_tunes_both_parts():
+    X, y = _data(n=300)
+    model = TwoPartRegressor(
+        classifier=StepwiseLogit(), regressor=CobbDouglasRegressor()
+    )
+    assert "classifier__p_remove" in model.get_params(deep=True)
+    search = GridSearchCV(
+        model,
+        {
+            "classifier__p_remove": [0.1, 1.0],
+            "regressor__cov_type": ["nonrobust", "HC3"],
+        },
+        cv=3,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    # the parts are clones: the unfitted parameters are untouched
+    assert not hasattr(model.classifier, "coef_")
+
+
+def test_pickle_round_trip_and_summary(fitted):
+    model, X, _ = fitted
+    loaded = pickle.loads(pickle.dumps(model))
+    assert_allclose(loaded.predict(X), model.predict(X))
+    text = str(model.summary())
+    assert "Part 1, P(y > 0): Variables in the Equation" in text
+    assert "Part 2, E[y | y > 0]: Coefficient and t by term" in text
+    assert str(loaded.summary()) == text
