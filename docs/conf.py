@@ -1,6 +1,12 @@
 """Sphinx configuration of the sklearn-innov documentation."""
 
+import sys
+from pathlib import Path
+
 import sklearn_innov
+
+# local extensions (docs/_ext): math as MathML, rendered offline
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "sklearn-innov"
 author = "sklearn-innov developers"
@@ -11,12 +17,17 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
+    "mathml",
     "sphinx.ext.intersphinx",
     "numpydoc",
     "matplotlib.sphinxext.plot_directive",
 ]
 exclude_patterns = ["_build"]
+# Math is converted to MathML at build time (docs/_ext/mathml.py): the pages
+# load no script from a CDN and read the same offline.
+html_math_renderer = "mathml"
+html_static_path = ["_static"]
+html_css_files = ["mathml.css"]
 templates_path = ["_templates"]
 autosummary_generate = True
 # scikit-learn's generated methods (set_*_request, set_output, ...) cite
@@ -52,4 +63,16 @@ plot_formats = [("png", 100)]
 intersphinx_mapping = {}
 html_theme = "pydata_sphinx_theme"
 html_title = "sklearn-innov"
-html_theme_options = {"navigation_with_keys": False}
+html_theme_options = {
+    "navigation_with_keys": False,
+    # the left sidebar lists the pages of the current section (index.rst
+    # groups the guide's pages under "User guide")
+    "show_nav_level": 2,
+}
+# pages without sub-pages have no section navigation: no empty left sidebar
+html_sidebars = {
+    "index": [],
+    "getting_started": [],
+    "figures": [],
+    "developer_notes": [],
+}

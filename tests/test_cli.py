@@ -11,7 +11,10 @@ from numpy.testing import assert_allclose
 from sklearn_innov.cli import main
 from sklearn_innov.datasets import make_sme_survey
 from sklearn_innov.diagnostics import corrected_resampled_ttest
+from sklearn_innov.model_selection import _benchmark, run_benchmark
+from sklearn_innov.preprocessing import read_spec_document
 from sklearn_innov.report import replicate
+from sklearn_innov.summary import TABLE_WIDTH
 
 FOREIGN_SPEC = """
 [indices]
@@ -46,6 +49,33 @@ RENAME = {
     "innov_sales_share": "r_sales",
     "innovated": "did_innovate",
 }
+
+
+FEW_MODELS = ("StepwiseLogit", "LogisticRegression[l1, raw items]", "DummyClassifier")
+
+
+@pytest.fixture
+def few_models(monkeypatch):
+    """Benchmark three of the models: the command's paths, in a second or two.
+
+    The L1 logistic regression stays: it is the model whose scores once
+    depended on ``--n-jobs``. ``test_benchmark_small_run`` runs every model.
+    """
+    every = _benchmark.benchmark_models
+
+    def few(spec, items, random_state=0):
+        models = every(spec, items, random_state)
+        return {label: models[label] for label in FEW_MODELS}
+
+    monkeypatch.setattr(_benchmark, "benchmark_models", few)
+
+
+def run(argv):
+    """main(argv), with argparse's exit for a bad option as a return code."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +182,7 @@ def test_replicate_on_a_foreign_csv_with_its_own_spec(foreign, tmp_path, capsys)
         ),
         (
             FOREIGN_SPEC.replace('"p_rivals"', '"p_nobody"'),
-            "['p_nobody'] named in [indices]",
+            "named in [indices] are not in the data: 'p_nobody'",
         ),
         (
             FOREIGN_SPEC.replace('target = "did_innovate"', 'target = "o_languages"'),
@@ -208,6 +238,7 @@ def test_benchmark_small_run(tmp_path, capsys):
         "LogisticRegression[l1, raw items]",
     ):
         assert label in out
+    assert max(len(line) for line in out.splitlines()) <= TABLE_WIDTH
     folds = pd.read_csv(tmp_path / "benchmark_folds.csv")
     assert len(folds) == 10 * 3
     assert (tmp_path / "benchmark_roc_auc.png").stat().st_size > 0
@@ -215,7 +246,7 @@ def test_benchmark_small_run(tmp_path, capsys):
     assert_allclose(dummy["roc_auc"], 0.5)
 
 
-def test_benchmark_on_a_foreign_csv(foreign, capsys):
+def test_benchmark_on_a_foreign_csv(foreign, capsys, few_models):
     data, spec, _ = foreign
     code = main(
         ["benchmark", "--data", str(data), "--spec", str(spec), *FAST_BENCHMARK]
@@ -315,7 +346,7 @@ def test_unknown_data_format(foreign, tmp_path, capsys):
     assert "must be .csv, .parquet or .xlsx" in capsys.readouterr().err
 
 
-def test_benchmark_n_jobs_gives_the_same_fold_scores(tmp_path):
+def test_benchmark_n_jobs_gives_the_same_fold_scores(tmp_path, few_models):
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     for jobs, out in (("1", serial), ("2", parallel)):
         assert (
@@ -325,3 +356,178 @@ def test_benchmark_n_jobs_gives_the_same_fold_scores(tmp_path):
     a = pd.read_csv(serial / "benchmark_folds.csv")
     b = pd.read_csv(parallel / "benchmark_folds.csv")
     pd.testing.assert_frame_equal(a, b)
+
+
+# -- data files as users have them ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def european(foreign, tmp_path_factory):
+    """The foreign survey as Excel exports it in Spanish: ';', decimal commas,
+    Windows-1252 text (an accented municipality column)."""
+    _, spec, frame = foreign
+    frame = frame.copy()
+    frame.insert(0, "municipio", np.where(frame.index % 2, "Juárez", "Culiacán"))
+    frame["r_sales"] = frame["r_sales"] + 0.25  # decimals in every row
+    path = tmp_path_factory.mktemp("european") / "encuesta.csv"
+    frame.to_csv(path, sep=";", decimal=",", index=False, encoding="cp1252")
+    plain = path.with_name("plain.csv")
+    frame.to_csv(plain, index=False)
+    return path, plain, spec
+
+
+def test_a_european_csv_is_sniffed_and_read_like_the_plain_one(european, capsys):
+    path, plain, spec = european
+    assert main(["replicate", "--data", str(plain), "--spec", str(spec)]) == 0
+    expected = capsys.readouterr()
+    assert main(["replicate", "--data", str(path), "--spec", str(spec)]) == 0
+    got = capsys.readouterr()
+    assert got.out == expected.out
+    assert expected.err == ""
+    assert "delimiter ';', decimal mark ',', encoding cp1252" in got.err
+    assert "override with --sep, --decimal, --encoding" in got.err
+    # without --out the text says how to get the figures, and names no file
+    assert "--out DIR" in got.out and ".png" not in got.out
+
+
+def test_csv_options_override_the_sniffer_in_benchmark(european, capsys, few_models):
+    path, _, spec = european
+    options = ["--sep", ";", "--decimal", ",", "--encoding", "cp1252"]
+    code = main(
+        ["benchmark", "--data", str(path), "--spec", str(spec), *options]
+        + [*FAST_BENCHMARK, "--format", "html"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ""
+    assert out.startswith("<!DOCTYPE html>") and "StepwiseLogit" in out
+
+
+def test_a_wrong_encoding_names_the_file_and_the_encoding(european, capsys):
+    path, _, spec = european
+    code = main(
+        ["replicate", "--data", str(path), "--spec", str(spec), "--encoding", "utf-8"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert f"data file {str(path)!r} is not valid utf-8 (byte 0xe1" in err
+    assert "--encoding" in err
+
+
+def test_a_csv_read_as_one_column_names_the_delimiter(european, capsys):
+    path, _, spec = european
+    code = main(
+        ["replicate", "--data", str(path), "--spec", str(spec), "--sep", "|"]
+        + ["--encoding", "cp1252"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "was read as one column" in err and "--sep ';'" in err
+
+
+@pytest.mark.parametrize("command", ["replicate", "benchmark"])
+def test_missing_targets_are_left_out_by_both_commands(
+    foreign, tmp_path, capsys, few_models, command
+):
+    _, spec, frame = foreign
+    holes = frame.copy()
+    holes.loc[[3, 50, 99], "did_innovate"] = np.nan
+    path = tmp_path / "holes.csv"
+    holes.to_csv(path, index=False)
+    code = main(
+        [command, "--data", str(path), "--spec", str(spec)]
+        + (FAST_BENCHMARK if command == "benchmark" else [])
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert (
+        f"sklearn-innov {command}: note: target 'did_innovate' is missing in 3 of "
+        "300 rows: those rows were left out."
+    ) in captured.err
+    assert "297 rows" in captured.out or command == "benchmark"
+
+
+def test_run_benchmark_from_python_leaves_missing_targets_out_and_says_so(foreign):
+    from sklearn.dummy import DummyClassifier
+
+    data, spec, _ = foreign
+    frame = pd.read_csv(data)
+    frame.loc[[0, 1], "did_innovate"] = np.nan
+    result = run_benchmark(
+        frame,
+        read_spec_document(spec),
+        repeats=1,
+        folds=3,
+        models={"StepwiseLogit": DummyClassifier(), "other": DummyClassifier()},
+    )
+    assert "missing in 2 of 300 rows: those rows were left out" in result.description
+    assert result.n_train + result.n_test == 298
+
+
+@pytest.fixture(scope="module")
+def odd_files(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("odd")
+    (directory / "empty.csv").write_text("", encoding="utf-8")
+    (directory / "header.csv").write_text("q1,q2,y\n", encoding="utf-8")
+    (directory / "a_file").write_text("not a directory", encoding="utf-8")
+    deep = '{"indices": {"A": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+    (directory / "deep.json").write_text(deep, encoding="utf-8")
+    return directory
+
+
+@pytest.mark.parametrize(
+    "argv, names",
+    [
+        (["--out", "{odd}/a_file"], "--out '{odd}/a_file' is a file"),
+        (["--data", "{odd}", "--spec", "{spec}"], "--data '{odd}' is a directory"),
+        (
+            ["--data", "{odd}/empty.csv", "--spec", "{spec}"],
+            "data file '{odd}/empty.csv' is empty",
+        ),
+        (
+            ["--data", "{odd}/header.csv", "--spec", "{spec}"],
+            "data file '{odd}/header.csv' has no rows (only the column names",
+        ),
+        (["--random-state", "-1"], "argument --random-state: must be an integer"),
+        (
+            ["--data", "{data}", "--spec", "{odd}/deep.json"],
+            "spec file '{odd}/deep.json' nests tables or lists deeper",
+        ),
+        (["--data", "{data}", "--spec", "{spec}", "--sep", "ab"], "--sep must be"),
+        (["--data", "{data}", "--spec", "{odd}"], "spec file '{odd}' is a directory"),
+    ],
+)
+def test_user_mistakes_end_in_one_line_naming_the_option_or_file(
+    foreign, odd_files, capsys, argv, names
+):
+    data, spec, _ = foreign
+    fill = {"odd": str(odd_files), "spec": str(spec), "data": str(data)}
+    code = run(["replicate", *(a.format(**fill) for a in argv)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("sklearn-innov")
+    assert names.format(**fill) in err
+    for noise in ("Traceback", "Errno", "usage:"):
+        assert noise not in err
+
+
+@pytest.mark.parametrize("value", ["1", "0", "x"])
+def test_benchmark_refuses_impossible_folds(capsys, value):
+    assert run(["benchmark", "--folds", value]) == 2
+    err = capsys.readouterr().err
+    assert "argument --folds: must be an integer, 2 or more" in err
+
+
+def test_a_reader_that_leaves_early_gets_no_broken_pipe_message():
+    # the reader closes the pipe before the report is printed, as `| head`
+    # does: the command stops quietly, as Python's documentation recommends
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sklearn_innov", "replicate"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    process.wait(timeout=120)
+    process.stderr.close()
+    assert "Broken pipe" not in err and "BrokenPipeError" not in err, err
+    assert "Traceback" not in err
+    assert process.returncode == 1

@@ -471,7 +471,7 @@ def test_summary_renders_everywhere(survey_like):
     ):
         assert label in text
     assert "heteroskedasticity at 5%" in text
-    table = summary["Table 9 layout"]
+    table = summary["equation"]
     assert_allclose(table.loc["t"].to_numpy(), model.coef_table_["t"].to_numpy())
     assert summary.as_markdown().count("|") > 20
     assert "<table" in summary._repr_html_()

@@ -89,7 +89,10 @@ def test_inverse_transform_round_trips(rng):
 
 def test_values_outside_declared_bounds_raise_or_clip():
     X = np.array([[1.0], [6.0], [3.0]])
-    with pytest.raises(ValueError, match=r"outside their declared bounds \(1 row"):
+    with pytest.raises(
+        ValueError,
+        match=r"column 0 outside \[1, 5\] in 1 row\(s\), first at row 1 \(6\)",
+    ):
         MinMaxIndexer(bounds=(1, 5)).fit(X)
     X_n = MinMaxIndexer(bounds=(1, 5), clip=True).fit_transform(X)
     assert_allclose(X_n.ravel(), [0.0, 1.0, 0.5])

@@ -1,9 +1,16 @@
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from sklearn_innov import CompositeIndex, read_spec
-from sklearn_innov.preprocessing import check_spec
+from sklearn_innov import CompositeIndex, MinMaxIndexer, read_spec
+from sklearn_innov.preprocessing import (
+    SpecError,
+    check_spec,
+    drop_missing_target,
+    validate_document,
+)
 from sklearn_innov.preprocessing._spec import read_spec_document
 
 
@@ -69,3 +76,116 @@ def test_check_spec_returns_a_copy():
     spec = {"A": ("q1", "q2")}
     checked = check_spec(spec)
     assert checked == {"A": ["q1", "q2"]} and checked is not spec
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    toml = tmp_path / "bom.toml"
+    toml.write_text('[indices]\nA = ["q1", "q2"]\n', encoding="utf-8-sig")
+    js = tmp_path / "bom.json"
+    js.write_text(json.dumps({"indices": {"A": ["q1", "q2"]}}), encoding="utf-8-sig")
+    assert read_spec(toml) == read_spec(js) == {"A": ["q1", "q2"]}
+
+
+def test_a_latin1_spec_names_the_file_and_the_encoding(tmp_path):
+    path = tmp_path / "latin.toml"
+    path.write_text('[indices]\nA = ["colaboración"]\n', encoding="latin-1")
+    with pytest.raises(ValueError, match="is not UTF-8 text") as exc:
+        read_spec(path)
+    assert str(path) in str(exc.value) and "line 2" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("deep.json", '{"indices": {"A": ' + "[" * 100_000 + "]" * 100_000 + "}}"),
+        ("deep.toml", "[indices]\nA = " + "[" * 100_000 + "]" * 100_000 + "\n"),
+    ],
+)
+def test_a_spec_nested_too_deep_is_a_one_line_error(tmp_path, name, text):
+    path = write(tmp_path, name, text)
+    with pytest.raises(ValueError, match="nests tables or lists deeper") as exc:
+        read_spec(path)
+    assert str(path) in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_directory_is_not_a_spec(tmp_path):
+    with pytest.raises(ValueError, match="is a directory"):
+        read_spec(tmp_path)
+
+
+def test_an_item_group_given_as_a_table_is_refused(tmp_path):
+    # [indices.X1] with weights was silently read as its keys
+    path = write(tmp_path, "w.toml", "[indices.X1]\nq1 = 0.5\nq2 = 0.5\n")
+    with pytest.raises(ValueError, match="index 'X1' is a table") as exc:
+        read_spec(path)
+    assert "CompositeIndex(weights=...)" in str(exc.value)
+    with pytest.raises(ValueError, match="is a table"):
+        check_spec({"X1": {"q1": 1.0}})
+
+
+@pytest.fixture
+def items():
+    return pd.DataFrame(
+        {"q1": [1, 3, 5, 2], "q2": [0, 10, 4, 7], "out": [1.0, 2, 3, 4]}
+        | {"y": [0, 1, 1, 0]},
+        index=[10, 11, 12, 13],
+    )
+
+
+def document(bounds):
+    return {
+        "indices": {"A": ["q1", "q2"]},
+        "model": {"outcome": "out", "target": "y"},
+        "index": {"bounds": bounds},
+    }
+
+
+def test_bounds_per_item_are_accepted_as_documented(items):
+    settings = validate_document(document({"q1": [1, 5], "q2": [0, 10]}), items).index
+    assert settings["bounds"] == {"q1": (1, 5), "q2": (0, 10)}
+    out = CompositeIndex(spec={"A": ["q1", "q2"]}, **settings).fit_transform(items)
+    assert out[0, 0] == pytest.approx(0.0) and out[2, 0] == pytest.approx(1.4)
+    settings = validate_document(document([0, 10]), items).index
+    assert settings["bounds"] == (0, 10)
+
+
+@pytest.mark.parametrize(
+    "bounds, match",
+    [
+        ({"q9": [1, 5]}, r"bounds name \['q9'\] that no index"),
+        ({"q1": [5, 1]}, r"bounds.q1 must be \[low, high\] with low < high"),
+        ({"q1": 5}, r"bounds.q1 must be \[low, high\]"),
+        ([1, 2, 3], r"\[index\] bounds must be \[low, high\]"),
+        ("1-5", r"\[index\] bounds must be \[low, high\]"),
+    ],
+)
+def test_bounds_in_other_shapes_are_refused(items, bounds, match):
+    with pytest.raises(SpecError, match=match):
+        validate_document(document(bounds), items)
+
+
+def test_bounds_violations_name_the_column_and_rows(items):
+    with pytest.raises(SpecError) as exc:
+        validate_document(document({"q1": [1, 5], "q2": [0, 5]}), items)
+    message = str(exc.value)
+    assert "column 'q2' has 2 value(s) outside its [index] bounds [0, 5]" in message
+    assert "rows 11, 13" in message
+
+
+def test_minmax_names_columns_outside_their_bounds():
+    X = pd.DataFrame({"q1": [1.0, 2.0], "q2": [3.0, 9.0]})
+    with pytest.raises(ValueError, match=r"'q2' .*\[1, 5\]"):
+        MinMaxIndexer(bounds=(1, 5)).fit(X)
+
+
+def test_missing_targets_are_dropped_with_a_note(items):
+    frame = items.astype({"y": float})
+    frame.loc[[11, 12], "y"] = np.nan
+    kept, note = drop_missing_target(frame, "y")
+    assert list(kept.index) == [10, 13]
+    assert note == "target 'y' is missing in 2 of 4 rows: those rows were left out."
+    unchanged, none = drop_missing_target(items, "y")
+    assert unchanged is items and none is None
+    frame["y"] = np.nan
+    with pytest.raises(SpecError, match="has no value in any row"):
+        drop_missing_target(frame, "y")

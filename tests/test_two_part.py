@@ -184,5 +184,5 @@ def test_pickle_round_trip_and_summary(fitted):
     assert_allclose(loaded.predict(X), model.predict(X))
     text = str(model.summary())
     assert "Part 1, P(y > 0): Variables in the Equation" in text
-    assert "Part 2, E[y | y > 0]: Table 9 layout" in text
+    assert "Part 2, E[y | y > 0]: Coefficient and t by term" in text
     assert str(loaded.summary()) == text

@@ -31,13 +31,18 @@ def durbin_watson(e):
     return float((steps @ steps) / total)
 
 
+# the range of statsmodels' Lilliefors table: p-values outside it are clipped
+LILLIEFORS_P_RANGE = (0.001, 0.99)
+
+
 def lilliefors(x):
     """Lilliefors' test of normality: ``(D, p)`` as statsmodels computes them.
 
     ``D = sup |F_n(z) - Phi(z)|`` of the values standardised with their mean
     and sample standard deviation; p from statsmodels' simulated table
     (``statsmodels.stats.diagnostic.lilliefors(pvalmethod="table")``,
-    p-values clipped to [0.001, 0.99]).
+    p-values clipped to ``pvalue_range``, [0.001, 0.99]: a p at a limit means
+    "this or beyond").
     """
     from statsmodels.stats.diagnostic import lilliefors as sm_lilliefors
 
@@ -46,7 +51,11 @@ def lilliefors(x):
     if not x.std() > 0:
         raise ValueError("lilliefors is undefined for values without variance")
     statistic, pvalue = sm_lilliefors(x, dist="norm", pvalmethod="table")
-    return {"statistic": float(statistic), "pvalue": float(pvalue)}
+    return {
+        "statistic": float(statistic),
+        "pvalue": float(pvalue),
+        "pvalue_range": LILLIEFORS_P_RANGE,
+    }
 
 
 def vif_from_correlation(corr):

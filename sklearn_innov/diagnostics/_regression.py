@@ -158,7 +158,9 @@ def lilliefors(resid):
     Returns
     -------
     result : dict
-        ``statistic`` and ``pvalue``.
+        ``statistic``, ``pvalue`` and ``pvalue_range``, ``(0.001, 0.99)``:
+        a p-value at a limit of the table means that value or beyond
+        (summaries print ``<= 0.001`` and ``>= 0.99``).
 
     References
     ----------

@@ -468,13 +468,21 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             out["vif"] = pd.Series(results.vif, index=labels, name="vif")
         return out
 
-    def summary(self, title=None):
+    def summary(self, title=None, layout_title=None):
         """Results laid out like the paper's Table 9, then every diagnostic.
+
+        Every block labels a regressor ``ln X1`` (the model is in logs) and
+        the intercept ``const``.
 
         Parameters
         ----------
         title : str, optional
             Heading; defaults to a description of the model.
+        layout_title : str, optional
+            Heading of the block that shows each term's coefficient with its
+            t underneath (the paper's layout); defaults to "Coefficient and t
+            by term". Name it after the table it mirrors, e.g. "Table 11
+            layout" for the adjusted model.
 
         Returns
         -------
@@ -482,7 +490,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             Prints as text; ``as_markdown()``, ``as_html()``, ``as_latex()``.
         """
         check_is_fitted(self)
-        return build_summary(self, title)
+        return build_summary(self, title, layout_title)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -2,7 +2,8 @@
 
 Kept apart from the estimator so that the estimator stays thin: this module
 only arranges the fitted attributes and diagnostics into report blocks, with
-a one-line reading of each test.
+a one-line reading of each test. Every block labels a regressor as the
+model sees it, ``ln X1``, and the intercept ``const``.
 """
 
 import pandas as pd
@@ -10,12 +11,17 @@ import pandas as pd
 from ..summary import Block, Summary, format_number
 
 ALPHA = 0.05
+NORMALITY_LABEL = "Lilliefors (KS) D"
 
 
-def build_summary(model, title=None):
+LAYOUT_TITLE = "Coefficient and t by term"
+
+
+def build_summary(model, title=None, layout_title=None):
     """Build the :class:`Summary` of a fitted model (see ``model.summary``)."""
     table = model.coef_table_
     terms = [_term(name) for name in table.index]
+    coefficients = table.set_axis(pd.Index(terms, name=table.index.name))
     diagnostics = model.diagnostics()
     r2_label = "R²" if model.fit_intercept else "R² (uncentred, no intercept)"
     title = title or (
@@ -61,7 +67,7 @@ def build_summary(model, title=None):
     )
     blocks = [
         Block("Fitted equation", [_equation(model, terms)]),
-        Block("Table 9 layout", layout, name="equation"),
+        Block(layout_title or LAYOUT_TITLE, layout, name="equation"),
         Block("Fit", fit),
     ]
     park = diagnostics["park"]
@@ -75,9 +81,18 @@ def build_summary(model, title=None):
                 name="park",
             )
         )
-    blocks.append(Block("Coefficients", table, name="coefficients"))
+    blocks.append(Block("Coefficients", coefficients, name="coefficients"))
+    normality = diagnostics["normality"]
     blocks.append(
-        Block("Diagnostics", _diagnostic_table(diagnostics), name="diagnostics")
+        Block(
+            "Diagnostics",
+            _diagnostic_table(diagnostics),
+            name="diagnostics",
+            # statsmodels' table clips Lilliefors' p: a limit means "or beyond"
+            clipped={(NORMALITY_LABEL, "p_value"): normality.get("pvalue_range")}
+            if "pvalue_range" in normality
+            else None,
+        )
     )
     for key, heading in (
         ("vif", "Variance inflation factors"),
@@ -87,13 +102,11 @@ def build_summary(model, title=None):
         if isinstance(value, dict):
             blocks.append(Block(heading, [f"not computed: {value['error']}"]))
         else:
-            blocks.append(
-                Block(
-                    heading,
-                    value.to_frame() if isinstance(value, pd.Series) else value,
-                    name=key,
-                )
-            )
+            value = value.to_frame() if isinstance(value, pd.Series) else value
+            value = value.rename(index=_term)
+            if key == "correlation":
+                value = value.rename(columns=_term)
+            blocks.append(Block(heading, value, name=key))
     blocks.append(Block("Notes", _notes(model)))
     return Summary(title, blocks)
 
@@ -143,7 +156,7 @@ def _diagnostic_table(d):
         ),
         (
             "normality",
-            "Lilliefors (KS) D",
+            NORMALITY_LABEL,
             "statistic",
             "pvalue",
             "residuals not normal at 5%",

@@ -329,6 +329,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
                             block.content,
                             name=f"{label.split(',')[0].lower().replace(' ', '')}_"
                             f"{block.name}",
+                            clipped=block.clipped,
                         )
                     )
         notes = [

@@ -16,7 +16,12 @@ import pandas as pd
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import corrected_resampled_ttest
 from ..linear_model import StepwiseLogit
-from ..preprocessing import CompositeIndex, SpecError, validate_document
+from ..preprocessing import (
+    CompositeIndex,
+    SpecError,
+    drop_missing_target,
+    validate_document,
+)
 from ..summary import Block, Summary
 
 __all__ = ["BenchmarkResult", "benchmark_models", "run_benchmark"]
@@ -157,22 +162,23 @@ class BenchmarkResult:
                 row[f"{metric} mean"] = frame[metric].mean()
                 row[f"{metric} std"] = frame[metric].std(ddof=1)
             if model == REFERENCE:
-                row["t vs StepwiseLogit (ROC AUC)"] = np.nan
-                row["p vs StepwiseLogit"] = np.nan
+                row[f"t vs {REFERENCE}"] = np.nan
+                row[f"p vs {REFERENCE}"] = np.nan
             else:
                 test = corrected_resampled_ttest(
                     frame["roc_auc"].to_numpy(), reference, self.n_train, self.n_test
                 )
-                row["t vs StepwiseLogit (ROC AUC)"] = test["t"]
-                row["p vs StepwiseLogit"] = test["pvalue"]
+                row[f"t vs {REFERENCE}"] = test["t"]
+                row[f"p vs {REFERENCE}"] = test["pvalue"]
             rows.append(row)
         return pd.DataFrame(rows).set_index("model")
 
     def summary(self):
         notes = [
             self.description,
-            "Brier score and log loss are losses (lower is better); the t test is "
-            "Nadeau & Bengio's corrected resampled t on ROC AUC, paired by fold.",
+            "Brier score and log loss are losses (lower is better); t and p are "
+            "Nadeau & Bengio's corrected resampled t test of the ROC AUC against "
+            f"{REFERENCE} (the paper's pipeline), paired by fold.",
             "Index construction and stepwise selection are refitted in every "
             "training fold, so these scores measure the whole procedure.",
         ]
@@ -216,6 +222,7 @@ class BenchmarkResult:
         fig.tight_layout()
         path = directory / "benchmark_roc_auc.png"
         fig.savefig(path, dpi=110)
+        plt.close(fig)  # pyplot keeps a figure until it is closed
         paths.append(path)
         return paths
 
@@ -252,7 +259,9 @@ def run_benchmark(
     Parameters
     ----------
     frame : DataFrame, optional
-        The survey; default: the synthetic survey (``random_state``).
+        The survey; default: the synthetic survey (``random_state``). Rows
+        whose target is missing are left out, and the description says how
+        many (:func:`~sklearn_innov.preprocessing.drop_missing_target`).
     document : dict, optional
         Spec document (as for ``replicate``); needed with ``frame``.
     repeats, folds : int
@@ -289,16 +298,20 @@ def run_benchmark(
         description = f"Data: the user's survey, {len(frame)} rows."
     analysis = validate_document(document, frame)
     spec, outcome, target = analysis.spec, analysis.outcome, analysis.target
+    frame, note = drop_missing_target(frame, target)
+    if note:
+        description += " " + note[0].upper() + note[1:]
     mechanisms = {k: v for k, v in spec.items() if k != outcome}
     # fail fast, with the estimator's own message, on items it cannot use
     CompositeIndex(spec=mechanisms).fit(frame)
     items = list(dict.fromkeys(i for group in mechanisms.values() for i in group))
     # Probability scores (Brier) need to know the event: the second label in
     # sorted order, as StepwiseLogit's classes_[1].
-    labels = sorted(frame[target].dropna().unique())
+    labels = sorted(frame[target].unique())
     y = (frame[target] == labels[1]).astype(int)
-    description += f" Event: {target} = {labels[1]!r}."
-    event = analysis.labels["event"] or f"{target} = {labels[1]!r}"
+    value = labels[1].item() if isinstance(labels[1], np.generic) else labels[1]
+    description += f" Event: {target} = {value!r}."
+    event = analysis.labels["event"] or f"{target} = {value!r}"
     if y.value_counts().min() < folds:
         raise SpecError(
             f"target {target!r} has a class with fewer than {folds} rows; "

@@ -256,13 +256,26 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         with np.errstate(invalid="ignore"):
             outside = ((X < lo) | (X > hi)) & self._declared_
         if outside.any():
-            cols = [labels[j] for j in np.flatnonzero(outside.any(axis=0))]
+            bad = np.flatnonzero(outside.any(axis=0))
+            cols = [labels[j] for j in bad]
+            # each column with its declared range and the first offending row
+            details = "; ".join(
+                f"{_name(labels[j])} outside [{lo[j]:g}, {hi[j]:g}] in "
+                f"{int(outside[:, j].sum())} row(s), first at row "
+                f"{int(np.flatnonzero(outside[:, j])[0])} "
+                f"({X[np.flatnonzero(outside[:, j])[0], j]:g})"
+                for j in bad[:5]
+            )
             raise ValueError(
                 f"Column(s) {format_labels(cols)} hold values outside their "
-                f"declared bounds ({int(outside.any(axis=1).sum())} row(s)). "
-                "Widen `bounds` to the scale's true range, fix the data, or set "
-                "clip=True to clip the output to feature_range."
+                f"declared bounds: {details}. Widen `bounds` to the scale's true "
+                "range, fix the data, or set clip=True to clip the output to "
+                "feature_range."
             )
+
+
+def _name(label):
+    return repr(label) if isinstance(label, str) else f"column {label}"
 
 
 def _check_range(pair, name):

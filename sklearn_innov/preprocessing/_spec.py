@@ -5,11 +5,14 @@ A spec maps an index name to the list of its items, e.g. the paper's
 they are hyperparameters of :class:`CompositeIndex` (so ``GridSearchCV`` can
 search over them) and are stored in TOML or JSON files, read here with the
 standard library parsers only: a spec file is never evaluated as code.
+Spec files are UTF-8 text (a byte-order mark, as Windows editors write it,
+is accepted), as the TOML and JSON standards require.
 """
 
 import json
 import tomllib
 from collections.abc import Mapping
+from numbers import Real
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,6 +22,7 @@ __all__ = [
     "AnalysisSpec",
     "SpecError",
     "check_spec",
+    "drop_missing_target",
     "read_spec",
     "read_spec_document",
     "validate_document",
@@ -44,7 +48,8 @@ def check_spec(spec, *, source="spec"):
     ------
     ValueError
         If the spec is empty, a name is not a non-empty string, a group is
-        empty or not a list, or a group repeats an item.
+        empty or not a list (a table of item weights is refused too), or a
+        group repeats an item.
     """
     if not isinstance(spec, Mapping):
         raise ValueError(
@@ -58,6 +63,13 @@ def check_spec(spec, *, source="spec"):
         if not isinstance(name, str) or not name:
             raise ValueError(
                 f"{source}: index names must be non-empty strings; got {name!r}."
+            )
+        if isinstance(items, Mapping):
+            raise ValueError(
+                f"{source}: index {name!r} is a table ({dict(items)!r}), not a list "
+                f'of items; write {name} = ["item_a", "item_b"] (a spec file '
+                "carries no item weights: pass CompositeIndex(weights=...) from "
+                "Python to weigh items)."
             )
         if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
             raise ValueError(
@@ -140,12 +152,22 @@ def read_spec_document(path):
     document : dict
         The parsed file, with ``document["indices"]`` checked by
         :func:`check_spec`.
+
+    Raises
+    ------
+    ValueError
+        Naming the file: missing, not UTF-8 text, unreadable syntax, nested
+        deeper than the parser allows, or an invalid ``[indices]`` table.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(
+            f"spec file {str(path)!r} is a directory; give the .toml or .json file."
+        )
     if not path.is_file():
         raise ValueError(f"spec file {str(path)!r} does not exist or is not a file.")
     suffix = path.suffix.lower()
-    text = path.read_text(encoding="utf-8")
+    text = _read_utf8(path)
     try:
         if suffix == ".toml":
             document = tomllib.loads(text)
@@ -159,6 +181,12 @@ def read_spec_document(path):
         raise ValueError(f"spec file {str(path)!r} is not valid TOML: {exc}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"spec file {str(path)!r} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError(
+            f"spec file {str(path)!r} nests tables or lists deeper than the "
+            f"{suffix[1:].upper()} reader allows; a spec needs two levels "
+            '([indices] of lists such as X1 = ["item_a", "item_b"]).'
+        ) from None
     if not isinstance(document, dict) or "indices" not in document:
         raise ValueError(
             f"spec file {str(path)!r} has no 'indices' table; write "
@@ -174,6 +202,20 @@ def read_spec_document(path):
                 "be column names (strings)."
             )
     return document
+
+
+def _read_utf8(path):
+    """The file's text; a UTF-8 byte-order mark is dropped, other encodings refused."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValueError(
+            f"spec file {str(path)!r} is not UTF-8 text (byte 0x{data[exc.start]:02x} "
+            f"on line {line}, perhaps Latin-1 or Windows-1252); TOML and JSON files "
+            "must be UTF-8: save it again with the UTF-8 encoding."
+        ) from None
 
 
 def _no_duplicate_keys(path):
@@ -263,7 +305,8 @@ def validate_document(document, frame, source="spec"):
     Raises
     ------
     SpecError
-        Naming the table, key or column at fault, and what to write instead.
+        Naming the table, key or column at fault, and what to write instead;
+        also a column with values outside its ``[index] bounds``.
 
     Notes
     -----
@@ -306,8 +349,11 @@ def validate_document(document, frame, source="spec"):
         {c for items in spec.values() for c in items if c not in frame.columns}
     )
     if missing:
+        shown = ", ".join(repr(c) for c in missing[:8])
+        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         raise SpecError(
-            f"{source}: column(s) {missing} named in [indices] are not in the data."
+            f"{source}: {len(missing)} column(s) named in [indices] are not in the "
+            f"data: {shown}{more}."
         )
     model = {**MODEL_DEFAULTS, **tables["model"]}
     outcome, target = model["outcome"], model["target"]
@@ -355,7 +401,7 @@ def validate_document(document, frame, source="spec"):
     for key, value in labels.items():
         if value is not None and not isinstance(value, str):
             raise SpecError(f"{source}: [labels] {key} must be text; got {value!r}.")
-    index = {k: (tuple(v) if k == "bounds" else v) for k, v in tables["index"].items()}
+    index = _index_settings(tables["index"], spec, frame, source)
     return AnalysisSpec(spec, outcome, target, index, model, labels)
 
 
@@ -388,3 +434,109 @@ def _check_model(model, explanatory, source):
                 f"{source}: [model] adjusted names {unknown}, which are not "
                 f"explanatory indices ({explanatory})."
             )
+
+
+def _index_settings(index, spec, frame, source):
+    """The ``[index]`` table as CompositeIndex keyword arguments, bounds checked.
+
+    ``bounds`` is one ``[low, high]`` for every item or a table of
+    ``item = [low, high]``; the data must lie inside (checked here, so the
+    message names the column and rows of the user's file).
+    """
+    settings = dict(index)
+    if "bounds" not in settings:
+        return settings
+    bounds = settings["bounds"]
+    items = list(dict.fromkeys(i for group in spec.values() for i in group))
+    example = (
+        "write bounds = [1, 5] for every item, or bounds = "
+        "{item_a = [1, 5], item_b = [0, 10]} per item"
+    )
+    if isinstance(bounds, Mapping):
+        unknown = [k for k in bounds if k not in items]
+        if unknown:
+            raise SpecError(
+                f"{source}: [index] bounds name {unknown} that no index in "
+                "[indices] lists; fix the names or remove them."
+            )
+        ranges = {
+            k: _bounds_pair(v, f"bounds.{k}", source, example)
+            for k, v in bounds.items()
+        }
+        settings["bounds"] = ranges
+    else:
+        pair = _bounds_pair(bounds, "bounds", source, example)
+        ranges = dict.fromkeys(items, pair)
+        settings["bounds"] = pair
+    for item, (low, high) in ranges.items():
+        values = frame[item]
+        if values.dtype.kind not in "iuf":
+            continue  # CompositeIndex names a non-numeric column itself
+        outside = ((values < low) | (values > high)).to_numpy()
+        if outside.any():
+            rows = [str(r) for r in frame.index[outside][:5]]
+            more = ", ..." if outside.sum() > 5 else ""
+            raise SpecError(
+                f"{source}: column {item!r} has {int(outside.sum())} value(s) "
+                f"outside its [index] bounds [{low:g}, {high:g}] (rows "
+                f"{', '.join(rows)}{more}; e.g. {values[outside].iloc[0]!r}); "
+                "fix the data or widen the bounds."
+            )
+    return settings
+
+
+def _bounds_pair(value, key, source, example):
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)
+        and value[0] < value[1]
+    ):
+        return (value[0], value[1])
+    raise SpecError(
+        f"{source}: [index] {key} must be [low, high] with low < high; got "
+        f"{value!r}. {example[0].upper()}{example[1:]}."
+    )
+
+
+def drop_missing_target(frame, target):
+    """Leave out the rows whose target is missing, and say so.
+
+    ``sklearn-innov replicate`` and ``benchmark`` both apply this policy: a
+    row without an outcome can be neither fitted nor scored, and counting it
+    as a non-event would bias every score.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The survey.
+    target : str
+        The target column (``[model] target``).
+
+    Returns
+    -------
+    frame : DataFrame
+        The rows with a target value (the same object when none is missing).
+    note : str or None
+        One sentence naming the column and the number of rows left out, or
+        None when none was.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.preprocessing import drop_missing_target
+    >>> survey = pd.DataFrame({"q1": [1, 2, 3], "innovated": [1, None, 0]})
+    >>> kept, note = drop_missing_target(survey, "innovated")
+    >>> len(kept), note
+    (2, "target 'innovated' is missing in 1 of 3 rows: those rows were left out.")
+    """
+    missing = frame[target].isna().to_numpy()
+    if not missing.any():
+        return frame, None
+    if missing.all():
+        raise SpecError(f"target column {target!r} has no value in any row.")
+    note = (
+        f"target {target!r} is missing in {int(missing.sum())} of {len(frame)} "
+        "rows: those rows were left out."
+    )
+    return frame[~missing], note

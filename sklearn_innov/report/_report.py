@@ -2,15 +2,23 @@
 
 The replication command assembles one from the estimators' own
 :class:`Summary` objects and renders it through their renderers, so a number
-is formatted in exactly one place whatever the output format.
+is formatted in exactly one place whatever the output format. The HTML
+rendering is one self-contained page: its style sheet is inline and its
+figures are embedded as PNG data, so the file can be mailed or archived alone.
 """
 
+import base64
 import html
+import io
 from pathlib import Path
 
-from ..summary import Summary, latex_escape
+from ..summary import Summary, html_page, latex_escape, text_width, wrap_lines
+from ..utils._plotting import pyplot as _pyplot
 
 __all__ = ["Report"]
+
+FIGURE_DPI = 110
+UNWRITTEN = "Report.write(directory) saves them as PNG files"
 
 
 class Report:
@@ -35,6 +43,7 @@ class Report:
         # ("summary", Summary) | ("text", str) | ("figure", name, caption)
         self.sections = []
         self.figures = {}  # name -> matplotlib Figure
+        self._png = {}  # name -> PNG bytes, drawn once for the page and the file
 
     def add_summary(self, summary):
         """Append a :class:`Summary`.
@@ -64,6 +73,7 @@ class Report:
         caption : str
         """
         self.figures[name] = figure
+        self._png.pop(name, None)
         self.sections.append(("figure", name, caption))
 
     @property
@@ -71,62 +81,123 @@ class Report:
         """The Summary sections, in order."""
         return [section[1] for section in self.sections if section[0] == "summary"]
 
-    def render(self, fmt="text"):
+    def png(self, name):
+        """The figure ``name`` as PNG bytes (drawn once, then reused).
+
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        data : bytes
+        """
+        if name not in self._png:
+            buffer = io.BytesIO()
+            self.figures[name].savefig(
+                buffer, format="png", dpi=FIGURE_DPI, bbox_inches="tight"
+            )
+            self._png[name] = buffer.getvalue()
+        return self._png[name]
+
+    def close(self):
+        """Close the figures in pyplot, which keeps every figure until closed.
+
+        The figures stay usable: :meth:`png`, :meth:`write` and the HTML
+        rendering still draw them.
+        """
+        if self.figures:
+            plt = _pyplot()
+            for figure in self.figures.values():
+                plt.close(figure)
+
+    def render(self, fmt="text", *, width=None, figure_dir=None, unwritten=None):
         """Render the whole report.
 
         Parameters
         ----------
         fmt : {"text", "markdown", "html", "latex"}, default="text"
+        width : int, optional
+            Wrapping column of text; default: the terminal's width, 80 when
+            the output is not a terminal.
+        figure_dir : str or path-like, optional
+            Where the figures' PNG files are (``""`` for beside the report):
+            text, Markdown and LaTeX point to them there. None: they are not
+            written, and the report says so (with ``unwritten``).
+        unwritten : str, optional
+            How to get the figures when ``figure_dir`` is None; default:
+            "Report.write(directory) saves them as PNG files".
 
         Returns
         -------
         rendered : str
-            Figures appear as links to ``name.png`` (or a placeholder line in
-            text).
+            HTML is a complete page with every figure embedded.
         """
+        if fmt not in ("text", "markdown", "html", "latex"):
+            raise ValueError(
+                f"format must be text, markdown, html or latex; got {fmt!r}."
+            )
+        width = text_width() if width is None else width
         if fmt == "text":
-            parts = [self.title, "#" * len(self.title)]
+            parts = [f"{self.title}\n{'#' * len(self.title)}"]
         elif fmt == "markdown":
             parts = [f"# {self.title}"]
         elif fmt == "html":
             parts = [f"<h1>{html.escape(self.title)}</h1>"]
-        elif fmt == "latex":
-            parts = [f"\\title{{{latex_escape(self.title)}}}"]
         else:
-            raise ValueError(
-                f"format must be text, markdown, html or latex; got {fmt!r}."
-            )
+            parts = [f"\\title{{{latex_escape(self.title)}}}"]
         for section in self.sections:
             kind = section[0]
             if kind == "summary":
                 summary: Summary = section[1]
                 parts.append(
-                    summary.render(fmt) if fmt != "markdown" else summary.as_markdown(2)
+                    summary.as_markdown(2)
+                    if fmt == "markdown"
+                    else summary.render(fmt, width=width)
                 )
             elif kind == "text":
-                text = section[1]
-                parts.append(
-                    f"<p>{html.escape(text)}</p>"
-                    if fmt == "html"
-                    else (latex_escape(text) if fmt == "latex" else text)
-                )
+                parts.append(self._paragraph(section[1], fmt, width))
             else:
-                _, name, caption = section
-                if fmt == "markdown":
-                    parts.append(f"![{caption}]({name}.png)\n\n*{caption}*")
-                elif fmt == "html":
-                    parts.append(
-                        f'<figure><img src="{name}.png" alt="{html.escape(caption)}" '
-                        f'width="640"><figcaption>{html.escape(caption)}</figcaption></figure>'
-                    )
-                elif fmt == "latex":
-                    parts.append(
-                        "\\begin{figure}\\includegraphics[width=\\linewidth]"
-                        f"{{{name}.png}}\\caption{{{latex_escape(caption)}}}\\end{{figure}}"
-                    )
-                else:
-                    parts.append(f"[figure {name}.png: {caption}]")
-        return "\n\n".join(parts) + "\n"
+                parts.append(self._figure(*section[1:], fmt, figure_dir, width))
+        if self.figures and figure_dir is None and fmt != "html":
+            note = f"The figures are not written: {unwritten or UNWRITTEN}."
+            parts.append(self._paragraph(note, fmt, width))
+        body = "\n\n".join(parts) + "\n"
+        return html_page(self.title, body) if fmt == "html" else body
+
+    @staticmethod
+    def _paragraph(text, fmt, width):
+        if fmt == "html":
+            return f"<p>{html.escape(text)}</p>"
+        if fmt == "latex":
+            return latex_escape(text)
+        if fmt == "text":
+            return "\n".join(wrap_lines([text], width))
+        return text
+
+    def _figure(self, name, caption, fmt, figure_dir, width):
+        if fmt == "html":
+            data = base64.b64encode(self.png(name)).decode("ascii")
+            return (
+                f'<figure id="{html.escape(name)}"><img src="data:image/png;base64,'
+                f'{data}" alt="{html.escape(caption)}">'
+                f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            )
+        path = None if figure_dir is None else (Path(figure_dir) / f"{name}.png")
+        if fmt == "markdown":
+            if path is None:
+                return f"*{caption}* (figure `{name}`, not written)"
+            return f"![{caption}]({path.as_posix()})\n\n*{caption}*"
+        if fmt == "latex":
+            if path is None:
+                return f"\\paragraph{{Figure (not written)}} {latex_escape(caption)}"
+            return (
+                "\\begin{figure}\\includegraphics[width=\\linewidth]"
+                f"{{{path.as_posix()}}}\\caption{{{latex_escape(caption)}}}"
+                "\\end{figure}"
+            )
+        where = "[figure, not written]" if path is None else f"[figure: {path}]"
+        return "\n".join(wrap_lines([f"{where} {caption}"], width))
 
     def write(self, directory):
         """Write report.md, report.html, every table as CSV and every figure as PNG.
@@ -139,24 +210,20 @@ class Report:
         Returns
         -------
         paths : list of Path
+            report.html is one self-contained page (figures embedded);
+            report.md links to the PNG files beside it.
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
         for fmt, filename in (("markdown", "report.md"), ("html", "report.html")):
             path = directory / filename
-            body = self.render(fmt)
-            if fmt == "html":
-                body = (
-                    "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-                    f"<title>{html.escape(self.title)}</title></head><body>{body}</body></html>"
-                )
-            path.write_text(body, encoding="utf-8")
+            path.write_text(self.render(fmt, figure_dir=""), encoding="utf-8")
             paths.append(path)
         for number, summary in enumerate(self.summaries, start=1):
             paths += summary.to_csv(directory / "tables", prefix=f"{number:02d}_")
-        for name, figure in self.figures.items():
+        for name in self.figures:
             path = directory / f"{name}.png"
-            figure.savefig(path, dpi=110, bbox_inches="tight")
+            path.write_bytes(self.png(name))
             paths.append(path)
         return paths

@@ -2,10 +2,32 @@
 
 A fitted model's ``summary()`` returns a :class:`Summary`, an ordered list of
 :class:`Block` objects (a titled DataFrame or lines of text) that prints as
-text and renders to Markdown, HTML and LaTeX; :func:`format_number` formats
-every cell. Summaries only format what the results objects computed.
+text and renders to Markdown, HTML and LaTeX; :func:`format_number` and
+:func:`format_pvalue` format every cell, and :func:`html_page` wraps
+fragments into one self-contained page. Summaries only format what the
+results objects computed.
 """
 
-from ._summary import Block, Summary, format_number, latex_escape
+from ._summary import (
+    TABLE_WIDTH,
+    Block,
+    Summary,
+    format_number,
+    format_pvalue,
+    html_page,
+    latex_escape,
+    text_width,
+    wrap_lines,
+)
 
-__all__ = ["Block", "Summary", "format_number", "latex_escape"]
+__all__ = [
+    "TABLE_WIDTH",
+    "Block",
+    "Summary",
+    "format_number",
+    "format_pvalue",
+    "html_page",
+    "latex_escape",
+    "text_width",
+    "wrap_lines",
+]

@@ -5,15 +5,39 @@ titled blocks, each a DataFrame or lines of text. It prints as plain text and
 renders to Markdown, HTML (also in notebooks) and LaTeX, and its tables can be
 written to CSV. The replication report is made of these objects, so every
 number a user sees passes through here and is formatted once.
+
+The rules a reader relies on live here too: text wraps to the terminal (80
+columns when the output is not a terminal), a table wider than
+``TABLE_WIDTH`` is split into column groups that repeat the row labels,
+numbers are right-aligned, and p-values print to three decimals with
+``< 0.001`` below that precision (never ``0.0000`` or scientific notation).
 """
 
 import html
+import re
+import shutil
+import textwrap
 
 import numpy as np
 
 from ..utils._lazy import pd
 
-__all__ = ["Block", "Summary", "format_number", "latex_escape"]
+__all__ = [
+    "TABLE_WIDTH",
+    "Block",
+    "Summary",
+    "format_number",
+    "format_pvalue",
+    "html_page",
+    "latex_escape",
+    "text_width",
+    "wrap_lines",
+]
+
+#: Widest text table, in characters; wider tables are split into column groups.
+TABLE_WIDTH = 120
+#: Decimals of a p-value; smaller p-values read ``< 0.001``.
+P_DECIMALS = 3
 
 
 class Block:
@@ -27,12 +51,18 @@ class Block:
         The table, or the lines.
     name : str, optional
         A file-friendly name for the table (CSV export); defaults to the title.
+    clipped : mapping, optional
+        ``{(row, column): (low, high)}``: cells whose source clips them to
+        ``[low, high]`` (Lilliefors' p from statsmodels' table lies in
+        ``[0.001, 0.99]``). A value at a limit prints as ``<= low`` or
+        ``>= high``, since the true value may lie beyond it.
     """
 
-    def __init__(self, title, content, *, name=None):
+    def __init__(self, title, content, *, name=None, clipped=None):
         self.title = title
         self.content = content
         self.name = name or _slug(title)
+        self.clipped = dict(clipped or {})
 
     @property
     def is_table(self):
@@ -123,15 +153,30 @@ class Summary:
     def _repr_html_(self):
         return self.as_html()
 
-    def as_text(self):
-        """Plain text, as printed in a terminal."""
+    def as_text(self, width=None, table_width=TABLE_WIDTH):
+        """Plain text, as printed in a terminal.
+
+        Parameters
+        ----------
+        width : int, optional
+            Column at which lines of prose wrap; default: :func:`text_width`
+            (the terminal's width, 80 when the output is not a terminal).
+        table_width : int, default=TABLE_WIDTH
+            Widest table line; a wider table is printed as column groups,
+            each repeating the row labels.
+
+        Returns
+        -------
+        text : str
+        """
+        width = text_width() if width is None else width
         out = [self.title, "=" * len(self.title)]
         for block in self.blocks:
             out += ["", block.title, "-" * len(block.title)]
             if block.is_table:
-                out.append(_formatted(block.content, self.digits).to_string())
+                out += _text_table(_Cells(block, self.digits), table_width)
             else:
-                out += list(block.content)
+                out += wrap_lines(block.content, width)
         return "\n".join(out)
 
     def as_markdown(self, level=2):
@@ -151,18 +196,18 @@ class Summary:
         for block in self.blocks:
             out += ["", f"{hashes}# {block.title}", ""]
             if block.is_table:
-                out += _markdown_table(_formatted(block.content, self.digits))
+                out += _markdown_table(_Cells(block, self.digits))
             else:
                 out += [f"{line}  " for line in block.content]
         return "\n".join(out)
 
     def as_html(self):
-        """An HTML fragment (headings, tables, paragraphs)."""
+        """An HTML fragment (headings, tables, paragraphs); see :func:`html_page`."""
         out = [f"<h2>{html.escape(self.title)}</h2>"]
         for block in self.blocks:
             out.append(f"<h3>{html.escape(block.title)}</h3>")
             if block.is_table:
-                out.append(_formatted(block.content, self.digits).to_html(border=0))
+                out.append(_html_table(_Cells(block, self.digits)))
             else:
                 body = "<br>".join(html.escape(line) for line in block.content)
                 out.append(f"<p>{body}</p>")
@@ -174,24 +219,26 @@ class Summary:
         for block in self.blocks:
             out.append(f"\\subsection*{{{latex_escape(block.title)}}}")
             if block.is_table:
-                out += _latex_table(_formatted(block.content, self.digits))
+                out += _latex_table(_Cells(block, self.digits))
             else:
                 out += [latex_escape(line) + r"\\" for line in block.content]
         return "\n".join(out)
 
-    def render(self, fmt="text"):
+    def render(self, fmt="text", width=None):
         """Render in one of the supported formats.
 
         Parameters
         ----------
         fmt : {"text", "markdown", "html", "latex"}, default="text"
+        width : int, optional
+            Wrapping column of text (see :meth:`as_text`).
 
         Returns
         -------
         rendered : str
         """
         renderers = {
-            "text": self.as_text,
+            "text": lambda: self.as_text(width),
             "markdown": self.as_markdown,
             "html": self.as_html,
             "latex": self.as_latex,
@@ -199,6 +246,39 @@ class Summary:
         if fmt not in renderers:
             raise ValueError(f"format must be one of {sorted(renderers)}; got {fmt!r}.")
         return renderers[fmt]()
+
+
+def text_width():
+    """The terminal's width in columns, 80 when the output is not a terminal.
+
+    Returns
+    -------
+    width : int
+        ``shutil.get_terminal_size`` (which honours the ``COLUMNS``
+        environment variable), at least 40.
+    """
+    return max(40, shutil.get_terminal_size(fallback=(80, 24)).columns)
+
+
+def wrap_lines(lines, width):
+    """Wrap each paragraph to ``width`` columns; words are never broken.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        One paragraph each; an empty string stays an empty line.
+    width : int
+
+    Returns
+    -------
+    wrapped : list of str
+    """
+    out = []
+    for line in lines:
+        out += textwrap.wrap(
+            line, width, break_long_words=False, break_on_hyphens=False
+        ) or [""]
+    return out
 
 
 def format_number(value, digits=4):
@@ -209,8 +289,10 @@ def format_number(value, digits=4):
     value : object
         The cell.
     digits : int, default=4
-        Decimals of a float; very large or small floats use scientific
-        notation with as many significant digits.
+        Decimals of a float. A non-zero float that would print as zero
+        (below ``10**-digits``) or one of ten million or more uses scientific
+        notation with as many significant digits: a coefficient of 3e-06 is
+        not 0. p-values go through :func:`format_pvalue` instead.
 
     Returns
     -------
@@ -239,17 +321,264 @@ def format_number(value, digits=4):
     return str(value)
 
 
-def _formatted(table, digits):
-    return table.map(lambda v: format_number(v, digits)).astype(str)
+def format_pvalue(value, limits=None):
+    """Format a p-value: three decimals, ``< 0.001`` below that precision.
+
+    Parameters
+    ----------
+    value : object
+        The p-value; anything that is not a float is formatted by
+        :func:`format_number`.
+    limits : tuple (low, high), optional
+        The range the p-value's source clips it to (a table look-up such as
+        Lilliefors'): a value at ``low`` reads ``<= low``, one at ``high``
+        reads ``>= high``.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.summary import format_pvalue
+    >>> format_pvalue(0.04321), format_pvalue(2.4e-05), format_pvalue(1e-3)
+    ('0.043', '< 0.001', '0.001')
+    >>> format_pvalue(0.001, limits=(0.001, 0.99))
+    '<= 0.001'
+    >>> format_pvalue(0.99, limits=(0.001, 0.99))
+    '>= 0.99'
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (float, np.floating, int, np.integer)
+    ):
+        return format_number(value)
+    value = float(value)
+    if np.isnan(value):
+        return ""
+    if limits is not None:
+        low, high = limits
+        # the clipped value may differ from the limit in the last bits
+        if value <= low or np.isclose(value, low, rtol=1e-9, atol=0):
+            return f"<= {low:g}"
+        if value >= high or np.isclose(value, high, rtol=1e-9, atol=0):
+            return f">= {high:g}"
+    smallest = 10.0**-P_DECIMALS
+    if value < smallest:
+        return f"< {smallest:.{P_DECIMALS}f}"
+    return f"{value:.{P_DECIMALS}f}"
 
 
-def _markdown_table(table):
-    header = [str(table.index.name or "")] + [str(c) for c in table.columns]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for label, row in table.iterrows():
-        cells = [str(label)] + [str(v) for v in row]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+def is_pvalue_label(label):
+    """Whether a row or column label names p-values.
+
+    A label is a p-value label when one of its words (split at spaces and
+    underscores, case ignored) is ``p``, ``pvalue``, ``p-value`` or SPSS's
+    ``sig.``, or when it starts with ``prob`` (``Prob (F)``): ``p_value``,
+    ``f_pvalue``, ``Sig.``, ``paper Sig.``, ``p vs StepwiseLogit``.
+    """
+    text = str(label).lower()
+    words = set(re.split(r"[\s_]+", text))
+    return bool(words & {"p", "pvalue", "p-value", "sig."}) or text.startswith("prob")
+
+
+class _Cells:
+    """A table block's cells as text, with its labels and column alignment."""
+
+    def __init__(self, block, digits):
+        table = block.content
+        self.corner = _label(table.index.name) if table.index.name else ""
+        self.index = [_label(v) for v in table.index]
+        self.columns = [_label(c) for c in table.columns]
+        p_rows = [is_pvalue_label(v) for v in table.index]
+        p_cols = [is_pvalue_label(c) for c in table.columns]
+        self.rows = []
+        for i, (label, values) in enumerate(
+            zip(table.index, table.itertuples(index=False), strict=True)
+        ):
+            row = []
+            for j, value in enumerate(values):
+                if p_rows[i] or p_cols[j]:
+                    limits = block.clipped.get((label, table.columns[j]))
+                    row.append(format_pvalue(value, limits))
+                else:
+                    row.append(format_number(value, digits))
+            self.rows.append(row)
+        # a column of words reads from the left, numbers from the right
+        self.numeric = [
+            not all(
+                isinstance(v, str) or v is None
+                for v in table.iloc[:, j]
+                if not (isinstance(v, float) and np.isnan(v))
+            )
+            or table.iloc[:, j].isna().all()
+            for j in range(table.shape[1])
+        ]
+
+
+def _label(value):
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def _text_table(cells, max_width):
+    """Aligned text; columns beyond ``max_width`` go to further groups."""
+    label_width = max([len(cells.corner)] + [len(v) for v in cells.index])
+    widths = [
+        max([len(header)] + [len(row[j]) for row in cells.rows])
+        for j, header in enumerate(cells.columns)
+    ]
+    groups = _column_groups([2 + w for w in widths], max_width - label_width)
+
+    def cell(text, j):
+        return text.rjust(widths[j]) if cells.numeric[j] else text.ljust(widths[j])
+
+    lines = []
+    for number, group in enumerate(groups):
+        if number:
+            lines.append("")
+        lines.append(
+            "  ".join(
+                [cells.corner.ljust(label_width)]
+                + [cell(cells.columns[j], j) for j in group]
+            ).rstrip()
+        )
+        for label, row in zip(cells.index, cells.rows, strict=True):
+            lines.append(
+                "  ".join(
+                    [label.ljust(label_width)] + [cell(row[j], j) for j in group]
+                ).rstrip()
+            )
     return lines
+
+
+def _column_groups(widths, room):
+    """Split columns into the fewest contiguous groups that fit ``room``,
+    as even in width as possible (a column wider than ``room`` stands alone).
+    """
+    n = len(widths)
+    if sum(widths) <= room:
+        return [list(range(n))]
+    prefix = np.concatenate([[0], np.cumsum(widths)])
+
+    def width(i, j):  # columns i..j-1
+        return prefix[j] - prefix[i]
+
+    def fits(i, j):
+        return j - i == 1 or width(i, j) <= room
+
+    # fewest groups, greedily
+    count, i = 0, 0
+    while i < n:
+        j = i + 1
+        while j < n and fits(i, j + 1):
+            j += 1
+        count, i = count + 1, j
+    # among partitions into `count` groups, the one whose widest group is
+    # narrowest: best[k][j] = (widest, cuts) for the first j columns in k groups
+    best = {(0, 0): (0, [])}
+    for k in range(1, count + 1):
+        for j in range(1, n + 1):
+            options = [
+                (max(best[(k - 1, i)][0], width(i, j)), best[(k - 1, i)][1] + [i])
+                for i in range(j)
+                if (k - 1, i) in best and fits(i, j)
+            ]
+            if options:
+                best[(k, j)] = min(options, key=lambda option: option[0])
+    cuts = best[(count, n)][1] + [n]
+    return [list(range(a, b)) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+
+
+def _markdown_table(cells):
+    def escape(text):
+        return text.replace("|", "\\|")
+
+    header = [cells.corner] + cells.columns
+    rule = ["---"] + ["---:" if numeric else "---" for numeric in cells.numeric]
+    lines = [
+        "| " + " | ".join(escape(c) for c in header) + " |",
+        "| " + " | ".join(rule) + " |",
+    ]
+    for label, row in zip(cells.index, cells.rows, strict=True):
+        lines.append("| " + " | ".join(escape(c) for c in [label, *row]) + " |")
+    return lines
+
+
+def _html_table(cells):
+    """A table with the row labels' name in the corner: one header row."""
+
+    def td(text, j):
+        kind = "num" if cells.numeric[j] else "text"
+        return f'<td class="{kind}">{html.escape(text)}</td>'
+
+    head = "".join(
+        f'<th scope="col" class="{"num" if numeric else "text"}">{html.escape(c)}</th>'
+        for c, numeric in zip(cells.columns, cells.numeric, strict=True)
+    )
+    lines = [
+        '<table class="summary-table">',
+        f'<thead><tr><th scope="col">{html.escape(cells.corner)}</th>{head}</tr>'
+        "</thead>",
+        "<tbody>",
+    ]
+    for label, row in zip(cells.index, cells.rows, strict=True):
+        body = "".join(td(text, j) for j, text in enumerate(row))
+        lines.append(f'<tr><th scope="row">{html.escape(label)}</th>{body}</tr>')
+    lines += ["</tbody>", "</table>"]
+    return "\n".join(lines)
+
+
+HTML_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1b1b1b; background: #fff; margin: 0; line-height: 1.45; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
+h1 { font-size: 1.7rem; border-bottom: 2px solid #333; padding-bottom: .3rem; }
+h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #bbb;
+  padding-bottom: .2rem; }
+h3 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
+p { max-width: 60rem; }
+table.summary-table { border-collapse: collapse; margin: .4rem 0 1rem;
+  font-size: .9rem; font-variant-numeric: tabular-nums;
+  display: block; max-width: 100%; overflow-x: auto; }
+table.summary-table th, table.summary-table td { border: 1px solid #c8c8c8;
+  padding: .25rem .6rem; vertical-align: top; }
+table.summary-table thead th { background: #eef1f5; border-bottom: 2px solid #888;
+  font-weight: 600; white-space: normal; }
+table.summary-table thead th:first-child { text-align: left; }
+table.summary-table tbody th { text-align: left; font-weight: 600;
+  background: #fafafa; white-space: nowrap; }
+table.summary-table .num { text-align: right; white-space: nowrap; }
+table.summary-table .text { text-align: left; }
+table.summary-table tbody tr:hover td { background: #f4f8ff; }
+figure { margin: 1.5rem 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+figcaption { font-size: .9rem; color: #444; margin-top: .3rem; }
+"""
+
+
+def html_page(title, body):
+    """A complete, self-contained HTML page around rendered fragments.
+
+    Parameters
+    ----------
+    title : str
+        The page's title (escaped here).
+    body : str
+        HTML, e.g. :meth:`Summary.as_html` fragments.
+
+    Returns
+    -------
+    page : str
+        One document with its style sheet inline: no file or network access
+        is needed to view it.
+    """
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{HTML_STYLE}</style>\n"
+        f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
 
 
 def latex_escape(text):
@@ -267,8 +596,8 @@ def latex_escape(text):
     Examples
     --------
     >>> from sklearn_innov.summary import latex_escape
-    >>> print(latex_escape("R² & 5%"))
-    R² \& 5\%
+    >>> print(latex_escape("R² & 5%, p < 0.001"))
+    R² \& 5\%, p \textless{} 0.001
     """
     replacements = {
         "\\": r"\textbackslash{}",
@@ -281,24 +610,23 @@ def latex_escape(text):
         "}": r"\}",
         "~": r"\textasciitilde{}",
         "^": r"\textasciicircum{}",
+        "<": r"\textless{}",
+        ">": r"\textgreater{}",
     }
     return "".join(replacements.get(ch, ch) for ch in str(text))
 
 
-def _latex_table(table):
-    spec = "l" + "r" * table.shape[1]
-    header = [latex_escape(table.index.name or "")] + [
-        latex_escape(c) for c in table.columns
-    ]
+def _latex_table(cells):
+    spec = "l" + "".join("r" if numeric else "l" for numeric in cells.numeric)
+    header = [latex_escape(cells.corner)] + [latex_escape(c) for c in cells.columns]
     lines = [
         f"\\begin{{tabular}}{{{spec}}}",
         "\\hline",
         " & ".join(header) + r" \\",
         "\\hline",
     ]
-    for label, row in table.iterrows():
-        cells = [latex_escape(label)] + [latex_escape(v) for v in row]
-        lines.append(" & ".join(cells) + r" \\")
+    for label, row in zip(cells.index, cells.rows, strict=True):
+        lines.append(" & ".join(latex_escape(c) for c in [label, *row]) + r" \\")
     lines += ["\\hline", "\\end{tabular}"]
     return lines
 
