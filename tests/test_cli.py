@@ -63,8 +63,8 @@ def few_models(monkeypatch):
     """
     every = _benchmark.benchmark_models
 
-    def few(spec, items, random_state=0):
-        models = every(spec, items, random_state)
+    def few(spec, items, random_state=0, index_settings=None):
+        models = every(spec, items, random_state, index_settings=index_settings)
         return {label: models[label] for label in FEW_MODELS}
 
     monkeypatch.setattr(_benchmark, "benchmark_models", few)
@@ -144,7 +144,9 @@ def test_report_numbers_are_the_estimators_attributes():
         s for s in report.summaries if s.title.startswith("Sensitivity")
     )["Elasticities by choice"]
     main_row = sensitivity.iloc[0]
-    assert_allclose(main_row[["X1", "X2", "X3", "X4"]].to_numpy(float), full.coef_)
+    assert_allclose(
+        main_row[["ln X1", "ln X2", "ln X3", "ln X4"]].to_numpy(float), full.coef_
+    )
     text = report.render("text")
     assert f"{full.rsquared_:.4f}" in text
 
@@ -531,3 +533,18 @@ def test_a_reader_that_leaves_early_gets_no_broken_pipe_message():
     assert "Broken pipe" not in err and "BrokenPipeError" not in err, err
     assert "Traceback" not in err
     assert process.returncode == 1
+
+
+def test_benchmark_models_use_the_spec_files_index_settings():
+    from sklearn_innov.model_selection import benchmark_models
+
+    models = benchmark_models(
+        {"A": ["q1", "q2"]},
+        ["q1", "q2"],
+        index_settings={"normalize": "rank", "aggregate": "mean"},
+    )
+    built = models["StepwiseLogit"].named_steps["compositeindex"]
+    assert (built.normalize, built.aggregate) == ("rank", "mean")
+    bounded = benchmark_models({"A": ["q1"]}, ["q1"], index_settings={"bounds": (1, 5)})
+    grid = bounded["GridSearchCV(StepwiseLogit)"].param_grid
+    assert grid["compositeindex__normalize"] == ["minmax"]

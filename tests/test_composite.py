@@ -513,3 +513,9 @@ def test_grid_search_over_weights_and_reverse(likert_survey):
             clone(pipe).set_params(**params), X, y, cv=cv, scoring="roc_auc"
         ).mean()
         assert_allclose(score, manual, rtol=1e-12)
+
+
+def test_bounds_violation_names_the_item_not_a_position(likert_survey):
+    survey = likert_survey.assign(q2=likert_survey["q2"].where(lambda s: s < 5, 7))
+    with pytest.raises(ValueError, match=r"'q2' outside \[1, 5\]"):
+        CompositeIndex(spec=SPEC, bounds=(1, 5)).fit(survey)

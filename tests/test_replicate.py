@@ -192,3 +192,14 @@ def test_no_zero_outcome_means_no_two_part_model(default_run):
     report, models = default_run
     assert models["two_part"] is None
     assert "Two-part model not needed: no outcome is 0" in report.render("text")
+
+
+def test_missing_targets_from_python_are_left_out_and_said():
+    frame = MROZ.astype({"inlf": float})
+    frame.loc[[4, 8], "inlf"] = np.nan
+    report, models = replicate(frame, _document(), figures=False)
+    text = report.render("text")
+    assert "Target 'inlf' is missing in 2 of 753 rows: those rows were left out." in (
+        " ".join(text.split())
+    )
+    assert models["logit"].nobs_ == 751

@@ -53,7 +53,7 @@ def _alternative_specs(spec):
     return alternatives
 
 
-def benchmark_models(spec, items, random_state=0):
+def benchmark_models(spec, items, random_state=0, index_settings=None):
     """The models compared, labelled by their estimator's class name.
 
     Parameters
@@ -63,6 +63,9 @@ def benchmark_models(spec, items, random_state=0):
     items : list of str
         Every item column, for the models on raw items.
     random_state : int
+    index_settings : dict, optional
+        :class:`CompositeIndex` keyword arguments (the spec file's
+        ``[index]`` table), used by every model built on the indices.
 
     Returns
     -------
@@ -80,15 +83,20 @@ def benchmark_models(spec, items, random_state=0):
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
 
+    settings = dict(index_settings or {})
+
     def indices():
-        return CompositeIndex(spec=spec)
+        return CompositeIndex(spec=spec, **settings)
 
     raw = ColumnTransformer([("items", "passthrough", items)])
     search = GridSearchCV(
-        make_pipeline(CompositeIndex(spec=spec), StepwiseLogit()),
+        make_pipeline(indices(), StepwiseLogit()),
         {
             "compositeindex__spec": _alternative_specs(spec),
-            "compositeindex__normalize": ["minmax", "zscore"],
+            # declared bounds apply to min-max only
+            "compositeindex__normalize": ["minmax"]
+            if "bounds" in settings
+            else ["minmax", "zscore"],
         },
         cv=StratifiedKFold(3, shuffle=True, random_state=random_state),
         scoring="roc_auc",
@@ -303,7 +311,7 @@ def run_benchmark(
         description += " " + note[0].upper() + note[1:]
     mechanisms = {k: v for k, v in spec.items() if k != outcome}
     # fail fast, with the estimator's own message, on items it cannot use
-    CompositeIndex(spec=mechanisms).fit(frame)
+    CompositeIndex(spec=mechanisms, **analysis.index).fit(frame)
     items = list(dict.fromkeys(i for group in mechanisms.values() for i in group))
     # Probability scores (Brier) need to know the event: the second label in
     # sorted order, as StepwiseLogit's classes_[1].
@@ -317,7 +325,9 @@ def run_benchmark(
             f"target {target!r} has a class with fewer than {folds} rows; "
             "lower --folds."
         )
-    models = models or benchmark_models(mechanisms, items, random_state)
+    models = models or benchmark_models(
+        mechanisms, items, random_state, index_settings=analysis.index
+    )
     cv = RepeatedStratifiedKFold(
         n_splits=folds, n_repeats=repeats, random_state=random_state
     )

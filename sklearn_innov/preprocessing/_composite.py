@@ -366,7 +366,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         items = self._reflect(items)
         if isinstance(self.normalizer_, MinMaxIndexer):
             # items are validated already: skip the second round of checks
-            self.normalizer_._fit_array(items, has_nan=not complete)
+            self.normalizer_._fit_array(items, has_nan=not complete, labels=self.items_)
         elif self.normalizer_ is not None:
             self.normalizer_.fit(items)
         normalized = self._normalize(items)

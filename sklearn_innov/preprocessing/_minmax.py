@@ -175,9 +175,15 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         tags.input_tags.allow_nan = True
         return tags
 
-    def _fit_array(self, X, has_nan=None):
-        """Learn the bounds from a validated float array (no checks of X)."""
-        labels = feature_labels(self, X.shape[1])
+    def _fit_array(self, X, has_nan=None, labels=None):
+        """Learn the bounds from a validated float array (no checks of X).
+
+        ``labels`` name the columns in messages when they are not this
+        indexer's own inputs (a CompositeIndex passes its items' names).
+        """
+        if labels is None:
+            labels = feature_labels(self, X.shape[1])
+        self._labels_ = list(labels)
         if has_nan is None:
             has_nan = np.isnan(X.sum())
         if has_nan:
@@ -213,7 +219,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _scale(self, X):
         """Normalise a validated float array with the fitted bounds."""
-        self._check_inside_bounds(X, feature_labels(self, X.shape[1]))
+        self._check_inside_bounds(X, self._labels_)
         a, b = self.feature_range
         lo, span = self.bounds_[:, 0], self._span()
         # In place after the first subtraction: one temporary for 1e6-row data.

@@ -16,6 +16,7 @@ from ..linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
 from ..preprocessing import (
     CompositeIndex,
     SpecError,
+    drop_missing_target,
     index_sensitivity,
     validate_document,
 )
@@ -95,6 +96,7 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     analysis = validate_document(document, frame)
     spec, outcome, target = analysis.spec, analysis.outcome, analysis.target
     options, labels = analysis.model, analysis.labels
+    frame, missing_note = drop_missing_target(frame, target)
 
     report = Report(
         labels["title"] or "Composite indices, Cobb-Douglas and stepwise logit"
@@ -109,6 +111,8 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         )
     else:
         report.add_text(f"Data: the user's survey, {_count(len(frame), labels)}.")
+    if missing_note:
+        report.add_text(missing_note[0].upper() + missing_note[1:])
 
     composite = CompositeIndex(spec=spec, **analysis.index).fit(frame)
     indices = pd.DataFrame(
@@ -138,7 +142,10 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         cd_data[regressors], cd_data["__y__"]
     )
     report.add_summary(
-        full.summary(title=f"Cobb-Douglas model of {outcome} (Table 9 layout)")
+        full.summary(
+            title=f"Cobb-Douglas model of {outcome}"
+            + (" (Table 9 layout)" if default else "")
+        )
     )
 
     sensitivity, sens_models = _sensitivity(
@@ -149,7 +156,10 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
 
     logit = StepwiseLogit().fit(indices[regressors], y_target)
     report.add_summary(
-        logit.summary(title=f"Stepwise logit of {target} (Table 10 layout)")
+        logit.summary(
+            title=f"Stepwise logit of {target}"
+            + (" (Table 10 layout)" if default else "")
+        )
     )
 
     kept = list(logit.selected_features_)
@@ -219,6 +229,11 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         "index_sensitivity": robustness,
     }
     return report, models
+
+
+def _term(name):
+    """A term as the Cobb-Douglas summaries print it: ``const`` or ``ln X1``."""
+    return name if name == "const" else f"ln {name}"
 
 
 def _count(n, labels):
@@ -528,7 +543,10 @@ def _sensitivity(X, y, main, zeros, labels):
             {
                 "choice": label,
                 "rows": model.nobs_,
-                **model.coef_table_["coef"].to_dict(),
+                **{
+                    _term(term): coef
+                    for term, coef in model.coef_table_["coef"].items()
+                },
                 "R²": model.rsquared_,
             }
         )
@@ -560,10 +578,7 @@ def _beside_paper(full, logit, adjusted):
             "ours coef": ours9["coef"].to_numpy(),
             "ours t": ours9["t"].to_numpy(),
         },
-        index=pd.Index(
-            [name if name == "const" else f"ln {name}" for name in ours9.index],
-            name="term",
-        ),
+        index=pd.Index([_term(name) for name in ours9.index], name="term"),
     )
     fit9 = pd.DataFrame(
         {
@@ -620,7 +635,7 @@ def _beside_paper(full, logit, adjusted):
             rows11.append([*published, *ours])
         table11 = pd.DataFrame(
             rows11,
-            index=pd.Index(list(paper["table11"].index), name="term"),
+            index=pd.Index([_term(t) for t in paper["table11"].index], name="term"),
             columns=[
                 "paper coef",
                 "paper s.e.",
