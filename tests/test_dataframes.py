@@ -54,3 +54,25 @@ def test_composite_index_reads_polars_columns_by_name(frames):
         on_polars.transform(polars_X.with_columns(pl.lit("x").alias("text"))),
         CompositeIndex(spec=spec).fit_transform(pandas_X),
     )
+
+
+def test_index_names_reach_the_estimator_in_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+
+    survey = make_sme_survey(400, random_state=2)
+    spec = {k: PAPER_SPEC[k] for k in ("X1", "X2", "X3", "X4")}
+    pipe = make_pipeline(CompositeIndex(spec=spec), StepwiseLogit())
+    pipe.fit(survey.frame, survey.target)
+    logit = pipe[-1]
+    assert list(logit.feature_names_in_) == ["X1", "X2", "X3", "X4"]
+    assert set(logit.selected_features_) <= {"X1", "X2", "X3", "X4"}
+    assert "X1" in str(logit.summary())
+    # the same through polars, converted by narwhals
+    frame = pl.DataFrame({c: survey.frame[c].to_numpy() for c in survey.frame})
+    on_polars = make_pipeline(CompositeIndex(spec=spec), StepwiseLogit()).fit(
+        frame, survey.target
+    )
+    assert on_polars[-1].selected_features_ == logit.selected_features_
+    assert_allclose(on_polars[-1].coef_, logit.coef_, rtol=1e-12)

@@ -111,7 +111,7 @@ def test_bunch_layout_and_spec():
     assert "SYNTHETIC" in survey.DESCR
     assert set(survey.truth["logit"]) == {"const", "X1", "X2", "X3", "X4"}
     assert set(survey.truth["cobb_douglas"]) == {"const", "X1", "X2", "X3", "X4"}
-    out = CompositeIndex(spec=PAPER_SPEC).fit_transform(survey.frame)
+    out = CompositeIndex(spec=PAPER_SPEC).fit_transform(survey.frame).to_numpy()
     assert out.shape == (127, 5)
     # non-innovators have an innovation index of exactly 0 (the ln 0 pitfall)
     assert (out[survey.target.to_numpy() == 0, 4] == 0).all()

@@ -144,6 +144,7 @@ def test_bounds_per_item_are_accepted_as_documented(items):
     settings = validate_document(document({"q1": [1, 5], "q2": [0, 10]}), items).index
     assert settings["bounds"] == {"q1": (1, 5), "q2": (0, 10)}
     out = CompositeIndex(spec={"A": ["q1", "q2"]}, **settings).fit_transform(items)
+    out = out.to_numpy()
     assert out[0, 0] == pytest.approx(0.0) and out[2, 0] == pytest.approx(1.4)
     settings = validate_document(document([0, 10]), items).index
     assert settings["bounds"] == (0, 10)

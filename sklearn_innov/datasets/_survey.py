@@ -164,9 +164,11 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None):
     factors = _factors(metro, rng)
     _add_items(frame, metro, factors, rng)
 
-    indices = CompositeIndex(
-        spec={k: PAPER_SPEC[k] for k in ("X1", "X2", "X3", "X4")}
-    ).fit_transform(frame)
+    indices = np.asarray(
+        CompositeIndex(
+            spec={k: PAPER_SPEC[k] for k in ("X1", "X2", "X3", "X4")}
+        ).fit_transform(frame)
+    )
     X1, X3 = indices[:, 0], indices[:, 2]
     eta = LOGIT["const"] + LOGIT["X1"] * X1 + LOGIT["X3"] * X3
     innovated = rng.random(n) < special.expit(eta)

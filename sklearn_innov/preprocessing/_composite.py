@@ -32,6 +32,8 @@ from ..utils._validation import (
     check_input_features,
     feature_labels,
     format_labels,
+    is_any_dataframe,
+    is_dataframe,
     resolve_items,
     validate_columns,
 )
@@ -203,10 +205,11 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     ...     "q1": [1, 3, 5], "q2": [2, 4, 5], "q3": [1, 1, 2],
     ... })
     >>> ci = CompositeIndex(spec={"A": ["q1", "q2"], "B": ["q3"]}).fit(survey)
-    >>> ci.transform(survey)
-    array([[0.        , 0.        ],
-           [1.16666667, 0.        ],
-           [2.        , 1.        ]])
+    >>> ci.transform(survey)  # a DataFrame in, a DataFrame out
+              A    B
+    0  0.000000  0.0
+    1  1.166667  0.0
+    2  2.000000  1.0
     >>> ci.get_feature_names_out()
     array(['A', 'B'], dtype=object)
 
@@ -284,9 +287,11 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_index : ndarray of shape (n_samples, n_indices)
+        X_index : ndarray or DataFrame of shape (n_samples, n_indices)
+            A DataFrame named by the indices when X is a dataframe (see
+            ``transform``).
         """
-        return self._fit_transform(X)
+        return self._named(self._fit_transform(X), X)
 
     def transform(self, X):
         """Compute the indices of X.
@@ -298,14 +303,19 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_index : ndarray of shape (n_samples, n_indices)
+        X_index : ndarray or DataFrame of shape (n_samples, n_indices)
             One column per index, in spec order. With ``weights="bod"``, each
             row's benefit-of-the-doubt score against the training frontier.
+            When X is a dataframe (pandas, polars, ...) the result is a pandas
+            DataFrame with the index names as columns (and X's row index for
+            pandas), so the names reach the next step of a Pipeline;
+            ``set_output`` chooses another container as usual.
         """
         check_is_fitted(self)
         items = validate_columns(self, X, self._positions_, reset=False)
         complete = not np.isnan(items.sum())
-        return self._aggregate(self._normalize(self._reflect(items)), complete)
+        out = self._aggregate(self._normalize(self._reflect(items)), complete)
+        return self._named(out, X)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: the spec's index names.
@@ -330,6 +340,13 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         return tags
 
     # -- implementation -------------------------------------------------------
+
+    def _named(self, out, X):
+        """The indices as a DataFrame named by the spec when X is a dataframe."""
+        if not is_any_dataframe(X):
+            return out
+        index = X.index if is_dataframe(X) else None
+        return pd.DataFrame(out, columns=list(self.spec_), index=index)
 
     def _fit_transform(self, X):
         self._check_combination()

@@ -129,7 +129,7 @@ def index_sensitivity(
             reverse=reverse,
             bounds=bounds if n == "minmax" else None,
         )
-        values = est.fit_transform(X)
+        values = np.asarray(est.fit_transform(X))
         ranks.append(stats.rankdata(-values, method="min", axis=0).astype(int))
         constructions.append(
             {"normalize": n, "aggregate": a, "weights": _weights_label(w)}

@@ -16,6 +16,15 @@ def is_dataframe(X):
     return hasattr(X, "iloc") and hasattr(X, "columns")
 
 
+def is_any_dataframe(X):
+    """True for pandas and every other dataframe narwhals knows (polars, ...)."""
+    if is_dataframe(X):
+        return True
+    import narwhals as nw
+
+    return nw.dependencies.is_into_dataframe(X)
+
+
 def as_pandas(X):
     """Any eager dataframe scikit-learn accepts, as a pandas DataFrame.
 
@@ -24,12 +33,10 @@ def as_pandas(X):
     become object arrays and need no pyarrow); pandas DataFrames and arrays
     are returned unchanged.
     """
-    if is_dataframe(X):
+    if not is_any_dataframe(X) or is_dataframe(X):
         return X
     import narwhals as nw
 
-    if not nw.dependencies.is_into_dataframe(X):
-        return X
     frame = nw.from_native(X, eager_only=True)
     from pandas import DataFrame
 
