@@ -190,3 +190,23 @@ def test_missing_targets_are_dropped_with_a_note(items):
     frame["y"] = np.nan
     with pytest.raises(SpecError, match="has no value in any row"):
         drop_missing_target(frame, "y")
+
+
+def test_composite_index_from_a_spec_file_leaves_the_outcome_out(tmp_path):
+    path = tmp_path / "spec.toml"
+    path.write_text(
+        '[indices]\nA = ["q1", "q2"]\nOUT = ["q3"]\n'
+        '[model]\noutcome = "OUT"\ntarget = "t"\n'
+        '[index]\nbounds = {q1 = [1, 5], q2 = [0, 10]}\naggregate = "mean"\n',
+        encoding="utf-8",
+    )
+    built = CompositeIndex.from_spec_file(path)
+    assert built.spec == {"A": ["q1", "q2"]}
+    assert built.bounds == {"q1": (1, 5), "q2": (0, 10)}
+    assert built.aggregate == "mean"
+    assert list(CompositeIndex.from_spec_file(path, outcome=True).spec) == ["A", "OUT"]
+    path.write_text(
+        '[indices]\nA = ["q1"]\n[index]\nweight = "pca"\n', encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"unknown key\(s\) \['weight'\] in \[index\]"):
+        CompositeIndex.from_spec_file(path)

@@ -38,7 +38,13 @@ from ..utils._validation import (
     validate_columns,
 )
 from ._minmax import MinMaxIndexer, _check_range
-from ._spec import check_spec
+from ._spec import (
+    INDEX_KEYS,
+    SpecError,
+    check_spec,
+    index_settings,
+    read_spec_document,
+)
 from ._weights import BenefitOfTheDoubt, learned_weights
 
 RELIABILITY_COLUMNS = [
@@ -316,6 +322,55 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         complete = not np.isnan(items.sum())
         out = self._aggregate(self._normalize(self._reflect(items)), complete)
         return self._named(out, X)
+
+    @classmethod
+    def from_spec_file(cls, path, *, outcome=False):
+        r"""The CompositeIndex a spec file configures: ``[indices]`` and ``[index]``.
+
+        Parameters
+        ----------
+        path : str or path-like
+            A TOML or JSON spec file, as ``sklearn-innov replicate --spec``
+            reads it.
+        outcome : bool, default=False
+            Keep the index named by ``[model] outcome`` (default "Y", when
+            the spec defines it). Left out by default, so that a classifier
+            fed these indices never sees the outcome it is asked to predict.
+
+        Returns
+        -------
+        composite : CompositeIndex
+            Unfitted, with ``spec`` from ``[indices]`` and the ``[index]``
+            table's settings (``normalize``, ``aggregate``, ``bounds``,
+            ``reverse``).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from sklearn_innov import CompositeIndex
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "spec.toml"
+        >>> _ = path.write_text(
+        ...     '[indices]\nX1 = ["a", "b"]\nY = ["c"]\n[index]\nbounds = [1, 5]\n'
+        ... )
+        >>> ci = CompositeIndex.from_spec_file(path)
+        >>> ci.spec, ci.bounds
+        ({'X1': ['a', 'b']}, (1, 5))
+        """
+        document = read_spec_document(path)
+        spec = dict(document["indices"])
+        name = document.get("model", {}).get("outcome", "Y")
+        if not outcome and name in spec and len(spec) > 1:
+            del spec[name]
+        source = f"spec file {str(path)!r}"
+        table = document.get("index", {})
+        unknown = sorted(set(table) - INDEX_KEYS)
+        if unknown:
+            raise SpecError(
+                f"{source}: unknown key(s) {unknown} in [index]; allowed: "
+                f"{sorted(INDEX_KEYS)}."
+            )
+        settings = index_settings(table, spec, source=source)
+        return cls(spec=spec, **settings)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: the spec's index names.

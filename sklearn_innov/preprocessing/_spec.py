@@ -401,7 +401,7 @@ def validate_document(document, frame, source="spec"):
     for key, value in labels.items():
         if value is not None and not isinstance(value, str):
             raise SpecError(f"{source}: [labels] {key} must be text; got {value!r}.")
-    index = _index_settings(tables["index"], spec, frame, source)
+    index = index_settings(tables["index"], spec, frame, source)
     return AnalysisSpec(spec, outcome, target, index, model, labels)
 
 
@@ -436,12 +436,13 @@ def _check_model(model, explanatory, source):
             )
 
 
-def _index_settings(index, spec, frame, source):
+def index_settings(index, spec, frame=None, source="spec"):
     """The ``[index]`` table as CompositeIndex keyword arguments, bounds checked.
 
     ``bounds`` is one ``[low, high]`` for every item or a table of
-    ``item = [low, high]``; the data must lie inside (checked here, so the
-    message names the column and rows of the user's file).
+    ``item = [low, high]``; the data must lie inside (checked here when a
+    ``frame`` is given, so the message names the column and rows of the
+    user's file).
     """
     settings = dict(index)
     if "bounds" not in settings:
@@ -468,6 +469,8 @@ def _index_settings(index, spec, frame, source):
         pair = _bounds_pair(bounds, "bounds", source, example)
         ranges = dict.fromkeys(items, pair)
         settings["bounds"] = pair
+    if frame is None:
+        return settings
     for item, (low, high) in ranges.items():
         values = frame[item]
         if values.dtype.kind not in "iuf":
