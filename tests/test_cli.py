@@ -179,6 +179,7 @@ def test_data_without_spec_is_refused(foreign, capsys):
     assert "--data needs --spec" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_benchmark_small_run(tmp_path, capsys):
     code = main(
         [
@@ -213,6 +214,7 @@ def test_benchmark_small_run(tmp_path, capsys):
     assert_allclose(dummy["roc_auc"], 0.5)
 
 
+@pytest.mark.slow
 def test_benchmark_on_a_foreign_csv(foreign, capsys):
     data, spec, _ = foreign
     code = main(
@@ -313,6 +315,7 @@ def test_unknown_data_format(foreign, tmp_path, capsys):
     assert "must be .csv, .parquet or .xlsx" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_benchmark_n_jobs_gives_the_same_fold_scores(tmp_path):
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     for jobs, out in (("1", serial), ("2", parallel)):
