@@ -1,4 +1,4 @@
-"""The ``sklearn-innov`` command: ``replicate`` and ``benchmark``.
+"""The ``sklearn-innov`` command: ``replicate``, ``benchmark`` and ``--version``.
 
 Errors a user can fix (a bad spec, a missing column, an unreadable file) end
 with one line on stderr and exit code 2, never a traceback.
@@ -7,6 +7,8 @@ with one line on stderr and exit code 2, never a traceback.
 import argparse
 import sys
 from pathlib import Path
+
+from ._version import __version__
 
 __all__ = ["main"]
 
@@ -92,6 +94,9 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="sklearn-innov",
         description="Econometrics of innovation: the paper's analysis and benchmarks.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
     )
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
