@@ -135,3 +135,19 @@ def test_pandas_output_keeps_names(likert_survey):
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == ["q1", "q2"]
     assert_array_equal(MinMaxIndexer().fit(X).get_feature_names_out(), ["q1", "q2"])
+
+
+# Found by tests/test_properties.py (hypothesis 6.100 drew it on about a third
+# of its seeds): a tiny nonzero span is not treated as zero, the division by it
+# overflows and the RuntimeWarning is an error here. Strict: once MinMaxIndexer
+# is fixed this xfail fails; then drop it and the assume() in test_properties.
+@pytest.mark.xfail(
+    raises=RuntimeWarning,
+    reason="MinMaxIndexer divides by a span near 0 (subnormal or ~1e-305) and "
+    "overflows",
+)
+@pytest.mark.parametrize("span", [5e-324, 1e-305])
+def test_tiny_span_does_not_overflow(span):
+    X = np.array([[span, 0.0], [0.0, 0.0]])
+    out = MinMaxIndexer(clip=True).fit(X).transform(np.full((1, 2), 1e4))
+    assert np.isfinite(out).all() and ((out >= 0) & (out <= 1)).all()

@@ -45,6 +45,10 @@ def test_minmax_output_stays_inside_feature_range(X, low, width):
     new=arrays(np.float64, st.tuples(st.integers(1, 10), st.just(4)), elements=finite),
 )
 def test_minmax_clip_keeps_new_data_inside_range(X, new):
+    # A nonzero span below ~1e-302 overflows the division: a known bug, pinned by
+    # the strict xfail tests/test_minmax.py::test_tiny_span_does_not_overflow.
+    span = np.ptp(X, axis=0)
+    assume(((span == 0) | (span > 1e-290)).all())
     est = MinMaxIndexer(clip=True).fit(X)
     out = est.transform(new)
     assert (out >= 0).all() and (out <= 1).all()
