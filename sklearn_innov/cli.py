@@ -1,4 +1,4 @@
-"""The ``sklearn-innov`` command: ``replicate`` and ``benchmark``.
+"""The ``sklearn-innov`` command: ``replicate``, ``benchmark`` and ``--version``.
 
 Errors a user can fix (a bad spec, a missing column, an unreadable file, a bad
 option) end with one line on stderr naming the option or file, and exit code
@@ -20,6 +20,8 @@ import os
 import re
 import sys
 from pathlib import Path
+
+from ._version import __version__
 
 __all__ = ["main"]
 
@@ -350,6 +352,9 @@ def build_parser():
     parser = _Parser(
         prog="sklearn-innov",
         description="Econometrics of innovation: the paper's analysis and benchmarks.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
     )
     commands = parser.add_subparsers(dest="command", required=True)
     common = _Parser(add_help=False)

@@ -1,8 +1,18 @@
 """Shared fixtures: one per data shape the library meets."""
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# In CI, property tests draw the same examples on every run and keep no
+# database, as recent hypothesis releases do by themselves when CI is set;
+# registering the profile here does the same at the minimum hypothesis version.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture

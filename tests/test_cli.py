@@ -1,5 +1,6 @@
 """The sklearn-innov command: replicate and benchmark, end to end."""
 
+import importlib.metadata
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+import sklearn_innov
 from sklearn_innov.cli import main
 from sklearn_innov.datasets import make_sme_survey
 from sklearn_innov.diagnostics import corrected_resampled_ttest
@@ -213,6 +215,7 @@ def test_data_without_spec_is_refused(foreign, capsys):
     assert "--data needs --spec" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_benchmark_small_run(tmp_path, capsys):
     code = main(
         [
@@ -272,6 +275,15 @@ def test_corrected_resampled_ttest_closed_form():
     plain = stats.ttest_rel(a, b)
     uncorrected = d.mean() / np.sqrt(d.var(ddof=1) / 6)
     assert_allclose(uncorrected, plain.statistic, rtol=1e-12)
+
+
+def test_version_prints_the_installed_distribution_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.strip() == f"sklearn-innov {sklearn_innov.__version__}"
+    assert importlib.metadata.version("sklearn-innov") in out
 
 
 def test_python_dash_m_entry_point():

@@ -146,3 +146,11 @@ def test_a_range_that_overflows_is_still_normalised():
     out = MinMaxIndexer().fit_transform(X)
     # closed form: (x - lo) / (hi - lo) = (x/2 - lo/2) / (hi/2 - lo/2)
     assert_allclose(out, [[0.0, 0.0], [0.5, 0.5], [1.0, 1.0]], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("span", [5e-324, 1e-305])
+def test_tiny_span_does_not_overflow(span):
+    """A nonzero span near 0: far-away values map to +-inf, then clip (no warning)."""
+    X = np.array([[span, 0.0], [0.0, 0.0]])
+    out = MinMaxIndexer(clip=True).fit(X).transform(np.full((1, 2), 1e4))
+    assert_allclose(out, [[1.0, 1.0]])  # above the range: clipped to the top
