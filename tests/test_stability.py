@@ -1,8 +1,10 @@
 """selection_stability against a plain loop, statsmodels and hand computation."""
 
+import doctest
 import pickle
 import warnings
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,8 @@ from sklearn_innov import StepwiseLogit
 from sklearn_innov.exceptions import SeparationWarning
 from sklearn_innov.model_selection import SelectionStability, selection_stability
 from sklearn_innov.summary import Summary
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -301,3 +305,12 @@ def test_summary_plot_and_pickle(simulated):
     figure = result.plot()
     assert [t.get_text() for t in figure.axes[0].get_yticklabels()][-1] == "strong"
     plt.close(figure)
+
+
+def test_user_guide_examples_run():
+    failures, tried = doctest.testfile(
+        str(DOCS / "user_guide" / "selection_stability.rst"),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert tried > 0 and failures == 0
