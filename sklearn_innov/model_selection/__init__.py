@@ -1,6 +1,14 @@
 """:mod:`sklearn_innov.model_selection`: predictive benchmarking of innovation
-propensity (the ``sklearn-innov benchmark`` command)."""
+propensity (the ``sklearn-innov benchmark`` command) and the bootstrap
+stability of a feature selection."""
 
 from ._benchmark import BenchmarkResult, benchmark_models, run_benchmark
+from ._stability import SelectionStability, selection_stability
 
-__all__ = ["BenchmarkResult", "benchmark_models", "run_benchmark"]
+__all__ = [
+    "BenchmarkResult",
+    "SelectionStability",
+    "benchmark_models",
+    "run_benchmark",
+    "selection_stability",
+]

@@ -1,0 +1,749 @@
+"""Bootstrap stability of a variable selection (Heinze, Wallisch & Dunkler 2018).
+
+A stepwise logit reports one selected set and p-values that ignore how it was
+chosen. Refitting the whole selection on bootstrap resamples shows how much
+of that set is owed to the particular sample: how often each feature is
+selected, which sets come up, and how far the selected coefficients stray
+from the global model's. :func:`selection_stability` runs the refits (in
+parallel through joblib, with the resamples drawn in one process so the
+numbers do not depend on ``n_jobs``) and returns a
+:class:`SelectionStability`, whose statistics are computed on first access.
+"""
+
+import re
+import warnings
+from functools import cached_property
+from numbers import Integral
+
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn import config_context
+from sklearn.base import clone, is_classifier
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_array, check_consistent_length
+from threadpoolctl import ThreadpoolController
+
+from .._core import Results
+from ..linear_model import StepwiseLogit
+from ..summary import Block, Summary
+from ..utils._lazy import pd
+from ..utils._plotting import pyplot as _pyplot
+from ..utils._validation import as_pandas, format_labels, is_dataframe
+
+__all__ = ["SelectionStability", "selection_stability"]
+
+# Resamples per joblib task: enough to amortise a task's overhead (pickling
+# X, limiting BLAS threads), few enough to balance the workers.
+_MAX_CHUNK = 20
+_NONE_SELECTED = "(none selected)"
+# One per process: finding the loaded BLAS libraries costs milliseconds, as
+# much as a refit, and is done once instead of once per chunk.
+_THREADPOOLS = []
+
+
+@validate_params(
+    {
+        "estimator": "no_validation",
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "n_bootstrap": [Interval(Integral, 1, None, closed="left")],
+        "global_estimator": [None, HasMethods(["fit"])],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def selection_stability(
+    estimator,
+    X,
+    y,
+    *,
+    n_bootstrap=100,
+    global_estimator=None,
+    random_state=None,
+    n_jobs=None,
+):
+    r"""Refit a feature selection on bootstrap resamples and measure its stability.
+
+    Each resample draws ``n`` rows with replacement from the ``n`` rows of
+    ``X`` (Efron's nonparametric bootstrap, not stratified) and refits a
+    clone of ``estimator``, selection included. The selected sets and
+    coefficients are compared with the *global model*, fitted once on all
+    rows with every candidate feature and no selection (Heinze, Wallisch &
+    Dunkler, 2018, section 3.5).
+
+    Parameters
+    ----------
+    estimator : estimator with ``fit`` and ``get_support``
+        The selecting procedure, e.g. :class:`~sklearn_innov.StepwiseLogit`
+        (or scikit-learn's ``SequentialFeatureSelector``, ``RFE``,
+        ``SelectFromModel``). It is cloned, never modified.
+    X : array-like or DataFrame of shape (n_samples, n_features)
+        Candidate features. Arrays' features are named ``x0``, ``x1``, ... as
+        scikit-learn names them.
+    y : array-like or Series of shape (n_samples,)
+        Target.
+    n_bootstrap : int, default=100
+        Number of resamples (each a full refit).
+    global_estimator : estimator with ``coef_``, optional
+        The global model, fitted on all rows and all features. Default: for a
+        :class:`~sklearn_innov.StepwiseLogit`, a clone with
+        ``p_remove=1.0, direction="backward"`` (a plain maximum-likelihood
+        logit on every feature); for other estimators none, and the RMSD
+        ratio and relative bias are NaN. Standard errors are read from its
+        ``coef_table_["std_err"]`` when it has one.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the resampling. Resample ``b = 0, 1, ...`` takes the rows
+        ``rng.randint(n_samples, size=n_samples)`` with
+        ``rng = sklearn.utils.check_random_state(random_state)``, drawn in
+        order in the calling process, so an int gives the same results for
+        any ``n_jobs``.
+    n_jobs : int, default=None
+        Parallel refits through joblib (``None``: 1 unless inside a
+        ``joblib.parallel_config`` context; ``-1``: every core). Inside each
+        refit BLAS runs on one thread: the resamples are the parallel unit,
+        and one thread keeps the arithmetic identical for every ``n_jobs``.
+
+    Returns
+    -------
+    stability : SelectionStability
+        Inclusion and model-selection frequencies, RMSD ratios and relative
+        conditional biases, ``summary()`` and ``plot()``.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` has no ``get_support`` method.
+    ValueError
+        If every resample had to be skipped, or a fitted model's support or
+        coefficients do not match the features of ``X``.
+
+    See Also
+    --------
+    SelectionStability : The results object, with the formulas.
+    sklearn_innov.StepwiseLogit : SPSS-style stepwise logit.
+
+    Notes
+    -----
+    *Skipped resamples.* A classifier cannot be fitted on a resample holding
+    only one class, and a resample can make a feature constant or collinear.
+    Such resamples are skipped (not redrawn, so the draws of the others do
+    not change) and counted by reason in ``skipped`` and in the summary;
+    every statistic is then over the :math:`B'` resamples that were fitted.
+    Heinze et al. do not stratify the bootstrap, and neither does this
+    function: with both classes well represented one-class resamples are
+    vanishingly rare, and stratifying would hold the class shares fixed,
+    which the procedure being studied does not.
+
+    *Warnings.* Warnings raised inside a refit (separation, non-convergence)
+    are caught per resample and not shown; ``warned`` counts the
+    resamples that raised each kind, and the fits reporting
+    ``converged_ = False`` (for StepwiseLogit, Newton stopped at
+    ``max_iter`` or a separated final model) under ``"converged_ = False"``.
+    Warnings from the fits on all rows are shown as usual.
+
+    *Cost.* Each resample is a full refit; a stepwise logit on the paper's
+    127 firms takes a few milliseconds, so 1,000 resamples take seconds.
+
+    References
+    ----------
+    .. [1] Heinze, G., Wallisch, C. and Dunkler, D. (2018). "Variable selection
+       - A review and recommendations for the practicing statistician".
+       Biometrical Journal, 60(3), 431-449, section 3.5.
+    .. [2] Austin, P. C. and Tu, J. V. (2004). "Bootstrap methods for developing
+       predictive models". The American Statistician, 58(2), 131-137.
+    .. [3] Sauerbrei, W. and Schumacher, M. (1992). "A bootstrap resampling
+       procedure for model building: application to the Cox regression
+       model". Statistics in Medicine, 11(16), 2093-2109.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov import StepwiseLogit
+    >>> from sklearn_innov.model_selection import selection_stability
+    >>> rng = np.random.default_rng(3)
+    >>> X = rng.normal(size=(200, 3))  # x0 matters, x1 and x2 are noise
+    >>> y = (1.5 * X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+    >>> stability = selection_stability(
+    ...     StepwiseLogit(), X, y, n_bootstrap=20, random_state=0
+    ... )
+    >>> stability.inclusion_frequency
+    feature
+    x0    1.0
+    x1    0.3
+    x2    0.2
+    Name: inclusion_frequency, dtype: float64
+    """
+    if not callable(getattr(estimator, "get_support", None)):
+        raise TypeError(
+            "selection_stability needs an estimator that selects features and "
+            f"reports them through get_support(); {type(estimator).__name__} has "
+            "no get_support. Pass a selector such as StepwiseLogit, or wrap the "
+            "model in sklearn.feature_selection.SelectFromModel, RFE or "
+            "SequentialFeatureSelector."
+        )
+    X = as_pandas(X)
+    if not is_dataframe(X):
+        X = check_array(X, dtype=None, ensure_all_finite=False)
+    check_consistent_length(X, y)
+    y_values = np.asarray(y)
+    n_samples, n_features = X.shape
+    names = (
+        [str(c) for c in X.columns]
+        if is_dataframe(X)
+        else [f"x{j}" for j in range(n_features)]
+    )
+
+    # The selection on all rows; its errors and warnings are the user's to see.
+    full = clone(estimator).fit(X, y)
+    selected = _support(full, n_features, "estimator")
+    full_coef = _coefficients(full, selected)
+
+    global_model = _global_model(estimator, global_estimator)
+    global_coef = global_se = None
+    notes = []
+    if global_model is not None:
+        global_model = global_model.fit(X, y)
+        global_coef, global_se = _global_estimates(global_model, n_features, notes)
+    else:
+        notes.append(
+            f"No global model: {type(estimator).__name__} has no default one, so "
+            "RMSD ratios and relative biases are not computed. Pass "
+            "global_estimator= (a model on every feature with coef_)."
+        )
+
+    rng = check_random_state(random_state)
+    chunk = max(1, min(_MAX_CHUNK, -(-n_bootstrap // (4 * effective_n_jobs(n_jobs)))))
+    sizes = [min(chunk, n_bootstrap - start) for start in range(0, n_bootstrap, chunk)]
+    binary = is_classifier(estimator)
+    # Rows are drawn here, in resample order, while joblib consumes the tasks:
+    # the draws never depend on n_jobs and only a few chunks are held at once.
+    tasks = (
+        delayed(_refit_chunk)(
+            estimator,
+            X,
+            y_values,
+            [rng.randint(n_samples, size=n_samples) for _ in range(size)],
+            n_features=n_features,
+            binary=binary,
+        )
+        for size in sizes
+    )
+    records = [record for batch in Parallel(n_jobs=n_jobs)(tasks) for record in batch]
+
+    skipped, warned, supports, coefs = {}, {}, [], []
+    for reason, support, coef, caught in records:
+        for kind in caught:
+            warned[kind] = warned.get(kind, 0) + 1
+        if reason is not None:
+            skipped[reason] = skipped.get(reason, 0) + 1
+            continue
+        supports.append(support)
+        coefs.append(coef)
+    if not supports:
+        raise ValueError(
+            f"Every one of the {n_bootstrap} bootstrap resample(s) had to be "
+            f"skipped ({_describe(skipped)}); no statistic can be computed. Check "
+            "that y has enough rows of each class and that no feature is nearly "
+            "constant."
+        )
+    if any(c is None for c in coefs):
+        coefs = None
+        if global_coef is not None:
+            notes.append(
+                f"{type(estimator).__name__} has no coef_ over all features "
+                "(zero where not selected), so RMSD ratios and relative biases "
+                "are not computed."
+            )
+    return SelectionStability(
+        features=names,
+        supports=np.array(supports, dtype=bool),
+        coefs=None if coefs is None else np.array(coefs, dtype=np.float64),
+        selected=selected,
+        selected_coef=full_coef,
+        global_coef=global_coef,
+        global_std_err=global_se,
+        n_bootstrap=n_bootstrap,
+        skipped=skipped,
+        warned=warned,
+        random_state=random_state if isinstance(random_state, Integral) else None,
+        estimator_name=type(estimator).__name__,
+        notes=notes,
+    )
+
+
+def _support(model, n_features, role):
+    support = np.asarray(model.get_support(), dtype=bool).ravel()
+    if support.size != n_features:
+        raise ValueError(
+            f"The fitted {role}'s get_support() has {support.size} entries but X "
+            f"has {n_features} features; selection_stability needs one entry per "
+            "column of X."
+        )
+    return support
+
+
+def _coefficients(model, support):
+    """``coef_`` over every feature, 0.0 where not selected; None if absent."""
+    coef = getattr(model, "coef_", None)
+    if coef is None or np.size(coef) != support.size:
+        return None
+    return np.where(support, np.ravel(coef).astype(np.float64), 0.0)
+
+
+def _global_model(estimator, global_estimator):
+    if global_estimator is not None:
+        return clone(global_estimator)
+    if isinstance(estimator, StepwiseLogit):
+        return clone(estimator).set_params(p_remove=1.0, direction="backward")
+    return None
+
+
+def _global_estimates(model, n_features, notes):
+    """The global model's coefficients and standard errors over every feature."""
+    if callable(getattr(model, "get_support", None)):
+        kept = _support(model, n_features, "global_estimator")
+        if not kept.all():
+            dropped = np.flatnonzero(~kept).tolist()
+            raise ValueError(
+                "The global model must keep every candidate feature, but the "
+                f"fitted global_estimator dropped column(s) {format_labels(dropped)}."
+                " Pass a model without selection (for StepwiseLogit, "
+                "p_remove=1.0)."
+            )
+    coef = getattr(model, "coef_", None)
+    if coef is None or np.size(coef) != n_features:
+        raise ValueError(
+            f"global_estimator ({type(model).__name__}) must expose coef_ with one "
+            f"coefficient per feature ({n_features}) after fit; it has "
+            f"{'none' if coef is None else np.size(coef)}."
+        )
+    coef = np.ravel(coef).astype(np.float64)
+    se = np.full(n_features, np.nan)
+    table = getattr(model, "coef_table_", None)
+    if table is not None and "std_err" in getattr(table, "columns", ()):
+        labels = getattr(model, "feature_names_in_", None)
+        labels = (
+            [str(c) for c in labels]
+            if labels is not None
+            else [str(j) for j in range(n_features)]
+        )
+        se = table["std_err"].reindex(labels).to_numpy(dtype=np.float64)
+    if not np.isfinite(se).all():
+        notes.append(
+            f"The global model ({type(model).__name__}) gives no finite standard "
+            "error for some features (no coef_table_['std_err'], or separation), "
+            "so their RMSD ratio is NaN."
+        )
+    return coef, se
+
+
+def _refit_chunk(estimator, X, y_values, rows_list, *, n_features, binary):
+    """Refit a clone on each resample of a chunk; one record per resample.
+
+    Parameters were validated and the rows checked finite by the fit on all
+    rows, so the refits skip both checks.
+    """
+    with (
+        _threadpools().limit(limits=1, user_api="blas"),
+        config_context(assume_finite=True, skip_parameter_validation=True),
+    ):
+        return [
+            _refit_one(estimator, X, y_values, rows, n_features, binary)
+            for rows in rows_list
+        ]
+
+
+def _threadpools():
+    if not _THREADPOOLS:
+        _THREADPOOLS.append(ThreadpoolController())
+    return _THREADPOOLS[0]
+
+
+def _refit_one(estimator, X, y_values, rows, n_features, binary):
+    """(skip reason or None, support, coef, kinds of warnings caught)."""
+    if binary and np.unique(y_values[rows]).size < 2:
+        return "one class only", None, None, ()
+    # y as an array: the labels are the same and a Series costs a third of a
+    # stepwise refit at n=127
+    X_b = X.iloc[rows] if is_dataframe(X) else X[rows]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = clone(estimator).fit(X_b, y_values[rows])
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            kinds = tuple(dict.fromkeys(w.category.__name__ for w in caught))
+            return _first_sentence(str(exc)), None, None, kinds
+    kinds = list(dict.fromkeys(w.category.__name__ for w in caught))
+    if getattr(model, "converged_", True) is False:
+        kinds.append("converged_ = False")
+    support = _support(model, n_features, "estimator")
+    return None, support, _coefficients(model, support), tuple(kinds)
+
+
+def _first_sentence(message):
+    """A skip reason that groups alike: the error's first sentence."""
+    head = re.split(r"[.;:]\s", message, maxsplit=1)[0].strip()
+    return head or "fit failed"
+
+
+def _describe(counts):
+    return ", ".join(f"{reason}: {count}" for reason, count in counts.items())
+
+
+class SelectionStability(Results):
+    r"""Bootstrap stability of a feature selection, from :func:`selection_stability`.
+
+    Every statistic is computed on first access from the per-resample
+    supports and coefficients, and cached.
+
+    Parameters
+    ----------
+    features : list of str
+        Feature names, in the order of X's columns.
+    supports : ndarray of bool, shape (n_fitted, n_features)
+        The selection of each fitted resample.
+    coefs : ndarray of shape (n_fitted, n_features) or None
+        Their coefficients, 0.0 where not selected (None without ``coef_``).
+    selected : ndarray of bool, shape (n_features,)
+        The selection on all rows.
+    selected_coef : ndarray of shape (n_features,) or None
+        Its coefficients, 0.0 where not selected.
+    global_coef, global_std_err : ndarray of shape (n_features,) or None
+        The global model's estimates and standard errors.
+    n_bootstrap : int
+        Resamples drawn (fitted and skipped).
+    skipped : dict of str to int
+        Skipped resamples by reason.
+    warned : dict of str to int
+        Resamples that raised each kind of warning.
+    random_state : int or None
+        The seed, when an int was given.
+    estimator_name : str
+        Class name of the selecting estimator.
+    notes : list of str
+        Why a statistic is missing, if one is.
+
+    Attributes
+    ----------
+    inclusion_frequency : Series
+        Share of fitted resamples selecting each feature.
+    model_frequency : DataFrame
+        The selected sets, most frequent first.
+    rmsd_ratio : Series
+        Root mean squared difference from the global estimate over its
+        standard error.
+    relative_bias : Series
+        Relative conditional bias of the selected coefficients.
+    table : DataFrame
+        The inclusion table that ``summary()`` prints.
+    coefs : DataFrame or None
+        Per-resample coefficients (a row per fitted resample).
+    supports : DataFrame
+        Per-resample selections (bool).
+    n_fitted : int
+        :math:`B'`, the resamples fitted (``n_bootstrap`` minus the skipped).
+
+    See Also
+    --------
+    selection_stability : Computes it.
+
+    Notes
+    -----
+    With :math:`B'` fitted resamples, :math:`I_j^b = 1` if resample
+    :math:`b` selects feature :math:`j`, :math:`\hat\beta_j^b` its coefficient
+    there (0 when not selected), and :math:`\hat\beta_j^{g}`,
+    :math:`\widehat{SE}(\hat\beta_j^{g})` the global model's estimate and
+    standard error (Heinze, Wallisch & Dunkler, 2018, section 3.5):
+
+    * bootstrap inclusion frequency
+      :math:`\mathrm{BIF}_j = \frac{1}{B'}\sum_b I_j^b`;
+    * model selection frequency: the share of resamples selecting exactly a
+      given set;
+    * RMSD ratio
+      :math:`\sqrt{\frac{1}{B'}\sum_b (\hat\beta_j^b - \hat\beta_j^{g})^2}
+      / \widehat{SE}(\hat\beta_j^{g})`, the resamples not selecting
+      :math:`j` counting with :math:`\hat\beta_j^b = 0`. Above 1, selection
+      adds variability beyond the global model's standard error; below 1,
+      the estimate is often shrunk to zero;
+    * relative conditional bias
+      :math:`\frac{\sum_b I_j^b \hat\beta_j^b / \sum_b I_j^b}
+      {\hat\beta_j^{g}} - 1`, the mean of the coefficient over the
+      resamples that select :math:`j`, relative to the global estimate:
+      positive when a feature tends to be selected when its estimate is
+      larger than the global one (selection bias away from zero). NaN for a
+      feature never selected.
+
+    ``rmsd_ratio`` and ``relative_bias`` are NaN when there is no global
+    model or no coefficients (``notes`` says which); ``rmsd_ratio`` is NaN
+    for a feature whose global standard error is not finite.
+
+    References
+    ----------
+    .. [1] Heinze, G., Wallisch, C. and Dunkler, D. (2018). "Variable selection
+       - A review and recommendations for the practicing statistician".
+       Biometrical Journal, 60(3), 431-449.
+    """
+
+    _summary_statistics = (
+        "inclusion_frequency",
+        "model_frequency",
+        "rmsd_ratio",
+        "relative_bias",
+        "table",
+    )
+
+    def __init__(
+        self,
+        *,
+        features,
+        supports,
+        coefs,
+        selected,
+        selected_coef,
+        global_coef,
+        global_std_err,
+        n_bootstrap,
+        skipped,
+        warned,
+        random_state,
+        estimator_name,
+        notes,
+    ):
+        self.features = list(features)
+        self._supports = supports
+        self._coefs = coefs
+        self.selected = selected
+        self.selected_coef = selected_coef
+        self.global_coef = global_coef
+        self.global_std_err = global_std_err
+        self.n_bootstrap = n_bootstrap
+        self.skipped = dict(skipped)
+        self.warned = dict(warned)
+        self.random_state = random_state
+        self.estimator_name = estimator_name
+        self.notes = list(notes)
+
+    def __repr__(self):
+        return (
+            f"SelectionStability({self.estimator_name}, n_bootstrap="
+            f"{self.n_bootstrap}, n_fitted={self.n_fitted}, "
+            f"features={self.features})"
+        )
+
+    @property
+    def n_fitted(self):
+        return self._supports.shape[0]
+
+    @property
+    def selected_features(self):
+        """Features selected on all rows."""
+        return [f for f, keep in zip(self.features, self.selected, strict=True) if keep]
+
+    @property
+    def supports(self):
+        return pd.DataFrame(self._supports, columns=self._index())
+
+    @property
+    def coefs(self):
+        if self._coefs is None:
+            return None
+        return pd.DataFrame(self._coefs, columns=self._index())
+
+    # -- statistics (computed on first access) -------------------------------
+
+    @cached_property
+    def inclusion_frequency(self):
+        return self._series(self._supports.mean(axis=0), "inclusion_frequency")
+
+    @cached_property
+    def model_frequency(self):
+        labels = [self._label(row) for row in self._supports]
+        sizes = self._supports.sum(axis=1)
+        frame = pd.DataFrame({"model": labels, "n_features": sizes})
+        counts = (
+            frame.groupby(["model", "n_features"], sort=False)
+            .size()
+            .rename("count")
+            .reset_index()
+        )
+        # ties: smaller sets first, then by name, so the order is reproducible
+        counts["_neg"] = -counts["count"]
+        counts = counts.sort_values(["_neg", "n_features", "model"]).drop(
+            columns="_neg"
+        )
+        counts["percent"] = 100.0 * counts["count"] / self.n_fitted
+        counts["cumulative_percent"] = counts["percent"].cumsum()
+        counts["selected_on_all_rows"] = counts["model"] == self._label(self.selected)
+        return counts.set_index("model")
+
+    @cached_property
+    def rmsd_ratio(self):
+        if self._coefs is None or self.global_coef is None:
+            return self._series(np.full(len(self.features), np.nan), "rmsd_ratio")
+        rmsd = np.sqrt(((self._coefs - self.global_coef) ** 2).mean(axis=0))
+        se = self.global_std_err
+        usable = np.isfinite(se) & (se > 0)
+        ratio = np.divide(rmsd, se, out=np.full(rmsd.shape, np.nan), where=usable)
+        return self._series(ratio, "rmsd_ratio")
+
+    @cached_property
+    def relative_bias(self):
+        nan = np.full(len(self.features), np.nan)
+        if self._coefs is None or self.global_coef is None:
+            return self._series(nan, "relative_bias")
+        times = self._supports.sum(axis=0)
+        total = np.where(self._supports, self._coefs, 0.0).sum(axis=0)
+        denominator = times * self.global_coef
+        ratio = np.divide(total, denominator, out=nan.copy(), where=denominator != 0)
+        return self._series(ratio - 1.0, "relative_bias")
+
+    @cached_property
+    def table(self):
+        """Global estimate and SE, selection on all rows, inclusion, RMSD, bias."""
+        missing = np.full(len(self.features), np.nan)
+        global_coef = missing if self.global_coef is None else self.global_coef
+        global_se = missing if self.global_std_err is None else self.global_std_err
+        selected_coef = (
+            missing
+            if self.selected_coef is None
+            else np.where(self.selected, self.selected_coef, np.nan)
+        )
+        table = pd.DataFrame(
+            {
+                "global_coef": global_coef,
+                "global_std_err": global_se,
+                "selected_coef": selected_coef,
+                "inclusion_pct": 100.0 * self.inclusion_frequency.to_numpy(),
+                "rmsd_ratio": self.rmsd_ratio.to_numpy(),
+                "relative_bias_pct": 100.0 * self.relative_bias.to_numpy(),
+            },
+            index=self._index(),
+        )
+        return table.sort_values("inclusion_pct", ascending=False, kind="stable")
+
+    # -- output -----------------------------------------------------------------
+
+    def summary(self, max_models=10):
+        """The inclusion table, the most frequent sets and notes on reading them.
+
+        Parameters
+        ----------
+        max_models : int, default=10
+            Selected sets shown, most frequent first.
+
+        Returns
+        -------
+        summary : Summary
+            Blocks "Bootstrap inclusion", "Model selection frequency" and
+            "Notes".
+        """
+        seed = (
+            ""
+            if self.random_state is None
+            else ", random_state=" + str(self.random_state)
+        )
+        skipped = sum(self.skipped.values())
+        notes = [
+            f"{self.n_bootstrap} bootstrap resamples of all rows, drawn with "
+            f"replacement{seed}; {self.n_fitted} fitted"
+            + (f", {skipped} skipped ({_describe(self.skipped)})." if skipped else "."),
+        ]
+        if self.warned:
+            notes.append(
+                "Warnings caught in the refits (resamples affected): "
+                f"{_describe(self.warned)}."
+            )
+        if {"SeparationWarning", "converged_ = False"} & set(self.warned):
+            notes.append(
+                "Coefficients of separated or unconverged refits are where the "
+                "fit stopped, not estimates; they inflate the RMSD ratios and "
+                "relative biases (for StepwiseLogit, penalty='firth' keeps them "
+                "finite)."
+            )
+        selected = " + ".join(self.selected_features) or _NONE_SELECTED
+        share = self.model_frequency["percent"].get(self._label(self.selected), 0.0)
+        notes += [
+            f"Selected on all rows: {selected}; the same set in {share:.1f}% of "
+            "resamples.",
+            "Inclusion near 100%: selected whatever the sample; far below 100% "
+            "for a feature selected on all rows: its place in the model depends "
+            "on this particular sample; a few percent: rarely chosen.",
+            "global_coef and global_std_err: the model with every feature and "
+            "no selection. RMSD ratio above 1: selection adds variability beyond "
+            "the global model's standard error. Relative bias: mean estimate "
+            "when selected over the global estimate, minus 1 (positive: "
+            "selected when the estimate happens to be large).",
+            "p-values of the model selected on all rows ignore the selection and "
+            "are optimistic (too small); read them together with these "
+            "frequencies.",
+            *self.notes,
+        ]
+        models = self.model_frequency.head(max_models)
+        return Summary(
+            f"Selection stability of {self.estimator_name} "
+            f"(Heinze, Wallisch & Dunkler 2018)",
+            [
+                Block("Bootstrap inclusion", self.table, name="inclusion"),
+                Block(
+                    f"Model selection frequency (top {len(models)})",
+                    models,
+                    name="model_frequency",
+                ),
+                Block("Notes", notes),
+            ],
+        )
+
+    def plot(self, ax=None):
+        """Bar chart of the bootstrap inclusion frequencies.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Where to draw; default a new figure.
+
+        Returns
+        -------
+        figure : matplotlib Figure
+            Features by inclusion (percent), those selected on all rows in a
+            darker colour.
+        """
+        if ax is None:
+            plt = _pyplot()
+            fig, ax = plt.subplots(figsize=(6, 0.5 * len(self.features) + 1.5))
+        else:
+            fig = ax.figure
+        # most frequent at the top
+        order = list(self.table.index[::-1])
+        percent = 100.0 * self.inclusion_frequency[order].to_numpy()
+        chosen = dict(zip(self.features, self.selected, strict=True))
+        mask = np.array([chosen[f] for f in order], dtype=bool)
+        position = np.arange(len(order))
+        for keep, color, label in (
+            (mask, "C0", "selected on all rows"),
+            (~mask, "C7", "not selected on all rows"),
+        ):
+            if keep.any():
+                bars = ax.barh(position[keep], percent[keep], color=color, label=label)
+                ax.bar_label(bars, fmt="%.0f%%", padding=2)
+        ax.set_yticks(position, order)
+        ax.set_xlim(0, 112)
+        ax.set_xlabel("bootstrap inclusion frequency (%)")
+        ax.set_title(f"Inclusion in {self.n_fitted} bootstrap resamples")
+        ax.legend(loc="best")
+        fig.tight_layout()
+        return fig
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _index(self):
+        return pd.Index(self.features, name="feature")
+
+    def _series(self, values, name):
+        return pd.Series(values, index=self._index(), name=name)
+
+    def _label(self, support):
+        chosen = [f for f, keep in zip(self.features, support, strict=True) if keep]
+        return " + ".join(chosen) or _NONE_SELECTED
