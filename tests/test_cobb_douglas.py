@@ -640,3 +640,5 @@ def test_marginal_effects_are_derivatives_of_predict(survey_like):
     se = np.sqrt(grad @ model.cov_params_.to_numpy() @ grad)
     assert_allclose(effects.loc["X2", "std_err"], se, rtol=1e-6)
     assert "t" in effects.columns
+    block = model.summary(marginal_effects=X)["marginal_effects"]
+    assert_allclose(block["dy_dx"], effects["dy_dx"])

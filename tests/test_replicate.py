@@ -10,6 +10,7 @@ import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
+from sklearn_innov.datasets import make_sme_survey
 from sklearn_innov.preprocessing import SpecError
 from sklearn_innov.report import replicate
 
@@ -203,3 +204,31 @@ def test_missing_targets_from_python_are_left_out_and_said():
         " ".join(text.split())
     )
     assert models["logit"].nobs_ == 751
+
+
+def test_the_report_adds_margins_and_selection_stability():
+    from sklearn_innov import StepwiseLogit
+    from sklearn_innov.model_selection import selection_stability
+
+    report, models = replicate(random_state=0, figures=False)
+    X = models["index_values"][["X1", "X2", "X3", "X4"]]
+    target = make_sme_survey(random_state=0).target
+    logit_section = next(
+        s
+        for s in report.summaries
+        if "Variables in the Equation" in [b.title for b in s.blocks]
+    )
+    assert_allclose(
+        logit_section["marginal_effects"]["dy_dx"],
+        models["logit"].marginal_effects(X)["dy_dx"],
+    )
+    direct = selection_stability(
+        StepwiseLogit(), X, target, n_bootstrap=200, random_state=0
+    )
+    assert_allclose(
+        models["selection_stability"].inclusion_frequency,
+        direct.inclusion_frequency,
+    )
+    text = report.render("text")
+    share = direct.inclusion_frequency["X1"]
+    assert f"X1 {share:.0%}" in " ".join(text.split())

@@ -79,7 +79,8 @@ def test_html_report_is_one_self_contained_styled_page(report):
     # nothing is loaded from a file or the network: figures are data URIs
     assert parser.external == []
     assert "script" not in parser.counts
-    assert len(parser.images) == len(report.figures) == 4
+    # influence curves (2), ROC, selection stability, residuals
+    assert len(parser.images) == len(report.figures) == 5
     for image in parser.images:
         assert image["src"].startswith("data:image/png;base64,")
         png = base64.b64decode(image["src"].split(",", 1)[1])

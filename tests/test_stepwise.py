@@ -848,3 +848,24 @@ def test_stepwise_logit_reports_the_chosen_grouping(spector, method):
     block = model.summary()["Hosmer and Lemeshow Test"]
     assert_allclose(block["Chi-square"].iloc[0], expected["statistic"], rtol=1e-9)
     assert block["df"].iloc[0] == expected["df"]
+
+
+@pytest.mark.parametrize("at", ["overall", "mean"])
+def test_marginal_effects_equal_statsmodels_get_margeff(spector, at):
+    """On the selected features (backward drops TUCE), to 1e-6."""
+    X, y = spector
+    model = StepwiseLogit().fit(X, y)
+    assert model.selected_features_ == ["GPA", "PSI"]
+    ref = (
+        sm.Logit(y, sm.add_constant(X[["GPA", "PSI"]]))
+        .fit(disp=0, tol=1e-12)
+        .get_margeff(at=at)
+    )
+    ours = model.marginal_effects(X, at=at)
+    assert list(ours.index) == ["GPA", "PSI"]
+    assert_allclose(ours["dy_dx"], ref.margeff, rtol=1e-6)
+    assert_allclose(ours["std_err"], ref.margeff_se, rtol=1e-6)
+    assert_allclose(ours["p_value"], ref.pvalues, rtol=1e-6)
+    block = model.summary(marginal_effects=X)["marginal_effects"]
+    if at == "overall":
+        assert_allclose(block["dy_dx"], ref.margeff, rtol=1e-6)

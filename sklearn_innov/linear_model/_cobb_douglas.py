@@ -25,6 +25,7 @@ from .._core import (
     total_sum_of_squares,
 )
 from ..exceptions import SklearnInnovWarning
+from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import (
@@ -468,7 +469,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             out["vif"] = pd.Series(results.vif, index=labels, name="vif")
         return out
 
-    def summary(self, title=None, layout_title=None):
+    def summary(self, title=None, layout_title=None, marginal_effects=None):
         """Results laid out like the paper's Table 9, then every diagnostic.
 
         Every block labels a regressor ``ln X1`` (the model is in logs) and
@@ -483,6 +484,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             t underneath (the paper's layout); defaults to "Coefficient and t
             by term". Name it after the table it mirrors, e.g. "Table 11
             layout" for the adjusted model.
+        marginal_effects : array-like or DataFrame, optional
+            Rows to average the marginal effects ``dE[y]/dX_k`` over (e.g.
+            the training data); adds a block of :meth:`marginal_effects`.
 
         Returns
         -------
@@ -490,7 +494,17 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             Prints as text; ``as_markdown()``, ``as_html()``, ``as_latex()``.
         """
         check_is_fitted(self)
-        return build_summary(self, title, layout_title)
+        summary = build_summary(self, title, layout_title)
+        if marginal_effects is not None:
+            summary.insert_after(
+                "coefficients",
+                Block(
+                    "Average marginal effects dE[y]/dx (delta method)",
+                    self.marginal_effects(marginal_effects),
+                    name="marginal_effects",
+                ),
+            )
+        return summary
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

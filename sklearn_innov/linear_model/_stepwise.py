@@ -26,12 +26,16 @@ from .._core import (
     ZeroColumnError,
     conditional_estimates,
     conditional_lr,
+    delta_method,
     detect_separation,
+    effects_table,
     fit_logit,
     likelihood_ratio,
+    logit_effects,
     score_tests,
 )
 from ..exceptions import SeparationWarning
+from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import format_labels, resolve_items, validate_columns
@@ -446,13 +450,56 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return np.flatnonzero(self.support_) if indices else self.support_.copy()
 
-    def summary(self, title=None):
+    def marginal_effects(self, X, at="overall"):
+        """Marginal effects ``dP(event) / dx_k`` of the selected features.
+
+        For the final logit ``P = expit(b0 + x'b)``: with ``at="overall"`` the
+        average over the rows of X of ``P (1 - P) b_k`` (average marginal
+        effects), with ``at="mean"`` the effect at the column means of X, as
+        statsmodels' ``get_margeff(at=...)``. Standard errors by the delta
+        method from the final model's covariance; the selection itself is
+        ignored (as every p-value after stepwise selection ignores it).
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            The rows to average over, e.g. the training data.
+        at : {"overall", "mean"}, default="overall"
+
+        Returns
+        -------
+        effects : DataFrame
+            Indexed by selected feature: ``dy_dx``, ``std_err``, ``z``,
+            ``p_value``, ``ci_lower``, ``ci_upper`` (95%).
+        """
+        check_is_fitted(self)
+        if at not in ("overall", "mean"):
+            raise ValueError(f'at must be "overall" or "mean"; got {at!r}.')
+        X = validate_columns(self, X, reset=False, allow_nan=False)
+        selected = np.flatnonzero(self.support_)
+        offset = int(self.fit_intercept)
+        design = X[:, selected]
+        if offset:
+            design = np.column_stack([np.ones(len(design)), design])
+        results = self.results_
+        value, std_err, _ = delta_method(
+            lambda theta: logit_effects(theta, design, at=at)[offset:],
+            results.params,
+            results.cov_params,
+        )
+        names = [str(label) for label in self.selected_features_]
+        return effects_table(names, value, std_err)
+
+    def summary(self, title=None, marginal_effects=None):
         """SPSS's output blocks for the final model.
 
         Parameters
         ----------
         title : str, optional
             Heading; defaults to the method, e.g. "BSTEP(Wald)".
+        marginal_effects : array-like or DataFrame, optional
+            Rows to average the marginal effects over (e.g. the training
+            data); adds a block of :meth:`marginal_effects` (``at="overall"``).
 
         Returns
         -------
@@ -462,7 +509,17 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             Hosmer-Lemeshow, classification table, step history.
         """
         check_is_fitted(self)
-        return build_summary(self, title)
+        summary = build_summary(self, title)
+        if marginal_effects is not None:
+            summary.insert_after(
+                "variables_in_equation",
+                Block(
+                    "Average marginal effects dP/dx (delta method)",
+                    self.marginal_effects(marginal_effects),
+                    name="marginal_effects",
+                ),
+            )
+        return summary
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

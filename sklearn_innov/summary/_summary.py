@@ -117,6 +117,24 @@ class Summary:
             f"no block titled {title!r}; have {[b.title for b in self.blocks]}"
         )
 
+    def insert_after(self, name, block):
+        """Insert ``block`` after the block titled or named ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Title or name of an existing block.
+        block : Block
+            The block to insert.
+        """
+        for position, existing in enumerate(self.blocks):
+            if name in (existing.title, existing.name):
+                self.blocks.insert(position + 1, block)
+                return
+        raise KeyError(
+            f"no block titled {name!r}; have {[b.title for b in self.blocks]}"
+        )
+
     def to_csv(self, directory, prefix=""):
         """Write every table to ``directory/<prefix><name>.csv``.
 
