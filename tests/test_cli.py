@@ -560,3 +560,32 @@ def test_benchmark_models_use_the_spec_files_index_settings():
     bounded = benchmark_models({"A": ["q1"]}, ["q1"], index_settings={"bounds": (1, 5)})
     grid = bounded["GridSearchCV(StepwiseLogit)"].param_grid
     assert grid["compositeindex__normalize"] == ["minmax"]
+
+
+def test_a_model_that_fails_in_some_folds_is_reported_not_fatal():
+    from sklearn_innov.model_selection import BenchmarkResult
+
+    scores = pd.DataFrame(
+        {
+            "model": ["StepwiseLogit"] * 3 + ["broken"] * 3,
+            "repeat": 0,
+            "fold": [0, 1, 2] * 2,
+            **{
+                metric: [0.8, 0.7, 0.9, np.nan, 0.6, np.nan]
+                for metric in (
+                    "roc_auc",
+                    "accuracy",
+                    "balanced_accuracy",
+                    "brier",
+                    "log_loss",
+                )
+            },
+        }
+    )
+    result = BenchmarkResult(scores, 80, 40, "Data: test.")
+    table = result.table()
+    assert np.isnan(table.loc["broken", "t vs StepwiseLogit"])
+    assert table.loc["broken", "roc_auc mean"] == pytest.approx(0.6)
+    assert "broken failed to fit in 2 of 3 folds" in " ".join(
+        str(result.summary()).split()
+    )

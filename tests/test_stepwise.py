@@ -529,9 +529,20 @@ def test_firth_lr_equals_firthmodels_and_ignores_units(separated):
     X = X.assign(age=np.random.default_rng(4).uniform(20, 70, size=len(y)))
     model = StepwiseLogit(penalty="firth", criterion="lr", p_remove=1.0).fit(X, y)
     ref, chi2 = firth_reference(X, y, list(X.columns))
-    # every coefficient's test, the constant included (firthmodels: last)
-    assert_allclose(model.profile_table_["lr_chi2"], chi2, rtol=1e-6)
-    assert_allclose(model.profile_table_["lr_p_value"], ref.lrt_pvalues_, rtol=1e-6)
+    # every coefficient's test, the constant included (firthmodels: last),
+    # where firthmodels converges (at its floor, 0.8.0 with numpy 1.25, its
+    # constrained fit for the separating x1 returns NaN; ours is finite)
+    converged = np.isfinite(chi2)
+    assert converged.sum() >= 3
+    assert np.isfinite(model.profile_table_["lr_chi2"]).all()
+    assert_allclose(
+        model.profile_table_["lr_chi2"][converged], chi2[converged], rtol=1e-6
+    )
+    assert_allclose(
+        model.profile_table_["lr_p_value"][converged],
+        np.asarray(ref.lrt_pvalues_)[converged],
+        rtol=1e-6,
+    )
     # age in decades: the same tests (the old definition moved by -2 ln 10)
     decades = StepwiseLogit(penalty="firth", criterion="lr", p_remove=1.0).fit(
         X.assign(age=X["age"] / 10), y

@@ -145,3 +145,19 @@ def test_lilliefors_p_at_the_table_limit_reads_or_beyond(cobb_douglas):
     assert model.diagnostics()["normality"]["pvalue"] == pytest.approx(0.001)
     line = next(s for s in str(model.summary()).splitlines() if "Lilliefors" in s)
     assert "<= 0.001" in line and "0.0010" not in line
+
+
+def test_heteroskedasticity_reading_does_not_recommend_what_is_in_use():
+    import numpy as np
+
+    from sklearn_innov import CobbDouglasRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(1, 5, size=(300, 2))
+    # error variance rising with x0: Park and Breusch-Pagan reject
+    y = X[:, 0] ** 0.5 * np.exp(rng.normal(0, 0.05 * X[:, 0] ** 2))
+    plain = str(CobbDouglasRegressor().fit(X, y).summary())
+    robust = str(CobbDouglasRegressor(cov_type="HC3").fit(X, y).summary())
+    assert "consider cov_type='HC3'" in plain
+    assert "consider cov_type" not in robust
+    assert "already HC3" in robust

@@ -86,7 +86,7 @@ def build_summary(model, title=None, layout_title=None):
     blocks.append(
         Block(
             "Diagnostics",
-            _diagnostic_table(diagnostics),
+            _diagnostic_table(diagnostics, model.cov_type),
             name="diagnostics",
             # statsmodels' table clips Lilliefors' p: a limit means "or beyond"
             clipped={(NORMALITY_LABEL, "p_value"): normality.get("pvalue_range")}
@@ -126,8 +126,14 @@ def _equation(model, terms):
     return f"ln Y = {text} + e"
 
 
-def _diagnostic_table(d):
+def _diagnostic_table(d, cov_type):
     rows = []
+    # the remedy for heteroskedasticity, unless it is already in use
+    hetero = "heteroskedasticity at 5%" + (
+        ": consider cov_type='HC3'"
+        if cov_type == "nonrobust"
+        else f" (the standard errors are already {cov_type})"
+    )
     dw = d["durbin_watson"]
     if isinstance(dw, float):
         reading = (
@@ -143,7 +149,7 @@ def _diagnostic_table(d):
             "Park F",
             "fvalue",
             "f_pvalue",
-            "heteroskedasticity at 5%: consider cov_type='HC3'",
+            hetero,
             "no evidence of heteroskedasticity at 5%",
         ),
         (
@@ -151,7 +157,7 @@ def _diagnostic_table(d):
             "Breusch-Pagan LM (Koenker)",
             "lm",
             "lm_pvalue",
-            "heteroskedasticity at 5%: consider cov_type='HC3'",
+            hetero,
             "no evidence of heteroskedasticity at 5%",
         ),
         (

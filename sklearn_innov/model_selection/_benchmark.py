@@ -72,7 +72,6 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
     models : dict of str to estimator
     """
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.compose import ColumnTransformer
     from sklearn.dummy import DummyClassifier
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
@@ -80,7 +79,7 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
     from sklearn.naive_bayes import GaussianNB
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
     from sklearn.svm import SVC
 
     settings = dict(index_settings or {})
@@ -88,7 +87,9 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
     def indices():
         return CompositeIndex(spec=spec, **settings)
 
-    raw = ColumnTransformer([("items", "passthrough", items)])
+    # the raw items, selected by a plain function: scikit-learn 1.6's
+    # ColumnTransformer fails under joblib's dask backend
+    raw = FunctionTransformer(_select_columns, kw_args={"columns": list(items)})
     search = GridSearchCV(
         make_pipeline(indices(), StepwiseLogit()),
         {
@@ -130,6 +131,11 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
     }
 
 
+def _select_columns(X, columns):
+    """The named columns of a DataFrame (the raw items of the L1 model)."""
+    return X[columns]
+
+
 def _l1_logistic(random_state):
     """L1 logistic regression, spelled for the installed scikit-learn.
 
@@ -169,7 +175,9 @@ class BenchmarkResult:
             for metric in METRICS:
                 row[f"{metric} mean"] = frame[metric].mean()
                 row[f"{metric} std"] = frame[metric].std(ddof=1)
-            if model == REFERENCE:
+            failed = ~np.isfinite(frame["roc_auc"].to_numpy()) | ~np.isfinite(reference)
+            if model == REFERENCE or failed.any():
+                # a fold that failed to fit scores NaN: no paired test then
                 row[f"t vs {REFERENCE}"] = np.nan
                 row[f"p vs {REFERENCE}"] = np.nan
             else:
@@ -190,6 +198,14 @@ class BenchmarkResult:
             "Index construction and stepwise selection are refitted in every "
             "training fold, so these scores measure the whole procedure.",
         ]
+        failed = self.scores[~np.isfinite(self.scores["roc_auc"])]
+        for model, count in failed.groupby("model", sort=False).size().items():
+            notes.append(
+                f"{model} failed to fit in {count} of "
+                f"{int((self.scores['model'] == model).sum())} folds (scored NaN; "
+                "scikit-learn's FitFailedWarning says why): its means cover the "
+                "other folds and it has no t test."
+            )
         return Summary(
             self.title,
             [

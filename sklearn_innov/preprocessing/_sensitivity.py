@@ -19,6 +19,9 @@ from ._composite import CompositeIndex
 
 __all__ = ["IndexSensitivity", "index_sensitivity"]
 
+# Index values equal to this many decimals rank as ties.
+_TIE_DECIMALS = 8
+
 # Choices that cannot be combined: a geometric mean of z-scores (negative
 # values) and benefit-of-the-doubt weights with anything but a sum.
 _INCOMPATIBLE = (
@@ -130,6 +133,9 @@ def index_sensitivity(
             bounds=bounds if n == "minmax" else None,
         )
         values = np.asarray(est.fit_transform(X))
+        # Scores that differ only by solver noise (benefit-of-the-doubt LPs
+        # are solved to about 1e-9) are ties, so ranks do not depend on it.
+        values = np.round(values, _TIE_DECIMALS)
         ranks.append(stats.rankdata(-values, method="min", axis=0).astype(int))
         constructions.append(
             {"normalize": n, "aggregate": a, "weights": _weights_label(w)}
