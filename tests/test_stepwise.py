@@ -880,3 +880,12 @@ def test_marginal_effects_equal_statsmodels_get_margeff(spector, at):
     block = model.summary(marginal_effects=X)["marginal_effects"]
     if at == "overall":
         assert_allclose(block["dy_dx"], ref.margeff, rtol=1e-6)
+
+
+def test_marginal_effect_standard_errors_ignore_units(spector):
+    """A covariate in units of 1e7 (revenue in pesos): same z as statsmodels."""
+    X, y = spector
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-12).get_margeff()
+    scaled = X.assign(GPA=X["GPA"] * 1e7)
+    ours = StepwiseLogit(p_remove=1.0).fit(scaled, y).marginal_effects(scaled)
+    assert_allclose(ours["z"], ref.tvalues, rtol=1e-6)

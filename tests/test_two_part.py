@@ -186,3 +186,18 @@ def test_pickle_round_trip_and_summary(fitted):
     assert "Part 1, P(y > 0): Variables in the Equation" in text
     assert "Part 2, E[y | y > 0]: Coefficient and t by term" in text
     assert str(loaded.summary()) == text
+
+
+@pytest.mark.parametrize("unit", [1e7, 1e-7])
+def test_marginal_effects_do_not_depend_on_a_covariates_units(fitted, unit):
+    """Elasticities and z statistics are unit-free; dy/dx scales by 1/unit."""
+    model, X, y = fitted
+    scaled = X.assign(a=X["a"] * unit)
+    refit = _plain_model().fit(scaled, y)
+    ours, ref = refit.marginal_effects(scaled), model.marginal_effects(X)
+    assert_allclose(
+        ours[["z", "elasticity", "elasticity_se"]],
+        ref[["z", "elasticity", "elasticity_se"]],
+        rtol=1e-5,
+    )
+    assert_allclose(ours.loc["a", "dy_dx"] * unit, ref.loc["a", "dy_dx"], rtol=1e-5)

@@ -32,22 +32,35 @@ def delta_method(func, theta, cov):
     value : ndarray of shape (m,)
     std_err : ndarray of shape (m,)
     jacobian : ndarray of shape (m, p)
-        Central differences with steps ``1e-6 * max(1, |theta_j|)``
-        (truncation error of order ``step^2``).
+        Central differences. Each step is ``1e-4`` standard errors of its
+        parameter (``1e-6 max(1, |theta_j|)`` for a parameter without
+        variance), so the derivative does not depend on the units of a
+        covariate: a coefficient of 1e-7 (a covariate in units of 1e7) gets a
+        step of its own size, not one ten times larger than itself.
+
+    Notes
+    -----
+    Each quantity is divided by its own absolute value before the quadratic
+    form ``J V J'`` is taken, so standard errors of effects near 1e-300 or
+    1e300 neither underflow nor overflow.
     """
     theta = np.asarray(theta, dtype=np.float64)
     value = np.atleast_1d(np.asarray(func(theta), dtype=np.float64))
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    fallback = 1e-6 * np.maximum(1.0, np.abs(theta))
+    steps = np.where(np.isfinite(sd) & (sd > 0), 1e-4 * sd, fallback)
+    # each quantity in units of itself
+    norm = np.where(np.isfinite(value) & (value != 0), np.abs(value), 1.0)
     jacobian = np.empty((value.size, theta.size))
-    for j in range(theta.size):
-        step = 1e-6 * max(1.0, abs(theta[j]))
+    for j, step in enumerate(steps):
         up, down = theta.copy(), theta.copy()
         up[j] += step
         down[j] -= step
-        jacobian[:, j] = (np.atleast_1d(func(up)) - np.atleast_1d(func(down))) / (
-            2.0 * step
-        )
+        difference = np.atleast_1d(func(up)) / norm - np.atleast_1d(func(down)) / norm
+        jacobian[:, j] = difference / (2.0 * step)
     variance = np.einsum("ij,jk,ik->i", jacobian, cov, jacobian)
-    return value, np.sqrt(np.clip(variance, 0.0, None)), jacobian
+    std_err = np.sqrt(np.clip(variance, 0.0, None)) * norm
+    return value, std_err, jacobian * norm[:, None]
 
 
 def logit_effects(params, X, *, at="overall"):

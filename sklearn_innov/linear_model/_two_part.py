@@ -11,6 +11,7 @@ outcome is positive, and a model of its level where it is,
 import warnings
 
 import numpy as np
+from scipy import special
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted, column_or_1d
@@ -281,7 +282,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
 
         def margins(theta, elasticity):
             gamma, g0, beta, b0 = unpack(theta)
-            p = 1.0 / (1.0 + np.exp(-(g0 + values @ gamma)))
+            p = special.expit(g0 + values @ gamma)
             mu = factor * np.exp(b0 + np.log(levels) @ beta)
             if elasticity:
                 extensive = np.mean((1.0 - p)[:, None] * values, axis=0) * gamma
