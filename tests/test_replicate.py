@@ -232,3 +232,26 @@ def test_the_report_adds_margins_and_selection_stability():
     text = report.render("text")
     share = direct.inclusion_frequency["X1"]
     assert f"X1 {share:.0%}" in " ".join(text.split())
+
+
+def test_what_a_new_user_found_on_their_own_data():
+    """Offset names its regressors, zeros='drop' keeps the two-part section,
+    missing answers and negative outcomes are handled and said, and the
+    event of the logit is named."""
+    frame = MROZ.assign(
+        faminc=MROZ["faminc"].where(MROZ.index >= 3, 0.0),  # three zero outcomes
+        educ=MROZ["educ"].astype(float).where(MROZ.index != 10),  # one missing
+    )
+    frame.loc[3, "faminc"] = -5.0  # and one negative
+    offset = replicate(frame, _document(zeros="offset"), figures=False)[0]
+    text = " ".join(offset.render("text").split())
+    assert "ln (1 + spouse)" in text
+    assert "3 rows with outcome 0 and 1 row with a negative outcome" in text
+    assert "probability that inlf = 1, the second of the target's sorted values" in (
+        text
+    )
+    assert "Robustness of the rankings" in text
+    frame.loc[3, "faminc"] = 0.0  # the two-part model needs y >= 0
+    drop = replicate(frame, _document(zeros="drop"), figures=False)
+    assert drop[1]["two_part"] is not None
+    assert "this section floors them" in " ".join(drop[0].render("text").split())

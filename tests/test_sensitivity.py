@@ -110,3 +110,17 @@ def test_ranks_are_competition_ranks():
     )
     expected = stats.rankdata(-X.sum(axis=1), method="min")
     assert_array_equal(result.table["reference_rank"], expected)
+
+
+def test_constructions_the_data_cannot_support_are_skipped_with_a_reason():
+    """A missing answer rules out benefit of the doubt; nothing else stops."""
+    from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+
+    survey = make_sme_survey(random_state=0).frame
+    survey.loc[3, "collab_customers"] = np.nan
+    spec = {"X1": PAPER_SPEC["X1"]}
+    result = index_sensitivity(survey, spec)
+    bod = [label for label in result.skipped if "weights=bod" in label]
+    assert any("missing answers" in label for label in bod)
+    assert not result.constructions["weights"].eq("bod").any()
+    assert len(result.constructions) >= 6

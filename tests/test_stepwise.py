@@ -889,3 +889,16 @@ def test_marginal_effect_standard_errors_ignore_units(spector):
     scaled = X.assign(GPA=X["GPA"] * 1e7)
     ours = StepwiseLogit(p_remove=1.0).fit(scaled, y).marginal_effects(scaled)
     assert_allclose(ours["z"], ref.tvalues, rtol=1e-6)
+
+
+@pytest.mark.parametrize("unit", [1e200, 1e-200])
+def test_units_beyond_the_newton_range_are_refused_with_the_fix(spector, unit):
+    X, y = spector
+    with pytest.raises(ValueError, match=r"'GPA' have values of magnitude .*Rescale"):
+        StepwiseLogit().fit(X.assign(GPA=X["GPA"] * unit), y)
+
+
+def test_nan_in_y_is_named(spector):
+    X, y = spector
+    with pytest.raises(ValueError, match=r"y contains NaN in 2 row\(s\)"):
+        StepwiseLogit().fit(X, y.where(y.index > 1))

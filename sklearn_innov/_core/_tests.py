@@ -159,6 +159,14 @@ def classification_table(y_true, y_pred, labels):
         rows.append([*counts, correct])
     overall = 100.0 * np.mean(y_true == y_pred)
     rows.append([np.nan] * len(labels) + [overall])
-    index = pd.Index([str(v) for v in labels] + ["Overall Percentage"], name="observed")
-    columns = [f"predicted {v}" for v in labels] + ["Percentage Correct"]
+    names = [_label(v) for v in labels]
+    index = pd.Index(names + ["Overall Percentage"], name="observed")
+    columns = [f"predicted {v}" for v in names] + ["Percentage Correct"]
     return pd.DataFrame(rows, index=index, columns=columns, dtype=object)
+
+
+def _label(value):
+    """A class label as a person writes it: 1 for 1.0, text as it is."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)

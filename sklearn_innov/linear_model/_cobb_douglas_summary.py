@@ -194,6 +194,12 @@ def _diagnostic_table(d, cov_type):
                 f"sum of elasticities {rts['sum']:.3f}: constant returns not "
                 "rejected at 5%"
             )
+        elif rts["sum"] < 0:
+            # a negative sum rejects 1, but "returns to scale" means nothing there
+            reading = (
+                f"sum of elasticities {rts['sum']:.3f} < 1 at 5% (negative: no "
+                "returns-to-scale reading)"
+            )
         else:
             kind = "decreasing" if rts["sum"] < 1 else "increasing"
             reading = (

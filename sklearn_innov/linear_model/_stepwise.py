@@ -281,6 +281,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             else list(range(p))
         )
         names = [str(label) for label in labels]
+        _check_scales(X, names)
         offset = int(self.fit_intercept)
         if n <= p + offset:
             raise ValueError(
@@ -533,6 +534,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "StepwiseLogit requires y to be passed, but the target y is None."
             )
+        values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+        if values.dtype.kind == "f" and np.isnan(values).any():
+            raise ValueError(
+                f"y contains NaN in {int(np.isnan(values).sum())} row(s): a row "
+                "without an outcome can be neither fitted nor scored. Drop those "
+                "rows (X and y together) before fitting."
+            )
         y = column_or_1d(
             check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True
         )
@@ -562,6 +570,25 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             return set()
         columns = names if hasattr(self, "feature_names_in_") else None
         return set(resolve_items(list(self.force), columns, p, owner="force"))
+
+
+def _check_scales(X, names):
+    """Refuse units so extreme that the Newton steps overflow or underflow.
+
+    Coefficients and every test of a logit are equivariant under rescaling a
+    feature, so dividing it by a power of ten changes nothing but its units.
+    """
+    peak = np.max(np.abs(X), axis=0, initial=0.0)
+    extreme = (peak > 1e100) | ((peak > 0) & (peak < 1e-100))
+    if extreme.any():
+        cols = [names[j] for j in np.flatnonzero(extreme)]
+        raise ValueError(
+            f"Feature(s) {format_labels(cols)} have values of magnitude around "
+            f"{peak[extreme][0]:.0e}: the logit's Newton steps overflow or underflow "
+            "in such units. Rescale them (e.g. divide by a power of ten); the "
+            "selection, the tests and the odds ratios per original unit do not "
+            "change, only the coefficients' units."
+        )
 
 
 def _check_design(design, names):

@@ -74,6 +74,7 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.dummy import DummyClassifier
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
     from sklearn.naive_bayes import GaussianNB
@@ -108,7 +109,11 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
             indices(), LogisticRegression(max_iter=1000)
         ),
         "LogisticRegression[l1, raw items]": make_pipeline(
-            raw, StandardScaler(), _l1_logistic(random_state)
+            raw,
+            # missing answers: the item's median (the index models rescale)
+            SimpleImputer(strategy="median"),
+            StandardScaler(),
+            _l1_logistic(random_state),
         ),
         "RandomForestClassifier": make_pipeline(
             indices(),

@@ -79,13 +79,15 @@ def index_sensitivity(
     The first option of each list is the reference construction (by default
     the paper's: min-max, sum, equal weights). Every combination of the
     options is built, except those that cannot be computed (a geometric mean
-    of z-scores, which are negative; benefit of the doubt with an aggregation
-    other than the sum or with z-scores), which are listed in
-    ``result.skipped``. Ranks are 1 for the highest index value, ties sharing
-    the best rank (competition ranking, as league tables print them). The
-    5-95% interval is over the constructions (linear interpolation between
-    order statistics), each construction counting once, as in a uniform
-    sampling of the choices.
+    of z-scores, which are negative; benefit of the doubt with an
+    aggregation other than the sum or with z-scores) and those these data
+    cannot support (benefit of the doubt with missing answers, data-driven
+    weights of a constant item), which are listed in ``result.skipped`` with
+    the reason. Index values equal to 8 decimals are ties. Ranks are 1 for
+    the highest index value, ties sharing the best rank (competition
+    ranking, as league tables print them). The 5-95% interval is over the
+    constructions (linear interpolation between order statistics), each
+    construction counting once, as in a uniform sampling of the choices.
 
     References
     ----------
@@ -118,6 +120,11 @@ def index_sensitivity(
             raise ValueError(f"{name} must list at least one option; got none.")
     if not (isinstance(shift, (int, np.integer)) and shift >= 0):
         raise ValueError(f"shift must be a non-negative integer; got {shift!r}.")
+    if any(rule(*[o[0] for o in options]) for rule in _INCOMPATIBLE):
+        raise ValueError(
+            "the reference construction (the first option of each list) cannot "
+            "be computed; reorder the options."
+        )
     constructions, skipped, ranks = [], [], []
     for n, a, w in itertools.product(*options):
         label = f"normalize={n}, aggregate={a}, weights={_weights_label(w)}"
@@ -132,18 +139,22 @@ def index_sensitivity(
             reverse=reverse,
             bounds=bounds if n == "minmax" else None,
         )
-        values = np.asarray(est.fit_transform(X))
+        try:
+            values = np.asarray(est.fit_transform(X))
+        except ValueError as exc:
+            if not ranks:  # the reference construction itself: the user's problem
+                raise
+            # a construction these data cannot support (benefit of the doubt
+            # with missing answers, PCA weights of a constant item, ...)
+            reason = str(exc).split(";")[0]
+            skipped.append(f"{label} ({reason})")
+            continue
         # Scores that differ only by solver noise (benefit-of-the-doubt LPs
         # are solved to about 1e-9) are ties, so ranks do not depend on it.
         values = np.round(values, _TIE_DECIMALS)
         ranks.append(stats.rankdata(-values, method="min", axis=0).astype(int))
         constructions.append(
             {"normalize": n, "aggregate": a, "weights": _weights_label(w)}
-        )
-    if any(rule(*[o[0] for o in options]) for rule in _INCOMPATIBLE):
-        raise ValueError(
-            "the reference construction (the first option of each list) cannot "
-            "be computed; reorder the options."
         )
     rows = X.index if hasattr(X, "index") else pd.RangeIndex(len(ranks[0]))
     return IndexSensitivity(

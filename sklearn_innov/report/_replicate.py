@@ -123,13 +123,21 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         composite.transform(frame), columns=list(spec), index=frame.index
     )
     report.add_summary(_index_summary(indices, composite))
-    robustness = index_sensitivity(
-        frame,
-        spec,
-        reverse=analysis.index.get("reverse"),
-        bounds=analysis.index.get("bounds"),
-    )
-    report.add_summary(_robustness_summary(robustness, labels))
+    # "moves" is relative to the sample: more than 5% of the places (at
+    # least 10), so the share means the same at 127 rows and at 6,000
+    try:
+        robustness = index_sensitivity(
+            frame,
+            spec,
+            reverse=analysis.index.get("reverse"),
+            bounds=analysis.index.get("bounds"),
+            shift=max(10, round(0.05 * len(frame))),
+        )
+    except ValueError as exc:
+        robustness = None
+        report.add_text(f"Robustness of the rankings not computed: {exc}")
+    else:
+        report.add_summary(_robustness_summary(robustness, labels))
 
     y_outcome = indices[outcome] if outcome in indices else frame[outcome].astype(float)
     regressors = [name for name in spec if name != outcome]
@@ -141,9 +149,13 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         indices[regressors], y_outcome, zeros, labels, default
     )
     report.add_text(zero_note)
+    # with the offset the regressors are 1 + X: say so wherever they are named
+    cd_name = {r: f"(1 + {r})" if zeros == "offset" else r for r in regressors}
+    cd_data = cd_data.rename(columns=cd_name)
+    cd_regressors = [cd_name[r] for r in regressors]
     cov_type = options["cov_type"]
     full = CobbDouglasRegressor(cov_type=cov_type).fit(
-        cd_data[regressors], cd_data["__y__"]
+        cd_data[cd_regressors], cd_data["__y__"]
     )
     report.add_summary(
         full.summary(
@@ -159,6 +171,14 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     two_part = _two_part_model(report, indices[regressors], y_outcome, options, labels)
 
     logit = StepwiseLogit().fit(indices[regressors], y_target)
+    event = logit.classes_[1]
+    event = event.item() if hasattr(event, "item") else event  # a plain scalar
+    report.add_text(
+        f"The stepwise logit models the probability that {target} = {event!r}"
+        + (f" ({labels['event']})" if labels["event"] else "")
+        + ", the second of the target's sorted values"
+        + ("." if default else "; recode the column if the other value is meant.")
+    )
     report.add_summary(
         logit.summary(
             title=f"Stepwise logit of {target}"
@@ -181,7 +201,12 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     adjusted = with_intercept = None
     if adjusted_on:
         adjusted, with_intercept = _adjusted_model(
-            report, cd_data, adjusted_on, chosen is not None, options, default
+            report,
+            cd_data,
+            [cd_name[name] for name in adjusted_on],
+            chosen is not None,
+            options,
+            default,
         )
     else:
         report.add_text(
@@ -207,13 +232,14 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
                 f"influence_{name}",
                 influence_curve(
                     full,
-                    cd_data[regressors],
+                    cd_data[cd_regressors],
                     cd_data["__y__"],
-                    name,
+                    cd_name[name],
                     outcome,
                     points=labels["units"],
                 ),
-                f"Figure {number}: {outcome} against {name}, other indices at their "
+                (f"Figure {number}: " if default else "")
+                + f"{outcome} against {cd_name[name]}, other indices at their "
                 "means, fitted Cobb-Douglas curve (with smearing) over the data.",
             )
         report.add_figure(
@@ -229,7 +255,7 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         )
         report.add_figure(
             "residuals_cobb_douglas",
-            residual_plots(full, cd_data[regressors]),
+            residual_plots(full, cd_data[cd_regressors]),
             "Cobb-Douglas residuals against fitted values, and normal Q-Q plot.",
         )
     models = {
@@ -237,7 +263,7 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         "indices": composite,
         "index_values": indices,
         "cobb_douglas": full,
-        "cobb_douglas_X": cd_data[regressors],
+        "cobb_douglas_X": cd_data[cd_regressors],
         "cobb_douglas_y": cd_data["__y__"].rename(outcome),
         "floors": floors,
         "sensitivity": sens_models,
@@ -412,17 +438,19 @@ def _stability_summary(stability, logit, default):
 def _robustness_summary(robustness, labels):
     """How far rankings move when the index is built differently."""
     table = robustness.summary()
-    shares = table["share_moved"]
-    worst = shares.idxmax()
+    shifts = table["mean_abs_shift"]
+    worst = shifts.idxmax()
     lines = [
         f"Each index is rebuilt in {int(table['n_constructions'].iloc[0])} ways "
         "(normalisation x aggregation x weights; the first, min-max sums with "
         "equal weights, is the reference). share_moved is the share of "
         f"{labels['units']} whose rank moves by more than {robustness.shift} "
-        "places in at least one construction.",
-        f"Most sensitive: {worst}, where {shares[worst]:.0%} of "
-        f'{labels["units"]} move; a ranking claim on that index ("A scores '
-        'higher than B") should be checked against the construction.',
+        "places in at least one construction; mean_abs_shift the average "
+        "move, in places.",
+        f"Most sensitive: {worst}, whose ranks move by {shifts[worst]:.1f} places "
+        f"on average ({table['share_moved'][worst]:.0%} of {labels['units']} "
+        f"move by more than {robustness.shift}); a ranking claim on that index "
+        '("A scores higher than B") should be checked against the construction.',
     ]
     if robustness.skipped:
         lines.append("Not computable, left out: " + "; ".join(robustness.skipped))
@@ -449,11 +477,34 @@ def _two_part_model(report, X, y, options, labels):
             "is in the Cobb-Douglas above."
         )
         return None
-    zeros = "floor" if options["zeros"] == "two-part" else options["zeros"]
+    # "drop" cannot predict rows with a zero index, which the margins average
+    # over: the two-part model floors them instead (and says so)
+    zeros = "offset" if options["zeros"] == "offset" else "floor"
     model = TwoPartRegressor(
         regressor=CobbDouglasRegressor(cov_type=options["cov_type"]), zeros=zeros
     ).fit(X, y)
     effects = model.marginal_effects(X)
+    if model.classifier_ is not None:
+        # a feature the participation logit left out has no extensive margin
+        # to estimate: blank, not a precise 0
+        left_out = [
+            name
+            for name, kept in zip(X.columns, model.classifier_.support_, strict=True)
+            if not kept
+        ]
+        effects.loc[
+            [(name, "extensive") for name in left_out],
+            [
+                "dy_dx",
+                "std_err",
+                "z",
+                "p_value",
+                "ci_lower",
+                "ci_upper",
+                "elasticity",
+                "elasticity_se",
+            ],
+        ] = np.nan
     elasticities = effects["elasticity"].unstack("margin")[list(MARGINS)]
     errors = effects["elasticity_se"].unstack("margin")[list(MARGINS)]
     table = pd.concat(
@@ -483,15 +534,51 @@ def _two_part_model(report, X, y, options, labels):
         "Cobb-Douglas on the positive outcomes only), it keeps what the zeros "
         "say about whether, not only how much.",
         "Elasticities of E[y], averaged over the rows: extensive = (1 - P) g_k "
-        "x_k (through the probability of a positive outcome), intensive = b_k "
-        "(through its level); delta-method standard errors, the parts' "
-        "estimates independent, the logit's selection ignored.",
+        "x_k (through the probability of a positive outcome), intensive = "
+        + (
+            "b_k x_k / (1 + x_k) (the second part is in ln(1 + x_k))"
+            if zeros == "offset"
+            else "b_k"
+        )
+        + " (through its level); delta-method standard errors, the parts' "
+        "estimates independent, the logit's selection ignored. Blank extensive "
+        "entries: the participation logit left that index out.",
     ]
+    floored = (
+        [name for name in X.columns if ((X[name] == 0) & (y > 0)).any()]
+        if zeros == "floor"
+        else []
+    )
+    if floored:
+        lines.append(
+            f"Caution: {', '.join(floored)} {'is' if len(floored) == 1 else 'are'} "
+            "0 for some rows with a positive outcome; the second part sees those "
+            "at the floor, where the derivative b_k E[y | y > 0] / x_k is large, so "
+            "the average marginal effects dE[y]/dx of "
+            f"{'it' if len(floored) == 1 else 'them'} depend on the floor. Read "
+            "the elasticities, or compare with [model] zeros = 'offset'."
+        )
+    if options["zeros"] == "drop":
+        lines.append(
+            "[model] zeros = 'drop' cannot predict rows with a zero index, which "
+            "the two-part margins average over: this section floors them."
+        )
+    # the level part is in logs: its terms read ln X1, as in every summary
+    coef = model.coef_table_
+    parts = coef.set_axis(
+        pd.MultiIndex.from_tuples(
+            [
+                (part, term if part != "positive" or term == "const" else f"ln {term}")
+                for part, term in coef.index
+            ],
+            names=coef.index.names,
+        )
+    )
     report.add_summary(
         Summary(
             f"Two-part model of the outcome{main}",
             [
-                Block("Both parts", model.coef_table_, name="two_part_coefficients"),
+                Block("Both parts", parts, name="two_part_coefficients"),
                 Block("Elasticities of E[y]", table, name="two_part_elasticities"),
                 Block(
                     "Average marginal effects dE[y]/dx (total)",
@@ -566,9 +653,11 @@ def _cobb_douglas_sample(X, y, zeros, labels, default):
     values = y[~positive]
     missing = int(values.isna().sum())
     left_out = []
-    if len(values) - missing:
-        kind = "0" if (values.dropna() == 0).all() else "<= 0"
-        left_out.append(f"{_count(len(values) - missing, labels)} with outcome {kind}")
+    zero, negative = int((values == 0).sum()), int((values < 0).sum())
+    if zero:
+        left_out.append(f"{_count(zero, labels)} with outcome 0")
+    if negative:
+        left_out.append(f"{_count(negative, labels)} with a negative outcome")
     if missing:
         left_out.append(f"{_count(missing, labels)} with no outcome (NaN)")
     used = _count(int(positive.sum()), labels)
