@@ -149,3 +149,12 @@ def test_write_puts_the_same_png_in_the_page_and_the_file(report, tmp_path):
     assert base64.b64encode(png).decode("ascii") in page
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "](roc_logit.png)" in markdown
+
+
+def test_latex_report_is_a_complete_ascii_document(report):
+    """What --format latex prints compiles as it is (pdflatex reads ASCII)."""
+    page = report.render("latex")
+    assert page.startswith("\\documentclass{article}")
+    assert page.rstrip().endswith("\\end{document}")
+    assert page.index("\\title{") < page.index("\\maketitle") < page.index("Data:")
+    assert page.isascii(), sorted({c for c in page if not c.isascii()})

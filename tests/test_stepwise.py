@@ -902,3 +902,14 @@ def test_nan_in_y_is_named(spector):
     X, y = spector
     with pytest.raises(ValueError, match=r"y contains NaN in 2 row\(s\)"):
         StepwiseLogit().fit(X, y.where(y.index > 1))
+
+
+def test_a_rejecting_hosmer_lemeshow_is_read_in_words():
+    """A logit missing a quadratic term: HL rejects, and the notes say so."""
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-3, 3, 2000)
+    y = (rng.random(2000) < 1 / (1 + np.exp(-(x**2 - 2)))).astype(int)
+    model = StepwiseLogit(p_remove=1.0).fit(pd.DataFrame({"x": x}), y)
+    hl = model.results_.hosmer_lemeshow
+    assert hl["pvalue"] < 0.05
+    assert "It rejects the fit at 5%" in " ".join(str(model.summary()).split())

@@ -159,8 +159,16 @@ def _notes(model):
         "spss": "groups at percentiles of risk, ties together (SPSS's rule)",
         "deciles": "groups between type-7 deciles of risk (R's hoslem.test)",
     }
+    hl = results.hosmer_lemeshow
     notes.append(
         f"Hosmer and Lemeshow: {hl_rules[model.hl_method]}; "
-        f"{len(results.hosmer_lemeshow['table'])} group(s)."
+        f"{len(hl['table'])} group(s)."
+        + (
+            f" It rejects the fit at 5% (Sig. {hl['pvalue']:.3f}): observed and "
+            "predicted event rates differ across groups of risk; check for a "
+            "missing term or a nonlinear effect."
+            if hl["pvalue"] < 0.05
+            else ""
+        )
     )
     return notes

@@ -390,6 +390,34 @@ def _index_summary(indices, composite):
             name="item_statistics",
         ),
     ]
+    alphas = composite.reliability_["cronbach_alpha"].dropna()
+    weak = alphas[alphas < 0.7]
+    if len(weak):
+        # George & Mallery's (2003) rule of thumb
+        words = [
+            f"{name} {alpha:.2f} ("
+            + (
+                "questionable"
+                if alpha >= 0.6
+                else "poor"
+                if alpha >= 0.5
+                else "unacceptable"
+            )
+            + ")"
+            for name, alpha in weak.items()
+        ]
+        blocks.append(
+            Block(
+                "Reading",
+                [
+                    "Cronbach's alpha below the usual 0.7: "
+                    + ", ".join(words)
+                    + ". Such an index sums items that hardly measure one thing; "
+                    "the item-total table shows which item to reconsider "
+                    "(alpha if deleted)."
+                ],
+            )
+        )
     return Summary("Composite indices", blocks)
 
 

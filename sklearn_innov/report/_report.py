@@ -145,7 +145,7 @@ class Report:
         elif fmt == "html":
             parts = [f"<h1>{html.escape(self.title)}</h1>"]
         else:
-            parts = [f"\\title{{{latex_escape(self.title)}}}"]
+            parts = [f"\\title{{{latex_escape(self.title)}}}\n\\maketitle"]
         for section in self.sections:
             kind = section[0]
             if kind == "summary":
@@ -163,6 +163,13 @@ class Report:
             note = f"The figures are not written: {unwritten or UNWRITTEN}."
             parts.append(self._paragraph(note, fmt, width))
         body = "\n\n".join(parts) + "\n"
+        if fmt == "latex":  # a document that compiles as it is
+            return (
+                "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
+                "\\usepackage{graphicx}\n\\begin{document}\n"
+                + body
+                + "\\end{document}\n"
+            )
         return html_page(self.title, body) if fmt == "html" else body
 
     @staticmethod

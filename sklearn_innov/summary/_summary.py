@@ -615,7 +615,7 @@ def latex_escape(text):
     --------
     >>> from sklearn_innov.summary import latex_escape
     >>> print(latex_escape("R² & 5%, p < 0.001"))
-    R² \& 5\%, p \textless{} 0.001
+    R\textsuperscript{2} \& 5\%, p \textless{} 0.001
     """
     replacements = {
         "\\": r"\textbackslash{}",
@@ -627,6 +627,7 @@ def latex_escape(text):
         "{": r"\{",
         "}": r"\}",
         "~": r"\textasciitilde{}",
+        "²": r"\textsuperscript{2}",
         "^": r"\textasciicircum{}",
         "<": r"\textless{}",
         ">": r"\textgreater{}",
