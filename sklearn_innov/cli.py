@@ -303,21 +303,67 @@ def _benchmark(args):
 
     _check_out(args)
     frame, document = _load(args)
-    result = run_benchmark(
-        frame,
-        document,
-        repeats=args.repeats,
-        folds=args.folds,
-        n_jobs=args.n_jobs,
-        random_state=args.random_state,
-        progress=not args.quiet,
-    )
+    with _cluster(args.scheduler):
+        result = run_benchmark(
+            frame,
+            document,
+            repeats=args.repeats,
+            folds=args.folds,
+            # under joblib's dask backend, -1 means every worker's threads
+            n_jobs=-1 if args.scheduler else args.n_jobs,
+            random_state=args.random_state,
+            progress=not args.quiet,
+        )
     summary = result.summary()
     if args.out is not None:
         _write(args, result.write)
     text = summary.render(args.format)
     print(html_page(summary.title, text) if args.format == "html" else text)
     return 0
+
+
+def _cluster(address):
+    """joblib's dask backend on a cluster, for the block's cross-validation.
+
+    ``address`` is a running dask.distributed scheduler's (``dask scheduler``
+    prints it) or ``local`` for a LocalCluster of one single-threaded worker
+    process per core; None runs on this machine with ``--n-jobs``. The fold
+    scores do not depend on where the fits run.
+    """
+    import contextlib
+
+    stack = contextlib.ExitStack()
+    if address is None:
+        return stack
+    try:
+        import joblib
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise _CommandError(
+            "--scheduler needs dask.distributed: pip install "
+            "'sklearn-innov[distributed]'."
+        ) from None
+    with stack:
+        if address == "local":
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    dashboard_address=None,
+                )
+            )
+            stack.enter_context(Client(cluster))
+        else:
+            try:
+                stack.enter_context(Client(address, timeout="10s"))
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise _CommandError(
+                    f"--scheduler {address!r}: no dask scheduler answered ({exc}); "
+                    "start one with `dask scheduler` and workers with "
+                    "`dask worker ADDRESS`, or pass --scheduler local."
+                ) from None
+        stack.enter_context(joblib.parallel_backend("dask"))
+        return stack.pop_all()
 
 
 def _integer(low, high=None, what="an integer"):
@@ -406,6 +452,13 @@ def build_parser():
     )
     bench.add_argument(
         "--n-jobs", type=_n_jobs, default=1, help="parallel jobs (default 1)"
+    )
+    bench.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the cross-validation on a dask.distributed cluster: a "
+        "scheduler's address (tcp://host:8786) or 'local' for a LocalCluster "
+        "with this machine's cores (needs sklearn-innov[distributed])",
     )
     bench.add_argument("--quiet", action="store_true", help="no progress bar")
     bench.set_defaults(run=_benchmark)

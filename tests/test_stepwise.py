@@ -130,6 +130,53 @@ def test_agrees_with_reference_stepper(seed, direction, criterion):
     )
 
 
+@pytest.mark.parametrize("seed", [0, 29])
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+@pytest.mark.parametrize("criterion", ["wald", "lr", "conditional"])
+def test_warm_starts_give_the_cold_start_fits(seed, direction, criterion, monkeypatch):
+    # Every refit starts from the conditional estimate (removal) or the
+    # bordered information (entry) and first steps with the previous
+    # model's information; starting each from zero instead must give the
+    # same steps, statistics and coefficients. The cold reference runs to
+    # tol=1e-12: at the default tol a cold Newton's last (quadratic) step
+    # leaves errors of ~1e-8, larger than the warm fits'.
+    from sklearn_innov.linear_model import _stepwise
+
+    X, y = stepping_data(seed)
+    warm = StepwiseLogit(direction=direction, criterion=criterion).fit(X, y)
+    move = _stepwise._Stepper.move
+
+    def cold(self, fit, action, j):
+        move(self, fit, action, j)
+        return None, None
+
+    monkeypatch.setattr(_stepwise._Stepper, "move", cold)
+    ref = StepwiseLogit(direction=direction, criterion=criterion, tol=1e-12)
+    ref.fit(X, y)
+    assert warm.selected_features_ == ref.selected_features_
+    assert warm.history_[["action", "feature"]].equals(
+        ref.history_[["action", "feature"]]
+    )
+    assert_allclose(warm.coef_, ref.coef_, rtol=1e-8, atol=1e-12)
+    assert_allclose(warm.intercept_, ref.intercept_, rtol=1e-8)
+    assert_allclose(warm.coef_table_["std_err"], ref.coef_table_["std_err"], rtol=1e-8)
+    assert_allclose(warm.history_["statistic"], ref.history_["statistic"], rtol=1e-7)
+    assert_allclose(warm.history_["minus2_llf"], ref.history_["minus2_llf"], rtol=1e-10)
+
+
+def test_large_designs_warm_start_from_the_subsample_information():
+    # From 40,000 rows a cold fit is presolved on every 8th row, whose
+    # information (scaled) takes the first steps on all rows: still
+    # statsmodels' fit.
+    X, y = stepping_data(0)
+    X = pd.concat([X] * 200, ignore_index=True)
+    y = np.tile(y, 200)
+    model = StepwiseLogit(p_remove=1.0).fit(X, y)
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton")
+    assert_allclose(model.coef_[0], ref.params.iloc[1:], rtol=1e-8)
+    assert_allclose(model.coef_table_["std_err"].iloc[:-1], ref.bse.iloc[1:], rtol=1e-8)
+
+
 def test_reference_data_really_separates_the_rules():
     selections = {
         (d, c): tuple(

@@ -43,6 +43,8 @@ class LogitFit:
     chol: np.ndarray
     n_iter: int
     converged: bool
+    # X'WX at the estimate (upper triangle; the lower may hold anything)
+    info: np.ndarray = None
 
     @property
     def bse(self):
@@ -54,9 +56,16 @@ class LogitFit:
 
 
 class _State:
-    """Everything Newton needs at one parameter vector (one pass over X)."""
+    """Everything Newton needs at one parameter vector (one pass over X).
 
-    def __init__(self, X, y, params, firth, workspace=None):
+    With ``hessian=False`` only the probabilities and the log-likelihood
+    (the steps of :func:`_chord`, which reuse an earlier information
+    matrix, and Newton's trial steps until one is accepted): no weights, no
+    ``X'WX``, no Cholesky until :meth:`complete`. ``sign`` is ``1 - 2y``,
+    computed once by a caller that evaluates many states.
+    """
+
+    def __init__(self, X, y, params, firth, workspace=None, *, hessian=True, sign=None):
         n, k = X.shape
         self.params = params
         if k == 0:
@@ -70,12 +79,32 @@ class _State:
             self.hat = np.zeros(n)
             return
         eta = X @ params
-        self.prob = special.expit(eta)
+        # One exp for the probabilities and the log-likelihood: with
+        # e = exp(-|eta|), p = 1 / (1 + e) or e / (1 + e) by the sign of eta
+        # (scipy's expit), and each term of the log-likelihood,
+        # -log(1 + exp(-s eta)) with s = 2y - 1, is -(max(-s eta, 0) +
+        # log1p(e)) (numpy's logaddexp(0, -s eta)): never positive, and no
+        # cancellation for large |eta| (y eta - log(1 + e^eta) cancels there,
+        # and can come out positive under separation).
+        e = np.exp(-np.abs(eta))
+        inv = 1.0 / (1.0 + e)
+        self.prob = np.where(eta >= 0.0, inv, e * inv)
+        terms = np.multiply(1.0 - 2.0 * y if sign is None else sign, eta, out=eta)
+        np.maximum(terms, 0.0, out=terms)
+        terms += np.log1p(e)
+        self.llf = -float(terms.sum())
+        self.objective = self.llf
+        self.info = self.chol = self.weights = None
+        if hessian:
+            self.complete(X, firth, workspace)
+
+    def complete(self, X, firth, workspace=None):
+        """Add the weights, ``X'WX``, its Cholesky factor (and Firth's terms).
+
+        A failed factorisation leaves ``chol`` None and the objective -inf.
+        """
+        n, k = X.shape
         self.weights = self.prob * (1.0 - self.prob)
-        # log-likelihood as -sum log(1 + e^(-s eta)), s = 2y - 1: every term is
-        # <= 0 and accurate for large |eta| (y*eta - log(1 + e^eta) cancels
-        # there, and can come out positive under separation)
-        self.llf = float(-np.logaddexp(0.0, (1.0 - 2.0 * y) * eta).sum())
         # X' W X as (W^1/2 X)' (W^1/2 X): numpy hands A.T @ A to BLAS syrk
         # a reused buffer spares the page faults of a fresh n x k array per step
         fits = workspace is not None and workspace.shape[0] == n
@@ -93,7 +122,6 @@ class _State:
             self.chol = None
             self.objective = -np.inf
             return
-        self.objective = self.llf
         if firth:
             self.objective += float(np.log(np.diag(self.chol)).sum())
             # leverages h_i = w_i x_i' I^-1 x_i of the weighted hat matrix, as
@@ -122,6 +150,7 @@ def fit_logit(
     max_iter=100,
     tol=1e-8,
     workspace=None,
+    info=None,
 ):
     """Maximum-likelihood (or Firth) logit by Newton-Raphson with step halving.
 
@@ -156,6 +185,16 @@ def fit_logit(
         Converged when the largest coefficient change is below ``tol``.
     workspace : ndarray of shape (n_samples, >= n_params), optional
         Fortran-ordered scratch space, reused across fits by the caller.
+    info : ndarray of shape (n_params, n_params), optional
+        An approximation of the information ``X'WX`` near the solution
+        (symmetric), with ``start``: e.g. the previous model's, less a
+        removed feature's row and column. Newton then first steps with this
+        fixed matrix (chord steps: a gradient and a log-likelihood per step,
+        no ``X'WX``) until a step is below ``tol`` and the distance left,
+        extrapolated from the shrinking steps, below ``tol / 10^4``, and
+        computes ``X'WX`` once, at the estimate. Ignored with ``firth`` or
+        ``fixed``. Any trouble (no ascent, slow progress) hands over to
+        ordinary Newton steps from the point reached.
 
     Returns
     -------
@@ -174,37 +213,98 @@ def fit_logit(
         # A cold start takes ~6 Newton steps; take them on every 8th row (an
         # eighth of the cost) and finish on all rows from there.
         sub = np.asfortranarray(X[::8])  # one contiguous copy, not one per step
-        start = fit_logit(
+        presolve = fit_logit(
             sub, y[::8], firth=firth, fixed=fixed, max_iter=max_iter, tol=1e-4
-        ).params
+        )
+        start = presolve.params
         if not np.isfinite(start).all():
             start = None
+        elif info is None and presolve.info is not None:
+            # the subsample's information, scaled to all rows, is close
+            # enough to take the chord steps with
+            info = presolve.info * (n / sub.shape[0])
     args = (X, y, free, firth, max_iter, tol, workspace)
     if start is not None and not np.isfinite(start).all():
         start = None  # extrapolated from an infinite covariance
     if start is None:
-        return _newton(base, *args)
-    fit = _newton(np.where(free, np.asarray(start, dtype=float), base), *args)
+        return _newton(base, 0, False, *args)
+    start = np.where(free, np.asarray(start, dtype=float), base)
+    chord = None
+    if info is not None and not firth and free.all() and k:
+        chord = _chord(start, X, y, info, max_iter, tol)
+    if chord is not None:
+        fit = _newton(*chord, *args)
+    else:
+        fit = _newton(start, 0, False, *args)
     if not fit.converged:
-        retry = _newton(base, *args)
+        retry = _newton(base, 0, False, *args)
         if retry.converged or retry.objective > fit.objective:
             fit = retry
     return fit
 
 
-def _newton(params, X, y, free, firth, max_iter, tol, workspace):
-    """Newton-Raphson from ``params``, moving only the ``free`` coefficients."""
+def _chord(params, X, y, info, max_iter, tol):
+    """Newton steps with a fixed information matrix, from a close start.
+
+    Each step costs a gradient and a log-likelihood (two passes over X)
+    instead of an exact ``X'WX``; near the solution the matrix of a close
+    model makes them converge almost as fast as Newton's. Returns
+    ``(params, steps, converged)`` to hand to :func:`_newton`, or None when
+    the matrix is not positive definite.
+    """
+    try:
+        factor = linalg.cho_factor(info, lower=False)
+    except linalg.LinAlgError:
+        return None
+    sign = 1.0 - 2.0 * y
+    state = _State(X, y, params, False, hessian=False, sign=sign)
+    previous = np.inf
+    for steps in range(1, max_iter + 1):
+        step = linalg.cho_solve(factor, X.T @ (y - state.prob))
+        change = np.max(np.abs(step))
+        rate = change / previous
+        if not np.isfinite(change) or rate > 0.5:
+            # diverging, or slower than halving the step each time: Newton
+            # takes over from the last point that improved
+            return state.params, steps - 1, False
+        candidate = _State(X, y, state.params + step, False, hessian=False, sign=sign)
+        if candidate.objective < state.objective - 1e-12 * abs(state.objective):
+            return state.params, steps - 1, False
+        state, previous = candidate, change
+        # The steps shrink geometrically (by ``rate``), so the distance left
+        # to the solution is about change * rate / (1 - rate): stop when it is
+        # far below tol, as precise as Newton's last, quadratic step.
+        if change < tol and change * rate / (1.0 - rate) < 1e-4 * tol:
+            return state.params, steps, True
+    return state.params, max_iter, False
+
+
+def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspace):
+    """Newton-Raphson from ``params``, moving only the ``free`` coefficients.
+
+    ``steps`` taken and ``converged`` already (by :func:`_chord`): a
+    converged start only gets its ``X'WX`` (the covariance at the estimate).
+    """
     k = X.shape[1]
-    state = _State(X, y, params, firth, workspace)
+    sign = 1.0 - 2.0 * y
+    state = _State(X, y, params, firth, workspace, sign=sign)
     if state.chol is None:  # a bad start: the free coefficients from zero
-        state = _State(X, y, np.where(free, 0.0, params), firth, workspace)
+        state = _State(X, y, np.where(free, 0.0, params), firth, workspace, sign=sign)
+        converged = False
     constrained = not free.all()
     X_free = X[:, free] if constrained else X
     # with nothing to estimate (the empty model, every coefficient held
     # fixed) the fit is the start itself
-    converged = not free.any()
-    n_iter = 0
-    for n_iter in range(1, max_iter + 1) if free.any() else ():
+    converged = converged or not free.any()
+    n_iter = steps
+    # Under separation Newton never converges: the likelihood creeps towards
+    # its supremum while the coefficients grow without bound. Three steps in
+    # a row that gain (almost) nothing without shrinking end the fit as not
+    # converged, instead of max_iter of them (a converging Newton step
+    # shrinks quadratically, so this never stops one; Firth's iteration
+    # converges linearly and is left alone).
+    stalled, previous = 0, np.inf
+    for n_iter in range(steps + 1, max_iter + 1) if not converged else ():
         if state.chol is None:
             break
         resid = y - state.prob
@@ -219,9 +319,27 @@ def _newton(params, X, y, free, firth, max_iter, tol, workspace):
         step = np.zeros(k)
         step[free] = linalg.cho_solve((chol, False), X_free.T @ resid)
         t = 1.0
+        floor = state.objective - 1e-12 * abs(state.objective)
         while True:
-            candidate = _State(X, y, state.params + t * step, firth, workspace)
-            if candidate.objective >= state.objective - 1e-12 * abs(state.objective):
+            # Firth's objective needs the factor; otherwise a trial step gets
+            # X'WX only once its likelihood is accepted
+            candidate = _State(
+                X,
+                y,
+                state.params + t * step,
+                firth,
+                workspace,
+                sign=sign,
+                hessian=firth,
+            )
+            if candidate.objective >= floor and not firth:
+                candidate.complete(X, firth, workspace)
+                if candidate.chol is None and not constrained:
+                    # a better likelihood whose X'WX is singular: the weights
+                    # have underflowed along a separating direction, and
+                    # shorter steps would only stall there
+                    break
+            if candidate.objective >= floor:
                 break
             t *= 0.5
             if t < 1e-10:
@@ -230,8 +348,16 @@ def _newton(params, X, y, free, firth, max_iter, tol, workspace):
         if candidate is None:  # no ascent possible: at the optimum numerically
             converged = np.max(np.abs(step)) < np.sqrt(tol)
             break
+        if candidate.chol is None and not constrained:
+            break
         change = np.max(np.abs(t * step))
+        gain = candidate.objective - state.objective
+        small = not firth and gain < 1e-10 * abs(state.objective)
+        stalled = stalled + 1 if small and change > 0.5 * previous else 0
+        previous = change
         state = candidate
+        if stalled == 3:
+            break
         # Newton on the likelihood converges quadratically: after a full step
         # of size d the error is of order d^2, so d^2 < tol meets the
         # tolerance. Firth's iteration (Fisher scoring on a modified score)
@@ -257,6 +383,7 @@ def _newton(params, X, y, free, firth, max_iter, tol, workspace):
         chol=state.chol,
         n_iter=n_iter,
         converged=bool(converged),
+        info=state.info,
     )
 
 

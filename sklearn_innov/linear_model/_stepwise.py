@@ -7,12 +7,13 @@ entry by the score statistic) on the shared Newton core, warm-starting every
 refit and computing every candidate's score statistic from one fit.
 """
 
+import dataclasses
 import warnings
 from functools import cached_property
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import special
+from scipy import linalg, special
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -38,6 +39,7 @@ from ..exceptions import SeparationWarning
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
+from ..utils._threads import single_blas_thread
 from ..utils._validation import format_labels, resolve_items, validate_columns
 from ._stepwise_summary import build_summary
 
@@ -289,13 +291,12 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
                 f"for {p + offset} parameter(s) in the starting model. Add rows or "
                 "drop features."
             )
-        # Fortran order: every step copies a subset of columns, which is a
-        # contiguous block copy per column in this layout (5x faster).
+        # Fortran order: the stepper keeps the model's columns as one
+        # contiguous block at the front, swapping whole columns in place.
         design = np.empty((n, p + offset), order="F")
         if self.fit_intercept:
             design[:, 0] = 1.0
         design[:, offset:] = X
-        _check_design(design, ["const"] * offset + names)
         forced = self._forced(names, p)
 
         stepper = _Stepper(
@@ -307,9 +308,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             tol=self.tol,
         )
         included = set(range(p)) if self.direction == "backward" else set(forced)
-        fit, included, history = stepper.run(
-            included, forced, self.criterion, self.p_enter, self.p_remove
-        )
+        with single_blas_thread():
+            _check_design(design, ["const"] * offset + names)
+            fit, included, history = stepper.run(
+                included, forced, self.criterion, self.p_enter, self.p_remove
+            )
+            _, scores = stepper.scores(fit, joint=True)
+            fit = stepper.in_design_order(fit)
         selected = sorted(included)
         final_separated = stepper.separation.get(frozenset(included), ())
         self.support_ = np.zeros(p, dtype=bool)
@@ -321,9 +326,6 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_ = int(fit.n_iter)
         self.converged_ = bool(fit.converged) and not final_separated
         outside = sorted(set(range(p)) - included)
-        scores = None
-        if outside and fit.chol is not None:
-            scores = stepper.scores(included, outside, fit, joint=True)
         self.results_ = StepwiseResults(
             fit,
             y01,
@@ -331,7 +333,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             ["const"] * offset + [names[j] for j in selected],
             has_const=self.fit_intercept,
             firth=stepper.firth,
-            design=design[:, stepper.columns(included)],
+            design=stepper.columns_of(included),
             hl_method=self.hl_method,
             max_iter=self.max_iter,
             tol=self.tol,
@@ -656,6 +658,14 @@ class _Stepper:
     reusable Newton workspace, what the separation linear program found for
     each model it was run on (so it runs once per model) and the fits that
     did not converge; applies SPSS's stepping rules on the shared Newton core.
+
+    The model's columns are kept as one contiguous block at the front of the
+    design, whose columns it permutes in place (``order[i]`` is the design
+    column at block position ``i``): a removal swaps the model's last column
+    into the removed one's place, an entry swaps the entering column to just
+    after the model's. Every fit and score test then reads a view, and no
+    step copies the model's columns. Fits are in block order;
+    :meth:`in_design_order` puts the final one back.
     """
 
     def __init__(self, design, y, *, offset, firth, max_iter, tol):
@@ -666,6 +676,9 @@ class _Stepper:
         self.max_iter = max_iter
         self.tol = tol
         self.workspace = np.empty_like(design, order="F")
+        self.order = np.arange(design.shape[1])
+        self.where = np.arange(design.shape[1])
+        self.k = design.shape[1]
         # frozenset(model) -> the features it is separated along (() if none)
         self.separation = {}
         # (step, model, tested feature or None) of fits that did not converge
@@ -683,14 +696,16 @@ class _Stepper:
         Returns
         -------
         fit : LogitFit
+            In block order (see :meth:`in_design_order`).
         included : set of int
         history : list of (step, action, feature, statistic, p, -2LL)
         """
         history, visited = [], {frozenset(included)}
+        self.arrange(included)
         fit = self.fit(included)
         while True:
             move = self.removal(included, forced, fit, criterion, p_remove)
-            move = move or self.entry(included, fit, p_enter)
+            move = move or self.entry(fit, p_enter)
             if move is None:
                 break
             action, j, statistic, p_value = move
@@ -698,29 +713,112 @@ class _Stepper:
             if frozenset(trial) in visited:
                 break
             visited.add(frozenset(trial))
-            start = self.warm_start(fit, included, trial)
+            start, info = self.move(fit, action, j)
             included = trial
             self.step += 1
-            fit = self.fit(included, start)
+            fit = self.fit(included, start, info)
             history.append((self.step, action, j, statistic, p_value, -2 * fit.llf))
         return fit, included, history
 
     def columns(self, included):
+        """The model's design columns, in the design's order."""
         return list(range(self.offset)) + [self.offset + j for j in sorted(included)]
 
-    def fit(self, included, start=None):
-        X = self.design[:, self.columns(included)]
+    def position(self, j):
+        """Block position of feature ``j``."""
+        return int(self.where[self.offset + j])
+
+    def swap(self, a, b):
+        if a == b:
+            return
+        column = self.design[:, a].copy()
+        self.design[:, a] = self.design[:, b]
+        self.design[:, b] = column
+        self.order[[a, b]] = self.order[[b, a]]
+        self.where[self.order[[a, b]]] = [a, b]
+
+    def arrange(self, included):
+        """Bring the model's columns to the front, in the design's order."""
+        for i, column in enumerate(self.columns(included)):
+            self.swap(i, int(self.where[column]))
+        self.k = self.offset + len(included)
+
+    def model(self):
+        """The model's columns: a view."""
+        return self.design[:, : self.k]
+
+    def columns_of(self, included):
+        """A copy of the model's columns in the design's order."""
+        return self.design[:, self.where[self.columns(included)]]
+
+    def move(self, fit, action, j):
+        """Rearrange the block for the next model and start its fit close.
+
+        Returns the start and an information matrix for its first steps
+        (see :func:`fit_logit`). An entering feature starts at 0 and the
+        others where they are, with the information of the current fit
+        bordered by the new column's row (exact there, so the first step is
+        Newton's). After a removal the others start at their conditional
+        estimates ``b_-j - V_-j,j b_j / V_jj`` (V the covariance), the
+        restricted estimate to first order, with the current information
+        less the feature's row and column.
+        """
+        k = self.k
+        info = None if fit.info is None else np.triu(fit.info)
+        if info is not None:
+            info = info + np.triu(info, 1).T
+        if action == "removed":
+            i = self.position(j)
+            start = conditional_estimates(fit, [i])[0]
+            if not np.isfinite(start).all():
+                start = np.where(np.arange(k) == i, 0.0, fit.params)
+                info = None
+            keep = np.arange(k - 1)
+            if i < k - 1:
+                keep[i] = k - 1
+            self.swap(i, k - 1)
+            self.k = k - 1
+            return start[keep], None if info is None else info[np.ix_(keep, keep)]
+        self.swap(self.position(j), k)
+        self.k = k + 1
+        start = np.append(fit.params, 0.0)
+        if info is None or fit.weights is None:
+            return start, None
+        column = self.design[:, k]
+        weighted = fit.weights * column
+        border = self.design[:, :k].T @ weighted
+        bordered = np.empty((k + 1, k + 1))
+        bordered[:k, :k] = info
+        bordered[:k, k] = bordered[k, :k] = border
+        bordered[k, k] = column @ weighted
+        return start, bordered
+
+    def fit(self, included, start=None, info=None):
         fit = fit_logit(
-            X,
+            self.model(),
             self.y,
             start=start,
             firth=self.firth,
             max_iter=self.max_iter,
             tol=self.tol,
             workspace=self.workspace,
+            info=info,
         )
         self.check(fit, included)
         return fit
+
+    def in_design_order(self, fit):
+        """``fit`` (of the current model) with its parameters in design order."""
+        perm = np.argsort(self.order[: self.k])
+        info = np.triu(fit.info)
+        info = (info + np.triu(info, 1).T)[np.ix_(perm, perm)]
+        return dataclasses.replace(
+            fit,
+            params=fit.params[perm],
+            cov=fit.cov[np.ix_(perm, perm)],
+            info=info,
+            chol=None if fit.chol is None else linalg.cholesky(info, lower=False),
+        )
 
     def check(self, fit, included, tested=None):
         """Tell separation from slow convergence; record fits that failed.
@@ -733,47 +831,47 @@ class _Stepper:
         if not self.firth and (not fit.converged or saturated):
             key = frozenset(included)
             if key not in self.separation:
-                cols = self.columns(included)
-                separated, direction = detect_separation(self.design[:, cols], self.y)
-                self.separation[key] = tuple(
-                    col - self.offset
-                    for col, d in zip(cols, direction, strict=True)
-                    if separated and d != 0 and col >= self.offset
-                )
+                self.separation[key] = self.separating(key, fit)
             if self.separation[key]:
                 return  # the SeparationWarning explains it
         if not fit.converged:
             self.unconverged.append((self.step, sorted(included), tested))
 
-    def warm_start(self, fit, included, trial):
-        """Start the next fit close to its solution.
+    def separating(self, model, fit):
+        """The features ``model`` is separated along (() if it is not).
 
-        An entering feature starts at 0 and the others where they are. After
-        a removal, the others start at their conditional estimates
-        ``b_-j - V_-j,j b_j / V_jj`` (V the covariance), the restricted
-        estimate to first order, which usually leaves a single Newton step.
+        A direction that separates a model separates every model holding
+        its features, and a model with finite estimates has no separated
+        submodel; where Newton stopped classifies every case correctly, its
+        coefficients are a separating direction (complete separation). The
+        linear program runs only when none of these settles the question.
         """
-        columns, new_columns = self.columns(included), self.columns(trial)
-        kept = set(new_columns)
-        params = fit.params
-        dropped = [i for i, col in enumerate(columns) if col not in kept]
-        if len(dropped) == 1:
-            conditional = conditional_estimates(fit, dropped)[0]
-            if np.isfinite(conditional).all():
-                params = conditional
-        old = dict(zip(columns, params, strict=True))
-        return np.array([old.get(col, 0.0) for col in new_columns])
+        if np.isfinite(fit.params).all() and ((fit.prob > 0.5) == (self.y == 1)).all():
+            return tuple(sorted(model))
+        for seen, features in self.separation.items():
+            if features and set(features) <= model:
+                return features
+            if not features and model <= seen:
+                return ()
+        cols = self.columns(model)
+        separated, direction = detect_separation(self.columns_of(model), self.y)
+        return tuple(
+            col - self.offset
+            for col, d in zip(cols, direction, strict=True)
+            if separated and d != 0 and col >= self.offset
+        )
 
     def removal(self, included, forced, fit, criterion, p_remove):
         candidates = sorted(included - forced)
         if not candidates:
             return None
-        positions = [self.offset + sorted(included).index(j) for j in candidates]
+        positions = [self.position(j) for j in candidates]
         if criterion == "wald":
             statistic = fit.wald[positions]
         elif criterion == "conditional":
-            X = self.design[:, self.columns(included)]
-            statistic = conditional_lr(X, self.y, fit, positions, firth=self.firth)
+            statistic = conditional_lr(
+                self.model(), self.y, fit, positions, firth=self.firth
+            )
         else:
             statistic = np.array(
                 [
@@ -800,7 +898,7 @@ class _Stepper:
         penalised likelihood-ratio test, as logistf's drop1).
         """
         statistic, refit = likelihood_ratio(
-            self.design[:, self.columns(included)],
+            self.model(),
             self.y,
             fit,
             position,
@@ -811,11 +909,10 @@ class _Stepper:
         self.check(refit, included - {j}, tested=j)
         return statistic
 
-    def entry(self, included, fit, p_enter):
-        outside = sorted(set(range(self.design.shape[1] - self.offset)) - included)
+    def entry(self, fit, p_enter):
+        outside, statistic = self.scores(fit)
         if not outside or fit.chol is None:
             return None
-        statistic = self.scores(included, outside, fit)
         p_values = special.chdtrc(1, statistic)
         best = int(np.argmin(p_values))
         if p_values[best] < p_enter:
@@ -827,10 +924,23 @@ class _Stepper:
             )
         return None
 
-    def scores(self, included, outside, fit, joint=False):
-        X_in = self.design[:, self.columns(included)]
-        X_out = self.design[:, [self.offset + j for j in outside]]
-        return score_tests(X_in, X_out, self.y, fit, joint=joint)
+    def scores(self, fit, joint=False):
+        """Score statistics of the features outside the model, in feature order.
+
+        Returns the features, their statistics and (``joint``) the overall
+        statistic; no features when every one is in the model or the fit
+        has no factor.
+        """
+        outside = [int(c) - self.offset for c in self.order[self.k :]]
+        if not outside or fit.chol is None:
+            return [], None
+        result = score_tests(
+            self.model(), self.design[:, self.k :], self.y, fit, joint=joint
+        )
+        scores = result[0] if joint else result
+        order = np.argsort(outside)
+        outside, scores = [outside[i] for i in order], scores[order]
+        return (outside, (scores, result[1])) if joint else (outside, scores)
 
 
 class StepwiseResults(LogitResults):

@@ -352,10 +352,11 @@ def run_benchmark(
     cv = RepeatedStratifiedKFold(
         n_splits=folds, n_repeats=repeats, random_state=random_state
     )
-    records = []
+    records, seconds = [], {}
     start = time.perf_counter()
     for done, (label, model) in enumerate(models.items()):
         _progress(done, len(models), label, start, progress)
+        began = time.perf_counter()
         import warnings
 
         from ..exceptions import SeparationWarning
@@ -366,6 +367,7 @@ def run_benchmark(
             result = cross_validate(
                 model, frame, y, cv=cv, scoring=METRICS, n_jobs=n_jobs
             )
+        seconds[label] = time.perf_counter() - began
         for fold in range(folds * repeats):
             record = {"model": label, "repeat": fold // folds, "fold": fold % folds}
             for metric in METRICS:
@@ -373,6 +375,16 @@ def run_benchmark(
                 record[metric] = -value if metric in LOSSES else value
             records.append(record)
     _progress(len(models), len(models), "done", start, progress)
+    if progress:
+        # where the time goes: on folds of ~100 rows, the ensembles (hundreds
+        # of trees or boosting rounds) and the nested grid search dominate
+        slowest = sorted(seconds.items(), key=lambda item: -item[1])
+        total = sum(seconds.values())
+        print(
+            f"time per model ({total:.1f} s in all): "
+            + ", ".join(f"{label} {t:.1f} s" for label, t in slowest),
+            file=sys.stderr,
+        )
     n = len(frame)
     n_test = n // folds
     return BenchmarkResult(
