@@ -12,7 +12,7 @@ from numbers import Real
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from .._core import (
     CollinearityError,
@@ -29,6 +29,7 @@ from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import (
+    check_outcome,
     check_sample_weight,
     feature_labels,
     format_labels,
@@ -215,7 +216,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         """
         X = validate_columns(self, X, reset=True, allow_nan=False)
         labels = _names(self)
-        y = _check_target(y, X.shape[0])
+        y = check_outcome(y, X.shape[0], owner="CobbDouglasRegressor")
         n, k = X.shape
         n_params = k + int(self.fit_intercept)
         weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
@@ -598,34 +599,6 @@ def _check_bounds(bounds):
             f"no bound on one side); got {bounds!r}."
         )
     return float(lo), float(hi)
-
-
-def _check_target(y, n_samples):
-    if y is None:
-        raise ValueError(
-            "CobbDouglasRegressor requires y to be passed, but the target y is None."
-        )
-    y = column_or_1d(
-        np.asarray(y) if not hasattr(y, "to_numpy") else y.to_numpy(), warn=True
-    )
-    try:
-        y = y.astype(np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(
-            "y must be numeric (the outcome in levels, e.g. the innovation index)."
-        ) from None
-    if y.shape[0] != n_samples:
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: "
-            f"X has {n_samples}, y has {y.shape[0]}."
-        )
-    bad = ~np.isfinite(y)
-    if bad.any():
-        raise ValueError(
-            f"y contains NaN or infinite values ({int(bad.sum())} row(s)); "
-            "drop those rows or impute the outcome before fitting."
-        )
-    return y
 
 
 def _check_positive(values, labels, what):

@@ -14,13 +14,13 @@ import numpy as np
 from scipy import special
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from .._core import delta_method, effects_table
 from ..exceptions import SklearnInnovWarning
 from ..summary import Block, Summary
 from ..utils._lazy import pd
-from ..utils._validation import format_labels, validate_columns
+from ..utils._validation import check_outcome, format_labels, validate_columns
 from ._cobb_douglas import CobbDouglasRegressor
 from ._stepwise import StepwiseLogit
 
@@ -438,27 +438,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
 
 
 def _check_outcome(y, n_samples):
-    if y is None:
-        raise ValueError(
-            "TwoPartRegressor requires y to be passed, but the target y is None."
-        )
-    y = column_or_1d(
-        np.asarray(y) if not hasattr(y, "to_numpy") else y.to_numpy(), warn=True
-    )
-    try:
-        y = y.astype(np.float64)
-    except (TypeError, ValueError):
-        raise ValueError("y must be numeric (the outcome in levels).") from None
-    if y.shape[0] != n_samples:
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: "
-            f"X has {n_samples}, y has {y.shape[0]}."
-        )
-    if not np.isfinite(y).all():
-        raise ValueError(
-            f"y contains NaN or infinite values ({int((~np.isfinite(y)).sum())} "
-            "row(s)); drop those rows or impute the outcome before fitting."
-        )
+    y = check_outcome(y, n_samples, owner="TwoPartRegressor")
     if (y < 0).any():
         raise ValueError(
             f"TwoPartRegressor needs y >= 0 (0 = no participation); "

@@ -298,3 +298,37 @@ def check_input_features(estimator, input_features):
             "input_features should have length equal to number of features "
             f"({estimator.n_features_in_}), got {len(input_features)}"
         )
+
+
+def check_outcome(y, n_samples, *, owner):
+    """A continuous outcome as a finite 1-D float64 array, one value per row.
+
+    The messages for a missing y and unequal lengths are scikit-learn's own
+    wording (its estimator checks match them).
+    """
+    from sklearn.utils.validation import column_or_1d
+
+    if y is None:
+        raise ValueError(f"{owner} requires y to be passed, but the target y is None.")
+    y = column_or_1d(
+        np.asarray(y) if not hasattr(y, "to_numpy") else y.to_numpy(), warn=True
+    )
+    try:
+        y = y.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{owner}: y must be numeric (the outcome in levels, e.g. the "
+            "innovation index)."
+        ) from None
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: "
+            f"X has {n_samples}, y has {y.shape[0]}."
+        )
+    bad = ~np.isfinite(y)
+    if bad.any():
+        raise ValueError(
+            f"y contains NaN or infinite values ({int(bad.sum())} row(s)); "
+            "drop those rows or impute the outcome before fitting."
+        )
+    return y
