@@ -158,13 +158,16 @@ def validate_columns(estimator, X, positions=None, *, reset, allow_nan=True):
         check_numeric_columns(frame, owner=owner)
         data = frame
     else:
-        # dtype=None keeps object arrays as they are until the selection is made.
-        data = check_array(X, dtype=None, ensure_all_finite=False)
+        if isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype.kind in "fiub":
+            data = X  # numeric already: checked once, below, after the selection
+        else:
+            # dtype=None keeps object arrays as they are until the selection
+            data = check_array(X, dtype=None, ensure_all_finite=False)
         validate_data(estimator, data, reset=reset, skip_check_array=True)
         if callable(positions):
             positions = positions(None, data.shape[1])
-        if positions is not None:
-            data = data[:, positions]
+        if positions is not None and list(positions) != list(range(data.shape[1])):
+            data = data[:, positions]  # a copy only when some column is left out
     try:
         return check_array(data, dtype=np.float64, ensure_all_finite=finite)
     except ValueError as exc:
