@@ -11,7 +11,7 @@ they obtain the moments.
 import numpy as np
 from scipy import linalg, optimize
 
-from ._moments import centred_crossprod
+from ._moments import centred_crossprod, column_sums
 
 __all__ = [
     "ITEM_TOTAL_COLUMNS",
@@ -48,7 +48,8 @@ def covariance(X):
     The cross-products come from the library's one guarded helper
     (:func:`sklearn_innov._core.centred_crossprod`).
     """
-    return X.mean(axis=0), centred_crossprod(X) / (X.shape[0] - 1)
+    sums = column_sums(X)
+    return sums / X.shape[0], centred_crossprod(X, sums=sums) / (X.shape[0] - 1)
 
 
 def alpha_from_cov(cov):

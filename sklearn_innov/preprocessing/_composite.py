@@ -722,17 +722,24 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     def _reliability(self, normalized, complete):
         """The reliability table and the item-total table of every index."""
         rows, tables = [], []
+        # Complete answers: one pass gives every item's moments, and each
+        # index reads its block of them (listwise deletion changes nothing).
+        moments = covariance(normalized) if complete and len(normalized) > 1 else None
         for name, group, w in zip(
             self.spec_, self._groups_, self._weights_, strict=True
         ):
-            # a view for consecutive items: no copy of the group
-            block = normalized[:, group]
-            if not complete:
+            if moments is not None:
+                n, k = normalized.shape[0], len(w)
+            else:
+                block = normalized[:, group]
                 block = block[~np.isnan(block).any(axis=1)]  # listwise, as SPSS
-            n, k = block.shape
+                n, k = block.shape
             stats = [np.nan, np.nan, np.nan]
             if n >= 2 and k >= 2:
-                mean, cov = covariance(block)
+                if moments is not None:
+                    mean, cov = moments[0][group], moments[1][group][:, group]
+                else:
+                    mean, cov = covariance(block)
                 # the statistics of the weighted items w_i x_i, from the moments
                 mean, cov = mean * w, cov * np.outer(w, w)
                 stats = [
