@@ -54,10 +54,18 @@ class LeastSquares:
         self.X = X
         self.n, self.k = X.shape
         names = [str(j) for j in range(self.k)] if names is None else list(names)
-        # Squares of entries beyond 1e+-150 overflow or underflow X'X: such
-        # columns are divided by their largest |x| first (one pass, and a
-        # copy only when needed), so 1e300 or 1e-200 in a column is no error.
-        peak = np.max(np.abs(X), axis=0, initial=0.0)
+        # Squares of entries beyond 1e+-150 overflow or underflow X'X. Its
+        # diagonal shows it (inf, or 0 and subnormal for a column that is not
+        # zero): only then are such columns divided by their largest |x| and
+        # X'X formed again, so 1e300 or 1e-200 in a column is no error and
+        # ordinary data pay no extra pass.
+        with np.errstate(over="ignore", under="ignore"):  # detected just below
+            gram_work = X.T @ X
+        diagonal = np.diag(gram_work)
+        suspect = np.flatnonzero(~(diagonal < _SAFE_MAX**2) | (diagonal < _SAFE_MIN**2))
+        peak = np.ones(self.k)
+        if suspect.size:
+            peak[suspect] = np.max(np.abs(X[:, suspect]), axis=0, initial=0.0)
         extreme = (peak > _SAFE_MAX) | ((peak > 0) & (peak < _SAFE_MIN))
         if extreme.any():
             unit = np.where(extreme, peak, 1.0)
@@ -67,8 +75,8 @@ class LeastSquares:
             self.gram = None  # X'X itself is not representable
         else:
             work, unit = X, None
-            gram_work = self.gram = X.T @ X
-            scale = np.sqrt(np.diag(gram_work))
+            self.gram = gram_work
+            scale = np.sqrt(diagonal)
         if (scale == 0).any():
             zero = [names[j] for j in np.flatnonzero(scale == 0)]
             raise ZeroColumnError(
