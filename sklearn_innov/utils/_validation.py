@@ -7,6 +7,18 @@ the number of rows touched and the way out. Estimators call them instead of
 writing their own checks, so each rule lives in one place.
 """
 
+# Other projects' private APIs that stay, and why (docs/developer_notes.rst):
+# - sklearn.base._fit_context and sklearn.utils._param_validation (Interval,
+#   StrOptions, HasMethods, validate_params): scikit-learn has no public way
+#   to declare parameter constraints or honour skip_parameter_validation.
+# - scikit-learn's error texts, kept word for word because its estimator
+#   checks match them: "Found input variables with inconsistent numbers of
+#   samples", "requires y to be passed, but the target y is None", "Sample
+#   weights must contain at least one non-zero number", "input_features is
+#   not equal to feature_names_in_", "Negative values in data passed to".
+# Everything else (sample weights, feature names of get_feature_names_out,
+# Lilliefors' table) uses public APIs or the project's own code.
+
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
