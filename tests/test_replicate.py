@@ -204,6 +204,8 @@ def test_missing_targets_from_python_are_left_out_and_said():
         " ".join(text.split())
     )
     assert models["logit"].nobs_ == 751
+    # a 0/1 target read as floats names its event as 1, not 1.0
+    assert "probability that inlf = 1," in " ".join(text.split())
 
 
 def test_the_report_adds_margins_and_selection_stability():

@@ -41,7 +41,11 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     ----------
     classifier : classifier or None, default=None
         The first part, cloned at ``fit``; None means ``StepwiseLogit()``.
-        Must have ``predict_proba``.
+        Must have ``predict_proba``. To tune a part's parameters in
+        ``GridSearchCV`` (``classifier__p_remove``, ``regressor__cov_type``),
+        pass the parts explicitly, e.g.
+        ``TwoPartRegressor(classifier=StepwiseLogit(),
+        regressor=CobbDouglasRegressor())``.
     regressor : regressor or None, default=None
         The second part, cloned at ``fit``; None means
         ``CobbDouglasRegressor()``.

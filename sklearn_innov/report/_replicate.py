@@ -173,6 +173,8 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     logit = StepwiseLogit().fit(indices[regressors], y_target)
     event = logit.classes_[1]
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
+    if isinstance(event, float) and event.is_integer():
+        event = int(event)  # a 0/1 column read as floats: 1, not 1.0
     report.add_text(
         f"The stepwise logit models the probability that {target} = {event!r}"
         + (f" ({labels['event']})" if labels["event"] else "")
