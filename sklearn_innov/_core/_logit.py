@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 from scipy import linalg, optimize, special, stats
-from scipy.linalg import blas, lapack
+from scipy.linalg import lapack
 
 from ..utils._lazy import pd
 from ._results import Results
@@ -59,13 +59,26 @@ class _State:
     """Everything Newton needs at one parameter vector (one pass over X).
 
     With ``hessian=False`` only the probabilities and the log-likelihood
-    (the steps of :func:`_chord`, which reuse an earlier information
-    matrix, and Newton's trial steps until one is accepted): no weights, no
-    ``X'WX``, no Cholesky until :meth:`complete`. ``sign`` is ``1 - 2y``,
-    computed once by a caller that evaluates many states.
+    (Newton's trial steps until one is accepted): no weights, no ``X'WX``,
+    no Cholesky until :meth:`complete`. ``sign`` is ``1 - 2y``, computed
+    once by a caller that evaluates many states; ``eta`` and ``prob``, the
+    linear predictor and probabilities at ``params`` if a caller (the chord
+    steps of :func:`_chord`) has them already.
     """
 
-    def __init__(self, X, y, params, firth, workspace=None, *, hessian=True, sign=None):
+    def __init__(
+        self,
+        X,
+        y,
+        params,
+        firth,
+        workspace=None,
+        *,
+        hessian=True,
+        sign=None,
+        eta=None,
+        prob=None,
+    ):
         n, k = X.shape
         self.params = params
         if k == 0:
@@ -78,20 +91,19 @@ class _State:
             self.objective = self.llf
             self.hat = np.zeros(n)
             return
-        eta = X @ params
-        # One exp for the probabilities and the log-likelihood: with
-        # e = exp(-|eta|), p = 1 / (1 + e) or e / (1 + e) by the sign of eta
-        # (scipy's expit), and each term of the log-likelihood,
+        if eta is None:
+            eta = X @ params
+        # p = 1 / (1 + exp(-eta)) (scipy's expit: one exp, exact in both
+        # tails of p itself). Each term of the log-likelihood,
         # -log(1 + exp(-s eta)) with s = 2y - 1, is -(max(-s eta, 0) +
-        # log1p(e)) (numpy's logaddexp(0, -s eta)): never positive, and no
-        # cancellation for large |eta| (y eta - log(1 + e^eta) cancels there,
-        # and can come out positive under separation).
+        # log1p(exp(-|eta|))) (numpy's logaddexp(0, -s eta)): never positive,
+        # and no cancellation for large |eta| (y eta - log(1 + e^eta) cancels
+        # there, and can come out positive under separation).
+        self.prob = special.expit(eta) if prob is None else prob
         e = np.exp(-np.abs(eta))
-        inv = 1.0 / (1.0 + e)
-        self.prob = np.where(eta >= 0.0, inv, e * inv)
-        terms = np.multiply(1.0 - 2.0 * y if sign is None else sign, eta, out=eta)
+        terms = np.multiply(1.0 - 2.0 * y if sign is None else sign, eta)
         np.maximum(terms, 0.0, out=terms)
-        terms += np.log1p(e)
+        terms += np.log1p(e, out=e)
         self.llf = -float(terms.sum())
         self.objective = self.llf
         self.info = self.chol = self.weights = None
@@ -106,16 +118,12 @@ class _State:
         n, k = X.shape
         self.weights = self.prob * (1.0 - self.prob)
         # X' W X as (W^1/2 X)' (W^1/2 X): numpy hands A.T @ A to BLAS syrk
-        # a reused buffer spares the page faults of a fresh n x k array per step
+        # (half gemm's work) with NumPy's thread pool; a reused buffer spares
+        # the page faults of a fresh n x k array per step
         fits = workspace is not None and workspace.shape[0] == n
         out = workspace[:, :k] if fits else None
         root = np.multiply(X, np.sqrt(self.weights)[:, None], out=out)
-        if root.flags.f_contiguous:
-            # BLAS syrk fills the upper triangle only: half gemm's work, and
-            # all that the upper Cholesky below (and of any sub-block) reads.
-            self.info = blas.dsyrk(1.0, root, trans=1)
-        else:
-            self.info = root.T @ root
+        self.info = root.T @ root
         try:
             self.chol = linalg.cholesky(self.info, lower=False)
         except linalg.LinAlgError:
@@ -189,12 +197,12 @@ def fit_logit(
         An approximation of the information ``X'WX`` near the solution
         (symmetric), with ``start``: e.g. the previous model's, less a
         removed feature's row and column. Newton then first steps with this
-        fixed matrix (chord steps: a gradient and a log-likelihood per step,
-        no ``X'WX``) until a step is below ``tol`` and the distance left,
-        extrapolated from the shrinking steps, below ``tol / 10^4``, and
-        computes ``X'WX`` once, at the estimate. Ignored with ``firth`` or
-        ``fixed``. Any trouble (no ascent, slow progress) hands over to
-        ordinary Newton steps from the point reached.
+        fixed matrix (chord steps: a gradient and the probabilities per
+        step, no ``X'WX``) until a step is below ``tol`` and the distance
+        left, extrapolated from the shrinking steps, below ``tol / 10^4``,
+        and computes ``X'WX`` and the log-likelihood once, at the estimate.
+        Ignored with ``firth`` or ``fixed``. Steps that stop shrinking fast
+        hand over to ordinary Newton steps from ``start``.
 
     Returns
     -------
@@ -246,48 +254,59 @@ def fit_logit(
 def _chord(params, X, y, info, max_iter, tol):
     """Newton steps with a fixed information matrix, from a close start.
 
-    Each step costs a gradient and a log-likelihood (two passes over X)
-    instead of an exact ``X'WX``; near the solution the matrix of a close
-    model makes them converge almost as fast as Newton's. Returns
-    ``(params, steps, converged)`` to hand to :func:`_newton`, or None when
-    the matrix is not positive definite.
+    Each step costs a gradient, ``X'(y - p)``, and the probabilities at the
+    new point (two passes over X, one exp per row) instead of an exact
+    ``X'WX`` and a log-likelihood; near the solution the matrix of a close
+    model makes them converge almost as fast as Newton's. The steps are
+    those of a fixed-point iteration whose only fixed point is where the
+    gradient vanishes, the maximum of the (strictly concave) likelihood, so
+    steps that keep shrinking geometrically need no likelihood to check
+    ascent. Returns ``(state, steps, converged)`` to hand to :func:`_newton`:
+    the point reached as ``(params, eta, prob)``, or the start itself when
+    the steps stop shrinking fast (diverging, or the matrix too far off),
+    whence Newton starts; None when the matrix is not positive definite.
     """
     try:
         factor = linalg.cho_factor(info, lower=False)
     except linalg.LinAlgError:
         return None
-    sign = 1.0 - 2.0 * y
-    state = _State(X, y, params, False, hessian=False, sign=sign)
-    previous = np.inf
+    eta = X @ params
+    point = (params, eta, special.expit(eta))
+    start, previous = point, np.inf
     for steps in range(1, max_iter + 1):
-        step = linalg.cho_solve(factor, X.T @ (y - state.prob))
+        step = linalg.cho_solve(factor, X.T @ (y - point[2]))
         change = np.max(np.abs(step))
         rate = change / previous
         if not np.isfinite(change) or rate > 0.5:
             # diverging, or slower than halving the step each time: Newton
-            # takes over from the last point that improved
-            return state.params, steps - 1, False
-        candidate = _State(X, y, state.params + step, False, hessian=False, sign=sign)
-        if candidate.objective < state.objective - 1e-12 * abs(state.objective):
-            return state.params, steps - 1, False
-        state, previous = candidate, change
+            # takes over from the start
+            return start, 0, False
+        params = point[0] + step
+        eta = X @ params
+        point, previous = (params, eta, special.expit(eta)), change
         # The steps shrink geometrically (by ``rate``), so the distance left
         # to the solution is about change * rate / (1 - rate): stop when it is
         # far below tol, as precise as Newton's last, quadratic step.
         if change < tol and change * rate / (1.0 - rate) < 1e-4 * tol:
-            return state.params, steps, True
-    return state.params, max_iter, False
+            return point, steps, True
+    return start, 0, False
 
 
 def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspace):
     """Newton-Raphson from ``params``, moving only the ``free`` coefficients.
 
-    ``steps`` taken and ``converged`` already (by :func:`_chord`): a
-    converged start only gets its ``X'WX`` (the covariance at the estimate).
+    ``params`` is a vector, or a ``(params, eta, prob)`` point from
+    :func:`_chord`, which also passes the ``steps`` taken and whether they
+    ``converged``: a converged start only gets its ``X'WX`` (the covariance
+    at the estimate) and log-likelihood.
     """
     k = X.shape[1]
     sign = 1.0 - 2.0 * y
-    state = _State(X, y, params, firth, workspace, sign=sign)
+    if isinstance(params, tuple):
+        params, eta, prob = params
+        state = _State(X, y, params, firth, workspace, sign=sign, eta=eta, prob=prob)
+    else:
+        state = _State(X, y, params, firth, workspace, sign=sign)
     if state.chol is None:  # a bad start: the free coefficients from zero
         state = _State(X, y, np.where(free, 0.0, params), firth, workspace, sign=sign)
         converged = False

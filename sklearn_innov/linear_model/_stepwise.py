@@ -39,7 +39,7 @@ from ..exceptions import SeparationWarning
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._threads import single_blas_thread
+from ..utils._threads import scipy_blas_single_thread
 from ..utils._validation import format_labels, resolve_items, validate_columns
 from ._stepwise_summary import build_summary
 
@@ -308,7 +308,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             tol=self.tol,
         )
         included = set(range(p)) if self.direction == "backward" else set(forced)
-        with single_blas_thread():
+        with scipy_blas_single_thread():
             _check_design(design, ["const"] * offset + names)
             fit, included, history = stepper.run(
                 included, forced, self.criterion, self.p_enter, self.p_remove
