@@ -177,6 +177,81 @@ def test_large_designs_warm_start_from_the_subsample_information():
     assert_allclose(model.coef_table_["std_err"].iloc[:-1], ref.bse.iloc[1:], rtol=1e-8)
 
 
+def _many_rows(seed=3, n=60_000, p=8):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    X[:, 1] += 0.5 * X[:, 0]
+    beta = np.r_[0.08, 0.05, 0.02, 0.015, np.zeros(p - 4)]
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ beta - 0.2)))).astype(int)
+    return X, y
+
+
+def _same_fit(a, b, rtol, statistics_rtol):
+    assert a.selected_features_ == b.selected_features_
+    assert a.history_[["action", "feature"]].equals(b.history_[["action", "feature"]])
+    assert_allclose(a.coef_, b.coef_, rtol=rtol, atol=1e-12)
+    assert_allclose(a.intercept_, b.intercept_, rtol=rtol)
+    assert_allclose(a.coef_table_["std_err"], b.coef_table_["std_err"], rtol=rtol)
+    for table, column in (("history_", "statistic"), ("not_in_equation_", "score")):
+        assert_allclose(
+            getattr(a, table)[column], getattr(b, table)[column], rtol=statistics_rtol
+        )
+
+
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_blocked_passes_on_threads_are_the_whole_array_passes(direction, monkeypatch):
+    # From 2^18 rows the chord steps, the log-likelihood, X'WX's weighting
+    # and the score tests run by blocks of rows on threads. Forcing that path
+    # on 60,000 rows (3 to 8 blocks) gives the whole-array fits, statsmodels'
+    # final model, and the same numbers to the last bit for 1 or 3 threads.
+    from sklearn_innov._core import _logit
+
+    X, y = _many_rows()
+    whole = StepwiseLogit(direction=direction).fit(X, y)
+    monkeypatch.setattr(_logit, "_BLOCKED_ROWS", 1)
+    fits = {}
+    for threads in (1, 3):
+        monkeypatch.setattr(_logit, "available_threads", lambda t=threads: t)
+        fits[threads] = StepwiseLogit(direction=direction).fit(X, y)
+    _same_fit(fits[1], whole, rtol=1e-9, statistics_rtol=1e-9)
+    for name in ("coef_", "intercept_"):
+        assert np.array_equal(getattr(fits[1], name), getattr(fits[3], name))
+    for table in ("coef_table_", "history_", "not_in_equation_"):
+        assert getattr(fits[1], table).equals(getattr(fits[3], table))
+    selected = fits[3].support_
+    ref = sm.Logit(y, sm.add_constant(X[:, selected])).fit(disp=0, method="newton")
+    assert_allclose(fits[3].coef_[0, selected], ref.params[1:], rtol=1e-8)
+    assert_allclose(fits[3].intercept_, ref.params[:1], rtol=1e-8)
+    assert_allclose(fits[3].coef_table_["std_err"].iloc[:-1], ref.bse[1:], rtol=1e-8)
+
+
+def test_a_first_chord_step_taken_too_soon_is_caught(monkeypatch):
+    # A warm start's first chord step is taken as converged when it is
+    # small enough for the assumed rate; Newton then checks it with an exact
+    # step. Assuming a rate of ~0 accepts every first step: the checks must
+    # send the wrong ones on to Newton, and the fits stay the cold ones.
+    from sklearn_innov._core import _logit
+
+    X, y = stepping_data(0)
+    ref = StepwiseLogit(tol=1e-12).fit(X, y)
+    monkeypatch.setattr(_logit, "_FIRST_RATE", 1e-300)
+    # the tolerances of test_warm_starts_give_the_cold_start_fits
+    _same_fit(StepwiseLogit().fit(X, y), ref, rtol=1e-8, statistics_rtol=1e-7)
+
+
+def test_fit_leaves_the_blas_thread_settings_as_it_found_them():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    X, y = _many_rows(n=2_000)
+    before = [(i["filepath"], i["num_threads"]) for i in threadpool_info()]
+    StepwiseLogit().fit(X, y)
+    assert [(i["filepath"], i["num_threads"]) for i in threadpool_info()] == before
+    with threadpool_limits(limits=1, user_api="blas"):
+        from sklearn_innov.utils._threads import available_threads
+
+        assert available_threads() == 1
+
+
 def test_reference_data_really_separates_the_rules():
     selections = {
         (d, c): tuple(

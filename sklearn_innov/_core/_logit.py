@@ -16,6 +16,7 @@ from scipy import linalg, optimize, special, stats
 from scipy.linalg import lapack
 
 from ..utils._lazy import pd
+from ..utils._threads import available_threads, run_blocks
 from ._results import Results
 from ._tests import classification_table, hosmer_lemeshow, pseudo_r2
 
@@ -100,11 +101,16 @@ class _State:
         # and no cancellation for large |eta| (y eta - log(1 + e^eta) cancels
         # there, and can come out positive under separation).
         self.prob = special.expit(eta) if prob is None else prob
-        e = np.exp(-np.abs(eta))
-        terms = np.multiply(1.0 - 2.0 * y if sign is None else sign, eta)
-        np.maximum(terms, 0.0, out=terms)
-        terms += np.log1p(e, out=e)
-        self.llf = -float(terms.sum())
+        sign = 1.0 - 2.0 * y if sign is None else sign
+
+        def llf_terms(rows):
+            e = np.exp(-np.abs(eta[rows]))
+            terms = np.multiply(sign[rows], eta[rows])
+            np.maximum(terms, 0.0, out=terms)
+            terms += np.log1p(e, out=e)
+            return terms.sum()
+
+        self.llf = -float(_sum_blocks(llf_terms, n, 1 << 16))
         self.objective = self.llf
         self.info = self.chol = self.weights = None
         if hessian:
@@ -116,13 +122,20 @@ class _State:
         A failed factorisation leaves ``chol`` None and the objective -inf.
         """
         n, k = X.shape
-        self.weights = self.prob * (1.0 - self.prob)
+        prob = self.prob
+        self.weights = weights = np.empty(n)
         # X' W X as (W^1/2 X)' (W^1/2 X): numpy hands A.T @ A to BLAS syrk
         # (half gemm's work) with NumPy's thread pool; a reused buffer spares
         # the page faults of a fresh n x k array per step
         fits = workspace is not None and workspace.shape[0] == n
-        out = workspace[:, :k] if fits else None
-        root = np.multiply(X, np.sqrt(self.weights)[:, None], out=out)
+        root = workspace[:, :k] if fits else np.empty((n, k), order="F")
+
+        def weigh(rows):
+            w = np.multiply(prob[rows], 1.0 - prob[rows], out=weights[rows])
+            np.multiply(X[rows], np.sqrt(w)[:, None], out=root[rows])
+            return 0.0
+
+        _sum_blocks(weigh, n, max(4096, (1 << 17) // max(k, 1)))
         self.info = root.T @ root
         try:
             self.chol = linalg.cholesky(self.info, lower=False)
@@ -251,30 +264,90 @@ def fit_logit(
     return fit
 
 
+# From this many rows, the passes of the chord steps run by blocks of rows on
+# threads (below it, whole-array NumPy with its BLAS pool is faster).
+_BLOCKED_ROWS = 1 << 18
+# Rate assumed for a warm start's first chord step, relative to its size.
+_FIRST_RATE = 30.0
+
+
+def _sum_blocks(func, n, size):
+    """``func(rows)`` over slices of ``size`` rows, summed in order.
+
+    On many rows the blocks run on threads (:func:`run_blocks`); the blocks
+    depend on ``n`` and ``size`` only, so the sum does not depend on the
+    number of threads.
+    """
+    if n < _BLOCKED_ROWS:
+        return func(slice(None))
+    starts = range(0, n, size)
+    partial = np.empty(len(starts))
+
+    def block(i):
+        partial[i] = func(slice(starts[i], starts[i] + size))
+
+    run_blocks(block, len(starts), available_threads())
+    return partial.sum()
+
+
+def _gradient_pass(X, y, params, eta, prob, threads):
+    """``eta = X params`` and ``prob = expit(eta)`` in place; return ``X'(y - prob)``.
+
+    On many rows, one pass by blocks of rows (each block read from memory
+    once, its products and its exp done while it is in the cache) spread
+    over ``threads``; the blocks depend on the shape only and their
+    gradients are summed in order, so the result does not depend on the
+    number of threads.
+    """
+    n, k = X.shape
+    if n < _BLOCKED_ROWS:
+        np.matmul(X, params, out=eta)
+        special.expit(eta, out=prob)
+        return X.T @ (y - prob)
+    size = max(4096, (1 << 17) // max(k, 1))
+    starts = range(0, n, size)
+    partial = np.empty((len(starts), k))
+
+    def block(i):
+        rows = slice(starts[i], starts[i] + size)
+        X_block = X[rows]
+        np.matmul(X_block, params, out=eta[rows])
+        p = special.expit(eta[rows], out=prob[rows])
+        np.matmul(y[rows] - p, X_block, out=partial[i])
+
+    run_blocks(block, len(starts), threads)
+    return partial.sum(axis=0)
+
+
 def _chord(params, X, y, info, max_iter, tol):
     """Newton steps with a fixed information matrix, from a close start.
 
     Each step costs a gradient, ``X'(y - p)``, and the probabilities at the
-    new point (two passes over X, one exp per row) instead of an exact
-    ``X'WX`` and a log-likelihood; near the solution the matrix of a close
-    model makes them converge almost as fast as Newton's. The steps are
-    those of a fixed-point iteration whose only fixed point is where the
-    gradient vanishes, the maximum of the (strictly concave) likelihood, so
-    steps that keep shrinking geometrically need no likelihood to check
-    ascent. Returns ``(state, steps, converged)`` to hand to :func:`_newton`:
-    the point reached as ``(params, eta, prob)``, or the start itself when
-    the steps stop shrinking fast (diverging, or the matrix too far off),
-    whence Newton starts; None when the matrix is not positive definite.
+    new point (one pass over X, see :func:`_gradient_pass`; one exp per
+    row) instead of an exact ``X'WX`` and a log-likelihood; near the
+    solution the matrix of a close model makes them converge almost as fast
+    as Newton's. The steps are those of a fixed-point iteration whose only
+    fixed point is where the gradient vanishes, the maximum of the
+    (strictly concave) likelihood, so steps that keep shrinking
+    geometrically need no likelihood to check ascent. Returns ``(state,
+    steps, converged)`` to hand to :func:`_newton`: the point reached as
+    ``(params, eta, prob)``, or the start itself when the steps stop
+    shrinking fast (diverging, or the matrix too far off), whence Newton
+    starts; None when the matrix is not positive definite.
     """
     try:
         factor = linalg.cho_factor(info, lower=False)
     except linalg.LinAlgError:
         return None
-    eta = X @ params
-    point = (params, eta, special.expit(eta))
-    start, previous = point, np.inf
+    n = X.shape[0]
+    threads = available_threads()
+    # the start's arrays, and two pairs used in turn by the steps
+    buffers = [(np.empty(n), np.empty(n)) for _ in range(3)]
+    gradient = _gradient_pass(X, y, params, *buffers[0], threads)
+    point = start = (params, *buffers[0], gradient)
+    previous = np.inf
     for steps in range(1, max_iter + 1):
-        step = linalg.cho_solve(factor, X.T @ (y - point[2]))
+        step = linalg.cho_solve(factor, gradient)
         change = np.max(np.abs(step))
         rate = change / previous
         if not np.isfinite(change) or rate > 0.5:
@@ -282,29 +355,45 @@ def _chord(params, X, y, info, max_iter, tol):
             # takes over from the start
             return start, 0, False
         params = point[0] + step
-        eta = X @ params
-        point, previous = (params, eta, special.expit(eta)), change
+        eta, prob = buffers[1 + steps % 2]
+        gradient = _gradient_pass(X, y, params, eta, prob, threads)
+        point, previous = (params, eta, prob, gradient), change
         # The steps shrink geometrically (by ``rate``), so the distance left
         # to the solution is about change * rate / (1 - rate): stop when it is
         # far below tol, as precise as Newton's last, quadratic step.
         if change < tol and change * rate / (1.0 - rate) < 1e-4 * tol:
             return point, steps, True
+        # The first step has no rate yet. From a warm start after a removal
+        # the rate was measured at 2 to 25 times the first step's size (the
+        # matrix is off by about the distance moved): a first step whose
+        # square times _FIRST_RATE is that small is taken as converged, for
+        # :func:`_newton` to check with an exact Newton step.
+        if steps == 1 and _FIRST_RATE * change**2 < 1e-4 * tol:
+            return point, steps, None
     return start, 0, False
 
 
 def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspace):
     """Newton-Raphson from ``params``, moving only the ``free`` coefficients.
 
-    ``params`` is a vector, or a ``(params, eta, prob)`` point from
-    :func:`_chord`, which also passes the ``steps`` taken and whether they
-    ``converged``: a converged start only gets its ``X'WX`` (the covariance
-    at the estimate) and log-likelihood.
+    ``params`` is a vector, or a ``(params, eta, prob, gradient)`` point
+    from :func:`_chord`, which also passes the ``steps`` taken and whether
+    they ``converged``: a converged start gets its ``X'WX`` (the covariance
+    at the estimate) and log-likelihood, and stands if the exact Newton
+    step from it is below ``tol / 10^4``; otherwise Newton steps go on
+    from it.
     """
     k = X.shape[1]
     sign = 1.0 - 2.0 * y
     if isinstance(params, tuple):
-        params, eta, prob = params
+        params, eta, prob, gradient = params
         state = _State(X, y, params, firth, workspace, sign=sign, eta=eta, prob=prob)
+        if converged is None and state.chol is not None:
+            # the chord's one step stands if the exact Newton step from its
+            # point (the gradient there is known) is as small as guessed
+            step = linalg.cho_solve((state.chol, False), gradient)
+            converged = bool(np.max(np.abs(step)) < 1e-4 * tol)
+        converged = bool(converged)
     else:
         state = _State(X, y, params, firth, workspace, sign=sign)
     if state.chol is None:  # a bad start: the free coefficients from zero
@@ -600,20 +689,41 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
     overall : float
         Only when ``joint``.
     """
-    resid = y - fit.prob
-    U = X_out.T @ resid
-    XoW = X_out * fit.weights[:, None]
-    if X_in.shape[1] == 0:
+    n, k = X_in.shape
+    m = X_out.shape[1]
+    # U = X_out'(y - p), A = X_in'W X_out and X_out'W X_out (or its diagonal)
+    # by blocks of rows: no n x m weighted copy, each block read once
+    size = max(4096, (1 << 17) // max(k + m, 1))
+    starts = range(0, n, size) if n >= _BLOCKED_ROWS else [0]
+    if len(starts) == 1:
+        size = n
+    U_parts = np.empty((len(starts), m))
+    A_parts = np.empty((len(starts), k, m))
+    D_parts = np.empty((len(starts), m, m) if joint else (len(starts), m))
+
+    def block(i):
+        rows = slice(starts[i], starts[i] + size)
+        X_block = X_out[rows]
+        np.matmul(y[rows] - fit.prob[rows], X_block, out=U_parts[i])
+        XoW = X_block * fit.weights[rows, None]
+        np.matmul(X_in[rows].T, XoW, out=A_parts[i])
+        if joint:
+            np.matmul(X_block.T, XoW, out=D_parts[i])
+        else:
+            D_parts[i] = np.einsum("ij,ij->j", X_block, XoW)
+
+    run_blocks(block, len(starts), available_threads())
+    U, A, D = U_parts.sum(axis=0), A_parts.sum(axis=0), D_parts.sum(axis=0)
+    if k == 0:
         # the empty model (p = 1/2): nothing to project out
-        A = B = np.zeros((0, X_out.shape[1]))
+        B = np.zeros((0, m))
     else:
-        A = X_in.T @ XoW
         B = linalg.cho_solve((fit.chol, False), A)
     if joint:
-        V = X_out.T @ XoW - A.T @ B
+        V = D - A.T @ B
         variances = np.diag(V).copy()
     else:
-        variances = np.einsum("ij,ij->j", X_out, XoW) - np.einsum("ij,ij->j", A, B)
+        variances = D - np.einsum("ij,ij->j", A, B)
     with np.errstate(divide="ignore", invalid="ignore"):
         scores = np.where(
             variances > 0, U**2 / np.where(variances > 0, variances, 1), 0.0

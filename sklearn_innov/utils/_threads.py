@@ -17,9 +17,10 @@ stall, and nothing is limited.
 import contextlib
 import os
 
+import numpy as np
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["scipy_blas_single_thread"]
+__all__ = ["available_threads", "run_blocks", "scipy_blas_single_thread"]
 
 _scipy_pools = None
 
@@ -58,3 +59,82 @@ def scipy_blas_single_thread():
     finally:
         for c, n in zip(_scipy_pools, previous, strict=True):
             c.set_num_threads(n)
+
+
+# -- row blocks on threads ------------------------------------------------------
+
+_blas_pools = None
+_executor = None
+_executor_threads = 0
+
+
+def _pools():
+    """NumPy's BLAS controllers (every BLAS's if none lives inside NumPy)."""
+    global _blas_pools
+    if _blas_pools is None:
+        import numpy
+
+        root = os.path.dirname(os.path.realpath(numpy.__file__))
+        controllers = ThreadpoolController().select(user_api="blas").lib_controllers
+        ours = [
+            c
+            for c in controllers
+            if os.path.realpath(c.filepath).startswith(
+                (root + os.sep, root + ".libs" + os.sep)
+            )
+        ]
+        _blas_pools = (ours or controllers, controllers)
+    return _blas_pools
+
+
+def available_threads():
+    """Threads a fit may use: NumPy's BLAS pool size, capped by the CPUs.
+
+    NumPy's BLAS pool honours ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``
+    and ``threadpoolctl`` limits set by the user (and by joblib in its
+    workers), so a fit never uses more threads than its BLAS would.
+    """
+    numpy_pools, _ = _pools()
+    blas = min((c.num_threads for c in numpy_pools), default=1)
+    return max(1, min(blas, os.cpu_count() or 1))
+
+
+def run_blocks(func, n_blocks, threads):
+    """Call ``func(i)`` for ``i`` in ``range(n_blocks)``, on up to ``threads``.
+
+    Each thread takes a contiguous range of blocks, with every BLAS at one
+    thread meanwhile (its own pool would compete with these threads for
+    the cores). ``func`` must write only to block ``i``'s share of its
+    outputs, so that the result does not depend on ``threads``.
+    """
+    global _executor, _executor_threads
+    if threads <= 1 or n_blocks < 2:
+        for i in range(n_blocks):
+            func(i)
+        return
+    threads = min(threads, n_blocks)
+    if _executor is None or _executor_threads < threads:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _executor = ThreadPoolExecutor(threads, thread_name_prefix="sklearn_innov")
+        _executor_threads = threads
+    _, every_blas = _pools()
+    previous = [c.num_threads for c in every_blas]
+    for c in every_blas:
+        c.set_num_threads(1)
+    try:
+        bounds = np.linspace(0, n_blocks, threads + 1).astype(int)
+        futures = [
+            _executor.submit(_run_range, func, bounds[t], bounds[t + 1])
+            for t in range(threads)
+        ]
+        for future in futures:
+            future.result()
+    finally:
+        for c, n in zip(every_blas, previous, strict=True):
+            c.set_num_threads(n)
+
+
+def _run_range(func, start, stop):
+    for i in range(start, stop):
+        func(i)
