@@ -123,3 +123,24 @@ def test_linear_restriction_test_equals_statsmodels_t_test():
     assert_allclose(ours["t"], ref.tvalue.item(), rtol=1e-10)
     assert_allclose(ours["pvalue"], ref.pvalue.item(), rtol=1e-10)
     assert_allclose(ours["std_err"], ref.sd.item(), rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        np.array([1.0, 2.0, 2.0, 7.0]),  # the smallest n, with a tie
+        rng.normal(size=50),
+        rng.standard_t(3, size=1_000),  # heavy tails: p at the table's floor
+        rng.uniform(size=400),
+        np.round(rng.normal(size=5_000), 1),  # many ties
+        rng.normal(loc=1e8, scale=1e-3, size=200),  # offset far from 0
+        rng.exponential(size=150_000),  # beyond the table: asymptotic p
+    ],
+)
+def test_lilliefors_is_statsmodels_lilliefors(sample):
+    from statsmodels.stats.diagnostic import lilliefors as sm_lilliefors
+
+    statistic, pvalue = sm_lilliefors(sample, dist="norm", pvalmethod="table")
+    result = lilliefors(sample)
+    assert_allclose(result["statistic"], statistic, rtol=1e-13)
+    assert_allclose(result["pvalue"], pvalue, rtol=1e-12)

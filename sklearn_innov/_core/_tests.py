@@ -6,8 +6,10 @@ validating what a user passed, so each statistic has exactly one
 implementation. Nothing here validates input: callers do.
 """
 
+import functools
+
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from ..utils._lazy import pd
 
@@ -39,23 +41,45 @@ def lilliefors(x):
     """Lilliefors' test of normality: ``(D, p)`` as statsmodels computes them.
 
     ``D = sup |F_n(z) - Phi(z)|`` of the values standardised with their mean
-    and sample standard deviation; p from statsmodels' simulated table
+    and sample standard deviation, ``max(D+, D-)`` over the sorted values as
+    statsmodels' ``ksstat`` takes it; p from statsmodels' simulated table
     (``statsmodels.stats.diagnostic.lilliefors(pvalmethod="table")``,
     p-values clipped to ``pvalue_range``, [0.001, 0.99]: a p at a limit means
-    "this or beyond").
+    "this or beyond"). D is computed here, sorting the standardised copy in
+    place and with SciPy's ``ndtr``, at about half the cost of statsmodels'
+    function on a million values; the tests compare both with it.
     """
-    from statsmodels.stats.diagnostic import lilliefors as sm_lilliefors
-
-    if x.size < 4:
-        raise ValueError(f"lilliefors needs at least 4 values; got {x.size}")
-    if not x.std() > 0:
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    if n < 4:
+        raise ValueError(f"lilliefors needs at least 4 values; got {n}")
+    sd = x.std(ddof=1)
+    if not sd > 0:
         raise ValueError("lilliefors is undefined for values without variance")
-    statistic, pvalue = sm_lilliefors(x, dist="norm", pvalmethod="table")
+    z = x - x.mean()
+    z /= sd
+    z.sort()
+    cdf = special.ndtr(z, out=z)
+    steps = np.arange(1.0, n + 1)
+    steps /= n
+    d_plus = np.max(np.subtract(steps, cdf, out=steps))
+    steps = np.arange(0.0, n)
+    steps /= n
+    d_minus = np.max(np.subtract(cdf, steps, out=steps))
+    statistic = float(max(d_plus, d_minus))
     return {
-        "statistic": float(statistic),
-        "pvalue": float(pvalue),
+        "statistic": statistic,
+        "pvalue": float(_lilliefors_table().prob(statistic, n)),
         "pvalue_range": LILLIEFORS_P_RANGE,
     }
+
+
+@functools.cache
+def _lilliefors_table():
+    """statsmodels' table of Lilliefors' null distribution (simulated)."""
+    from statsmodels.stats._lilliefors import get_lilliefors_table
+
+    return get_lilliefors_table(dist="norm")
 
 
 def vif_from_correlation(corr):

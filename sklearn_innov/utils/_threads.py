@@ -104,25 +104,27 @@ def run_blocks(func, n_blocks, threads):
 
     Each thread takes a contiguous range of blocks, with every BLAS at one
     thread meanwhile (its own pool would compete with these threads for
-    the cores). ``func`` must write only to block ``i``'s share of its
-    outputs, so that the result does not depend on ``threads``.
+    the cores, and split a block's products differently). ``func`` must
+    write only to block ``i``'s share of its outputs, so that the result
+    does not depend on ``threads``.
     """
     global _executor, _executor_threads
-    if threads <= 1 or n_blocks < 2:
-        for i in range(n_blocks):
-            func(i)
-        return
-    threads = min(threads, n_blocks)
-    if _executor is None or _executor_threads < threads:
+    threads = max(1, min(threads, n_blocks))
+    if threads > 1 and (_executor is None or _executor_threads < threads):
         from concurrent.futures import ThreadPoolExecutor
 
         _executor = ThreadPoolExecutor(threads, thread_name_prefix="sklearn_innov")
         _executor_threads = threads
+    # one BLAS thread on one thread too: a threaded BLAS would split (and
+    # round) a block's products differently
     _, every_blas = _pools()
     previous = [c.num_threads for c in every_blas]
     for c in every_blas:
         c.set_num_threads(1)
     try:
+        if threads == 1:
+            _run_range(func, 0, n_blocks)
+            return
         bounds = np.linspace(0, n_blocks, threads + 1).astype(int)
         futures = [
             _executor.submit(_run_range, func, bounds[t], bounds[t + 1])
