@@ -16,6 +16,7 @@ stall, and nothing is limited.
 
 import contextlib
 import os
+import threading
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -45,20 +46,48 @@ def _find_scipy_pools():
     ]
 
 
-@contextlib.contextmanager
+class _ScipySingleThread(contextlib.ContextDecorator):
+    """Re-entrant: the outermost use limits SciPy's pools and restores them.
+
+    Inner uses (a kernel called from a fit that holds the limit already)
+    cost a counter increment, so the kernels can all carry it.
+    """
+
+    def __init__(self):
+        self._depth = 0
+        self._lock = threading.Lock()
+        self._previous = []
+
+    def __enter__(self):
+        global _scipy_pools
+        with self._lock:
+            if self._depth == 0:
+                if _scipy_pools is None:
+                    _scipy_pools = _find_scipy_pools()
+                self._previous = [c.num_threads for c in _scipy_pools]
+                for c in _scipy_pools:
+                    c.set_num_threads(1)
+            self._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                for c, n in zip(_scipy_pools, self._previous, strict=True):
+                    c.set_num_threads(n)
+        return False
+
+
+_SCIPY_SINGLE_THREAD = _ScipySingleThread()
+
+
 def scipy_blas_single_thread():
-    """Context manager: SciPy's own BLAS (if separate from NumPy's) at one thread."""
-    global _scipy_pools
-    if _scipy_pools is None:
-        _scipy_pools = _find_scipy_pools()
-    previous = [c.num_threads for c in _scipy_pools]
-    for c in _scipy_pools:
-        c.set_num_threads(1)
-    try:
-        yield
-    finally:
-        for c, n in zip(_scipy_pools, previous, strict=True):
-            c.set_num_threads(n)
+    """SciPy's own BLAS (if separate from NumPy's) at one thread.
+
+    A context manager and a decorator; re-entrant.
+    """
+    return _SCIPY_SINGLE_THREAD
 
 
 # -- row blocks on threads ------------------------------------------------------
