@@ -252,6 +252,61 @@ def test_fit_leaves_the_blas_thread_settings_as_it_found_them():
         assert available_threads() == 1
 
 
+def _blocked_fit(X, y):
+    from sklearn_innov._core import _logit
+
+    _logit._BLOCKED_ROWS = 1  # restored by the caller's monkeypatch
+    return StepwiseLogit().fit(X, y).coef_
+
+
+@pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(),
+    reason="no fork on this platform",
+)
+def test_a_forked_child_fits_after_the_parent_used_its_threads(monkeypatch):
+    # The block threads of the parent do not exist in a forked child: the
+    # child must start its own instead of waiting on the parent's forever.
+    import multiprocessing
+
+    from sklearn_innov._core import _logit
+
+    monkeypatch.setattr(_logit, "_BLOCKED_ROWS", _logit._BLOCKED_ROWS)
+    X, y = _many_rows()  # 60,000 rows: 3 to 8 blocks
+    parent = _blocked_fit(X, y)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child = pool.apply_async(_blocked_fit, (X, y)).get(timeout=60)
+    assert np.array_equal(child, parent)
+
+
+def test_concurrent_blocked_passes_restore_the_blas_threads():
+    # Two threads in blocked passes at once: the last to leave restores the
+    # pool sizes, whichever entered first.
+    import threading
+    import time
+
+    from threadpoolctl import threadpool_info
+
+    from sklearn_innov.utils._threads import available_threads, run_blocks
+
+    before = [(i["filepath"], i["num_threads"]) for i in threadpool_info()]
+    threads_before = available_threads()
+
+    def job(delay, duration):
+        time.sleep(delay)
+        run_blocks(lambda i: time.sleep(duration), 2, 2)
+
+    workers = [
+        threading.Thread(target=job, args=(0.0, 0.2)),
+        threading.Thread(target=job, args=(0.05, 0.4)),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [(i["filepath"], i["num_threads"]) for i in threadpool_info()] == before
+    assert available_threads() == threads_before
+
+
 def test_reference_data_really_separates_the_rules():
     selections = {
         (d, c): tuple(

@@ -46,26 +46,30 @@ def _find_scipy_pools():
     ]
 
 
-class _ScipySingleThread(contextlib.ContextDecorator):
-    """Re-entrant: the outermost use limits SciPy's pools and restores them.
+class _OneThread(contextlib.ContextDecorator):
+    """Hold some BLAS pools at one thread; re-entrant and thread-safe.
 
-    Inner uses (a kernel called from a fit that holds the limit already)
-    cost a counter increment, so the kernels can all carry it.
+    The outermost use (across threads) saves the pools' sizes and sets them
+    to one, the last to leave restores them; inner or concurrent uses cost a
+    counter increment, so the kernels can all carry it. ``find`` lists the
+    pools (once); the two instances below hold disjoint sets of pools, so
+    they never restore each other's.
     """
 
-    def __init__(self):
+    def __init__(self, find):
+        self._find = find
+        self._pools = None
         self._depth = 0
         self._lock = threading.Lock()
         self._previous = []
 
     def __enter__(self):
-        global _scipy_pools
         with self._lock:
             if self._depth == 0:
-                if _scipy_pools is None:
-                    _scipy_pools = _find_scipy_pools()
-                self._previous = [c.num_threads for c in _scipy_pools]
-                for c in _scipy_pools:
+                if self._pools is None:
+                    self._pools = self._find()
+                self._previous = [c.num_threads for c in self._pools]
+                for c in self._pools:
                     c.set_num_threads(1)
             self._depth += 1
         return self
@@ -74,12 +78,21 @@ class _ScipySingleThread(contextlib.ContextDecorator):
         with self._lock:
             self._depth -= 1
             if self._depth == 0:
-                for c, n in zip(_scipy_pools, self._previous, strict=True):
+                for c, n in zip(self._pools, self._previous, strict=True):
                     c.set_num_threads(n)
         return False
 
+    def _after_fork(self):
+        # a fork inside a limited section leaves the child's pools limited
+        # and no thread of its own to restore them
+        if self._depth:
+            for c, n in zip(self._pools, self._previous, strict=True):
+                c.set_num_threads(n)
+        self._depth = 0
+        self._lock = threading.Lock()
 
-_SCIPY_SINGLE_THREAD = _ScipySingleThread()
+
+_SCIPY_SINGLE_THREAD = _OneThread(_find_scipy_pools)
 
 
 def scipy_blas_single_thread():
@@ -95,10 +108,15 @@ def scipy_blas_single_thread():
 _blas_pools = None
 _executor = None
 _executor_threads = 0
+_executor_lock = threading.Lock()
 
 
 def _pools():
-    """NumPy's BLAS controllers (every BLAS's if none lives inside NumPy)."""
+    """NumPy's BLAS controllers.
+
+    Those inside NumPy's package (a wheel's bundled OpenBLAS); otherwise
+    every BLAS but SciPy's own (a conda or system BLAS that both share).
+    """
     global _blas_pools
     if _blas_pools is None:
         import numpy
@@ -112,8 +130,27 @@ def _pools():
                 (root + os.sep, root + ".libs" + os.sep)
             )
         ]
-        _blas_pools = (ours or controllers, controllers)
+        scipy_own = {os.path.realpath(c.filepath) for c in _find_scipy_pools()}
+        _blas_pools = ours or [
+            c for c in controllers if os.path.realpath(c.filepath) not in scipy_own
+        ]
     return _blas_pools
+
+
+_NUMPY_SINGLE_THREAD = _OneThread(_pools)
+
+
+def _reset_after_fork():
+    """A forked child has none of the parent's threads: start afresh."""
+    global _executor, _executor_threads, _executor_lock
+    _executor, _executor_threads = None, 0
+    _executor_lock = threading.Lock()
+    _SCIPY_SINGLE_THREAD._after_fork()
+    _NUMPY_SINGLE_THREAD._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def available_threads():
@@ -123,15 +160,14 @@ def available_threads():
     and ``threadpoolctl`` limits set by the user (and by joblib in its
     workers), so a fit never uses more threads than its BLAS would.
     """
-    numpy_pools, _ = _pools()
-    blas = min((c.num_threads for c in numpy_pools), default=1)
+    blas = min((c.num_threads for c in _pools()), default=1)
     return max(1, min(blas, os.cpu_count() or 1))
 
 
 def run_blocks(func, n_blocks, threads):
     """Call ``func(i)`` for ``i`` in ``range(n_blocks)``, on up to ``threads``.
 
-    Each thread takes a contiguous range of blocks, with every BLAS at one
+    Each thread takes a contiguous range of blocks, with NumPy's BLAS at one
     thread meanwhile (its own pool would compete with these threads for
     the cores, and split a block's products differently). ``func`` must
     write only to block ``i``'s share of its outputs, so that the result
@@ -139,31 +175,29 @@ def run_blocks(func, n_blocks, threads):
     """
     global _executor, _executor_threads
     threads = max(1, min(threads, n_blocks))
-    if threads > 1 and (_executor is None or _executor_threads < threads):
-        from concurrent.futures import ThreadPoolExecutor
+    if threads > 1:
+        with _executor_lock:
+            if _executor is None or _executor_threads < threads:
+                from concurrent.futures import ThreadPoolExecutor
 
-        _executor = ThreadPoolExecutor(threads, thread_name_prefix="sklearn_innov")
-        _executor_threads = threads
+                _executor = ThreadPoolExecutor(
+                    threads, thread_name_prefix="sklearn_innov"
+                )
+                _executor_threads = threads
+            executor = _executor
     # one BLAS thread on one thread too: a threaded BLAS would split (and
     # round) a block's products differently
-    _, every_blas = _pools()
-    previous = [c.num_threads for c in every_blas]
-    for c in every_blas:
-        c.set_num_threads(1)
-    try:
+    with _NUMPY_SINGLE_THREAD:
         if threads == 1:
             _run_range(func, 0, n_blocks)
             return
         bounds = np.linspace(0, n_blocks, threads + 1).astype(int)
         futures = [
-            _executor.submit(_run_range, func, bounds[t], bounds[t + 1])
+            executor.submit(_run_range, func, bounds[t], bounds[t + 1])
             for t in range(threads)
         ]
         for future in futures:
             future.result()
-    finally:
-        for c, n in zip(every_blas, previous, strict=True):
-            c.set_num_threads(n)
 
 
 def _run_range(func, start, stop):
