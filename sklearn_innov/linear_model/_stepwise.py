@@ -39,7 +39,11 @@ from ..exceptions import SeparationWarning
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._threads import scipy_blas_single_thread
+from ..utils._threads import (
+    available_threads,
+    run_blocks,
+    scipy_blas_single_thread,
+)
 from ..utils._validation import format_labels, resolve_items, validate_columns
 from ._stepwise_summary import build_summary
 
@@ -555,7 +559,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             # integer labels are discrete: for them sklearn's check would
             # only spend another pass over y finding the classes found here
             check_classification_targets(y)
-        self.classes_ = np.unique(y)
+            self.classes_ = np.unique(y)
+        elif y.size and 0 <= y.min() and y.max() < 2 * y.size:
+            # small non-negative labels (0/1 above all): a count per label
+            # instead of a hash table
+            self.classes_ = np.flatnonzero(np.bincount(y)).astype(y.dtype)
+        else:
+            self.classes_ = np.unique(y)
         if self.classes_.size != 2:
             kind = (
                 "only one class"
@@ -585,8 +595,12 @@ def _copy_rows(out, X):
     the cache (2.5x faster at 1e6 x 10).
     """
     size = max(1, (1 << 16) // max(X.shape[1], 1))
-    for start in range(0, X.shape[0], size):
-        out[start : start + size] = X[start : start + size]
+    starts = range(0, X.shape[0], size)
+
+    def block(i):
+        out[starts[i] : starts[i] + size] = X[starts[i] : starts[i] + size]
+
+    run_blocks(block, len(starts), available_threads() if X.size >= 1 << 22 else 1)
 
 
 def _check_scales(X, names):
