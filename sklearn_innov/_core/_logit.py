@@ -141,10 +141,13 @@ class _State:
             np.multiply(X[rows], np.sqrt(w)[:, None], out=root[rows])
             return 0.0
 
-        _sum_blocks(weigh, n, max(4096, (1 << 17) // max(k, 1)))
+        if n < _BLOCKED_ROWS:
+            weigh(slice(None))
+        else:
+            _sum_blocks(weigh, n, max(4096, (1 << 17) // max(k, 1)))
         self.info = root.T @ root
         try:
-            self.chol = linalg.cholesky(self.info, lower=False)
+            self.chol = linalg.cholesky(self.info, lower=False, check_finite=False)
         except linalg.LinAlgError:
             self.chol = None
             self.objective = -np.inf
@@ -343,7 +346,7 @@ def _chord(params, X, y, info, max_iter, tol):
     starts; None when the matrix is not positive definite.
     """
     try:
-        factor = linalg.cho_factor(info, lower=False)
+        factor = linalg.cho_factor(info, lower=False, check_finite=False)
     except linalg.LinAlgError:
         return None
     n = X.shape[0]
@@ -354,7 +357,7 @@ def _chord(params, X, y, info, max_iter, tol):
     point = start = (params, *buffers[0], gradient)
     previous = np.inf
     for steps in range(1, max_iter + 1):
-        step = linalg.cho_solve(factor, gradient)
+        step = linalg.cho_solve(factor, gradient, check_finite=False)
         change = np.max(np.abs(step))
         rate = change / previous
         if not np.isfinite(change) or rate > 0.5:
@@ -385,10 +388,10 @@ def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspac
 
     ``params`` is a vector, or a ``(params, eta, prob, gradient)`` point
     from :func:`_chord`, which also passes the ``steps`` taken and whether
-    they ``converged``: a converged start gets its ``X'WX`` (the covariance
-    at the estimate) and log-likelihood, and stands if the exact Newton
-    step from it is below ``tol / 10^4``; otherwise Newton steps go on
-    from it.
+    they ``converged`` (None: after one step, to be checked): a converged
+    start gets its ``X'WX`` (the covariance at the estimate) and
+    log-likelihood; one to be checked stands if the exact Newton step from
+    it is below ``tol / 10^4``; otherwise Newton steps go on from it.
     """
     k = X.shape[1]
     sign = 1.0 - 2.0 * y
@@ -398,7 +401,7 @@ def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspac
         if converged is None and state.chol is not None:
             # the chord's one step stands if the exact Newton step from its
             # point (the gradient there is known) is as small as guessed
-            step = linalg.cho_solve((state.chol, False), gradient)
+            step = linalg.cho_solve((state.chol, False), gradient, check_finite=False)
             converged = bool(np.max(np.abs(step)) < 1e-4 * tol)
         converged = bool(converged)
     else:
@@ -428,11 +431,15 @@ def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspac
         chol = state.chol
         if constrained:
             try:
-                chol = linalg.cholesky(state.info[np.ix_(free, free)], lower=False)
+                chol = linalg.cholesky(
+                    state.info[np.ix_(free, free)], lower=False, check_finite=False
+                )
             except linalg.LinAlgError:
                 break
         step = np.zeros(k)
-        step[free] = linalg.cho_solve((chol, False), X_free.T @ resid)
+        step[free] = linalg.cho_solve(
+            (chol, False), X_free.T @ resid, check_finite=False
+        )
         t = 1.0
         floor = state.objective - 1e-12 * abs(state.objective)
         while True:
