@@ -634,8 +634,9 @@ def test_non_convergence_warns_naming_the_step_and_model(spector):
     with pytest.warns(ConvergenceWarning) as record:
         model = StepwiseLogit(max_iter=1).fit(X, y)
     message = str(record[0].message)
-    assert "max_iter=1" in message
-    assert "step 0 (const + 'GPA' + 'TUCE' + 'PSI')" in message
+    assert "step 0 (const + 'GPA' + 'TUCE' + 'PSI'), reached max_iter=1" in message
+    assert "raise max_iter (now 1)" in message
+    assert "stopped after" not in message
     assert "the final model (const + 'GPA' + 'PSI')" in message
     assert not model.converged_
     assert any("did not converge" in line for line in model.summary()["Notes"])
@@ -646,6 +647,33 @@ def test_non_convergence_warns_naming_the_step_and_model(spector):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         assert StepwiseLogit().fit(X, y).converged_
+
+
+def test_an_early_stop_is_not_blamed_on_max_iter(monkeypatch):
+    # Newton can stop before max_iter without converging (no step raises
+    # the likelihood at this precision, e.g. nearly collinear features): the
+    # warning and the summary say so instead of advising a larger max_iter.
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sklearn_innov.linear_model import _stepwise
+
+    X, y = stepping_data(0)
+    fit_logit = _stepwise.fit_logit
+
+    def stops_early(*args, **kwargs):
+        fit = fit_logit(*args, **kwargs)
+        fit.converged = False
+        return fit
+
+    monkeypatch.setattr(_stepwise, "fit_logit", stops_early)
+    with pytest.warns(ConvergenceWarning) as record:
+        model = StepwiseLogit(p_remove=1.0).fit(X, y)
+    message = str(record[0].message)
+    assert "stopped after" in message and "no further ascent" in message
+    assert "nearly collinear" in message
+    assert "raise max_iter" not in message
+    note = next(n for n in model.summary()["Notes"] if "did not converge" in n)
+    assert f"stopped after {model.n_iter_} iteration(s)" in note
 
 
 @pytest.fixture(scope="module")

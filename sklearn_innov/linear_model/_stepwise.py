@@ -662,22 +662,39 @@ def _warn_separation(features, final):
 
 
 def _warn_convergence(unconverged, names, model, final_step):
-    def describe(step, included, tested):
+    def describe(step, included, tested, n_iter):
         terms = ["const"] * model.fit_intercept + [repr(names[j]) for j in included]
         where = "the final model" if step == final_step and tested is None else ""
         model_terms = " + ".join(terms) if terms else "the empty model"
+        how = (
+            f"reached max_iter={model.max_iter}"
+            if n_iter >= model.max_iter
+            else f"stopped after {n_iter} iteration(s) with no further ascent"
+        )
         if tested is not None:
-            return f"step {step}, LR test of {names[tested]!r} (refit: {model_terms})"
-        return f"step {step}{', ' + where if where else ''} ({model_terms})"
+            return (
+                f"step {step}, LR test of {names[tested]!r} (refit: {model_terms}), "
+                f"{how}"
+            )
+        return f"step {step}{', ' + where if where else ''} ({model_terms}), {how}"
 
     shown = [describe(*record) for record in unconverged[:4]]
     more = len(unconverged) - len(shown)
+    advice = []
+    if any(n_iter >= model.max_iter for *_, n_iter in unconverged):
+        advice.append(f"raise max_iter (now {model.max_iter}) where it was reached")
+    if any(n_iter < model.max_iter for *_, n_iter in unconverged):
+        advice.append(
+            "where Newton stopped early the likelihood could not be raised "
+            "further at this precision: look for nearly collinear features"
+        )
     warnings.warn(
-        f"StepwiseLogit: Newton-Raphson did not converge within max_iter="
-        f"{model.max_iter} iteration(s) (tol={model.tol}) for {len(unconverged)} "
-        f"fit(s): {'; '.join(shown)}"
+        f"StepwiseLogit: Newton-Raphson did not converge (tol={model.tol}) for "
+        f"{len(unconverged)} fit(s): {'; '.join(shown)}"
         + (f"; and {more} more" if more else "")
-        + ". Estimates and tests from these fits are unreliable; raise max_iter.",
+        + ". Estimates and tests from these fits are unreliable; "
+        + "; ".join(advice)
+        + ".",
         ConvergenceWarning,
         stacklevel=4,
     )
@@ -869,7 +886,7 @@ class _Stepper:
             if self.separation[key]:
                 return  # the SeparationWarning explains it
         if not fit.converged:
-            self.unconverged.append((self.step, sorted(included), tested))
+            self.unconverged.append((self.step, sorted(included), tested, fit.n_iter))
 
     def separating(self, model, fit):
         """The features ``model`` is separated along (() if it is not).

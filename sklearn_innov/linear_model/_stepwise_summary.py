@@ -150,9 +150,15 @@ def _notes(model):
             "with criterion='lr'."
         )
     elif not model.converged_:
+        if model.n_iter_ >= model.max_iter:
+            why = f"raise max_iter, now {model.max_iter}"
+        else:
+            why = (
+                f"Newton stopped after {model.n_iter_} iteration(s), unable to "
+                "raise the likelihood further: look for nearly collinear features"
+            )
         notes.append(
-            "The final fit did not converge: estimates are not reliable "
-            f"(raise max_iter, now {model.max_iter})."
+            f"The final fit did not converge: estimates are not reliable ({why})."
         )
     hl_rules = {
         "midrank": "groups by mid-rank, ties together",
