@@ -141,10 +141,7 @@ class _State:
             np.multiply(X[rows], np.sqrt(w)[:, None], out=root[rows])
             return 0.0
 
-        if n < _BLOCKED_ROWS:
-            weigh(slice(None))
-        else:
-            _sum_blocks(weigh, n, max(4096, (1 << 17) // max(k, 1)))
+        _sum_blocks(weigh, n, _block_size(k))
         self.info = root.T @ root
         try:
             self.chol = linalg.cholesky(self.info, lower=False, check_finite=False)
@@ -281,51 +278,54 @@ _BLOCKED_ROWS = 1 << 18
 _FIRST_RATE = 30.0
 
 
-def _sum_blocks(func, n, size):
-    """``func(rows)`` over slices of ``size`` rows, summed in order.
+def _row_slices(n, size):
+    """The row blocks of a pass over ``n`` rows.
 
-    On many rows the blocks run on threads (:func:`run_blocks`); the blocks
-    depend on ``n`` and ``size`` only, so the sum does not depend on the
+    All rows at once below ``_BLOCKED_ROWS``; otherwise slices of ``size``
+    rows, fixed by the shape, so that sums over them do not depend on the
     number of threads.
     """
     if n < _BLOCKED_ROWS:
-        return func(slice(None))
-    starts = range(0, n, size)
-    partial = np.empty(len(starts))
+        return [slice(None)]
+    return [slice(start, start + size) for start in range(0, n, size)]
+
+
+def _block_size(width):
+    """Rows per block: about 1 MB of a design ``width`` columns wide."""
+    return max(4096, (1 << 17) // max(width, 1))
+
+
+def _sum_blocks(func, n, size):
+    """``func(rows)`` over the row blocks of :func:`_row_slices`, summed in order."""
+    slices = _row_slices(n, size)
+    partial = np.empty(len(slices))
 
     def block(i):
-        partial[i] = func(slice(starts[i], starts[i] + size))
+        partial[i] = func(slices[i])
 
-    run_blocks(block, len(starts), available_threads())
+    run_blocks(block, len(slices), available_threads())
     return partial.sum()
 
 
-def _gradient_pass(X, y, params, eta, prob, threads):
+def _gradient_pass(X, y, params, eta, prob):
     """``eta = X params`` and ``prob = expit(eta)`` in place; return ``X'(y - prob)``.
 
     On many rows, one pass by blocks of rows (each block read from memory
-    once, its products and its exp done while it is in the cache) spread
-    over ``threads``; the blocks depend on the shape only and their
-    gradients are summed in order, so the result does not depend on the
-    number of threads.
+    once, its products and its exp done while it is in the cache) on
+    threads, the blocks' gradients summed in order.
     """
     n, k = X.shape
-    if n < _BLOCKED_ROWS:
-        np.matmul(X, params, out=eta)
-        special.expit(eta, out=prob)
-        return X.T @ (y - prob)
-    size = max(4096, (1 << 17) // max(k, 1))
-    starts = range(0, n, size)
-    partial = np.empty((len(starts), k))
+    slices = _row_slices(n, _block_size(k))
+    partial = np.empty((len(slices), k))
 
     def block(i):
-        rows = slice(starts[i], starts[i] + size)
+        rows = slices[i]
         X_block = X[rows]
         np.matmul(X_block, params, out=eta[rows])
         p = special.expit(eta[rows], out=prob[rows])
         np.matmul(y[rows] - p, X_block, out=partial[i])
 
-    run_blocks(block, len(starts), threads)
+    run_blocks(block, len(slices), available_threads())
     return partial.sum(axis=0)
 
 
@@ -350,10 +350,9 @@ def _chord(params, X, y, info, max_iter, tol):
     except linalg.LinAlgError:
         return None
     n = X.shape[0]
-    threads = available_threads()
     # the start's arrays, and two pairs used in turn by the steps
     buffers = [(np.empty(n), np.empty(n)) for _ in range(3)]
-    gradient = _gradient_pass(X, y, params, *buffers[0], threads)
+    gradient = _gradient_pass(X, y, params, *buffers[0])
     point = start = (params, *buffers[0], gradient)
     previous = np.inf
     for steps in range(1, max_iter + 1):
@@ -366,7 +365,7 @@ def _chord(params, X, y, info, max_iter, tol):
             return start, 0, False
         params = point[0] + step
         eta, prob = buffers[1 + steps % 2]
-        gradient = _gradient_pass(X, y, params, eta, prob, threads)
+        gradient = _gradient_pass(X, y, params, eta, prob)
         point, previous = (params, eta, prob, gradient), change
         # The steps shrink geometrically (by ``rate``), so the distance left
         # to the solution is about change * rate / (1 - rate): stop when it is
@@ -709,16 +708,13 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
     m = X_out.shape[1]
     # U = X_out'(y - p), A = X_in'W X_out and X_out'W X_out (or its diagonal)
     # by blocks of rows: no n x m weighted copy, each block read once
-    size = max(4096, (1 << 17) // max(k + m, 1))
-    starts = range(0, n, size) if n >= _BLOCKED_ROWS else [0]
-    if len(starts) == 1:
-        size = n
-    U_parts = np.empty((len(starts), m))
-    A_parts = np.empty((len(starts), k, m))
-    D_parts = np.empty((len(starts), m, m) if joint else (len(starts), m))
+    slices = _row_slices(n, _block_size(k + m))
+    U_parts = np.empty((len(slices), m))
+    A_parts = np.empty((len(slices), k, m))
+    D_parts = np.empty((len(slices), m, m) if joint else (len(slices), m))
 
     def block(i):
-        rows = slice(starts[i], starts[i] + size)
+        rows = slices[i]
         X_block = X_out[rows]
         np.matmul(y[rows] - fit.prob[rows], X_block, out=U_parts[i])
         XoW = X_block * fit.weights[rows, None]
@@ -728,7 +724,7 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
         else:
             D_parts[i] = np.einsum("ij,ij->j", X_block, XoW)
 
-    run_blocks(block, len(starts), available_threads())
+    run_blocks(block, len(slices), available_threads())
     U, A, D = U_parts.sum(axis=0), A_parts.sum(axis=0), D_parts.sum(axis=0)
     if k == 0:
         # the empty model (p = 1/2): nothing to project out

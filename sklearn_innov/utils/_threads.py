@@ -15,6 +15,7 @@ stall, and nothing is limited.
 """
 
 import contextlib
+import functools
 import os
 import threading
 
@@ -23,27 +24,34 @@ from threadpoolctl import ThreadpoolController
 
 __all__ = ["available_threads", "run_blocks", "scipy_blas_single_thread"]
 
-_scipy_pools = None
 
+@functools.cache
+def _blas_pools():
+    """``(numpy_pools, scipy_pools)``: the BLAS controllers of each, disjoint.
 
-def _find_scipy_pools():
-    """The BLAS libraries that SciPy bundles, apart from NumPy's."""
-    import numpy
+    A wheel bundles its BLAS beside its package (``scipy.libs`` on Linux and
+    Windows) or inside it (``scipy/.dylibs`` on macOS). NumPy's are the ones
+    it bundles, otherwise every BLAS but SciPy's own (a conda or system BLAS
+    that both share); SciPy's are those it bundles apart from NumPy's.
+    Listing the loaded libraries takes milliseconds: done once.
+    """
     import scipy
 
-    def inside(path, package):
+    def bundled(package):
         root = os.path.dirname(os.path.realpath(package.__file__))
-        # wheels keep bundled libraries beside the package (scipy.libs on
-        # Linux and Windows) or inside it (scipy/.dylibs on macOS)
-        return path.startswith((root + os.sep, root + ".libs" + os.sep))
+        return [
+            c
+            for c in controllers
+            if os.path.realpath(c.filepath).startswith(
+                (root + os.sep, root + ".libs" + os.sep)
+            )
+        ]
 
     controllers = ThreadpoolController().select(user_api="blas").lib_controllers
-    numpy_libs = [c for c in controllers if inside(os.path.realpath(c.filepath), numpy)]
-    return [
-        c
-        for c in controllers
-        if inside(os.path.realpath(c.filepath), scipy) and c not in numpy_libs
-    ]
+    numpy_own = bundled(np)
+    scipy_own = [c for c in bundled(scipy) if c not in numpy_own]
+    numpy_pools = numpy_own or [c for c in controllers if c not in scipy_own]
+    return numpy_pools, scipy_own
 
 
 class _OneThread(contextlib.ContextDecorator):
@@ -52,7 +60,7 @@ class _OneThread(contextlib.ContextDecorator):
     The outermost use (across threads) saves the pools' sizes and sets them
     to one, the last to leave restores them; inner or concurrent uses cost a
     counter increment, so the kernels can all carry it. ``find`` lists the
-    pools (once); the two instances below hold disjoint sets of pools, so
+    pools; the two instances below hold disjoint sets of pools, so
     they never restore each other's.
     """
 
@@ -66,8 +74,7 @@ class _OneThread(contextlib.ContextDecorator):
     def __enter__(self):
         with self._lock:
             if self._depth == 0:
-                if self._pools is None:
-                    self._pools = self._find()
+                self._pools = self._find()
                 self._previous = [c.num_threads for c in self._pools]
                 for c in self._pools:
                     c.set_num_threads(1)
@@ -92,7 +99,7 @@ class _OneThread(contextlib.ContextDecorator):
         self._lock = threading.Lock()
 
 
-_SCIPY_SINGLE_THREAD = _OneThread(_find_scipy_pools)
+_SCIPY_SINGLE_THREAD = _OneThread(lambda: _blas_pools()[1])
 
 
 def scipy_blas_single_thread():
@@ -105,39 +112,12 @@ def scipy_blas_single_thread():
 
 # -- row blocks on threads ------------------------------------------------------
 
-_blas_pools = None
 _executor = None
 _executor_threads = 0
 _executor_lock = threading.Lock()
 
 
-def _pools():
-    """NumPy's BLAS controllers.
-
-    Those inside NumPy's package (a wheel's bundled OpenBLAS); otherwise
-    every BLAS but SciPy's own (a conda or system BLAS that both share).
-    """
-    global _blas_pools
-    if _blas_pools is None:
-        import numpy
-
-        root = os.path.dirname(os.path.realpath(numpy.__file__))
-        controllers = ThreadpoolController().select(user_api="blas").lib_controllers
-        ours = [
-            c
-            for c in controllers
-            if os.path.realpath(c.filepath).startswith(
-                (root + os.sep, root + ".libs" + os.sep)
-            )
-        ]
-        scipy_own = {os.path.realpath(c.filepath) for c in _find_scipy_pools()}
-        _blas_pools = ours or [
-            c for c in controllers if os.path.realpath(c.filepath) not in scipy_own
-        ]
-    return _blas_pools
-
-
-_NUMPY_SINGLE_THREAD = _OneThread(_pools)
+_NUMPY_SINGLE_THREAD = _OneThread(lambda: _blas_pools()[0])
 
 
 def _reset_after_fork():
@@ -160,7 +140,7 @@ def available_threads():
     and ``threadpoolctl`` limits set by the user (and by joblib in its
     workers), so a fit never uses more threads than its BLAS would.
     """
-    blas = min((c.num_threads for c in _pools()), default=1)
+    blas = min((c.num_threads for c in _blas_pools()[0]), default=1)
     return max(1, min(blas, os.cpu_count() or 1))
 
 
@@ -171,9 +151,14 @@ def run_blocks(func, n_blocks, threads):
     thread meanwhile (its own pool would compete with these threads for
     the cores, and split a block's products differently). ``func`` must
     write only to block ``i``'s share of its outputs, so that the result
-    does not depend on ``threads``.
+    does not depend on ``threads``. A single block (all rows at once) runs
+    as it is, with no limit on BLAS.
     """
     global _executor, _executor_threads
+    if n_blocks == 1:
+        # all rows at once: whole-array NumPy, with its BLAS pool as it is
+        func(0)
+        return
     threads = max(1, min(threads, n_blocks))
     if threads > 1:
         with _executor_lock:
