@@ -23,11 +23,9 @@ from functools import cached_property
 import numpy as np
 from scipy import linalg, stats
 
-from ..utils._threads import scipy_blas_single_thread
+from ..utils._threads import scipy_single_thread
 from ..utils._validation import format_labels
 from ._errors import CollinearityError, ZeroColumnError
-
-_scipy_single_thread = scipy_blas_single_thread()
 
 # Above this condition number of the equilibrated X, use QR instead of the
 # Gram matrix; above the second, the design is treated as singular.
@@ -52,7 +50,7 @@ class LeastSquares:
         Column names, for error messages.
     """
 
-    @_scipy_single_thread
+    @scipy_single_thread
     def __init__(self, X, names=None):
         X = np.asarray(X, dtype=np.float64)
         self.X = X
@@ -108,7 +106,7 @@ class LeastSquares:
                 involved,
             )
 
-    @_scipy_single_thread
+    @scipy_single_thread
     def solve(self, y):
         """Least-squares coefficients and residuals of ``y`` on the design.
 
@@ -130,7 +128,7 @@ class LeastSquares:
             resid -= self.X @ delta
         return coef, resid
 
-    @_scipy_single_thread
+    @scipy_single_thread
     def gram_solve(self, v):
         """Return ``(X'X)^{-1} v`` from the factorisation."""
         v = np.asarray(v, dtype=np.float64)
@@ -138,7 +136,7 @@ class LeastSquares:
         return linalg.cho_solve((self.R, False), v / s) / s
 
     @cached_property
-    @_scipy_single_thread
+    @scipy_single_thread
     def gram_inv_unit(self):
         """``(X'X)^{-1}`` of the columns scaled to unit norm: ``D (X'X)^{-1} D``.
 
@@ -154,7 +152,7 @@ class LeastSquares:
         return self.gram_inv_unit / np.outer(self.scale, self.scale)
 
     @cached_property
-    @_scipy_single_thread
+    @scipy_single_thread
     def leverage(self):
         """Diagonal of the hat matrix ``X (X'X)^{-1} X'``, shape (n_samples,)."""
         Q = linalg.solve_triangular(self.R, (self.X / self.scale).T, trans="T")
@@ -184,7 +182,7 @@ def _collinear_columns(R, names):
     return [names[j] for j in np.flatnonzero(weights > 0.05 * weights.max())]
 
 
-@_scipy_single_thread
+@scipy_single_thread
 def robust_cov(ls, resid, cov_type, *, ssr=None):
     """Covariance of OLS coefficients, classical or White's HC0-HC3, unit-scaled.
 
@@ -233,7 +231,7 @@ def robust_cov(ls, resid, cov_type, *, ssr=None):
     return cov
 
 
-@_scipy_single_thread
+@scipy_single_thread
 def wald_test(params, cov, R, q=0.0, *, df_resid=None, basis=None, scale=None):
     """Wald test of the linear restrictions ``R b = q``: the one implementation.
 
@@ -335,7 +333,7 @@ def affine_solutions(C, d):
     return b0, linalg.null_space(C)
 
 
-@_scipy_single_thread
+@scipy_single_thread
 def solve_lsi(X, y, C, d, G, h, names):
     """Solve min ||Xb - y|| s.t. Cb = d, Gb >= h by LSI -> LDP -> NNLS."""
     from scipy.optimize import nnls

@@ -19,12 +19,10 @@ from ..utils._lazy import pd
 from ..utils._threads import (
     available_threads,
     run_blocks,
-    scipy_blas_single_thread,
+    scipy_single_thread,
 )
 from ._results import Results
 from ._tests import classification_table, hosmer_lemeshow, pseudo_r2
-
-_scipy_single_thread = scipy_blas_single_thread()
 
 # From this many rows, a cold start is first solved on a subsample.
 _PRESOLVE_ROWS = 40_000
@@ -167,7 +165,7 @@ def _triangular_inverse(R):
     return R_inv
 
 
-@_scipy_single_thread
+@scipy_single_thread
 def fit_logit(
     X,
     y,
@@ -536,7 +534,7 @@ def conditional_estimates(fit, positions):
     return estimates
 
 
-@_scipy_single_thread
+@scipy_single_thread
 def conditional_lr(X, y, fit, positions, *, firth=False):
     """SPSS's conditional statistic (COND) for removing each coefficient.
 
@@ -673,7 +671,7 @@ def profile_interval(
     return bounds[0], bounds[1]
 
 
-@_scipy_single_thread
+@scipy_single_thread
 def score_tests(X_in, X_out, y, fit, *, joint=False):
     """Rao score statistics for adding each column of ``X_out`` to a fitted model.
 

@@ -11,10 +11,8 @@ they obtain the moments.
 import numpy as np
 from scipy import linalg, optimize
 
-from ..utils._threads import scipy_blas_single_thread
+from ..utils._threads import scipy_single_thread
 from ._moments import centred_crossprod, column_sums
-
-_scipy_single_thread = scipy_blas_single_thread()
 
 __all__ = [
     "ITEM_TOTAL_COLUMNS",
@@ -87,7 +85,7 @@ def standardized_alpha_from_cov(cov):
     return float(k * mean_r / denominator)
 
 
-@_scipy_single_thread
+@scipy_single_thread
 def one_factor_ml(corr):
     """Maximum-likelihood one-factor model of a correlation matrix.
 
@@ -183,7 +181,7 @@ def omega_from_cov(cov):
     return float(common / (common + uniquenesses.sum())), loadings, uniquenesses
 
 
-@_scipy_single_thread
+@scipy_single_thread
 def item_total_from_moments(mean, cov):
     """The item-total table (rows = items, columns = ITEM_TOTAL_COLUMNS)."""
     k = cov.shape[0]

@@ -42,7 +42,7 @@ from ..utils._persistence import TablePersistenceMixin
 from ..utils._threads import (
     available_threads,
     run_blocks,
-    scipy_blas_single_thread,
+    scipy_single_thread,
 )
 from ..utils._validation import format_labels, resolve_items, validate_columns
 from ._stepwise_summary import build_summary
@@ -312,7 +312,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             tol=self.tol,
         )
         included = set(range(p)) if self.direction == "backward" else set(forced)
-        with scipy_blas_single_thread():
+        with scipy_single_thread:
             _check_design(design, ["const"] * offset + names)
             fit, included, history = stepper.run(
                 included, forced, self.criterion, self.p_enter, self.p_remove

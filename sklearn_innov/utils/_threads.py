@@ -22,7 +22,7 @@ import threading
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["available_threads", "run_blocks", "scipy_blas_single_thread"]
+__all__ = ["available_threads", "run_blocks", "scipy_single_thread"]
 
 
 @functools.cache
@@ -99,15 +99,9 @@ class _OneThread(contextlib.ContextDecorator):
         self._lock = threading.Lock()
 
 
-_SCIPY_SINGLE_THREAD = _OneThread(lambda: _blas_pools()[1])
-
-
-def scipy_blas_single_thread():
-    """SciPy's own BLAS (if separate from NumPy's) at one thread.
-
-    A context manager and a decorator; re-entrant.
-    """
-    return _SCIPY_SINGLE_THREAD
+# SciPy's own BLAS (if separate from NumPy's) at one thread: a context
+# manager and a decorator, re-entrant
+scipy_single_thread = _OneThread(lambda: _blas_pools()[1])
 
 
 # -- row blocks on threads ------------------------------------------------------
@@ -125,7 +119,7 @@ def _reset_after_fork():
     global _executor, _executor_threads, _executor_lock
     _executor, _executor_threads = None, 0
     _executor_lock = threading.Lock()
-    _SCIPY_SINGLE_THREAD._after_fork()
+    scipy_single_thread._after_fork()
     _NUMPY_SINGLE_THREAD._after_fork()
 
 
