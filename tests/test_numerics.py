@@ -11,6 +11,7 @@ from sklearn_innov._core import (
     CollinearityError,
     LeastSquares,
     ZeroColumnError,
+    full_rank_certified,
     ols_fit,
 )
 
@@ -126,3 +127,40 @@ def test_kernel_messages_are_neutral():
     assert "log" not in str(excinfo.value)
     with pytest.raises(ZeroColumnError, match="'b' are zero in every row"):
         LeastSquares(np.column_stack([X, np.zeros(len(X))]), names=list("cxyb"))
+
+
+@pytest.mark.parametrize("noise", [1e-1, 1e-3, 1e-5, 1e-7, 1e-9, 1e-12, 0.0])
+@pytest.mark.parametrize("scale", [1.0, 1e-60, 1e60])
+def test_rank_certificate_is_sound(noise, scale):
+    # The subsample certificate may only speak when the design's condition
+    # number (equilibrated, by SVD: the oracle) is within the bound it
+    # promises, 1e8; a design with a column near another's sum must then fall
+    # through to the full check, and exactly collinear ones never pass.
+    rng = np.random.default_rng(3)
+    n = 50_000
+    X = np.column_stack([np.ones(n), rng.normal(size=(n, 3)) * scale])
+    X[:, 3] = X[:, 1] + X[:, 2] + noise * scale * rng.normal(size=n)
+    X = np.asfortranarray(X)
+    peak = np.abs(X).max(axis=0)
+    cond = np.linalg.cond(X / np.linalg.norm(X, axis=0))
+    if full_rank_certified(X, peak):
+        assert cond < 1e8
+        LeastSquares(X)  # and the full check agrees
+    if cond > 1e8:
+        assert not full_rank_certified(X, peak)
+    if noise >= 1e-3:
+        assert full_rank_certified(X, peak)  # the certificate does its job
+
+
+def test_rank_certificate_declines_what_the_subsample_cannot_see():
+    # a dummy whose ones all lie outside the subsample's row blocks, and a
+    # zero column: no certificate (the full check decides)
+    rng = np.random.default_rng(4)
+    n = 50_000
+    X = np.column_stack([np.ones(n), rng.normal(size=(n, 2)), np.zeros(n)])
+    X[1024:1030, 3] = 1.0
+    peak = np.abs(X).max(axis=0)
+    assert not full_rank_certified(X, peak)
+    LeastSquares(X)  # full rank all the same
+    X[:, 3] = 0.0
+    assert not full_rank_certified(X, np.abs(X).max(axis=0))

@@ -442,6 +442,24 @@ def test_collinear_features_are_named():
     assert "log" not in str(error.value).lower()
 
 
+def test_collinear_and_zero_features_are_refused_on_many_rows():
+    # from 40,000 rows a subsample may certify the design instead of the full
+    # check: it must still let no collinear or zero column through, nor refuse
+    # a design that is of full rank only thanks to rows outside the subsample
+    rng = np.random.default_rng(0)
+    n = 60_000
+    X = pd.DataFrame(rng.normal(size=(n, 2)), columns=["a", "b"])
+    y = (rng.random(n) < 0.5).astype(int)
+    with pytest.raises(ValueError, match="collinear.*'a'.*'b'.*'c'"):
+        StepwiseLogit().fit(X.assign(c=X["a"] - 2 * X["b"]), y)
+    with pytest.raises(ValueError, match="'z' are zero in every row"):
+        StepwiseLogit().fit(X.assign(z=0.0), y)
+    rare = np.zeros(n)
+    rare[1024:1100] = 1.0  # all inside a block the subsample skips
+    fit = StepwiseLogit(direction="forward").fit(X.assign(rare=rare), y)
+    assert fit.coef_.shape == (1, 3)
+
+
 @pytest.fixture
 def separated():
     rng = np.random.default_rng(1)

@@ -11,7 +11,7 @@ format.
 """
 
 from ._errors import CollinearityError, DesignError, ZeroColumnError
-from ._linalg import LeastSquares, robust_cov, wald_test
+from ._linalg import LeastSquares, full_rank_certified, robust_cov, wald_test
 from ._logit import (
     LogitFit,
     LogitResults,
@@ -56,6 +56,7 @@ __all__ = [
     "detect_separation",
     "effects_table",
     "fit_logit",
+    "full_rank_certified",
     "likelihood_ratio",
     "logit_effects",
     "ols_fit",

@@ -98,13 +98,12 @@ class _State:
             return
         if eta is None:
             eta = X @ params
-        # p = 1 / (1 + exp(-eta)) (scipy's expit: one exp, exact in both
-        # tails of p itself). Each term of the log-likelihood,
-        # -log(1 + exp(-s eta)) with s = 2y - 1, is -(max(-s eta, 0) +
+        # p = 1 / (1 + exp(-eta)) (see _logistic). Each term of the
+        # log-likelihood, -log(1 + exp(-s eta)) with s = 2y - 1, is -(max(-s eta, 0) +
         # log1p(exp(-|eta|))) (numpy's logaddexp(0, -s eta)): never positive,
         # and no cancellation for large |eta| (y eta - log(1 + e^eta) cancels
         # there, and can come out positive under separation).
-        self.prob = special.expit(eta) if prob is None else prob
+        self.prob = _logistic(eta) if prob is None else prob
         sign = 1.0 - 2.0 * y if sign is None else sign
 
         def llf_terms(rows):
@@ -155,6 +154,21 @@ class _State:
             # when BLAS threads compete for cores)
             Z = X @ _triangular_inverse(self.chol)
             self.hat = self.weights * np.einsum("ij,ij->i", Z, Z)
+
+
+def _logistic(eta, out=None):
+    """``1 / (1 + exp(-eta))``, the logistic function, as statsmodels writes it.
+
+    NumPy's vectorised ``exp`` makes this 2-3 times faster than
+    ``scipy.special.expit`` (which it matches to a few ulp); below
+    ``eta = -709`` ``exp(-eta)`` overflows and the probability is 0, where
+    ``expit`` returns a subnormal number.
+    """
+    out = np.negative(eta, out=out)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
 
 
 def _triangular_inverse(R):
@@ -320,7 +334,7 @@ def _gradient_pass(X, y, params, eta, prob):
         rows = slices[i]
         X_block = X[rows]
         np.matmul(X_block, params, out=eta[rows])
-        p = special.expit(eta[rows], out=prob[rows])
+        p = _logistic(eta[rows], out=prob[rows])
         np.matmul(y[rows] - p, X_block, out=partial[i])
 
     run_blocks(block, len(slices), available_threads())
