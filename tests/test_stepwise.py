@@ -205,13 +205,14 @@ def test_blocked_passes_on_threads_are_the_whole_array_passes(direction, monkeyp
     # on 60,000 rows (3 to 8 blocks) gives the whole-array fits, statsmodels'
     # final model, and the same numbers to the last bit for 1 or 3 threads.
     from sklearn_innov._core import _logit
+    from sklearn_innov.utils import _threads
 
     X, y = _many_rows()
     whole = StepwiseLogit(direction=direction).fit(X, y)
     monkeypatch.setattr(_logit, "_BLOCKED_ROWS", 1)
     fits = {}
     for threads in (1, 3):
-        monkeypatch.setattr(_logit, "available_threads", lambda t=threads: t)
+        monkeypatch.setattr(_threads, "available_threads", lambda t=threads: t)
         fits[threads] = StepwiseLogit(direction=direction).fit(X, y)
     _same_fit(fits[1], whole, rtol=1e-9, statistics_rtol=1e-9)
     for name in ("coef_", "intercept_"):
@@ -475,6 +476,74 @@ def test_separation_is_detected_and_named(separated):
     X, y = separated
     with pytest.warns(SeparationWarning, match="separation.*'x1'.*penalty='firth'"):
         StepwiseLogit(p_remove=1.0).fit(X, y)
+
+
+def separation_cases():
+    """Designs separated, quasi-separated and not, with and without outliers."""
+    rng = np.random.default_rng(7)
+    for case in range(60):
+        n, k = int(rng.integers(12, 80)), int(rng.integers(1, 5))
+        X = np.column_stack([np.ones(n), rng.normal(size=(n, k))])
+        kind = case % 4
+        if kind == 0:  # complete separation along the first feature
+            y = (X[:, 1] > 0).astype(float)
+        elif kind == 1:  # quasi-complete: ties at the boundary take both labels
+            X[: n // 4, 1] = 0.0
+            y = np.where(
+                X[:, 1] > 0, 1.0, np.where(X[:, 1] < 0, 0.0, rng.random(n) < 0.5)
+            )
+        else:  # overlapping classes, the last with a far outlier
+            y = (rng.random(n) < 1 / (1 + np.exp(-X[:, 1]))).astype(float)
+            if kind == 3:
+                X[0, 1] = 200.0 * (2 * y[0] - 1)
+        yield X, y
+
+
+def test_separation_certificate_never_contradicts_the_linear_program():
+    # The certificate is a proof (see its docstring): whenever it says "not
+    # separated", for the fit's probabilities or any others in [0, 1],
+    # Konis' linear program (HiGHS: an independent method) must agree. It
+    # must also speak for the ordinary converged fits it is there for.
+    from sklearn_innov._core import detect_separation, fit_logit, separation_excluded
+
+    rng = np.random.default_rng(8)
+    spoke = 0
+    for X, y in separation_cases():
+        fit = fit_logit(X, y)
+        for prob in (fit.prob, rng.random(len(y)), np.clip(fit.prob, 0.4, 0.6)):
+            if separation_excluded(X, y, prob):
+                spoke += 1
+                assert not detect_separation(X, y)[0]
+        if fit.converged and not detect_separation(X, y)[0]:
+            assert separation_excluded(X, y, fit.prob)
+    assert spoke >= 20
+
+
+def test_an_outlier_saturating_a_probability_does_not_cost_the_linear_program(
+    monkeypatch,
+):
+    # One case far out on a covariate saturates its probability (|eta| ~ 100)
+    # without separating anything: the converged fit proves it, and the
+    # linear program (seconds on large data) is not run.
+    import sklearn_innov.linear_model._stepwise as stepwise
+
+    rng = np.random.default_rng(9)
+    n = 2_000
+    X = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    y = (rng.random(n) < 1 / (1 + np.exp(-X["a"]))).astype(int)
+    X.loc[0, "a"] = 150.0 if y[0] == 1 else -150.0
+    calls = []
+    monkeypatch.setattr(
+        stepwise, "detect_separation", lambda *a: calls.append(a) or (False, None)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = StepwiseLogit(p_remove=1.0).fit(X, y)
+    assert calls == []
+    assert model.predict_proba(X.iloc[:1])[0, int(y[0] == 0)] < 1e-13  # saturated
+    reference = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    assert_allclose(model.coef_[0], reference.params[1:], rtol=1e-8)
+    assert model.converged_
 
 
 def test_firth_matches_firthmodels(separated):

@@ -22,6 +22,7 @@ from ._logit import (
     likelihood_ratio,
     profile_interval,
     score_tests,
+    separation_excluded,
 )
 from ._margins import delta_method, effects_table, logit_effects
 from ._moments import centred_crossprod, column_variances, correlation_matrix
@@ -64,6 +65,7 @@ __all__ = [
     "profile_interval",
     "robust_cov",
     "score_tests",
+    "separation_excluded",
     "total_sum_of_squares",
     "wald_test",
 ]

@@ -3,7 +3,8 @@
 Every logit of the library goes through :func:`fit_logit` (maximum likelihood
 or Firth's penalised likelihood, warm-started), :func:`score_tests` (Rao's
 score statistics of candidate regressors from one fit, no refit) and
-:func:`detect_separation` (the linear program of Konis, 2007), and a final
+:func:`detect_separation` (the linear program of Konis, 2007; spared by
+:func:`separation_excluded` where a fit proves there is none), and a final
 model's statistics live in :class:`LogitResults`. The stepwise classifier only
 orchestrates them.
 """
@@ -17,7 +18,6 @@ from scipy.linalg import lapack
 
 from ..utils._lazy import pd
 from ..utils._threads import (
-    available_threads,
     run_blocks,
     scipy_single_thread,
 )
@@ -315,7 +315,7 @@ def _sum_blocks(func, n, size):
     def block(i):
         partial[i] = func(slices[i])
 
-    run_blocks(block, len(slices), available_threads())
+    run_blocks(block, len(slices))
     return partial.sum()
 
 
@@ -337,7 +337,7 @@ def _gradient_pass(X, y, params, eta, prob):
         p = _logistic(eta[rows], out=prob[rows])
         np.matmul(y[rows] - p, X_block, out=partial[i])
 
-    run_blocks(block, len(slices), available_threads())
+    run_blocks(block, len(slices))
     return partial.sum(axis=0)
 
 
@@ -736,7 +736,7 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
         else:
             D_parts[i] = np.einsum("ij,ij->j", X_block, XoW)
 
-    run_blocks(block, len(slices), available_threads())
+    run_blocks(block, len(slices))
     U, A, D = U_parts.sum(axis=0), A_parts.sum(axis=0), D_parts.sum(axis=0)
     if k == 0:
         # the empty model (p = 1/2): nothing to project out
@@ -803,6 +803,52 @@ def detect_separation(X, y, tol=1e-6):
         return False, np.zeros(X.shape[1])
     direction = np.where(np.abs(result.x) > tol, result.x, 0.0)
     return bool(-result.fun > tol), direction
+
+
+def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6)):
+    """Whether a fit's probabilities prove the classes are not separated.
+
+    A cheap sufficient test, to spare :func:`detect_separation`'s linear
+    program when a converged fit has saturated probabilities for other
+    reasons (an outlier far out on a covariate). Along a separating
+    direction ``d`` every term of ``g'd = sum_i (y_i - p_i) x_i'd`` is
+    non-negative (``x_i'd`` has the sign of ``y_i - p_i``), so with ``U``
+    the rows where ``|y_i - p_i| >= delta``,
+    ``g'd >= delta sum_U |x_i'd| >= delta ||X_U d||``. Columns scaled to unit
+    norm on ``U``: when the gradient's norm is below
+    ``delta * sigma_min(X_U)`` (by half, for rounding), no direction can
+    separate. Tried for each ``delta`` in ``margins`` until one proves it;
+    False (run the linear program) otherwise.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_params)
+        The fit's design.
+    y : ndarray of shape (n_samples,)
+        0/1 outcome.
+    prob : ndarray of shape (n_samples,)
+        The fit's probabilities (where Newton stopped).
+    """
+    k = X.shape[1]
+    if k == 0:
+        return True
+    resid = y - prob
+    gradient = X.T @ resid
+    for delta in margins:
+        active = np.abs(resid) >= delta
+        if np.count_nonzero(active) <= k:
+            continue
+        X_active = X[active]
+        norms = np.sqrt(np.einsum("ij,ij->j", X_active, X_active))
+        if not (norms > 0).all():
+            continue
+        gram = (X_active.T @ X_active) / np.outer(norms, norms)
+        smallest = np.linalg.eigvalsh(gram)[0]
+        if not smallest > 1e-10:
+            continue
+        if np.linalg.norm(gradient / norms) < 0.5 * delta * np.sqrt(smallest):
+            return True
+    return False
 
 
 class LogitResults(Results):

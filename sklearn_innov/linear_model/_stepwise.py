@@ -35,6 +35,7 @@ from .._core import (
     likelihood_ratio,
     logit_effects,
     score_tests,
+    separation_excluded,
 )
 from ..exceptions import SeparationWarning
 from ..summary import Block
@@ -898,7 +899,9 @@ class _Stepper:
 
         Diverging coefficients show as non-convergence or saturated
         probabilities (within 1e-13 of 0 or 1, |eta| > 30); the linear
-        program confirms separation, once per model.
+        program confirms separation, once per model, unless the converged
+        fit itself proves there is none (a single outlier saturates a
+        probability as well).
         """
         saturated = fit.prob.min() < 1e-13 or fit.prob.max() > 1.0 - 1e-13
         if not self.firth and (not fit.converged or saturated):
@@ -927,7 +930,10 @@ class _Stepper:
             if not features and model <= seen:
                 return ()
         cols = self.columns(model)
-        separated, direction = detect_separation(self.columns_of(model), self.y)
+        X = self.columns_of(model)
+        if fit.converged and separation_excluded(X, self.y, fit.prob):
+            return ()
+        separated, direction = detect_separation(X, self.y)
         return tuple(
             col - self.offset
             for col, d in zip(cols, direction, strict=True)

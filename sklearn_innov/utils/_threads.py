@@ -138,8 +138,9 @@ def available_threads():
     return max(1, min(blas, os.cpu_count() or 1))
 
 
-def run_blocks(func, n_blocks, threads):
-    """Call ``func(i)`` for ``i`` in ``range(n_blocks)``, on up to ``threads``.
+def run_blocks(func, n_blocks, threads=None):
+    """Call ``func(i)`` for ``i`` in ``range(n_blocks)``, on up to ``threads``
+    (by default :func:`available_threads`).
 
     Each thread takes a contiguous range of blocks, with NumPy's BLAS at one
     thread meanwhile (its own pool would compete with these threads for
@@ -153,6 +154,8 @@ def run_blocks(func, n_blocks, threads):
         # all rows at once: whole-array NumPy, with its BLAS pool as it is
         func(0)
         return
+    if threads is None:
+        threads = available_threads()
     threads = max(1, min(threads, n_blocks))
     if threads > 1:
         with _executor_lock:
