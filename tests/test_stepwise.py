@@ -1183,6 +1183,33 @@ def test_marginal_effect_standard_errors_ignore_units(spector):
     assert_allclose(ours["z"], ref.tvalues, rtol=1e-6)
 
 
+@pytest.mark.parametrize("unit", [1e-20, 1e-8, 1e8, 1e20])
+def test_convergence_and_profile_intervals_do_not_depend_on_units(spector, unit):
+    # GPA in units `unit` times smaller: its coefficient, standard error and
+    # profile bounds are `unit` times larger. Convergence is measured on the
+    # linear predictor's scale, so the fit converges as in GPA's own units
+    # (it used to report converged_=False for 1e-20), and the profile bounds
+    # are found to the same relative precision (an absolute tolerance of
+    # 1e-10 on a bound of size 1e-20 found nothing). The oracle: statsmodels
+    # in GPA's own units; its profile bounds, ours in those units.
+    X, y = spector
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-12)
+    base = StepwiseLogit(p_remove=1.0).fit(X, y)
+    scaled = X.assign(GPA=X["GPA"] * unit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = StepwiseLogit(p_remove=1.0).fit(scaled, y)
+    assert model.converged_
+    per_unit = np.where(X.columns == "GPA", unit, 1.0)
+    assert_allclose(model.coef_[0] * per_unit, ref.params[1:], rtol=1e-9)
+    assert_allclose(
+        model.coef_table_["std_err"].iloc[:-1] * per_unit, ref.bse[1:], rtol=1e-9
+    )
+    ours = model.profile_table_.loc[["GPA"], ["ci_lower", "ci_upper"]] * unit
+    theirs = base.profile_table_.loc[["GPA"], ["ci_lower", "ci_upper"]]
+    assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=1e-8)
+
+
 @pytest.mark.parametrize("unit", [1e200, 1e-200])
 def test_units_beyond_the_newton_range_are_refused_with_the_fix(spector, unit):
     X, y = spector

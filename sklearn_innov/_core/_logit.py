@@ -50,6 +50,8 @@ class LogitFit:
     converged: bool
     # X'WX at the estimate (upper triangle; the lower may hold anything)
     info: np.ndarray = None
+    # the columns' scale convergence was measured in (see column_scale)
+    scale: np.ndarray = None
 
     @property
     def bse(self):
@@ -171,6 +173,17 @@ def _logistic(eta, out=None):
     return np.reciprocal(out, out=out)
 
 
+def column_scale(X):
+    """Each column's root mean square, 1 for a column of zeros.
+
+    The unit in which :func:`fit_logit` measures a coefficient's change:
+    ``b_j`` times it is on the scale of the linear predictor.
+    """
+    n = max(X.shape[0], 1)
+    rms = np.sqrt(np.einsum("ij,ij->j", X, X) / n)
+    return np.where(rms > 0, rms, 1.0)
+
+
 def _triangular_inverse(R):
     """Inverse of an upper-triangular Cholesky factor (LAPACK dtrtri)."""
     R_inv, info = lapack.dtrtri(R, lower=0)
@@ -191,6 +204,7 @@ def fit_logit(
     tol=1e-8,
     workspace=None,
     info=None,
+    scale=None,
 ):
     """Maximum-likelihood (or Firth) logit by Newton-Raphson with step halving.
 
@@ -222,7 +236,9 @@ def fit_logit(
         as dropping its column.
     max_iter : int, default=100
     tol : float, default=1e-8
-        Converged when the largest coefficient change is below ``tol``.
+        Converged when the largest change of a coefficient times its
+        column's ``scale`` (the change it makes to the linear predictor, in
+        units free of the column's) is below ``tol``.
     workspace : ndarray of shape (n_samples, >= n_params), optional
         Fortran-ordered scratch space, reused across fits by the caller.
     info : ndarray of shape (n_params, n_params), optional
@@ -235,6 +251,11 @@ def fit_logit(
         and computes ``X'WX`` and the log-likelihood once, at the estimate.
         Ignored with ``firth`` or ``fixed``. Steps that stop shrinking fast
         hand over to ordinary Newton steps from ``start``.
+    scale : ndarray of shape (n_params,), optional
+        Each column's root mean square (see :func:`column_scale`), if the
+        caller has it; computed otherwise. A coefficient's change is measured
+        by its effect on the linear predictor, so convergence, like the
+        estimates and every test, does not depend on the columns' units.
 
     Returns
     -------
@@ -243,6 +264,7 @@ def fit_logit(
         coefficients at the estimate.
     """
     n, k = X.shape
+    scale = column_scale(X) if scale is None else scale
     free = np.ones(k, dtype=bool)
     base = np.zeros(k)
     if fixed:
@@ -254,7 +276,13 @@ def fit_logit(
         # eighth of the cost) and finish on all rows from there.
         sub = np.asfortranarray(X[::8])  # one contiguous copy, not one per step
         presolve = fit_logit(
-            sub, y[::8], firth=firth, fixed=fixed, max_iter=max_iter, tol=1e-4
+            sub,
+            y[::8],
+            firth=firth,
+            fixed=fixed,
+            max_iter=max_iter,
+            tol=1e-4,
+            scale=scale,
         )
         start = presolve.params
         if not np.isfinite(start).all():
@@ -263,7 +291,7 @@ def fit_logit(
             # the subsample's information, scaled to all rows, is close
             # enough to take the chord steps with
             info = presolve.info * (n / sub.shape[0])
-    args = (X, y, free, firth, max_iter, tol, workspace)
+    args = (X, y, free, firth, max_iter, tol, workspace, scale)
     if start is not None and not np.isfinite(start).all():
         start = None  # extrapolated from an infinite covariance
     if start is None:
@@ -271,7 +299,7 @@ def fit_logit(
     start = np.where(free, np.asarray(start, dtype=float), base)
     chord = None
     if info is not None and not firth and free.all() and k:
-        chord = _chord(start, X, y, info, max_iter, tol)
+        chord = _chord(start, X, y, info, max_iter, tol, scale)
     if chord is not None:
         fit = _newton(*chord, *args)
     else:
@@ -341,7 +369,7 @@ def _gradient_pass(X, y, params, eta, prob):
     return partial.sum(axis=0)
 
 
-def _chord(params, X, y, info, max_iter, tol):
+def _chord(params, X, y, info, max_iter, tol, scale):
     """Newton steps with a fixed information matrix, from a close start.
 
     Each step costs a gradient, ``X'(y - p)``, and the probabilities at the
@@ -369,7 +397,7 @@ def _chord(params, X, y, info, max_iter, tol):
     previous = np.inf
     for steps in range(1, max_iter + 1):
         step = linalg.cho_solve(factor, gradient, check_finite=False)
-        change = np.max(np.abs(step))
+        change = np.max(np.abs(step * scale))
         rate = change / previous
         if not np.isfinite(change) or rate > 0.5:
             # diverging, or slower than halving the step each time: Newton
@@ -394,7 +422,9 @@ def _chord(params, X, y, info, max_iter, tol):
     return start, 0, False
 
 
-def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspace):
+def _newton(
+    params, steps, converged, X, y, free, firth, max_iter, tol, workspace, scale
+):
     """Newton-Raphson from ``params``, moving only the ``free`` coefficients.
 
     ``params`` is a vector, or a ``(params, eta, prob, gradient)`` point
@@ -413,7 +443,7 @@ def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspac
             # the chord's one step stands if the exact Newton step from its
             # point (the gradient there is known) is as small as guessed
             step = linalg.cho_solve((state.chol, False), gradient, check_finite=False)
-            converged = bool(np.max(np.abs(step)) < 1e-4 * tol)
+            converged = bool(np.max(np.abs(step * scale)) < 1e-4 * tol)
         converged = bool(converged)
     else:
         state = _State(X, y, params, firth, workspace, sign=sign)
@@ -479,11 +509,11 @@ def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspac
                 candidate = None
                 break
         if candidate is None:  # no ascent possible: at the optimum numerically
-            converged = np.max(np.abs(step)) < np.sqrt(tol)
+            converged = np.max(np.abs(step * scale)) < np.sqrt(tol)
             break
         if candidate.chol is None and not constrained:
             break
-        change = np.max(np.abs(t * step))
+        change = np.max(np.abs(t * step * scale))
         gain = candidate.objective - state.objective
         small = not firth and gain < 1e-10 * abs(state.objective)
         stalled = stalled + 1 if small and change > 0.5 * previous else 0
@@ -517,6 +547,7 @@ def _newton(params, steps, converged, X, y, free, firth, max_iter, tol, workspac
         n_iter=n_iter,
         converged=bool(converged),
         info=state.info,
+        scale=scale,
     )
 
 
@@ -622,6 +653,7 @@ def likelihood_ratio(X, y, fit, position, *, firth=False, max_iter=100, tol=1e-8
         fixed={position: 0.0},
         max_iter=max_iter,
         tol=tol,
+        scale=fit.scale,
     )
     return max(2.0 * (fit.objective - refit.objective), 0.0), refit
 
@@ -664,6 +696,7 @@ def profile_interval(
             fixed={position: c},
             max_iter=max_iter,
             tol=tol,
+            scale=fit.scale,
         )
         converged[c] = refit.converged
         return 2.0 * (fit.objective - refit.objective) - critical
@@ -680,7 +713,10 @@ def profile_interval(
         else:
             bounds.append(sign * np.inf)
             continue
-        bound = optimize.brentq(excess, inner, outer, xtol=1e-10, rtol=1e-14)
+        # to 1e-10 of the Wald half-width: the same precision in any units
+        bound = optimize.brentq(
+            excess, inner, outer, xtol=1e-10 * half_width, rtol=1e-14
+        )
         bounds.append(bound if converged.get(bound, True) else np.nan)
     return bounds[0], bounds[1]
 
