@@ -154,3 +154,43 @@ def test_tiny_span_does_not_overflow(span):
     X = np.array([[span, 0.0], [0.0, 0.0]])
     out = MinMaxIndexer(clip=True).fit(X).transform(np.full((1, 2), 1e4))
     assert_allclose(out, [[1.0, 1.0]])  # above the range: clipped to the top
+
+
+@pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 1000, 4097])
+@pytest.mark.parametrize("order", ["C", "F", "strided"])
+def test_column_range_folding_is_numpys_min_and_max(n, order):
+    # the folded reduction on row-major arrays (n divisible by the fold or
+    # not, shorter than it, empty) against NumPy's own column min and max
+    from sklearn_innov._core._moments import column_range
+
+    rng = np.random.default_rng(n)
+    X = rng.normal(size=(2 * n if order == "strided" else n, 7)) * 10.0 ** rng.integers(
+        -200, 200, size=7
+    )
+    X = X[::2] if order == "strided" else np.asarray(X, order=order)
+    if n == 0:
+        with pytest.raises(ValueError):
+            column_range(X)
+        return
+    low, high = column_range(X)
+    assert_array_equal(low, X.min(axis=0))
+    assert_array_equal(high, X.max(axis=0))
+    fitted = MinMaxIndexer().fit(X)
+    assert_array_equal(fitted.data_min_, X.min(axis=0))
+    assert_array_equal(fitted.data_max_, X.max(axis=0))
+
+
+@pytest.mark.parametrize("n", [1, 63, 64, 65, 4097])
+@pytest.mark.parametrize("order", ["C", "F", "strided"])
+def test_by_columns_folding_is_plain_broadcasting(n, order):
+    from sklearn_innov._core._moments import by_columns
+
+    rng = np.random.default_rng(n)
+    X = rng.normal(size=(2 * n if order == "strided" else n, 5))
+    X = X[::2] if order == "strided" else np.asarray(X, order=order)
+    v = rng.normal(size=5)
+    for op in (np.subtract, np.divide):
+        assert_array_equal(by_columns(op, X, v), op(X, v))
+        out = X.copy()
+        assert by_columns(op, out, v, out=out) is out
+        assert_array_equal(out, op(X, v))

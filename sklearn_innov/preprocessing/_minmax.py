@@ -18,6 +18,7 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted
 
+from .._core._moments import by_columns, column_range
 from ..utils._validation import (
     feature_labels,
     format_labels,
@@ -193,7 +194,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             empty = ~observed.any(axis=0)
             low[empty] = high[empty] = np.nan
         else:
-            low, high = X.min(axis=0), X.max(axis=0)
+            low, high = column_range(X)
         self.data_min_, self.data_max_ = low, high
         declared = self._declared_bounds(labels, X.shape[1])
         bounds = np.column_stack([self.data_min_, self.data_max_])
@@ -224,7 +225,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         lo, span = self.bounds_[:, 0], self._span()
         # In place after the first subtraction: one temporary for 1e6-row data.
         with np.errstate(over="ignore"):
-            X_n = X - lo
+            X_n = by_columns(np.subtract, X, lo)
         if not np.isfinite(span).all():
             # hi - lo overflows (bounds near +-1e308): halving every term is
             # exact in binary floating point and brings the range back
@@ -232,7 +233,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             X_n[:, wide] = X[:, wide] * 0.5 - lo[wide] * 0.5
             span = np.where(wide, self.bounds_[:, 1] * 0.5 - lo * 0.5, span)
         with np.errstate(over="ignore"):  # far outside a subnormal range: +-inf
-            X_n /= span
+            by_columns(np.divide, X_n, span, out=X_n)
         if b - a != 1:
             X_n *= b - a
         if a != 0:
