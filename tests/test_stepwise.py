@@ -519,6 +519,34 @@ def test_separation_certificate_never_contradicts_the_linear_program():
     assert spoke >= 20
 
 
+@pytest.mark.parametrize("unit", [1.0, 1e-30, 1e-7, 1e7, 1e30])
+def test_separation_is_found_in_any_units(unit):
+    # A feature non-zero in one row quasi-separates the classes; the linear
+    # program's tolerance must not depend on that feature's units (it did:
+    # found at 1 and 1e7, missed at 1e-7 and 1e-30). Found by a probing
+    # helper, with the certificate's case below.
+    from sklearn_innov._core import detect_separation, separation_excluded
+
+    rng = np.random.default_rng(2)
+    n = 500
+    X = np.column_stack([np.ones(n), rng.normal(size=(n, 3))])
+    y = (rng.random(n) < 1 / (1 + np.exp(-(0.3 + X[:, 1])))).astype(float)
+    X[:, 2] = 0.0
+    X[0, 2] = unit
+    separated, direction = detect_separation(X, y)
+    assert separated and direction[2] != 0
+    # rows whose huge terms cancel in the gradient must not fake a proof
+    m = 50
+    x1 = rng.normal(size=m)
+    s = np.abs(rng.normal(size=m)) + 0.1
+    labels = rng.integers(0, 2, m).astype(float)
+    big = 1e19
+    Z = np.vstack([[big, -big], np.c_[x1, (2 * labels - 1) * s - x1], [big, -big]])
+    yy = np.r_[1.0, labels, 0.0]
+    prob = np.r_[0.995, np.full(m, 0.5), 0.005]
+    assert not separation_excluded(Z, yy, prob)
+
+
 def test_an_outlier_saturating_a_probability_does_not_cost_the_linear_program(
     monkeypatch,
 ):

@@ -827,7 +827,11 @@ def detect_separation(X, y, tol=1e-6):
     """
     if X.shape[1] == 0:  # the empty model has no direction to diverge along
         return False, np.zeros(0)
-    Xbar = X * (2.0 * y - 1.0)[:, None]
+    # each column divided by its largest |x|, so that the tolerance means the
+    # same in any units (a zero column stays as it is)
+    unit = np.max(np.abs(X), axis=0)
+    unit = np.where(unit > 0, unit, 1.0)
+    Xbar = X / unit * (2.0 * y - 1.0)[:, None]
     result = optimize.linprog(
         -Xbar.sum(axis=0),
         A_ub=-Xbar,
@@ -837,7 +841,7 @@ def detect_separation(X, y, tol=1e-6):
     )
     if result.status != 0:
         return False, np.zeros(X.shape[1])
-    direction = np.where(np.abs(result.x) > tol, result.x, 0.0)
+    direction = np.where(np.abs(result.x) > tol, result.x / unit, 0.0)
     return bool(-result.fun > tol), direction
 
 
@@ -851,8 +855,8 @@ def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6)):
     non-negative (``x_i'd`` has the sign of ``y_i - p_i``), so with ``U``
     the rows where ``|y_i - p_i| >= delta``,
     ``g'd >= delta sum_U |x_i'd| >= delta ||X_U d||``. Columns scaled to unit
-    norm on ``U``: when the gradient's norm is below
-    ``delta * sigma_min(X_U)`` (by half, for rounding), no direction can
+    norm on ``U``: when the gradient's norm (plus a bound on its rounding
+    error) is below ``delta * sigma_min(X_U)`` (by half), no direction can
     separate. Tried for each ``delta`` in ``margins`` until one proves it;
     False (run the linear program) otherwise.
 
@@ -869,7 +873,12 @@ def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6)):
     if k == 0:
         return True
     resid = y - prob
-    gradient = X.T @ resid
+    # the gradient and a bound on its rounding error (n eps times the sum of
+    # the terms' sizes): the proof needs the exact gradient
+    n = X.shape[0]
+    gradient = np.abs(X.T @ resid) + n * np.finfo(float).eps * (
+        np.abs(X).T @ np.abs(resid)
+    )
     for delta in margins:
         active = np.abs(resid) >= delta
         if np.count_nonzero(active) <= k:
