@@ -804,7 +804,9 @@ def detect_separation(X, y, tol=1e-6):
     Solves Konis' (2007) program: maximise ``sum_i xbar_i' b`` subject to
     ``xbar_i' b >= 0`` and ``-1 <= b <= 1``, with ``xbar_i = (2 y_i - 1) x_i``.
     A positive optimum means some direction ``b`` separates the classes, and
-    the maximum-likelihood estimates along it are infinite.
+    the maximum-likelihood estimates along it are infinite. The columns are
+    first divided by their largest ``|x|``, so that ``tol`` means the same
+    in any units; ``direction`` is returned in the original units.
 
     Parameters
     ----------
