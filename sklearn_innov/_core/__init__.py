@@ -15,6 +15,7 @@ from ._linalg import LeastSquares, full_rank_certified, robust_cov, wald_test
 from ._logit import (
     LogitFit,
     LogitResults,
+    column_scale,
     conditional_estimates,
     conditional_lr,
     detect_separation,
@@ -48,6 +49,7 @@ __all__ = [
     "ZeroColumnError",
     "breusch_pagan",
     "centred_crossprod",
+    "column_scale",
     "column_variances",
     "conditional_estimates",
     "conditional_lr",

@@ -190,11 +190,13 @@ def full_rank_certified(X, peak, step=8):
     zero column, a subsample short of rows, or anything less clear.
     """
     n, k = X.shape
+    if k == 0 or not np.all(peak > 0):
+        return False
     # the rows of every step-th block of 1024 (every step-th row would read
     # every cache line of X)
     starts = range(0, n, 1024 * step)
     sub = np.concatenate([X[start : start + 1024] for start in starts])
-    if k == 0 or sub.shape[0] < 4 * k or not np.all(peak > 0):
+    if sub.shape[0] < 4 * k:
         return False
     gram = sub.T @ sub
     norms = np.sqrt(np.diag(gram))

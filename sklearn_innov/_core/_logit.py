@@ -101,8 +101,9 @@ class _State:
         if eta is None:
             eta = X @ params
         # p = 1 / (1 + exp(-eta)) (see _logistic). Each term of the
-        # log-likelihood, -log(1 + exp(-s eta)) with s = 2y - 1, is -(max(-s eta, 0) +
-        # log1p(exp(-|eta|))) (numpy's logaddexp(0, -s eta)): never positive,
+        # log-likelihood, -log(1 + exp(-s eta)) with s = 2y - 1, is
+        # -(max(-s eta, 0) + log1p(exp(-|eta|))) (numpy's
+        # logaddexp(0, -s eta)): never positive,
         # and no cancellation for large |eta| (y eta - log(1 + e^eta) cancels
         # there, and can come out positive under separation).
         self.prob = _logistic(eta) if prob is None else prob
@@ -173,14 +174,16 @@ def _logistic(eta, out=None):
     return np.reciprocal(out, out=out)
 
 
-def column_scale(X):
+def column_scale(X, sum_squares=None):
     """Each column's root mean square, 1 for a column of zeros.
 
     The unit in which :func:`fit_logit` measures a coefficient's change:
     ``b_j`` times it is on the scale of the linear predictor.
+    ``sum_squares``: the columns' sums of squares, if the caller has them.
     """
-    n = max(X.shape[0], 1)
-    rms = np.sqrt(np.einsum("ij,ij->j", X, X) / n)
+    if sum_squares is None:
+        sum_squares = np.einsum("ij,ij->j", X, X)
+    rms = np.sqrt(sum_squares / max(X.shape[0], 1))
     return np.where(rms > 0, rms, 1.0)
 
 

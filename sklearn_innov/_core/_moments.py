@@ -75,6 +75,17 @@ def column_sums(X):
     return np.ones(X.shape[0]) @ X
 
 
+def _folded(X, fold):
+    """``fold`` rows of a row-major ``X`` viewed as one long row: the view of
+    the whole folds and the rows left over; None when ``X`` is not
+    row-major or has fewer than ``fold`` rows."""
+    n, k = X.shape
+    whole = (n // fold) * fold
+    if not X.flags.c_contiguous or whole == 0 or k == 0:
+        return None
+    return X[:whole].reshape(whole // fold, fold * k), X[whole:]
+
+
 def by_columns(op, X, v, out=None, fold=64):
     """``op(X, v, out=out)`` for a vector ``v`` of one value per column.
 
@@ -82,18 +93,13 @@ def by_columns(op, X, v, out=None, fold=64):
     time; ``fold`` rows are viewed as one long row and ``v`` repeated
     ``fold`` times (the same values, computed faster: 1.6x at 1e6 x 40).
     """
-    n, k = X.shape
     out = np.empty_like(X) if out is None else out
-    whole = (n // fold) * fold
-    if X.flags.c_contiguous and out.flags.c_contiguous and whole and k:
-        op(
-            X[:whole].reshape(whole // fold, fold * k),
-            np.tile(v, fold),
-            out=out[:whole].reshape(whole // fold, fold * k),
-        )
-        op(X[whole:], v, out=out[whole:])
-    else:
+    parts, out_parts = _folded(X, fold), _folded(out, fold)
+    if parts is None or out_parts is None:
         op(X, v, out=out)
+    else:
+        op(parts[0], np.tile(v, fold), out=out_parts[0])
+        op(parts[1], v, out=out_parts[1])
     return out
 
 
@@ -106,12 +112,11 @@ def column_range(X, fold=64):
     partial results are reduced after (twice as fast at 1e6 x 40, and
     exact: a minimum does not depend on the order of comparisons).
     """
-    n, k = X.shape
-    whole = (n // fold) * fold
-    if not X.flags.c_contiguous or whole == 0 or k == 0:
+    parts = _folded(X, fold)
+    if parts is None:
         return X.min(axis=0), X.max(axis=0)
-    folded = X[:whole].reshape(whole // fold, fold * k)
-    rest = X[whole:]
+    folded, rest = parts
+    k = X.shape[1]
     low = np.minimum(
         folded.min(axis=0).reshape(fold, k).min(axis=0),
         rest.min(axis=0, initial=np.inf),

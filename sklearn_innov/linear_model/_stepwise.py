@@ -25,6 +25,7 @@ from .._core import (
     LeastSquares,
     LogitResults,
     ZeroColumnError,
+    column_scale,
     conditional_estimates,
     conditional_lr,
     delta_method,
@@ -304,7 +305,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         design = np.empty((n, p + offset), order="F")
         if self.fit_intercept:
             design[:, 0] = 1.0
-        peak, rms = _copy_rows(design[:, offset:], X)
+        peak, sum_squares = _copy_rows(design[:, offset:], X)
         _check_scales(peak, names)
         forced = self._forced(names, p)
 
@@ -315,7 +316,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             firth=self.penalty == "firth",
             max_iter=self.max_iter,
             tol=self.tol,
-            scale=np.r_[[1.0] * offset, np.where(rms > 0, rms, 1.0)],
+            scale=column_scale(design, np.r_[[float(n)] * offset, sum_squares]),
         )
         included = set(range(p)) if self.direction == "backward" else set(forced)
         with scipy_single_thread:
@@ -601,7 +602,7 @@ _CERTIFY_ROWS = 40_000
 
 def _copy_rows(out, X):
     """``out[:] = X`` by blocks of rows; return each column's largest ``|x|``
-    and root mean square.
+    and sum of squares.
 
     Copying a C-ordered array into a Fortran-ordered one whole strides
     through memory a column at a time; a block of rows at a time stays in
@@ -624,7 +625,7 @@ def _copy_rows(out, X):
     peak = np.maximum(
         sums[:, 0].max(axis=0, initial=0.0), -sums[:, 1].min(axis=0, initial=0.0)
     )
-    return peak, np.sqrt(sums[:, 2].sum(axis=0) / max(n, 1))
+    return peak, sums[:, 2].sum(axis=0)
 
 
 def _check_scales(peak, names):
