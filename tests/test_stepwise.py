@@ -200,8 +200,9 @@ def _same_fit(a, b, rtol, statistics_rtol):
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
 def test_blocked_passes_on_threads_are_the_whole_array_passes(direction, monkeypatch):
-    # From 2^18 rows the chord steps, the log-likelihood, X'WX's weighting
-    # and the score tests run by blocks of rows on threads. Forcing that path
+    # From 2^18 rows the chord steps, the log-likelihood, X'WX (with the
+    # last chord step's pass) and the score tests run by blocks of rows on
+    # threads. Forcing that path
     # on 60,000 rows (3 to 8 blocks) gives the whole-array fits, statsmodels'
     # final model, and the same numbers to the last bit for 1 or 3 threads.
     from sklearn_innov._core import _logit
@@ -224,6 +225,10 @@ def test_blocked_passes_on_threads_are_the_whole_array_passes(direction, monkeyp
     assert_allclose(fits[3].coef_[0, selected], ref.params[1:], rtol=1e-8)
     assert_allclose(fits[3].intercept_, ref.params[:1], rtol=1e-8)
     assert_allclose(fits[3].coef_table_["std_err"].iloc[:-1], ref.bse[1:], rtol=1e-8)
+    assert_allclose(fits[3].llf_, ref.llf, rtol=1e-12)
+    assert_allclose(
+        fits[1].history_["minus2_llf"], whole.history_["minus2_llf"], rtol=1e-12
+    )
 
 
 def test_a_first_chord_step_taken_too_soon_is_caught(monkeypatch):
@@ -574,9 +579,17 @@ def test_an_outlier_saturating_a_probability_does_not_cost_the_linear_program(
     assert model.converged_
 
 
-def test_firth_matches_firthmodels(separated):
+@pytest.mark.parametrize("blocks", [False, True])
+def test_firth_matches_firthmodels(separated, blocks, monkeypatch):
     firthmodels = pytest.importorskip("firthmodels")
     X, y = separated
+    if blocks:
+        # the path of many rows: X'WX and the log-likelihood by blocks of
+        # rows (here 7, the last block shorter), Firth's terms on all rows
+        from sklearn_innov._core import _logit
+
+        monkeypatch.setattr(_logit, "_BLOCKED_ROWS", 1)
+        monkeypatch.setattr(_logit, "_INFO_ROWS", 7)
     with warnings.catch_warnings():
         warnings.simplefilter("error", SeparationWarning)
         model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)

@@ -85,6 +85,7 @@ class _State:
         sign=None,
         eta=None,
         prob=None,
+        exact=None,
     ):
         n, k = X.shape
         self.params = params
@@ -100,25 +101,19 @@ class _State:
             return
         if eta is None:
             eta = X @ params
-        # p = 1 / (1 + exp(-eta)) (see _logistic). Each term of the
-        # log-likelihood, -log(1 + exp(-s eta)) with s = 2y - 1, is
-        # -(max(-s eta, 0) + log1p(exp(-|eta|))) (numpy's
-        # logaddexp(0, -s eta)): never positive,
-        # and no cancellation for large |eta| (y eta - log(1 + e^eta) cancels
-        # there, and can come out positive under separation).
         self.prob = _logistic(eta) if prob is None else prob
-        sign = 1.0 - 2.0 * y if sign is None else sign
-
-        def llf_terms(rows):
-            e = np.exp(-np.abs(eta[rows]))
-            terms = np.multiply(sign[rows], eta[rows])
-            np.maximum(terms, 0.0, out=terms)
-            terms += np.log1p(e, out=e)
-            return terms.sum()
-
-        self.llf = -float(_sum_blocks(llf_terms, n, 1 << 16))
-        self.objective = self.llf
         self.info = self.chol = self.weights = None
+        if exact is not None:
+            # the weights, X'WX and log-likelihood from the pass that
+            # computed eta (see _gradient_pass)
+            self.weights, self.info, self.llf = exact
+        else:
+            sign = 1.0 - 2.0 * y if sign is None else sign
+            deviance = _sum_blocks(
+                lambda rows: _deviance_terms(eta[rows], sign[rows]), n, _INFO_ROWS
+            )
+            self.llf = -float(deviance)
+        self.objective = self.llf
         if hessian:
             self.complete(X, firth, workspace)
 
@@ -128,21 +123,18 @@ class _State:
         A failed factorisation leaves ``chol`` None and the objective -inf.
         """
         n, k = X.shape
-        prob = self.prob
-        self.weights = weights = np.empty(n)
-        # X' W X as (W^1/2 X)' (W^1/2 X): numpy hands A.T @ A to BLAS syrk
-        # (half gemm's work) with NumPy's thread pool; a reused buffer spares
-        # the page faults of a fresh n x k array per step
-        fits = workspace is not None and workspace.shape[0] == n
-        root = workspace[:, :k] if fits else np.empty((n, k), order="F")
+        if self.info is None:
+            self.weights = np.empty(n)
+            slices = _row_slices(n, _INFO_ROWS)
+            partial = np.empty((len(slices), k, k))
 
-        def weigh(rows):
-            w = np.multiply(prob[rows], 1.0 - prob[rows], out=weights[rows])
-            np.multiply(X[rows], np.sqrt(w)[:, None], out=root[rows])
-            return 0.0
+            def block(i):
+                partial[i] = _information(
+                    X, slices[i], self.prob, self.weights, workspace
+                )
 
-        _sum_blocks(weigh, n, _block_size(k))
-        self.info = root.T @ root
+            run_blocks(block, len(slices))
+            self.info = partial.sum(axis=0)
         try:
             self.chol = linalg.cholesky(self.info, lower=False, check_finite=False)
         except linalg.LinAlgError:
@@ -172,6 +164,42 @@ def _logistic(eta, out=None):
         np.exp(out, out=out)
     out += 1.0
     return np.reciprocal(out, out=out)
+
+
+def _deviance_terms(eta, sign):
+    """Half the deviance of rows with linear predictor ``eta``: ``-llf``.
+
+    ``sign`` is ``1 - 2y``. Each term of the log-likelihood,
+    ``-log(1 + exp(-s eta))`` with ``s = 2y - 1``, is ``-(max(-s eta, 0) +
+    log1p(exp(-|eta|)))`` (numpy's ``logaddexp(0, -s eta)``): never
+    positive, and no cancellation for large ``|eta|`` (``y eta - log(1 +
+    e^eta)`` cancels there, and can come out positive under separation).
+    """
+    e = np.exp(-np.abs(eta))
+    terms = np.multiply(sign, eta)
+    np.maximum(terms, 0.0, out=terms)
+    terms += np.log1p(e, out=e)
+    return terms.sum()
+
+
+def _information(X, rows, prob, weights, workspace=None):
+    """``X'WX`` over ``rows``; writes their weights ``p (1 - p)`` to ``weights``.
+
+    As ``(W^1/2 X)' (W^1/2 X)``: numpy hands ``A.T @ A`` to BLAS syrk (half
+    gemm's work). On a block of rows the product is formed while the block
+    is in the cache; on all rows at once, in ``workspace`` if given (a
+    reused buffer spares the page faults of a fresh n x k array per step).
+    ``np.dot``, not ``@``: ``np.matmul`` holds the GIL through a
+    matrix-matrix product (numpy 2.4), so blocks on threads would take turns
+    (two syrk of 500,000 x 11 on two threads: 10.9 ms by ``np.dot``, 19.7
+    ms by ``@``, 10 ms for one alone).
+    """
+    n, k = X.shape
+    w = np.multiply(prob[rows], 1.0 - prob[rows], out=weights[rows])
+    whole = rows == slice(None) and workspace is not None
+    out = workspace[:, :k] if whole and workspace.shape[0] == n else None
+    root = np.multiply(X[rows], np.sqrt(w)[:, None], out=out)
+    return np.dot(root.T, root)
 
 
 def column_scale(X, sum_squares=None):
@@ -302,7 +330,7 @@ def fit_logit(
     start = np.where(free, np.asarray(start, dtype=float), base)
     chord = None
     if info is not None and not firth and free.all() and k:
-        chord = _chord(start, X, y, info, max_iter, tol, scale)
+        chord = _chord(start, X, y, info, max_iter, tol, scale, workspace)
     if chord is not None:
         fit = _newton(*chord, *args)
     else:
@@ -317,6 +345,13 @@ def fit_logit(
 # From this many rows, the passes of the chord steps run by blocks of rows on
 # threads (below it, whole-array NumPy with its BLAS pool is faster).
 _BLOCKED_ROWS = 1 << 18
+# Rows per block of X'WX and of the log-likelihood on many rows: BLAS syrk
+# on so thin a matrix gains from long blocks (X'WX alone at 1e6 x 11: 19-22
+# ms by blocks of 2^15 or 2^16 rows, 23-26 ms by 2^12 to 2^14, and 25 ms for
+# the whole array with its n x k copy; the last chord pass with X'WX and the
+# log-likelihood: 30 ms by blocks of 2^15 rows against 37 ms for the pass
+# and X'WX one after the other).
+_INFO_ROWS = 1 << 15
 # Rate assumed for a warm start's first chord step, relative to its size.
 _FIRST_RATE = 30.0
 
@@ -350,16 +385,25 @@ def _sum_blocks(func, n, size):
     return partial.sum()
 
 
-def _gradient_pass(X, y, params, eta, prob):
+def _gradient_pass(X, y, params, eta, prob, sign=None, workspace=None):
     """``eta = X params`` and ``prob = expit(eta)`` in place; return ``X'(y - prob)``.
 
     On many rows, one pass by blocks of rows (each block read from memory
     once, its products and its exp done while it is in the cache) on
-    threads, the blocks' gradients summed in order.
+    threads, the blocks' sums added in order. With ``sign`` (``1 - 2y``)
+    the same blocks also give the weights, ``X'WX`` and the log-likelihood
+    at ``params`` (what :class:`_State` computes, by the same blocks), and
+    the pass returns ``(gradient, (weights, info, llf))``: the last chord
+    step then reads X once instead of twice.
     """
     n, k = X.shape
-    slices = _row_slices(n, _block_size(k))
+    exact = sign is not None
+    slices = _row_slices(n, _INFO_ROWS if exact else _block_size(k))
     partial = np.empty((len(slices), k))
+    if exact:
+        weights = np.empty(n)
+        info = np.empty((len(slices), k, k))
+        deviance = np.empty(len(slices))
 
     def block(i):
         rows = slices[i]
@@ -367,12 +411,18 @@ def _gradient_pass(X, y, params, eta, prob):
         np.matmul(X_block, params, out=eta[rows])
         p = _logistic(eta[rows], out=prob[rows])
         np.matmul(y[rows] - p, X_block, out=partial[i])
+        if exact:
+            info[i] = _information(X, rows, prob, weights, workspace)
+            deviance[i] = _deviance_terms(eta[rows], sign[rows])
 
     run_blocks(block, len(slices))
-    return partial.sum(axis=0)
+    gradient = partial.sum(axis=0)
+    if not exact:
+        return gradient
+    return gradient, (weights, info.sum(axis=0), -float(deviance.sum()))
 
 
-def _chord(params, X, y, info, max_iter, tol, scale):
+def _chord(params, X, y, info, max_iter, tol, scale, workspace=None):
     """Newton steps with a fixed information matrix, from a close start.
 
     Each step costs a gradient, ``X'(y - p)``, and the probabilities at the
@@ -384,9 +434,11 @@ def _chord(params, X, y, info, max_iter, tol, scale):
     (strictly concave) likelihood, so steps that keep shrinking
     geometrically need no likelihood to check ascent. Returns ``(state,
     steps, converged)`` to hand to :func:`_newton`: the point reached as
-    ``(params, eta, prob)``, or the start itself when the steps stop
-    shrinking fast (diverging, or the matrix too far off), whence Newton
-    starts; None when the matrix is not positive definite.
+    ``(params, eta, prob, gradient, exact)`` (``exact``: the weights, X'WX
+    and log-likelihood there, see :func:`_gradient_pass`), or the start
+    itself when the steps stop shrinking fast (diverging, or the matrix too
+    far off), whence Newton starts; None when the matrix is not positive
+    definite.
     """
     try:
         factor = linalg.cho_factor(info, lower=False, check_finite=False)
@@ -396,7 +448,7 @@ def _chord(params, X, y, info, max_iter, tol, scale):
     # the start's arrays, and two pairs used in turn by the steps
     buffers = [(np.empty(n), np.empty(n)) for _ in range(3)]
     gradient = _gradient_pass(X, y, params, *buffers[0])
-    point = start = (params, *buffers[0], gradient)
+    point = start = (params, *buffers[0], gradient, None)
     previous = np.inf
     for steps in range(1, max_iter + 1):
         step = linalg.cho_solve(factor, gradient, check_finite=False)
@@ -406,22 +458,32 @@ def _chord(params, X, y, info, max_iter, tol, scale):
             # diverging, or slower than halving the step each time: Newton
             # takes over from the start
             return start, 0, False
-        params = point[0] + step
-        eta, prob = buffers[1 + steps % 2]
-        gradient = _gradient_pass(X, y, params, eta, prob)
-        point, previous = (params, eta, prob, gradient), change
         # The steps shrink geometrically (by ``rate``), so the distance left
         # to the solution is about change * rate / (1 - rate): stop when it is
         # far below tol, as precise as Newton's last, quadratic step.
+        converged = False
         if change < tol and change * rate / (1.0 - rate) < 1e-4 * tol:
-            return point, steps, True
+            converged = True
         # The first step has no rate yet. From a warm start after a removal
         # the rate was measured at 2 to 25 times the first step's size (the
         # matrix is off by about the distance moved): a first step whose
         # square times _FIRST_RATE is that small is taken as converged, for
         # :func:`_newton` to check with an exact Newton step.
-        if steps == 1 and _FIRST_RATE * change**2 < 1e-4 * tol:
-            return point, steps, None
+        elif steps == 1 and _FIRST_RATE * change**2 < 1e-4 * tol:
+            converged = None
+        # Whether this step is the last is known before its pass, which
+        # then also computes X'WX and the log-likelihood at the point
+        last = converged is not False
+        params = point[0] + step
+        eta, prob = buffers[1 + steps % 2]
+        if last:
+            sign = 1.0 - 2.0 * y
+            gradient, exact = _gradient_pass(
+                X, y, params, eta, prob, sign=sign, workspace=workspace
+            )
+            return (params, eta, prob, gradient, exact), steps, converged
+        gradient = _gradient_pass(X, y, params, eta, prob)
+        point, previous = (params, eta, prob, gradient, None), change
     return start, 0, False
 
 
@@ -430,7 +492,7 @@ def _newton(
 ):
     """Newton-Raphson from ``params``, moving only the ``free`` coefficients.
 
-    ``params`` is a vector, or a ``(params, eta, prob, gradient)`` point
+    ``params`` is a vector, or a ``(params, eta, prob, gradient, exact)`` point
     from :func:`_chord`, which also passes the ``steps`` taken and whether
     they ``converged`` (None: after one step, to be checked): a converged
     start gets its ``X'WX`` (the covariance at the estimate) and
@@ -440,8 +502,18 @@ def _newton(
     k = X.shape[1]
     sign = 1.0 - 2.0 * y
     if isinstance(params, tuple):
-        params, eta, prob, gradient = params
-        state = _State(X, y, params, firth, workspace, sign=sign, eta=eta, prob=prob)
+        params, eta, prob, gradient, exact = params
+        state = _State(
+            X,
+            y,
+            params,
+            firth,
+            workspace,
+            sign=sign,
+            eta=eta,
+            prob=prob,
+            exact=exact,
+        )
         if converged is None and state.chol is not None:
             # the chord's one step stands if the exact Newton step from its
             # point (the gradient there is known) is as small as guessed
@@ -769,9 +841,10 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
         X_block = X_out[rows]
         np.matmul(y[rows] - fit.prob[rows], X_block, out=U_parts[i])
         XoW = X_block * fit.weights[rows, None]
-        np.matmul(X_in[rows].T, XoW, out=A_parts[i])
+        # np.dot releases the GIL where np.matmul does not (see _information)
+        np.dot(X_in[rows].T, XoW, out=A_parts[i])
         if joint:
-            np.matmul(X_block.T, XoW, out=D_parts[i])
+            np.dot(X_block.T, XoW, out=D_parts[i])
         else:
             D_parts[i] = np.einsum("ij,ij->j", X_block, XoW)
 
