@@ -322,7 +322,8 @@ def fit_logit(
             # the subsample's information, scaled to all rows, is close
             # enough to take the chord steps with
             info = presolve.info * (n / sub.shape[0])
-    args = (X, y, free, firth, max_iter, tol, workspace, scale)
+    sign = 1.0 - 2.0 * y  # once for every likelihood of the fit
+    args = (X, y, free, firth, max_iter, tol, workspace, scale, sign)
     if start is not None and not np.isfinite(start).all():
         start = None  # extrapolated from an infinite covariance
     if start is None:
@@ -330,7 +331,7 @@ def fit_logit(
     start = np.where(free, np.asarray(start, dtype=float), base)
     chord = None
     if info is not None and not firth and free.all() and k:
-        chord = _chord(start, X, y, info, max_iter, tol, scale, workspace)
+        chord = _chord(start, X, y, info, max_iter, tol, scale, workspace, sign)
     if chord is not None:
         fit = _newton(*chord, *args)
     else:
@@ -422,7 +423,7 @@ def _gradient_pass(X, y, params, eta, prob, sign=None, workspace=None):
     return gradient, (weights, info.sum(axis=0), -float(deviance.sum()))
 
 
-def _chord(params, X, y, info, max_iter, tol, scale, workspace=None):
+def _chord(params, X, y, info, max_iter, tol, scale, workspace, sign):
     """Newton steps with a fixed information matrix, from a close start.
 
     Each step costs a gradient, ``X'(y - p)``, and the probabilities at the
@@ -477,7 +478,6 @@ def _chord(params, X, y, info, max_iter, tol, scale, workspace=None):
         params = point[0] + step
         eta, prob = buffers[1 + steps % 2]
         if last:
-            sign = 1.0 - 2.0 * y
             gradient, exact = _gradient_pass(
                 X, y, params, eta, prob, sign=sign, workspace=workspace
             )
@@ -488,7 +488,18 @@ def _chord(params, X, y, info, max_iter, tol, scale, workspace=None):
 
 
 def _newton(
-    params, steps, converged, X, y, free, firth, max_iter, tol, workspace, scale
+    params,
+    steps,
+    converged,
+    X,
+    y,
+    free,
+    firth,
+    max_iter,
+    tol,
+    workspace,
+    scale,
+    sign,
 ):
     """Newton-Raphson from ``params``, moving only the ``free`` coefficients.
 
@@ -498,9 +509,9 @@ def _newton(
     start gets its ``X'WX`` (the covariance at the estimate) and
     log-likelihood; one to be checked stands if the exact Newton step from
     it is below ``tol / 10^4``; otherwise Newton steps go on from it.
+    ``sign`` is ``1 - 2y``, computed once by :func:`fit_logit`.
     """
     k = X.shape[1]
-    sign = 1.0 - 2.0 * y
     if isinstance(params, tuple):
         params, eta, prob, gradient, exact = params
         state = _State(
