@@ -585,7 +585,8 @@ def test_firth_matches_firthmodels(separated, blocks, monkeypatch):
     X, y = separated
     if blocks:
         # the path of many rows: X'WX and the log-likelihood by blocks of
-        # rows (here 7, the last block shorter), Firth's terms on all rows
+        # rows (here six blocks of 7 rows, the last shorter), Firth's terms
+        # on all rows
         from sklearn_innov._core import _logit
 
         monkeypatch.setattr(_logit, "_BLOCKED_ROWS", 1)

@@ -110,7 +110,7 @@ class _State:
         else:
             sign = 1.0 - 2.0 * y if sign is None else sign
             deviance = _sum_blocks(
-                lambda rows: _deviance_terms(eta[rows], sign[rows]), n, _INFO_ROWS
+                lambda rows: _deviance_terms(eta[rows], sign[rows]), _info_slices(n)
             )
             self.llf = -float(deviance)
         self.objective = self.llf
@@ -125,7 +125,7 @@ class _State:
         n, k = X.shape
         if self.info is None:
             self.weights = np.empty(n)
-            slices = _row_slices(n, _INFO_ROWS)
+            slices = _info_slices(n)
             partial = np.empty((len(slices), k, k))
 
             def block(i):
@@ -186,20 +186,24 @@ def _information(X, rows, prob, weights, workspace=None):
     """``X'WX`` over ``rows``; writes their weights ``p (1 - p)`` to ``weights``.
 
     As ``(W^1/2 X)' (W^1/2 X)``: numpy hands ``A.T @ A`` to BLAS syrk (half
-    gemm's work). On a block of rows the product is formed while the block
-    is in the cache; on all rows at once, in ``workspace`` if given (a
+    gemm's work). On a block of rows (one of several on threads) the product
+    is formed while the block is in the cache, and multiplied by ``np.dot``:
+    ``np.matmul`` holds the GIL through a matrix-matrix product (numpy 2.4),
+    so that blocks on threads would take turns (two syrk of 500,000 x 11 on
+    two threads: 10.9 ms by ``np.dot``, 19.7 ms by ``@``, 10 ms for one
+    alone). All rows at once go to ``@`` with NumPy's BLAS pool (``np.dot``
+    took 6.1 ms at 10,000 x 101, ``@`` 3.5 ms), in ``workspace`` if given (a
     reused buffer spares the page faults of a fresh n x k array per step).
-    ``np.dot``, not ``@``: ``np.matmul`` holds the GIL through a
-    matrix-matrix product (numpy 2.4), so blocks on threads would take turns
-    (two syrk of 500,000 x 11 on two threads: 10.9 ms by ``np.dot``, 19.7
-    ms by ``@``, 10 ms for one alone).
     """
     n, k = X.shape
     w = np.multiply(prob[rows], 1.0 - prob[rows], out=weights[rows])
-    whole = rows == slice(None) and workspace is not None
-    out = workspace[:, :k] if whole and workspace.shape[0] == n else None
-    root = np.multiply(X[rows], np.sqrt(w)[:, None], out=out)
-    return np.dot(root.T, root)
+    if rows != slice(None):
+        root = np.multiply(X[rows], np.sqrt(w)[:, None])
+        return np.dot(root.T, root)
+    fits = workspace is not None and workspace.shape[0] == n
+    root = workspace[:, :k] if fits else np.empty((n, k), order="F")
+    np.multiply(X, np.sqrt(w)[:, None], out=root)
+    return root.T @ root
 
 
 def column_scale(X, sum_squares=None):
@@ -331,7 +335,7 @@ def fit_logit(
     start = np.where(free, np.asarray(start, dtype=float), base)
     chord = None
     if info is not None and not firth and free.all() and k:
-        chord = _chord(start, X, y, info, max_iter, tol, scale, workspace, sign)
+        chord = _chord(start, X, y, info, max_iter, tol, scale, sign)
     if chord is not None:
         fit = _newton(*chord, *args)
     else:
@@ -346,12 +350,15 @@ def fit_logit(
 # From this many rows, the passes of the chord steps run by blocks of rows on
 # threads (below it, whole-array NumPy with its BLAS pool is faster).
 _BLOCKED_ROWS = 1 << 18
-# Rows per block of X'WX and of the log-likelihood on many rows: BLAS syrk
-# on so thin a matrix gains from long blocks (X'WX alone at 1e6 x 11: 19-22
-# ms by blocks of 2^15 or 2^16 rows, 23-26 ms by 2^12 to 2^14, and 25 ms for
-# the whole array with its n x k copy; the last chord pass with X'WX and the
-# log-likelihood: 30 ms by blocks of 2^15 rows against 37 ms for the pass
-# and X'WX one after the other).
+# X'WX and the log-likelihood on many rows run by blocks of rows on threads,
+# an even number of equal blocks of about _INFO_ROWS rows. BLAS syrk on a
+# thin matrix runs on one thread, so two threads on blocks nearly halve it
+# (X'WX at 1e6 x 11: 11.6 ms against 24.8 for the whole array at once), and
+# the blocks write no n x k weighted copy. Below _BLOCKED_ROWS they are
+# whole-array products: by blocks they were up to 2x faster alone (4.6
+# against 8.4 ms at 20,000 x 101), but no faster inside a fit at 1e5 x 30,
+# where handing the cores back and forth between the block threads and
+# NumPy's BLAS pool (which the other passes use there) cost the gain.
 _INFO_ROWS = 1 << 15
 # Rate assumed for a warm start's first chord step, relative to its size.
 _FIRST_RATE = 30.0
@@ -369,14 +376,29 @@ def _row_slices(n, size):
     return [slice(start, start + size) for start in range(0, n, size)]
 
 
+def _info_slices(n):
+    """The row blocks of ``X'WX`` and of the log-likelihood.
+
+    All rows at once below ``_BLOCKED_ROWS``; otherwise an even number of
+    blocks of equal size, about ``_INFO_ROWS`` rows each, so that two
+    threads share the work evenly. Fixed by ``n``: the sums do not depend
+    on the number of threads.
+    """
+    if n < _BLOCKED_ROWS:
+        return [slice(None)]
+    count = max(2, round(n / _INFO_ROWS))
+    count += count % 2
+    size = -(-n // count)
+    return [slice(start, start + size) for start in range(0, n, size)]
+
+
 def _block_size(width):
     """Rows per block: about 1 MB of a design ``width`` columns wide."""
     return max(4096, (1 << 17) // max(width, 1))
 
 
-def _sum_blocks(func, n, size):
-    """``func(rows)`` over the row blocks of :func:`_row_slices`, summed in order."""
-    slices = _row_slices(n, size)
+def _sum_blocks(func, slices):
+    """``func(rows)`` over ``slices`` (on threads), summed in order."""
     partial = np.empty(len(slices))
 
     def block(i):
@@ -386,7 +408,7 @@ def _sum_blocks(func, n, size):
     return partial.sum()
 
 
-def _gradient_pass(X, y, params, eta, prob, sign=None, workspace=None):
+def _gradient_pass(X, y, params, eta, prob, sign=None):
     """``eta = X params`` and ``prob = expit(eta)`` in place; return ``X'(y - prob)``.
 
     On many rows, one pass by blocks of rows (each block read from memory
@@ -399,7 +421,7 @@ def _gradient_pass(X, y, params, eta, prob, sign=None, workspace=None):
     """
     n, k = X.shape
     exact = sign is not None
-    slices = _row_slices(n, _INFO_ROWS if exact else _block_size(k))
+    slices = _info_slices(n) if exact else _row_slices(n, _block_size(k))
     partial = np.empty((len(slices), k))
     if exact:
         weights = np.empty(n)
@@ -413,7 +435,7 @@ def _gradient_pass(X, y, params, eta, prob, sign=None, workspace=None):
         p = _logistic(eta[rows], out=prob[rows])
         np.matmul(y[rows] - p, X_block, out=partial[i])
         if exact:
-            info[i] = _information(X, rows, prob, weights, workspace)
+            info[i] = _information(X, rows, prob, weights)
             deviance[i] = _deviance_terms(eta[rows], sign[rows])
 
     run_blocks(block, len(slices))
@@ -423,7 +445,7 @@ def _gradient_pass(X, y, params, eta, prob, sign=None, workspace=None):
     return gradient, (weights, info.sum(axis=0), -float(deviance.sum()))
 
 
-def _chord(params, X, y, info, max_iter, tol, scale, workspace, sign):
+def _chord(params, X, y, info, max_iter, tol, scale, sign):
     """Newton steps with a fixed information matrix, from a close start.
 
     Each step costs a gradient, ``X'(y - p)``, and the probabilities at the
@@ -472,18 +494,21 @@ def _chord(params, X, y, info, max_iter, tol, scale, workspace, sign):
         # :func:`_newton` to check with an exact Newton step.
         elif steps == 1 and _FIRST_RATE * change**2 < 1e-4 * tol:
             converged = None
-        # Whether this step is the last is known before its pass, which
-        # then also computes X'WX and the log-likelihood at the point
+        # Whether this step is the last is known before its pass, which on
+        # many rows (read by blocks) then also computes X'WX and the
+        # log-likelihood at the point, so that X is read once, not twice
+        # (on fewer rows the whole-array pass is faster, and :class:`_State`
+        # computes them)
         last = converged is not False
         params = point[0] + step
         eta, prob = buffers[1 + steps % 2]
-        if last:
-            gradient, exact = _gradient_pass(
-                X, y, params, eta, prob, sign=sign, workspace=workspace
-            )
+        if last and n >= _BLOCKED_ROWS:
+            gradient, exact = _gradient_pass(X, y, params, eta, prob, sign=sign)
             return (params, eta, prob, gradient, exact), steps, converged
         gradient = _gradient_pass(X, y, params, eta, prob)
         point, previous = (params, eta, prob, gradient, None), change
+        if last:
+            return point, steps, converged
     return start, 0, False
 
 
