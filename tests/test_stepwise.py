@@ -200,15 +200,16 @@ def _same_fit(a, b, rtol, statistics_rtol):
 
 @pytest.mark.parametrize("direction", ["backward", "forward"])
 def test_blocked_passes_on_threads_are_the_whole_array_passes(direction, monkeypatch):
-    # From 2^18 rows the chord steps, the log-likelihood, X'WX (with the
-    # last chord step's pass) and the score tests run by blocks of rows on
-    # threads. Forcing that path
-    # on 60,000 rows (3 to 8 blocks) gives the whole-array fits, statsmodels'
-    # final model, and the same numbers to the last bit for 1 or 3 threads.
+    # On many rows the chord steps, the log-likelihood, X'WX (with the last
+    # chord step's pass) and the score tests run by blocks of rows on
+    # threads. On 60,000 rows (2 to 15 blocks) that path gives the
+    # whole-array fits, statsmodels' final model, and the same numbers to
+    # the last bit for 1 or 3 threads.
     from sklearn_innov._core import _logit
     from sklearn_innov.utils import _threads
 
     X, y = _many_rows()
+    monkeypatch.setattr(_logit, "_BLOCKED_ROWS", len(y) + 1)
     whole = StepwiseLogit(direction=direction).fit(X, y)
     monkeypatch.setattr(_logit, "_BLOCKED_ROWS", 1)
     fits = {}

@@ -347,18 +347,18 @@ def fit_logit(
     return fit
 
 
-# From this many rows, the passes of the chord steps run by blocks of rows on
-# threads (below it, whole-array NumPy with its BLAS pool is faster).
-_BLOCKED_ROWS = 1 << 18
-# X'WX and the log-likelihood on many rows run by blocks of rows on threads,
-# an even number of equal blocks of about _INFO_ROWS rows. BLAS syrk on a
-# thin matrix runs on one thread, so two threads on blocks nearly halve it
-# (X'WX at 1e6 x 11: 11.6 ms against 24.8 for the whole array at once), and
-# the blocks write no n x k weighted copy. Below _BLOCKED_ROWS they are
-# whole-array products: by blocks they were up to 2x faster alone (4.6
-# against 8.4 ms at 20,000 x 101), but no faster inside a fit at 1e5 x 30,
-# where handing the cores back and forth between the block threads and
-# NumPy's BLAS pool (which the other passes use there) cost the gain.
+# From this many rows, the passes over X (the chord steps, the
+# log-likelihood, X'WX, the score tests) run by blocks of rows on threads;
+# below it, whole-array NumPy with its BLAS pool. Fits by blocks were
+# 10-25% faster at 1e5 x 30, 1e5 x 10 and 2e5 x 50 and no faster at
+# 40,000 x 30 (mixing the two inside one fit lost the gain: the cores went
+# back and forth between the block threads and NumPy's BLAS pool).
+_BLOCKED_ROWS = 1 << 16
+# X'WX and the log-likelihood by blocks: an even number of equal blocks of
+# about _INFO_ROWS rows. BLAS syrk on a thin matrix runs on one thread, so
+# two threads on blocks nearly halve it (X'WX at 1e6 x 11: 11.6 ms against
+# 24.8 for the whole array at once; 4.4 against 8.4 ms at 1e5 x 31), and
+# the blocks write no n x k weighted copy.
 _INFO_ROWS = 1 << 15
 # Rate assumed for a warm start's first chord step, relative to its size.
 _FIRST_RATE = 30.0
