@@ -70,7 +70,9 @@ class _State:
     no Cholesky until :meth:`complete`. ``sign`` is ``1 - 2y``, computed
     once by a caller that evaluates many states; ``eta`` and ``prob``, the
     linear predictor and probabilities at ``params`` if a caller (the chord
-    steps of :func:`_chord`) has them already.
+    steps of :func:`_chord`) has them already; ``exact``, the weights,
+    ``X'WX`` and log-likelihood there if the pass that computed them did
+    too (see :func:`_gradient_pass`).
     """
 
     def __init__(
