@@ -127,16 +127,10 @@ class _State:
         n, k = X.shape
         if self.info is None:
             self.weights = np.empty(n)
-            slices = _info_slices(n)
-            partial = np.empty((len(slices), k, k))
-
-            def block(i):
-                partial[i] = _information(
-                    X, slices[i], self.prob, self.weights, workspace
-                )
-
-            run_blocks(block, len(slices))
-            self.info = partial.sum(axis=0)
+            self.info = _sum_blocks(
+                lambda rows: _information(X, rows, self.prob, self.weights, workspace),
+                _info_slices(n),
+            )
         try:
             self.chol = linalg.cholesky(self.info, lower=False, check_finite=False)
         except linalg.LinAlgError:
@@ -400,14 +394,15 @@ def _block_size(width):
 
 
 def _sum_blocks(func, slices):
-    """``func(rows)`` over ``slices`` (on threads), summed in order."""
-    partial = np.empty(len(slices))
+    """``func(rows)`` (a number or an array) over ``slices`` on threads, summed
+    in order."""
+    partial = [None] * len(slices)
 
     def block(i):
         partial[i] = func(slices[i])
 
     run_blocks(block, len(slices))
-    return partial.sum()
+    return np.sum(partial, axis=0)
 
 
 def _gradient_pass(X, y, params, eta, prob, sign=None):
