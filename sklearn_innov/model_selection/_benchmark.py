@@ -132,20 +132,26 @@ def benchmark_spec(document, frame, source="spec"):
         validate_document(document, frame, source)  # raises its own message
     model = dict(document.get("model", {}))
     target = model.get("target", DEFAULT_TARGET)
-    if "target" not in model and target not in frame.columns:
-        raise SpecError(
-            f"{source}: the benchmark predicts [model] target, and the default "
-            f"{DEFAULT_TARGET!r} is not a column of the data; add [model] with "
-            'target = "<the 0/1 column>" ([model] outcome is optional).'
-        )
+    no_target = "target" not in model and target not in frame.columns
     indices = document.get("indices")
     if "outcome" not in model and not (
         isinstance(indices, dict) and DEFAULT_OUTCOME in indices
     ):
-        # No outcome: validate_document wants one, and the target (a column,
+        # No outcome: validate_document wants one, and a column (the target,
         # never an index) stands in for it, so every index stays a feature group.
-        model["outcome"] = target
-    analysis = validate_document({**document, "model": model}, frame, source)
+        model["outcome"] = frame.columns[0] if no_target else target
+    try:
+        analysis = validate_document({**document, "model": model}, frame, source)
+    except SpecError as exc:
+        # the checks before it passed: say what the benchmark needs
+        if no_target and f"[model] target {target!r} is not a column" in str(exc):
+            raise SpecError(
+                f"{source}: the benchmark predicts [model] target, and the "
+                f"default {DEFAULT_TARGET!r} is not a column of the data; add "
+                '[model] with target = "<the 0/1 column>" ([model] outcome is '
+                "optional)."
+            ) from None
+        raise
     outcome = None if analysis.outcome == analysis.target else analysis.outcome
     mechanisms = {k: v for k, v in analysis.spec.items() if k != outcome}
     withheld = {analysis.target: "the target"}
