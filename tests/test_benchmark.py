@@ -376,7 +376,7 @@ def test_command_without_an_outcome_gives_models_the_features_only(
     assert (
         "GridSearchCV(StepwiseLogit) scored exactly the ROC AUC of StepwiseLogit" in out
     )
-    assert "Holm's step-down method for the 1 comparisons made" in out
+    assert "Holm's step-down method for the 1 comparison made" in out
 
 
 def test_command_reference_option(no_outcome, monkeypatch, capsys):

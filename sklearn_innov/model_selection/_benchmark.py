@@ -441,7 +441,7 @@ class BenchmarkResult:
             lines.append(
                 f"{model}: ROC AUC {abs(row['mean difference']):.3f} {direction} "
                 f"than {reference} ({mean:.3f} vs {base:.3f}); {verdict} at "
-                f"{ALPHA:.0%} after Holm's adjustment for {made} comparisons "
+                f"{ALPHA:.0%} after Holm's adjustment for {_count(made, 'comparison')} "
                 f"({_p('Holm p', row['Holm p'])}; {_p('unadjusted p', row['p'])}, "
                 "corrected resampled t = "
                 f"{row['t']:.2f}, df = {int(row['df'])})."
@@ -464,17 +464,24 @@ class BenchmarkResult:
             )
         else:
             made = int(tests["Holm p"].notna().sum())
-            notes.append(
-                f"t and p: Nadeau & Bengio's corrected resampled t-test of each "
+            family = _count(made, "comparison")
+            text = (
+                "t and p: Nadeau & Bengio's corrected resampled t-test of each "
                 f"model's ROC AUC against {reference}'s, paired by fold. Holm p: "
-                f"those p-values adjusted by Holm's step-down method for the "
-                f"{made} comparisons made, so that the chance of one or more "
-                f"false 'significant' readings among them is at most {ALPHA:.0%}; "
-                "the readings use the Holm p. An unadjusted p holds for one "
-                f"comparison alone: {made} of them read at {ALPHA:.0%} give one "
-                "or more false 'significant' readings more often (up to "
-                f"{1 - (1 - ALPHA) ** made:.0%} of the time for independent tests)."
+                "those p-values adjusted by Holm's step-down method for the "
+                f"{family} made, so that the chance of one or more false "
+                f"'significant' readings among them is at most {ALPHA:.0%}; the "
+                "readings use the Holm p."
             )
+            if made > 1:
+                chance = 1 - (1 - ALPHA) ** made
+                text += (
+                    " An unadjusted p holds for one comparison alone: read at "
+                    f"{ALPHA:.0%}, {made} of them give one or more false "
+                    "'significant' readings more often (for independent tests "
+                    f"with no real difference, {chance:.0%} of the time)."
+                )
+            notes.append(text)
         notes.append(
             "Every model is fitted on the training fold alone: index "
             "construction and the stepwise selection are refitted inside every "
@@ -722,6 +729,11 @@ def run_benchmark(
         title=f"Predictive benchmark of {event}",
         reference=reference,
     )
+
+
+def _count(n, noun):
+    """'1 comparison', '9 comparisons'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _p(label, value):
