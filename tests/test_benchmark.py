@@ -167,6 +167,7 @@ def test_any_set_of_models_without_the_papers_pipeline():
     text = " ".join(str(result.summary()).split())
     assert "No model is compared with another: none is labelled 'StepwiseLogit'" in text
     assert "reference=LABEL" in text
+    assert "The tests compare" not in text
     chosen = BenchmarkResult(scores_frame(auc), 80, 40, "Data: test.", reference="B")
     table = chosen.table()
     assert_allclose(
@@ -202,6 +203,10 @@ def test_identical_scores_say_why_there_is_no_test():
     assert (
         "shifted differs from StepwiseLogit by the same ROC AUC in every fold" in text
     )
+    # a difference below the printed precision is not called higher or lower
+    near = {"StepwiseLogit": REF, "near": REF + np.array([1, -1, 2, -2, 1, 0]) * 1e-4}
+    (line,) = BenchmarkResult(scores_frame(near), 80, 40, "Data: t.").readings()
+    assert line.startswith("near: ROC AUC equal to StepwiseLogit's to three decimals")
 
 
 # -- no leakage --------------------------------------------------------------------
@@ -394,3 +399,17 @@ def test_command_reference_option(no_outcome, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "reference 'StepwiseLogit' is not one of the models: ['a', 'b']" in err
+
+
+def test_a_reference_that_failed_in_a_fold_is_said_to_block_every_test():
+    auc = {"StepwiseLogit": np.r_[REF[:5], np.nan], "A": AUC["A"], "B": AUC["B"]}
+    result = BenchmarkResult(scores_frame(auc), 80, 40, "Data: test.")
+    assert result.table()["Holm p vs StepwiseLogit"].isna().all()
+    assert result.readings() == []
+    text = " ".join(str(result.summary()).split())
+    assert "No model could be tested against StepwiseLogit (the notes below" in text
+    for model in ("A", "B"):
+        assert (
+            f"{model} is not compared: StepwiseLogit failed to fit in some folds"
+            in text
+        )

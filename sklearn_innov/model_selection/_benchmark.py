@@ -436,11 +436,15 @@ class BenchmarkResult:
             if row["not tested"] is not None:
                 continue
             mean = float(np.mean(self._auc(model)))
-            direction = "higher" if row["mean difference"] > 0 else "lower"
+            difference = abs(row["mean difference"])
+            if round(difference, 3) == 0:
+                direction = f"ROC AUC equal to {reference}'s to three decimals"
+            else:
+                side = "higher" if row["mean difference"] > 0 else "lower"
+                direction = f"ROC AUC {difference:.3f} {side} than {reference}"
             verdict = "significant" if row["Holm p"] <= ALPHA else "not significant"
             lines.append(
-                f"{model}: ROC AUC {abs(row['mean difference']):.3f} {direction} "
-                f"than {reference} ({mean:.3f} vs {base:.3f}); {verdict} at "
+                f"{model}: {direction} ({mean:.3f} vs {base:.3f}); {verdict} at "
                 f"{ALPHA:.0%} after Holm's adjustment for {_count(made, 'comparison')} "
                 f"({_p('Holm p', row['Holm p'])}; {_p('unadjusted p', row['p'])}, "
                 "corrected resampled t = "
@@ -473,7 +477,12 @@ class BenchmarkResult:
                 f"'significant' readings among them is at most {ALPHA:.0%}; the "
                 "readings use the Holm p."
             )
-            if made > 1:
+            if made == 0:
+                text = (
+                    f"No model could be tested against {reference} (the notes "
+                    "below say why): there is no t, p or Holm p."
+                )
+            elif made > 1:
                 chance = 1 - (1 - ALPHA) ** made
                 text += (
                     " An unadjusted p holds for one comparison alone: read at "
@@ -482,15 +491,20 @@ class BenchmarkResult:
                     f"with no real difference, {chance:.0%} of the time)."
                 )
             notes.append(text)
-        notes.append(
+        selection = (
             "Every model is fitted on the training fold alone: index "
             "construction and the stepwise selection are refitted inside every "
             "training fold (and in the grid search's inner folds), so the scores "
             "measure the whole procedure, selection included, on rows it did not "
-            "see. The tests compare procedures on these folds; they are not tests "
-            "of the coefficients of a model selected on all the rows, whose "
-            "p-values selection makes optimistic."
+            "see."
         )
+        if reference is not None:
+            selection += (
+                " The tests compare procedures on these folds; they are not tests "
+                "of the coefficients of a model selected on all the rows, whose "
+                "p-values selection makes optimistic."
+            )
+        notes.append(selection)
         why = {
             "identical": (
                 "scored exactly the ROC AUC of {ref} in every fold (as identical "
