@@ -298,11 +298,23 @@ def _replicate(args):
 
 
 def _benchmark(args):
-    from .model_selection import run_benchmark
+    from .model_selection import benchmark_spec, run_benchmark
+    from .preprocessing import drop_missing_target, read_spec_document
     from .summary import html_page
 
     _check_out(args)
-    frame, document = _load(args)
+    if args.data is None or args.spec is None:
+        # the default survey, or _load's message for a lone --data or --spec
+        frame, document = _load(args)
+    else:
+        # not _load: it checks the [model] outcome that replicate fits; the
+        # benchmark needs only the target, and withholds the outcome's items
+        frame = _read_table(args)
+        document = read_spec_document(args.spec)
+        spec = benchmark_spec(document, frame, source=f"spec file {args.spec!r}")
+        frame, note = drop_missing_target(frame, spec.target)
+        if note:
+            _note(args, note)
     with _cluster(args.scheduler):
         result = run_benchmark(
             frame,
@@ -313,6 +325,7 @@ def _benchmark(args):
             n_jobs=-1 if args.scheduler else args.n_jobs,
             random_state=args.random_state,
             progress=not args.quiet,
+            reference=args.reference,
         )
     summary = result.summary()
     if args.out is not None:
@@ -459,6 +472,12 @@ def build_parser():
         help="run the cross-validation on a dask.distributed cluster: a "
         "scheduler's address (tcp://host:8786) or 'local' for a LocalCluster "
         "with this machine's cores (needs sklearn-innov[distributed])",
+    )
+    bench.add_argument(
+        "--reference",
+        metavar="LABEL",
+        help="the model every other is tested against (default: StepwiseLogit, "
+        "the paper's pipeline)",
     )
     bench.add_argument("--quiet", action="store_true", help="no progress bar")
     bench.set_defaults(run=_benchmark)

@@ -2,7 +2,7 @@
 implementation each, shared by every estimator and open to users."""
 
 from ._classification import classification_table, hosmer_lemeshow, pseudo_r2
-from ._comparison import corrected_resampled_ttest
+from ._comparison import corrected_resampled_ttest, holm_adjusted
 from ._regression import (
     breusch_pagan,
     durbin_watson,
@@ -24,6 +24,7 @@ __all__ = [
     "corrected_resampled_ttest",
     "cronbach_alpha",
     "durbin_watson",
+    "holm_adjusted",
     "hosmer_lemeshow",
     "item_total_statistics",
     "lilliefors",

@@ -1,8 +1,10 @@
-"""Comparing two models' cross-validated scores honestly.
+"""Comparing models' cross-validated scores honestly.
 
 Scores from the folds of repeated k-fold cross-validation are not independent
 (training sets overlap), so a plain paired t-test is far too liberal. Nadeau
-and Bengio's correction inflates the variance for that overlap.
+and Bengio's correction inflates the variance for that overlap. Several
+models compared with one reference make several tests: Holm's step-down
+adjustment keeps the chance of any false rejection among them at the level.
 """
 
 import numpy as np
@@ -10,7 +12,7 @@ from scipy import stats
 
 from ..utils._validation import check_same_length, check_vector
 
-__all__ = ["corrected_resampled_ttest"]
+__all__ = ["corrected_resampled_ttest", "holm_adjusted"]
 
 
 def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
@@ -79,3 +81,52 @@ def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
         "df": J - 1,
         "pvalue": float(2 * stats.t.sf(abs(t), J - 1)),
     }
+
+
+def holm_adjusted(pvalues):
+    """Holm's step-down adjusted p-values of a family of tests.
+
+    With the ``m`` p-values sorted, ``p_(1) <= ... <= p_(m)``, the adjusted
+    value of ``p_(i)`` is ``max_{j <= i} min(1, (m - j + 1) p_(j))``.
+    Rejecting where the adjusted p-value is at most ``alpha`` keeps the
+    familywise error rate (the chance of one or more false rejections) at
+    ``alpha`` under any dependence between the tests, and rejects at least
+    as much as Bonferroni.
+
+    Parameters
+    ----------
+    pvalues : array-like of shape (n_tests,)
+        p-values in [0, 1]. NaN marks a test that could not be made: it stays
+        NaN and does not count in ``m``.
+
+    Returns
+    -------
+    adjusted : ndarray of shape (n_tests,)
+        In the input's order.
+
+    References
+    ----------
+    .. [1] Holm, S. (1979). "A simple sequentially rejective multiple test
+       procedure". Scandinavian Journal of Statistics, 6(2), 65-70.
+
+    Examples
+    --------
+    >>> from sklearn_innov.diagnostics import holm_adjusted
+    >>> holm_adjusted([0.01, 0.04, 0.03, float("nan")]).round(3).tolist()
+    [0.03, 0.06, 0.06, nan]
+    """
+    owner = "holm_adjusted"
+    p = check_vector(pvalues, "pvalues", allow_nan=True, owner=owner)
+    outside = (p < 0) | (p > 1)
+    if outside.any():
+        raise ValueError(
+            f"{owner}: pvalues must lie in [0, 1]; position(s) "
+            f"{np.flatnonzero(outside).tolist()[:5]} do not."
+        )
+    adjusted = np.full_like(p, np.nan)
+    made = np.flatnonzero(~np.isnan(p))
+    order = made[np.argsort(p[made], kind="stable")]
+    m = order.size
+    steps = (m - np.arange(m)) * p[order]
+    adjusted[order] = np.minimum(1.0, np.maximum.accumulate(steps))
+    return adjusted

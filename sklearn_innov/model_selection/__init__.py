@@ -2,13 +2,21 @@
 propensity (the ``sklearn-innov benchmark`` command) and the bootstrap
 stability of a feature selection."""
 
-from ._benchmark import BenchmarkResult, benchmark_models, run_benchmark
+from ._benchmark import (
+    BenchmarkResult,
+    BenchmarkSpec,
+    benchmark_models,
+    benchmark_spec,
+    run_benchmark,
+)
 from ._stability import SelectionStability, selection_stability
 
 __all__ = [
     "BenchmarkResult",
+    "BenchmarkSpec",
     "SelectionStability",
     "benchmark_models",
+    "benchmark_spec",
     "run_benchmark",
     "selection_stability",
 ]

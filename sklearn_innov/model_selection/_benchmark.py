@@ -3,18 +3,24 @@
 Repeated stratified k-fold cross-validation of the paper's pipeline
 (CompositeIndex -> StepwiseLogit) against common classifiers and a nested
 grid search over index specifications, every model on the same folds, with
-Nadeau and Bengio's corrected resampled t-test against the paper's pipeline.
-Selection and index construction happen inside each training fold.
+Nadeau and Bengio's corrected resampled t-test of each model against a
+reference (the paper's pipeline by default) and Holm's adjustment of those
+p-values for the number of comparisons. Selection and index construction
+happen inside each training fold. Every model sees the items of the
+explanatory indices only: never the target, never the outcome's items.
 """
 
 import sys
 import time
+import warnings
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from ..datasets import PAPER_SPEC, make_sme_survey
-from ..diagnostics import corrected_resampled_ttest
+from ..diagnostics import corrected_resampled_ttest, holm_adjusted
+from ..exceptions import SeparationWarning
 from ..linear_model import StepwiseLogit
 from ..preprocessing import (
     CompositeIndex,
@@ -22,9 +28,15 @@ from ..preprocessing import (
     drop_missing_target,
     validate_document,
 )
-from ..summary import Block, Summary
+from ..summary import Block, Summary, format_pvalue
 
-__all__ = ["BenchmarkResult", "benchmark_models", "run_benchmark"]
+__all__ = [
+    "BenchmarkResult",
+    "BenchmarkSpec",
+    "benchmark_models",
+    "benchmark_spec",
+    "run_benchmark",
+]
 
 METRICS = {
     "roc_auc": "roc_auc",
@@ -35,6 +47,138 @@ METRICS = {
 }
 LOSSES = ("brier", "log_loss")
 REFERENCE = "StepwiseLogit"
+# [model] defaults of validate_document that the benchmark reads
+DEFAULT_OUTCOME, DEFAULT_TARGET = "Y", "innovated"
+ALPHA = 0.05
+
+
+class BenchmarkSpec(NamedTuple):
+    """What the benchmark takes from a spec document (see :func:`benchmark_spec`).
+
+    Parameters
+    ----------
+    mechanisms : dict
+        The explanatory indices (every index but the outcome): name to items.
+    outcome : str or None
+        The ``[model] outcome`` whose items are withheld; None when the spec
+        names none and has no index "Y".
+    target : str
+        The binary column predicted.
+    features : list of str
+        The columns every model is given: the mechanisms' items, in spec order.
+    withheld : list of str
+        The target and the outcome's items (or the outcome column), never
+        given to a model.
+    index : dict
+        ``[index]``: :class:`~sklearn_innov.preprocessing.CompositeIndex`
+        keyword arguments.
+    labels : dict
+        ``[labels]`` with their defaults.
+    """
+
+    mechanisms: dict
+    outcome: str | None
+    target: str
+    features: list
+    withheld: list
+    index: dict
+    labels: dict
+
+
+def benchmark_spec(document, frame, source="spec"):
+    """Check a spec document for the benchmark and name the feature columns.
+
+    The benchmark predicts ``[model] target`` and needs no ``[model]
+    outcome``. When the document names one (or, naming none, has an index
+    "Y", the default outcome), the outcome's items are withheld from every
+    model, as is the target: the features are the items of the other
+    indices and nothing else, whatever else the data hold.
+
+    Parameters
+    ----------
+    document : dict
+        Spec document (see :func:`~sklearn_innov.preprocessing.read_spec_document`).
+    frame : DataFrame
+        The survey.
+    source : str, default="spec"
+        Where the document came from, for error messages.
+
+    Returns
+    -------
+    spec : BenchmarkSpec
+
+    Raises
+    ------
+    SpecError
+        What :func:`~sklearn_innov.preprocessing.validate_document` refuses
+        (the outcome apart), no target column, or an explanatory index that
+        holds the target or an item of the outcome (a leak into the features).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.model_selection import benchmark_spec
+    >>> survey = pd.DataFrame({"q1": [1, 2, 3, 4], "q2": [2, 2, 3, 5],
+    ...                        "r1": [0, 1, 1, 1], "won": [0, 1, 0, 1]})
+    >>> document = {"indices": {"A": ["q1", "q2"], "R": ["r1"]},
+    ...             "model": {"outcome": "R", "target": "won"}}
+    >>> spec = benchmark_spec(document, survey)
+    >>> spec.features, spec.withheld
+    (['q1', 'q2'], ['won', 'r1'])
+    """
+    if not isinstance(document, dict) or not isinstance(
+        document.get("model", {}), dict
+    ):
+        validate_document(document, frame, source)  # raises its own message
+    model = dict(document.get("model", {}))
+    target = model.get("target", DEFAULT_TARGET)
+    no_target = "target" not in model and target not in frame.columns
+    indices = document.get("indices")
+    if "outcome" not in model and not (
+        isinstance(indices, dict) and DEFAULT_OUTCOME in indices
+    ):
+        # No outcome: validate_document wants one, and a column (the target,
+        # never an index) stands in for it, so every index stays a feature group.
+        model["outcome"] = frame.columns[0] if no_target else target
+    try:
+        analysis = validate_document({**document, "model": model}, frame, source)
+    except SpecError as exc:
+        # the checks before it passed: say what the benchmark needs
+        if no_target and f"[model] target {target!r} is not a column" in str(exc):
+            raise SpecError(
+                f"{source}: the benchmark predicts [model] target, and the "
+                f"default {DEFAULT_TARGET!r} is not a column of the data; add "
+                '[model] with target = "<the 0/1 column>" ([model] outcome is '
+                "optional)."
+            ) from None
+        raise
+    outcome = None if analysis.outcome == analysis.target else analysis.outcome
+    mechanisms = {k: v for k, v in analysis.spec.items() if k != outcome}
+    withheld = {analysis.target: "the target"}
+    if outcome in analysis.spec:
+        for item in analysis.spec[outcome]:
+            withheld.setdefault(item, f"an item of the outcome {outcome!r}")
+    elif outcome is not None:
+        withheld.setdefault(outcome, "the outcome")
+    for name, items in mechanisms.items():
+        leaks = [item for item in items if item in withheld]
+        if leaks:
+            raise SpecError(
+                f"{source}: index {name!r} holds {leaks[0]!r}, "
+                f"{withheld[leaks[0]]}: the benchmark would give it to every "
+                f"model as a feature (a leak); take it out of {name!r} in "
+                "[indices]."
+            )
+    features = list(dict.fromkeys(i for items in mechanisms.values() for i in items))
+    return BenchmarkSpec(
+        mechanisms,
+        outcome,
+        analysis.target,
+        features,
+        list(withheld),
+        analysis.index,
+        analysis.labels,
+    )
 
 
 def _alternative_specs(spec):
@@ -161,63 +305,251 @@ def _l1_logistic(random_state):
 
 
 class BenchmarkResult:
-    """Every fold's scores, with the summary table and the files to write."""
+    """Every fold's scores, with the summary table and the files to write.
 
-    def __init__(self, scores, n_train, n_test, description, title=None):
+    Parameters
+    ----------
+    scores : DataFrame
+        One row per model and fold: ``model``, ``repeat``, ``fold`` and one
+        column per metric (losses as losses).
+    n_train, n_test : int
+        Rows of a training and of a test fold (for the corrected t-test).
+    description : str
+        The data and the folds, in words.
+    title : str, optional
+    reference : str, optional
+        The model every other is tested against; default "StepwiseLogit"
+        (the paper's pipeline) when it is among the models, else none.
+
+    Attributes
+    ----------
+    reference : str or None
+    """
+
+    def __init__(
+        self, scores, n_train, n_test, description, title=None, *, reference=None
+    ):
         self.scores = scores
         self.n_train = n_train
         self.n_test = n_test
         self.description = description
         self.title = title or "Predictive benchmark"
+        labels = list(dict.fromkeys(scores["model"]))
+        if reference is None:
+            reference = REFERENCE if REFERENCE in labels else None
+        elif reference not in labels:
+            raise ValueError(
+                f"BenchmarkResult: reference {reference!r} is not one of the "
+                f"models: {labels}."
+            )
+        self.reference = reference
+
+    def _auc(self, model):
+        return self.scores.loc[self.scores["model"] == model, "roc_auc"].to_numpy()
+
+    def comparisons(self):
+        """Each model's ROC AUC against the reference's, fold by fold.
+
+        Returns
+        -------
+        table : DataFrame
+            One row per model other than the reference: ``mean difference``
+            (model minus reference), ``t``, ``df``, ``p`` (Nadeau and
+            Bengio's corrected resampled t-test, two-sided), ``Holm p``
+            (adjusted over the comparisons made) and ``not tested`` (why
+            there is no test: "failed", "reference failed", "identical",
+            "constant"; None when tested). Empty without a reference.
+        """
+        columns = ["mean difference", "t", "df", "p", "Holm p", "not tested"]
+        labels = [m for m in dict.fromkeys(self.scores["model"]) if m != self.reference]
+        if self.reference is None or not labels:
+            return pd.DataFrame(columns=columns, index=pd.Index([], name="model"))
+        base = self._auc(self.reference)
+        rows = []
+        for model in labels:
+            scores = self._auc(model)
+            row = dict.fromkeys(columns, np.nan) | {"not tested": None}
+            if not np.isfinite(base).all():
+                row["not tested"] = "reference failed"
+            elif not np.isfinite(scores).all():
+                row["not tested"] = "failed"
+            else:
+                test = corrected_resampled_ttest(
+                    scores, base, self.n_train, self.n_test
+                )
+                row.update(
+                    {
+                        "mean difference": test["mean_difference"],
+                        "t": test["t"],
+                        "df": test["df"],
+                        "p": test["pvalue"],
+                    }
+                )
+                if np.isnan(test["t"]):
+                    # equal differences in every fold: no variance, t is 0/0
+                    same = np.array_equal(scores, base)
+                    row["not tested"] = "identical" if same else "constant"
+            rows.append(row)
+        table = pd.DataFrame(rows, index=pd.Index(labels, name="model"))
+        table["Holm p"] = holm_adjusted(table["p"].to_numpy(dtype=float))
+        return table[columns]
 
     def table(self):
-        """Mean and standard deviation over folds, and the t test against the paper."""
-        grouped = self.scores.groupby("model", sort=False)
+        """Mean and standard deviation over folds, and the tests against the reference.
+
+        Returns
+        -------
+        table : DataFrame
+            One row per model; with a reference, the columns ``t vs REF``,
+            ``p vs REF`` and ``Holm p vs REF`` of :meth:`comparisons` (NaN on
+            the reference's row and where no test was made).
+        """
         rows = []
-        reference = self.scores[self.scores["model"] == REFERENCE]["roc_auc"].to_numpy()
-        for model, frame in grouped:
+        for model, frame in self.scores.groupby("model", sort=False):
             row = {"model": model}
             for metric in METRICS:
                 row[f"{metric} mean"] = frame[metric].mean()
                 row[f"{metric} std"] = frame[metric].std(ddof=1)
-            failed = ~np.isfinite(frame["roc_auc"].to_numpy()) | ~np.isfinite(reference)
-            if model == REFERENCE or failed.any():
-                # a fold that failed to fit scores NaN: no paired test then
-                row[f"t vs {REFERENCE}"] = np.nan
-                row[f"p vs {REFERENCE}"] = np.nan
-            else:
-                test = corrected_resampled_ttest(
-                    frame["roc_auc"].to_numpy(), reference, self.n_train, self.n_test
-                )
-                row[f"t vs {REFERENCE}"] = test["t"]
-                row[f"p vs {REFERENCE}"] = test["pvalue"]
             rows.append(row)
-        return pd.DataFrame(rows).set_index("model")
+        table = pd.DataFrame(rows).set_index("model")
+        if self.reference is not None:
+            tests = self.comparisons()
+            for column, name in (("t", "t"), ("p", "p"), ("Holm p", "Holm p")):
+                table[f"{name} vs {self.reference}"] = tests[column].reindex(
+                    table.index
+                )
+        return table
 
-    def summary(self):
+    def readings(self):
+        """One sentence per comparison with the reference, read from the Holm p.
+
+        Returns
+        -------
+        lines : list of str
+        """
+        reference = self.reference
+        tests = self.comparisons()
+        made = int(tests["Holm p"].notna().sum())
+        base = float(np.mean(self._auc(reference))) if reference else np.nan
+        lines = []
+        for model, row in tests.iterrows():
+            if row["not tested"] is not None:
+                continue
+            mean = float(np.mean(self._auc(model)))
+            difference = abs(row["mean difference"])
+            if round(difference, 3) == 0:
+                direction = f"ROC AUC equal to {reference}'s to three decimals"
+            else:
+                side = "higher" if row["mean difference"] > 0 else "lower"
+                direction = f"ROC AUC {difference:.3f} {side} than {reference}"
+            verdict = "significant" if row["Holm p"] <= ALPHA else "not significant"
+            lines.append(
+                f"{model}: {direction} ({mean:.3f} vs {base:.3f}); {verdict} at "
+                f"{ALPHA:.0%} after Holm's adjustment for {_count(made, 'comparison')} "
+                f"({_p('Holm p', row['Holm p'])}; {_p('unadjusted p', row['p'])}, "
+                "corrected resampled t = "
+                f"{row['t']:.2f}, df = {int(row['df'])})."
+            )
+        return lines
+
+    def _notes(self):
+        reference = self.reference
+        tests = self.comparisons()
         notes = [
             self.description,
-            "Brier score and log loss are losses (lower is better); t and p are "
-            "Nadeau & Bengio's corrected resampled t test of the ROC AUC against "
-            f"{REFERENCE} (the paper's pipeline), paired by fold.",
-            "Index construction and stepwise selection are refitted in every "
-            "training fold, so these scores measure the whole procedure.",
+            "Brier score and log loss are losses (lower is better).",
         ]
+        if reference is None:
+            notes.append(
+                "No model is compared with another: none is labelled "
+                f"{REFERENCE!r} (the paper's pipeline) and no reference was "
+                "chosen; run_benchmark(reference=LABEL) (sklearn-innov "
+                "benchmark --reference LABEL) tests every model against LABEL."
+            )
+        else:
+            made = int(tests["Holm p"].notna().sum())
+            family = _count(made, "comparison")
+            text = (
+                "t and p: Nadeau & Bengio's corrected resampled t-test of each "
+                f"model's ROC AUC against {reference}'s, paired by fold. Holm p: "
+                "those p-values adjusted by Holm's step-down method for the "
+                f"{family} made, so that the chance of one or more false "
+                f"'significant' readings among them is at most {ALPHA:.0%}; the "
+                "readings use the Holm p."
+            )
+            if made == 0:
+                text = (
+                    f"No model could be tested against {reference} (the notes "
+                    "below say why): there is no t, p or Holm p."
+                )
+            elif made > 1:
+                chance = 1 - (1 - ALPHA) ** made
+                text += (
+                    " An unadjusted p holds for one comparison alone: read at "
+                    f"{ALPHA:.0%}, {made} of them give one or more false "
+                    "'significant' readings more often (for independent tests "
+                    f"with no real difference, {chance:.0%} of the time)."
+                )
+            notes.append(text)
+        selection = (
+            "Every model is fitted on the training fold alone: index "
+            "construction and the stepwise selection are refitted inside every "
+            "training fold (and in the grid search's inner folds), so the scores "
+            "measure the whole procedure, selection included, on rows it did not "
+            "see."
+        )
+        if reference is not None:
+            selection += (
+                " The tests compare procedures on these folds; they are not tests "
+                "of the coefficients of a model selected on all the rows, whose "
+                "p-values selection makes optimistic."
+            )
+        notes.append(selection)
+        why = {
+            "identical": (
+                "scored exactly the ROC AUC of {ref} in every fold (as identical "
+                "predictions do: e.g. a grid search whose only candidate, or "
+                "chosen candidate, is {ref}'s own pipeline), so the corrected "
+                "t-test is undefined (the differences have no variance): no t "
+                "or p, and it is not counted in Holm's adjustment."
+            ),
+            "constant": (
+                "differs from {ref} by the same ROC AUC in every fold, so the "
+                "corrected t-test is undefined (the differences have no "
+                "variance): no t or p, and it is not counted in Holm's "
+                "adjustment."
+            ),
+            "reference failed": (
+                "is not compared: {ref} failed to fit in some folds, so no "
+                "paired test can be made."
+            ),
+        }
+        for model, reason in tests["not tested"].items():
+            if reason in why:
+                notes.append(f"{model} " + why[reason].format(ref=reference))
         failed = self.scores[~np.isfinite(self.scores["roc_auc"])]
         for model, count in failed.groupby("model", sort=False).size().items():
             notes.append(
                 f"{model} failed to fit in {count} of "
                 f"{int((self.scores['model'] == model).sum())} folds (scored NaN; "
                 "scikit-learn's FitFailedWarning says why): its means cover the "
-                "other folds and it has no t test."
+                "other folds and it has no t-test."
             )
-        return Summary(
-            self.title,
-            [
-                Block("Cross-validated scores", self.table(), name="benchmark"),
-                Block("Notes", notes),
-            ],
-        )
+        return notes
+
+    def summary(self):
+        """The table, the readings of the tests and the notes.
+
+        Returns
+        -------
+        summary : Summary
+        """
+        blocks = [Block("Cross-validated scores", self.table(), name="benchmark")]
+        readings = self.readings()
+        if readings:
+            blocks.append(Block(f"Compared with {self.reference}", readings))
+        blocks.append(Block("Notes", self._notes()))
+        return Summary(self.title, blocks)
 
     def write(self, directory):
         """Write benchmark.md, every fold's scores as CSV and a box plot PNG."""
@@ -282,8 +614,14 @@ def run_benchmark(
     random_state=0,
     progress=False,
     models=None,
+    reference=None,
 ):
     """Cross-validate every model on the same repeated stratified folds.
+
+    Every model, one passed in ``models`` too, is fitted and scored on the
+    feature columns of :func:`benchmark_spec` only: the items of the
+    explanatory indices, never the target column nor the outcome's items,
+    whatever else ``frame`` holds.
 
     Parameters
     ----------
@@ -292,7 +630,8 @@ def run_benchmark(
         whose target is missing are left out, and the description says how
         many (:func:`~sklearn_innov.preprocessing.drop_missing_target`).
     document : dict, optional
-        Spec document (as for ``replicate``); needed with ``frame``.
+        Spec document (as for ``replicate``; ``[model] outcome`` is
+        optional); needed with ``frame``.
     repeats, folds : int
         Repeated stratified k-fold settings.
     n_jobs : int
@@ -302,7 +641,12 @@ def run_benchmark(
     progress : bool
         A progress bar on stderr.
     models : dict, optional
-        Override the models (label -> estimator).
+        Override the models (label -> estimator); each receives a DataFrame
+        of the feature columns.
+    reference : str, optional
+        The label of the model every other is tested against. Default: the
+        paper's pipeline, "StepwiseLogit", when it is among the models;
+        otherwise no model is tested and the summary says so.
 
     Returns
     -------
@@ -325,30 +669,39 @@ def run_benchmark(
         if document is None:
             raise SpecError("a survey passed with --data needs its --spec file.")
         description = f"Data: the user's survey, {len(frame)} rows."
-    analysis = validate_document(document, frame)
-    spec, outcome, target = analysis.spec, analysis.outcome, analysis.target
+    bench = benchmark_spec(document, frame)
+    target = bench.target
     frame, note = drop_missing_target(frame, target)
     if note:
         description += " " + note[0].upper() + note[1:]
-    mechanisms = {k: v for k, v in spec.items() if k != outcome}
+    # the only columns any model sees
+    X = frame[bench.features]
     # fail fast, with the estimator's own message, on items it cannot use
-    CompositeIndex(spec=mechanisms, **analysis.index).fit(frame)
-    items = list(dict.fromkeys(i for group in mechanisms.values() for i in group))
+    CompositeIndex(spec=bench.mechanisms, **bench.index).fit(X)
+    description += (
+        f" Every model sees only the {len(bench.features)} items of "
+        f"{', '.join(bench.mechanisms)}; withheld: {_names(bench.withheld)}."
+    )
     # Probability scores (Brier) need to know the event: the second label in
     # sorted order, as StepwiseLogit's classes_[1].
     labels = sorted(frame[target].unique())
     y = (frame[target] == labels[1]).astype(int)
     value = labels[1].item() if isinstance(labels[1], np.generic) else labels[1]
     description += f" Event: {target} = {value!r}."
-    event = analysis.labels["event"] or f"{target} = {value!r}"
+    event = bench.labels["event"] or f"{target} = {value!r}"
     if y.value_counts().min() < folds:
         raise SpecError(
             f"target {target!r} has a class with fewer than {folds} rows; "
             "lower --folds."
         )
     models = models or benchmark_models(
-        mechanisms, items, random_state, index_settings=analysis.index
+        bench.mechanisms, bench.features, random_state, index_settings=bench.index
     )
+    if reference is not None and reference not in models:
+        raise ValueError(
+            f"run_benchmark: reference {reference!r} is not one of the models: "
+            f"{list(models)}."
+        )
     cv = RepeatedStratifiedKFold(
         n_splits=folds, n_repeats=repeats, random_state=random_state
     )
@@ -357,16 +710,10 @@ def run_benchmark(
     for done, (label, model) in enumerate(models.items()):
         _progress(done, len(models), label, start, progress)
         began = time.perf_counter()
-        import warnings
-
-        from ..exceptions import SeparationWarning
-
         with warnings.catch_warnings():
             # small training folds separate often; the benchmark scores it anyway
             warnings.simplefilter("ignore", SeparationWarning)
-            result = cross_validate(
-                model, frame, y, cv=cv, scoring=METRICS, n_jobs=n_jobs
-            )
+            result = cross_validate(model, X, y, cv=cv, scoring=METRICS, n_jobs=n_jobs)
         seconds[label] = time.perf_counter() - began
         for fold in range(folds * repeats):
             record = {"model": label, "repeat": fold // folds, "fold": fold % folds}
@@ -394,4 +741,23 @@ def run_benchmark(
         description
         + f" {repeats} x {folds}-fold stratified CV, the same folds for every model.",
         title=f"Predictive benchmark of {event}",
+        reference=reference,
     )
+
+
+def _count(n, noun):
+    """'1 comparison', '9 comparisons'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _p(label, value):
+    """'p = 0.047', or 'p < 0.001' below the printed precision."""
+    text = format_pvalue(value)
+    return f"{label} {text}" if text[0] in "<>" else f"{label} = {text}"
+
+
+def _names(columns, limit=8):
+    """'a', 'b' and 3 more: column names for a sentence."""
+    shown = ", ".join(repr(c) for c in columns[:limit])
+    more = len(columns) - limit
+    return shown + (f" and {more} more" if more > 0 else "")

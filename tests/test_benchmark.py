@@ -1,0 +1,415 @@
+"""The predictive benchmark: no leakage, any set of models, Holm-adjusted tests."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from statsmodels.stats.multitest import multipletests
+
+from sklearn_innov.cli import main
+from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+from sklearn_innov.diagnostics import corrected_resampled_ttest, holm_adjusted
+from sklearn_innov.model_selection import (
+    BenchmarkResult,
+    _benchmark,
+    benchmark_spec,
+    run_benchmark,
+)
+from sklearn_innov.preprocessing import SpecError
+
+MECHANISM_ITEMS = [
+    item for name in ("X1", "X2", "X3", "X4") for item in PAPER_SPEC[name]
+]
+METRIC_NAMES = ("roc_auc", "accuracy", "balanced_accuracy", "brier", "log_loss")
+
+
+class Spy(ClassifierMixin, BaseEstimator):
+    """A prior-probability classifier that records the columns it is shown."""
+
+    seen = []
+
+    def fit(self, X, y):
+        Spy.seen.append(("fit", list(X.columns)))
+        self.classes_ = np.unique(y)
+        self.prior_ = float(np.mean(y))
+        return self
+
+    def predict_proba(self, X):
+        Spy.seen.append(("predict", list(X.columns)))
+        p = np.full(len(X), self.prior_)
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X):
+        Spy.seen.append(("predict", list(X.columns)))
+        return np.full(len(X), self.classes_[int(self.prior_ >= 0.5)])
+
+
+@pytest.fixture
+def spy():
+    Spy.seen = []
+    yield Spy
+    Spy.seen = []
+
+
+def scores_frame(auc):
+    """A scores table as run_benchmark builds it, from each model's fold AUCs."""
+    rows = []
+    for model, values in auc.items():
+        for fold, value in enumerate(values):
+            rows.append(
+                {"model": model, "repeat": 0, "fold": fold}
+                | dict.fromkeys(METRIC_NAMES, value)
+            )
+    return pd.DataFrame(rows)
+
+
+# -- Holm ------------------------------------------------------------------------
+
+
+def test_holm_adjusted_equals_statsmodels_multipletests(rng):
+    for size in (1, 2, 5, 12):
+        p = rng.uniform(0, 0.2, size)
+        p[: size // 3] = p[0]  # ties
+        expected = multipletests(p, method="holm")[1]
+        assert_allclose(holm_adjusted(p), expected, rtol=1e-14)
+    edges = np.array([0.0, 1.0, 0.5, 0.0])
+    assert_allclose(holm_adjusted(edges), multipletests(edges, method="holm")[1])
+
+
+def test_holm_adjusted_leaves_tests_not_made_out_of_the_family():
+    p = np.array([0.01, np.nan, 0.04, 0.03, np.nan])
+    adjusted = holm_adjusted(p)
+    assert np.isnan(adjusted[[1, 4]]).all()
+    made = ~np.isnan(p)
+    assert_allclose(adjusted[made], multipletests(p[made], method="holm")[1])
+    assert np.isnan(holm_adjusted([np.nan, np.nan])).all()
+
+
+@pytest.mark.parametrize("bad", [[0.2, 1.5], [-0.1, 0.3]])
+def test_holm_adjusted_refuses_values_that_are_not_probabilities(bad):
+    with pytest.raises(
+        ValueError, match=r"holm_adjusted: pvalues must lie in \[0, 1\]"
+    ):
+        holm_adjusted(bad)
+
+
+# -- the table, the readings, the notes ------------------------------------------
+
+REF = np.array([0.70, 0.72, 0.68, 0.75, 0.71, 0.69])
+AUC = {
+    "StepwiseLogit": REF,
+    # p = 0.047 alone, 0.19 after Holm's adjustment for four comparisons
+    "A": np.array([0.736, 0.818, 0.786, 0.813, 0.777, 0.72]),
+    "B": np.array([0.663, 0.684, 0.64, 0.787, 0.708, 0.695]),
+    "C": np.array([0.661, 0.667, 0.624, 0.705, 0.708, 0.671]),
+    "D": REF + np.array([0.12, 0.13, 0.11, 0.12, 0.125, 0.12]),
+}
+
+
+def test_table_holds_holm_adjusted_p_values_beside_the_unadjusted_ones():
+    result = BenchmarkResult(scores_frame(AUC), 80, 40, "Data: test.")
+    table = result.table()
+    others = ["A", "B", "C", "D"]
+    expected_p = [
+        corrected_resampled_ttest(AUC[m], REF, 80, 40)["pvalue"] for m in others
+    ]
+    assert_allclose(table.loc[others, "p vs StepwiseLogit"], expected_p, rtol=1e-12)
+    assert_allclose(
+        table.loc[others, "Holm p vs StepwiseLogit"],
+        multipletests(expected_p, method="holm")[1],
+        rtol=1e-12,
+    )
+    assert (
+        table.loc["StepwiseLogit", ["t vs StepwiseLogit", "Holm p vs StepwiseLogit"]]
+        .isna()
+        .all()
+    )
+    assert expected_p[0] < 0.05 < table.loc["A", "Holm p vs StepwiseLogit"]
+
+
+def test_readings_come_from_the_holm_p_and_read_as_test_results():
+    result = BenchmarkResult(scores_frame(AUC), 80, 40, "Data: test.")
+    readings = dict(line.split(": ", 1) for line in result.readings())
+    holm = result.table()["Holm p vs StepwiseLogit"]
+    assert set(readings) == {"A", "B", "C", "D"}
+    for model, text in readings.items():
+        significant = holm[model] <= 0.05
+        assert text.count("not significant at 5%") == (not significant)
+        assert "after Holm's adjustment for 4 comparisons" in text
+        shown = f"= {holm[model]:.3f}" if holm[model] >= 0.001 else "< 0.001"
+        assert f"Holm p {shown}" in text
+    # A is below 5% alone: the reading says it is not significant after Holm
+    assert (
+        "not significant at 5%" in readings["A"]
+        and "unadjusted p = 0.047" in readings["A"]
+    )
+    assert "significant at 5%" in readings["D"] and "not" not in readings["D"]
+    text = " ".join(str(result.summary()).split())
+    for phrase in ("no evidence", "more than noise", "no difference"):
+        assert phrase not in text
+    assert "Holm's step-down method for the 4 comparisons made" in text
+    assert "stepwise selection are refitted inside every training fold" in text
+
+
+def test_any_set_of_models_without_the_papers_pipeline():
+    auc = {label: AUC[label] for label in ("A", "B", "C")}
+    result = BenchmarkResult(scores_frame(auc), 80, 40, "Data: test.")
+    assert result.reference is None
+    table = result.table()
+    assert not any(" vs " in column for column in table.columns)
+    text = " ".join(str(result.summary()).split())
+    assert "No model is compared with another: none is labelled 'StepwiseLogit'" in text
+    assert "reference=LABEL" in text
+    assert "The tests compare" not in text
+    chosen = BenchmarkResult(scores_frame(auc), 80, 40, "Data: test.", reference="B")
+    table = chosen.table()
+    assert_allclose(
+        table.loc["A", "p vs B"],
+        corrected_resampled_ttest(auc["A"], auc["B"], 80, 40)["pvalue"],
+    )
+    assert "Compared with B" in str(chosen.summary())
+    with pytest.raises(ValueError, match=r"reference 'Z' is not one of the models"):
+        BenchmarkResult(scores_frame(auc), 80, 40, "Data: test.", reference="Z")
+
+
+def test_identical_scores_say_why_there_is_no_test():
+    auc = {"StepwiseLogit": REF, "GridSearchCV(StepwiseLogit)": REF, "A": AUC["A"]}
+    auc["shifted"] = REF + 0.01
+    result = BenchmarkResult(scores_frame(auc), 80, 40, "Data: test.")
+    table = result.table()
+    for model in ("GridSearchCV(StepwiseLogit)", "shifted"):
+        assert (
+            table.loc[model, ["t vs StepwiseLogit", "p vs StepwiseLogit"]].isna().all()
+        )
+    # the family is the one comparison made
+    assert_allclose(
+        table.loc["A", "Holm p vs StepwiseLogit"], table.loc["A", "p vs StepwiseLogit"]
+    )
+    text = " ".join(str(result.summary()).split())
+    assert (
+        "GridSearchCV(StepwiseLogit) scored exactly the ROC AUC of StepwiseLogit in "
+        "every fold (as identical predictions do" in text
+    )
+    assert (
+        "the corrected t-test is undefined (the differences have no variance)" in text
+    )
+    assert (
+        "shifted differs from StepwiseLogit by the same ROC AUC in every fold" in text
+    )
+    # a difference below the printed precision is not called higher or lower
+    near = {"StepwiseLogit": REF, "near": REF + np.array([1, -1, 2, -2, 1, 0]) * 1e-4}
+    (line,) = BenchmarkResult(scores_frame(near), 80, 40, "Data: t.").readings()
+    assert line.startswith("near: ROC AUC equal to StepwiseLogit's to three decimals")
+
+
+# -- no leakage --------------------------------------------------------------------
+
+
+def test_every_model_sees_the_mechanisms_items_only(spy):
+    frame = make_sme_survey(random_state=1).frame
+    frame["leak"] = frame["innovated"]  # a copy of the target under another name
+    document = {
+        "indices": PAPER_SPEC,
+        "model": {"outcome": "Y", "target": "innovated"},
+    }
+    result = run_benchmark(
+        frame,
+        document,
+        repeats=1,
+        folds=3,
+        models={"spy": Spy(), "DummyClassifier": DummyClassifier()},
+    )
+    assert {"fit", "predict"} == {stage for stage, _ in spy.seen}
+    for _, columns in spy.seen:
+        assert columns == MECHANISM_ITEMS
+    assert "Every model sees only the 26 items of X1, X2, X3, X4" in result.description
+    assert "withheld: 'innovated', 'innov_product'" in result.description
+
+
+def test_the_default_survey_gives_models_the_features_only(spy):
+    run_benchmark(repeats=1, folds=3, models={"spy": Spy()})
+    assert spy.seen and all(columns == MECHANISM_ITEMS for _, columns in spy.seen)
+
+
+def test_scores_do_not_depend_on_what_else_the_frame_holds():
+    frame = make_sme_survey(random_state=2).frame
+    frame["leak"] = frame["innovated"]
+    document = {"indices": PAPER_SPEC, "model": {"target": "innovated"}}
+    lean = frame[[*MECHANISM_ITEMS, *PAPER_SPEC["Y"], "innovated"]]
+    model = {
+        "all numeric columns": make_pipeline(
+            StandardScaler(), LogisticRegression(max_iter=1000)
+        )
+    }
+    a = run_benchmark(frame, document, repeats=1, folds=3, models=model)
+    b = run_benchmark(lean, document, repeats=1, folds=3, models=model)
+    pd.testing.assert_frame_equal(a.scores, b.scores)
+
+
+def test_benchmark_spec_without_an_outcome_keeps_every_index():
+    frame = pd.DataFrame(
+        {
+            "q1": [1, 2, 3, 4],
+            "q2": [2, 2, 3, 5],
+            "r1": [0, 1, 1, 1],
+            "won": [0, 1, 0, 1],
+        }
+    )
+    spec = benchmark_spec(
+        {"indices": {"A": ["q1", "q2"], "R": ["r1"]}, "model": {"target": "won"}}, frame
+    )
+    assert spec.outcome is None
+    assert spec.features == ["q1", "q2", "r1"] and spec.withheld == ["won"]
+    # the default outcome, an index "Y", is withheld as replicate fits it
+    spec = benchmark_spec(
+        {"indices": {"A": ["q1", "q2"], "Y": ["r1"]}, "model": {"target": "won"}}, frame
+    )
+    assert (spec.outcome, spec.features, spec.withheld) == (
+        "Y",
+        ["q1", "q2"],
+        ["won", "r1"],
+    )
+
+
+@pytest.mark.parametrize(
+    "indices, message",
+    [
+        (
+            {"A": ["q1", "won"], "R": ["r1"]},
+            "index 'A' holds 'won', the target: the benchmark would give it to "
+            "every model as a feature (a leak); take it out of 'A' in [indices].",
+        ),
+        (
+            {"A": ["q1", "r1"], "R": ["r1", "q2"]},
+            "index 'A' holds 'r1', an item of the outcome 'R'",
+        ),
+    ],
+)
+def test_an_index_holding_the_target_or_an_outcome_item_is_refused(indices, message):
+    frame = pd.DataFrame(
+        {
+            "q1": [1, 2, 3, 4],
+            "q2": [2, 2, 3, 5],
+            "r1": [0, 1, 1, 1],
+            "won": [0, 1, 0, 1],
+        }
+    )
+    document = {"indices": indices, "model": {"outcome": "R", "target": "won"}}
+    with pytest.raises(SpecError, match=re.escape(message)):
+        benchmark_spec(document, frame, source="spec file 's.toml'")
+
+
+def test_a_missing_default_target_asks_for_model_target_only():
+    frame = pd.DataFrame({"q1": [1, 2, 3, 4], "q2": [2, 2, 3, 5]})
+    with pytest.raises(SpecError, match=r"\[model\] outcome is optional"):
+        benchmark_spec({"indices": {"A": ["q1", "q2"]}}, frame)
+
+
+def test_an_unknown_reference_is_refused_before_any_fit():
+    with pytest.raises(ValueError, match=r"reference 'nope' is not one of the models"):
+        run_benchmark(
+            repeats=1, folds=3, models={"a": DummyClassifier()}, reference="nope"
+        )
+
+
+# -- the command ---------------------------------------------------------------------
+
+NO_OUTCOME_SPEC = """
+[indices]
+partners = ["collab_suppliers", "collab_customers", "collab_competitors"]
+effort = ["learn_training", "learn_ict", "learn_research", "learn_evaluation"]
+
+[model]
+target = "innovated"
+
+[index]
+bounds = [0, 5]
+"""
+
+
+@pytest.fixture
+def no_outcome(tmp_path):
+    frame = make_sme_survey(150, random_state=4).frame
+    frame["innovated"] = np.where(frame["innovated"] == 1, "yes", "no")
+    data, spec = tmp_path / "survey.csv", tmp_path / "spec.toml"
+    frame.to_csv(data, index=False)
+    spec.write_text(NO_OUTCOME_SPEC, encoding="utf-8")
+    return data, spec
+
+
+def test_command_without_an_outcome_gives_models_the_features_only(
+    no_outcome, spy, monkeypatch, capsys
+):
+    every = _benchmark.benchmark_models
+
+    def with_spy(spec, items, random_state=0, index_settings=None):
+        models = every(spec, items, random_state, index_settings=index_settings)
+        # one candidate (bounds: min-max only; no item to move): the reference
+        return {
+            "StepwiseLogit": models["StepwiseLogit"],
+            "GridSearchCV(StepwiseLogit)": models["GridSearchCV(StepwiseLogit)"],
+            "spy": Spy(),
+        }
+
+    monkeypatch.setattr(_benchmark, "benchmark_models", with_spy)
+    data, spec = no_outcome
+    code = main(
+        ["benchmark", "--data", str(data), "--spec", str(spec)]
+        + ["--repeats", "1", "--folds", "3", "--quiet"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    expected = [
+        "collab_suppliers",
+        "collab_customers",
+        "collab_competitors",
+        "learn_training",
+        "learn_ict",
+        "learn_research",
+        "learn_evaluation",
+    ]
+    assert spy.seen and all(columns == expected for _, columns in spy.seen)
+    out = " ".join(captured.out.split())
+    assert "withheld: 'innovated'." in out
+    assert (
+        "GridSearchCV(StepwiseLogit) scored exactly the ROC AUC of StepwiseLogit" in out
+    )
+    assert "Holm's step-down method for the 1 comparison made" in out
+
+
+def test_command_reference_option(no_outcome, monkeypatch, capsys):
+    monkeypatch.setattr(
+        _benchmark,
+        "benchmark_models",
+        lambda *args, **kwargs: {"a": DummyClassifier(), "b": Spy()},
+    )
+    data, spec = no_outcome
+    argv = ["benchmark", "--data", str(data), "--spec", str(spec)]
+    argv += ["--repeats", "1", "--folds", "3", "--quiet"]
+    assert main([*argv, "--reference", "a"]) == 0
+    assert "p vs a" in capsys.readouterr().out
+    assert main([*argv, "--reference", "StepwiseLogit"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "reference 'StepwiseLogit' is not one of the models: ['a', 'b']" in err
+
+
+def test_a_reference_that_failed_in_a_fold_is_said_to_block_every_test():
+    auc = {"StepwiseLogit": np.r_[REF[:5], np.nan], "A": AUC["A"], "B": AUC["B"]}
+    result = BenchmarkResult(scores_frame(auc), 80, 40, "Data: test.")
+    assert result.table()["Holm p vs StepwiseLogit"].isna().all()
+    assert result.readings() == []
+    text = " ".join(str(result.summary()).split())
+    assert "No model could be tested against StepwiseLogit (the notes below" in text
+    for model in ("A", "B"):
+        assert (
+            f"{model} is not compared: StepwiseLogit failed to fit in some folds"
+            in text
+        )
