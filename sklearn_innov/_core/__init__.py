@@ -25,7 +25,7 @@ from ._logit import (
     score_tests,
     separation_excluded,
 )
-from ._margins import delta_method, effects_table, logit_effects
+from ._margins import binary_columns, delta_method, effects_table, logit_effects
 from ._moments import centred_crossprod, column_variances, correlation_matrix
 from ._ols import (
     OLSResults,
@@ -47,6 +47,7 @@ __all__ = [
     "OLSResults",
     "Results",
     "ZeroColumnError",
+    "binary_columns",
     "breusch_pagan",
     "centred_crossprod",
     "column_scale",

@@ -13,7 +13,7 @@ from scipy import special, stats
 
 from ..utils._lazy import pd
 
-__all__ = ["delta_method", "effects_table", "logit_effects"]
+__all__ = ["binary_columns", "delta_method", "effects_table", "logit_effects"]
 
 
 def delta_method(func, theta, cov):
@@ -63,7 +63,21 @@ def delta_method(func, theta, cov):
     return value, std_err, jacobian * norm[:, None]
 
 
-def logit_effects(params, X, *, at="overall"):
+def binary_columns(X):
+    """Mask of the columns whose values are all 0 or 1, both present.
+
+    The rule statsmodels' ``get_margeff(dummy=True)`` uses to find dummies
+    (a column's minimum is 0, its maximum 1, every value an integer).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.shape[0] == 0:
+        return np.zeros(X.shape[1], dtype=bool)
+    return (
+        (X.min(axis=0) == 0.0) & (X.max(axis=0) == 1.0) & np.all(X % 1.0 == 0, axis=0)
+    )
+
+
+def logit_effects(params, X, *, at="overall", dummy=None):
     """Marginal effects ``dP / dx_k`` of a logit on every column of X.
 
     Parameters
@@ -76,6 +90,12 @@ def logit_effects(params, X, *, at="overall"):
     at : {"overall", "mean"}, default="overall"
         "overall": the average over rows of ``p_i (1 - p_i) b_k`` (average
         marginal effects); "mean": ``p (1 - p) b_k`` at the column means.
+    dummy : ndarray of bool of shape (k,), optional
+        Columns whose effect is the discrete change
+        ``P(x_k = 1) - P(x_k = 0)`` (the other columns held at their values,
+        or at their means with ``at="mean"``) instead of the derivative, as
+        statsmodels' ``get_margeff(dummy=True)`` and Stata's ``margins`` of
+        an ``i.`` factor.
 
     Returns
     -------
@@ -84,7 +104,14 @@ def logit_effects(params, X, *, at="overall"):
     if at == "mean":
         X = X.mean(axis=0, keepdims=True)
     p = special.expit(X @ params)
-    return np.mean(p * (1.0 - p)) * params
+    effects = np.mean(p * (1.0 - p)) * params
+    if dummy is not None:
+        for k in np.flatnonzero(dummy):
+            off = X.copy()
+            off[:, k] = 0.0
+            eta = off @ params
+            effects[k] = np.mean(special.expit(eta + params[k]) - special.expit(eta))
+    return effects
 
 
 def effects_table(names, effect, std_err, *, df=None, alpha=0.05):

@@ -25,6 +25,7 @@ from .._core import (
     LeastSquares,
     LogitResults,
     ZeroColumnError,
+    binary_columns,
     column_scale,
     conditional_estimates,
     conditional_lr,
@@ -466,47 +467,77 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return np.flatnonzero(self.support_) if indices else self.support_.copy()
 
-    def marginal_effects(self, X, at="overall"):
-        """Marginal effects ``dP(event) / dx_k`` of the selected features.
+    def marginal_effects(self, X, at="overall", dummy=False):
+        """Marginal effects of the selected features on ``P(event)``.
 
         For the final logit ``P = expit(b0 + x'b)``: with ``at="overall"`` the
         average over the rows of X of ``P (1 - P) b_k`` (average marginal
         effects), with ``at="mean"`` the effect at the column means of X, as
-        statsmodels' ``get_margeff(at=...)``. Standard errors by the delta
-        method from the final model's covariance; the selection itself is
-        ignored (as every p-value after stepwise selection ignores it).
+        statsmodels' ``get_margeff(at=...)``. With ``dummy=True`` a feature
+        whose values in X are all 0 or 1 gets the discrete change
+        ``P(x_k = 1) - P(x_k = 0)`` instead (averaged over the rows, the
+        other features at their values; or at their means), as
+        ``get_margeff(dummy=True)`` and Stata's ``margins`` of an ``i.``
+        factor; the derivative of a 0/1 feature describes a change it cannot
+        make and can differ much from the discrete change when the
+        coefficient is large. The ``effect`` column says which each row is.
+        Standard errors by the delta method from the final model's
+        covariance; the selection itself is ignored (as every p-value after
+        stepwise selection ignores it).
 
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             The rows to average over, e.g. the training data.
         at : {"overall", "mean"}, default="overall"
+        dummy : bool, default=False
+            Discrete changes for 0/1 features (statsmodels' rule: minimum 0,
+            maximum 1, integer values).
 
         Returns
         -------
         effects : DataFrame
-            Indexed by selected feature: ``dy_dx``, ``std_err``, ``z``,
-            ``p_value``, ``ci_lower``, ``ci_upper`` (95%).
+            Indexed by selected feature: ``effect`` ("dP/dx" or
+            "P(1) - P(0)"), ``dy_dx``, ``std_err``, ``z``, ``p_value``,
+            ``ci_lower``, ``ci_upper`` (95%).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_innov import StepwiseLogit
+        >>> rng = np.random.default_rng(0)
+        >>> X = np.column_stack([rng.normal(size=400), rng.integers(0, 2, 400)])
+        >>> y = (X @ [1.0, 2.0] + rng.logistic(size=400) > 1).astype(int)
+        >>> model = StepwiseLogit().fit(X, y)
+        >>> model.marginal_effects(X, dummy=True)["effect"].tolist()
+        ['dP/dx', 'P(1) - P(0)']
         """
         check_is_fitted(self)
         if at not in ("overall", "mean"):
             raise ValueError(f'at must be "overall" or "mean"; got {at!r}.')
+        if not isinstance(dummy, (bool, np.bool_)):
+            raise ValueError(f"dummy must be True or False; got {dummy!r}.")
         X = validate_columns(self, X, reset=False, allow_nan=False)
         selected = np.flatnonzero(self.support_)
         offset = int(self.fit_intercept)
         design = X[:, selected]
+        discrete = binary_columns(design) if dummy else np.zeros(len(selected), bool)
         if offset:
             design = np.column_stack([np.ones(len(design)), design])
+            discrete = np.concatenate([[False], discrete])
         results = self.results_
         value, std_err, _ = delta_method(
-            lambda theta: logit_effects(theta, design, at=at)[offset:],
+            lambda theta: logit_effects(theta, design, at=at, dummy=discrete)[offset:],
             results.params,
             results.cov_params,
         )
         names = [str(label) for label in self.selected_features_]
-        return effects_table(names, value, std_err)
+        table = effects_table(names, value, std_err)
+        kinds = np.where(discrete[offset:], "P(1) - P(0)", "dP/dx")
+        table.insert(0, "effect", kinds)
+        return table
 
-    def summary(self, title=None, marginal_effects=None):
+    def summary(self, title=None, marginal_effects=None, dummy=False):
         """SPSS's output blocks for the final model.
 
         Parameters
@@ -516,6 +547,9 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         marginal_effects : array-like or DataFrame, optional
             Rows to average the marginal effects over (e.g. the training
             data); adds a block of :meth:`marginal_effects` (``at="overall"``).
+        dummy : bool, default=False
+            With ``marginal_effects``: discrete changes for 0/1 features (see
+            :meth:`marginal_effects`); the block's title says which it shows.
 
         Returns
         -------
@@ -530,8 +564,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             summary.insert_after(
                 "variables_in_equation",
                 Block(
-                    "Average marginal effects dP/dx (delta method)",
-                    self.marginal_effects(marginal_effects),
+                    "Average marginal effects (delta method): "
+                    + (
+                        "P(1) - P(0) for 0/1 features, dP/dx for the others"
+                        if dummy
+                        else "dP/dx"
+                    ),
+                    self.marginal_effects(marginal_effects, dummy=dummy),
                     name="marginal_effects",
                 ),
             )
