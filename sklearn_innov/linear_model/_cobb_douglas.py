@@ -454,7 +454,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         """
         y_log = self.predict_log(X)
         factor = self.smearing_factor_ if self.smearing else 1.0
-        return np.exp(y_log) * factor
+        # a level beyond 1.8e308 is inf, the value, not a RuntimeWarning
+        with np.errstate(over="ignore"):
+            return np.exp(y_log) * factor
 
     def predict_log(self, X):
         """Predict ``ln y``: ``intercept_ + ln X @ coef_``.

@@ -8,8 +8,6 @@ outcome is positive, and a model of its level where it is,
 ``E[y | x] = P(y > 0 | x) E[y | y > 0, x]``.
 """
 
-import warnings
-
 import numpy as np
 from scipy import special
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
@@ -18,9 +16,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core import delta_method, effects_table
 from ..exceptions import SklearnInnovWarning
+from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block, Summary
 from ..utils._lazy import pd
 from ..utils._validation import check_outcome, format_labels, validate_columns
+from ..utils._warnings import warn
 from ._cobb_douglas import CobbDouglasRegressor
 from ._stepwise import StepwiseLogit
 
@@ -149,7 +149,15 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         self : TwoPartRegressor
             The fitted model.
         """
+        raw = X
         values = validate_columns(self, X, reset=True, allow_nan=False)
+        check_levels(
+            raw,
+            getattr(self, "feature_names_in_", None),
+            owner="TwoPartRegressor",
+            fix="for zeros in X set zeros='offset' (ln(1 + X) in the second "
+            "part), 'floor' or 'drop'.",
+        )
         y = _check_outcome(y, values.shape[0])
         if values.shape[0] < 3:
             raise ValueError(
@@ -160,11 +168,10 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         _check_nonnegative(values, self._labels())
         positive = y > 0
         if positive.all():
-            warnings.warn(
+            warn(
                 "No outcome is 0: the participation part is P(y > 0) = 1, and the "
                 "two-part model is its second part alone.",
                 SklearnInnovWarning,
-                stacklevel=3,
             )
             self.classifier_ = None
         else:
@@ -174,13 +181,11 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         self.floors_ = np.full(values.shape[1], np.nan)
         if self.zeros == "floor":
             self.floors_ = _floors(levels, self._labels())
-            levels = np.where(levels == 0, self.floors_, levels)
-        elif self.zeros == "drop":
-            keep = (levels > 0).all(axis=1)
-            levels, positive = levels[keep], np.flatnonzero(positive)[keep]
+        levels, keep = apply_zeros(levels, self.zeros, floors=self.floors_)
         regressor = CobbDouglasRegressor() if self.regressor is None else self.regressor
+        self._check_positive_rows(regressor, len(y), int(positive.sum()), keep)
         self.regressor_ = clone(regressor).fit(
-            self._frame(self._second_part(levels)), y[positive]
+            self._frame(levels), y[np.flatnonzero(positive)[keep]]
         )
         return self
 
@@ -227,7 +232,21 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
-        return self._participation(values) * self._positive(values)
+        log_p = self._log_participation(values)
+        if isinstance(self.regressor_, CobbDouglasRegressor):
+            # in logs, so that a P(y > 0) that underflows to 0 times an
+            # E[y | y > 0] that overflows is their true product, not 0 x inf
+            regressor = self.regressor_
+            log_mu = regressor.predict_log(self._frame(self._floored(values)))
+            if regressor.smearing:
+                log_mu = log_mu + np.log(regressor.smearing_factor_)
+            with np.errstate(over="ignore"):
+                return np.exp(log_p + log_mu)
+        mu = self._positive(values)
+        proba = np.exp(log_p)
+        # E[y] = 0 where P(y > 0) = 0, whatever the second part says there
+        with np.errstate(invalid="ignore"):
+            return np.where(proba == 0, 0.0, proba * mu)
 
     @property
     def coef_table_(self):
@@ -277,7 +296,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
                 f"{type(self.regressor_).__name__}."
             )
         values = validate_columns(self, X, reset=False, allow_nan=False)
-        levels = self._second_part(self._floored(values))
+        levels = self._floored(values)
         theta, cov, unpack = self._parameters()
         factor = self.regressor_.smearing_factor_ if self.regressor_.smearing else 1
         k = values.shape[1]
@@ -364,20 +383,52 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         """The parts see a DataFrame with this model's feature names."""
         return pd.DataFrame(values, columns=self._labels())
 
-    def _participation(self, values):
+    def _check_positive_rows(self, regressor, n_rows, n_positive, keep):
+        """Refuse, in this model's parameters, too few rows for the second part."""
+        if not isinstance(regressor, CobbDouglasRegressor):
+            return  # another regressor words its own needs
+        n_params = self.n_features_in_ + int(regressor.fit_intercept)
+        found = int(keep.sum())
+        if found > n_params:
+            return
+        dropped = (
+            f" ({n_positive} before zeros='drop' left out the {n_positive - found} "
+            "with a regressor equal to 0)"
+            if found < n_positive
+            else ""
+        )
+        fixes = ["Add rows with y > 0", "pass fewer features"]
+        if regressor.fit_intercept:
+            fixes.append("pass regressor=CobbDouglasRegressor(fit_intercept=False)")
+        if found < n_positive:
+            fixes.append("set zeros='floor' or 'offset', which keep every row")
+        raise ValueError(
+            f"TwoPartRegressor's second part, a CobbDouglasRegressor with "
+            f"{n_params} parameter(s), needs at least {n_params + 1} rows with "
+            f"y > 0; found {found} of {n_rows}{dropped}. "
+            + f"{', '.join(fixes[:-1])} or {fixes[-1]}."
+        )
+
+    def _log_participation(self, values):
+        """``ln P(y > 0 | X)``, exact far in the tails for a logit first part."""
         if self.classifier_ is None:
-            return np.ones(values.shape[0])
-        proba = self.classifier_.predict_proba(self._frame(values))
-        return proba[:, list(self.classifier_.classes_).index(1)]
+            return np.zeros(values.shape[0])
+        frame = self._frame(values)
+        if isinstance(self.classifier_, StepwiseLogit):
+            return special.log_expit(self.classifier_.decision_function(frame))
+        proba = self.classifier_.predict_proba(frame)
+        with np.errstate(divide="ignore"):
+            return np.log(proba[:, list(self.classifier_.classes_).index(1)])
+
+    def _participation(self, values):
+        return np.exp(self._log_participation(values))
 
     def _positive(self, values):
-        levels = self._second_part(self._floored(values))
-        return self.regressor_.predict(self._frame(levels))
+        return self.regressor_.predict(self._frame(self._floored(values)))
 
     def _floored(self, values):
+        """The regressors as the second part sees them: zero policy applied."""
         _check_nonnegative(values, self._labels())
-        if self.zeros == "floor":
-            return np.where(values == 0, self.floors_, values)
         if self.zeros == "drop" and (values == 0).any():
             cols = [self._labels()[j] for j in np.flatnonzero((values == 0).any(0))]
             raise ValueError(
@@ -386,10 +437,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
                 "the second part without such rows and cannot predict them. Use "
                 "zeros='floor' or 'offset'."
             )
-        return values
-
-    def _second_part(self, levels):
-        return levels + 1.0 if self.zeros == "offset" else levels
+        return apply_zeros(values, self.zeros, floors=self.floors_)[0]
 
     def _parameters(self):
         """Stacked estimates of both parts, their block covariance, an unpacker."""
@@ -467,13 +515,12 @@ def _check_nonnegative(values, labels):
 
 def _floors(levels, labels):
     """Half the smallest positive value of each column among the positive rows."""
-    positive = np.where(levels > 0, levels, np.inf)
-    smallest = positive.min(axis=0)
-    empty = ~np.isfinite(smallest)
+    floors = smallest_positive_half(levels)
+    empty = np.isnan(floors)
     if empty.any():
         cols = [labels[j] for j in np.flatnonzero(empty)]
         raise ValueError(
             f"Column(s) {format_labels(cols)} are 0 in every row with y > 0, so "
             "their elasticity cannot be estimated; drop them."
         )
-    return smallest / 2.0
+    return floors
