@@ -277,3 +277,19 @@ def test_predict_is_finite_where_participation_underflows():
     # closed form in logs: ln E = ln expit(eta) + ln mu
     assert_allclose(predicted, np.exp(special.log_expit(eta) + log_mu), rtol=1e-12)
     assert predicted[1] == 0.0
+
+
+def test_messages_name_array_columns_by_position_never_x0():
+    X, y = _data(n=200)
+    values = X.to_numpy().copy()
+    values[[0, 1], 1] = -0.5
+    with pytest.raises(ValueError) as exc:
+        TwoPartRegressor().fit(values, y)
+    message = str(exc.value)
+    assert "column(s) 1 of X (by position) (2 row(s))" in message
+    assert "x1" not in message and "clip" in message
+    model = TwoPartRegressor(zeros="drop").fit(X.to_numpy(), y)
+    zero = X.to_numpy()[:3].copy()
+    zero[0, 2] = 0.0
+    with pytest.raises(ValueError, match=r"column\(s\) 2 of X \(by position\) are 0"):
+        model.predict(zero)

@@ -19,7 +19,12 @@ from ..exceptions import SklearnInnovWarning
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block, Summary
 from ..utils._lazy import pd
-from ..utils._validation import check_outcome, format_labels, validate_columns
+from ..utils._validation import (
+    check_outcome,
+    feature_labels,
+    format_labels,
+    validate_columns,
+)
 from ..utils._warnings import warn
 from ._cobb_douglas import CobbDouglasRegressor
 from ._stepwise import StepwiseLogit
@@ -165,7 +170,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
                 f"{values.shape[0]}."
             )
         frame = self._frame(values)
-        _check_nonnegative(values, self._labels())
+        _check_nonnegative(values, self)
         positive = y > 0
         if positive.all():
             warn(
@@ -180,7 +185,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         levels = values[positive]
         self.floors_ = np.full(values.shape[1], np.nan)
         if self.zeros == "floor":
-            self.floors_ = _floors(levels, self._labels())
+            self.floors_ = _floors(levels, self)
         levels, keep = apply_zeros(levels, self.zeros, floors=self.floors_)
         regressor = CobbDouglasRegressor() if self.regressor is None else self.regressor
         self._check_positive_rows(regressor, len(y), int(positive.sum()), keep)
@@ -428,11 +433,11 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
 
     def _floored(self, values):
         """The regressors as the second part sees them: zero policy applied."""
-        _check_nonnegative(values, self._labels())
+        _check_nonnegative(values, self)
         if self.zeros == "drop" and (values == 0).any():
-            cols = [self._labels()[j] for j in np.flatnonzero((values == 0).any(0))]
             raise ValueError(
-                f"Column(s) {format_labels(cols)} are 0 in "
+                f"TwoPartRegressor: {_columns(self, (values == 0).any(axis=0))} are "
+                "0 in "
                 f"{int((values == 0).any(axis=1).sum())} row(s): zeros='drop' fitted "
                 "the second part without such rows and cannot predict them. Use "
                 "zeros='floor' or 'offset'."
@@ -503,24 +508,36 @@ def _check_outcome(y, n_samples):
     return y
 
 
-def _check_nonnegative(values, labels):
-    if values.min(initial=0.0) < 0:
-        cols = [labels[j] for j in np.flatnonzero((values < 0).any(axis=0))]
+def _columns(model, which):
+    """``column(s) 'a', 'c'``; by position when X had no names (never x0)."""
+    labels = feature_labels(model)
+    picked = [labels[j] for j in np.flatnonzero(which)]
+    if hasattr(model, "feature_names_in_"):
+        return f"column(s) {format_labels([str(c) for c in picked])}"
+    return f"column(s) {format_labels(picked)} of X (by position)"
+
+
+def _check_nonnegative(values, model):
+    negative = values < 0
+    if negative.any():
         raise ValueError(
-            "Negative values in data passed to TwoPartRegressor: column(s) "
-            f"{format_labels(cols)}; its second part takes logs. Use non-negative "
-            "indices (e.g. min-max normalised)."
+            "Negative values in data passed to TwoPartRegressor: "
+            f"{_columns(model, negative.any(axis=0))} "
+            f"({int(negative.any(axis=1).sum())} row(s)); its second part takes "
+            "logs, which values < 0 do not have, and `zeros` handles 0 only. An "
+            "index scaled on other rows (a training fold) falls below 0 for rows "
+            "below their range: clip those indices at 0 first."
         )
 
 
-def _floors(levels, labels):
+def _floors(levels, model):
     """Half the smallest positive value of each column among the positive rows."""
     floors = smallest_positive_half(levels)
     empty = np.isnan(floors)
     if empty.any():
-        cols = [labels[j] for j in np.flatnonzero(empty)]
         raise ValueError(
-            f"Column(s) {format_labels(cols)} are 0 in every row with y > 0, so "
-            "their elasticity cannot be estimated; drop them."
+            f"TwoPartRegressor(zeros='floor'): {_columns(model, empty)} are 0 in "
+            "every row with y > 0, so there is no floor and no elasticity to "
+            "estimate; drop them."
         )
     return floors
