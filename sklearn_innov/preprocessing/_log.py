@@ -9,7 +9,7 @@ The module also holds the one implementation of the zero policies of the
 log-log models ("floor", "drop", "offset": :func:`apply_zeros`, used by
 ``CobbDouglasRegressor``, ``TwoPartRegressor`` and ``replicate``) and the
 marks by which a model that logs its input recognises values logged already
-(:class:`LogArray`, the ``ln(`` prefix of :meth:`LogTransform.get_feature_names_out`).
+(``LogArray``, the ``ln(`` prefix of ``LogTransform.get_feature_names_out``).
 """
 
 from numbers import Real
@@ -244,7 +244,7 @@ class LogTransform(TransformerMixin, BaseEstimator):
         Returns
         -------
         X_log : LogArray of shape (n_samples, n_features)
-            An ndarray marked as logged (see :class:`LogArray`), or the
+            An ndarray marked as logged (see ``LogArray``), or the
             container chosen by ``set_output``, with columns named
             ``ln(x)`` or ``ln(offset + x)``.
         """
