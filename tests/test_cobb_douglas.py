@@ -865,3 +865,11 @@ def test_zero_error_names_polars_columns(survey_like):
     X.loc[[3, 7], "X4"] = 0.0
     with pytest.raises(ValueError, match=r"column\(s\) 'X4' are 0 \(2 row"):
         CobbDouglasRegressor().fit(pl.from_pandas(X), y)
+
+
+def test_double_log_is_reported_before_the_nan_it_made(with_zeros):
+    X, y = with_zeros
+    with pytest.warns(NonPositiveWarning):
+        logged = LogTransform(on_nonpositive="nan").fit_transform(X)
+    with pytest.raises(ValueError, match="double log"):
+        CobbDouglasRegressor().fit(logged, y)

@@ -261,14 +261,15 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self : CobbDouglasRegressor
             The fitted regressor.
         """
-        raw = X
-        X = validate_columns(self, X, reset=True, allow_nan=False)
+        # before validation: its NaN (a LogTransform under "nan") is not the
+        # problem to report
         check_levels(
-            raw,
-            getattr(self, "feature_names_in_", None),
+            X,
+            getattr(X, "columns", None),
             owner="CobbDouglasRegressor",
             fix=_LEVELS_FIX,
         )
+        X = validate_columns(self, X, reset=True, allow_nan=False)
         labels = _names(self)
         y = check_outcome(y, X.shape[0], owner="CobbDouglasRegressor")
         n, k = X.shape
@@ -659,14 +660,15 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     def _levels(self, X):
         """Validate X at predict time and apply the zero policy of ``fit``."""
-        raw = X
-        X = validate_columns(self, X, reset=False, allow_nan=False)
+        # before validation: its NaN (a LogTransform under "nan") is not the
+        # problem to report
         check_levels(
-            raw,
-            getattr(self, "feature_names_in_", None),
+            X,
+            getattr(X, "columns", None),
             owner="CobbDouglasRegressor",
             fix=_LEVELS_FIX,
         )
+        X = validate_columns(self, X, reset=False, allow_nan=False)
         zeros = self._check_zeros(X)
         if self.zeros == "drop" and zeros.any():
             raise ValueError(

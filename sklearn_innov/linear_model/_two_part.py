@@ -154,15 +154,16 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         self : TwoPartRegressor
             The fitted model.
         """
-        raw = X
-        values = validate_columns(self, X, reset=True, allow_nan=False)
+        # before validation: its NaN (a LogTransform under "nan") is not the
+        # problem to report
         check_levels(
-            raw,
-            getattr(self, "feature_names_in_", None),
+            X,
+            getattr(X, "columns", None),
             owner="TwoPartRegressor",
             fix="for zeros in X set zeros='offset' (ln(1 + X) in the second "
             "part), 'floor' or 'drop'.",
         )
+        values = validate_columns(self, X, reset=True, allow_nan=False)
         y = _check_outcome(y, values.shape[0])
         if values.shape[0] < 3:
             raise ValueError(
