@@ -873,3 +873,13 @@ def test_double_log_is_reported_before_the_nan_it_made(with_zeros):
         logged = LogTransform(on_nonpositive="nan").fit_transform(X)
     with pytest.raises(ValueError, match="double log"):
         CobbDouglasRegressor().fit(logged, y)
+
+
+def test_zero_index_error_in_a_pipeline_names_the_index_names():
+    composite, frame, y = _paper_pipeline_data()
+    with pytest.raises(ValueError) as exc:
+        make_pipeline(composite, CobbDouglasRegressor()).fit(frame, y)
+    message = str(exc.value)
+    assert "column(s) 'X2', 'X4' are 0" in message
+    assert "x1" not in message and "innovator" not in message
+    assert "LogTransform" not in message  # the fix is the model's own zeros

@@ -100,6 +100,12 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     :meth:`marginal_effects` averages each over the rows of X (average
     marginal effects; average elasticities, as Stata's ``margins, eyex()``).
 
+    *Tails.* With the default parts ``predict`` is ``exp(ln P + ln mu)``,
+    ``ln P`` by ``scipy.special.log_expit`` of the logit's linear predictor:
+    finite where ``P`` underflows to 0 and ``mu`` overflows (not
+    ``0 x inf = NaN``). Other parts are multiplied as they are, with
+    ``E[y] = 0`` where ``P = 0``.
+
     References
     ----------
     .. [1] Belotti, F., Deb, P., Manning, W. G. and Norton, E. C. (2015).
