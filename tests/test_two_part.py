@@ -226,6 +226,8 @@ def test_too_few_positive_rows_says_how_many_and_which_parameter():
         TwoPartRegressor(regressor=CobbDouglasRegressor(fit_intercept=False)).fit(X, y)
 
 
+# c = 0 exactly where y > 0: the participation logit is separated, and says so
+@pytest.mark.filterwarnings("ignore::sklearn_innov.exceptions.SeparationWarning")
 def test_drop_that_removes_every_positive_row_is_explained():
     X, y = _data(n=200)
     X.loc[y > 0, "c"] = 0.0
