@@ -1,11 +1,12 @@
 """:mod:`sklearn_innov`: scikit-learn compatible econometrics of innovation.
 
 Survey items are normalised (:class:`MinMaxIndexer`), aggregated into composite
-indices of learning mechanisms (:class:`CompositeIndex`) and logged
-(:class:`LogTransform`), and fed to a Cobb-Douglas model estimated by OLS in
-logs (:class:`CobbDouglasRegressor`) and to a backward-stepwise logistic
-regression (:class:`StepwiseLogit`), following Alonso, Contreras &
-Valenzuela (2025).
+indices of learning mechanisms (:class:`CompositeIndex`), and fed in levels to
+a Cobb-Douglas model estimated by OLS in logs (:class:`CobbDouglasRegressor`,
+which takes the logs itself, with a policy for zeros) and to a
+backward-stepwise logistic regression (:class:`StepwiseLogit`), following
+Alonso, Contreras & Valenzuela (2025). :class:`LogTransform` logs indices for
+models that do not.
 Heavy dependencies (statsmodels, matplotlib) are imported only where used, so
 ``import sklearn_innov`` stays cheap.
 """

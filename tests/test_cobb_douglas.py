@@ -17,7 +17,7 @@ from statsmodels.stats.stattools import durbin_watson
 
 from sklearn_innov import CobbDouglasRegressor, LogTransform
 from sklearn_innov.diagnostics import lilliefors
-from sklearn_innov.exceptions import SklearnInnovWarning
+from sklearn_innov.exceptions import NonPositiveWarning, SklearnInnovWarning
 
 RTOL = 1e-8
 NAMES = ["X1", "X2", "X3", "X4"]
@@ -416,8 +416,13 @@ def test_nonpositive_x_names_columns_rows_and_fixes(survey_like, bad, match):
     X.loc[[3, 7], "X2"] = bad
     with pytest.raises(ValueError, match=match) as exc:
         CobbDouglasRegressor().fit(X, y)
-    assert "feature_range" in str(exc.value) and "offset" in str(exc.value)
-    assert "innovators" in str(exc.value)
+    message = str(exc.value)
+    # the estimator's words are neutral: the report passes the user's labels
+    assert "innovator" not in message and "firm" not in message
+    if bad == 0.0:
+        assert "zeros='offset'" in message and "feature_range" in message
+    else:
+        assert "`zeros` handles 0 only" in message
 
 
 def test_nonpositive_or_missing_y(survey_like):
@@ -653,3 +658,228 @@ def test_marginal_effect_t_is_unit_free_at_extreme_scales(survey_like, unit):
     # at 1e300 the intercept absorbs ln(1e300) = 691 and the levels lose a few
     # digits to it: t agrees to 3e-5 (it was NaN before)
     assert_allclose(ours["t"], ref["t"], rtol=1e-4)
+
+
+# -- zeros: one policy for ln 0, each against statsmodels on hand-made logs ----
+
+
+@pytest.fixture
+def with_zeros(survey_like):
+    """The survey-like data with X2 = 0 in 5 rows and X4 = 0 in 3 others."""
+    X, y = survey_like
+    X = X.copy()
+    X.loc[[3, 7, 20, 41, 90], "X2"] = 0.0
+    X.loc[[5, 60, 100], "X4"] = 0.0
+    return X, y
+
+
+def _sm_on(log_X, log_y):
+    return sm.OLS(log_y, sm.add_constant(log_X)).fit()
+
+
+def _assert_is(model, ols):
+    assert_allclose(model.coef_table_["coef"], ols.params, rtol=RTOL)
+    assert_allclose(model.coef_table_["std_err"], ols.bse, rtol=1e-7)
+    assert_allclose(model.rsquared_, ols.rsquared, rtol=RTOL)
+    assert model.nobs_ == ols.nobs
+
+
+def test_zeros_floor_is_ols_on_floored_logs(with_zeros):
+    X, y = with_zeros
+    model = CobbDouglasRegressor(zeros="floor").fit(X, y)
+    # by hand: half the smallest positive value of each column
+    floors = [X.loc[X[c] > 0, c].min() / 2 for c in NAMES]
+    floored = X.mask(X == 0, pd.Series(floors, index=NAMES), axis=1)
+    _assert_is(model, _sm_on(np.log(floored.to_numpy()), np.log(y.to_numpy())))
+    assert_allclose(model.floors_, floors, rtol=0)
+    assert model.n_zero_rows_ == 8
+    # predict floors a 0 at the floor of fit
+    assert_allclose(model.predict(X), model.predict(floored), rtol=1e-12)
+
+
+def test_zeros_floor_elasticities_do_not_depend_on_units(with_zeros):
+    """The floor scales with its column, so only the intercept moves."""
+    X, y = with_zeros
+    base = CobbDouglasRegressor(zeros="floor").fit(X, y)
+    for unit in (1e-100, 1e-9, 1e9, 1e100):
+        scaled = CobbDouglasRegressor(zeros="floor").fit(X * unit, y)
+        assert_allclose(scaled.coef_, base.coef_, rtol=1e-9)
+        assert_allclose(scaled.coef_table_["t"][1:], base.coef_table_["t"][1:])
+
+
+def test_zeros_drop_is_ols_without_those_rows_and_says_so(with_zeros):
+    X, y = with_zeros
+    with pytest.warns(NonPositiveWarning, match=r"left out 8 of 127 row") as record:
+        model = CobbDouglasRegressor(zeros="drop").fit(X, y)
+    assert "'X2', 'X4'" in str(record[0].message)
+    assert record[0].filename == __file__  # the caller's line, not the library's
+    keep = (X > 0).all(axis=1)
+    _assert_is(model, _sm_on(np.log(X[keep].to_numpy()), np.log(y[keep].to_numpy())))
+    assert model.n_zero_rows_ == 8
+    with pytest.raises(ValueError, match=r"'X2', 'X4' are 0 in 8 row.*zeros='drop'"):
+        model.predict(X)
+    assert np.isfinite(model.predict(X[keep])).all()
+    assert "8 row(s) with a regressor equal to 0 were left out" in str(model.summary())
+
+
+def test_zeros_drop_that_leaves_too_few_rows_counts_them(with_zeros):
+    X, y = with_zeros
+    X = X.copy()
+    X.loc[8:, "X1"] = 0.0
+    with pytest.raises(ValueError, match=r"left out 122 of 127 row.*leaves 5 row"):
+        CobbDouglasRegressor(zeros="drop").fit(X, y)
+
+
+@pytest.mark.parametrize("offset", [1.0, 0.5])
+def test_zeros_offset_is_ols_of_ln_y_on_ln_offset_plus_x(with_zeros, offset):
+    X, y = with_zeros
+    model = CobbDouglasRegressor(zeros="offset", offset=offset).fit(X, y)
+    ols = _sm_on(np.log(offset + X.to_numpy()), np.log(y.to_numpy()))
+    _assert_is(model, ols)
+    # y is not shifted: the model is ln y = b0 + sum b ln(offset + x)
+    smearing = np.mean(np.exp(ols.resid))
+    by_hand = np.exp(ols.predict(sm.add_constant(np.log(offset + X.to_numpy()))))
+    assert_allclose(model.predict(X), by_hand * smearing, rtol=1e-10)
+    assert list(model.coef_table_.index) == ["const"] + [
+        f"({offset:g} + {c})" for c in NAMES
+    ]
+    assert f"ln ({offset:g} + X2)" in str(model.summary())
+
+
+def test_zeros_offset_marginal_effects_are_derivatives_of_predict(with_zeros):
+    X, y = with_zeros
+    model = CobbDouglasRegressor(zeros="offset").fit(X, y)
+    effects = model.marginal_effects(X)
+    for name in NAMES:
+        up, down = X.copy(), X.copy()
+        up[name] += 1e-6
+        down[name] -= 1e-6
+        down[name] = down[name].clip(lower=0)
+        step = (up[name] - down[name]).to_numpy()
+        derivative = (model.predict(up) - model.predict(down)) / step
+        assert_allclose(effects.loc[name, "dy_dx"], derivative.mean(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("zeros", ["error", "floor", "drop", "offset"])
+def test_zero_outcome_is_refused_under_every_policy(survey_like, zeros):
+    X, y = survey_like
+    y = y.copy()
+    y.iloc[[0, 5]] = 0.0
+    with pytest.raises(
+        ValueError, match=r"y has values <= 0 \(2 row.*TwoPartRegressor"
+    ):
+        CobbDouglasRegressor(zeros=zeros).fit(X, y)
+
+
+@pytest.mark.parametrize("zeros", ["floor", "drop", "offset"])
+def test_negative_x_is_refused_under_every_policy(with_zeros, zeros):
+    X, y = with_zeros
+    X = X.copy()
+    X.loc[11, "X3"] = -0.1
+    with pytest.raises(ValueError, match=r"Negative values.*'X3' have values < 0"):
+        CobbDouglasRegressor(zeros=zeros).fit(X, y)
+
+
+def test_zero_policies_survive_pickle(with_zeros):
+    import pickle
+
+    X, y = with_zeros
+    model = CobbDouglasRegressor(zeros="floor").fit(X, y)
+    again = pickle.loads(pickle.dumps(model))
+    assert_allclose(again.predict(X), model.predict(X), rtol=0)
+    assert_allclose(again.floors_, model.floors_, rtol=0)
+
+
+# -- one log only: LogTransform's output is refused ----------------------------
+
+
+def _paper_pipeline_data():
+    from sklearn_innov import CompositeIndex
+    from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+
+    frame = make_sme_survey(random_state=0).frame
+    y = CompositeIndex(spec={"Y": PAPER_SPEC["Y"]}).fit_transform(frame)["Y"]
+    spec = {name: items for name, items in PAPER_SPEC.items() if name != "Y"}
+    positive = (y > 0).to_numpy()
+    return CompositeIndex(spec=spec), frame[positive], y[positive]
+
+
+def test_log_transform_then_cobb_douglas_is_refused_as_a_double_log():
+    composite, frame, y = _paper_pipeline_data()
+    pipeline = make_pipeline(composite, LogTransform(offset=1), CobbDouglasRegressor())
+    with pytest.raises(ValueError, match=r"ln\(ln\(X\)\), a double log") as exc:
+        pipeline.fit(frame, y)
+    assert "zeros='offset'" in str(exc.value)
+    # with pandas output the names say it too
+    with pytest.raises(ValueError, match=r"'ln\(1 \+ X1\)'.*double log"):
+        pipeline.set_output(transform="pandas").fit(frame, y)
+
+
+def test_the_right_pipeline_is_ln_y_on_ln_one_plus_x():
+    composite, frame, y = _paper_pipeline_data()
+    pipeline = make_pipeline(composite, CobbDouglasRegressor(zeros="offset"))
+    pipeline.fit(frame, y)
+    indices = composite.fit_transform(frame)
+    ols = _sm_on(np.log1p(indices.to_numpy()), np.log(y.to_numpy()))
+    assert_allclose(pipeline[-1].coef_table_["coef"], ols.params, rtol=RTOL)
+    assert list(pipeline[-1].coef_table_.index) == [
+        "const",
+        "(1 + X1)",
+        "(1 + X2)",
+        "(1 + X3)",
+        "(1 + X4)",
+    ]
+
+
+def test_columns_named_as_logs_are_refused_with_a_way_out(survey_like):
+    X, y = survey_like
+    with pytest.raises(ValueError, match=r"'ln\(X1\)'.*double log.*rename it"):
+        CobbDouglasRegressor().fit(X.rename(columns={"X1": "ln(X1)"}), y)
+    # arithmetic on LogTransform's output gives back plain values
+    logged = LogTransform().fit_transform(X.to_numpy())
+    CobbDouglasRegressor().fit(np.exp(logged), y)
+
+
+def test_zero_error_names_the_users_columns_never_x0(survey_like):
+    X, y = survey_like
+    X = X.copy()
+    X.loc[[3, 7], "X2"] = 0.0
+    # a plain array: the columns by position, not names nobody wrote
+    with pytest.raises(ValueError, match=r"column\(s\) 1 of X \(by position\)") as e:
+        CobbDouglasRegressor().fit(X.to_numpy(), y)
+    assert "x1" not in str(e.value)
+    # through a Pipeline whose first step outputs DataFrames
+    from sklearn.preprocessing import FunctionTransformer
+
+    step = FunctionTransformer(feature_names_out="one-to-one").set_output(
+        transform="pandas"
+    )
+    with pytest.raises(ValueError, match=r"column\(s\) 'X2' are 0 \(2 row"):
+        make_pipeline(step, CobbDouglasRegressor()).fit(X, y)
+
+
+def test_zero_error_names_polars_columns(survey_like):
+    pl = pytest.importorskip("polars")
+    X, y = survey_like
+    X = X.copy()
+    X.loc[[3, 7], "X4"] = 0.0
+    with pytest.raises(ValueError, match=r"column\(s\) 'X4' are 0 \(2 row"):
+        CobbDouglasRegressor().fit(pl.from_pandas(X), y)
+
+
+def test_double_log_is_reported_before_the_nan_it_made(with_zeros):
+    X, y = with_zeros
+    with pytest.warns(NonPositiveWarning):
+        logged = LogTransform(on_nonpositive="nan").fit_transform(X)
+    with pytest.raises(ValueError, match="double log"):
+        CobbDouglasRegressor().fit(logged, y)
+
+
+def test_zero_index_error_in_a_pipeline_names_the_index_names():
+    composite, frame, y = _paper_pipeline_data()
+    with pytest.raises(ValueError) as exc:
+        make_pipeline(composite, CobbDouglasRegressor()).fit(frame, y)
+    message = str(exc.value)
+    assert "column(s) 'X2', 'X4' are 0" in message
+    assert "x1" not in message and "innovator" not in message
+    assert "LogTransform" not in message  # the fix is the model's own zeros

@@ -20,7 +20,7 @@ from sklearn.utils import estimator_checks, get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn_innov
-from sklearn_innov import CompositeIndex, LogTransform
+from sklearn_innov import CobbDouglasRegressor, CompositeIndex, LogTransform
 
 
 def _public_estimators():
@@ -33,14 +33,26 @@ def _public_estimators():
 # Non-default configurations worth checking on their own.
 EXTRA_INSTANCES = [
     LogTransform(offset=1.0),
+    # zero policies that keep every row pass every check, zeros included
+    CobbDouglasRegressor(zeros="floor"),
+    CobbDouglasRegressor(zeros="offset"),
     CompositeIndex(weights="pca", reverse=[0]),
     CompositeIndex(weights="bod"),
 ]
 ESTIMATORS = list(_public_estimators()) + EXTRA_INSTANCES
+
+
+def _refuses_zeros(est):
+    """ln 0 is refused: LogTransform without offset, zeros="error" elsewhere."""
+    if isinstance(est, LogTransform):
+        return est.offset == 0
+    return getattr(est, "zeros", "error") == "error"
+
+
 LOG_ESTIMATORS = [
     est
     for est in ESTIMATORS
-    if get_tags(est).input_tags.positive_only and getattr(est, "offset", 0) == 0
+    if get_tags(est).input_tags.positive_only and _refuses_zeros(est)
 ]
 
 _LN_ZERO = "the check feeds X - X.min(), whose exact 0 has no logarithm"

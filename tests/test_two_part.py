@@ -2,12 +2,14 @@
 differences of its own predictions, and a nonparametric bootstrap."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
+from scipy import special
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_innov import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
@@ -201,3 +203,95 @@ def test_marginal_effects_do_not_depend_on_a_covariates_units(fitted, unit):
         rtol=1e-5,
     )
     assert_allclose(ours.loc["a", "dy_dx"] * unit, ref.loc["a", "dy_dx"], rtol=1e-5)
+
+
+# -- messages in this model's own parameters -----------------------------------
+
+
+def test_too_few_positive_rows_says_how_many_and_which_parameter():
+    X, _ = _data(n=40)
+    y = np.zeros(40)
+    y[:2] = [1.0, 2.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the logit of 2 events warns
+        with pytest.raises(ValueError) as exc:
+            TwoPartRegressor().fit(X, y)
+    message = str(exc.value)
+    assert "needs at least 5 rows with y > 0; found 2 of 40" in message
+    assert "regressor=CobbDouglasRegressor(fit_intercept=False)" in message
+    # the parameter it names exists, and with it 4 rows would be enough
+    y[:4] = [1.0, 2.0, 1.5, 3.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        TwoPartRegressor(regressor=CobbDouglasRegressor(fit_intercept=False)).fit(X, y)
+
+
+# c = 0 exactly where y > 0: the participation logit is separated, and says so
+@pytest.mark.filterwarnings("ignore::sklearn_innov.exceptions.SeparationWarning")
+def test_drop_that_removes_every_positive_row_is_explained():
+    X, y = _data(n=200)
+    X.loc[y > 0, "c"] = 0.0
+    with pytest.raises(ValueError) as exc:
+        TwoPartRegressor(zeros="drop").fit(X, y)
+    n_positive = int((y > 0).sum())
+    message = str(exc.value)
+    assert f"found 0 of 200 ({n_positive} before zeros='drop' left out" in message
+    assert "set zeros='floor' or 'offset'" in message
+    assert "0 sample(s)" not in message
+
+
+def test_log_transform_output_is_refused():
+    from sklearn_innov import LogTransform
+
+    X, y = _data(n=200)
+    with pytest.raises(ValueError, match=r"double log.*zeros='offset'"):
+        TwoPartRegressor().fit(LogTransform().fit_transform(X), y)
+
+
+def test_predict_is_finite_where_participation_underflows():
+    """P(y > 0) = 0 and E[y | y > 0] = inf in double precision: 0 x inf."""
+    rng = np.random.default_rng(1)
+    n = 600
+    X = pd.DataFrame(rng.uniform(1, 5, (n, 2)), columns=["a", "b"])
+    p = 1 / (1 + np.exp(-(6 - 1.0 * X["a"] - 1.0 * X["b"])))
+    positive = rng.random(n) < p
+    level = X["a"] ** 0.3 * X["b"] ** 2.0 * np.exp(rng.normal(0, 0.2, n))
+    y = np.where(positive, level, 0.0)
+    model = _plain_model().fit(X, y)
+    logit = model.classifier_.coef_table_["coef"]
+    ols = model.regressor_.coef_table_["coef"]
+    assert logit["b"] < 0 and ols["b"] > 1
+    # P(y > 0) underflows to 0 in both rows; E[y | y > 0] overflows in the second
+    extreme = pd.DataFrame({"a": [3.0, 3.0], "b": [900.0, 1e200]})
+    eta = logit["const"] + extreme.to_numpy() @ logit[["a", "b"]].to_numpy()
+    log_mu = (
+        ols["const"]
+        + np.log(extreme.to_numpy()) @ ols[["a", "b"]].to_numpy()
+        + np.log(model.regressor_.smearing_factor_)
+    )
+    participation = model.predict_participation(extreme)
+    level = model.predict_positive(extreme)  # overflows to inf, no warning
+    assert (participation == 0).all() and np.isinf(level[1])
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(participation[1] * level[1])  # what predict returned
+    predicted = model.predict(extreme)
+    assert np.isfinite(predicted).all()
+    # closed form in logs: ln E = ln expit(eta) + ln mu
+    assert_allclose(predicted, np.exp(special.log_expit(eta) + log_mu), rtol=1e-12)
+    assert predicted[1] == 0.0
+
+
+def test_messages_name_array_columns_by_position_never_x0():
+    X, y = _data(n=200)
+    values = X.to_numpy().copy()
+    values[[0, 1], 1] = -0.5
+    with pytest.raises(ValueError) as exc:
+        TwoPartRegressor().fit(values, y)
+    message = str(exc.value)
+    assert "column(s) 1 of X (by position) (2 row(s))" in message
+    assert "x1" not in message and "clip" in message
+    model = TwoPartRegressor(zeros="drop").fit(X.to_numpy(), y)
+    zero = X.to_numpy()[:3].copy()
+    zero[0, 2] = 0.0
+    with pytest.raises(ValueError, match=r"column\(s\) 2 of X \(by position\) are 0"):
+        model.predict(zero)

@@ -6,12 +6,11 @@ log-linear model with statsmodels-grade inference, optional constraints on
 the elasticities, and the paper's diagnostics (Tables 9 and 11).
 """
 
-import warnings
 from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core import (
@@ -24,7 +23,8 @@ from .._core import (
     ols_fit,
     total_sum_of_squares,
 )
-from ..exceptions import SklearnInnovWarning
+from ..exceptions import NonPositiveWarning, SklearnInnovWarning
+from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
@@ -35,13 +35,23 @@ from ..utils._validation import (
     format_labels,
     validate_columns,
 )
+from ..utils._warnings import warn
 from ._cobb_douglas_summary import build_summary
 
-_FIX = (
-    "Logs need strictly positive values: give MinMaxIndexer a floor "
-    "(feature_range=(0.01, 1.0)), shift with LogTransform's `offset`, or fit "
-    "on the innovators only (rows with y > 0)."
+_ZEROS_FIX = (
+    "choose a policy for them: zeros='offset' (ln(1 + X)), zeros='floor' (half "
+    "the column's smallest positive value) or zeros='drop' (leave those rows "
+    "out), or give MinMaxIndexer a floor (feature_range=(0.01, 1.0))."
 )
+_LEVELS_FIX = (
+    "for zeros in X use CobbDouglasRegressor(zeros='offset'), which fits "
+    "ln y on ln(1 + X), or zeros='floor' or 'drop'."
+)
+_ZERO_WORDS = {
+    "floor": "floored at half the column's smallest positive value (floors_)",
+    "drop": "left out",
+    "offset": "shifted: the model is in ln(offset + X) for every row",
+}
 
 
 class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
@@ -72,6 +82,26 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         Multiply level predictions by Duan's smearing factor
         ``mean(exp(resid))``, which corrects the retransformation bias of
         ``exp(E[ln y])`` as an estimate of ``E[y]``.
+    zeros : {"error", "floor", "drop", "offset"}, default="error"
+        What to do with a regressor equal to 0 (``ln 0`` is undefined); the
+        names of ``replicate``'s ``[model] zeros``:
+
+        - "error": raise a ValueError naming the columns and rows;
+        - "floor": replace a 0 by half the column's smallest positive value
+          at ``fit`` (``floors_``), at ``fit`` and at ``predict``;
+        - "drop": leave the rows with a 0 out of the fit, with a
+          :class:`~sklearn_innov.exceptions.NonPositiveWarning` that counts
+          them (``n_zero_rows_``); ``predict`` refuses such rows;
+        - "offset": fit ``ln y`` on ``ln(offset + X)`` for every row (and
+          predict from it); the terms are named ``(1 + X1)``.
+
+        The policy applies to X only. y must be positive in every row under
+        every policy: an outcome of 0 is a different question (whether, not
+        how much), which :class:`TwoPartRegressor` models; dropping or
+        shifting it here would change the model silently. Negative values
+        are refused under every policy.
+    offset : float, default=1.0
+        The shift of ``zeros="offset"`` (positive).
 
     Attributes
     ----------
@@ -98,6 +128,12 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         Duan's factor (weighted mean of ``exp(resid_)`` with sample weights).
     active_constraints_ : list of str
         The inequality constraints that bind at the solution.
+    floors_ : ndarray of shape (n_features,)
+        The floors of ``zeros="floor"``: half each column's smallest positive
+        value at ``fit`` (NaN for the other policies).
+    n_zero_rows_ : int
+        Rows of the training X with a regressor equal to 0: floored,
+        dropped or shifted as ``zeros`` says (0 under "error").
     results_ : OLSResults
         The fit's results object: every statistic above, and the diagnostics,
         computed on first access and cached (``results_.park``,
@@ -109,11 +145,16 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     See Also
     --------
-    LogTransform : Logs with an explicit policy for zeros.
+    TwoPartRegressor : Keeps the rows with y = 0 too.
     sklearn_innov.diagnostics : The tests behind ``diagnostics()``.
 
     Notes
     -----
+    *Levels, not logs.* X and y are passed in levels and logged here. The
+    output of a :class:`~sklearn_innov.LogTransform` (an array it marked, or
+    columns it named ``ln(...)``) is refused: the fit would be ``ln y`` on
+    ``ln(ln X)``. For zeros in X use ``zeros`` instead.
+
     *Numerics.* One factorisation of the log design (Cholesky of the
     equilibrated Gram matrix with a refinement step, or Householder QR when
     ill-conditioned) serves the fit, the covariance and the Park and
@@ -179,6 +220,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         "bounds": [None, tuple],
         "returns_to_scale": [None, StrOptions({"decreasing", "constant"})],
         "smearing": ["boolean"],
+        "zeros": [StrOptions({"error", "floor", "drop", "offset"})],
+        "offset": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -189,12 +232,16 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         bounds=None,
         returns_to_scale=None,
         smearing=True,
+        zeros="error",
+        offset=1.0,
     ):
         self.fit_intercept = fit_intercept
         self.cov_type = cov_type
         self.bounds = bounds
         self.returns_to_scale = returns_to_scale
         self.smearing = smearing
+        self.zeros = zeros
+        self.offset = offset
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -203,7 +250,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
-            Regressors in levels, strictly positive.
+            Regressors in levels: positive, or 0 where ``zeros`` allows.
         y : array-like of shape (n_samples,)
             Outcome in levels, strictly positive.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -214,6 +261,14 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self : CobbDouglasRegressor
             The fitted regressor.
         """
+        # before validation: its NaN (a LogTransform under "nan") is not the
+        # problem to report
+        check_levels(
+            X,
+            getattr(X, "columns", None),
+            owner="CobbDouglasRegressor",
+            fix=_LEVELS_FIX,
+        )
         X = validate_columns(self, X, reset=True, allow_nan=False)
         labels = _names(self)
         y = check_outcome(y, X.shape[0], owner="CobbDouglasRegressor")
@@ -233,14 +288,44 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 f"for {n_params} parameter(s), which leaves no residual degree of "
                 "freedom. Add rows, drop features, or set fit_intercept=False."
             )
-        _check_positive(X, labels, "X")
-        _check_positive(y[:, None], ["y"], "y")
+        _check_outcome_positive(y)
         if weights is not None and n_used < n:
             # a zero weight leaves the row out (as Stata does), so it counts in
             # no degree of freedom and no diagnostic
             used = weights > 0
             X, y, weights = X[used], y[used], weights[used]
             n = n_used
+        zeros = self._check_zeros(X)
+        zero_rows, zero_cols = zeros.any(axis=1), zeros.any(axis=0)
+        self.n_zero_rows_ = int(zero_rows.sum())
+        self.floors_ = np.full(k, np.nan)
+        if self.zeros == "floor":
+            if zeros.all(axis=0).any():
+                raise ValueError(
+                    f"CobbDouglasRegressor(zeros='floor'): "
+                    f"{self._columns(zeros.all(axis=0))} are 0 in every row, so "
+                    "there is no positive value to floor at and no elasticity to "
+                    "estimate; drop them."
+                )
+            self.floors_ = smallest_positive_half(X)
+        X, keep = apply_zeros(X, self.zeros, floors=self.floors_, offset=self.offset)
+        if not keep.all():
+            y = y[keep]
+            weights = None if weights is None else weights[keep]
+            n = int(keep.sum())
+            left = n if weights is None else int((weights > 0).sum())
+            dropped = (
+                f"CobbDouglasRegressor(zeros='drop') left out {self.n_zero_rows_} "
+                f"of {self.n_zero_rows_ + n} row(s), those with 0 in "
+                f"{self._columns(zero_cols)}"
+            )
+            if left <= n_params:
+                raise ValueError(
+                    f"{dropped}, which leaves {left} row(s) for {n_params} "
+                    "parameter(s). Use zeros='floor' or 'offset', which keep "
+                    "every row."
+                )
+            warn(f"{dropped}.", NonPositiveWarning)
         if np.ptp(y) == 0:
             raise ValueError(
                 f"y is constant ({y[0]:g} in every row): there is no variation for "
@@ -249,7 +334,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
         # The log design is written once: [1, ln X], column-contiguous (faster
         # BLAS matrix-vector products); with weights, a whitened copy is fitted.
-        names = (["const"] if self.fit_intercept else []) + labels
+        # under "offset" the regressors are offset + X: say so in every table
+        terms = [self._term(name) for name in labels]
+        names = (["const"] if self.fit_intercept else []) + terms
         exog = np.empty((n, n_params), order="F")
         if self.fit_intercept:
             exog[:, 0] = 1.0
@@ -280,16 +367,16 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 results = constrained_fit(design, target, eq=eq, ineq=ineq, **common)
         except ZeroColumnError as exc:
             raise ValueError(
-                f"Column(s) {format_labels(exc.columns)} are zero in every row "
+                f"In {self._columns(exc.columns, names)} every row is zero "
                 "after logs, i.e. equal to 1 in levels; drop them, they carry no "
                 "information."
             ) from None
         except CollinearityError as exc:
             raise ValueError(
-                f"Perfectly collinear regressors: {format_labels(exc.columns)} are "
-                "(nearly) linear combinations of each other after logs (with the "
-                "intercept if fitted). Drop one of them, or merge them into one "
-                "index."
+                f"Perfectly collinear regressors: {self._columns(exc.columns, names)} "
+                "are (nearly) linear combinations of each other after logs (with "
+                "the intercept if fitted). Drop one of them, or merge them into "
+                "one index."
             ) from None
         self.results_ = results
         params = results.params
@@ -368,7 +455,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         """
         y_log = self.predict_log(X)
         factor = self.smearing_factor_ if self.smearing else 1.0
-        return np.exp(y_log) * factor
+        # a level beyond 1.8e308 is inf, the value, not a RuntimeWarning
+        with np.errstate(over="ignore"):
+            return np.exp(y_log) * factor
 
     def predict_log(self, X):
         """Predict ``ln y``: ``intercept_ + ln X @ coef_``.
@@ -383,9 +472,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         y_log : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        X = validate_columns(self, X, reset=False, allow_nan=False)
-        _check_positive(X, _names(self), "X")
-        return self.intercept_ + np.log(X) @ self.coef_
+        return self.intercept_ + np.log(self._levels(X)) @ self.coef_
 
     def marginal_effects(self, X):
         """Average marginal effects ``dE[y] / dX_k`` over the rows of X.
@@ -411,8 +498,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             ``ci_lower``, ``ci_upper`` (95%).
         """
         check_is_fitted(self)
-        X = validate_columns(self, X, reset=False, allow_nan=False)
-        _check_positive(X, _names(self), "X")
+        # the derivative is taken where the model sees x: at offset + x, or
+        # at the floor for a floored 0
+        X = self._levels(X)
         log_X = np.log(X)
         factor = self.smearing_factor_ if self.smearing else 1.0
         offset = int(self.fit_intercept)
@@ -496,6 +584,18 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         """
         check_is_fitted(self)
         summary = build_summary(self, title, layout_title)
+        if self.zeros != "error":
+            summary.insert_after(
+                "coefficients",
+                Block(
+                    "Zeros in X",
+                    [
+                        f"zeros={self.zeros!r}: {self.n_zero_rows_} row(s) with a "
+                        f"regressor equal to 0 were {_ZERO_WORDS[self.zeros]}."
+                    ],
+                    name="zeros",
+                ),
+            )
         if marginal_effects is not None:
             summary.insert_after(
                 "coefficients",
@@ -514,6 +614,70 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         return tags
 
     # -- implementation -------------------------------------------------------
+
+    def _term(self, name):
+        """A regressor as the model sees it: ``X1``, or ``(1 + X1)`` under "offset"."""
+        return f"({self.offset:g} + {name})" if self.zeros == "offset" else name
+
+    def _columns(self, which, names=None):
+        """``column(s) 'X1', 'X3'``; by position when X had no names.
+
+        ``which`` is a boolean mask over the features, or a list of design
+        names (``names``: "const" then the terms) as the core reports them.
+        """
+        labels = feature_labels(self)
+        if names is not None:
+            terms = names[int(self.fit_intercept) :]
+            lookup = dict(zip(terms, labels, strict=True))
+            picked = [lookup.get(name, name) for name in which]
+        else:
+            picked = [labels[j] for j in np.flatnonzero(which)]
+        if hasattr(self, "feature_names_in_"):
+            return f"column(s) {format_labels([str(c) for c in picked])}"
+        # an array has no names: say where the columns are, not x0, x1, ...
+        return f"column(s) {format_labels(picked)} of X (by position)"
+
+    def _check_zeros(self, X):
+        """Refuse negative values, and zeros under "error"; return where X == 0."""
+        negative = X < 0
+        if negative.any():
+            raise ValueError(
+                "Negative values in data passed to CobbDouglasRegressor: "
+                f"{self._columns(negative.any(axis=0))} have values < 0 "
+                f"({int(negative.any(axis=1).sum())} row(s)); they have no "
+                "logarithm, and `zeros` handles 0 only. Check the columns, or use "
+                "a non-negative index (min-max normalised)."
+            )
+        zeros = X == 0
+        if self.zeros == "error" and zeros.any():
+            raise ValueError(
+                "Zero values in data passed to CobbDouglasRegressor: "
+                f"{self._columns(zeros.any(axis=0))} are 0 "
+                f"({int(zeros.any(axis=1).sum())} row(s)) and ln 0 is undefined; "
+                + _ZEROS_FIX
+            )
+        return zeros
+
+    def _levels(self, X):
+        """Validate X at predict time and apply the zero policy of ``fit``."""
+        # before validation: its NaN (a LogTransform under "nan") is not the
+        # problem to report
+        check_levels(
+            X,
+            getattr(X, "columns", None),
+            owner="CobbDouglasRegressor",
+            fix=_LEVELS_FIX,
+        )
+        X = validate_columns(self, X, reset=False, allow_nan=False)
+        zeros = self._check_zeros(X)
+        if self.zeros == "drop" and zeros.any():
+            raise ValueError(
+                f"CobbDouglasRegressor: {self._columns(zeros.any(axis=0))} are 0 in "
+                f"{int(zeros.any(axis=1).sum())} row(s): zeros='drop' fitted the "
+                "model without such rows and cannot predict them. Use "
+                "zeros='floor' or 'offset'."
+            )
+        return apply_zeros(X, self.zeros, floors=self.floors_, offset=self.offset)[0]
 
     def _constraints(self, k):
         """Equalities (C, d) and inequalities (G, h, labels) on the parameters."""
@@ -547,14 +711,13 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         table = self.results_.coef_table
         pinned = table.index[table["std_err"] == 0].tolist()
         if pinned:
-            warnings.warn(
+            warn(
                 f"Constraint(s) {format_labels(self.active_constraints_)} bind: "
                 f"{format_labels(pinned)} sit on a bound, so their std_err is 0 and "
                 "t, p_value and the interval are undefined (NaN). Inference is "
                 "conditional on the active set; bootstrap the fit for honest "
                 "uncertainty.",
                 SklearnInnovWarning,
-                stacklevel=4,
             )
 
     def _warn_full_leverage(self, names):
@@ -569,14 +732,13 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             if self.results_.basis is None
             else "some free parameters"
         )
-        warnings.warn(
+        warn(
             f"Row(s) at position(s) {format_labels(rows.tolist(), limit=5)} have "
             f"leverage 1: each alone determines {fixed}, so their {self.cov_type} "
             "standard errors are undefined (NaN; HC2 and HC3 divide by "
             "1 - leverage). Drop the row or the regressor that isolates it, or "
             "use cov_type='HC1'.",
             SklearnInnovWarning,
-            stacklevel=4,
         )
 
 
@@ -601,16 +763,14 @@ def _check_bounds(bounds):
     return float(lo), float(hi)
 
 
-def _check_positive(values, labels, what):
-    """Raise a ValueError naming the columns and rows where values <= 0."""
-    if values.min(initial=np.inf) > 0:
+def _check_outcome_positive(y):
+    """Raise a ValueError counting the rows where y <= 0."""
+    if y.min(initial=np.inf) > 0:
         return
-    bad = values <= 0
-    cols = [labels[j] for j in np.flatnonzero(bad.any(axis=0))]
-    where = f"column(s) {format_labels(cols)}" if what == "X" else "y"
-    sign = "Negative" if (values < 0).any() else "Zero"
+    sign = "Negative" if (y < 0).any() else "Zero"
     raise ValueError(
-        f"{sign} values in data passed to CobbDouglasRegressor: {where} "
-        f"{'has' if what == 'y' else 'have'} values <= 0 "
-        f"({int(bad.any(axis=1).sum())} row(s)). {_FIX}"
+        f"{sign} values in data passed to CobbDouglasRegressor: y has values <= 0 "
+        f"({int((y <= 0).sum())} row(s)); ln y needs y > 0 in every row, under "
+        "every `zeros` policy (it applies to X). Fit on the rows with y > 0, or "
+        "model the zeros too with TwoPartRegressor."
     )

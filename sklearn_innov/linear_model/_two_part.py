@@ -8,8 +8,6 @@ outcome is positive, and a model of its level where it is,
 ``E[y | x] = P(y > 0 | x) E[y | y > 0, x]``.
 """
 
-import warnings
-
 import numpy as np
 from scipy import special
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
@@ -18,9 +16,16 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core import delta_method, effects_table
 from ..exceptions import SklearnInnovWarning
+from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block, Summary
 from ..utils._lazy import pd
-from ..utils._validation import check_outcome, format_labels, validate_columns
+from ..utils._validation import (
+    check_outcome,
+    feature_labels,
+    format_labels,
+    validate_columns,
+)
+from ..utils._warnings import warn
 from ._cobb_douglas import CobbDouglasRegressor
 from ._stepwise import StepwiseLogit
 
@@ -95,6 +100,12 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     :meth:`marginal_effects` averages each over the rows of X (average
     marginal effects; average elasticities, as Stata's ``margins, eyex()``).
 
+    *Tails.* With the default parts ``predict`` is ``exp(ln P + ln mu)``,
+    ``ln P`` by ``scipy.special.log_expit`` of the logit's linear predictor:
+    finite where ``P`` underflows to 0 and ``mu`` overflows (not
+    ``0 x inf = NaN``). Other parts are multiplied as they are, with
+    ``E[y] = 0`` where ``P = 0``.
+
     References
     ----------
     .. [1] Belotti, F., Deb, P., Manning, W. G. and Norton, E. C. (2015).
@@ -149,6 +160,15 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         self : TwoPartRegressor
             The fitted model.
         """
+        # before validation: its NaN (a LogTransform under "nan") is not the
+        # problem to report
+        check_levels(
+            X,
+            getattr(X, "columns", None),
+            owner="TwoPartRegressor",
+            fix="for zeros in X set zeros='offset' (ln(1 + X) in the second "
+            "part), 'floor' or 'drop'.",
+        )
         values = validate_columns(self, X, reset=True, allow_nan=False)
         y = _check_outcome(y, values.shape[0])
         if values.shape[0] < 3:
@@ -157,14 +177,13 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
                 f"{values.shape[0]}."
             )
         frame = self._frame(values)
-        _check_nonnegative(values, self._labels())
+        _check_nonnegative(values, self)
         positive = y > 0
         if positive.all():
-            warnings.warn(
+            warn(
                 "No outcome is 0: the participation part is P(y > 0) = 1, and the "
                 "two-part model is its second part alone.",
                 SklearnInnovWarning,
-                stacklevel=3,
             )
             self.classifier_ = None
         else:
@@ -173,14 +192,12 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         levels = values[positive]
         self.floors_ = np.full(values.shape[1], np.nan)
         if self.zeros == "floor":
-            self.floors_ = _floors(levels, self._labels())
-            levels = np.where(levels == 0, self.floors_, levels)
-        elif self.zeros == "drop":
-            keep = (levels > 0).all(axis=1)
-            levels, positive = levels[keep], np.flatnonzero(positive)[keep]
+            self.floors_ = _floors(levels, self)
+        levels, keep = apply_zeros(levels, self.zeros, floors=self.floors_)
         regressor = CobbDouglasRegressor() if self.regressor is None else self.regressor
+        self._check_positive_rows(regressor, len(y), int(positive.sum()), keep)
         self.regressor_ = clone(regressor).fit(
-            self._frame(self._second_part(levels)), y[positive]
+            self._frame(levels), y[np.flatnonzero(positive)[keep]]
         )
         return self
 
@@ -227,7 +244,21 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
-        return self._participation(values) * self._positive(values)
+        log_p = self._log_participation(values)
+        if isinstance(self.regressor_, CobbDouglasRegressor):
+            # in logs, so that a P(y > 0) that underflows to 0 times an
+            # E[y | y > 0] that overflows is their true product, not 0 x inf
+            regressor = self.regressor_
+            log_mu = regressor.predict_log(self._frame(self._floored(values)))
+            if regressor.smearing:
+                log_mu = log_mu + np.log(regressor.smearing_factor_)
+            with np.errstate(over="ignore"):
+                return np.exp(log_p + log_mu)
+        mu = self._positive(values)
+        proba = np.exp(log_p)
+        # E[y] = 0 where P(y > 0) = 0, whatever the second part says there
+        with np.errstate(invalid="ignore"):
+            return np.where(proba == 0, 0.0, proba * mu)
 
     @property
     def coef_table_(self):
@@ -277,7 +308,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
                 f"{type(self.regressor_).__name__}."
             )
         values = validate_columns(self, X, reset=False, allow_nan=False)
-        levels = self._second_part(self._floored(values))
+        levels = self._floored(values)
         theta, cov, unpack = self._parameters()
         factor = self.regressor_.smearing_factor_ if self.regressor_.smearing else 1
         k = values.shape[1]
@@ -364,32 +395,61 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         """The parts see a DataFrame with this model's feature names."""
         return pd.DataFrame(values, columns=self._labels())
 
-    def _participation(self, values):
+    def _check_positive_rows(self, regressor, n_rows, n_positive, keep):
+        """Refuse, in this model's parameters, too few rows for the second part."""
+        if not isinstance(regressor, CobbDouglasRegressor):
+            return  # another regressor words its own needs
+        n_params = self.n_features_in_ + int(regressor.fit_intercept)
+        found = int(keep.sum())
+        if found > n_params:
+            return
+        dropped = (
+            f" ({n_positive} before zeros='drop' left out the {n_positive - found} "
+            "with a regressor equal to 0)"
+            if found < n_positive
+            else ""
+        )
+        fixes = ["Add rows with y > 0", "pass fewer features"]
+        if regressor.fit_intercept:
+            fixes.append("pass regressor=CobbDouglasRegressor(fit_intercept=False)")
+        if found < n_positive:
+            fixes.append("set zeros='floor' or 'offset', which keep every row")
+        raise ValueError(
+            f"TwoPartRegressor's second part, a CobbDouglasRegressor with "
+            f"{n_params} parameter(s), needs at least {n_params + 1} rows with "
+            f"y > 0; found {found} of {n_rows}{dropped}. "
+            + f"{', '.join(fixes[:-1])} or {fixes[-1]}."
+        )
+
+    def _log_participation(self, values):
+        """``ln P(y > 0 | X)``, exact far in the tails for a logit first part."""
         if self.classifier_ is None:
-            return np.ones(values.shape[0])
-        proba = self.classifier_.predict_proba(self._frame(values))
-        return proba[:, list(self.classifier_.classes_).index(1)]
+            return np.zeros(values.shape[0])
+        frame = self._frame(values)
+        if isinstance(self.classifier_, StepwiseLogit):
+            return special.log_expit(self.classifier_.decision_function(frame))
+        proba = self.classifier_.predict_proba(frame)
+        with np.errstate(divide="ignore"):
+            return np.log(proba[:, list(self.classifier_.classes_).index(1)])
+
+    def _participation(self, values):
+        return np.exp(self._log_participation(values))
 
     def _positive(self, values):
-        levels = self._second_part(self._floored(values))
-        return self.regressor_.predict(self._frame(levels))
+        return self.regressor_.predict(self._frame(self._floored(values)))
 
     def _floored(self, values):
-        _check_nonnegative(values, self._labels())
-        if self.zeros == "floor":
-            return np.where(values == 0, self.floors_, values)
+        """The regressors as the second part sees them: zero policy applied."""
+        _check_nonnegative(values, self)
         if self.zeros == "drop" and (values == 0).any():
-            cols = [self._labels()[j] for j in np.flatnonzero((values == 0).any(0))]
             raise ValueError(
-                f"Column(s) {format_labels(cols)} are 0 in "
+                f"TwoPartRegressor: {_columns(self, (values == 0).any(axis=0))} are "
+                "0 in "
                 f"{int((values == 0).any(axis=1).sum())} row(s): zeros='drop' fitted "
                 "the second part without such rows and cannot predict them. Use "
                 "zeros='floor' or 'offset'."
             )
-        return values
-
-    def _second_part(self, levels):
-        return levels + 1.0 if self.zeros == "offset" else levels
+        return apply_zeros(values, self.zeros, floors=self.floors_)[0]
 
     def _parameters(self):
         """Stacked estimates of both parts, their block covariance, an unpacker."""
@@ -455,25 +515,36 @@ def _check_outcome(y, n_samples):
     return y
 
 
-def _check_nonnegative(values, labels):
-    if values.min(initial=0.0) < 0:
-        cols = [labels[j] for j in np.flatnonzero((values < 0).any(axis=0))]
+def _columns(model, which):
+    """``column(s) 'a', 'c'``; by position when X had no names (never x0)."""
+    labels = feature_labels(model)
+    picked = [labels[j] for j in np.flatnonzero(which)]
+    if hasattr(model, "feature_names_in_"):
+        return f"column(s) {format_labels([str(c) for c in picked])}"
+    return f"column(s) {format_labels(picked)} of X (by position)"
+
+
+def _check_nonnegative(values, model):
+    negative = values < 0
+    if negative.any():
         raise ValueError(
-            "Negative values in data passed to TwoPartRegressor: column(s) "
-            f"{format_labels(cols)}; its second part takes logs. Use non-negative "
-            "indices (e.g. min-max normalised)."
+            "Negative values in data passed to TwoPartRegressor: "
+            f"{_columns(model, negative.any(axis=0))} "
+            f"({int(negative.any(axis=1).sum())} row(s)); its second part takes "
+            "logs, which values < 0 do not have, and `zeros` handles 0 only. An "
+            "index scaled on other rows (a training fold) falls below 0 for rows "
+            "below their range: clip those indices at 0 first."
         )
 
 
-def _floors(levels, labels):
+def _floors(levels, model):
     """Half the smallest positive value of each column among the positive rows."""
-    positive = np.where(levels > 0, levels, np.inf)
-    smallest = positive.min(axis=0)
-    empty = ~np.isfinite(smallest)
+    floors = smallest_positive_half(levels)
+    empty = np.isnan(floors)
     if empty.any():
-        cols = [labels[j] for j in np.flatnonzero(empty)]
         raise ValueError(
-            f"Column(s) {format_labels(cols)} are 0 in every row with y > 0, so "
-            "their elasticity cannot be estimated; drop them."
+            f"TwoPartRegressor(zeros='floor'): {_columns(model, empty)} are 0 in "
+            "every row with y > 0, so there is no floor and no elasticity to "
+            "estimate; drop them."
         )
-    return smallest / 2.0
+    return floors

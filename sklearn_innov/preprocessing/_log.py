@@ -4,26 +4,140 @@ The paper linearises its Cobb-Douglas model with natural logarithms. Min-max
 indices put the lowest firm at exactly 0 and non-innovators have an innovation
 index of 0, so ``ln 0`` is the pitfall every user meets. This transformer
 refuses it by default and offers the two usual ways out, each one visible.
+
+The module also holds the one implementation of the zero policies of the
+log-log models ("floor", "drop", "offset": :func:`apply_zeros`, used by
+``CobbDouglasRegressor``, ``TwoPartRegressor`` and ``replicate``) and the
+marks by which a model that logs its input recognises values logged already
+(``LogArray``, the ``ln(`` prefix of ``LogTransform.get_feature_names_out``).
 """
 
-import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    _fit_context,
-)
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import NonPositiveWarning
-from ..utils._validation import feature_labels, format_labels, validate_columns
+from ..utils._validation import (
+    check_input_features,
+    feature_labels,
+    format_labels,
+    validate_columns,
+)
+from ..utils._warnings import warn
+
+__all__ = ["LogTransform"]
+
+# The output names of LogTransform: "ln(X1)", "ln(1 + X1)". A model that logs
+# its input itself refuses columns named so (a double log).
+LOG_PREFIX = "ln("
+# How a log-log model treats a regressor equal to 0 (the spec's [model] zeros)
+ZERO_POLICIES = ("floor", "drop", "offset")
 
 
-class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class LogArray(np.ndarray):
+    """A NumPy array of values :class:`LogTransform` has logged.
+
+    It is an ordinary ``ndarray`` that carries the mark "logged already", so
+    that a model which takes logs itself (``CobbDouglasRegressor``) can
+    refuse it instead of fitting ``ln(ln(.))``. Slices and copies keep the
+    mark; any arithmetic (``np.exp(a)``, ``a * 1``, a reduction) returns a
+    plain ``ndarray``, since its values are no longer the logged ones.
+    """
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        inputs = tuple(_plain(value) for value in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(_plain(value) for value in kwargs["out"])
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+
+def _plain(value):
+    return value.view(np.ndarray) if isinstance(value, LogArray) else value
+
+
+def check_levels(X, names, *, owner, fix):
+    """Refuse values a :class:`LogTransform` produced, with the double log spelled out.
+
+    Parameters
+    ----------
+    X : array-like
+        The input as the user (or the previous Pipeline step) passed it.
+    names : sequence of str or None
+        Its column names (``feature_names_in_``), None for an array.
+    owner : str
+        The model that logs its input, for the message.
+    fix : str
+        The way out, in the owner's parameters.
+    """
+    logged = [str(n) for n in (names if names is not None else ()) if _is_log(n)]
+    if not logged and not isinstance(X, LogArray):
+        return
+    where = (
+        f"column(s) {format_labels(logged, limit=4)} are named as LogTransform "
+        "names its output"
+        if logged
+        else "X is the output of a LogTransform"
+    )
+    raise ValueError(
+        f"{owner} takes X in levels and logs it itself, but {where}: the fit "
+        f"would be ln y on ln(ln(X)), a double log. Remove the LogTransform "
+        f"step and pass the levels; {fix}"
+        + (" (If such a column holds levels, rename it.)" if logged else "")
+    )
+
+
+def _is_log(name):
+    return isinstance(name, str) and name.startswith(LOG_PREFIX) and name[-1] == ")"
+
+
+def smallest_positive_half(X):
+    """Half the smallest positive value of each column (NaN for a column with none).
+
+    Where half of it underflows to 0 (the smallest subnormal, 5e-324) the
+    value itself is returned, so a floor is always positive.
+    """
+    positive = X > 0
+    smallest = np.min(X, axis=0, initial=np.inf, where=positive)
+    half = np.where(smallest / 2.0 > 0, smallest / 2.0, smallest)
+    return np.where(positive.any(axis=0), half, np.nan)
+
+
+def apply_zeros(X, zeros, *, floors=None, offset=1.0):
+    """Apply a zero policy to non-negative regressors before their logarithm.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Non-negative values (negative ones have no policy: refuse them first).
+    zeros : {"floor", "drop", "offset"}
+        "floor" replaces a 0 by the column's ``floors`` value; "drop" leaves
+        out every row with a 0; "offset" adds ``offset`` to every value.
+    floors : ndarray of shape (n_features,), optional
+        The floors of "floor" (e.g. :func:`smallest_positive_half` of the
+        training rows).
+    offset : float, default=1.0
+        The shift of "offset".
+
+    Returns
+    -------
+    X_out : ndarray
+        The values to log (only the kept rows under "drop").
+    keep : ndarray of bool, shape (n_samples,)
+        The rows kept (all True except under "drop").
+    """
+    keep = np.ones(X.shape[0], dtype=bool)
+    if zeros == "floor":
+        return np.where(X == 0, floors, X), keep
+    if zeros == "offset":
+        return X + offset, keep
+    keep = (X != 0).all(axis=1)
+    return X[keep], keep
+
+
+class LogTransform(TransformerMixin, BaseEstimator):
     """Natural logarithm ``ln(X + offset)`` with a policy for values <= 0.
 
     Parameters
@@ -62,19 +176,29 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     -----
     The floor of "clip" is a convention (half the smallest positive value),
     not a neutral choice: elasticities estimated on clipped data depend on it.
-    Report it, or compare with the innovators-only fit. NaN in X (a missing
-    answer) passes through as NaN without a warning.
+    Report it, or compare with the fit on the rows with positive values. NaN
+    in X (a missing answer) passes through as NaN without a warning. Values
+    ``<= 0`` are refused by ``fit`` under "error"; under "clip" and "nan"
+    ``transform`` changes them, with one warning per call (``fit_transform``
+    warns once), attributed to the caller's line.
+
+    Not before :class:`~sklearn_innov.CobbDouglasRegressor`: it logs X
+    itself, and refuses this transformer's output (its ``LogArray`` mark or
+    its ``ln(...)`` column names) rather than fit ``ln(ln(X))``. Its own
+    ``zeros`` parameter handles zeros (``zeros="offset"`` is ``ln(1 + X)``).
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn_innov import LogTransform
     >>> LogTransform().fit_transform(np.array([[1.0], [np.e]]))
-    array([[0.],
-           [1.]])
-    >>> LogTransform(offset=1.0).fit_transform(np.array([[0.0], [np.e - 1]]))
-    array([[0.],
-           [1.]])
+    LogArray([[0.],
+              [1.]])
+    >>> log1p = LogTransform(offset=1.0).fit(np.array([[0.0], [np.e - 1]]))
+    >>> log1p.transform(np.array([[0.0], [np.e - 1]])).tolist()
+    [[0.0], [1.0]]
+    >>> log1p.get_feature_names_out()
+    array(['ln(1 + x0)'], dtype=object)
     """
 
     _parameter_constraints: dict = {
@@ -103,13 +227,10 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         X = validate_columns(self, X, reset=True) + self.offset
-        positive = X > 0
-        smallest = np.min(X, axis=0, initial=np.inf, where=positive)
-        # half the smallest positive value, or that value itself where half of
-        # it underflows to 0 (the smallest subnormal, 5e-324)
-        half = np.where(smallest / 2.0 > 0, smallest / 2.0, smallest)
-        self.floor_ = np.where(positive.any(axis=0), half, np.nan)
-        self._nonpositive_mask(X)
+        self.floor_ = smallest_positive_half(X)
+        # only refusals here: the values are changed, and warned about, by
+        # transform (once per fit_transform)
+        self._nonpositive_mask(X, warn_user=False)
         return self
 
     def transform(self, X):
@@ -122,7 +243,10 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_log : ndarray of shape (n_samples, n_features)
+        X_log : LogArray of shape (n_samples, n_features)
+            An ndarray marked as logged (see ``LogArray``), or the
+            container chosen by ``set_output``, with columns named
+            ``ln(x)`` or ``ln(offset + x)``.
         """
         check_is_fitted(self)
         X = validate_columns(self, X, reset=False) + self.offset
@@ -132,7 +256,7 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         elif self.on_nonpositive == "nan":
             X = np.where(bad, np.nan, X)
         with np.errstate(invalid="ignore"):
-            return np.log(X)
+            return np.log(X).view(LogArray)
 
     def inverse_transform(self, X):
         """Return ``exp(X) - offset``.
@@ -150,13 +274,39 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_columns(self, X, reset=False)
         return np.exp(X) - self.offset
 
+    def get_feature_names_out(self, input_features=None):
+        """Output names: ``ln(x)``, or ``ln(offset + x)`` with an offset.
+
+        They say what the columns hold, so that a model which takes logs
+        itself can refuse them (``CobbDouglasRegressor``).
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Checked against the names seen at ``fit``; default those names,
+            or ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        check_input_features(self, input_features)
+        names = getattr(self, "feature_names_in_", None)
+        if input_features is not None:
+            names = input_features
+        if names is None:
+            names = [f"x{j}" for j in range(self.n_features_in_)]
+        shift = f"{self.offset:g} + " if self.offset else ""
+        return np.asarray([f"ln({shift}{name})" for name in names], dtype=object)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         tags.input_tags.positive_only = True
         return tags
 
-    def _nonpositive_mask(self, X):
+    def _nonpositive_mask(self, X, warn_user=True):
         """Apply the ``on_nonpositive`` policy's check; return where X <= 0."""
         with np.errstate(invalid="ignore"):
             bad = X <= 0
@@ -173,8 +323,8 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"in {where}; ln is undefined there. Raise `offset` (e.g. "
                 "offset=1.0 for ln(1 + X)), give "
                 "MinMaxIndexer a floor with feature_range=(0.01, 1.0), keep only "
-                "the rows with positive values (e.g. innovators), or choose "
-                "on_nonpositive='clip' or 'nan'."
+                "the rows with positive values, or choose on_nonpositive='clip' "
+                "or 'nan'."
             )
         if self.on_nonpositive == "clip":
             empty = np.isnan(self.floor_) & bad.any(axis=0)
@@ -185,12 +335,10 @@ class LogTransform(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                     "no positive value was seen at fit, so there is no floor. "
                     "Raise `offset` instead."
                 )
-            action = "clipped to floor_ (half the smallest positive value at fit)"
-        else:
-            action = "set to NaN"
-        warnings.warn(
-            f"LogTransform: X + offset <= 0 in {where}; those values were {action}.",
-            NonPositiveWarning,
-            stacklevel=3,
-        )
+        if warn_user:
+            action = "clipped to floor_" if self.on_nonpositive == "clip" else "NaN"
+            warn(
+                f"LogTransform: X + offset <= 0 in {where}, {action}.",
+                NonPositiveWarning,
+            )
         return bad

@@ -21,6 +21,7 @@ from ..preprocessing import (
     index_sensitivity,
     validate_document,
 )
+from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..summary import Block, Summary
 from ._report import Report
 
@@ -652,16 +653,14 @@ def _cobb_douglas_sample(X, y, zeros, labels, default):
             "so their elasticity cannot be estimated (ln 0 in every row); drop them "
             "from [indices] or check their items."
         )
-    floors, touched = {}, {}
     zero_rows = (data == 0).any(axis=1)
+    # the one implementation of the policies, shared with the estimators
+    half = smallest_positive_half(data.to_numpy(dtype=float))
+    values, keep = apply_zeros(data.to_numpy(dtype=float), zeros, floors=half)
+    touched = {name: int(count) for name, count in (data == 0).sum().items() if count}
+    floors = {name: float(half[list(data.columns).index(name)]) for name in touched}
+    data = pd.DataFrame(values, index=data.index[keep], columns=data.columns)
     if zeros == "floor":
-        for name in data.columns:
-            column = data[name]
-            is_zero = column == 0
-            if is_zero.any():
-                floors[name] = column[~is_zero].min() / 2.0
-                touched[name] = int(is_zero.sum())
-                data.loc[is_zero, name] = floors[name]
         detail = (
             "; ".join(
                 f"{name}: {_rows(count)} set to {floors[name]:.4g}"
@@ -674,10 +673,10 @@ def _cobb_douglas_sample(X, y, zeros, labels, default):
             f"positive value ({detail})"
         )
     elif zeros == "drop":
-        data = data[~zero_rows]
+        floors = {}
         how = f"{_rows(int(zero_rows.sum()))} with an index equal to 0 are left out"
     else:
-        data = data + 1.0
+        floors = {}
         how = "every index is shifted by 1 (ln(1 + X))"
     data["__y__"] = y[positive][data.index] if zeros == "drop" else y[positive]
     values = y[~positive]
