@@ -7,14 +7,19 @@ dialect, rows left out) go to stderr too, so stdout holds only the report.
 
 A CSV is read as users have it: the delimiter (``,`` ``;`` tab ``|``) and the
 decimal mark are sniffed from the file's first lines (Excel's export in
-Spanish and most European locales is ``;`` with decimal commas), the text
-is decoded as UTF-8 (with or without a byte-order mark), falling back to
-Windows-1252 with a note; ``--sep``, ``--decimal`` and ``--encoding``
-override each guess.
+Spanish and most European locales is ``;`` with decimal commas), a thousands
+separator from the whole file (``1.234,5``), the text is decoded as UTF-8
+(with or without a byte-order mark), falling back to Windows-1252 with a
+note; ``--sep``, ``--decimal``, ``--thousands`` and ``--encoding`` override
+each guess. A header that names a column twice is an error (pandas would
+rename the second one silently), and every message about rows names the
+file's line numbers (the header is line 1; in an Excel file, the sheet's
+row numbers).
 """
 
 import argparse
 import csv
+import difflib
 import io
 import os
 import re
@@ -28,6 +33,7 @@ __all__ = ["main"]
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_LINES = 50
 SEPARATOR_WORDS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+THOUSANDS_WORDS = {"none": None, "space": " ", "dot": ".", "comma": ",", "'": "'"}
 UNWRITTEN = "run again with --out DIR to write them as PNG files (and report.html)"
 
 
@@ -49,7 +55,8 @@ def _note(args, message):
 # -- reading the data ---------------------------------------------------------
 
 
-def _read_table(args):
+def _read_table(args, expected=()):
+    """The survey named by --data; ``expected``: the columns the spec names."""
     import pandas as pd
 
     path = Path(args.data)
@@ -62,8 +69,8 @@ def _read_table(args):
         raise _CommandError(f"data file {str(path)!r} does not exist.")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        return _read_csv(path, args)
-    for option in ("sep", "decimal", "encoding"):
+        return _read_csv(path, args, expected)
+    for option in ("sep", "decimal", "thousands", "encoding"):
         if getattr(args, option) is not None:
             raise _CommandError(
                 f"--{option} applies to CSV files; {str(path)!r} is {suffix}."
@@ -83,13 +90,16 @@ def _read_table(args):
                 f"reading {suffix} files needs the {package!r} package: "
                 f"pip install {package}, or export the survey as CSV."
             ) from None
+        if suffix != ".parquet" and suffix != ".pq":
+            # a sheet's rows by their row numbers in the spreadsheet
+            frame.index = pd.RangeIndex(2, len(frame) + 2, name="sheet row")
         return _check_rows(frame, path)
     raise _CommandError(
         f"data file {str(path)!r} must be .csv, .parquet or .xlsx, not {suffix!r}."
     )
 
 
-def _read_csv(path, args):
+def _read_csv(path, args, expected=()):
     import pandas as pd
 
     text, encoding = _decode(path, args.encoding)
@@ -100,28 +110,48 @@ def _read_csv(path, args):
         lines = lines[:-1]  # the last line read may be cut short
     sep = _separator(args.sep) if args.sep is not None else _sniff_separator(lines)
     decimal = args.decimal if args.decimal is not None else _sniff_decimal(lines, sep)
-    if sep == decimal:
-        raise _CommandError(
-            f"--sep and --decimal are both {sep!r}; a CSV needs two different marks."
-        )
+    if args.thousands is not None:
+        thousands = THOUSANDS_WORDS.get(args.thousands.lower(), args.thousands)
+    else:
+        thousands = _sniff_thousands(text, sep, decimal)
+    marks = {"--sep": sep, "--decimal": decimal, "--thousands": thousands}
+    for one, other in (("--sep", "--decimal"), ("--sep", "--thousands")) + (
+        ("--decimal", "--thousands"),
+    ):
+        if marks[one] is not None and marks[one] == marks[other]:
+            raise _CommandError(
+                f"{one} and {other} are both {marks[one]!r}; a CSV needs "
+                "different marks."
+            )
     guessed = [
         label
         for label, value, default, given in (
             ("delimiter", sep, ",", args.sep),
             ("decimal mark", decimal, ".", args.decimal),
+            ("thousands separator", thousands, None, args.thousands),
             ("encoding", encoding, "utf-8", args.encoding),
         )
         if given is None and value != default
     ]
     if guessed:
+        grouping = "" if thousands is None else f"thousands separator {thousands!r}, "
         _note(
             args,
             f"read {path.name} with delimiter {sep!r}, decimal mark {decimal!r}, "
-            f"encoding {encoding} (sniffed {', '.join(guessed)}; "
-            "override with --sep, --decimal, --encoding).",
+            f"{grouping}encoding {encoding} (sniffed {', '.join(guessed)}; "
+            "override with --sep, --decimal, --thousands, --encoding).",
         )
+    records = csv.reader(io.StringIO(text), delimiter=sep)
+    _check_header(next(records, []), path, expected)
+    starts, line = [], 1
+    for row in records:
+        if row:
+            starts.append(line + 1)
+        line = records.line_num
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, decimal=decimal)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, decimal=decimal, thousands=thousands
+        )
     except pd.errors.ParserError as exc:
         detail = (
             str(exc).strip().splitlines()[-1].removeprefix("Error tokenizing data. ")
@@ -139,7 +169,36 @@ def _read_csv(path, args):
                 f"with delimiter {sep!r}; pass --sep {other!r} if that is its "
                 "delimiter."
             )
+    if len(starts) == len(frame):
+        frame.index = pd.Index(starts, name="line")
+    # how numbers were written, for the messages about cells that are not
+    frame.attrs["number_marks"] = {"decimal": decimal, "thousands": thousands}
     return _check_rows(frame, path)
+
+
+def _check_header(names, path, expected):
+    """Refuse a header that names a column twice (pandas renames it 'x.1')."""
+    seen = {}
+    for number, name in enumerate(names, start=1):
+        if not name.strip():
+            continue
+        if name in seen:
+            lacking = [c for c in expected if c not in names]
+            # the spec's one missing column, or the closest of several
+            close = lacking if len(lacking) == 1 else []
+            close = difflib.get_close_matches(name, lacking, n=1) or close
+            hint = (
+                f" and lacks the spec's column {close[0]!r}: one of them is "
+                f"probably {close[0]!r}"
+                if close
+                else ""
+            )
+            raise _CommandError(
+                f"data file {str(path)!r} names column {name!r} twice in its "
+                f"header (line 1, columns {seen[name]} and {number}){hint}; "
+                "rename one of them so that every column name is unique."
+            )
+        seen[name] = number
 
 
 def _decode(path, encoding):
@@ -199,18 +258,56 @@ def _sniff_separator(lines):
 
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 _DECIMAL_POINT = re.compile(r"^\s*[-+]?\d*\.\d+\s*$")
+# digits in groups of three: 1.234 or 1.234.567,5 (and 1,234 or 1,234.5)
+_GROUPED = {
+    ".": r"[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?",
+    ",": r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?",
+}
 
 
 def _sniff_decimal(lines, sep):
-    """',' when the fields after the header hold more decimal commas than points."""
+    """',' when the fields after the header hold more decimal commas than points.
+
+    A field grouped by dots (``1.234``) is not counted as a decimal point; a
+    ``;`` file whose only marks are such groups uses decimal commas.
+    """
     if sep == ",":
         return "."
-    commas = points = 0
+    commas = points = groups = 0
+    grouped = re.compile(rf"^\s*{_GROUPED['.']}\s*$")
     for row in list(csv.reader(lines, delimiter=sep))[1:]:
         for field in row:
-            commas += bool(_DECIMAL_COMMA.match(field))
-            points += bool(_DECIMAL_POINT.match(field))
+            if grouped.match(field):
+                groups += 1
+                commas += "," in field
+            else:
+                commas += bool(_DECIMAL_COMMA.match(field))
+                points += bool(_DECIMAL_POINT.match(field))
+    if commas == points == 0 and groups and sep == ";":
+        return ","
     return "," if commas > points else "."
+
+
+def _sniff_thousands(text, sep, decimal):
+    """The thousands separator, if some field of the whole file uses one.
+
+    Only the mark that is not the decimal mark is looked for ('.' with
+    decimal commas, ',' with decimal points), and only when no field uses
+    that mark otherwise (``1.5`` beside ``1.234`` leaves both as they are:
+    the column is then reported as not numeric, with its values).
+    """
+    mark = "." if decimal == "," else ","
+    if mark == sep:
+        return None
+    cell = rf"(?:^|(?<={re.escape(sep)}))\s*\"?{{}}\"?\s*(?=$|{re.escape(sep)})"
+    grouped = re.compile(cell.format(_GROUPED[mark]), re.MULTILINE)
+    if not grouped.search(text):
+        return None
+    other = rf"[-+]?\d*{re.escape(mark)}\d+(?:{re.escape(decimal)}\d+)?"
+    for match in re.finditer(cell.format(other), text, re.MULTILINE):
+        if not re.fullmatch(rf"\s*\"?{_GROUPED[mark]}\"?\s*", match.group()):
+            return None
+    return mark
 
 
 def _check_rows(frame, path):
@@ -244,13 +341,66 @@ def _load(args):
         raise _CommandError(
             "--data needs --spec, a TOML or JSON file with an [indices] table."
         )
-    frame = _read_table(args)
     document = read_spec_document(args.spec)
-    analysis = validate_document(document, frame, source=f"spec file {args.spec!r}")
-    frame, note = drop_missing_target(frame, analysis.target)
+    source = f"spec file {args.spec!r}"
+    frame = _read_table(args, expected=_spec_columns(document))
+    analysis = validate_document(document, frame, source=source)
+    _check_numeric(frame, analysis, args)
+    frame, note = drop_missing_target(frame, analysis.target, source=source)
     if note:
         _note(args, note)
     return frame, document
+
+
+def _spec_columns(document):
+    """The column names a spec document refers to (items, outcome, target)."""
+    names = [item for items in document["indices"].values() for item in items]
+    model = document.get("model", {})
+    if isinstance(model, dict):
+        names += [model.get(key) for key in ("outcome", "target")]
+    return [
+        name
+        for name in dict.fromkeys(names)
+        if isinstance(name, str) and name not in document["indices"]
+    ]
+
+
+def _check_numeric(frame, analysis, args):
+    """Name the first item column holding text: its lines, values and the fix."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    from .utils._validation import non_numeric_cells, text_cells
+
+    marks = frame.attrs.get("number_marks", {})
+    columns = [c for items in analysis.spec.values() for c in items]
+    if analysis.outcome not in analysis.spec:
+        columns.append(analysis.outcome)
+    for column in dict.fromkeys(columns):
+        values = frame[column]
+        if is_numeric_dtype(values.dtype) or is_bool_dtype(values.dtype):
+            continue
+        sample = str(values[non_numeric_cells(values, **marks)].iloc[0]).strip()
+        if re.fullmatch(_GROUPED["."], sample) or re.fullmatch(_GROUPED[","], sample):
+            fix = (
+                "it looks like a number with a thousands separator: pass "
+                f"--thousands {_mark_after_digits(sample)!r}"
+            )
+        elif re.fullmatch(r"[-+]?\d*[.,]\d+", sample):
+            fix = "it looks like a number with the other decimal mark: check --decimal"
+        else:
+            fix = (
+                "encode every answer as a number, leave a missing answer empty, "
+                "or remove the column from the spec"
+            )
+        raise _CommandError(
+            f"data file {args.data!r}: column {column!r} is not numeric "
+            f"({text_cells(values, **marks)}); {fix}."
+        )
+
+
+def _mark_after_digits(sample):
+    """The first character of ``sample`` that is neither a digit nor a sign."""
+    return next(ch for ch in sample if not (ch.isdigit() or ch in "+-"))
 
 
 def _check_out(args):
@@ -261,6 +411,27 @@ def _check_out(args):
     if out.exists() and not out.is_dir():
         raise _CommandError(
             f"--out {args.out!r} is a file; give a directory (created if missing)."
+        )
+
+
+def _prepare_out(args):
+    """Create --out before the analysis: a folder that cannot be written fails
+    in a second, not after the whole analysis (file names inside it are
+    slugified from the spec's names, so they cannot leave it)."""
+    if args.out is None:
+        return
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _CommandError(
+            f"--out {args.out!r}: cannot create the folder "
+            f"({exc.strerror or type(exc).__name__}); give a folder you can "
+            "write to."
+        ) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise _CommandError(
+            f"--out {args.out!r} is not writable; give a folder you can write to."
         )
 
 
@@ -284,6 +455,7 @@ def _replicate(args):
 
     _check_out(args)
     frame, document = _load(args)
+    _prepare_out(args)
     report, _ = replicate(frame, document, random_state=args.random_state)
     try:
         if args.out is not None:
@@ -442,6 +614,11 @@ def build_parser():
     )
     csv_options.add_argument(
         "--decimal", choices=[".", ","], help="decimal mark of numbers"
+    )
+    csv_options.add_argument(
+        "--thousands",
+        help="thousands separator of numbers: '.', ',', \"'\", 'space' or "
+        "'none' (default: sniffed, e.g. '.' in 1.234,5)",
     )
     csv_options.add_argument(
         "--encoding",

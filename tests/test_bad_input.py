@@ -94,7 +94,9 @@ EXPECTED = {
         "StepwiseLogit": "ok",
     },
     "text": dict.fromkeys(ESTIMATORS, r"'b' is not numeric .*Encode the answers"),
-    "categorical": dict.fromkeys(ESTIMATORS, r"'b' is not numeric \(dtype category\)"),
+    "categorical": dict.fromkeys(
+        ESTIMATORS, r"'b' is not numeric \(dtype category; rows 0, 1"
+    ),
     "constant": {
         "MinMaxIndexer": "ok",
         "CompositeIndex": "ok",

@@ -190,7 +190,7 @@ def test_replicate_on_a_foreign_csv_with_its_own_spec(foreign, tmp_path, capsys)
         ),
         (
             FOREIGN_SPEC.replace('target = "did_innovate"', 'target = "o_languages"'),
-            "must be binary",
+            "[model] target 'o_languages' must be a binary column",
         ),
         ("[indices\n", "is not valid TOML"),
     ],
@@ -399,7 +399,7 @@ def test_a_european_csv_is_sniffed_and_read_like_the_plain_one(european, capsys)
     assert got.out == expected.out
     assert expected.err == ""
     assert "delimiter ';', decimal mark ',', encoding cp1252" in got.err
-    assert "override with --sep, --decimal, --encoding" in got.err
+    assert "override with --sep, --decimal, --thousands, --encoding" in got.err
     # without --out the text says how to get the figures, and names no file
     assert "--out DIR" in got.out and ".png" not in got.out
 

@@ -22,4 +22,12 @@ class ZeroColumnError(DesignError):
 
 
 class CollinearityError(DesignError):
-    """Columns that are (nearly) linear combinations of each other."""
+    """Columns that are (nearly) linear combinations of each other.
+
+    ``hint`` is a sentence on a likely cause ("" if none is known), e.g.
+    one-hot columns of every category beside an intercept.
+    """
+
+    def __init__(self, message, columns=(), hint=""):
+        super().__init__(message, columns)
+        self.hint = hint

@@ -100,10 +100,13 @@ class LeastSquares:
         self.cond = float(cond)
         if not np.isfinite(cond) or cond > _COND_SINGULAR:
             involved = _collinear_columns(self.R, names)
+            hint = one_hot_hint(X, names, involved)
             raise CollinearityError(
                 f"Perfectly collinear columns: {format_labels(involved)} are "
-                "(nearly) linear combinations of each other. Drop one of them.",
+                "(nearly) linear combinations of each other. "
+                + (hint or "Drop one of them."),
                 involved,
+                hint,
             )
 
     @scipy_single_thread
@@ -207,6 +210,33 @@ def full_rank_certified(X, peak, step=8):
         return False
     shrink = np.min(norms / (np.sqrt(n) * peak))
     return bool(np.sqrt(k) / (np.sqrt(smallest) * shrink) < 1e8)
+
+
+def one_hot_hint(X, names, involved):
+    """A sentence when the collinear columns hold a complete set of dummies.
+
+    0/1 columns that add up to the same number in every row are one-hot
+    columns of every category (with the intercept, or beside another such
+    group): the dummy-variable trap. Returns "" when the collinearity has
+    another cause.
+    """
+    positions = [j for j, name in enumerate(names) if name in set(involved)]
+    binary = [
+        j
+        for j in positions
+        if np.isin(X[:, j], (0.0, 1.0)).all() and X[:, j].min() < X[:, j].max()
+    ]
+    if len(binary) < 2:
+        return ""
+    total = X[:, binary].sum(axis=1)
+    if not (total >= 1).all() or not (total == total[0]).all():
+        return ""
+    return (
+        f"{format_labels([names[j] for j in binary])} are 0/1 columns that add up "
+        f"to {int(total[0])} in every row, as one-hot columns of every category "
+        'do: encode with OneHotEncoder(drop="first") (or leave one category '
+        "of each variable out)."
+    )
 
 
 def _collinear_columns(R, names):

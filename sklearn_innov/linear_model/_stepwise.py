@@ -48,8 +48,46 @@ from ..utils._threads import (
     run_blocks,
     scipy_single_thread,
 )
-from ..utils._validation import format_labels, resolve_items, validate_columns
+from ..utils._validation import (
+    check_target_present,
+    format_labels,
+    resolve_items,
+    validate_columns,
+)
 from ._stepwise_summary import build_summary
+
+
+def _warn_firth_wald_separators(X, y01, history, names):
+    """Warn when Firth + Wald stepping removed a feature that separates y alone.
+
+    Under Firth's penalty such a feature's estimate is finite, but its Wald
+    test is unreliable (the penalised likelihood is far from quadratic), so
+    Wald stepping tends to drop the strongest predictor; penalised
+    likelihood-ratio tests do not (Heinze & Schemper, 2002). One feature
+    separates the classes when its ranges in the two classes do not overlap
+    (they may touch: quasi-complete separation).
+    """
+    removed = dict.fromkeys(j for _, action, j, *_ in history if action == "removed")
+    event = y01 == 1
+    separating = [
+        names[j]
+        for j in removed
+        if X[:, j].min() < X[:, j].max()
+        and (
+            X[event, j].min() >= X[~event, j].max()
+            or X[event, j].max() <= X[~event, j].min()
+        )
+    ]
+    if separating:
+        warnings.warn(
+            f"penalty='firth' with criterion='wald' removed {format_labels(separating)}"
+            ", along which the classes are (quasi-)completely separated: Wald "
+            "tests of such features are unreliable even under Firth's penalty, "
+            "so Wald stepping drops strong predictors. Use criterion='lr' "
+            "(penalised likelihood-ratio tests; Heinze & Schemper, 2002).",
+            SeparationWarning,
+            stacklevel=4,
+        )
 
 
 class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
@@ -367,6 +405,8 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             )
         if stepper.unconverged:
             _warn_convergence(stepper.unconverged, names, self, len(history))
+        if stepper.firth and self.criterion == "wald":
+            _warn_firth_wald_separators(X, y01, history, names)
         return self
 
     # -- results (computed on first access) -----------------------------------
@@ -588,13 +628,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "StepwiseLogit requires y to be passed, but the target y is None."
             )
-        values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
-        if values.dtype.kind == "f" and np.isnan(values).any():
-            raise ValueError(
-                f"y contains NaN in {int(np.isnan(values).sum())} row(s): a row "
-                "without an outcome can be neither fitted nor scored. Drop those "
-                "rows (X and y together) before fitting."
-            )
+        check_target_present(y, owner="StepwiseLogit")
         y = column_or_1d(
             check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True
         )
@@ -706,7 +740,8 @@ def _check_design(design, names, peak):
         raise ValueError(
             f"Perfectly collinear features: {format_labels(exc.columns)} are "
             "(nearly) linear combinations of each other (with the intercept if "
-            "fitted), so their coefficients are not identified. Drop one of them."
+            "fitted), so their coefficients are not identified. "
+            + (exc.hint or "Drop one of them.")
         ) from None
 
 

@@ -9,6 +9,7 @@ Spec files are UTF-8 text (a byte-order mark, as Windows editors write it,
 is accepted), as the TOML and JSON standards require.
 """
 
+import difflib
 import json
 import tomllib
 from collections.abc import Mapping
@@ -17,6 +18,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from ..utils._output import slugify
+from ..utils._validation import format_rows, format_value
 
 __all__ = [
     "AnalysisSpec",
@@ -235,6 +239,9 @@ def _no_duplicate_keys(path):
 
 SPEC_KEYS = {"indices", "model", "index", "labels"}
 INDEX_KEYS = {"normalize", "aggregate", "bounds", "reverse"}
+# CompositeIndex's options (its _parameter_constraints; a test keeps them equal)
+NORMALIZE_OPTIONS = ("minmax", "zscore", "rank")
+AGGREGATE_OPTIONS = ("sum", "mean", "geometric")
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
 ZERO_POLICIES = ("floor", "drop", "offset", "two-part")
 # [model] keys and their defaults on a user's survey
@@ -328,7 +335,8 @@ def validate_document(document, frame, source="spec"):
             f"{source}: unknown table(s) {sorted(unknown)}; "
             f"allowed: {sorted(SPEC_KEYS)}."
         )
-    spec = check_spec(document["indices"], source=source)
+    spec = check_spec(document["indices"], source=f"{source}, [indices]")
+    _check_file_names(spec, source)
     tables = {}
     for table, allowed in (
         ("model", set(MODEL_DEFAULTS)),
@@ -353,7 +361,7 @@ def validate_document(document, frame, source="spec"):
         more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         raise SpecError(
             f"{source}: {len(missing)} column(s) named in [indices] are not in the "
-            f"data: {shown}{more}."
+            f"data: {shown}{more}{_did_you_mean(missing[0], frame.columns)}."
         )
     model = {**MODEL_DEFAULTS, **tables["model"]}
     outcome, target = model["outcome"], model["target"]
@@ -373,7 +381,8 @@ def validate_document(document, frame, source="spec"):
             )
     if outcome not in spec and outcome not in frame.columns:
         raise SpecError(
-            f"{source}: [model] outcome {outcome!r} is neither an index nor a column."
+            f"{source}: [model] outcome {outcome!r} is neither an index nor a "
+            f"column{_did_you_mean(outcome, [*spec, *frame.columns])}."
         )
     explanatory = [name for name in spec if name != outcome]
     if not explanatory:
@@ -383,14 +392,16 @@ def validate_document(document, frame, source="spec"):
         )
     if target not in frame.columns:
         raise SpecError(
-            f"{source}: [model] target {target!r} is not a column of the data."
+            f"{source}: [model] target {target!r} is not a column of the "
+            f"data{_did_you_mean(target, frame.columns)}."
         )
     values = frame[target].dropna().unique()
     if len(values) != 2:
+        shown = ", ".join(format_value(v) for v in sorted(values, key=str)[:5])
         raise SpecError(
-            f"target column {target!r} must be binary (two values); "
-            f"it has {len(values)}: "
-            f"{sorted(map(str, values))[:5]}."
+            f"{source}: [model] target {target!r} must be a binary column (two "
+            f"values); it has {len(values)}: {shown}"
+            f"{' ...' if len(values) > 5 else ''}. Name a 0/1 or yes/no column."
         )
     _check_model(model, explanatory, source)
     labels = {"title": None, "unit": "row", "event": None, **tables["labels"]}
@@ -403,6 +414,30 @@ def validate_document(document, frame, source="spec"):
             raise SpecError(f"{source}: [labels] {key} must be text; got {value!r}.")
     index = index_settings(tables["index"], spec, frame, source)
     return AnalysisSpec(spec, outcome, target, index, model, labels)
+
+
+def _did_you_mean(name, candidates):
+    """``; did you mean 'x'?`` for the closest of ``candidates``, or ''."""
+    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_file_names(spec, source):
+    """Index names become parts of file names: refuse two that slugify alike.
+
+    Checked before any analysis, so a report is never lost to a name clash
+    after minutes of work.
+    """
+    seen = {}
+    for name in spec:
+        slug = slugify(name)
+        if slug in seen:
+            raise SpecError(
+                f"{source}, [indices]: index names {seen[slug]!r} and {name!r} "
+                f"both give the file name part {slug!r} (file names keep letters, "
+                "digits, '_' and '-'); rename one of them."
+            )
+        seen[slug] = name
 
 
 def _check_model(model, explanatory, source):
@@ -445,10 +480,22 @@ def index_settings(index, spec, frame=None, source="spec"):
     user's file).
     """
     settings = dict(index)
+    items = list(dict.fromkeys(i for group in spec.values() for i in group))
+    for key, options in (
+        ("normalize", NORMALIZE_OPTIONS),
+        ("aggregate", AGGREGATE_OPTIONS),
+    ):
+        if key in settings and settings[key] not in options:
+            raise SpecError(
+                f"{source}: [index] {key} must be one of {list(options)}; got "
+                f"{settings[key]!r}"
+                f"{_did_you_mean(settings[key], options)}."
+            )
+    if "reverse" in settings:
+        settings["reverse"] = _reverse_list(settings["reverse"], items, source)
     if "bounds" not in settings:
         return settings
     bounds = settings["bounds"]
-    items = list(dict.fromkeys(i for group in spec.values() for i in group))
     example = (
         "write bounds = [1, 5] for every item, or bounds = "
         "{item_a = [1, 5], item_b = [0, 10]} per item"
@@ -458,7 +505,8 @@ def index_settings(index, spec, frame=None, source="spec"):
         if unknown:
             raise SpecError(
                 f"{source}: [index] bounds name {unknown} that no index in "
-                "[indices] lists; fix the names or remove them."
+                f"[indices] lists{_did_you_mean(unknown[0], items)}; fix the "
+                "names or remove them."
             )
         ranges = {
             k: _bounds_pair(v, f"bounds.{k}", source, example)
@@ -477,15 +525,43 @@ def index_settings(index, spec, frame=None, source="spec"):
             continue  # CompositeIndex names a non-numeric column itself
         outside = ((values < low) | (values > high)).to_numpy()
         if outside.any():
-            rows = [str(r) for r in frame.index[outside][:5]]
-            more = ", ..." if outside.sum() > 5 else ""
+            rows = format_rows(frame.index[outside], name=frame.index.name)
             raise SpecError(
                 f"{source}: column {item!r} has {int(outside.sum())} value(s) "
-                f"outside its [index] bounds [{low:g}, {high:g}] (rows "
-                f"{', '.join(rows)}{more}; e.g. {values[outside].iloc[0]!r}); "
-                "fix the data or widen the bounds."
+                f"outside its [index] bounds [{format_value(low)}, "
+                f"{format_value(high)}] ({rows}; e.g. "
+                f"{format_value(values[outside].iloc[0])}); fix the data or "
+                "widen the bounds."
             )
     return settings
+
+
+def _reverse_list(reverse, items, source):
+    """``[index] reverse``: a list of item names from [indices], each once."""
+    if isinstance(reverse, str) or not isinstance(reverse, list):
+        raise SpecError(
+            f"{source}: [index] reverse must list column names, e.g. reverse = "
+            f'["{items[0]}"]; got {reverse!r}.'
+        )
+    for entry in reverse:
+        if not isinstance(entry, str):
+            raise SpecError(
+                f"{source}: [index] reverse holds {entry!r}; list column names "
+                "(text in quotes), not positions or numbers."
+            )
+        if entry not in items:
+            raise SpecError(
+                f"{source}: [index] reverse names {entry!r}, which no index in "
+                f"[indices] lists{_did_you_mean(entry, items)}; list only items "
+                "of the indices."
+            )
+    repeated = sorted({e for e in reverse if reverse.count(e) > 1})
+    if repeated:
+        raise SpecError(
+            f"{source}: [index] reverse lists {', '.join(map(repr, repeated))} "
+            "more than once; list each reverse-keyed item once."
+        )
+    return list(reverse)
 
 
 def _bounds_pair(value, key, source, example):
@@ -502,7 +578,7 @@ def _bounds_pair(value, key, source, example):
     )
 
 
-def drop_missing_target(frame, target):
+def drop_missing_target(frame, target, source="spec"):
     """Leave out the rows whose target is missing, and say so.
 
     ``sklearn-innov replicate`` and ``benchmark`` both apply this policy: a
@@ -515,6 +591,8 @@ def drop_missing_target(frame, target):
         The survey.
     target : str
         The target column (``[model] target``).
+    source : str, default="spec"
+        Where the spec came from, for the error when no row has a target.
 
     Returns
     -------
@@ -537,7 +615,10 @@ def drop_missing_target(frame, target):
     if not missing.any():
         return frame, None
     if missing.all():
-        raise SpecError(f"target column {target!r} has no value in any row.")
+        raise SpecError(
+            f"{source}: [model] target {target!r} has no value in any row; name "
+            "the column that holds the 0/1 answer."
+        )
     note = (
         f"target {target!r} is missing in {int(missing.sum())} of {len(frame)} "
         "rows: those rows were left out."

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from ..summary import Summary, html_page, latex_escape, text_width, wrap_lines
+from ..utils._output import check_inside, slugify
 from ..utils._plotting import pyplot as _pyplot
 
 __all__ = ["Report"]
@@ -35,7 +36,12 @@ class Report:
         ``("summary", Summary)``, ``("text", str)`` or
         ``("figure", name, caption)``, in order.
     figures : dict of str to matplotlib Figure
-        The figures by file name (without ``.png``).
+        The figures by name.
+    files : dict of str to str
+        The figures' file names (without ``.png``) by name: the name
+        slugified (ASCII letters, digits, ``_`` and ``-`` only), with
+        ``_2``, ``_3`` ... when two names give the same slug, so a name from the user's
+        spec (``../../evil``) never leaves the output folder.
     """
 
     def __init__(self, title):
@@ -43,6 +49,7 @@ class Report:
         # ("summary", Summary) | ("text", str) | ("figure", name, caption)
         self.sections = []
         self.figures = {}  # name -> matplotlib Figure
+        self.files = {}  # name -> file name without .png
         self._png = {}  # name -> PNG bytes, drawn once for the page and the file
 
     def add_summary(self, summary):
@@ -64,7 +71,7 @@ class Report:
         self.sections.append(("text", text))
 
     def add_figure(self, name, figure, caption):
-        """Append a figure, written as ``name.png``.
+        """Append a figure, written as ``<slugified name>.png``.
 
         Parameters
         ----------
@@ -74,6 +81,12 @@ class Report:
         """
         self.figures[name] = figure
         self._png.pop(name, None)
+        if name not in self.files:
+            stem, taken = slugify(name), set(self.files.values())
+            file, number = stem, 2
+            while file in taken:
+                file, number = f"{stem}_{number}", number + 1
+            self.files[name] = file
         self.sections.append(("figure", name, caption))
 
     @property
@@ -186,14 +199,15 @@ class Report:
         if fmt == "html":
             data = base64.b64encode(self.png(name)).decode("ascii")
             return (
-                f'<figure id="{html.escape(name)}"><img src="data:image/png;base64,'
+                f'<figure id="{self.files[name]}"><img src="data:image/png;base64,'
                 f'{data}" alt="{html.escape(caption)}">'
                 f"<figcaption>{html.escape(caption)}</figcaption></figure>"
             )
-        path = None if figure_dir is None else (Path(figure_dir) / f"{name}.png")
+        file = self.files[name]
+        path = None if figure_dir is None else (Path(figure_dir) / f"{file}.png")
         if fmt == "markdown":
             if path is None:
-                return f"*{caption}* (figure `{name}`, not written)"
+                return f"*{caption}* (figure `{file}`, not written)"
             return f"![{caption}]({path.as_posix()})\n\n*{caption}*"
         if fmt == "latex":
             if path is None:
@@ -208,6 +222,10 @@ class Report:
 
     def write(self, directory):
         """Write report.md, report.html, every table as CSV and every figure as PNG.
+
+        File names made from user-given names are slugified and checked to
+        stay inside ``directory``; CSV cells that a spreadsheet would read as
+        a formula are neutralised (see :meth:`~sklearn_innov.summary.Summary.to_csv`).
 
         Parameters
         ----------
@@ -230,7 +248,7 @@ class Report:
         for number, summary in enumerate(self.summaries, start=1):
             paths += summary.to_csv(directory / "tables", prefix=f"{number:02d}_")
         for name in self.figures:
-            path = directory / f"{name}.png"
+            path = check_inside(directory / f"{self.files[name]}.png", directory)
             path.write_bytes(self.png(name))
             paths.append(path)
         return paths

@@ -21,6 +21,7 @@ import textwrap
 import numpy as np
 
 from ..utils._lazy import pd
+from ..utils._output import check_inside, slugify, write_csv
 
 __all__ = [
     "TABLE_WIDTH",
@@ -138,6 +139,12 @@ class Summary:
     def to_csv(self, directory, prefix=""):
         """Write every table to ``directory/<prefix><name>.csv``.
 
+        The name is slugified (letters, digits, ``_`` and ``-``) and text
+        cells that a spreadsheet would read as a formula (starting with
+        ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) get a leading
+        single quote, as OWASP recommends against CSV injection; text cells
+        are quoted; numbers, negative ones included, are written as numbers.
+
         Parameters
         ----------
         directory : str or path-like
@@ -155,8 +162,8 @@ class Summary:
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
         for name, table in self.tables.items():
-            path = directory / f"{prefix}{name}.csv"
-            table.to_csv(path)
+            path = check_inside(directory / f"{slugify(prefix + name)}.csv", directory)
+            write_csv(table, path)
             paths.append(path)
         return paths
 

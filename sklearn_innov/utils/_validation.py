@@ -63,6 +63,61 @@ def format_labels(labels, limit=8):
     return ", ".join(labels)
 
 
+def format_value(value):
+    """A value as a user wrote it: ``6``, ``2.5``, ``'no answer'``.
+
+    NumPy scalars print as plain numbers (never ``np.float64(6.0)``); whole
+    floats lose their ``.0``; text keeps its quotes.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        return repr(str(value))
+    return str(value)
+
+
+def format_rows(labels, *, name=None, limit=5):
+    """Rows as the user knows them: ``lines 4, 9 and 2 more`` or ``rows 3, 8``.
+
+    ``name`` is the index's name; the CLI names its frames' index ``line``
+    (the CSV line numbers, header = line 1), so every message about rows
+    of a file it read points at the lines of that file.
+    """
+    labels = list(labels)
+    noun = name or "row"
+    noun = noun if len(labels) == 1 else noun + "s"
+    shown = ", ".join(format_value(label) for label in labels[:limit])
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    return f"{noun} {shown}{more}"
+
+
+def non_numeric_cells(column, *, decimal=".", thousands=None):
+    """Boolean mask of the cells of a text column that are answers but not numbers.
+
+    Empty cells (NaN, None) are missing answers, not text. ``decimal`` and
+    ``thousands`` are the marks the column's file was read with, so that
+    ``2,5`` in a file with decimal commas counts as a number.
+    """
+    import pandas as pd
+
+    text = column.astype("object")
+    if decimal != "." or thousands is not None:
+        strings = text.map(lambda v: isinstance(v, str), na_action="ignore")
+        strings = strings.fillna(False).astype(bool)
+        cleaned = text[strings].str.strip()
+        if thousands is not None:
+            cleaned = cleaned.str.replace(thousands, "", regex=False)
+        text = text.copy()
+        text[strings] = cleaned.str.replace(decimal, ".", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce")
+    return (column.notna() & numbers.isna()).to_numpy()
+
+
 def resolve_items(items, columns, n_features, *, owner):
     """Map spec items (column names or integer positions) to positions.
 
@@ -128,9 +183,27 @@ def check_numeric_columns(frame, *, owner):
         raise ValueError(
             f"{owner} needs numeric columns, but {format_labels(bad)} "
             f"{'is' if len(bad) == 1 else 'are'} not numeric "
-            f"(dtype {frame.dtypes[bad[0]]}). Encode the answers as numbers "
-            "(e.g. map text codes to integers), or leave the column out."
+            f"({text_cells(frame[bad[0]])}). Encode the answers as numbers "
+            "(e.g. map text codes to integers), leave a missing answer "
+            "empty, or leave the column out."
         )
+
+
+def text_cells(column, **marks):
+    """Where a column holds text, in words: its rows and their distinct values.
+
+    ``marks``: ``decimal`` and ``thousands``, as :func:`non_numeric_cells`.
+    """
+    cells = non_numeric_cells(column, **marks)
+    if not cells.any():
+        return f"dtype {column.dtype}"
+    values = list(dict.fromkeys(column[cells].tolist()))
+    shown = ", ".join(format_value(v) for v in values[:3])
+    more = f" and {len(values) - 3} other value(s)" if len(values) > 3 else ""
+    rows = format_rows(column.index[cells], name=column.index.name)
+    # text codes kept as pandas categories are worth naming as such
+    kind = "dtype category; " if column.dtype.name == "category" else ""
+    return f"{kind}{rows} hold{'s' if cells.sum() == 1 else ''} text: {shown}{more}"
 
 
 def validate_columns(estimator, X, positions=None, *, reset, allow_nan=True):
@@ -313,6 +386,34 @@ def check_input_features(estimator, input_features):
             "input_features should have length equal to number of features "
             f"({estimator.n_features_in_}), got {len(input_features)}"
         )
+
+
+def check_target_present(y, *, owner):
+    """Raise a ValueError naming the rows where a class label is missing.
+
+    NaN in a float target and None or NaN in an object target (a pandas
+    column read with empty cells) are missing labels: a row without an
+    outcome can be neither fitted nor scored. scikit-learn would call the
+    latter "Unknown label type: unknown".
+    """
+    import pandas as pd
+
+    values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+    if values.dtype.kind not in "fO" or values.ndim > 2:
+        return
+    missing = np.asarray(pd.isna(values)).reshape(len(values), -1).any(axis=1)
+    if not missing.any():
+        return
+    index = getattr(y, "index", None)
+    labels = index[missing] if index is not None else np.flatnonzero(missing)
+    rows = format_rows(labels, name=getattr(index, "name", None))
+    what = "NaN" if values.dtype.kind == "f" else "None or NaN"
+    raise ValueError(
+        f"y contains {what} in {int(missing.sum())} row(s) ({rows}): a row "
+        f"without an outcome can be neither fitted nor scored by {owner}. Drop "
+        "those rows (X and y together) before fitting, e.g. keep = y.notna(); "
+        "X, y = X[keep], y[keep]."
+    )
 
 
 def check_outcome(y, n_samples, *, owner):
