@@ -129,6 +129,11 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     array([[0.  , 0.25],
            [0.5 , 0.75],
            [1.  , 1.  ]])
+
+    A new row beyond the training range gets the training extreme's score:
+
+    >>> MinMaxIndexer().fit(X).transform(np.array([[7, 0]]))
+    array([[1., 0.]])
     """
 
     _parameter_constraints: dict = {
