@@ -796,3 +796,36 @@ def test_the_new_attributes_survive_a_pickle(likert_survey):
     est.fit(train)
     loaded = pickle.loads(pickle.dumps(est))
     assert_allclose(loaded.transform(new * 2), est.transform(new * 2))
+
+
+@pytest.mark.parametrize("scale", [1e-100, 1e-9, 1.0, 1e9, 1e100])
+def test_out_of_range_does_not_depend_on_units(rng, scale):
+    X = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
+    train, new = _halves(X)
+    new = new * 4.0
+    for normalize in ["minmax", "rank"]:
+        ref = CompositeIndex(spec={"I": ["a", "b", "c"]}, normalize=normalize)
+        est = clone(ref).fit(train * scale)
+        assert_allclose(
+            est.transform(new * scale)["I"],
+            ref.fit(train).transform(new)["I"],
+            rtol=1e-12,
+            atol=1e-12,
+        )
+
+
+def test_a_constant_item_with_declared_bounds_is_normalised_on_them(likert_survey):
+    train, new = _halves(likert_survey)
+    train = train.assign(q3=3)
+    with pytest.warns(ConstantItemWarning, match="if that is not intended") as record:
+        est = CompositeIndex(spec={"A": ["q1", "q3"]}, bounds=(1, 5)).fit(train)
+    assert "out_of_range" not in str(record[0].message)
+    assert_allclose(est.transform(new)["A"], ((new[["q1", "q3"]] - 1) / 4).sum(axis=1))
+
+
+def test_missing_index_warning_points_at_the_callers_line():
+    X = pd.DataFrame({"a": [0.0, np.nan, 0.5], "b": [0.0, np.nan, 1.0]})
+    est = CompositeIndex(spec={"I": ["a", "b"]}, missing="nan")
+    with pytest.warns(MissingIndexWarning) as record:
+        est.fit(X)
+    assert [r.filename for r in record] == [__file__]
