@@ -1,6 +1,12 @@
 """Warning classes of sklearn-innov, so users can filter them by name."""
 
-__all__ = ["NonPositiveWarning", "SeparationWarning", "SklearnInnovWarning"]
+__all__ = [
+    "ConstantItemWarning",
+    "MissingIndexWarning",
+    "NonPositiveWarning",
+    "SeparationWarning",
+    "SklearnInnovWarning",
+]
 
 
 class SklearnInnovWarning(UserWarning):
@@ -13,3 +19,11 @@ class NonPositiveWarning(SklearnInnovWarning):
 
 class SeparationWarning(SklearnInnovWarning):
     """Complete or quasi-complete separation in a logistic regression."""
+
+
+class ConstantItemWarning(SklearnInnovWarning):
+    """An item that takes a single value in the data an index is fitted on."""
+
+
+class MissingIndexWarning(SklearnInnovWarning):
+    """Rows left without an index value (NaN), as ``missing="nan"`` asks."""

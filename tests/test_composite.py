@@ -1,9 +1,13 @@
+import pickle
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 from sklearn.base import clone
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -16,6 +20,7 @@ from sklearn_innov.diagnostics import (
     item_total_statistics,
     mcdonald_omega,
 )
+from sklearn_innov.exceptions import ConstantItemWarning, MissingIndexWarning
 
 SPEC = {"A": ["q1", "q2", "q3"], "B": ["q4", "b1", "b2"]}
 
@@ -124,7 +129,8 @@ def test_weights(likert_survey):
     [
         ({"Z": {"q1": 1.0}}, "weights name index"),
         ({"A": {"q9": 1.0}}, "'q9', which is not an item"),
-        ({"A": {"q1": -1.0}}, "positive finite"),
+        ({"A": {"q1": -1.0}}, r"finite number >= 0 .*got -1\.0"),
+        ({"A": {"q1": 0, "q2": 0.0}}, "every item of index 'A' weight 0"),
     ],
 )
 def test_bad_weights_are_named(likert_survey, weights, match):
@@ -151,7 +157,9 @@ def test_missing_error_policy_names_items_and_rows():
 
 def test_row_with_every_item_missing_raises_never_nan():
     X = pd.DataFrame({"a": [0.0, np.nan, 0.5], "b": [0.0, np.nan, 1.0]})
-    with pytest.raises(ValueError, match=r"1 row\(s\) \(positions 1\).*every item"):
+    with pytest.raises(
+        ValueError, match=r"1 row\(s\) \(index 1\).*every item.*missing='nan'"
+    ):
         CompositeIndex(spec={"I": ["a", "b"]}).fit(X)
 
 
@@ -223,9 +231,7 @@ def test_names_on_an_array_are_refused_with_the_fix(rng):
         CompositeIndex(spec={"A": ["q1"]}).fit(rng.normal(size=(5, 2)))
 
 
-def test_bounds_need_minmax_and_known_items(likert_survey):
-    with pytest.raises(ValueError, match="normalize='minmax' only"):
-        CompositeIndex(spec=SPEC, normalize="zscore", bounds=(1, 5)).fit(likert_survey)
+def test_bounds_need_known_items(likert_survey):
     with pytest.raises(ValueError, match="'b1' that no index uses"):
         CompositeIndex(spec={"A": ["q1"]}, bounds={"b1": (0, 1)}).fit(likert_survey)
 
@@ -462,11 +468,15 @@ def test_bod_transform_solves_against_the_training_frontier(continuous_items):
     X = continuous_items
     train, new = X.iloc[:60], X.iloc[60:]
     est = CompositeIndex(weights="bod").fit(train)
-    scaler = MinMaxScaler().fit(train)
+    # new rows beyond the training range are clipped to it (out_of_range)
+    scaler = MinMaxScaler(clip=True).fit(train)
     expected = _brute_bod(scaler.transform(new), scaler.transform(train))
     assert_allclose(np.asarray(est.transform(new))[:, 0], expected, atol=1e-9)
+    # a row beyond the best on every item scores as the ideal row (all 1)
     better = pd.DataFrame([train.max() + 1.0])
-    assert np.asarray(est.transform(better))[0, 0] > 1
+    ideal = _brute_bod(np.ones((1, 4)), scaler.transform(train))
+    assert_allclose(np.asarray(est.transform(better))[:, 0], ideal, atol=1e-9)
+    assert ideal[0] > 1
     # below the training minimum on one item: that item gets no weight
     worse = pd.DataFrame([train.min() - 1.0]).assign(a=train["a"].max())
     assert_allclose(np.asarray(est.transform(worse))[0, 0], 1.0, atol=1e-9)
@@ -526,5 +536,296 @@ def test_grid_search_over_weights_and_reverse(likert_survey):
 
 def test_bounds_violation_names_the_item_not_a_position(likert_survey):
     survey = likert_survey.assign(q2=likert_survey["q2"].where(lambda s: s < 5, 7))
-    with pytest.raises(ValueError, match=r"'q2' outside \[1, 5\]"):
+    with pytest.raises(
+        ValueError, match=r"'q2' is outside its declared bounds \[1, 5\]"
+    ):
         CompositeIndex(spec=SPEC, bounds=(1, 5)).fit(survey)
+
+
+# -- predict time: out_of_range, constant items, empty rows -------------------
+
+
+def _halves(frame):
+    return frame.iloc[: len(frame) // 2], frame.iloc[len(frame) // 2 :]
+
+
+def test_new_rows_beyond_the_training_range_are_clipped_by_default(rng):
+    X = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
+    train, new = _halves(X)
+    wild = new * 100.0  # the indices of 221 or -114
+    est = CompositeIndex(spec={"I": ["a", "b", "c"]}).fit(train)
+    expected = MinMaxScaler(clip=True).fit(train).transform(wild).sum(axis=1)
+    out = np.asarray(est.transform(wild))[:, 0]
+    assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    assert (out >= 0).all() and (out <= 3).all()
+    # the same with the policy written out
+    explicit = CompositeIndex(spec={"I": ["a", "b", "c"]}, out_of_range="clip")
+    assert_allclose(explicit.fit(train).transform(wild)["I"], out)
+
+
+@pytest.mark.parametrize("normalize", ["zscore", "rank", None])
+def test_clip_applies_to_the_items_before_every_normalisation(rng, normalize):
+    X = pd.DataFrame(rng.normal(size=(40, 2)), columns=["a", "b"])
+    train, new = _halves(X)
+    new = new * 5.0
+    est = CompositeIndex(spec={"I": ["a", "b"]}, normalize=normalize).fit(train)
+    clipped = new.clip(train.min(), train.max(), axis=1)
+    reference = CompositeIndex(spec={"I": ["a", "b"]}, normalize=normalize).fit(train)
+    assert_allclose(est.transform(new)["I"], reference.transform(clipped)["I"])
+    if normalize == "zscore":  # oracle: StandardScaler on the clipped items
+        expected = StandardScaler().fit(train).transform(clipped).sum(axis=1)
+        assert_allclose(est.transform(new)["I"], expected, rtol=1e-12)
+
+
+def test_out_of_range_error_names_the_parameter_items_rows_and_values():
+    train = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.0, 0.5, 1.0]})
+    new = pd.DataFrame({"a": [2.0, 6.0, 0.5], "b": [0.5, 0.5, 0.5]}, index=[7, 8, 9])
+    est = CompositeIndex(spec={"I": ["a", "b"]}, out_of_range="error").fit(train)
+    with pytest.raises(ValueError) as info:
+        est.transform(new)
+    message = str(info.value)
+    assert message.startswith(
+        "CompositeIndex: 'a' is outside its training range [1, 3] in 2 row(s) "
+        "(index 8, 9: 6, 0.5). Set out_of_range='clip'"
+    )
+    assert "out_of_range='nan'" in message and "clip=True" not in message
+    assert "np.float64" not in message and "\n" not in message
+    # arrays: rows counted from 1
+    est = CompositeIndex(spec={"I": [0, 1]}, out_of_range="error").fit(train.values)
+    with pytest.raises(ValueError, match=r"row 2, 3 \(counting from 1\): 6, 0\.5\)"):
+        est.transform(new.values)
+
+
+def test_out_of_range_nan_counts_them_as_missing_answers():
+    train = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.0, 0.5, 1.0]})
+    new = pd.DataFrame({"a": [6.0], "b": [0.5]})
+    est = CompositeIndex(spec={"I": ["a", "b"]}, out_of_range="nan").fit(train)
+    # "a" is missing: the sum is rescaled from "b" alone, 0.5 * 2 / 1
+    assert_allclose(est.transform(new)["I"], [1.0])
+    strict = CompositeIndex(
+        spec={"I": ["a", "b"]}, out_of_range="nan", missing="error"
+    ).fit(train)
+    with pytest.raises(ValueError, match=r"out-of-range values count.*'a'"):
+        strict.transform(new)
+
+
+def test_declared_bounds_refuse_impossible_answers_by_default(likert_survey):
+    items = ["q1", "q2"]
+    est = CompositeIndex(spec={"A": items}, bounds=(1, 5)).fit(likert_survey)
+    coded = likert_survey.assign(q2=likert_survey["q2"].mask(lambda s: s == 3, 9))
+    n_coded = int((coded["q2"] == 9).sum())
+    with pytest.raises(
+        ValueError,
+        match=rf"'q2' is outside its declared bounds \[1, 5\] in {n_coded} row\(s\)"
+        r".*out_of_range='clip'.*or widen bounds\.$",
+    ):
+        est.transform(coded)
+    # "nan": a don't-know code 9 is a missing answer, at fit as at transform
+    as_missing = CompositeIndex(spec={"A": items}, bounds=(1, 5), out_of_range="nan")
+    expected = CompositeIndex(spec={"A": items}, bounds=(1, 5)).fit_transform(
+        coded.assign(q2=coded["q2"].mask(coded["q2"] == 9))
+    )
+    assert_allclose(as_missing.fit_transform(coded)["A"], expected["A"])
+    # "clip": 9 counts as 5, the top of the scale
+    clipped = CompositeIndex(spec={"A": items}, bounds=(1, 5), out_of_range="clip")
+    expected = ((coded[items].clip(1, 5) - 1) / 4).sum(axis=1)
+    assert_allclose(clipped.fit_transform(coded)["A"], expected)
+
+
+def test_a_constant_item_is_warned_about_and_clipped_at_transform(likert_survey):
+    train, new = _halves(likert_survey)
+    train = train.assign(q3=3)
+    items = ["q1", "q2", "q3"]
+    with pytest.warns(ConstantItemWarning, match=r"'q3' \(always 3\) takes a single"):
+        est = CompositeIndex(spec={"A": items}).fit(train)
+    # at transform q3 varies; it counts as its training value 3 (normalised 0)
+    reference = MinMaxScaler().fit(train[items[:2]])
+    expected = reference.transform(new[items[:2]]).clip(0, 1).sum(axis=1)
+    assert_allclose(est.transform(new)["A"], expected, rtol=1e-12, atol=1e-12)
+    with pytest.warns(ConstantItemWarning):
+        strict = CompositeIndex(spec={"A": items}, out_of_range="error").fit(train)
+    with pytest.raises(
+        ValueError, match=r"'q3' is outside its training range \[3, 3\]"
+    ):
+        strict.transform(new)
+
+
+def test_constant_warning_points_at_the_callers_line(likert_survey):
+    train = likert_survey.assign(q3=3)
+    with pytest.warns(ConstantItemWarning) as record:
+        CompositeIndex(spec={"A": ["q1", "q3"]}).fit(train)
+    assert record[0].filename == __file__
+    # also through a Pipeline: the line that calls the Pipeline
+    pipe = make_pipeline(CompositeIndex(spec={"A": ["q1", "q3"]}), StandardScaler())
+    with pytest.warns(ConstantItemWarning) as record:
+        pipe.fit(train)
+    assert record[0].filename == __file__
+
+
+def test_a_row_with_a_whole_index_unanswered():
+    X = pd.DataFrame(
+        {"a": [0.0, np.nan, 0.5, 1.0], "b": [0.0, np.nan, 1.0, 0.25]},
+        index=["f1", "f2", "f3", "f4"],
+    )
+    with pytest.raises(ValueError, match=r"1 row\(s\) \(index 'f2'\).*missing='nan'"):
+        CompositeIndex(spec={"I": ["a", "b"]}, normalize=None).fit(X)
+    est = CompositeIndex(spec={"I": ["a", "b"]}, normalize=None, missing="nan")
+    with pytest.warns(
+        MissingIndexWarning, match=r"'I' is NaN for 1 row\(s\) \(index 'f2'\)"
+    ):
+        out = est.fit_transform(X)
+    assert_allclose(out["I"], [0.0, np.nan, 1.5, 1.25])
+    assert_allclose(est.reliability_["n_complete"], [3])
+
+
+def test_missing_nan_lets_an_imputer_decide(likert_survey):
+    X = likert_survey.drop(columns="innovated").astype({"q1": float, "q2": float})
+    X.loc[[3, 17], ["q1", "q2"]] = np.nan
+    y = likert_survey["innovated"]
+    pipe = make_pipeline(
+        CompositeIndex(spec={"A": ["q1", "q2"], "B": ["q3", "q4"]}, missing="nan"),
+        SimpleImputer(),
+        LogisticRegression(),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MissingIndexWarning)
+        scores = cross_val_score(pipe, X, y, cv=3, error_score="raise")
+    assert np.isfinite(scores).all()
+
+
+# -- bounds with every normalisation ------------------------------------------
+
+LIKERT_BOUNDS = {"q1": (1, 5), "q2": (1, 5), "q3": (1, 5), "b1": (0, 1)}
+
+
+@pytest.mark.parametrize("normalize", ["minmax", "zscore", "rank", None])
+def test_bounds_reverse_key_items_on_the_scale_for_every_normalisation(
+    likert_survey, normalize
+):
+    spec = {"A": ["q1", "q2", "q3", "b1"]}
+    # an observed range narrower than the scale: reflection must use (1, 5)
+    survey = likert_survey.assign(q3=likert_survey["q3"].clip(2, 4))
+    keyed = CompositeIndex(
+        spec=spec, normalize=normalize, bounds=LIKERT_BOUNDS, reverse=["q3"]
+    ).fit(survey)
+    assert keyed.reverse_ == {"q3": (1.0, 5.0)}
+    by_hand = CompositeIndex(spec=spec, normalize=normalize, bounds=LIKERT_BOUNDS)
+    expected = by_hand.fit_transform(survey.assign(q3=6 - survey["q3"]))
+    assert_allclose(keyed.transform(survey)["A"], expected["A"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("normalize", ["zscore", "rank", None])
+def test_bounds_validate_answers_for_every_normalisation(likert_survey, normalize):
+    survey = likert_survey.assign(q1=likert_survey["q1"].replace(5, 7))
+    with pytest.raises(ValueError, match=r"'q1' is outside its declared bounds"):
+        CompositeIndex(spec={"A": ["q1"]}, normalize=normalize, bounds=(1, 5)).fit(
+            survey
+        )
+
+
+def test_grid_search_over_normalize_with_bounds_fails_no_fit(likert_survey):
+    X, y = likert_survey.drop(columns="innovated"), likert_survey["innovated"]
+    spec = {"A": ["q1", "q2", "q3"], "B": ["q4", "b1", "b2"]}
+    bounds = {**LIKERT_BOUNDS, "q4": (1, 5), "b2": (0, 1)}
+    pipe = make_pipeline(
+        CompositeIndex(spec=spec, bounds=bounds, reverse=["q3"]), LogisticRegression()
+    )
+    grid = {
+        "compositeindex__normalize": ["minmax", "zscore", "rank", None],
+        "compositeindex__weights": [None, "pca"],
+    }
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    search = GridSearchCV(pipe, grid, cv=cv, scoring="roc_auc", error_score="raise")
+    search.fit(X, y)
+    scores = np.column_stack(
+        [search.cv_results_[f"split{k}_test_score"] for k in range(5)]
+    )
+    assert scores.shape == (8, 5) and np.isfinite(scores).all()
+
+
+# -- items of weight 0 ---------------------------------------------------------
+
+
+def test_a_constant_item_with_learned_weight_0_drops_out_of_a_geometric_mean(rng):
+    X = pd.DataFrame(
+        rng.integers(1, 6, size=(30, 3)).astype(float), columns=list("abc")
+    )
+    X["c"] = 3.0  # min-max maps it to 0, and ln 0 x 0 was NaN
+    with pytest.warns(ConstantItemWarning):
+        est = CompositeIndex(
+            spec={"A": ["a", "b", "c"]}, weights="pca", aggregate="geometric"
+        ).fit(X)
+    w = np.array([est.weights_["A"][item] for item in "abc"])
+    assert w[2] == 0.0
+    normed = MinMaxScaler().fit_transform(X[["a", "b"]])
+    with np.errstate(divide="ignore"):  # scipy's own ln 0 of a zero item
+        expected = stats.gmean(normed, axis=1, weights=w[:2])
+    out = np.asarray(est.transform(X))[:, 0]
+    assert np.isfinite(out).all()
+    assert_allclose(out, expected, rtol=1e-12, atol=1e-300)
+
+
+def test_a_weight_of_0_given_by_the_user_drops_the_item_out():
+    X = pd.DataFrame(
+        {"a": [0.5, 0.25, np.nan, 1.0], "b": [0.0, 1.0, 0.5, np.nan], "c": [1.0] * 4}
+    ).assign(c=[1.0, 2.0, 4.0, 0.5])
+    weights = {"I": {"a": 2.0, "b": 0.0}}
+    kwargs = dict(spec={"I": ["a", "b", "c"]}, normalize=None, weights=weights)
+    # sum: answered items of positive weight, rescaled to the total weight 3
+    out = CompositeIndex(**kwargs).fit_transform(X)["I"]
+    assert_allclose(out, [2.0, 2.5, 4.0 * 3 / 1, 2.5])
+    # geometric: b (a zero in row 0) weighs 0 and leaves the mean alone
+    geo = CompositeIndex(**kwargs, aggregate="geometric").fit_transform(X)["I"]
+    expected = [
+        stats.gmean([0.5, 1.0], weights=[2, 1]),
+        stats.gmean([0.25, 2.0], weights=[2, 1]),
+        4.0,
+        stats.gmean([1.0, 0.5], weights=[2, 1]),
+    ]
+    assert_allclose(geo, expected, rtol=1e-12)
+    # a row that answers only the weight-0 item has no index
+    lonely = pd.DataFrame({"a": [np.nan], "b": [0.5], "c": [np.nan]})
+    est = CompositeIndex(**kwargs).fit(X)
+    with pytest.raises(ValueError, match="every item .* is missing or weighs 0"):
+        est.transform(lonely)
+
+
+def test_the_new_attributes_survive_a_pickle(likert_survey):
+    train, new = _halves(likert_survey)
+    est = CompositeIndex(spec=SPEC, bounds=LIKERT_BOUNDS, out_of_range="clip")
+    est.fit(train)
+    loaded = pickle.loads(pickle.dumps(est))
+    assert_allclose(loaded.transform(new * 2), est.transform(new * 2))
+
+
+@pytest.mark.parametrize("scale", [1e-100, 1e-9, 1.0, 1e9, 1e100])
+def test_out_of_range_does_not_depend_on_units(rng, scale):
+    X = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
+    train, new = _halves(X)
+    new = new * 4.0
+    for normalize in ["minmax", "rank"]:
+        ref = CompositeIndex(spec={"I": ["a", "b", "c"]}, normalize=normalize)
+        est = clone(ref).fit(train * scale)
+        assert_allclose(
+            est.transform(new * scale)["I"],
+            ref.fit(train).transform(new)["I"],
+            rtol=1e-12,
+            atol=1e-12,
+        )
+
+
+def test_a_constant_item_with_declared_bounds_is_normalised_on_them(likert_survey):
+    train, new = _halves(likert_survey)
+    train = train.assign(q3=3)
+    with pytest.warns(ConstantItemWarning, match="if that is not intended") as record:
+        est = CompositeIndex(spec={"A": ["q1", "q3"]}, bounds=(1, 5)).fit(train)
+    assert "out_of_range" not in str(record[0].message)
+    assert_allclose(est.transform(new)["A"], ((new[["q1", "q3"]] - 1) / 4).sum(axis=1))
+
+
+def test_missing_index_warning_points_at_the_callers_line():
+    X = pd.DataFrame({"a": [0.0, np.nan, 0.5], "b": [0.0, np.nan, 1.0]})
+    est = CompositeIndex(spec={"I": ["a", "b"]}, missing="nan")
+    with pytest.warns(MissingIndexWarning) as record:
+        est.fit(X)
+    assert [r.filename for r in record] == [__file__]

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -5,6 +7,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.preprocessing import MinMaxScaler
 
 from sklearn_innov import MinMaxIndexer
+from sklearn_innov.exceptions import ConstantItemWarning
 
 
 @pytest.mark.parametrize("feature_range", [(0.0, 1.0), (0.01, 1.0), (-2.0, 5.0)])
@@ -15,7 +18,10 @@ def test_observed_bounds_match_sklearn_minmaxscaler(rng, feature_range):
     assert_allclose(ours.transform(X), ref.transform(X), rtol=1e-12, atol=1e-12)
     assert_allclose(ours.data_min_, ref.data_min_)
     assert_allclose(ours.data_max_, ref.data_max_)
+    # new rows beyond the training range: clipped by default ("auto"), as
+    # MinMaxScaler(clip=True) clips them
     X_new = rng.normal(size=(7, 4)) * 3
+    ref = MinMaxScaler(feature_range=feature_range, clip=True).fit(X)
     assert_allclose(ours.transform(X_new), ref.transform(X_new), rtol=1e-12, atol=1e-12)
 
 
@@ -58,10 +64,27 @@ def test_unknown_bounds_key_names_it(likert_survey):
 
 def test_constant_column_maps_to_lower_end_of_range():
     X = np.array([[3.0, 1.0], [3.0, 2.0], [3.0, 5.0]])
-    X_n = MinMaxIndexer(feature_range=(0.2, 1.0)).fit_transform(X)
+    with pytest.warns(
+        ConstantItemWarning, match=r"column 0 \(always 3\) takes a single value"
+    ):
+        est = MinMaxIndexer(feature_range=(0.2, 1.0)).fit(X)
+    X_n = est.transform(X)
     assert np.isfinite(X_n).all()
     assert_allclose(X_n[:, 0], 0.2)
     assert_allclose(X_n, MinMaxScaler(feature_range=(0.2, 1.0)).fit_transform(X))
+    # other values at transform are outside the one-point range: clipped to it
+    assert_allclose(est.transform(np.array([[5.0, 1.0], [1.0, 1.0]]))[:, 0], 0.2)
+
+
+def test_constant_warning_points_at_the_callers_line():
+    X = pd.DataFrame({"q1": [3.0, 3.0, 3.0], "q2": [1.0, 2.0, 5.0]})
+    with pytest.warns(ConstantItemWarning, match=r"'q1' \(always 3\)") as record:
+        MinMaxIndexer().fit(X)
+    assert record[0].filename == __file__
+    # no warning for a constant column whose range is declared
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        MinMaxIndexer(bounds={"q1": (1, 5)}).fit(X)
 
 
 def test_nan_passes_through_and_is_ignored_for_bounds(rng):
@@ -87,22 +110,49 @@ def test_inverse_transform_round_trips(rng):
     assert_allclose(est.inverse_transform(est.transform(X)), X, rtol=1e-12)
 
 
-def test_values_outside_declared_bounds_raise_or_clip():
+def test_values_outside_declared_bounds_raise_clip_or_become_missing():
     X = np.array([[1.0], [6.0], [3.0]])
+    # an array's rows are counted from 1, values printed as plain numbers
+    message = (
+        r"column 0 is outside its declared bounds \[1, 5\] in 1 row\(s\) "
+        r"\(row 2 \(counting from 1\): 6\)\. Set out_of_range='clip'"
+    )
+    with pytest.raises(ValueError, match=message):
+        MinMaxIndexer(bounds=(1, 5)).fit(X)
+    fitted = MinMaxIndexer(bounds=(1, 5)).fit(X[[0, 2]])
+    with pytest.raises(ValueError, match=message.replace("row 2", "row 1")):
+        fitted.transform(X[[1]])
+    X_n = MinMaxIndexer(bounds=(1, 5), out_of_range="clip").fit_transform(X)
+    assert_allclose(X_n.ravel(), [0.0, 1.0, 0.5])
+    X_n = MinMaxIndexer(bounds=(1, 5), out_of_range="nan").fit_transform(X)
+    assert_allclose(X_n.ravel(), [0.0, np.nan, 0.5])
+
+
+def test_out_of_range_messages_name_dataframe_rows_by_index():
+    X = pd.DataFrame({"q1": [1.0, 2.0, 3.0]}, index=[10, 20, 30])
+    est = MinMaxIndexer(out_of_range="error").fit(X)
+    new = pd.DataFrame({"q1": [2.5, 9.0, -1.5]}, index=["a", "b", "c"])
     with pytest.raises(
         ValueError,
-        match=r"column 0 outside \[1, 5\] in 1 row\(s\), first at row 1 \(6\)",
-    ):
-        MinMaxIndexer(bounds=(1, 5)).fit(X)
-    X_n = MinMaxIndexer(bounds=(1, 5), clip=True).fit_transform(X)
-    assert_allclose(X_n.ravel(), [0.0, 1.0, 0.5])
+        match=r"'q1' is outside its training range \[1, 3\] in 2 row\(s\) "
+        r"\(index 'b', 'c': 9, -1\.5\)",
+    ) as info:
+        est.transform(new)
+    assert "np.float64" not in str(info.value) and "\n" not in str(info.value)
 
 
-def test_clip_keeps_new_data_inside_feature_range():
-    est = MinMaxIndexer(clip=True).fit(np.array([[0.0], [1.0]]))
-    assert_allclose(
-        est.transform(np.array([[-3.0], [0.5], [9.0]])).ravel(), [0, 0.5, 1]
-    )
+@pytest.mark.parametrize(
+    "policy, expected",
+    [
+        ("auto", [0.0, 0.5, 1.0]),
+        ("clip", [0.0, 0.5, 1.0]),
+        ("nan", [np.nan, 0.5, np.nan]),
+    ],
+)
+def test_new_rows_outside_the_training_range(policy, expected):
+    est = MinMaxIndexer(out_of_range=policy).fit(np.array([[0.0], [1.0]]))
+    out = est.transform(np.array([[-3.0], [0.5], [9.0]])).ravel()
+    assert_allclose(out, expected)
 
 
 @pytest.mark.parametrize(
@@ -150,9 +200,9 @@ def test_a_range_that_overflows_is_still_normalised():
 
 @pytest.mark.parametrize("span", [5e-324, 1e-305])
 def test_tiny_span_does_not_overflow(span):
-    """A nonzero span near 0: far-away values map to +-inf, then clip (no warning)."""
-    X = np.array([[span, 0.0], [0.0, 0.0]])
-    out = MinMaxIndexer(clip=True).fit(X).transform(np.full((1, 2), 1e4))
+    """A nonzero span near 0: far-away values are clipped first (no warning)."""
+    X = np.array([[span, 1.0], [0.0, 0.0]])
+    out = MinMaxIndexer().fit(X).transform(np.full((1, 2), 1e4))
     assert_allclose(out, [[1.0, 1.0]])  # above the range: clipped to the top
 
 
@@ -175,7 +225,9 @@ def test_column_range_folding_is_numpys_min_and_max(n, order):
     low, high = column_range(X)
     assert_array_equal(low, X.min(axis=0))
     assert_array_equal(high, X.max(axis=0))
-    fitted = MinMaxIndexer().fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConstantItemWarning)  # n == 1: constant
+        fitted = MinMaxIndexer().fit(X)
     assert_array_equal(fitted.data_min_, X.min(axis=0))
     assert_array_equal(fitted.data_max_, X.max(axis=0))
 

@@ -45,7 +45,7 @@ def test_minmax_output_stays_inside_feature_range(X, low, width):
     new=arrays(np.float64, st.tuples(st.integers(1, 10), st.just(4)), elements=finite),
 )
 def test_minmax_clip_keeps_new_data_inside_range(X, new):
-    est = MinMaxIndexer(clip=True).fit(X)
+    est = MinMaxIndexer(out_of_range="clip").fit(X)
     out = est.transform(new)
     assert (out >= 0).all() and (out <= 1).all()
 

@@ -9,6 +9,7 @@ prints. Every choice is an ordinary hyperparameter, so index specifications
 can be cross-validated like any other modelling choice.
 """
 
+import warnings
 from collections.abc import Mapping
 from numbers import Real
 
@@ -26,6 +27,7 @@ from .._core._reliability import (
     omega_from_cov,
     standardized_alpha_from_cov,
 )
+from ..exceptions import MissingIndexWarning
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import (
@@ -37,7 +39,17 @@ from ..utils._validation import (
     resolve_items,
     validate_columns,
 )
-from ._minmax import MinMaxIndexer, _check_range
+from ._minmax import (
+    OUT_OF_RANGE,
+    MinMaxIndexer,
+    _check_range,
+    apply_range,
+    caller_stacklevel,
+    format_rows,
+    observed_range,
+    row_labels,
+    warn_constant,
+)
 from ._spec import (
     INDEX_KEYS,
     SpecError,
@@ -47,6 +59,7 @@ from ._spec import (
 )
 from ._weights import BenefitOfTheDoubt, learned_weights
 
+_OWNER = "CompositeIndex"
 RELIABILITY_COLUMNS = [
     "n_items",
     "n_complete",
@@ -74,7 +87,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     normalize : {"minmax", "zscore", "rank"} or None, default="minmax"
         Normalisation of each item before aggregation, learned at ``fit``:
         "minmax" is the paper's ``(x - min) / (max - min)`` (see
-        :class:`MinMaxIndexer`; ``bounds`` applies); "zscore" centres and
+        :class:`MinMaxIndexer`; declared ``bounds`` replace the observed
+        minimum and maximum); "zscore" centres and
         scales to unit variance (population standard deviation, as
         :class:`~sklearn.preprocessing.StandardScaler`); "rank" maps each
         value to the mid-rank empirical distribution function of the ``fit``
@@ -85,7 +99,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         non-negative; a zero item gives a zero index).
     weights : mapping, {"pca", "factor", "bod"} or None, default=None
         None weighs all items equally. A mapping ``{index: {item: weight}}``
-        gives positive weights; unlisted items weigh 1. The strings learn the
+        gives non-negative weights (0 leaves an item out; at least one item
+        of an index must weigh more); unlisted items weigh 1. The strings
+        learn the
         weights of every index at ``fit`` from its normalised items (OECD/JRC
         Handbook, section 6): "pca" makes them proportional to the squared
         loadings of the first principal component, "factor" to the squared
@@ -95,10 +111,12 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         the doubt) gives every row the weights most favourable to it (see
         Notes; needs ``aggregate="sum"`` and non-negative normalised items).
     bounds : None, tuple (lo, hi) or mapping, default=None
-        Theoretical item ranges for ``normalize="minmax"``, as in
-        :class:`MinMaxIndexer`: one ``(lo, hi)`` for all items (``(1, 5)`` for
-        Likert items) or ``{item: (lo, hi)}``. Reverse-keyed items are
-        reflected on these bounds too.
+        Theoretical item ranges, as in :class:`MinMaxIndexer`: one
+        ``(lo, hi)`` for all items (``(1, 5)`` for Likert items) or
+        ``{item: (lo, hi)}``. With every ``normalize`` they validate the
+        answers (a value outside is handled by ``out_of_range``, at ``fit``
+        and at ``transform``) and reverse-keyed items are reflected on them;
+        with "minmax" they are also the range mapped to [0, 1].
     reverse : list of str or int, default=None
         Reverse-keyed (negatively worded) items, reflected as
         ``x -> lo + hi - x`` before normalisation, where ``(lo, hi)`` are the
@@ -111,14 +129,40 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         None leaves the weights free (non-negative). ``(0.05, 0.5)`` stops
         the benefit of the doubt from ignoring an item or resting on one;
         ``(1/k, 1/k)`` forces equal weights.
-    missing : {"rescale", "error"}, default="rescale"
+    missing : {"rescale", "error", "nan"}, default="rescale"
         Policy for missing answers (NaN). "rescale" aggregates the answered
         items of a row and, for "sum", rescales to the group's full weight
         (the sum of the answered items times ``total weight / answered
         weight``), so a missing answer neither counts as zero nor drops the
-        firm; "error" raises a ValueError naming the items and rows. A row
-        with no answered item in a group raises under either policy, and
-        ``weights="bod"`` refuses missing answers.
+        firm; a row with no answered item (of positive weight) in a group
+        has no index, and raises a ValueError naming the index and the rows.
+        "nan" does the same but leaves such a row's index NaN, as SPSS's
+        ``SUM``/``MEAN`` functions leave it system-missing, with a
+        :class:`~sklearn_innov.exceptions.MissingIndexWarning` naming the
+        rows, so that a later step (e.g.
+        :class:`~sklearn.impute.SimpleImputer`) or the user decides. "error"
+        refuses any missing answer with a ValueError naming the items and
+        rows. ``weights="bod"`` refuses missing answers.
+    out_of_range : {"auto", "error", "clip", "nan"}, default="auto"
+        What to do with an answer outside its item's range: the declared
+        ``bounds`` (checked at ``fit`` and ``transform``), or else the range
+        the item had at ``fit`` (met at ``transform``, by new rows such as a
+        cross-validation test fold). Applied to the answers as given, before
+        reversal and normalisation. "error" raises a ValueError naming the
+        items, rows and values; "clip" sets the answer to the nearer end of
+        the range; "nan" makes it a missing answer (then ``missing``
+        applies). "auto" is "error" for items with declared bounds (a 7 on a
+        1-5 scale, or a "don't know" code 9, is not an answer) and "clip"
+        for the others. Why not pass values through, as
+        :class:`~sklearn.preprocessing.MinMaxScaler` does by default: an
+        index is read on the scale of the data it was built on (a sum of
+        k min-max items lies in [0, k]); a new firm beyond the training
+        range is scored as the training extreme, as
+        :class:`~sklearn.preprocessing.QuantileTransformer` scores it,
+        instead of an index of 221 or -114 that the model fitted on [0, k]
+        never saw and whose logarithm may not exist. Why not "error" for
+        every item: almost every cross-validation fold of a continuous item
+        holds a firm beyond its training range.
 
     Attributes
     ----------
@@ -164,7 +208,23 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     With the defaults, each index equals the sum of its min-max normalised
     items, so an index of k items ranges over [0, k]. The firm with the lowest
     answers on every item of a group gets exactly 0, whose logarithm is
-    ``-inf``: see :class:`LogTransform` before a log-log model.
+    ``-inf``: see :class:`LogTransform` before a log-log model. With the
+    default ``out_of_range``, new rows stay in [0, k] too, so a test fold
+    scaled on its training fold never goes below 0.
+
+    **Constant items.** An item that takes a single value at ``fit`` adds
+    the same amount to every row and is named in a
+    :class:`~sklearn_innov.exceptions.ConstantItemWarning`. Without declared
+    bounds its range is that one value: at ``transform`` any other value is
+    out of range and ``out_of_range`` handles it ("auto" and "clip" give it
+    the training value, so the item adds what it added at ``fit``).
+
+    **Items of weight 0.** An item whose weight is 0 (given, or learned,
+    e.g. by PCA for a constant item) drops out: it adds nothing to a sum,
+    takes no part in a geometric mean (never ``ln 0 x 0``) and does not
+    count as answered when missing answers are rescaled (never
+    ``0 x k / 0``). A row whose only answered items weigh 0 is a row with
+    no answer for that index, and ``missing`` decides.
 
     **Learned weights.** With ``weights="pca"``, ``w_i = k v_i^2`` where
     ``v`` is the unit first eigenvector of the covariance matrix of the
@@ -183,8 +243,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     program solved by HiGHS. Every training score lies in [0, 1], and the
     rows that reach 1 form the frontier (``bod_frontier_``). ``transform``
     solves the same program for new rows against the training frontier, so a
-    new row that outperforms it scores above 1. The score depends on the
-    normalisation (min-max puts every item on [0, 1]) and, as the Handbook
+    new row that outperforms it scores above 1 (at most as much as a row at
+    the training maximum of every item, with the default ``out_of_range``).
+    The score depends on the normalisation (min-max puts every item on
+    [0, 1]) and, as the Handbook
     warns, rewards rows that excel on a single item unless ``bod_bounds``
     keeps each share from zero.
 
@@ -219,6 +281,19 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     >>> ci.get_feature_names_out()
     array(['A', 'B'], dtype=object)
 
+    A new firm beyond the training range (q1 = 9) is scored as the training
+    extreme by default; ``out_of_range="error"`` refuses it:
+
+    >>> new = pd.DataFrame({"metro": ["Hermosillo"], "q1": [9], "q2": [4],
+    ...                     "q3": [1]})
+    >>> ci.transform(new)
+              A    B
+    0  1.666667  0.0
+    >>> ci.set_params(out_of_range="error").fit(survey).transform(new)
+    Traceback (most recent call last):
+    ...
+    ValueError: CompositeIndex: 'q1' is outside its training range [1, 5] ...
+
     A reverse-keyed item on a 1-5 scale, and weights learned by PCA:
 
     >>> survey["q4"] = [5, 2, 1]
@@ -236,7 +311,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         "bounds": [None, tuple, Mapping],
         "reverse": [None, list, tuple],
         "bod_bounds": [None, tuple],
-        "missing": [StrOptions({"rescale", "error"})],
+        "missing": [StrOptions({"rescale", "error", "nan"})],
+        "out_of_range": [StrOptions(set(OUT_OF_RANGE))],
     }
 
     def __init__(
@@ -250,6 +326,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         reverse=None,
         bod_bounds=None,
         missing="rescale",
+        out_of_range="auto",
     ):
         self.spec = spec
         self.normalize = normalize
@@ -259,6 +336,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         self.reverse = reverse
         self.bod_bounds = bod_bounds
         self.missing = missing
+        self.out_of_range = out_of_range
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -318,9 +396,19 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             ``set_output`` chooses another container as usual.
         """
         check_is_fitted(self)
+        rows = row_labels(X)
         items = validate_columns(self, X, self._positions_, reset=False)
+        items = apply_range(
+            items,
+            self._range_,
+            self.out_of_range,
+            self.items_,
+            rows,
+            owner=_OWNER,
+            declared=self._declared_,
+        )
         complete = not np.isnan(items.sum())
-        out = self._aggregate(self._normalize(self._reflect(items)), complete)
+        out = self._aggregate(self._normalize(self._reflect(items)), complete, rows)
         return self._named(out, X)
 
     @classmethod
@@ -430,12 +518,27 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             _as_slice([local[p] for p in group]) for group in resolved.values()
         ]
 
+        # Bounds validate the answers under every normalisation: values
+        # outside them are handled by out_of_range before anything is learned.
+        bounds, declared = self._declared_ranges(local, labels)
+        rows = row_labels(X)
+        items = apply_range(
+            items, declared, self.out_of_range, self.items_, rows, owner=_OWNER
+        )
         # Normalisation keeps NaN where it is and adds none, so one check of
-        # the raw items tells every later step whether answers are missing.
+        # the items tells every later step whether answers are missing.
         complete = not np.isnan(items.sum())
-        self.normalizer_ = self._make_normalizer(local, labels)
-        self._learn_reversal(items, local, labels)
+        low, high = observed_range(items, has_nan=not complete)
+        self._declared_ = ~np.isnan(declared[:, 0])
+        self._range_ = np.where(
+            self._declared_[:, None], declared, np.column_stack([low, high])
+        )
+        warn_constant(
+            low == high, low, self.items_, self.out_of_range, _OWNER, self._declared_
+        )
+        self._learn_reversal(local, labels)
         items = self._reflect(items)
+        self.normalizer_ = self._make_normalizer(bounds)
         if isinstance(self.normalizer_, MinMaxIndexer):
             # items are validated already: skip the second round of checks
             self.normalizer_._fit_array(items, has_nan=not complete, labels=self.items_)
@@ -454,18 +557,13 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             for name, bod in zip(self.spec_, self._bod_, strict=True)
             if bod is not None
         }
-        out = self._aggregate(normalized, complete)
+        out = self._aggregate(normalized, complete, rows)
         self.reliability_, self.item_statistics_ = self._reliability(
             normalized, complete
         )
         return out
 
     def _check_combination(self):
-        if self.bounds is not None and self.normalize != "minmax":
-            raise ValueError(
-                f"bounds apply to normalize='minmax' only; got "
-                f"normalize={self.normalize!r}. Remove bounds or use 'minmax'."
-            )
         if self.weights == "bod":
             if self.aggregate != "sum":
                 raise ValueError(
@@ -494,18 +592,32 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                 f"must be a pair (low, high) with 0 <= low <= high <= 1; got {pair!r}."
             )
 
-    def _make_normalizer(self, local, labels):
+    def _declared_ranges(self, local, labels):
+        """``bounds`` as MinMaxIndexer takes them, and as an (n_items, 2) array.
+
+        The array holds each item's declared ``(lo, hi)``, NaN where none is
+        declared; it validates answers and reverse-keys items whatever the
+        normalisation.
+        """
+        declared = np.full((len(self.items_), 2), np.nan)
+        bounds = self.bounds
+        if isinstance(bounds, Mapping):
+            positions = self._resolve_local(list(bounds), local, labels, "bounds")
+            bounds = {p: bounds[k] for k, p in zip(bounds, positions, strict=True)}
+            for key, j in zip(self.bounds, positions, strict=True):
+                declared[j] = _check_range(bounds[j], f"bounds[{key!r}]")
+        elif bounds is not None:
+            declared[:] = _check_range(bounds, "bounds")
+        return bounds, declared
+
+    def _make_normalizer(self, bounds):
         if self.normalize is None:
             return None
         if self.normalize == "zscore":
             return StandardScaler()
         if self.normalize == "rank":
             return _EmpiricalCDF()
-        bounds = self.bounds
-        if isinstance(bounds, Mapping):
-            positions = self._resolve_local(list(bounds), local, labels, "bounds")
-            bounds = {p: bounds[k] for k, p in zip(bounds, positions, strict=True)}
-        return MinMaxIndexer(bounds=bounds)
+        return MinMaxIndexer(bounds=bounds, out_of_range=self.out_of_range)
 
     def _resolve_local(self, keys, local, labels, owner):
         """Map column labels named by a parameter to positions among the items."""
@@ -519,8 +631,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             )
         return [local[p] for p in positions]
 
-    def _learn_reversal(self, items, local, labels):
-        """The ``(lo, hi)`` each reverse-keyed item is reflected on."""
+    def _learn_reversal(self, local, labels):
+        """The ``(lo, hi)`` each reverse-keyed item is reflected on: its range."""
         self._reversed_ = np.array([], dtype=int)
         self._reflect_sum_ = np.array([])
         self.reverse_ = {}
@@ -533,27 +645,16 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                 f"reverse lists an item more than once ({format_labels(keys)}); "
                 "list each reverse-keyed item once."
             )
-        declared = self.normalizer_.bounds if self.normalize == "minmax" else None
-        pairs = []
         for key, j in zip(keys, positions, strict=True):
-            if isinstance(declared, Mapping) and j in declared:
-                pair = _check_range(declared[j], f"bounds[{self.items_[j]!r}]")
-            elif declared is not None and not isinstance(declared, Mapping):
-                pair = _check_range(declared, "bounds")
-            else:
-                column = items[:, j]
-                answered = column[~np.isnan(column)]
-                if answered.size == 0:
-                    raise ValueError(
-                        f"reverse item {key!r} has no answer at fit, so its range "
-                        "is unknown. Declare it with bounds={item: (lo, hi)} or "
-                        "drop the item."
-                    )
-                pair = (float(answered.min()), float(answered.max()))
-            pairs.append(pair)
-            self.reverse_[self.items_[j]] = pair
+            if np.isnan(self._range_[j, 0]):
+                raise ValueError(
+                    f"reverse item {key!r} has no answer at fit, so its range "
+                    "is unknown. Declare it with bounds={item: (lo, hi)} or "
+                    "drop the item."
+                )
+            self.reverse_[self.items_[j]] = tuple(self._range_[j].tolist())
         self._reversed_ = np.array(positions)
-        self._reflect_sum_ = np.array([lo + hi for lo, hi in pairs])
+        self._reflect_sum_ = self._range_[positions].sum(axis=1)
 
     def _reflect(self, items):
         if self._reversed_.size == 0:
@@ -639,14 +740,20 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                 if (
                     isinstance(w, bool)
                     or not isinstance(w, Real)
-                    or not w > 0
+                    or not w >= 0
                     or not np.isfinite(w)
                 ):
                     raise ValueError(
-                        f"weights[{name!r}][{item!r}] must be a positive finite "
-                        f"number; got {w!r}."
+                        f"weights[{name!r}][{item!r}] must be a finite number "
+                        f">= 0 (0 leaves the item out); got {w!r}."
                     )
                 weights[k][items.index(item)] = float(w)
+            if not weights[k].any():
+                raise ValueError(
+                    f"weights[{name!r}] gives every item of index {name!r} "
+                    "weight 0, so the index would be empty; give one item a "
+                    "positive weight or remove the index from the spec."
+                )
         return weights
 
     def _weight_matrix(self, n_items):
@@ -656,7 +763,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             W[group, k] = w
         return W
 
-    def _aggregate(self, normalized, complete):
+    def _aggregate(self, normalized, complete, rows):
         n = normalized.shape[0]
         bod = any(model is not None for model in self._bod_)
         if complete and self.aggregate != "geometric" and not bod:
@@ -676,48 +783,73 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                 )
                 out[:, k] = model.score(block)
                 continue
-            answered = ~np.isnan(block)
-            self._check_missing(name, answered)
-            w_answered = answered @ w
-            if self.aggregate == "geometric":
-                if (block < 0).any():
-                    raise ValueError(
-                        f"aggregate='geometric' needs non-negative items, but index "
-                        f"{name!r} has negative normalised values; use "
-                        "normalize='minmax' or 'rank'."
-                    )
-                with np.errstate(divide="ignore"):
-                    logs = np.where(
-                        answered, np.log(np.where(answered, block, 1.0)), 0.0
-                    )
-                out[:, k] = np.exp((logs @ w) / w_answered)
-                continue
-            total = np.where(answered, block, 0.0) @ w
-            if self.aggregate == "mean":
-                out[:, k] = total / w_answered
-            else:
-                out[:, k] = total * (w.sum() / w_answered)
+            out[:, k] = self._aggregate_block(block, w, name, rows)
         return out
 
+    def _aggregate_block(self, block, w, name, rows):
+        """One index from its items: the weighted sum, mean or geometric mean.
+
+        Only the answered items of positive weight count: an item of weight 0
+        (given, or learned for a constant item) drops out, so ``ln 0 x 0`` and
+        ``0 x k/0`` never arise. A row in which no such item is answered is
+        handled by ``missing``.
+        """
+        answered = ~np.isnan(block)
+        counted = answered & (w > 0)
+        self._check_missing(name, answered)
+        w_counted = counted @ w
+        empty = ~counted.any(axis=1)
+        if empty.any():
+            self._empty_rows(name, np.flatnonzero(empty), rows)
+            w_counted[empty] = np.nan  # the index of such a row is NaN
+        if self.aggregate == "geometric":
+            if (block[counted] < 0).any():
+                raise ValueError(
+                    f"aggregate='geometric' needs non-negative items, but index "
+                    f"{name!r} has negative normalised values; use "
+                    "normalize='minmax' or 'rank'."
+                )
+            # ln 0 = -inf for a zero item (its row's index is 0); the terms
+            # of uncounted items are 0, never -inf x 0
+            with np.errstate(divide="ignore"):
+                logs = np.log(np.where(counted, block, 1.0))
+            return np.exp((logs @ w) / w_counted)
+        total = np.where(counted, block, 0.0) @ w
+        if self.aggregate == "mean":
+            return total / w_counted
+        return total * (w.sum() / w_counted)
+
     def _check_missing(self, name, answered):
-        if answered.all():
+        if self.missing != "error" or answered.all():
             return
         items = self.spec_[name]
-        if self.missing == "error":
-            cols = [items[j] for j in np.flatnonzero(~answered.all(axis=0))]
-            raise ValueError(
-                f"Index {name!r} has missing answers in item(s) {format_labels(cols)} "
-                f"({int((~answered).any(axis=1).sum())} row(s)) and missing='error'. "
-                "Impute them first, or set missing='rescale'."
-            )
-        empty = np.flatnonzero(~answered.any(axis=1))
-        if empty.size:
+        cols = [items[j] for j in np.flatnonzero(~answered.all(axis=0))]
+        counted = "" if self.out_of_range != "nan" else " (out-of-range values count)"
+        raise ValueError(
+            f"Index {name!r} has missing answers{counted} in item(s) "
+            f"{format_labels(cols)} ({int((~answered).any(axis=1).sum())} row(s)) "
+            "and missing='error'. Impute them first, or set missing='rescale'."
+        )
+
+    def _empty_rows(self, name, empty, rows):
+        """Rows with no answered item of positive weight in index ``name``."""
+        items = format_labels(self.spec_[name])
+        where = format_rows(empty, rows)
+        if self.missing != "nan":
             raise ValueError(
                 f"Index {name!r} cannot be computed for {empty.size} row(s) "
-                f"(positions {format_labels(empty.tolist(), limit=5)}): every item "
-                f"({format_labels(items)}) is missing. Drop those rows or impute "
-                "the answers (e.g. sklearn.impute.SimpleImputer) first."
+                f"({where}): every item ({items}) is missing or weighs 0. Set "
+                "missing='nan' to leave their index NaN, drop those rows, or "
+                "impute the answers (e.g. sklearn.impute.SimpleImputer) first."
             )
+        warnings.warn(
+            f"Index {name!r} is NaN for {empty.size} row(s) ({where}): every "
+            f"item ({items}) is missing or weighs 0 (missing='nan'). Impute the "
+            "index (e.g. sklearn.impute.SimpleImputer) or drop those rows "
+            "before a model that refuses NaN.",
+            MissingIndexWarning,
+            stacklevel=caller_stacklevel(),
+        )
 
     def _reliability(self, normalized, complete):
         """The reliability table and the item-total table of every index."""

@@ -6,24 +6,40 @@ scale's theoretical range (a Likert 1-5 item is (1, 5)) as an alternative to
 the observed one, so that small samples and new data are normalised alike.
 """
 
+import os
+import sys
+import warnings
 from collections.abc import Mapping
 from numbers import Real
 
+import joblib
 import numpy as np
+import sklearn
 from sklearn.base import (
     BaseEstimator,
     OneToOneFeatureMixin,
     TransformerMixin,
     _fit_context,
 )
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core._moments import by_columns, column_range
+from ..exceptions import ConstantItemWarning
 from ..utils._validation import (
     feature_labels,
     format_labels,
+    is_dataframe,
     resolve_items,
     validate_columns,
+)
+
+OUT_OF_RANGE = ("auto", "error", "clip", "nan")
+# where a warning's stacklevel stops: the first frame outside this library
+# and the scikit-learn (and joblib) machinery that calls it from a Pipeline
+_LIBRARIES = (
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
+    *(os.path.dirname(os.path.abspath(m.__file__)) + os.sep for m in (sklearn, joblib)),
 )
 
 
@@ -46,11 +62,20 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         A tuple gives every column the same theoretical range (``(1, 5)`` for
         Likert items). A mapping ``{column: (lo, hi)}`` (names for DataFrames,
         positions for arrays) fixes some columns and learns the others.
-    clip : bool, default=False
-        Clip the output to ``feature_range``. Without it, values outside
-        declared ``bounds`` raise a ValueError (they are impossible answers),
-        and values outside the observed range at ``transform`` map outside
-        ``feature_range``, as in :class:`sklearn.preprocessing.MinMaxScaler`.
+    out_of_range : {"auto", "error", "clip", "nan"}, default="auto"
+        What to do with a value outside its column's range: the declared
+        ``bounds`` (checked at ``fit`` and ``transform``), or else the range
+        observed at ``fit`` (met at ``transform``, by new rows). "error"
+        raises a ValueError naming the columns, rows and values; "clip" sets
+        the value to the nearer end of the range, so the output stays in
+        ``feature_range``; "nan" makes it a missing answer. "auto" is "error"
+        for columns with declared bounds (a 7 on a 1-5 scale, or a
+        "don't know" code 9, is not an answer to normalise) and "clip" for
+        the others. Unlike :class:`~sklearn.preprocessing.MinMaxScaler`
+        (``clip=False``), nothing passes through: a new row beyond the
+        training range gets the score of the training extreme, as
+        :class:`~sklearn.preprocessing.QuantileTransformer` does, instead of
+        a normalised item of 220 or -114 that no later step expects.
 
     Attributes
     ----------
@@ -73,10 +98,12 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    A constant column (``hi == lo``) maps to ``a``, the lower end of
-    ``feature_range``, and never to NaN or inf; at ``transform`` any other
-    value is shifted by its distance from the constant, as in scikit-learn's
-    ``MinMaxScaler``. NaN (a missing answer) passes through unchanged, and is
+    A column constant at ``fit`` without declared bounds (``hi == lo``)
+    maps to ``a``, the lower end of ``feature_range``, never to NaN or inf,
+    and a :class:`~sklearn_innov.exceptions.ConstantItemWarning` names it: its
+    observed range is one point, so at ``transform`` every other value is
+    out of range and handled by ``out_of_range`` ("auto" and "clip" map it
+    to ``a`` too). NaN (a missing answer) passes through unchanged, and is
     ignored when the observed bounds are learned.
 
     With observed bounds the lowest firm gets exactly ``a``; with the default
@@ -102,18 +129,23 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     array([[0.  , 0.25],
            [0.5 , 0.75],
            [1.  , 1.  ]])
+
+    A new row beyond the training range gets the training extreme's score:
+
+    >>> MinMaxIndexer().fit(X).transform(np.array([[7, 0]]))
+    array([[1., 0.]])
     """
 
     _parameter_constraints: dict = {
         "feature_range": [tuple],
         "bounds": [None, tuple, Mapping],
-        "clip": ["boolean"],
+        "out_of_range": [StrOptions(set(OUT_OF_RANGE))],
     }
 
-    def __init__(self, *, feature_range=(0.0, 1.0), bounds=None, clip=False):
+    def __init__(self, *, feature_range=(0.0, 1.0), bounds=None, out_of_range="auto"):
         self.feature_range = feature_range
         self.bounds = bounds
-        self.clip = clip
+        self.out_of_range = out_of_range
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -132,8 +164,18 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         _check_range(self.feature_range, "feature_range")
+        rows = row_labels(X)
         X = validate_columns(self, X, reset=True)
-        self._fit_array(X)
+        labels = feature_labels(self, X.shape[1])
+        declared = self._declared_bounds(labels, X.shape[1])
+        X = apply_range(
+            X, declared, self.out_of_range, labels, rows, owner="MinMaxIndexer"
+        )
+        self._fit_array(X, labels=labels)
+        constant = (self.data_min_ == self.data_max_) & ~self._declared_
+        warn_constant(
+            constant, self.data_min_, labels, self.out_of_range, "MinMaxIndexer"
+        )
         return self
 
     def transform(self, X):
@@ -150,7 +192,17 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Normalised items; NaN where X is NaN.
         """
         check_is_fitted(self)
+        rows = row_labels(X)
         X = validate_columns(self, X, reset=False)
+        X = apply_range(
+            X,
+            self.bounds_,
+            self.out_of_range,
+            self._labels_,
+            rows,
+            owner="MinMaxIndexer",
+            declared=self._declared_,
+        )
         return self._scale(X)
 
     def inverse_transform(self, X):
@@ -180,22 +232,15 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """Learn the bounds from a validated float array (no checks of X).
 
         ``labels`` name the columns in messages when they are not this
-        indexer's own inputs (a CompositeIndex passes its items' names).
+        indexer's own inputs (a CompositeIndex passes its items' names). X
+        must lie inside any declared bounds (see :func:`apply_range`).
         """
         if labels is None:
             labels = feature_labels(self, X.shape[1])
         self._labels_ = list(labels)
         if has_nan is None:
             has_nan = np.isnan(X.sum())
-        if has_nan:
-            observed = ~np.isnan(X)
-            low = np.min(X, axis=0, initial=np.inf, where=observed)
-            high = np.max(X, axis=0, initial=-np.inf, where=observed)
-            empty = ~observed.any(axis=0)
-            low[empty] = high[empty] = np.nan
-        else:
-            low, high = column_range(X)
-        self.data_min_, self.data_max_ = low, high
+        self.data_min_, self.data_max_ = observed_range(X, has_nan)
         declared = self._declared_bounds(labels, X.shape[1])
         bounds = np.column_stack([self.data_min_, self.data_max_])
         has_declared = ~np.isnan(declared[:, 0])
@@ -209,7 +254,6 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             )
         self.bounds_ = bounds
         self._declared_ = has_declared
-        self._check_inside_bounds(X, labels)
 
     def _span(self):
         with np.errstate(over="ignore"):  # an overflowing range: see _scale
@@ -219,8 +263,10 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return np.where(span == 0, 1.0, span)
 
     def _scale(self, X):
-        """Normalise a validated float array with the fitted bounds."""
-        self._check_inside_bounds(X, self._labels_)
+        """Normalise a validated float array with the fitted bounds.
+
+        Arithmetic only: the caller has applied ``out_of_range`` already.
+        """
         a, b = self.feature_range
         lo, span = self.bounds_[:, 0], self._span()
         # In place after the first subtraction: one temporary for 1e6-row data.
@@ -238,8 +284,6 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             X_n *= b - a
         if a != 0:
             X_n += a
-        if self.clip:
-            np.clip(X_n, a, b, out=X_n)
         return X_n
 
     def _declared_bounds(self, labels, n_features):
@@ -256,33 +300,180 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             declared[:] = _check_range(self.bounds, "bounds")
         return declared
 
-    def _check_inside_bounds(self, X, labels):
-        if self.clip or not self._declared_.any():
-            return
-        lo, hi = self.bounds_[:, 0], self.bounds_[:, 1]
-        with np.errstate(invalid="ignore"):
-            outside = ((X < lo) | (X > hi)) & self._declared_
-        if outside.any():
-            bad = np.flatnonzero(outside.any(axis=0))
-            cols = [labels[j] for j in bad]
-            # each column with its declared range and the first offending row
-            details = "; ".join(
-                f"{_name(labels[j])} outside [{lo[j]:g}, {hi[j]:g}] in "
-                f"{int(outside[:, j].sum())} row(s), first at row "
-                f"{int(np.flatnonzero(outside[:, j])[0])} "
-                f"({X[np.flatnonzero(outside[:, j])[0], j]:g})"
-                for j in bad[:5]
-            )
-            raise ValueError(
-                f"Column(s) {format_labels(cols)} hold values outside their "
-                f"declared bounds: {details}. Widen `bounds` to the scale's true "
-                "range, fix the data, or set clip=True to clip the output to "
-                "feature_range."
-            )
-
 
 def _name(label):
     return repr(label) if isinstance(label, str) else f"column {label}"
+
+
+def _number(value):
+    """A value as the user wrote it: ``6``, ``29.5``, ``1e-07`` (never np.float64)."""
+    return f"{float(value):g}"
+
+
+def row_labels(X):
+    """The row labels of a pandas DataFrame, else None (rows counted from 1)."""
+    return X.index if is_dataframe(X) else None
+
+
+def caller_stacklevel():
+    """The ``stacklevel`` of the first frame outside this library and sklearn.
+
+    For a warning raised by the function that calls this one: the line it
+    points at is the user's, whether the estimator was called directly,
+    through ``_fit_context``, or by a Pipeline or a search (scikit-learn's
+    and joblib's frames are skipped too).
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARIES):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def format_rows(positions, rows, limit=5):
+    """Rows as the user counts them: the DataFrame's index labels, else from 1.
+
+    ``positions`` are 0-based positions in X; ``rows`` the DataFrame's index
+    (from :func:`row_labels`) or None for arrays.
+    """
+    positions = list(positions)
+    shown = positions[:limit]
+    more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
+    if rows is None:
+        numbers = ", ".join(str(p + 1) for p in shown)
+        return f"row {numbers}{more} (counting from 1)"
+    labels = ", ".join(
+        repr(label) if isinstance(label, str) else str(label)
+        for label in rows[np.asarray(shown, dtype=int)]
+    )
+    return f"index {labels}{more}"
+
+
+def observed_range(X, has_nan=None):
+    """Each column's smallest and largest answered value (NaN where none is)."""
+    if has_nan is None:
+        has_nan = np.isnan(X.sum())
+    if not has_nan:
+        return column_range(X)
+    answered = ~np.isnan(X)
+    low = np.min(X, axis=0, initial=np.inf, where=answered)
+    high = np.max(X, axis=0, initial=-np.inf, where=answered)
+    empty = ~answered.any(axis=0)
+    low[empty] = high[empty] = np.nan
+    return low, high
+
+
+def apply_range(X, ranges, policy, labels, rows, *, owner, declared=None):
+    """Apply an ``out_of_range`` policy to the values outside each column's range.
+
+    The one place where MinMaxIndexer and CompositeIndex check items against
+    their ranges, on the items' own scale (before any reversal or
+    normalisation), so messages show the values the user wrote.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_columns)
+        Validated float items; NaN is a missing answer and is never out of
+        range.
+    ranges : ndarray of shape (n_columns, 2)
+        ``(lo, hi)`` per column; a row of NaN checks nothing.
+    policy : {"auto", "error", "clip", "nan"}
+        "auto" is "error" for the columns in ``declared``, "clip" elsewhere.
+    labels : list
+        Column labels for messages.
+    rows : pandas Index or None
+        Row labels for messages (None: positions counted from 1).
+    owner : str
+        The estimator, for messages.
+    declared : ndarray of bool of shape (n_columns,), default=None
+        Columns whose range is declared ``bounds``; None means every column
+        with a range (at ``fit``, only declared ranges are given).
+
+    Returns
+    -------
+    X : ndarray
+        X itself when every value is inside, else a copy with the policy
+        applied.
+    """
+    lo, hi = ranges[:, 0], ranges[:, 1]
+    if declared is None:
+        declared = ~np.isnan(lo)
+    outside = np.empty(X.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        by_columns(np.less, X, lo, out=outside)
+        outside |= by_columns(np.greater, X, hi, out=np.empty_like(outside))
+    if not outside.any():
+        return X
+    bad = np.flatnonzero(outside.any(axis=0))
+    if policy == "auto":
+        refuse = bad[declared[bad]]
+    else:
+        refuse = bad if policy == "error" else bad[:0]
+    if refuse.size:
+        details = "; ".join(
+            _outside(X, outside, j, lo, hi, declared, labels, rows) for j in refuse[:3]
+        )
+        more = f"; and {len(refuse) - 3} more column(s)" if len(refuse) > 3 else ""
+        widen = " or widen bounds" if declared[refuse].any() else ""
+        raise ValueError(
+            f"{owner}: {details}{more}. Set out_of_range='clip' to move such "
+            "values to the nearer end of the range, or out_of_range='nan' to "
+            f"count them as missing answers; or fix the data{widen}."
+        )
+    X = X.copy()
+    for j in bad:
+        if policy == "nan":
+            X[outside[:, j], j] = np.nan
+        else:  # "clip", or "auto" on ranges observed at fit
+            np.clip(X[:, j], lo[j], hi[j], out=X[:, j])
+    return X
+
+
+def _outside(X, outside, j, lo, hi, declared, labels, rows):
+    where = np.flatnonzero(outside[:, j])
+    kind = "declared bounds" if declared[j] else "training range"
+    values = ", ".join(_number(v) for v in X[where[:3], j])
+    return (
+        f"{_name(labels[j])} is outside its {kind} [{_number(lo[j])}, "
+        f"{_number(hi[j])}] in {where.size} row(s) ("
+        f"{format_rows(where, rows, limit=3)}: {values})"
+    )
+
+
+def warn_constant(constant, values, labels, policy, owner, declared=None):
+    """Warn, naming them, about columns that take one value at ``fit``.
+
+    ``declared`` marks the columns with declared bounds, which normalise
+    their other values at transform as usual.
+    """
+    if not constant.any():
+        return
+    cols = np.flatnonzero(constant)
+    named = ", ".join(
+        f"{_name(labels[j])} (always {_number(values[j])})" for j in cols[:8]
+    )
+    more = f" and {cols.size - 8} more" if cols.size > 8 else ""
+    one = cols.size == 1
+    message = (
+        f"{owner}: {named}{more} {'takes' if one else 'take'} a single value at "
+        f"fit: {'it adds' if one else 'they add'} the same amount to every row "
+        f"and {'carries' if one else 'carry'} no information."
+    )
+    if declared is None or not declared[cols].all():
+        effect = {"error": "raise", "nan": "become missing answers"}.get(
+            policy, "are set to that value"
+        )
+        message += (
+            " At transform, other values of an item without declared bounds "
+            f"lie outside its one-value range and, with out_of_range={policy!r}, "
+            f"{effect}. Drop such items, or declare their bounds."
+        )
+    else:
+        message += " Drop such items if that is not intended."
+    warnings.warn(
+        message,
+        ConstantItemWarning,
+        stacklevel=caller_stacklevel(),
+    )
 
 
 def _check_range(pair, name):
