@@ -208,7 +208,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     With the defaults, each index equals the sum of its min-max normalised
     items, so an index of k items ranges over [0, k]. The firm with the lowest
     answers on every item of a group gets exactly 0, whose logarithm is
-    ``-inf``: see :class:`LogTransform` before a log-log model. With the
+    ``-inf``: a log-log model needs a zero policy, such as
+    ``CobbDouglasRegressor(zeros="floor")`` or ``zeros="offset"`` (the
+    model takes the logs itself: a :class:`LogTransform` before it would log
+    twice; it serves models that do not). With the
     default ``out_of_range``, new rows stay in [0, k] too, so a test fold
     scaled on its training fold never goes below 0.
 

@@ -107,8 +107,10 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ignored when the observed bounds are learned.
 
     With observed bounds the lowest firm gets exactly ``a``; with the default
-    ``a = 0`` its logarithm is ``-inf``. Pick ``feature_range=(eps, 1)`` or
-    ``LogTransform(offset=...)`` before taking logs, and say which.
+    ``a = 0`` its logarithm is ``-inf``. Pick ``feature_range=(eps, 1)``, or
+    give the log-log model a zero policy (``CobbDouglasRegressor(zeros=...)``;
+    ``LogTransform(offset=...)`` for a model that does not take logs
+    itself), and say which.
 
     References
     ----------
