@@ -351,7 +351,10 @@ def test_command_without_an_outcome_gives_models_the_features_only(
 
     def with_spy(spec, items, random_state=0, index_settings=None):
         models = every(spec, items, random_state, index_settings=index_settings)
-        # one candidate (bounds: min-max only; no item to move): the reference
+        # a grid whose one candidate is the reference (the first spec, no
+        # item to move; the first normalisation, the reference's)
+        grid = models["GridSearchCV(StepwiseLogit)"]
+        grid.param_grid = {key: value[:1] for key, value in grid.param_grid.items()}
         return {
             "StepwiseLogit": models["StepwiseLogit"],
             "GridSearchCV(StepwiseLogit)": models["GridSearchCV(StepwiseLogit)"],
