@@ -257,3 +257,32 @@ def test_what_a_new_user_found_on_their_own_data():
     drop = replicate(frame, _document(zeros="drop"), figures=False)
     assert drop[1]["two_part"] is not None
     assert "this section floors them" in " ".join(drop[0].render("text").split())
+
+
+def test_the_spss_layout_uses_spss_hosmer_lemeshow_grouping(default_run):
+    """Hand computation of SPSS's rule (group ceil(10 F(p)), F the share of
+    cases at or below p) on the report's own fit."""
+    from scipy import stats
+
+    report, models = default_run
+    logit = models["logit"]
+    X = models["index_values"][["schooling", "household", "spouse"]]
+    prob = logit.predict_proba(X)[:, 1]
+    y = MROZ["inlf"].to_numpy()
+    share = stats.rankdata(prob, method="max") / len(prob)
+    group = np.ceil(10 * share - 1e-12)
+    frame = pd.DataFrame({"g": group, "o": y, "e": prob})
+    sums = frame.groupby("g").agg(o=("o", "sum"), e=("e", "sum"), n=("o", "size"))
+    chi2 = (((sums.o - sums.e) ** 2) / (sums.e * (1 - sums.e / sums.n))).sum()
+    section = next(
+        s
+        for s in report.summaries
+        if "Variables in the Equation" in [b.title for b in s.blocks]
+    )
+    hl = section["hosmer_lemeshow"]
+    assert hl["grouping"].iloc[0] == "SPSS"
+    assert_allclose(hl["Chi-square"].iloc[0], chi2, rtol=1e-10)
+    assert_allclose(hl["Sig."].iloc[0], stats.chi2.sf(chi2, len(sums) - 2))
+    rules = section["hl_rules"]
+    assert list(rules.index) == ["SPSS (the layout's)", "mid-rank", "R hoslem.test deciles"]
+    assert_allclose(rules["Chi-square"].iloc[0], chi2, rtol=1e-10)

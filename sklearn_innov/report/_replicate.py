@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..datasets import PAPER_SPEC, load_paper_results, make_sme_survey
+from ..diagnostics import hosmer_lemeshow
 from ..linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
 from ..model_selection import selection_stability
 from ..preprocessing import (
@@ -170,7 +171,8 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     report.add_summary(sensitivity)
     two_part = _two_part_model(report, indices[regressors], y_outcome, options, labels)
 
-    logit = StepwiseLogit().fit(indices[regressors], y_target)
+    # SPSS's layout, SPSS's Hosmer-Lemeshow grouping
+    logit = StepwiseLogit(hl_method="spss").fit(indices[regressors], y_target)
     event = logit.classes_[1]
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
     if isinstance(event, float) and event.is_integer():
@@ -181,13 +183,15 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         + ", the second of the target's sorted values"
         + ("." if default else "; recode the column if the other value is meant.")
     )
-    report.add_summary(
-        logit.summary(
-            title=f"Stepwise logit of {target}"
-            + (" (Table 10 layout)" if default else ""),
-            marginal_effects=indices[regressors] if logit.support_.any() else None,
-        )
+    logit_summary = logit.summary(
+        title=f"Stepwise logit of {target}"
+        + (" (Table 10 layout)" if default else ""),
+        marginal_effects=indices[regressors] if logit.support_.any() else None,
     )
+    logit_summary.insert_after(
+        "hosmer_lemeshow_table", _hl_by_rule(logit, indices[regressors], y_target)
+    )
+    report.add_summary(logit_summary)
     stability = selection_stability(
         StepwiseLogit(),
         indices[regressors],
@@ -277,6 +281,31 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         "index_sensitivity": robustness,
     }
     return report, models
+
+
+HL_RULE_NAMES = {
+    "spss": "SPSS (the layout's)",
+    "midrank": "mid-rank",
+    "deciles": "R hoslem.test deciles",
+}
+
+
+def _hl_by_rule(logit, X, y):
+    """Hosmer-Lemeshow under each grouping rule: how much the rule matters."""
+    event = (np.asarray(y) == logit.classes_[1]).astype(float)
+    prob = logit.predict_proba(X)[:, 1]
+    rows = {}
+    for method, label in HL_RULE_NAMES.items():
+        result = hosmer_lemeshow(event, prob, method=method)
+        rows[label] = {
+            "Chi-square": result["statistic"],
+            "df": result["df"],
+            "Sig.": result["pvalue"],
+            "groups": len(result["table"]),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "grouping rule"
+    return Block("Hosmer and Lemeshow Test by grouping rule", table, name="hl_rules")
 
 
 def _term(name):
