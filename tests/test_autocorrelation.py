@@ -177,9 +177,14 @@ def test_non_rejection_reads_not_significant_and_no_intercept_is_flagged():
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: durbin_watson_test([1.0, 2.0, 0.5], np.ones((4, 1))), r"3 rows .*shape \(4, 1\)"),
         (
-            lambda: durbin_watson_test([1.0, -1.0, 1.0], np.ones((3, 1)), alternative="x"),
+            lambda: durbin_watson_test([1.0, 2.0, 0.5], np.ones((4, 1))),
+            r"3 rows .*shape \(4, 1\)",
+        ),
+        (
+            lambda: durbin_watson_test(
+                [1.0, -1.0, 1.0], np.ones((3, 1)), alternative="x"
+            ),
             "alternative must be one of",
         ),
         (
@@ -190,8 +195,10 @@ def test_non_rejection_reads_not_significant_and_no_intercept_is_flagged():
             lambda: durbin_watson_test([1.0, -1.0, 0.5], np.eye(3)[:, :2]),
             "more rows than parameters",
         ),
-        (lambda: breusch_godfrey([1.0, -1.0, 0.5, 0.2], np.ones((4, 1)), nlags=0),
-         "positive integer"),
+        (
+            lambda: breusch_godfrey([1.0, -1.0, 0.5, 0.2], np.ones((4, 1)), nlags=0),
+            "positive integer",
+        ),
         (
             lambda: breusch_godfrey([1.0, np.nan, 0.5], np.ones((3, 1))),
             "NaN",

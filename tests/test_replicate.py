@@ -284,5 +284,9 @@ def test_the_spss_layout_uses_spss_hosmer_lemeshow_grouping(default_run):
     assert_allclose(hl["Chi-square"].iloc[0], chi2, rtol=1e-10)
     assert_allclose(hl["Sig."].iloc[0], stats.chi2.sf(chi2, len(sums) - 2))
     rules = section["hl_rules"]
-    assert list(rules.index) == ["SPSS (the layout's)", "mid-rank", "R hoslem.test deciles"]
+    assert list(rules.index) == [
+        "SPSS (the layout's)",
+        "mid-rank",
+        "R hoslem.test deciles",
+    ]
     assert_allclose(rules["Chi-square"].iloc[0], chi2, rtol=1e-10)

@@ -12,12 +12,11 @@ import numpy as np
 from .._core import LeastSquares, correlation_matrix, wald_test
 from .._core._ols import breusch_pagan as _breusch_pagan
 from .._core._ols import park_test as _park_test
-from .._core._tests import DW_ALTERNATIVES
+from .._core._tests import DW_ALTERNATIVES, vif_from_correlation
 from .._core._tests import breusch_godfrey as _breusch_godfrey
 from .._core._tests import durbin_watson as _durbin_watson
 from .._core._tests import durbin_watson_test as _durbin_watson_test
 from .._core._tests import lilliefors as _lilliefors
-from .._core._tests import vif_from_correlation
 from ..utils._lazy import pd
 from ..utils._validation import check_same_length, check_vector
 

@@ -165,8 +165,7 @@ def _diagnostic_table(d, model, production):
             "pvalue",
             "first-order autocorrelation in row order",
             "",
-            " (no intercept: the bounds tables do not apply; this p is for "
-            "this design)"
+            " (no intercept: the bounds tables do not apply; this p is for this design)"
             if no_const
             else "",
         ),

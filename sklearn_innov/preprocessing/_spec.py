@@ -421,8 +421,7 @@ def _check_model(model, explanatory, source):
     for key in ("adjusted_intercept", "production"):
         if not isinstance(model[key], bool):
             raise SpecError(
-                f"{source}: [model] {key} must be true or false; got "
-                f"{model[key]!r}."
+                f"{source}: [model] {key} must be true or false; got {model[key]!r}."
             )
     adjusted = model["adjusted"]
     if adjusted is not None:

@@ -184,8 +184,7 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         + ("." if default else "; recode the column if the other value is meant.")
     )
     logit_summary = logit.summary(
-        title=f"Stepwise logit of {target}"
-        + (" (Table 10 layout)" if default else ""),
+        title=f"Stepwise logit of {target}" + (" (Table 10 layout)" if default else ""),
         marginal_effects=indices[regressors] if logit.support_.any() else None,
     )
     logit_summary.insert_after(
