@@ -40,17 +40,38 @@ def _log_design(models, names, const=True):
     return sm.add_constant(exog) if const else exog, np.log(models["cobb_douglas_y"])
 
 
-def test_adjusted_model_keeps_its_intercept_on_user_data(default_run):
+def test_no_adjusted_model_unless_the_spec_asks(default_run):
     report, models = default_run
+    assert models["adjusted"] is None and models["adjusted_with_intercept"] is None
+    text = " ".join(report.render("text").split())
+    assert "No adjusted model: [model] adjusted names none." in text
+    assert "Table 11" not in text and "Returns to scale, H0" not in text
+    assert "creasing returns to scale" not in text
+    # every explanatory index with an intercept is the full model: not again
+    report, models = replicate(MROZ, _document(adjusted=list(INDICES)), figures=False)
+    assert models["adjusted"] is None
+    assert "which is the full model above" in " ".join(report.render("text").split())
+
+
+def test_adjusted_model_on_named_indices_keeps_its_intercept():
+    report, models = replicate(
+        MROZ, _document(adjusted=["schooling", "spouse"]), figures=False
+    )
     adjusted = models["adjusted"]
-    kept = models["logit"].selected_features_
     assert adjusted.fit_intercept and models["adjusted_with_intercept"] is None
-    exog, y = _log_design(models, kept)
+    exog, y = _log_design(models, ["schooling", "spouse"])
     ref = sm.OLS(y, exog).fit()
     assert_allclose(adjusted.coef_table_["coef"], ref.params, rtol=1e-8)
     text = report.render("text")
-    assert f"Adjusted model on {', '.join(kept)} (the indices the stepwise" in text
+    assert "Adjusted model on schooling, spouse (named by [model] adjusted)" in text
     assert "no intercept" not in text and "Table 11 layout" not in text
+
+
+def test_returns_to_scale_only_for_a_declared_production_function():
+    text = replicate(MROZ, _document(production=True), figures=False)[0].render("text")
+    assert "Returns to scale, H0: sum = 1" in text
+    paper = replicate(random_state=0, figures=False)[0].render("text")
+    assert "Returns to scale, H0: sum = 1" in paper
 
 
 def test_wording_is_neutral_on_user_data(default_run):
@@ -61,20 +82,41 @@ def test_wording_is_neutral_on_user_data(default_run):
 
 
 def test_dropping_the_intercept_is_tested_and_the_rejection_said():
-    report, models = replicate(MROZ, _document(adjusted_intercept=False), figures=False)
-    kept = models["logit"].selected_features_
+    names = ["schooling", "spouse"]
+    report, models = replicate(
+        MROZ, _document(adjusted=names, adjusted_intercept=False), figures=False
+    )
     assert not models["adjusted"].fit_intercept
-    exog, y = _log_design(models, kept)
+    exog, y = _log_design(models, names)
     ref = sm.OLS(y, exog).fit()
-    test = report.summaries[-1]["F test"]
+    section = next(s for s in report.summaries if s.title.startswith("Dropping"))
+    test = section["F test"]
     # the restriction's F is the square of the intercept's t (one restriction)
     assert_allclose(test["statistic"].iloc[0], ref.tvalues.iloc[0] ** 2, rtol=1e-8)
     assert_allclose(
         test["p_value"].iloc[0], ref.pvalues.iloc[0], rtol=1e-6, atol=1e-300
     )
+    side = section["intercept_side_by_side"]
+    assert_allclose(side["with intercept coef"].to_numpy(), ref.params, rtol=1e-8)
+    restricted = sm.OLS(y, exog[:, 1:]).fit()
+    assert_allclose(
+        side["without intercept t"].to_numpy()[1:], restricted.tvalues, rtol=1e-8
+    )
     text = report.render("text")
     assert "WARNING: the data reject the model without intercept" in text
     assert "adjusted_intercept = true" in text
+
+
+def test_not_rejecting_the_intercept_is_not_read_as_proof():
+    report, models = replicate(random_state=0, figures=False)
+    section = next(s for s in report.summaries if s.title.startswith("Dropping"))
+    p = section["F test"]["p_value"].iloc[0]
+    text = " ".join(report.render("text").split())
+    if p >= 0.05:
+        assert f"intercept: not significant at 5% (p = {p:.3f})" in text
+        assert "Not rejecting H0 does not show that the intercept is 0" in text
+    assert "R² (uncentred, no intercept)" in text
+    assert "F (uncentred, no intercept)" in text
 
 
 def test_model_keys_cov_type_zeros_and_adjusted():

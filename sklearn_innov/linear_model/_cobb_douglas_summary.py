@@ -151,7 +151,6 @@ def _diagnostic_table(d, model, production):
         else f" (the standard errors are already {cov_type})"
     )
     dw = d["durbin_watson_test"]
-    no_const = "error" not in dw and not dw["has_const"]
     tests = (
         (
             "durbin_watson_test",
@@ -165,9 +164,7 @@ def _diagnostic_table(d, model, production):
             "pvalue",
             "first-order autocorrelation in row order",
             "",
-            " (no intercept: the bounds tables do not apply; this p is for this design)"
-            if no_const
-            else "",
+            "",
         ),
         (
             "breusch_godfrey",
@@ -240,16 +237,14 @@ def _scale_row(rts, production):
     if "error" in rts:
         return (label, float("nan"), float("nan"), f"not computed: {rts['error']}")
     p = rts["pvalue"]
-    reading = f"sum of elasticities {rts['sum']:.3f} against 1: difference " + (
-        significance(p, ALPHA)
-    )
+    reading = f"sum {rts['sum']:.3f} vs 1: " + significance(p, ALPHA)
     if production and p < ALPHA:
         if rts["sum"] < 0:
             # a negative sum rejects 1, but "returns to scale" means nothing there
             reading += " (negative: no returns-to-scale reading)"
         else:
             kind = "decreasing" if rts["sum"] < 1 else "increasing"
-            reading += f"; {kind} returns to scale"
+            reading += f", {kind} returns to scale"
     return (label, rts["t"], p, reading)
 
 
@@ -286,6 +281,12 @@ def _notes(model, production):
         "something. Durbin-Watson's p-value is computed for this design (normal "
         "errors assumed); Breusch-Godfrey's is asymptotic."
     )
+    dw = model.results_.attempt("durbin_watson_test")
+    if "error" not in dw and not dw["has_const"]:
+        notes.append(
+            "No intercept: the Durbin-Watson bounds tables do not apply; the "
+            "p-value printed is computed for this design."
+        )
     if not production:
         notes.append(
             "The sum of elasticities is read as returns to scale only for a "

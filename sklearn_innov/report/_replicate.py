@@ -14,6 +14,7 @@ import pandas as pd
 from ..datasets import PAPER_SPEC, load_paper_results, make_sme_survey
 from ..diagnostics import hosmer_lemeshow
 from ..linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
+from ..linear_model._cobb_douglas_summary import build_summary
 from ..model_selection import selection_stability
 from ..preprocessing import (
     CompositeIndex,
@@ -22,7 +23,7 @@ from ..preprocessing import (
     index_sensitivity,
     validate_document,
 )
-from ..summary import Block, Summary
+from ..summary import Block, Summary, significance
 from ._report import Report
 
 __all__ = ["replicate"]
@@ -30,10 +31,18 @@ __all__ = ["replicate"]
 
 PAPER_TITLE = "Endogenous learning for innovation: replication"
 # The embedded survey is the paper's setting: its adjusted model (Table 11)
-# has no intercept, and its rows are firms.
+# is on X1 and X3 without intercept, its Cobb-Douglas is read as a
+# production function, and its rows are firms. A user's spec gets none of
+# this unless it says so.
 PAPER_DOCUMENT = {
     "indices": PAPER_SPEC,
-    "model": {"outcome": "Y", "target": "innovated", "adjusted_intercept": False},
+    "model": {
+        "outcome": "Y",
+        "target": "innovated",
+        "adjusted": ["X1", "X3"],
+        "adjusted_intercept": False,
+        "production": True,
+    },
     "labels": {
         "title": PAPER_TITLE,
         "unit": "firm",
@@ -159,9 +168,11 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         cd_data[cd_regressors], cd_data["__y__"]
     )
     report.add_summary(
-        full.summary(
+        build_summary(
+            full,
             title=f"Cobb-Douglas model of {outcome}"
-            + (" (Table 9 layout)" if default else "")
+            + (" (Table 9 layout)" if default else ""),
+            production=options["production"],
         )
     )
 
@@ -202,21 +213,25 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
 
     kept = list(logit.selected_features_)
     chosen = options["adjusted"]
-    adjusted_on = list(chosen) if chosen is not None else kept
     adjusted = with_intercept = None
-    if adjusted_on:
+    if chosen is None:
+        report.add_text(
+            "No adjusted model: [model] adjusted names none. (The paper fitted one "
+            "on the indices its stepwise logit kept; name indices with [model] "
+            "adjusted = [...] to fit one.)"
+        )
+    elif set(chosen) == set(regressors) and options["adjusted_intercept"]:
+        report.add_text(
+            "No adjusted model: [model] adjusted names every explanatory index "
+            "with an intercept, which is the full model above."
+        )
+    else:
         adjusted, with_intercept = _adjusted_model(
             report,
             cd_data,
-            [cd_name[name] for name in adjusted_on],
-            chosen is not None,
+            [cd_name[name] for name in chosen],
             options,
             default,
-        )
-    else:
-        report.add_text(
-            "The stepwise logit kept no index: no adjusted model (Table 11). Name "
-            "its indices with [model] adjusted = [...] to fit one anyway."
         )
 
     if default:
@@ -317,7 +332,7 @@ def _count(n, labels):
     return f"{n} {labels['unit'] if n == 1 else labels['units']}"
 
 
-def _adjusted_model(report, data, names, chosen, options, default):
+def _adjusted_model(report, data, names, options, default):
     """The adjusted Cobb-Douglas (Table 11) and, without intercept, its test.
 
     Returns the adjusted model and the model with intercept on the same
@@ -326,9 +341,10 @@ def _adjusted_model(report, data, names, chosen, options, default):
     intercept = options["adjusted_intercept"]
     cov_type = options["cov_type"]
     why = (
-        "named by [model] adjusted"
-        if chosen
-        else "the indices the stepwise logit kept, as the paper did"
+        "Table 11's regressors, which the paper took from its stepwise logit of "
+        "a different target on the same data"
+        if default
+        else "named by [model] adjusted"
     )
     report.add_text(
         f"Adjusted model on {', '.join(names)} ({why}), "
@@ -342,30 +358,38 @@ def _adjusted_model(report, data, names, chosen, options, default):
     )
     if default:
         title += " (Table 11 layout)"
-    report.add_summary(adjusted.summary(title=title))
+    report.add_summary(
+        build_summary(adjusted, title=title, production=options["production"])
+    )
     if intercept:
         return adjusted, None
     # Dropping the intercept is a restriction the data can reject: test it in
-    # the model that has one (its Wald F with the chosen covariance).
+    # the model that has one (its Wald F with the chosen covariance), and
+    # print that model's estimates beside, since not rejecting is no proof.
     free = CobbDouglasRegressor(cov_type=cov_type).fit(data[names], data["__y__"])
     R = np.zeros(len(names) + 1)
     R[0] = 1.0
     test = free.results_.wald_test(R, 0.0)
     rejected = test["pvalue"] < ALPHA
-    reading = (
-        "rejected at 5%: the data call for an intercept"
-        if rejected
-        else "not rejected at 5%"
-    )
     table = pd.DataFrame(
         {
             "statistic": [test["statistic"]],
             "df": [f"{test['df'][0]}, {test['df'][1]:g}"],
             "p_value": [test["pvalue"]],
-            "reading": [reading],
+            "reading": ["intercept: " + significance(test["pvalue"], ALPHA)],
         },
         index=pd.Index(["F, H0: intercept = 0"], name="test"),
     )
+    side = pd.concat(
+        {
+            "without intercept": adjusted.coef_table_[["coef", "std_err", "t"]],
+            "with intercept": free.coef_table_[["coef", "std_err", "t"]],
+        },
+        axis=1,
+    )
+    side.columns = [f"{model} {stat}" for model, stat in side.columns]
+    side = side.reindex(["const", *names]).rename(index=_term)
+    side.index.name = "term"
     lines = [
         f"In the model with intercept on the same rows, the intercept is "
         f"{free.intercept_:.4g} (t = {free.coef_table_['t'].iloc[0]:.3f})."
@@ -373,15 +397,28 @@ def _adjusted_model(report, data, names, chosen, options, default):
     if rejected:
         lines.append(
             "WARNING: the data reject the model without intercept. Its elasticities "
-            "absorb the missing constant, its uncentred R² is not comparable with "
-            "a centred one, and its reading of returns to scale is not reliable. "
+            "absorb the missing constant, its uncentred R² and F are not comparable "
+            "with centred ones, and its sum of elasticities is not reliable. "
             "Fit it with an intercept: [model] adjusted_intercept = true."
+        )
+    else:
+        lines.append(
+            "Not rejecting H0 does not show that the intercept is 0: the test may "
+            "lack the power to detect it, and if it is not 0 the elasticities "
+            "without it are biased. The estimates with the "
+            "intercept are printed beside; where they differ, the restriction "
+            "matters. R² and F without an intercept are uncentred."
         )
     report.add_summary(
         Summary(
             "Dropping the intercept: test of the restriction",
             [
                 Block("F test", table, name="no_intercept_test"),
+                Block(
+                    "Estimates without and with the intercept",
+                    side,
+                    name="intercept_side_by_side",
+                ),
                 Block("Reading", lines),
             ],
         )
