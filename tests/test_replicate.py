@@ -202,7 +202,8 @@ def test_an_index_that_is_zero_wherever_the_outcome_is_positive():
 
 def test_the_comparison_with_the_paper_says_what_to_expect():
     report, models = replicate(random_state=0, figures=False)
-    lines = report.summaries[-1]["Reading"]
+    beside = next(s for s in report.summaries if s.title.startswith("Beside"))
+    lines = beside["Reading"]
     text = "\n".join(lines)
     # R² = 0.274, F = 10.95, k = 4: n = 5 + 10.95 * 4 * 0.726 / 0.274 = 121.06
     assert "imply about 121 observations" in text
@@ -332,3 +333,91 @@ def test_the_spss_layout_uses_spss_hosmer_lemeshow_grouping(default_run):
         "R hoslem.test deciles",
     ]
     assert_allclose(rules["Chi-square"].iloc[0], chi2, rtol=1e-10)
+
+
+LIMITATIONS = (
+    "Associations, not effects",
+    "Selection on the same data",
+    "Endogeneity and reverse causality",
+    "Common-method bias",
+    "Overlap of regressor and outcome items",
+    "External validity",
+)
+
+
+def test_every_report_has_a_limitations_section(default_run):
+    paper = replicate(random_state=0, figures=False)[0]
+    for report in (default_run[0], paper):
+        section = report.summaries[-1]
+        assert section.title == "Limitations"
+        text = " ".join(section.blocks[0].content)
+        for topic in LIMITATIONS:
+            assert topic in text, topic
+    paper_text = " ".join(paper.summaries[-1].blocks[0].content)
+    assert "willingness_innovate" in paper_text
+    assert "rd_income_share" in paper_text and "innov_sales_share" in paper_text
+
+
+def test_readings_are_associations_and_say_where_selection_happened():
+    report, models = replicate(random_state=0, figures=False)
+    text = " ".join(report.render("text").split())
+    for causal in ("responds to", "works through", "splits each", "impact"):
+        assert causal not in text, causal
+    selected = [
+        s.title
+        for s in report.summaries
+        if "Selected on the same data" in [b.title for b in s.blocks]
+    ]
+    assert any(title.startswith("Stepwise logit") for title in selected)
+    assert any(title.startswith("Adjusted Cobb-Douglas") for title in selected)
+    assert "the participation part is a stepwise logit chosen on these rows" in text
+
+
+def test_selection_stability_is_read_without_a_threshold_verdict():
+    report, models = replicate(random_state=0, figures=False)
+    text = " ".join(report.render("text").split())
+    assert "fewer than 80%" not in text and "which supports" not in text
+    assert "estimates the power of the selection rule" in text
+    assert "one resample in ten" not in text
+
+
+def test_reliability_reading_never_calls_alpha_a_test_of_one_dimension():
+    frame = make_sme_survey(random_state=0).frame
+    report, models = replicate(random_state=0, figures=False)
+    lines = report.summaries[0]["Reading"]
+    text = " ".join(lines)
+    assert "neither is a test of unidimensionality" in text
+    assert "hardly measure one thing" not in text
+    table = models["indices"].reliability_
+    for name in table.index[table["omega_total"] < table["cronbach_alpha"]]:
+        assert name in text.split("Omega below alpha (")[1].split(")")[0]
+    # rows at 0 on every item, counted on the survey itself
+    from sklearn_innov.datasets import PAPER_SPEC
+
+    for name, items in PAPER_SPEC.items():
+        zero = int((frame[items] == 0).all(axis=1).sum())
+        if zero >= 0.05 * len(frame):
+            assert f"{name}: {zero} of {len(frame)} rows score 0 on every item" in (
+                text
+            )
+
+
+def test_the_stated_noise_rate_matches_a_simulation():
+    """Pure-noise indices under backward selection at p_remove = 0.10, n = 127:
+    a smaller run of the simulation the report quotes (12 data sets x 50
+    resamples, 48 noise features; the mean's standard error is about 0.03)."""
+    from sklearn_innov import StepwiseLogit
+    from sklearn_innov.model_selection import selection_stability
+    from sklearn_innov.report._replicate import NOISE_RATE
+
+    rng = np.random.default_rng(1)
+    shares = []
+    for rep in range(12):
+        X = pd.DataFrame(rng.uniform(0, 10, size=(127, 4)), columns=list("abcd"))
+        y = (rng.random(127) < 0.583).astype(int)
+        result = selection_stability(
+            StepwiseLogit(p_remove=0.10), X, y, n_bootstrap=50, random_state=rep
+        )
+        shares.extend(result.inclusion_frequency)
+    assert 0.15 < np.mean(shares) < 0.40  # far from the "one in ten" once said
+    assert abs(np.mean(shares) - NOISE_RATE) < 0.1
