@@ -421,3 +421,69 @@ def test_the_stated_noise_rate_matches_a_simulation():
         shares.extend(result.inclusion_frequency)
     assert 0.15 < np.mean(shares) < 0.40  # far from the "one in ten" once said
     assert abs(np.mean(shares) - NOISE_RATE) < 0.1
+
+
+def test_analysis_then_rendering_then_comparison_are_separate_steps(monkeypatch):
+    from sklearn_innov import CobbDouglasRegressor, StepwiseLogit
+    from sklearn_innov.diagnostics import durbin_watson_test
+    from sklearn_innov.report import analyze, compare_with_paper, render_report
+
+    analysis = analyze(random_state=0)
+    # the rendering step fits nothing: refitting would fail here
+    for estimator in (CobbDouglasRegressor, StepwiseLogit):
+        monkeypatch.setattr(
+            estimator, "fit", lambda *a, **k: pytest.fail("render_report refits")
+        )
+    text = render_report(analysis, compare_with_paper(analysis), figures=False)
+    text = text.render("text")
+    assert "Beside the paper" in text
+    assert "Beside the paper" not in render_report(analysis, figures=False).render(
+        "text"
+    )
+    monkeypatch.undo()
+    readings = analysis.readings
+    assert list(readings.columns) == [
+        "section",
+        "test",
+        "statistic",
+        "p_value",
+        "reading",
+    ]
+    # each reading's p-value is its test's, computed here independently
+    exog = sm.add_constant(np.log(analysis.cd_X.to_numpy()))
+    fit = sm.OLS(np.log(analysis.cd_y.to_numpy()), exog).fit()
+    dw = readings[
+        (readings["section"] == "Cobb-Douglas (full)")
+        & readings["test"].str.startswith("Durbin-Watson")
+    ]
+    assert_allclose(
+        dw["p_value"].iloc[0], durbin_watson_test(fit.resid, exog)["pvalue"]
+    )
+    restricted = readings[readings["test"] == "F, H0: intercept = 0"]
+    names = ["X1", "X3"]
+    free = sm.OLS(
+        np.log(analysis.cd_y.to_numpy()),
+        sm.add_constant(np.log(analysis.cd_X[names].to_numpy())),
+    ).fit()
+    assert_allclose(restricted["statistic"].iloc[0], free.tvalues[0] ** 2, rtol=1e-8)
+    for p, reading in zip(readings["p_value"], readings["reading"], strict=True):
+        if "not tested" in reading or "not computed" in reading:
+            continue
+        verdict = "not significant at 5%" if p >= 0.05 else "significant at 5%"
+        assert verdict in reading
+
+
+def test_the_comparison_step_places_the_paper_in_simulated_ranges():
+    from sklearn_innov.report import analyze, compare_with_paper, paper_statistics
+
+    analysis = analyze(random_state=0)
+    paper = paper_statistics()
+    assert paper["Table 9 R²"] == 0.274 and paper["Table 11 t ln X3"] == 3.072
+    ranges = pd.DataFrame(
+        {"low": [0.2, 300.0], "high": [0.4, 400.0]},
+        index=["Table 9 R²", "Table 11 F"],
+    )
+    table = compare_with_paper(analysis, ranges)["ranges"]
+    assert list(table["inside"]) == ["yes", "no"]  # 0.274 in, 283.565 out
+    with pytest.raises(ValueError, match="not published statistics"):
+        compare_with_paper(analysis, ranges.rename(index={"Table 11 F": "F"}))

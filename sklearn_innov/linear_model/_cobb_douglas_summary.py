@@ -28,9 +28,6 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
     terms = [_term(name) for name in table.index]
     coefficients = table.set_axis(pd.Index(terms, name=table.index.name))
     diagnostics = model.diagnostics()
-    # the autocorrelation tests are read from the results object directly
-    for key in ("durbin_watson_test", "breusch_godfrey"):
-        diagnostics[key] = model.results_.attempt(key)
     uncentred = "" if model.fit_intercept else " (uncentred, no intercept)"
     r2_label = "R²" + uncentred
     title = title or (
@@ -95,7 +92,7 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
     blocks.append(
         Block(
             "Diagnostics",
-            _diagnostic_table(diagnostics, model, production),
+            diagnostic_readings(model, production, diagnostics),
             name="diagnostics",
             # statsmodels' table clips Lilliefors' p: a limit means "or beyond"
             clipped={(NORMALITY_LABEL, "p_value"): normality.get("pvalue_range")}
@@ -135,13 +132,32 @@ def _equation(model, terms):
     return f"ln Y = {text} + e"
 
 
-def _diagnostic_table(d, model, production):
-    """One row per test: statistic, p-value and the result in words.
+def diagnostic_readings(model, production=False, diagnostics=None):
+    """One row per specification test: statistic, p-value, result in words.
 
     Every reading comes from the test's p-value (``significance``), never
     from a fixed range of the statistic, and a p-value above 5% reads "not
-    significant", never "no autocorrelation".
+    significant", never "no autocorrelation". The report's analysis step
+    collects these rows as its readings; the summary prints them.
+
+    Parameters
+    ----------
+    model : CobbDouglasRegressor
+        Fitted.
+    production : bool, default=False
+        Read the test of ``sum b_i = 1`` as returns to scale.
+    diagnostics : dict, optional
+        ``model.diagnostics()``, if already at hand.
+
+    Returns
+    -------
+    table : DataFrame
+        Indexed by test: ``statistic``, ``p_value``, ``reading``.
     """
+    d = dict(model.diagnostics() if diagnostics is None else diagnostics)
+    # the autocorrelation tests are read from the results object directly
+    for key in ("durbin_watson_test", "breusch_godfrey"):
+        d[key] = model.results_.attempt(key)
     cov_type = model.cov_type
     rows = []
     # the remedy for heteroskedasticity, unless it is already in use
