@@ -224,9 +224,13 @@ def _reading_beside_paper(paper, full):
         "only, so X2 and X4 have no effect by construction.",
         f"Table 9's R² = {fit9['rsquared']} and F = {fit9['fvalue']} with {k} "
         f"regressors imply about {implied_n:.0f} observations; the Cobb-Douglas "
-        f"here is fitted on the {full.nobs_} firms with Y > 0, so the paper's Y "
-        "must have been positive for many non-innovators too, which it does not "
-        "explain.",
+        f"here is fitted on the {full.nobs_} firms with Y > 0"
+        + (
+            ", so the paper's Y must have been positive for more firms than here, "
+            "which it does not explain."
+            if full.nobs_ < implied_n - 10
+            else "."
+        ),
     ]
     table10 = paper["table10"]
     for name, row in table10.iterrows():

@@ -453,12 +453,14 @@ def _reliability_reading(composite, frame, spec):
             )
     for name, items in spec.items():
         values = frame[items].apply(pd.to_numeric, errors="coerce")
-        zero = int((values == 0).all(axis=1).sum())
-        if zero and zero >= 0.05 * len(frame):
+        # alpha and omega do not move when an item is shifted: a row at the
+        # lowest value of every item is what a row of zeros is after min-max
+        floor = int((values == values.min()).all(axis=1).sum())
+        if floor and floor >= 0.05 * len(frame):
             lines.append(
-                f"{name}: {zero} of {len(frame)} rows score 0 on every item; such "
-                "rows make the items agree, so its alpha and omega partly measure "
-                "that these rows are all zero."
+                f"{name}: {floor} of {len(frame)} rows score the lowest value on "
+                "every item; such rows make the items agree, so its alpha and "
+                "omega partly measure that these rows are all at the floor."
             )
     return lines
 
