@@ -199,7 +199,9 @@ def _beside_paper(full, logit, adjusted):
                         ],
                         "ours": [adjusted.rsquared_, adjusted.fvalue_],
                     },
-                    index=pd.Index([r2_label, "F"], name="statistic"),
+                    index=pd.Index(
+                        [r2_label, "F (uncentred, no intercept)"], name="statistic"
+                    ),
                 ),
                 name="paper_table11_fit",
             )
