@@ -12,6 +12,7 @@ import numpy as np
 from scipy import integrate, linalg, special, stats
 
 from ..utils._lazy import pd
+from ..utils._threads import scipy_single_thread
 
 __all__ = [
     "DW_ALTERNATIVES",
@@ -125,6 +126,7 @@ def _orthonormal_basis(X, n):
     return Q1, has_const
 
 
+@scipy_single_thread  # at most 400 x 400: threads only add overhead
 def _dw_eigenvalues(Q1, n):
     """The n - k non-zero eigenvalues of M A M (A = D'D, first differences)."""
     k = Q1.shape[1]
