@@ -178,6 +178,7 @@ def test_labels_name_the_rows():
         (_document(zeros="impute"), "zeros must be one of"),
         (_document(adjusted="spouse"), "adjusted must list index names"),
         (_document(adjusted=["faminc"]), "not explanatory indices"),
+        (_document(production="yes"), r"\[model\] production must be true or false"),
     ],
 )
 def test_spec_errors_say_what_to_write(document, match):
