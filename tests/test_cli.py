@@ -124,16 +124,17 @@ def test_replicate_default_writes_report_tables_and_figures(tmp_path, capsys):
 def test_report_numbers_are_the_estimators_attributes():
     report, models = replicate(random_state=3, figures=False)
     full = models["cobb_douglas"]
-    table9 = report.summaries[-1]["Table 9: coefficients and t"]
+    beside = next(s for s in report.summaries if s.title.startswith("Beside"))
+    table9 = beside["Table 9: coefficients and t"]
     assert_allclose(
         table9["ours coef"].to_numpy(float), full.coef_table_["coef"].to_numpy()
     )
     assert_allclose(table9["ours t"].to_numpy(float), full.coef_table_["t"].to_numpy())
-    fit = report.summaries[-1]["Table 9: fit"]
+    fit = beside["Table 9: fit"]
     assert_allclose(fit.loc["R²", "ours"], full.rsquared_)
     assert_allclose(fit.loc["Durbin-Watson", "ours"], full.durbin_watson_)
     logit = models["logit"]
-    table10 = report.summaries[-1]["Table 10: variables in the equation"]
+    table10 = beside["Table 10: variables in the equation"]
     for name in logit.selected_features_:
         if name in table10.index:
             assert_allclose(

@@ -40,17 +40,38 @@ def _log_design(models, names, const=True):
     return sm.add_constant(exog) if const else exog, np.log(models["cobb_douglas_y"])
 
 
-def test_adjusted_model_keeps_its_intercept_on_user_data(default_run):
+def test_no_adjusted_model_unless_the_spec_asks(default_run):
     report, models = default_run
+    assert models["adjusted"] is None and models["adjusted_with_intercept"] is None
+    text = " ".join(report.render("text").split())
+    assert "No adjusted model: [model] adjusted names none." in text
+    assert "Table 11" not in text and "Returns to scale, H0" not in text
+    assert "creasing returns to scale" not in text
+    # every explanatory index with an intercept is the full model: not again
+    report, models = replicate(MROZ, _document(adjusted=list(INDICES)), figures=False)
+    assert models["adjusted"] is None
+    assert "which is the full model above" in " ".join(report.render("text").split())
+
+
+def test_adjusted_model_on_named_indices_keeps_its_intercept():
+    report, models = replicate(
+        MROZ, _document(adjusted=["schooling", "spouse"]), figures=False
+    )
     adjusted = models["adjusted"]
-    kept = models["logit"].selected_features_
     assert adjusted.fit_intercept and models["adjusted_with_intercept"] is None
-    exog, y = _log_design(models, kept)
+    exog, y = _log_design(models, ["schooling", "spouse"])
     ref = sm.OLS(y, exog).fit()
     assert_allclose(adjusted.coef_table_["coef"], ref.params, rtol=1e-8)
     text = report.render("text")
-    assert f"Adjusted model on {', '.join(kept)} (the indices the stepwise" in text
+    assert "Adjusted model on schooling, spouse (named by [model] adjusted)" in text
     assert "no intercept" not in text and "Table 11 layout" not in text
+
+
+def test_returns_to_scale_only_for_a_declared_production_function():
+    text = replicate(MROZ, _document(production=True), figures=False)[0].render("text")
+    assert "Returns to scale, H0: sum = 1" in text
+    paper = replicate(random_state=0, figures=False)[0].render("text")
+    assert "Returns to scale, H0: sum = 1" in paper
 
 
 def test_wording_is_neutral_on_user_data(default_run):
@@ -61,20 +82,41 @@ def test_wording_is_neutral_on_user_data(default_run):
 
 
 def test_dropping_the_intercept_is_tested_and_the_rejection_said():
-    report, models = replicate(MROZ, _document(adjusted_intercept=False), figures=False)
-    kept = models["logit"].selected_features_
+    names = ["schooling", "spouse"]
+    report, models = replicate(
+        MROZ, _document(adjusted=names, adjusted_intercept=False), figures=False
+    )
     assert not models["adjusted"].fit_intercept
-    exog, y = _log_design(models, kept)
+    exog, y = _log_design(models, names)
     ref = sm.OLS(y, exog).fit()
-    test = report.summaries[-1]["F test"]
+    section = next(s for s in report.summaries if s.title.startswith("Dropping"))
+    test = section["F test"]
     # the restriction's F is the square of the intercept's t (one restriction)
     assert_allclose(test["statistic"].iloc[0], ref.tvalues.iloc[0] ** 2, rtol=1e-8)
     assert_allclose(
         test["p_value"].iloc[0], ref.pvalues.iloc[0], rtol=1e-6, atol=1e-300
     )
+    side = section["intercept_side_by_side"]
+    assert_allclose(side["with intercept coef"].to_numpy(), ref.params, rtol=1e-8)
+    restricted = sm.OLS(y, exog[:, 1:]).fit()
+    assert_allclose(
+        side["without intercept t"].to_numpy()[1:], restricted.tvalues, rtol=1e-8
+    )
     text = report.render("text")
     assert "WARNING: the data reject the model without intercept" in text
     assert "adjusted_intercept = true" in text
+
+
+def test_not_rejecting_the_intercept_is_not_read_as_proof():
+    report, models = replicate(random_state=0, figures=False)
+    section = next(s for s in report.summaries if s.title.startswith("Dropping"))
+    p = section["F test"]["p_value"].iloc[0]
+    text = " ".join(report.render("text").split())
+    if p >= 0.05:
+        assert f"intercept: not significant at 5% (p = {p:.3f})" in text
+        assert "Not rejecting H0 does not show that the intercept is 0" in text
+    assert "R² (uncentred, no intercept)" in text
+    assert "F (uncentred, no intercept)" in text
 
 
 def test_model_keys_cov_type_zeros_and_adjusted():
@@ -136,6 +178,7 @@ def test_labels_name_the_rows():
         (_document(zeros="impute"), "zeros must be one of"),
         (_document(adjusted="spouse"), "adjusted must list index names"),
         (_document(adjusted=["faminc"]), "not explanatory indices"),
+        (_document(production="yes"), r"\[model\] production must be true or false"),
     ],
 )
 def test_spec_errors_say_what_to_write(document, match):
@@ -160,7 +203,8 @@ def test_an_index_that_is_zero_wherever_the_outcome_is_positive():
 
 def test_the_comparison_with_the_paper_says_what_to_expect():
     report, models = replicate(random_state=0, figures=False)
-    lines = report.summaries[-1]["Reading"]
+    beside = next(s for s in report.summaries if s.title.startswith("Beside"))
+    lines = beside["Reading"]
     text = "\n".join(lines)
     # R² = 0.274, F = 10.95, k = 4: n = 5 + 10.95 * 4 * 0.726 / 0.274 = 121.06
     assert "imply about 121 observations" in text
@@ -257,3 +301,191 @@ def test_what_a_new_user_found_on_their_own_data():
     drop = replicate(frame, _document(zeros="drop"), figures=False)
     assert drop[1]["two_part"] is not None
     assert "this section floors them" in " ".join(drop[0].render("text").split())
+
+
+def test_the_spss_layout_uses_spss_hosmer_lemeshow_grouping(default_run):
+    """Hand computation of SPSS's rule (group ceil(10 F(p)), F the share of
+    cases at or below p) on the report's own fit."""
+    from scipy import stats
+
+    report, models = default_run
+    logit = models["logit"]
+    X = models["index_values"][["schooling", "household", "spouse"]]
+    prob = logit.predict_proba(X)[:, 1]
+    y = MROZ["inlf"].to_numpy()
+    share = stats.rankdata(prob, method="max") / len(prob)
+    group = np.ceil(10 * share - 1e-12)
+    frame = pd.DataFrame({"g": group, "o": y, "e": prob})
+    sums = frame.groupby("g").agg(o=("o", "sum"), e=("e", "sum"), n=("o", "size"))
+    chi2 = (((sums.o - sums.e) ** 2) / (sums.e * (1 - sums.e / sums.n))).sum()
+    section = next(
+        s
+        for s in report.summaries
+        if "Variables in the Equation" in [b.title for b in s.blocks]
+    )
+    hl = section["hosmer_lemeshow"]
+    assert hl["grouping"].iloc[0] == "SPSS"
+    assert_allclose(hl["Chi-square"].iloc[0], chi2, rtol=1e-10)
+    assert_allclose(hl["Sig."].iloc[0], stats.chi2.sf(chi2, len(sums) - 2))
+    rules = section["hl_rules"]
+    assert list(rules.index) == [
+        "SPSS (the layout's)",
+        "mid-rank",
+        "R hoslem.test deciles",
+    ]
+    assert_allclose(rules["Chi-square"].iloc[0], chi2, rtol=1e-10)
+
+
+LIMITATIONS = (
+    "Associations, not effects",
+    "Selection on the same data",
+    "Endogeneity and reverse causality",
+    "Common-method bias",
+    "Overlap of regressor and outcome items",
+    "External validity",
+)
+
+
+def test_every_report_has_a_limitations_section(default_run):
+    paper = replicate(random_state=0, figures=False)[0]
+    for report in (default_run[0], paper):
+        section = report.summaries[-1]
+        assert section.title == "Limitations"
+        text = " ".join(section.blocks[0].content)
+        for topic in LIMITATIONS:
+            assert topic in text, topic
+    paper_text = " ".join(paper.summaries[-1].blocks[0].content)
+    assert "willingness_innovate" in paper_text
+    assert "rd_income_share" in paper_text and "innov_sales_share" in paper_text
+
+
+def test_readings_are_associations_and_say_where_selection_happened():
+    report, models = replicate(random_state=0, figures=False)
+    text = " ".join(report.render("text").split())
+    for causal in ("responds to", "works through", "splits each", "impact"):
+        assert causal not in text, causal
+    selected = [
+        s.title
+        for s in report.summaries
+        if "Selected on the same data" in [b.title for b in s.blocks]
+    ]
+    assert any(title.startswith("Stepwise logit") for title in selected)
+    assert any(title.startswith("Adjusted Cobb-Douglas") for title in selected)
+    assert "the participation part is a stepwise logit chosen on these rows" in text
+
+
+def test_selection_stability_is_read_without_a_threshold_verdict():
+    report, models = replicate(random_state=0, figures=False)
+    text = " ".join(report.render("text").split())
+    assert "fewer than 80%" not in text and "which supports" not in text
+    assert "estimates the power of the selection rule" in text
+    assert "one resample in ten" not in text
+
+
+def test_reliability_reading_never_calls_alpha_a_test_of_one_dimension():
+    frame = make_sme_survey(random_state=0).frame
+    report, models = replicate(random_state=0, figures=False)
+    lines = report.summaries[0]["Reading"]
+    text = " ".join(lines)
+    assert "neither is a test of unidimensionality" in text
+    assert "hardly measure one thing" not in text
+    table = models["indices"].reliability_
+    for name in table.index[table["omega_total"] < table["cronbach_alpha"]]:
+        assert name in text.split("Omega below alpha (")[1].split(")")[0]
+    # rows at the floor of every item, counted on the survey itself
+    from sklearn_innov.datasets import PAPER_SPEC
+
+    for name, items in PAPER_SPEC.items():
+        floor = int((frame[items] == frame[items].min()).all(axis=1).sum())
+        if floor >= 0.05 * len(frame):
+            assert (
+                f"{name}: {floor} of {len(frame)} rows score the lowest value on "
+                "every item" in text
+            )
+
+
+def test_the_stated_noise_rate_matches_a_simulation():
+    """Pure-noise indices under backward selection at p_remove = 0.10, n = 127:
+    a smaller run of the simulation the report quotes (12 data sets x 50
+    resamples, 48 noise features; the mean's standard error is about 0.03)."""
+    from sklearn_innov import StepwiseLogit
+    from sklearn_innov.model_selection import selection_stability
+    from sklearn_innov.report._replicate import NOISE_RATE
+
+    rng = np.random.default_rng(1)
+    shares = []
+    for rep in range(12):
+        X = pd.DataFrame(rng.uniform(0, 10, size=(127, 4)), columns=list("abcd"))
+        y = (rng.random(127) < 0.583).astype(int)
+        result = selection_stability(
+            StepwiseLogit(p_remove=0.10), X, y, n_bootstrap=50, random_state=rep
+        )
+        shares.extend(result.inclusion_frequency)
+    assert 0.15 < np.mean(shares) < 0.40  # far from the "one in ten" once said
+    assert abs(np.mean(shares) - NOISE_RATE) < 0.1
+
+
+def test_analysis_then_rendering_then_comparison_are_separate_steps(monkeypatch):
+    from sklearn_innov import CobbDouglasRegressor, StepwiseLogit
+    from sklearn_innov.diagnostics import durbin_watson_test
+    from sklearn_innov.report import analyze, compare_with_paper, render_report
+
+    analysis = analyze(random_state=0)
+    # the rendering step fits nothing: refitting would fail here
+    for estimator in (CobbDouglasRegressor, StepwiseLogit):
+        monkeypatch.setattr(
+            estimator, "fit", lambda *a, **k: pytest.fail("render_report refits")
+        )
+    text = render_report(analysis, compare_with_paper(analysis), figures=False)
+    text = text.render("text")
+    assert "Beside the paper" in text
+    assert "Beside the paper" not in render_report(analysis, figures=False).render(
+        "text"
+    )
+    monkeypatch.undo()
+    readings = analysis.readings
+    assert list(readings.columns) == [
+        "section",
+        "test",
+        "statistic",
+        "p_value",
+        "reading",
+    ]
+    # each reading's p-value is its test's, computed here independently
+    exog = sm.add_constant(np.log(analysis.cd_X.to_numpy()))
+    fit = sm.OLS(np.log(analysis.cd_y.to_numpy()), exog).fit()
+    dw = readings[
+        (readings["section"] == "Cobb-Douglas (full)")
+        & readings["test"].str.startswith("Durbin-Watson")
+    ]
+    assert_allclose(
+        dw["p_value"].iloc[0], durbin_watson_test(fit.resid, exog)["pvalue"]
+    )
+    restricted = readings[readings["test"] == "F, H0: intercept = 0"]
+    names = ["X1", "X3"]
+    free = sm.OLS(
+        np.log(analysis.cd_y.to_numpy()),
+        sm.add_constant(np.log(analysis.cd_X[names].to_numpy())),
+    ).fit()
+    assert_allclose(restricted["statistic"].iloc[0], free.tvalues[0] ** 2, rtol=1e-8)
+    for p, reading in zip(readings["p_value"], readings["reading"], strict=True):
+        if "not tested" in reading or "not computed" in reading:
+            continue
+        verdict = "not significant at 5%" if p >= 0.05 else "significant at 5%"
+        assert verdict in reading
+
+
+def test_the_comparison_step_places_the_paper_in_simulated_ranges():
+    from sklearn_innov.report import analyze, compare_with_paper, paper_statistics
+
+    analysis = analyze(random_state=0)
+    paper = paper_statistics()
+    assert paper["Table 9 R²"] == 0.274 and paper["Table 11 t ln X3"] == 3.072
+    ranges = pd.DataFrame(
+        {"low": [0.2, 300.0], "high": [0.4, 400.0]},
+        index=["Table 9 R²", "Table 11 F"],
+    )
+    table = compare_with_paper(analysis, ranges)["ranges"]
+    assert list(table["inside"]) == ["yes", "no"]  # 0.274 in, 283.565 out
+    with pytest.raises(ValueError, match="not published statistics"):
+        compare_with_paper(analysis, ranges.rename(index={"Table 11 F": "F"}))

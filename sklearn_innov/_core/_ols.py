@@ -22,7 +22,13 @@ from ._linalg import (
 )
 from ._moments import correlation_matrix
 from ._results import Results
-from ._tests import durbin_watson, lilliefors, vif_from_correlation
+from ._tests import (
+    breusch_godfrey,
+    durbin_watson,
+    durbin_watson_test,
+    lilliefors,
+    vif_from_correlation,
+)
 
 __all__ = [
     "OLSResults",
@@ -79,6 +85,8 @@ class OLSResults(Results):
         "model_test",
         "sigma",
         "durbin_watson",
+        "durbin_watson_test",
+        "breusch_godfrey",
         "lilliefors",
         "park",
         "breusch_pagan",
@@ -323,6 +331,28 @@ class OLSResults(Results):
     def durbin_watson(self):
         """Durbin-Watson statistic of the (whitened) residuals in row order."""
         return durbin_watson(self._rows("wresid"))
+
+    @property
+    def null_design(self):
+        """The design the residuals are orthogonal to: whitened, and reduced
+        to its free directions under equality constraints (``X N``)."""
+        X = self._rows("exog")
+        if self.weights is not None:
+            X = X * np.sqrt(self.weights)[:, None]
+        return X if self.basis is None else X @ self.basis
+
+    @cached_property
+    def durbin_watson_test(self):
+        """Durbin-Watson with its exact (two-sided) p-value for this design.
+
+        See :func:`sklearn_innov.diagnostics.durbin_watson_test`.
+        """
+        return durbin_watson_test(self._rows("wresid"), self.null_design)
+
+    @cached_property
+    def breusch_godfrey(self):
+        """Breusch-Godfrey LM test of first-order autocorrelation in row order."""
+        return breusch_godfrey(self._rows("wresid"), self.null_design)
 
     @cached_property
     def lilliefors(self):

@@ -9,14 +9,18 @@ implementation. Nothing here validates input: callers do.
 import functools
 
 import numpy as np
-from scipy import special, stats
+from scipy import integrate, linalg, special, stats
 
 from ..utils._lazy import pd
+from ..utils._threads import scipy_single_thread
 
 __all__ = [
+    "DW_ALTERNATIVES",
     "HL_METHODS",
+    "breusch_godfrey",
     "classification_table",
     "durbin_watson",
+    "durbin_watson_test",
     "hosmer_lemeshow",
     "lilliefors",
     "pseudo_r2",
@@ -31,6 +35,200 @@ def durbin_watson(e):
         raise ValueError("durbin_watson is undefined when every residual is zero")
     steps = np.diff(e)
     return float((steps @ steps) / total)
+
+
+DW_ALTERNATIVES = ("two-sided", "greater", "less")
+# the exact null distribution needs the eigenvalues of an (n - k) x (n - k)
+# matrix; beyond this many rows the normal approximation with the exact
+# mean and variance is used (lmtest::dwtest switches at n = 100)
+DW_EXACT_MAX_ROWS = 400
+
+
+def durbin_watson_test(e, X, *, alternative="two-sided", exact=None):
+    """Durbin-Watson test with its p-value for the design at hand.
+
+    Under H0 (independent normal errors) ``DW = u'MAMu / u'Mu``, ``M`` the
+    residual maker of ``X`` and ``A`` the first-difference matrix ``D'D``,
+    so ``P(DW < d) = P(sum_i (nu_i - d) z_i^2 < 0)`` with ``nu_i`` the
+    ``n - k`` non-zero eigenvalues of ``MAM`` and ``z_i`` independent
+    standard normals. That probability is Imhof's (1961) integral, computed
+    here by adaptive quadrature (R's ``lmtest::dwtest`` computes the same
+    probability by Pan's algorithm). With ``exact=False`` (default above
+    ``DW_EXACT_MAX_ROWS`` rows) DW is taken as normal with its exact mean
+    and variance under H0, as ``dwtest(exact = FALSE)``.
+
+    The p-value is exact for any design, with or without an intercept; the
+    Durbin-Watson bounds tables, by contrast, assume an intercept.
+
+    Parameters
+    ----------
+    e : ndarray of shape (n,)
+        Residuals of the fit of ``X``, in row order.
+    X : ndarray of shape (n, k)
+        The design (whitened, and reduced to its free directions under
+        equality constraints); ``k`` may be 0.
+    alternative : {"two-sided", "greater", "less"}
+        "greater": positive first-order autocorrelation (small DW; lmtest's
+        default); "less": negative; "two-sided": twice the smaller tail.
+    exact : bool or None
+        None: exact up to ``DW_EXACT_MAX_ROWS`` rows.
+
+    Returns
+    -------
+    result : dict
+        ``statistic``, ``pvalue``, ``alternative``, ``method`` ("exact
+        (Imhof)" or "normal approximation"), ``has_const``.
+    """
+    statistic = durbin_watson(e)
+    n = e.size
+    Q1, has_const = _orthonormal_basis(X, n)
+    k = Q1.shape[1]
+    if n - k < 2:
+        raise ValueError(
+            f"the Durbin-Watson test needs more rows than parameters plus one; "
+            f"got {n} rows and {k} parameters"
+        )
+    if exact is None:
+        exact = n <= DW_EXACT_MAX_ROWS
+    if exact:
+        below = _dw_cdf_exact(statistic, _dw_eigenvalues(Q1, n))
+        method = "exact (Imhof)"
+    else:
+        mean, var = _dw_moments(Q1, n)
+        below = float(stats.norm.cdf(statistic, mean, np.sqrt(var)))
+        method = "normal approximation"
+    below = min(max(below, 0.0), 1.0)
+    if alternative == "greater":
+        pvalue = below
+    elif alternative == "less":
+        pvalue = 1.0 - below
+    else:
+        pvalue = min(1.0, 2.0 * min(below, 1.0 - below))
+    return {
+        "statistic": statistic,
+        "pvalue": float(pvalue),
+        "alternative": alternative,
+        "method": method,
+        "has_const": has_const,
+    }
+
+
+def _orthonormal_basis(X, n):
+    """An orthonormal basis of the columns of X, and whether 1 lies in them."""
+    if X.shape[1] == 0:
+        return np.zeros((n, 0)), False
+    Q, R, _ = linalg.qr(X, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(R))
+    rank = int(np.sum(diag > diag[0] * max(X.shape) * np.finfo(float).eps))
+    Q1 = Q[:, :rank]
+    ones = np.ones(n) / np.sqrt(n)
+    has_const = bool(np.linalg.norm(ones - Q1 @ (Q1.T @ ones)) < 1e-8)
+    return Q1, has_const
+
+
+@scipy_single_thread  # at most 400 x 400: threads only add overhead
+def _dw_eigenvalues(Q1, n):
+    """The n - k non-zero eigenvalues of M A M (A = D'D, first differences)."""
+    k = Q1.shape[1]
+    if k:
+        Q, _ = linalg.qr(Q1, mode="full")
+        Q2 = Q[:, k:]
+    else:
+        Q2 = np.eye(n)
+    # Q2' A Q2 = (D Q2)' (D Q2): its eigenvalues are the squared singular
+    # values of D Q2
+    return linalg.svdvals(np.diff(Q2, axis=0)) ** 2
+
+
+def _dw_cdf_exact(d, nu):
+    """``P(sum (nu_i - d) z_i^2 < 0)`` by Imhof's integral."""
+    lam = nu - d
+    scale = np.max(np.abs(lam))
+    if scale == 0:
+        return 0.5
+    lam = lam / scale
+
+    def integrand(u):
+        theta = 0.5 * np.sum(np.arctan(lam * u))
+        log_rho = 0.25 * np.sum(np.log1p((lam * u) ** 2))
+        return np.sin(theta) * np.exp(-log_rho) / u
+
+    value, _ = integrate.quad(integrand, 0.0, np.inf, limit=500, epsabs=1e-10)
+    return 0.5 - value / np.pi
+
+
+def _dw_moments(Q1, n):
+    """Mean and variance of DW under H0 (lmtest's normal approximation).
+
+    ``E = tr(MA) / (n - k)`` and ``Var = 2 (tr((MA)^2) - tr(MA)^2 / (n - k))
+    / ((n - k)(n - k + 2))``, the traces from ``A Q1`` without forming
+    n x n matrices.
+    """
+    k = Q1.shape[1]
+    m = n - k
+    AQ = _first_difference_gram_times(Q1)
+    QAQ = Q1.T @ AQ
+    tr_ma = 2.0 * (n - 1) - np.trace(QAQ)
+    tr_mama = 2.0 * (3 * n - 4) - 2.0 * np.sum(AQ * AQ) + np.sum(QAQ * QAQ.T)
+    mean = tr_ma / m
+    var = 2.0 * (tr_mama - tr_ma**2 / m) / (m * (m + 2))
+    return mean, var
+
+
+def _first_difference_gram_times(Q):
+    """``A Q`` with ``A = D'D`` (tridiagonal: 1, 2, ..., 2, 1 and -1 beside)."""
+    out = 2.0 * Q
+    out[0] -= Q[0]
+    out[-1] -= Q[-1]
+    out[1:] -= Q[:-1]
+    out[:-1] -= Q[1:]
+    return out
+
+
+def breusch_godfrey(e, X, *, nlags=1):
+    """Breusch-Godfrey LM test of autocorrelation up to ``nlags``.
+
+    Regresses the residuals on the design and their own lags (the first
+    lags filled with 0, and a constant added when the design has none) and
+    takes ``LM = n R^2`` ~ chi2(nlags) and the F test of the lags, as
+    ``statsmodels.stats.diagnostic.acorr_breusch_godfrey``.
+
+    Returns
+    -------
+    result : dict
+        ``lm``, ``lm_pvalue``, ``fvalue``, ``f_pvalue``, ``nlags``.
+    """
+    n = e.size
+    lags = np.column_stack(
+        [np.concatenate([np.zeros(j), e[: n - j]]) for j in range(1, nlags + 1)]
+    )
+    _, has_const = _orthonormal_basis(X, n)
+    base = X if has_const else np.column_stack([X, np.ones(n)])
+    full = np.column_stack([base, lags])
+    df = n - np.linalg.matrix_rank(full)
+    if df <= 0:
+        raise ValueError(
+            f"the Breusch-Godfrey test needs more rows than the design's columns "
+            f"plus {nlags} lag(s); got {n} rows"
+        )
+    ssr_full = _ssr(full, e)
+    ssr_base = _ssr(base, e)
+    centred = e - e.mean()
+    lm = n * (1.0 - ssr_full / (centred @ centred))
+    fvalue = (ssr_base - ssr_full) / nlags / (ssr_full / df)
+    return {
+        "lm": float(lm),
+        "lm_pvalue": float(stats.chi2.sf(lm, nlags)),
+        "fvalue": float(fvalue),
+        "f_pvalue": float(stats.f.sf(fvalue, nlags, df)),
+        "nlags": nlags,
+    }
+
+
+def _ssr(X, y):
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    r = y - X @ coef
+    return float(r @ r)
 
 
 # the range of statsmodels' Lilliefors table: p-values outside it are clipped

@@ -4,8 +4,10 @@ implementation each, shared by every estimator and open to users."""
 from ._classification import classification_table, hosmer_lemeshow, pseudo_r2
 from ._comparison import corrected_resampled_ttest, holm_adjusted
 from ._regression import (
+    breusch_godfrey,
     breusch_pagan,
     durbin_watson,
+    durbin_watson_test,
     lilliefors,
     linear_restriction_test,
     park_test,
@@ -19,11 +21,13 @@ from ._reliability import (
 )
 
 __all__ = [
+    "breusch_godfrey",
     "breusch_pagan",
     "classification_table",
     "corrected_resampled_ttest",
     "cronbach_alpha",
     "durbin_watson",
+    "durbin_watson_test",
     "holm_adjusted",
     "hosmer_lemeshow",
     "item_total_statistics",

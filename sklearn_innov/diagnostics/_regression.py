@@ -12,15 +12,19 @@ import numpy as np
 from .._core import LeastSquares, correlation_matrix, wald_test
 from .._core._ols import breusch_pagan as _breusch_pagan
 from .._core._ols import park_test as _park_test
+from .._core._tests import DW_ALTERNATIVES, vif_from_correlation
+from .._core._tests import breusch_godfrey as _breusch_godfrey
 from .._core._tests import durbin_watson as _durbin_watson
+from .._core._tests import durbin_watson_test as _durbin_watson_test
 from .._core._tests import lilliefors as _lilliefors
-from .._core._tests import vif_from_correlation
 from ..utils._lazy import pd
 from ..utils._validation import check_same_length, check_vector
 
 __all__ = [
+    "breusch_godfrey",
     "breusch_pagan",
     "durbin_watson",
+    "durbin_watson_test",
     "linear_restriction_test",
     "lilliefors",
     "park_test",
@@ -39,9 +43,12 @@ def durbin_watson(resid):
     Returns
     -------
     dw : float
-        Near 2 without first-order autocorrelation. It only means something
-        when the rows have a natural order (time, space); on a cross-section
-        of firms in file order it tests the file order.
+        About 2 when consecutive residuals are uncorrelated. Its null
+        distribution depends on the design: read it with the p-value of
+        :func:`durbin_watson_test`, never with a fixed range such as
+        1.5-2.5. It only means something when the rows have a natural order
+        (time, space); on a cross-section of firms in file order it tests
+        the file order.
 
     Raises
     ------
@@ -56,6 +63,129 @@ def durbin_watson(resid):
     """
     e = check_vector(resid, "resid", min_size=2, owner="durbin_watson")
     return _durbin_watson(e)
+
+
+def _any_design(exog, n, owner):
+    """A 2-D finite design with n rows (any columns, a constant or not)."""
+    X = np.asarray(exog, dtype=np.float64)
+    if X.ndim == 1:
+        X = X.reshape(-1, 1)
+    if X.ndim != 2 or X.shape[0] != n:
+        raise ValueError(
+            f"{owner}: exog must be the model's design, {n} rows (one per "
+            f"residual) and a column per parameter; got shape {X.shape}."
+        )
+    if not np.isfinite(X).all():
+        raise ValueError(f"{owner}: exog has NaN or infinite values.")
+    return X
+
+
+def durbin_watson_test(resid, exog, *, alternative="two-sided", exact=None):
+    """Durbin-Watson test of first-order autocorrelation, p-value for the design.
+
+    The null distribution of DW depends on the regressors. Its exact
+    cumulative distribution under independent normal errors is that of a
+    ratio of quadratic forms, computed here by Imhof's (1961) integral over
+    the eigenvalues of ``M A M`` (``M`` the residual maker of ``exog``,
+    ``A`` the first-difference matrix); R's ``lmtest::dwtest`` computes the
+    same probability by Pan's algorithm. Above 400 rows (or with
+    ``exact=False``) DW is taken as normal with its exact mean and variance,
+    as ``dwtest(exact = FALSE)``. The p-value is valid with or without an
+    intercept, whereas the Durbin-Watson bounds tables assume one.
+
+    Parameters
+    ----------
+    resid : array-like of shape (n_samples,)
+        OLS residuals of ``exog``, in the rows' order.
+    exog : array-like of shape (n_samples, n_params)
+        The model's design, with its constant column if it has one.
+    alternative : {"two-sided", "greater", "less"}, default="two-sided"
+        "greater" is positive autocorrelation (a small DW; lmtest's
+        default), "less" negative.
+    exact : bool, optional
+        Force the exact or the normal-approximation p-value.
+
+    Returns
+    -------
+    result : dict
+        ``statistic``, ``pvalue``, ``alternative``, ``method`` ("exact
+        (Imhof)" or "normal approximation") and ``has_const`` (whether the
+        design spans a constant).
+
+    Raises
+    ------
+    ValueError
+        Bad shapes, non-finite values, all-zero residuals, an unknown
+        ``alternative``, or no more rows than parameters plus one.
+
+    References
+    ----------
+    .. [1] Durbin, J. and Watson, G. S. (1971). "Testing for serial
+       correlation in least squares regression III". Biometrika, 58(1), 1-19.
+    .. [2] Imhof, J. P. (1961). "Computing the distribution of quadratic
+       forms in normal variables". Biometrika, 48(3/4), 419-426.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov.diagnostics import durbin_watson_test
+    >>> X = np.column_stack([np.ones(20), np.arange(20.0)])
+    >>> e = np.tile([1.0, -1.0], 10)
+    >>> e -= X @ np.linalg.lstsq(X, e, rcond=None)[0]
+    >>> res = durbin_watson_test(e, X)
+    >>> res["statistic"] > 3, res["pvalue"] < 0.001
+    (True, True)
+    """
+    owner = "durbin_watson_test"
+    if alternative not in DW_ALTERNATIVES:
+        raise ValueError(
+            f"{owner}: alternative must be one of {list(DW_ALTERNATIVES)}; got "
+            f"{alternative!r}."
+        )
+    e = check_vector(resid, "resid", min_size=3, owner=owner)
+    X = _any_design(exog, e.size, owner)
+    try:
+        return _durbin_watson_test(e, X, alternative=alternative, exact=exact)
+    except ValueError as exc:
+        raise ValueError(f"{owner}: {exc}.") from None
+
+
+def breusch_godfrey(resid, exog, *, nlags=1):
+    """Breusch-Godfrey LM test of autocorrelation up to ``nlags`` lags.
+
+    Regresses the residuals on ``exog`` (a constant added when it spans
+    none) and their own first ``nlags`` lags (missing lags set to 0):
+    ``LM = n R^2`` ~ chi2(nlags) under no autocorrelation, and the F test of
+    the lags. Equal to ``statsmodels.stats.diagnostic.acorr_breusch_godfrey``
+    on the same fit. Unlike Durbin-Watson it does not need normal errors.
+
+    Parameters
+    ----------
+    resid : array-like of shape (n_samples,)
+        OLS residuals, in the rows' order.
+    exog : array-like of shape (n_samples, n_params)
+        The model's design.
+    nlags : int, default=1
+
+    Returns
+    -------
+    result : dict
+        ``lm``, ``lm_pvalue``, ``fvalue``, ``f_pvalue``, ``nlags``.
+
+    References
+    ----------
+    .. [1] Breusch, T. S. (1978). Australian Economic Papers, 17, 334-355.
+    .. [2] Godfrey, L. G. (1978). Econometrica, 46(6), 1293-1301.
+    """
+    owner = "breusch_godfrey"
+    if not isinstance(nlags, (int, np.integer)) or isinstance(nlags, bool) or nlags < 1:
+        raise ValueError(f"{owner}: nlags must be a positive integer; got {nlags!r}.")
+    e = check_vector(resid, "resid", min_size=3, owner=owner)
+    X = _any_design(exog, e.size, owner)
+    try:
+        return _breusch_godfrey(e, X, nlags=int(nlags))
+    except ValueError as exc:
+        raise ValueError(f"{owner}: {exc}.") from None
 
 
 def _design(exog, n, owner):

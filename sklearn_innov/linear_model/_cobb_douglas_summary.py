@@ -8,7 +8,7 @@ model sees it, ``ln X1``, and the intercept ``const``.
 
 import pandas as pd
 
-from ..summary import Block, Summary, format_number
+from ..summary import Block, Summary, format_number, significance
 
 ALPHA = 0.05
 NORMALITY_LABEL = "Lilliefors (KS) D"
@@ -17,13 +17,19 @@ NORMALITY_LABEL = "Lilliefors (KS) D"
 LAYOUT_TITLE = "Coefficient and t by term"
 
 
-def build_summary(model, title=None, layout_title=None):
-    """Build the :class:`Summary` of a fitted model (see ``model.summary``)."""
+def build_summary(model, title=None, layout_title=None, *, production=False):
+    """Build the :class:`Summary` of a fitted model (see ``model.summary``).
+
+    ``production=True`` (a production function with ratio-scale inputs)
+    reads the test of ``sum b_i = 1`` as returns to scale; otherwise it is
+    reported as a test of the sum of elasticities only.
+    """
     table = model.coef_table_
     terms = [_term(name) for name in table.index]
     coefficients = table.set_axis(pd.Index(terms, name=table.index.name))
     diagnostics = model.diagnostics()
-    r2_label = "R²" if model.fit_intercept else "R² (uncentred, no intercept)"
+    uncentred = "" if model.fit_intercept else " (uncentred, no intercept)"
+    r2_label = "R²" + uncentred
     title = title or (
         "Cobb-Douglas model, OLS on logs"
         + ("" if model.fit_intercept else " without intercept")
@@ -54,7 +60,7 @@ def build_summary(model, title=None, layout_title=None):
             [
                 r2_label,
                 "Adjusted " + r2_label,
-                "F",
+                "F" + uncentred,
                 "Prob (F)",
                 "Durbin-Watson",
                 "Std. error of regression",
@@ -86,7 +92,7 @@ def build_summary(model, title=None, layout_title=None):
     blocks.append(
         Block(
             "Diagnostics",
-            _diagnostic_table(diagnostics, model.cov_type),
+            diagnostic_readings(model, production, diagnostics),
             name="diagnostics",
             # statsmodels' table clips Lilliefors' p: a limit means "or beyond"
             clipped={(NORMALITY_LABEL, "p_value"): normality.get("pvalue_range")}
@@ -107,7 +113,7 @@ def build_summary(model, title=None, layout_title=None):
             if key == "correlation":
                 value = value.rename(columns=_term)
             blocks.append(Block(heading, value, name=key))
-    blocks.append(Block("Notes", _notes(model)))
+    blocks.append(Block("Notes", _notes(model, production)))
     return Summary(title, blocks)
 
 
@@ -126,49 +132,94 @@ def _equation(model, terms):
     return f"ln Y = {text} + e"
 
 
-def _diagnostic_table(d, cov_type):
+def diagnostic_readings(model, production=False, diagnostics=None):
+    """One row per specification test: statistic, p-value, result in words.
+
+    Every reading comes from the test's p-value (``significance``), never
+    from a fixed range of the statistic, and a p-value above 5% reads "not
+    significant", never "no autocorrelation". The report's analysis step
+    collects these rows as its readings; the summary prints them.
+
+    Parameters
+    ----------
+    model : CobbDouglasRegressor
+        Fitted.
+    production : bool, default=False
+        Read the test of ``sum b_i = 1`` as returns to scale.
+    diagnostics : dict, optional
+        ``model.diagnostics()``, if already at hand.
+
+    Returns
+    -------
+    table : DataFrame
+        Indexed by test: ``statistic``, ``p_value``, ``reading``.
+    """
+    d = dict(model.diagnostics() if diagnostics is None else diagnostics)
+    # the autocorrelation tests are read from the results object directly
+    for key in ("durbin_watson_test", "breusch_godfrey"):
+        d[key] = model.results_.attempt(key)
+    cov_type = model.cov_type
     rows = []
     # the remedy for heteroskedasticity, unless it is already in use
-    hetero = "heteroskedasticity at 5%" + (
+    remedy = (
         ": consider cov_type='HC3'"
         if cov_type == "nonrobust"
         else f" (the standard errors are already {cov_type})"
     )
-    dw = d["durbin_watson"]
-    if isinstance(dw, float):
-        reading = (
-            "no first-order autocorrelation in row order"
-            if 1.5 <= dw <= 2.5
-            else ("positive" if dw < 1.5 else "negative")
-            + " autocorrelation in row order (meaningful only if rows are ordered)"
-        )
-        rows.append(("Durbin-Watson", dw, float("nan"), reading))
-    for key, label, stat_key, p_key, reject, accept in (
+    dw = d["durbin_watson_test"]
+    tests = (
+        (
+            "durbin_watson_test",
+            "Durbin-Watson"
+            + (
+                " (exact p, two-sided)"
+                if "error" in dw or dw["method"].startswith("exact")
+                else " (normal approx. p)"
+            ),
+            "statistic",
+            "pvalue",
+            "first-order autocorrelation in row order",
+            "",
+            "",
+        ),
+        (
+            "breusch_godfrey",
+            "Breusch-Godfrey LM (1 lag)",
+            "lm",
+            "lm_pvalue",
+            "first-order autocorrelation in row order",
+            "",
+            "",
+        ),
         (
             "park",
             "Park F",
             "fvalue",
             "f_pvalue",
-            hetero,
-            "no evidence of heteroskedasticity at 5%",
+            "heteroskedasticity",
+            remedy,
+            "",
         ),
         (
             "breusch_pagan",
             "Breusch-Pagan LM (Koenker)",
             "lm",
             "lm_pvalue",
-            hetero,
-            "no evidence of heteroskedasticity at 5%",
+            "heteroskedasticity",
+            remedy,
+            "",
         ),
         (
             "normality",
             NORMALITY_LABEL,
             "statistic",
             "pvalue",
-            "residuals not normal at 5%",
-            "no evidence against normal residuals at 5%",
+            "departure from normal residuals",
+            "",
+            "",
         ),
-    ):
+    )
+    for key, label, stat_key, p_key, what, if_rejected, always in tests:
         result = d[key]
         if "error" in result:
             rows.append(
@@ -176,42 +227,44 @@ def _diagnostic_table(d, cov_type):
             )
             continue
         p = result[p_key]
-        rows.append((label, result[stat_key], p, reject if p < ALPHA else accept))
-    rts = d["returns_to_scale"]
-    if "error" in rts:
-        rows.append(
-            (
-                "Returns to scale, H0: sum = 1 (t)",
-                float("nan"),
-                float("nan"),
-                f"not computed: {rts['error']}",
-            )
-        )
-    else:
-        p = rts["pvalue"]
-        if p >= ALPHA:
-            reading = (
-                f"sum of elasticities {rts['sum']:.3f}: constant returns not "
-                "rejected at 5%"
-            )
-        elif rts["sum"] < 0:
-            # a negative sum rejects 1, but "returns to scale" means nothing there
-            reading = (
-                f"sum of elasticities {rts['sum']:.3f} < 1 at 5% (negative: no "
-                "returns-to-scale reading)"
-            )
-        else:
-            kind = "decreasing" if rts["sum"] < 1 else "increasing"
-            reading = (
-                f"sum of elasticities {rts['sum']:.3f}: {kind} returns to scale at 5%"
-            )
-        rows.append(("Returns to scale, H0: sum = 1 (t)", rts["t"], p, reading))
+        reading = f"{what}: " + significance(p, ALPHA, result.get("pvalue_range"))
+        if p < ALPHA:
+            reading += if_rejected
+        rows.append((label, result[stat_key], p, reading + always))
+    rows.append(_scale_row(d["returns_to_scale"], production))
     return pd.DataFrame(
         rows, columns=["test", "statistic", "p_value", "reading"]
     ).set_index("test")
 
 
-def _notes(model):
+def _scale_row(rts, production):
+    """The test of ``sum b_i = 1``, read as returns to scale only when asked.
+
+    The sum of elasticities is a returns-to-scale figure only for a
+    production function whose inputs are on a ratio scale; an index whose
+    zero is arbitrary (a min-max index's zero is the lowest unit) has
+    elasticities, and a sum, that move with that zero.
+    """
+    label = (
+        "Returns to scale, H0: sum = 1 (t)"
+        if production
+        else "Sum of elasticities, H0: sum = 1 (t)"
+    )
+    if "error" in rts:
+        return (label, float("nan"), float("nan"), f"not computed: {rts['error']}")
+    p = rts["pvalue"]
+    reading = f"sum {rts['sum']:.3f} vs 1: " + significance(p, ALPHA)
+    if production and p < ALPHA:
+        if rts["sum"] < 0:
+            # a negative sum rejects 1, but "returns to scale" means nothing there
+            reading += " (negative: no returns-to-scale reading)"
+        else:
+            kind = "decreasing" if rts["sum"] < 1 else "increasing"
+            reading += f", {kind} returns to scale"
+    return (label, rts["t"], p, reading)
+
+
+def _notes(model, production):
     notes = []
     model_test = model.results_.model_test
     if "error" in model_test:
@@ -223,8 +276,9 @@ def _notes(model):
         )
     if not model.fit_intercept:
         notes.append(
-            "No intercept: R² is uncentred (1 - SSR / sum(ln y²)) and not comparable "
-            "with the R² of a model with intercept."
+            "No intercept: R² is uncentred (1 - SSR / sum(ln y²)) and F tests that "
+            "every coefficient is 0 (uncentred too); neither is comparable with "
+            "those of a model with intercept."
         )
     if model.cov_type != "nonrobust":
         notes.append(
@@ -238,7 +292,22 @@ def _notes(model):
             "errors are conditional on the active set."
         )
     notes.append(
-        "Durbin-Watson tests autocorrelation in the rows' order; on a cross-section "
-        "it is informative only if the order means something."
+        "Durbin-Watson and Breusch-Godfrey test autocorrelation in the rows' "
+        "order; on a cross-section they are informative only if the order means "
+        "something. Durbin-Watson's p-value is computed for this design (normal "
+        "errors assumed); Breusch-Godfrey's is asymptotic."
     )
+    dw = model.results_.attempt("durbin_watson_test")
+    if "error" not in dw and not dw["has_const"]:
+        notes.append(
+            "No intercept: the Durbin-Watson bounds tables do not apply; the "
+            "p-value printed is computed for this design."
+        )
+    if not production:
+        notes.append(
+            "The sum of elasticities is read as returns to scale only for a "
+            "production function whose inputs are on a ratio scale; for indices "
+            "with an arbitrary zero (a min-max index is 0 at its lowest unit) the "
+            "elasticities and their sum move with that zero."
+        )
     return notes

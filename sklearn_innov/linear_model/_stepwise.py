@@ -1,9 +1,10 @@
 """SPSS-style stepwise logistic regression as a scikit-learn classifier.
 
 The paper's logit (Table 10) "successively eliminates the variables that
-contribute least": SPSS's ``LOGISTIC REGRESSION /METHOD=BSTEP(WALD)``. This
-module implements SPSS's stepping rules (removal by Wald or likelihood ratio,
-entry by the score statistic) on the shared Newton core, warm-starting every
+contribute least": SPSS's ``LOGISTIC REGRESSION /METHOD=BSTEP``, its removal
+criterion not named (SPSS's default is COND). This module implements SPSS's
+stepping rules (removal by Wald or likelihood ratio, entry by the score
+statistic) on the shared Newton core, warm-starting every
 refit and computing every candidate's score statistic from one fit.
 """
 
@@ -101,7 +102,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         the intercept (from the empty model without one), enter by the score
         test, re-test entered features for removal.
     criterion : {"wald", "lr", "conditional"}, default="wald"
-        Removal test. "wald": Wald's ``(b / se)^2`` (the paper's BSTEP(WALD)).
+        Removal test. "wald": Wald's ``(b / se)^2`` (SPSS's BSTEP(WALD)).
         "lr": the likelihood ratio ``2 (l(b) - l_j)``, ``l_j`` the maximum with
         ``b_j = 0`` (one refit per candidate). "conditional": SPSS's COND,
         ``2 (l(b) - l(b~_j))`` at Lawless & Singhal's conditional estimates

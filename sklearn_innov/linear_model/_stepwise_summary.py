@@ -6,7 +6,7 @@ Only arranges the statistics of the model's results object into
 
 import pandas as pd
 
-from ..summary import Block, Summary
+from ..summary import Block, Summary, significance
 
 SPSS_COLUMNS = {
     "coef": "B",
@@ -27,6 +27,15 @@ PROFILE_COLUMNS = {
     "odds_ci_lower": "Exp(B) 95% PL lower",
     "odds_ci_upper": "Exp(B) 95% PL upper",
 }
+
+# the grouping rule of the Hosmer-Lemeshow test, named in its block's title
+HL_RULES = {
+    "midrank": "groups by mid-rank, ties together (not SPSS's rule)",
+    "spss": "SPSS's rule, groups at percentiles of risk, ties together",
+    "deciles": "between type-7 deciles of risk, as R's hoslem.test",
+}
+
+HL_GROUPING = {"midrank": "mid-rank", "spss": "SPSS", "deciles": "R deciles"}
 
 CRITERIA = {"wald": "Wald", "lr": "LR", "conditional": "COND"}
 REMOVAL_TESTS = {
@@ -66,7 +75,12 @@ def build_summary(model, title=None):
     )
     hl = results.hosmer_lemeshow
     hosmer = pd.DataFrame(
-        {"Chi-square": [hl["statistic"]], "df": [hl["df"]], "Sig.": [hl["pvalue"]]},
+        {
+            "Chi-square": [hl["statistic"]],
+            "df": [hl["df"]],
+            "Sig.": [hl["pvalue"]],
+            "grouping": [HL_GROUPING[model.hl_method]],
+        },
         index=pd.Index(["final"], name="step"),
     )
     history = model.history_.rename(
@@ -105,6 +119,11 @@ def build_summary(model, title=None):
         Block("Omnibus Tests of Model Coefficients", omnibus, name="omnibus"),
         Block("Model Summary", model_summary, name="model_summary"),
         Block("Hosmer and Lemeshow Test", hosmer, name="hosmer_lemeshow"),
+        Block(
+            "Contingency Table for Hosmer and Lemeshow Test",
+            hl["table"],
+            name="hosmer_lemeshow_table",
+        ),
         Block(
             "Classification Table (cut value .500)",
             results.classification_table,
@@ -160,21 +179,24 @@ def _notes(model):
         notes.append(
             f"The final fit did not converge: estimates are not reliable ({why})."
         )
-    hl_rules = {
-        "midrank": "groups by mid-rank, ties together",
-        "spss": "groups at percentiles of risk, ties together (SPSS's rule)",
-        "deciles": "groups between type-7 deciles of risk (R's hoslem.test)",
-    }
     hl = results.hosmer_lemeshow
     notes.append(
-        f"Hosmer and Lemeshow: {hl_rules[model.hl_method]}; "
-        f"{len(hl['table'])} group(s)."
+        f"Hosmer and Lemeshow ({len(hl['table'])} group(s), "
+        f"{HL_RULES[model.hl_method]}): lack of fit "
         + (
-            f" It rejects the fit at 5% (Sig. {hl['pvalue']:.3f}): observed and "
-            "predicted event rates differ across groups of risk; check for a "
-            "missing term or a nonlinear effect."
+            significance(hl["pvalue"], 0.05)
+            if hl["pvalue"] == hl["pvalue"]
+            else "not tested (fewer than 3 groups)"
+        )
+        + "."
+        + (
+            " It rejects the fit at 5%: observed and predicted event rates differ "
+            "across groups of risk; check for a missing term or a nonlinear effect."
             if hl["pvalue"] < 0.05
             else ""
         )
+        + " The statistic moves with the grouping rule and the number of groups "
+        "(Hosmer, Hosmer, le Cessie & Lemeshow, 1997): read it beside the other "
+        "rules (hl_method) before concluding on it."
     )
     return notes

@@ -668,9 +668,13 @@ class SelectionStability(Results):
         notes += [
             f"Selected on all rows: {selected}; the same set in {share:.1f}% of "
             "resamples.",
-            "Inclusion near 100%: selected whatever the sample; far below 100% "
-            "for a feature selected on all rows: its place in the model depends "
-            "on this particular sample; a few percent: rarely chosen.",
+            "Inclusion frequencies describe the selection's stability in this "
+            "sample and are not tests. Near 100%: selected in nearly every "
+            "resample; far below 100% for a feature selected on all rows: "
+            "another sample of this size would often leave it out (for a real "
+            "but modest association, the selection's power is low); a pure-noise "
+            "feature is kept in about a quarter of resamples at p_remove = 0.10, "
+            "not one in ten (resamples centre on this sample's estimates).",
             "global_coef and global_std_err: the model with every feature and "
             "no selection. RMSD ratio above 1: selection adds variability beyond "
             "the global model's standard error. Relative bias: mean estimate "

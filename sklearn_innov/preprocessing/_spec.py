@@ -252,6 +252,7 @@ MODEL_DEFAULTS = {
     "zeros": "floor",
     "adjusted": None,
     "adjusted_intercept": True,
+    "production": False,
 }
 LABEL_KEYS = {"title", "unit", "units", "event"}
 
@@ -275,8 +276,8 @@ class AnalysisSpec(NamedTuple):
         ``[index]``: :class:`CompositeIndex` keyword arguments.
     model : dict
         ``[model]`` with its defaults filled in: ``cov_type``, ``zeros``,
-        ``adjusted`` (None: the indices the stepwise logit keeps) and
-        ``adjusted_intercept``.
+        ``adjusted`` (None: no adjusted model), ``adjusted_intercept`` and
+        ``production``.
     labels : dict
         ``[labels]`` with defaults: ``title`` (None: the report's default),
         ``unit`` and ``units`` (what a row is, singular and plural: "row",
@@ -321,11 +322,12 @@ def validate_document(document, frame, source="spec"):
     "innovated"), ``cov_type`` (one of "nonrobust", "HC0"-"HC3"), ``zeros``
     (how ln 0 is avoided in the Cobb-Douglas sample: "floor", "drop" or
     "offset"; "two-part" floors zero indices and makes the two-part model of
-    the outcome the main model), ``adjusted`` (the indices of the adjusted
-    model; default: those
-    the stepwise logit keeps, as the paper did) and ``adjusted_intercept``
+    the outcome the main model), ``adjusted`` (the indices of an adjusted
+    model; default: none is fitted), ``adjusted_intercept``
     (default true; false fits the adjusted model without intercept, as the
-    paper's Table 11).
+    paper's Table 11) and ``production`` (default false; true declares a
+    production function with ratio-scale inputs, the only case where the sum
+    of elasticities is read as returns to scale).
     """
     if not isinstance(document, dict) or "indices" not in document:
         raise SpecError(f"{source}: no [indices] table.")
@@ -451,11 +453,11 @@ def _check_model(model, explanatory, source):
             f"{source}: [model] zeros must be one of {list(ZERO_POLICIES)}; "
             f"got {model['zeros']!r}."
         )
-    if not isinstance(model["adjusted_intercept"], bool):
-        raise SpecError(
-            f"{source}: [model] adjusted_intercept must be true or false; got "
-            f"{model['adjusted_intercept']!r}."
-        )
+    for key in ("adjusted_intercept", "production"):
+        if not isinstance(model[key], bool):
+            raise SpecError(
+                f"{source}: [model] {key} must be true or false; got {model[key]!r}."
+            )
     adjusted = model["adjusted"]
     if adjusted is not None:
         if isinstance(adjusted, str) or not isinstance(adjusted, list) or not adjusted:

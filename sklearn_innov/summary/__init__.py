@@ -3,7 +3,8 @@
 A fitted model's ``summary()`` returns a :class:`Summary`, an ordered list of
 :class:`Block` objects (a titled DataFrame or lines of text) that prints as
 text and renders to Markdown, HTML and LaTeX; :func:`format_number` and
-:func:`format_pvalue` format every cell, and :func:`html_page` wraps
+:func:`format_pvalue` format every cell, :func:`significance` words a
+test's result from its p-value, and :func:`html_page` wraps
 fragments into one self-contained page. Summaries only format what the
 results objects computed.
 """
@@ -16,6 +17,7 @@ from ._summary import (
     format_pvalue,
     html_page,
     latex_escape,
+    significance,
     text_width,
     wrap_lines,
 )
@@ -28,6 +30,7 @@ __all__ = [
     "format_pvalue",
     "html_page",
     "latex_escape",
+    "significance",
     "text_width",
     "wrap_lines",
 ]

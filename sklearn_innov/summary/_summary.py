@@ -31,6 +31,7 @@ __all__ = [
     "format_pvalue",
     "html_page",
     "latex_escape",
+    "significance",
     "text_width",
     "wrap_lines",
 ]
@@ -391,6 +392,38 @@ def format_pvalue(value, limits=None):
     if value < smallest:
         return f"< {smallest:.{P_DECIMALS}f}"
     return f"{value:.{P_DECIMALS}f}"
+
+
+def significance(pvalue, alpha=0.05, limits=None):
+    """A test's result in words: ``"significant at 5% (p = 0.003)"``.
+
+    Every reading a summary prints comes from a p-value and is worded as a
+    test result: a p-value at or above ``alpha`` reads "not significant",
+    never "no effect" or "no autocorrelation" (non-rejection is not proof of
+    the null hypothesis).
+
+    Parameters
+    ----------
+    pvalue : float
+    alpha : float, default=0.05
+    limits : tuple (low, high), optional
+        As in :func:`format_pvalue`.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.summary import significance
+    >>> significance(0.0712), significance(0.0004)
+    ('not significant at 5% (p = 0.071)', 'significant at 5% (p < 0.001)')
+    """
+    shown = format_pvalue(pvalue, limits)
+    equals = "" if shown[:1] in "<>" else "= "
+    level = f"{100 * alpha:g}%"
+    verdict = "significant" if pvalue < alpha else "not significant"
+    return f"{verdict} at {level} (p {equals}{shown})"
 
 
 def is_pvalue_label(label):

@@ -1,0 +1,574 @@
+"""The report's analysis step: every decision, every fitted model, every reading.
+
+:func:`analyze` makes the decisions of the paper's analysis (which rows the
+Cobb-Douglas uses and how ln 0 is avoided, which models are fitted at all)
+on the embedded synthetic survey or on a user's survey and spec, fits the
+models, and collects every reading with the test it comes from into an
+:class:`Analysis`. It prints nothing: :func:`~sklearn_innov.report.render_report`
+formats an :class:`Analysis`, and
+:func:`~sklearn_innov.report.compare_with_paper` puts the published numbers
+beside it.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..datasets import PAPER_SPEC, make_sme_survey
+from ..diagnostics import hosmer_lemeshow
+from ..linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
+from ..linear_model._cobb_douglas_summary import diagnostic_readings
+from ..model_selection import selection_stability
+from ..preprocessing import (
+    CompositeIndex,
+    SpecError,
+    drop_missing_target,
+    index_sensitivity,
+    validate_document,
+)
+from ..preprocessing._log import apply_zeros, smallest_positive_half
+from ..summary import significance
+
+__all__ = ["Analysis", "analyze"]
+
+PAPER_TITLE = "Endogenous learning for innovation: replication"
+# The embedded survey is the paper's setting: its adjusted model (Table 11)
+# is on X1 and X3 without intercept, its Cobb-Douglas is read as a
+# production function, and its rows are firms. A user's spec gets none of
+# this unless it says so.
+PAPER_DOCUMENT = {
+    "indices": PAPER_SPEC,
+    "model": {
+        "outcome": "Y",
+        "target": "innovated",
+        "adjusted": ["X1", "X3"],
+        "adjusted_intercept": False,
+        "production": True,
+    },
+    "labels": {
+        "title": PAPER_TITLE,
+        "unit": "firm",
+        "units": "firms",
+        "event": "innovation",
+    },
+}
+ALPHA = 0.05
+MARGINS = ("total", "extensive", "intensive")
+# bootstrap refits of the stepwise logit for the stability table (about
+# 2-3 ms each at the paper's size)
+STABILITY_RESAMPLES = 200
+# the Hosmer-Lemeshow grouping rules, SPSS's (the layout's) first
+HL_RULE_NAMES = {
+    "spss": "SPSS (the layout's)",
+    "midrank": "mid-rank",
+    "deciles": "R hoslem.test deciles",
+}
+ZERO_CHOICES = {
+    "floor": "floor at half the smallest positive",
+    "drop": "drop rows with a zero index",
+    "offset": "ln(1 + X): offset of 1 on every index",
+}
+
+
+@dataclass
+class Analysis:
+    """What :func:`analyze` decided and fitted, and every reading with its test.
+
+    Attributes
+    ----------
+    spec : AnalysisSpec
+        The validated spec document (``[indices]``, ``[model]``, ...).
+    default : bool
+        Whether this is the paper's analysis of the embedded synthetic survey.
+    random_state : int
+    frame : DataFrame
+        The survey, rows with a missing target left out.
+    missing_note : str or None
+        What was left out for a missing target.
+    composite : CompositeIndex
+    indices : DataFrame
+        The index values of every row.
+    robustness : IndexSensitivity or None
+        Rank movement under other constructions; ``robustness_error`` says
+        why it is None.
+    regressors : list of str
+    y_outcome, y_target : Series
+    zeros : str
+        The ln 0 choice in force ("floor", "drop" or "offset").
+    cd_names : dict
+        Index name to its name in the Cobb-Douglas (``(1 + X1)`` with the
+        offset).
+    cd_X, cd_y : DataFrame, Series
+        The Cobb-Douglas sample after the ln 0 handling.
+    zero_note : str
+        What the ln 0 handling did, in words.
+    floors : dict
+        Index to the value its zeros were floored at.
+    cobb_douglas : CobbDouglasRegressor
+        The full model.
+    sensitivity : dict
+        The full model refitted under each ln 0 choice (label to model).
+    two_part : TwoPartRegressor or None
+        ``two_part_skip`` says why it is None; ``two_part_effects`` holds its
+        average marginal effects, ``two_part_zeros`` the zero policy it used.
+    logit : StepwiseLogit
+        Fitted with SPSS's Hosmer-Lemeshow grouping (the layout's).
+    event : object
+        The logit's event value (the second of the target's sorted values).
+    hl_rules : DataFrame
+        Hosmer-Lemeshow under each grouping rule.
+    stability : SelectionStability
+    adjusted, adjusted_with_intercept : CobbDouglasRegressor or None
+        The adjusted model if ``[model] adjusted`` asks for one, and, when it
+        has no intercept, the model with intercept on the same rows;
+        ``adjusted_skip`` says why there is none.
+    intercept_test : dict or None
+        The F test of intercept = 0 in ``adjusted_with_intercept``.
+    readings : DataFrame
+        Every reading the report prints, one row each: ``section``, ``test``,
+        ``statistic``, ``p_value`` and ``reading`` (worded from the p-value).
+    """
+
+    spec: object
+    default: bool
+    random_state: int
+    frame: pd.DataFrame
+    missing_note: object
+    composite: object
+    indices: pd.DataFrame
+    robustness: object
+    robustness_error: object
+    regressors: list
+    y_outcome: pd.Series
+    y_target: pd.Series
+    zeros: str
+    cd_names: dict
+    cd_X: pd.DataFrame
+    cd_y: pd.Series
+    zero_note: str
+    floors: dict
+    cobb_douglas: object
+    sensitivity: dict
+    two_part: object
+    two_part_skip: object
+    two_part_effects: object
+    two_part_zeros: object
+    logit: object
+    event: object
+    hl_rules: pd.DataFrame
+    stability: object
+    adjusted: object = None
+    adjusted_with_intercept: object = None
+    adjusted_skip: object = None
+    intercept_test: object = None
+    readings: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def options(self):
+        """The ``[model]`` table, defaults filled in."""
+        return self.spec.model
+
+    @property
+    def labels(self):
+        """The ``[labels]`` table, defaults filled in."""
+        return self.spec.labels
+
+    @property
+    def outcome(self):
+        return self.spec.outcome
+
+    @property
+    def target(self):
+        return self.spec.target
+
+    def models(self):
+        """The fitted models and data by name (``replicate``'s second value)."""
+        return {
+            "analysis": self.spec,
+            "indices": self.composite,
+            "index_values": self.indices,
+            "cobb_douglas": self.cobb_douglas,
+            "cobb_douglas_X": self.cd_X,
+            "cobb_douglas_y": self.cd_y.rename(self.outcome),
+            "floors": self.floors,
+            "sensitivity": self.sensitivity,
+            "logit": self.logit,
+            "adjusted": self.adjusted,
+            "adjusted_with_intercept": self.adjusted_with_intercept,
+            "two_part": self.two_part,
+            "selection_stability": self.stability,
+            "index_sensitivity": self.robustness,
+            "readings": self.readings,
+        }
+
+
+def analyze(frame=None, document=None, *, random_state=0):
+    """Make the analysis's decisions, fit its models and collect its readings.
+
+    On the embedded synthetic survey (``frame=None``) the analysis is the
+    paper's (``PAPER_DOCUMENT``: Table 11's adjusted model on X1 and X3
+    without intercept, a production function). On a user's survey nothing
+    of the paper is imposed: the spec's ``[model]`` table decides (see
+    :func:`~sklearn_innov.preprocessing.validate_document`).
+
+    Parameters
+    ----------
+    frame : DataFrame, optional
+        The survey; default: ``make_sme_survey(random_state=random_state)``.
+    document : dict, optional
+        A spec document; required with ``frame``.
+    random_state : int, default=0
+        Seed of the synthetic survey and of the bootstrap.
+
+    Returns
+    -------
+    analysis : Analysis
+    """
+    default = frame is None
+    if default:
+        frame = make_sme_survey(random_state=random_state).frame
+        document = PAPER_DOCUMENT
+    elif document is None:
+        raise SpecError("a survey passed with --data needs its --spec file.")
+    spec = validate_document(document, frame)
+    options, labels = spec.model, spec.labels
+    frame, missing_note = drop_missing_target(frame, spec.target)
+
+    composite = CompositeIndex(spec=spec.spec, **spec.index).fit(frame)
+    indices = pd.DataFrame(
+        composite.transform(frame), columns=list(spec.spec), index=frame.index
+    )
+    # "moves" is relative to the sample: more than 5% of the places (at
+    # least 10), so the share means the same at 127 rows and at 6,000
+    robustness = robustness_error = None
+    try:
+        robustness = index_sensitivity(
+            frame,
+            spec.spec,
+            reverse=spec.index.get("reverse"),
+            bounds=spec.index.get("bounds"),
+            shift=max(10, round(0.05 * len(frame))),
+        )
+    except ValueError as exc:
+        robustness_error = str(exc)
+
+    outcome = spec.outcome
+    y_outcome = indices[outcome] if outcome in indices else frame[outcome].astype(float)
+    regressors = [name for name in spec.spec if name != outcome]
+    X = indices[regressors]
+    y_target = frame[spec.target]
+
+    # zero indices in the Cobb-Douglas sample: "two-part" floors them
+    zeros = "floor" if options["zeros"] == "two-part" else options["zeros"]
+    cd_data, zero_note, floors = cobb_douglas_sample(
+        X, y_outcome, zeros, labels, default
+    )
+    # with the offset the regressors are 1 + X: say so wherever they are named
+    cd_names = {r: f"(1 + {r})" if zeros == "offset" else r for r in regressors}
+    cd_data = cd_data.rename(columns=cd_names)
+    cd_X, cd_y = cd_data[[cd_names[r] for r in regressors]], cd_data["__y__"]
+    full = CobbDouglasRegressor(cov_type=options["cov_type"]).fit(cd_X, cd_y)
+
+    sensitivity = {}
+    for key, label in ZERO_CHOICES.items():
+        if key == zeros:
+            sensitivity[label + " (main)"] = full
+        else:
+            data, _, _ = cobb_douglas_sample(X, y_outcome, key, labels, False)
+            sensitivity[label] = CobbDouglasRegressor().fit(
+                data.drop(columns="__y__"), data["__y__"]
+            )
+
+    two_part, two_part_skip, effects, two_part_zeros = _two_part(
+        X, y_outcome, options, labels
+    )
+
+    # SPSS's layout, SPSS's Hosmer-Lemeshow grouping
+    logit = StepwiseLogit(hl_method="spss").fit(X, y_target)
+    event = logit.classes_[1]
+    event = event.item() if hasattr(event, "item") else event  # a plain scalar
+    if isinstance(event, float) and event.is_integer():
+        event = int(event)  # a 0/1 column read as floats: 1, not 1.0
+    stability = selection_stability(
+        StepwiseLogit(),
+        X,
+        y_target,
+        n_bootstrap=STABILITY_RESAMPLES,
+        random_state=random_state,
+    )
+    analysis = Analysis(
+        spec=spec,
+        default=default,
+        random_state=random_state,
+        frame=frame,
+        missing_note=missing_note,
+        composite=composite,
+        indices=indices,
+        robustness=robustness,
+        robustness_error=robustness_error,
+        regressors=regressors,
+        y_outcome=y_outcome,
+        y_target=y_target,
+        zeros=zeros,
+        cd_names=cd_names,
+        cd_X=cd_X,
+        cd_y=cd_y,
+        zero_note=zero_note,
+        floors=floors,
+        cobb_douglas=full,
+        sensitivity=sensitivity,
+        two_part=two_part,
+        two_part_skip=two_part_skip,
+        two_part_effects=effects,
+        two_part_zeros=two_part_zeros,
+        logit=logit,
+        event=event,
+        hl_rules=_hl_by_rule(logit, X, y_target),
+        stability=stability,
+    )
+    _adjusted(analysis)
+    analysis.readings = _readings(analysis)
+    return analysis
+
+
+def _adjusted(a):
+    """Fit the adjusted model only when ``[model] adjusted`` asks for one."""
+    options = a.options
+    chosen = options["adjusted"]
+    if chosen is None:
+        a.adjusted_skip = (
+            "No adjusted model: [model] adjusted names none. (The paper fitted one "
+            "on the indices its stepwise logit kept; name indices with [model] "
+            "adjusted = [...] to fit one.)"
+        )
+        return
+    if set(chosen) == set(a.regressors) and options["adjusted_intercept"]:
+        a.adjusted_skip = (
+            "No adjusted model: [model] adjusted names every explanatory index "
+            "with an intercept, which is the full model above."
+        )
+        return
+    names = [a.cd_names[name] for name in chosen]
+    cov_type = options["cov_type"]
+    a.adjusted = CobbDouglasRegressor(
+        fit_intercept=options["adjusted_intercept"], cov_type=cov_type
+    ).fit(a.cd_X[names], a.cd_y)
+    if options["adjusted_intercept"]:
+        return
+    # Dropping the intercept is a restriction the data can reject: test it in
+    # the model that has one (its Wald F with the chosen covariance); its
+    # estimates are printed beside, since not rejecting is no proof.
+    free = CobbDouglasRegressor(cov_type=cov_type).fit(a.cd_X[names], a.cd_y)
+    R = np.zeros(len(names) + 1)
+    R[0] = 1.0
+    a.adjusted_with_intercept = free
+    a.intercept_test = free.results_.wald_test(R, 0.0)
+
+
+def _hl_by_rule(logit, X, y):
+    """Hosmer-Lemeshow under each grouping rule: how much the rule matters."""
+    event = (np.asarray(y) == logit.classes_[1]).astype(float)
+    prob = logit.predict_proba(X)[:, 1]
+    rows = {}
+    for method, label in HL_RULE_NAMES.items():
+        result = hosmer_lemeshow(event, prob, method=method)
+        rows[label] = {
+            "Chi-square": result["statistic"],
+            "df": result["df"],
+            "Sig.": result["pvalue"],
+            "groups": len(result["table"]),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "grouping rule"
+    return table
+
+
+def _readings(a):
+    """Every reading with its test: the rows the report words from p-values."""
+    frames = []
+    production = a.options["production"]
+    fits = [("Cobb-Douglas (full)", a.cobb_douglas)]
+    if a.adjusted is not None:
+        fits.append(("Cobb-Douglas (adjusted)", a.adjusted))
+    for section, model in fits:
+        table = diagnostic_readings(model, production).reset_index()
+        table.insert(0, "section", section)
+        frames.append(table)
+    rows = []
+    if a.intercept_test is not None:
+        p = a.intercept_test["pvalue"]
+        rows.append(
+            (
+                "Cobb-Douglas (adjusted)",
+                "F, H0: intercept = 0",
+                a.intercept_test["statistic"],
+                p,
+                "intercept: " + significance(p, ALPHA),
+            )
+        )
+    omnibus = a.logit.results_.omnibus
+    rows.append(
+        (
+            "Stepwise logit",
+            "Omnibus LR chi-square",
+            omnibus["statistic"],
+            omnibus["pvalue"],
+            "the kept indices jointly: " + significance(omnibus["pvalue"], ALPHA)
+            if omnibus["df"]
+            else "not tested (no index kept)",
+        )
+    )
+    for rule, row in a.hl_rules.iterrows():
+        p = row["Sig."]
+        rows.append(
+            (
+                "Stepwise logit",
+                f"Hosmer-Lemeshow ({rule})",
+                row["Chi-square"],
+                p,
+                "lack of fit: " + significance(p, ALPHA)
+                if p == p
+                else "not tested (fewer than 3 groups)",
+            )
+        )
+    frames.append(
+        pd.DataFrame(
+            rows, columns=["section", "test", "statistic", "p_value", "reading"]
+        )
+    )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _two_part(X, y, options, labels):
+    """The two-part model of the outcome, or why it is not fitted.
+
+    Returns the model (or None), the reason it was skipped (or None), its
+    average marginal effects and the zero policy its second part used.
+    """
+    if y.isna().any() or (y < 0).any() or (X < 0).any().any():
+        return (
+            None,
+            "Two-part model skipped: it needs a non-negative outcome and "
+            "non-negative indices with no missing value.",
+            None,
+            None,
+        )
+    if (y > 0).all():
+        return (
+            None,
+            f"Two-part model not needed: no outcome is 0, so every {labels['unit']} "
+            "is in the Cobb-Douglas above.",
+            None,
+            None,
+        )
+    # "drop" cannot predict rows with a zero index, which the margins average
+    # over: the two-part model floors them instead (and says so)
+    zeros = "offset" if options["zeros"] == "offset" else "floor"
+    model = TwoPartRegressor(
+        regressor=CobbDouglasRegressor(cov_type=options["cov_type"]), zeros=zeros
+    ).fit(X, y)
+    effects = model.marginal_effects(X)
+    if model.classifier_ is not None:
+        # a feature the participation logit left out has no extensive margin
+        # to estimate: blank, not a precise 0
+        left_out = [
+            name
+            for name, kept in zip(X.columns, model.classifier_.support_, strict=True)
+            if not kept
+        ]
+        effects.loc[
+            [(name, "extensive") for name in left_out],
+            [
+                "dy_dx",
+                "std_err",
+                "z",
+                "p_value",
+                "ci_lower",
+                "ci_upper",
+                "elasticity",
+                "elasticity_se",
+            ],
+        ] = np.nan
+    return model, None, effects, zeros
+
+
+def cobb_douglas_sample(X, y, zeros, labels, default):
+    """The Cobb-Douglas sample: rows with y > 0, and ln 0 avoided as asked.
+
+    ``zeros`` is "floor" (an index equal to 0 is floored at half its smallest
+    positive value), "drop" (rows with a zero index are left out) or "offset"
+    (every index is shifted by 1). Returns the sample (the outcome in
+    ``__y__``), what was done in words, and the floors.
+    """
+    positive = (y > 0).to_numpy()
+    data = X[positive].copy()
+    negative = [name for name in data.columns if (data[name] < 0).any()]
+    if negative:
+        raise SpecError(
+            f"index(es) {negative} take negative values, which have no logarithm: "
+            "the Cobb-Douglas needs non-negative indices (normalize = 'minmax' or "
+            "'rank' in [index], not 'zscore')."
+        )
+    always_zero = [name for name in data.columns if (data[name] == 0).all()]
+    if always_zero:
+        raise SpecError(
+            f"index(es) {always_zero} equal 0 in every row with a positive outcome, "
+            "so their elasticity cannot be estimated (ln 0 in every row); drop them "
+            "from [indices] or check their items."
+        )
+    zero_rows = (data == 0).any(axis=1)
+    # the one implementation of the policies, shared with the estimators
+    half = smallest_positive_half(data.to_numpy(dtype=float))
+    values, keep = apply_zeros(data.to_numpy(dtype=float), zeros, floors=half)
+    touched = {name: int(n) for name, n in (data == 0).sum().items() if n}
+    floors = {name: float(half[list(data.columns).index(name)]) for name in touched}
+    data = pd.DataFrame(values, index=data.index[keep], columns=data.columns)
+    if zeros == "floor":
+        detail = (
+            "; ".join(
+                f"{name}: {rows(count)} set to {floors[name]:.4g}"
+                for name, count in touched.items()
+            )
+            or "no index was 0 there"
+        )
+        how = (
+            "an index equal to 0 among them is floored at half its smallest "
+            f"positive value ({detail})"
+        )
+    elif zeros == "drop":
+        floors = {}
+        how = f"{rows(int(zero_rows.sum()))} with an index equal to 0 are left out"
+    else:
+        floors = {}
+        how = "every index is shifted by 1 (ln(1 + X))"
+    data["__y__"] = y[positive][data.index] if zeros == "drop" else y[positive]
+    values = y[~positive]
+    missing = int(values.isna().sum())
+    left_out = []
+    zero, negative = int((values == 0).sum()), int((values < 0).sum())
+    if zero:
+        left_out.append(f"{count(zero, labels)} with outcome 0")
+    if negative:
+        left_out.append(f"{count(negative, labels)} with a negative outcome")
+    if missing:
+        left_out.append(f"{count(missing, labels)} with no outcome (NaN)")
+    used = count(int(positive.sum()), labels)
+    note = (
+        f"ln 0 avoided: the Cobb-Douglas models use the {used} with a positive "
+        f"outcome{' (innovators)' if default else ''}"
+        + (f"; left out: {' and '.join(left_out)}" if left_out else "")
+        + f"; {how}. The sensitivity table shows how the elasticities move with "
+        "that choice."
+    )
+    return data, note, floors
+
+
+def rows(number):
+    """``"1 row"``, ``"3 rows"``."""
+    return f"{number} row" + ("" if number == 1 else "s")
+
+
+def count(n, labels):
+    """``"1 firm"``, ``"65 firms"``: the count with the row noun in number."""
+    return f"{n} {labels['unit'] if n == 1 else labels['units']}"
