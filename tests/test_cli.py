@@ -559,8 +559,10 @@ def test_benchmark_models_use_the_spec_files_index_settings():
     built = models["StepwiseLogit"].named_steps["compositeindex"]
     assert (built.normalize, built.aggregate) == ("rank", "mean")
     bounded = benchmark_models({"A": ["q1"]}, ["q1"], index_settings={"bounds": (1, 5)})
-    grid = bounded["GridSearchCV(StepwiseLogit)"].param_grid
-    assert grid["compositeindex__normalize"] == ["minmax"]
+    search = bounded["GridSearchCV(StepwiseLogit)"]
+    # declared bounds validate and reverse-key items under every normalisation
+    assert search.param_grid["compositeindex__normalize"] == ["minmax", "zscore"]
+    assert search.estimator.named_steps["compositeindex"].bounds == (1, 5)
 
 
 def test_a_model_that_fails_in_some_folds_is_reported_not_fatal():
