@@ -433,6 +433,12 @@ def test_simulated_ranges_need_two_seeds_or_more(n_seeds):
         simulate_paper_ranges(n_seeds)
 
 
+@pytest.mark.parametrize("random_state", [None, 1.5, True])
+def test_simulated_ranges_need_an_integer_first_seed(random_state):
+    with pytest.raises(ValueError, match="random_state must be an integer"):
+        simulate_paper_ranges(5, random_state=random_state)
+
+
 def test_the_calibration_tool_finds_the_packaged_constants(monkeypatch):
     # tools/calibrate_survey.py (outside the installed package) re-derives the
     # metro shifts and the logit intercept from Table 8: one step from the

@@ -84,6 +84,13 @@ def simulate_paper_ranges(n_seeds=200, *, n_samples=PAPER_N, random_state=0):
             f"n_seeds must be an integer of at least 2 (a range needs draws); "
             f"got {n_seeds!r}."
         )
+    if not isinstance(random_state, (int, np.integer)) or isinstance(
+        random_state, bool
+    ):
+        raise ValueError(
+            "random_state must be an integer, the first of the seeds drawn; "
+            f"got {random_state!r}."
+        )
     rows, kept = [], []
     for seed in range(random_state, random_state + int(n_seeds)):
         draw, support = _fit_tables(make_sme_survey(n_samples, random_state=seed))
