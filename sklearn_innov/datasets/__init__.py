@@ -1,12 +1,20 @@
 """:mod:`sklearn_innov.datasets`: the embedded synthetic survey and the paper.
 
 :func:`make_sme_survey` draws a synthetic survey calibrated to the paper's
-published marginals (the real survey is not public), :data:`PAPER_SPEC` is the
-paper's index specification and :func:`load_paper_results` its published
-Tables 9, 10 and 11.
+published marginals and regressions (the real survey is not public),
+:data:`PAPER_SPEC` is the paper's index specification,
+:func:`load_paper_results` its published Tables 9, 10 and 11, and
+:func:`simulate_paper_ranges` where those published numbers sit among the
+synthetic survey's over many seeds.
 """
 
 from ._paper import PAPER_SPEC, load_paper_results
+from ._ranges import simulate_paper_ranges
 from ._survey import make_sme_survey
 
-__all__ = ["PAPER_SPEC", "load_paper_results", "make_sme_survey"]
+__all__ = [
+    "PAPER_SPEC",
+    "load_paper_results",
+    "make_sme_survey",
+    "simulate_paper_ranges",
+]

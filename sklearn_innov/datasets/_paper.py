@@ -94,10 +94,14 @@ ASSUMED_LIKERT = {
     "digital_links": (5.0, 12.0, 30.0, 35.0, 18.0),  # assumed
     "willingness_innovate": (2.0, 5.0, 20.0, 43.0, 30.0),  # assumed
 }
-ASSUMED_BINARY = {
-    "hires_consulting": 45.0,  # assumed
-    "ris_university": 18.0,  # assumed
-    "ris_research_center": 10.0,  # assumed
+ASSUMED_BINARY = {"hires_consulting": 45.0}  # assumed
+# Frequency of relations with universities and research centres (LIKERT
+# shares; assumed). Their "never" shares set how many firms have no relation
+# with the regional innovation system at all (X4 = 0): about 5%, as the
+# paper's n of about 121 in Tables 9 and 11 implies.
+ASSUMED_RIS_LIKERT = {
+    "ris_university": (15.0, 25.0, 30.0, 21.0, 9.0),  # assumed
+    "ris_research_center": (30.0, 30.0, 22.0, 13.0, 5.0),  # assumed
 }
 ASSUMED_LANGUAGES = (25.0, 60.0, 15.0)  # 1, 2, 3+ languages; assumed
 

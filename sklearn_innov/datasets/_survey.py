@@ -1,10 +1,12 @@
 """A synthetic survey of knowledge-intensive SMEs calibrated to the paper.
 
 The paper's survey is not public. This generator draws firms whose item
-marginals match the published tables (2 to 8) and whose outcomes follow the
-paper's conclusions, so the library's estimators, the replication report, the
-docs and the benchmarks have realistic data with a known truth. It is
-vectorised: a million firms take a few seconds.
+marginals match the published tables (2 to 8) and whose regressions
+reproduce Tables 9 to 11 within sampling error (121 of 127 firms with a
+positive innovation index, an ``innovated`` answer that is not ``Y > 0``), so
+the library's estimators, the replication report, the docs and the benchmarks
+have realistic data with a known truth. It is vectorised: a million firms
+take a few seconds.
 """
 
 from functools import cache
@@ -19,6 +21,7 @@ from ._paper import (
     ASSUMED_BINARY,
     ASSUMED_LANGUAGES,
     ASSUMED_LIKERT,
+    ASSUMED_RIS_LIKERT,
     EDUCATION,
     METROS,
     PAPER_N,
@@ -35,33 +38,48 @@ from ._paper import (
 __all__ = ["make_sme_survey"]
 
 # Loading of every item on its mechanism's latent factor, and the correlation
-# between the four mechanisms' factors.
-LOADING = 0.7
-FACTOR_CORRELATION = 0.3
+# between the four mechanisms' factors. With these the log indices vary and
+# co-vary about as little as Table 9's standard errors imply (a loading of 0.7
+# and a correlation of 0.3 made every t about twice the paper's).
+LOADING = 0.5
+FACTOR_CORRELATION = 0.5
 
-# Calibrated by simulation at n = 400,000 (see ``_calibrate``): metro shifts of
-# the collaboration (F1) and learning (F3) factors, and the logit intercept,
-# so that Table 8's innovation rates come out of X1 and X3 alone.
+# Calibrated by simulation at n = 400,000 (tools/calibrate_survey.py): metro
+# shifts of the collaboration (F1) and learning (F3) factors, and the logit
+# intercept, so that Table 8's innovation rates come out of X1 and X3 alone.
 METRO_SHIFT = {
-    "Tijuana": 1.0270,
-    "Juárez": 0.2147,
-    "Hermosillo": -0.4321,
-    "Monterrey": -0.9003,
+    "Tijuana": 1.1527,
+    "Juárez": 0.2458,
+    "Hermosillo": -0.4946,
+    "Monterrey": -1.0083,
 }
-LOGIT = {"const": -2.7898, "X1": 0.4325, "X2": 0.0, "X3": 0.3334, "X4": 0.0}
-# Table 11's elasticities. The Y index is bounded ([1, 6] for an innovator),
-# so errors are truncated there; intercept and noise trade the bias this
-# causes (OLS on 100,000 firms: X1 0.149, X3 0.375) against the paper's
-# R² of 0.27 (mean R² of the full model at n = 127: 0.34).
-COBB_DOUGLAS = {"const": 0.25, "X1": 0.154, "X2": 0.0, "X3": 0.397, "X4": 0.0}
-COBB_DOUGLAS_SIGMA = 0.26
+# The slopes are Table 10's times 1.25: with Table 10's own (Wald statistics
+# about 4.5 at n = 127, as in the paper) the stepwise logit kept both X1 and
+# X3 on fewer than half of the seeds in a trial; with these, on about 70%, and
+# Table 10's numbers stay inside the simulated 5-95% ranges.
+LOGIT = {"const": -3.5972, "X1": 0.54, "X2": 0.0, "X3": 0.42, "X4": 0.0}
+# The innovation index of a firm with Y > 0: ln Y = c + sum_k b_k ln X_k + u.
+# Y then lies in [1, 6] (Y_RANGE), so errors are truncated there, which pulls
+# the OLS slopes down and the intercept up; these values were chosen by
+# simulation over 200 seeds at n = 127 (tools/calibrate_survey.py) so that
+# Tables 9 and 11's R², F and t fall inside the simulated 5-95% ranges, not to
+# equal Table 9's estimates.
+COBB_DOUGLAS = {"const": -0.75, "X1": 0.40, "X2": 0.28, "X3": 0.58, "X4": 0.0}
+COBB_DOUGLAS_SIGMA = 0.50
+# Share of the firms that report no innovation of any kind (Y = 0), all of
+# them firms that did not innovate: 6 of 127, so that 121 firms have Y > 0,
+# as Tables 9 and 11's R² and F imply.
+NO_INNOVATION = 6 / 127
 
-INNOVATION_TYPES = {  # relative frequency of each type among innovators; assumed
+INNOVATION_TYPES = {  # relative frequency of each type where Y > 0; assumed
     "innov_product": 0.8,
     "innov_process": 0.6,
     "innov_organisation": 0.4,
     "innov_marketing": 0.35,
 }
+# the range of the innovation index of a firm that reports an innovation: one
+# type at least, every type, world novelty and all sales from innovation at most
+Y_RANGE = (1.0, 6.0)
 
 DESCR = """\
 Synthetic survey of knowledge-intensive SMEs (sklearn-innov)
@@ -70,45 +88,72 @@ Synthetic survey of knowledge-intensive SMEs (sklearn-innov)
 THIS DATA IS SYNTHETIC. The survey behind Alonso, Contreras & Valenzuela
 (2025), "Endogenous learning for innovation in knowledge-intensive SMEs", is
 not public. These firms are drawn from a documented model whose marginals
-match the paper's published tables; no row is a real firm.
+match the paper's published tables and whose regressions match its Tables 9
+to 11 within sampling error; no row is a real firm.
 
 Calibration (large samples):
 - metro area x activity: Table 2 (exact counts at n_samples=127; largest-
   remainder allocation of Table 2's shares otherwise); size 37.0/46.4/16.6 %.
 - Likert items (1 = never ... 5 = very frequently): Table 3 (collab_*) and
-  Table 6 (learn_*) row percentages; 0/1 items: Table 7 (ris_*) rates.
+  Table 6 (learn_*) row percentages; 0/1 items: Table 7's six ris_* rates
+  (exact counts: the firms with the highest latent scores, 5, 16, 4, 3, 34
+  and 30 of 127).
 - owner_education by metro: Table 4; owner_age, owner_prior_jobs,
   owner_last_job_years means by metro: Table 5.
-- innovated by metro: Table 8.
+- innovated by metro: Table 8 (77.1, 63.3, 50.0, 40.6; 58.3 % in all).
+- Tables 9 and 11 (over seeds at n = 127): the Cobb-Douglas sample has 121
+  firms, as the paper's R² and F imply, and the paper's R², F and t lie
+  inside the simulated 5-95 % ranges (simulate_paper_ranges gives them).
 
 Model. Each mechanism has a latent factor (F1 collaboration, F2 owner, F3
 learning, F4 regional innovation system), standard normal within a metro
-area, correlated 0.3 across mechanisms. F1 and F3 are shifted by metro area
+area, correlated 0.5 across mechanisms. F1 and F3 are shifted by metro area
 (Tijuana highest, Monterrey lowest). Each item is a threshold of
-0.7 * factor + noise (a Gaussian copula); thresholds reproduce the published
+0.5 * factor + noise (a Gaussian copula); thresholds reproduce the published
 percentages over the mixture of metro areas. The indices X1..X4 and Y are
 CompositeIndex(spec=PAPER_SPEC) with its default settings (sums of min-max
-normalised items). A firm innovates with probability
-expit(c + 0.4325 X1 + 0.3334 X3) (Table 10's coefficients, no effect of X2,
-X4; c tuned to Table 8). An innovator's innovation index follows Table 11's
-Cobb-Douglas, Y = exp(c + 0.154 ln X1 + 0.397 ln X3 + u), u ~ N(0, 0.26^2);
-its items are innovation types and novelty summing to at most Y, and
-innovation's share of sales takes the remainder, so the Y index equals the
-model's value (at large n, where the share's observed maximum is 100). Errors
-are redrawn where Y would leave the range the items can express, [1, 6];
-this truncation biases OLS slightly (on 100,000 firms the innovators'
-elasticities come out 0.149 and 0.375), and the full model's R² at n = 127
-averages 0.34 (the paper: 0.274). Non-innovators
-have Y = 0 (ln Y undefined: fit the Cobb-Douglas on innovators).
+normalised items).
+
+- innovated, the yes/no answer on innovations to the main product or
+  service, is 1 with probability expit(c + 0.54 X1 + 0.42 X3): no effect of
+  X2 and X4, c and the metro shifts tuned to Table 8. The slopes are a
+  quarter above Table 10's (0.4325, 0.3334) so that the stepwise logit keeps
+  X1 and X3 on most seeds (about 70 %); Table 10's B, S.E., Wald and Sig.
+  stay inside the simulated 5-95 % ranges.
+- The innovation index follows the paper's Cobb-Douglas,
+  Y = exp(c + b1 ln X1 + b2 ln X2 + b3 ln X3 + b4 ln X4 + u), with
+  (c, b1, b2, b3, b4) = (-0.75, 0.40, 0.28, 0.58, 0) and u ~ N(0, 0.5^2)
+  (an index at 0 enters at half its smallest positive value), except for 6
+  of 127 firms, all of them non-innovators, which report no innovation of
+  any kind (Y = 0). So Y > 0 for 121 firms and innovated = 1 for about 74:
+  innovated is not Y > 0, as in the paper. A firm with Y > 0 reports one
+  type of innovation at least and at most every type, world novelty and all
+  sales from innovation, so Y lies in [1, 6] and errors that would leave it
+  are redrawn (a truncated normal). The truncation pulls OLS slopes down and
+  the intercept up: at n = 127 they come out near 0.23, 0.16, 0.33, 0.01
+  and -0.04, close to Table 9 except its intercept (-0.624, whose t, -1.44,
+  is inside the simulated range). The parameters were chosen by simulation
+  for that, not copied from Table 9. The items behind Y (types of
+  innovation, novelty, share of sales from innovation) are chosen so that
+  the index equals the model's value (exactly at large n, where the share's
+  observed maximum is 100).
+- X4 = 0 (no relation with the regional innovation system) for about 5 % of
+  firms, set by the assumed "never" shares of ris_university and
+  ris_research_center; X4 affects neither outcome.
 
 Assumptions where the paper gives no marginal (all documented in
 sklearn_innov.datasets._paper): hires_consulting 45 %, digital_links and
-willingness_innovate Likert shares, ris_university 18 %, ris_research_center
-10 %, owner_languages 1/2/3+ = 25/60/15 %, rd_income_share (0 for the
-lowest 20 %, else up to 30 % of income), innovation types (product 80,
-process 60, organisational 40, marketing 35 relative weights), novelty
-(0 = improvement of something existing, 1 = new to the firm, 2 = new to the
-country, 3 = new to the world).
+willingness_innovate Likert shares, ris_university and ris_research_center
+as frequencies of relations (Likert; "never" 15 % and 30 %, which set the
+share of firms with X4 = 0), owner_languages 1/2/3+ = 25/60/15 %,
+rd_income_share (0 for the lowest 20 %, else up to 30 % of income),
+innovation types (product 80, process 60, organisational 40, marketing 35
+relative weights), novelty (0 = improvement of something existing, 1 = new
+to the firm, 2 = new to the country, 3 = new to the world).
+
+For learning, data and feature_names hold the features only: never the
+target innovated, never the items of the outcome Y (innov_*), which would
+leak it; frame keeps every column.
 """
 
 
@@ -125,18 +170,24 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None):
     Returns
     -------
     survey : Bunch
-        ``frame`` (DataFrame, a row per firm), ``data`` (the frame without
-        ``innovated``), ``target`` (the 0/1 ``innovated`` column),
-        ``feature_names``, ``spec`` (= ``PAPER_SPEC``), ``truth`` (the
+        ``frame`` (DataFrame, a row per firm, every column), ``data`` (the
+        features only: the frame without the target ``innovated`` and
+        without the items of the outcome Y, ``innov_*``, which would leak
+        it), ``target`` (the 0/1 ``innovated`` column), ``feature_names``
+        (the columns of ``data``), ``spec`` (= ``PAPER_SPEC``), ``truth`` (the
         generating parameters on the scale of
         ``CompositeIndex(spec=PAPER_SPEC)``: ``truth["logit"]`` and
-        ``truth["cobb_douglas"]`` map "const", "X1".."X4" to coefficients) and
-        ``DESCR``.
+        ``truth["cobb_douglas"]`` map "const", "X1".."X4" to coefficients;
+        ``truth["cobb_douglas_bounds"]`` is the range of Y > 0 the errors are
+        truncated to) and ``DESCR``.
 
     Notes
     -----
-    The data are synthetic and calibrated to the published marginals; read
-    ``DESCR`` for the model and every assumption.
+    The data are synthetic and calibrated to the published marginals
+    (Tables 2-8) and regressions (Tables 9-11, within sampling error: see
+    :func:`simulate_paper_ranges`); read ``DESCR`` for the model and every
+    assumption. ``innovated`` is not ``Y > 0``: about 121 of 127 firms have
+    a positive innovation index, and about 74 innovated.
 
     Examples
     --------
@@ -164,25 +215,31 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None):
     factors = _factors(metro, rng)
     _add_items(frame, metro, factors, rng)
 
-    # the outcome depends on X1 and X3 only; each index is the sum of its own
-    # items' min-max scores, so X2 and X4 need not be built
+    # the outcomes depend on the four indices (each index is the sum of its own
+    # items' min-max scores, so Y need not exist yet to build them)
+    regressors = [name for name in PAPER_SPEC if name != "Y"]
     indices = np.asarray(
-        CompositeIndex(spec={k: PAPER_SPEC[k] for k in ("X1", "X3")}).fit_transform(
-            frame
-        )
+        CompositeIndex(spec={k: PAPER_SPEC[k] for k in regressors}).fit_transform(frame)
     )
-    X1, X3 = indices[:, 0], indices[:, 1]
-    eta = LOGIT["const"] + LOGIT["X1"] * X1 + LOGIT["X3"] * X3
+    eta = LOGIT["const"] + indices @ np.array([LOGIT[k] for k in regressors])
     innovated = rng.random(n) < special.expit(eta)
     frame["innovated"] = innovated.astype(int)
-    _add_innovation(frame, innovated, X1, X3, rng)
+    # a few firms that did not innovate report no innovation of any kind:
+    # 6 of 127 (the same share, rounded, at other sizes), chosen at random
+    y = _innovation_index(indices, rng)
+    others = np.flatnonzero(~innovated)
+    count = min(others.size, int(np.rint(NO_INNOVATION * n)))
+    y[rng.choice(others, size=count, replace=False)] = 0.0
+    _add_innovation(frame, y, rng)
 
     target = frame["innovated"].copy()
-    data = frame.drop(columns="innovated")
+    # what a model may learn from: never the target, never the outcome's items
+    data = frame.drop(columns=["innovated", *PAPER_SPEC["Y"]])
     truth = {
         "logit": dict(LOGIT),
         "cobb_douglas": dict(COBB_DOUGLAS),
         "cobb_douglas_sigma": COBB_DOUGLAS_SIGMA,
+        "cobb_douglas_bounds": Y_RANGE,
         "metro_shift": dict(METRO_SHIFT),
         "loading": LOADING,
         "factor_correlation": FACTOR_CORRELATION,
@@ -267,8 +324,18 @@ def _likert(factor, percentages, shifted, rng):
     return np.searchsorted(cuts, _item_scores(factor, rng)) + 1
 
 
-def _binary(factor, rate, shifted, rng):
-    return _likert(factor, (100.0 - rate, rate), shifted, rng) - 1
+def _binary(factor, rate, rng):
+    """A 0/1 item with exactly ``round(rate % of n)`` ones: the highest scores.
+
+    The paper's rates are counts of its 127 firms (2.4 % is 3 firms), so at
+    the default size the counts are the paper's, and a rare relation is
+    never absent from the whole sample (a constant item) by chance.
+    """
+    ones = int(np.rint(rate / 100.0 * factor.size))
+    order = np.argsort(-_item_scores(factor, rng), kind="stable")
+    item = np.zeros(factor.size, dtype=int)
+    item[order[:ones]] = 1
+    return item
 
 
 def _add_items(frame, metro, F, rng):
@@ -276,7 +343,7 @@ def _add_items(frame, metro, F, rng):
     for name, pct in TABLE3.items():
         frame[name] = _likert(F[:, 0], pct, True, rng)
     frame["hires_consulting"] = _binary(
-        F[:, 0], ASSUMED_BINARY["hires_consulting"], True, rng
+        F[:, 0], ASSUMED_BINARY["hires_consulting"], rng
     )
     for name, pct in ASSUMED_LIKERT.items():
         frame[name] = _likert(F[:, 0], pct, True, rng)
@@ -309,36 +376,52 @@ def _add_items(frame, metro, F, rng):
     frame["rd_income_share"] = np.round(share * 2.0) / 2.0
 
     for name, rate in TABLE7.items():
-        frame[name] = _binary(F[:, 3], rate, False, rng)
-    for name in ("ris_university", "ris_research_center"):
-        frame[name] = _binary(F[:, 3], ASSUMED_BINARY[name], False, rng)
+        frame[name] = _binary(F[:, 3], rate, rng)
+    for name, pct in ASSUMED_RIS_LIKERT.items():
+        frame[name] = _likert(F[:, 3], pct, False, rng)
 
 
-def _add_innovation(frame, innovated, X1, X3, rng):
-    """Innovation items whose normalised sum is the Cobb-Douglas index."""
-    n = innovated.size
-    for name in (*INNOVATION_TYPES, "innov_novelty"):
-        frame[name] = 0
-    frame["innov_sales_share"] = 0.0
-    rows = np.flatnonzero(innovated)
-    if rows.size == 0:
-        return
-    tiny = 1e-3  # an innovator at the bottom of a mechanism: avoid ln 0
-    base = (
-        COBB_DOUGLAS["const"]
-        + COBB_DOUGLAS["X1"] * np.log(np.maximum(X1[rows], tiny))
-        + COBB_DOUGLAS["X3"] * np.log(np.maximum(X3[rows], tiny))
+def _floor_zeros(values):
+    """Zeros of each column at half the column's smallest positive value."""
+    values = np.asarray(values, dtype=np.float64)
+    positive = values > 0
+    smallest = np.min(values, axis=0, initial=np.inf, where=positive)
+    floor = np.where(positive.any(axis=0), smallest / 2.0, 1.0)
+    return np.where(positive, values, floor)
+
+
+def _innovation_index(indices, rng):
+    """The innovation index Y of every firm from the Cobb-Douglas of the indices.
+
+    ``Y = exp(c + sum_k b_k ln X_k + u)``, an index equal to 0 taken at half
+    its smallest positive value (the floor the report applies). A firm with
+    ``Y > 0`` reports one type of innovation at least and can express at most
+    6 (every type, world novelty, all sales from innovation): errors that
+    would leave ``Y_RANGE`` are redrawn.
+    """
+    base = COBB_DOUGLAS["const"] + np.log(_floor_zeros(indices)) @ np.array(
+        [COBB_DOUGLAS[f"X{k}"] for k in range(1, indices.shape[1] + 1)]
     )
-    # Index range an innovator can express: one type of innovation at least
-    # (1), every type, world novelty and all sales from innovation at most (6).
-    low, high = 1.0 + 1e-9, 6.0
-    noise = COBB_DOUGLAS_SIGMA * rng.standard_normal(rows.size)
-    for _ in range(50):  # truncated normal errors by rejection
-        out = (base + noise <= np.log(low)) | (base + noise >= np.log(high))
+    low, high = np.log(Y_RANGE[0] + 1e-9), np.log(Y_RANGE[1])
+    noise = COBB_DOUGLAS_SIGMA * rng.standard_normal(base.size)
+    for _ in range(100):  # truncated normal errors by rejection
+        out = (base + noise <= low) | (base + noise >= high)
         if not out.any():
             break
         noise[out] = COBB_DOUGLAS_SIGMA * rng.standard_normal(int(out.sum()))
-    target = np.clip(np.exp(base + noise), low, high)
+    return np.exp(np.clip(base + noise, low, high))
+
+
+def _add_innovation(frame, y, rng):
+    """Innovation items whose normalised sum is ``y`` (0 where ``y`` is 0)."""
+    n = y.size
+    for name in (*INNOVATION_TYPES, "innov_novelty"):
+        frame[name] = 0
+    frame["innov_sales_share"] = 0.0
+    rows = np.flatnonzero(y > 0)
+    if rows.size == 0:
+        return
+    target = y[rows]
 
     # Discrete part D = types + novelty / 3, on a grid of thirds from 1 to 5;
     # the share of sales from innovation carries the remainder r = Y - D in [0, 1].
@@ -366,24 +449,3 @@ def _add_innovation(frame, innovated, X1, X3, rng):
     share = np.zeros(n)
     share[rows] = np.clip(remainder, 0.0, 1.0) * 100.0
     frame["innov_sales_share"] = share
-
-
-def _calibrate(n_samples=400_000, iterations=8, random_state=0):  # pragma: no cover
-    """Re-derive ``METRO_SHIFT`` and ``LOGIT["const"]`` from Table 8 by simulation.
-
-    Run by hand after changing the model; paste the printed values above.
-    """
-    from ._paper import TABLE8
-
-    target = special.logit(np.array([TABLE8[m] for m in METROS]) / 100.0)
-    for _ in range(iterations):
-        _thresholds.cache_clear()
-        survey = make_sme_survey(n_samples, random_state=random_state)
-        rates = survey.frame.groupby("metro_area", observed=True)["innovated"].mean()
-        gap = target - special.logit(rates[list(METROS)].to_numpy())
-        weights = _normalised([sum(TABLE2[m]) for m in METROS])
-        LOGIT["const"] += float(weights @ gap)
-        for m, name in enumerate(METROS):
-            METRO_SHIFT[name] += float(gap[m] - weights @ gap) / 1.6
-        print(dict(rates), METRO_SHIFT, LOGIT["const"])
-    return dict(METRO_SHIFT), LOGIT["const"]
