@@ -17,6 +17,7 @@ from scipy import optimize, special, stats
 from sklearn.utils import Bunch, check_random_state
 
 from ..preprocessing import CompositeIndex
+from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ._paper import (
     ASSUMED_BINARY,
     ASSUMED_LANGUAGES,
@@ -382,12 +383,14 @@ def _add_items(frame, metro, F, rng):
 
 
 def _floor_zeros(values):
-    """Zeros of each column at half the column's smallest positive value."""
+    """Zeros of each column at half the column's smallest positive value.
+
+    The report's ``zeros = "floor"`` (one implementation: ``apply_zeros``); a
+    column with no positive value is taken at 1 (ln 1 = 0).
+    """
     values = np.asarray(values, dtype=np.float64)
-    positive = values > 0
-    smallest = np.min(values, axis=0, initial=np.inf, where=positive)
-    floor = np.where(positive.any(axis=0), smallest / 2.0, 1.0)
-    return np.where(positive, values, floor)
+    floors = np.nan_to_num(smallest_positive_half(values), nan=1.0)
+    return apply_zeros(values, "floor", floors=floors)[0]
 
 
 def _innovation_index(indices, rng):
