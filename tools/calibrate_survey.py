@@ -19,7 +19,7 @@ import argparse
 import numpy as np
 from scipy import special
 
-from sklearn_innov.datasets import _survey, simulate_paper_ranges
+from sklearn_innov.datasets import _ranges, _survey, simulate_paper_ranges
 from sklearn_innov.datasets._paper import METROS, TABLE2, TABLE8
 
 
@@ -43,7 +43,12 @@ def table8(n_samples=400_000, iterations=6, random_state=0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("step", choices=["table8", "ranges", "all"], default="all")
-    parser.add_argument("--seeds", type=int, default=200)
+    parser.add_argument("--seeds", type=int, default=_ranges.RANGES_SEEDS)
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="ranges: also write them to the package (load_paper_ranges)",
+    )
     args = parser.parse_args()
     if args.step in ("table8", "all"):
         shifts, const = table8()
@@ -52,6 +57,9 @@ def main():
     if args.step in ("ranges", "all"):
         result = simulate_paper_ranges(args.seeds)
         print(result.ranges.to_string())
+        if args.write:
+            result.ranges.to_csv(_ranges.RANGES_FILE, float_format="%.17g")
+            print(f"written: {_ranges.RANGES_FILE}")
         print("stepwise logit keeps, share of seeds:")
         print(result.selection.to_string())
 

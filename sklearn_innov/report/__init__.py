@@ -13,7 +13,7 @@ survey only); :func:`render_report` only formats. Figures are drawn by
 
 from ..summary import Block, Summary, format_number
 from ._analysis import Analysis, analyze
-from ._comparison import compare_with_paper, paper_statistics
+from ._comparison import compare_with_paper
 from ._figures import influence_curve, residual_plots, roc_plot
 from ._replicate import render_report, replicate
 from ._report import Report
@@ -27,7 +27,6 @@ __all__ = [
     "compare_with_paper",
     "format_number",
     "influence_curve",
-    "paper_statistics",
     "render_report",
     "replicate",
     "residual_plots",

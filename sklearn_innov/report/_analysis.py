@@ -261,9 +261,7 @@ def analyze(frame=None, document=None, *, random_state=0):
 
     # zero indices in the Cobb-Douglas sample: "two-part" floors them
     zeros = "floor" if options["zeros"] == "two-part" else options["zeros"]
-    cd_data, zero_note, floors = cobb_douglas_sample(
-        X, y_outcome, zeros, labels, default
-    )
+    cd_data, zero_note, floors = cobb_douglas_sample(X, y_outcome, zeros, labels)
     # with the offset the regressors are 1 + X: say so wherever they are named
     cd_names = {r: f"(1 + {r})" if zeros == "offset" else r for r in regressors}
     cd_data = cd_data.rename(columns=cd_names)
@@ -275,7 +273,7 @@ def analyze(frame=None, document=None, *, random_state=0):
         if key == zeros:
             sensitivity[label + " (main)"] = full
         else:
-            data, _, _ = cobb_douglas_sample(X, y_outcome, key, labels, False)
+            data, _, _ = cobb_douglas_sample(X, y_outcome, key, labels)
             sensitivity[label] = CobbDouglasRegressor().fit(
                 data.drop(columns="__y__"), data["__y__"]
             )
@@ -493,7 +491,7 @@ def _two_part(X, y, options, labels):
     return model, None, effects, zeros
 
 
-def cobb_douglas_sample(X, y, zeros, labels, default):
+def cobb_douglas_sample(X, y, zeros, labels):
     """The Cobb-Douglas sample: rows with y > 0, and ln 0 avoided as asked.
 
     ``zeros`` is "floor" (an index equal to 0 is floored at half its smallest
@@ -556,7 +554,7 @@ def cobb_douglas_sample(X, y, zeros, labels, default):
     used = count(int(positive.sum()), labels)
     note = (
         f"ln 0 avoided: the Cobb-Douglas models use the {used} with a positive "
-        f"outcome{' (innovators)' if default else ''}"
+        "outcome"
         + (f"; left out: {' and '.join(left_out)}" if left_out else "")
         + f"; {how}. The sensitivity table shows how the elasticities move with "
         "that choice."

@@ -11,6 +11,7 @@ on the default data :func:`~sklearn_innov.report.compare_with_paper`, then
 
 import pandas as pd
 
+from ..datasets import load_paper_ranges
 from ..linear_model._cobb_douglas_summary import build_summary
 from ..summary import Block, Summary, significance
 from ._analysis import ALPHA, MARGINS, analyze, count, rows
@@ -79,7 +80,9 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     ...
     """
     analysis = analyze(frame, document, random_state=random_state)
-    comparison = compare_with_paper(analysis) if analysis.default else None
+    comparison = (
+        compare_with_paper(analysis, load_paper_ranges()) if analysis.default else None
+    )
     report = render_report(analysis, comparison, figures=figures)
     return report, analysis.models()
 
