@@ -8,6 +8,7 @@ import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
 from scipy import optimize, stats
+from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
@@ -880,6 +881,12 @@ def test_zero_index_error_in_a_pipeline_names_the_index_names():
     with pytest.raises(ValueError) as exc:
         make_pipeline(composite, CobbDouglasRegressor()).fit(frame, y)
     message = str(exc.value)
-    assert "column(s) 'X2', 'X4' are 0" in message
+    # the indices that are 0 somewhere, and in how many rows, from the data
+    indices = clone(composite).fit_transform(frame)
+    zero = [name for name in indices.columns if (indices[name] == 0).any()]
+    assert zero, "the synthetic survey should have a zero index here"
+    names = ", ".join(repr(name) for name in zero)
+    rows = int((indices[zero] == 0).any(axis=1).sum())
+    assert f"column(s) {names} are 0 ({rows} row(s))" in message
     assert "x1" not in message and "innovator" not in message
     assert "LogTransform" not in message  # the fix is the model's own zeros
