@@ -686,10 +686,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                         f"{name!r} has negative normalised values; use "
                         "normalize='minmax' or 'rank'."
                     )
+                # an item of weight 0 contributes nothing (not 0 x ln 0 = NaN)
+                used = answered & (w > 0)
                 with np.errstate(divide="ignore"):
-                    logs = np.where(
-                        answered, np.log(np.where(answered, block, 1.0)), 0.0
-                    )
+                    logs = np.where(used, np.log(np.where(used, block, 1.0)), 0.0)
                 out[:, k] = np.exp((logs @ w) / w_answered)
                 continue
             total = np.where(answered, block, 0.0) @ w

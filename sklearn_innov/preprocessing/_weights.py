@@ -28,13 +28,21 @@ _TOL = 1e-9
 # Most rows per stacked linear program (block-diagonal, one block per row):
 # HiGHS slows down more than linearly with the size of the stack.
 _BATCH_ROWS = 256
+# A learned weight below this (the items' weights sum to k) is rounding noise
+# of the eigen/factor solution: an item uncorrelated with the others, whose
+# exact weight is 0, comes out as 0 or as 1e-34 depending on the BLAS. It is
+# set to exactly 0, so the index does not depend on the NumPy build (in a
+# geometric mean a weight of 1e-34 on an item at 0 would zero the index).
+_ZERO_WEIGHT = 1e-12
 
 
 def learned_weights(block, method, name, items):
     """Weights of one index from its normalised items (complete rows).
 
     Scaled to sum to the number of items, so equal loadings give the
-    equal-weight index (every weight 1).
+    equal-weight index (every weight 1). An item constant on the complete
+    rows gets weight exactly 0, as does a weight below ``_ZERO_WEIGHT``
+    (rounding noise of a weight that is 0 in exact arithmetic).
     """
     k = block.shape[1]
     if k == 1:
@@ -75,7 +83,11 @@ def learned_weights(block, method, name, items):
                 "offending item or use weights='pca'."
             )
         squared = fitted[0] ** 2
-    return k * squared / squared.sum()
+    weights = k * squared / squared.sum()
+    # an item that does not vary carries no information: weight exactly 0
+    weights[np.ptp(complete, axis=0) == 0] = 0.0
+    weights[weights < _ZERO_WEIGHT] = 0.0
+    return k * weights / weights.sum()
 
 
 class BenefitOfTheDoubt:
