@@ -227,3 +227,56 @@ def test_quasi_newton_fallback_reaches_the_same_optimum(six_items, monkeypatch):
     slow = mcdonald_omega(six_items, return_loadings=True)
     for a, b in zip(fast, slow, strict=True):
         assert_allclose(a, b, rtol=1e-6)
+
+
+UNIT_FREE = [
+    "corrected_item_total_correlation",
+    "squared_multiple_correlation",
+    "alpha_if_deleted",
+]
+
+
+@pytest.mark.parametrize("scale", [1e-100, 1e-9, 1.0, 1e9, 1e100])
+def test_statistics_are_the_same_in_any_units(likert_survey, scale):
+    """Issue 24: item-total correlations were -inf/+inf/0 at 1e-100 and 1e100
+    (a product of variances under- or overflowed), with a divide-by-zero
+    RuntimeWarning (an error under this suite's settings) at 1e-100."""
+    pg = pytest.importorskip("pingouin")
+    items = ["q1", "q2", "q3", "q4", "b1"]
+    X = likert_survey[items].to_numpy(float)
+    # oracles on the items in units of 1: pingouin, and the definitions
+    alpha = pg.cronbach_alpha(data=pd.DataFrame(X))[0]
+    rest = X.sum(axis=1, keepdims=True) - X
+    correlations = [np.corrcoef(X[:, i], rest[:, i])[0, 1] for i in range(5)]
+    omega = mcdonald_omega(X)
+    assert_allclose(cronbach_alpha(X * scale), alpha, rtol=1e-12)
+    assert_allclose(standardized_alpha(X * scale), standardized_alpha(X), rtol=1e-12)
+    assert_allclose(mcdonald_omega(X * scale), omega, rtol=1e-10)
+    table = item_total_statistics(X * scale)
+    assert_allclose(table["corrected_item_total_correlation"], correlations, rtol=1e-12)
+    assert_allclose(
+        table[UNIT_FREE], item_total_statistics(X)[UNIT_FREE], rtol=1e-10, atol=1e-14
+    )
+    assert_allclose(table["scale_mean_if_deleted"], rest.mean(axis=0) * scale)
+    assert_allclose(
+        table["scale_variance_if_deleted"], rest.var(axis=0, ddof=1) * scale**2
+    )
+    loadings = mcdonald_omega(X * scale, return_loadings=True)[1]
+    assert_allclose(
+        loadings, mcdonald_omega(X, return_loadings=True)[1] * scale, rtol=1e-8
+    )
+
+
+@pytest.mark.parametrize("scale", [1e-160, 1e-100, 1e100, 1e154])
+def test_composite_reliability_is_the_same_in_any_units(likert_survey, scale):
+    from sklearn_innov import CompositeIndex
+
+    X = likert_survey[["q1", "q2", "q3", "q4"]].to_numpy(float)
+    unit = CompositeIndex(normalize=None).fit(X)
+    scaled = CompositeIndex(normalize=None).fit(X * scale)
+    assert_allclose(scaled.reliability_, unit.reliability_, rtol=1e-10)
+    assert_allclose(
+        scaled.item_statistics_[UNIT_FREE],
+        unit.item_statistics_[UNIT_FREE],
+        rtol=1e-10,
+    )

@@ -15,9 +15,9 @@ import numpy as np
 from .._core._reliability import (
     ITEM_TOTAL_COLUMNS,
     alpha_from_cov,
-    covariance,
     item_total_from_moments,
     omega_from_cov,
+    scaled_moments,
     standardized_alpha_from_cov,
 )
 from ..utils._lazy import pd
@@ -79,7 +79,7 @@ def cronbach_alpha(X):
     X, _ = complete_items(X, "cronbach_alpha")
     if X.shape[0] < 2:
         return float("nan")
-    return alpha_from_cov(covariance(X)[1])
+    return alpha_from_cov(scaled_moments(X)[1])
 
 
 def standardized_alpha(X):
@@ -128,7 +128,7 @@ def standardized_alpha(X):
     X, _ = complete_items(X, "standardized_alpha")
     if X.shape[0] < 2:
         return float("nan")
-    return standardized_alpha_from_cov(covariance(X)[1])
+    return standardized_alpha_from_cov(scaled_moments(X)[1])
 
 
 def mcdonald_omega(X, *, return_loadings=False):
@@ -222,7 +222,10 @@ def mcdonald_omega(X, *, return_loadings=False):
     if X.shape[0] < 2:
         nan = np.full(k, np.nan)
         return (float("nan"), nan, nan.copy()) if return_loadings else float("nan")
-    omega, loadings, uniquenesses = omega_from_cov(covariance(X)[1])
+    _, cov, scale = scaled_moments(X)
+    omega, loadings, uniquenesses = omega_from_cov(cov)
+    with np.errstate(over="ignore"):
+        loadings, uniquenesses = loadings * scale, uniquenesses * scale * scale
     return (omega, loadings, uniquenesses) if return_loadings else omega
 
 
@@ -299,8 +302,7 @@ def item_total_statistics(X):
     if X.shape[0] < 2:
         values = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
     else:
-        mean, cov = covariance(X)
-        values = item_total_from_moments(mean, cov)
+        values = item_total_from_moments(*scaled_moments(X))
     return pd.DataFrame(values, index=pd.Index(labels), columns=ITEM_TOTAL_COLUMNS)
 
 

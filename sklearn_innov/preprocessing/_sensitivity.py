@@ -110,7 +110,7 @@ def index_sensitivity(
     >>> result.summary()[["n_constructions", "share_moved"]].round(2)
            n_constructions  share_moved
     index
-    X1                  10          0.7
+    X1                  10         0.69
     """
     options = [list(normalize), list(aggregate), list(weights)]
     for name, values in zip(
