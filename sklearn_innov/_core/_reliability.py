@@ -17,7 +17,7 @@ would not be representable themselves.
 """
 
 import numpy as np
-from scipy import linalg, optimize
+from scipy import linalg, optimize, stats
 
 from ..utils._threads import scipy_single_thread
 from ._moments import centred_crossprod, column_sums
@@ -30,6 +30,7 @@ __all__ = [
     "covariance",
     "item_total_from_moments",
     "omega_from_cov",
+    "one_factor_lr_test",
     "one_factor_ml",
     "scaled_moments",
     "standardized_alpha_from_cov",
@@ -175,14 +176,15 @@ def _ml_step(corr, psi):
     ``Psi^-1/2 R Psi^-1/2`` scaled by ``sqrt(gamma_1 - 1)`` (Joreskog, 1967);
     at the ML solution ``diag(l l' + Psi) = diag(R)``, so the step's fixed
     points are the stationary points, within the bounds, of the discrepancy
-    ``-sum_{j>1} (ln gamma_j - gamma_j) - 1 + k`` (factanal's objective).
+    ``-sum_{j>1} (ln gamma_j - gamma_j) + 1 - k`` (factanal's objective,
+    ``ln|Sigma| + tr(Sigma^-1 R) - ln|R| - k``, 0 for a perfect fit).
     """
     scale = 1.0 / np.sqrt(psi)
     values, vectors = np.linalg.eigh(corr * np.outer(scale, scale))
     loadings = np.sqrt(psi) * vectors[:, -1] * np.sqrt(max(values[-1] - 1.0, 0.0))
     rest = values[:-1]
     value = (
-        -np.sum(np.log(rest) - rest) - 1.0 + len(psi) if (rest > 0).all() else np.inf
+        -np.sum(np.log(rest) - rest) + 1.0 - len(psi) if (rest > 0).all() else np.inf
     )
     return np.clip(1.0 - loadings**2, _MIN_UNIQUENESS, 1.0), loadings, value
 
@@ -206,6 +208,25 @@ def _squarem_cycle(corr, psi):
     stabilised, _, candidate_value = _ml_step(corr, candidate)
     # keep the extrapolation only if it does not raise the discrepancy
     return (stabilised if candidate_value <= value + 1e-12 else second), False
+
+
+def one_factor_lr_test(corr, n):
+    """Likelihood-ratio test that one factor suffices (R's ``factanal``).
+
+    ``(n - 1 - (2k + 5) / 6 - 2 / 3) F`` with ``F`` the ML discrepancy at the
+    fitted uniquenesses (Bartlett's correction), referred to chi-square with
+    ``((k - 1)^2 - (k + 1)) / 2`` degrees of freedom. Returns
+    ``(statistic, df, pvalue)``; NaN when the model cannot be fitted or has
+    no degree of freedom (three items: it fits exactly).
+    """
+    k = corr.shape[0]
+    df = ((k - 1) ** 2 - (k + 1)) // 2
+    fitted = one_factor_ml(corr) if df > 0 else None
+    if fitted is None:
+        return float("nan"), df, float("nan")
+    discrepancy = _ml_step(corr, fitted[1])[2]
+    statistic = (n - 1 - (2 * k + 5) / 6 - 2 / 3) * discrepancy
+    return float(statistic), df, float(stats.chi2.sf(statistic, df))
 
 
 def omega_from_cov(cov):

@@ -15,6 +15,8 @@ from ._reliability import (
     cronbach_alpha,
     item_total_statistics,
     mcdonald_omega,
+    one_factor_test,
+    reliability_checks,
     standardized_alpha,
 )
 
@@ -29,8 +31,10 @@ __all__ = [
     "lilliefors",
     "linear_restriction_test",
     "mcdonald_omega",
+    "one_factor_test",
     "park_test",
     "pseudo_r2",
+    "reliability_checks",
     "standardized_alpha",
     "variance_inflation",
 ]
