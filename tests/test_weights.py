@@ -192,3 +192,23 @@ def test_factor_weights_with_too_few_varying_items_name_them_and_pca():
     X = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 1, 4, 3], "c": 1.0, "d": 0.0})
     with pytest.raises(ValueError, match=r"'c', 'd' that do not vary .*weights='pca'"):
         CompositeIndex(weights="factor").fit(X)
+
+
+def test_factor_weights_on_dependent_items_name_them_and_pca(rng):
+    """Two rare 0/1 items equal on every row of a fold: a singular matrix."""
+    n = 50
+    latent = rng.normal(size=(n, 1))
+    X = pd.DataFrame(
+        latent * [0.9, 0.8, 0.7] + rng.normal(scale=0.6, size=(n, 3)),
+        columns=["a", "b", "c"],
+    )
+    X["rare1"] = (np.arange(n) < 4).astype(float)
+    X["rare2"] = X["rare1"]
+    with pytest.raises(
+        ValueError,
+        match=r"index 'index' on these 50 rows: items 'rare1', 'rare2' are linearly "
+        r"dependent .*weights='pca'",
+    ):
+        CompositeIndex(weights="factor").fit(X)
+    # the fold-proof alternative named works
+    CompositeIndex(weights="pca").fit(X)

@@ -85,7 +85,8 @@ def learned_weights(block, method, name, items):
             "constant item weighing 0) or a mapping."
         )
     squared = np.zeros(k)
-    squared[varies] = _squared_loadings(complete[:, varies], method, name, items)
+    varying = [items[j] for j in np.flatnonzero(varies)]
+    squared[varies] = _squared_loadings(complete[:, varies], method, name, varying)
     weights = k * squared / squared.sum()
     weights[weights < _ZERO_WEIGHT] = 0.0
     if constant:
@@ -98,6 +99,14 @@ def learned_weights(block, method, name, items):
             stacklevel=_caller_level(),
         )
     return k * weights / weights.sum()
+
+
+def _dependent(corr, items):
+    """The items with a part in a (near-)null direction of ``corr``."""
+    values, vectors = np.linalg.eigh(corr)
+    null = vectors[:, values <= 1e-10 * max(values[-1], 1.0)]
+    involved = np.abs(null).max(axis=1, initial=0.0) > 1e-6
+    return [item for item, flag in zip(items, involved, strict=True) if flag] or items
 
 
 def _caller_level():
@@ -124,14 +133,16 @@ def _squared_loadings(varying, method, name, items):
         # one per item: the correlations are unchanged
         cov = correlation_from_cov(scaled_moments(varying, axis=0)[1])
     if method == "factor":
-        fitted = None if cov is None else one_factor_ml(cov)
+        fitted = one_factor_ml(cov)
         if fitted is None:
+            dependent = format_labels(_dependent(cov, items))
             raise ValueError(
-                f"weights='factor' cannot be learned for index {name!r}: the "
-                f"correlation matrix of its items ({format_labels(items)}) is "
-                "singular (an item that is a linear combination of others, or "
-                "fewer complete rows than items). Drop the offending item or use "
-                "weights='pca'."
+                f"weights='factor' cannot be learned for index {name!r} on these "
+                f"{varying.shape[0]} rows: items {dependent} "
+                "are linearly dependent on them (e.g. two rare 0/1 items equal on "
+                "every row of a cross-validation fold), so their correlation "
+                "matrix is singular. Use weights='pca' (it works on any rows), "
+                "drop one of the items, or give weights as a mapping."
             )
         return fitted[0] ** 2
     try:
