@@ -42,7 +42,10 @@ def cronbach_alpha(X):
 
     ``alpha = k / (k - 1) * (1 - sum_i var(x_i) / var(sum_i x_i))`` with
     sample variances (``ddof=1``), on the rows where every item is answered
-    (listwise deletion, as SPSS's RELIABILITY does by default).
+    (listwise deletion, as SPSS's RELIABILITY does by default). Alpha is not
+    a test that the items measure one thing: items of several factors can
+    give a high alpha (see :func:`one_factor_test`), and rows at the floor of
+    every item raise it (see :func:`reliability_checks`).
 
     Parameters
     ----------
@@ -146,7 +149,10 @@ def mcdonald_omega(X, *, return_loadings=False):
         omega = (sum_i lambda_i)^2 / ((sum_i lambda_i)^2 + sum_i psi_i)
 
     Unlike alpha, omega does not assume that every item loads equally
-    (tau-equivalence); the two agree when the loadings are equal.
+    (tau-equivalence); the two agree when the loadings are equal, and under
+    the one-factor model alpha is below omega otherwise. Omega below alpha
+    therefore signals that the one-factor model fits badly (correlated
+    errors, more than one factor), which :func:`one_factor_test` tests.
 
     Parameters
     ----------
