@@ -292,8 +292,12 @@ def _lr_statistic_from_statsmodels(X):
     n, k = X.shape
     R = np.corrcoef(X, rowvar=False)
     result = Factor(X, n_factor=1, method="ml").fit()
-    L = result.loadings[:, :1]
-    Sigma = L @ L.T + np.diag(result.uniqueness)
+    # statsmodels 0.15 on NumPy 2.5 returns them as complex with zero
+    # imaginary parts
+    L = np.real_if_close(result.loadings[:, :1])
+    uniqueness = np.real_if_close(result.uniqueness)
+    assert np.isrealobj(L) and np.isrealobj(uniqueness)
+    Sigma = L @ L.T + np.diag(uniqueness)
     F = (
         np.linalg.slogdet(Sigma)[1]
         + np.trace(np.linalg.solve(Sigma, R))
