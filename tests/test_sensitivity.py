@@ -229,3 +229,28 @@ def test_warnings_of_the_constructions_become_notes(likert_survey):
     assert result.notes
     assert all("'flat' of index 'A'" in note for note in result.notes)
     assert result.notes[0].startswith("normalize=minmax, aggregate=sum, weights=pca")
+
+
+def test_a_construction_that_ties_every_row_is_left_out(likert_survey):
+    """Benefit of the doubt with a constant item: every row scores 1, all tie,
+    and every rank "moved" by up to half the sample."""
+    X = likert_survey.assign(flat=3)
+    spec = {"A": [*ITEMS, "flat"]}
+    result = index_sensitivity(
+        X, spec, normalize=("minmax", "rank"), aggregate=("sum",), weights=(None, "bod")
+    )
+    assert (
+        "normalize=rank, aggregate=sum, weights=bod, left out for A: the same value "
+        "for every row, which ranks nothing"
+    ) in result.skipped
+    # the oracle: the other constructions' ranks by hand
+    minmax = MinMaxScaler().fit_transform(X[ITEMS]).sum(axis=1)
+    mid = np.column_stack(
+        [stats.percentileofscore(X[c], X[c], kind="mean") / 100 for c in spec["A"]]
+    ).sum(axis=1)
+    ranks = [stats.rankdata(-b, method="average") for b in (minmax, mid)]
+    table = result.table.loc["A"]
+    kept = result.ranks.query("index == 'A'")["construction"].unique()
+    assert len(kept) == result.summary().loc["A", "n_constructions"] == 3
+    assert_array_equal(table["reference_rank"], ranks[0])
+    assert (table["max_shift"] >= np.abs(ranks[1] - ranks[0])).all()

@@ -103,7 +103,9 @@ def index_sensitivity(
     row is therefore left out of that index's statistics, and listed in
     ``result.skipped`` with the number of rows (rank-normalised items, in
     (0, 1), avoid it). A construction that leaves an index undefined (NaN)
-    for some rows is left out for that index in the same way. Warnings of
+    for some rows, or gives every row the same value (benefit of the doubt
+    with an item that does not vary: every row puts its weight there and
+    scores 1), is left out for that index in the same way. Warnings of
     the constructions (an item that does not vary weighing 0, say) are kept
     in ``result.notes``.
 
@@ -180,7 +182,7 @@ def index_sensitivity(
             continue
         names = list(est.spec_)
         ranked = np.full(values.shape, np.nan)
-        zeroed, undefined = [], []
+        zeroed, undefined, flat = [], [], []
         for j, name in enumerate(names):
             column = values[:, j]
             n_nan = int(np.isnan(column).sum())
@@ -199,9 +201,19 @@ def index_sensitivity(
                 continue
             tol = _TIE_ULPS * np.spacing(np.abs(column).max())
             column = _merge_ties(column, max(tol, _BOD_TIE) if w == "bod" else tol)
+            if ranks and np.ptp(column) == 0:
+                # e.g. benefit of the doubt with an item that does not vary:
+                # every row puts its weight there and scores 1
+                flat.append(name)
+                continue
             ranked[:, j] = stats.rankdata(-column, method="average")
         if undefined:
             skipped.append(f"{label}, left out for {', '.join(undefined)}")
+        if flat:
+            skipped.append(
+                f"{label}, left out for {', '.join(flat)}: the same value for "
+                "every row, which ranks nothing"
+            )
         if zeroed:
             skipped.append(
                 f"{label}, left out for {', '.join(zeroed)}: an item at 0 zeroes "
