@@ -347,11 +347,11 @@ def test_reverse_on_zscore_and_rank_flips_the_order(likert_survey):
 # -- learned weights ---------------------------------------------------------
 
 
-def test_pca_weights_match_sklearn_pca(likert_survey):
+def test_pca_cov_weights_match_sklearn_pca(likert_survey):
     from sklearn.decomposition import PCA
 
     items = ["q1", "q2", "q3", "q4"]
-    est = CompositeIndex(spec={"A": items}, weights="pca").fit(likert_survey)
+    est = CompositeIndex(spec={"A": items}, weights="pca_cov").fit(likert_survey)
     normed = MinMaxScaler().fit_transform(likert_survey[items])
     component = PCA(n_components=1).fit(normed).components_[0]
     # OECD/JRC Handbook 6.1: squared loadings, scaled so equal loadings give 1

@@ -227,3 +227,133 @@ def test_quasi_newton_fallback_reaches_the_same_optimum(six_items, monkeypatch):
     slow = mcdonald_omega(six_items, return_loadings=True)
     for a, b in zip(fast, slow, strict=True):
         assert_allclose(a, b, rtol=1e-6)
+
+
+UNIT_FREE = [
+    "corrected_item_total_correlation",
+    "squared_multiple_correlation",
+    "alpha_if_deleted",
+]
+
+
+@pytest.mark.parametrize("scale", [1e-100, 1e-9, 1.0, 1e9, 1e100])
+def test_statistics_are_the_same_in_any_units(likert_survey, scale):
+    """Issue 24: item-total correlations were -inf/+inf/0 at 1e-100 and 1e100
+    (a product of variances under- or overflowed), with a divide-by-zero
+    RuntimeWarning (an error under this suite's settings) at 1e-100."""
+    pg = pytest.importorskip("pingouin")
+    items = ["q1", "q2", "q3", "q4", "b1"]
+    X = likert_survey[items].to_numpy(float)
+    # oracles on the items in units of 1: pingouin, and the definitions
+    alpha = pg.cronbach_alpha(data=pd.DataFrame(X))[0]
+    rest = X.sum(axis=1, keepdims=True) - X
+    correlations = [np.corrcoef(X[:, i], rest[:, i])[0, 1] for i in range(5)]
+    omega = mcdonald_omega(X)
+    assert_allclose(cronbach_alpha(X * scale), alpha, rtol=1e-12)
+    assert_allclose(standardized_alpha(X * scale), standardized_alpha(X), rtol=1e-12)
+    assert_allclose(mcdonald_omega(X * scale), omega, rtol=1e-10)
+    table = item_total_statistics(X * scale)
+    assert_allclose(table["corrected_item_total_correlation"], correlations, rtol=1e-12)
+    assert_allclose(
+        table[UNIT_FREE], item_total_statistics(X)[UNIT_FREE], rtol=1e-10, atol=1e-14
+    )
+    assert_allclose(table["scale_mean_if_deleted"], rest.mean(axis=0) * scale)
+    assert_allclose(
+        table["scale_variance_if_deleted"], rest.var(axis=0, ddof=1) * scale**2
+    )
+    loadings = mcdonald_omega(X * scale, return_loadings=True)[1]
+    assert_allclose(
+        loadings, mcdonald_omega(X, return_loadings=True)[1] * scale, rtol=1e-8
+    )
+
+
+@pytest.mark.parametrize("scale", [1e-160, 1e-100, 1e100, 1e154])
+def test_composite_reliability_is_the_same_in_any_units(likert_survey, scale):
+    from sklearn_innov import CompositeIndex
+
+    X = likert_survey[["q1", "q2", "q3", "q4"]].to_numpy(float)
+    unit = CompositeIndex(normalize=None).fit(X)
+    scaled = CompositeIndex(normalize=None).fit(X * scale)
+    assert_allclose(scaled.reliability_, unit.reliability_, rtol=1e-10)
+    assert_allclose(
+        scaled.item_statistics_[UNIT_FREE],
+        unit.item_statistics_[UNIT_FREE],
+        rtol=1e-10,
+    )
+
+
+# -- the facts a reading of alpha and omega needs ------------------------------
+
+
+def _lr_statistic_from_statsmodels(X):
+    """The oracle: factanal's statistic from statsmodels' one-factor ML fit."""
+    from scipy import stats as sps
+
+    n, k = X.shape
+    R = np.corrcoef(X, rowvar=False)
+    result = Factor(X, n_factor=1, method="ml").fit()
+    # statsmodels 0.15 on NumPy 2.5 returns them as complex with zero
+    # imaginary parts
+    L = np.real_if_close(result.loadings[:, :1])
+    uniqueness = np.real_if_close(result.uniqueness)
+    assert np.isrealobj(L) and np.isrealobj(uniqueness)
+    Sigma = L @ L.T + np.diag(uniqueness)
+    F = (
+        np.linalg.slogdet(Sigma)[1]
+        + np.trace(np.linalg.solve(Sigma, R))
+        - np.linalg.slogdet(R)[1]
+        - k
+    )
+    statistic = (n - 1 - (2 * k + 5) / 6 - 2 / 3) * F
+    df = ((k - 1) ** 2 - (k + 1)) // 2
+    return statistic, df, sps.chi2.sf(statistic, df)
+
+
+@pytest.mark.parametrize("n_factors", [1, 2])
+def test_one_factor_test_is_factanals_statistic(n_factors):
+    from sklearn_innov.diagnostics import one_factor_test
+
+    rng = np.random.default_rng(7)
+    factors = rng.normal(size=(250, n_factors))
+    loadings = np.array([[0.9, 0.8, 0.7, 0.6, 0.5, 0.4], [0, 0, 0, 0.7, 0.8, 0.9]])
+    X = factors @ loadings[:n_factors] + rng.normal(size=(250, 6))
+    result = one_factor_test(X)
+    statistic, df, pvalue = _lr_statistic_from_statsmodels(X)
+    assert result["df"] == df == 9
+    assert_allclose(result["statistic"], statistic, rtol=2e-3, atol=2e-3)
+    assert_allclose(result["pvalue"], pvalue, atol=1e-3)
+    if n_factors == 2:
+        assert result["pvalue"] < 1e-6
+    assert_allclose(one_factor_test(X * 1e-100)["statistic"], result["statistic"])
+    three = one_factor_test(X[:, :3])
+    assert three["df"] == 0 and np.isnan(three["pvalue"])
+
+
+def test_reliability_checks_count_floor_rows_and_flag_omega_below_alpha(rng):
+    """Issue 23: Y's alpha 0.79 came from 62 firms at 0 on every item (-0.34
+    among the others); X4's omega < alpha was read as unequal loadings."""
+    pg = pytest.importorskip("pingouin")
+    from sklearn_innov.diagnostics import reliability_checks
+
+    n = 80
+    latent = rng.normal(size=(n, 1))
+    X = np.clip(np.round(1 + latent + rng.normal(scale=1.5, size=(n, 4))), 0, 4)
+    X[:30] = 0  # thirty rows at the floor of every item
+    X = pd.DataFrame(X, columns=list("abcd"))
+    checks = reliability_checks(X)
+    floor = (X == X.min()).all(axis=1)
+    assert checks["n_floor"] == floor.sum() >= 30
+    assert_allclose(checks["alpha"], pg.cronbach_alpha(data=X)[0], rtol=1e-12)
+    assert_allclose(
+        checks["alpha_above_floor"], pg.cronbach_alpha(data=X[~floor])[0], rtol=1e-12
+    )
+    assert checks["alpha"] > checks["alpha_above_floor"] + 0.2
+    assert checks["omega"] == mcdonald_omega(X)
+    assert checks["omega_below_alpha"] == (checks["omega"] < checks["alpha"])
+    # two blocks of items that share nothing: omega far below alpha, and the
+    # one-factor model rejected
+    two = rng.normal(size=(300, 2))
+    Y = np.repeat(two, 3, axis=1) + rng.normal(scale=0.5, size=(300, 6))
+    split = reliability_checks(Y)
+    assert split["omega_below_alpha"]
+    assert split["one_factor"]["pvalue"] < 1e-6

@@ -6,10 +6,18 @@ default). One kernel per statistic lives here, from those moments; the public
 functions of :mod:`sklearn_innov.diagnostics` and
 :class:`~sklearn_innov.CompositeIndex` both call them and differ only in how
 they obtain the moments.
+
+Every kernel is unit-free: it divides the covariance matrix by a power of
+two near its largest variance (exact, no rounding) before any product of
+variances, and multiplies the statistics that carry units back. Items in
+units of 1e-100 or 1e100 then give the same alpha, correlations and omega as
+in units of 1 (a product of two variances would under- or overflow there).
+:func:`scaled_moments` does the same to the data, for covariances that
+would not be representable themselves.
 """
 
 import numpy as np
-from scipy import linalg, optimize
+from scipy import linalg, optimize, stats
 
 from ..utils._threads import scipy_single_thread
 from ._moments import centred_crossprod, column_sums
@@ -17,11 +25,14 @@ from ._moments import centred_crossprod, column_sums
 __all__ = [
     "ITEM_TOTAL_COLUMNS",
     "alpha_from_cov",
+    "binary_scale",
     "correlation_from_cov",
     "covariance",
     "item_total_from_moments",
     "omega_from_cov",
+    "one_factor_lr_test",
     "one_factor_ml",
+    "scaled_moments",
     "standardized_alpha_from_cov",
 ]
 
@@ -47,15 +58,47 @@ def covariance(X):
     """Column means and sample covariance matrix (``ddof=1``) of a complete array.
 
     The cross-products come from the library's one guarded helper
-    (:func:`sklearn_innov._core.centred_crossprod`).
+    (:func:`sklearn_innov._core.centred_crossprod`). Callers whose items may
+    lie far from 1 (1e-160, 1e154) use :func:`scaled_moments` instead.
     """
     sums = column_sums(X)
     return sums / X.shape[0], centred_crossprod(X, sums=sums) / (X.shape[0] - 1)
 
 
+def binary_scale(values, axis=None):
+    """A power of two at or just above ``max |values|`` (1 where they are all 0).
+
+    Dividing by it is exact (only the exponent changes), so statistics of the
+    scaled values equal those of the values up to the rounding of the
+    arithmetic that follows.
+    """
+    top = np.abs(values).max(axis=axis, initial=0.0)
+    return np.ldexp(1.0, np.frexp(top)[1])
+
+
+def scaled_moments(X, axis=None):
+    """Means and covariance of ``X / scale``, and ``scale`` (powers of two).
+
+    ``axis=None`` scales every column by one factor (the covariance of X is
+    ``cov * scale**2``); ``axis=0`` scales each column by its own (the
+    covariance of X is ``cov * outer(scale, scale)``; correlations are
+    unchanged). The moments of X itself may not be representable: items of
+    magnitude 1e160 have variances of 1e320.
+    """
+    scale = binary_scale(X, axis=axis)
+    return (*covariance(X / scale), scale)
+
+
+def _unit(cov):
+    """``cov / t`` and ``t``, a power of two near the largest variance."""
+    t = binary_scale(np.diag(cov)) if cov.size else 1.0
+    return cov / t, t
+
+
 def alpha_from_cov(cov):
     """Cronbach's alpha from the items' covariance matrix (NaN if undefined)."""
     k = cov.shape[0]
+    cov = _unit(cov)[0]
     total = cov.sum()
     if k < 2 or not total > 0:
         return float("nan")
@@ -64,10 +107,11 @@ def alpha_from_cov(cov):
 
 def correlation_from_cov(cov):
     """Correlation matrix, or None when an item has no variance."""
-    sd = np.sqrt(np.diag(cov))
+    sd = np.sqrt(np.diag(_unit(cov)[0]))
     if not (sd > 0).all():
         return None
-    corr = cov / np.outer(sd, sd)
+    # divide by each sd in turn: sd_i sd_j could underflow where cov_ij does not
+    corr = _unit(cov)[0] / sd[:, None] / sd[None, :]
     np.fill_diagonal(corr, 1.0)
     return corr
 
@@ -132,14 +176,15 @@ def _ml_step(corr, psi):
     ``Psi^-1/2 R Psi^-1/2`` scaled by ``sqrt(gamma_1 - 1)`` (Joreskog, 1967);
     at the ML solution ``diag(l l' + Psi) = diag(R)``, so the step's fixed
     points are the stationary points, within the bounds, of the discrepancy
-    ``-sum_{j>1} (ln gamma_j - gamma_j) - 1 + k`` (factanal's objective).
+    ``-sum_{j>1} (ln gamma_j - gamma_j) + 1 - k`` (factanal's objective,
+    ``ln|Sigma| + tr(Sigma^-1 R) - ln|R| - k``, 0 for a perfect fit).
     """
     scale = 1.0 / np.sqrt(psi)
     values, vectors = np.linalg.eigh(corr * np.outer(scale, scale))
     loadings = np.sqrt(psi) * vectors[:, -1] * np.sqrt(max(values[-1] - 1.0, 0.0))
     rest = values[:-1]
     value = (
-        -np.sum(np.log(rest) - rest) - 1.0 + len(psi) if (rest > 0).all() else np.inf
+        -np.sum(np.log(rest) - rest) + 1.0 - len(psi) if (rest > 0).all() else np.inf
     )
     return np.clip(1.0 - loadings**2, _MIN_UNIQUENESS, 1.0), loadings, value
 
@@ -165,6 +210,25 @@ def _squarem_cycle(corr, psi):
     return (stabilised if candidate_value <= value + 1e-12 else second), False
 
 
+def one_factor_lr_test(corr, n):
+    """Likelihood-ratio test that one factor suffices (R's ``factanal``).
+
+    ``(n - 1 - (2k + 5) / 6 - 2 / 3) F`` with ``F`` the ML discrepancy at the
+    fitted uniquenesses (Bartlett's correction), referred to chi-square with
+    ``((k - 1)^2 - (k + 1)) / 2`` degrees of freedom. Returns
+    ``(statistic, df, pvalue)``; NaN when the model cannot be fitted or has
+    no degree of freedom (three items: it fits exactly).
+    """
+    k = corr.shape[0]
+    df = ((k - 1) ** 2 - (k + 1)) // 2
+    fitted = one_factor_ml(corr) if df > 0 else None
+    if fitted is None:
+        return float("nan"), df, float("nan")
+    discrepancy = _ml_step(corr, fitted[1])[2]
+    statistic = (n - 1 - (2 * k + 5) / 6 - 2 / 3) * discrepancy
+    return float(statistic), df, float(stats.chi2.sf(statistic, df))
+
+
 def omega_from_cov(cov):
     """McDonald's omega, loadings and uniquenesses (items' scale) from ``cov``."""
     k = cov.shape[0]
@@ -175,25 +239,37 @@ def omega_from_cov(cov):
     fitted = one_factor_ml(corr)
     if fitted is None:
         return nan
-    sd = np.sqrt(np.diag(cov))
+    unit, t = _unit(cov)
+    sd = np.sqrt(np.diag(unit))
     loadings, uniquenesses = fitted[0] * sd, fitted[1] * sd**2
     common = loadings.sum() ** 2
-    return float(common / (common + uniquenesses.sum())), loadings, uniquenesses
+    omega = float(common / (common + uniquenesses.sum()))
+    return omega, loadings * np.sqrt(t), uniquenesses * t
 
 
 @scipy_single_thread
-def item_total_from_moments(mean, cov):
-    """The item-total table (rows = items, columns = ITEM_TOTAL_COLUMNS)."""
+def item_total_from_moments(mean, cov, scale=1.0):
+    """The item-total table (rows = items, columns = ITEM_TOTAL_COLUMNS).
+
+    ``mean`` and ``cov`` may be the moments of the items divided by
+    ``scale`` (:func:`scaled_moments`): the two columns with units (scale
+    mean and variance if deleted) are multiplied back (a variance beyond the
+    float range, of items near 1e154, is inf); the others have none.
+    """
     k = cov.shape[0]
+    cov, t = _unit(cov)
     diag = np.diag(cov)
     with_total = cov.sum(axis=1)  # cov(x_i, T)
     rest_var = cov.sum() - 2.0 * with_total + diag
     out = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
-    out[:, 0] = mean.sum() - mean
-    out[:, 1] = rest_var
+    with np.errstate(over="ignore"):
+        out[:, 0] = (mean.sum() - mean) * scale
+        out[:, 1] = rest_var * t * scale * scale
     defined = (diag > 0) & (rest_var > 0)
-    out[defined, 2] = (with_total - diag)[defined] / np.sqrt(
-        diag[defined] * rest_var[defined]
+    out[defined, 2] = (
+        (with_total - diag)[defined]
+        / np.sqrt(diag[defined])
+        / np.sqrt(rest_var[defined])
     )
     corr = correlation_from_cov(cov)
     if corr is not None:

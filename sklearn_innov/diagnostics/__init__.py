@@ -17,6 +17,8 @@ from ._reliability import (
     cronbach_alpha,
     item_total_statistics,
     mcdonald_omega,
+    one_factor_test,
+    reliability_checks,
     standardized_alpha,
 )
 
@@ -34,8 +36,10 @@ __all__ = [
     "lilliefors",
     "linear_restriction_test",
     "mcdonald_omega",
+    "one_factor_test",
     "park_test",
     "pseudo_r2",
+    "reliability_checks",
     "standardized_alpha",
     "variance_inflation",
 ]

@@ -15,9 +15,11 @@ import numpy as np
 from .._core._reliability import (
     ITEM_TOTAL_COLUMNS,
     alpha_from_cov,
-    covariance,
+    correlation_from_cov,
     item_total_from_moments,
     omega_from_cov,
+    one_factor_lr_test,
+    scaled_moments,
     standardized_alpha_from_cov,
 )
 from ..utils._lazy import pd
@@ -27,6 +29,8 @@ __all__ = [
     "cronbach_alpha",
     "item_total_statistics",
     "mcdonald_omega",
+    "one_factor_test",
+    "reliability_checks",
     "standardized_alpha",
 ]
 
@@ -38,7 +42,10 @@ def cronbach_alpha(X):
 
     ``alpha = k / (k - 1) * (1 - sum_i var(x_i) / var(sum_i x_i))`` with
     sample variances (``ddof=1``), on the rows where every item is answered
-    (listwise deletion, as SPSS's RELIABILITY does by default).
+    (listwise deletion, as SPSS's RELIABILITY does by default). Alpha is not
+    a test that the items measure one thing: items of several factors can
+    give a high alpha (see :func:`one_factor_test`), and rows at the floor of
+    every item raise it (see :func:`reliability_checks`).
 
     Parameters
     ----------
@@ -79,7 +86,7 @@ def cronbach_alpha(X):
     X, _ = complete_items(X, "cronbach_alpha")
     if X.shape[0] < 2:
         return float("nan")
-    return alpha_from_cov(covariance(X)[1])
+    return alpha_from_cov(scaled_moments(X)[1])
 
 
 def standardized_alpha(X):
@@ -128,7 +135,7 @@ def standardized_alpha(X):
     X, _ = complete_items(X, "standardized_alpha")
     if X.shape[0] < 2:
         return float("nan")
-    return standardized_alpha_from_cov(covariance(X)[1])
+    return standardized_alpha_from_cov(scaled_moments(X)[1])
 
 
 def mcdonald_omega(X, *, return_loadings=False):
@@ -142,7 +149,10 @@ def mcdonald_omega(X, *, return_loadings=False):
         omega = (sum_i lambda_i)^2 / ((sum_i lambda_i)^2 + sum_i psi_i)
 
     Unlike alpha, omega does not assume that every item loads equally
-    (tau-equivalence); the two agree when the loadings are equal.
+    (tau-equivalence); the two agree when the loadings are equal, and under
+    the one-factor model alpha is below omega otherwise. Omega below alpha
+    therefore signals that the one-factor model fits badly (correlated
+    errors, more than one factor), which :func:`one_factor_test` tests.
 
     Parameters
     ----------
@@ -222,7 +232,10 @@ def mcdonald_omega(X, *, return_loadings=False):
     if X.shape[0] < 2:
         nan = np.full(k, np.nan)
         return (float("nan"), nan, nan.copy()) if return_loadings else float("nan")
-    omega, loadings, uniquenesses = omega_from_cov(covariance(X)[1])
+    _, cov, scale = scaled_moments(X)
+    omega, loadings, uniquenesses = omega_from_cov(cov)
+    with np.errstate(over="ignore"):
+        loadings, uniquenesses = loadings * scale, uniquenesses * scale * scale
     return (omega, loadings, uniquenesses) if return_loadings else omega
 
 
@@ -299,9 +312,151 @@ def item_total_statistics(X):
     if X.shape[0] < 2:
         values = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
     else:
-        mean, cov = covariance(X)
-        values = item_total_from_moments(mean, cov)
+        values = item_total_from_moments(*scaled_moments(X))
     return pd.DataFrame(values, index=pd.Index(labels), columns=ITEM_TOTAL_COLUMNS)
+
+
+def one_factor_test(X):
+    """Likelihood-ratio test that one common factor explains the items.
+
+    The test R's ``factanal`` prints ("Test of the hypothesis that 1 factor
+    is sufficient"): the one-factor maximum-likelihood model of
+    :func:`mcdonald_omega` against an unrestricted correlation matrix, with
+    Bartlett's correction, on the complete rows (listwise deletion)::
+
+        statistic = (n - 1 - (2k + 5) / 6 - 2/3) * F,   df = ((k - 1)^2 - (k + 1)) / 2
+
+    ``F`` the ML discrepancy at the fitted model. A small p-value rejects the
+    one-factor model at that level; a large one does not show that it holds
+    (the test has little power at small n).
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_items)
+        Item scores; NaN marks a missing answer. At least three items.
+
+    Returns
+    -------
+    result : dict
+        ``statistic``, ``df``, ``pvalue`` and ``n`` (complete rows). The
+        statistic and p-value are NaN with three items (df 0: the model fits
+        exactly) and when the model cannot be fitted (a constant item, a
+        singular correlation matrix, fewer than two complete rows).
+
+    See Also
+    --------
+    mcdonald_omega : Reliability from the same one-factor model.
+    reliability_checks : The facts a reading of alpha and omega needs.
+
+    References
+    ----------
+    .. [1] Lawley, D. N. and Maxwell, A. E. (1971). *Factor Analysis as a
+       Statistical Method*, 2nd ed. Butterworths, chapter 4.
+    .. [2] R Core Team. ``stats::factanal`` (the statistic and its
+       correction).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov.diagnostics import one_factor_test
+    >>> rng = np.random.default_rng(0)
+    >>> two = rng.normal(size=(400, 2))
+    >>> X = np.repeat(two, 3, axis=1) + rng.normal(size=(400, 6))
+    >>> result = one_factor_test(X)
+    >>> result["df"], bool(result["pvalue"] < 1e-6)
+    (9, True)
+    """
+    X, _ = complete_items(X, "one_factor_test", min_items=3)
+    n, k = X.shape
+    df = ((k - 1) ** 2 - (k + 1)) // 2
+    corr = correlation_from_cov(scaled_moments(X, axis=0)[1]) if n >= 2 else None
+    if corr is None:  # fewer than two rows, or an item that does not vary
+        return {"statistic": np.nan, "df": df, "pvalue": np.nan, "n": n}
+    statistic, df, pvalue = one_factor_lr_test(corr, n)
+    return {"statistic": statistic, "df": df, "pvalue": pvalue, "n": n}
+
+
+def reliability_checks(X):
+    """The facts a reading of alpha and omega needs, for one set of items.
+
+    Alpha and omega describe one set of items; what they can be taken to
+    mean depends on facts this function gathers, on the complete rows
+    (listwise deletion):
+
+    * ``omega_below_alpha``: under a one-factor model with uncorrelated
+      errors alpha cannot exceed omega (it is a lower bound, reached with
+      equal loadings). Omega below alpha is a sign that the one-factor model
+      fits the items badly (correlated errors, or more than one factor), not
+      of unequal loadings; ``one_factor`` tests that model.
+    * ``n_floor``: rows with every item at its lowest observed value (all 0
+      after min-max normalisation, e.g. firms that answer "no" to every
+      innovation item). Such rows agree on every item and raise alpha and
+      omega by themselves; ``alpha_above_floor`` is alpha on the other rows.
+
+    Neither alpha nor omega tests that the items measure one thing (alpha
+    can be high for items of several factors); and an index built as a
+    formative composite (items that *define* it, such as kinds of
+    innovation) need not be internally consistent at all.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_items)
+        Item scores; NaN marks a missing answer. At least two items.
+
+    Returns
+    -------
+    checks : dict
+        ``n_complete``, ``n_floor``, ``alpha``, ``alpha_above_floor`` (NaN
+        with fewer than two such rows), ``omega`` (NaN with fewer than three
+        items), ``omega_below_alpha`` (bool; False when either is NaN) and
+        ``one_factor`` (the dict of :func:`one_factor_test`, or None with
+        fewer than three items).
+
+    See Also
+    --------
+    cronbach_alpha, mcdonald_omega, one_factor_test
+
+    References
+    ----------
+    .. [1] Sijtsma, K. (2009). "On the use, the misuse, and the very limited
+       usefulness of Cronbach's alpha". Psychometrika, 74(1), 107-120.
+    .. [2] McDonald, R. P. (1999). *Test Theory: A Unified Treatment*.
+       Lawrence Erlbaum, chapter 6.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov.diagnostics import reliability_checks
+    >>> X = np.array([[0, 0, 0], [0, 0, 0], [0, 0, 0], [1, 2, 1],
+    ...               [2, 1, 1], [1, 1, 2], [2, 2, 1]])
+    >>> checks = reliability_checks(X)
+    >>> checks["n_floor"], round(checks["alpha"], 3)
+    (3, 0.878)
+    >>> round(checks["alpha_above_floor"], 3)  # the others do not cohere
+    -4.0
+    """
+    X, _ = complete_items(X, "reliability_checks")
+    n, k = X.shape
+    floor = (X == X.min(axis=0, initial=np.inf)).all(axis=1) if n else X[:, 0] > 0
+    above = X[~floor]
+    alpha = alpha_from_cov(scaled_moments(X)[1]) if n >= 2 else float("nan")
+    omega, one_factor = float("nan"), None
+    if k >= 3:
+        omega = omega_from_cov(scaled_moments(X)[1])[0] if n >= 2 else omega
+        one_factor = one_factor_test(X)
+    return {
+        "n_complete": n,
+        "n_floor": int(floor.sum()),
+        "alpha": alpha,
+        "alpha_above_floor": (
+            alpha_from_cov(scaled_moments(above)[1])
+            if len(above) >= 2
+            else float("nan")
+        ),
+        "omega": omega,
+        "omega_below_alpha": bool(omega < alpha),
+        "one_factor": one_factor,
+    }
 
 
 # -- input and moments -------------------------------------------------------

@@ -22,9 +22,9 @@ from sklearn.utils.validation import check_is_fitted
 from .._core._reliability import (
     ITEM_TOTAL_COLUMNS,
     alpha_from_cov,
-    covariance,
     item_total_from_moments,
     omega_from_cov,
+    scaled_moments,
     standardized_alpha_from_cov,
 )
 from ..exceptions import MissingIndexWarning
@@ -97,19 +97,22 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         "sum" is the paper's; "mean" divides by the (weighted) number of
         items; "geometric" is the weighted geometric mean (items must be
         non-negative; a zero item gives a zero index).
-    weights : mapping, {"pca", "factor", "bod"} or None, default=None
+    weights : mapping, {"pca", "pca_cov", "factor", "bod"} or None, default=None
         None weighs all items equally. A mapping ``{index: {item: weight}}``
         gives non-negative weights (0 leaves an item out; at least one item
         of an index must weigh more); unlisted items weigh 1. The strings
         learn the
         weights of every index at ``fit`` from its normalised items (OECD/JRC
         Handbook, section 6): "pca" makes them proportional to the squared
-        loadings of the first principal component, "factor" to the squared
-        standardised loadings of a one-factor maximum-likelihood model (at
-        least three items per index), both scaled to sum to the number of
-        items, so equal loadings give every item weight 1; "bod" (benefit of
-        the doubt) gives every row the weights most favourable to it (see
-        Notes; needs ``aggregate="sum"`` and non-negative normalised items).
+        loadings of the first principal component of the items' correlation
+        matrix (the Handbook's), "pca_cov" the same on their covariance
+        matrix (which follows the item of largest variance), "factor" to the
+        squared standardised loadings of a one-factor maximum-likelihood
+        model (at least three varying items per index), all scaled to sum to
+        the number of items, so equal loadings give every item weight 1;
+        "bod" (benefit of the doubt) gives every row the weights most
+        favourable to it (see Notes; needs ``aggregate="sum"`` and
+        non-negative normalised items).
     bounds : None, tuple (lo, hi) or mapping, default=None
         Theoretical item ranges, as in :class:`MinMaxIndexer`: one
         ``(lo, hi)`` for all items (``(1, 5)`` for Likert items) or
@@ -230,15 +233,19 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     no answer for that index, and ``missing`` decides.
 
     **Learned weights.** With ``weights="pca"``, ``w_i = k v_i^2`` where
-    ``v`` is the unit first eigenvector of the covariance matrix of the
-    index's normalised items (so with ``normalize="zscore"`` it is the
-    correlation-matrix PCA of the Handbook). With ``weights="factor"``,
+    ``v`` is the unit first eigenvector of the correlation matrix of the
+    index's normalised items (the Handbook's PCA); "pca_cov" uses their
+    covariance matrix. With ``weights="factor"``,
     ``w_i = k l_i^2 / sum_j l_j^2`` with ``l`` the standardised loadings of
     the one-factor ML model of
     :func:`~sklearn_innov.diagnostics.mcdonald_omega`. Loadings are squared,
     so an item that loads negatively (a reverse-keyed item left unreversed)
-    still gets a positive weight: reverse such items first. Both are learned
-    on the rows that answer every item of the index.
+    still gets a positive weight: reverse such items first. All are learned
+    on the rows that answer every item of the index, from moments of the
+    items divided by a power of two (the same in any units). An item that
+    does not vary on those rows (a fold of cross-validation may make it
+    constant) weighs exactly 0, with a warning, and the others are learned
+    without it; a weight below 1e-12 (rounding noise of an exact 0) is 0.
 
     **Benefit of the doubt.** For a row with normalised items ``y``, the
     index is ``max_w w . y`` over ``w >= 0`` with ``w . y_j <= 1`` for every
@@ -303,14 +310,14 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     >>> ci = CompositeIndex(spec={"A": ["q1", "q2", "q4"]}, bounds=(1, 5),
     ...                     reverse=["q4"], weights="pca").fit(survey)
     >>> {item: round(w, 3) for item, w in ci.weights_["A"].items()}
-    {'q1': 1.115, 'q2': 0.666, 'q4': 1.219}
+    {'q1': 0.989, 'q2': 1.013, 'q4': 0.998}
     """
 
     _parameter_constraints: dict = {
         "spec": [None, Mapping],
         "normalize": [None, StrOptions({"minmax", "zscore", "rank"})],
         "aggregate": [StrOptions({"sum", "mean", "geometric"})],
-        "weights": [None, Mapping, StrOptions({"pca", "factor", "bod"})],
+        "weights": [None, Mapping, StrOptions({"pca", "pca_cov", "factor", "bod"})],
         "bounds": [None, tuple, Mapping],
         "reverse": [None, list, tuple],
         "bod_bounds": [None, tuple],
@@ -859,7 +866,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         rows, tables = [], []
         # Complete answers: one pass gives every item's moments, and each
         # index reads its block of them (listwise deletion changes nothing).
-        moments = covariance(normalized) if complete and len(normalized) > 1 else None
+        # Moments of the items over a power of two (exact): unit-free.
+        moments = (
+            scaled_moments(normalized) if complete and len(normalized) > 1 else None
+        )
         for name, group, w in zip(
             self.spec_, self._groups_, self._weights_, strict=True
         ):
@@ -873,8 +883,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             if n >= 2 and k >= 2:
                 if moments is not None:
                     mean, cov = moments[0][group], moments[1][group][:, group]
+                    scale = moments[2]
                 else:
-                    mean, cov = covariance(block)
+                    mean, cov, scale = scaled_moments(block)
                 # the statistics of the weighted items w_i x_i, from the moments
                 mean, cov = mean * w, cov * np.outer(w, w)
                 stats = [
@@ -882,7 +893,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                     standardized_alpha_from_cov(cov),
                     omega_from_cov(cov)[0] if k >= 3 else np.nan,
                 ]
-                table = item_total_from_moments(mean, cov)
+                table = item_total_from_moments(mean, cov, scale)
             else:
                 table = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
             rows.append((name, k, n, *stats))

@@ -10,17 +10,26 @@ the method.
 """
 
 import itertools
+import warnings
 
 import numpy as np
 from scipy import stats
 
+from ..exceptions import SklearnInnovWarning
 from ..utils._lazy import pd
 from ._composite import CompositeIndex
 
 __all__ = ["IndexSensitivity", "index_sensitivity"]
 
-# Index values equal to this many decimals rank as ties.
-_TIE_DECIMALS = 8
+# Index values that differ by less than this many units in the last place of
+# the largest |value| are equal up to the rounding of the arithmetic that
+# built them (a sum of 1e-9 + 3e-9 against 2e-9 + 2e-9): they tie. Relative,
+# so ranks are the same for the data in any units.
+_TIE_ULPS = 64
+# Benefit-of-the-doubt scores are unit-free (in [0, 1] on the training rows)
+# and solved to about 1e-9: scores closer than this tie, so ranks do not
+# depend on solver noise.
+_BOD_TIE = 1e-9
 
 # Choices that cannot be combined: a geometric mean of z-scores (negative
 # values) and benefit-of-the-doubt weights with anything but a sum.
@@ -56,7 +65,8 @@ def index_sensitivity(
     aggregate : sequence, default=("sum", "geometric")
         Aggregations to try.
     weights : sequence, default=(None, "pca", "bod")
-        Weightings to try: None, "pca", "factor", "bod" or a mapping.
+        Weightings to try: None, "pca", "pca_cov", "factor", "bod" or a
+        mapping.
     reverse : list, default=None
         Reverse-keyed items, applied in every construction.
     bounds : None, tuple or mapping, default=None
@@ -82,10 +92,31 @@ def index_sensitivity(
     of z-scores, which are negative; benefit of the doubt with an
     aggregation other than the sum or with z-scores) and those these data
     cannot support (benefit of the doubt with missing answers, data-driven
-    weights of a constant item), which are listed in ``result.skipped`` with
-    the reason. Index values equal to 8 decimals are ties. Ranks are 1 for
-    the highest index value, ties sharing the best rank (competition
-    ranking, as league tables print them). The 5-95% interval is over the
+    weights of an index whose items do not vary), which are listed in
+    ``result.skipped`` with the reason.
+
+    A geometric mean is 0 for every row with an item at 0 (min-max puts
+    each item's lowest row there), so such rows all tie at the bottom
+    whatever their other items: their rank moves because the aggregation
+    cannot tell them apart, not because the construction weighs them
+    differently. A geometric construction that sets an index to 0 for any
+    row is therefore left out of that index's statistics, and listed in
+    ``result.skipped`` with the number of rows (rank-normalised items, in
+    (0, 1), avoid it). A construction that leaves an index undefined (NaN)
+    for some rows, or gives every row the same value (benefit of the doubt
+    with an item that does not vary: every row puts its weight there and
+    scores 1), is left out for that index in the same way. Warnings of
+    the constructions (an item that does not vary weighing 0, say) are kept
+    in ``result.notes``.
+
+    Ranks are 1 for the highest index value. They rank the values as
+    computed, with no rounding to a number of decimals: values tie only when
+    they are equal up to the rounding of the arithmetic (64 units in the
+    last place of the largest value), so ranks are the same for the data in
+    any units. Tied rows share the average of their ranks, as scipy's
+    ``rankdata`` and R's ``rank`` do, so a block of ties neither gains nor
+    loses places as a block. Benefit-of-the-doubt scores, unit-free and
+    solved to about 1e-9, tie within 1e-9. The 5-95% interval is over the
     constructions (linear interpolation between order statistics), each
     construction counting once, as in a uniform sampling of the choices.
 
@@ -110,7 +141,7 @@ def index_sensitivity(
     >>> result.summary()[["n_constructions", "share_moved"]].round(2)
            n_constructions  share_moved
     index
-    X1                  10          0.8
+    X1                   8         0.39
     """
     options = [list(normalize), list(aggregate), list(weights)]
     for name, values in zip(
@@ -125,7 +156,7 @@ def index_sensitivity(
             "the reference construction (the first option of each list) cannot "
             "be computed; reorder the options."
         )
-    constructions, skipped, ranks = [], [], []
+    constructions, skipped, ranks, notes = [], [], [], []
     for n, a, w in itertools.product(*options):
         label = f"normalize={n}, aggregate={a}, weights={_weights_label(w)}"
         if any(rule(n, a, w) for rule in _INCOMPATIBLE):
@@ -140,19 +171,56 @@ def index_sensitivity(
             bounds=bounds if n == "minmax" else None,
         )
         try:
-            values = np.asarray(est.fit_transform(X))
+            values = _build(est, X, label, notes)
         except ValueError as exc:
             if not ranks:  # the reference construction itself: the user's problem
                 raise
             # a construction these data cannot support (benefit of the doubt
-            # with missing answers, PCA weights of a constant item, ...)
+            # with missing answers, PCA weights of a constant index, ...)
             reason = str(exc).split(";")[0]
             skipped.append(f"{label} ({reason})")
             continue
-        # Scores that differ only by solver noise (benefit-of-the-doubt LPs
-        # are solved to about 1e-9) are ties, so ranks do not depend on it.
-        values = np.round(values, _TIE_DECIMALS)
-        ranks.append(stats.rankdata(-values, method="min", axis=0).astype(int))
+        names = list(est.spec_)
+        ranked = np.full(values.shape, np.nan)
+        zeroed, undefined, flat = [], [], []
+        for j, name in enumerate(names):
+            column = values[:, j]
+            n_nan = int(np.isnan(column).sum())
+            n_zero = int((column == 0).sum()) if a == "geometric" else 0
+            if n_nan and not ranks:
+                raise ValueError(
+                    f"index_sensitivity: the reference construction ({label}) "
+                    f"leaves index {name!r} undefined for {n_nan} row(s); impute "
+                    "their answers or reorder the options."
+                )
+            if ranks and n_nan:
+                undefined.append(f"{name} ({n_nan} of {len(column)} rows undefined)")
+                continue
+            if ranks and n_zero:
+                zeroed.append(f"{name} ({n_zero} of {len(column)} rows)")
+                continue
+            tol = _TIE_ULPS * np.spacing(np.abs(column).max())
+            column = _merge_ties(column, max(tol, _BOD_TIE) if w == "bod" else tol)
+            if ranks and np.ptp(column) == 0:
+                # e.g. benefit of the doubt with an item that does not vary:
+                # every row puts its weight there and scores 1
+                flat.append(name)
+                continue
+            ranked[:, j] = stats.rankdata(-column, method="average")
+        if undefined:
+            skipped.append(f"{label}, left out for {', '.join(undefined)}")
+        if flat:
+            skipped.append(
+                f"{label}, left out for {', '.join(flat)}: the same value for "
+                "every row, which ranks nothing"
+            )
+        if zeroed:
+            skipped.append(
+                f"{label}, left out for {', '.join(zeroed)}: an item at 0 zeroes "
+                "the geometric mean of those rows, which then tie whatever their "
+                "other items"
+            )
+        ranks.append(ranked)
         constructions.append(
             {"normalize": n, "aggregate": a, "weights": _weights_label(w)}
         )
@@ -160,11 +228,39 @@ def index_sensitivity(
     return IndexSensitivity(
         np.stack(ranks),
         pd.DataFrame(constructions).rename_axis("construction"),
-        list(est.spec_),
+        names,
         rows,
         skipped,
         shift,
+        notes=notes,
     )
+
+
+def _build(est, X, label, notes):
+    """The construction's index values; its library warnings go to ``notes``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SklearnInnovWarning)
+        values = np.asarray(est.fit_transform(X), dtype=float)
+    for warning in caught:
+        if issubclass(warning.category, SklearnInnovWarning):
+            note = f"{label}: {warning.message}"
+            if note not in notes:
+                notes.append(note)
+        else:  # not ours to keep: pass it on as it was
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return values
+
+
+def _merge_ties(values, tol):
+    """Values closer than ``tol`` to their neighbour (in sorted order) made equal."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.r_[True, np.diff(ordered) > tol]
+    merged = np.empty_like(values)
+    merged[order] = ordered[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
+    return merged
 
 
 def _weights_label(weights):
@@ -179,8 +275,9 @@ class IndexSensitivity:
     Parameters
     ----------
     ranks : ndarray of shape (n_constructions, n_samples, n_indices)
-        Rank of every row in every construction; construction 0 is the
-        reference.
+        Rank of every row in every construction (float: tied rows share the
+        average rank); construction 0 is the reference. NaN where a
+        construction was left out for an index.
     constructions : DataFrame
         One row per construction: its "normalize", "aggregate", "weights".
     indices : list of str
@@ -188,25 +285,34 @@ class IndexSensitivity:
     rows : Index
         Row labels of X.
     skipped : list of str
-        Combinations that could not be computed.
+        Combinations that could not be computed, or were left out for an
+        index, with the reason.
     shift : int
         Threshold of rank movement, in places.
+    notes : list of str, default=()
+        Warnings the constructions raised, one per cause.
 
     Attributes
     ----------
     constructions : DataFrame
         The constructions built, the reference first.
     skipped : list of str
-        Combinations left out because they cannot be computed.
+        Combinations left out because they cannot be computed, and
+        constructions left out for one index (a geometric mean that sets it
+        to 0 for some rows), each with its reason.
+    notes : list of str
+        Warnings the constructions raised (e.g. an item that does not vary
+        weighing 0), prefixed by the construction.
     """
 
-    def __init__(self, ranks, constructions, indices, rows, skipped, shift):
+    def __init__(self, ranks, constructions, indices, rows, skipped, shift, notes=()):
         self._ranks = ranks
         self.constructions = constructions
         self.indices = indices
         self.rows = rows
         self.skipped = skipped
         self.shift = shift
+        self.notes = list(notes)
 
     @property
     def ranks(self):
@@ -216,7 +322,8 @@ class IndexSensitivity:
         -------
         ranks : DataFrame
             Columns "construction", "normalize", "aggregate", "weights",
-            "index", "row" and "rank".
+            "index", "row" and "rank" (average ranks for ties); a
+            construction left out for an index has no rows for it.
         """
         c, n, k = self._ranks.shape
         frame = pd.DataFrame(
@@ -226,7 +333,7 @@ class IndexSensitivity:
                 "row": np.tile(np.tile(np.asarray(self.rows), k), c),
                 "rank": self._ranks.transpose(0, 2, 1).ravel(),
             }
-        )
+        ).dropna(subset=["rank"])
         return frame.merge(
             self.constructions, left_on="construction", right_index=True
         )[
@@ -239,7 +346,7 @@ class IndexSensitivity:
                 "row",
                 "rank",
             ]
-        ]
+        ].reset_index(drop=True)
 
     @property
     def table(self):
@@ -250,13 +357,15 @@ class IndexSensitivity:
         table : DataFrame
             Indexed by ("index", "row"), columns "reference_rank",
             "median_rank", "rank_q05", "rank_q95", "max_shift" (largest
-            distance from the reference rank over the constructions) and
-            "moved" (``max_shift > shift``).
+            distance from the reference rank over the constructions kept for
+            the index) and "moved" (``max_shift > shift``). Ranks and shifts
+            are floats: tied rows share the average of their ranks.
         """
-        ranks = self._ranks.astype(float)
+        ranks = self._ranks
         reference = ranks[0]
-        q05, median, q95 = np.percentile(ranks, [5, 50, 95], axis=0)
-        max_shift = np.abs(ranks - reference).max(axis=0)
+        # the reference is defined everywhere, so no column is all-NaN
+        q05, median, q95 = np.nanpercentile(ranks, [5, 50, 95], axis=0)
+        max_shift = np.nanmax(np.abs(ranks - reference), axis=0)
         index = pd.MultiIndex.from_product(
             [self.indices, list(self.rows)], names=["index", "row"]
         )
@@ -271,8 +380,6 @@ class IndexSensitivity:
             {name: values.T.ravel() for name, values in columns.items()},
             index=index,
         )
-        table["reference_rank"] = table["reference_rank"].astype(int)
-        table["max_shift"] = table["max_shift"].astype(int)
         table["moved"] = table["max_shift"] > self.shift
         return table
 
@@ -282,23 +389,27 @@ class IndexSensitivity:
         Returns
         -------
         summary : DataFrame
-            Indexed by index name: "n_rows", "n_constructions",
-            "share_moved" (share of rows whose rank moves by more than
-            ``shift`` places in some construction), "mean_abs_shift" (mean
-            over rows and constructions of ``|rank - reference rank|``, the
-            statistic of Saisana et al., 2005) and "median_interval_width"
-            (median over rows of ``rank_q95 - rank_q05``).
+            Indexed by index name: "n_rows", "n_constructions" (kept for the
+            index, the reference included), "share_moved" (share of rows
+            whose rank moves by more than ``shift`` places in some
+            construction), "mean_abs_shift" (mean over rows and the other
+            constructions of ``|rank - reference rank|``, the statistic of
+            Saisana et al., 2005; 0 with no other construction) and
+            "median_interval_width" (median over rows of ``rank_q95 -
+            rank_q05``).
         """
         table = self.table
+        kept = ~np.isnan(self._ranks[:, 0, :])  # (construction, index)
         shifts = np.abs(self._ranks[1:] - self._ranks[0])
-        mean_abs = (
-            shifts.mean(axis=(0, 1)) if len(shifts) else np.zeros(len(self.indices))
-        )
+        mean_abs = np.zeros(len(self.indices))
+        others = kept[1:].any(axis=0)
+        if others.any():
+            mean_abs[others] = np.nanmean(shifts[:, :, others], axis=(0, 1))
         grouped = table.groupby(level="index", sort=False)
         summary = pd.DataFrame(
             {
                 "n_rows": grouped.size(),
-                "n_constructions": len(self.constructions),
+                "n_constructions": pd.Series(kept.sum(axis=0), index=self.indices),
                 "share_moved": grouped["moved"].mean(),
                 "mean_abs_shift": pd.Series(mean_abs, index=self.indices),
                 "median_interval_width": grouped.apply(

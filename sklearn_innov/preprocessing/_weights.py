@@ -3,7 +3,8 @@
 Three ways to let the data weigh the normalised items of an index:
 
 * principal components: weights proportional to the squared loadings of the
-  first component (Handbook 6.1);
+  first component of the items' correlation matrix (Handbook 6.1), or of
+  their covariance matrix ("pca_cov");
 * factor analysis: the same with one-factor maximum-likelihood loadings
   (the model of :func:`~sklearn_innov.diagnostics.mcdonald_omega`);
 * benefit of the doubt (Handbook 6.3): every row gets the non-negative
@@ -15,11 +16,15 @@ Three ways to let the data weigh the normalised items of an index:
 :class:`CompositeIndex` calls these; they take validated float arrays.
 """
 
+import sys
+import warnings
+
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from .._core._reliability import correlation_from_cov, covariance, one_factor_ml
+from .._core._reliability import correlation_from_cov, one_factor_ml, scaled_moments
+from ..exceptions import SklearnInnovWarning
 from ..utils._validation import format_labels
 
 # Numerical tolerance of the LP solutions: a training row "binds" when its
@@ -28,13 +33,24 @@ _TOL = 1e-9
 # Most rows per stacked linear program (block-diagonal, one block per row):
 # HiGHS slows down more than linearly with the size of the stack.
 _BATCH_ROWS = 256
+# A learned weight below this (the items' weights sum to k) is rounding noise
+# of the eigen/factor solution: an item uncorrelated with the others, whose
+# exact weight is 0, comes out as 0 or as 1e-34 depending on the BLAS. It is
+# set to exactly 0, so the index does not depend on the NumPy build (in a
+# geometric mean a weight of 1e-34 on an item at 0 would zero the index).
+_ZERO_WEIGHT = 1e-12
 
 
 def learned_weights(block, method, name, items):
     """Weights of one index from its normalised items (complete rows).
 
     Scaled to sum to the number of items, so equal loadings give the
-    equal-weight index (every weight 1).
+    equal-weight index (every weight 1). An item constant on the complete
+    rows gets weight exactly 0 (with a warning: it carries no information
+    on how items co-vary), as does a weight below ``_ZERO_WEIGHT`` (rounding
+    noise of a weight that is 0 in exact arithmetic). The moments are those
+    of the items divided by powers of two (exact), so the weights do not
+    depend on the items' units, from 1e-160 to 1e154.
     """
     k = block.shape[1]
     if k == 1:
@@ -46,36 +62,108 @@ def learned_weights(block, method, name, items):
             f"two rows answer every item (n_samples={complete.shape[0]} complete). "
             "Impute the answers or give weights as a mapping."
         )
-    cov = covariance(complete)[1]
-    if method == "pca":
-        values, vectors = np.linalg.eigh(cov)
-        if not values[-1] > 0:
-            raise ValueError(
-                f"weights='pca' cannot be learned for index {name!r}: its items "
-                f"({format_labels(items)}) do not vary. Drop the index or give "
-                "weights as a mapping."
-            )
-        squared = vectors[:, -1] ** 2
+    varies = np.ptp(complete, axis=0) > 0
+    if not varies.any():
+        raise ValueError(
+            f"weights={method!r} cannot be learned for index {name!r}: its items "
+            f"({format_labels(items)}) do not vary. Drop the index or give "
+            "weights as a mapping."
+        )
+    constant = [items[j] for j in np.flatnonzero(~varies)]
+    if method == "factor" and varies.sum() < 3:
+        left = ("no", "one", "two")[int(varies.sum())]
+        why = (
+            f"has item(s) {format_labels(constant)} that do not vary on these "
+            f"rows, leaving {left}"
+            if constant
+            else f"has {left} ({format_labels(items)})"
+        )
+        raise ValueError(
+            f"weights='factor' needs at least three varying items per index, but "
+            f"index {name!r} {why}: a one-factor model of {left} items is not "
+            "identified. Use weights='pca' for it (it works on any rows, a "
+            "constant item weighing 0) or a mapping."
+        )
+    squared = np.zeros(k)
+    varying = [items[j] for j in np.flatnonzero(varies)]
+    squared[varies] = _squared_loadings(complete[:, varies], method, name, varying)
+    weights = k * squared / squared.sum()
+    weights[weights < _ZERO_WEIGHT] = 0.0
+    if constant:
+        warnings.warn(
+            f"weights={method!r}: item(s) {format_labels(constant)} of index "
+            f"{name!r} do not vary on the {complete.shape[0]} complete rows the "
+            "weights are learned on, so they weigh 0 and the weights come from "
+            "the other items.",
+            SklearnInnovWarning,
+            stacklevel=_caller_level(),
+        )
+    return k * weights / weights.sum()
+
+
+def _dependent(corr, items):
+    """The items with a part in a (near-)null direction of ``corr``."""
+    values, vectors = np.linalg.eigh(corr)
+    null = vectors[:, values <= 1e-10 * max(values[-1], 1.0)]
+    involved = np.abs(null).max(axis=1, initial=0.0) > 1e-6
+    return [item for item, flag in zip(items, involved, strict=True) if flag] or items
+
+
+def _caller_level():
+    """``stacklevel`` of the first frame outside sklearn-innov and scikit-learn.
+
+    The depth differs between ``fit``, ``fit_transform`` and their
+    ``set_output`` wrapper; the warning points at the user's line in all.
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in (
+        "sklearn_innov",
+        "sklearn",
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _squared_loadings(varying, method, name, items):
+    """Squared first-component or one-factor loadings of items that all vary."""
+    if method == "pca_cov":
+        # one power of two for every item: the eigenvectors are unchanged
+        cov = scaled_moments(varying)[1]
     else:
-        if k == 2:
-            raise ValueError(
-                f"weights='factor' needs at least three items per index, but "
-                f"index {name!r} has two ({format_labels(items)}): a one-factor "
-                "model of two items is not identified. Use weights='pca' or a "
-                "mapping for it."
-            )
-        corr = correlation_from_cov(cov)
-        fitted = None if corr is None else one_factor_ml(corr)
+        # one per item: the correlations are unchanged
+        cov = correlation_from_cov(scaled_moments(varying, axis=0)[1])
+    if method == "factor":
+        fitted = one_factor_ml(cov)
         if fitted is None:
+            dependent = format_labels(_dependent(cov, items))
             raise ValueError(
-                f"weights='factor' cannot be learned for index {name!r}: the "
-                f"correlation matrix of its items ({format_labels(items)}) is "
-                "singular (a constant item, an item that is a linear combination "
-                "of others, or fewer complete rows than items). Drop the "
-                "offending item or use weights='pca'."
+                f"weights='factor' cannot be learned for index {name!r} on these "
+                f"{varying.shape[0]} rows: items {dependent} "
+                "are linearly dependent on them (e.g. two rare 0/1 items equal on "
+                "every row of a cross-validation fold), so their correlation "
+                "matrix is singular. Use weights='pca' (it works on any rows), "
+                "drop one of the items, or give weights as a mapping."
             )
-        squared = fitted[0] ** 2
-    return k * squared / squared.sum()
+        return fitted[0] ** 2
+    try:
+        values, vectors = np.linalg.eigh(cov)
+    except np.linalg.LinAlgError:  # not expected on scaled, finite moments
+        raise ValueError(
+            f"weights={method!r} cannot be learned for index {name!r}: the "
+            "eigenvalues of its items' "
+            + ("covariance" if method == "pca_cov" else "correlation")
+            + " matrix did not converge. Rescale the items (e.g. "
+            "normalize='zscore') or give weights as a mapping."
+        ) from None
+    if values.size > 1 and values[-1] - values[-2] <= 1e-10 * values[-1]:
+        raise ValueError(
+            f"weights={method!r} cannot be learned for index {name!r}: the first "
+            "principal component of its items "
+            f"({format_labels(items)}) is not unique (the two largest eigenvalues "
+            "are equal, e.g. items that do not correlate), so any weights would "
+            "be arbitrary. Give weights as a mapping or use weights=None."
+        )
+    return vectors[:, -1] ** 2
 
 
 class BenefitOfTheDoubt:
