@@ -545,3 +545,28 @@ def test_the_shipped_ranges_are_those_the_simulation_gives():
         shipped[numeric].to_numpy(float), fresh[numeric].to_numpy(float), rtol=1e-7
     )
     assert (shipped["inside"] == fresh["inside"]).all()
+
+
+def test_the_index_readings_are_the_one_factor_tests_of_the_items():
+    from sklearn_innov.diagnostics import one_factor_test
+
+    report, models = replicate(random_state=0, figures=False)
+    frame = make_sme_survey(random_state=0).frame
+    readings = models["readings"]
+    tests = readings[readings["section"] == "Composite indices"]
+    from sklearn_innov.datasets import PAPER_SPEC
+
+    expected = [name for name, items in PAPER_SPEC.items() if len(items) >= 4]
+    assert [t.split(", ")[1] for t in tests["test"]] == expected
+    for name, p, reading in zip(
+        expected, tests["p_value"], tests["reading"], strict=True
+    ):
+        oracle = one_factor_test(frame[PAPER_SPEC[name]])
+        assert_allclose(p, oracle["pvalue"], rtol=1e-12)
+        verdict = "not significant at 5%" if p >= 0.05 else "significant at 5%"
+        assert reading.startswith(f"{name}: departure of its items from one factor")
+        assert verdict in reading
+    section = next(s for s in report.summaries if s.title == "Composite indices")
+    assert list(tests["reading"].map(lambda r: f"- {r}.")) == [
+        line for line in section["Reading"] if line.startswith("- ")
+    ]

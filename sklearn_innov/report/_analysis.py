@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..datasets import PAPER_SPEC, make_sme_survey
-from ..diagnostics import hosmer_lemeshow
+from ..diagnostics import hosmer_lemeshow, one_factor_test
 from ..linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
 from ..linear_model._cobb_douglas_summary import diagnostic_readings
 from ..model_selection import selection_stability
@@ -428,6 +428,30 @@ def _readings(a):
                 "lack of fit: " + significance(p, ALPHA)
                 if p == p
                 else "not tested (fewer than 3 groups)",
+            )
+        )
+    for name, items in a.spec.spec.items():
+        if len(items) < 4:
+            # three items: df 0, the one-factor model fits exactly
+            continue
+        values = a.frame[items].apply(pd.to_numeric, errors="coerce")
+        test = one_factor_test(values)
+        p = test["pvalue"]
+        rows.append(
+            (
+                "Composite indices",
+                f"one-factor LR test, {name}",
+                test["statistic"],
+                p,
+                f"{name}: departure of its items from one factor "
+                + significance(p, ALPHA)
+                + (
+                    ": alpha and omega assume a one-factor model these items do not fit"
+                    if p < ALPHA
+                    else "; this does not show that one factor holds"
+                )
+                if p == p
+                else f"{name}: one-factor model not tested (it cannot be fitted)",
             )
         )
     frames.append(

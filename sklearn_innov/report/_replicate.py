@@ -122,7 +122,9 @@ def render_report(analysis, comparison=None, *, figures=True):
     if a.missing_note:
         report.add_text(a.missing_note[0].upper() + a.missing_note[1:])
 
-    report.add_summary(_index_summary(a.indices, a.composite, a.frame, a.spec.spec))
+    report.add_summary(
+        _index_summary(a.indices, a.composite, a.frame, a.spec.spec, a.readings)
+    )
     if a.robustness is None:
         report.add_text(
             f"Robustness of the rankings not computed: {a.robustness_error}"
@@ -405,7 +407,7 @@ def _has_matplotlib():
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def _index_summary(indices, composite, frame, spec):
+def _index_summary(indices, composite, frame, spec, readings):
     stats = pd.DataFrame(
         {
             "n": indices.count(),
@@ -430,7 +432,16 @@ def _index_summary(indices, composite, frame, spec):
             name="item_statistics",
         ),
     ]
-    blocks.append(Block("Reading", _reliability_reading(composite, frame, spec)))
+    lines = _reliability_reading(composite, frame, spec)
+    tests = readings[readings["section"] == "Composite indices"]
+    if len(tests):
+        lines.append(
+            "Likelihood-ratio test that one common factor explains an index's "
+            "items (R's factanal, Bartlett's correction; indices of four items "
+            "or more):"
+        )
+        lines.extend(f"- {reading}." for reading in tests["reading"])
+    blocks.append(Block("Reading", lines))
     return Summary("Composite indices", blocks)
 
 
@@ -505,8 +516,14 @@ def _robustness_summary(robustness, labels):
     table = robustness.summary()
     shifts = table["mean_abs_shift"]
     worst = shifts.idxmax()
+    counts = table["n_constructions"].astype(int)
+    ways = (
+        f"in {counts.iloc[0]} ways"
+        if counts.nunique() == 1
+        else "in the number of ways n_constructions gives"
+    )
     lines = [
-        f"Each index is rebuilt in {int(table['n_constructions'].iloc[0])} ways "
+        f"Each index is rebuilt {ways} "
         "(normalisation x aggregation x weights; the first, min-max sums with "
         "equal weights, is the reference). share_moved is the share of "
         f"{labels['units']} whose rank moves by more than {robustness.shift} "
@@ -518,7 +535,12 @@ def _robustness_summary(robustness, labels):
         '("A scores higher than B") should be checked against the construction.',
     ]
     if robustness.skipped:
-        lines.append("Not computable, left out: " + "; ".join(robustness.skipped))
+        lines.append("Left out: " + "; ".join(robustness.skipped))
+    if robustness.notes:
+        lines.append(
+            "Warnings of the constructions: "
+            + "; ".join(dict.fromkeys(robustness.notes))
+        )
     return Summary(
         "Robustness of the rankings to the index construction",
         [
