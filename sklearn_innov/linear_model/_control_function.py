@@ -19,7 +19,7 @@ from scipy import special
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from .._core import (
     CollinearityError,
@@ -31,7 +31,7 @@ from .._core import (
     fit_logit,
     wald_test,
 )
-from ..exceptions import SklearnInnovWarning
+from ..exceptions import SeparationWarning
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
@@ -255,7 +255,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
                 "iterations (possibly separation: a regressor predicts y "
                 "perfectly); its estimates and standard errors are unreliable. "
                 "Raise max_iter or drop the separating regressor.",
-                SklearnInnovWarning,
+                SeparationWarning,
                 stacklevel=3,
             )
         k_exog, k_endog = exog.shape[1], len(endog_idx)
@@ -336,6 +336,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         -------
         proba : ndarray of shape (n_samples, 2)
         """
+        check_is_fitted(self)
         p1 = special.expit(self.decision_function(X))
         return np.column_stack([1.0 - p1, p1])
 
@@ -350,6 +351,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         -------
         labels : ndarray of shape (n_samples,)
         """
+        check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
     def structural_effects(self, X=None):
@@ -502,6 +504,11 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         ]
         return Summary(title, blocks)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
     # -- implementation -------------------------------------------------------
 
     def _design(self, X):
@@ -532,7 +539,9 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
             raise ValueError(
                 f"{_OWNER} requires y to be passed, but the target y is None."
             )
-        y = column_or_1d(np.asarray(y), warn=True)
+        y = column_or_1d(
+            check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True
+        )
         if y.shape[0] != n_samples:
             raise ValueError(
                 "Found input variables with inconsistent numbers of samples: "

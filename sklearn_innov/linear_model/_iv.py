@@ -26,7 +26,6 @@ from ..utils._validation import (
     resolve_items,
     validate_columns,
 )
-from ._cobb_douglas import _check_positive
 from ._iv_summary import build_summary
 
 _OWNER = "IVCobbDouglasRegressor"
@@ -350,6 +349,7 @@ default="nonrobust"
         -------
         y_pred : ndarray of shape (n_samples,)
         """
+        check_is_fitted(self)
         factor = self.smearing_factor_ if self.smearing else 1.0
         return np.exp(self.predict_log(X)) * factor
 
@@ -439,6 +439,8 @@ def _column(frame, position):
 
 def _roles(model, columns, n_features, owner=_OWNER):
     """Positions of the regressors, endogenous ones, instruments and cluster."""
+    if n_features == 0:  # scikit-learn's check_array words this one
+        return {"regressors": [], "endogenous": [], "instruments": [], "cluster": None}
     endogenous = resolve_items(
         list(model.endogenous), columns, n_features, owner="endogenous"
     )
@@ -488,3 +490,19 @@ def _roles(model, columns, n_features, owner=_OWNER):
         "instruments": instruments,
         "cluster": cluster[0] if cluster else None,
     }
+
+
+def _check_positive(values, labels, what):
+    """Raise a ValueError naming the columns and rows where values <= 0."""
+    if values.min(initial=np.inf) > 0:
+        return
+    bad = values <= 0
+    cols = [labels[j] for j in np.flatnonzero(bad.any(axis=0))]
+    where = f"regressor column(s) {format_labels(cols)} have" if what == "X" else "y has"
+    sign = "Negative" if (values < 0).any() else "Zero"
+    raise ValueError(
+        f"{sign} values in data passed to {_OWNER}: {where} values <= 0 "
+        f"({int(bad.any(axis=1).sum())} row(s)), which have no logarithm. Give "
+        "MinMaxIndexer a floor (feature_range=(0.01, 1.0)), shift with "
+        "LogTransform's `offset`, or fit on the rows with positive values."
+    )
