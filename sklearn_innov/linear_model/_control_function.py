@@ -116,8 +116,8 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
     structural ones, so read the average structural effects
     (:meth:`structural_effects`), not the coefficients, across models.
     Those average ``Lambda(x b + v_k rho)`` over the estimated residuals
-    ``v_k`` (Wooldridge, 2010, 15.7.2); beyond 1,000 rows, over 1,000 of
-    them evenly spaced in row order.
+    ``v_k`` of the rows averaged over (Wooldridge, 2010, 15.7.2); beyond
+    1,000 rows, over 1,000 of them evenly spaced in row order.
 
     *Prediction.* :meth:`predict_proba` is the probability given the
     regressors and the first-stage residual of each row (computed from the
@@ -364,7 +364,9 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         Parameters
         ----------
         X : array-like or DataFrame, optional
-            Rows to average over; default the training rows.
+            Rows to average over, whose first-stage residuals are also the
+            draws ``v_k``; default the training rows (a saved model, which
+            keeps no rows, needs X).
 
         Returns
         -------
@@ -377,7 +379,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         design = results._rows("design") if X is None else self._design(X)
         k = len(self.endogenous_)
         m = design.shape[1] - k
-        draws = results._rows("design")[:, m:]
+        draws = design[:, m:]
         if draws.shape[0] > _MAX_DRAWS:
             draws = draws[np.linspace(0, draws.shape[0] - 1, _MAX_DRAWS).astype(int)]
         regs = design[:, :m]
