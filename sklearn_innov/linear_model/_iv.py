@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core import CollinearityError, ZeroColumnError
-from .._core._iv import iv_fit
+from .._core._iv import IVResults, stack_columns
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._validation import (
@@ -251,19 +251,26 @@ default="nonrobust"
         endog_set = set(roles["endogenous"])
         exog_idx = [i for i, j in enumerate(roles["regressors"]) if j not in endog_set]
         endog_idx = [i for i, j in enumerate(roles["regressors"]) if j in endog_set]
-        logs = np.log(regressors)
-        const = [np.ones((n, 1))] if self.fit_intercept else []
-        exog = np.column_stack([*const, logs[:, exog_idx]])
+        # the design [1, ln exogenous, ln endogenous], written once in
+        # Fortran order (the kernel's products are faster so), then the
+        # instruments [1, ln exogenous, excluded] beside its first block
+        offset = int(self.fit_intercept)
+        k_exog = offset + len(exog_idx)
+        design = np.empty((n, k_exog + len(endog_idx)), order="F")
+        if self.fit_intercept:
+            design[:, 0] = 1.0
+        for position, i in enumerate(exog_idx + endog_idx, start=offset):
+            np.log(regressors[:, i], out=design[:, position])
         names = (["const"] if self.fit_intercept else []) + [
             str(reg_labels[i]) for i in exog_idx + endog_idx
         ]
         instrument_names = [str(labels[j]) for j in roles["instruments"]]
         try:
-            results = iv_fit(
-                np.log(y),
-                exog,
-                logs[:, endog_idx],
-                excluded,
+            results = IVResults(
+                y=np.log(y),
+                X=design,
+                Z=stack_columns(design[:, :k_exog], excluded),
+                n_exog=k_exog,
                 method=self.method,
                 cov_type=self.cov_type,
                 names=names,
@@ -286,7 +293,6 @@ default="nonrobust"
                 "regressors."
             ) from None
         self.results_ = results
-        offset = int(self.fit_intercept)
         estimates = results.params[offset:]
         coef = np.empty(n_reg)
         coef[exog_idx + endog_idx] = estimates
