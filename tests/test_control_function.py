@@ -149,9 +149,9 @@ def test_predict_proba_pipeline_cross_validation_pickle(mroz, fitted):
 def test_bad_input_is_named(mroz):
     X, y = mroz
     with pytest.raises(ValueError, match="not identified"):
-        ControlFunctionLogit(endogenous=["nwifeinc", "educ"], instruments=["huseduc"]).fit(
-            X, y
-        )
+        ControlFunctionLogit(
+            endogenous=["nwifeinc", "educ"], instruments=["huseduc"]
+        ).fit(X, y)
     with pytest.raises(ValueError, match="binary target"):
         ControlFunctionLogit().fit(X[EXOG], np.arange(len(y)) % 3)
     with pytest.raises(ValueError, match="'nowhere'"):

@@ -389,7 +389,11 @@ def test_units_rescaled(mroz):
     scaled = X.assign(motheduc=X["motheduc"] * 1e6)
     other = clone(base).fit(scaled, y)
     assert_allclose(other.coef_table_, base.coef_table_, rtol=1e-8)
-    assert_allclose(other.weak_instruments_["statistic"], base.weak_instruments_["statistic"], rtol=1e-8)
+    assert_allclose(
+        other.weak_instruments_["statistic"],
+        base.weak_instruments_["statistic"],
+        rtol=1e-8,
+    )
     # a regressor in other units: only the intercept moves (elasticities are unit-free)
     moved = clone(base).fit(X.assign(educ=X["educ"] * 1000), y * 10)
     assert_allclose(moved.coef_, base.coef_, rtol=1e-8)
@@ -404,7 +408,9 @@ def test_predict_pickle_clone_cross_validate_pipeline(mroz):
     X, y, _ = mroz
     model = IVCobbDouglasRegressor(endogenous=["educ"], instruments=INSTRUMENTS)
     model.fit(X, y)
-    expected = np.exp(model.intercept_ + np.log(X[["educ", "exper1", "age"]]) @ model.coef_)
+    expected = np.exp(
+        model.intercept_ + np.log(X[["educ", "exper1", "age"]]) @ model.coef_
+    )
     assert_allclose(model.predict(X), expected * model.smearing_factor_, rtol=1e-12)
     restored = pickle.loads(pickle.dumps(model))
     assert_allclose(restored.predict(X), model.predict(X))
@@ -414,7 +420,12 @@ def test_predict_pickle_clone_cross_validate_pipeline(mroz):
     assert np.isfinite(scores).all()
     pipe = Pipeline(
         [
-            ("keep", FunctionTransformer(lambda frame: frame, feature_names_out="one-to-one")),
+            (
+                "keep",
+                FunctionTransformer(
+                    lambda frame: frame, feature_names_out="one-to-one"
+                ),
+            ),
             ("iv", clone(model)),
         ]
     ).set_output(transform="pandas")
@@ -425,12 +436,27 @@ def test_predict_pickle_clone_cross_validate_pipeline(mroz):
     ("params", "message"),
     [
         ({"endogenous": ["educ"], "instruments": ["educ"]}, "both endogenous and"),
-        ({"endogenous": ["educ", "age"], "instruments": ["fatheduc"]}, "not identified"),
+        (
+            {"endogenous": ["educ", "age"], "instruments": ["fatheduc"]},
+            "not identified",
+        ),
         ({"instruments": ["fatheduc"]}, "no endogenous regressor"),
         ({"endogenous": ["educ"], "instruments": ["nope"]}, "'nope'"),
-        ({"endogenous": ["educ"], "instruments": ["fatheduc"], "cov_type": "cluster"}, "go together"),
         (
-            {"endogenous": ["educ"], "instruments": ["fatheduc"], "method": "gmm", "cov_type": "HC3"},
+            {
+                "endogenous": ["educ"],
+                "instruments": ["fatheduc"],
+                "cov_type": "cluster",
+            },
+            "go together",
+        ),
+        (
+            {
+                "endogenous": ["educ"],
+                "instruments": ["fatheduc"],
+                "method": "gmm",
+                "cov_type": "HC3",
+            },
             "method='2sls' only",
         ),
     ],

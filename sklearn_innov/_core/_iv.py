@@ -418,9 +418,7 @@ class IVResults(Results):
         if self.cov_type == "cluster":
             params, resid = lsZ.solve(target)
             cov = _ls_cov(lsZ, resid, "cluster", self._codes)
-            test = wald_test(
-                params, cov, self._excluded_rows(), df_resid=lsZ.n - lsZ.k
-            )
+            test = wald_test(params, cov, self._excluded_rows(), df_resid=lsZ.n - lsZ.k)
             return params, cov, resid, test
         fit = ols_fit(lsZ, target, has_const=self.has_const, cov_type=self.cov_type)
         test = fit.wald_test(self._excluded_rows())

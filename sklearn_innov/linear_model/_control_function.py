@@ -225,7 +225,9 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         names = (["const"] if self.fit_intercept else []) + [
             str(reg_labels[i]) for i in exog_idx + endog_idx
         ]
-        z_names = names[: exog.shape[1]] + [str(labels[j]) for j in roles["instruments"]]
+        z_names = names[: exog.shape[1]] + [
+            str(labels[j]) for j in roles["instruments"]
+        ]
         resid_names = [f"v({names[exog.shape[1] + j]})" for j in range(len(endog_idx))]
         try:
             if endog_idx:

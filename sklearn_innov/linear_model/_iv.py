@@ -504,7 +504,9 @@ def _check_positive(values, labels, what):
         return
     bad = values <= 0
     cols = [labels[j] for j in np.flatnonzero(bad.any(axis=0))]
-    where = f"regressor column(s) {format_labels(cols)} have" if what == "X" else "y has"
+    where = (
+        f"regressor column(s) {format_labels(cols)} have" if what == "X" else "y has"
+    )
     sign = "Negative" if (values < 0).any() else "Zero"
     raise ValueError(
         f"{sign} values in data passed to {_OWNER}: {where} values <= 0 "

@@ -131,7 +131,9 @@ def _diagnostics(model):
             if p < ALPHA
             else f"overidentifying restrictions not rejected at 5% (p {_p(p)})"
         )
-        rows.append((f"{over['test']} ({over['distribution']})", over["statistic"], p, reading))
+        rows.append(
+            (f"{over['test']} ({over['distribution']})", over["statistic"], p, reading)
+        )
     endogenous = ", ".join(_term(str(c)) for c in model.endogenous_)
     for key in ("durbin", "wu_hausman", "control_function"):
         test = results.endogeneity[key]
@@ -166,8 +168,8 @@ def _anderson_rubin_block(model):
         return Block(
             title,
             [
-                f"95% confidence set for the elasticity of {_term(model.endogenous_[0])}"
-                f": {described}.",
+                "95% confidence set for the elasticity of "
+                f"{_term(model.endogenous_[0])}: {described}.",
                 f"H0: elasticity = 0, {test['distribution']} = "
                 f"{format_number(test['statistic'], 3)}: "
                 + _significance(test["pvalue"], "elasticity"),
@@ -192,9 +194,7 @@ def _notes(model):
         "the excluded instruments enter the first stage as given."
     ]
     if model.cov_type == "nonrobust":
-        notes.append(
-            "Weak instruments: Cragg-Donald F (homoskedastic errors assumed)."
-        )
+        notes.append("Weak instruments: Cragg-Donald F (homoskedastic errors assumed).")
     else:
         notes.append(
             f"Standard errors {model.cov_type}; weak instruments: Kleibergen-Paap "
