@@ -156,3 +156,24 @@ def test_bad_input_is_named(mroz):
         ControlFunctionLogit().fit(X[EXOG], np.arange(len(y)) % 3)
     with pytest.raises(ValueError, match="'nowhere'"):
         ControlFunctionLogit(endogenous=["nowhere"], instruments=["huseduc"]).fit(X, y)
+
+
+def test_in_run_benchmark_with_instruments_routed_by_name():
+    from sklearn.pipeline import Pipeline
+
+    from sklearn_innov import CompositeIndex
+    from sklearn_innov.datasets import PAPER_SPEC
+    from sklearn_innov.model_selection import run_benchmark
+
+    mechanisms = {k: v for k, v in PAPER_SPEC.items() if k != "Y"}
+    pipe = Pipeline(
+        [
+            ("index", CompositeIndex(spec=mechanisms).set_output(transform="pandas")),
+            # X3 instrumented by X4 (the names CompositeIndex gives its indices)
+            ("logit", ControlFunctionLogit(endogenous=["X3"], instruments=["X4"])),
+        ]
+    )
+    result = run_benchmark(models={"control function": pipe}, repeats=1, folds=3)
+    scores = result.scores
+    assert set(scores["model"]) == {"control function"}
+    assert len(scores) == 3 and scores.select_dtypes("number").notna().all().all()

@@ -8,9 +8,11 @@ two-stage least squares, LIML or two-step efficient GMM and returns an
 critical values), Anderson and Rubin's test and confidence set, the
 overidentification tests (Sargan, Wooldridge's robust score test, Hansen's
 J) and the endogeneity tests (Durbin, Wu-Hausman, the regression-based
-control-function test). Every regression goes through the least-squares
-core (:class:`~._linalg.LeastSquares`, :func:`~._ols.ols_fit`,
-:func:`~._linalg.robust_cov`, :func:`~._linalg.wald_test`); only what has no
+control-function test); and the Murphy-Topel covariance of a two-step
+control-function logit (:func:`murphy_topel`). Every regression goes
+through the least-squares core (:class:`~._linalg.LeastSquares`,
+:func:`~._ols.ols_fit`, :func:`~._linalg.robust_cov`,
+:func:`~._linalg.wald_test`); only what has no
 least-squares form (LIML's k-class bread, GMM's sandwich, cluster sums)
 is written here.
 
@@ -38,6 +40,7 @@ __all__ = [
     "STOCK_YOGO_SIZE10",
     "cluster_codes",
     "iv_fit",
+    "murphy_topel",
     "stack_columns",
     "stock_yogo_size10",
 ]
@@ -826,3 +829,29 @@ def iv_fit(
         clusters=clusters,
         has_const=has_const,
     )
+
+
+def murphy_topel(fit, design, y, Z, V, rho, gram_inv):
+    """Murphy-Topel's addition to a control-function logit's covariance.
+
+    Greene's outer-product form, ``V2 (C V1 C' - R V1 C' - C V1 R') V2``:
+    ``fit`` the step-2 logit on ``design`` (its last columns the step-1
+    residuals ``V`` with coefficients ``rho``), ``V1 = Sigma kron (Z'Z)^-1``
+    the covariance of the step-1 OLS coefficients (``gram_inv`` is
+    ``(Z'Z)^-1``), ``C`` and ``R`` the cross-products of the logit scores
+    with their derivatives in the step-1 coefficients and with the step-1
+    scores.
+    """
+    n, L = Z.shape
+    k_endog = V.shape[1]
+    sigma = V.T @ V / (n - L)
+    V1 = np.kron(sigma, gram_inv)  # first-stage coefficients, by equation
+    resid = y - fit.prob
+    s2 = design * resid[:, None]  # logit scores
+    # d ln f2 / d pi_j = -(y - p) rho_j z_i; d ln f1 / d pi_j = z_i (Sigma^-1 v_i)_j
+    first_scores = V @ np.linalg.inv(sigma)
+    C = np.hstack([-rho[j] * (s2.T @ (Z * resid[:, None])) for j in range(k_endog)])
+    R = np.hstack([s2.T @ (Z * first_scores[:, [j]]) for j in range(k_endog)])
+    V2 = fit.cov
+    middle = C @ V1 @ C.T - R @ V1 @ C.T - C @ V1 @ R.T
+    return V2 @ middle @ V2

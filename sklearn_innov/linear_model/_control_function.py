@@ -31,6 +31,7 @@ from .._core import (
     fit_logit,
     wald_test,
 )
+from .._core._iv import murphy_topel
 from ..exceptions import SeparationWarning
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
@@ -264,7 +265,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         rho = fit.params[k_exog + k_endog :]
         cov = fit.cov
         if k_endog:
-            cov = cov + _murphy_topel(fit, design, y01, Z, V, rho, lsZ)
+            cov = cov + murphy_topel(fit, design, y01, Z, V, rho, lsZ.gram_inv)
         self.uncorrected_cov_ = fit.cov
         self.results_ = LogitResults(
             replace(fit, cov=cov),
@@ -561,20 +562,3 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
                 "(e.g. innovated yes/no)."
             )
         return (y == self.classes_[1]).astype(np.float64)
-
-
-def _murphy_topel(fit, design, y, Z, V, rho, lsZ):
-    """Murphy-Topel's addition to the step-2 covariance (Greene's OPG form)."""
-    n, L = Z.shape
-    k_endog = V.shape[1]
-    sigma = V.T @ V / (n - L)
-    V1 = np.kron(sigma, lsZ.gram_inv)  # first-stage coefficients, by equation
-    resid = y - fit.prob
-    s2 = design * resid[:, None]  # logit scores
-    # d ln f2 / d pi_j = -(y - p) rho_j z_i; d ln f1 / d pi_j = z_i (Sigma^-1 v_i)_j
-    first_scores = V @ np.linalg.inv(sigma)
-    C = np.hstack([-rho[j] * (s2.T @ (Z * resid[:, None])) for j in range(k_endog)])
-    R = np.hstack([s2.T @ (Z * first_scores[:, [j]]) for j in range(k_endog)])
-    V2 = fit.cov
-    middle = C @ V1 @ C.T - R @ V1 @ C.T - C @ V1 @ R.T
-    return V2 @ middle @ V2
