@@ -99,8 +99,22 @@ def test_estimates_equal_linearmodels(mroz, method, cov_type):
         ci = oracle.conf_int()
         assert_allclose(table["ci_lower"], ci["lower"], rtol=1e-6)
         assert_allclose(table["ci_upper"], ci["upper"], rtol=1e-6)
+    assert_allclose(model.rsquared_, oracle.rsquared, rtol=1e-8)
     if method == "liml":
         assert_allclose(model.results_.kappa, oracle.kappa, rtol=1e-9)
+    if method == "2sls" and cov_type in ("nonrobust", "HC1"):
+        first = model.results_.first_stage_coefs["educ"]
+        individual = oracle.first_stage.individual["lneduc"]
+        assert_allclose(first["coef"], individual.params, rtol=1e-8)
+        assert_allclose(first["std_err"], individual.std_errors, rtol=1e-8)
+        ols = linearmodels.IV2SLS(
+            oracle.model.dependent.pandas,
+            pd.concat([oracle.model.exog.pandas, oracle.model.endog.pandas], axis=1),
+            None,
+            None,
+        ).fit(cov_type=lm_cov, debiased=True)
+        assert_allclose(model.results_.ols_table["coef"], ols.params, rtol=1e-8)
+        assert_allclose(model.results_.ols_table["std_err"], ols.std_errors, rtol=1e-8)
 
 
 def test_hc2_hc3_are_the_leverage_corrections_of_the_projected_design(mroz):
@@ -356,6 +370,9 @@ def test_weak_instruments_flagged_and_anderson_rubin_shown():
     # with an instrument this weak the set is unbounded
     intervals = model.results_.anderson_rubin_set()
     assert np.isinf(intervals[0][0]) or np.isinf(intervals[-1][1])
+    # a saved model keeps what its summary prints, Anderson-Rubin included
+    restored = pickle.loads(pickle.dumps(model))
+    assert str(restored.summary()) == text
 
 
 def test_readings_use_p_values_and_user_labels(mroz):
@@ -498,3 +515,14 @@ def test_kernel_without_logs_matches_the_estimator(mroz):
     )
     model = IVCobbDouglasRegressor(endogenous=["educ"], instruments=INSTRUMENTS)
     assert_allclose(results.params, model.fit(X, y).results_.params, rtol=1e-12)
+
+
+def test_positions_on_arrays_equal_names_on_frames(mroz):
+    X, y, _ = mroz
+    by_name = IVCobbDouglasRegressor(endogenous=["educ"], instruments=INSTRUMENTS)
+    by_position = IVCobbDouglasRegressor(endogenous=[0], instruments=[3, 4, 5])
+    by_name.fit(X, y)
+    by_position.fit(X.to_numpy(), y)
+    assert_allclose(by_position.coef_, by_name.coef_, rtol=1e-12)
+    assert by_position.endogenous_ == [0] and by_position.instruments_ == [3, 4, 5]
+    assert_allclose(by_position.predict(X.to_numpy()), by_name.predict(X), rtol=1e-12)

@@ -185,6 +185,7 @@ class IVResults(Results):
         "endogeneity",
         "rsquared",
         "ols_table",
+        "weak_inference",
     )
 
     def __init__(
@@ -634,6 +635,20 @@ class IVResults(Results):
         if start is not None:
             intervals.append((float(start), np.inf))
         return intervals
+
+    @cached_property
+    def weak_inference(self):
+        """Anderson-Rubin inference when the instruments are weak, else {}.
+
+        ``test``: :meth:`anderson_rubin` of zero; ``set``: the 95%
+        :meth:`anderson_rubin_set` (one endogenous regressor only).
+        """
+        if not self.n_endog or not self.weak_instruments.get("weak"):
+            return {}
+        out = {"test": self.anderson_rubin(0.0)}
+        if self.n_endog == 1:
+            out["set"] = self.anderson_rubin_set()
+        return out
 
     # -- overidentification ---------------------------------------------------
 

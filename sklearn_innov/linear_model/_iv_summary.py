@@ -154,38 +154,31 @@ def _diagnostics(model):
 
 def _anderson_rubin_block(model):
     results = model.results_
+    weak = results.weak_inference
+    test = weak["test"]
     title = "Anderson-Rubin inference (valid with weak instruments)"
-    if results.n_endog == 1:
-        intervals = results.anderson_rubin_set()
-        test = results.anderson_rubin(0.0)
+    if "set" in weak:
         described = (
             " or ".join(
                 f"[{format_number(lo, 4)}, {format_number(hi, 4)}]"
-                for lo, hi in intervals
+                for lo, hi in weak["set"]
             )
             or "empty (every value is rejected)"
         )
-        return Block(
-            title,
-            [
-                "95% confidence set for the elasticity of "
-                f"{_term(model.endogenous_[0])}: {described}.",
-                f"H0: elasticity = 0, {test['distribution']} = "
-                f"{format_number(test['statistic'], 3)}: "
-                + _significance(test["pvalue"], "elasticity"),
-            ],
-            name="anderson_rubin",
-        )
-    test = results.anderson_rubin(0.0)
-    return Block(
-        title,
-        [
+        lines = [
+            "95% confidence set for the elasticity of "
+            f"{_term(model.endogenous_[0])}: {described}.",
+            f"H0: elasticity = 0, {test['distribution']} = "
+            f"{format_number(test['statistic'], 3)}: "
+            + _significance(test["pvalue"], "elasticity"),
+        ]
+    else:
+        lines = [
             f"H0: every endogenous elasticity = 0, {test['distribution']} = "
             f"{format_number(test['statistic'], 3)}: "
             + _significance(test["pvalue"], "the elasticities jointly")
-        ],
-        name="anderson_rubin",
-    )
+        ]
+    return Block(title, lines, name="anderson_rubin")
 
 
 def _notes(model):
