@@ -79,6 +79,25 @@ def test_murphy_topel_within_20_percent_of_a_bootstrap(mroz, fitted):
     assert ((ratio > 0.8) & (ratio < 1.2)).all(), ratio
 
 
+def test_murphy_topel_close_to_the_stacked_two_step_sandwich(mroz, fitted):
+    # Newey's (1984) sandwich of the stacked moment conditions (OLS step 1,
+    # logit step 2): robust, and asymptotically the same correction
+    X, y = mroz
+    W = fitted.results_.design
+    b = fitted.results_.params
+    p = special.expit(W @ b)
+    Z = sm.add_constant(X[[*EXOG, "huseduc"]]).to_numpy()
+    v, rho = W[:, -1], b[-1]
+    g1, g2 = Z * v[:, None], W * (y - p)[:, None]
+    weights = (p * (1 - p))[:, None]
+    G11, G22 = -Z.T @ Z, -(W * weights).T @ W
+    G21 = rho * (W * weights).T @ Z
+    adjusted = g2 - g1 @ np.linalg.solve(G11, G21.T)
+    G22_inv = np.linalg.inv(G22)
+    cov = G22_inv @ (adjusted.T @ adjusted) @ G22_inv.T
+    assert_allclose(fitted.results_.bse, np.sqrt(np.diag(cov)), rtol=0.1)
+
+
 def test_exogeneity_test_is_the_wald_test_of_the_residual(fitted):
     test = fitted.exogeneity_test_
     table = fitted.coef_table_.loc["v(nwifeinc)"]

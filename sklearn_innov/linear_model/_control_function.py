@@ -89,6 +89,8 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         omnibus test, pseudo R², Hosmer-Lemeshow, classification table.
     uncorrected_cov_ : ndarray
         The step-2 covariance that ignores step 1 (the inverse information).
+    n_iter_ : int
+        Newton iterations of the step-2 logit.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
 

@@ -98,7 +98,15 @@ default="nonrobust"
         when exactly identified.
     endogeneity_ : dict
         ``durbin``, ``wu_hausman`` and ``control_function`` tests.
+    rsquared_ : float
+        ``1 - SSR / TSS`` of the log model with the structural residuals
+        (may be negative under IV; it is not a goodness-of-fit test).
+    nobs_ : int
+    df_resid_ : float
+    resid_ : ndarray of shape (n_samples,)
+        Structural residuals ``ln y - [1, ln X] b`` (not kept when saved).
     smearing_factor_ : float
+        Duan's factor ``mean(exp(resid_))``.
     results_ : IVResults
         Every statistic, computed on first access (``anderson_rubin(value)``,
         ``anderson_rubin_set()``, ``first_stage_coefs``, ``ols_table``,...).
