@@ -180,6 +180,7 @@ class IVResults(Results):
     _summary_statistics = (
         "coef_table",
         "first_stage",
+        "first_stage_coefs",
         "weak_instruments",
         "overidentification",
         "endogeneity",

@@ -46,6 +46,16 @@ def build_summary(model, title=None):
     if results.n_endog:
         first = results.first_stage.rename(index=_term)
         blocks.append(Block("First stage", first, name="first_stage"))
+        logged = {name: _term(name) for name in results.names[: results.n_exog]}
+        for name, table in results.first_stage_coefs.items():
+            blocks.append(
+                Block(
+                    f"First stage of {_term(name)}: coefficients "
+                    "(excluded instruments as given)",
+                    table.rename(index=logged),
+                    name=f"first_stage_{name}",
+                )
+            )
         blocks.append(Block("Diagnostics", _diagnostics(model), name="diagnostics"))
         weak = results.weak_instruments
         if weak.get("weak"):
