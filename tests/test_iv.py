@@ -526,3 +526,19 @@ def test_positions_on_arrays_equal_names_on_frames(mroz):
     assert_allclose(by_position.coef_, by_name.coef_, rtol=1e-12)
     assert by_position.endogenous_ == [0] and by_position.instruments_ == [3, 4, 5]
     assert_allclose(by_position.predict(X.to_numpy()), by_name.predict(X), rtol=1e-12)
+
+
+def test_cluster_column_missing_or_single_is_named(mroz):
+    X, y, groups = mroz
+    model = IVCobbDouglasRegressor(
+        endogenous=["educ"], instruments=INSTRUMENTS, cov_type="cluster", cluster="g"
+    )
+    labels = pd.Series(groups, dtype=float)
+    labels.iloc[[3, 7]] = np.nan
+    with pytest.raises(ValueError, match="'g' is missing in 2 row"):
+        model.fit(X.assign(g=labels.to_numpy()), y)
+    with pytest.raises(ValueError, match="at least 2 clusters"):
+        model.fit(X.assign(g="one"), y)
+    # text labels are fine: the column is neither a regressor nor an instrument
+    metro = np.where(groups % 2 == 0, "Tijuana", "Monterrey")
+    assert model.fit(X.assign(g=metro), y).results_.n_clusters == 2

@@ -248,6 +248,13 @@ default="nonrobust"
         clusters = None
         if self.cov_type == "cluster":
             clusters = _column(frame, roles["cluster"])
+            missing = pd.isna(clusters)
+            if missing.any():
+                raise ValueError(
+                    f"The cluster column {labels[roles['cluster']]!r} is missing in "
+                    f"{int(missing.sum())} row(s); give every row a cluster label "
+                    "(or drop those rows, X and y together)."
+                )
             n_groups = len(pd.unique(clusters))
             if n_groups < 2:
                 raise ValueError(
