@@ -542,3 +542,20 @@ def test_cluster_column_missing_or_single_is_named(mroz):
     # text labels are fine: the column is neither a regressor nor an instrument
     metro = np.where(groups % 2 == 0, "Tijuana", "Monterrey")
     assert model.fit(X.assign(g=metro), y).results_.n_clusters == 2
+
+
+def test_without_intercept_equals_linearmodels(mroz):
+    X, y, _ = mroz
+    model = IVCobbDouglasRegressor(
+        endogenous=["educ"], instruments=INSTRUMENTS, fit_intercept=False
+    ).fit(X, y)
+    dep, ex, en, iz = _lm_data(X, y)
+    oracle = linearmodels.IV2SLS(dep, ex.drop(columns="const"), en, iz).fit(
+        cov_type="unadjusted", debiased=True
+    )
+    assert model.intercept_ == 0.0
+    assert_allclose(model.coef_table_["coef"], oracle.params, rtol=1e-8)
+    assert_allclose(model.coef_table_["std_err"], oracle.std_errors, rtol=1e-8)
+    first = oracle.first_stage.diagnostics
+    assert_allclose(model.first_stage_["partial_f"], first["f.stat"], rtol=1e-8)
+    assert np.isfinite(model.weak_instruments_["statistic"])

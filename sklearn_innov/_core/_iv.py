@@ -517,8 +517,10 @@ class IVResults(Results):
         """Kleibergen-Paap rk Wald F (robust; HC0 meat, clusters if any).
 
         The rk statistic of Kleibergen and Paap (2006) for ``rank(Pi) =
-        K2 - 1``, scaled as ivreg2 scales it, ``rk (n - L) / (n L2)``, so that
-        with a homoskedastic covariance it is the Cragg-Donald F.
+        K2 - 1``, scaled ``rk (n - L) / (n L2)`` so that with a homoskedastic
+        covariance it is the Cragg-Donald F, and with one endogenous
+        regressor the HC1 first-stage F. With clusters the meat is the sum
+        of cluster scores, with no further small-sample factor.
         """
         return self._rk_f(robust=True)
 
