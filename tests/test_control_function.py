@@ -173,6 +173,11 @@ def test_bad_input_is_named(mroz):
         ).fit(X, y)
     with pytest.raises(ValueError, match="binary target"):
         ControlFunctionLogit().fit(X[EXOG], np.arange(len(y)) % 3)
+    with pytest.raises(ValueError, match="collinear.*'educ', 'huseduc'"):
+        # an "instrument" that is an exogenous regressor again
+        ControlFunctionLogit(endogenous=["nwifeinc"], instruments=["huseduc"]).fit(
+            X.assign(huseduc=X["educ"]), y
+        )
     with pytest.raises(ValueError, match="'nowhere'"):
         ControlFunctionLogit(endogenous=["nowhere"], instruments=["huseduc"]).fit(X, y)
 

@@ -232,27 +232,9 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
             str(labels[j]) for j in roles["instruments"]
         ]
         resid_names = [f"v({names[exog.shape[1] + j]})" for j in range(len(endog_idx))]
-        try:
-            if endog_idx:
-                lsZ = LeastSquares(Z, names=z_names)
-                first, V = lsZ.solve(endog)
-                first, V = first.reshape(Z.shape[1], -1), V.reshape(endog.shape)
-            else:
-                lsZ, first, V = None, np.zeros((Z.shape[1], 0)), np.zeros((n, 0))
-            design = np.column_stack([exog, endog, V])
-            LeastSquares(design, names=names + resid_names)
-        except ZeroColumnError as exc:
-            raise ValueError(
-                f"Column(s) {format_labels(exc.columns)} are zero in every row; "
-                "drop them, they carry no information."
-            ) from None
-        except CollinearityError as exc:
-            raise ValueError(
-                f"Perfectly collinear columns: {format_labels(exc.columns)} are "
-                "(nearly) linear combinations of each other (with the intercept if "
-                "fitted). Drop one of them; an instrument must move the endogenous "
-                "regressor beyond the exogenous ones."
-            ) from None
+        lsZ, first, V, design = _two_step_design(
+            exog, endog, Z, z_names, names + resid_names
+        )
         fit = fit_logit(design, y01, max_iter=self.max_iter, tol=self.tol)
         if not fit.converged or not np.isfinite(fit.params).all():
             warnings.warn(
@@ -564,3 +546,36 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
                 "(e.g. innovated yes/no)."
             )
         return (y == self.classes_[1]).astype(np.float64)
+
+
+def _two_step_design(exog, endog, Z, z_names, design_names):
+    """Step 1 (OLS of the endogenous regressors on Z) and step 2's design.
+
+    Returns the factored ``Z`` (None without endogenous regressors), the
+    step-1 coefficients (a column per endogenous regressor), the residuals
+    ``V`` and ``[exog, endog, V]``, checked for zero and collinear columns
+    (an error in the user's words).
+    """
+    n, L = Z.shape
+    try:
+        if endog.shape[1]:
+            lsZ = LeastSquares(Z, names=z_names)
+            first, V = lsZ.solve(endog)
+            first, V = first.reshape(L, -1), V.reshape(endog.shape)
+        else:
+            lsZ, first, V = None, np.zeros((L, 0)), np.zeros((n, 0))
+        design = np.column_stack([exog, endog, V])
+        LeastSquares(design, names=design_names)
+    except ZeroColumnError as exc:
+        raise ValueError(
+            f"Column(s) {format_labels(exc.columns)} are zero in every row; "
+            "drop them, they carry no information."
+        ) from None
+    except CollinearityError as exc:
+        raise ValueError(
+            f"Perfectly collinear columns: {format_labels(exc.columns)} are "
+            "(nearly) linear combinations of each other (with the intercept if "
+            "fitted). Drop one of them; an instrument must move the endogenous "
+            "regressor beyond the exogenous ones."
+        ) from None
+    return lsZ, first, V, design
