@@ -12,12 +12,20 @@ Heavy dependencies (statsmodels, matplotlib) are imported only where used, so
 """
 
 from ._version import __version__
-from .linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
+from .linear_model import (
+    CobbDouglasRegressor,
+    ControlFunctionLogit,
+    IVCobbDouglasRegressor,
+    StepwiseLogit,
+    TwoPartRegressor,
+)
 from .preprocessing import CompositeIndex, LogTransform, MinMaxIndexer, read_spec
 
 __all__ = [
     "CobbDouglasRegressor",
     "CompositeIndex",
+    "ControlFunctionLogit",
+    "IVCobbDouglasRegressor",
     "LogTransform",
     "MinMaxIndexer",
     "__version__",

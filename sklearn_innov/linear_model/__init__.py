@@ -2,7 +2,15 @@
 mechanisms, on a shared least-squares core."""
 
 from ._cobb_douglas import CobbDouglasRegressor
+from ._control_function import ControlFunctionLogit
+from ._iv import IVCobbDouglasRegressor
 from ._stepwise import StepwiseLogit
 from ._two_part import TwoPartRegressor
 
-__all__ = ["CobbDouglasRegressor", "StepwiseLogit", "TwoPartRegressor"]
+__all__ = [
+    "CobbDouglasRegressor",
+    "ControlFunctionLogit",
+    "IVCobbDouglasRegressor",
+    "StepwiseLogit",
+    "TwoPartRegressor",
+]
