@@ -25,7 +25,13 @@ from ._logit import (
     score_tests,
     separation_excluded,
 )
-from ._margins import binary_columns, delta_method, effects_table, logit_effects
+from ._margins import (
+    binary_columns,
+    delta_method,
+    effects_table,
+    logit_effects,
+    smearing_covariance,
+)
 from ._moments import centred_crossprod, column_variances, correlation_matrix
 from ._ols import (
     OLSResults,
@@ -69,6 +75,7 @@ __all__ = [
     "robust_cov",
     "score_tests",
     "separation_excluded",
+    "smearing_covariance",
     "total_sum_of_squares",
     "wald_test",
 ]
