@@ -443,3 +443,139 @@ def test_bad_at_is_named(fitted, at, match):
     model, X, _ = fitted
     with pytest.raises(ValueError, match=match):
         model.marginal_effects(X, at=at)
+
+
+# -- a log-link GLM second part (twopm's secondpart(glm, link(log))) ------------
+
+FAMILIES = {
+    "gamma": sm.families.Gamma(sm.families.links.Log()),
+    "poisson": sm.families.Poisson(),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FAMILIES))
+def glm_fitted(request):
+    X, y = _medexp()
+    model = _plain_model(second_part=request.param).fit(X, y)
+    return model, X, y, request.param
+
+
+def _statsmodels_parts(X, y, family):
+    positive = y > 0
+    logit = sm.Logit(positive.astype(int), sm.add_constant(X)).fit(disp=0)
+    glm = sm.GLM(
+        y[positive], sm.add_constant(np.log(X[positive])), family=FAMILIES[family]
+    ).fit(cov_type="HC0", tol=1e-12)
+    return logit, glm
+
+
+def test_glm_second_part_is_statsmodels_glm_with_robust_errors(glm_fitted):
+    model, X, y, family = glm_fitted
+    _, glm = _statsmodels_parts(X, y, family)
+    part2 = model.coef_table_.loc["positive"]
+    assert_allclose(part2["coef"], glm.params, rtol=1e-7)
+    assert_allclose(part2["std_err"], glm.bse, rtol=1e-6)
+    assert_allclose(part2["p_value"], glm.pvalues, rtol=1e-5, atol=1e-12)
+    # no smearing: E[y | y > 0] is the GLM's mean itself
+    assert_allclose(
+        model.predict_positive(X), glm.predict(sm.add_constant(np.log(X))), rtol=1e-7
+    )
+    assert ("positive", "smearing") not in model.cov_params_.index
+
+
+def test_glm_marginal_effects_match_a_hand_delta_method(glm_fitted):
+    """dE/dx_k averaged over rows, its gradient written out by hand, and the
+    covariances of statsmodels' Logit and GLM (HC0) stacked block-diagonally."""
+    model, X, y, family = glm_fitted
+    logit, glm = _statsmodels_parts(X, y, family)
+    x = X.to_numpy()
+    D = np.column_stack([np.ones(len(x)), x])
+    Z = np.column_stack([np.ones(len(x)), np.log(x)])
+    g, b = logit.params.to_numpy(), glm.params.to_numpy()
+    p = special.expit(D @ g)
+    mu = np.exp(Z @ b)
+    q = p * (1 - p)
+    V = np.zeros((8, 8))
+    V[:4, :4] = logit.cov_params()
+    V[4:, 4:] = glm.cov_params()
+    effects = model.marginal_effects(X).xs("total", level="margin")
+    for k, name in enumerate(X.columns, start=1):
+        dydx = np.mean(q * g[k] * mu + p * mu * b[k] / x[:, k - 1])
+        grad_g = (q * (1 - 2 * p) * g[k] * mu + q * mu * b[k] / x[:, k - 1]) @ D
+        grad_g = grad_g / len(x)
+        grad_g[k] += np.mean(q * mu)
+        grad_b = (q * g[k] * mu + p * mu * b[k] / x[:, k - 1]) @ Z / len(x)
+        grad_b[k] += np.mean(p * mu / x[:, k - 1])
+        J = np.concatenate([grad_g, grad_b])
+        assert_allclose(effects.loc[name, "dy_dx"], dydx, rtol=1e-7)
+        assert_allclose(effects.loc[name, "std_err"], np.sqrt(J @ V @ J), rtol=1e-4)
+
+
+def test_glm_marginal_effects_are_the_derivatives_of_predict(glm_fitted):
+    model, X, _, _ = glm_fitted
+    for at, rows in (("overall", X), ("mean", X.mean().to_frame().T)):
+        effects = model.marginal_effects(X, at=at)
+        for name in X.columns:
+            h = 1e-4 * X[name].std()
+            up, down = rows.copy(), rows.copy()
+            up[name] += h
+            down[name] -= h
+            derivative = (model.predict(up) - model.predict(down)) / (2 * h)
+            assert_allclose(
+                effects.loc[(name, "total"), "dy_dx"], derivative.mean(), rtol=1e-6
+            )
+    # the intensive elasticity of the log-link mean is its coefficient
+    assert_allclose(
+        effects.xs("intensive", level="margin")["elasticity"],
+        model.regressor_.coef_,
+        rtol=1e-10,
+    )
+
+
+def test_glm_model_survives_pickle_and_prints(glm_fitted):
+    model, X, _, family = glm_fitted
+    loaded = pickle.loads(pickle.dumps(model))
+    assert_allclose(loaded.predict(X), model.predict(X))
+    assert_allclose(loaded.marginal_effects(X), model.marginal_effects(X))
+    text = str(loaded.summary())
+    assert "GLM, log link, variance" in text and f"({family})" in text.lower()
+    assert "needs no smearing" in text
+    assert "Breusch-Pagan" not in text
+
+
+def test_second_part_and_regressor_are_one_or_the_other():
+    X, y = _data(n=200)
+    with pytest.raises(ValueError, match="Pass one or the other"):
+        TwoPartRegressor(regressor=CobbDouglasRegressor(), second_part="gamma").fit(
+            X, y
+        )
+
+
+# -- the homoskedasticity smearing assumes, read from a test --------------------
+
+
+@pytest.mark.parametrize("spread", [0.0, 1.0], ids=["constant", "growing"])
+def test_summary_reads_breusch_pagan_from_its_p_value(spread):
+    from statsmodels.stats.diagnostic import het_breuschpagan
+
+    rng = np.random.default_rng(4)
+    X, y = _data(n=1500, seed=4)
+    positive = (y > 0).to_numpy()
+    # log errors whose SD grows with a (or not)
+    sd = 0.3 * np.exp(spread * (np.log(X["a"]) - 0.8))
+    y = pd.Series(
+        np.where(
+            positive, 2 * X["a"] ** 0.4 * np.exp(sd * rng.normal(size=len(y))), 0.0
+        )
+    )
+    model = _plain_model().fit(X, y)
+    Z = sm.add_constant(np.log(X[positive]))
+    lm, lm_p, _, _ = het_breuschpagan(model.regressor_.resid_, Z)
+    text = " ".join(str(model.summary()).split())
+    assert f"LM = {lm:.2f}, df = 3" in text
+    if spread:
+        assert lm_p < 1e-3 and "significant at 5% (p < 0.001)" in text
+    else:
+        assert 0.05 < lm_p < 1
+        assert f"not significant at 5% (p = {lm_p:.3f})" in text
+    assert "homoskedasticity" in text

@@ -16,10 +16,15 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._core import delta_method, effects_table, smearing_covariance
+from .._core import (
+    delta_method,
+    effects_table,
+    fit_log_link,
+    smearing_covariance,
+)
 from ..exceptions import SklearnInnovWarning
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
-from ..summary import Block, Summary
+from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
 from ..utils._validation import (
     check_outcome,
@@ -41,8 +46,9 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
 
     The first part (by default :class:`StepwiseLogit`) is fitted on every
     row with the target ``y > 0``; the second (by default
-    :class:`CobbDouglasRegressor`, with its smearing) on the rows with
-    ``y > 0``. ``predict`` returns their product, the unconditional mean.
+    :class:`CobbDouglasRegressor`, with its smearing, or a log-link GLM) on
+    the rows with ``y > 0``. ``predict`` returns their product, the
+    unconditional mean.
 
     Parameters
     ----------
@@ -65,6 +71,14 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         ``X + 1`` (``ln(1 + X)``) at ``fit`` and ``predict``; "drop" fits the
         second part without those rows and refuses to predict rows with a
         zero regressor. Negative regressors are refused under every policy.
+    second_part : {"ols", "gamma", "poisson"}, default="ols"
+        "ols": the ``regressor`` (OLS of ``ln y`` on ``ln x`` with Duan's
+        smearing by default). "gamma" or "poisson": a GLM with a log link,
+        ``E[y | y > 0, x] = exp(b0 + sum_k b_k ln x_k)`` fitted in levels by
+        quasi-likelihood with that variance function (``mu^2`` or ``mu``),
+        robust (sandwich) standard errors, no smearing (Stata ``twopm``'s
+        ``secondpart(glm, family(gamma) link(log))``); ``regressor`` must
+        then be None.
 
     Attributes
     ----------
@@ -72,7 +86,9 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         The fitted first part; None when no outcome is 0 (then
         ``P(y > 0 | x) = 1``, with a warning).
     regressor_ : regressor
-        The fitted second part.
+        The fitted second part; with a GLM second part a private regressor
+        whose ``results_`` holds the estimates and robust covariance and
+        whose ``coef_`` are the elasticities.
     floors_ : ndarray of shape (n_features,)
         The floors of ``zeros="floor"`` (NaN for other policies).
     coef_table_ : DataFrame
@@ -121,6 +137,21 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     ``s`` fixed, 0.64 with it (``cov_type="HC1"``), against a bootstrap SD of
     0.65.
 
+    *Homoskedasticity.* With the OLS second part, one smearing factor for
+    every row and "the intensive elasticity is ``b_k``" both assume that the
+    variance of the log errors does not depend on x; if it does,
+    ``E[exp(u) | x]`` varies with x and both are biased (Manning & Mullahy
+    2001). :meth:`summary` reads the Breusch-Pagan test of the second part
+    from its p-value. The log-link GLM second part (``second_part="gamma"``)
+    models ``E[y | y > 0, x]`` directly and needs neither.
+
+    *Stata's twopm.* The estimates equal ``twopm``'s with a logit first part
+    on x and a ``regress, log`` (or ``glm, link(log)``) second part on
+    ``ln x`` only when the first part selects nothing
+    (``StepwiseLogit(p_remove=1.0)``) and no regressor is 0 among the rows
+    with ``y > 0`` (no ``zeros`` policy acts); the tests compare with
+    statsmodels, not with ``twopm``.
+
     *Tails.* With the default parts ``predict`` is ``exp(ln P + ln mu)``,
     ``ln P`` by ``scipy.special.log_expit`` of the logit's linear predictor:
     finite where ``P`` underflows to 0 and ``mu`` overflows (not
@@ -136,6 +167,9 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
        care". Journal of Business & Economic Statistics, 1(2), 115-126.
     .. [3] Cragg, J. G. (1971). "Some statistical models for limited
        dependent variables". Econometrica, 39(5), 829-844.
+    .. [4] Manning, W. G. and Mullahy, J. (2001). "Estimating log models:
+       to transform or not to transform?". Journal of Health Economics,
+       20(4), 461-494.
 
     Examples
     --------
@@ -158,12 +192,16 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         "classifier": [None, HasMethods(["fit", "predict_proba"])],
         "regressor": [None, HasMethods(["fit", "predict"])],
         "zeros": [StrOptions({"floor", "offset", "drop"})],
+        "second_part": [StrOptions({"ols", "gamma", "poisson"})],
     }
 
-    def __init__(self, *, classifier=None, regressor=None, zeros="floor"):
+    def __init__(
+        self, *, classifier=None, regressor=None, zeros="floor", second_part="ols"
+    ):
         self.classifier = classifier
         self.regressor = regressor
         self.zeros = zeros
+        self.second_part = second_part
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -215,7 +253,16 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         if self.zeros == "floor":
             self.floors_ = _floors(levels, self)
         levels, keep = apply_zeros(levels, self.zeros, floors=self.floors_)
-        regressor = CobbDouglasRegressor() if self.regressor is None else self.regressor
+        if self.second_part == "ols":
+            regressor = self.regressor or CobbDouglasRegressor()
+        elif self.regressor is not None:
+            raise ValueError(
+                f"TwoPartRegressor(second_part={self.second_part!r}) fits its own "
+                "log-link GLM second part; regressor is the second part of "
+                "second_part='ols'. Pass one or the other."
+            )
+        else:
+            regressor = LogLinkGLM(family=self.second_part)
         self._check_positive_rows(regressor, len(y), int(positive.sum()), keep)
         self.regressor_ = clone(regressor).fit(
             self._frame(levels), y[np.flatnonzero(positive)[keep]]
@@ -269,12 +316,12 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
         log_p = self._log_participation(values)
-        if isinstance(self.regressor_, CobbDouglasRegressor):
+        if isinstance(self.regressor_, _LOG_LINEAR):
             # in logs, so that a P(y > 0) that underflows to 0 times an
             # E[y | y > 0] that overflows is their true product, not 0 x inf
             regressor = self.regressor_
             log_mu = regressor.predict_log(self._frame(self._floored(values)))
-            if regressor.smearing:
+            if _smears(regressor):
                 log_mu = log_mu + np.log(regressor.smearing_factor_)
             with np.errstate(over="ignore"):
                 return np.exp(log_p + log_mu)
@@ -295,7 +342,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         """Average effects of each regressor on ``E[y]``, split by margin.
 
         Needs a logit first part (:class:`StepwiseLogit`) and a
-        :class:`CobbDouglasRegressor` second part. For each feature, the
+        :class:`CobbDouglasRegressor` or GLM second part. For each feature, the
         derivative ``dE[y]/dx_k`` and the elasticity, in total and split
         into the extensive margin (through ``P(y > 0)``) and the intensive
         margin (through ``E[y | y > 0]``); formulas in the class Notes.
@@ -305,7 +352,8 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         likelihoods, so their estimates are uncorrelated (as ``twopm`` has
         it); Duan's smearing factor is a third estimate, correlated with the
         second part's coefficients, whose variance enters every ``dy_dx``
-        (not the elasticities, where it cancels). Features the stepwise logit
+        (not the elasticities, where it cancels). A GLM second part has no
+        smearing factor and its robust covariance. Features the stepwise logit
         left out have a fixed coefficient of 0 there (selection is ignored,
         as everywhere after stepwise selection). Under ``zeros="floor"`` a
         regressor equal to 0 enters the second part at its floor.
@@ -334,8 +382,8 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         if self.cov_params_ is None:
             raise ValueError(
-                "marginal_effects needs the default parts: a StepwiseLogit first "
-                "part and a CobbDouglasRegressor second part; got "
+                "marginal_effects needs a StepwiseLogit first part and a "
+                "CobbDouglasRegressor or GLM (second_part='gamma') second part; got "
                 f"{type(self.classifier_).__name__} and "
                 f"{type(self.regressor_).__name__}."
             )
@@ -373,6 +421,11 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     def summary(self, title=None):
         """Both parts in their layouts: SPSS's logit blocks, then Table 9's.
 
+        The notes say what the second part assumes (constant variance of the
+        log errors, for smearing and for its coefficients as intensive
+        elasticities) and read the Breusch-Pagan test of its residuals from
+        the test's p-value; a GLM second part's notes say it needs neither.
+
         Parameters
         ----------
         title : str, optional
@@ -403,6 +456,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
             "E[y | x] = P(y > 0 | x) E[y | y > 0, x]: the first part is fitted on "
             "every row, the second on the rows with y > 0.",
             f"Regressors equal to 0 in the second part: zeros={self.zeros!r}.",
+            *self._second_part_notes(),
         ]
         if self.classifier_ is None:
             notes.append("No outcome was 0: P(y > 0) = 1.")
@@ -416,6 +470,57 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         return tags
 
     # -- implementation -------------------------------------------------------
+
+    def _second_part_notes(self):
+        """What the second part assumes, and the test that bears on it."""
+        regressor = self.regressor_
+        if isinstance(regressor, LogLinkGLM):
+            return [
+                f"Second part: a log-link GLM ({_DISPERSION_WORDS[regressor.family]})"
+                " of y on the ln x, fitted in levels: E[y | y > 0, x] = exp(b0 + "
+                "sum b_k ln x_k) needs no smearing and no constant variance of the "
+                "log errors, and its coefficients are the intensive elasticities "
+                "whenever this mean is right. Standard errors: robust (sandwich)."
+            ]
+        if not isinstance(regressor, CobbDouglasRegressor):
+            return []
+        notes = [
+            "Second part: OLS of ln y on the ln x"
+            + (
+                f", times Duan's smearing factor {regressor.smearing_factor_:.4g} "
+                "(its sampling variance is in the marginal effects' standard "
+                "errors)"
+                if regressor.smearing
+                else ""
+            )
+            + ". Smearing, and reading the coefficients as the intensive "
+            "elasticities, assume log errors whose variance does not depend on x "
+            "(homoskedasticity); second_part='gamma' or 'poisson' does not."
+        ]
+        test = regressor.results_.attempt("breusch_pagan")
+        if "error" in test:
+            notes.append(f"Breusch-Pagan test not computed: {test['error']}.")
+            return notes
+        p = test["lm_pvalue"]
+        shown = format_pvalue(p)
+        shown = f"p {shown}" if shown.startswith("<") else f"p = {shown}"
+        head = (
+            "Breusch-Pagan test (Koenker's LM) of the second part's squared log "
+            f"residuals on the ln x: LM = {test['lm']:.2f}, df = {test['df']}, "
+        )
+        if p < 0.05:
+            notes.append(
+                f"{head}significant at 5% ({shown}): the variance "
+                "of the log errors changes with x, so the smeared E[y | y > 0] and "
+                "the intensive elasticities may be biased; compare "
+                "second_part='gamma'."
+            )
+        else:
+            notes.append(
+                f"{head}not significant at 5% ({shown}); a test "
+                "that does not reject does not show the variance is constant."
+            )
+        return notes
 
     def _labels(self):
         if hasattr(self, "feature_names_in_"):
@@ -455,7 +560,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
 
     def _check_positive_rows(self, regressor, n_rows, n_positive, keep):
         """Refuse, in this model's parameters, too few rows for the second part."""
-        if not isinstance(regressor, CobbDouglasRegressor):
+        if not isinstance(regressor, _LOG_LINEAR):
             return  # another regressor words its own needs
         n_params = self.n_features_in_ + int(regressor.fit_intercept)
         found = int(keep.sum())
@@ -468,12 +573,12 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
             else ""
         )
         fixes = ["Add rows with y > 0", "pass fewer features"]
-        if regressor.fit_intercept:
+        if regressor.fit_intercept and isinstance(regressor, CobbDouglasRegressor):
             fixes.append("pass regressor=CobbDouglasRegressor(fit_intercept=False)")
         if found < n_positive:
             fixes.append("set zeros='floor' or 'offset', which keep every row")
         raise ValueError(
-            f"TwoPartRegressor's second part, a CobbDouglasRegressor with "
+            f"TwoPartRegressor's second part, {_part_name(regressor)} with "
             f"{n_params} parameter(s), needs at least {n_params + 1} rows with "
             f"y > 0; found {found} of {n_rows}{dropped}. "
             + f"{', '.join(fixes[:-1])} or {fixes[-1]}."
@@ -515,14 +620,14 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         None unless the parts are the ones :meth:`marginal_effects` reads.
         """
         regressor, classifier = self.regressor_, self.classifier_
-        if not isinstance(regressor, CobbDouglasRegressor) or not (
+        if not isinstance(regressor, _LOG_LINEAR) or not (
             classifier is None or isinstance(classifier, StepwiseLogit)
         ):
             return None
         results = regressor.results_
         names = [("positive", name) for name in results.names]
         cov = results.cov_params
-        if regressor.smearing:
+        if _smears(regressor):
             cov = smearing_covariance(
                 results.exog,
                 results.resid,
@@ -549,7 +654,8 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         regressor = self.regressor_
         beta = regressor.results_.params
         b_off = int(regressor.fit_intercept)
-        if regressor.smearing:
+        smears = _smears(regressor)
+        if smears:
             beta = np.append(beta, regressor.smearing_factor_)
         if self.classifier_ is None:
             # expit(50) = 1 to double precision: P = 1, with no variance
@@ -570,7 +676,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
             g0 = theta[0] if g_off else 0.0
             b = theta[n_g:]
             factor = 1.0
-            if regressor.smearing:
+            if smears:
                 b, factor = b[:-1], b[-1]
             return full_gamma, g0, b[b_off:], b[0] if b_off else 0.0, factor
 
@@ -592,7 +698,106 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
                     "ci_upper": table["coef"] + half,
                 }
             )
-        return table.rename(columns={"t": "statistic"})
+        # the Cobb-Douglas' t, or the GLM's z
+        return table.rename(columns={"t": "statistic", "z": "statistic"})
+
+
+_DISPERSION_WORDS = {
+    "gamma": "variance mu^2 (gamma)",
+    "poisson": "variance mu (Poisson)",
+}
+
+
+class LogLinkGLM(RegressorMixin, BaseEstimator):
+    """The second part of ``second_part="gamma"`` or ``"poisson"``.
+
+    ``E[y | y > 0, x] = exp(b0 + sum_k b_k ln x_k)`` fitted in levels by
+    quasi-likelihood (:func:`~sklearn_innov._core.fit_log_link`), with
+    robust (sandwich) standard errors: Stata's ``glm y ln_x, family(gamma)
+    link(log) vce(robust)`` without its ``n / (n - 1)``. Private: reached
+    through :class:`TwoPartRegressor`, which applies the zero policy first.
+
+    Parameters
+    ----------
+    family : {"gamma", "poisson"}, default="gamma"
+    """
+
+    fit_intercept = True
+
+    def __init__(self, *, family="gamma"):
+        self.family = family
+
+    def fit(self, X, y):
+        """Fit on positive X (logged here) and positive y."""
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        names = ["const", *(str(name) for name in X.columns)]
+        design = np.column_stack([np.ones(len(X)), np.log(X.to_numpy(float))])
+        self.results_ = fit_log_link(
+            design, np.asarray(y, dtype=float), family=self.family, names=names
+        )
+        if not self.results_.converged:
+            warn(
+                f"TwoPartRegressor(second_part={self.family!r}): the GLM second part "
+                f"did not converge in {self.results_.n_iter} iterations; its "
+                "estimates are the last iterate. Check for extreme values of y.",
+                SklearnInnovWarning,
+            )
+        self.intercept_ = float(self.results_.params[0])
+        self.coef_ = self.results_.params[1:].copy()
+        return self
+
+    @property
+    def coef_table_(self):
+        return self.results_.coef_table
+
+    def predict_log(self, X):
+        """``ln E[y | y > 0, x] = b0 + ln X @ coef_``."""
+        return self.intercept_ + np.log(np.asarray(X, dtype=float)) @ self.coef_
+
+    def predict(self, X):
+        """``E[y | y > 0, x]`` (no smearing: the GLM models the mean itself)."""
+        with np.errstate(over="ignore"):
+            return np.exp(self.predict_log(X))
+
+    def summary(self):
+        """The coefficient table, in logs of the regressors, robust SEs."""
+        results = self.results_
+        table = results.coef_table.rename(
+            index={name: f"ln {name}" for name in results.names[1:]}
+        )
+        return Summary(
+            "GLM",
+            [
+                Block(
+                    f"GLM, log link, {_DISPERSION_WORDS[self.family]}, robust "
+                    "(sandwich) standard errors",
+                    table,
+                    name="coefficients",
+                ),
+                Block(
+                    "Fit",
+                    [
+                        f"n = {results.nobs}; Pearson dispersion "
+                        f"{results.scale:.4g}; {results.n_iter} iterations.",
+                    ],
+                    name="fit",
+                ),
+            ],
+        )
+
+
+_LOG_LINEAR = (CobbDouglasRegressor, LogLinkGLM)
+
+
+def _part_name(regressor):
+    if isinstance(regressor, LogLinkGLM):
+        return f"the log-link GLM of second_part={regressor.family!r},"
+    return f"a {type(regressor).__name__}"
+
+
+def _smears(regressor):
+    """Whether the second part's level predictions carry Duan's factor."""
+    return isinstance(regressor, CobbDouglasRegressor) and regressor.smearing
 
 
 def _check_outcome(y, n_samples):
