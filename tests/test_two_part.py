@@ -579,3 +579,54 @@ def test_summary_reads_breusch_pagan_from_its_p_value(spread):
         assert 0.05 < lm_p < 1
         assert f"not significant at 5% (p = {lm_p:.3f})" in text
     assert "homoskedasticity" in text
+
+
+def test_glm_second_part_follows_units_of_y_and_x(glm_fitted):
+    """y in other units scales dy/dx and the GLM's intercept only; x in other
+    units scales its dy/dx and leaves every elasticity and z as it was."""
+    model, X, y, family = glm_fitted
+    ref = model.marginal_effects(X)
+    in_cents = _plain_model(second_part=family).fit(X, y * 100)
+    part2 = in_cents.coef_table_.loc["positive", "coef"]
+    assert_allclose(
+        part2.iloc[1:], model.coef_table_.loc["positive", "coef"].iloc[1:], rtol=1e-7
+    )
+    assert_allclose(
+        part2["const"],
+        model.coef_table_.loc[("positive", "const"), "coef"] + np.log(100),
+        rtol=1e-8,
+    )
+    cents = in_cents.marginal_effects(X)
+    assert_allclose(cents["dy_dx"], ref["dy_dx"] * 100, rtol=1e-6)
+    assert_allclose(cents[["z", "elasticity"]], ref[["z", "elasticity"]], rtol=1e-5)
+    months = X.assign(age=X["age"] * 12)
+    ours = _plain_model(second_part=family).fit(months, y).marginal_effects(months)
+    assert_allclose(ours.loc["age", "dy_dx"] * 12, ref.loc["age", "dy_dx"], rtol=1e-5)
+    assert_allclose(
+        ours[["z", "elasticity", "elasticity_se"]],
+        ref[["z", "elasticity", "elasticity_se"]],
+        rtol=1e-5,
+    )
+
+
+def test_glm_collinear_logs_are_named_in_this_models_words():
+    X, y = _data(n=300)
+    X = X.assign(c=X["a"] ** 2)  # ln c = 2 ln a
+    with pytest.raises(ValueError) as exc:
+        TwoPartRegressor(second_part="gamma").fit(X, y)
+    message = str(exc.value)
+    assert "second_part='gamma'): column(s) 'a', 'c' are (nearly) linear" in message
+    with pytest.raises(ValueError, match=r"column\(s\) 0, 2 of X \(by position\)"):
+        TwoPartRegressor(second_part="poisson").fit(X.to_numpy(), y)
+
+
+def test_at_takes_positions_when_x_had_no_names(fitted):
+    model, X, y = fitted
+    bare = _plain_model().fit(X.to_numpy(), y.to_numpy())
+    assert_allclose(
+        bare.marginal_effects(X.to_numpy(), at={0: 2.0}).to_numpy(),
+        model.marginal_effects(X, at={"a": 2.0}).to_numpy(),
+        rtol=1e-8,
+    )
+    with pytest.raises(ValueError, match="no column names: use positions 0 to 2"):
+        bare.marginal_effects(X.to_numpy(), at={"x0": 2.0})

@@ -17,6 +17,9 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core import (
+    DesignError,
+    LeastSquares,
+    ZeroColumnError,
     delta_method,
     effects_table,
     fit_log_link,
@@ -264,9 +267,14 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         else:
             regressor = LogLinkGLM(family=self.second_part)
         self._check_positive_rows(regressor, len(y), int(positive.sum()), keep)
-        self.regressor_ = clone(regressor).fit(
-            self._frame(levels), y[np.flatnonzero(positive)[keep]]
-        )
+        try:
+            self.regressor_ = clone(regressor).fit(
+                self._frame(levels), y[np.flatnonzero(positive)[keep]]
+            )
+        except DesignError as exc:
+            if not isinstance(regressor, LogLinkGLM):
+                raise
+            raise ValueError(self._design_message(exc)) from None
         # the smearing factor's covariance needs the residuals, which a saved
         # model does not keep: take it now (O(n k^2), beside a logit's fit)
         self.cov_params_ = self._joint_cov()
@@ -370,7 +378,8 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
             "mean" takes it at the column means of X (``atmeans``); a dict
             ``{feature: value}`` sets those features to those values in
             every row and averages over the rows (``at(age=40)``, the other
-            features as observed).
+            features as observed); keys are column names, or positions when
+            X had no names.
 
         Returns
         -------
@@ -471,6 +480,21 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
 
     # -- implementation -------------------------------------------------------
 
+    def _design_message(self, exc):
+        """A GLM second part's unusable design, in this model's words."""
+        columns = _columns(self, [label in exc.columns for label in self._labels()])
+        head = f"TwoPartRegressor(second_part={self.second_part!r}): {columns}"
+        if isinstance(exc, ZeroColumnError):
+            return (
+                f"{head} equal 1 in every row with y > 0, so their logs are 0 "
+                "there and carry no information; drop them."
+            )
+        return (
+            f"{head} are (nearly) linear combinations of each other after logs "
+            "among the rows with y > 0 (with the intercept if it is involved); "
+            "drop one of them, or merge them into one index."
+        )
+
     def _second_part_notes(self):
         """What the second part assumes, and the test that bears on it."""
         regressor = self.regressor_
@@ -536,22 +560,36 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
                 f"at must be 'overall', 'mean' or a dict {{feature: value}}; got "
                 f"{at!r}."
             )
+        named = hasattr(self, "feature_names_in_")
         labels = self._labels()
-        unknown = [str(name) for name in at if str(name) not in labels]
+
+        def position(key):
+            if named:
+                return labels.index(str(key)) if str(key) in labels else None
+            # X had no names: features are positions, as in every message
+            ok = isinstance(key, (int, np.integer)) and not isinstance(key, bool)
+            return int(key) if ok and 0 <= key < len(labels) else None
+
+        unknown = [str(key) for key in at if position(key) is None]
         if unknown:
+            known = (
+                f"its features are {format_labels(labels)}"
+                if named
+                else f"X had no column names: use positions 0 to {len(labels) - 1}"
+            )
             raise ValueError(
                 f"at names {format_labels(unknown)}, which are not features of "
-                f"this model; its features are {format_labels(labels)}."
+                f"this model; {known}."
             )
         values = values.copy()
-        for name, value in at.items():
+        for key, value in at.items():
             value = float(value)
             if not np.isfinite(value) or value < 0:
                 raise ValueError(
-                    f"at[{name!r}] = {value!r}: the value must be finite and >= 0 "
+                    f"at[{key!r}] = {value!r}: the value must be finite and >= 0 "
                     "(the model takes X in levels)."
                 )
-            values[:, labels.index(str(name))] = value
+            values[:, position(key)] = value
         return values
 
     def _frame(self, values):
@@ -732,6 +770,8 @@ class LogLinkGLM(RegressorMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         names = ["const", *(str(name) for name in X.columns)]
         design = np.column_stack([np.ones(len(X)), np.log(X.to_numpy(float))])
+        # the rank check OLS makes; TwoPartRegressor words its DesignError
+        LeastSquares(design, names=names)
         self.results_ = fit_log_link(
             design, np.asarray(y, dtype=float), family=self.family, names=names
         )
