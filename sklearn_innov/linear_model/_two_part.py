@@ -97,7 +97,8 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     coef_table_ : DataFrame
         Both parts' coefficients, indexed by ("part", "term") with part
         "participation" (the logit, on levels) and "positive" (the
-        Cobb-Douglas, on logs); columns coef, std_err, statistic (z or t),
+        Cobb-Douglas or the GLM, on logs of X); columns coef, std_err,
+        statistic (z for the logit and the GLM, t for the Cobb-Douglas),
         p_value, ci_lower, ci_upper (95%).
     cov_params_ : DataFrame or None
         Joint covariance of the estimates :meth:`marginal_effects` uses,
@@ -105,8 +106,9 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         coefficients, the second part's, and Duan's smearing factor
         (``("positive", "smearing")``, when the second part smears). The
         parts' blocks are uncorrelated; the smearing factor is correlated
-        with the second part's coefficients (see Notes). None with parts
-        other than the defaults.
+        with the second part's coefficients (see Notes). None unless the
+        first part is a :class:`StepwiseLogit` (or absent) and the second a
+        :class:`CobbDouglasRegressor` or the GLM.
     n_features_in_ : int
     feature_names_in_ : ndarray
 
@@ -125,6 +127,9 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
       (through P) plus the intensive margin (through mu);
     - the elasticity ``(dE/dx_k) (x_k / E) = (1 - P) g_k x_k + b_k`` (with
       ``zeros="offset"`` the second part's term is ``b_k x_k / (x_k + 1)``).
+
+    With a GLM second part ``mu = exp(b0 + sum_k b_k ln x_k)``: the same
+    formulas with ``s = 1``.
 
     :meth:`marginal_effects` averages each over the rows of X (average
     marginal effects; average elasticities, as Stata's ``margins, eyex()``),
@@ -155,7 +160,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     with ``y > 0`` (no ``zeros`` policy acts); the tests compare with
     statsmodels, not with ``twopm``.
 
-    *Tails.* With the default parts ``predict`` is ``exp(ln P + ln mu)``,
+    *Tails.* With a logit first part and either second part ``predict`` is ``exp(ln P + ln mu)``,
     ``ln P`` by ``scipy.special.log_expit`` of the logit's linear predictor:
     finite where ``P`` underflows to 0 and ``mu`` overflows (not
     ``0 x inf = NaN``). Other parts are multiplied as they are, with
