@@ -161,9 +161,9 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     statsmodels, not with ``twopm``.
 
     *Tails.* With a logit first part and either second part ``predict`` is
-    ``exp(ln P + ln mu)``, ``ln P`` by ``scipy.special.log_expit`` of the logit's linear predictor:
-    finite where ``P`` underflows to 0 and ``mu`` overflows (not
-    ``0 x inf = NaN``). Other parts are multiplied as they are, with
+    ``exp(ln P + ln mu)``, ``ln P`` by ``scipy.special.log_expit`` of the
+    logit's linear predictor: finite where ``P`` underflows to 0 and ``mu``
+    overflows (not ``0 x inf = NaN``). Other parts are multiplied as they are, with
     ``E[y] = 0`` where ``P = 0``.
 
     References
