@@ -503,10 +503,16 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
     def _second_part_notes(self):
         """What the second part assumes, and the test that bears on it."""
         regressor = self.regressor_
+        labels = self._labels()
+        logs = (
+            ", ".join(f"ln {label}" for label in labels)
+            if len(labels) <= 6
+            else f"the logs of the {len(labels)} regressors"
+        )
         if isinstance(regressor, LogLinkGLM):
             return [
                 f"Second part: a log-link GLM ({_DISPERSION_WORDS[regressor.family]})"
-                " of y on the ln x, fitted in levels: E[y | y > 0, x] = exp(b0 + "
+                f" of y on {logs}, fitted in levels: E[y | y > 0, x] = exp(b0 + "
                 "sum b_k ln x_k) needs no smearing and no constant variance of the "
                 "log errors, and its coefficients are the intensive elasticities "
                 "whenever this mean is right. Standard errors: robust (sandwich)."
@@ -514,7 +520,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         if not isinstance(regressor, CobbDouglasRegressor):
             return []
         notes = [
-            "Second part: OLS of ln y on the ln x"
+            f"Second part: OLS of ln y on {logs}"
             + (
                 f", times Duan's smearing factor {regressor.smearing_factor_:.4g} "
                 "(its sampling variance is in the marginal effects' standard "
@@ -535,7 +541,7 @@ class TwoPartRegressor(RegressorMixin, BaseEstimator):
         shown = f"p {shown}" if shown.startswith("<") else f"p = {shown}"
         head = (
             "Breusch-Pagan test (Koenker's LM) of the second part's squared log "
-            f"residuals on the ln x: LM = {test['lm']:.2f}, df = {test['df']}, "
+            f"residuals on {logs}: LM = {test['lm']:.2f}, df = {test['df']}, "
         )
         if p < 0.05:
             notes.append(
