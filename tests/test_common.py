@@ -20,7 +20,12 @@ from sklearn.utils import estimator_checks, get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklearn_innov
-from sklearn_innov import CobbDouglasRegressor, CompositeIndex, LogTransform
+from sklearn_innov import (
+    CobbDouglasRegressor,
+    CompositeIndex,
+    LogTransform,
+    TwoPartRegressor,
+)
 
 
 def _public_estimators():
@@ -38,6 +43,7 @@ EXTRA_INSTANCES = [
     CobbDouglasRegressor(zeros="offset"),
     CompositeIndex(weights="pca", reverse=[0]),
     CompositeIndex(weights="bod"),
+    TwoPartRegressor(second_part="gamma"),  # the log-link GLM second part
 ]
 ESTIMATORS = list(_public_estimators()) + EXTRA_INSTANCES
 

@@ -2,7 +2,8 @@
 
 Everything here is private. The least-squares core and the Wald test
 (:mod:`._linalg`), the results of a least-squares fit (:mod:`._ols`), the
-logistic Newton core and its results (:mod:`._logit`), the one implementation
+logistic Newton core and its results (:mod:`._logit`), the log-link GLM
+core of a two-part model's second part (:mod:`._glm`), the one implementation
 of every other statistic on arrays (:mod:`._tests`, :mod:`._moments`), the
 lazy, data-free-when-saved results base (:mod:`._results`) and the neutral
 errors the kernels raise (:mod:`._errors`). Estimators, public diagnostics
@@ -11,6 +12,7 @@ format.
 """
 
 from ._errors import CollinearityError, DesignError, ZeroColumnError
+from ._glm import GLMResults, fit_log_link
 from ._linalg import LeastSquares, full_rank_certified, robust_cov, wald_test
 from ._logit import (
     LogitFit,
@@ -25,7 +27,13 @@ from ._logit import (
     score_tests,
     separation_excluded,
 )
-from ._margins import binary_columns, delta_method, effects_table, logit_effects
+from ._margins import (
+    binary_columns,
+    delta_method,
+    effects_table,
+    logit_effects,
+    smearing_covariance,
+)
 from ._moments import centred_crossprod, column_variances, correlation_matrix
 from ._ols import (
     OLSResults,
@@ -41,6 +49,7 @@ __all__ = [
     "CollinearityError",
     "DataRemovedError",
     "DesignError",
+    "GLMResults",
     "LeastSquares",
     "LogitFit",
     "LogitResults",
@@ -59,6 +68,7 @@ __all__ = [
     "delta_method",
     "detect_separation",
     "effects_table",
+    "fit_log_link",
     "fit_logit",
     "full_rank_certified",
     "likelihood_ratio",
@@ -69,6 +79,7 @@ __all__ = [
     "robust_cov",
     "score_tests",
     "separation_excluded",
+    "smearing_covariance",
     "total_sum_of_squares",
     "wald_test",
 ]

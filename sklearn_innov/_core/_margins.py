@@ -5,7 +5,9 @@ its standard error comes from the delta method,
 ``Var g = J V J'`` with ``J = dg / dtheta`` (taken here by central
 differences, as statsmodels' ``get_margeff`` does) and ``V`` the estimates'
 covariance. :func:`logit_effects` gives the average (or at-the-means)
-effects of a logit, which estimators and the two-part model build on.
+effects of a logit, which estimators and the two-part model build on;
+:func:`smearing_covariance` the joint covariance of an OLS fit in logs and
+Duan's smearing factor, which every level prediction of such a fit uses.
 """
 
 import numpy as np
@@ -13,7 +15,13 @@ from scipy import special, stats
 
 from ..utils._lazy import pd
 
-__all__ = ["binary_columns", "delta_method", "effects_table", "logit_effects"]
+__all__ = [
+    "binary_columns",
+    "delta_method",
+    "effects_table",
+    "logit_effects",
+    "smearing_covariance",
+]
 
 
 def delta_method(func, theta, cov):
@@ -141,3 +149,72 @@ def effects_table(names, effect, std_err, *, df=None, alpha=0.05):
         },
         index=pd.Index(list(names), name="feature"),
     )
+
+
+def smearing_covariance(exog, resid, cov_params, *, robust, basis=None):
+    """Joint covariance of OLS coefficients in logs and Duan's smearing factor.
+
+    Duan's factor ``S = mean(exp(e_i))``, with ``e_i = ln y_i - z_i'b`` the
+    residuals, is an M-estimator: it solves ``mean(exp(e_i)) - S = 0``.
+    Stacked with the least-squares equations ``mean(z_i e_i) = 0`` its
+    influence function is ``(exp(e_i) - S) - g' IF_b(i)``, with
+    ``g = mean(exp(e_i) z_i)`` (minus the derivative of ``S`` in ``b``), so
+
+    - ``Var S = Var(mean exp(e)) + g' V g - 2 g' C``,
+    - ``Cov(b, S) = C - V g``,
+
+    where ``V`` is the coefficients' covariance (``cov_params``, of whatever
+    type the fit used) and ``C = Cov(b, mean exp(e))``.
+
+    Parameters
+    ----------
+    exog : ndarray of shape (n, k)
+        The design ``[1, ln X]`` the coefficients were fitted on.
+    resid : ndarray of shape (n,)
+        The residuals in logs.
+    cov_params : ndarray of shape (k, k)
+        ``V``.
+    robust : bool
+        How ``C`` is estimated. True (heteroskedasticity-consistent, the
+        empirical sandwich): ``C = (Z'Z)^-1 sum_i z_i e_i (exp(e_i) - S) / n``.
+        False (errors independent of ``z``, the assumption smearing itself
+        rests on): ``C = (Z'Z)^-1 Z'1 mean(e (exp(e) - S)) / n``, which with
+        an intercept touches the intercept only.
+    basis : ndarray of shape (k, f), optional
+        ``N``, the free directions of a constrained fit (``b = b0 + N z``):
+        ``(Z'Z)^-1`` becomes ``N (N'Z'ZN)^-1 N'``.
+
+    Returns
+    -------
+    cov : ndarray of shape (k + 1, k + 1)
+        Covariance of ``(b, S)``; the upper-left block is ``cov_params``.
+
+    References
+    ----------
+    .. [1] Duan, N. (1983). "Smearing estimate: a nonparametric
+       retransformation method". JASA, 78(383), 605-610.
+    .. [2] Stefanski, L. A. and Boos, D. D. (2002). "The calculus of
+       M-estimation". The American Statistician, 56(1), 29-38.
+    """
+    n = resid.size
+    level = np.exp(resid)
+    factor = level.mean()
+    deviation = level - factor
+    design = exog if basis is None else exog @ basis
+
+    def bread(r):
+        """``(Z'Z)^-1 Z'r`` (or through the free directions), by least squares."""
+        coef = np.linalg.lstsq(design, r, rcond=None)[0]
+        return coef if basis is None else basis @ coef
+
+    if robust:
+        cross = bread(resid * deviation) / n
+    else:
+        cross = bread(np.ones(n)) * np.mean(resid * deviation) / n
+    g = level @ exog / n
+    k = cov_params.shape[0]
+    cov = np.empty((k + 1, k + 1))
+    cov[:k, :k] = cov_params
+    cov[:k, k] = cov[k, :k] = cross - cov_params @ g
+    cov[k, k] = np.mean(deviation**2) / n + g @ cov_params @ g - 2.0 * g @ cross
+    return cov
