@@ -31,7 +31,7 @@ from scipy import linalg, optimize, stats
 from ..utils._lazy import pd
 from ..utils._threads import scipy_single_thread
 from ._linalg import LeastSquares, robust_cov, wald_test
-from ._ols import ols_fit
+from ._ols import coefficient_table, ols_fit, t_intervals
 from ._results import Results
 
 __all__ = [
@@ -355,24 +355,12 @@ class IVResults(Results):
 
     def conf_int(self, alpha=0.05):
         """``(lower, upper)`` columns of the ``1 - alpha`` t intervals."""
-        half = stats.t.isf(alpha / 2, self.df_resid) * self.bse
-        return np.column_stack([self.params - half, self.params + half])
+        return t_intervals(self, alpha)
 
     @cached_property
     def coef_table(self):
         """DataFrame: coef, std_err, t, p_value, ci_lower, ci_upper (95%)."""
-        ci = self.conf_int()
-        return pd.DataFrame(
-            {
-                "coef": self.params,
-                "std_err": self.bse,
-                "t": self.tvalues,
-                "p_value": self.pvalues,
-                "ci_lower": ci[:, 0],
-                "ci_upper": ci[:, 1],
-            },
-            index=pd.Index(self.names, name="term"),
-        )
+        return coefficient_table(self)
 
     @cached_property
     def rsquared(self):

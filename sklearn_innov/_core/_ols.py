@@ -40,6 +40,39 @@ __all__ = [
 ]
 
 
+def t_intervals(results, alpha=0.05):
+    """``(lower, upper)`` columns of the ``1 - alpha`` t intervals of a fit.
+
+    ``results`` has ``params``, ``bse``, ``tvalues`` and ``df_resid``; an
+    interval is undefined (NaN) where t is (a pinned or leverage-1
+    coefficient). Shared by the OLS and IV results.
+    """
+    q = stats.t.isf(alpha / 2, results.df_resid)
+    half = np.where(np.isnan(results.tvalues), np.nan, q * results.bse)
+    return np.column_stack([results.params - half, results.params + half])
+
+
+def coefficient_table(results):
+    """The tidy coefficient table of a fit with t statistics.
+
+    DataFrame indexed by ``term``: coef, std_err, t, p_value, ci_lower,
+    ci_upper (95%), from ``results``' ``params``, ``bse``, ``tvalues``,
+    ``pvalues``, ``conf_int()`` and ``names``.
+    """
+    ci = results.conf_int()
+    return pd.DataFrame(
+        {
+            "coef": results.params,
+            "std_err": results.bse,
+            "t": results.tvalues,
+            "p_value": results.pvalues,
+            "ci_lower": ci[:, 0],
+            "ci_upper": ci[:, 1],
+        },
+        index=pd.Index(results.names, name="term"),
+    )
+
+
 class OLSResults(Results):
     """The results of one (possibly weighted, possibly constrained) OLS fit.
 
@@ -210,26 +243,12 @@ class OLSResults(Results):
 
     def conf_int(self, alpha=0.05):
         """``(lower, upper)`` columns of the ``1 - alpha`` t intervals."""
-        q = stats.t.isf(alpha / 2, self.df_resid)
-        # undefined (NaN) where t is: a pinned or leverage-1 coefficient
-        half = np.where(np.isnan(self.tvalues), np.nan, q * self.bse)
-        return np.column_stack([self.params - half, self.params + half])
+        return t_intervals(self, alpha)
 
     @cached_property
     def coef_table(self):
         """DataFrame: coef, std_err, t, p_value, ci_lower, ci_upper (95%)."""
-        ci = self.conf_int()
-        return pd.DataFrame(
-            {
-                "coef": self.params,
-                "std_err": self.bse,
-                "t": self.tvalues,
-                "p_value": self.pvalues,
-                "ci_lower": ci[:, 0],
-                "ci_upper": ci[:, 1],
-            },
-            index=pd.Index(self.names, name="term"),
-        )
+        return coefficient_table(self)
 
     @cached_property
     def rsquared(self):
