@@ -541,7 +541,8 @@ def _check_positive(values, labels, what):
     sign = "Negative" if (values < 0).any() else "Zero"
     raise ValueError(
         f"{sign} values in data passed to {_OWNER}: {where} values <= 0 "
-        f"({int(bad.any(axis=1).sum())} row(s)), which have no logarithm. Give "
-        "MinMaxIndexer a floor (feature_range=(0.01, 1.0)), shift with "
-        "LogTransform's `offset`, or fit on the rows with positive values."
+        f"({int(bad.any(axis=1).sum())} row(s)), which have no logarithm (the "
+        "model takes the logs itself: a LogTransform before it would log twice). "
+        "Give MinMaxIndexer a floor (feature_range=(0.01, 1.0)), or fit on the "
+        "rows with positive values."
     )
