@@ -60,7 +60,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     Fits ``ln y = ln b0 + sum_i b_i ln X_i + u`` by least squares, where the
     ``b_i`` are the elasticities of y with respect to each ``X_i``. X and y are
-    passed in levels and must be strictly positive.
+    passed in levels and must be strictly positive; controls named in
+    ``levels`` enter as they are (``+ c_j Z_j``), dummies included.
 
     Parameters
     ----------
@@ -108,7 +109,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         regression in levels, not logged: controls such as 0/1 dummies
         (``"metro_area[Juárez]"``), firm age or size. Their coefficients are
         semi-elasticities (``100 b`` is roughly the percent change in y per
-        unit of the control; for a dummy, ``exp(b) - 1`` exactly). They may be
+        unit of the control; for a 0/1 dummy the change of the fitted y is
+        ``exp(b) - 1`` exactly). They may be
         0 or negative: ``zeros``, the positivity checks, ``bounds`` and
         ``returns_to_scale`` apply to the logged columns only, and the sum of
         elasticities (``diagnostics()["returns_to_scale"]``) is over those.

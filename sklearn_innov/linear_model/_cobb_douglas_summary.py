@@ -274,8 +274,8 @@ def _notes(model, production):
         notes.append(
             f"In levels, not logged: {', '.join(controls)} (controls). Their "
             "coefficients are semi-elasticities: a unit more goes with about "
-            "100 b percent more y (exp(b) - 1 exactly, e.g. for a 0/1 dummy); the "
-            "sum of elasticities is over the logged regressors only."
+            "100 b percent more fitted y (for a 0/1 dummy exp(b) - 1 exactly); "
+            "the sum of elasticities is over the logged regressors only."
         )
     model_test = model.results_.model_test
     if "error" in model_test:
