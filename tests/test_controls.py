@@ -320,3 +320,156 @@ def test_control_columns_refuse_missing_and_constant(fair):
     columns, reference = control_columns(fair.assign(urban=fair["age"] > 30), ["urban"])
     assert_allclose(columns["urban"], (fair["age"] > 30).astype(float))
     assert reference == {}
+
+
+# -- missing answers and floors reported (issue 23, item 11) ------------------
+
+
+def _with_holes(fair):
+    holes = fair.copy()
+    holes.loc[0:9, "rate_marriage"] = np.nan  # 10 rows
+    holes.loc[7:11, "religious"] = np.nan  # 5 rows, 3 of them above too
+    return holes
+
+
+def test_missing_nan_rows_are_counted_and_left_out(fair):
+    from sklearn_innov.report import replicate
+
+    holes = _with_holes(fair)
+    document = {**FAIR_DOCUMENT, "index": {"missing": "nan"}}
+    report, models = replicate(holes, document, figures=False)
+    text = report.render("markdown")
+    # counted by hand: 12 rows miss an answer of Bond, 3 (rows 7-9) miss both
+    assert "3 respondents of 400 have an index that is NaN" in text
+    assert "by index: Bond 3" in text
+    assert "| Bond | 2 | 12 | 3 | 0 | missing = 'nan': 9 rescaled to the full" in text
+    assert "| Status | 2 | 0 | 0 | 0 | missing = 'nan': none |" in text
+    # the oracle: min-max on the answered values, the sum rescaled to the
+    # two items, the rows with no answer left out, zeros floored
+    kept = holes.drop(index=[7, 8, 9])
+    design = pd.DataFrame(index=kept.index)
+    for name, items in FAIR_DOCUMENT["indices"].items():
+        values = holes[items]
+        scaled = (values - values.min()) / (values.max() - values.min())
+        index = (scaled.sum(axis=1) * len(items) / scaled.notna().sum(axis=1))[
+            kept.index
+        ]
+        floor = index[index > 0].min() / 2
+        design[name] = np.log(index.where(index > 0, floor))
+    design["age"] = kept["age"]
+    design["children"] = kept["children"]
+    for level in sorted(kept["occupation"].unique())[1:]:
+        design[f"occupation[{level}]"] = (kept["occupation"] == level).astype(float)
+    ref = sm.OLS(np.log(kept["yrs_married"]), sm.add_constant(design)).fit()
+    model = models["cobb_douglas"]
+    assert model.nobs_ == 397
+    assert_allclose(model.coef_table_["coef"], ref.params, rtol=RTOL)
+    assert models["logit"].results_.nobs == 397
+
+
+def test_missing_policies_in_the_spec(fair):
+    from sklearn_innov.preprocessing import SpecError, validate_document
+    from sklearn_innov.report import replicate
+
+    holes = _with_holes(fair)
+    for value, message in (
+        ("drop", r"\[index\] missing must be one of \['rescale', 'error', 'nan'\]"),
+        ("nann", r"did you mean 'nan'"),
+    ):
+        document = {**FAIR_DOCUMENT, "index": {"missing": value}}
+        with pytest.raises(SpecError, match=message):
+            validate_document(document, holes)
+    document = {**FAIR_DOCUMENT, "index": {"out_of_range": "nope"}}
+    with pytest.raises(SpecError, match=r"\[index\] out_of_range must be one of"):
+        validate_document(document, holes)
+    document = {**FAIR_DOCUMENT, "index": {"missing": "error"}}
+    with pytest.raises(ValueError, match="missing='error'"):
+        replicate(holes, document, figures=False)
+    # rescale (the default) refuses a row with no answered item, naming it
+    with pytest.raises(ValueError, match="Index 'Bond' cannot be computed for 3"):
+        replicate(holes, FAIR_DOCUMENT, figures=False)
+
+
+def test_out_of_range_answers_clipped_and_counted(fair):
+    from sklearn_innov.preprocessing import SpecError, validate_document
+    from sklearn_innov.report import replicate
+
+    odd = fair.copy()
+    odd.loc[[4, 5], "rate_marriage"] = 7.0  # a 1-5 scale
+    bounds = {"rate_marriage": [1, 5], "religious": [1, 4]}
+    document = {**FAIR_DOCUMENT, "index": {"bounds": bounds}}
+    with pytest.raises(SpecError, match="set out_of_range = 'clip' or 'nan'"):
+        validate_document(document, odd)
+    document["index"] = {"bounds": bounds, "out_of_range": "clip"}
+    report, models = replicate(odd, document, figures=False)
+    text = report.render("markdown")
+    assert "2 answer(s) outside the bounds clipped to the nearer bound" in text
+    clipped = odd.assign(rate_marriage=odd["rate_marriage"].clip(upper=5))
+    expected = (clipped["rate_marriage"] - 1) / 4 + (clipped["religious"] - 1) / 3
+    assert_allclose(models["index_values"]["Bond"], expected, rtol=1e-12)
+
+
+def test_a_floor_touching_many_rows_is_spelled_out(fair):
+    from sklearn_innov.report import replicate
+
+    document = {
+        **FAIR_DOCUMENT,
+        "indices": {"Faith": ["religious"], "Status": ["educ", "occupation_husb"]},
+    }
+    report, models = replicate(fair, document, figures=False)
+    text = report.render("markdown")
+    zero = int((fair["religious"] == fair["religious"].min()).sum())
+    assert zero > 0.05 * len(fair)
+    assert (
+        f"The ln 0 choice touches {zero} of 400 rows ({zero / 400:.0%}, more than "
+        "5%)" in text
+    )
+    # the 'drop' line is the fit without those rows: statsmodels on them
+    drop = next(m for k, m in models["sensitivity"].items() if k.startswith("drop"))
+    kept = fair[fair["religious"] > fair["religious"].min()]
+    design = pd.DataFrame(
+        {
+            "Faith": np.log((kept["religious"] - 1) / 3),
+            "Status": np.log(
+                _minmax_sum(fair, ["educ", "occupation_husb"])[kept.index]
+            ),
+            "age": kept["age"],
+            "children": kept["children"],
+        }
+    )
+    for level in sorted(fair["occupation"].unique())[1:]:
+        design[f"occupation[{level}]"] = (kept["occupation"] == level).astype(float)
+    ref = sm.OLS(np.log(kept["yrs_married"]), sm.add_constant(design)).fit()
+    assert drop.nobs_ == 400 - zero
+    assert_allclose(drop.coef_table_["coef"], ref.params, rtol=RTOL)
+
+
+def test_the_benchmark_states_its_imputation():
+    from sklearn.dummy import DummyClassifier
+
+    from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    from sklearn_innov.model_selection import run_benchmark
+    from sklearn_innov.model_selection._benchmark import RAW_ITEMS
+
+    frame = make_sme_survey(random_state=1).frame
+    frame.loc[frame.index[:6], "collab_suppliers"] = np.nan
+    frame.loc[frame.index[4:9], "owner_languages"] = np.nan
+    document = {"indices": PAPER_SPEC, "model": {"target": "innovated"}}
+    result = run_benchmark(
+        frame,
+        document,
+        repeats=1,
+        folds=3,
+        models={"DummyClassifier": DummyClassifier(), RAW_ITEMS: DummyClassifier()},
+    )
+    assert (
+        "Missing answers: 9 of 127 rows have one or more; the models on the "
+        "indices rescale each index from its answered items ([index] missing = "
+        f"'rescale'), and {RAW_ITEMS} imputes each item's median on the training "
+        "fold (SimpleImputer(strategy='median'))." in result.description
+    )
+    alone = run_benchmark(
+        frame, document, repeats=1, folds=3, models={"D": DummyClassifier()}
+    )
+    assert "Missing answers: 9 of 127 rows" in alone.description
+    assert "SimpleImputer" not in alone.description

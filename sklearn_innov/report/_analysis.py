@@ -258,10 +258,10 @@ def analyze(frame=None, document=None, *, random_state=0):
     options, labels = spec.model, spec.labels
     frame, missing_note = drop_missing_target(frame, spec.target)
 
-    composite = CompositeIndex(spec=spec.spec, **spec.index).fit(frame)
     with warnings.catch_warnings():
         # missing = "nan": the report counts those rows (index_missing_note)
         warnings.simplefilter("ignore", MissingIndexWarning)
+        composite = CompositeIndex(spec=spec.spec, **spec.index).fit(frame)
         indices = pd.DataFrame(
             composite.transform(frame), columns=list(spec.spec), index=frame.index
         )
