@@ -473,3 +473,19 @@ def test_the_benchmark_states_its_imputation():
     )
     assert "Missing answers: 9 of 127 rows" in alone.description
     assert "SimpleImputer" not in alone.description
+
+
+def test_two_part_and_figures_with_controls(fair):
+    pytest.importorskip("matplotlib")
+    from sklearn_innov.report import replicate
+
+    document = {
+        **FAIR_DOCUMENT,
+        "model": dict(FAIR_DOCUMENT["model"], outcome="affairs"),
+    }
+    report, models = replicate(fair, document, figures=True)
+    text = report.render("markdown")
+    assert models["two_part"] is not None
+    assert "Without the controls (age, children, occupation (4 dummies" in text
+    # the figures draw the Cobb-Douglas with its controls at their means
+    assert any(name.startswith("influence_") for name in report.figures)

@@ -649,6 +649,12 @@ def _two_part_summary(a):
             f"{'it' if len(floored) == 1 else 'them'} depend on the floor. Read "
             "the elasticities, or compare with [model] zeros = 'offset'."
         )
+    if a.controls:
+        lines.append(
+            f"Without the controls ({_controls_text(a)}): the two-part model is "
+            "fitted on the indices alone, so its margins, unlike the "
+            "Cobb-Douglas above, do not hold the controls fixed."
+        )
     if options["zeros"] == "drop":
         lines.append(
             "[model] zeros = 'drop' cannot predict rows with a zero index, which "
