@@ -489,3 +489,45 @@ def test_two_part_and_figures_with_controls(fair):
     assert "Without the controls (age, children, occupation (4 dummies" in text
     # the figures draw the Cobb-Douglas with its controls at their means
     assert any(name.startswith("influence_") for name in report.figures)
+    import matplotlib.pyplot as plt
+
+    for figure in report.figures.values():
+        plt.close(figure)
+
+
+def test_command_names_the_spec_file_for_a_bad_control(fair, tmp_path, capsys):
+    from sklearn_innov.cli import main
+
+    holes = fair.copy()
+    holes.loc[[5, 6], "children"] = np.nan
+    data = tmp_path / "fair.csv"
+    holes.to_csv(data, index=False)
+    spec = tmp_path / "fair.toml"
+    spec.write_text(
+        "[indices]\n"
+        'Bond = ["rate_marriage", "religious"]\n'
+        'Status = ["educ", "occupation_husb"]\n'
+        "[model]\n"
+        'outcome = "yrs_married"\n'
+        'target = "had_affair"\n'
+        'controls = ["age", "children", "occupation"]\n',
+        encoding="utf-8",
+    )
+    code = main(
+        [
+            "replicate",
+            "--data",
+            str(data),
+            "--spec",
+            str(spec),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert (
+        f"error: spec file {str(spec)!r}: [model] control 'children' is missing "
+        "in 2 row(s) (lines 7, 8); the models cannot use those rows." in err
+    ), err
+    assert "Traceback" not in err

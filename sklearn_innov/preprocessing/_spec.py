@@ -415,6 +415,9 @@ def validate_document(document, frame, source="spec"):
         )
     _check_model(model, explanatory, source)
     model["controls"] = _check_controls(model["controls"], spec, frame, source)
+    # their values too (missing, constant), on the rows the models use, so
+    # that the message names the spec file
+    control_columns(frame[frame[target].notna()], model["controls"], source)
     labels = {"title": None, "unit": "row", "event": None, **tables["labels"]}
     if "units" not in labels:
         labels["units"] = (
