@@ -358,6 +358,9 @@ def _spec_columns(document):
     model = document.get("model", {})
     if isinstance(model, dict):
         names += [model.get(key) for key in ("outcome", "target")]
+        controls = model.get("controls")
+        if isinstance(controls, list):
+            names += controls
     return [
         name
         for name in dict.fromkeys(names)

@@ -304,6 +304,8 @@ def test_the_spec_knows_every_option_of_composite_index():
     for key, options in (
         ("normalize", _spec.NORMALIZE_OPTIONS),
         ("aggregate", _spec.AGGREGATE_OPTIONS),
+        ("missing", _spec.MISSING_OPTIONS),
+        ("out_of_range", _spec.OUT_OF_RANGE_OPTIONS),
     ):
         (allowed,) = [c for c in constraints[key] if isinstance(c, StrOptions)]
         assert set(options) == set(allowed.options)

@@ -110,6 +110,9 @@ class OLSResults(Results):
 
     _row_data = ("wresid", "resid", "ls", "exog", "weights", "endog", "_aux")
     wresid = ls = exog = weights = endog = _aux = None
+    # positions of the parameters :attr:`returns_to_scale` sums (None: every
+    # slope); a log-log model with controls in levels sums its logged ones
+    elasticities = None
     _summary_statistics = (
         "_unit_cov",
         "coef_table",
@@ -307,10 +310,14 @@ class OLSResults(Results):
     def returns_to_scale(self):
         """t test of ``sum of slopes = 1`` (constant returns in a log-log model).
 
+        The sum is over :attr:`elasticities` when set (the logged regressors
+        of a model with controls in levels), else over every slope.
+
         A dict: ``sum``, ``std_err``, ``t``, ``fvalue`` (``t**2``), ``pvalue``.
         """
         weights = np.zeros(self.params.size)
-        weights[self.slopes] = 1.0
+        terms = self.slopes if self.elasticities is None else self.elasticities
+        weights[terms] = 1.0
         result = self.wald_test(weights, 1.0)
         return {
             "sum": result["estimate"],

@@ -33,6 +33,7 @@ from ..utils._validation import (
     check_sample_weight,
     feature_labels,
     format_labels,
+    resolve_items,
     validate_columns,
 )
 from ..utils._warnings import warn
@@ -59,7 +60,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     Fits ``ln y = ln b0 + sum_i b_i ln X_i + u`` by least squares, where the
     ``b_i`` are the elasticities of y with respect to each ``X_i``. X and y are
-    passed in levels and must be strictly positive.
+    passed in levels and must be strictly positive; controls named in
+    ``levels`` enter as they are (``+ c_j Z_j``), dummies included.
 
     Parameters
     ----------
@@ -102,6 +104,17 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         are refused under every policy.
     offset : float, default=1.0
         The shift of ``zeros="offset"`` (positive).
+    levels : None or list of str or int, default=None
+        Columns of X (names, or positions for an array) that enter the
+        regression in levels, not logged: controls such as 0/1 dummies
+        (``"metro_area[Juárez]"``), firm age or size. Their coefficients are
+        semi-elasticities (``100 b`` is roughly the percent change in y per
+        unit of the control; for a 0/1 dummy the change of the fitted y is
+        ``exp(b) - 1`` exactly). They may be
+        0 or negative: ``zeros``, the positivity checks, ``bounds`` and
+        ``returns_to_scale`` apply to the logged columns only, and the sum of
+        elasticities (``diagnostics()["returns_to_scale"]``) is over those.
+        At least one column must stay logged.
 
     Attributes
     ----------
@@ -130,7 +143,11 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         The inequality constraints that bind at the solution.
     floors_ : ndarray of shape (n_features,)
         The floors of ``zeros="floor"``: half each column's smallest positive
-        value at ``fit`` (NaN for the other policies).
+        value at ``fit`` (NaN for the other policies and for the columns in
+        ``levels``).
+    in_levels_ : ndarray of bool, shape (n_features,)
+        True for the columns of ``levels`` (entered as they are), False for
+        the logged ones.
     n_zero_rows_ : int
         Rows of the training X with a regressor equal to 0: floored,
         dropped or shifted as ``zeros`` says (0 under "error").
@@ -222,6 +239,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         "smearing": ["boolean"],
         "zeros": [StrOptions({"error", "floor", "drop", "offset"})],
         "offset": [Interval(Real, 0, None, closed="neither")],
+        "levels": [None, list, tuple],
     }
 
     def __init__(
@@ -234,6 +252,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         smearing=True,
         zeros="error",
         offset=1.0,
+        levels=None,
     ):
         self.fit_intercept = fit_intercept
         self.cov_type = cov_type
@@ -242,6 +261,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.smearing = smearing
         self.zeros = zeros
         self.offset = offset
+        self.levels = levels
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -273,6 +293,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         labels = _names(self)
         y = check_outcome(y, X.shape[0], owner="CobbDouglasRegressor")
         n, k = X.shape
+        self.in_levels_ = self._resolve_levels(k)
         n_params = k + int(self.fit_intercept)
         weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
         # rows with weight 0 carry no information: count the others
@@ -307,8 +328,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                     "there is no positive value to floor at and no elasticity to "
                     "estimate; drop them."
                 )
-            self.floors_ = smallest_positive_half(X)
-        X, keep = apply_zeros(X, self.zeros, floors=self.floors_, offset=self.offset)
+            self.floors_ = np.where(self.in_levels_, np.nan, smallest_positive_half(X))
+        X, keep = self._apply_zeros(X)
         if not keep.all():
             y = y[keep]
             weights = None if weights is None else weights[keep]
@@ -335,12 +356,15 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         # The log design is written once: [1, ln X], column-contiguous (faster
         # BLAS matrix-vector products); with weights, a whitened copy is fitted.
         # under "offset" the regressors are offset + X: say so in every table
-        terms = [self._term(name) for name in labels]
+        terms = [
+            self._term(name, in_levels)
+            for name, in_levels in zip(labels, self.in_levels_, strict=True)
+        ]
         names = (["const"] if self.fit_intercept else []) + terms
         exog = np.empty((n, n_params), order="F")
         if self.fit_intercept:
             exog[:, 0] = 1.0
-        np.log(X, out=exog[:, int(self.fit_intercept) :])
+        exog[:, int(self.fit_intercept) :] = self._design(X)
         log_y = np.log(y)
         tss = total_sum_of_squares(log_y, has_const=self.fit_intercept, weights=weights)
         design, target = exog, log_y
@@ -378,6 +402,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 "the intercept if fitted). Drop one of them, or merge them into "
                 "one index."
             ) from None
+        # the sum of elasticities is over the logged columns only
+        results.elasticities = int(self.fit_intercept) + np.flatnonzero(
+            ~self.in_levels_
+        )
         self.results_ = results
         params = results.params
         self.intercept_ = float(params[0]) if self.fit_intercept else 0.0
@@ -472,7 +500,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         y_log : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        return self.intercept_ + np.log(self._levels(X)) @ self.coef_
+        return self.intercept_ + self._design(self._prepared(X)) @ self.coef_
 
     def marginal_effects(self, X):
         """Average marginal effects ``dE[y] / dX_k`` over the rows of X.
@@ -500,8 +528,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         check_is_fitted(self)
         # the derivative is taken where the model sees x: at offset + x, or
         # at the floor for a floored 0
-        X = self._levels(X)
-        log_X = np.log(X)
+        X = self._prepared(X)
+        log_X = self._design(X)
+        # d ln E[y] / dx is b / x for a logged column, b for one in levels
+        scale = np.where(self.in_levels_, 1.0, X)
         factor = self.smearing_factor_ if self.smearing else 1.0
         offset = int(self.fit_intercept)
 
@@ -509,7 +539,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             intercept = theta[0] if offset else 0.0
             slopes = theta[offset:]
             level = factor * np.exp(intercept + log_X @ slopes)
-            return slopes * np.mean(level[:, None] / X, axis=0)
+            return slopes * np.mean(level[:, None] / scale, axis=0)
 
         value, std_err, _ = delta_method(
             effects, self.results_.params, self.results_.cov_params
@@ -547,7 +577,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         if "table" in out["park"]:  # the auxiliary regressors are the ln X_i
             park = dict(out["park"])
             park["table"] = park["table"].set_axis(
-                ["const"] + [f"ln {name}" for name in labels]
+                ["const"] + [self.term_label(name) for name in labels]
             )
             out["park"] = park
         corr = results.attempt("correlation")
@@ -615,9 +645,66 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     # -- implementation -------------------------------------------------------
 
-    def _term(self, name):
+    def term_label(self, term):
+        """A term as the tables print it: ``ln X1``, or ``size`` for a level column.
+
+        Parameters
+        ----------
+        term : str
+            A name of ``coef_table_``'s index ("const" or a term).
+
+        Returns
+        -------
+        label : str
+        """
+        check_is_fitted(self)
+        names = self.results_.names
+        if term == "const" or term not in names:
+            return term
+        position = names.index(term) - int(self.fit_intercept)
+        return term if self.in_levels_[position] else f"ln {term}"
+
+    def _term(self, name, in_levels=False):
         """A regressor as the model sees it: ``X1``, or ``(1 + X1)`` under "offset"."""
-        return f"({self.offset:g} + {name})" if self.zeros == "offset" else name
+        if self.zeros == "offset" and not in_levels:
+            return f"({self.offset:g} + {name})"
+        return name
+
+    def _resolve_levels(self, k):
+        """The mask of the columns of ``levels``, checked."""
+        mask = np.zeros(k, dtype=bool)
+        if not self.levels:
+            return mask
+        columns = (
+            [str(c) for c in self.feature_names_in_]
+            if hasattr(self, "feature_names_in_")
+            else None
+        )
+        mask[resolve_items(list(self.levels), columns, k, owner="levels")] = True
+        if mask.all():
+            raise ValueError(
+                "CobbDouglasRegressor(levels=...) names every column of X, so "
+                "nothing is logged and there is no elasticity to estimate; leave "
+                "at least one column out of `levels` (or use a linear model)."
+            )
+        return mask
+
+    def _apply_zeros(self, X):
+        """The zero policy on the logged columns; the level columns as they are."""
+        logged = ~self.in_levels_
+        values, keep = apply_zeros(
+            X[:, logged],
+            self.zeros,
+            floors=self.floors_[logged],
+            offset=self.offset,
+        )
+        out = X[keep].copy()
+        out[:, logged] = values
+        return out, keep
+
+    def _design(self, X):
+        """The regressors as the model sees them: ln of the logged columns."""
+        return np.where(self.in_levels_, X, np.log(np.where(self.in_levels_, 1.0, X)))
 
     def _columns(self, which, names=None):
         """``column(s) 'X1', 'X3'``; by position when X had no names.
@@ -639,7 +726,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     def _check_zeros(self, X):
         """Refuse negative values, and zeros under "error"; return where X == 0."""
-        negative = X < 0
+        logged = ~self.in_levels_
+        negative = (X < 0) & logged
         if negative.any():
             raise ValueError(
                 "Negative values in data passed to CobbDouglasRegressor: "
@@ -648,7 +736,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 "logarithm, and `zeros` handles 0 only. Check the columns, or use "
                 "a non-negative index (min-max normalised)."
             )
-        zeros = X == 0
+        zeros = (X == 0) & logged
         if self.zeros == "error" and zeros.any():
             raise ValueError(
                 "Zero values in data passed to CobbDouglasRegressor: "
@@ -658,7 +746,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             )
         return zeros
 
-    def _levels(self, X):
+    def _prepared(self, X):
         """Validate X at predict time and apply the zero policy of ``fit``."""
         # before validation: its NaN (a LogTransform under "nan") is not the
         # problem to report
@@ -677,7 +765,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 "model without such rows and cannot predict them. Use "
                 "zeros='floor' or 'offset'."
             )
-        return apply_zeros(X, self.zeros, floors=self.floors_, offset=self.offset)[0]
+        return self._apply_zeros(X)[0]
 
     def _constraints(self, k):
         """Equalities (C, d) and inequalities (G, h, labels) on the parameters."""
@@ -686,9 +774,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         eq = ineq_rows = None
         G, h, labels = [], [], []
         names = _names(self)
+        logged = np.flatnonzero(~self.in_levels_)
         if self.bounds is not None:
             lo, hi = _check_bounds(self.bounds)
-            for j in range(k):
+            for j in logged:
                 if np.isfinite(lo):
                     row = np.zeros(n_params)
                     row[offset + j] = 1.0
@@ -698,7 +787,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                     row[offset + j] = -1.0
                     G.append(row), h.append(-hi), labels.append(f"{names[j]} <= {hi:g}")
         total = np.zeros(n_params)
-        total[offset:] = 1.0
+        total[offset + logged] = 1.0
         if self.returns_to_scale == "constant":
             eq = (total[None, :], np.array([1.0]))
         elif self.returns_to_scale == "decreasing":

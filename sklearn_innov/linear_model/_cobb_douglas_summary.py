@@ -25,6 +25,7 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
     reported as a test of the sum of elasticities only.
     """
     table = model.coef_table_
+    _term = model.term_label
     terms = [_term(name) for name in table.index]
     coefficients = table.set_axis(pd.Index(terms, name=table.index.name))
     diagnostics = model.diagnostics()
@@ -82,7 +83,8 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
     else:
         blocks.append(
             Block(
-                "Park test: ln e² on a constant and the ln X_i",
+                "Park test: ln e² on a constant and the "
+                + ("regressors" if model.in_levels_.any() else "ln X_i"),
                 park["table"],
                 name="park",
             )
@@ -102,7 +104,11 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
     )
     for key, heading in (
         ("vif", "Variance inflation factors"),
-        ("correlation", "Correlation of the ln X_i"),
+        (
+            "correlation",
+            "Correlation of the "
+            + ("regressors" if model.in_levels_.any() else "ln X_i"),
+        ),
     ):
         value = diagnostics[key]
         if isinstance(value, dict):
@@ -115,10 +121,6 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
             blocks.append(Block(heading, value, name=key))
     blocks.append(Block("Notes", _notes(model, production)))
     return Summary(title, blocks)
-
-
-def _term(name):
-    return "const" if name == "const" else f"ln {name}"
 
 
 def _equation(model, terms):
@@ -266,6 +268,15 @@ def _scale_row(rts, production):
 
 def _notes(model, production):
     notes = []
+    if model.in_levels_.any():
+        names = model.results_.names[int(model.fit_intercept) :]
+        controls = [n for n, lv in zip(names, model.in_levels_, strict=True) if lv]
+        notes.append(
+            f"In levels, not logged: {', '.join(controls)} (controls). Their "
+            "coefficients are semi-elasticities: a unit more goes with about "
+            "100 b percent more fitted y (for a 0/1 dummy exp(b) - 1 exactly); "
+            "the sum of elasticities is over the logged regressors only."
+        )
     model_test = model.results_.model_test
     if "error" in model_test:
         notes.append(f"F is undefined: {model_test['error']}.")

@@ -47,6 +47,13 @@ METRICS = {
 }
 LOSSES = ("brier", "log_loss")
 REFERENCE = "StepwiseLogit"
+# the model on raw items, which imputes missing answers (the others rescale)
+RAW_ITEMS = "LogisticRegression[l1, raw items]"
+MISSING_WORDS = {
+    "rescale": "rescale each index from its answered items",
+    "nan": "leave an index with no answered item NaN (the model then refuses it)",
+    "error": "refuse them",
+}
 # [model] defaults of validate_document that the benchmark reads
 DEFAULT_OUTCOME, DEFAULT_TARGET = "Y", "innovated"
 ALPHA = 0.05
@@ -250,7 +257,7 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
         "LogisticRegression": make_pipeline(
             indices(), LogisticRegression(max_iter=1000)
         ),
-        "LogisticRegression[l1, raw items]": make_pipeline(
+        RAW_ITEMS: make_pipeline(
             raw,
             # missing answers: the item's median (the index models rescale)
             SimpleImputer(strategy="median"),
@@ -586,6 +593,22 @@ class BenchmarkResult:
         return paths
 
 
+def _imputation_note(X, index_settings, models):
+    """What each model does with a missing answer, said in the description."""
+    rows = int(X.isna().any(axis=1).sum())
+    policy = index_settings.get("missing", "rescale")
+    note = (
+        f" Missing answers: {rows} of {len(X)} rows have one or more; the models "
+        f"on the indices {MISSING_WORDS[policy]} ([index] missing = {policy!r})"
+    )
+    if RAW_ITEMS in models:
+        note += (
+            f", and {RAW_ITEMS} imputes each item's median on the training fold "
+            "(SimpleImputer(strategy='median'))"
+        )
+    return note + "."
+
+
 def _progress(done, total, label, start, enabled):
     if not enabled:
         return
@@ -695,6 +718,7 @@ def run_benchmark(
     models = models or benchmark_models(
         bench.mechanisms, bench.features, random_state, index_settings=bench.index
     )
+    description += _imputation_note(X, bench.index, models)
     if reference is not None and reference not in models:
         raise ValueError(
             f"run_benchmark: reference {reference!r} is not one of the models: "

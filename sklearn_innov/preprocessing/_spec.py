@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..utils._lazy import pd
 from ..utils._output import slugify
 from ..utils._validation import format_rows, format_value
 
@@ -26,6 +27,7 @@ __all__ = [
     "AnalysisSpec",
     "SpecError",
     "check_spec",
+    "control_columns",
     "drop_missing_target",
     "read_spec",
     "read_spec_document",
@@ -238,10 +240,12 @@ def _no_duplicate_keys(path):
 
 
 SPEC_KEYS = {"indices", "model", "index", "labels"}
-INDEX_KEYS = {"normalize", "aggregate", "bounds", "reverse"}
+INDEX_KEYS = {"normalize", "aggregate", "bounds", "reverse", "missing", "out_of_range"}
 # CompositeIndex's options (its _parameter_constraints; a test keeps them equal)
 NORMALIZE_OPTIONS = ("minmax", "zscore", "rank")
 AGGREGATE_OPTIONS = ("sum", "mean", "geometric")
+MISSING_OPTIONS = ("rescale", "error", "nan")
+OUT_OF_RANGE_OPTIONS = ("auto", "error", "clip", "nan")
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
 ZERO_POLICIES = ("floor", "drop", "offset", "two-part")
 # [model] keys and their defaults on a user's survey
@@ -253,6 +257,7 @@ MODEL_DEFAULTS = {
     "adjusted": None,
     "adjusted_intercept": True,
     "production": False,
+    "controls": [],
 }
 LABEL_KEYS = {"title", "unit", "units", "event"}
 
@@ -276,8 +281,8 @@ class AnalysisSpec(NamedTuple):
         ``[index]``: :class:`CompositeIndex` keyword arguments.
     model : dict
         ``[model]`` with its defaults filled in: ``cov_type``, ``zeros``,
-        ``adjusted`` (None: no adjusted model), ``adjusted_intercept`` and
-        ``production``.
+        ``adjusted`` (None: no adjusted model), ``adjusted_intercept``,
+        ``production`` and ``controls`` (column names; [] for none).
     labels : dict
         ``[labels]`` with defaults: ``title`` (None: the report's default),
         ``unit`` and ``units`` (what a row is, singular and plural: "row",
@@ -327,7 +332,10 @@ def validate_document(document, frame, source="spec"):
     (default true; false fits the adjusted model without intercept, as the
     paper's Table 11) and ``production`` (default false; true declares a
     production function with ratio-scale inputs, the only case where the sum
-    of elasticities is read as returns to scale).
+    of elasticities is read as returns to scale) and ``controls`` (columns
+    of the data that enter the models as they are: in levels, not logged, in
+    the Cobb-Douglas models, and forced into the stepwise logit; a text
+    column becomes 0/1 dummies, see :func:`control_columns`).
     """
     if not isinstance(document, dict) or "indices" not in document:
         raise SpecError(f"{source}: no [indices] table.")
@@ -406,6 +414,10 @@ def validate_document(document, frame, source="spec"):
             f"{' ...' if len(values) > 5 else ''}. Name a 0/1 or yes/no column."
         )
     _check_model(model, explanatory, source)
+    model["controls"] = _check_controls(model["controls"], spec, frame, source)
+    # their values too (missing, constant), on the rows the models use, so
+    # that the message names the spec file
+    control_columns(frame[frame[target].notna()], model["controls"], source)
     labels = {"title": None, "unit": "row", "event": None, **tables["labels"]}
     if "units" not in labels:
         labels["units"] = (
@@ -473,9 +485,123 @@ def _check_model(model, explanatory, source):
             )
 
 
+def _check_controls(controls, spec, frame, source):
+    """``[model] controls``: a list of data columns, none an item or the target."""
+    example = 'controls = ["size", "sector", "metro_area"]'
+    if isinstance(controls, str) or not isinstance(controls, list):
+        raise SpecError(
+            f"{source}: [model] controls must list column names, e.g. {example}; "
+            f"got {controls!r}."
+        )
+    for name in controls:
+        if not isinstance(name, str):
+            raise SpecError(
+                f"{source}: [model] controls holds {name!r}; list column names "
+                f"(text in quotes), e.g. {example}."
+            )
+    repeated = sorted({c for c in controls if controls.count(c) > 1})
+    if repeated:
+        raise SpecError(
+            f"{source}: [model] controls lists {', '.join(map(repr, repeated))} "
+            "more than once; list each control once."
+        )
+    missing = [c for c in controls if c not in frame.columns]
+    if missing:
+        raise SpecError(
+            f"{source}: [model] controls names {missing}, not column(s) of the "
+            f"data{_did_you_mean(missing[0], frame.columns)}."
+        )
+    items = {i for group in spec.values() for i in group}
+    clash = [c for c in controls if c in items or c in spec]
+    if clash:
+        raise SpecError(
+            f"{source}: [model] controls names {clash}, which [indices] already "
+            "uses (as an index or an item); a control enters the models beside "
+            "the indices: remove it from one of the two."
+        )
+    return list(controls)
+
+
+def control_columns(frame, controls, source="spec"):
+    """The ``[model] controls`` as numeric columns: text becomes 0/1 dummies.
+
+    A numeric column is kept as it is (a boolean one as 0/1). A text (or
+    categorical) column becomes one 0/1 column per level but the first in
+    sorted order, named ``"metro_area[Juárez]"``; the first level is the
+    reference the dummies' coefficients are read against.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The survey.
+    controls : list of str
+        Its control columns (``AnalysisSpec.model["controls"]``).
+    source : str, default="spec"
+        Where the spec came from, for error messages.
+
+    Returns
+    -------
+    columns : DataFrame
+        Float columns, on ``frame``'s index.
+    reference : dict
+        Each text control to its reference (dropped) level.
+
+    Raises
+    ------
+    SpecError
+        A control with a missing value (naming the rows: they are never
+        dropped silently), a constant control or a text control with a
+        single level.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.preprocessing import control_columns
+    >>> survey = pd.DataFrame({"size": [3, 10, 50], "metro": ["b", "a", "c"]})
+    >>> columns, reference = control_columns(survey, ["size", "metro"])
+    >>> list(columns.columns), reference
+    (['size', 'metro[b]', 'metro[c]'], {'metro': 'a'})
+    """
+    out, reference = {}, {}
+    for name in controls:
+        values = frame[name]
+        missing = values.isna().to_numpy()
+        if missing.any():
+            rows = format_rows(frame.index[missing], name=frame.index.name)
+            raise SpecError(
+                f"{source}: [model] control {name!r} is missing in "
+                f"{int(missing.sum())} row(s) ({rows}); the models cannot use "
+                "those rows. Fill the values in, or remove the control."
+            )
+        if values.dtype.kind == "b":
+            values = values.astype(float)
+        if values.dtype.kind in "iuf":
+            if values.nunique() < 2:
+                raise SpecError(
+                    f"{source}: [model] control {name!r} is constant "
+                    f"({format_value(values.iloc[0])} in every row): it is "
+                    "collinear with the intercept; remove it."
+                )
+            out[name] = values.astype(float)
+            continue
+        levels = sorted(values.astype(str).unique())
+        if len(levels) < 2:
+            raise SpecError(
+                f"{source}: [model] control {name!r} has a single value "
+                f"({levels[0]!r}): no dummy can be formed; remove it."
+            )
+        reference[name] = levels[0]
+        text = values.astype(str)
+        for level in levels[1:]:
+            out[f"{name}[{level}]"] = (text == level).astype(float)
+    return pd.DataFrame(out, index=frame.index), reference
+
+
 def index_settings(index, spec, frame=None, source="spec"):
     """The ``[index]`` table as CompositeIndex keyword arguments, bounds checked.
 
+    ``normalize``, ``aggregate``, ``missing`` and ``out_of_range`` take
+    :class:`CompositeIndex`'s options.
     ``bounds`` is one ``[low, high]`` for every item or a table of
     ``item = [low, high]``; the data must lie inside (checked here when a
     ``frame`` is given, so the message names the column and rows of the
@@ -486,6 +612,8 @@ def index_settings(index, spec, frame=None, source="spec"):
     for key, options in (
         ("normalize", NORMALIZE_OPTIONS),
         ("aggregate", AGGREGATE_OPTIONS),
+        ("missing", MISSING_OPTIONS),
+        ("out_of_range", OUT_OF_RANGE_OPTIONS),
     ):
         if key in settings and settings[key] not in options:
             raise SpecError(
@@ -519,7 +647,9 @@ def index_settings(index, spec, frame=None, source="spec"):
         pair = _bounds_pair(bounds, "bounds", source, example)
         ranges = dict.fromkeys(items, pair)
         settings["bounds"] = pair
-    if frame is None:
+    # "clip" and "nan" handle a value outside the bounds (the report counts
+    # them); "auto" and "error" refuse it, here, in the user's words
+    if frame is None or settings.get("out_of_range") in ("clip", "nan"):
         return settings
     for item, (low, high) in ranges.items():
         values = frame[item]
@@ -532,8 +662,9 @@ def index_settings(index, spec, frame=None, source="spec"):
                 f"{source}: column {item!r} has {int(outside.sum())} value(s) "
                 f"outside its [index] bounds [{format_value(low)}, "
                 f"{format_value(high)}] ({rows}; e.g. "
-                f"{format_value(values[outside].iloc[0])}); fix the data or "
-                "widen the bounds."
+                f"{format_value(values[outside].iloc[0])}); fix the data, "
+                "widen the bounds, or set out_of_range = 'clip' or 'nan' in "
+                "[index]."
             )
     return settings
 

@@ -10,6 +10,7 @@ formats an :class:`Analysis`, and
 beside it.
 """
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,12 +18,14 @@ import pandas as pd
 
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import hosmer_lemeshow, one_factor_test
+from ..exceptions import MissingIndexWarning
 from ..linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
 from ..linear_model._cobb_douglas_summary import diagnostic_readings
 from ..model_selection import selection_stability
 from ..preprocessing import (
     CompositeIndex,
     SpecError,
+    control_columns,
     drop_missing_target,
     index_sensitivity,
     validate_document,
@@ -125,6 +128,21 @@ class Analysis:
         ``adjusted_skip`` says why there is none.
     intercept_test : dict or None
         The F test of intercept = 0 in ``adjusted_with_intercept``.
+    controls : list of str
+        The ``[model] controls`` as model columns (a text control as its 0/1
+        dummies, ``"metro_area[Juárez]"``): in levels in the Cobb-Douglas
+        models, forced into the stepwise logit; [] without controls.
+    control_reference : dict
+        Each text control to its reference (dropped) level.
+    logit_X : DataFrame or None
+        The logit's design: the indices, then the controls.
+    missing_answers : DataFrame or None
+        Per index: its items, the rows with a missing answer, the rows with
+        no answered item, the answers outside ``[index] bounds`` and what
+        the ``[index] missing`` policy did with them.
+    index_missing_note : str or None
+        The rows whose index is NaN (``[index] missing = "nan"``), left out
+        of every model.
     readings : DataFrame
         Every reading the report prints, one row each: ``section``, ``test``,
         ``statistic``, ``p_value`` and ``reading`` (worded from the p-value).
@@ -162,6 +180,11 @@ class Analysis:
     adjusted_with_intercept: object = None
     adjusted_skip: object = None
     intercept_test: object = None
+    controls: list = field(default_factory=list)
+    control_reference: dict = field(default_factory=dict)
+    logit_X: object = None
+    missing_answers: object = None
+    index_missing_note: object = None
     readings: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
@@ -235,10 +258,16 @@ def analyze(frame=None, document=None, *, random_state=0):
     options, labels = spec.model, spec.labels
     frame, missing_note = drop_missing_target(frame, spec.target)
 
-    composite = CompositeIndex(spec=spec.spec, **spec.index).fit(frame)
-    indices = pd.DataFrame(
-        composite.transform(frame), columns=list(spec.spec), index=frame.index
-    )
+    with warnings.catch_warnings():
+        # missing = "nan": the report counts those rows (index_missing_note)
+        warnings.simplefilter("ignore", MissingIndexWarning)
+        composite = CompositeIndex(spec=spec.spec, **spec.index).fit(frame)
+        indices = pd.DataFrame(
+            composite.transform(frame), columns=list(spec.spec), index=frame.index
+        )
+    missing_answers = missing_answer_table(frame, spec)
+    frame, indices, index_missing_note = _drop_missing_indices(frame, indices, labels)
+    controls, control_reference = control_columns(frame, options["controls"])
     # "moves" is relative to the sample: more than 5% of the places (at
     # least 10), so the share means the same at 127 rows and at 6,000
     robustness = robustness_error = None
@@ -258,6 +287,8 @@ def analyze(frame=None, document=None, *, random_state=0):
     regressors = [name for name in spec.spec if name != outcome]
     X = indices[regressors]
     y_target = frame[spec.target]
+    control_names = list(controls.columns)
+    levels = control_names or None
 
     # zero indices in the Cobb-Douglas sample: "two-part" floors them
     zeros = "floor" if options["zeros"] == "two-part" else options["zeros"]
@@ -266,7 +297,11 @@ def analyze(frame=None, document=None, *, random_state=0):
     cd_names = {r: f"(1 + {r})" if zeros == "offset" else r for r in regressors}
     cd_data = cd_data.rename(columns=cd_names)
     cd_X, cd_y = cd_data[[cd_names[r] for r in regressors]], cd_data["__y__"]
-    full = CobbDouglasRegressor(cov_type=options["cov_type"]).fit(cd_X, cd_y)
+    # the controls enter in levels: no log, no zero policy
+    cd_X = cd_X.join(controls)
+    full = CobbDouglasRegressor(cov_type=options["cov_type"], levels=levels).fit(
+        cd_X, cd_y
+    )
 
     sensitivity = {}
     for key, label in ZERO_CHOICES.items():
@@ -274,23 +309,25 @@ def analyze(frame=None, document=None, *, random_state=0):
             sensitivity[label + " (main)"] = full
         else:
             data, _, _ = cobb_douglas_sample(X, y_outcome, key, labels)
-            sensitivity[label] = CobbDouglasRegressor().fit(
-                data.drop(columns="__y__"), data["__y__"]
+            sensitivity[label] = CobbDouglasRegressor(levels=levels).fit(
+                data.drop(columns="__y__").join(controls), data["__y__"]
             )
 
     two_part, two_part_skip, effects, two_part_zeros = _two_part(
         X, y_outcome, options, labels
     )
 
-    # SPSS's layout, SPSS's Hosmer-Lemeshow grouping
-    logit = StepwiseLogit(hl_method="spss").fit(X, y_target)
+    # SPSS's layout, SPSS's Hosmer-Lemeshow grouping; the controls are forced
+    # in: backward elimination never removes them
+    logit_X = X.join(controls)
+    logit = StepwiseLogit(hl_method="spss", force=levels).fit(logit_X, y_target)
     event = logit.classes_[1]
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
     if isinstance(event, float) and event.is_integer():
         event = int(event)  # a 0/1 column read as floats: 1, not 1.0
     stability = selection_stability(
-        StepwiseLogit(),
-        X,
+        StepwiseLogit(force=levels),
+        logit_X,
         y_target,
         n_bootstrap=STABILITY_RESAMPLES,
         random_state=random_state,
@@ -322,8 +359,13 @@ def analyze(frame=None, document=None, *, random_state=0):
         two_part_zeros=two_part_zeros,
         logit=logit,
         event=event,
-        hl_rules=_hl_by_rule(logit, X, y_target),
+        hl_rules=_hl_by_rule(logit, logit_X, y_target),
         stability=stability,
+        controls=control_names,
+        control_reference=control_reference,
+        logit_X=logit_X,
+        missing_answers=missing_answers,
+        index_missing_note=index_missing_note,
     )
     _adjusted(analysis)
     analysis.readings = _readings(analysis)
@@ -347,17 +389,20 @@ def _adjusted(a):
             "with an intercept, which is the full model above."
         )
         return
-    names = [a.cd_names[name] for name in chosen]
+    names = [a.cd_names[name] for name in chosen] + a.controls
     cov_type = options["cov_type"]
+    levels = a.controls or None
     a.adjusted = CobbDouglasRegressor(
-        fit_intercept=options["adjusted_intercept"], cov_type=cov_type
+        fit_intercept=options["adjusted_intercept"], cov_type=cov_type, levels=levels
     ).fit(a.cd_X[names], a.cd_y)
     if options["adjusted_intercept"]:
         return
     # Dropping the intercept is a restriction the data can reject: test it in
     # the model that has one (its Wald F with the chosen covariance); its
     # estimates are printed beside, since not rejecting is no proof.
-    free = CobbDouglasRegressor(cov_type=cov_type).fit(a.cd_X[names], a.cd_y)
+    free = CobbDouglasRegressor(cov_type=cov_type, levels=levels).fit(
+        a.cd_X[names], a.cd_y
+    )
     R = np.zeros(len(names) + 1)
     R[0] = 1.0
     a.adjusted_with_intercept = free
@@ -412,7 +457,9 @@ def _readings(a):
             "Omnibus LR chi-square",
             omnibus["statistic"],
             omnibus["pvalue"],
-            "the kept indices jointly: " + significance(omnibus["pvalue"], ALPHA)
+            ("the kept indices and the controls" if a.controls else "the kept indices")
+            + " jointly: "
+            + significance(omnibus["pvalue"], ALPHA)
             if omnibus["df"]
             else "not tested (no index kept)",
         )
@@ -513,6 +560,104 @@ def _two_part(X, y, options, labels):
             ],
         ] = np.nan
     return model, None, effects, zeros
+
+
+def missing_answer_table(frame, spec):
+    """Per index: rows with missing answers, and what ``[index] missing`` did.
+
+    Counted on the answers as given (after the rows with no target are left
+    out): a missing answer is NaN, or, under ``[index] out_of_range = "nan"``,
+    an answer outside its item's ``[index] bounds``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The survey.
+    spec : AnalysisSpec
+        Its validated spec.
+
+    Returns
+    -------
+    table : DataFrame or None
+        Indexed by index: ``items``, ``rows_missing`` (rows with at least
+        one missing answer), ``rows_unanswered`` (no answered item),
+        ``out_of_range`` (answers outside the bounds) and ``policy`` (what
+        was done, in words). None when no answer is missing or out of range.
+    """
+    settings = spec.index
+    policy = settings.get("missing", "rescale")
+    out_policy = settings.get("out_of_range", "auto")
+    bounds = settings.get("bounds")
+    aggregate = settings.get("aggregate", "sum")
+    rows = []
+    for name, items in spec.spec.items():
+        values = frame[items].apply(pd.to_numeric, errors="coerce")
+        missing = values.isna()
+        outside = pd.DataFrame(False, index=values.index, columns=values.columns)
+        if bounds is not None and out_policy in ("clip", "nan"):
+            for item in items:
+                if isinstance(bounds, dict) and item not in bounds:
+                    continue
+                low, high = bounds[item] if isinstance(bounds, dict) else bounds
+                outside[item] = (values[item] < low) | (values[item] > high)
+        unanswered = missing | (outside if out_policy == "nan" else False)
+        n_missing = int(unanswered.any(axis=1).sum())
+        n_empty = int(unanswered.all(axis=1).sum())
+        n_outside = int(outside.to_numpy().sum())
+        words = []
+        if n_missing - n_empty:
+            how = (
+                "rescaled to the full group from the answered items"
+                if aggregate == "sum"
+                else f"the {aggregate} of the answered items"
+            )
+            words.append(f"{n_missing - n_empty} {how}")
+        if n_empty:
+            words.append(
+                f"{n_empty} with no answered item: index NaN, left out of every model"
+                if policy == "nan"
+                else f"{n_empty} with no answered item"
+            )
+        if n_outside:
+            words.append(
+                f"{n_outside} answer(s) outside the bounds "
+                + ("clipped to the nearer bound" if out_policy == "clip" else "")
+                + ("counted as missing" if out_policy == "nan" else "")
+            )
+        rows.append(
+            {
+                "index": name,
+                "items": len(items),
+                "rows_missing": n_missing,
+                "rows_unanswered": n_empty,
+                "out_of_range": n_outside,
+                "policy": f"missing = {policy!r}: " + ("; ".join(words) or "none"),
+            }
+        )
+    table = pd.DataFrame(rows).set_index("index")
+    if not (table["rows_missing"].any() or table["out_of_range"].any()):
+        return None
+    return table
+
+
+def _drop_missing_indices(frame, indices, labels):
+    """Leave out the rows whose index is NaN (``missing = "nan"``), counted."""
+    empty = indices.isna()
+    rows_ = empty.any(axis=1).to_numpy()
+    if not rows_.any():
+        return frame, indices, None
+    if rows_.all():
+        raise SpecError(
+            "every row has an index that is NaN (no answered item under [index] "
+            "missing = 'nan'); check the items, or impute the answers."
+        )
+    per_index = ", ".join(f"{name} {int(n)}" for name, n in empty.sum().items() if n)
+    note = (
+        f"{count(int(rows_.sum()), labels)} of {len(frame)} have an index that is "
+        f"NaN ([index] missing = 'nan': no answered item; by index: {per_index}); "
+        "they are left out of every model below."
+    )
+    return frame[~rows_], indices[~rows_], note
 
 
 def cobb_douglas_sample(X, y, zeros, labels):

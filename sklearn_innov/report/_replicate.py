@@ -24,6 +24,9 @@ __all__ = ["render_report", "replicate"]
 # backward stepwise selection at p_remove = 0.10, n = 127 (docs: "Reading
 # the report", where the simulation is given)
 NOISE_RATE = 0.25
+# a floor, offset or drop that touches more than this share of the rows is
+# spelled out with the estimates with and without those rows
+TOUCHED_SHARE = 0.05
 NOISE_RATE_NOTE = "four uniform noise indices, 60 data sets x 100 resamples"
 NOISE_RATE_SPREAD = "median 17%; 30% of the noise indices above 30%"
 
@@ -123,8 +126,12 @@ def render_report(analysis, comparison=None, *, figures=True):
         report.add_text(a.missing_note[0].upper() + a.missing_note[1:])
 
     report.add_summary(
-        _index_summary(a.indices, a.composite, a.frame, a.spec.spec, a.readings)
+        _index_summary(
+            a.indices, a.composite, a.frame, a.spec.spec, a.readings, a.missing_answers
+        )
     )
+    if a.index_missing_note:
+        report.add_text(a.index_missing_note[0].upper() + a.index_missing_note[1:])
     if a.robustness is None:
         report.add_text(
             f"Robustness of the rankings not computed: {a.robustness_error}"
@@ -133,21 +140,21 @@ def render_report(analysis, comparison=None, *, figures=True):
         report.add_summary(_robustness_summary(a.robustness, labels))
 
     report.add_text(a.zero_note)
-    report.add_summary(
-        build_summary(
-            a.cobb_douglas,
-            title=f"Cobb-Douglas model of {outcome}"
-            + (" (Table 9 layout)" if a.default else ""),
-            production=options["production"],
-        )
+    full_summary = build_summary(
+        a.cobb_douglas,
+        title=f"Cobb-Douglas model of {outcome}"
+        + (" (Table 9 layout)" if a.default else ""),
+        production=options["production"],
     )
+    full_summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
+    report.add_summary(full_summary)
     report.add_summary(_sensitivity_summary(a))
     if a.two_part is None:
         report.add_text(a.two_part_skip)
     else:
         report.add_summary(_two_part_summary(a))
 
-    X = a.indices[a.regressors]
+    X = a.logit_X
     logit, target = a.logit, a.target
     report.add_text(
         f"The stepwise logit models the probability that {target} = {a.event!r}"
@@ -164,6 +171,7 @@ def render_report(analysis, comparison=None, *, figures=True):
         "hosmer_lemeshow_table",
         Block("Hosmer and Lemeshow Test by grouping rule", a.hl_rules, name="hl_rules"),
     )
+    logit_summary.blocks.append(_controls_block(a, "logit"))
     logit_summary.blocks.append(
         Block(
             "Selected on the same data",
@@ -177,14 +185,16 @@ def render_report(analysis, comparison=None, *, figures=True):
         )
     )
     report.add_summary(logit_summary)
-    report.add_summary(_stability_summary(a.stability, logit, a.default))
+    report.add_summary(_stability_summary(a.stability, logit, a.default, a.controls))
 
     _adjusted_sections(report, a)
 
     if comparison is not None:
         report.add_summary(comparison)
 
-    report.add_summary(_limitations(a.spec.spec, outcome, labels, a.default))
+    report.add_summary(
+        _limitations(a.spec.spec, outcome, labels, a.default, _controls_text(a) or None)
+    )
 
     if figures and not _has_matplotlib():
         report.add_text(
@@ -200,7 +210,7 @@ def render_report(analysis, comparison=None, *, figures=True):
 def _add_figures(report, a):
     from ._figures import influence_curve, residual_plots, roc_plot
 
-    X = a.indices[a.regressors]
+    X = a.logit_X
     kept = list(a.logit.selected_features_)
     shown = [name for name in kept if name in a.regressors][:2] or a.regressors[:2]
     for number, name in enumerate(shown, start=2):
@@ -236,9 +246,42 @@ def _add_figures(report, a):
     )
 
 
-def _term(name):
-    """A term as the Cobb-Douglas summaries print it: ``const`` or ``ln X1``."""
-    return name if name == "const" else f"ln {name}"
+def _controls_block(a, model):
+    """One line in a model's block: which controls entered, and how."""
+    if not a.controls:
+        line = (
+            "Controls: none ([model] controls names no column); traits of the "
+            f"{a.labels['units']} outside the indices are not held fixed."
+        )
+    else:
+        entered = _controls_text(a)
+        line = (
+            f"Controls ([model] controls): {entered}. They enter in levels, not "
+            "logged: their coefficients are semi-elasticities (100 b is about the "
+            "percent change of the fitted y per unit; for a 0/1 dummy the change "
+            "is exp(b) - 1 exactly), and the sum of elasticities is over the "
+            "indices only."
+            if model == "cobb_douglas"
+            else f"Controls ([model] controls): {entered}. Forced into the model: "
+            "backward elimination never removes them, so they were not selected "
+            "and the indices are tested holding them fixed."
+        )
+    return Block("Controls", [line], name="controls")
+
+
+def _controls_text(a):
+    """``age, occupation (4 dummies against 'managerial')``."""
+    parts = []
+    for name in a.options["controls"]:
+        if name in a.control_reference:
+            k = sum(column.startswith(f"{name}[") for column in a.controls)
+            parts.append(
+                f"{name} ({k} dummies, {name}[level], against "
+                f"{a.control_reference[name]!r})"
+            )
+        else:
+            parts.append(name)
+    return ", ".join(parts)
 
 
 def _adjusted_sections(report, a):
@@ -266,6 +309,7 @@ def _adjusted_sections(report, a):
     if default:
         title += " (Table 11 layout)"
     summary = build_summary(adjusted, title=title, production=options["production"])
+    summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
     summary.blocks.append(
         Block(
             "Selected on the same data",
@@ -304,7 +348,7 @@ def _adjusted_sections(report, a):
         axis=1,
     )
     side.columns = [f"{model} {stat}" for model, stat in side.columns]
-    side = side.reindex(["const", *names]).rename(index=_term)
+    side = side.reindex(["const", *names, *a.controls]).rename(index=free.term_label)
     side.index.name = "term"
     lines = [
         f"In the model with intercept on the same rows, the intercept is "
@@ -349,7 +393,7 @@ PAPER_OVERLAP = (
 )
 
 
-def _limitations(spec, outcome, labels, default):
+def _limitations(spec, outcome, labels, default, controls=None):
     """What no table of this report can establish: said in every report."""
     units = labels["units"]
     sample = (
@@ -389,7 +433,13 @@ def _limitations(spec, outcome, labels, default):
             if default
             else f"and traits of the {units} not in the model "
         )
-        + "may drive both (omitted variables).",
+        + "may drive both (omitted variables)"
+        + (
+            f"; the controls ({controls}) hold fixed only the traits they measure."
+            if controls
+            else "; no control entered the models ([model] controls is empty), so "
+            f"no trait of the {units} outside the indices is held fixed."
+        ),
         "Common-method bias: the indices and the outcome come from the same "
         "questionnaire and respondent, whose answering style can correlate them.",
         overlap,
@@ -407,7 +457,7 @@ def _has_matplotlib():
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def _index_summary(indices, composite, frame, spec, readings):
+def _index_summary(indices, composite, frame, spec, readings, missing_answers=None):
     stats = pd.DataFrame(
         {
             "n": indices.count(),
@@ -432,6 +482,10 @@ def _index_summary(indices, composite, frame, spec, readings):
             name="item_statistics",
         ),
     ]
+    if missing_answers is not None:
+        blocks.append(
+            Block("Missing answers by index", missing_answers, name="missing_answers")
+        )
     lines = _reliability_reading(composite, frame, spec)
     tests = readings[readings["section"] == "Composite indices"]
     if len(tests):
@@ -479,11 +533,12 @@ def _reliability_reading(composite, frame, spec):
     return lines
 
 
-def _stability_summary(stability, logit, default):
+def _stability_summary(stability, logit, default, controls=()):
     """The selection's bootstrap stability, and what it says of the kept indices."""
     summary = stability.summary()
     frequency = stability.inclusion_frequency
-    kept = [str(name) for name in logit.selected_features_]
+    # the controls are forced in: kept in every resample by construction
+    kept = [str(name) for name in logit.selected_features_ if name not in controls]
     del default
     lines = [
         f"The stepwise logit was refitted on {stability.n_fitted} bootstrap "
@@ -616,6 +671,12 @@ def _two_part_summary(a):
             f"{'it' if len(floored) == 1 else 'them'} depend on the floor. Read "
             "the elasticities, or compare with [model] zeros = 'offset'."
         )
+    if a.controls:
+        lines.append(
+            f"Without the controls ({_controls_text(a)}): the two-part model is "
+            "fitted on the indices alone, so its margins, unlike the "
+            "Cobb-Douglas above, do not hold the controls fixed."
+        )
     if options["zeros"] == "drop":
         lines.append(
             "[model] zeros = 'drop' cannot predict rows with a zero index, which "
@@ -658,17 +719,26 @@ def _sensitivity_summary(a):
                 "choice": label,
                 "rows": model.nobs_,
                 **{
-                    _term(term): coef
+                    model.term_label(term): coef
                     for term, coef in model.coef_table_["coef"].items()
                 },
                 "R²": model.rsquared_,
             }
         )
     table = pd.DataFrame(rows_).set_index("choice")
+    touched, used = int(zero_rows.sum()), int(positive.sum())
     note = [
-        f"{rows(int(zero_rows.sum()))} of {int(positive.sum())} with a positive "
-        "outcome have at least one index equal to 0."
+        f"{rows(touched)} of {used} with a positive outcome have at least one "
+        "index equal to 0."
     ]
+    if touched > TOUCHED_SHARE * used:
+        note.append(
+            f"The ln 0 choice touches {touched} of {used} rows ({touched / used:.0%}, "
+            f"more than {TOUCHED_SHARE:.0%}): the estimates with those rows (floored, "
+            f"or shifted by the offset) are the 'floor' and 'offset' lines, "
+            f"without them the 'drop' line ({used - touched} rows); where the lines "
+            "differ, the elasticities rest on the choice, not on the data."
+        )
     return Summary(
         "Sensitivity of the elasticities to the ln 0 choice",
         [
