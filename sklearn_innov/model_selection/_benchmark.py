@@ -557,7 +557,18 @@ class BenchmarkResult:
         return Summary(self.title, blocks)
 
     def write(self, directory):
-        """Write benchmark.md, every fold's scores as CSV and a box plot PNG."""
+        """Write benchmark.md, every fold's scores as CSV and a box plot PNG.
+
+        Parameters
+        ----------
+        directory : str or Path
+            Folder to write into (created if missing).
+
+        Returns
+        -------
+        paths : list of Path
+            The files written.
+        """
         from pathlib import Path
 
         from ..utils._plotting import pyplot as _pyplot
