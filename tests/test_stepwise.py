@@ -1275,3 +1275,27 @@ def test_a_rejecting_hosmer_lemeshow_is_read_in_words():
     hl = model.results_.hosmer_lemeshow
     assert hl["pvalue"] < 0.05
     assert "It rejects the fit at 5%" in " ".join(str(model.summary()).split())
+
+
+def test_the_lean_validation_is_the_general_one(spector):
+    # A DataFrame of NumPy numeric columns (or a numeric array) is validated
+    # once, without the general path's dataframe interchange; the result
+    # must be the general path's (extension dtypes take that one).
+    X, y = spector
+    lean = StepwiseLogit().fit(X, y)
+    general = StepwiseLogit().fit(X.astype("Float64"), y)
+    assert list(lean.feature_names_in_) == list(general.feature_names_in_)
+    assert list(lean.feature_names_in_) == ["GPA", "TUCE", "PSI"]
+    assert lean.n_features_in_ == general.n_features_in_ == 3
+    assert_allclose(lean.coef_, general.coef_, rtol=1e-12)
+    # non-finite values are found and named as by the general path
+    bad = X.assign(TUCE=np.where(np.arange(len(X)) == 3, np.nan, X["TUCE"]))
+    for data, column in ((bad, "'TUCE'"), (bad.to_numpy(), "1")):
+        with pytest.raises(ValueError, match=rf"NaN or infinite.*{column} \(1 row"):
+            StepwiseLogit().fit(data, y)
+    # names that are not all strings: scikit-learn's own path (no names kept)
+    numbered = StepwiseLogit().fit(X.set_axis([0, 1, 2], axis=1), y)
+    assert not hasattr(numbered, "feature_names_in_")
+    # text columns are refused, never read as numbers
+    with pytest.raises(ValueError, match="numeric"):
+        StepwiseLogit().fit(X.astype(str), y)

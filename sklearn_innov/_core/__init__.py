@@ -20,10 +20,13 @@ from ._logit import (
     conditional_lr,
     detect_separation,
     fit_logit,
+    is_large,
     likelihood_ratio,
     profile_interval,
     score_tests,
     separation_excluded,
+    takes_chord_steps,
+    upper_cholesky,
 )
 from ._margins import delta_method, effects_table, logit_effects
 from ._moments import centred_crossprod, column_variances, correlation_matrix
@@ -59,6 +62,7 @@ __all__ = [
     "detect_separation",
     "effects_table",
     "fit_logit",
+    "is_large",
     "full_rank_certified",
     "likelihood_ratio",
     "logit_effects",
@@ -68,6 +72,8 @@ __all__ = [
     "robust_cov",
     "score_tests",
     "separation_excluded",
+    "takes_chord_steps",
+    "upper_cholesky",
     "total_sum_of_squares",
     "wald_test",
 ]

@@ -9,6 +9,7 @@ model's statistics live in :class:`LogitResults`. The stepwise classifier only
 orchestrates them.
 """
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -103,13 +104,22 @@ class _State:
             return
         if eta is None:
             eta = X @ params
-        self.prob = _logistic(eta) if prob is None else prob
         self.info = self.chol = self.weights = None
-        if exact is not None:
+        if n < _BLOCKED_ROWS:
+            # whole-array ufuncs: on few rows each NumPy call costs its
+            # overhead, and one call beats several in place
+            self.prob = special.expit(eta) if prob is None else prob
+            sign = 1.0 - 2.0 * y if sign is None else sign
+            # -llf: the sum of log(1 + exp(-s eta)), s = 2y - 1, without
+            # cancellation (see _deviance_terms)
+            self.llf = -float(np.logaddexp(0.0, sign * eta).sum())
+        elif exact is not None:
+            self.prob = prob
             # the weights, X'WX and log-likelihood from the pass that
             # computed eta (see _gradient_pass)
             self.weights, self.info, self.llf = exact
         else:
+            self.prob = _logistic(eta) if prob is None else prob
             sign = 1.0 - 2.0 * y if sign is None else sign
             deviance = _sum_blocks(
                 lambda rows: _deviance_terms(eta[rows], sign[rows]), _info_slices(n)
@@ -127,14 +137,19 @@ class _State:
         n, k = X.shape
         if self.info is None:
             self.weights = np.empty(n)
-            self.info = _sum_blocks(
-                lambda rows: _information(X, rows, self.prob, self.weights, workspace),
-                _info_slices(n),
-            )
-        try:
-            self.chol = linalg.cholesky(self.info, lower=False, check_finite=False)
-        except linalg.LinAlgError:
-            self.chol = None
+            if n < _BLOCKED_ROWS:
+                self.info = _information(
+                    X, slice(None), self.prob, self.weights, workspace
+                )
+            else:
+                self.info = _sum_blocks(
+                    lambda rows: _information(
+                        X, rows, self.prob, self.weights, workspace
+                    ),
+                    _info_slices(n),
+                )
+        self.chol = upper_cholesky(self.info)
+        if self.chol is None:
             self.objective = -np.inf
             return
         if firth:
@@ -215,6 +230,43 @@ def column_scale(X, sum_squares=None):
     return np.where(rms > 0, rms, 1.0)
 
 
+def _single_thread_when_large(func):
+    """``func(X, ...)`` with SciPy's BLAS at one thread from ``_BLOCKED_ROWS``
+    rows of ``X`` (see :mod:`sklearn_innov.utils._threads`).
+
+    On fewer rows there is nothing to stall: NumPy's products on them and
+    SciPy's k x k algebra are too small for either BLAS to wake its
+    threads, and the limit's threadpoolctl calls (two per outermost use)
+    would cost more than a Newton step at the paper's size.
+    """
+
+    @functools.wraps(func)
+    def wrapper(X, *args, **kwargs):
+        if not is_large(X.shape[0]):
+            return func(X, *args, **kwargs)
+        with scipy_single_thread:
+            return func(X, *args, **kwargs)
+
+    return wrapper
+
+
+def upper_cholesky(a):
+    """Upper Cholesky factor of the symmetric ``a`` (its upper triangle read),
+    or None if ``a`` is not positive definite.
+
+    LAPACK's dpotrf called directly: on the k x k matrices of a logit (k a
+    few to a few hundred) ``scipy.linalg.cholesky`` spends more time in its
+    checks and wrappers (3.5 us at 5 x 5) than in the factorisation (0.7).
+    """
+    R, info = lapack.dpotrf(a, lower=0, clean=1)
+    return R if info == 0 else None
+
+
+def _cho_solve(R, b):
+    """``a^-1 b`` from the upper Cholesky factor ``R`` of ``a`` (LAPACK dpotrs)."""
+    return lapack.dpotrs(R, b, lower=0)[0]
+
+
 def _triangular_inverse(R):
     """Inverse of an upper-triangular Cholesky factor (LAPACK dtrtri)."""
     R_inv, info = lapack.dtrtri(R, lower=0)
@@ -223,7 +275,7 @@ def _triangular_inverse(R):
     return R_inv
 
 
-@scipy_single_thread
+@_single_thread_when_large
 def fit_logit(
     X,
     y,
@@ -330,7 +382,7 @@ def fit_logit(
         return _newton(base, 0, False, *args)
     start = np.where(free, np.asarray(start, dtype=float), base)
     chord = None
-    if info is not None and not firth and free.all() and k:
+    if info is not None and not firth and free.all() and takes_chord_steps(n, k):
         chord = _chord(start, X, y, info, max_iter, tol, scale, sign)
     if chord is not None:
         fit = _newton(*chord, *args)
@@ -356,8 +408,29 @@ _BLOCKED_ROWS = 1 << 16
 # 24.8 for the whole array at once; 4.4 against 8.4 ms at 1e5 x 31), and
 # the blocks write no n x k weighted copy.
 _INFO_ROWS = 1 << 15
+# From this many values in the design (n x k), a warm start with an
+# information matrix takes chord steps (see _chord): they spare X'WX, which
+# costs k times a gradient's pass. On fewer, every pass costs about the
+# same (NumPy's overhead), and plain Newton from the warm start, 2-3 exact
+# steps, is as fast and simpler (measured: see docs/developer_notes.rst).
+_CHORD_VALUES = 1 << 17
 # Rate assumed for a warm start's first chord step, relative to its size.
 _FIRST_RATE = 30.0
+
+
+def takes_chord_steps(n_rows, n_params):
+    """Whether a warm-started fit of this shape takes chord steps (see
+    :func:`fit_logit`'s ``info``)."""
+    return n_rows * n_params >= _CHORD_VALUES
+
+
+def is_large(n_rows):
+    """Whether a design of ``n_rows`` rows takes the large-n machinery.
+
+    The one switch (``_BLOCKED_ROWS``): passes by blocks of rows on
+    threads, SciPy's BLAS held at one thread. Below it, whole-array NumPy.
+    """
+    return n_rows >= _BLOCKED_ROWS
 
 
 def _row_slices(n, size):
@@ -550,7 +623,7 @@ def _newton(
         if converged is None and state.chol is not None:
             # the chord's one step stands if the exact Newton step from its
             # point (the gradient there is known) is as small as guessed
-            step = linalg.cho_solve((state.chol, False), gradient, check_finite=False)
+            step = _cho_solve(state.chol, gradient)
             converged = bool(np.max(np.abs(step * scale)) < 1e-4 * tol)
         converged = bool(converged)
     else:
@@ -579,16 +652,14 @@ def _newton(
             resid = resid + state.hat * (0.5 - state.prob)
         chol = state.chol
         if constrained:
-            try:
-                chol = linalg.cholesky(
-                    state.info[np.ix_(free, free)], lower=False, check_finite=False
-                )
-            except linalg.LinAlgError:
+            chol = upper_cholesky(state.info[np.ix_(free, free)])
+            if chol is None:
                 break
-        step = np.zeros(k)
-        step[free] = linalg.cho_solve(
-            (chol, False), X_free.T @ resid, check_finite=False
-        )
+        if constrained:
+            step = np.zeros(k)
+            step[free] = _cho_solve(chol, X_free.T @ resid)
+        else:
+            step = _cho_solve(chol, X.T @ resid)
         t = 1.0
         floor = state.objective - 1e-12 * abs(state.objective)
         while True:
@@ -630,10 +701,13 @@ def _newton(
         if stalled == 3:
             break
         # Newton on the likelihood converges quadratically: after a full step
-        # of size d the error is of order d^2, so d^2 < tol meets the
-        # tolerance. Firth's iteration (Fisher scoring on a modified score)
+        # of size d the error is of order C d^2, so d^2 < tol / 100 meets the
+        # tolerance with a margin of 100 for the constant C (warm starts
+        # below _CHORD_VALUES finish here, not by the chord's extrapolated
+        # stop, and must be as precise: the intercept-only closed form to
+        # 1e-10 in the tests). Firth's iteration (Fisher scoring on a modified score)
         # converges only linearly and must run until d < tol.
-        quadratic = not firth and t == 1.0 and change**2 < tol
+        quadratic = not firth and t == 1.0 and change**2 < 1e-2 * tol
         if change < tol or quadratic:
             converged = state.chol is not None
             break
@@ -687,7 +761,7 @@ def conditional_estimates(fit, positions):
     return estimates
 
 
-@scipy_single_thread
+@_single_thread_when_large
 def conditional_lr(X, y, fit, positions, *, firth=False):
     """SPSS's conditional statistic (COND) for removing each coefficient.
 
@@ -829,7 +903,7 @@ def profile_interval(
     return bounds[0], bounds[1]
 
 
-@scipy_single_thread
+@_single_thread_when_large
 def score_tests(X_in, X_out, y, fit, *, joint=False):
     """Rao score statistics for adding each column of ``X_out`` to a fitted model.
 
@@ -887,7 +961,7 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
         # the empty model (p = 1/2): nothing to project out
         B = np.zeros((0, m))
     else:
-        B = linalg.cho_solve((fit.chol, False), A)
+        B = _cho_solve(fit.chol, A)
     if joint:
         V = D - A.T @ B
         variances = np.diag(V).copy()
@@ -899,11 +973,9 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
         )
     if not joint:
         return scores
-    try:
-        # V is positive definite unless the fit saturates (separation)
-        overall = float(U @ linalg.cho_solve(linalg.cho_factor(V), U))
-    except linalg.LinAlgError:
-        overall = float("nan")
+    # V is positive definite unless the fit saturates (separation)
+    factor = upper_cholesky(V)
+    overall = float("nan") if factor is None else float(U @ _cho_solve(factor, U))
     return scores, overall
 
 
