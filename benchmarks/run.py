@@ -348,6 +348,44 @@ def firth_lr(smoke):
     )
 
 
+@case("firth_pickle_2e4x10")
+def firth_pickle(smoke):
+    """Saving a fitted Firth model costs no more than twice its fit."""
+    import pickle
+
+    from sklearn_innov import StepwiseLogit
+
+    n, p = (2_000, 5) if smoke else (20_000, 10)
+    X, y = _stepwise_data(n, p, seed=2)
+
+    def measure():
+        fits, saves = [], []
+        for _ in range(3 if smoke else 7):
+            start = time.perf_counter()
+            model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)
+            fits.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            blob = pickle.dumps(model)
+            saves.append(time.perf_counter() - start)
+        loaded = pickle.loads(blob)
+        assert loaded.support_.all()  # every feature kept
+        assert str(loaded.summary()) == str(model.summary())
+        ratio = min(saves) / min(fits)
+        text = (
+            f"pickle.dumps {min(saves) * 1e3:.1f} ms / fit {min(fits) * 1e3:.1f} ms "
+            "(best of each)"
+        )
+        return ratio, "x the fit", text
+
+    return Case(
+        ours=None,
+        measure=measure,
+        targets=[Target("pickling at most 2x the fit", "measure", 2.0)],
+        note=f"StepwiseLogit(penalty='firth', p_remove=1.0) on {n} x {p}: pickle "
+        "time over fit time; summary() after unpickling asserted equal",
+    )
+
+
 # -- Cobb-Douglas -------------------------------------------------------------
 
 HAND = "NumPy/SciPy by hand: the same statistics"

@@ -102,8 +102,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         The fit's results object: every statistic above, and the diagnostics,
         computed on first access and cached (``results_.park``,
         ``results_.lilliefors``, ``results_.wald_test(R, q)``, ...). The
-        attributes above read it. Pickling keeps every statistic a summary
-        prints and drops the per-row arrays (``resid_`` then raises).
+        attributes above read it. Pickling keeps it as it is;
+        ``results_.remove_data()`` keeps every statistic a summary prints
+        and drops the per-row arrays (``resid_`` then raises).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
 

@@ -154,8 +154,9 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         The final model's results object: the statistics above and SPSS's
         blocks (``omnibus``, ``pseudo_r2``, ``hosmer_lemeshow``,
         ``classification_table``), computed on first access and cached.
-        Pickling keeps what ``summary()`` prints and drops the training
-        target, fitted probabilities and design.
+        Pickling and copies keep it as it is, training rows included;
+        ``results_.remove_data()`` computes what ``summary()`` prints and
+        drops the training target, fitted probabilities and design.
     n_features_in_ : int
     feature_names_in_ : ndarray
 
