@@ -10,8 +10,7 @@ import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._core import (
@@ -28,6 +27,7 @@ from ..exceptions import SklearnInnovWarning
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
+from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils._validation import (
     check_outcome,
     check_sample_weight,

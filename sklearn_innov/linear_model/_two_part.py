@@ -12,14 +12,14 @@ import warnings
 
 import numpy as np
 from scipy import special
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .._core import delta_method, effects_table
 from ..exceptions import SklearnInnovWarning
 from ..summary import Block, Summary
 from ..utils._lazy import pd
+from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
 from ..utils._validation import check_outcome, format_labels, validate_columns
 from ._cobb_douglas import CobbDouglasRegressor
 from ._stepwise import StepwiseLogit

@@ -20,7 +20,6 @@ from joblib import effective_n_jobs
 from sklearn import config_context
 from sklearn.base import clone, is_classifier
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_consistent_length
 from threadpoolctl import ThreadpoolController
@@ -30,6 +29,7 @@ from ..linear_model import StepwiseLogit
 from ..summary import Block, Summary
 from ..utils._lazy import pd
 from ..utils._plotting import pyplot as _pyplot
+from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 from ..utils._validation import as_pandas, format_labels, is_dataframe
 
 __all__ = ["SelectionStability", "selection_stability"]

@@ -14,12 +14,11 @@ from sklearn.base import (
     BaseEstimator,
     OneToOneFeatureMixin,
     TransformerMixin,
-    _fit_context,
 )
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import NonPositiveWarning
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._validation import feature_labels, format_labels, validate_columns
 
 

@@ -14,11 +14,11 @@ from sklearn.base import (
     BaseEstimator,
     OneToOneFeatureMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils.validation import check_is_fitted
 
 from .._core._moments import by_columns, column_range
+from ..utils._sklearn_compat import _fit_context
 from ..utils._validation import (
     feature_labels,
     format_labels,
