@@ -20,14 +20,13 @@ from ._logit import (
     conditional_lr,
     detect_separation,
     fit_logit,
-    is_large,
     likelihood_ratio,
     profile_interval,
     score_tests,
     separation_excluded,
-    takes_chord_steps,
     upper_cholesky,
 )
+from ._logit_large import is_large, takes_chord_steps
 from ._margins import delta_method, effects_table, logit_effects
 from ._moments import centred_crossprod, column_variances, correlation_matrix
 from ._ols import (

@@ -675,11 +675,8 @@ def _copy_rows(out, X):
         np.min(out[rows], axis=0, out=sums[i, 1])
         np.einsum("ij,ij->j", out[rows], out[rows], out=sums[i, 2])
 
-    if len(starts) == 1:
-        block(0)
-    else:
-        threads = available_threads() if X.size >= 1 << 22 else 1
-        run_blocks(block, len(starts), threads)
+    # on threads from the large-n switch (is_large) on
+    run_blocks(block, len(starts), available_threads() if is_large(n) else 1)
     peak = np.maximum(
         sums[:, 0].max(axis=0, initial=0.0), -sums[:, 1].min(axis=0, initial=0.0)
     )
