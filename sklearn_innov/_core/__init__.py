@@ -26,7 +26,7 @@ from ._logit import (
     separation_excluded,
     upper_cholesky,
 )
-from ._logit_large import is_large, takes_chord_steps
+from ._logit_large import is_large, limits_scipy_blas, takes_chord_steps
 from ._margins import delta_method, effects_table, logit_effects
 from ._moments import centred_crossprod, column_variances, correlation_matrix
 from ._ols import (
@@ -62,6 +62,7 @@ __all__ = [
     "effects_table",
     "fit_logit",
     "is_large",
+    "limits_scipy_blas",
     "full_rank_certified",
     "likelihood_ratio",
     "logit_effects",

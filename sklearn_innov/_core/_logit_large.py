@@ -51,6 +51,19 @@ def takes_chord_steps(n_rows, n_params):
     return n_rows * n_params >= _CHORD_VALUES
 
 
+def limits_scipy_blas(n_rows, n_params):
+    """Whether fits on this design hold SciPy's BLAS at one thread.
+
+    From the large-n switch, and below it wherever ``X'WX`` is work enough
+    (``n k^2`` from 2^20) for NumPy's BLAS to wake its threads: SciPy's
+    factorisation right after would wait for them (a 150 x 150 Cholesky
+    took 1.7 ms instead of 0.05 after a 300 x 150 product, and a stepwise
+    fit at 300 x 150 15 times as long). At the paper's size (127 x 5) the
+    limit's two threadpoolctl calls would cost more than a Newton step.
+    """
+    return is_large(n_rows) or n_rows * n_params * n_params >= 1 << 20
+
+
 def is_large(n_rows):
     """Whether a design of ``n_rows`` rows takes the large-n machinery.
 
@@ -210,10 +223,10 @@ def chord(params, X, y, info, max_iter, tol, scale, sign):
 
 
 def single_thread_when_large(func):
-    """``func(X, ...)`` with SciPy's BLAS at one thread from ``_BLOCKED_ROWS``
-    rows of ``X`` (see :mod:`sklearn_innov.utils._threads`).
+    """``func(X, ...)`` with SciPy's BLAS at one thread where
+    :func:`limits_scipy_blas` says so (see :mod:`sklearn_innov.utils._threads`).
 
-    On fewer rows there is nothing to stall: NumPy's products on them and
+    On smaller designs there is nothing to stall: NumPy's products and
     SciPy's k x k algebra are too small for either BLAS to wake its
     threads, and the limit's threadpoolctl calls (two per outermost use)
     would cost more than a Newton step at the paper's size.
@@ -221,7 +234,7 @@ def single_thread_when_large(func):
 
     @functools.wraps(func)
     def wrapper(X, *args, **kwargs):
-        if not is_large(X.shape[0]):
+        if not limits_scipy_blas(*X.shape):
             return func(X, *args, **kwargs)
         with scipy_single_thread:
             return func(X, *args, **kwargs)

@@ -40,6 +40,7 @@ from .._core import (
     full_rank_certified,
     is_large,
     likelihood_ratio,
+    limits_scipy_blas,
     logit_effects,
     score_tests,
     separation_excluded,
@@ -336,7 +337,11 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         included = set(range(p)) if self.direction == "backward" else set(forced)
         # SciPy's BLAS at one thread on many rows (see utils._threads); on
         # few, nothing to stall and the limit would cost more than a step
-        with scipy_single_thread if is_large(n) else contextlib.nullcontext():
+        with (
+            scipy_single_thread
+            if limits_scipy_blas(n, p + offset)
+            else contextlib.nullcontext()
+        ):
             _check_design(
                 design, ["const"] * offset + names, np.r_[[1.0] * offset, peak]
             )
