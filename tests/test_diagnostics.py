@@ -144,3 +144,21 @@ def test_lilliefors_is_statsmodels_lilliefors(sample):
     result = lilliefors(sample)
     assert_allclose(result["statistic"], statistic, rtol=1e-13)
     assert_allclose(result["pvalue"], pvalue, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [4, 9, 23, 37, 73, 150, 333, 1_100, 1_600, 2_500, 40_000])
+def test_lilliefors_pvalue_is_statsmodels_between_the_tabulated_sizes(n):
+    # samples whose D lands inside the table (p strictly between 0.001 and
+    # 0.99), at sizes between the tabulated ones and beyond the largest
+    from statsmodels.stats.diagnostic import lilliefors as sm_lilliefors
+
+    generator = np.random.default_rng(n)
+    inside = 0
+    for df in (2, 4, 8, 30, 1_000):
+        sample = generator.standard_t(df, size=n)
+        statistic, pvalue = sm_lilliefors(sample, dist="norm", pvalmethod="table")
+        result = lilliefors(sample)
+        assert_allclose(result["statistic"], statistic, rtol=1e-13)
+        assert_allclose(result["pvalue"], pvalue, rtol=1e-12)
+        inside += 0.001 < pvalue < 0.99
+    assert inside >= 2  # the interpolation itself was exercised

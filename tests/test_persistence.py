@@ -1,11 +1,16 @@
-"""Pickle and skops round trips: identical predictions, nothing foreign to trust."""
+"""Pickle, joblib, skops, deepcopy and clone of every estimator: identical
+predictions and summaries, nothing computed at save time, nothing foreign to
+trust, and rows dropped only on the user's remove_data()."""
 
+import copy
 import pickle
 
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
 from sklearn_innov import (
     CobbDouglasRegressor,
@@ -13,6 +18,7 @@ from sklearn_innov import (
     LogTransform,
     MinMaxIndexer,
     StepwiseLogit,
+    TwoPartRegressor,
 )
 from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
 
@@ -45,6 +51,16 @@ def fitted():
             "predict",
         ),
         "StepwiseLogit": (StepwiseLogit().fit(X, survey.target), X, "predict_proba"),
+        "StepwiseLogit(firth)": (
+            StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, survey.target),
+            X,
+            "predict_proba",
+        ),
+        "TwoPartRegressor": (
+            TwoPartRegressor().fit(X, indices["Y"]),
+            X,
+            "predict",
+        ),
     }
     return models
 
@@ -55,7 +71,21 @@ NAMES = [
     "LogTransform",
     "CobbDouglasRegressor",
     "StepwiseLogit",
+    "StepwiseLogit(firth)",
+    "TwoPartRegressor",
 ]
+SUMMARISED = [name for name in NAMES if name.startswith(("Cobb", "Stepwise", "Two"))]
+
+
+def test_every_public_estimator_is_covered():
+    import sklearn_innov
+
+    public = {
+        name
+        for name in sklearn_innov.__all__
+        if isinstance(getattr(sklearn_innov, name), type)
+    }
+    assert public == {name.split("(")[0] for name in NAMES}
 
 
 def _same_tables(a, b):
@@ -64,12 +94,79 @@ def _same_tables(a, b):
             pd.testing.assert_frame_equal(value, getattr(b, name))
 
 
+def _results(model):
+    """The results objects a fitted model holds (its own, its parts')."""
+    found = [model.results_] if hasattr(model, "results_") else []
+    for part in ("classifier_", "regressor_"):
+        if hasattr(model, part):
+            found += _results(getattr(model, part))
+    return found
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_pickle_round_trip(fitted, name):
     model, X, method = fitted[name]
     loaded = pickle.loads(pickle.dumps(model))
     assert_array_equal(getattr(loaded, method)(X), getattr(model, method)(X))
     _same_tables(model, loaded)
+    # the object as it is: the rows stay, as in statsmodels' results
+    for results in _results(loaded):
+        assert results.has_data
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_joblib_round_trip(fitted, name, tmp_path):
+    joblib = pytest.importorskip("joblib")
+    model, X, method = fitted[name]
+    joblib.dump(model, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib")
+    assert_array_equal(getattr(loaded, method)(X), getattr(model, method)(X))
+    _same_tables(model, loaded)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_deepcopy_keeps_the_data(fitted, name):
+    model, X, method = fitted[name]
+    copied = copy.deepcopy(model)
+    assert_array_equal(getattr(copied, method)(X), getattr(model, method)(X))
+    _same_tables(model, copied)
+    for original, duplicate in zip(_results(model), _results(copied), strict=True):
+        assert duplicate.has_data
+        assert duplicate is not original
+        for row_data in original._row_data:
+            value = original.__dict__.get(row_data)
+            if isinstance(value, np.ndarray):
+                assert_array_equal(duplicate.__dict__[row_data], value)
+                assert duplicate.__dict__[row_data] is not value
+    if name in SUMMARISED:
+        assert str(copied.summary()) == str(model.summary())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_clone_is_unfitted_with_the_same_parameters(fitted, name):
+    model, X, method = fitted[name]
+    cloned = clone(model)
+    assert type(cloned) is type(model)
+    assert repr(cloned.get_params(deep=False)) == repr(model.get_params(deep=False))
+    with pytest.raises(NotFittedError):
+        getattr(cloned, method)(X)
+
+
+def test_saving_a_firth_model_computes_nothing():
+    """Pickling takes no profile-likelihood fit; summary() is equal after."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(2_000, 4)), columns=["a", "b", "c", "d"])
+    y = (X["a"] - X["c"] + rng.logistic(size=2_000) > 0).astype(int)
+    model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)
+    blob = pickle.dumps(model)
+    assert "profile_table" not in model.results_.__dict__
+    loaded = pickle.loads(blob)
+    assert "profile_table" not in loaded.results_.__dict__
+    text = str(model.summary())
+    assert "Profile Intervals" in text
+    assert str(loaded.summary()) == text
+    # and a model pickled after its summary carries the tables computed
+    assert "profile_table" in pickle.loads(pickle.dumps(model)).results_.__dict__
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -83,7 +180,7 @@ def test_skops_round_trip_trusts_only_the_library(fitted, name, tmp_path):
     loaded = sio.load(path, trusted=untrusted)
     assert_array_equal(getattr(loaded, method)(X), getattr(model, method)(X))
     _same_tables(model, loaded)
-    if name in ("CobbDouglasRegressor", "StepwiseLogit"):
+    if name in SUMMARISED:
         assert str(loaded.summary()) == str(model.summary())
 
 
@@ -123,13 +220,15 @@ def _cobb_douglas_data(n, rng):
     ("make", "estimator"),
     [(_logit_data, StepwiseLogit), (_cobb_douglas_data, CobbDouglasRegressor)],
 )
-def test_saved_model_holds_no_training_rows(make, estimator):
-    """Pickled size is flat in n, and summary() survives the round trip."""
+def test_remove_data_leaves_no_training_rows_to_save(make, estimator):
+    """After remove_data(), the pickled size is flat in n, and summary()
+    survives the round trip."""
     rng = np.random.default_rng(0)
     sizes, summaries = [], []
     for n in (1_000, 100_000):
         model = estimator().fit(*make(n, rng))
         text = str(model.summary())
+        model.results_.remove_data()
         blob = pickle.dumps(model)
         sizes.append(len(blob))
         loaded = pickle.loads(blob)
@@ -140,18 +239,26 @@ def test_saved_model_holds_no_training_rows(make, estimator):
     assert sizes[1] < 60_000, sizes
 
 
-def test_saved_model_says_why_per_row_attributes_are_gone():
+def test_a_model_without_rows_says_why_per_row_attributes_are_gone():
     from sklearn_innov._core import DataRemovedError
 
     X, y = _cobb_douglas_data(200, np.random.default_rng(1))
     model = CobbDouglasRegressor().fit(X, y)
     assert model.resid_.shape == (200,)
-    loaded = pickle.loads(pickle.dumps(model))
-    with pytest.raises(DataRemovedError, match="refit the model"):
-        _ = loaded.resid_
-    # the live model keeps its rows; the statistics are the same
+    # a saved model keeps its rows; remove_data() is the explicit way out
+    assert pickle.loads(pickle.dumps(model)).resid_.shape == (200,)
+    stripped = copy.deepcopy(model)
+    stripped.results_.remove_data()
+    loaded = pickle.loads(pickle.dumps(stripped))
+    for without_rows in (stripped, loaded):
+        assert not without_rows.results_.has_data
+        with pytest.raises(DataRemovedError, match="refit the model"):
+            _ = without_rows.resid_
+        # the statistics are the same
+        assert without_rows.rsquared_ == model.rsquared_
+        assert (
+            without_rows.diagnostics()["park"]["fvalue"]
+            == model.diagnostics()["park"]["fvalue"]
+        )
+    # the original keeps its rows
     assert model.resid_.shape == (200,)
-    assert loaded.rsquared_ == model.rsquared_
-    assert (
-        loaded.diagnostics()["park"]["fvalue"] == model.diagnostics()["park"]["fvalue"]
-    )

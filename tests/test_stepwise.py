@@ -205,13 +205,13 @@ def test_blocked_passes_on_threads_are_the_whole_array_passes(direction, monkeyp
     # threads. On 60,000 rows (2 to 15 blocks) that path gives the
     # whole-array fits, statsmodels' final model, and the same numbers to
     # the last bit for 1 or 3 threads.
-    from sklearn_innov._core import _logit
+    from sklearn_innov._core import _logit_large
     from sklearn_innov.utils import _threads
 
     X, y = _many_rows()
-    monkeypatch.setattr(_logit, "_BLOCKED_ROWS", len(y) + 1)
+    monkeypatch.setattr(_logit_large, "_BLOCKED_ROWS", len(y) + 1)
     whole = StepwiseLogit(direction=direction).fit(X, y)
-    monkeypatch.setattr(_logit, "_BLOCKED_ROWS", 1)
+    monkeypatch.setattr(_logit_large, "_BLOCKED_ROWS", 1)
     fits = {}
     for threads in (1, 3):
         monkeypatch.setattr(_threads, "available_threads", lambda t=threads: t)
@@ -237,11 +237,11 @@ def test_a_first_chord_step_taken_too_soon_is_caught(monkeypatch):
     # small enough for the assumed rate; Newton then checks it with an exact
     # step. Assuming a rate of ~0 accepts every first step: the checks must
     # send the wrong ones on to Newton, and the fits stay the cold ones.
-    from sklearn_innov._core import _logit
+    from sklearn_innov._core import _logit_large
 
     X, y = stepping_data(0)
     ref = StepwiseLogit(tol=1e-12).fit(X, y)
-    monkeypatch.setattr(_logit, "_FIRST_RATE", 1e-300)
+    monkeypatch.setattr(_logit_large, "_FIRST_RATE", 1e-300)
     # the tolerances of test_warm_starts_give_the_cold_start_fits
     _same_fit(StepwiseLogit().fit(X, y), ref, rtol=1e-8, statistics_rtol=1e-7)
 
@@ -260,9 +260,9 @@ def test_fit_leaves_the_blas_thread_settings_as_it_found_them():
 
 
 def _blocked_fit(X, y):
-    from sklearn_innov._core import _logit
+    from sklearn_innov._core import _logit_large
 
-    _logit._BLOCKED_ROWS = 1  # restored by the caller's monkeypatch
+    _logit_large._BLOCKED_ROWS = 1  # restored by the caller's monkeypatch
     return StepwiseLogit().fit(X, y).coef_
 
 
@@ -275,9 +275,9 @@ def test_a_forked_child_fits_after_the_parent_used_its_threads(monkeypatch):
     # child must start its own instead of waiting on the parent's forever.
     import multiprocessing
 
-    from sklearn_innov._core import _logit
+    from sklearn_innov._core import _logit_large
 
-    monkeypatch.setattr(_logit, "_BLOCKED_ROWS", _logit._BLOCKED_ROWS)
+    monkeypatch.setattr(_logit_large, "_BLOCKED_ROWS", _logit_large._BLOCKED_ROWS)
     X, y = _many_rows()  # 60,000 rows: 3 to 8 blocks
     parent = _blocked_fit(X, y)
     with multiprocessing.get_context("fork").Pool(1) as pool:
@@ -588,10 +588,10 @@ def test_firth_matches_firthmodels(separated, blocks, monkeypatch):
         # the path of many rows: X'WX and the log-likelihood by blocks of
         # rows (here six blocks of 7 rows, the last shorter), Firth's terms
         # on all rows
-        from sklearn_innov._core import _logit
+        from sklearn_innov._core import _logit_large
 
-        monkeypatch.setattr(_logit, "_BLOCKED_ROWS", 1)
-        monkeypatch.setattr(_logit, "_INFO_ROWS", 7)
+        monkeypatch.setattr(_logit_large, "_BLOCKED_ROWS", 1)
+        monkeypatch.setattr(_logit_large, "_INFO_ROWS", 7)
     with warnings.catch_warnings():
         warnings.simplefilter("error", SeparationWarning)
         model = StepwiseLogit(penalty="firth", p_remove=1.0).fit(X, y)
@@ -1275,3 +1275,58 @@ def test_a_rejecting_hosmer_lemeshow_is_read_in_words():
     hl = model.results_.hosmer_lemeshow
     assert hl["pvalue"] < 0.05
     assert "It rejects the fit at 5%" in " ".join(str(model.summary()).split())
+
+
+def test_the_lean_validation_is_the_general_one(spector):
+    # A DataFrame of NumPy numeric columns (or a numeric array) is validated
+    # once, without the general path's dataframe interchange; the result
+    # must be the general path's (extension dtypes take that one).
+    X, y = spector
+    lean = StepwiseLogit().fit(X, y)
+    general = StepwiseLogit().fit(X.astype("Float64"), y)
+    assert list(lean.feature_names_in_) == list(general.feature_names_in_)
+    assert list(lean.feature_names_in_) == ["GPA", "TUCE", "PSI"]
+    assert lean.n_features_in_ == general.n_features_in_ == 3
+    assert_allclose(lean.coef_, general.coef_, rtol=1e-12)
+    # non-finite values are found and named as by the general path
+    bad = X.assign(TUCE=np.where(np.arange(len(X)) == 3, np.nan, X["TUCE"]))
+    for data, column in ((bad, "'TUCE'"), (bad.to_numpy(), "1")):
+        with pytest.raises(ValueError, match=rf"NaN or infinite.*{column} \(1 row"):
+            StepwiseLogit().fit(data, y)
+    # names that are not all strings: scikit-learn's own path (no names kept)
+    numbered = StepwiseLogit().fit(X.set_axis([0, 1, 2], axis=1), y)
+    assert not hasattr(numbered, "feature_names_in_")
+    # text columns are refused, never read as numbers
+    with pytest.raises(ValueError, match="numeric"):
+        StepwiseLogit().fit(X.astype(str), y)
+
+
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "sched_setaffinity"), reason="no CPU affinity here"
+)
+def test_threads_are_counted_from_the_cpus_the_process_may_use():
+    # pinned to one CPU (as a container's cpuset or taskset pins it), a fit
+    # uses one thread, whatever the machine has
+    import subprocess
+    import sys
+
+    if len(__import__("os").sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU only: nothing to restrict")
+    # pinned after the BLAS pools started with two threads: only a count of
+    # the allowed CPUs (not the machine's, nor the BLAS pool's) says one
+    code = (
+        "import os; import numpy, scipy.linalg; "
+        "from sklearn_innov.utils._threads import available_threads; "
+        "assert available_threads() == 2; "
+        "os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]}); "
+        "print(available_threads())"
+    )
+    env = {**__import__("os").environ, "OPENBLAS_NUM_THREADS": "2"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    assert out.stdout.strip() == "1"

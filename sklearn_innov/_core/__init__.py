@@ -26,7 +26,9 @@ from ._logit import (
     profile_interval,
     score_tests,
     separation_excluded,
+    upper_cholesky,
 )
+from ._logit_large import is_large, limits_scipy_blas, takes_chord_steps
 from ._margins import (
     binary_columns,
     delta_method,
@@ -70,6 +72,8 @@ __all__ = [
     "effects_table",
     "fit_log_link",
     "fit_logit",
+    "is_large",
+    "limits_scipy_blas",
     "full_rank_certified",
     "likelihood_ratio",
     "logit_effects",
@@ -80,6 +84,8 @@ __all__ = [
     "score_tests",
     "separation_excluded",
     "smearing_covariance",
+    "takes_chord_steps",
+    "upper_cholesky",
     "total_sum_of_squares",
     "wald_test",
 ]

@@ -178,7 +178,6 @@ class LeastSquares:
         return rows, params
 
 
-@scipy_single_thread
 def full_rank_certified(X, peak, step=8):
     """Whether a ``1/step`` subsample of rows proves ``LeastSquares(X)`` accepts it.
 
@@ -198,7 +197,10 @@ def full_rank_certified(X, peak, step=8):
     # the rows of every step-th block of 1024 (every step-th row would read
     # every cache line of X)
     starts = range(0, n, 1024 * step)
-    sub = np.concatenate([X[start : start + 1024] for start in starts])
+    if n <= 1024:
+        sub = X  # the first block is every row
+    else:
+        sub = np.concatenate([X[start : start + 1024] for start in starts])
     if sub.shape[0] < 4 * k:
         return False
     gram = sub.T @ sub

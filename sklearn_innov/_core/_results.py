@@ -1,12 +1,15 @@
-"""What every results object shares: lazy statistics and rows that stay home.
+"""What every results object shares: lazy statistics, and rows dropped on request.
 
 A results object holds what a fit produced and computes every statistic on
 first access (``functools.cached_property``), as statsmodels' results classes
 do. The per-row arrays it needs for that (residuals, fitted probabilities,
 the design) are confidential survey data: :meth:`Results.remove_data` drops
-them after computing everything a summary prints, and pickling (``pickle``,
-``joblib``, ``skops``) saves the object as if ``remove_data`` had been
-called, without touching the live object.
+them after computing everything a summary prints. Pickling (``pickle``,
+``joblib``, ``skops``), ``copy.deepcopy`` and ``sklearn.clone`` of a fitted
+model save or copy the object as it is, as statsmodels' results pickle:
+nothing is computed at save time (a Firth model's profile intervals take
+30 times its fit), and a copy keeps its rows. Dropping them before a model
+is shared is the user's explicit ``remove_data()``.
 """
 
 import numpy as np
@@ -81,12 +84,9 @@ class Results:
         return value
 
     def __getstate__(self):
-        self._materialize()
-        state = dict(self.__dict__)
-        for name in self._row_data:
-            state.pop(name, None)
-        state["_data_removed"] = True
-        return encode(state)
+        # the object as it is, its tables as plain data for skops (see
+        # utils._persistence): no statistic is computed and no row dropped
+        return encode(self.__dict__)
 
     def __setstate__(self, state):
         self.__dict__.update(decode(state))

@@ -13,6 +13,7 @@ from scipy import integrate, linalg, special, stats
 
 from ..utils._lazy import pd
 from ..utils._threads import scipy_single_thread
+from . import _lilliefors_table
 
 __all__ = [
     "DW_ALTERNATIVES",
@@ -231,7 +232,7 @@ def _ssr(X, y):
     return float(r @ r)
 
 
-# the range of statsmodels' Lilliefors table: p-values outside it are clipped
+# the range of Lilliefors' table: p-values outside it are clipped
 LILLIEFORS_P_RANGE = (0.001, 0.99)
 
 
@@ -240,12 +241,14 @@ def lilliefors(x):
 
     ``D = sup |F_n(z) - Phi(z)|`` of the values standardised with their mean
     and sample standard deviation, ``max(D+, D-)`` over the sorted values as
-    statsmodels' ``ksstat`` takes it; p from statsmodels' simulated table
-    (``statsmodels.stats.diagnostic.lilliefors(pvalmethod="table")``,
-    p-values clipped to ``pvalue_range``, [0.001, 0.99]: a p at a limit means
-    "this or beyond"). D is computed here, sorting the standardised copy in
-    place and with SciPy's ``ndtr``, at about half the cost of statsmodels'
-    function on a million values; the tests compare both with it.
+    statsmodels' ``ksstat`` takes it; p from the simulated table of
+    :mod:`._lilliefors_table` (statsmodels' own, read as its public
+    ``statsmodels.stats.diagnostic.lilliefors(pvalmethod="table")`` reads
+    it): p-values clipped to ``pvalue_range``, [0.001, 0.99] (a p at a limit
+    means "this or beyond"). D is computed here, sorting the standardised
+    copy in place and with SciPy's ``ndtr``, at about half the cost of
+    statsmodels' function on a million values; the tests compare both with
+    it.
     """
     x = np.asarray(x, dtype=np.float64)
     n = x.size
@@ -267,17 +270,44 @@ def lilliefors(x):
     statistic = float(max(d_plus, d_minus))
     return {
         "statistic": statistic,
-        "pvalue": float(_lilliefors_table().prob(statistic, n)),
+        "pvalue": lilliefors_pvalue(statistic, n),
         "pvalue_range": LILLIEFORS_P_RANGE,
     }
 
 
-@functools.cache
-def _lilliefors_table():
-    """statsmodels' table of Lilliefors' null distribution (simulated)."""
-    from statsmodels.stats._lilliefors import get_lilliefors_table
+def lilliefors_pvalue(statistic, n):
+    """The p-value of Lilliefors' D from the simulated table, as statsmodels.
 
-    return get_lilliefors_table(dist="norm")
+    The critical values at ``n`` are interpolated linearly between the
+    tabulated sample sizes (beyond the largest, the fitted approximation
+    ``exp(b0 + b1 log n + b2 log^2 n)``), then the upper-tail probability
+    linearly between the critical values, clipped to the tabulated
+    probabilities: statsmodels' ``TableDist.prob``.
+    """
+    sizes, alpha, critical, asymptotic = _lilliefors_arrays()
+    if n > sizes[-1]:
+        log_n = np.log(n)
+        cv = np.exp(asymptotic @ np.array([1.0, log_n, log_n**2]))
+    else:
+        cv = np.array([np.interp(n, sizes, column) for column in critical.T])
+    # critical values decrease as alpha increases: both reversed, increasing
+    cv, alpha = cv[::-1], alpha[::-1]
+    if statistic < cv[0]:
+        return float(alpha[0])
+    if statistic > cv[-1]:
+        return float(alpha[-1])
+    return float(np.interp(statistic, cv, alpha))
+
+
+@functools.cache
+def _lilliefors_arrays():
+    table = _lilliefors_table
+    return (
+        np.array(table.SIZES, dtype=float),
+        np.array(table.ALPHA),
+        np.array(table.CRITICAL),
+        np.array(table.ASYMPTOTIC),
+    )
 
 
 def vif_from_correlation(corr):

@@ -9,8 +9,7 @@ the elasticities, and the paper's diagnostics (Tables 9 and 11).
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._core import (
@@ -28,6 +27,7 @@ from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_ha
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._validation import (
     check_outcome,
     check_sample_weight,
@@ -155,8 +155,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         The fit's results object: every statistic above, and the diagnostics,
         computed on first access and cached (``results_.park``,
         ``results_.lilliefors``, ``results_.wald_test(R, q)``, ...). The
-        attributes above read it. Pickling keeps every statistic a summary
-        prints and drops the per-row arrays (``resid_`` then raises).
+        attributes above read it. Pickling keeps it as it is;
+        ``results_.remove_data()`` keeps every statistic a summary prints
+        and drops the per-row arrays (``resid_`` then raises).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
 

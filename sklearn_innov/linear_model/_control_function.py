@@ -16,8 +16,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import special
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
@@ -36,6 +35,7 @@ from ..exceptions import SeparationWarning
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
+from ..utils._sklearn_compat import Interval, _fit_context
 from ..utils._validation import as_pandas, format_labels, validate_columns
 from ._iv import _labels, _roles
 from ._stepwise_summary import SPSS_COLUMNS

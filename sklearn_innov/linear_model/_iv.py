@@ -10,14 +10,14 @@ kernel :mod:`sklearn_innov._core._iv`.
 """
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._core import CollinearityError, ZeroColumnError
 from .._core._iv import IVResults, stack_columns
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
+from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils._validation import (
     as_pandas,
     check_outcome,

@@ -8,18 +8,23 @@ statistic) on the shared Newton core, warm-starting every
 refit and computing every candidate's score statistic from one fit.
 """
 
+import contextlib
 import dataclasses
 import warnings
 from functools import cached_property
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import linalg, special
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from scipy import special
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from .._core import (
     CollinearityError,
@@ -35,15 +40,20 @@ from .._core import (
     effects_table,
     fit_logit,
     full_rank_certified,
+    is_large,
     likelihood_ratio,
+    limits_scipy_blas,
     logit_effects,
     score_tests,
     separation_excluded,
+    takes_chord_steps,
+    upper_cholesky,
 )
 from ..exceptions import SeparationWarning
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._threads import (
     available_threads,
     run_blocks,
@@ -185,8 +195,9 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         The final model's results object: the statistics above and SPSS's
         blocks (``omnibus``, ``pseudo_r2``, ``hosmer_lemeshow``,
         ``classification_table``), computed on first access and cached.
-        Pickling keeps what ``summary()`` prints and drops the training
-        target, fitted probabilities and design.
+        Pickling and copies keep it as it is, training rows included;
+        ``results_.remove_data()`` computes what ``summary()`` prints and
+        drops the training target, fitted probabilities and design.
     n_features_in_ : int
     feature_names_in_ : ndarray
 
@@ -324,7 +335,8 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
                 "as in SPSS (PIN < POUT); otherwise a feature could enter and "
                 "leave forever. Lower p_enter or raise p_remove."
             )
-        X = validate_columns(self, X, reset=True, allow_nan=False)
+        X_in = X
+        X = _numeric_array(self, X)
         y01 = self._encode_target(y, X.shape[0])
         n, p = X.shape
         labels = (
@@ -346,6 +358,10 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         if self.fit_intercept:
             design[:, 0] = 1.0
         peak, sum_squares = _copy_rows(design[:, offset:], X)
+        if not np.isfinite(peak).all():
+            # NaN or infinity (max and min propagate them): the general
+            # validation names the columns and rows
+            validate_columns(self, X_in, reset=True, allow_nan=False)
         _check_scales(peak, names)
         forced = self._forced(names, p)
 
@@ -359,7 +375,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             scale=column_scale(design, np.r_[[float(n)] * offset, sum_squares]),
         )
         included = set(range(p)) if self.direction == "backward" else set(forced)
-        with scipy_single_thread:
+        # SciPy's BLAS at one thread on many rows (see utils._threads); on
+        # few, nothing to stall and the limit would cost more than a step
+        with (
+            scipy_single_thread
+            if limits_scipy_blas(n, p + offset)
+            else contextlib.nullcontext()
+        ):
             _check_design(
                 design, ["const"] * offset + names, np.r_[[1.0] * offset, peak]
             )
@@ -629,10 +651,18 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "StepwiseLogit requires y to be passed, but the target y is None."
             )
+        values = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
+        if values.ndim == 1 and values.dtype.kind in "biu":
+            # integer or boolean labels, one-dimensional: nothing for
+            # scikit-learn's checks to convert or refuse
+            return self._encode_labels(values, n_samples)
         check_target_present(y, owner="StepwiseLogit")
         y = column_or_1d(
             check_array(y, ensure_2d=False, dtype=None, input_name="y"), warn=True
         )
+        return self._encode_labels(y, n_samples)
+
+    def _encode_labels(self, y, n_samples):
         if y.shape[0] != n_samples:
             raise ValueError(
                 f"Found input variables with inconsistent numbers of samples: "
@@ -670,8 +700,38 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         return set(resolve_items(list(self.force), columns, p, owner="force"))
 
 
-# From this many rows, a subsample's Gram matrix may certify the design.
-_CERTIFY_ROWS = 40_000
+def _numeric_array(estimator, X):
+    """X validated once, as an array (not yet checked finite; see ``fit``).
+
+    A pandas DataFrame of NumPy numeric columns, or a numeric 2-D array,
+    needs only scikit-learn's feature-name and count bookkeeping and a
+    conversion: the general :func:`validate_columns` (any dataframe, object
+    columns, messages naming non-numeric columns) costs several times the
+    whole fit at the paper's size. Anything else takes the general path.
+    """
+    if isinstance(X, np.ndarray):
+        values = X
+    elif type(X).__name__ == "DataFrame" and type(X).__module__.startswith("pandas"):
+        # NumPy numeric columns give a numeric array; any other column (text,
+        # categories, extension dtypes) an object one: the general path
+        values = X.to_numpy()
+    else:
+        values = None
+    if values is None or values.ndim != 2 or values.dtype.kind not in "fiub":
+        return validate_columns(estimator, X, reset=True, allow_nan=False)
+    if 0 in values.shape:
+        return validate_columns(estimator, X, reset=True, allow_nan=False)
+    columns = getattr(X, "columns", None)
+    if columns is not None and all(type(c) is str for c in columns):
+        # what scikit-learn's validate_data records on a DataFrame with
+        # string column names, without its dataframe interchange (a fifth
+        # of the fit at the paper's size); other names take its path, with
+        # its warnings and errors
+        estimator.feature_names_in_ = np.asarray(columns, dtype=object)
+        estimator.n_features_in_ = values.shape[1]
+    else:
+        validate_data(estimator, X, reset=True, skip_check_array=True)
+    return values
 
 
 def _copy_rows(out, X):
@@ -695,7 +755,8 @@ def _copy_rows(out, X):
         np.min(out[rows], axis=0, out=sums[i, 1])
         np.einsum("ij,ij->j", out[rows], out[rows], out=sums[i, 2])
 
-    run_blocks(block, len(starts), available_threads() if X.size >= 1 << 22 else 1)
+    # on threads from the large-n switch (is_large) on
+    run_blocks(block, len(starts), available_threads() if is_large(n) else 1)
     peak = np.maximum(
         sums[:, 0].max(axis=0, initial=0.0), -sums[:, 1].min(axis=0, initial=0.0)
     )
@@ -724,11 +785,12 @@ def _check_scales(peak, names):
 def _check_design(design, names, peak):
     """Refuse zero or perfectly collinear columns (see LeastSquares).
 
-    On many rows, a subsample that proves the design of full rank (see
+    A subsample that proves the design of full rank (see
     ``full_rank_certified``; ``peak`` holds the columns' largest ``|x|``)
-    spares the check's pass over all of them.
+    spares the check's pass over all rows on many, and its SVD of the
+    condition number on few (where the subsample is every row).
     """
-    if design.shape[0] >= _CERTIFY_ROWS and full_rank_certified(design, peak):
+    if full_rank_certified(design, peak):
         return
     try:
         LeastSquares(design, names=names)
@@ -923,7 +985,9 @@ class _Stepper:
         less the feature's row and column.
         """
         k = self.k
-        info = None if fit.info is None else np.triu(fit.info)
+        # the information matters only to fits that take chord steps
+        chord = takes_chord_steps(*self.design[:, : k + 1].shape)
+        info = None if fit.info is None or not chord else np.triu(fit.info)
         if info is not None:
             info = info + np.triu(info, 1).T
         if action == "removed":
@@ -977,7 +1041,7 @@ class _Stepper:
             params=fit.params[perm],
             cov=fit.cov[np.ix_(perm, perm)],
             info=info,
-            chol=None if fit.chol is None else linalg.cholesky(info, lower=False),
+            chol=None if fit.chol is None else upper_cholesky(info),
             scale=None if fit.scale is None else fit.scale[perm],
         )
 

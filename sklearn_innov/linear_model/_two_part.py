@@ -12,8 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from scipy import special
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .._core import (
@@ -29,6 +28,7 @@ from ..exceptions import SklearnInnovWarning
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
+from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
 from ..utils._validation import (
     check_outcome,
     feature_labels,

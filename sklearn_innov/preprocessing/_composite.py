@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core._reliability import (
@@ -30,6 +29,7 @@ from .._core._reliability import (
 from ..exceptions import MissingIndexWarning
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
+from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils._validation import (
     check_input_features,
     feature_labels,

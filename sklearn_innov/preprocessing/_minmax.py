@@ -19,13 +19,12 @@ from sklearn.base import (
     BaseEstimator,
     OneToOneFeatureMixin,
     TransformerMixin,
-    _fit_context,
 )
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._core._moments import by_columns, column_range
 from ..exceptions import ConstantItemWarning
+from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils._validation import (
     feature_labels,
     format_labels,

@@ -20,9 +20,21 @@ import os
 import threading
 
 import numpy as np
+from joblib import cpu_count
 from threadpoolctl import ThreadpoolController
 
 __all__ = ["available_threads", "run_blocks", "scipy_single_thread"]
+
+
+@functools.cache
+def _controller():
+    """The process's one threadpoolctl controller, as scikit-learn keeps one
+    (``sklearn.utils.parallel._get_threadpool_controller``): listing the
+    loaded libraries takes milliseconds, so it is done once. SciPy's linear
+    algebra is imported first, so that its BLAS is listed."""
+    import scipy.linalg  # noqa: F401
+
+    return ThreadpoolController()
 
 
 @functools.cache
@@ -47,7 +59,7 @@ def _blas_pools():
             )
         ]
 
-    controllers = ThreadpoolController().select(user_api="blas").lib_controllers
+    controllers = _controller().select(user_api="blas").lib_controllers
     numpy_own = bundled(np)
     scipy_own = [c for c in bundled(scipy) if c not in numpy_own]
     numpy_pools = numpy_own or [c for c in controllers if c not in scipy_own]
@@ -128,14 +140,18 @@ if hasattr(os, "register_at_fork"):
 
 
 def available_threads():
-    """Threads a fit may use: NumPy's BLAS pool size, capped by the CPUs.
+    """Threads a fit may use: NumPy's BLAS pool size, capped by the CPUs the
+    process may use.
 
     NumPy's BLAS pool honours ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``
     and ``threadpoolctl`` limits set by the user (and by joblib in its
-    workers), so a fit never uses more threads than its BLAS would.
+    workers), so a fit never uses more threads than its BLAS would; the CPUs
+    are ``joblib.cpu_count()``'s, which counts the process's CPU affinity
+    and its cgroup quota (a container's), where ``os.cpu_count()`` counts
+    the machine's.
     """
     blas = min((c.num_threads for c in _blas_pools()[0]), default=1)
-    return max(1, min(blas, os.cpu_count() or 1))
+    return max(1, min(blas, cpu_count(only_physical_cores=False)))
 
 
 def run_blocks(func, n_blocks, threads=None):
