@@ -15,6 +15,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn_innov import (
     CobbDouglasRegressor,
     CompositeIndex,
+    ControlFunctionLogit,
+    IVCobbDouglasRegressor,
     LogTransform,
     MinMaxIndexer,
     StepwiseLogit,
@@ -61,6 +63,21 @@ def fitted():
             X,
             "predict",
         ),
+        # X3 endogenous, instrumented by X2 and X4 (a fit to save, not a model)
+        "IVCobbDouglasRegressor": (
+            IVCobbDouglasRegressor(endogenous=["X3"], instruments=["X2", "X4"]).fit(
+                positive[["X1", "X2", "X3", "X4"]], positive["Y"]
+            ),
+            positive[["X1", "X2", "X3", "X4"]],
+            "predict",
+        ),
+        "ControlFunctionLogit": (
+            ControlFunctionLogit(endogenous=["X3"], instruments=["X2", "X4"]).fit(
+                X, survey.target
+            ),
+            X,
+            "predict_proba",
+        ),
     }
     return models
 
@@ -73,6 +90,8 @@ NAMES = [
     "StepwiseLogit",
     "StepwiseLogit(firth)",
     "TwoPartRegressor",
+    "IVCobbDouglasRegressor",
+    "ControlFunctionLogit",
 ]
 SUMMARISED = [name for name in NAMES if name.startswith(("Cobb", "Stepwise", "Two"))]
 
@@ -262,3 +281,33 @@ def test_a_model_without_rows_says_why_per_row_attributes_are_gone():
         )
     # the original keeps its rows
     assert model.resid_.shape == (200,)
+
+
+def test_table_columns_come_back_as_they_were():
+    # a MultiIndex over (part, term) and integer labels: both were written
+    # as strings before the column labels were kept as an index
+    from sklearn_innov.utils._persistence import decode, encode
+
+    columns = pd.MultiIndex.from_tuples([("a", "x"), ("a", 1), ("b", "y")])
+    frame = pd.DataFrame([[1.0, 2, "u"], [3.0, 4, None]], columns=columns)
+    frame[("b", "y")] = frame[("b", "y")].astype(object)
+    pd.testing.assert_frame_equal(decode(encode(frame)), frame)
+    numbered = pd.DataFrame({0: [1.5], 7: [2.5]})
+    pd.testing.assert_frame_equal(decode(encode(numbered)), numbered)
+
+
+def test_tables_saved_with_string_columns_still_load():
+    from sklearn_innov.utils._persistence import decode
+
+    saved = {
+        "__sklearn_innov_frame__": True,
+        "columns": ["coef", "label"],
+        "index": ["const", "X1"],
+        "index_name": "term",
+        "data": [np.array([0.5, 1.5]), [1, None]],
+        "object_columns": ["label"],
+    }
+    frame = decode(saved)
+    assert list(frame.columns) == ["coef", "label"]
+    assert frame["label"].dtype == object and frame["label"].tolist() == [1, None]
+    assert frame.index.name == "term"

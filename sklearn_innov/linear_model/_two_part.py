@@ -28,6 +28,7 @@ from ..exceptions import SklearnInnovWarning
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
+from ..utils._persistence import TablePersistenceMixin
 from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
 from ..utils._validation import (
     check_outcome,
@@ -44,7 +45,7 @@ __all__ = ["TwoPartRegressor"]
 MARGINS = ("total", "extensive", "intensive")
 
 
-class TwoPartRegressor(RegressorMixin, BaseEstimator):
+class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
     """Two-part model: P(y > 0 | X) times E[y | y > 0, X].
 
     The first part (by default :class:`StepwiseLogit`) is fitted on every

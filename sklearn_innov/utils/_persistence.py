@@ -50,12 +50,18 @@ def encode(value):
     if isinstance(value, pd.DataFrame):
         return {
             _FRAME: True,
-            "columns": [str(c) for c in value.columns],
+            # the column labels as an index of their own: a MultiIndex (a
+            # covariance over (part, term)) and non-string labels come back
+            "columns_index": _encode_index(value.columns),
             **_encode_index(value.index),
-            "data": [_column(value[c].to_numpy()) for c in value.columns],
+            "data": [
+                _column(value.iloc[:, j].to_numpy()) for j in range(value.shape[1])
+            ],
             # object columns mixing ints and NaN must not come back as floats
-            "object_columns": [
-                str(c) for c in value.columns if value[c].dtype == object
+            "object_positions": [
+                j
+                for j in range(value.shape[1])
+                if value.dtypes.iloc[j] == np.dtype(object)
             ],
         }
     if isinstance(value, pd.Series):
@@ -74,17 +80,29 @@ def decode(value):
     """Inverse of :func:`encode`."""
     if isinstance(value, dict):
         if value.get(_FRAME):
-            data = dict(zip(value["columns"], value["data"], strict=True))
             index = _decode_index(value)
-            frame = pd.DataFrame(data, index=index, columns=value["columns"])
-            for name in value.get("object_columns", ()):
-                frame[name] = pd.Series(data[name], index=index, dtype=object)
+            if "columns_index" not in value:
+                return _decode_string_columns(value, index)
+            data = value["data"]
+            frame = pd.DataFrame(dict(enumerate(data)), index=index)
+            for j in value["object_positions"]:
+                frame[j] = pd.Series(data[j], index=index, dtype=object)
+            frame.columns = _decode_index(value["columns_index"])
             return frame
         if value.get(_SERIES):
             index = _decode_index(value)
             return pd.Series(value["data"], index=index, name=value["name"])
         return {key: decode(item) for key, item in value.items()}
     return value
+
+
+def _decode_string_columns(value, index):
+    """A frame saved before column labels were kept as an index (strings)."""
+    data = dict(zip(value["columns"], value["data"], strict=True))
+    frame = pd.DataFrame(data, index=index, columns=value["columns"])
+    for name in value.get("object_columns", ()):
+        frame[name] = pd.Series(data[name], index=index, dtype=object)
+    return frame
 
 
 class TablePersistenceMixin:
