@@ -631,3 +631,14 @@ def test_at_takes_positions_when_x_had_no_names(fitted):
     )
     with pytest.raises(ValueError, match="no column names: use positions 0 to 2"):
         bare.marginal_effects(X.to_numpy(), at={"x0": 2.0})
+
+
+def test_negative_index_message_names_the_way_out():
+    # a z-scored or fold-scaled index below 0: the message names the
+    # CompositeIndex option that keeps new rows in range, and the column
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.uniform(0.1, 1, 60), "b": rng.uniform(0.1, 1, 60)})
+    y = np.where(rng.random(60) < 0.5, 0.0, rng.uniform(1, 5, 60))
+    X.loc[3, "b"] = -0.2
+    with pytest.raises(ValueError, match=r"'b'.*out_of_range='clip'"):
+        TwoPartRegressor().fit(X, y)

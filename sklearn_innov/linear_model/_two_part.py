@@ -884,7 +884,10 @@ def _check_nonnegative(values, model):
             f"({int(negative.any(axis=1).sum())} row(s)); its second part takes "
             "logs, which values < 0 do not have, and `zeros` handles 0 only. An "
             "index scaled on other rows (a training fold) falls below 0 for rows "
-            "below their range: clip those indices at 0 first."
+            "below their range: build it with CompositeIndex(out_of_range='clip') "
+            "(the default 'auto' clips items without declared bounds) or declare "
+            "the items' bounds; z-scores are negative by construction (use "
+            "normalize='minmax' or 'rank')."
         )
 
 
