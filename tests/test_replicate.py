@@ -570,3 +570,24 @@ def test_the_index_readings_are_the_one_factor_tests_of_the_items():
     assert list(tests["reading"].map(lambda r: f"- {r}.")) == [
         line for line in section["Reading"] if line.startswith("- ")
     ]
+
+
+def test_the_report_refits_the_elasticities_under_each_construction():
+    report, models = replicate(random_state=0, figures=False)
+    section = next(s for s in report.summaries if s.title.startswith("Robustness"))
+    table = section["construction_elasticities"]
+    regressors = ["X1", "X2", "X3", "X4"]
+    # the reference construction is the index the main model was fitted on
+    assert_allclose(
+        table.loc[0, regressors].to_numpy(float),
+        models["cobb_douglas"].coef_,
+        rtol=1e-10,
+    )
+    fitted = table[regressors].dropna()
+    reading = " ".join(section["Reading of the elasticities"])
+    for name in regressors:
+        low, high = fitted[name].min(), fitted[name].max()
+        assert f"{name}: from {low:.3f} to {high:.3f}" in reading
+    assert f"({len(fitted)} of {len(table)} could be fitted)" in " ".join(
+        reading.split()
+    )

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 from scipy import stats
+from sklearn.base import clone
 
 from ..exceptions import SklearnInnovWarning
 from ..utils._lazy import pd
@@ -156,7 +157,7 @@ def index_sensitivity(
             "the reference construction (the first option of each list) cannot "
             "be computed; reorder the options."
         )
-    constructions, skipped, ranks, notes = [], [], [], []
+    constructions, skipped, ranks, notes, built = [], [], [], [], []
     for n, a, w in itertools.product(*options):
         label = f"normalize={n}, aggregate={a}, weights={_weights_label(w)}"
         if any(rule(n, a, w) for rule in _INCOMPATIBLE):
@@ -221,6 +222,7 @@ def index_sensitivity(
                 "other items"
             )
         ranks.append(ranked)
+        built.append(values)
         constructions.append(
             {"normalize": n, "aggregate": a, "weights": _weights_label(w)}
         )
@@ -233,6 +235,7 @@ def index_sensitivity(
         skipped,
         shift,
         notes=notes,
+        values=np.stack(built),
     )
 
 
@@ -291,6 +294,8 @@ class IndexSensitivity:
         Threshold of rank movement, in places.
     notes : list of str, default=()
         Warnings the constructions raised, one per cause.
+    values : ndarray of shape (n_constructions, n_samples, n_indices), optional
+        The index values of every construction, for :meth:`refit`.
 
     Attributes
     ----------
@@ -305,14 +310,95 @@ class IndexSensitivity:
         weighing 0), prefixed by the construction.
     """
 
-    def __init__(self, ranks, constructions, indices, rows, skipped, shift, notes=()):
+    def __init__(
+        self, ranks, constructions, indices, rows, skipped, shift, notes=(), values=None
+    ):
         self._ranks = ranks
+        self._values = values
         self.constructions = constructions
         self.indices = indices
         self.rows = rows
         self.skipped = skipped
         self.shift = shift
         self.notes = list(notes)
+
+    def refit(self, estimator, outcome, regressors=None, *, positive_outcome=False):
+        """Refit a model of one index on others under every construction.
+
+        Ranks are one reading of robustness; a model's coefficients are
+        another. Each construction's index values are given to a clone of
+        ``estimator``: ``outcome`` as y, ``regressors`` as X (a DataFrame
+        with the index names). A construction the estimator refuses (z-scores
+        are negative, and a log-log model refuses them) is kept as a row
+        with NaN coefficients and the reason in ``note``.
+
+        Parameters
+        ----------
+        estimator : estimator with ``coef_``
+            E.g. ``CobbDouglasRegressor(zeros="floor")``, whose ``coef_`` are
+            elasticities.
+        outcome : str
+            The index used as y.
+        regressors : list of str, optional
+            The indices used as X; default: every other index.
+        positive_outcome : bool, default=False
+            Fit on the rows where the outcome is positive only (a model in
+            logs of y).
+
+        Returns
+        -------
+        coefficients : DataFrame
+            One row per construction: "normalize", "aggregate", "weights",
+            a column per regressor (its coefficient) and "note" (empty, or
+            why the construction was not fitted).
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+        >>> from sklearn_innov.preprocessing import index_sensitivity
+        >>> survey = make_sme_survey(random_state=0).frame
+        >>> spec = {name: PAPER_SPEC[name] for name in ("X1", "X3")}
+        >>> result = index_sensitivity(survey, spec, aggregate=("sum",))
+        >>> table = result.refit(LinearRegression(), "X3", ["X1"])
+        >>> list(table.columns)
+        ['normalize', 'aggregate', 'weights', 'X1', 'note']
+        """
+        if self._values is None:
+            raise ValueError(
+                "refit needs the index values of every construction; this "
+                "result was built without them (index_sensitivity keeps them)."
+            )
+        names = list(self.indices)
+        if outcome not in names:
+            raise ValueError(
+                f"refit: outcome {outcome!r} is not one of the indices {names}."
+            )
+        if regressors is None:
+            regressors = [name for name in names if name != outcome]
+        unknown = [name for name in regressors if name not in names]
+        if unknown or outcome in regressors or not regressors:
+            raise ValueError(
+                f"refit: regressors must be other indices of {names}, at least "
+                f"one; got {list(regressors)}."
+            )
+        columns = [names.index(name) for name in regressors]
+        rows = []
+        for c, values in enumerate(self._values):
+            y = values[:, names.index(outcome)]
+            X = pd.DataFrame(values[:, columns], columns=list(regressors))
+            keep = y > 0 if positive_outcome else np.ones(y.size, dtype=bool)
+            coef, note = np.full(len(regressors), np.nan), ""
+            try:
+                model = clone(estimator).fit(X[keep], y[keep])
+                coef = np.ravel(model.coef_)
+            except ValueError as exc:
+                note = str(exc).split(";")[0].split(". ")[0]
+            rows.append([*coef, note])
+        table = pd.DataFrame(
+            rows, columns=[*regressors, "note"], index=self.constructions.index
+        )
+        return pd.concat([self.constructions, table], axis=1)
 
     @property
     def ranks(self):

@@ -146,6 +146,10 @@ class Analysis:
     readings : DataFrame
         Every reading the report prints, one row each: ``section``, ``test``,
         ``statistic``, ``p_value`` and ``reading`` (worded from the p-value).
+    construction_elasticities : DataFrame or None
+        The full Cobb-Douglas (indices only) refitted under every index
+        construction of ``robustness`` (``IndexSensitivity.refit``); None
+        when the outcome is not an index or the rankings were not computed.
     """
 
     spec: object
@@ -186,6 +190,7 @@ class Analysis:
     missing_answers: object = None
     index_missing_note: object = None
     readings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    construction_elasticities: object = None
 
     @property
     def options(self):
@@ -369,6 +374,15 @@ def analyze(frame=None, document=None, *, random_state=0):
     )
     _adjusted(analysis)
     analysis.readings = _readings(analysis)
+    if robustness is not None and outcome in indices.columns:
+        # elasticities, not only ranks, under each construction: the
+        # indices-only Cobb-Douglas with the main model's ln 0 policy
+        analysis.construction_elasticities = robustness.refit(
+            CobbDouglasRegressor(zeros=zeros, cov_type=options["cov_type"]),
+            outcome,
+            regressors,
+            positive_outcome=True,
+        )
     return analysis
 
 

@@ -137,7 +137,15 @@ def render_report(analysis, comparison=None, *, figures=True):
             f"Robustness of the rankings not computed: {a.robustness_error}"
         )
     else:
-        report.add_summary(_robustness_summary(a.robustness, labels))
+        report.add_summary(
+            _robustness_summary(
+                a.robustness,
+                labels,
+                a.construction_elasticities,
+                a.regressors,
+                a.controls,
+            )
+        )
 
     report.add_text(a.zero_note)
     full_summary = build_summary(
@@ -566,7 +574,9 @@ def _stability_summary(stability, logit, default, controls=()):
     return summary
 
 
-def _robustness_summary(robustness, labels):
+def _robustness_summary(
+    robustness, labels, elasticities=None, regressors=(), controls=()
+):
     """How far rankings move when the index is built differently."""
     table = robustness.summary()
     shifts = table["mean_abs_shift"]
@@ -596,13 +606,50 @@ def _robustness_summary(robustness, labels):
             "Warnings of the constructions: "
             + "; ".join(dict.fromkeys(robustness.notes))
         )
-    return Summary(
-        "Robustness of the rankings to the index construction",
-        [
-            Block("Rank movement by index", table, name="index_sensitivity"),
-            Block("Reading", lines),
-        ],
-    )
+    blocks = [
+        Block("Rank movement by index", table, name="index_sensitivity"),
+        Block("Reading", lines),
+    ]
+    if elasticities is not None:
+        blocks += _construction_elasticity_blocks(elasticities, regressors, controls)
+    return Summary("Robustness of the rankings to the index construction", blocks)
+
+
+def _construction_elasticity_blocks(table, regressors, controls):
+    """The full model's elasticities under each index construction."""
+    fitted = table[table["note"] == ""]
+    lines = [
+        f"The full Cobb-Douglas of the indices refitted under each construction "
+        f"({len(fitted)} of {len(table)} could be fitted"
+        + (", without the controls" if controls else "")
+        + "): an elasticity of an index depends on how the index is built, "
+        "its zero included, not only on the data."
+    ]
+    for name in regressors:
+        values = fitted[name]
+        if len(values):
+            lines.append(
+                f"{name}: from {values.min():.3f} to {values.max():.3f} "
+                f"(reference construction: {table[name].iloc[0]:.3f})."
+            )
+    refused = table[table["note"] != ""]
+    if len(refused):
+        lines.append(
+            "Not fitted: "
+            + "; ".join(
+                f"normalize={r.normalize}, aggregate={r.aggregate}, "
+                f"weights={r.weights} ({r.note})"
+                for r in refused.itertuples()
+            )
+        )
+    return [
+        Block(
+            "Elasticities under each construction",
+            table.drop(columns="note"),
+            name="construction_elasticities",
+        ),
+        Block("Reading of the elasticities", lines),
+    ]
 
 
 def _two_part_summary(a):
