@@ -591,3 +591,25 @@ def test_the_report_refits_the_elasticities_under_each_construction():
     assert f"({len(fitted)} of {len(table)} could be fitted)" in " ".join(
         reading.split()
     )
+
+
+def test_hosmer_lemeshow_in_the_layout_is_the_rules_spss_row():
+    # one rule, one result: the layout's block and the table of rules used
+    # to differ when ties of predicted risk were split by rounding noise
+    from sklearn_innov.diagnostics import hosmer_lemeshow
+
+    _, models = replicate(random_state=0, figures=False)
+    logit = models["logit"]
+    layout = logit.summary()["hosmer_lemeshow"]
+    readings = models["readings"]
+    spss = readings[readings["test"] == "Hosmer-Lemeshow (SPSS (the layout's))"]
+    assert_allclose(spss["statistic"].iloc[0], layout["Chi-square"].iloc[-1])
+    # a copy of the probabilities perturbed in the last bits groups alike
+    prob = logit.results_.prob
+    event = np.asarray(logit.results_.y, dtype=float)
+    noisy = prob * (1 + 1e-15 * np.random.default_rng(0).standard_normal(prob.size))
+    assert_allclose(
+        hosmer_lemeshow(event, noisy, method="spss")["statistic"],
+        hosmer_lemeshow(event, prob, method="spss")["statistic"],
+        rtol=1e-9,
+    )

@@ -376,7 +376,13 @@ def hosmer_lemeshow(y, prob, groups=10, method="midrank"):
 
 
 def _risk_groups(prob, groups, method):
-    """Group label of each case (integers, increasing with risk; may skip)."""
+    """Group label of each case (integers, increasing with risk; may skip).
+
+    Probabilities that differ by rounding only (1e-12) are ties: two fits of
+    the same model, or the same fit predicted again, can differ in the last
+    bits, and a grouping by ranks would split such ties differently.
+    """
+    prob = np.round(prob, 12)
     n = prob.size
     if method == "midrank":
         # a case's group is that of its mid-rank: ties share it

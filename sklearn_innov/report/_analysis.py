@@ -426,7 +426,8 @@ def _adjusted(a):
 def _hl_by_rule(logit, X, y):
     """Hosmer-Lemeshow under each grouping rule: how much the rule matters."""
     event = (np.asarray(y) == logit.classes_[1]).astype(float)
-    prob = logit.predict_proba(X)[:, 1]
+    # the fit's own probabilities, those of the layout's Hosmer-Lemeshow block
+    prob = np.asarray(logit.results_.prob, dtype=float)
     rows = {}
     for method, label in HL_RULE_NAMES.items():
         result = hosmer_lemeshow(event, prob, method=method)
