@@ -292,6 +292,16 @@ def test_report_without_controls_says_so(fair):
         (["educ"], r"\[model\] controls names \['educ'\], which \[indices\]"),
         (["age", "age"], r"\[model\] controls lists 'age' more than once"),
         ([3], r"\[model\] controls holds 3"),
+        (
+            ["had_affair"],
+            r"\[model\] controls names 'had_affair', which is the "
+            r"model's target",
+        ),
+        (
+            ["yrs_married"],
+            r"\[model\] controls names 'yrs_married', which is the "
+            r"model's outcome",
+        ),
     ],
 )
 def test_controls_key_is_validated(fair, controls, message):

@@ -415,6 +415,20 @@ def validate_document(document, frame, source="spec"):
         )
     _check_model(model, explanatory, source)
     model["controls"] = _check_controls(model["controls"], spec, frame, source)
+    roles = {"target": target, "outcome": model.get("outcome")}
+    taken = [
+        (c, role)
+        for c in model["controls"]
+        for role, name in roles.items()
+        if c == name
+    ]
+    if taken:
+        column, role = taken[0]
+        raise SpecError(
+            f"{source}: [model] controls names {column!r}, which is the model's "
+            f"{role}: a control explains the {role}, it cannot be it (the logit "
+            "would separate perfectly); remove it from controls."
+        )
     # their values too (missing, constant), on the rows the models use, so
     # that the message names the spec file
     control_columns(frame[frame[target].notna()], model["controls"], source)
