@@ -323,8 +323,13 @@ def _check_rows(frame, path):
     return frame
 
 
-def _load(args):
-    """The survey and spec document named by --data and --spec (None, None: default)."""
+def _load(args, *, drop_target=True):
+    """The survey and spec document named by --data and --spec (None, None: default).
+
+    ``drop_target=False`` keeps the rows without a target: ``replicate``'s
+    analysis leaves them out itself and says so in the report (the note on
+    stderr is printed either way).
+    """
     from .preprocessing import (
         drop_missing_target,
         read_spec_document,
@@ -346,10 +351,10 @@ def _load(args):
     frame = _read_table(args, expected=_spec_columns(document))
     analysis = validate_document(document, frame, source=source)
     _check_numeric(frame, analysis, args)
-    frame, note = drop_missing_target(frame, analysis.target, source=source)
+    kept, note = drop_missing_target(frame, analysis.target, source=source)
     if note:
         _note(args, note)
-    return frame, document
+    return (kept if drop_target else frame), document
 
 
 def _spec_columns(document):
@@ -457,7 +462,7 @@ def _replicate(args):
     from .report import replicate
 
     _check_out(args)
-    frame, document = _load(args)
+    frame, document = _load(args, drop_target=False)
     _prepare_out(args)
     report, _ = replicate(frame, document, random_state=args.random_state)
     try:

@@ -465,6 +465,9 @@ def test_missing_targets_are_left_out_by_both_commands(
         "300 rows: those rows were left out."
     ) in captured.err
     assert "297 rows" in captured.out or command == "benchmark"
+    if command == "replicate":
+        # the report itself says which rows its models left out
+        assert "is missing in 3 of 300 rows" in " ".join(captured.out.split())
 
 
 def test_run_benchmark_from_python_leaves_missing_targets_out_and_says_so(foreign):
