@@ -613,3 +613,22 @@ def test_hosmer_lemeshow_in_the_layout_is_the_rules_spss_row():
         hosmer_lemeshow(event, prob, method="spss")["statistic"],
         rtol=1e-9,
     )
+
+
+def test_user_figures_draw_the_indices_with_the_largest_t():
+    # the logit's target is another question: on a user's survey the curves
+    # are those of the Cobb-Douglas's two largest |t|, from statsmodels
+    report, models = replicate(MROZ, _document(), figures=True)
+    try:
+        names = list(models["cobb_douglas_X"].columns)
+        exog, y = _log_design(models, names)
+        t = pd.Series(np.asarray(sm.OLS(y, exog).fit().tvalues)[1:], index=names)
+        expected = list(t.abs().sort_values(ascending=False).index[:2])
+        drawn = [
+            name[len("influence_") :]
+            for name in report.figures
+            if name.startswith("influence_")
+        ]
+        assert drawn == expected
+    finally:
+        report.close()

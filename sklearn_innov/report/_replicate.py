@@ -215,12 +215,31 @@ def render_report(analysis, comparison=None, *, figures=True):
     return report
 
 
+def _influence_indices(a):
+    """The two indices whose curves are drawn, and why those two.
+
+    The paper's Figures 2 and 3 are X1 and X3, the indices its logit kept; on
+    a user's survey the logit's target is another question, so the curves
+    are those of the two indices with the largest |t| in the Cobb-Douglas.
+    """
+    if a.default:
+        kept = [n for n in a.logit.selected_features_ if n in a.regressors][:2]
+        if kept:
+            return kept, "the indices the stepwise logit kept, as the paper's figures"
+    t = a.cobb_douglas.coef_table_["t"]
+    by_name = {a.cd_names[name]: name for name in a.regressors}
+    ranked = t.reindex(list(by_name)).abs().sort_values(ascending=False)
+    return (
+        [by_name[term] for term in ranked.index[:2]],
+        "the two indices with the largest |t| in the full Cobb-Douglas",
+    )
+
+
 def _add_figures(report, a):
     from ._figures import influence_curve, residual_plots, roc_plot
 
     X = a.logit_X
-    kept = list(a.logit.selected_features_)
-    shown = [name for name in kept if name in a.regressors][:2] or a.regressors[:2]
+    shown, why = _influence_indices(a)
     for number, name in enumerate(shown, start=2):
         report.add_figure(
             f"influence_{name}",
@@ -234,7 +253,8 @@ def _add_figures(report, a):
             ),
             (f"Figure {number}: " if a.default else "")
             + f"{a.outcome} against {a.cd_names[name]}, other indices at their "
-            "means, fitted Cobb-Douglas curve (with smearing) over the data.",
+            f"means, fitted Cobb-Douglas curve (with smearing) over the data; "
+            f"{why}.",
         )
     report.add_figure(
         "roc_logit",
