@@ -632,3 +632,12 @@ def test_user_figures_draw_the_indices_with_the_largest_t():
         assert drawn == expected
     finally:
         report.close()
+
+
+def test_limitations_name_only_the_selected_models_that_were_fitted(default_run):
+    report, models = default_run
+    assert models["adjusted"] is None and models["two_part"] is None
+    text = " ".join(report.render("text").split())
+    sentence = text[text.index("Selection on the same data") :].split(". ")[0]
+    assert sentence.startswith("Selection on the same data: the stepwise logit was")
+    assert "adjusted" not in sentence and "two-part" not in sentence

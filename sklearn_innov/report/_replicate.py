@@ -201,7 +201,14 @@ def render_report(analysis, comparison=None, *, figures=True):
         report.add_summary(comparison)
 
     report.add_summary(
-        _limitations(a.spec.spec, outcome, labels, a.default, _controls_text(a) or None)
+        _limitations(
+            a.spec.spec,
+            outcome,
+            labels,
+            a.default,
+            _controls_text(a) or None,
+            selected=_selected_models(a),
+        )
     )
 
     if figures and not _has_matplotlib():
@@ -421,8 +428,24 @@ PAPER_OVERLAP = (
 )
 
 
-def _limitations(spec, outcome, labels, default, controls=None):
+def _selected_models(a):
+    """The models of this report whose regressors were selected on its rows."""
+    models = ["the stepwise logit"]
+    if a.two_part is not None and a.two_part.classifier_ is not None:
+        models.append("the two-part model's participation part")
+    if a.adjusted is not None:
+        models.append("the adjusted model")
+    return models
+
+
+def _limitations(spec, outcome, labels, default, controls=None, selected=None):
     """What no table of this report can establish: said in every report."""
+    selected = selected or ["the stepwise logit"]
+    selected_text = (
+        selected[0]
+        if len(selected) == 1
+        else ", ".join(selected[:-1]) + " and " + selected[-1]
+    )
     units = labels["units"]
     sample = (
         "the data are synthetic, drawn to match the paper's published marginals; "
@@ -445,9 +468,13 @@ def _limitations(spec, outcome, labels, default, controls=None):
     lines = [
         "Associations, not effects: every coefficient, elasticity and marginal "
         "effect here is a conditional association in observational data.",
-        "Selection on the same data: the stepwise logit, the two-part model's "
-        "participation part and any adjusted model chosen from them were "
-        "selected on the rows they are tested on; their p-values are optimistic.",
+        f"Selection on the same data: {selected_text} "
+        + ("was" if len(selected) == 1 else "were")
+        + " selected on the rows "
+        + ("it is" if len(selected) == 1 else "they are")
+        + " tested on; "
+        + ("its" if len(selected) == 1 else "their")
+        + " p-values are optimistic.",
         "Endogeneity and reverse causality: the models assume the indices are "
         f"exogenous. {outcome} may drive the indices rather than the reverse "
         + (
