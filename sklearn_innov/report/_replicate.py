@@ -659,6 +659,11 @@ def _robustness_summary(
     ]
     if elasticities is not None:
         blocks += _construction_elasticity_blocks(elasticities, regressors, controls)
+    else:
+        lines.append(
+            "The elasticities are not refitted under each construction: the "
+            "outcome is a column of the data, not an index built here."
+        )
     return Summary("Robustness of the rankings to the index construction", blocks)
 
 
@@ -667,7 +672,7 @@ def _construction_elasticity_blocks(table, regressors, controls):
     fitted = table[table["note"] == ""]
     lines = [
         f"The full Cobb-Douglas of the indices refitted under each construction "
-        f"({len(fitted)} of {len(table)} could be fitted"
+        f"({len(fitted)} of the {len(table)} constructions built could be fitted"
         + (", without the controls" if controls else "")
         + "): an elasticity of an index depends on how the index is built, "
         "its zero included, not only on the data."
