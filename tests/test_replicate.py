@@ -72,6 +72,10 @@ def test_returns_to_scale_only_for_a_declared_production_function():
     assert "Returns to scale, H0: sum = 1" in text
     paper = replicate(random_state=0, figures=False)[0].render("text")
     assert "Returns to scale, H0: sum = 1" in paper
+    # and the reading says what it assumes of the indices
+    flat = " ".join(paper.split())
+    assert "is read as returns to scale because the model is declared" in flat
+    assert "move with that zero" in flat
 
 
 def test_wording_is_neutral_on_user_data(default_run):

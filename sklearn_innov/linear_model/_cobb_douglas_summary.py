@@ -314,7 +314,15 @@ def _notes(model, production):
             "No intercept: the Durbin-Watson bounds tables do not apply; the "
             "p-value printed is computed for this design."
         )
-    if not production:
+    if production:
+        notes.append(
+            "The sum of elasticities is read as returns to scale because the "
+            "model is declared a production function ([model] production = "
+            "true, as the paper reads its model). That reading assumes inputs on "
+            "a ratio scale: a min-max index is 0 at its lowest unit, and its "
+            "elasticities and their sum move with that zero."
+        )
+    else:
         notes.append(
             "The sum of elasticities is read as returns to scale only for a "
             "production function whose inputs are on a ratio scale; for indices "
