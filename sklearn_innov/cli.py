@@ -173,6 +173,8 @@ def _read_csv(path, args, expected=()):
         frame.index = pd.Index(starts, name="line")
     # how numbers were written, for the messages about cells that are not
     frame.attrs["number_marks"] = {"decimal": decimal, "thousands": thousands}
+    # messages about values name the file they are in, not only the spec
+    frame.attrs["source"] = str(path)
     return _check_rows(frame, path)
 
 

@@ -247,8 +247,8 @@ def test_a_bounds_violation_names_the_line_and_a_plain_number(anes, tmp_path, ca
     )
     error = one_error(capsys, ["replicate", "--data", str(path), "--spec", str(spec)])
     assert (
-        f"spec file {str(spec)!r}: column 'selfLR' has 1 value(s) outside its "
-        "[index] bounds [1, 7] (line 10; e.g. 9)"
+        f"spec file {str(spec)!r}: data file {str(path)!r}, column 'selfLR' has "
+        "1 value(s) outside its [index] bounds [1, 7] (line 10; e.g. 9)"
     ) in error
 
 

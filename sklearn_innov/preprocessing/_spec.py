@@ -672,8 +672,10 @@ def index_settings(index, spec, frame=None, source="spec"):
         outside = ((values < low) | (values > high)).to_numpy()
         if outside.any():
             rows = format_rows(frame.index[outside], name=frame.index.name)
+            data = frame.attrs.get("source")
+            where = f"data file {data!r}, " if data else "the data's "
             raise SpecError(
-                f"{source}: column {item!r} has {int(outside.sum())} value(s) "
+                f"{source}: {where}column {item!r} has {int(outside.sum())} value(s) "
                 f"outside its [index] bounds [{format_value(low)}, "
                 f"{format_value(high)}] ({rows}; e.g. "
                 f"{format_value(values[outside].iloc[0])}); fix the data, "
