@@ -469,7 +469,7 @@ def test_summary_renders_everywhere(survey_like):
     model = CobbDouglasRegressor().fit(X, y)
     summary = model.summary()
     text = str(summary)
-    assert "ln Y = " in text and "ln X1" in text
+    assert "ln y = " in text and "ln X1" in text
     for label in (
         "Durbin-Watson",
         "Park F",

@@ -131,7 +131,7 @@ def _equation(model, terms):
         parts.append((sign, value if term == "const" else f"{value} {term}"))
     text = " ".join(f"{s} {v}" for s, v in parts)
     text = text[2:] if text.startswith("+ ") else "-" + text[2:]
-    return f"ln Y = {text} + e"
+    return f"ln y = {text} + e"
 
 
 def diagnostic_readings(model, production=False, diagnostics=None):

@@ -311,7 +311,7 @@ def _controls_text(a):
         if name in a.control_reference:
             k = sum(column.startswith(f"{name}[") for column in a.controls)
             parts.append(
-                f"{name} ({k} dummies, {name}[level], against "
+                f"{name} ({k} dumm{'y' if k == 1 else 'ies'}, {name}[level], against "
                 f"{a.control_reference[name]!r})"
             )
         else:
