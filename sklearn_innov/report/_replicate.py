@@ -600,12 +600,13 @@ def _stability_summary(stability, logit, default, controls=()):
         "resamples of the rows (Heinze, Wallisch & Dunkler 2018). An inclusion "
         "frequency describes how stable the selection is in this sample; it is "
         "not a test. For an index with a real association it estimates the "
-        "power of the selection rule at this sample size, so on synthetic data "
-        "with an effect built in a low share means low power, not chance. Nor "
-        "is a share near 10% what a pure-noise index gets at p_remove = 0.10: "
-        "the resamples centre on this sample's estimates, and in a simulation "
-        f"(n = 127, {NOISE_RATE_NOTE}) a noise index was kept in about "
-        f"{NOISE_RATE:.0%} of resamples on average ({NOISE_RATE_SPREAD})."
+        "power of the selection rule at this sample size: a low share can mean "
+        "low power, not chance. Nor is a share near 10% what a pure-noise index "
+        "gets at p_remove = 0.10: the resamples centre on this sample's "
+        f"estimates, and in a simulation at n = 127 ({NOISE_RATE_NOTE}) a noise "
+        f"index was kept in about {NOISE_RATE:.0%} of resamples on average "
+        f"({NOISE_RATE_SPREAD}); the rate at another sample size was not "
+        "simulated."
     ]
     if kept:
         shares = ", ".join(f"{name} {frequency[name]:.0%}" for name in kept)
