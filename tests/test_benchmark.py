@@ -416,3 +416,16 @@ def test_a_reference_that_failed_in_a_fold_is_said_to_block_every_test():
             f"{model} is not compared: StepwiseLogit failed to fit in some folds"
             in text
         )
+
+
+def test_a_spec_with_controls_says_the_benchmark_leaves_them_out():
+    frame = make_sme_survey(random_state=2).frame
+    document = {
+        "indices": PAPER_SPEC,
+        "model": {"target": "innovated", "controls": ["size"]},
+    }
+    model = {"logit": make_pipeline(StandardScaler(), LogisticRegression())}
+    result = run_benchmark(frame, document, repeats=1, folds=3, models=model)
+    assert "The spec's controls ('size') are not given to any model" in (
+        result.description
+    )

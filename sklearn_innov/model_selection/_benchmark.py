@@ -714,6 +714,13 @@ def run_benchmark(
         f" Every model sees only the {len(bench.features)} items of "
         f"{', '.join(bench.mechanisms)}; withheld: {_names(bench.withheld)}."
     )
+    controls = (document.get("model") or {}).get("controls") or []
+    if controls:
+        description += (
+            f" The spec's controls ({_names(controls)}) are not given to any "
+            "model here, so the StepwiseLogit compared is not the report's "
+            "logit, which keeps them."
+        )
     # Probability scores (Brier) need to know the event: the second label in
     # sorted order, as StepwiseLogit's classes_[1].
     labels = sorted(frame[target].unique())
