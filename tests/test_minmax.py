@@ -246,3 +246,14 @@ def test_by_columns_folding_is_plain_broadcasting(n, order):
         out = X.copy()
         assert by_columns(op, out, v, out=out) is out
         assert_array_equal(out, op(X, v))
+
+
+def test_clip_is_deprecated_for_out_of_range():
+    # clip=True was the option before out_of_range: it still works, and warns
+    X = np.array([[1.0], [5.0], [3.0]])
+    with pytest.warns(FutureWarning, match="out_of_range='clip'"):
+        old = MinMaxIndexer(clip=True).fit(X)
+    new = MinMaxIndexer(out_of_range="clip").fit(X)
+    test = np.array([[0.0], [9.0]])
+    np.testing.assert_array_equal(old.transform(test), new.transform(test))
+    np.testing.assert_array_equal(old.transform(test), [[0.0], [1.0]])

@@ -75,6 +75,10 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         training range gets the score of the training extreme, as
         :class:`~sklearn.preprocessing.QuantileTransformer` does, instead of
         a normalised item of 220 or -114 that no later step expects.
+    clip : bool, default="deprecated"
+        Deprecated (replaced by ``out_of_range``), removed in 1.0: ``clip=True`` is
+        ``out_of_range="clip"``. Setting it warns (FutureWarning) and, when
+        True, overrides ``out_of_range``.
 
     Attributes
     ----------
@@ -141,12 +145,21 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         "feature_range": [tuple],
         "bounds": [None, tuple, Mapping],
         "out_of_range": [StrOptions(set(OUT_OF_RANGE))],
+        "clip": ["boolean", StrOptions({"deprecated"})],
     }
 
-    def __init__(self, *, feature_range=(0.0, 1.0), bounds=None, out_of_range="auto"):
+    def __init__(
+        self,
+        *,
+        feature_range=(0.0, 1.0),
+        bounds=None,
+        out_of_range="auto",
+        clip="deprecated",
+    ):
         self.feature_range = feature_range
         self.bounds = bounds
         self.out_of_range = out_of_range
+        self.clip = clip
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -169,15 +182,26 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_columns(self, X, reset=True)
         labels = feature_labels(self, X.shape[1])
         declared = self._declared_bounds(labels, X.shape[1])
-        X = apply_range(
-            X, declared, self.out_of_range, labels, rows, owner="MinMaxIndexer"
-        )
+        policy = self._policy(warn_user=True)
+        X = apply_range(X, declared, policy, labels, rows, owner="MinMaxIndexer")
         self._fit_array(X, labels=labels)
         constant = (self.data_min_ == self.data_max_) & ~self._declared_
-        warn_constant(
-            constant, self.data_min_, labels, self.out_of_range, "MinMaxIndexer"
-        )
+        warn_constant(constant, self.data_min_, labels, policy, "MinMaxIndexer")
         return self
+
+    def _policy(self, warn_user=False):
+        """``out_of_range``, or what the deprecated ``clip`` asks for."""
+        if isinstance(self.clip, str):
+            return self.out_of_range
+        if warn_user:
+            warnings.warn(
+                "MinMaxIndexer(clip=...) is deprecated and will be removed in "
+                f"1.0: use out_of_range={'clip' if self.clip else 'auto'!r} "
+                "instead (clip=True is out_of_range='clip').",
+                FutureWarning,
+                stacklevel=3,
+            )
+        return "clip" if self.clip else self.out_of_range
 
     def transform(self, X):
         """Normalise X with the fitted bounds.
@@ -198,7 +222,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = apply_range(
             X,
             self.bounds_,
-            self.out_of_range,
+            self._policy(),
             self._labels_,
             rows,
             owner="MinMaxIndexer",
