@@ -69,8 +69,10 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         "two_part", "selection_stability", "index_sensitivity"), the index
         values ("index_values"), the Cobb-Douglas sample after the ln 0
         handling ("cobb_douglas_X", "cobb_douglas_y"), the floors applied
-        ("floors"), every reading with its test ("readings") and the
-        validated document ("analysis").
+        ("floors"), every reading with its test ("readings"), the
+        validated document ("analysis"), and with an ``[endogeneity]``
+        table the IV model ("iv", an IVCobbDouglasRegressor, else None) and
+        its design ("iv_X": the sample's indices, then the instruments).
 
     Examples
     --------
