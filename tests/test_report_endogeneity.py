@@ -227,3 +227,39 @@ def test_spec_error_from_a_file_names_the_file(tmp_path):
     )
     with pytest.raises(SpecError, match=r"spec\.toml.*\[endogeneity\].*outcome"):
         validate_document(read_spec_document(path), MROZ, source=str(path))
+
+
+SPEC_FILE = """
+[indices]
+EDU = ["educ"]
+EXP = ["exper", "expersq"]
+KIDS = ["kidslt6", "kidsge6"]
+
+[model]
+outcome = "wage"
+target = "inlf"
+
+[endogeneity]
+endogenous = ["EDU"]
+instruments = ["motheduc", "fatheduc"]
+method = "liml"
+"""
+
+
+def test_the_command_reads_the_table_from_a_spec_file(tmp_path, capsys):
+    from sklearn_innov.cli import main
+
+    data = Path(__file__).parent / "data" / "mroz_wage.csv"
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC_FILE, encoding="utf-8")
+    args = ["replicate", "--data", str(data), "--spec", str(spec)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert SECTION in out
+    assert "LIML" in out
+    spec.write_text(SPEC_FILE.replace('"fatheduc"', '"fathereduc"'), encoding="utf-8")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "spec.toml" in err
+    assert "[endogeneity]: instruments names ['fathereduc']" in err
+    assert "did you mean 'fatheduc'?" in err
