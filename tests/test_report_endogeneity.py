@@ -263,3 +263,25 @@ def test_the_command_reads_the_table_from_a_spec_file(tmp_path, capsys):
     assert "spec.toml" in err
     assert "[endogeneity]: instruments names ['fathereduc']" in err
     assert "did you mean 'fatheduc'?" in err
+
+
+def test_a_missing_instrument_in_the_sample_is_named():
+    frame = MROZ.copy()
+    frame.loc[0, "motheduc"] = np.nan  # a working woman: in the Cobb-Douglas
+    with pytest.raises(
+        SpecError, match=r"\[endogeneity\] instruments \['motheduc'\] are missing in 1"
+    ):
+        replicate(frame, _document(PARENTS), figures=False)
+
+
+def test_offset_names_the_instrumented_index_as_the_model_does():
+    _, models = replicate(MROZ, _document(PARENTS, zeros="offset"), figures=False)
+    iv = models["iv"]
+    assert iv.endogenous_ == ["(1 + EDU)"]
+    X = models["iv_X"]
+    dep = np.log(models["cobb_douglas_y"])
+    exog = sm.add_constant(np.log(X[["(1 + EXP)", "(1 + KIDS)"]]))
+    oracle = linearmodels.IV2SLS(
+        dep, exog, np.log(X[["(1 + EDU)"]]), X[["motheduc", "fatheduc"]]
+    ).fit(cov_type="unadjusted", debiased=True)
+    assert_allclose(iv.coef_table_["coef"], oracle.params, rtol=1e-6)
