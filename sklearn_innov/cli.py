@@ -360,7 +360,7 @@ def _load(args, *, drop_target=True):
 
 
 def _spec_columns(document):
-    """The column names a spec document refers to (items, outcome, target)."""
+    """Column names the spec names: items, outcome, target, controls, instruments."""
     names = [item for items in document["indices"].values() for item in items]
     model = document.get("model", {})
     if isinstance(model, dict):
@@ -368,6 +368,11 @@ def _spec_columns(document):
         controls = model.get("controls")
         if isinstance(controls, list):
             names += controls
+    endogeneity = document.get("endogeneity", {})
+    if isinstance(endogeneity, dict) and isinstance(
+        endogeneity.get("instruments"), list
+    ):
+        names += endogeneity["instruments"]
     return [
         name
         for name in dict.fromkeys(names)

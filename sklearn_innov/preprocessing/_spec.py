@@ -239,7 +239,7 @@ def _no_duplicate_keys(path):
     return hook
 
 
-SPEC_KEYS = {"indices", "model", "index", "labels"}
+SPEC_KEYS = {"indices", "model", "index", "labels", "endogeneity"}
 INDEX_KEYS = {"normalize", "aggregate", "bounds", "reverse", "missing", "out_of_range"}
 # CompositeIndex's options (its _parameter_constraints; a test keeps them equal)
 NORMALIZE_OPTIONS = ("minmax", "zscore", "rank")
@@ -260,6 +260,9 @@ MODEL_DEFAULTS = {
     "controls": [],
 }
 LABEL_KEYS = {"title", "unit", "units", "event"}
+# [endogeneity] keys (IVCobbDouglasRegressor's options; cluster needs a column)
+ENDOGENEITY_KEYS = {"endogenous", "instruments", "method", "cov_type"}
+IV_METHODS = ("2sls", "liml", "gmm")
 
 
 class SpecError(ValueError):
@@ -296,6 +299,7 @@ class AnalysisSpec(NamedTuple):
     index: dict
     model: dict
     labels: dict
+    endogeneity: dict | None = None
 
 
 def validate_document(document, frame, source="spec"):
@@ -336,6 +340,13 @@ def validate_document(document, frame, source="spec"):
     of the data that enter the models as they are: in levels, not logged, in
     the Cobb-Douglas models, and forced into the stepwise logit; a text
     column becomes 0/1 dummies, see :func:`control_columns`).
+
+    ``[endogeneity]`` keys (optional table): ``endogenous`` (explanatory
+    indices of the Cobb-Douglas to instrument), ``instruments`` (numeric
+    data columns, the excluded instruments, entered as given; not items of
+    the indices, nor the outcome or the target; at least as many as
+    ``endogenous``), ``method`` ("2sls", the default, "liml" or "gmm") and
+    ``cov_type`` (default: ``[model] cov_type``).
     """
     if not isinstance(document, dict) or "indices" not in document:
         raise SpecError(f"{source}: no [indices] table.")
@@ -441,7 +452,12 @@ def validate_document(document, frame, source="spec"):
         if value is not None and not isinstance(value, str):
             raise SpecError(f"{source}: [labels] {key} must be text; got {value!r}.")
     index = index_settings(tables["index"], spec, frame, source)
-    return AnalysisSpec(spec, outcome, target, index, model, labels)
+    endogeneity = None
+    if "endogeneity" in document:
+        endogeneity = _check_endogeneity(
+            document["endogeneity"], spec, model, explanatory, frame, source
+        )
+    return AnalysisSpec(spec, outcome, target, index, model, labels, endogeneity)
 
 
 def _did_you_mean(name, candidates):
@@ -497,6 +513,125 @@ def _check_model(model, explanatory, source):
                 f"{source}: [model] adjusted names {unknown}, which are not "
                 f"explanatory indices ({explanatory})."
             )
+
+
+def _check_endogeneity(table, spec, model, explanatory, frame, source):
+    """``[endogeneity]``: indices to instrument, their instruments, the method."""
+    where = f"{source}, [endogeneity]"
+    if not isinstance(table, dict):
+        raise SpecError(
+            f"{where} must be a table of settings, e.g. endogenous = "
+            f'["{explanatory[0]}"] and instruments = ["<a column>"].'
+        )
+    extra = set(table) - ENDOGENEITY_KEYS
+    if extra:
+        raise SpecError(
+            f"{where}: unknown key(s) {sorted(extra)}; allowed: "
+            f"{sorted(ENDOGENEITY_KEYS)}."
+        )
+    for key in ("endogenous", "instruments"):
+        if key not in table:
+            raise SpecError(
+                f"{where}: key {key!r} is missing; write endogenous = "
+                f'["{explanatory[0]}"] and instruments = ["<a column>"].'
+            )
+        names = table[key]
+        if (
+            isinstance(names, str)
+            or not isinstance(names, list)
+            or not names
+            or not all(isinstance(n, str) for n in names)
+        ):
+            raise SpecError(
+                f"{where}: {key} must be a non-empty list of names (text in "
+                f"quotes), e.g. {key} = "
+                + (f'["{explanatory[0]}"]' if key == "endogenous" else '["z1"]')
+                + f"; got {names!r}."
+            )
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise SpecError(
+                f"{where}: {key} lists {', '.join(map(repr, repeated))} more than "
+                "once; list each name once."
+            )
+    endogenous, instruments = list(table["endogenous"]), list(table["instruments"])
+    wrong = [n for n in endogenous if n not in explanatory]
+    if wrong:
+        raise SpecError(
+            f"{where}: endogenous names {wrong}, which are not explanatory "
+            f"indices of the Cobb-Douglas ({explanatory}"
+            f"{_did_you_mean(wrong[0], explanatory)}); list indices of [indices] "
+            "other than the outcome."
+        )
+    missing = [c for c in instruments if c not in frame.columns]
+    if missing:
+        raise SpecError(
+            f"{where}: instruments names {missing}, not column(s) of the "
+            f"data{_did_you_mean(missing[0], frame.columns)}."
+        )
+    items = {i for group in spec.values() for i in group}
+    roles = {model["outcome"]: "outcome", model["target"]: "target"}
+    for name in instruments:
+        if name in roles:
+            raise SpecError(
+                f"{where}: instruments names {name!r}, which is the model's "
+                f"{roles[name]}: an instrument must be excluded from the outcome "
+                "equation; remove it from instruments."
+            )
+        if name in items or name in spec:
+            raise SpecError(
+                f"{where}: instruments names {name!r}, which [indices] uses (as an "
+                "index or an item): an excluded instrument must not be part of an "
+                "index; remove it from one of the two."
+            )
+        if name in model["controls"]:
+            raise SpecError(
+                f"{where}: instruments names {name!r}, which is a [model] "
+                "control; remove it from one of the two."
+            )
+        if frame[name].dtype.kind not in "iuf":
+            raise SpecError(
+                f"{where}: instrument {name!r} is not numeric (dtype "
+                f"{frame[name].dtype}); instruments enter the first stage as "
+                "numbers: recode it, or make 0/1 columns of its levels."
+            )
+    if len(instruments) < len(endogenous):
+        raise SpecError(
+            f"{where}: {len(endogenous)} endogenous index(es) but "
+            f"{len(instruments)} instrument(s); IV needs at least one instrument "
+            "per endogenous index (the order condition): add instruments or "
+            "instrument fewer indices."
+        )
+    if model["controls"]:
+        raise SpecError(
+            f"{where} cannot be combined with [model] controls yet (the IV model "
+            "logs every regressor, and controls enter in levels); remove "
+            "[model] controls or the [endogeneity] table."
+        )
+    method = table.get("method", "2sls")
+    if method not in IV_METHODS:
+        raise SpecError(
+            f"{where}: method must be one of {list(IV_METHODS)}; got {method!r}"
+            f"{_did_you_mean(method, IV_METHODS)}."
+        )
+    cov_type = table.get("cov_type", model["cov_type"])
+    if cov_type not in COV_TYPES:
+        raise SpecError(
+            f"{where}: cov_type must be one of {list(COV_TYPES)}; got {cov_type!r}."
+        )
+    if method != "2sls" and cov_type in ("HC2", "HC3"):
+        given = "" if "cov_type" in table else " (from [model] cov_type)"
+        raise SpecError(
+            f"{where}: cov_type {cov_type!r}{given} is defined for 2SLS only; use "
+            "'nonrobust', 'HC0' or 'HC1' with method = "
+            f"{method!r}, or method = '2sls'."
+        )
+    return {
+        "endogenous": endogenous,
+        "instruments": instruments,
+        "method": method,
+        "cov_type": cov_type,
+    }
 
 
 def _check_controls(controls, spec, frame, source):

@@ -19,7 +19,12 @@ import pandas as pd
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import hosmer_lemeshow, one_factor_test
 from ..exceptions import MissingIndexWarning
-from ..linear_model import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
+from ..linear_model import (
+    CobbDouglasRegressor,
+    IVCobbDouglasRegressor,
+    StepwiseLogit,
+    TwoPartRegressor,
+)
 from ..linear_model._cobb_douglas_summary import diagnostic_readings
 from ..model_selection import selection_stability
 from ..preprocessing import (
@@ -150,6 +155,11 @@ class Analysis:
         The full Cobb-Douglas (indices only) refitted under every index
         construction of ``robustness`` (``IndexSensitivity.refit``); None
         when the outcome is not an index or the rankings were not computed.
+    iv : IVCobbDouglasRegressor or None
+        The Cobb-Douglas with the ``[endogeneity]`` indices instrumented,
+        fitted on ``iv_X`` (the Cobb-Douglas sample's indices, then the
+        instruments as given) and ``cd_y``; None without ``[endogeneity]``.
+    iv_X : DataFrame or None
     """
 
     spec: object
@@ -191,6 +201,8 @@ class Analysis:
     index_missing_note: object = None
     readings: pd.DataFrame = field(default_factory=pd.DataFrame)
     construction_elasticities: object = None
+    iv: object = None
+    iv_X: object = None
 
     @property
     def options(self):
@@ -228,6 +240,8 @@ class Analysis:
             "selection_stability": self.stability,
             "index_sensitivity": self.robustness,
             "readings": self.readings,
+            "iv": self.iv,
+            "iv_X": self.iv_X,
         }
 
 
@@ -373,6 +387,7 @@ def analyze(frame=None, document=None, *, random_state=0):
         index_missing_note=index_missing_note,
     )
     _adjusted(analysis)
+    _instrumental_variables(analysis)
     analysis.readings = _readings(analysis)
     if robustness is not None and outcome in indices.columns:
         # elasticities, not only ranks, under each construction: the
@@ -421,6 +436,35 @@ def _adjusted(a):
     R[0] = 1.0
     a.adjusted_with_intercept = free
     a.intercept_test = free.results_.wald_test(R, 0.0)
+
+
+def _instrumental_variables(a):
+    """The ``[endogeneity]`` IV model on the Cobb-Douglas sample, or nothing.
+
+    The design is the sample's indices (logged by the model, ln 0 handled as
+    in the full model) and the instruments as given, on the same rows.
+    """
+    table = a.spec.endogeneity
+    if table is None:
+        return
+    instruments = a.frame.loc[a.cd_X.index, table["instruments"]]
+    empty = instruments.isna().any(axis=1).to_numpy()
+    if empty.any():
+        named = [c for c in instruments if instruments[c].isna().any()]
+        raise SpecError(
+            f"[endogeneity] instruments {named} are missing in "
+            f"{count(int(empty.sum()), a.labels)} of the Cobb-Douglas sample "
+            f"(e.g. row {instruments.index[empty][0]!r}); IV needs every "
+            "instrument on every row: fill the values in or drop those rows."
+        )
+    regressors = [a.cd_names[name] for name in a.regressors]
+    a.iv_X = a.cd_X[regressors].join(instruments)
+    a.iv = IVCobbDouglasRegressor(
+        endogenous=[a.cd_names[name] for name in table["endogenous"]],
+        instruments=list(table["instruments"]),
+        method=table["method"],
+        cov_type=table["cov_type"],
+    ).fit(a.iv_X, a.cd_y)
 
 
 def _hl_by_rule(logit, X, y):
@@ -521,6 +565,11 @@ def _readings(a):
             rows, columns=["section", "test", "statistic", "p_value", "reading"]
         )
     )
+    if a.iv is not None and a.iv.endogenous_:
+        # the estimator's own diagnostics block: its statistics and readings
+        table = a.iv.summary()["diagnostics"].reset_index()
+        table.insert(0, "section", "Endogeneity (IV)")
+        frames.append(table)
     return pd.concat(frames, ignore_index=True)
 
 

@@ -69,8 +69,10 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         "two_part", "selection_stability", "index_sensitivity"), the index
         values ("index_values"), the Cobb-Douglas sample after the ln 0
         handling ("cobb_douglas_X", "cobb_douglas_y"), the floors applied
-        ("floors"), every reading with its test ("readings") and the
-        validated document ("analysis").
+        ("floors"), every reading with its test ("readings"), the
+        validated document ("analysis"), and with an ``[endogeneity]``
+        table the IV model ("iv", an IVCobbDouglasRegressor, else None) and
+        its design ("iv_X": the sample's indices, then the instruments).
 
     Examples
     --------
@@ -196,6 +198,8 @@ def render_report(analysis, comparison=None, *, figures=True):
     report.add_summary(_stability_summary(a.stability, logit, a.default, a.controls))
 
     _adjusted_sections(report, a)
+    if a.iv is not None:
+        report.add_summary(_endogeneity_summary(a))
 
     if comparison is not None:
         report.add_summary(comparison)
@@ -208,6 +212,7 @@ def render_report(analysis, comparison=None, *, figures=True):
             a.default,
             _controls_text(a) or None,
             selected=_selected_models(a),
+            endogeneity=a.spec.endogeneity,
         )
     )
 
@@ -428,6 +433,31 @@ PAPER_OVERLAP = (
 )
 
 
+def _endogeneity_summary(a):
+    """The ``[endogeneity]`` section: the IV model's own summary, and its readings.
+
+    Every number and reading comes from the fitted
+    :class:`~sklearn_innov.IVCobbDouglasRegressor` (its summary blocks);
+    nothing is recomputed here.
+    """
+    table = a.spec.endogeneity
+    endogenous = ", ".join(table["endogenous"])
+    summary = a.iv.summary(
+        title="Endogeneity: instrumental variables "
+        f"({endogenous} instrumented by {', '.join(table['instruments'])})"
+    )
+    lines = [
+        f"Sample: the full Cobb-Douglas model's {count(a.iv.nobs_, a.labels)}, "
+        "ln 0 handled as there; the instruments enter the first stage as given "
+        "(not logged). The other indices are still assumed exogenous."
+    ]
+    if a.iv.endogenous_:
+        diagnostics = summary["diagnostics"]
+        lines += [f"{test}: {row['reading']}." for test, row in diagnostics.iterrows()]
+    summary.blocks.insert(0, Block("Readings", lines, name="iv_readings"))
+    return summary
+
+
 def _selected_models(a):
     """The models of this report whose regressors were selected on its rows."""
     models = ["the stepwise logit"]
@@ -438,7 +468,9 @@ def _selected_models(a):
     return models
 
 
-def _limitations(spec, outcome, labels, default, controls=None, selected=None):
+def _limitations(
+    spec, outcome, labels, default, controls=None, selected=None, endogeneity=None
+):
     """What no table of this report can establish: said in every report."""
     selected = selected or ["the stepwise logit"]
     selected_text = (
@@ -475,8 +507,20 @@ def _limitations(spec, outcome, labels, default, controls=None, selected=None):
         + " tested on; "
         + ("its" if len(selected) == 1 else "their")
         + " p-values are optimistic.",
-        "Endogeneity and reverse causality: the models assume the indices are "
-        f"exogenous. {outcome} may drive the indices rather than the reverse "
+        "Endogeneity and reverse causality: "
+        + (
+            "the models other than the IV section's assume the indices are "
+            f"exogenous, and the IV section assumes its instruments "
+            f"({', '.join(endogeneity['instruments'])}) valid: uncorrelated with "
+            f"the error and excluded from the equation of {outcome} (the data "
+            "can test this only with more instruments than endogenous indices). "
+            if endogeneity
+            else "the models assume the indices are exogenous; no [endogeneity] "
+            "table in the spec, so this assumption is not tested here (name the "
+            "endogenous indices and their instruments in an [endogeneity] table to "
+            "test it with instrumental variables). "
+        )
+        + f"{outcome} may drive the indices rather than the reverse "
         + (
             "(firms that innovate may then invest in the relations and learning "
             "actions the indices measure), "
