@@ -85,7 +85,7 @@ Y_RANGE = (1.0, 6.0)
 # The endogenous variant (make_sme_survey(endogeneity=...)): one unobserved
 # firm effect enters the learning factor F3 and the Cobb-Douglas error. Its
 # structural equation has smaller elasticities and errors than the paper's,
-# centred in ln Y_RANGE, so that fewer than 0.5 % of the errors are truncated
+# centred in ln Y_RANGE, so that about 0.4 % of the errors are truncated
 # (with the paper's, about 17 % are, and the truncation alone pulls the X3
 # slope from 0.58 to about 0.33 under OLS; no estimator would then recover
 # the truth, IV included).
@@ -185,7 +185,7 @@ marginals, are unchanged) and w = (2 training_subsidy - 1 +
 tech_centre_access) / sqrt(2). The innovation index then follows
 ln Y = 0.15 + 0.20 ln X1 + 0.15 ln X2 + 0.30 ln X3 + 0 ln X4 + 0.2 (b v +
 sqrt(1 - b^2) e), e ~ N(0, 1): smaller elasticities and errors than above,
-so that fewer than 0.5 % of the errors are truncated to [1, 6]. X3 is
+so that about 0.4 % of the errors are truncated to [1, 6]. X3 is
 endogenous (correlated with the error through v), X1, X2, X4 and the
 instruments are exogenous, and the instruments move Y only through X3.
 strength a sets the instruments' first-stage power (a = 0 makes them
@@ -196,7 +196,8 @@ and the two new columns differ from the default survey. Measured over 200
 seeds at n = 2,000 with the defaults (strength 0.3, confounding 0.5): OLS
 gives the X3 elasticity 0.42 (sd 0.014) against the truth 0.30, 2SLS 0.29
 (sd 0.07) with its 95 % interval covering 0.30 on 97 % of the seeds, and a
-median first-stage F of 53; strength 0.1 gives F near 5 (weak instruments).
+median first-stage F of 53; strength 0.1 gives F near 5, below Stock and
+Yogo's 19.93, so the weak-instrument diagnostic flags the instruments.
 
 For learning, data and feature_names hold the features only: never the
 target innovated, never the items of the outcome Y (innov_*), which would
@@ -385,7 +386,8 @@ def _check_endogeneity(endogeneity):
     strength, confounding = option["strength"], option["confounding"]
     if not (np.isfinite(strength) and strength >= 0):
         raise ValueError(
-            f"endogeneity['strength'] must be 0 or more; got {strength!r}."
+            "endogeneity['strength'] must be a finite number, 0 or more; "
+            f"got {strength!r}."
         )
     if not (np.isfinite(confounding) and 0 <= confounding < 1):
         raise ValueError(
