@@ -291,6 +291,10 @@ class AnalysisSpec(NamedTuple):
         ``unit`` and ``units`` (what a row is, singular and plural: "row",
         "rows"), ``event`` (what the target's event is, in words; None: the
         target column and its event value, e.g. "inlf = 1").
+    endogeneity : dict or None, default=None
+        ``[endogeneity]`` with its defaults filled in: ``endogenous`` (index
+        names), ``instruments`` (data columns), ``method`` and ``cov_type``;
+        None when the spec has no such table.
     """
 
     spec: dict
