@@ -429,3 +429,14 @@ def test_a_spec_with_controls_says_the_benchmark_leaves_them_out():
     assert "The spec's controls ('size') are not given to any model" in (
         result.description
     )
+
+
+def test_the_event_is_printed_as_the_user_wrote_it():
+    # a 0/1 target read as floats (a missing value made the column float)
+    frame = make_sme_survey(random_state=2).frame
+    frame["innovated"] = frame["innovated"].astype(float)
+    frame.loc[0, "innovated"] = np.nan
+    document = {"indices": PAPER_SPEC, "model": {"target": "innovated"}}
+    model = {"logit": make_pipeline(StandardScaler(), LogisticRegression())}
+    result = run_benchmark(frame, document, repeats=1, folds=3, models=model)
+    assert "Event: innovated = 1." in result.description

@@ -29,6 +29,7 @@ from ..preprocessing import (
     validate_document,
 )
 from ..summary import Block, Summary, format_pvalue
+from ..utils._validation import format_value
 
 __all__ = [
     "BenchmarkResult",
@@ -726,7 +727,7 @@ def run_benchmark(
     labels = sorted(frame[target].unique())
     y = (frame[target] == labels[1]).astype(int)
     value = labels[1].item() if isinstance(labels[1], np.generic) else labels[1]
-    description += f" Event: {target} = {value!r}."
+    description += f" Event: {target} = {format_value(value)}."
     event = bench.labels["event"] or f"{target} = {value!r}"
     if y.value_counts().min() < folds:
         raise SpecError(
