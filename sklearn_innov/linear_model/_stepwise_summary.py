@@ -197,6 +197,7 @@ def _notes(model):
         )
         + " The statistic moves with the grouping rule and the number of groups "
         "(Hosmer, Hosmer, le Cessie & Lemeshow, 1997): read it beside the other "
-        "rules (hl_method) before concluding on it."
+        "grouping rules (the report prints them all; StepwiseLogit's hl_method "
+        "chooses one) before concluding on it."
     )
     return notes
