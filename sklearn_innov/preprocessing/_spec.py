@@ -567,12 +567,7 @@ def _check_endogeneity(table, spec, model, explanatory, frame, source):
             f"{_did_you_mean(wrong[0], explanatory)}); list indices of [indices] "
             "other than the outcome."
         )
-    missing = [c for c in instruments if c not in frame.columns]
-    if missing:
-        raise SpecError(
-            f"{where}: instruments names {missing}, not column(s) of the "
-            f"data{_did_you_mean(missing[0], frame.columns)}."
-        )
+    _require_columns(instruments, frame, f"{where}: instruments")
     items = {i for group in spec.values() for i in group}
     roles = {model["outcome"]: "outcome", model["target"]: "target"}
     for name in instruments:
@@ -638,6 +633,16 @@ def _check_endogeneity(table, spec, model, explanatory, frame, source):
     }
 
 
+def _require_columns(names, frame, what):
+    """Refuse names that are not columns of the data, with the closest one."""
+    missing = [c for c in names if c not in frame.columns]
+    if missing:
+        raise SpecError(
+            f"{what} names {missing}, not column(s) of the "
+            f"data{_did_you_mean(missing[0], frame.columns)}."
+        )
+
+
 def _check_controls(controls, spec, frame, source):
     """``[model] controls``: a list of data columns, none an item or the target."""
     example = 'controls = ["size", "sector", "metro_area"]'
@@ -658,12 +663,7 @@ def _check_controls(controls, spec, frame, source):
             f"{source}: [model] controls lists {', '.join(map(repr, repeated))} "
             "more than once; list each control once."
         )
-    missing = [c for c in controls if c not in frame.columns]
-    if missing:
-        raise SpecError(
-            f"{source}: [model] controls names {missing}, not column(s) of the "
-            f"data{_did_you_mean(missing[0], frame.columns)}."
-        )
+    _require_columns(controls, frame, f"{source}: [model] controls")
     items = {i for group in spec.values() for i in group}
     clash = [c for c in controls if c in items or c in spec]
     if clash:
