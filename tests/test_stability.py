@@ -90,6 +90,23 @@ def test_equals_plain_loop_and_statsmodels_global(simulated):
     assert_allclose(frequency["cumulative_percent"].iloc[-1], 100.0)
 
 
+@pytest.mark.parametrize("force", [None, ["noise2"], [3], ["noise2", 0]])
+def test_refits_on_values_equal_refits_on_the_dataframe(simulated, force):
+    # StepwiseLogit's refits read the DataFrame's values (force by name
+    # turned into positions): the loop on the DataFrame's rows is the oracle
+    X, y = simulated
+    X = X.assign(count=np.arange(len(X)) % 7)  # an integer column too
+    result = selection_stability(
+        StepwiseLogit(force=force), X, y, n_bootstrap=15, random_state=5
+    )
+    supports, coefs, _ = plain_loop(lambda: StepwiseLogit(force=force), X, y, 15, 5)
+    assert_array_equal(result.supports.to_numpy(), supports)
+    assert_allclose(result.coefs.to_numpy(), coefs, rtol=1e-13, atol=1e-15)
+    if force:
+        forced = [X.columns[f] if isinstance(f, int) else f for f in force]
+        assert result.supports[forced].all().all()
+
+
 def test_same_results_for_any_n_jobs(simulated):
     X, y = simulated
     runs = [

@@ -192,7 +192,9 @@ def full_rank_certified(X, peak, step=8):
     zero column, a subsample short of rows, or anything less clear.
     """
     n, k = X.shape
-    if k == 0 or not np.all(peak > 0):
+    # array methods, not np.all/np.min: NumPy's function dispatch costs more
+    # than these reductions on a few columns
+    if k == 0 or not (peak > 0).all():
         return False
     # the rows of every step-th block of 1024 (every step-th row would read
     # every cache line of X)
@@ -205,13 +207,18 @@ def full_rank_certified(X, peak, step=8):
         return False
     gram = sub.T @ sub
     norms = np.sqrt(np.diag(gram))
-    if not np.all(norms > 0):
+    if not (norms > 0).all():
         return False
-    smallest = np.linalg.eigvalsh(gram / np.outer(norms, norms))[0]
-    if not smallest > 1e-8:
+    # the bound holds iff the correlation matrix's smallest eigenvalue
+    # exceeds ``floor`` (and 1e-8): iff ``C - floor I`` is positive definite,
+    # which one Cholesky factorisation settles (no eigenvalues needed)
+    shrink = (norms / (np.sqrt(n) * peak)).min()
+    floor = max(1e-8, k / (1e16 * shrink**2)) if shrink > 0 else np.inf
+    if not np.isfinite(floor):
         return False
-    shrink = np.min(norms / (np.sqrt(n) * peak))
-    return bool(np.sqrt(k) / (np.sqrt(smallest) * shrink) < 1e8)
+    shifted = gram / np.outer(norms, norms)
+    shifted.flat[:: k + 1] -= floor
+    return linalg.lapack.dpotrf(shifted, lower=0, clean=0)[1] == 0
 
 
 def one_hot_hint(X, names, involved):

@@ -10,7 +10,6 @@ stages run on the library's kernels (the least-squares core and the logit
 Newton core).
 """
 
-import warnings
 from dataclasses import replace
 from numbers import Integral, Real
 
@@ -37,6 +36,7 @@ from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._sklearn_compat import Interval, _fit_context
 from ..utils._validation import as_pandas, format_labels, validate_columns
+from ..utils._warnings import warn
 from ._iv import _labels, _roles
 from ._stepwise_summary import SPSS_COLUMNS
 
@@ -237,13 +237,12 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         )
         fit = fit_logit(design, y01, max_iter=self.max_iter, tol=self.tol)
         if not fit.converged or not np.isfinite(fit.params).all():
-            warnings.warn(
+            warn(
                 f"{_OWNER}: the logit did not converge in {self.max_iter} "
                 "iterations (possibly separation: a regressor predicts y "
                 "perfectly); its estimates and standard errors are unreliable. "
                 "Raise max_iter or drop the separating regressor.",
                 SeparationWarning,
-                stacklevel=3,
             )
         k_exog, k_endog = exog.shape[1], len(endog_idx)
         rho = fit.params[k_exog + k_endog :]

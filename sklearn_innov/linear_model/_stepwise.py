@@ -10,7 +10,7 @@ refit and computing every candidate's score statistic from one fit.
 
 import contextlib
 import dataclasses
-import warnings
+import functools
 from functools import cached_property
 from numbers import Integral, Real
 
@@ -65,6 +65,7 @@ from ..utils._validation import (
     resolve_items,
     validate_columns,
 )
+from ..utils._warnings import warn
 from ._stepwise_summary import build_summary
 
 
@@ -90,14 +91,13 @@ def _warn_firth_wald_separators(X, y01, history, names):
         )
     ]
     if separating:
-        warnings.warn(
+        warn(
             f"penalty='firth' with criterion='wald' removed {format_labels(separating)}"
             ", along which the classes are (quasi-)completely separated: Wald "
             "tests of such features are unreliable even under Firth's penalty, "
             "so Wald stepping drops strong predictors. Use criterion='lr' "
             "(penalised likelihood-ratio tests; Heinze & Schemper, 2002).",
             SeparationWarning,
-            stacklevel=4,
         )
 
 
@@ -372,7 +372,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             firth=self.penalty == "firth",
             max_iter=self.max_iter,
             tol=self.tol,
-            scale=column_scale(design, np.r_[[float(n)] * offset, sum_squares]),
+            scale=column_scale(design, _prepend(float(n), sum_squares, offset)),
         )
         included = set(range(p)) if self.direction == "backward" else set(forced)
         # SciPy's BLAS at one thread on many rows (see utils._threads); on
@@ -383,7 +383,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             else contextlib.nullcontext()
         ):
             _check_design(
-                design, ["const"] * offset + names, np.r_[[1.0] * offset, peak]
+                design, ["const"] * offset + names, _prepend(1.0, peak, offset)
             )
             fit, included, history = stepper.run(
                 included, forced, self.criterion, self.p_enter, self.p_remove
@@ -722,6 +722,10 @@ def _numeric_array(estimator, X):
     if 0 in values.shape:
         return validate_columns(estimator, X, reset=True, allow_nan=False)
     columns = getattr(X, "columns", None)
+    if columns is not None:
+        # one conversion: iterating pandas' Arrow-backed string index costs
+        # microseconds per name
+        columns = columns.tolist()
     if columns is not None and all(type(c) is str for c in columns):
         # what scikit-learn's validate_data records on a DataFrame with
         # string column names, without its dataframe interchange (a fifth
@@ -732,6 +736,35 @@ def _numeric_array(estimator, X):
     else:
         validate_data(estimator, X, reset=True, skip_check_array=True)
     return values
+
+
+def _symmetric(upper):
+    """The symmetric matrix whose upper triangle ``upper`` holds (BLAS syrk
+    writes one triangle)."""
+    below = _below_diagonal(upper.shape[0])
+    out = upper.copy()
+    out.flat[below] = upper.T.flat[below]
+    return out
+
+
+@functools.cache
+def _below_diagonal(k):
+    """Flat positions of a k x k matrix's strict lower triangle (cached:
+    ``np.tril_indices`` and ``np.triu`` each build a k x k mask per call)."""
+    rows, cols = np.tril_indices(k, -1)
+    return rows * k + cols
+
+
+def _prepend(value, values, count):
+    """``values`` after ``count`` copies of ``value`` (the constant's entry).
+
+    ``np.r_`` parses its index at every call: at the paper's size its two
+    calls cost as much as a Newton iteration.
+    """
+    out = np.empty(count + values.size)
+    out[:count] = value
+    out[count:] = values
+    return out
 
 
 def _copy_rows(out, X):
@@ -751,8 +784,8 @@ def _copy_rows(out, X):
     def block(i):
         rows = slice(starts[i], starts[i] + size)
         out[rows] = X[rows]
-        np.max(out[rows], axis=0, out=sums[i, 0])
-        np.min(out[rows], axis=0, out=sums[i, 1])
+        out[rows].max(axis=0, out=sums[i, 0])
+        out[rows].min(axis=0, out=sums[i, 1])
         np.einsum("ij,ij->j", out[rows], out[rows], out=sums[i, 2])
 
     # on threads from the large-n switch (is_large) on
@@ -815,7 +848,7 @@ def _warn_separation(features, final):
         if final
         else "; the final model is not separated and its fit is the ordinary one"
     )
-    warnings.warn(
+    warn(
         "Complete or quasi-complete separation: the classes are perfectly "
         f"separated along {format_labels(features)} in model(s) fitted while "
         "stepping, so maximum-likelihood estimates there are infinite and Wald "
@@ -824,7 +857,6 @@ def _warn_separation(features, final):
         "penalty='firth' with criterion='lr': penalised likelihood-ratio "
         "stepping (Heinze & Schemper, 2002).",
         SeparationWarning,
-        stacklevel=4,
     )
 
 
@@ -855,7 +887,7 @@ def _warn_convergence(unconverged, names, model, final_step):
             "where Newton stopped early the likelihood could not be raised "
             "further at this precision: look for nearly collinear features"
         )
-    warnings.warn(
+    warn(
         f"StepwiseLogit: Newton-Raphson did not converge (tol={model.tol}) for "
         f"{len(unconverged)} fit(s): {'; '.join(shown)}"
         + (f"; and {more} more" if more else "")
@@ -863,7 +895,6 @@ def _warn_convergence(unconverged, names, model, final_step):
         + "; ".join(advice)
         + ".",
         ConvergenceWarning,
-        stacklevel=4,
     )
 
 
@@ -987,9 +1018,7 @@ class _Stepper:
         k = self.k
         # the information matters only to fits that take chord steps
         chord = takes_chord_steps(*self.design[:, : k + 1].shape)
-        info = None if fit.info is None or not chord else np.triu(fit.info)
-        if info is not None:
-            info = info + np.triu(info, 1).T
+        info = None if fit.info is None or not chord else _symmetric(fit.info)
         if action == "removed":
             i = self.position(j)
             start = conditional_estimates(fit, [i])[0]
@@ -1001,7 +1030,7 @@ class _Stepper:
                 keep[i] = k - 1
             self.swap(i, k - 1)
             self.k = k - 1
-            return start[keep], None if info is None else info[np.ix_(keep, keep)]
+            return start[keep], None if info is None else info[keep][:, keep]
         self.swap(self.position(j), k)
         self.k = k + 1
         start = np.append(fit.params, 0.0)
@@ -1033,13 +1062,16 @@ class _Stepper:
 
     def in_design_order(self, fit):
         """``fit`` (of the current model) with its parameters in design order."""
-        perm = np.argsort(self.order[: self.k])
-        info = np.triu(fit.info)
-        info = (info + np.triu(info, 1).T)[np.ix_(perm, perm)]
+        perm = self.order[: self.k].argsort()
+        info = _symmetric(fit.info)
+        if (perm == np.arange(perm.size)).all():
+            # the model's columns are in the design's order already
+            return dataclasses.replace(fit, info=info)
+        info = info[perm][:, perm]
         return dataclasses.replace(
             fit,
             params=fit.params[perm],
-            cov=fit.cov[np.ix_(perm, perm)],
+            cov=fit.cov[perm][:, perm],
             info=info,
             chol=None if fit.chol is None else upper_cholesky(info),
             scale=None if fit.scale is None else fit.scale[perm],
@@ -1110,7 +1142,7 @@ class _Stepper:
                 ]
             )
         p_values = special.chdtrc(1, statistic)
-        worst = int(np.argmax(p_values))
+        worst = int(p_values.argmax())
         if p_values[worst] > p_remove:
             return (
                 "removed",
@@ -1144,7 +1176,7 @@ class _Stepper:
         if not outside or fit.chol is None:
             return None
         p_values = special.chdtrc(1, statistic)
-        best = int(np.argmin(p_values))
+        best = int(p_values.argmin())
         if p_values[best] < p_enter:
             return (
                 "entered",

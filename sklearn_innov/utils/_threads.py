@@ -11,7 +11,8 @@ limiting SciPy's pool to one thread removes the stall and leaves NumPy's
 products all the threads the user allows (measured on 2 cores: 8-13%
 faster than one thread for both, and than no limit). Where NumPy and SciPy
 share one BLAS (conda, a system OpenBLAS or MKL), there is one pool, no
-stall, and nothing is limited.
+stall, and nothing is limited; so too where the two cannot be told apart
+(see :func:`_blas_pools`).
 """
 
 import contextlib
@@ -37,33 +38,45 @@ def _controller():
     return ThreadpoolController()
 
 
+def _declared_blas_version(package):
+    """The BLAS version ``package`` says it was built with, or None.
+
+    NumPy (from 1.26) and SciPy (from 1.11) report their build
+    dependencies through ``show_config(mode="dicts")``.
+    """
+    try:
+        config = package.show_config(mode="dicts")
+        return str(config["Build Dependencies"]["blas"]["version"])
+    except Exception:  # an older release, or a build that does not say
+        return None
+
+
 @functools.cache
 def _blas_pools():
     """``(numpy_pools, scipy_pools)``: the BLAS controllers of each, disjoint.
 
-    A wheel bundles its BLAS beside its package (``scipy.libs`` on Linux and
-    Windows) or inside it (``scipy/.dylibs`` on macOS). NumPy's are the ones
-    it bundles, otherwise every BLAS but SciPy's own (a conda or system BLAS
-    that both share); SciPy's are those it bundles apart from NumPy's.
-    Listing the loaded libraries takes milliseconds: done once.
+    Told apart by what the libraries say of themselves, never by where
+    their files lie: SciPy's own pool is the one BLAS whose version (as
+    threadpoolctl reads it from the library) is the one SciPy declares it
+    was built with, when exactly one does and NumPy does not declare the
+    same. Otherwise (one BLAS shared by both, as in conda, a system
+    OpenBLAS or MKL; two alike; a build that does not say) SciPy's pool is
+    not told apart and is never limited: fits are as exact either way, and
+    only the stall described above can return. NumPy's pools are all the
+    others. Listing the loaded libraries takes milliseconds: done once.
     """
     import scipy
 
-    def bundled(package):
-        root = os.path.dirname(os.path.realpath(package.__file__))
-        return [
-            c
-            for c in controllers
-            if os.path.realpath(c.filepath).startswith(
-                (root + os.sep, root + ".libs" + os.sep)
-            )
-        ]
-
     controllers = _controller().select(user_api="blas").lib_controllers
-    numpy_own = bundled(np)
-    scipy_own = [c for c in bundled(scipy) if c not in numpy_own]
-    numpy_pools = numpy_own or [c for c in controllers if c not in scipy_own]
-    return numpy_pools, scipy_own
+    scipy_version = _declared_blas_version(scipy)
+    matches = [c for c in controllers if c.version == scipy_version]
+    separate = (
+        len(controllers) > 1
+        and len(matches) == 1
+        and _declared_blas_version(np) != scipy_version
+    )
+    scipy_own = matches if separate else []
+    return [c for c in controllers if c not in scipy_own], scipy_own
 
 
 class _OneThread(contextlib.ContextDecorator):
