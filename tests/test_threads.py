@@ -37,8 +37,10 @@ def test_pools_agree_with_where_the_wheels_put_them():
     else:
         # not told apart: one shared BLAS, or two that report alike
         versions = [c.version for c in controllers]
-        assert len(controllers) <= 1 or len(set(versions)) < len(versions) or (
-            _threads._declared_blas_version(scipy) not in versions
+        assert (
+            len(controllers) <= 1
+            or len(set(versions)) < len(versions)
+            or (_threads._declared_blas_version(scipy) not in versions)
         )
 
 
