@@ -354,14 +354,20 @@ def _fractions(fpc, stratum, stratum_labels, n_psu, n, owner, rows):
             "stratum. Check the column, or the strata."
         )
     if counts.all():
-        small = per < n_psu
-        if small.any():
-            h = np.flatnonzero(small)[0]
+        small = np.flatnonzero(per < n_psu)
+        if small.size:
+            shown = "; ".join(
+                f"stratum {format_labels([stratum_labels[h]])}: {per[h]:g} in the "
+                f"population, {n_psu[h]} sampled"
+                for h in small[:5]
+            )
+            more = f" and {small.size - 5} more" if small.size > 5 else ""
             raise ValueError(
-                f"{owner}: fpc says stratum {format_labels([stratum_labels[h]])} "
-                f"has {per[h]:g} unit(s) in the population but {n_psu[h]} PSU(s) "
-                "were sampled from it (more than 100%). fpc counts first-stage "
-                "units (PSUs, or rows without clusters) per stratum."
+                f"{owner}: fpc is smaller than the number of PSUs sampled (more "
+                f"than 100% sampled) in {small.size} stratum(s) ({shown}{more}). "
+                "fpc is the population count of first-stage units (PSUs, or "
+                "rows without clusters) in the row's stratum, or a sampling "
+                "fraction <= 1."
             )
         return n_psu / per
     return per
