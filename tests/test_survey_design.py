@@ -517,7 +517,7 @@ def test_fit_params_must_match_cov_type(produc):
 # -- persistence, summaries, model selection ----------------------------------
 
 
-def test_pickle_round_trip_and_remove_data_keep_the_design(produc):
+def test_pickle_round_trip_and_remove_data_keep_the_design(produc, tmp_path):
     X, y = produc[TERMS], produc["gsp"]
     model = CobbDouglasRegressor(cov_type="survey").fit(
         X, y, strata=produc["region"], cluster=produc["state"]
@@ -525,6 +525,13 @@ def test_pickle_round_trip_and_remove_data_keep_the_design(produc):
     again = pickle.loads(pickle.dumps(model))
     assert_allclose(again.cov_params_, model.cov_params_, rtol=0)
     assert again.design_info_ == model.design_info_
+    sio = pytest.importorskip("skops.io")
+    path = tmp_path / "model.skops"
+    sio.dump(model, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert all(t.startswith("sklearn_innov.") for t in untrusted), untrusted
+    loaded = sio.load(path, trusted=untrusted)
+    assert_allclose(loaded.cov_params_, model.cov_params_, rtol=0)
     again.results_.remove_data()
     assert_allclose(again.coef_table_["std_err"], model.coef_table_["std_err"])
     assert str(again.summary()) == str(model.summary())

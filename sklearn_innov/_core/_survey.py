@@ -64,7 +64,7 @@ def _labels(values, name, n, owner, row_labels):
     return codes.reshape(-1).astype(np.intp), uniques
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SurveyDesign:
     """A validated one-stage survey design (build it with :meth:`from_arrays`).
 

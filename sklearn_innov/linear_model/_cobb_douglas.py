@@ -34,6 +34,7 @@ from ..utils._validation import (
     check_sample_weight,
     feature_labels,
     format_labels,
+    is_dataframe,
     resolve_items,
     validate_columns,
 )
@@ -337,7 +338,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             owner="CobbDouglasRegressor",
             fix=_LEVELS_FIX,
         )
-        row_labels = X.index.to_numpy() if hasattr(X, "index") else None
+        row_labels = X.index.to_numpy() if is_dataframe(X) else None
         X = validate_columns(self, X, reset=True, allow_nan=False)
         labels = _names(self)
         y = check_outcome(y, X.shape[0], owner="CobbDouglasRegressor")
