@@ -34,6 +34,7 @@ from sklearn_innov._core import (
     survey_mean,
     survey_proportions,
 )
+from sklearn_innov.exceptions import SklearnInnovWarning
 
 DATA = Path(__file__).parent / "data"
 TERMS = ["pcap", "pc", "emp"]
@@ -588,3 +589,23 @@ def test_grid_search_and_pipeline_route_the_design(produc):
         search = GridSearchCV(est, {"fit_intercept": [True]}, cv=cv)
         search.fit(X, y, strata=produc["region"], cluster=produc["state"])
         assert search.best_estimator_.design_info_["psus"] == 48
+
+
+def test_too_few_psus_warn_and_one_cluster_is_refused(produc):
+    frame = produc[produc["region"].isin([1, 2])]  # 9 states in 2 regions
+    X, y = frame[TERMS], frame["gsp"]
+    small = frame["state"].isin(["MAINE", "NEW_HAMPSHIRE", "NEW_JERSEY", "NEW_YORK"])
+    with pytest.warns(SklearnInnovWarning, match=r"4 PSUs in 2 strata.*-1 degrees"):
+        model = CobbDouglasRegressor(cov_type="survey").fit(
+            X[small],
+            y[small],
+            strata=frame["region"][small],
+            cluster=frame["state"][small],
+        )
+    assert model.coef_table_["p_value"].isna().all()
+    assert np.isnan(model.fvalue_)
+    assert (model.coef_table_["std_err"] > 0).all()
+    with pytest.raises(ValueError, match=r"one cluster.*at least 2 clusters"):
+        CobbDouglasRegressor(cov_type="cluster").fit(
+            X, y, cluster=np.full(len(frame), "all")
+        )

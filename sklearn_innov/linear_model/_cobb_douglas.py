@@ -472,6 +472,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         )
         if eq is not None or ineq is not None:
             self._warn_pinned()
+        if rows_design is not None:
+            self._check_design_df()
         if self.cov_type in ("HC2", "HC3"):
             self._warn_full_leverage(names)
         return self
@@ -710,6 +712,33 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     # -- implementation -------------------------------------------------------
 
+    def _check_design_df(self):
+        """Refuse one cluster; warn when the design leaves no df for t and F."""
+        info = self.results_.design_info
+        if self.cov_type == "cluster" and info["clusters"] < 2:
+            raise ValueError(
+                "CobbDouglasRegressor(cov_type='cluster'): every fitted row is in "
+                "one cluster, so the cluster-robust covariance is undefined (it "
+                "needs at least 2 clusters). Check the cluster labels, or use "
+                "cov_type='HC1'."
+            )
+        if self.results_.df_inference <= 0:
+            what = (
+                f"{info['clusters']} clusters"
+                if self.cov_type == "cluster"
+                else f"{info['psus']} PSUs in {info['strata']} strata "
+                f"(design df {info['df']})"
+            )
+            warn(
+                f"CobbDouglasRegressor(cov_type={self.cov_type!r}): the design has "
+                f"{what} for {self.results_.params.size} parameter(s), which "
+                f"leaves {self.results_.df_inference:g} degrees of freedom for t "
+                "and F: p-values, intervals and F are undefined (NaN). A design-"
+                "based test needs more PSUs than parameters; drop regressors, or "
+                "use cov_type='HC1' if the rows may be treated as independent.",
+                SklearnInnovWarning,
+            )
+
     def _design_rows(self, n, strata, cluster, fpc, weights, row_labels):
         """The rows' design for "cluster" and "survey"; refuse what is ignored."""
         given = [
@@ -746,6 +775,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             cluster=cluster,
             fpc=fpc,
             weights=weights,
+            # CR1 has no strata: a lone cluster is checked after the fit
+            lonely_psu="certainty" if self.cov_type == "cluster" else "fail",
             row_labels=row_labels,
             owner=f"CobbDouglasRegressor(cov_type={self.cov_type!r})",
         )
