@@ -187,7 +187,7 @@ class SurveyDesign:
                 counts = np.bincount(pairs[:, 1], minlength=cluster_labels.size)
                 bad = cluster_labels[counts > 1]
                 raise ValueError(
-                    f"{owner}: cluster(s) {format_labels(list(bad), 5)} appear in "
+                    f"{owner}: cluster(s) {format_labels(bad.tolist(), 5)} appear in "
                     "more than one stratum, but a PSU lies within one stratum. If "
                     "cluster labels are only unique within a stratum (district 1 "
                     "urban differs from district 1 rural), make them unique, e.g. "
@@ -205,18 +205,21 @@ class SurveyDesign:
         n_psu = np.bincount(psu_stratum, minlength=n_strata)
         fraction = _fractions(fpc, stratum, stratum_labels, n_psu, n, owner, rows)
         lonely = (n_psu == 1) & (fraction < 1)
-        if lonely.any() and lonely_psu == "fail":
-            where = (
-                f"stratum {format_labels(list(stratum_labels[lonely]), 5)} "
-                if strata is not None
-                else "the sample "
-            )
+        if lonely.any() and strata is None:
             raise ValueError(
-                f"{owner}: {where}has a single PSU, so its variance cannot be "
-                "estimated (R's svydesign fails the same way). Merge that stratum "
-                "with a similar one (recode strata), or choose how it counts "
-                "with lonely_psu='certainty' (sampled whole: no variance), "
-                "'remove' or 'adjust' (centred at the grand mean)."
+                f"{owner}: every row is in one cluster (PSU "
+                f"{format_labels(psu_labels[:1].tolist())}), so there is no "
+                "variance between clusters to estimate (R's svydesign refuses a "
+                "design with one primary sampling unit). Check the cluster labels."
+            )
+        if lonely.any() and lonely_psu == "fail":
+            raise ValueError(
+                f"{owner}: stratum {format_labels(stratum_labels[lonely].tolist(), 5)} "
+                "has a single PSU, so its variance cannot be estimated (R's "
+                "svydesign fails the same way). Merge that stratum with a similar "
+                "one (recode strata), or choose how it counts with "
+                "lonely_psu='certainty' (sampled whole: no variance), 'remove' "
+                "or 'adjust' (centred at the grand mean)."
             )
         if weights is not None:
             weights = np.asarray(weights, dtype=np.float64)
@@ -349,15 +352,16 @@ def _fractions(fpc, stratum, stratum_labels, n_psu, n, owner, rows):
     if varies.size:
         raise ValueError(
             f"{owner}: fpc varies within stratum "
-            f"{format_labels(list(stratum_labels[varies]), 5)}; it is the "
+            f"{format_labels(stratum_labels[varies].tolist(), 5)}; it is the "
             "stratum's population count (or sampling fraction), one value per "
             "stratum. Check the column, or the strata."
         )
     if counts.all():
         small = np.flatnonzero(per < n_psu)
         if small.size:
+            labels = stratum_labels.tolist()
             shown = "; ".join(
-                f"stratum {format_labels([stratum_labels[h]])}: {per[h]:g} in the "
+                f"stratum {format_labels([labels[h]])}: {per[h]:g} in the "
                 f"population, {n_psu[h]} sampled"
                 for h in small[:5]
             )

@@ -123,6 +123,12 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         ``returns_to_scale`` apply to the logged columns only, and the sum of
         elasticities (``diagnostics()["returns_to_scale"]``) is over those.
         At least one column must stay logged.
+    lonely_psu : {"fail", "certainty", "remove", "adjust"}, default="fail"
+        Under ``cov_type="survey"``, what a stratum with a single PSU adds to
+        the variance, as R's ``options(survey.lonely.psu=)``: "fail" raises
+        an error naming the stratum (R's default); "certainty" and "remove"
+        add nothing (the stratum is taken as sampled whole); "adjust"
+        centres its PSU total at the grand mean (0) instead of at itself.
 
     Attributes
     ----------
@@ -278,6 +284,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         "zeros": [StrOptions({"error", "floor", "drop", "offset"})],
         "offset": [Interval(Real, 0, None, closed="neither")],
         "levels": [None, list, tuple],
+        "lonely_psu": [StrOptions({"fail", "certainty", "remove", "adjust"})],
     }
 
     def __init__(
@@ -291,6 +298,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         zeros="error",
         offset=1.0,
         levels=None,
+        lonely_psu="fail",
     ):
         self.fit_intercept = fit_intercept
         self.cov_type = cov_type
@@ -300,6 +308,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.zeros = zeros
         self.offset = offset
         self.levels = levels
+        self.lonely_psu = lonely_psu
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, strata=None, cluster=None, fpc=None):
@@ -776,7 +785,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             fpc=fpc,
             weights=weights,
             # CR1 has no strata: a lone cluster is checked after the fit
-            lonely_psu="certainty" if self.cov_type == "cluster" else "fail",
+            lonely_psu="certainty" if self.cov_type == "cluster" else self.lonely_psu,
             row_labels=row_labels,
             owner=f"CobbDouglasRegressor(cov_type={self.cov_type!r})",
         )
