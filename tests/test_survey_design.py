@@ -34,7 +34,7 @@ from sklearn_innov._core import (
     survey_mean,
     survey_proportions,
 )
-from sklearn_innov.exceptions import SklearnInnovWarning
+from sklearn_innov.exceptions import NonPositiveWarning, SklearnInnovWarning
 
 DATA = Path(__file__).parent / "data"
 TERMS = ["pcap", "pc", "emp"]
@@ -331,6 +331,22 @@ def test_zero_weights_keep_their_psu_in_n_h_as_svyglm(produc):
         X[~gone], y[~gone], strata=produc["region"][~gone], cluster=state[~gone]
     )
     assert not np.allclose(dropped.cov_params_, model.cov_params_, rtol=1e-6)
+
+
+def test_rows_dropped_for_a_zero_in_x_keep_their_psu_as_zero_weights(produc):
+    X, y = produc[TERMS].copy(), produc["gsp"]
+    gone = (produc["state"] == "OHIO").to_numpy()
+    X.loc[gone, "pcap"] = 0.0
+    design = {"strata": produc["region"], "cluster": produc["state"]}
+    with pytest.warns(NonPositiveWarning, match="left out 17"):
+        dropped = CobbDouglasRegressor(cov_type="survey", zeros="drop").fit(
+            X, y, **design
+        )
+    weighted = CobbDouglasRegressor(cov_type="survey").fit(
+        produc[TERMS], y, sample_weight=(~gone).astype(float), **design
+    )
+    assert_allclose(dropped.cov_params_, weighted.cov_params_, rtol=1e-10)
+    assert dropped.design_info_ == weighted.design_info_ | {"weighted": False}
 
 
 def test_elasticity_standard_errors_are_unit_free(produc):

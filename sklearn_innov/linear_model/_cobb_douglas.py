@@ -234,12 +234,12 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     0 in X under ``zeros="drop"``) keeps its PSU in ``n_h``, as ``svyglm``
     keeps the design's PSU counts when it drops rows; the design's degrees
     of freedom count the PSUs and strata that keep a row in the fit (R's
-    ``degf``). R², the F of the log model under "nonrobust", Durbin-Watson,
+    ``degf``). R², the standard error of the regression, Durbin-Watson,
     Breusch-Godfrey, Park, Breusch-Pagan, Lilliefors, VIF and the
     correlations stay model-based: sample statistics of the (weighted)
     fit, not design-based estimates; the coefficients' standard errors, t,
-    intervals, F and the test of the sum of elasticities are
-    design-based.
+    intervals, F, the test of the sum of elasticities and the marginal
+    effects' standard errors use the design.
 
     *Cost.* ``fit`` solves for the coefficients and the smearing factor only;
     standard errors, R², F and every diagnostic are computed when first read.
