@@ -5,7 +5,8 @@ Everything here is private. The least-squares core and the Wald test
 logistic Newton core and its results (:mod:`._logit`), the log-link GLM
 core of a two-part model's second part (:mod:`._glm`), the one implementation
 of every other statistic on arrays (:mod:`._tests`, :mod:`._moments`), the
-lazy, data-free-when-saved results base (:mod:`._results`) and the neutral
+lazy, data-free-when-saved results base (:mod:`._results`), the
+design-based and cluster-robust variance (:mod:`._survey`) and the neutral
 errors the kernels raise (:mod:`._errors`). Estimators, public diagnostics
 and reports above it only validate input, word messages for their model, and
 format.
@@ -46,6 +47,13 @@ from ._ols import (
     total_sum_of_squares,
 )
 from ._results import DataRemovedError, Results
+from ._survey import (
+    SurveyDesign,
+    cluster_covariance,
+    design_covariance,
+    survey_mean,
+    survey_proportions,
+)
 
 __all__ = [
     "CollinearityError",
@@ -57,10 +65,12 @@ __all__ = [
     "LogitResults",
     "OLSResults",
     "Results",
+    "SurveyDesign",
     "ZeroColumnError",
     "binary_columns",
     "breusch_pagan",
     "centred_crossprod",
+    "cluster_covariance",
     "column_scale",
     "column_variances",
     "conditional_estimates",
@@ -68,6 +78,7 @@ __all__ = [
     "constrained_fit",
     "correlation_matrix",
     "delta_method",
+    "design_covariance",
     "detect_separation",
     "effects_table",
     "fit_log_link",
@@ -84,6 +95,8 @@ __all__ = [
     "score_tests",
     "separation_excluded",
     "smearing_covariance",
+    "survey_mean",
+    "survey_proportions",
     "takes_chord_steps",
     "upper_cholesky",
     "total_sum_of_squares",

@@ -22,6 +22,7 @@ from ._linalg import (
 )
 from ._moments import correlation_matrix
 from ._results import Results
+from ._survey import cluster_covariance, design_covariance
 from ._tests import (
     breusch_godfrey,
     durbin_watson,
@@ -43,11 +44,13 @@ __all__ = [
 def t_intervals(results, alpha=0.05):
     """``(lower, upper)`` columns of the ``1 - alpha`` t intervals of a fit.
 
-    ``results`` has ``params``, ``bse``, ``tvalues`` and ``df_resid``; an
-    interval is undefined (NaN) where t is (a pinned or leverage-1
-    coefficient). Shared by the OLS and IV results.
+    ``results`` has ``params``, ``bse``, ``tvalues`` and ``df_resid`` (or
+    ``df_inference``, the degrees of freedom of its tests when they differ:
+    clusters or a survey design); an interval is undefined (NaN) where t is
+    (a pinned or leverage-1 coefficient). Shared by the OLS and IV results.
     """
-    q = stats.t.isf(alpha / 2, results.df_resid)
+    df = getattr(results, "df_inference", results.df_resid)
+    q = stats.t.isf(alpha / 2, df) if df > 0 else np.nan
     half = np.where(np.isnan(results.tvalues), np.nan, q * results.bse)
     return np.column_stack([results.params - half, results.params + half])
 
@@ -96,6 +99,8 @@ class OLSResults(Results):
         The unweighted design (constant column first when ``has_const``).
     has_const : bool
     cov_type : str
+        "nonrobust", "HC0" to "HC3", "cluster" (CR1) or "survey" (Taylor
+        linearisation); the last two need ``design``.
     tss : float
         Total sum of squares (centred with a constant, else uncentred;
         weighted with weights).
@@ -106,10 +111,15 @@ class OLSResults(Results):
         Labels of the inequality constraints that bind.
     endog : ndarray of shape (n,), optional
         The unweighted response, for :attr:`resid` of a weighted fit.
+    design : SurveyDesign, optional
+        The rows' design, one entry per fitted row: its PSUs are the clusters
+        under "cluster"; under "survey" its strata, PSUs and fpc too (a
+        :meth:`~SurveyDesign.subset` when rows of the design were left out of
+        the fit).
     """
 
-    _row_data = ("wresid", "resid", "ls", "exog", "weights", "endog", "_aux")
-    wresid = ls = exog = weights = endog = _aux = None
+    _row_data = ("wresid", "resid", "ls", "exog", "weights", "endog", "_aux", "design")
+    wresid = ls = exog = weights = endog = _aux = design = None
     # positions of the parameters :attr:`returns_to_scale` sums (None: every
     # slope); a log-log model with controls in levels sums its logged ones
     elasticities = None
@@ -146,8 +156,12 @@ class OLSResults(Results):
         weights=None,
         active=(),
         endog=None,
+        design=None,
     ):
+        if cov_type in ("cluster", "survey") and design is None:
+            raise ValueError(f"cov_type={cov_type!r} needs the rows' design")
         self.params = params
+        self.design = design
         self.endog = endog
         self.wresid = wresid
         self.ls = ls
@@ -163,6 +177,18 @@ class OLSResults(Results):
         n_free = params.size if basis is None else basis.shape[1]
         self.df_resid = float(self.nobs - n_free)
         self._aux = None
+        self.design_info = None
+        self.df_inference = self.df_resid
+        if cov_type == "cluster":
+            n_clusters = int(np.unique(design.psu).size)
+            self.df_inference = float(n_clusters - 1)
+            self.design_info = {"clusters": n_clusters, "df": n_clusters - 1}
+        elif cov_type == "survey":
+            # svyglm's df.residual: design df + 1 - parameters
+            self.design_info = dict(design.info)
+            self.df_inference = float(design.df + 1 - n_free)
+        if self.design_info is not None:
+            self.design_info["df_inference"] = self.df_inference
 
     # -- fit and inference ----------------------------------------------------
 
@@ -205,13 +231,27 @@ class OLSResults(Results):
         k = self.params.size
         if self.basis is None:
             ls = self._rows("ls")
-            return robust_cov(ls, self.wresid, self.cov_type, ssr=self.ssr), ls.scale
+            return self._cov_unit(ls), ls.scale
         if self.ls is None:  # no free parameter
             return np.zeros((k, k)), np.ones(k)
         ls = self._rows("ls")
-        reduced = robust_cov(ls, self.wresid, self.cov_type, ssr=self.ssr)
-        reduced = reduced / np.outer(ls.scale, ls.scale)
+        reduced = self._cov_unit(ls) / np.outer(ls.scale, ls.scale)
         return self.basis @ reduced @ self.basis.T, np.ones(k)
+
+    def _cov_unit(self, ls):
+        """Unit-scaled covariance of the fitted (free) parameters of ``ls``.
+
+        Under "cluster" and "survey" the scores are the whitened design times
+        the whitened residuals, ``w_i x_i e_i``, and the bread the inverse of
+        the (weighted) Gram matrix, both in unit-scaled coordinates.
+        """
+        if self.cov_type not in ("cluster", "survey"):
+            return robust_cov(ls, self.wresid, self.cov_type, ssr=self.ssr)
+        scores = (ls.X / ls.scale) * self._rows("wresid")[:, None]
+        design = self._rows("design")
+        if self.cov_type == "cluster":
+            return cluster_covariance(scores, ls.gram_inv_unit, design.psu)
+        return design_covariance(scores, ls.gram_inv_unit, design)
 
     @cached_property
     def cov_params(self):
@@ -240,8 +280,11 @@ class OLSResults(Results):
 
     @cached_property
     def pvalues(self):
+        """Two-sided p-values of t on :attr:`df_inference` degrees of freedom."""
         t = self.tvalues
-        p = 2 * stats.t.sf(np.abs(np.nan_to_num(t)), self.df_resid)
+        if self.df_inference <= 0:
+            return np.full(t.shape, np.nan)
+        p = 2 * stats.t.sf(np.abs(np.nan_to_num(t)), self.df_inference)
         return np.where(np.isnan(t), np.nan, p)
 
     def conf_int(self, alpha=0.05):
@@ -267,16 +310,23 @@ class OLSResults(Results):
     def wald_test(self, R, q=0.0):
         """Wald test of ``R params = q`` with this fit's covariance.
 
-        F (or t for one restriction) with ``df_resid`` degrees of freedom;
+        F (or t for one restriction) with :attr:`df_inference` denominator
+        degrees of freedom (``df_resid``; clusters - 1 under "cluster"; the
+        design's df + 1 - parameters under "survey", as svyglm);
         see :func:`~sklearn_innov._core._linalg.wald_test`.
         """
+        if self.df_inference <= 0:
+            raise ValueError(
+                f"no degrees of freedom are left for the test ({self.df_inference:g}"
+                ": fewer PSUs than parameters)"
+            )
         cov, scale = self._unit_cov
         return wald_test(
             self.params,
             cov,
             R,
             q,
-            df_resid=self.df_resid,
+            df_resid=self.df_inference,
             basis=self.basis,
             scale=scale,
         )
@@ -442,6 +492,7 @@ def ols_fit(
     weights=None,
     names=None,
     endog=None,
+    design=None,
 ):
     """Fit ``y`` on a factored design.
 
@@ -455,7 +506,7 @@ def ols_fit(
     has_const : bool
         Whether the first column is the intercept: R² is centred then and
         uncentred otherwise, and F excludes the intercept.
-    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3"}
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster", "survey"}
     tss : float, optional
         Total sum of squares, when it is not that of ``y`` (weighted fits
         pass the weighted one).
@@ -465,6 +516,9 @@ def ols_fit(
     names : list of str, optional
     endog : ndarray, optional
         The unweighted response, when ``y`` is whitened.
+    design : SurveyDesign, optional
+        The fitted rows' design; needed by "cluster" and "survey" (see
+        :class:`OLSResults`).
 
     Returns
     -------
@@ -484,6 +538,7 @@ def ols_fit(
         names=names or _default_names(ls.k, has_const),
         weights=weights,
         endog=endog,
+        design=design,
     )
 
 
@@ -500,6 +555,7 @@ def constrained_fit(
     exog=None,
     weights=None,
     endog=None,
+    design=None,
 ):
     """Least squares under linear equality and inequality constraints.
 
@@ -518,7 +574,7 @@ def constrained_fit(
         Equality constraints, ``C`` of shape (q, n_params).
     ineq : tuple (G, h, labels) or None
         Inequality constraints ``G b >= h`` with a label per row.
-    has_const, cov_type, names, tss, exog, weights, endog
+    has_const, cov_type, names, tss, exog, weights, endog, design
         As in :func:`ols_fit`.
 
     Returns
@@ -568,6 +624,7 @@ def constrained_fit(
         weights=weights,
         active=active,
         endog=endog,
+        design=design,
     )
 
 

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._core import (
     CollinearityError,
     LeastSquares,
+    SurveyDesign,
     ZeroColumnError,
     constrained_fit,
     delta_method,
@@ -33,6 +34,7 @@ from ..utils._validation import (
     check_sample_weight,
     feature_labels,
     format_labels,
+    is_dataframe,
     resolve_items,
     validate_columns,
 )
@@ -68,12 +70,18 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     fit_intercept : bool, default=True
         Estimate ``ln b0``. Without it (the paper's Table 11) ``rsquared_`` is
         the uncentred R² and is not comparable with a model with intercept.
-    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3"}, default="nonrobust"
-        Covariance of the coefficients: classical, or heteroskedasticity-
-        consistent (White's HC0, HC1 = Stata's ``vce(robust)``, HC2, HC3).
-        Inference uses the t distribution with ``df_resid_`` degrees of
-        freedom for every cov_type (as Stata does; statsmodels with
-        ``use_t=True``).
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster", "survey"}, \
+            default="nonrobust"
+        Covariance of the coefficients: classical, heteroskedasticity-
+        consistent (White's HC0, HC1 = Stata's ``vce(robust)``, HC2, HC3),
+        cluster-robust CR1 over the ``cluster`` fit parameter (statsmodels'
+        ``cov_type="cluster"``), or design-based over ``strata``, ``cluster``
+        and ``fpc`` with ``sample_weight`` read as probability weights (R's
+        ``svyglm``). Inference uses Student's t with ``df_inference_``
+        degrees of freedom: ``df_resid_`` for the first five (as Stata;
+        statsmodels with ``use_t=True``), clusters - 1 under "cluster" (as
+        statsmodels), and the design's degrees of freedom (PSUs - strata)
+        + 1 - parameters under "survey" (svyglm's ``df.residual``).
     bounds : None or tuple (lo, hi), default=None
         Bounds on every elasticity, e.g. ``(0, 1)``, the paper's expectation.
     returns_to_scale : None, "decreasing" or "constant", default=None
@@ -115,6 +123,12 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         ``returns_to_scale`` apply to the logged columns only, and the sum of
         elasticities (``diagnostics()["returns_to_scale"]``) is over those.
         At least one column must stay logged.
+    lonely_psu : {"fail", "certainty", "remove", "adjust"}, default="fail"
+        Under ``cov_type="survey"``, what a stratum with a single PSU adds to
+        the variance, as R's ``options(survey.lonely.psu=)``: "fail" raises
+        an error naming the stratum (R's default); "certainty" and "remove"
+        add nothing (the stratum is taken as sampled whole); "adjust"
+        centres its PSU total at the grand mean (0) instead of at itself.
 
     Attributes
     ----------
@@ -135,6 +149,14 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         Standard error of the regression (log scale).
     df_resid_ : float
         Residual degrees of freedom (constraints held as equalities add back).
+    df_inference_ : float
+        Degrees of freedom of the t tests, intervals and F: ``df_resid_``,
+        or as ``cov_type`` says for "cluster" and "survey".
+    design_info_ : dict or None
+        Under "cluster": ``clusters``, ``df`` (clusters - 1). Under
+        "survey": ``strata``, ``psus``, ``df`` (PSUs - strata), ``fpc``,
+        ``weighted``, ``has_strata``, ``has_clusters``, ``lonely_psu``. Both
+        also ``df_inference``. None for the other cov_types.
     resid_ : ndarray of shape (n_samples,)
         Residuals ``ln y - predicted ln y``.
     smearing_factor_ : float
@@ -198,7 +220,26 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     does: they count in no degree of freedom (statsmodels' WLS counts them),
     and ``resid_`` and the diagnostics cover the positive-weight rows. The
     diagnostics use the whitened residuals ``sqrt(w) e`` (statsmodels'
-    ``wresid``) with the unweighted regressors ``[1, ln X]``.
+    ``wresid``) with the unweighted regressors ``[1, ln X]``. The
+    coefficients do not depend on what the weights mean; the standard
+    errors do: "nonrobust" and the HC types treat them as precision (or
+    frequency) weights, "survey" as probability weights ``1 / pi_i``.
+
+    *Designs.* Under "cluster" the scores ``w_i x_i e_i`` are summed per
+    cluster, ``V = G/(G-1) (N-1)/(N-K) A^-1 (sum_g z_g z_g') A^-1``, over
+    the ``N`` fitted rows. Under "survey" (see
+    :func:`~sklearn_innov._core._survey.design_covariance`) the cluster
+    totals are centred within strata and weighted by
+    ``(1 - f_h) n_h / (n_h - 1)``. A row the fit leaves out (weight 0, or a
+    0 in X under ``zeros="drop"``) keeps its PSU in ``n_h``, as ``svyglm``
+    keeps the design's PSU counts when it drops rows; the design's degrees
+    of freedom count the PSUs and strata that keep a row in the fit (R's
+    ``degf``). R², the standard error of the regression, Durbin-Watson,
+    Breusch-Godfrey, Park, Breusch-Pagan, Lilliefors, VIF and the
+    correlations stay model-based: sample statistics of the (weighted)
+    fit, not design-based estimates; the coefficients' standard errors, t,
+    intervals, F, the test of the sum of elasticities and the marginal
+    effects' standard errors use the design.
 
     *Cost.* ``fit`` solves for the coefficients and the smearing factor only;
     standard errors, R², F and every diagnostic are computed when first read.
@@ -234,13 +275,16 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     _parameter_constraints: dict = {
         "fit_intercept": ["boolean"],
-        "cov_type": [StrOptions({"nonrobust", "HC0", "HC1", "HC2", "HC3"})],
+        "cov_type": [
+            StrOptions({"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster", "survey"})
+        ],
         "bounds": [None, tuple],
         "returns_to_scale": [None, StrOptions({"decreasing", "constant"})],
         "smearing": ["boolean"],
         "zeros": [StrOptions({"error", "floor", "drop", "offset"})],
         "offset": [Interval(Real, 0, None, closed="neither")],
         "levels": [None, list, tuple],
+        "lonely_psu": [StrOptions({"fail", "certainty", "remove", "adjust"})],
     }
 
     def __init__(
@@ -254,6 +298,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         zeros="error",
         offset=1.0,
         levels=None,
+        lonely_psu="fail",
     ):
         self.fit_intercept = fit_intercept
         self.cov_type = cov_type
@@ -263,9 +308,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.zeros = zeros
         self.offset = offset
         self.levels = levels
+        self.lonely_psu = lonely_psu
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, strata=None, cluster=None, fpc=None):
         """Fit the log-log model.
 
         Parameters
@@ -275,7 +321,18 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         y : array-like of shape (n_samples,)
             Outcome in levels, strictly positive.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights (weighted least squares on the logs).
+            Non-negative weights (weighted least squares on the logs);
+            probability weights ``1 / pi_i`` under ``cov_type="survey"``.
+        strata : array-like of shape (n_samples,), default=None
+            Stratum of each row; ``cov_type="survey"`` only.
+        cluster : array-like of shape (n_samples,), default=None
+            Cluster (PSU) of each row: required by ``cov_type="cluster"``,
+            optional under "survey" (None: each row its own PSU). A PSU must
+            lie in one stratum.
+        fpc : array-like of shape (n_samples,) or float, default=None
+            ``cov_type="survey"`` only: the population count of first-stage
+            units of the row's stratum (every value > 1), or the sampling
+            fraction (every value <= 1), as R's ``svydesign(fpc=)``.
 
         Returns
         -------
@@ -290,6 +347,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             owner="CobbDouglasRegressor",
             fix=_LEVELS_FIX,
         )
+        row_labels = X.index.to_numpy() if is_dataframe(X) else None
         X = validate_columns(self, X, reset=True, allow_nan=False)
         labels = _names(self)
         y = check_outcome(y, X.shape[0], owner="CobbDouglasRegressor")
@@ -297,6 +355,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.in_levels_ = self._resolve_levels(k)
         n_params = k + int(self.fit_intercept)
         weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
+        rows_design = self._design_rows(n, strata, cluster, fpc, weights, row_labels)
         # rows with weight 0 carry no information: count the others
         n_used = n if weights is None else int((weights > 0).sum())
         if n_used <= n_params:
@@ -316,6 +375,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             # no degree of freedom and no diagnostic
             used = weights > 0
             X, y, weights = X[used], y[used], weights[used]
+            if rows_design is not None:
+                rows_design = rows_design.subset(used)
             n = n_used
         zeros = self._check_zeros(X)
         zero_rows, zero_cols = zeros.any(axis=1), zeros.any(axis=0)
@@ -334,6 +395,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         if not keep.all():
             y = y[keep]
             weights = None if weights is None else weights[keep]
+            if rows_design is not None:
+                rows_design = rows_design.subset(keep)
             n = int(keep.sum())
             left = n if weights is None else int((weights > 0).sum())
             dropped = (
@@ -382,6 +445,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             weights=weights,
             names=names,
             endog=log_y,
+            design=rows_design,
         )
         eq, ineq = self._constraints(k)
         try:
@@ -417,6 +481,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         )
         if eq is not None or ineq is not None:
             self._warn_pinned()
+        if rows_design is not None:
+            self._check_design_df()
         if self.cov_type in ("HC2", "HC3"):
             self._warn_full_leverage(names)
         return self
@@ -455,6 +521,15 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     @property
     def df_resid_(self):
         return self.results_.df_resid
+
+    @property
+    def df_inference_(self):
+        return self.results_.df_inference
+
+    @property
+    def design_info_(self):
+        info = self.results_.design_info
+        return None if info is None else dict(info)
 
     @property
     def nobs_(self):
@@ -511,7 +586,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         ``b_k E[y | x] / x_k``; this returns its average over the rows of X
         with delta-method standard errors. The smearing factor is treated as
         fixed (its sampling variance is ignored), and inference uses Student's
-        t on ``df_resid_`` degrees of freedom, as the coefficients do. In a
+        t on ``df_inference_`` degrees of freedom, as the coefficients do. In a
         log-log model the elasticities are the coefficients themselves
         (``coef_table_``).
 
@@ -545,7 +620,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         value, std_err, _ = delta_method(
             effects, self.results_.params, self.results_.cov_params
         )
-        return effects_table(_names(self), value, std_err, df=self.df_resid_)
+        return effects_table(_names(self), value, std_err, df=self.df_inference_)
 
     def diagnostics(self):
         """The specification tests of the fit (computed now if not yet).
@@ -645,6 +720,75 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         return tags
 
     # -- implementation -------------------------------------------------------
+
+    def _check_design_df(self):
+        """Refuse one cluster; warn when the design leaves no df for t and F."""
+        info = self.results_.design_info
+        if self.cov_type == "cluster" and info["clusters"] < 2:
+            raise ValueError(
+                "CobbDouglasRegressor(cov_type='cluster'): every fitted row is in "
+                "one cluster, so the cluster-robust covariance is undefined (it "
+                "needs at least 2 clusters). Check the cluster labels, or use "
+                "cov_type='HC1'."
+            )
+        if self.results_.df_inference <= 0:
+            what = (
+                f"{info['clusters']} clusters"
+                if self.cov_type == "cluster"
+                else f"{info['psus']} PSUs in {info['strata']} strata "
+                f"(design df {info['df']})"
+            )
+            warn(
+                f"CobbDouglasRegressor(cov_type={self.cov_type!r}): the design has "
+                f"{what} for {self.results_.params.size} parameter(s), which "
+                f"leaves {self.results_.df_inference:g} degrees of freedom for t "
+                "and F: p-values, intervals and F are undefined (NaN). A design-"
+                "based test needs more PSUs than parameters; drop regressors, or "
+                "use cov_type='HC1' if the rows may be treated as independent.",
+                SklearnInnovWarning,
+            )
+
+    def _design_rows(self, n, strata, cluster, fpc, weights, row_labels):
+        """The rows' design for "cluster" and "survey"; refuse what is ignored."""
+        given = [
+            name
+            for name, value in (("strata", strata), ("cluster", cluster), ("fpc", fpc))
+            if value is not None
+        ]
+        if self.cov_type == "cluster":
+            extra = [name for name in given if name != "cluster"]
+            if cluster is None or extra:
+                problem = (
+                    f"also got {' and '.join(extra)}, which it ignores"
+                    if extra
+                    else "got no cluster"
+                )
+                raise ValueError(
+                    "CobbDouglasRegressor(cov_type='cluster') needs one cluster "
+                    f"label per row in fit(..., cluster=...) and {problem}. For "
+                    "strata or a finite population correction use "
+                    "cov_type='survey'."
+                )
+        elif self.cov_type != "survey":
+            if given:
+                raise ValueError(
+                    f"CobbDouglasRegressor(cov_type={self.cov_type!r}) ignores "
+                    f"{' and '.join(given)} passed to fit: set cov_type='survey' "
+                    "(design-based standard errors) or 'cluster' (cluster-robust), "
+                    "or leave them out."
+                )
+            return None
+        return SurveyDesign.from_arrays(
+            n,
+            strata=strata,
+            cluster=cluster,
+            fpc=fpc,
+            weights=weights,
+            # CR1 has no strata: a lone cluster is checked after the fit
+            lonely_psu="certainty" if self.cov_type == "cluster" else self.lonely_psu,
+            row_labels=row_labels,
+            owner=f"CobbDouglasRegressor(cov_type={self.cov_type!r})",
+        )
 
     def term_label(self, term):
         """A term as the tables print it: ``ln X1``, or ``size`` for a level column.

@@ -77,6 +77,9 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
         Block(layout_title or LAYOUT_TITLE, layout, name="equation"),
         Block("Fit", fit),
     ]
+    design = _design_table(model)
+    if design is not None:
+        blocks.append(Block("Design", design, name="design"))
     park = diagnostics["park"]
     if "error" in park:
         blocks.append(Block("Park test", [f"not computed: {park['error']}"]))
@@ -123,6 +126,52 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
     return Summary(title, blocks)
 
 
+_COV_WORDS = {
+    "cluster": "cluster-robust",
+    "survey": "design-based",
+}
+MODEL_BASED = (
+    "R², adjusted R², the standard error of the regression, Durbin-Watson, "
+    "Breusch-Godfrey, Park, Breusch-Pagan, Lilliefors, the VIFs and the "
+    "correlations"
+)
+
+
+def _integer(value):
+    return int(value) if float(value).is_integer() else value
+
+
+def _design_table(model):
+    """The design's sizes and degrees of freedom (None without a design)."""
+    info = model.design_info_
+    if info is None:
+        return None
+    if model.cov_type == "cluster":
+        rows = [
+            ("Clusters", info["clusters"]),
+            ("df of t and F (clusters - 1)", _integer(info["df_inference"])),
+        ]
+    else:
+        rows = [
+            ("Strata", info["strata"] if info["has_strata"] else "none (1)"),
+            (
+                "PSUs",
+                info["psus"] if info["has_clusters"] else f"{info['psus']} (rows)",
+            ),
+            ("Design df (PSUs - strata)", info["df"]),
+            (
+                "df of t and F (design df + 1 - parameters)",
+                _integer(info["df_inference"]),
+            ),
+            ("Finite population correction", "yes" if info["fpc"] else "no"),
+            ("Weights", "probability" if info["weighted"] else "none (equal)"),
+        ]
+    return pd.DataFrame(
+        {"value": [value for _, value in rows]},
+        index=pd.Index([label for label, _ in rows], name="design"),
+    )
+
+
 def _equation(model, terms):
     parts = []
     for term, coef in zip(terms, model.coef_table_["coef"], strict=True):
@@ -166,7 +215,7 @@ def diagnostic_readings(model, production=False, diagnostics=None):
     remedy = (
         ": consider cov_type='HC3'"
         if cov_type == "nonrobust"
-        else f" (the standard errors are already {cov_type})"
+        else f" (the standard errors are already {_COV_WORDS.get(cov_type, cov_type)})"
     )
     dw = d["durbin_watson_test"]
     tests = (
@@ -291,7 +340,30 @@ def _notes(model, production):
             "every coefficient is 0 (uncentred too); neither is comparable with "
             "those of a model with intercept."
         )
-    if model.cov_type != "nonrobust":
+    info = model.design_info_
+    if model.cov_type == "cluster":
+        notes.append(
+            f"Standard errors: cluster-robust (CR1) over {info['clusters']} "
+            "clusters, with statsmodels' factor G/(G-1) (N-1)/(N-K); t, the "
+            f"intervals and F use {_integer(info['df_inference'])} degrees of "
+            f"freedom (clusters - 1). Model-based, blind to the clusters: "
+            f"{MODEL_BASED}."
+        )
+    elif model.cov_type == "survey":
+        weights = (
+            "sample weights read as probability weights"
+            if info["weighted"]
+            else "equal weights"
+        )
+        n_params = info["df"] + 1 - info["df_inference"]
+        notes.append(
+            "Standard errors: design-based (Taylor linearisation, as R's svyglm), "
+            f"{weights}; t, the intervals and F use "
+            f"{_integer(info['df_inference'])} degrees of freedom (design df "
+            f"{info['df']} + 1 - {n_params:g} parameters). "
+            f"Model-based, not design-based: {MODEL_BASED}."
+        )
+    elif model.cov_type != "nonrobust":
         notes.append(
             f"Standard errors: heteroskedasticity-consistent {model.cov_type}."
         )

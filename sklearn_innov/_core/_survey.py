@@ -1,0 +1,601 @@
+"""Design-based and cluster-robust variance: the one place they are defined.
+
+A survey sample has a design: strata, clusters (primary sampling units,
+PSUs) drawn within them, perhaps a finite population correction, and
+probability weights. :class:`SurveyDesign` validates one; the functions
+below take what any M-estimator produces -- the per-row contributions
+``u_i`` to its estimating equations ``sum_i u_i(b) = 0`` and the "bread"
+``A^-1``, the inverse of ``-d/db sum_i u_i`` -- and return the covariance of
+``b``. They know nothing of the model: least squares, the logit and the
+two-part model all pass their scores and their inverse information.
+
+- :func:`design_covariance`: Taylor linearisation exactly as R's
+  ``survey::svyglm`` computes it (``svy.varcoef`` -> ``svyrecvar`` ->
+  ``onestrat``): stratum-centred PSU totals of the scores, times
+  ``n_h / (n_h - 1)`` and ``1 - f_h``, in a sandwich with the bread.
+- :func:`cluster_covariance`: cluster-robust CR1 as statsmodels'
+  ``cov_type="cluster"`` (``sandwich_covariance.cov_cluster``).
+- :func:`survey_mean` and :func:`survey_proportions`: design-based means
+  and shares with linearised standard errors, as ``svymean`` (and within a
+  domain, keeping the whole design, as ``svyby``).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from ..utils._lazy import pd
+from ..utils._validation import format_labels, format_rows
+
+__all__ = [
+    "SurveyDesign",
+    "cluster_covariance",
+    "design_covariance",
+    "survey_mean",
+    "survey_proportions",
+]
+
+_LONELY = ("fail", "certainty", "remove", "adjust")
+
+
+def _labels(values, name, n, owner, row_labels):
+    """Codes and labels of a per-row grouping column; refuse length and gaps."""
+    if hasattr(values, "to_numpy"):
+        values = values.to_numpy()
+    values = np.asarray(values)
+    if values.ndim != 1 or values.shape[0] != n:
+        shape = values.shape[0] if values.ndim == 1 else values.shape
+        raise ValueError(
+            f"{owner}: {name} has {shape} value(s) but the data have {n} row(s); "
+            f"pass one {name} label per row, in the rows' order."
+        )
+    missing = pd.isna(values)
+    if missing.any():
+        rows = row_labels[np.flatnonzero(missing)]
+        raise ValueError(
+            f"{owner}: {name} is missing in {int(missing.sum())} row(s) "
+            f"({format_rows(rows)}); every row needs its {name} label. Fill them "
+            f"in, or leave those rows out of X, y and {name} alike."
+        )
+    if values.dtype == object:
+        values = values.astype(str)
+    uniques, codes = np.unique(values, return_inverse=True)
+    return codes.reshape(-1).astype(np.intp), uniques
+
+
+@dataclass(frozen=True, eq=False)
+class SurveyDesign:
+    """A validated one-stage survey design (build it with :meth:`from_arrays`).
+
+    Rows are the units of a fitted model or an estimate; every array has one
+    entry per row. Multi-stage designs are treated with the first stage
+    only (R's ``survey.ultimate.cluster``, Stata's default): the variance
+    then comes from the PSUs alone, the usual with-replacement approximation.
+
+    Attributes
+    ----------
+    stratum : ndarray of int, shape (n_rows,)
+        Stratum code of each row (0 for every row without strata).
+    psu : ndarray of int, shape (n_rows,)
+        PSU code of each row, unique across strata (each row its own PSU
+        without clusters).
+    n_psu : ndarray of int, shape (n_strata,)
+        ``n_h``, the PSUs of each stratum in the design as built: a
+        :meth:`subset` keeps them, as R's subsets of a design do.
+    fraction : ndarray of float, shape (n_strata,)
+        ``f_h = n_h / N_h``, the first-stage sampling fraction (0 without
+        fpc: sampling with replacement).
+    weights : ndarray of shape (n_rows,) or None
+        Probability (sampling) weights, ``1 / pi_i``.
+    stratum_labels, psu_labels : ndarray
+        The labels the codes stand for.
+    has_strata, has_clusters : bool
+    lonely_psu : str
+        What a stratum with a single PSU contributes (see :meth:`from_arrays`).
+    """
+
+    stratum: np.ndarray
+    psu: np.ndarray
+    n_psu: np.ndarray
+    fraction: np.ndarray
+    weights: np.ndarray | None
+    stratum_labels: np.ndarray
+    psu_labels: np.ndarray
+    has_strata: bool
+    has_clusters: bool
+    lonely_psu: str = "fail"
+
+    @classmethod
+    def from_arrays(
+        cls,
+        n_rows,
+        *,
+        strata=None,
+        cluster=None,
+        fpc=None,
+        weights=None,
+        lonely_psu="fail",
+        nest=False,
+        row_labels=None,
+        owner="survey design",
+    ):
+        """Validate a design given per row, as R's ``svydesign`` reads it.
+
+        Parameters
+        ----------
+        n_rows : int
+            Number of rows every array must have.
+        strata : array-like of shape (n_rows,), optional
+            Stratum label of each row; None: a single stratum.
+        cluster : array-like of shape (n_rows,), optional
+            PSU (first-stage cluster) label of each row; None: each row is
+            its own PSU. A PSU must lie in a single stratum.
+        fpc : array-like of shape (n_rows,) or float, optional
+            Finite population correction, constant within a stratum: the
+            population count ``N_h`` of first-stage units (PSUs, or rows
+            without clusters) of the row's stratum when every value is > 1,
+            or the sampling fraction ``n_h / N_h`` when every value is <= 1
+            (0 meaning none), as ``svydesign(fpc=)`` reads it. None: no
+            correction (sampling with replacement).
+        weights : array-like of shape (n_rows,), optional
+            Probability weights ``1 / pi_i`` (>= 0; validated by the caller).
+        lonely_psu : {"fail", "certainty", "remove", "adjust"}, default="fail"
+            A stratum with a single PSU has no within-stratum variance, as
+            R's ``options(survey.lonely.psu=)``: "fail" raises (R's
+            default); "certainty" and "remove" let it contribute 0 (R gives
+            them the same variance); "adjust" centres its PSU total at 0,
+            the grand mean of scores that sum to 0, instead of at itself.
+            A stratum sampled whole (``f_h = 1``) contributes 0 under any
+            setting.
+        nest : bool, default=False
+            Whether PSU labels are only unique within a stratum (PSU 1 of
+            stratum A differs from PSU 1 of B), as ``svydesign(nest=TRUE)``.
+            With False a label found in two strata is an error.
+        row_labels : array-like of shape (n_rows,), optional
+            How messages name rows (e.g. a DataFrame's index); default the
+            positions 0, 1, ...
+        owner : str
+            Who asks, for the messages.
+
+        Returns
+        -------
+        design : SurveyDesign
+        """
+        if lonely_psu not in _LONELY:
+            raise ValueError(
+                f"{owner}: lonely_psu must be one of {format_labels(_LONELY)}; "
+                f"got {lonely_psu!r}."
+            )
+        n = int(n_rows)
+        rows = np.arange(n) if row_labels is None else np.asarray(row_labels)
+        if strata is None:
+            stratum, stratum_labels = np.zeros(n, dtype=np.intp), np.array([1])
+        else:
+            stratum, stratum_labels = _labels(strata, "strata", n, owner, rows)
+        n_strata = stratum_labels.size
+        if cluster is None:
+            psu, psu_labels = np.arange(n, dtype=np.intp), rows
+        else:
+            psu, cluster_labels = _labels(cluster, "cluster", n, owner, rows)
+            # a PSU lies in one stratum: the same label in two is reused (nest)
+            pairs, psu = np.unique(
+                np.column_stack([stratum, psu]), axis=0, return_inverse=True
+            )
+            psu = psu.reshape(-1).astype(np.intp)
+            if pairs.shape[0] > cluster_labels.size and not nest:
+                counts = np.bincount(pairs[:, 1], minlength=cluster_labels.size)
+                bad = cluster_labels[counts > 1]
+                raise ValueError(
+                    f"{owner}: cluster(s) {format_labels(bad.tolist(), 5)} appear in "
+                    "more than one stratum, but a PSU lies within one stratum. If "
+                    "cluster labels are only unique within a stratum (district 1 "
+                    "urban differs from district 1 rural), make them unique, e.g. "
+                    "cluster = strata.astype(str) + ':' + cluster.astype(str) "
+                    "(R's svydesign(nest=TRUE)); otherwise check the columns."
+                )
+            if nest and strata is not None:
+                psu_labels = np.array(
+                    [f"{stratum_labels[h]}:{cluster_labels[c]}" for h, c in pairs]
+                )
+            else:
+                psu_labels = cluster_labels[pairs[:, 1]]
+        psu_stratum = np.zeros(psu_labels.size, dtype=np.intp)
+        psu_stratum[psu] = stratum
+        n_psu = np.bincount(psu_stratum, minlength=n_strata)
+        fraction = _fractions(fpc, stratum, stratum_labels, n_psu, n, owner, rows)
+        lonely = (n_psu == 1) & (fraction < 1)
+        if lonely.any() and strata is None:
+            raise ValueError(
+                f"{owner}: every row is in one cluster (PSU "
+                f"{format_labels(psu_labels[:1].tolist())}), so there is no "
+                "variance between clusters to estimate (R's svydesign refuses a "
+                "design with one primary sampling unit). Check the cluster labels."
+            )
+        if lonely.any() and lonely_psu == "fail":
+            raise ValueError(
+                f"{owner}: stratum {format_labels(stratum_labels[lonely].tolist(), 5)} "
+                "has a single PSU, so its variance cannot be estimated (R's "
+                "svydesign fails the same way). Merge that stratum with a similar "
+                "one (recode strata), or choose how it counts with "
+                "lonely_psu='certainty' (sampled whole: no variance), 'remove' "
+                "or 'adjust' (centred at the grand mean)."
+            )
+        if weights is not None:
+            weights = np.asarray(weights, dtype=np.float64)
+        return cls(
+            stratum=stratum,
+            psu=psu,
+            n_psu=n_psu,
+            fraction=fraction,
+            weights=weights,
+            stratum_labels=stratum_labels,
+            psu_labels=np.asarray(psu_labels),
+            has_strata=strata is not None,
+            has_clusters=cluster is not None,
+            lonely_psu=lonely_psu,
+        )
+
+    @property
+    def n_rows(self):
+        return int(self.stratum.size)
+
+    def subset(self, rows):
+        """The design restricted to some rows, keeping each stratum's ``n_h``.
+
+        As R's ``design[rows, ]``: the PSUs left without a row still count
+        in ``n_h`` (their score totals are 0), so a fit on part of the rows
+        (zeros dropped, a domain) keeps the design's variance formula.
+
+        Parameters
+        ----------
+        rows : ndarray of bool or int
+            The rows to keep.
+
+        Returns
+        -------
+        design : SurveyDesign
+        """
+        return SurveyDesign(
+            stratum=self.stratum[rows],
+            psu=self.psu[rows],
+            n_psu=self.n_psu,
+            fraction=self.fraction,
+            weights=None if self.weights is None else self.weights[rows],
+            stratum_labels=self.stratum_labels,
+            psu_labels=self.psu_labels,
+            has_strata=self.has_strata,
+            has_clusters=self.has_clusters,
+            lonely_psu=self.lonely_psu,
+        )
+
+    def _active(self):
+        return (
+            np.ones(self.n_rows, dtype=bool)
+            if self.weights is None
+            else self.weights > 0
+        )
+
+    @property
+    def df(self):
+        """Design degrees of freedom: PSUs minus strata, counting rows with weight.
+
+        As R's ``degf``: PSUs and strata with at least one row of positive
+        weight (each row a PSU without clusters; one stratum without strata).
+        """
+        active = self._active()
+        return int(
+            np.unique(self.psu[active]).size - np.unique(self.stratum[active]).size
+        )
+
+    @property
+    def info(self):
+        """A dict of the design's sizes, for summaries (no per-row data)."""
+        active = self._active()
+        return {
+            "strata": int(np.unique(self.stratum[active]).size),
+            "psus": int(np.unique(self.psu[active]).size),
+            "df": self.df,
+            "fpc": bool((self.fraction > 0).any()),
+            "has_strata": self.has_strata,
+            "has_clusters": self.has_clusters,
+            "weighted": self.weights is not None,
+            "lonely_psu": self.lonely_psu,
+        }
+
+
+def _fractions(fpc, stratum, stratum_labels, n_psu, n, owner, rows):
+    """``f_h = n_h / N_h`` per stratum from an ``fpc`` per row (see from_arrays)."""
+    n_strata = stratum_labels.size
+    if fpc is None:
+        return np.zeros(n_strata)
+    values = np.asarray(fpc.to_numpy() if hasattr(fpc, "to_numpy") else fpc)
+    if values.ndim == 0:
+        values = np.full(n, values)
+    if values.ndim != 1 or values.shape[0] != n:
+        raise ValueError(
+            f"{owner}: fpc has {values.shape[0] if values.ndim == 1 else values.shape}"
+            f" value(s) but the data have {n} row(s); pass one value per row (the "
+            "population count or sampling fraction of the row's stratum)."
+        )
+    try:
+        values = values.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{owner}: fpc must be numbers (population counts or sampling fractions)."
+        ) from None
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{owner}: fpc is missing or not finite in {int(bad.sum())} row(s) "
+            f"({format_rows(rows[np.flatnonzero(bad)])}); give every row its "
+            "stratum's population count (or sampling fraction)."
+        )
+    if (values < 0).any():
+        raise ValueError(
+            f"{owner}: fpc is negative in {int((values < 0).sum())} row(s) "
+            f"({format_rows(rows[np.flatnonzero(values < 0)])}); it is a "
+            "population count (> 1) or a sampling fraction (0 to 1)."
+        )
+    counts = values > 1
+    if counts.any() and not counts.all():
+        raise ValueError(
+            f"{owner}: fpc mixes population counts (> 1) and sampling fractions "
+            f"(<= 1), e.g. {format_rows(rows[np.flatnonzero(~counts)])}; give "
+            "one kind for every row, as svydesign requires."
+        )
+    per = np.full(n_strata, np.nan)
+    per[stratum] = values
+    varies = np.flatnonzero(
+        np.bincount(stratum, weights=(values != per[stratum]), minlength=n_strata)
+    )
+    if varies.size:
+        raise ValueError(
+            f"{owner}: fpc varies within stratum "
+            f"{format_labels(stratum_labels[varies].tolist(), 5)}; it is the "
+            "stratum's population count (or sampling fraction), one value per "
+            "stratum. Check the column, or the strata."
+        )
+    if counts.all():
+        small = np.flatnonzero(per < n_psu)
+        if small.size:
+            labels = stratum_labels.tolist()
+            shown = "; ".join(
+                f"stratum {format_labels([labels[h]])}: {per[h]:g} in the "
+                f"population, {n_psu[h]} sampled"
+                for h in small[:5]
+            )
+            more = f" and {small.size - 5} more" if small.size > 5 else ""
+            raise ValueError(
+                f"{owner}: fpc is smaller than the number of PSUs sampled (more "
+                f"than 100% sampled) in {small.size} stratum(s) ({shown}{more}). "
+                "fpc is the population count of first-stage units (PSUs, or "
+                "rows without clusters) in the row's stratum, or a sampling "
+                "fraction <= 1."
+            )
+        return n_psu / per
+    return per
+
+
+def _stratum_crossprod(totals, psu_stratum, design):
+    """``sum_h c_h sum_i (z_hi - zbar_h)(z_hi - zbar_h)'``: the design's meat.
+
+    ``totals`` are the PSU totals of the scores (PSUs without a row are 0),
+    ``c_h = (1 - f_h) n_h / (n_h - 1)``; ``zbar_h`` averages over the design's
+    ``n_h`` PSUs, as R's ``onestrat`` pads the PSUs a subset lost with zeros.
+    """
+    k = totals.shape[1]
+    n_h = design.n_psu.astype(np.float64)
+    n_strata = n_h.size
+    sums = np.zeros((n_strata, k))
+    np.add.at(sums, psu_stratum, totals)
+    mean = sums / n_h[:, None]
+    lonely = design.n_psu == 1
+    if design.lonely_psu == "adjust":
+        mean[lonely] = 0.0  # centred at the grand mean of the scores, 0
+    factor = (1.0 - design.fraction) * np.where(
+        lonely, 1.0, n_h / np.maximum(n_h - 1, 1)
+    )
+    if design.lonely_psu in ("certainty", "remove"):
+        factor = np.where(lonely, 0.0, factor)
+    factor = np.where(design.fraction >= 1.0 - 1e-7, 0.0, factor)  # sampled whole
+    present = np.zeros(n_strata)
+    np.add.at(present, psu_stratum, 1.0)
+    dev = (totals - mean[psu_stratum]) * np.sqrt(factor[psu_stratum])[:, None]
+    meat = dev.T @ dev
+    # the PSUs of the design that have no row in these data: (0 - zbar_h)^2 each
+    absent = (n_h - present) * factor
+    meat += (mean * absent[:, None]).T @ mean
+    return meat
+
+
+def _psu_totals(scores, psu, n_psu_codes):
+    totals = np.zeros((n_psu_codes, scores.shape[1]))
+    np.add.at(totals, psu, scores)
+    return totals
+
+
+def design_covariance(scores, bread, design):
+    """Taylor-linearised covariance of an M-estimator under a survey design.
+
+    ``V = A^-1 M A^-1`` with ``M = sum_h (1 - f_h) n_h / (n_h - 1)
+    sum_i (z_hi - zbar_h)(z_hi - zbar_h)'``, ``z_hi`` the total of the
+    scores over PSU ``i`` of stratum ``h`` and ``zbar_h`` their mean over the
+    stratum's ``n_h`` PSUs: R's ``svyglm`` (``svy.varcoef`` passes
+    ``estfun %*% Ainv`` to ``svyrecvar``, whose ``onestrat`` computes this).
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_rows, k)
+        The rows' contributions ``u_i`` to the estimating equations
+        ``sum_i u_i(b) = 0`` at the estimate, *weights included*: for least
+        squares with probability weights ``w_i x_i (y_i - x_i'b)`` (the
+        whitened design times the whitened residuals); for a logit
+        ``w_i x_i (y_i - p_i)``. A row left out of a fit has a score of 0
+        (or is absent from a :meth:`SurveyDesign.subset`).
+    bread : ndarray of shape (k, k)
+        ``A^-1``, the inverse of ``-d/db sum_i u_i``: ``(X'WX)^-1`` for
+        least squares, ``(X'W diag(p(1-p)) X)^-1`` for a logit (the inverse
+        Fisher information of the weighted fit). Any common scale of the
+        weights cancels (``svyglm`` rescales them to mean 1).
+    design : SurveyDesign
+        One row per row of ``scores``.
+
+    Returns
+    -------
+    cov : ndarray of shape (k, k)
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim == 1:
+        scores = scores[:, None]
+    if scores.shape[0] != design.n_rows:
+        raise ValueError(
+            f"scores have {scores.shape[0]} row(s) but the design {design.n_rows}."
+        )
+    n_codes = design.psu_labels.size
+    totals = _psu_totals(scores, design.psu, n_codes)
+    psu_stratum = np.zeros(n_codes, dtype=np.intp)
+    psu_stratum[design.psu] = design.stratum
+    # keep the PSUs these rows touch (a subset's absent ones enter via n_h)
+    touched = np.zeros(n_codes, dtype=bool)
+    touched[design.psu] = True
+    meat = _stratum_crossprod(totals[touched], psu_stratum[touched], design)
+    return bread @ meat @ bread.T
+
+
+def cluster_covariance(scores, bread, groups):
+    """Cluster-robust covariance CR1, as statsmodels' ``cov_type="cluster"``.
+
+    ``V = c A^-1 (sum_g z_g z_g') A^-1`` with ``z_g`` the total of the
+    scores over cluster ``g`` (not centred) and statsmodels' small-sample
+    factor ``c = G / (G - 1) * (N - 1) / (N - K)`` for OLS, WLS and its
+    discrete models alike (``sandwich_covariance.cov_cluster`` with
+    ``use_correction=True``; Stata's ``regress`` uses the same, its
+    ``logit`` only ``G / (G - 1)``). Tests and intervals then use
+    ``G - 1`` degrees of freedom (statsmodels' ``df_resid_inference``).
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_rows, k)
+        Contributions to the estimating equations, weights included (see
+        :func:`design_covariance`); ``N`` is ``n_rows``, ``K`` is ``k``.
+    bread : ndarray of shape (k, k)
+    groups : ndarray of int, shape (n_rows,)
+        Cluster codes (e.g. :attr:`SurveyDesign.psu`).
+
+    Returns
+    -------
+    cov : ndarray of shape (k, k)
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    n, k = scores.shape
+    codes, groups = np.unique(groups, return_inverse=True)
+    n_groups = codes.size
+    if n_groups < 2:
+        raise ValueError(
+            "cluster-robust standard errors need at least 2 clusters; got 1."
+        )
+    totals = _psu_totals(scores, groups, n_groups)
+    factor = n_groups / (n_groups - 1.0) * (n - 1.0) / (n - k)
+    return factor * (bread @ (totals.T @ totals) @ bread.T)
+
+
+def _linearised(values, design, domain):
+    """Ratio means and the linearised values of ``sum w d y / sum w d``."""
+    w = np.ones(design.n_rows) if design.weights is None else design.weights
+    d = np.ones(design.n_rows) if domain is None else np.asarray(domain, dtype=float)
+    wd = w * d
+    total = wd.sum()
+    if total <= 0:
+        raise ValueError(
+            "the domain has no row with positive weight; its mean is undefined."
+        )
+    mean = wd @ values / total
+    return mean, wd[:, None] * (values - mean) / total
+
+
+def survey_mean(values, design, *, domain=None, alpha=0.05):
+    """Design-based means with linearised standard errors, as R's ``svymean``.
+
+    The mean is the ratio ``sum w_i y_i / sum w_i``; its variance is
+    :func:`design_covariance`'s meat of the linearised values
+    ``w_i (y_i - mean) / sum w_i`` (bread 1). Within a domain
+    (``domain``: a 0/1 indicator) the values are ``w_i d_i (y_i - mean_d) /
+    sum w_i d_i`` over *every* row of the design, as ``svyby`` and
+    ``subset`` do: the domain's size is random and the PSUs without a
+    domain member still count.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_rows,) or (n_rows, m)
+        Finite values (an indicator column gives a proportion).
+    design : SurveyDesign
+    domain : ndarray of bool, shape (n_rows,), optional
+    alpha : float, default=0.05
+        The intervals' level is ``1 - alpha``; they use Student's t on the
+        design's degrees of freedom (PSUs minus strata), as ``confint``
+        with ``ddf = degf(design)``.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per column of ``values``: ``mean``, ``std_err``,
+        ``ci_lower``, ``ci_upper``, ``df``.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, None]
+    if not np.isfinite(values).all():
+        bad = np.flatnonzero(~np.isfinite(values).all(axis=1))
+        raise ValueError(
+            f"survey_mean: values are missing or not finite in {bad.size} row(s) "
+            f"({format_rows(bad)}); fill them or estimate within a domain that "
+            "leaves them out."
+        )
+    mean, z = _linearised(values, design, domain)
+    cov = design_covariance(z, np.eye(values.shape[1]), design)
+    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    df = design.df
+    q = stats.t.isf(alpha / 2, df) if df > 0 else np.nan
+    return pd.DataFrame(
+        {
+            "mean": mean,
+            "std_err": se,
+            "ci_lower": mean - q * se,
+            "ci_upper": mean + q * se,
+            "df": df,
+        }
+    )
+
+
+def survey_proportions(labels, design, *, domain=None, alpha=0.05):
+    """Design-based shares of each category, as ``svymean(~factor(x))``.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_rows,)
+        Category of each row (no missing values).
+    design : SurveyDesign
+    domain : ndarray of bool, shape (n_rows,), optional
+    alpha : float, default=0.05
+
+    Returns
+    -------
+    table : DataFrame
+        Indexed by category: ``proportion``, ``std_err``, ``ci_lower``,
+        ``ci_upper``, ``df`` (Wald intervals on the design's df).
+    """
+    labels = np.asarray(labels.to_numpy() if hasattr(labels, "to_numpy") else labels)
+    if pd.isna(labels).any():
+        bad = np.flatnonzero(pd.isna(labels))
+        raise ValueError(
+            f"survey_proportions: {bad.size} row(s) have no category "
+            f"({format_rows(bad)}); code the missing answers as a category or "
+            "leave them out with a domain."
+        )
+    levels, codes = np.unique(labels, return_inverse=True)
+    indicators = (codes[:, None] == np.arange(levels.size)).astype(np.float64)
+    table = survey_mean(indicators, design, domain=domain, alpha=alpha)
+    table = table.rename(columns={"mean": "proportion"})
+    table.index = pd.Index(levels, name="category")
+    return table
