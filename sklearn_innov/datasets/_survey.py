@@ -280,13 +280,24 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
     n = int(n_samples)
 
     metro, activity = _metro_activity(n, rng)
+    size = rng.choice(3, size=n, p=_normalised(list(SIZE_SHARES.values())))
+    frame, truth = _draw_firms(metro, activity, size, seed, rng, endogeneity)
+    return _survey_bunch(frame, truth)
+
+
+def _draw_firms(metro, activity, size, seed, rng, endogeneity=None):
+    """Every column of the firms of the given metro areas, activities and sizes.
+
+    The generating process of the module docstring (and ``DESCR``), shared by
+    the paper's survey and the synthetic population of the stratified
+    design; returns the frame and the ``truth`` dict.
+    """
+    n = metro.size
     frame = pd.DataFrame(
         {
             "metro_area": pd.Categorical(np.array(METROS)[metro], categories=METROS),
             "activity": np.where(activity == 0, "manufacturing", "services"),
-            "size": np.array(list(SIZE_SHARES))[
-                rng.choice(3, size=n, p=_normalised(list(SIZE_SHARES.values())))
-            ],
+            "size": np.array(list(SIZE_SHARES))[size],
         }
     )
     factors = _factors(metro, rng)
@@ -327,10 +338,6 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
     count = min(others.size, int(np.rint(NO_INNOVATION * n)))
     y[rng.choice(others, size=count, replace=False)] = 0.0
     _add_innovation(frame, y, rng)
-
-    target = frame["innovated"].copy()
-    # what a model may learn from: never the target, never the outcome's items
-    data = frame.drop(columns=["innovated", *PAPER_SPEC["Y"]])
     truth = {
         "logit": dict(LOGIT),
         "cobb_douglas": dict(COBB_DOUGLAS),
@@ -348,6 +355,14 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
             "instruments": list(INSTRUMENTS),
             **endogeneity,
         }
+    return frame, truth
+
+
+def _survey_bunch(frame, truth, drop=(), **extra):
+    """The Bunch of a survey: ``data`` leaves out the target, Y's items, ``drop``."""
+    target = frame["innovated"].copy()
+    # what a model may learn from: never the target, never the outcome's items
+    data = frame.drop(columns=["innovated", *PAPER_SPEC["Y"], *drop])
     return Bunch(
         frame=frame,
         data=data,
@@ -356,6 +371,7 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
         spec={k: list(v) for k, v in PAPER_SPEC.items()},
         truth=truth,
         DESCR=DESCR,
+        **extra,
     )
 
 
