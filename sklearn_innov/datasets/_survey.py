@@ -9,10 +9,12 @@ have realistic data with a known truth. It is vectorised: a million firms
 take a few seconds.
 """
 
+import copy
 from functools import cache
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from scipy import optimize, special, stats
 from sklearn.utils import Bunch, check_random_state
 
@@ -103,6 +105,34 @@ INSTRUMENTS = ("training_subsidy", "tech_centre_access")
 # the endogenous draws come from their own stream, spawned from the seed with
 # this key, so the paper's stream (every other column) is left untouched
 _ENDOGENEITY_STREAM = 27
+
+# The stratified design (make_sme_survey(design=...)): a synthetic population
+# drawn from the same process, from which the sample is drawn by stratum
+# (metro area x size class). Assumed population shares: the metro areas
+# roughly as their shares of the four areas' inhabitants (Monterrey about
+# half), and micro firms far more common than in the paper's sample, as in
+# any census of firms. The sample keeps the paper's allocation (Table 2's
+# metro counts, its size shares), so micro firms and Monterrey are
+# under-sampled and the weighted estimates differ from the unweighted ones.
+POPULATION_METRO_SHARES = {
+    "Tijuana": 0.22,
+    "Juárez": 0.15,
+    "Hermosillo": 0.10,
+    "Monterrey": 0.53,
+}
+POPULATION_SIZE_SHARES = {"micro": 0.75, "small": 0.20, "medium": 0.05}
+DESIGN_DEFAULTS = {"population_size": 10_000, "population_seed": 0}
+# the sample's design columns, as a spec's [design] table names them
+DESIGN_COLUMNS = {
+    "weight": "weight",
+    "strata": "stratum",
+    "cluster": "psu",
+    "fpc": "fpc",
+}
+# the population's draws come from a stream of their own (seed, this key)
+_POPULATION_STREAM = 26
+# the paper's final logit (Table 10): innovated on X1 and X3
+CENSUS_LOGIT_TERMS = ("X1", "X3")
 
 DESCR = """\
 Synthetic survey of knowledge-intensive SMEs (sklearn-innov)
@@ -199,13 +229,31 @@ gives the X3 elasticity 0.42 (sd 0.014) against the truth 0.30, 2SLS 0.29
 median first-stage F of 53; strength 0.1 gives F near 5, below Stock and
 Yogo's 19.93, so the weak-instrument diagnostic flags the instruments.
 
+Stratified design (design="stratified" or a dict; off by default). A
+synthetic population of firms (10,000 by default, fixed by its own seed) is
+drawn from the process above with the metro areas in assumed shares
+Tijuana 22, Juárez 15, Hermosillo 10 and Monterrey 53 % (roughly their
+shares of the four areas' inhabitants) and firm sizes micro 75, small 20,
+medium 5 % (assumed: censuses of firms are mostly micro firms); size, as
+above, is drawn independently of the items. The sample is a stratified
+simple random sample without replacement, strata metro area x size class,
+allocated as the paper's sample (Table 2's metro counts, 37.0/46.4/16.6 %
+sizes within each), so Monterrey and micro firms are under-sampled: the
+innovation rate is about 53 % in the population and about 58 % in an
+unweighted sample. Design columns: weight (N_h / n_h), stratum, psu (the
+firm's population row), fpc (N_h). The population's known values and the
+census values of the Cobb-Douglas (OLS) and of Table 10's logit (MLE), both
+fitted on every firm with statsmodels, are in survey.population.
+
 For learning, data and feature_names hold the features only: never the
 target innovated, never the items of the outcome Y (innov_*), which would
 leak it; frame keeps every column.
 """
 
 
-def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
+def make_sme_survey(
+    n_samples=PAPER_N, *, random_state=None, endogeneity=None, design=None
+):
     """Draw a synthetic survey of knowledge-intensive SMEs.
 
     Parameters
@@ -232,6 +280,25 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
         ``strength**2 + confounding**2`` must be below 1. The Cobb-Douglas
         then has its own structural elasticities (``truth["cobb_douglas"]``;
         see ``DESCR``).
+    design : None, "stratified" or dict, default=None
+        None: a simple survey, the paper's. "stratified" (or a dict of
+        options) draws a synthetic *population* of firms from the same
+        generating process, fixed by its own seed, and returns a stratified
+        simple random sample of ``n_samples`` of them, drawn with
+        ``random_state``: strata are metro area x size class (12), the
+        allocation is the paper's (Table 2's metro counts, its size shares),
+        while the population has Monterrey and micro firms far more often,
+        so inclusion probabilities differ by stratum (from about 0.003 to
+        0.1 at the defaults) and weighted estimates differ from unweighted
+        ones. Keys (missing ones take their default):
+
+        - ``population_size`` (int >= 1,000, default 10,000): firms in the
+          population;
+        - ``population_seed`` (int >= 0, default 0): the population's seed;
+          the same seed gives the same population whatever ``random_state``,
+          so repeated samples share one set of census values.
+
+        Cannot be combined with ``endogeneity``.
 
     Returns
     -------
@@ -250,6 +317,31 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
         (the two column names), ``strength`` and ``confounding``, and
         ``truth["cobb_douglas"]`` the structural elasticities that OLS misses
         and IV estimates.
+
+        With ``design``, ``frame`` also holds the design columns
+        ``weight`` (the expansion factor, 1 / inclusion probability: the
+        weights of a stratum sum to its population size), ``stratum``
+        ("Tijuana/micro", ...), ``psu`` (the firm's row in the population:
+        each sampled firm is its own primary sampling unit) and ``fpc`` (the
+        stratum's population size, as R's ``svydesign(fpc=)`` takes it), none
+        of them in ``data``; ``design`` maps the keys of a spec's
+        ``[design]`` table to those columns (``weights = "probability"``);
+        and ``population`` is a Bunch of the population's known values:
+        ``frame`` (every firm, with its ``stratum``), ``size``, ``seed``,
+        ``stratum_sizes`` (a Series, N_h by stratum), ``means`` (of every
+        numeric column, ``innovated`` included, and of the indices X1..X4
+        and Y: a 0/1 item's mean is its share), ``totals`` (``means *
+        size``), ``shares`` (of the text columns' values), ``item_bounds``
+        (each item's population minimum and maximum: pass them as
+        ``CompositeIndex(spec=PAPER_SPEC, bounds=...)`` so a sample's
+        indices are on the population's scale), and the census values of
+        the paper's models on every firm, fitted with statsmodels:
+        ``cobb_douglas`` (OLS of ln Y on ln X1..X4 over the
+        ``cobb_douglas_n`` firms with Y > 0, zero indices at half their
+        smallest positive value, as the report fits it) and ``logit`` (the
+        MLE of Table 10's model, ``innovated`` on X1 and X3). These census
+        values, not ``truth``, are what a design-based estimate from the
+        sample estimates.
 
     Notes
     -----
@@ -270,14 +362,27 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
     ... )
     >>> endogenous.truth["endogeneity"]["instruments"]
     ['training_subsidy', 'tech_centre_access']
+    >>> sample = make_sme_survey(random_state=0, design="stratified")
+    >>> sample.design["strata"], sample.design["weights"]
+    ('stratum', 'probability')
+    >>> bool(sample.frame["weight"].sum().round(6) == sample.population.size)
+    True
     """
     if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}.")
     endogeneity = _check_endogeneity(endogeneity)
+    design = _check_design(design)
+    if design is not None and endogeneity is not None:
+        raise ValueError(
+            "design and endogeneity cannot be combined yet (the synthetic "
+            "population is the paper's exogenous one); pass one of them."
+        )
     rng = check_random_state(random_state)
     seed = rng.randint(0, 2**31 - 1)
     rng = np.random.default_rng(seed)
     n = int(n_samples)
+    if design is not None:
+        return _stratified_survey(n, design, rng)
 
     metro, activity = _metro_activity(n, rng)
     size = rng.choice(3, size=n, p=_normalised(list(SIZE_SHARES.values())))
@@ -375,6 +480,185 @@ def _survey_bunch(frame, truth, drop=(), **extra):
     )
 
 
+# -- the stratified design -----------------------------------------------------
+
+
+def _check_design(design):
+    """The design option with its defaults filled in, or None."""
+    if design is None:
+        return None
+    if isinstance(design, str):
+        if design != "stratified":
+            raise ValueError(
+                f"design must be None, 'stratified' or a dict; got {design!r}."
+            )
+        design = {}
+    if not isinstance(design, dict):
+        raise TypeError(
+            "design must be None, 'stratified' or a dict such as "
+            f"{{'population_size': 10_000, 'population_seed': 0}}; got "
+            f"{type(design).__name__}."
+        )
+    unknown = sorted(set(design) - set(DESIGN_DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"design has unknown key(s) {unknown}; use 'population_size' and "
+            "'population_seed' only."
+        )
+    option = {**DESIGN_DEFAULTS, **design}
+    # 1,000 firms leave 10 or more in every stratum and every rare relation
+    # of Table 7 present (a smaller population makes constant items)
+    for key, low in (("population_size", 1_000), ("population_seed", 0)):
+        value = option[key]
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"design['{key}'] must be an integer; got {value!r}.")
+        if value < low:
+            raise ValueError(f"design['{key}'] must be {low:,} or more; got {value!r}.")
+        option[key] = int(value)
+    return option
+
+
+def _strata():
+    """The strata, metro area x size class, in that order, and their labels."""
+    sizes = list(SIZE_SHARES)
+    return [(m, s, f"{METROS[m]}/{sizes[s]}") for m in range(4) for s in range(3)]
+
+
+@cache
+def _population(population_size, population_seed):
+    """The synthetic population with its census values, and the truth dict.
+
+    Cached: callers copy what they hand out.
+
+    Metro areas and, within each, size classes and activities (Table 2's
+    split) have exact counts by largest remainder; every other column comes
+    from the paper's generating process (:func:`_draw_firms`).
+    """
+    rng = np.random.default_rng([population_seed, _POPULATION_STREAM])
+    n = population_size
+    metro = np.repeat(
+        np.arange(4), _allocate([POPULATION_METRO_SHARES[m] for m in METROS], n)
+    )
+    activity = np.empty(n, dtype=int)
+    size = np.empty(n, dtype=int)
+    for m, name in enumerate(METROS):
+        rows = np.flatnonzero(metro == m)
+        activity[rows] = np.repeat([0, 1], _allocate(TABLE2[name], rows.size))
+        counts = _allocate(list(POPULATION_SIZE_SHARES.values()), rows.size)
+        size[rows] = rng.permutation(np.repeat([0, 1, 2], counts))
+    frame, truth = _draw_firms(metro, activity, size, population_seed, rng)
+    labels = {(m, s): label for m, s, label in _strata()}
+    frame["stratum"] = [labels[key] for key in zip(metro, size, strict=True)]
+    strata = [label for *_, label in _strata()]
+    stratum_sizes = (
+        frame["stratum"].value_counts().reindex(strata, fill_value=0).rename("N_h")
+    )
+    stratum_sizes.index.name = "stratum"
+
+    items = [item for group in PAPER_SPEC.values() for item in group]
+    bounds = {}
+    for item in items:
+        low, high = frame[item].min(), frame[item].max()
+        bounds[item] = (low.item(), high.item())
+    indices = CompositeIndex(spec=PAPER_SPEC, bounds=bounds).fit_transform(frame)
+    indices = pd.DataFrame(np.asarray(indices), columns=list(PAPER_SPEC))
+    numeric = frame.select_dtypes("number")
+    means = pd.concat([numeric.mean(), indices.mean()])
+    shares = {
+        column: frame[column].value_counts(normalize=True, sort=False)
+        for column in ("metro_area", "activity", "size", "owner_education")
+    }
+    population = Bunch(
+        frame=frame,
+        size=n,
+        seed=population_seed,
+        stratum_sizes=stratum_sizes,
+        means=means,
+        totals=means * n,
+        shares=shares,
+        item_bounds=bounds,
+        **_census_models(indices, frame["innovated"].to_numpy()),
+    )
+    return population, truth
+
+
+def _census_models(indices, innovated):
+    """The paper's Cobb-Douglas (OLS) and final logit (MLE) on every firm.
+
+    The Cobb-Douglas is fitted as the report fits it: on the firms with
+    ``Y > 0``, zero indices at half their smallest positive value.
+    """
+    regressors = [name for name in PAPER_SPEC if name != "Y"]
+    positive = indices["Y"].to_numpy() > 0
+    logs = np.log(_floor_zeros(indices.loc[positive, regressors].to_numpy()))
+    ols = sm.OLS(
+        np.log(indices.loc[positive, "Y"].to_numpy()), sm.add_constant(logs)
+    ).fit()
+    exog = sm.add_constant(indices[list(CENSUS_LOGIT_TERMS)].to_numpy())
+    logit = sm.Logit(innovated, exog).fit(disp=False, method="newton", tol=1e-12)
+    if not logit.mle_retvals["converged"]:  # pragma: no cover - 10 iterations
+        raise RuntimeError("the census logit did not converge.")
+    return {
+        "cobb_douglas": dict(
+            zip(["const", *regressors], ols.params.tolist(), strict=True)
+        ),
+        "cobb_douglas_n": int(positive.sum()),
+        "logit": dict(
+            zip(["const", *CENSUS_LOGIT_TERMS], logit.params.tolist(), strict=True)
+        ),
+    }
+
+
+def _allocation(n):
+    """Firms sampled per stratum: Table 2's metro counts, the paper's size shares."""
+    metro_counts = _allocate([sum(TABLE2[m]) for m in METROS], n)
+    return np.concatenate(
+        [_allocate(list(SIZE_SHARES.values()), count) for count in metro_counts]
+    )
+
+
+def _stratified_survey(n, design, rng):
+    """A stratified simple random sample of the synthetic population."""
+    population, truth = _population(
+        design["population_size"], design["population_seed"]
+    )
+    stratum = population.frame["stratum"].to_numpy()
+    chosen, weight, fpc = [], [], []
+    for (_, _, label), n_h in zip(_strata(), _allocation(n), strict=True):
+        big_n = int(population.stratum_sizes[label])
+        if n_h < 2 or n_h > big_n:
+            raise ValueError(
+                f"n_samples={n} allocates {n_h} firm(s) to stratum {label!r}, "
+                f"whose population has {big_n}; a stratum needs 2 firms at "
+                "least (for its variance) and at most its population: "
+                + (
+                    "raise n_samples."
+                    if n_h < 2
+                    else "lower n_samples or raise design['population_size']."
+                )
+            )
+        rows = rng.choice(np.flatnonzero(stratum == label), size=n_h, replace=False)
+        chosen.append(np.sort(rows))
+        weight.append(np.full(n_h, big_n / n_h))
+        fpc.append(np.full(n_h, big_n))
+    chosen = np.concatenate(chosen)
+    frame = population.frame.iloc[chosen].reset_index(drop=True)
+    frame["psu"] = chosen
+    frame["weight"] = np.concatenate(weight)
+    frame["fpc"] = np.concatenate(fpc)
+    frame = frame[
+        [c for c in frame.columns if c not in DESIGN_COLUMNS.values()]
+        + list(DESIGN_COLUMNS.values())
+    ]
+    return _survey_bunch(
+        frame,
+        copy.deepcopy(truth),
+        drop=DESIGN_COLUMNS.values(),
+        population=copy.deepcopy(population),
+        design={**DESIGN_COLUMNS, "weights": "probability"},
+    )
+
+
 # -- pieces ---------------------------------------------------------------------
 
 
@@ -441,12 +725,19 @@ def _normalised(p):
     return p / p.sum()
 
 
+def _allocate(shares, n):
+    """``n`` split in proportion to ``shares`` by largest remainder (ties: first)."""
+    shares = np.asarray(shares, dtype=float)
+    exact = shares / shares.sum() * n
+    counts = np.floor(exact).astype(int)
+    counts[np.argsort(-(exact - counts), kind="stable")[: n - counts.sum()]] += 1
+    return counts
+
+
 def _metro_activity(n, rng):
     """Metro x activity cells: Table 2's shares by largest remainder, shuffled."""
     cells = np.array([TABLE2[m] for m in METROS], dtype=float).ravel()
-    exact = cells / cells.sum() * n
-    counts = np.floor(exact).astype(int)
-    counts[np.argsort(-(exact - counts), kind="stable")[: n - counts.sum()]] += 1
+    counts = _allocate(cells, n)
     cell = np.repeat(np.arange(cells.size), counts)
     cell = cell[rng.permutation(n)]
     return cell // 2, cell % 2
