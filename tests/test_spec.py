@@ -293,10 +293,11 @@ def test_a_design_table_is_read_from_toml_and_json(tmp_path, sample):
         assert design["weight"] == "pw" and design["cluster"] == "school"
 
 
-def test_the_synthetic_stratified_sample_carries_its_design_table():
+@pytest.mark.parametrize("kind", ["stratified", "two-stage"])
+def test_the_synthetic_samples_carry_their_design_table(kind):
     from sklearn_innov.datasets import make_sme_survey
 
-    survey = make_sme_survey(random_state=0, design="stratified")
+    survey = make_sme_survey(random_state=0, design=kind)
     document = {"indices": survey.spec, "design": survey.design}
     assert validate_document(document, survey.frame).design == survey.design
 

@@ -121,7 +121,18 @@ POPULATION_METRO_SHARES = {
     "Monterrey": 0.53,
 }
 POPULATION_SIZE_SHARES = {"micro": 0.75, "small": 0.20, "medium": 0.05}
-DESIGN_DEFAULTS = {"population_size": 10_000, "population_seed": 0}
+# Municipalities (the PSUs of the two-stage design) per metro area, each with
+# MUNICIPALITY_DECAY times the firms of the one before (assumed), and the
+# share of each latent factor's within-metro variance that the firms of one
+# municipality share (assumed; about 0.05 on an item, less on the outcomes),
+# so a clustered sample is less informative than a simple one of its size.
+MUNICIPALITIES = {"Tijuana": 8, "Juárez": 6, "Hermosillo": 5, "Monterrey": 12}
+MUNICIPALITY_DECAY = 0.8
+MUNICIPALITY_CORRELATION = 0.2
+# municipalities sampled per metro area in the two-stage design
+TWO_STAGE_PSUS = 3
+DESIGN_KINDS = {"stratified": 1, "two-stage": 2}
+DESIGN_DEFAULTS = {"stages": 1, "population_size": 10_000, "population_seed": 0}
 # the sample's design columns, as a spec's [design] table names them
 DESIGN_COLUMNS = {
     "weight": "weight",
@@ -229,21 +240,32 @@ gives the X3 elasticity 0.42 (sd 0.014) against the truth 0.30, 2SLS 0.29
 median first-stage F of 53; strength 0.1 gives F near 5, below Stock and
 Yogo's 19.93, so the weak-instrument diagnostic flags the instruments.
 
-Stratified design (design="stratified" or a dict; off by default). A
-synthetic population of firms (10,000 by default, fixed by its own seed) is
-drawn from the process above with the metro areas in assumed shares
-Tijuana 22, Juárez 15, Hermosillo 10 and Monterrey 53 % (roughly their
-shares of the four areas' inhabitants) and firm sizes micro 75, small 20,
-medium 5 % (assumed: censuses of firms are mostly micro firms); size, as
-above, is drawn independently of the items. The sample is a stratified
-simple random sample without replacement, strata metro area x size class,
-allocated as the paper's sample (Table 2's metro counts, 37.0/46.4/16.6 %
-sizes within each), so Monterrey and micro firms are under-sampled: the
-innovation rate is about 53 % in the population and about 58 % in an
-unweighted sample. Design columns: weight (N_h / n_h), stratum, psu (the
-firm's population row), fpc (N_h). The population's known values and the
-census values of the Cobb-Douglas (OLS) and of Table 10's logit (MLE), both
-fitted on every firm with statsmodels, are in survey.population.
+Sample designs (design="stratified", "two-stage" or a dict; off by
+default). A synthetic population of firms (10,000 by default, fixed by its
+own seed) is drawn from the process above with the metro areas in assumed
+shares Tijuana 22, Juárez 15, Hermosillo 10 and Monterrey 53 % (roughly
+their shares of the four areas' inhabitants) and firm sizes micro 75, small
+20, medium 5 % (assumed: censuses of firms are mostly micro firms); size, as
+above, is drawn independently of the items. Each metro area has
+municipalities (Tijuana 8, Juárez 6, Hermosillo 5, Monterrey 12; each with
+0.8 times the firms of the one before; assumed), and each municipality an
+effect u ~ N(0, 1), centred on its metro area's firms, shared by the four
+latent factors of its firms: F = shift + sqrt(0.8) (F' - shift) +
+sqrt(0.2) u, F' as above (so the factors keep their metro means and about
+unit variance, and correlate about 0.6). The stratified design is a
+stratified simple random sample without replacement, strata metro area x
+size class, allocated as the paper's sample (Table 2's metro counts,
+37.0/46.4/16.6 % sizes within each), so Monterrey and micro firms are
+under-sampled: the innovation rate is about 54 % in the population and
+about 59 % in an unweighted sample. Design columns: weight (N_h / n_h),
+stratum, psu (the firm's population row), fpc (N_h). The two-stage design
+draws 3 municipalities per metro area (strata) by simple random sampling,
+then Table 2's metro count of firms split about equally among them, by
+simple random sampling: weight (M_h / 3) (N_c / n_c), stratum (the metro
+area), psu (the municipality), fpc (M_h, municipalities in the metro area),
+fpc2 (N_c, firms in the municipality). The population's known values and
+the census values of the Cobb-Douglas (OLS) and of Table 10's logit (MLE),
+both fitted on every firm with statsmodels, are in survey.population.
 
 For learning, data and feature_names hold the features only: never the
 target innovated, never the items of the outcome Y (innov_*), which would
@@ -280,18 +302,23 @@ def make_sme_survey(
         ``strength**2 + confounding**2`` must be below 1. The Cobb-Douglas
         then has its own structural elasticities (``truth["cobb_douglas"]``;
         see ``DESCR``).
-    design : None, "stratified" or dict, default=None
-        None: a simple survey, the paper's. "stratified" (or a dict of
-        options) draws a synthetic *population* of firms from the same
-        generating process, fixed by its own seed, and returns a stratified
-        simple random sample of ``n_samples`` of them, drawn with
-        ``random_state``: strata are metro area x size class (12), the
-        allocation is the paper's (Table 2's metro counts, its size shares),
-        while the population has Monterrey and micro firms far more often,
-        so inclusion probabilities differ by stratum (from about 0.003 to
-        0.1 at the defaults) and weighted estimates differ from unweighted
-        ones. Keys (missing ones take their default):
+    design : None, "stratified", "two-stage" or dict, default=None
+        None: a simple survey, the paper's. Otherwise a synthetic
+        *population* of firms is drawn from the same generating process
+        (plus a municipality effect, see ``DESCR``), fixed by its own seed,
+        and ``n_samples`` firms are sampled from it with ``random_state``,
+        the paper's metro counts (Table 2) kept, while the population has
+        Monterrey and micro firms far more often, so inclusion probabilities
+        differ and weighted estimates differ from unweighted ones.
+        "stratified" (``stages=1``): a stratified simple random sample of
+        firms, strata metro area x size class (12), the paper's size shares
+        within each (inclusion probabilities from about 0.003 to 0.1 at the
+        defaults). "two-stage" (``stages=2``): strata are the metro areas;
+        3 municipalities are drawn in each by simple random sampling, then
+        firms within each drawn municipality (about equal numbers). A dict
+        sets the options (missing keys take their default):
 
+        - ``stages`` (1 or 2, default 1): the design, as above;
         - ``population_size`` (int >= 1,000, default 10,000): firms in the
           population;
         - ``population_seed`` (int >= 0, default 0): the population's seed;
@@ -319,25 +346,31 @@ def make_sme_survey(
         and IV estimates.
 
         With ``design``, ``frame`` also holds the design columns
-        ``weight`` (the expansion factor, 1 / inclusion probability: the
-        weights of a stratum sum to its population size), ``stratum``
-        ("Tijuana/micro", ...), ``psu`` (the firm's row in the population:
-        each sampled firm is its own primary sampling unit) and ``fpc`` (the
-        stratum's population size, as R's ``svydesign(fpc=)`` takes it), none
-        of them in ``data``; ``design`` maps the keys of a spec's
-        ``[design]`` table to those columns (``weights = "probability"``);
-        and ``population`` is a Bunch of the population's known values:
-        ``frame`` (every firm, with its ``stratum``), ``size``, ``seed``,
-        ``stratum_sizes`` (a Series, N_h by stratum), ``means`` (of every
-        numeric column, ``innovated`` included, and of the indices X1..X4
-        and Y: a 0/1 item's mean is its share), ``totals`` (``means *
-        size``), ``shares`` (of the text columns' values), ``item_bounds``
-        (each item's population minimum and maximum: pass them as
-        ``CompositeIndex(spec=PAPER_SPEC, bounds=...)`` so a sample's
-        indices are on the population's scale), and the census values of
-        the paper's models on every firm, fitted with statsmodels:
-        ``cobb_douglas`` (OLS of ln Y on ln X1..X4 over the
-        ``cobb_douglas_n`` firms with Y > 0, zero indices at half their
+        ``weight`` (the expansion factor, 1 / inclusion probability),
+        ``stratum``, ``psu`` and ``fpc`` (as R's ``svydesign(fpc=)`` takes
+        it), none of them in ``data``. In the stratified design ``stratum``
+        is "Tijuana/micro", ..., ``psu`` the firm's row in the population
+        (each firm is its own primary sampling unit), ``fpc`` the stratum's
+        number of firms, and the weights of a stratum sum to it exactly. In
+        the two-stage design ``stratum`` is the metro area, ``psu`` the
+        municipality ("Tijuana-3"), ``fpc`` the metro area's number of
+        municipalities and a further column ``fpc2`` the municipality's
+        number of firms (R's ``fpc = ~fpc + fpc2``); the weights of a
+        metro area sum to its number of firms on average over samples.
+        ``design`` maps the keys of a spec's ``[design]`` table to those
+        columns (``weights = "probability"``). ``population`` is a Bunch of
+        the population's known values: ``frame`` (every firm, with its
+        ``municipality``), ``size``, ``seed``, ``stratum_sizes`` (a Series,
+        firms by metro area x size class), ``municipality_sizes`` (firms by
+        municipality), ``means`` (of every numeric column, ``innovated``
+        included, and of the indices X1..X4 and Y: a 0/1 item's mean is its
+        share), ``totals`` (``means * size``), ``shares`` (of the text
+        columns' values), ``item_bounds`` (each item's population minimum
+        and maximum: pass them as ``CompositeIndex(spec=PAPER_SPEC,
+        bounds=...)`` so a sample's indices are on the population's scale),
+        and the census values of the paper's models on every firm, fitted
+        with statsmodels: ``cobb_douglas`` (OLS of ln Y on ln X1..X4 over
+        the ``cobb_douglas_n`` firms with Y > 0, zero indices at half their
         smallest positive value, as the report fits it) and ``logit`` (the
         MLE of Table 10's model, ``innovated`` on X1 and X3). These census
         values, not ``truth``, are what a design-based estimate from the
@@ -382,7 +415,7 @@ def make_sme_survey(
     rng = np.random.default_rng(seed)
     n = int(n_samples)
     if design is not None:
-        return _stratified_survey(n, design, rng)
+        return _design_survey(n, design, rng)
 
     metro, activity = _metro_activity(n, rng)
     size = rng.choice(3, size=n, p=_normalised(list(SIZE_SHARES.values())))
@@ -390,12 +423,15 @@ def make_sme_survey(
     return _survey_bunch(frame, truth)
 
 
-def _draw_firms(metro, activity, size, seed, rng, endogeneity=None):
+def _draw_firms(
+    metro, activity, size, seed, rng, endogeneity=None, municipality_effect=None
+):
     """Every column of the firms of the given metro areas, activities and sizes.
 
     The generating process of the module docstring (and ``DESCR``), shared by
-    the paper's survey and the synthetic population of the stratified
-    design; returns the frame and the ``truth`` dict.
+    the paper's survey and the synthetic population of the sample designs
+    (which adds a ``municipality_effect``, one value per firm, to the latent
+    factors); returns the frame and the ``truth`` dict.
     """
     n = metro.size
     frame = pd.DataFrame(
@@ -406,6 +442,8 @@ def _draw_firms(metro, activity, size, seed, rng, endogeneity=None):
         }
     )
     factors = _factors(metro, rng)
+    if municipality_effect is not None:
+        _share_municipality_effect(factors, metro, municipality_effect)
     if endogeneity is not None:
         # its own stream: the paper's stream (rng) is drawn exactly as without
         endo_rng = np.random.default_rng([seed, _ENDOGENEITY_STREAM])
@@ -480,7 +518,7 @@ def _survey_bunch(frame, truth, drop=(), **extra):
     )
 
 
-# -- the stratified design -----------------------------------------------------
+# -- the sample designs --------------------------------------------------------
 
 
 def _check_design(design):
@@ -488,22 +526,22 @@ def _check_design(design):
     if design is None:
         return None
     if isinstance(design, str):
-        if design != "stratified":
+        if design not in DESIGN_KINDS:
             raise ValueError(
-                f"design must be None, 'stratified' or a dict; got {design!r}."
+                f"design must be None, {' or '.join(map(repr, DESIGN_KINDS))} or "
+                f"a dict; got {design!r}."
             )
-        design = {}
+        design = {"stages": DESIGN_KINDS[design]}
     if not isinstance(design, dict):
         raise TypeError(
-            "design must be None, 'stratified' or a dict such as "
-            f"{{'population_size': 10_000, 'population_seed': 0}}; got "
+            f"design must be None, {' or '.join(map(repr, DESIGN_KINDS))} or a "
+            "dict such as {'stages': 2, 'population_size': 10_000}; got "
             f"{type(design).__name__}."
         )
-    unknown = sorted(set(design) - set(DESIGN_DEFAULTS))
+    unknown = sorted(set(design) - set(DESIGN_DEFAULTS), key=str)
     if unknown:
         raise ValueError(
-            f"design has unknown key(s) {unknown}; use 'population_size' and "
-            "'population_seed' only."
+            f"design has unknown key(s) {unknown}; use {sorted(DESIGN_DEFAULTS)}."
         )
     option = {**DESIGN_DEFAULTS, **design}
     # 1,000 firms leave 10 or more in every stratum and every rare relation
@@ -515,11 +553,17 @@ def _check_design(design):
         if value < low:
             raise ValueError(f"design['{key}'] must be {low:,} or more; got {value!r}.")
         option[key] = int(value)
+    if isinstance(option["stages"], bool) or option["stages"] not in (1, 2):
+        raise ValueError(
+            "design['stages'] must be 1 (firms sampled within metro area x size "
+            "class) or 2 (municipalities, then firms within them); got "
+            f"{option['stages']!r}."
+        )
     return option
 
 
 def _strata():
-    """The strata, metro area x size class, in that order, and their labels."""
+    """The strata of the one-stage design, metro area x size class, and labels."""
     sizes = list(SIZE_SHARES)
     return [(m, s, f"{METROS[m]}/{sizes[s]}") for m in range(4) for s in range(3)]
 
@@ -530,9 +574,10 @@ def _population(population_size, population_seed):
 
     Cached: callers copy what they hand out.
 
-    Metro areas and, within each, size classes and activities (Table 2's
-    split) have exact counts by largest remainder; every other column comes
-    from the paper's generating process (:func:`_draw_firms`).
+    Metro areas and, within each, size classes, activities (Table 2's split)
+    and municipalities have exact counts by largest remainder; every other
+    column comes from the paper's generating process (:func:`_draw_firms`),
+    with a municipality effect in the latent factors.
     """
     rng = np.random.default_rng([population_seed, _POPULATION_STREAM])
     n = population_size
@@ -541,19 +586,37 @@ def _population(population_size, population_seed):
     )
     activity = np.empty(n, dtype=int)
     size = np.empty(n, dtype=int)
+    municipality = np.empty(n, dtype=object)
+    effect = np.empty(n)
     for m, name in enumerate(METROS):
         rows = np.flatnonzero(metro == m)
         activity[rows] = np.repeat([0, 1], _allocate(TABLE2[name], rows.size))
         counts = _allocate(list(POPULATION_SIZE_SHARES.values()), rows.size)
         size[rows] = rng.permutation(np.repeat([0, 1, 2], counts))
-    frame, truth = _draw_firms(metro, activity, size, population_seed, rng)
-    labels = {(m, s): label for m, s, label in _strata()}
-    frame["stratum"] = [labels[key] for key in zip(metro, size, strict=True)]
-    strata = [label for *_, label in _strata()]
-    stratum_sizes = (
-        frame["stratum"].value_counts().reindex(strata, fill_value=0).rename("N_h")
+        # municipalities, each MUNICIPALITY_DECAY times the one before
+        k = MUNICIPALITIES[name]
+        counts = _allocate(MUNICIPALITY_DECAY ** np.arange(k), rows.size)
+        which = rng.permutation(np.repeat(np.arange(k), counts))
+        municipality[rows] = np.array([f"{name}-{j + 1}" for j in range(k)])[which]
+        # their effects, centred on the metro area's firms (its mean unmoved)
+        u = rng.standard_normal(k)
+        effect[rows] = (u - counts @ u / rows.size)[which]
+    frame, truth = _draw_firms(
+        metro, activity, size, population_seed, rng, municipality_effect=effect
     )
-    stratum_sizes.index.name = "stratum"
+    frame.insert(1, "municipality", municipality.astype(str))
+    labels = {(m, s): label for m, s, label in _strata()}
+    strata = pd.Series(
+        [labels[key] for key in zip(metro, size, strict=True)], name="stratum"
+    )
+    stratum_sizes = (
+        strata.value_counts()
+        .reindex([label for *_, label in _strata()], fill_value=0)
+        .rename("N_h")
+    )
+    order = [f"{m}-{j + 1}" for m in METROS for j in range(MUNICIPALITIES[m])]
+    municipality_sizes = frame["municipality"].value_counts().reindex(order)
+    municipality_sizes = municipality_sizes.rename("N_c")
 
     items = [item for group in PAPER_SPEC.values() for item in group]
     bounds = {}
@@ -573,6 +636,7 @@ def _population(population_size, population_seed):
         size=n,
         seed=population_seed,
         stratum_sizes=stratum_sizes,
+        municipality_sizes=municipality_sizes,
         means=means,
         totals=means * n,
         shares=shares,
@@ -609,51 +673,86 @@ def _census_models(indices, innovated):
     }
 
 
-def _allocation(n):
-    """Firms sampled per stratum: Table 2's metro counts, the paper's size shares."""
-    metro_counts = _allocate([sum(TABLE2[m]) for m in METROS], n)
-    return np.concatenate(
-        [_allocate(list(SIZE_SHARES.values()), count) for count in metro_counts]
+def _metro_allocation(n):
+    """Firms sampled per metro area: Table 2's metro counts at any size."""
+    return _allocate([sum(TABLE2[m]) for m in METROS], n)
+
+
+def _too_few(n, count, where, available, unit="firm"):
+    """The error for a sample size a stratum or municipality cannot take."""
+    return ValueError(
+        f"n_samples={n} allocates {count} {unit}(s) to {where}, whose population "
+        f"has {available}; it needs 2 at least (for its variance) and at most "
+        "its population: "
+        + (
+            "raise n_samples."
+            if count < 2
+            else "lower n_samples or raise design['population_size']."
+        )
     )
 
 
-def _stratified_survey(n, design, rng):
-    """A stratified simple random sample of the synthetic population."""
+def _one_stage(n, population, rng):
+    """Stratified simple random sampling of firms, strata metro area x size."""
+    frame = population.frame
+    sizes = pd.Categorical(frame["size"], categories=list(SIZE_SHARES)).codes
+    code = frame["metro_area"].cat.codes.to_numpy() * 3 + sizes
+    allocation = [
+        _allocate(list(SIZE_SHARES.values()), count) for count in _metro_allocation(n)
+    ]
+    parts = {"row": [], "stratum": [], "fpc": [], "weight": []}
+    for (m, s, stratum), n_h in zip(_strata(), np.concatenate(allocation), strict=True):
+        big_n = int(population.stratum_sizes[stratum])
+        if n_h < 2 or n_h > big_n:
+            raise _too_few(n, n_h, f"stratum {stratum!r}", big_n)
+        rows = np.flatnonzero(code == 3 * m + s)
+        parts["row"].append(np.sort(rng.choice(rows, size=n_h, replace=False)))
+        parts["stratum"].append(np.repeat(stratum, n_h))
+        parts["fpc"].append(np.repeat(big_n, n_h))
+        parts["weight"].append(np.repeat(big_n / n_h, n_h))
+    design = pd.DataFrame({k: np.concatenate(v) for k, v in parts.items()})
+    design["psu"] = design["row"]
+    return design
+
+
+def _two_stage(n, population, rng):
+    """Municipalities by simple random sampling within metro areas, then firms."""
+    municipality = population.frame["municipality"].to_numpy()
+    parts = {"row": [], "stratum": [], "psu": [], "fpc": [], "fpc2": [], "weight": []}
+    for name, n_h in zip(METROS, _metro_allocation(n), strict=True):
+        labels = [f"{name}-{j + 1}" for j in range(MUNICIPALITIES[name])]
+        psus = np.sort(rng.choice(len(labels), size=TWO_STAGE_PSUS, replace=False))
+        takes = _allocate(np.ones(TWO_STAGE_PSUS), n_h)
+        for psu, take in zip(psus, takes, strict=True):
+            big_n = int(population.municipality_sizes[labels[psu]])
+            if take < 2 or take > big_n:
+                raise _too_few(n, take, f"municipality {labels[psu]!r}", big_n)
+            rows = np.flatnonzero(municipality == labels[psu])
+            parts["row"].append(np.sort(rng.choice(rows, size=take, replace=False)))
+            parts["stratum"].append(np.repeat(name, take))
+            parts["psu"].append(np.repeat(labels[psu], take))
+            parts["fpc"].append(np.repeat(len(labels), take))
+            parts["fpc2"].append(np.repeat(big_n, take))
+            weight = len(labels) / TWO_STAGE_PSUS * big_n / take
+            parts["weight"].append(np.repeat(weight, take))
+    return pd.DataFrame({k: np.concatenate(v) for k, v in parts.items()})
+
+
+def _design_survey(n, design, rng):
+    """A sample of the synthetic population drawn with ``design``."""
     population, truth = _population(
         design["population_size"], design["population_seed"]
     )
-    stratum = population.frame["stratum"].to_numpy()
-    chosen, weight, fpc = [], [], []
-    for (_, _, label), n_h in zip(_strata(), _allocation(n), strict=True):
-        big_n = int(population.stratum_sizes[label])
-        if n_h < 2 or n_h > big_n:
-            raise ValueError(
-                f"n_samples={n} allocates {n_h} firm(s) to stratum {label!r}, "
-                f"whose population has {big_n}; a stratum needs 2 firms at "
-                "least (for its variance) and at most its population: "
-                + (
-                    "raise n_samples."
-                    if n_h < 2
-                    else "lower n_samples or raise design['population_size']."
-                )
-            )
-        rows = rng.choice(np.flatnonzero(stratum == label), size=n_h, replace=False)
-        chosen.append(np.sort(rows))
-        weight.append(np.full(n_h, big_n / n_h))
-        fpc.append(np.full(n_h, big_n))
-    chosen = np.concatenate(chosen)
-    frame = population.frame.iloc[chosen].reset_index(drop=True)
-    frame["psu"] = chosen
-    frame["weight"] = np.concatenate(weight)
-    frame["fpc"] = np.concatenate(fpc)
-    frame = frame[
-        [c for c in frame.columns if c not in DESIGN_COLUMNS.values()]
-        + list(DESIGN_COLUMNS.values())
-    ]
+    draw = _one_stage if design["stages"] == 1 else _two_stage
+    sample = draw(n, population, rng)
+    frame = population.frame.iloc[sample.pop("row").to_numpy()]
+    frame = frame.reset_index(drop=True)
+    columns = [*DESIGN_COLUMNS.values(), *(["fpc2"] if "fpc2" in sample else [])]
+    frame[columns] = sample[columns]
     return _survey_bunch(
         frame,
         copy.deepcopy(truth),
-        drop=DESIGN_COLUMNS.values(),
+        drop=columns,
         population=copy.deepcopy(population),
         design={**DESIGN_COLUMNS, "weights": "probability"},
     )
@@ -751,6 +850,20 @@ def _factors(metro, rng):
     F[:, 0] += shift
     F[:, 2] += shift
     return F
+
+
+def _share_municipality_effect(F, metro, effect):
+    """``F = shift + sqrt(1 - r) (F - shift) + sqrt(r) effect``, in place.
+
+    Every factor of a firm gets its municipality's effect, with weight
+    ``r = MUNICIPALITY_CORRELATION``: the factors keep their metro means and
+    about unit variance within a metro area, and correlate a little more
+    (0.5 + 0.5 r).
+    """
+    shift = np.zeros_like(F)
+    shift[:, [0, 2]] = np.array([METRO_SHIFT[m] for m in METROS])[metro][:, None]
+    r = MUNICIPALITY_CORRELATION
+    F[:] = shift + np.sqrt(1 - r) * (F - shift) + np.sqrt(r) * effect[:, None]
 
 
 def _item_scores(factor, rng):
