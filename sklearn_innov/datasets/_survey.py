@@ -6,7 +6,9 @@ reproduce Tables 9 to 11 within sampling error (121 of 127 firms with a
 positive innovation index, an ``innovated`` answer that is not ``Y > 0``), so
 the library's estimators, the replication report, the docs and the benchmarks
 have realistic data with a known truth. It is vectorised: a million firms
-take a few seconds.
+take a few seconds. With ``design=`` it draws a synthetic population of firms
+from the same process and returns a stratified or two-stage sample of it,
+with weights and the population's known values, for design-based inference.
 """
 
 import copy
