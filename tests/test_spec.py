@@ -210,3 +210,230 @@ def test_composite_index_from_a_spec_file_leaves_the_outcome_out(tmp_path):
     )
     with pytest.raises(ValueError, match=r"unknown key\(s\) \['weight'\] in \[index\]"):
         CompositeIndex.from_spec_file(path)
+
+
+# -- [design] ---------------------------------------------------------------
+
+
+@pytest.fixture
+def sample():
+    """A small stratified cluster sample: 3 strata of 2 or 3 PSUs, 2 rows each."""
+    strata = ["a"] * 4 + ["b"] * 4 + ["c"] * 6
+    psu = [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7]
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "q1": rng.integers(1, 6, 14),
+            "q2": rng.integers(1, 6, 14),
+            "q3": rng.integers(1, 6, 14),
+            "y": [0, 1] * 7,
+            "region": strata,
+            "school": psu,
+            "pw": [10.0, 10, 12, 12, 5, 5, 5, 5, 20, 20, 20, 20, 25, 25],
+            "copies": [1, 2, 1, 3, 1, 1, 2, 2, 1, 1, 1, 4, 1, 1],
+            "schools": [8] * 4 + [2] * 4 + [30] * 6,
+            "fraction": [0.25] * 4 + [1.0] * 4 + [0.1] * 6,
+        },
+        index=pd.RangeIndex(2, 16, name="line"),
+    )
+
+
+def design_document(design, **extra):
+    return {
+        "indices": {"A": ["q1", "q2"], "OUT": ["q3"]},
+        "model": {"outcome": "OUT", "target": "y"},
+        "design": design,
+        **extra,
+    }
+
+
+def check(design, frame):
+    return validate_document(
+        design_document(design), frame, source="spec file 'survey.toml'"
+    ).design
+
+
+def test_a_full_design_is_exposed_with_every_key(sample):
+    design = {
+        "weight": "pw",
+        "weights": "probability",
+        "strata": "region",
+        "cluster": "school",
+        "fpc": "schools",
+    }
+    assert check(design, sample) == design
+    # fractions instead of counts, and keys left out are None
+    assert check({"strata": "region", "fpc": "fraction"}, sample) == {
+        "weight": None,
+        "strata": "region",
+        "cluster": None,
+        "fpc": "fraction",
+        "weights": None,
+    }
+    frequency = check({"weight": "copies", "weights": "frequency"}, sample)
+    assert frequency["weights"] == "frequency" and frequency["strata"] is None
+    # no table: no design
+    no_design = design_document({})
+    del no_design["design"]
+    assert validate_document(no_design, sample).design is None
+
+
+def test_a_design_table_is_read_from_toml_and_json(tmp_path, sample):
+    toml = write(
+        tmp_path,
+        "survey.toml",
+        '[indices]\nA = ["q1", "q2"]\nOUT = ["q3"]\n'
+        '[model]\noutcome = "OUT"\ntarget = "y"\n'
+        '[design]\nweight = "pw"\nweights = "probability"\nstrata = "region"\n'
+        'cluster = "school"\n',
+    )
+    js = write(tmp_path, "survey.json", json.dumps(read_spec_document(toml)))
+    for path in (toml, js):
+        design = validate_document(read_spec_document(path), sample).design
+        assert design["weight"] == "pw" and design["cluster"] == "school"
+
+
+@pytest.mark.parametrize("kind", ["stratified", "two-stage"])
+def test_the_synthetic_samples_carry_their_design_table(kind):
+    from sklearn_innov.datasets import make_sme_survey
+
+    survey = make_sme_survey(random_state=0, design=kind)
+    document = {"indices": survey.spec, "design": survey.design}
+    assert validate_document(document, survey.frame).design == survey.design
+
+
+@pytest.mark.parametrize(
+    "design, match",
+    [
+        # unknown keys, with the name other programs use
+        ({"psu": "school"}, r"unknown key\(s\) \['psu'\] \(for 'psu' write cluster\)"),
+        ({"pweight": "pw"}, r"for 'pweight' write weight \(with weights = "),
+        ({"wieght": "pw"}, r"\['wieght'\] \(did you mean 'weight'\?\)"),
+        ({}, r"\[design\] is empty"),
+        # wrong types
+        ({"weight": 3, "weights": "probability"}, "key 'weight' must name one column"),
+        ({"strata": ["region"]}, "key 'strata' must name one column"),
+        ({"weight": "pw", "weights": "probabilty"}, r"did you mean 'probability'"),
+        # columns missing from the data
+        (
+            {"cluster": "schol"},
+            r"key 'cluster' names \['schol'\].*did you mean 'school'",
+        ),
+        # weight and weights go together
+        ({"weight": "pw"}, "is given without key 'weights'; say what the weights"),
+        ({"weights": "frequency"}, "is given without key 'weight'"),
+        # nonsense combinations
+        (
+            {"weight": "copies", "weights": "frequency", "strata": "region"},
+            r"\['strata'\] describe a probability sample",
+        ),
+        (
+            {"weight": "copies", "weights": "frequency", "cluster": "school"},
+            r"\['cluster'\] describe a probability sample",
+        ),
+        ({"strata": "region", "cluster": "region"}, "keys 'strata' and 'cluster'"),
+        # columns with another role
+        ({"weight": "q1", "weights": "probability"}, "an item of \\[indices\\]"),
+        ({"strata": "y"}, "the model's target"),
+    ],
+)
+def test_design_errors_name_the_file_table_and_key(sample, design, match):
+    with pytest.raises(SpecError, match=match) as exc:
+        check(design, sample)
+    message = str(exc.value)
+    assert message.startswith("spec file 'survey.toml', [design]")
+    assert "\n" not in message
+
+
+def test_frequency_weights_must_be_whole_numbers(sample):
+    frame = sample.assign(copies=sample["copies"].astype(float))
+    frame.loc[5, "copies"] = 1.5
+    with pytest.raises(SpecError, match=r"not a whole number in 1 row\(s\) \(line 5;"):
+        check({"weight": "copies", "weights": "frequency"}, frame)
+    frame.loc[5, "copies"] = 2.0  # a whole float is a whole number
+    assert check({"weight": "copies", "weights": "frequency"}, frame)["weight"]
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        (-1.0, r"is negative in 1 row\(s\) \(line 7; e.g. -1\)"),
+        (np.inf, r"is infinite in 1 row\(s\) \(line 7\)"),
+        (np.nan, r"is missing in 1 row\(s\) \(line 7\)"),
+    ],
+)
+def test_bad_weights_are_refused_naming_the_lines(sample, value, match):
+    frame = sample.copy()
+    frame.loc[7, "pw"] = value
+    with pytest.raises(SpecError, match=match):
+        check({"weight": "pw", "weights": "probability"}, frame)
+
+
+def test_zero_weights_are_accepted_but_not_all_of_them(sample):
+    frame = sample.copy()
+    frame.loc[[2, 3], "pw"] = 0.0
+    assert check({"weight": "pw", "weights": "probability"}, frame)["weight"] == "pw"
+    frame["pw"] = 0.0
+    with pytest.raises(SpecError, match="is 0 in every row"):
+        check({"weight": "pw", "weights": "probability"}, frame)
+
+
+def test_text_weights_are_refused(sample):
+    with pytest.raises(SpecError, match=r"weight column 'region' is not numeric"):
+        check({"weight": "region", "weights": "probability"}, sample)
+
+
+def test_missing_strata_or_clusters_are_refused_naming_the_lines(sample):
+    frame = sample.astype({"school": float})
+    frame.loc[[4, 9], "school"] = np.nan
+    with pytest.raises(SpecError, match=r"cluster column 'school' is missing in 2 row"):
+        check({"strata": "region", "cluster": "school"}, frame)
+
+
+def test_rows_without_a_target_are_not_checked(sample):
+    # the models leave them out (drop_missing_target), so their design may be empty
+    frame = sample.astype({"y": float, "pw": float})
+    frame.loc[15, ["y", "pw"]] = np.nan
+    assert check({"weight": "pw", "weights": "probability"}, frame)["weight"] == "pw"
+
+
+def test_a_psu_in_two_strata_is_refused(sample):
+    frame = sample.copy()
+    frame.loc[[6, 7], "school"] = 1  # school 1 now in strata a and b
+    with pytest.raises(SpecError, match="cluster 1 of column 'school' lies in strata"):
+        check({"strata": "region", "cluster": "school"}, frame)
+
+
+def test_a_stratum_with_a_single_psu_is_refused(sample):
+    frame = sample.copy()
+    frame.loc[[4, 5], "school"] = 1  # stratum a: one school
+    with pytest.raises(
+        SpecError, match=r"stratum 'a' of column 'region' has a single cluster"
+    ) as exc:
+        check({"strata": "region", "cluster": "school"}, frame)
+    assert "lines 2, 3, 4, 5" in str(exc.value)
+    # without clusters each row is a PSU: a stratum of one row is refused too
+    frame.loc[2, "region"] = "z"
+    with pytest.raises(SpecError, match=r"stratum 'z' .* single row \(line 2\)"):
+        check({"strata": "region"}, frame)
+
+
+@pytest.mark.parametrize(
+    "column, values, match",
+    [
+        ("schools", {4: 9}, r"takes several values in stratum 'a' of column"),
+        (
+            "schools",
+            dict.fromkeys(range(10, 16), 2),
+            r"gives 2 in stratum 'c' .* fewer than the 3 sampled clusters",
+        ),
+        ("schools", {2: 0, 3: 0, 4: 0, 5: 0}, r"0 or negative in 4 row"),
+        ("fraction", {10: 2, 11: 2, 12: 2, 13: 2, 14: 2, 15: 2}, "mixes sampling"),
+    ],
+)
+def test_fpc_must_be_one_count_or_fraction_per_stratum(sample, column, values, match):
+    frame = sample.astype({column: float})
+    for line, value in values.items():
+        frame.loc[line, column] = value
+    with pytest.raises(SpecError, match=match):
+        check({"strata": "region", "cluster": "school", "fpc": column}, frame)

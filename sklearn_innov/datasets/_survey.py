@@ -6,13 +6,17 @@ reproduce Tables 9 to 11 within sampling error (121 of 127 firms with a
 positive innovation index, an ``innovated`` answer that is not ``Y > 0``), so
 the library's estimators, the replication report, the docs and the benchmarks
 have realistic data with a known truth. It is vectorised: a million firms
-take a few seconds.
+take a few seconds. With ``design=`` it draws a synthetic population of firms
+from the same process and returns a stratified or two-stage sample of it,
+with weights and the population's known values, for design-based inference.
 """
 
+import copy
 from functools import cache
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from scipy import optimize, special, stats
 from sklearn.utils import Bunch, check_random_state
 
@@ -103,6 +107,45 @@ INSTRUMENTS = ("training_subsidy", "tech_centre_access")
 # the endogenous draws come from their own stream, spawned from the seed with
 # this key, so the paper's stream (every other column) is left untouched
 _ENDOGENEITY_STREAM = 27
+
+# The stratified design (make_sme_survey(design=...)): a synthetic population
+# drawn from the same process, from which the sample is drawn by stratum
+# (metro area x size class). Assumed population shares: the metro areas
+# roughly as their shares of the four areas' inhabitants (Monterrey about
+# half), and micro firms far more common than in the paper's sample, as in
+# any census of firms. The sample keeps the paper's allocation (Table 2's
+# metro counts, its size shares), so micro firms and Monterrey are
+# under-sampled and the weighted estimates differ from the unweighted ones.
+POPULATION_METRO_SHARES = {
+    "Tijuana": 0.22,
+    "Juárez": 0.15,
+    "Hermosillo": 0.10,
+    "Monterrey": 0.53,
+}
+POPULATION_SIZE_SHARES = {"micro": 0.75, "small": 0.20, "medium": 0.05}
+# Municipalities (the PSUs of the two-stage design) per metro area, each with
+# MUNICIPALITY_DECAY times the firms of the one before (assumed), and the
+# share of each latent factor's within-metro variance that the firms of one
+# municipality share (assumed; about 0.05 on an item, less on the outcomes),
+# so a clustered sample is less informative than a simple one of its size.
+MUNICIPALITIES = {"Tijuana": 8, "Juárez": 6, "Hermosillo": 5, "Monterrey": 12}
+MUNICIPALITY_DECAY = 0.8
+MUNICIPALITY_CORRELATION = 0.2
+# municipalities sampled per metro area in the two-stage design
+TWO_STAGE_PSUS = 3
+DESIGN_KINDS = {"stratified": 1, "two-stage": 2}
+DESIGN_DEFAULTS = {"stages": 1, "population_size": 10_000, "population_seed": 0}
+# the sample's design columns, as a spec's [design] table names them
+DESIGN_COLUMNS = {
+    "weight": "weight",
+    "strata": "stratum",
+    "cluster": "psu",
+    "fpc": "fpc",
+}
+# the population's draws come from a stream of their own (seed, this key)
+_POPULATION_STREAM = 26
+# the paper's final logit (Table 10): innovated on X1 and X3
+CENSUS_LOGIT_TERMS = ("X1", "X3")
 
 DESCR = """\
 Synthetic survey of knowledge-intensive SMEs (sklearn-innov)
@@ -199,13 +242,42 @@ gives the X3 elasticity 0.42 (sd 0.014) against the truth 0.30, 2SLS 0.29
 median first-stage F of 53; strength 0.1 gives F near 5, below Stock and
 Yogo's 19.93, so the weak-instrument diagnostic flags the instruments.
 
+Sample designs (design="stratified", "two-stage" or a dict; off by
+default). A synthetic population of firms (10,000 by default, fixed by its
+own seed) is drawn from the process above with the metro areas in assumed
+shares Tijuana 22, Juárez 15, Hermosillo 10 and Monterrey 53 % (roughly
+their shares of the four areas' inhabitants) and firm sizes micro 75, small
+20, medium 5 % (assumed: censuses of firms are mostly micro firms); size, as
+above, is drawn independently of the items. Each metro area has
+municipalities (Tijuana 8, Juárez 6, Hermosillo 5, Monterrey 12; each with
+0.8 times the firms of the one before; assumed), and each municipality an
+effect u ~ N(0, 1), centred on its metro area's firms, shared by the four
+latent factors of its firms: F = shift + sqrt(0.8) (F' - shift) +
+sqrt(0.2) u, F' as above (so the factors keep their metro means and about
+unit variance, and correlate about 0.6). The stratified design is a
+stratified simple random sample without replacement, strata metro area x
+size class, allocated as the paper's sample (Table 2's metro counts,
+37.0/46.4/16.6 % sizes within each), so Monterrey and micro firms are
+under-sampled: the innovation rate is about 54 % in the population and
+about 59 % in an unweighted sample. Design columns: weight (N_h / n_h),
+stratum, psu (the firm's population row), fpc (N_h). The two-stage design
+draws 3 municipalities per metro area (strata) by simple random sampling,
+then Table 2's metro count of firms split about equally among them, by
+simple random sampling: weight (M_h / 3) (N_c / n_c), stratum (the metro
+area), psu (the municipality), fpc (M_h, municipalities in the metro area),
+fpc2 (N_c, firms in the municipality). The population's known values and
+the census values of the Cobb-Douglas (OLS) and of Table 10's logit (MLE),
+both fitted on every firm with statsmodels, are in survey.population.
+
 For learning, data and feature_names hold the features only: never the
 target innovated, never the items of the outcome Y (innov_*), which would
 leak it; frame keeps every column.
 """
 
 
-def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
+def make_sme_survey(
+    n_samples=PAPER_N, *, random_state=None, endogeneity=None, design=None
+):
     """Draw a synthetic survey of knowledge-intensive SMEs.
 
     Parameters
@@ -232,6 +304,30 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
         ``strength**2 + confounding**2`` must be below 1. The Cobb-Douglas
         then has its own structural elasticities (``truth["cobb_douglas"]``;
         see ``DESCR``).
+    design : None, "stratified", "two-stage" or dict, default=None
+        None: a simple survey, the paper's. Otherwise a synthetic
+        *population* of firms is drawn from the same generating process
+        (plus a municipality effect, see ``DESCR``), fixed by its own seed,
+        and ``n_samples`` firms are sampled from it with ``random_state``,
+        the paper's metro counts (Table 2) kept, while the population has
+        Monterrey and micro firms far more often, so inclusion probabilities
+        differ and weighted estimates differ from unweighted ones.
+        "stratified" (``stages=1``): a stratified simple random sample of
+        firms, strata metro area x size class (12), the paper's size shares
+        within each (inclusion probabilities from about 0.003 to 0.1 at the
+        defaults). "two-stage" (``stages=2``): strata are the metro areas;
+        3 municipalities are drawn in each by simple random sampling, then
+        firms within each drawn municipality (about equal numbers). A dict
+        sets the options (missing keys take their default):
+
+        - ``stages`` (1 or 2, default 1): the design, as above;
+        - ``population_size`` (int >= 1,000, default 10,000): firms in the
+          population;
+        - ``population_seed`` (int >= 0, default 0): the population's seed;
+          the same seed gives the same population whatever ``random_state``,
+          so repeated samples share one set of census values.
+
+        Cannot be combined with ``endogeneity``.
 
     Returns
     -------
@@ -250,6 +346,37 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
         (the two column names), ``strength`` and ``confounding``, and
         ``truth["cobb_douglas"]`` the structural elasticities that OLS misses
         and IV estimates.
+
+        With ``design``, ``frame`` also holds the design columns
+        ``weight`` (the expansion factor, 1 / inclusion probability),
+        ``stratum``, ``psu`` and ``fpc`` (as R's ``svydesign(fpc=)`` takes
+        it), none of them in ``data``. In the stratified design ``stratum``
+        is "Tijuana/micro", ..., ``psu`` the firm's row in the population
+        (each firm is its own primary sampling unit), ``fpc`` the stratum's
+        number of firms, and the weights of a stratum sum to it exactly. In
+        the two-stage design ``stratum`` is the metro area, ``psu`` the
+        municipality ("Tijuana-3"), ``fpc`` the metro area's number of
+        municipalities and a further column ``fpc2`` the municipality's
+        number of firms (R's ``fpc = ~fpc + fpc2``); the weights of a
+        metro area sum to its number of firms on average over samples.
+        ``design`` maps the keys of a spec's ``[design]`` table to those
+        columns (``weights = "probability"``). ``population`` is a Bunch of
+        the population's known values: ``frame`` (every firm, with its
+        ``municipality``), ``size``, ``seed``, ``stratum_sizes`` (a Series,
+        firms by metro area x size class), ``municipality_sizes`` (firms by
+        municipality), ``means`` (of every numeric column, ``innovated``
+        included, and of the indices X1..X4 and Y: a 0/1 item's mean is its
+        share), ``totals`` (``means * size``), ``shares`` (of the text
+        columns' values), ``item_bounds`` (each item's population minimum
+        and maximum: pass them as ``CompositeIndex(spec=PAPER_SPEC,
+        bounds=...)`` so a sample's indices are on the population's scale),
+        and the census values of the paper's models on every firm, fitted
+        with statsmodels: ``cobb_douglas`` (OLS of ln Y on ln X1..X4 over
+        the ``cobb_douglas_n`` firms with Y > 0, zero indices at half their
+        smallest positive value, as the report fits it) and ``logit`` (the
+        MLE of Table 10's model, ``innovated`` on X1 and X3). These census
+        values, not ``truth``, are what a design-based estimate from the
+        sample estimates.
 
     Notes
     -----
@@ -270,26 +397,55 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
     ... )
     >>> endogenous.truth["endogeneity"]["instruments"]
     ['training_subsidy', 'tech_centre_access']
+    >>> sample = make_sme_survey(random_state=0, design="stratified")
+    >>> sample.design["strata"], sample.design["weights"]
+    ('stratum', 'probability')
+    >>> bool(sample.frame["weight"].sum().round(6) == sample.population.size)
+    True
     """
     if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}.")
     endogeneity = _check_endogeneity(endogeneity)
+    design = _check_design(design)
+    if design is not None and endogeneity is not None:
+        raise ValueError(
+            "design and endogeneity cannot be combined yet (the synthetic "
+            "population is the paper's exogenous one); pass one of them."
+        )
     rng = check_random_state(random_state)
     seed = rng.randint(0, 2**31 - 1)
     rng = np.random.default_rng(seed)
     n = int(n_samples)
+    if design is not None:
+        return _design_survey(n, design, rng)
 
     metro, activity = _metro_activity(n, rng)
+    size = rng.choice(3, size=n, p=_normalised(list(SIZE_SHARES.values())))
+    frame, truth = _draw_firms(metro, activity, size, seed, rng, endogeneity)
+    return _survey_bunch(frame, truth)
+
+
+def _draw_firms(
+    metro, activity, size, seed, rng, endogeneity=None, municipality_effect=None
+):
+    """Every column of the firms of the given metro areas, activities and sizes.
+
+    The generating process of the module docstring (and ``DESCR``), shared by
+    the paper's survey and the synthetic population of the sample designs
+    (which adds a ``municipality_effect``, one value per firm, to the latent
+    factors); returns the frame and the ``truth`` dict.
+    """
+    n = metro.size
     frame = pd.DataFrame(
         {
             "metro_area": pd.Categorical(np.array(METROS)[metro], categories=METROS),
             "activity": np.where(activity == 0, "manufacturing", "services"),
-            "size": np.array(list(SIZE_SHARES))[
-                rng.choice(3, size=n, p=_normalised(list(SIZE_SHARES.values())))
-            ],
+            "size": np.array(list(SIZE_SHARES))[size],
         }
     )
     factors = _factors(metro, rng)
+    if municipality_effect is not None:
+        _share_municipality_effect(factors, metro, municipality_effect)
     if endogeneity is not None:
         # its own stream: the paper's stream (rng) is drawn exactly as without
         endo_rng = np.random.default_rng([seed, _ENDOGENEITY_STREAM])
@@ -327,10 +483,6 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
     count = min(others.size, int(np.rint(NO_INNOVATION * n)))
     y[rng.choice(others, size=count, replace=False)] = 0.0
     _add_innovation(frame, y, rng)
-
-    target = frame["innovated"].copy()
-    # what a model may learn from: never the target, never the outcome's items
-    data = frame.drop(columns=["innovated", *PAPER_SPEC["Y"]])
     truth = {
         "logit": dict(LOGIT),
         "cobb_douglas": dict(COBB_DOUGLAS),
@@ -348,6 +500,14 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
             "instruments": list(INSTRUMENTS),
             **endogeneity,
         }
+    return frame, truth
+
+
+def _survey_bunch(frame, truth, drop=(), **extra):
+    """The Bunch of a survey: ``data`` leaves out the target, Y's items, ``drop``."""
+    target = frame["innovated"].copy()
+    # what a model may learn from: never the target, never the outcome's items
+    data = frame.drop(columns=["innovated", *PAPER_SPEC["Y"], *drop])
     return Bunch(
         frame=frame,
         data=data,
@@ -356,6 +516,247 @@ def make_sme_survey(n_samples=PAPER_N, *, random_state=None, endogeneity=None):
         spec={k: list(v) for k, v in PAPER_SPEC.items()},
         truth=truth,
         DESCR=DESCR,
+        **extra,
+    )
+
+
+# -- the sample designs --------------------------------------------------------
+
+
+def _check_design(design):
+    """The design option with its defaults filled in, or None."""
+    if design is None:
+        return None
+    if isinstance(design, str):
+        if design not in DESIGN_KINDS:
+            raise ValueError(
+                f"design must be None, {' or '.join(map(repr, DESIGN_KINDS))} or "
+                f"a dict; got {design!r}."
+            )
+        design = {"stages": DESIGN_KINDS[design]}
+    if not isinstance(design, dict):
+        raise TypeError(
+            f"design must be None, {' or '.join(map(repr, DESIGN_KINDS))} or a "
+            "dict such as {'stages': 2, 'population_size': 10_000}; got "
+            f"{type(design).__name__}."
+        )
+    unknown = sorted(set(design) - set(DESIGN_DEFAULTS), key=str)
+    if unknown:
+        raise ValueError(
+            f"design has unknown key(s) {unknown}; use {sorted(DESIGN_DEFAULTS)}."
+        )
+    option = {**DESIGN_DEFAULTS, **design}
+    # 1,000 firms leave 10 or more in every stratum and every rare relation
+    # of Table 7 present (a smaller population makes constant items)
+    for key, low in (("population_size", 1_000), ("population_seed", 0)):
+        value = option[key]
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"design['{key}'] must be an integer; got {value!r}.")
+        if value < low:
+            raise ValueError(f"design['{key}'] must be {low:,} or more; got {value!r}.")
+        option[key] = int(value)
+    if isinstance(option["stages"], bool) or option["stages"] not in (1, 2):
+        raise ValueError(
+            "design['stages'] must be 1 (firms sampled within metro area x size "
+            "class) or 2 (municipalities, then firms within them); got "
+            f"{option['stages']!r}."
+        )
+    return option
+
+
+def _strata():
+    """The strata of the one-stage design, metro area x size class, and labels."""
+    sizes = list(SIZE_SHARES)
+    return [(m, s, f"{METROS[m]}/{sizes[s]}") for m in range(4) for s in range(3)]
+
+
+@cache
+def _population(population_size, population_seed):
+    """The synthetic population with its census values, and the truth dict.
+
+    Cached: callers copy what they hand out.
+
+    Metro areas and, within each, size classes, activities (Table 2's split)
+    and municipalities have exact counts by largest remainder; every other
+    column comes from the paper's generating process (:func:`_draw_firms`),
+    with a municipality effect in the latent factors.
+    """
+    rng = np.random.default_rng([population_seed, _POPULATION_STREAM])
+    n = population_size
+    metro = np.repeat(
+        np.arange(4), _allocate([POPULATION_METRO_SHARES[m] for m in METROS], n)
+    )
+    activity = np.empty(n, dtype=int)
+    size = np.empty(n, dtype=int)
+    municipality = np.empty(n, dtype=object)
+    effect = np.empty(n)
+    for m, name in enumerate(METROS):
+        rows = np.flatnonzero(metro == m)
+        activity[rows] = np.repeat([0, 1], _allocate(TABLE2[name], rows.size))
+        counts = _allocate(list(POPULATION_SIZE_SHARES.values()), rows.size)
+        size[rows] = rng.permutation(np.repeat([0, 1, 2], counts))
+        # municipalities, each MUNICIPALITY_DECAY times the one before
+        k = MUNICIPALITIES[name]
+        counts = _allocate(MUNICIPALITY_DECAY ** np.arange(k), rows.size)
+        which = rng.permutation(np.repeat(np.arange(k), counts))
+        municipality[rows] = np.array([f"{name}-{j + 1}" for j in range(k)])[which]
+        # their effects, centred on the metro area's firms (its mean unmoved)
+        u = rng.standard_normal(k)
+        effect[rows] = (u - counts @ u / rows.size)[which]
+    frame, truth = _draw_firms(
+        metro, activity, size, population_seed, rng, municipality_effect=effect
+    )
+    frame.insert(1, "municipality", municipality.astype(str))
+    labels = {(m, s): label for m, s, label in _strata()}
+    strata = pd.Series(
+        [labels[key] for key in zip(metro, size, strict=True)], name="stratum"
+    )
+    stratum_sizes = (
+        strata.value_counts()
+        .reindex([label for *_, label in _strata()], fill_value=0)
+        .rename("N_h")
+    )
+    order = [f"{m}-{j + 1}" for m in METROS for j in range(MUNICIPALITIES[m])]
+    municipality_sizes = frame["municipality"].value_counts().reindex(order)
+    municipality_sizes = municipality_sizes.rename("N_c")
+
+    items = [item for group in PAPER_SPEC.values() for item in group]
+    bounds = {}
+    for item in items:
+        low, high = frame[item].min(), frame[item].max()
+        bounds[item] = (low.item(), high.item())
+    indices = CompositeIndex(spec=PAPER_SPEC, bounds=bounds).fit_transform(frame)
+    indices = pd.DataFrame(np.asarray(indices), columns=list(PAPER_SPEC))
+    numeric = frame.select_dtypes("number")
+    means = pd.concat([numeric.mean(), indices.mean()])
+    shares = {
+        column: frame[column].value_counts(normalize=True, sort=False)
+        for column in ("metro_area", "activity", "size", "owner_education")
+    }
+    population = Bunch(
+        frame=frame,
+        size=n,
+        seed=population_seed,
+        stratum_sizes=stratum_sizes,
+        municipality_sizes=municipality_sizes,
+        means=means,
+        totals=means * n,
+        shares=shares,
+        item_bounds=bounds,
+        **_census_models(indices, frame["innovated"].to_numpy()),
+    )
+    return population, truth
+
+
+def _census_models(indices, innovated):
+    """The paper's Cobb-Douglas (OLS) and final logit (MLE) on every firm.
+
+    The Cobb-Douglas is fitted as the report fits it: on the firms with
+    ``Y > 0``, zero indices at half their smallest positive value.
+    """
+    regressors = [name for name in PAPER_SPEC if name != "Y"]
+    positive = indices["Y"].to_numpy() > 0
+    logs = np.log(_floor_zeros(indices.loc[positive, regressors].to_numpy()))
+    ols = sm.OLS(
+        np.log(indices.loc[positive, "Y"].to_numpy()), sm.add_constant(logs)
+    ).fit()
+    exog = sm.add_constant(indices[list(CENSUS_LOGIT_TERMS)].to_numpy())
+    logit = sm.Logit(innovated, exog).fit(disp=False, method="newton", tol=1e-12)
+    if not logit.mle_retvals["converged"]:  # pragma: no cover - 10 iterations
+        raise RuntimeError("the census logit did not converge.")
+    return {
+        "cobb_douglas": dict(
+            zip(["const", *regressors], ols.params.tolist(), strict=True)
+        ),
+        "cobb_douglas_n": int(positive.sum()),
+        "logit": dict(
+            zip(["const", *CENSUS_LOGIT_TERMS], logit.params.tolist(), strict=True)
+        ),
+    }
+
+
+def _metro_allocation(n):
+    """Firms sampled per metro area: Table 2's metro counts at any size."""
+    return _allocate([sum(TABLE2[m]) for m in METROS], n)
+
+
+def _too_few(n, count, where, available, unit="firm"):
+    """The error for a sample size a stratum or municipality cannot take."""
+    return ValueError(
+        f"n_samples={n} allocates {count} {unit}(s) to {where}, whose population "
+        f"has {available}; it needs 2 at least (for its variance) and at most "
+        "its population: "
+        + (
+            "raise n_samples."
+            if count < 2
+            else "lower n_samples or raise design['population_size']."
+        )
+    )
+
+
+def _one_stage(n, population, rng):
+    """Stratified simple random sampling of firms, strata metro area x size."""
+    frame = population.frame
+    sizes = pd.Categorical(frame["size"], categories=list(SIZE_SHARES)).codes
+    code = frame["metro_area"].cat.codes.to_numpy() * 3 + sizes
+    allocation = [
+        _allocate(list(SIZE_SHARES.values()), count) for count in _metro_allocation(n)
+    ]
+    parts = {"row": [], "stratum": [], "fpc": [], "weight": []}
+    for (m, s, stratum), n_h in zip(_strata(), np.concatenate(allocation), strict=True):
+        big_n = int(population.stratum_sizes[stratum])
+        if n_h < 2 or n_h > big_n:
+            raise _too_few(n, n_h, f"stratum {stratum!r}", big_n)
+        rows = np.flatnonzero(code == 3 * m + s)
+        parts["row"].append(np.sort(rng.choice(rows, size=n_h, replace=False)))
+        parts["stratum"].append(np.repeat(stratum, n_h))
+        parts["fpc"].append(np.repeat(big_n, n_h))
+        parts["weight"].append(np.repeat(big_n / n_h, n_h))
+    design = pd.DataFrame({k: np.concatenate(v) for k, v in parts.items()})
+    design["psu"] = design["row"]
+    return design
+
+
+def _two_stage(n, population, rng):
+    """Municipalities by simple random sampling within metro areas, then firms."""
+    municipality = population.frame["municipality"].to_numpy()
+    parts = {"row": [], "stratum": [], "psu": [], "fpc": [], "fpc2": [], "weight": []}
+    for name, n_h in zip(METROS, _metro_allocation(n), strict=True):
+        labels = [f"{name}-{j + 1}" for j in range(MUNICIPALITIES[name])]
+        psus = np.sort(rng.choice(len(labels), size=TWO_STAGE_PSUS, replace=False))
+        takes = _allocate(np.ones(TWO_STAGE_PSUS), n_h)
+        for psu, take in zip(psus, takes, strict=True):
+            big_n = int(population.municipality_sizes[labels[psu]])
+            if take < 2 or take > big_n:
+                raise _too_few(n, take, f"municipality {labels[psu]!r}", big_n)
+            rows = np.flatnonzero(municipality == labels[psu])
+            parts["row"].append(np.sort(rng.choice(rows, size=take, replace=False)))
+            parts["stratum"].append(np.repeat(name, take))
+            parts["psu"].append(np.repeat(labels[psu], take))
+            parts["fpc"].append(np.repeat(len(labels), take))
+            parts["fpc2"].append(np.repeat(big_n, take))
+            weight = len(labels) / TWO_STAGE_PSUS * big_n / take
+            parts["weight"].append(np.repeat(weight, take))
+    return pd.DataFrame({k: np.concatenate(v) for k, v in parts.items()})
+
+
+def _design_survey(n, design, rng):
+    """A sample of the synthetic population drawn with ``design``."""
+    population, truth = _population(
+        design["population_size"], design["population_seed"]
+    )
+    draw = _one_stage if design["stages"] == 1 else _two_stage
+    sample = draw(n, population, rng)
+    frame = population.frame.iloc[sample.pop("row").to_numpy()]
+    frame = frame.reset_index(drop=True)
+    columns = [*DESIGN_COLUMNS.values(), *(["fpc2"] if "fpc2" in sample else [])]
+    frame[columns] = sample[columns]
+    return _survey_bunch(
+        frame,
+        copy.deepcopy(truth),
+        drop=columns,
+        population=copy.deepcopy(population),
+        design={**DESIGN_COLUMNS, "weights": "probability"},
     )
 
 
@@ -425,12 +826,19 @@ def _normalised(p):
     return p / p.sum()
 
 
+def _allocate(shares, n):
+    """``n`` split in proportion to ``shares`` by largest remainder (ties: first)."""
+    shares = np.asarray(shares, dtype=float)
+    exact = shares / shares.sum() * n
+    counts = np.floor(exact).astype(int)
+    counts[np.argsort(-(exact - counts), kind="stable")[: n - counts.sum()]] += 1
+    return counts
+
+
 def _metro_activity(n, rng):
     """Metro x activity cells: Table 2's shares by largest remainder, shuffled."""
     cells = np.array([TABLE2[m] for m in METROS], dtype=float).ravel()
-    exact = cells / cells.sum() * n
-    counts = np.floor(exact).astype(int)
-    counts[np.argsort(-(exact - counts), kind="stable")[: n - counts.sum()]] += 1
+    counts = _allocate(cells, n)
     cell = np.repeat(np.arange(cells.size), counts)
     cell = cell[rng.permutation(n)]
     return cell // 2, cell % 2
@@ -444,6 +852,20 @@ def _factors(metro, rng):
     F[:, 0] += shift
     F[:, 2] += shift
     return F
+
+
+def _share_municipality_effect(F, metro, effect):
+    """``F = shift + sqrt(1 - r) (F - shift) + sqrt(r) effect``, in place.
+
+    Every factor of a firm gets its municipality's effect, with weight
+    ``r = MUNICIPALITY_CORRELATION``: the factors keep their metro means and
+    about unit variance within a metro area, and correlate a little more
+    (0.5 + 0.5 r).
+    """
+    shift = np.zeros_like(F)
+    shift[:, [0, 2]] = np.array([METRO_SHIFT[m] for m in METROS])[metro][:, None]
+    r = MUNICIPALITY_CORRELATION
+    F[:] = shift + np.sqrt(1 - r) * (F - shift) + np.sqrt(r) * effect[:, None]
 
 
 def _item_scores(factor, rng):

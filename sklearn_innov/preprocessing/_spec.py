@@ -239,7 +239,7 @@ def _no_duplicate_keys(path):
     return hook
 
 
-SPEC_KEYS = {"indices", "model", "index", "labels", "endogeneity"}
+SPEC_KEYS = {"indices", "model", "index", "labels", "endogeneity", "design"}
 INDEX_KEYS = {"normalize", "aggregate", "bounds", "reverse", "missing", "out_of_range"}
 # CompositeIndex's options (its _parameter_constraints; a test keeps them equal)
 NORMALIZE_OPTIONS = ("minmax", "zscore", "rank")
@@ -263,6 +263,23 @@ LABEL_KEYS = {"title", "unit", "units", "event"}
 # [endogeneity] keys (IVCobbDouglasRegressor's options; cluster needs a column)
 ENDOGENEITY_KEYS = {"endogenous", "instruments", "method", "cov_type"}
 IV_METHODS = ("2sls", "liml", "gmm")
+# [design] keys: the survey's design columns, and what its weights mean
+DESIGN_COLUMN_KEYS = ("weight", "strata", "cluster", "fpc")
+WEIGHT_KINDS = ("frequency", "probability")
+# other programs' names for [design] keys, for the message about an unknown key
+DESIGN_ALIASES = {
+    "weights_column": "weight",
+    "pweight": 'weight (with weights = "probability")',
+    "fweight": 'weight (with weights = "frequency")',
+    "iweight": 'weight (with weights = "frequency" or "probability")',
+    "aweight": 'weight (with weights = "frequency" or "probability")',
+    "weight_by": 'weight (with weights = "frequency")',
+    "psu": "cluster",
+    "ids": "cluster",
+    "id": "cluster",
+    "stratum": "strata",
+    "fpc1": "fpc",
+}
 
 
 class SpecError(ValueError):
@@ -295,6 +312,12 @@ class AnalysisSpec(NamedTuple):
         ``[endogeneity]`` with its defaults filled in: ``endogenous`` (index
         names), ``instruments`` (data columns), ``method`` and ``cov_type``;
         None when the spec has no such table.
+    design : dict or None, default=None
+        ``[design]``, checked against the data: ``weight``, ``strata``,
+        ``cluster`` and ``fpc`` (column names, None when not given) and
+        ``weights`` ("frequency" or "probability"; None when no ``weight``
+        is given); None when the spec has no such table. Parsed and checked
+        only: the analysis does not apply it yet.
     """
 
     spec: dict
@@ -304,6 +327,7 @@ class AnalysisSpec(NamedTuple):
     model: dict
     labels: dict
     endogeneity: dict | None = None
+    design: dict | None = None
 
 
 def validate_document(document, frame, source="spec"):
@@ -351,6 +375,23 @@ def validate_document(document, frame, source="spec"):
     the indices, nor the outcome or the target; at least as many as
     ``endogenous``), ``method`` ("2sls", the default, "liml" or "gmm") and
     ``cov_type`` (default: ``[model] cov_type``).
+
+    ``[design]`` keys (optional table): ``weight``, ``strata``, ``cluster``
+    and ``fpc`` name columns of the data (none of them an item, the outcome
+    or the target, each named once), and ``weights`` says what ``weight``
+    holds: "frequency" (each row stands for that many identical rows, as
+    SPSS's ``WEIGHT BY``; whole numbers) or "probability" (expansion
+    factors, 1 / inclusion probability, as Stata's ``pweight``). ``weights``
+    is required with ``weight`` and refused without it; ``strata``,
+    ``cluster`` and ``fpc`` describe a probability sample, so they are
+    refused with ``weights = "frequency"`` (without ``weight`` they declare
+    an equal-probability design). Weights are finite and >= 0, not all 0 (a
+    0 leaves a row out); design columns have no missing value; every
+    stratum has two PSUs (clusters, or rows without ``cluster``) or more,
+    and a PSU lies in one stratum; ``fpc`` is constant within a stratum,
+    either the population count of PSUs (at least the stratum's sampled
+    PSUs) or the sampling fraction in (0, 1] (every value <= 1), as R's
+    ``svydesign`` reads it.
     """
     if not isinstance(document, dict) or "indices" not in document:
         raise SpecError(f"{source}: no [indices] table.")
@@ -461,7 +502,287 @@ def validate_document(document, frame, source="spec"):
         endogeneity = _check_endogeneity(
             document["endogeneity"], spec, model, explanatory, frame, source
         )
-    return AnalysisSpec(spec, outcome, target, index, model, labels, endogeneity)
+    design = None
+    if "design" in document:
+        roles = {model["outcome"]: "outcome", target: "target"}
+        roles |= {item: "an item of [indices]" for g in spec.values() for item in g}
+        design = _check_design(
+            document["design"], frame[frame[target].notna()], source, roles=roles
+        )
+    return AnalysisSpec(
+        spec, outcome, target, index, model, labels, endogeneity, design
+    )
+
+
+def _check_design(table, frame, source, *, roles=None):
+    """``[design]``: the design columns and what the weights mean, checked.
+
+    ``frame`` holds the rows the models use; ``roles`` maps columns that
+    cannot be design columns (items, outcome, target) to their role.
+    Returns the table with every key (None when not given).
+    """
+    where = f"{source}, [design]"
+    if not isinstance(table, dict):
+        raise SpecError(
+            f'{where} must be a table of settings, e.g. weight = "<a column>" '
+            'and weights = "probability".'
+        )
+    allowed = [*DESIGN_COLUMN_KEYS, "weights"]
+    extra = sorted(set(table) - set(allowed), key=str)
+    if extra:
+        hint = DESIGN_ALIASES.get(str(extra[0]).lower())
+        hint = f" (for {extra[0]!r} write {hint})" if hint else ""
+        raise SpecError(
+            f"{where}: unknown key(s) {extra}{hint or _did_you_mean(extra[0], allowed)}"
+            f"; allowed: {allowed}."
+        )
+    if not table:
+        raise SpecError(
+            f"{where} is empty; name the survey's weight, strata, cluster or fpc "
+            "column(s), or remove the table."
+        )
+    design = dict.fromkeys(allowed)
+    for key in DESIGN_COLUMN_KEYS:
+        if key not in table:
+            continue
+        name = table[key]
+        if not isinstance(name, str) or not name:
+            raise SpecError(
+                f"{where}: key {key!r} must name one column (text in quotes), "
+                f'e.g. {key} = "{key}"; got {name!r}.'
+            )
+        _require_columns([name], frame, f"{where}: key {key!r}")
+        if roles and name in roles:
+            raise SpecError(
+                f"{where}: key {key!r} names {name!r}, which is {_role(roles[name])}; "
+                "a design column describes how rows were sampled: name another "
+                "column."
+            )
+        design[key] = name
+    _check_design_roles(design, where)
+    kind = table.get("weights")
+    if "weights" in table and kind not in WEIGHT_KINDS:
+        raise SpecError(
+            f'{where}: key \'weights\' must be "frequency" or "probability"; got '
+            f"{kind!r}{_did_you_mean(kind, WEIGHT_KINDS)}."
+        )
+    if design["weight"] is None and kind is not None:
+        raise SpecError(
+            f"{where}: key 'weights' = {kind!r} is given without key 'weight'; "
+            'name the weight column (weight = "<a column>") or remove weights.'
+        )
+    if design["weight"] is not None and kind is None:
+        raise SpecError(
+            f"{where}: key 'weight' = {design['weight']!r} is given without key "
+            "'weights'; say what the weights are: weights = \"probability\" "
+            "(expansion factors of a sample design, 1 / inclusion probability: "
+            "Stata's pweight, R's svydesign) or weights = \"frequency\" (each "
+            "row stands for that many identical rows: SPSS's WEIGHT BY, "
+            "Stata's fweight)."
+        )
+    design["weights"] = kind
+    if kind == "frequency":
+        given = [k for k in ("strata", "cluster", "fpc") if design[k] is not None]
+        if given:
+            raise SpecError(
+                f"{where}: key(s) {given} describe a probability sample, but "
+                'weights = "frequency" says each row stands for identical '
+                'copies; with a sample design write weights = "probability", '
+                f"or remove {given}."
+            )
+    if design["weight"] is not None:
+        _check_design_weights(frame, design["weight"], kind, where)
+    for key in ("strata", "cluster", "fpc"):
+        if design[key] is not None:
+            _no_missing(frame, design[key], key, where)
+    _check_design_psus(frame, design, where)
+    if design["fpc"] is not None:
+        _check_design_fpc(frame, design, where)
+    return design
+
+
+def _role(role):
+    return role if role.startswith("an ") else f"the model's {role}"
+
+
+def _check_design_roles(design, where):
+    """A column plays one design role: weight, strata, cluster or fpc."""
+    seen = {}
+    for key in DESIGN_COLUMN_KEYS:
+        name = design[key]
+        if name is None:
+            continue
+        if name in seen:
+            raise SpecError(
+                f"{where}: keys {seen[name]!r} and {key!r} both name {name!r}; "
+                "each design column has one role: name different columns."
+            )
+        seen[name] = key
+
+
+def _no_missing(frame, name, key, where):
+    missing = frame[name].isna().to_numpy()
+    if missing.any():
+        rows = format_rows(frame.index[missing], name=frame.index.name)
+        raise SpecError(
+            f"{where}: {key} column {name!r} is missing in {int(missing.sum())} "
+            f"row(s) ({rows}); every row needs its design value: fill them in "
+            "(never guessed or dropped here)."
+        )
+
+
+def _numeric_design_column(frame, name, key, where):
+    """The column as floats; text, missing and non-finite values refused."""
+    values = frame[name]
+    if values.dtype.kind not in "iufb":
+        raise SpecError(
+            f"{where}: {key} column {name!r} is not numeric (dtype "
+            f"{values.dtype}, e.g. {format_value(values.iloc[0])}); it must hold "
+            "numbers: fix the column or name another."
+        )
+    _no_missing(frame, name, key, where)
+    values = values.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        rows = format_rows(frame.index[bad], name=frame.index.name)
+        raise SpecError(
+            f"{where}: {key} column {name!r} is infinite in {int(bad.sum())} "
+            f"row(s) ({rows}); fix those values."
+        )
+    return values
+
+
+def _check_design_weights(frame, name, kind, where):
+    values = _numeric_design_column(frame, name, "weight", where)
+    for bad, what in (
+        (values < 0, "negative"),
+        (
+            (values != np.round(values)) if kind == "frequency" else None,
+            "not a whole number",
+        ),
+    ):
+        if bad is None or not bad.any():
+            continue
+        rows = format_rows(frame.index[bad], name=frame.index.name)
+        fix = (
+            "weights must be >= 0 (0 leaves a row out): fix those rows"
+            if what == "negative"
+            else "frequency weights count identical rows: if these are "
+            'expansion factors of a sample design, write weights = "probability"'
+        )
+        raise SpecError(
+            f"{where}: weight column {name!r} is {what} in {int(bad.sum())} "
+            f"row(s) ({rows}; e.g. {format_value(values[bad][0])}); {fix}."
+        )
+    if not (values > 0).any():
+        raise SpecError(
+            f"{where}: weight column {name!r} is 0 in every row; no row would "
+            "count: name the column of the weights."
+        )
+
+
+def _design_units(frame, design):
+    """Each row's stratum and PSU: one stratum without strata, rows without cluster."""
+    strata = frame[design["strata"]].to_numpy() if design["strata"] else None
+    psu = frame[design["cluster"]].to_numpy() if design["cluster"] else None
+    return (
+        np.zeros(len(frame), dtype=int) if strata is None else strata,
+        np.arange(len(frame)) if psu is None else psu,
+    )
+
+
+def _check_design_psus(frame, design, where):
+    """Each PSU in one stratum, two PSUs or more in each stratum."""
+    strata, psu = _design_units(frame, design)
+    pairs = pd.DataFrame({"stratum": strata, "psu": psu}).drop_duplicates()
+    if design["cluster"] is not None and design["strata"] is not None:
+        spread = pairs.groupby("psu", sort=True)["stratum"].nunique()
+        if (spread > 1).any():
+            label = spread.index[spread > 1][0]
+            found = pairs.loc[pairs["psu"] == label, "stratum"]
+            shown = ", ".join(format_value(v) for v in found.iloc[:3])
+            raise SpecError(
+                f"{where}: cluster {format_value(label)} of column "
+                f"{design['cluster']!r} lies in strata {shown} of column "
+                f"{design['strata']!r}; a PSU is sampled within one stratum. If "
+                "PSUs are numbered within strata, make the ids unique (e.g. a "
+                "column of stratum and PSU joined)."
+            )
+    if design["strata"] is None and design["cluster"] is None:
+        return
+    counts = pairs.groupby("stratum", sort=True)["psu"].size()
+    lonely = counts.index[counts < 2]
+    if len(lonely):
+        unit = "cluster" if design["cluster"] is not None else "row"
+        label = lonely[0]
+        where_rows = strata == label
+        rows = format_rows(frame.index[where_rows], name=frame.index.name)
+        place = (
+            f"stratum {format_value(label)} of column {design['strata']!r}"
+            if design["strata"] is not None
+            else "the survey"
+        )
+        raise SpecError(
+            f"{where}: {place} has a single {unit} ({rows}), and a stratum's "
+            "variance needs two or more; merge it with a similar stratum"
+            + (f" ({len(lonely)} strata are so)." if len(lonely) > 1 else ".")
+        )
+
+
+def _check_design_fpc(frame, design, where):
+    """fpc: constant per stratum; counts of PSUs (>= those sampled) or fractions."""
+    name = design["fpc"]
+    values = _numeric_design_column(frame, name, "fpc", where)
+    bad = values <= 0
+    if bad.any():
+        rows = format_rows(frame.index[bad], name=frame.index.name)
+        raise SpecError(
+            f"{where}: fpc column {name!r} is 0 or negative in {int(bad.sum())} "
+            f"row(s) ({rows}); fpc is a stratum's population count of PSUs or "
+            "its sampling fraction in (0, 1]."
+        )
+    fractions = values <= 1
+    if fractions.any() and not fractions.all():
+        rows = format_rows(frame.index[fractions], name=frame.index.name)
+        raise SpecError(
+            f"{where}: fpc column {name!r} mixes sampling fractions (<= 1, "
+            f"{rows}) with population counts (> 1); give one or the other for "
+            "every stratum."
+        )
+    strata, psu = _design_units(frame, design)
+    table = pd.DataFrame({"stratum": strata, "psu": psu, "fpc": values})
+    by = table.groupby("stratum", sort=True)
+    spread = by["fpc"].nunique()
+    place = (
+        f"stratum {{}} of column {design['strata']!r}"
+        if design["strata"] is not None
+        else "the survey (no strata)"
+    )
+    if (spread > 1).any():
+        label = spread.index[spread > 1][0]
+        shown = ", ".join(
+            format_value(v)
+            for v in sorted(table.loc[strata == label, "fpc"].unique())[:4]
+        )
+        raise SpecError(
+            f"{where}: fpc column {name!r} takes several values in "
+            f"{place.format(format_value(label))} ({shown}); fpc is one number "
+            "per stratum."
+        )
+    if fractions.all():
+        return
+    sampled = by["psu"].nunique()
+    population = by["fpc"].first()
+    short = population < sampled
+    if short.any():
+        label = short.index[short][0]
+        unit = "clusters" if design["cluster"] is not None else "rows"
+        raise SpecError(
+            f"{where}: fpc column {name!r} gives {format_value(population[label])} "
+            f"in {place.format(format_value(label))}, fewer than the "
+            f"{int(sampled[label])} sampled {unit} there; fpc counts the "
+            "stratum's population of PSUs (or is a sampling fraction <= 1)."
+        )
 
 
 def _did_you_mean(name, candidates):
