@@ -88,13 +88,46 @@ def test_no_intercept_reports_uncentred_r2_like_statsmodels(survey_like):
 def test_sample_weight_is_statsmodels_wls(survey_like):
     X, y = survey_like
     w = np.random.default_rng(3).uniform(0.5, 2.0, len(y))
-    model = CobbDouglasRegressor().fit(X, y, sample_weight=w)
+    model = CobbDouglasRegressor(weight_type="analytic").fit(X, y, sample_weight=w)
     ref = sm.WLS(np.log(y), sm.add_constant(np.log(X.to_numpy())), weights=w).fit()
     assert_allclose(model.coef_table_["coef"], ref.params, rtol=RTOL)
     assert_allclose(model.coef_table_["std_err"], ref.bse, rtol=RTOL)
     assert_allclose(model.rsquared_, ref.rsquared, rtol=RTOL)
     assert_allclose(model.fvalue_, ref.fvalue, rtol=RTOL)
     assert_allclose(model.smearing_factor_, np.average(np.exp(ref.resid), weights=w))
+
+
+@pytest.mark.parametrize("cov_type", ["nonrobust", "HC0", "HC1", "HC2", "HC3"])
+@pytest.mark.parametrize("constrained", [False, True])
+def test_frequency_weights_equal_replicated_rows(survey_like, cov_type, constrained):
+    # scikit-learn's meaning of sample_weight: a weight of 3 is three rows
+    X, y = survey_like
+    w = np.random.default_rng(4).integers(1, 4, len(y))
+    extra = {"returns_to_scale": "constant"} if constrained else {}
+    model = CobbDouglasRegressor(cov_type=cov_type, **extra).fit(X, y, sample_weight=w)
+    rows = np.repeat(np.arange(len(y)), w)
+    ref = CobbDouglasRegressor(cov_type=cov_type, **extra).fit(
+        X.iloc[rows], y.iloc[rows]
+    )
+    assert model.nobs_ == ref.nobs_ == w.sum()
+    assert model.df_resid_ == ref.df_resid_
+    for column in ["coef", "std_err", "t", "p_value", "ci_lower", "ci_upper"]:
+        assert_allclose(model.coef_table_[column], ref.coef_table_[column], rtol=1e-9)
+    assert_allclose(model.rsquared_adj_, ref.rsquared_adj_, rtol=1e-10)
+    if not constrained:
+        assert_allclose(model.fvalue_, ref.fvalue_, rtol=1e-9)
+    # the oracle outside this library: statsmodels' GLM with freq_weights
+    if cov_type == "nonrobust" and not constrained:
+        glm = sm.GLM(
+            np.log(y), sm.add_constant(np.log(X.to_numpy())), freq_weights=w
+        ).fit()
+        assert_allclose(model.coef_table_["std_err"], glm.bse, rtol=1e-9)
+    # weights x 1000 are 1000 times as many rows: the standard errors shrink
+    big = CobbDouglasRegressor(cov_type=cov_type, **extra).fit(
+        X, y, sample_weight=1000 * w
+    )
+    assert_allclose(big.coef_, model.coef_, rtol=1e-12)
+    assert (big.coef_table_["std_err"] < model.coef_table_["std_err"]).all()
 
 
 def test_diagnostics_match_statsmodels_and_scipy(survey_like):
@@ -580,7 +613,7 @@ def test_weighted_diagnostics_are_statsmodels_wls_forms(survey_like):
     """Whitened residuals (wresid) on the unweighted [1, ln X]."""
     X, y = survey_like
     w = np.random.default_rng(5).uniform(0.2, 3.0, len(y))
-    model = CobbDouglasRegressor().fit(X, y, sample_weight=w)
+    model = CobbDouglasRegressor(weight_type="analytic").fit(X, y, sample_weight=w)
     exog = sm.add_constant(np.log(X.to_numpy()))
     wls = sm.WLS(np.log(y.to_numpy()), exog, weights=w).fit()
     d = model.diagnostics()

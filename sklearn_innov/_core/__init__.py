@@ -51,6 +51,7 @@ from ._survey import (
     SurveyDesign,
     cluster_covariance,
     design_covariance,
+    frequency_mean,
     survey_mean,
     survey_proportions,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "score_tests",
     "separation_excluded",
     "smearing_covariance",
+    "frequency_mean",
     "survey_mean",
     "survey_proportions",
     "takes_chord_steps",

@@ -256,7 +256,7 @@ def _collinear_columns(R, names):
 
 
 @scipy_single_thread
-def robust_cov(ls, resid, cov_type, *, ssr=None):
+def robust_cov(ls, resid, cov_type, *, ssr=None, counts=None):
     """Covariance of OLS coefficients, classical or White's HC0-HC3, unit-scaled.
 
     Returns the covariance of ``params * ls.scale`` (the coefficients of the
@@ -276,21 +276,29 @@ def robust_cov(ls, resid, cov_type, *, ssr=None):
     cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3"}
     ssr : float, optional
         ``resid @ resid`` when the caller has it.
+    counts : ndarray of shape (n_samples,), optional
+        Frequency weights of a weighted fit (``ls`` and ``resid`` whitened by
+        their square roots): the covariance is then that of the replicated
+        rows, with ``n = sum(counts)``; a copy of row ``i`` has the squared
+        residual ``resid_i^2 / counts_i`` and the leverage
+        ``h_i / counts_i``.
 
     Returns
     -------
     cov_unit : ndarray of shape (n_params, n_params)
     """
     n, k = ls.n, ls.k
+    if counts is not None:
+        n = float(counts.sum())
     G = ls.gram_inv_unit
     if cov_type == "nonrobust":
         ssr = float(resid @ resid) if ssr is None else ssr
         return G * (ssr / (n - k))
-    u2 = resid**2
+    u2 = resid**2 if counts is None else resid**2 / counts
     undefined = np.zeros(0, dtype=int)
     if cov_type in ("HC2", "HC3"):
         rows, undefined = ls.full_leverage
-        one_minus_h = 1.0 - ls.leverage
+        one_minus_h = 1.0 - (ls.leverage if counts is None else ls.leverage / counts)
         one_minus_h[rows] = 1.0
         u2 = u2 / (one_minus_h if cov_type == "HC2" else one_minus_h**2)
         u2[rows] = 0.0

@@ -107,6 +107,13 @@ class OLSResults(Results):
     names : list of str
         Parameter names.
     weights : ndarray of shape (n,), optional
+    frequency : bool, default=False
+        Read ``weights`` as frequency weights (a row of weight ``w`` is ``w``
+        identical rows, scikit-learn's and Stata's ``fweight``): ``nobs`` is
+        their sum and the classical and HC0-HC3 covariances are those of the
+        replicated rows. Otherwise they are analytic weights (statsmodels'
+        ``WLS``): ``nobs`` counts rows. Ignored under "cluster" and
+        "survey", whose weights are probability weights.
     active : list of str, optional
         Labels of the inequality constraints that bind.
     endog : ndarray of shape (n,), optional
@@ -157,6 +164,7 @@ class OLSResults(Results):
         active=(),
         endog=None,
         design=None,
+        frequency=False,
     ):
         if cov_type in ("cluster", "survey") and design is None:
             raise ValueError(f"cov_type={cov_type!r} needs the rows' design")
@@ -173,7 +181,13 @@ class OLSResults(Results):
         self.names = list(names)
         self.weights = weights
         self.active = list(active)
+        self.frequency = bool(
+            frequency and weights is not None and cov_type not in ("cluster", "survey")
+        )
         self.nobs = int(exog.shape[0])
+        if self.frequency:
+            total = float(weights.sum())
+            self.nobs = int(total) if total.is_integer() else total
         n_free = params.size if basis is None else basis.shape[1]
         self.df_resid = float(self.nobs - n_free)
         self._aux = None
@@ -246,7 +260,10 @@ class OLSResults(Results):
         the (weighted) Gram matrix, both in unit-scaled coordinates.
         """
         if self.cov_type not in ("cluster", "survey"):
-            return robust_cov(ls, self.wresid, self.cov_type, ssr=self.ssr)
+            counts = self._rows("weights") if self.frequency else None
+            return robust_cov(
+                ls, self._rows("wresid"), self.cov_type, ssr=self.ssr, counts=counts
+            )
         scores = (ls.X / ls.scale) * self._rows("wresid")[:, None]
         design = self._rows("design")
         if self.cov_type == "cluster":
@@ -493,6 +510,7 @@ def ols_fit(
     names=None,
     endog=None,
     design=None,
+    frequency=False,
 ):
     """Fit ``y`` on a factored design.
 
@@ -519,6 +537,8 @@ def ols_fit(
     design : SurveyDesign, optional
         The fitted rows' design; needed by "cluster" and "survey" (see
         :class:`OLSResults`).
+    frequency : bool, default=False
+        ``weights`` are frequency weights (see :class:`OLSResults`).
 
     Returns
     -------
@@ -539,6 +559,7 @@ def ols_fit(
         weights=weights,
         endog=endog,
         design=design,
+        frequency=frequency,
     )
 
 
@@ -556,6 +577,7 @@ def constrained_fit(
     weights=None,
     endog=None,
     design=None,
+    frequency=False,
 ):
     """Least squares under linear equality and inequality constraints.
 
@@ -574,7 +596,7 @@ def constrained_fit(
         Equality constraints, ``C`` of shape (q, n_params).
     ineq : tuple (G, h, labels) or None
         Inequality constraints ``G b >= h`` with a label per row.
-    has_const, cov_type, names, tss, exog, weights, endog, design
+    has_const, cov_type, names, tss, exog, weights, endog, design, frequency
         As in :func:`ols_fit`.
 
     Returns
@@ -625,6 +647,7 @@ def constrained_fit(
         active=active,
         endog=endog,
         design=design,
+        frequency=frequency,
     )
 
 

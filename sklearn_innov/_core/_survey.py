@@ -18,6 +18,8 @@ two-part model all pass their scores and their inverse information.
 - :func:`survey_mean` and :func:`survey_proportions`: design-based means
   and shares with linearised standard errors, as ``svymean`` (and within a
   domain, keeping the whole design, as ``svyby``).
+- :func:`frequency_mean`: means under frequency weights (a row of weight
+  ``w`` is ``w`` respondents), exactly those of the replicated rows.
 """
 
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ __all__ = [
     "SurveyDesign",
     "cluster_covariance",
     "design_covariance",
+    "frequency_mean",
     "survey_mean",
     "survey_proportions",
 ]
@@ -557,6 +560,64 @@ def survey_mean(values, design, *, domain=None, alpha=0.05):
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     df = design.df
     q = stats.t.isf(alpha / 2, df) if df > 0 else np.nan
+    return pd.DataFrame(
+        {
+            "mean": mean,
+            "std_err": se,
+            "ci_lower": mean - q * se,
+            "ci_upper": mean + q * se,
+            "df": df,
+        }
+    )
+
+
+def frequency_mean(values, weights, *, domain=None, alpha=0.05):
+    """Means under frequency weights, as SPSS's ``WEIGHT BY`` gives them.
+
+    A row of integer weight ``w`` stands for ``w`` identical respondents:
+    the mean, its standard error ``s / sqrt(N)`` (``N = sum w``, ``s^2 =
+    sum w (y - mean)^2 / (N - 1)``) and Student's t interval on ``N - 1``
+    degrees of freedom are those of the replicated rows, without
+    replicating them (equal to :func:`survey_mean` on the replicated rows,
+    each its own unit; the tests check it).
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_rows,) or (n_rows, m)
+        Finite values where ``domain`` holds (an indicator column gives a
+        proportion).
+    weights : ndarray of shape (n_rows,)
+        Non-negative whole numbers.
+    domain : ndarray of bool, shape (n_rows,), optional
+        The rows to average over (the others may hold anything).
+    alpha : float, default=0.05
+        The intervals' level is ``1 - alpha``.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per column of ``values``: ``mean``, ``std_err``,
+        ``ci_lower``, ``ci_upper``, ``df``.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, None]
+    w = np.asarray(weights, dtype=np.float64)
+    if domain is not None:
+        w = np.where(np.asarray(domain, dtype=bool), w, 0.0)
+    used = w > 0
+    total = w.sum()
+    if total <= 1:
+        raise ValueError(
+            "frequency_mean: the weights add up to at most 1 respondent; a "
+            "standard error needs two. Check the weight column."
+        )
+    y = values[used]
+    mean = w[used] @ y / total
+    variance = w[used] @ (y - mean) ** 2 / (total - 1)
+    se = np.sqrt(variance / total)
+    df = total - 1
+    q = stats.t.isf(alpha / 2, df)
     return pd.DataFrame(
         {
             "mean": mean,

@@ -129,6 +129,17 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         an error naming the stratum (R's default); "certainty" and "remove"
         add nothing (the stratum is taken as sampled whole); "adjust"
         centres its PSU total at the grand mean (0) instead of at itself.
+    weight_type : {"frequency", "analytic"}, default="frequency"
+        What ``sample_weight`` means under "nonrobust" and the HC types. As
+        in scikit-learn (and Stata's ``fweight``), "frequency": a row of
+        weight ``w`` counts as ``w`` identical rows, so ``nobs_`` is the sum
+        of the weights and the standard errors, t, F, the adjusted R² and
+        the information criteria are those of the replicated rows.
+        "analytic": precision weights (statsmodels' ``WLS``, Stata's
+        ``aweight``): ``nobs_`` counts rows and the weights' scale does not
+        matter. The coefficients are the same either way. Under "cluster"
+        and "survey" the weights are probability weights and this is
+        ignored.
 
     Attributes
     ----------
@@ -215,15 +226,18 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     tested (under constant returns: that the elasticities are equal), and
     with no free elasticity F is NaN.
 
-    *Weights.* ``sample_weight`` gives weighted least squares on the logs, as
-    statsmodels' WLS. Rows with weight 0 are left out of the fit, as Stata
+    *Weights.* ``sample_weight`` gives weighted least squares on the logs
+    (the coefficients of statsmodels' WLS); ``weight_type`` says whether the
+    weights are frequencies (the default, scikit-learn's meaning: the fit
+    and its inference are those of the replicated rows) or precisions
+    (statsmodels' WLS). Rows with weight 0 are left out of the fit, as Stata
     does: they count in no degree of freedom (statsmodels' WLS counts them),
     and ``resid_`` and the diagnostics cover the positive-weight rows. The
     diagnostics use the whitened residuals ``sqrt(w) e`` (statsmodels'
     ``wresid``) with the unweighted regressors ``[1, ln X]``. The
     coefficients do not depend on what the weights mean; the standard
-    errors do: "nonrobust" and the HC types treat them as precision (or
-    frequency) weights, "survey" as probability weights ``1 / pi_i``.
+    errors do: "nonrobust" and the HC types treat them as ``weight_type``
+    says, "survey" as probability weights ``1 / pi_i``.
 
     *Designs.* Under "cluster" the scores ``w_i x_i e_i`` are summed per
     cluster, ``V = G/(G-1) (N-1)/(N-K) A^-1 (sum_g z_g z_g') A^-1``, over
@@ -285,6 +299,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         "offset": [Interval(Real, 0, None, closed="neither")],
         "levels": [None, list, tuple],
         "lonely_psu": [StrOptions({"fail", "certainty", "remove", "adjust"})],
+        "weight_type": [StrOptions({"frequency", "analytic"})],
     }
 
     def __init__(
@@ -299,6 +314,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         offset=1.0,
         levels=None,
         lonely_psu="fail",
+        weight_type="frequency",
     ):
         self.fit_intercept = fit_intercept
         self.cov_type = cov_type
@@ -309,6 +325,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.offset = offset
         self.levels = levels
         self.lonely_psu = lonely_psu
+        self.weight_type = weight_type
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, strata=None, cluster=None, fpc=None):
@@ -446,6 +463,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
             names=names,
             endog=log_y,
             design=rows_design,
+            frequency=self.weight_type == "frequency",
         )
         eq, ineq = self._constraints(k)
         try:

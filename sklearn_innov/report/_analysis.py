@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._core import SurveyDesign, frequency_mean, survey_mean
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import hosmer_lemeshow, one_factor_test
 from ..exceptions import MissingIndexWarning
@@ -160,6 +161,16 @@ class Analysis:
         fitted on ``iv_X`` (the Cobb-Douglas sample's indices, then the
         instruments as given) and ``cd_y``; None without ``[endogeneity]``.
     iv_X : DataFrame or None
+    design : dict or None
+        The spec's ``[design]`` (None without one).
+    design_estimates : DataFrame or None
+        With a ``[design]``: the weighted means of the indices and shares of
+        the target's values, with design-based (or, for frequency weights,
+        replication) standard errors and intervals (``survey_mean``,
+        ``survey_proportions``); None without one.
+    design_info : dict or None
+        The design's strata, PSUs and degrees of freedom on the analysed
+        rows (``SurveyDesign.info``), None without a design.
     """
 
     spec: object
@@ -203,6 +214,9 @@ class Analysis:
     construction_elasticities: object = None
     iv: object = None
     iv_X: object = None
+    design: object = None
+    design_estimates: object = None
+    design_info: object = None
 
     @property
     def options(self):
@@ -318,8 +332,10 @@ def analyze(frame=None, document=None, *, random_state=0):
     cd_X, cd_y = cd_data[[cd_names[r] for r in regressors]], cd_data["__y__"]
     # the controls enter in levels: no log, no zero policy
     cd_X = cd_X.join(controls)
-    full = CobbDouglasRegressor(cov_type=options["cov_type"], levels=levels).fit(
-        cd_X, cd_y
+    design = spec.design
+    cd_cov_type = design_cov_type(design, options["cov_type"])
+    full = CobbDouglasRegressor(cov_type=cd_cov_type, levels=levels).fit(
+        cd_X, cd_y, **design_fit_params(frame, design, cd_X.index)
     )
 
     sensitivity = {}
@@ -328,8 +344,12 @@ def analyze(frame=None, document=None, *, random_state=0):
             sensitivity[label + " (main)"] = full
         else:
             data, _, _ = cobb_douglas_sample(X, y_outcome, key, labels)
-            sensitivity[label] = CobbDouglasRegressor(levels=levels).fit(
-                data.drop(columns="__y__").join(controls), data["__y__"]
+            sensitivity[label] = CobbDouglasRegressor(
+                levels=levels, cov_type=design_cov_type(design, "nonrobust")
+            ).fit(
+                data.drop(columns="__y__").join(controls),
+                data["__y__"],
+                **design_fit_params(frame, design, data.index),
             )
 
     two_part, two_part_skip, effects, two_part_zeros = _two_part(
@@ -386,6 +406,11 @@ def analyze(frame=None, document=None, *, random_state=0):
         missing_answers=missing_answers,
         index_missing_note=index_missing_note,
     )
+    if design is not None:
+        analysis.design = design
+        analysis.design_estimates, analysis.design_info = design_estimates(
+            frame, design, indices, y_target
+        )
     _adjusted(analysis)
     _instrumental_variables(analysis)
     analysis.readings = _readings(analysis)
@@ -419,18 +444,19 @@ def _adjusted(a):
         )
         return
     names = [a.cd_names[name] for name in chosen] + a.controls
-    cov_type = options["cov_type"]
+    cov_type = design_cov_type(a.design, options["cov_type"])
     levels = a.controls or None
+    params = design_fit_params(a.frame, a.design, a.cd_X.index)
     a.adjusted = CobbDouglasRegressor(
         fit_intercept=options["adjusted_intercept"], cov_type=cov_type, levels=levels
-    ).fit(a.cd_X[names], a.cd_y)
+    ).fit(a.cd_X[names], a.cd_y, **params)
     if options["adjusted_intercept"]:
         return
     # Dropping the intercept is a restriction the data can reject: test it in
     # the model that has one (its Wald F with the chosen covariance); its
     # estimates are printed beside, since not rejecting is no proof.
     free = CobbDouglasRegressor(cov_type=cov_type, levels=levels).fit(
-        a.cd_X[names], a.cd_y
+        a.cd_X[names], a.cd_y, **params
     )
     R = np.zeros(len(names) + 1)
     R[0] = 1.0
@@ -465,6 +491,97 @@ def _instrumental_variables(a):
         method=table["method"],
         cov_type=table["cov_type"],
     ).fit(a.iv_X, a.cd_y)
+
+
+def design_cov_type(design, cov_type):
+    """The covariance a model uses: "survey" under a sample design.
+
+    ``[design]`` with probability weights, strata or clusters describes how
+    the rows were drawn: the standard errors are then design-based (Taylor
+    linearisation, as R's ``svyglm``), whatever ``[model] cov_type`` says.
+    Frequency weights (or no design) keep ``cov_type``.
+    """
+    if design is None or design["weights"] == "frequency":
+        return cov_type
+    return "survey"
+
+
+def design_fit_params(frame, design, rows):
+    """The fit parameters of ``[design]`` for a model fitted on ``rows``.
+
+    ``sample_weight`` (frequency or probability weights) and, under a
+    sample design, ``strata``, ``cluster`` and ``fpc``, each the rows'
+    values of the named column. A model fitted on fewer rows than the
+    survey (ln 0 dropped, a missing value) gets the design of its rows, as a
+    model fitted on a subset of the data; ``{}`` without a design.
+    """
+    if design is None:
+        return {}
+    part = frame.loc[rows]
+    params = {}
+    if design["weight"] is not None:
+        params["sample_weight"] = part[design["weight"]].to_numpy(dtype=np.float64)
+    if design["weights"] != "frequency":
+        for key in ("strata", "cluster", "fpc"):
+            if design[key] is not None:
+                params[key] = part[design[key]].to_numpy()
+    return params
+
+
+def design_estimates(frame, design, indices, target):
+    """Weighted means of the indices and shares of the target's values, with
+    their standard errors.
+
+    Under a sample design they are design-based (``survey_mean``, as R's
+    ``svymean``; an index's mean over the rows where it is known, as a
+    domain keeping the whole design); under frequency weights, those of the
+    replicated rows (``frequency_mean``). Returns the table and the
+    design's sizes (``SurveyDesign.info``; None for frequency weights).
+    """
+    params = design_fit_params(frame, design, frame.index)
+    values = indices.to_numpy(dtype=np.float64)
+    known = ~np.isnan(values)
+    levels = np.unique(target.to_numpy())
+    shares = (target.to_numpy()[:, None] == levels[None, :]).astype(np.float64)
+    if design["weights"] == "frequency":
+        weights, info = params["sample_weight"], None
+
+        def estimate(v, domain):
+            return frequency_mean(v, weights, domain=domain)
+
+    else:
+        survey = SurveyDesign.from_arrays(
+            len(frame),
+            weights=params.get("sample_weight"),
+            strata=params.get("strata"),
+            cluster=params.get("cluster"),
+            fpc=params.get("fpc"),
+        )
+        info = survey.info
+
+        def estimate(v, domain):
+            return survey_mean(v, survey, domain=domain)
+
+    rows = [
+        estimate(np.where(known[:, j], values[:, j], 0.0), known[:, j])
+        for j in range(values.shape[1])
+    ]
+    means = pd.concat(rows, ignore_index=True)
+    means.index = pd.Index(list(indices.columns), name="estimate")
+    means.insert(0, "kind", "mean")
+    share = estimate(shares, None)
+    share.index = pd.Index(
+        [f"{target.name} = {_plain(value)!r}" for value in levels], name="estimate"
+    )
+    share.insert(0, "kind", "share")
+    return pd.concat([means, share]), info
+
+
+def _plain(value):
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _hl_by_rule(logit, X, y):

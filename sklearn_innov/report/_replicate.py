@@ -126,6 +126,8 @@ def render_report(analysis, comparison=None, *, figures=True):
         report.add_text(f"Data: the user's survey, {count(len(a.frame), labels)}.")
     if a.missing_note:
         report.add_text(a.missing_note[0].upper() + a.missing_note[1:])
+    if a.design is not None:
+        report.add_summary(_design_summary(a))
 
     report.add_summary(
         _index_summary(
@@ -225,6 +227,76 @@ def render_report(analysis, comparison=None, *, figures=True):
     if figures:
         _add_figures(report, a)
     return report
+
+
+def _design_summary(a):
+    """What ``[design]`` says, what it changes, and the weighted estimates."""
+    design, info = a.design, a.design_info
+    weight = design["weight"]
+    if design["weights"] == "frequency":
+        lines = [
+            f"Frequency weights ({weight!r}): a row of weight w counts as w "
+            f"{a.labels['units']}, as SPSS's WEIGHT BY. Every statistic below is "
+            "that of the replicated rows; the standard errors are model-based "
+            f"([model] cov_type = {a.options['cov_type']!r})."
+        ]
+    else:
+        parts = [
+            f"probability weights {weight!r}" if weight else "equal weights",
+            f"{info['strata']} strata ({design['strata']!r})"
+            if design["strata"]
+            else "no strata",
+            f"{info['psus']} PSUs ({design['cluster']!r})"
+            if design["cluster"]
+            else f"{info['psus']} PSUs (each row its own)",
+            f"finite population correction ({design['fpc']!r})"
+            if design["fpc"]
+            else "no finite population correction (sampling with replacement)",
+        ]
+        lines = [
+            "Sample design: " + ", ".join(parts) + f"; design degrees of freedom "
+            f"{info['df']} (PSUs minus strata, as R's degf).",
+            "Design-based (Taylor linearisation, as R's survey::svyglm and "
+            "svymean): the weighted means and shares below, and the Cobb-Douglas "
+            "models' standard errors, t tests, intervals and F test (on the "
+            "design's degrees of freedom), whatever [model] cov_type says.",
+            "Model-based even under the design: R², Durbin-Watson, the Park and "
+            "Breusch-Pagan tests, the normality tests and the VIFs of the "
+            "Cobb-Douglas models.",
+        ]
+    lines.append(
+        "Not weighted by the design in this report: "
+        + ", ".join(_undesigned(a))
+        + ". Their estimates and tests are those of the unweighted sample."
+    )
+    table = a.design_estimates
+    return Summary(
+        "Survey weights and design",
+        [
+            Block("Design", lines, name="design"),
+            Block(
+                "Weighted estimates of the indices' means and the target's shares",
+                table,
+                name="design_estimates",
+            ),
+        ],
+    )
+
+
+def _undesigned(a):
+    """The parts of the analysis fitted without the design's weights."""
+    parts = [
+        "the composite indices' construction (min-max bounds, reliability)",
+        "the rankings' robustness",
+        f"the stepwise logit of {a.target} and its bootstrap stability",
+    ]
+    if a.two_part is not None:
+        parts.append("the two-part model")
+    if a.iv is not None:
+        parts.append("the instrumental-variables model")
+    if a.construction_elasticities is not None:
+        parts.append("the elasticities under other index constructions")
+    return parts
 
 
 def _influence_indices(a):

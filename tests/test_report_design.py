@@ -1,0 +1,118 @@
+"""The report under a [design]: weighted estimates and design-based Cobb-Douglas
+standard errors against svyrecvar's formula by loops, frequency weights
+against replicated rows."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from test_survey_design import svyrecvar_loops
+
+from sklearn_innov.datasets import make_sme_survey
+from sklearn_innov.report._analysis import PAPER_DOCUMENT, analyze
+from sklearn_innov.report._replicate import render_report
+
+
+def _analyze(frame, document):
+    with warnings.catch_warnings():
+        # constant items in a small stratified sample, separation in the logit
+        warnings.simplefilter("ignore")
+        return analyze(frame, document)
+
+
+@pytest.fixture(scope="module")
+def stratified():
+    survey = make_sme_survey(random_state=3, design="stratified")
+    return survey, _analyze(survey.frame, {**PAPER_DOCUMENT, "design": survey.design})
+
+
+def _popsize(frame):
+    return frame.groupby("stratum")["fpc"].first().to_dict()
+
+
+def test_weighted_means_and_shares_equal_svymean_by_loops(stratified):
+    survey, a = stratified
+    frame = a.frame
+    w = frame["weight"].to_numpy()
+    strata, psu = frame["stratum"].to_numpy(), frame["psu"].to_numpy()
+    table = a.design_estimates
+    assert a.design_info["strata"] == 12 and a.design_info["df"] == len(frame) - 12
+    for name in ["X1", "X2", "X3", "X4", "Y"]:
+        y = a.indices[name].to_numpy()
+        m = w @ y / w.sum()
+        z = (w * (y - m) / w.sum())[:, None]
+        se = np.sqrt(svyrecvar_loops(z, strata, psu, popsize=_popsize(frame))[0, 0])
+        assert_allclose(table.loc[name, "mean"], m, rtol=1e-12)
+        assert_allclose(table.loc[name, "std_err"], se, rtol=1e-10)
+    share = table.loc["innovated = 1"]
+    event = (frame["innovated"] == 1).to_numpy(dtype=float)
+    assert_allclose(share["mean"], w @ event / w.sum(), rtol=1e-12)
+    # the weighted share is the Horvitz-Thompson total over the population size
+    assert_allclose(share["mean"] * survey.population.size, w @ event, rtol=1e-12)
+
+
+def test_cobb_douglas_standard_errors_equal_svyglm_by_loops(stratified):
+    _, a = stratified
+    model, frame = a.cobb_douglas, a.frame.loc[a.cd_X.index]
+    assert model.cov_type == "survey"
+    X = np.log(a.cd_X.to_numpy())
+    X = np.column_stack([np.ones(len(X)), X])
+    y = np.log(a.cd_y.to_numpy())
+    w = frame["weight"].to_numpy()
+    bread = np.linalg.inv(X.T @ (X * w[:, None]))
+    beta = bread @ (X.T @ (w * y))
+    scores = X * (w * (y - X @ beta))[:, None]
+    meat = svyrecvar_loops(
+        scores,
+        frame["stratum"].to_numpy(),
+        frame["psu"].to_numpy(),
+        popsize=_popsize(frame),
+    )
+    se = np.sqrt(np.diag(bread @ meat @ bread))
+    assert_allclose(model.intercept_, beta[0], rtol=1e-10)
+    assert_allclose(model.coef_, beta[1:], rtol=1e-10)
+    assert_allclose(model.results_.bse, se, rtol=1e-8)
+
+
+def test_frequency_weights_equal_replicated_rows():
+    frame = make_sme_survey(random_state=0).frame
+    rng = np.random.default_rng(1)
+    frame["copies"] = rng.integers(1, 4, size=len(frame))
+    design = {"weight": "copies", "weights": "frequency"}
+    weighted = _analyze(frame, {**PAPER_DOCUMENT, "design": design})
+    replicated = frame.loc[frame.index.repeat(frame["copies"])].reset_index(drop=True)
+    expanded = _analyze(replicated, PAPER_DOCUMENT)
+    assert_allclose(
+        weighted.cobb_douglas.coef_, expanded.cobb_douglas.coef_, rtol=1e-10
+    )
+    assert_allclose(
+        weighted.cobb_douglas.results_.bse,
+        expanded.cobb_douglas.results_.bse,
+        rtol=1e-8,
+    )
+    # the means and their standard errors are the expanded sample's
+    table = weighted.design_estimates
+    values = expanded.indices
+    n = len(values)
+    assert_allclose(table.loc[list(values.columns), "mean"], values.mean(), rtol=1e-12)
+    assert_allclose(
+        table.loc[list(values.columns), "std_err"],
+        values.std(ddof=1) / np.sqrt(n),
+        rtol=1e-10,
+    )
+    assert (table["df"] == n - 1).all()
+
+
+def test_report_states_the_design_and_what_it_does_not_weight(stratified):
+    _, a = stratified
+    text = render_report(a, figures=False).render("text")
+    flat = " ".join(text.split())
+    assert "12 strata ('stratum')" in flat
+    assert f"design degrees of freedom {len(a.frame) - 12}" in flat
+    assert "Not weighted by the design in this report:" in flat
+    assert "the stepwise logit of innovated" in flat
+    block = a.design_estimates
+    assert list(block["kind"].unique()) == ["mean", "share"]
+    assert isinstance(block, pd.DataFrame)
