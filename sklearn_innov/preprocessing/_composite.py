@@ -21,10 +21,12 @@ from sklearn.utils.validation import check_is_fitted
 from .._core._reliability import (
     ITEM_TOTAL_COLUMNS,
     alpha_from_cov,
+    enough_rows,
     item_total_from_moments,
     omega_from_cov,
     scaled_moments,
     standardized_alpha_from_cov,
+    weight_total,
 )
 from ..exceptions import MissingIndexWarning
 from ..utils._lazy import pd
@@ -47,6 +49,7 @@ from ._minmax import (
     caller_stacklevel,
     format_rows,
     observed_range,
+    positive_rows,
     row_labels,
     warn_constant,
 )
@@ -349,7 +352,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         self.out_of_range = out_of_range
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Resolve the spec against X, learn the normalisation, weights and reliability.
 
         Parameters
@@ -359,17 +362,23 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             must be numeric.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Frequency weights of the rows (a survey's expansion factors, or
+            counts): a weight of 3 counts the row three times in every
+            statistic learned at ``fit`` (see Notes). A weight of 0 leaves
+            the row out of all of them. Negative or non-finite weights raise
+            a ValueError naming their positions.
 
         Returns
         -------
         self : CompositeIndex
             The fitted transformer.
         """
-        self._fit_transform(X)
+        self._fit_transform(X, sample_weight)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None):
+    def fit_transform(self, X, y=None, sample_weight=None):
         """Fit, then return the indices of X (one pass over the data).
 
         Parameters
@@ -378,6 +387,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             The survey.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Frequency weights of the rows, as in ``fit``. Every row,
+            including those of weight 0, gets its index.
 
         Returns
         -------
@@ -385,7 +397,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             A DataFrame named by the indices when X is a dataframe (see
             ``transform``).
         """
-        return self._named(self._fit_transform(X), X)
+        return self._named(self._fit_transform(X, sample_weight), X)
 
     def transform(self, X):
         """Compute the indices of X.
@@ -501,7 +513,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         index = X.index if is_dataframe(X) else None
         return pd.DataFrame(out, columns=list(self.spec_), index=index)
 
-    def _fit_transform(self, X):
+    def _fit_transform(self, X, sample_weight=None):
         self._check_combination()
         spec = None if self.spec is None else check_spec(self.spec)
         resolved = {}
@@ -518,6 +530,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             return self._positions_
 
         items = validate_columns(self, X, select, reset=True)
+        # Frequency weights: the rows of weight 0 are left out of everything
+        # learned below (``fitted``), as removing them would; every row is
+        # still scored. ``weights`` are those of the fitted rows.
+        weights, keep = positive_rows(sample_weight, items.shape[0], owner=_OWNER)
         local = {p: i for i, p in enumerate(self._positions_)}
         labels = feature_labels(self)
         self.spec_ = {
@@ -538,7 +554,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         # Normalisation keeps NaN where it is and adds none, so one check of
         # the items tells every later step whether answers are missing.
         complete = not np.isnan(items.sum())
-        low, high = observed_range(items, has_nan=not complete)
+        fitted = items if keep is None else items[keep]
+        fitted_complete = complete or not np.isnan(fitted.sum())
+        low, high = observed_range(fitted, has_nan=not fitted_complete)
         self._declared_ = ~np.isnan(declared[:, 0])
         self._range_ = np.where(
             self._declared_[:, None], declared, np.column_stack([low, high])
@@ -548,14 +566,20 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         )
         self._learn_reversal(local, labels)
         items = self._reflect(items)
+        fitted = items if keep is None else items[keep]
         self.normalizer_ = self._make_normalizer(bounds)
         if isinstance(self.normalizer_, MinMaxIndexer):
             # items are validated already: skip the second round of checks
-            self.normalizer_._fit_array(items, has_nan=not complete, labels=self.items_)
+            self.normalizer_._fit_array(
+                fitted, has_nan=not fitted_complete, labels=self.items_
+            )
         elif self.normalizer_ is not None:
-            self.normalizer_.fit(items)
+            self.normalizer_.fit(fitted, sample_weight=weights)
         normalized = self._normalize(items)
-        self._weights_, self._bod_ = self._learn_weights(normalized, complete)
+        fitted = normalized if keep is None else normalized[keep]
+        self._weights_, self._bod_ = self._learn_weights(
+            fitted, fitted_complete, weights
+        )
         self.weights_ = {
             name: None if bod is not None else dict(zip(group, w.tolist(), strict=True))
             for (name, group), w, bod in zip(
@@ -569,7 +593,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         }
         out = self._aggregate(normalized, complete, rows)
         self.reliability_, self.item_statistics_ = self._reliability(
-            normalized, complete
+            fitted, fitted_complete, weights
         )
         return out
 
@@ -680,8 +704,13 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             return self.normalizer_._scale(items)
         return self.normalizer_.transform(items)
 
-    def _learn_weights(self, normalized, complete):
-        """Per index: the weights (unit for "bod") and the BoD model or None."""
+    def _learn_weights(self, normalized, complete, sample_weight=None):
+        """Per index: the weights (unit for "bod") and the BoD model or None.
+
+        ``normalized`` are the fitted rows (positive weight) and
+        ``sample_weight`` their weights. The benefit-of-the-doubt frontier
+        depends on which rows exist, not on how often: it needs no weights.
+        """
         k = len(self._groups_)
         if self.weights is None or isinstance(self.weights, Mapping):
             return self._resolve_weights(), [None] * k
@@ -690,7 +719,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             block = normalized[:, group]
             items = self.spec_[name]
             if self.weights != "bod":
-                weights.append(learned_weights(block, self.weights, name, items))
+                weights.append(
+                    learned_weights(block, self.weights, name, items, sample_weight)
+                )
                 models.append(None)
                 continue
             self._check_bod_block(block, name, items, complete)
@@ -861,31 +892,40 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             stacklevel=caller_stacklevel(),
         )
 
-    def _reliability(self, normalized, complete):
-        """The reliability table and the item-total table of every index."""
+    def _reliability(self, normalized, complete, sample_weight=None):
+        """The reliability table and the item-total table of every index.
+
+        ``normalized`` are the fitted rows, ``sample_weight`` their
+        frequency weights: "n_complete" is then the weighted count, as SPSS
+        reports N under ``WEIGHT BY``.
+        """
         rows, tables = [], []
+        sw = sample_weight
         # Complete answers: one pass gives every item's moments, and each
         # index reads its block of them (listwise deletion changes nothing).
         # Moments of the items over a power of two (exact): unit-free.
         moments = (
-            scaled_moments(normalized) if complete and len(normalized) > 1 else None
+            scaled_moments(normalized, sample_weight=sw)
+            if complete and enough_rows(normalized, sw)
+            else None
         )
         for name, group, w in zip(
             self.spec_, self._groups_, self._weights_, strict=True
         ):
-            if moments is not None:
-                n, k = normalized.shape[0], len(w)
-            else:
+            block, block_weight = normalized, sw
+            if moments is None:
                 block = normalized[:, group]
-                block = block[~np.isnan(block).any(axis=1)]  # listwise, as SPSS
-                n, k = block.shape
+                listwise = ~np.isnan(block).any(axis=1)  # as SPSS
+                block = block[listwise]
+                block_weight = None if sw is None else sw[listwise]
+            n, k = weight_total(block, block_weight), len(w)
             stats = [np.nan, np.nan, np.nan]
-            if n >= 2 and k >= 2:
+            if enough_rows(block, block_weight) and k >= 2:
                 if moments is not None:
                     mean, cov = moments[0][group], moments[1][group][:, group]
                     scale = moments[2]
                 else:
-                    mean, cov, scale = scaled_moments(block)
+                    mean, cov, scale = scaled_moments(block, sample_weight=block_weight)
                 # the statistics of the weighted items w_i x_i, from the moments
                 mean, cov = mean * w, cov * np.outer(w, w)
                 stats = [
@@ -894,6 +934,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                     omega_from_cov(cov)[0] if k >= 3 else np.nan,
                 ]
                 table = item_total_from_moments(mean, cov, scale)
+                if not n > 1:  # weights summing to <= 1: no sample variance
+                    table[:, ITEM_TOTAL_COLUMNS.index("scale_variance_if_deleted")] = (
+                        np.nan
+                    )
             else:
                 table = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
             rows.append((name, k, n, *stats))
@@ -928,20 +972,41 @@ def _as_slice(positions):
 class _EmpiricalCDF(TransformerMixin, BaseEstimator):
     """Mid-rank empirical distribution function of each column, NaN ignored.
 
-    ``F(x) = (#{x_i < x} + #{x_i <= x}) / (2 n)``, which equals scipy's
-    ``percentileofscore(..., kind="mean") / 100``; ties share their mid-rank.
+    ``F(x) = (W(x_i < x) + W(x_i <= x)) / (2 W)``, with ``W(.)`` the total
+    weight of the answered values that satisfy the condition and ``W`` that
+    of all of them: the number of such values without weights, which is
+    scipy's ``percentileofscore(..., kind="mean") / 100``; ties share their
+    mid-rank. Integer frequency weights give the function of the replicated
+    rows exactly (the cumulative weights are exact integers).
     """
 
-    def fit(self, X, y=None):
-        self.sorted_ = [np.sort(col[~np.isnan(col)]) for col in X.T]
+    def fit(self, X, y=None, sample_weight=None):
+        self.sorted_, self.cumulative_ = [], []
+        for col in X.T:
+            answered = ~np.isnan(col)
+            order = np.argsort(col[answered], kind="stable")
+            w = (
+                np.ones(order.size)
+                if sample_weight is None
+                else sample_weight[answered][order]
+            )
+            self.sorted_.append(col[answered][order])
+            # weight of the values before each sorted position, and in total
+            self.cumulative_.append(np.concatenate([[0.0], np.cumsum(w)]))
         return self
 
     def transform(self, X):
         out = np.full(X.shape, np.nan)
-        for j, ref in enumerate(self.sorted_):
+        # a model saved before sample_weight (0.1.0) has no cumulative weights:
+        # each value counts once
+        cumulative = getattr(self, "cumulative_", None) or [
+            np.arange(ref.size + 1, dtype=float) for ref in self.sorted_
+        ]
+        for j, (ref, cum) in enumerate(zip(self.sorted_, cumulative, strict=True)):
             col = X[:, j]
             ok = ~np.isnan(col)
-            below = np.searchsorted(ref, col[ok], side="left")
-            upto = np.searchsorted(ref, col[ok], side="right")
-            out[ok, j] = (below + upto) / (2.0 * max(ref.size, 1))
+            below = cum[np.searchsorted(ref, col[ok], side="left")]
+            upto = cum[np.searchsorted(ref, col[ok], side="right")]
+            total = cum[-1] if cum[-1] > 0 else 1.0  # no answer at fit: 0
+            out[ok, j] = (below + upto) / (2.0 * total)
         return out
