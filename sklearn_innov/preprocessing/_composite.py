@@ -188,7 +188,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         items) that define the frontier no row may exceed; empty otherwise.
     reliability_ : DataFrame
         Indexed by index name, columns "n_items", "n_complete" (rows with
-        every item answered), "cronbach_alpha", "standardized_alpha" and
+        every item answered; their total weight with ``sample_weight``),
+        "cronbach_alpha", "standardized_alpha" and
         "omega_total", all on the reversed, normalised and weighted items
         (unit weights for "bod") of the complete rows. Alpha is NaN for a
         one-item index, omega for an index of fewer than three items.
@@ -262,6 +263,26 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     [0, 1]) and, as the Handbook
     warns, rewards rows that excel on a single item unless ``bod_bounds``
     keeps each share from zero.
+
+    **Sample weights.** ``fit(X, sample_weight=w)`` reads ``w`` as
+    frequency weights, as scikit-learn does: an integer weight acts as that
+    many copies of the row in every statistic learned at ``fit``, so a
+    survey's expansion factors give the indices of the population the
+    sample stands for. Min-max bounds, reversal ranges and the
+    benefit-of-the-doubt frontier depend on which rows exist, not on how
+    often, so only a weight of 0 changes them; "zscore" uses the weighted
+    mean and (population) standard deviation; "rank" the weighted mid-rank
+    distribution function ``(W(x_i < x) + W(x_i <= x)) / 2W``; PCA and
+    factor weights the weighted covariance or correlation matrix; alpha,
+    omega and the item-total statistics the weighted means and covariance
+    (divisor ``W - 1``, ``W`` the total weight, as SPSS's ``WEIGHT BY``),
+    and "n_complete" is the total weight of the complete rows. Rescaling
+    the weights changes nothing but "n_complete" and
+    "scale_variance_if_deleted" (a sample variance, whose divisor ``W - 1``
+    counts observations; NaN when ``W <= 1``). Rows of weight 0 are left
+    out of every statistic but are still scored (``fit_transform`` returns
+    their index, and a row that cannot be scored raises as at
+    ``transform``). Weights do not enter the aggregation of a row's items.
 
     References
     ----------
