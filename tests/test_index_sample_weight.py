@@ -163,6 +163,29 @@ def test_a_zero_weight_row_sets_no_statistic(survey):
     assert weighted.reliability_["n_complete"].tolist() == [39, 39]
 
 
+def test_a_zero_weight_row_is_fitted_as_deleted_and_scored_as_new(survey):
+    X = survey.copy()
+    X.loc["firm0", "q1"] = 50.0  # beyond every other answer
+    X.loc["firm1", SPEC["B"]] = np.nan  # no answer for index B
+    w = np.ones(len(X))
+    w[:2] = 0
+    # neither row is checked at fit: fitting with weight 0 is deleting them
+    strict = CompositeIndex(spec=SPEC, out_of_range="error").fit(X, sample_weight=w)
+    assert_same_state(strict, CompositeIndex(spec=SPEC).fit(X.iloc[2:]), X.iloc[2:])
+    # fit_transform scores them as transform does: firm0 clipped to the
+    # training maximum of q1, firm1's index B refused by missing="rescale"
+    ci = CompositeIndex(spec={"A": SPEC["A"]})
+    out = ci.fit_transform(X, sample_weight=w)
+    assert_allclose(out.to_numpy(), ci.transform(X).to_numpy(), **TOL)
+    assert out.loc["firm0", "A"] <= 4
+    with pytest.raises(ValueError, match=r"Index 'B' cannot be computed.*firm1"):
+        CompositeIndex(spec=SPEC).fit_transform(X, sample_weight=w)
+    # MinMaxIndexer alike, with declared bounds that firm0 breaks
+    mm = MinMaxIndexer(bounds=(1, 5)).fit(X[ITEMS[:4]], sample_weight=w)
+    with pytest.raises(ValueError, match=r"'q1' is outside its declared bounds"):
+        mm.transform(X[ITEMS[:4]])
+
+
 def test_ties_in_weighted_ranks(weights):
     # three values with many ties: the mid-ranks of the replicated rows
     X = np.array([[1.0], [2.0], [2.0], [3.0], [1.0], [2.0]] * 4)

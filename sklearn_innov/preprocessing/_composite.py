@@ -279,10 +279,11 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     and "n_complete" is the total weight of the complete rows. Rescaling
     the weights changes nothing but "n_complete" and
     "scale_variance_if_deleted" (a sample variance, whose divisor ``W - 1``
-    counts observations; NaN when ``W <= 1``). Rows of weight 0 are left
-    out of every statistic but are still scored (``fit_transform`` returns
-    their index, and a row that cannot be scored raises as at
-    ``transform``). Weights do not enter the aggregation of a row's items.
+    counts observations; NaN when ``W <= 1``). A row of weight 0 is left
+    out of the fit as if it were deleted (nothing about it is checked or
+    learned); ``fit_transform`` still returns its index, computed as
+    ``transform`` would. Weights do not enter the aggregation of a row's
+    items.
 
     References
     ----------
@@ -386,9 +387,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights of the rows (a survey's expansion factors, or
             counts): a weight of 3 counts the row three times in every
-            statistic learned at ``fit`` (see Notes). A weight of 0 leaves
-            the row out of all of them. Negative or non-finite weights raise
-            a ValueError naming their positions.
+            statistic learned at ``fit`` (see Notes). A row of weight 0 is
+            left out, as if deleted. Negative or non-finite weights raise a
+            ValueError naming their positions.
 
         Returns
         -------
@@ -409,8 +410,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
-            Frequency weights of the rows, as in ``fit``. Every row,
-            including those of weight 0, gets its index.
+            Frequency weights of the rows, as in ``fit``. Every row gets its
+            index: those of weight 0, left out of the fit, as ``transform``
+            scores them.
 
         Returns
         -------
@@ -418,7 +420,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             A DataFrame named by the indices when X is a dataframe (see
             ``transform``).
         """
-        return self._named(self._fit_transform(X, sample_weight), X)
+        out = self._fit_transform(X, sample_weight)
+        if out is None:  # rows of weight 0 were left out of the fit: score all
+            out = self._score(X)
+        return self._named(out, X)
 
     def transform(self, X):
         """Compute the indices of X.
@@ -439,20 +444,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             ``set_output`` chooses another container as usual.
         """
         check_is_fitted(self)
-        rows = row_labels(X)
-        items = validate_columns(self, X, self._positions_, reset=False)
-        items = apply_range(
-            items,
-            self._range_,
-            self.out_of_range,
-            self.items_,
-            rows,
-            owner=_OWNER,
-            declared=self._declared_,
-        )
-        complete = not np.isnan(items.sum())
-        out = self._aggregate(self._normalize(self._reflect(items)), complete, rows)
-        return self._named(out, X)
+        return self._named(self._score(X), X)
 
     @classmethod
     def from_spec_file(cls, path, *, outcome=False):
@@ -527,6 +519,22 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
 
     # -- implementation -------------------------------------------------------
 
+    def _score(self, X):
+        """The indices of X as an array (the caller checks that it is fitted)."""
+        rows = row_labels(X)
+        items = validate_columns(self, X, self._positions_, reset=False)
+        items = apply_range(
+            items,
+            self._range_,
+            self.out_of_range,
+            self.items_,
+            rows,
+            owner=_OWNER,
+            declared=self._declared_,
+        )
+        complete = not np.isnan(items.sum())
+        return self._aggregate(self._normalize(self._reflect(items)), complete, rows)
+
     def _named(self, out, X):
         """The indices as a DataFrame named by the spec when X is a dataframe."""
         if not is_any_dataframe(X):
@@ -551,10 +559,15 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             return self._positions_
 
         items = validate_columns(self, X, select, reset=True)
-        # Frequency weights: the rows of weight 0 are left out of everything
-        # learned below (``fitted``), as removing them would; every row is
-        # still scored. ``weights`` are those of the fitted rows.
+        rows = row_labels(X)
+        # Frequency weights: fitting with a weight of 0 is fitting without
+        # the row, so such rows are dropped before anything is checked or
+        # learned (messages keep the rows' own labels: 0-based positions for
+        # arrays); ``fit_transform`` scores them afterwards, as ``transform``.
         weights, keep = positive_rows(sample_weight, items.shape[0], owner=_OWNER)
+        if keep is not None:
+            rows = (np.arange(items.shape[0]) if rows is None else rows)[keep]
+            items = items[keep]
         local = {p: i for i, p in enumerate(self._positions_)}
         labels = feature_labels(self)
         self.spec_ = {
@@ -568,16 +581,13 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         # Bounds validate the answers under every normalisation: values
         # outside them are handled by out_of_range before anything is learned.
         bounds, declared = self._declared_ranges(local, labels)
-        rows = row_labels(X)
         items = apply_range(
             items, declared, self.out_of_range, self.items_, rows, owner=_OWNER
         )
         # Normalisation keeps NaN where it is and adds none, so one check of
         # the items tells every later step whether answers are missing.
         complete = not np.isnan(items.sum())
-        fitted = items if keep is None else items[keep]
-        fitted_complete = complete or not np.isnan(fitted.sum())
-        low, high = observed_range(fitted, has_nan=not fitted_complete)
+        low, high = observed_range(items, has_nan=not complete)
         self._declared_ = ~np.isnan(declared[:, 0])
         self._range_ = np.where(
             self._declared_[:, None], declared, np.column_stack([low, high])
@@ -587,20 +597,14 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         )
         self._learn_reversal(local, labels)
         items = self._reflect(items)
-        fitted = items if keep is None else items[keep]
         self.normalizer_ = self._make_normalizer(bounds)
         if isinstance(self.normalizer_, MinMaxIndexer):
             # items are validated already: skip the second round of checks
-            self.normalizer_._fit_array(
-                fitted, has_nan=not fitted_complete, labels=self.items_
-            )
+            self.normalizer_._fit_array(items, has_nan=not complete, labels=self.items_)
         elif self.normalizer_ is not None:
-            self.normalizer_.fit(fitted, sample_weight=weights)
+            self.normalizer_.fit(items, sample_weight=weights)
         normalized = self._normalize(items)
-        fitted = normalized if keep is None else normalized[keep]
-        self._weights_, self._bod_ = self._learn_weights(
-            fitted, fitted_complete, weights
-        )
+        self._weights_, self._bod_ = self._learn_weights(normalized, complete, weights)
         self.weights_ = {
             name: None if bod is not None else dict(zip(group, w.tolist(), strict=True))
             for (name, group), w, bod in zip(
@@ -614,9 +618,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         }
         out = self._aggregate(normalized, complete, rows)
         self.reliability_, self.item_statistics_ = self._reliability(
-            fitted, fitted_complete, weights
+            normalized, complete, weights
         )
-        return out
+        return out if keep is None else None
 
     def _check_combination(self):
         if self.weights == "bod":
@@ -728,8 +732,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     def _learn_weights(self, normalized, complete, sample_weight=None):
         """Per index: the weights (unit for "bod") and the BoD model or None.
 
-        ``normalized`` are the fitted rows (positive weight) and
-        ``sample_weight`` their weights. The benefit-of-the-doubt frontier
+        ``sample_weight`` are the (positive) weights of the rows of
+        ``normalized``. The benefit-of-the-doubt frontier
         depends on which rows exist, not on how often: it needs no weights.
         """
         k = len(self._groups_)
@@ -916,8 +920,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     def _reliability(self, normalized, complete, sample_weight=None):
         """The reliability table and the item-total table of every index.
 
-        ``normalized`` are the fitted rows, ``sample_weight`` their
-        frequency weights: "n_complete" is then the weighted count, as SPSS
+        ``sample_weight`` are the frequency weights of the rows of
+        ``normalized``: "n_complete" is then the weighted count, as SPSS
         reports N under ``WEIGHT BY``.
         """
         rows, tables = [], []

@@ -176,9 +176,10 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Frequency weights of the rows (scikit-learn's semantics: a weight
             of 3 counts the row three times). The observed minimum and
             maximum do not depend on how often a value occurs, so only a
-            weight of 0 matters: such a row takes no part in the bounds (it
-            is still checked against declared ``bounds``). Negative or
-            non-finite weights raise a ValueError.
+            weight of 0 matters: such a row is fitted as if deleted (it sets
+            no bound and is not checked; ``transform`` scores it as any new
+            row). Negative or non-finite weights raise a ValueError naming
+            their positions.
 
         Returns
         -------
@@ -189,11 +190,14 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         rows = row_labels(X)
         X = validate_columns(self, X, reset=True)
         keep = positive_rows(sample_weight, X.shape[0], owner="MinMaxIndexer")[1]
+        if keep is not None:  # a row of weight 0 is fitted as a deleted row
+            rows = (np.arange(X.shape[0]) if rows is None else rows)[keep]
+            X = X[keep]
         labels = feature_labels(self, X.shape[1])
         declared = self._declared_bounds(labels, X.shape[1])
         policy = self._policy(warn_user=True)
         X = apply_range(X, declared, policy, labels, rows, owner="MinMaxIndexer")
-        self._fit_array(X if keep is None else X[keep], labels=labels)
+        self._fit_array(X, labels=labels)
         constant = (self.data_min_ == self.data_max_) & ~self._declared_
         warn_constant(constant, self.data_min_, labels, policy, "MinMaxIndexer")
         return self
