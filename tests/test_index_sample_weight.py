@@ -21,6 +21,14 @@ from sklearn.pipeline import make_pipeline
 from statsmodels.stats.weightstats import DescrStatsW
 
 from sklearn_innov import CompositeIndex, MinMaxIndexer
+from sklearn_innov.diagnostics import (
+    cronbach_alpha,
+    item_total_statistics,
+    mcdonald_omega,
+    one_factor_test,
+    reliability_checks,
+    standardized_alpha,
+)
 from sklearn_innov.exceptions import SklearnInnovWarning
 from sklearn_innov.preprocessing import index_sensitivity
 
@@ -374,9 +382,7 @@ def test_pipeline_routes_sample_weight(survey, weights):
     y = np.random.default_rng(2).normal(size=len(survey))
     pipe = make_pipeline(CompositeIndex(spec=SPEC, weights="pca"), LinearRegression())
     pipe.fit(survey, y, compositeindex__sample_weight=weights)
-    direct = CompositeIndex(spec=SPEC, weights="pca").fit(
-        survey, sample_weight=weights
-    )
+    direct = CompositeIndex(spec=SPEC, weights="pca").fit(survey, sample_weight=weights)
     assert_same_state(pipe.named_steps["compositeindex"], direct, survey)
     # with metadata routing, as scikit-learn's meta-estimators request it
     with config_context(enable_metadata_routing=True):
@@ -389,9 +395,7 @@ def test_pipeline_routes_sample_weight(survey, weights):
         replicated = make_pipeline(
             CompositeIndex(spec=SPEC, weights="pca"), LinearRegression()
         ).fit(replicate(survey, weights), np.repeat(y, weights))
-        assert_allclose(
-            routed.predict(survey), replicated.predict(survey), rtol=1e-9
-        )
+        assert_allclose(routed.predict(survey), replicated.predict(survey), rtol=1e-9)
 
 
 # -- index_sensitivity ------------------------------------------------------------
@@ -430,8 +434,12 @@ def test_sensitivity_weighted_ranks_by_hand():
     X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 1.0], "b": [0.0, 1.0, 2.0, 1.0]})
     w = np.array([2.0, 1.0, 3.0, 1.0])
     result = index_sensitivity(
-        X, {"I": ["a", "b"]}, normalize=("minmax",), aggregate=("sum",),
-        weights=(None,), sample_weight=w,
+        X,
+        {"I": ["a", "b"]},
+        normalize=("minmax",),
+        aggregate=("sum",),
+        weights=(None,),
+        sample_weight=w,
     )
     # values 0, 1, 2, 1: the top row stands for 3 firms (ranks 1-3, mean 2),
     # the two tied rows for 2 (ranks 4-5, 4.5), the last for 2 (6-7, 6.5)
@@ -445,8 +453,65 @@ def test_sensitivity_refit_needs_an_estimator_taking_weights(survey, weights):
             return super().fit(X, y)
 
     result = index_sensitivity(
-        survey, SPEC, normalize=("minmax",), aggregate=("sum",),
-        weights=(None,), sample_weight=weights,
+        survey,
+        SPEC,
+        normalize=("minmax",),
+        aggregate=("sum",),
+        weights=(None,),
+        sample_weight=weights,
     )
     with pytest.raises(ValueError, match="NoWeights.fit takes no sample_weight"):
         result.refit(NoWeights(), "A", ["B"])
+
+
+# -- the public reliability functions -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        cronbach_alpha,
+        standardized_alpha,
+        mcdonald_omega,
+        item_total_statistics,
+        one_factor_test,
+        reliability_checks,
+    ],
+)
+def test_reliability_functions_equal_replicated_rows(survey, weights, function):
+    X = with_missing(survey)[SPEC["A"]].copy()
+    X.iloc[[0, 3, 4]] = 0.0  # floor rows (weights 0, 1, 2) for reliability_checks
+    weighted = function(X, sample_weight=weights)
+    repeated = function(replicate(X, weights))
+    if isinstance(weighted, pd.DataFrame):
+        assert_allclose(weighted.to_numpy(), repeated.to_numpy(), **TOL)
+    elif isinstance(weighted, dict):
+        for key, value in weighted.items():
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    assert_allclose(v, repeated[key][k], **TOL, err_msg=f"{key} {k}")
+            else:
+                assert_allclose(value, repeated[key], **TOL, err_msg=key)
+    else:
+        assert_allclose(weighted, repeated, **TOL)
+
+
+def test_weighted_alpha_function_against_the_textbook_formula(survey):
+    w = np.random.default_rng(4).uniform(0.1, 3.0, size=len(survey))
+    X = survey[SPEC["A"]].to_numpy()
+    cov = np.cov(X, rowvar=False, aweights=w)  # any divisor: alpha is a ratio
+    k = X.shape[1]
+    expected = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
+    assert_allclose(cronbach_alpha(X, sample_weight=w), expected, rtol=1e-12)
+    # weights summing to less than 1 are just as good for ratios
+    assert_allclose(cronbach_alpha(X, sample_weight=w / 1e4), expected, rtol=1e-12)
+    table = item_total_statistics(X, sample_weight=w / 1e4)
+    assert table["scale_variance_if_deleted"].isna().all()
+    assert table["alpha_if_deleted"].notna().all()
+
+
+def test_reliability_functions_refuse_bad_weights(survey):
+    w = np.ones(len(survey))
+    w[[4, 7]] = -2.0
+    with pytest.raises(ValueError, match=r"cronbach_alpha: .*position\(s\) 4, 7"):
+        cronbach_alpha(survey[SPEC["A"]], sample_weight=w)

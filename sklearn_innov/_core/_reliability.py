@@ -278,13 +278,17 @@ def omega_from_cov(cov):
 
 
 @scipy_single_thread
-def item_total_from_moments(mean, cov, scale=1.0):
+def item_total_from_moments(mean, cov, scale=1.0, n=None):
     """The item-total table (rows = items, columns = ITEM_TOTAL_COLUMNS).
 
     ``mean`` and ``cov`` may be the moments of the items divided by
     ``scale`` (:func:`scaled_moments`): the two columns with units (scale
     mean and variance if deleted) are multiplied back (a variance beyond the
-    float range, of items near 1e154, is inf); the others have none.
+    float range, of items near 1e154, is inf); the others have none. ``n``
+    is the number of observations the moments stand for (the total weight
+    of frequency-weighted rows): at ``n <= 1`` the sample variance is
+    undefined and "scale_variance_if_deleted" is NaN (see
+    :func:`covariance`).
     """
     k = cov.shape[0]
     cov, t = _unit(cov)
@@ -294,7 +298,8 @@ def item_total_from_moments(mean, cov, scale=1.0):
     out = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
     with np.errstate(over="ignore"):
         out[:, 0] = (mean.sum() - mean) * scale
-        out[:, 1] = rest_var * t * scale * scale
+        if n is None or n > 1:
+            out[:, 1] = rest_var * t * scale * scale
     defined = (diag > 0) & (rest_var > 0)
     out[defined, 2] = (
         (with_total - diag)[defined]

@@ -958,11 +958,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                     standardized_alpha_from_cov(cov),
                     omega_from_cov(cov)[0] if k >= 3 else np.nan,
                 ]
-                table = item_total_from_moments(mean, cov, scale)
-                if not n > 1:  # weights summing to <= 1: no sample variance
-                    table[:, ITEM_TOTAL_COLUMNS.index("scale_variance_if_deleted")] = (
-                        np.nan
-                    )
+                table = item_total_from_moments(mean, cov, scale, n=n)
             else:
                 table = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
             rows.append((name, k, n, *stats))

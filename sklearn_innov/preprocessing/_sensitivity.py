@@ -177,9 +177,7 @@ def index_sensitivity(
     if not (isinstance(shift, (int, np.integer)) and shift >= 0):
         raise ValueError(f"shift must be a non-negative integer; got {shift!r}.")
     n_samples = X.shape[0] if hasattr(X, "shape") else len(X)
-    weights, keep = positive_rows(
-        sample_weight, n_samples, owner="index_sensitivity"
-    )
+    weights, keep = positive_rows(sample_weight, n_samples, owner="index_sensitivity")
     total = n_samples if weights is None else float(weights.sum())
     if any(rule(*[o[0] for o in options]) for rule in _INCOMPATIBLE):
         raise ValueError(
