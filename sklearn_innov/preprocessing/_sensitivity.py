@@ -134,17 +134,6 @@ def index_sensitivity(
     constructions (linear interpolation between order statistics), each
     construction counting once, as in a uniform sampling of the choices.
 
-    References
-    ----------
-    .. [1] Saisana, M., Saltelli, A. and Tarantola, S. (2005). "Uncertainty
-       and sensitivity analysis techniques as tools for the quality
-       assessment of composite indicators". Journal of the Royal Statistical
-       Society A, 168(2), 307-323.
-    .. [2] OECD and JRC (2008). *Handbook on Constructing Composite
-       Indicators*, section 7.
-    .. [3] Becker, W. et al. (2022). "COINr: An R package for developing
-       composite indicators". Journal of Open Source Software, 7(78), 4567.
-
     With ``sample_weight`` a row of weight ``w_i`` ranks as ``w_i`` tied
     copies of itself would: ``rank_i = W(v > v_i) + (W(v = v_i) + 1) / 2``,
     ``W(.)`` the total weight of the rows that satisfy the condition, so
@@ -155,6 +144,17 @@ def index_sensitivity(
     ``shift``: with expansion factors it counts places among the firms of
     the population (ten places among 127 sampled firms are about 157 among
     2,000); the shares do not.
+
+    References
+    ----------
+    .. [1] Saisana, M., Saltelli, A. and Tarantola, S. (2005). "Uncertainty
+       and sensitivity analysis techniques as tools for the quality
+       assessment of composite indicators". Journal of the Royal Statistical
+       Society A, 168(2), 307-323.
+    .. [2] OECD and JRC (2008). *Handbook on Constructing Composite
+       Indicators*, section 7.
+    .. [3] Becker, W. et al. (2022). "COINr: An R package for developing
+       composite indicators". Journal of Open Source Software, 7(78), 4567.
 
     Examples
     --------
@@ -430,18 +430,18 @@ class IndexSensitivity:
             Fit on the rows where the outcome is positive only (a model in
             logs of y).
 
-        Notes
-        -----
-        With the ``sample_weight`` of :func:`index_sensitivity`, each fit
-        receives them (``fit(X, y, sample_weight=...)``); an estimator whose
-        ``fit`` takes none is refused with a ValueError.
-
         Returns
         -------
         coefficients : DataFrame
             One row per construction: "normalize", "aggregate", "weights",
             a column per regressor (its coefficient) and "note" (empty, or
             why the construction was not fitted).
+
+        Notes
+        -----
+        With the ``sample_weight`` of :func:`index_sensitivity`, each fit
+        receives them (``fit(X, y, sample_weight=...)``); an estimator whose
+        ``fit`` takes none is refused with a ValueError.
 
         Examples
         --------
