@@ -18,6 +18,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import config_context
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from statsmodels.stats.weightstats import DescrStatsW
 
 from sklearn_innov import CompositeIndex, MinMaxIndexer
@@ -515,3 +516,27 @@ def test_reliability_functions_refuse_bad_weights(survey):
     w[[4, 7]] = -2.0
     with pytest.raises(ValueError, match=r"cronbach_alpha: .*position\(s\) 4, 7"):
         cronbach_alpha(survey[SPEC["A"]], sample_weight=w)
+
+
+@pytest.mark.parametrize("units", [1.0, 1e-150, 1e150])
+def test_weighted_zscore_against_scikit_learn(survey, units):
+    X = with_missing(survey[ITEMS]).to_numpy(copy=True) * units
+    X[:, 2] = 3.0 * units  # a constant item: scale 1, as StandardScaler
+    X[:, 3] = 1e6 * units + X[:, 3]  # a large mean: the guarded two-pass sums
+    w = np.random.default_rng(8).uniform(0.1, 4.0, size=len(X))
+    spec = {str(j): [j] for j in range(X.shape[1])}
+    for weights in (None, w):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SklearnInnovWarning)  # constant item
+            ours = CompositeIndex(
+                spec=spec, normalize="zscore", aggregate="mean", missing="nan"
+            )
+            out = ours.fit_transform(X, sample_weight=weights)
+        oracle = StandardScaler().fit(X, sample_weight=weights)
+        expected = oracle.transform(X)
+        # equal values have z-score 0 (StandardScaler's weighted mean of them
+        # is a rounded sum: its z-score is 7e134 at 1e150 units)
+        expected[:, 2] = 0.0
+        # z-scores of the item near 1e6: each mean is rounded to ~1e-10
+        assert_allclose(out, expected, rtol=1e-9, atol=1e-9)
+        assert_allclose(ours.normalizer_.scale_, oracle.scale_, rtol=1e-9)
