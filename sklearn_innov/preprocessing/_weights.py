@@ -23,9 +23,15 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from .._core._reliability import correlation_from_cov, one_factor_ml, scaled_moments
+from .._core._reliability import (
+    correlation_from_cov,
+    enough_rows,
+    one_factor_ml,
+    scaled_moments,
+    weight_total,
+)
 from ..exceptions import SklearnInnovWarning
-from ..utils._validation import format_labels
+from ..utils._validation import format_labels, format_value
 
 # Numerical tolerance of the LP solutions: a training row "binds" when its
 # score under a row's optimal weights exceeds 1 by more than this.
@@ -41,7 +47,7 @@ _BATCH_ROWS = 256
 _ZERO_WEIGHT = 1e-12
 
 
-def learned_weights(block, method, name, items):
+def learned_weights(block, method, name, items, sample_weight=None):
     """Weights of one index from its normalised items (complete rows).
 
     Scaled to sum to the number of items, so equal loadings give the
@@ -50,16 +56,22 @@ def learned_weights(block, method, name, items):
     on how items co-vary), as does a weight below ``_ZERO_WEIGHT`` (rounding
     noise of a weight that is 0 in exact arithmetic). The moments are those
     of the items divided by powers of two (exact), so the weights do not
-    depend on the items' units, from 1e-160 to 1e154.
+    depend on the items' units, from 1e-160 to 1e154. ``sample_weight``
+    (positive frequency weights of the rows of ``block``) weighs the
+    covariance or correlation matrix the loadings come from.
     """
     k = block.shape[1]
     if k == 1:
         return np.ones(1)
-    complete = block[~np.isnan(block).any(axis=1)] if np.isnan(block.sum()) else block
-    if complete.shape[0] < 2:
+    complete, w = block, sample_weight
+    if np.isnan(block.sum()):
+        keep = ~np.isnan(block).any(axis=1)
+        complete, w = block[keep], None if w is None else w[keep]
+    n_complete = format_value(weight_total(complete, w))
+    if not enough_rows(complete, w):
         raise ValueError(
             f"weights={method!r} cannot be learned for index {name!r}: fewer than "
-            f"two rows answer every item (n_samples={complete.shape[0]} complete). "
+            f"two rows answer every item (n_samples={n_complete} complete). "
             "Impute the answers or give weights as a mapping."
         )
     varies = np.ptp(complete, axis=0) > 0
@@ -86,15 +98,15 @@ def learned_weights(block, method, name, items):
         )
     squared = np.zeros(k)
     varying = [items[j] for j in np.flatnonzero(varies)]
-    squared[varies] = _squared_loadings(complete[:, varies], method, name, varying)
+    squared[varies] = _squared_loadings(complete[:, varies], method, name, varying, w)
     weights = k * squared / squared.sum()
     weights[weights < _ZERO_WEIGHT] = 0.0
     if constant:
         warnings.warn(
             f"weights={method!r}: item(s) {format_labels(constant)} of index "
-            f"{name!r} do not vary on the {complete.shape[0]} complete rows the "
-            "weights are learned on, so they weigh 0 and the weights come from "
-            "the other items.",
+            f"{name!r} do not vary on the {n_complete} complete rows the weights "
+            "are learned on, so they weigh 0 and the weights come from the "
+            "other items.",
             SklearnInnovWarning,
             stacklevel=_caller_level(),
         )
@@ -124,14 +136,16 @@ def _caller_level():
     return level
 
 
-def _squared_loadings(varying, method, name, items):
+def _squared_loadings(varying, method, name, items, sample_weight=None):
     """Squared first-component or one-factor loadings of items that all vary."""
     if method == "pca_cov":
         # one power of two for every item: the eigenvectors are unchanged
-        cov = scaled_moments(varying)[1]
+        cov = scaled_moments(varying, sample_weight=sample_weight)[1]
     else:
         # one per item: the correlations are unchanged
-        cov = correlation_from_cov(scaled_moments(varying, axis=0)[1])
+        cov = correlation_from_cov(
+            scaled_moments(varying, axis=0, sample_weight=sample_weight)[1]
+        )
     if method == "factor":
         fitted = one_factor_ml(cov)
         if fitted is None:

@@ -356,9 +356,11 @@ def check_sample_weight(sample_weight, n_samples, *, owner):
             f"{n_samples} rows; pass one weight per row."
         )
     if (weights < 0).any():
+        negative = np.flatnonzero(weights < 0).tolist()
         raise ValueError(
-            f"{owner}: sample_weight has {int((weights < 0).sum())} negative "
-            "value(s); weights must be >= 0 (0 leaves a row out)."
+            f"{owner}: sample_weight has {len(negative)} negative value(s) "
+            f"(position(s) {format_labels(negative, limit=5)}); weights must be "
+            ">= 0 (0 leaves a row out)."
         )
     if not (weights > 0).any():
         raise ValueError(
