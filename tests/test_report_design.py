@@ -103,6 +103,38 @@ def test_frequency_weights_equal_replicated_rows():
         rtol=1e-10,
     )
     assert (table["df"] == n - 1).all()
+    # the indices' reliability and item statistics are the expanded sample's
+    pd.testing.assert_frame_equal(
+        weighted.composite.reliability_,
+        expanded.composite.reliability_,
+        rtol=1e-9,
+        check_dtype=False,  # weighted counts are floats
+    )
+    pd.testing.assert_frame_equal(
+        weighted.composite.item_statistics_,
+        expanded.composite.item_statistics_,
+        rtol=1e-9,
+        check_dtype=False,
+    )
+
+
+def test_probability_weights_are_rescaled_to_the_sample_for_the_indices(stratified):
+    # point estimates do not depend on the weights' scale; counts and the
+    # one-factor test keep the sample's size
+    _, a = stratified
+    w = a.frame["weight"].to_numpy()
+    reliability = a.composite.reliability_
+    assert_allclose(reliability["n_complete"], len(a.frame), rtol=1e-12)
+    from sklearn_innov import CompositeIndex
+
+    rescaled = CompositeIndex(spec=a.spec.spec).fit(
+        a.frame, sample_weight=w * len(w) / w.sum()
+    )
+    raw = CompositeIndex(spec=a.spec.spec).fit(a.frame, sample_weight=w)
+    pd.testing.assert_frame_equal(reliability, rescaled.reliability_)
+    assert_allclose(
+        reliability["cronbach_alpha"], raw.reliability_["cronbach_alpha"], rtol=1e-9
+    )
 
 
 def test_report_states_the_design_and_what_it_does_not_weight(stratified):

@@ -290,16 +290,20 @@ def analyze(frame=None, document=None, *, random_state=0):
     spec = validate_document(document, frame)
     options, labels = spec.model, spec.labels
     frame, missing_note = drop_missing_target(frame, spec.target)
+    item_weights = index_weights(frame, spec.design)
 
     with warnings.catch_warnings():
         # missing = "nan": the report counts those rows (index_missing_note)
         warnings.simplefilter("ignore", MissingIndexWarning)
-        composite = CompositeIndex(spec=spec.spec, **spec.index).fit(frame)
+        composite = CompositeIndex(spec=spec.spec, **spec.index).fit(
+            frame, sample_weight=item_weights
+        )
         indices = pd.DataFrame(
             composite.transform(frame), columns=list(spec.spec), index=frame.index
         )
     missing_answers = missing_answer_table(frame, spec)
     frame, indices, index_missing_note = _drop_missing_indices(frame, indices, labels)
+    item_weights = index_weights(frame, spec.design)
     controls, control_reference = control_columns(frame, options["controls"])
     # "moves" is relative to the sample: more than 5% of the places (at
     # least 10), so the share means the same at 127 rows and at 6,000
@@ -311,6 +315,7 @@ def analyze(frame=None, document=None, *, random_state=0):
             reverse=spec.index.get("reverse"),
             bounds=spec.index.get("bounds"),
             shift=max(10, round(0.05 * len(frame))),
+            sample_weight=item_weights,
         )
     except ValueError as exc:
         robustness_error = str(exc)
@@ -504,6 +509,23 @@ def design_cov_type(design, cov_type):
     if design is None or design["weights"] == "frequency":
         return cov_type
     return "survey"
+
+
+def index_weights(frame, design):
+    """The weights the indices' construction and robustness use, or None.
+
+    Frequency weights as they are (a row of weight w is w rows); probability
+    weights rescaled to add up to the number of rows, so that the weighted
+    moments are the design's point estimates while the counts and the
+    one-factor test keep the sample's size (expansion factors adding up to
+    a population of 10,000 would otherwise count 10,000 respondents).
+    """
+    if design is None or design["weight"] is None:
+        return None
+    weights = frame[design["weight"]].to_numpy(dtype=np.float64)
+    if design["weights"] == "frequency":
+        return weights
+    return weights * (len(weights) / weights.sum())
 
 
 def design_fit_params(frame, design, rows):

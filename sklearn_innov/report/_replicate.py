@@ -263,6 +263,12 @@ def _design_summary(a):
             "Model-based even under the design: R², Durbin-Watson, the Park and "
             "Breusch-Pagan tests, the normality tests and the VIFs of the "
             "Cobb-Douglas models.",
+            "Weighted point estimates, with the weights rescaled to add up to "
+            f"the {a.labels['units']} sampled: the indices' construction (z-score "
+            "means and deviations, ranks, PCA and factor weights; min-max bounds "
+            "are the observed ones), their reliability (alpha, omega, item-total "
+            "statistics and the one-factor test, whose counts are the sample's) "
+            "and the rankings' robustness.",
         ]
     lines.append(
         "Not weighted by the design in this report: "
@@ -285,11 +291,7 @@ def _design_summary(a):
 
 def _undesigned(a):
     """The parts of the analysis fitted without the design's weights."""
-    parts = [
-        "the composite indices' construction (min-max bounds, reliability)",
-        "the rankings' robustness",
-        f"the stepwise logit of {a.target} and its bootstrap stability",
-    ]
+    parts = [f"the stepwise logit of {a.target} and its bootstrap stability"]
     if a.two_part is not None:
         parts.append("the two-part model")
     if a.iv is not None:
