@@ -396,11 +396,15 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 rows_design = rows_design.subset(used)
             n = n_used
         zeros = self._check_zeros(X)
-        zero_rows, zero_cols = zeros.any(axis=1), zeros.any(axis=0)
-        self.n_zero_rows_ = int(zero_rows.sum())
+        if zeros is None:  # no 0 in a logged column: nothing to handle
+            zero_cols = np.zeros(k, dtype=bool)
+            self.n_zero_rows_ = 0
+        else:
+            zero_cols = zeros.any(axis=0)
+            self.n_zero_rows_ = int(zeros.any(axis=1).sum())
         self.floors_ = np.full(k, np.nan)
         if self.zeros == "floor":
-            if zeros.all(axis=0).any():
+            if zeros is not None and zeros.all(axis=0).any():
                 raise ValueError(
                     f"CobbDouglasRegressor(zeros='floor'): "
                     f"{self._columns(zeros.all(axis=0))} are 0 in every row, so "
@@ -408,7 +412,11 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                     "estimate; drop them."
                 )
             self.floors_ = np.where(self.in_levels_, np.nan, smallest_positive_half(X))
-        X, keep = self._apply_zeros(X)
+        if zeros is None and self.zeros != "offset":
+            # the policy changes nothing: no copy of X
+            keep = np.ones(n, dtype=bool)
+        else:
+            X, keep = self._apply_zeros(X)
         if not keep.all():
             y = y[keep]
             weights = None if weights is None else weights[keep]
@@ -445,7 +453,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         exog = np.empty((n, n_params), order="F")
         if self.fit_intercept:
             exog[:, 0] = 1.0
-        exog[:, int(self.fit_intercept) :] = self._design(X)
+        if self.in_levels_.any():
+            exog[:, int(self.fit_intercept) :] = self._design(X)
+        else:  # the logs written in place: no temporary n x k array
+            np.log(X, out=exog[:, int(self.fit_intercept) :])
         log_y = np.log(y)
         tss = total_sum_of_squares(log_y, has_const=self.fit_intercept, weights=weights)
         design, target = exog, log_y
@@ -867,6 +878,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     def _design(self, X):
         """The regressors as the model sees them: ln of the logged columns."""
+        if not self.in_levels_.any():
+            return np.log(X)
         return np.where(self.in_levels_, X, np.log(np.where(self.in_levels_, 1.0, X)))
 
     def _columns(self, which, names=None):
@@ -888,8 +901,17 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         return f"column(s) {format_labels(picked)} of X (by position)"
 
     def _check_zeros(self, X):
-        """Refuse negative values, and zeros under "error"; return where X == 0."""
+        """Refuse negative values, and zeros under "error"; return where X == 0
+        (None when no logged column holds a 0).
+
+        One pass for the minimum settles the common case (every logged value
+        positive) without an n x k mask.
+        """
         logged = ~self.in_levels_
+        # the whole array's minimum: NumPy reduces a tall array along axis 0
+        # 30 times slower (89 ms against 2.5 at 1e6 x 4)
+        if not X.size or (X[:, logged] if self.in_levels_.any() else X).min() > 0:
+            return None
         negative = (X < 0) & logged
         if negative.any():
             raise ValueError(
@@ -921,6 +943,8 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         )
         X = validate_columns(self, X, reset=False, allow_nan=False)
         zeros = self._check_zeros(X)
+        if zeros is None and self.zeros != "offset":
+            return X
         if self.zeros == "drop" and zeros.any():
             raise ValueError(
                 f"CobbDouglasRegressor: {self._columns(zeros.any(axis=0))} are 0 in "
