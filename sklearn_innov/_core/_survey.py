@@ -558,7 +558,11 @@ def survey_mean(values, design, *, domain=None, alpha=0.05):
     mean, z = _linearised(values, design, domain)
     cov = design_covariance(z, np.eye(values.shape[1]), design)
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    df = design.df
+    return _mean_table(mean, se, design.df, alpha)
+
+
+def _mean_table(mean, se, df, alpha):
+    """Means with standard errors and Student's t intervals on ``df``."""
     q = stats.t.isf(alpha / 2, df) if df > 0 else np.nan
     return pd.DataFrame(
         {
@@ -615,18 +619,7 @@ def frequency_mean(values, weights, *, domain=None, alpha=0.05):
     y = values[used]
     mean = w[used] @ y / total
     variance = w[used] @ (y - mean) ** 2 / (total - 1)
-    se = np.sqrt(variance / total)
-    df = total - 1
-    q = stats.t.isf(alpha / 2, df)
-    return pd.DataFrame(
-        {
-            "mean": mean,
-            "std_err": se,
-            "ci_lower": mean - q * se,
-            "ci_upper": mean + q * se,
-            "df": df,
-        }
-    )
+    return _mean_table(mean, np.sqrt(variance / total), total - 1, alpha)
 
 
 def survey_proportions(labels, design, *, domain=None, alpha=0.05):
