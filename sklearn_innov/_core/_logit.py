@@ -936,9 +936,9 @@ def wald_pvalues(statistic, df_num, df_denom):
     ``df_denom`` the F(df_num, df_denom) of ``statistic / df_num`` (svyglm's
     t tests for one coefficient); NaN without denominator degrees of freedom.
     """
-    statistic = np.asarray(statistic, dtype=np.float64)
     if df_denom is None:
         return special.chdtrc(df_num, statistic)
+    statistic = np.asarray(statistic, dtype=np.float64)
     if not df_denom > 0:
         return np.full(statistic.shape, np.nan)
     return special.fdtrc(df_num, df_denom, statistic / df_num)

@@ -692,7 +692,9 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         effects : DataFrame
             Indexed by selected feature: ``effect`` ("dP/dx" or
             "P(1) - P(0)"), ``dy_dx``, ``std_err``, ``z``, ``p_value``,
-            ``ci_lower``, ``ci_upper`` (95%).
+            ``ci_lower``, ``ci_upper`` (95%). Under ``cov_type="cluster"``
+            or ``"survey"`` the standard errors use that covariance and the
+            statistic is ``t`` on ``df_inference_`` degrees of freedom.
 
         Examples
         --------

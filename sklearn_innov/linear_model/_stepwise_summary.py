@@ -207,7 +207,13 @@ def _design_notes(model):
         "1992) with the same variance of the score, on the df of the model it "
         "would enter.",
         f"Model-based, not design-based: {MODEL_BASED} (statistics of the "
-        "weighted sample).",
+        "weighted sample"
+        + (
+            "; their tests read the probability weights as frequencies and are "
+            "not design-based tests)."
+            if info.get("weighted")
+            else ")."
+        ),
     ]
 
 
