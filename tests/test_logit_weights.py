@@ -262,18 +262,29 @@ def test_weighted_units_rescaled(weighted_data):
     assert_allclose(scaled.llf_, base.llf_, rtol=1e-12)
 
 
-def test_weighted_and_survey_fits_pickle(weighted_data):
+def test_weighted_and_survey_fits_pickle(weighted_data, tmp_path):
     X, y, w = weighted_data
     groups = np.arange(len(y)) // 10
     for model in (
         StepwiseLogit().fit(X, y, sample_weight=w),
         StepwiseLogit(cov_type="survey").fit(X, y, sample_weight=w, cluster=groups),
     ):
-        model.summary()
+        text = str(model.summary())
         again = pickle.loads(pickle.dumps(model))
         pd.testing.assert_frame_equal(again.coef_table_, model.coef_table_)
         assert_allclose(again.predict_proba(X), model.predict_proba(X))
-        assert str(again.summary()) == str(model.summary())
+        assert str(again.summary()) == text
+        sio = pytest.importorskip("skops.io")
+        path = tmp_path / "model.skops"
+        sio.dump(model, path)
+        untrusted = sio.get_untrusted_types(file=path)
+        assert all(t.startswith("sklearn_innov.") for t in untrusted), untrusted
+        loaded = sio.load(path, trusted=untrusted)
+        assert str(loaded.summary()) == text
+        # the weights are per-row data: remove_data drops them with the rest
+        model.results_.remove_data()
+        assert model.results_.__dict__.get("sample_weight") is None
+        assert str(pickle.loads(pickle.dumps(model)).summary()) == text
 
 
 @pytest.mark.parametrize(
@@ -411,6 +422,49 @@ def test_survey_entry_is_boos_generalised_score_test(contraception):
         assert_allclose(table.loc[name, "score"], statistic, rtol=1e-6)
         df = 100 + 1 - (k + 1)
         assert_allclose(table.loc[name, "p_value"], stats.f.sf(statistic, 1, df))
+
+
+def test_cluster_entry_is_boos_score_test_with_cr1(contraception):
+    """Under "cluster" the score's variance is CR1's: uncentred cluster
+    totals times G/(G-1) (N-1)/(N-K), K the parameters with the candidate."""
+    X, y, _, frame = contraception
+    model = StepwiseLogit(cov_type="cluster", direction="forward").fit(
+        X, y, cluster=frame["district"]
+    )
+    table = model.not_in_equation_
+    outside = [c for c in X.columns if c not in model.selected_features_]
+    assert outside
+    exog_in = sm.add_constant(X[model.selected_features_].to_numpy())
+    fit = sm.Logit(y.to_numpy(), exog_in).fit(disp=0, tol=1e-12)
+    districts = frame["district"].to_numpy()
+    n, k, G = len(y), exog_in.shape[1], frame["district"].nunique()
+    for name in outside:
+        full = np.column_stack([exog_in, X[name].to_numpy()])
+        scores = full * (y.to_numpy() - fit.predict())[:, None]
+        info = -sm.Logit(y.to_numpy(), full).hessian(np.r_[fit.params, 0.0])
+        C = np.hstack([-info[k:, :k] @ np.linalg.inv(info[:k, :k]), np.eye(1)])
+        totals = np.array(
+            [scores[districts == g].sum(axis=0) for g in np.unique(districts)]
+        )
+        meat = G / (G - 1) * (n - 1) / (n - k - 1) * totals.T @ totals
+        U = scores[:, k:].sum(axis=0)
+        statistic = float(U @ np.linalg.solve(C @ meat @ C.T, U))
+        assert_allclose(table.loc[name, "score"], statistic, rtol=1e-6)
+        assert_allclose(table.loc[name, "p_value"], stats.f.sf(statistic, 1, G - 1))
+
+
+def test_weighted_separation_is_detected_as_on_replicated_rows(weighted_data):
+    X, y, w = weighted_data
+    X = X.assign(sep=np.where(y == 1, 1.0, -1.0) + 0.1 * X["a"])
+    Xr, yr = replicate(X, y, w)
+    with pytest.warns(SeparationWarning) as weighted_record:
+        weighted = StepwiseLogit(p_remove=1.0).fit(X, y, sample_weight=w)
+    with pytest.warns(SeparationWarning) as replicated_record:
+        replicated = StepwiseLogit(p_remove=1.0).fit(Xr, yr)
+    assert str(weighted_record[0].message) == str(replicated_record[0].message)
+    assert weighted.results_.separated == replicated.results_.separated
+    assert "sep" in weighted.results_.separated
+    assert not weighted.converged_ and not replicated.converged_
 
 
 @pytest.mark.parametrize("criterion", ["lr", "conditional"])

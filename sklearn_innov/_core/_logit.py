@@ -1051,6 +1051,7 @@ class LogitResults(Results):
         self.max_iter = max_iter
         self.tol = tol
         self.sample_weight = sample_weight
+        self.weighted = sample_weight is not None
         self.cov_type = cov_type
         self.df_inference = None
         self.design_info = None

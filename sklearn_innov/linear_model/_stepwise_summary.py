@@ -227,7 +227,7 @@ def _notes(model):
     ]
     if model.design_info_ is not None:
         notes += _design_notes(model)
-    if results.sample_weight is not None and model.cov_type == "nonrobust":
+    if results.weighted and model.cov_type == "nonrobust":
         notes.append(
             f"Weighted: {results.nobs:g} cases (the sum of sample_weight), each "
             "weight counted as that many copies of its row (SPSS's WEIGHT BY); "
