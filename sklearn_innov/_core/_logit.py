@@ -881,6 +881,25 @@ def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6), sample_weight=No
     return False
 
 
+def logit_scores(X, y, prob, sample_weight=None):
+    """The rows' scores ``w_i x_i (y_i - p_i)``: the sandwich's filling.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, k)
+    y, prob : ndarray of shape (n_rows,)
+    sample_weight : ndarray of shape (n_rows,), optional
+
+    Returns
+    -------
+    scores : ndarray of shape (n_rows, k)
+    """
+    resid = y - prob
+    if sample_weight is not None:
+        resid *= sample_weight
+    return X * resid[:, None]
+
+
 def robust_covariance(scores, bread, cov_type, survey, n_params=None):
     """A logit's cluster-robust (CR1) or design-based covariance.
 
@@ -1056,12 +1075,7 @@ class LogitResults(Results):
         self.df_inference = None
         self.design_info = None
         if cov_type != "nonrobust":
-            scores = (
-                design
-                * ((y - fit.prob) * (1.0 if sample_weight is None else sample_weight))[
-                    :, None
-                ]
-            )
+            scores = logit_scores(design, y, fit.prob, sample_weight)
             self.cov_params = robust_covariance(scores, fit.cov, cov_type, survey)
             self.df_inference = inference_df(cov_type, survey, self.params.size)
             if cov_type == "cluster":

@@ -29,7 +29,6 @@ from .._core import (
     CollinearityError,
     LeastSquares,
     LogitResults,
-    SurveyDesign,
     ZeroColumnError,
     binary_columns,
     column_scale,
@@ -49,7 +48,13 @@ from .._core import (
     takes_chord_steps,
     upper_cholesky,
 )
-from .._core._logit import inference_df, robust_covariance, wald_pvalues
+from .._core._logit import (
+    inference_df,
+    logit_scores,
+    robust_covariance,
+    wald_pvalues,
+)
+from .._core._survey import design_for_cov_type
 from ..exceptions import SeparationWarning, SklearnInnovWarning
 from ..summary import Block
 from ..utils._lazy import pd
@@ -422,8 +427,16 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         y01 = self._encode_target(y, X.shape[0])
         row_labels = X_in.index.to_numpy() if is_dataframe(X_in) else None
         weights = _check_weights(sample_weight, X.shape[0], row_labels)
-        survey = self._design_rows(
-            X.shape[0], strata, cluster, fpc, weights, row_labels
+        survey = design_for_cov_type(
+            self.cov_type,
+            X.shape[0],
+            strata=strata,
+            cluster=cluster,
+            fpc=fpc,
+            weights=weights,
+            lonely_psu=self.lonely_psu,
+            row_labels=row_labels,
+            estimator="StepwiseLogit",
         )
         if weights is not None and not (weights > 0).all():
             # a zero weight leaves the row out of every statistic (its PSU
@@ -847,47 +860,6 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
                 "variance here. Use penalty=None (with cov_type), or Firth with "
                 "cov_type='nonrobust'."
             )
-
-    def _design_rows(self, n, strata, cluster, fpc, weights, row_labels):
-        """The rows' design for "cluster" and "survey"; refuse what is ignored."""
-        owner = f"StepwiseLogit(cov_type={self.cov_type!r})"
-        given = [
-            name
-            for name, value in (("strata", strata), ("cluster", cluster), ("fpc", fpc))
-            if value is not None
-        ]
-        if self.cov_type == "cluster":
-            extra = [name for name in given if name != "cluster"]
-            if cluster is None or extra:
-                problem = (
-                    f"also got {' and '.join(extra)}, which it ignores"
-                    if extra
-                    else "got no cluster"
-                )
-                raise ValueError(
-                    f"{owner} needs one cluster label per row in fit(..., "
-                    f"cluster=...) and {problem}. For strata or a finite "
-                    "population correction use cov_type='survey'."
-                )
-        elif self.cov_type != "survey":
-            if given:
-                raise ValueError(
-                    f"{owner} ignores {' and '.join(given)} passed to fit: set "
-                    "cov_type='survey' (design-based standard errors) or "
-                    "'cluster' (cluster-robust), or leave them out."
-                )
-            return None
-        return SurveyDesign.from_arrays(
-            n,
-            strata=strata,
-            cluster=cluster,
-            fpc=fpc,
-            weights=weights,
-            # CR1 has no strata: a lone cluster is checked after the fit
-            lonely_psu="certainty" if self.cov_type == "cluster" else self.lonely_psu,
-            row_labels=row_labels,
-            owner=owner,
-        )
 
     def _check_design_df(self):
         """Refuse one cluster; warn when the design leaves no df for the tests."""
@@ -1500,10 +1472,7 @@ class _Stepper:
 
     def robust(self, fit):
         """The current model's robust covariance (block order)."""
-        resid = self.y - fit.prob
-        if self.sample_weight is not None:
-            resid = resid * self.sample_weight
-        scores = self.model() * resid[:, None]
+        scores = logit_scores(self.model(), self.y, fit.prob, self.sample_weight)
         return robust_covariance(scores, fit.cov, self.cov_type, self.survey)
 
     def score_covariance(self, Z, n_params):
