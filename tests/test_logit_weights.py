@@ -526,3 +526,28 @@ def test_zero_weights_keep_their_psu_under_survey(contraception):
     )
     # the design's df counts the PSUs that keep a row (R's degf)
     assert model.design_info_["df"] == 99
+
+
+@pytest.mark.parametrize("direction", ["backward", "forward"])
+def test_sklearn_weight_equivalence_check_on_data_a_logit_can_fit(direction):
+    """scikit-learn's check_sample_weight_equivalence_on_dense_data, as it is
+    written (weights 0 to 4, rows shuffled, every prediction method), on
+    60 rows and 3 features instead of its 15 rows and 30 features (which no
+    maximum-likelihood logit can fit; see tests/test_common.py)."""
+    from sklearn.utils import shuffle
+
+    rng = np.random.RandomState(42)
+    X = rng.rand(60, 3)
+    y = (X[:, 0] + 0.3 * rng.logistic(size=60) > 0.5).astype(int)
+    sw = rng.randint(0, 5, size=60)
+    X_repeated, y_repeated = X.repeat(sw, axis=0), y.repeat(sw)
+    X_weighted, y_weighted, sw = shuffle(X, y, sw, random_state=0)
+    repeated = StepwiseLogit(direction=direction).fit(X_repeated, y_repeated)
+    weighted = StepwiseLogit(direction=direction).fit(
+        X_weighted, y_weighted, sample_weight=sw
+    )
+    assert weighted.selected_features_ == repeated.selected_features_
+    for method in ("predict_proba", "decision_function", "predict"):
+        assert_allclose(
+            getattr(weighted, method)(X), getattr(repeated, method)(X), rtol=1e-7
+        )
