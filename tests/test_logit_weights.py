@@ -24,7 +24,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from sklearn_innov import StepwiseLogit
-from sklearn_innov.exceptions import SeparationWarning
+from sklearn_innov.exceptions import SeparationWarning, SklearnInnovWarning
 
 DATA = Path(__file__).parent / "data"
 
@@ -551,3 +551,46 @@ def test_sklearn_weight_equivalence_check_on_data_a_logit_can_fit(direction):
         assert_allclose(
             getattr(weighted, method)(X), getattr(repeated, method)(X), rtol=1e-7
         )
+
+
+def test_survey_fpc_scales_the_variance_by_one_minus_f(contraception):
+    """A sampling fraction f in every stratum multiplies the design-based
+    variance by 1 - f (svyglm's (1 - f_h) factor)."""
+    X, y, w, frame = contraception
+    design = dict(strata=frame["urban"], cluster=frame["psu"])
+    base = StepwiseLogit(cov_type="survey", p_remove=1.0).fit(
+        X, y, sample_weight=w, **design
+    )
+    half = StepwiseLogit(cov_type="survey", p_remove=1.0).fit(
+        X, y, sample_weight=w, fpc=0.5, **design
+    )
+    assert_allclose(
+        half.coef_table_["std_err"], np.sqrt(0.5) * base.coef_table_["std_err"]
+    )
+    assert half.design_info_["fpc"]
+
+
+def test_design_edges_lonely_psu_one_cluster_and_no_df(contraception):
+    X, y, _, frame = contraception
+    strata = np.where(frame["psu"] == frame["psu"].iloc[0], "alone", frame["urban"])
+    with pytest.raises(ValueError, match="single PSU"):
+        StepwiseLogit(cov_type="survey").fit(X, y, strata=strata, cluster=frame["psu"])
+    model = StepwiseLogit(cov_type="survey", lonely_psu="certainty").fit(
+        X, y, strata=strata, cluster=frame["psu"]
+    )
+    assert model.design_info_["strata"] == 3
+    with pytest.raises(ValueError, match="one cluster"):
+        StepwiseLogit(cov_type="cluster").fit(X, y, cluster=np.zeros(len(y)))
+    one = (frame["district"] == 1).to_numpy(float)  # weights leave one cluster
+    with pytest.raises(ValueError, match="every fitted row is in one cluster"):
+        StepwiseLogit(cov_type="cluster").fit(
+            X, y, sample_weight=one, cluster=frame["district"]
+        )
+    # four PSUs in two strata: 2 design df, fewer than the parameters
+    few = frame["urban"] + ":" + (frame["district"] % 2).astype(str)
+    with pytest.warns(SklearnInnovWarning, match="degrees of freedom"):
+        model = StepwiseLogit(cov_type="survey").fit(
+            X, y, strata=frame["urban"], cluster=few
+        )
+    assert model.coef_table_["p_value"].isna().all()
+    assert len(model.history_) == 0  # no p-value, no step

@@ -451,6 +451,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
                     f"the label {self.classes_[int(y01[0])]!r}; a logit needs both "
                     "classes among them. Check the weights, or the target."
                 )
+        if self.cov_type == "cluster" and np.unique(survey.psu).size < 2:
+            raise ValueError(
+                "StepwiseLogit(cov_type='cluster'): every fitted row is in one "
+                "cluster, so the cluster-robust covariance is undefined (it needs "
+                "at least 2 clusters). Check the cluster labels, or use "
+                "cov_type='nonrobust'."
+            )
         n, p = X.shape
         labels = (
             list(self.feature_names_in_)
@@ -862,14 +869,8 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             )
 
     def _check_design_df(self):
-        """Refuse one cluster; warn when the design leaves no df for the tests."""
+        """Warn when the design leaves no df for the tests."""
         info = self.results_.design_info
-        if self.cov_type == "cluster" and info["clusters"] < 2:
-            raise ValueError(
-                "StepwiseLogit(cov_type='cluster'): every fitted row is in one "
-                "cluster, so the cluster-robust covariance is undefined (it needs "
-                "at least 2 clusters). Check the cluster labels."
-            )
         if self.results_.df_inference <= 0:
             what = (
                 f"{info['clusters']} clusters"
