@@ -136,6 +136,16 @@ _ALWAYS = {
             "rows than parameters and refuses with a ValueError saying so"
         ),
     },
+    # tests/test_logit_weights.py checks the same equivalence (weights as
+    # copies of rows, zero weights as rows dropped) on data a logit can fit
+    "StepwiseLogit": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "the check fits 30 features on 27 rows; a maximum-likelihood logit "
+            "of 31 parameters is not identified there (the classes are "
+            "separated and the design collinear) and StepwiseLogit refuses "
+            "with a ValueError saying so"
+        ),
+    },
 }
 
 

@@ -22,6 +22,7 @@ from ..utils._lazy import pd
 from . import _logit_large as large
 from ._logit_large import is_large, single_thread_when_large, takes_chord_steps
 from ._results import Results
+from ._survey import cluster_covariance, design_covariance
 from ._tests import classification_table, hosmer_lemeshow, pseudo_r2
 
 # A profile bound further than 2^40 Wald half-widths away counts as infinite.
@@ -70,7 +71,9 @@ class _State:
     linear predictor and probabilities at ``params`` if a caller (the chord
     steps of :func:`._logit_large.chord`) has them already; ``exact``, the weights,
     ``X'WX`` and log-likelihood there if the pass that computed them did
-    too (see :func:`_gradient_pass`).
+    too (see :func:`_gradient_pass`). ``sample_weight``: the rows' frequency
+    weights (None: every row once; a row of weight ``w`` counts as ``w``
+    copies in the log-likelihood, the gradient and ``X'WX``).
     """
 
     def __init__(
@@ -86,15 +89,21 @@ class _State:
         eta=None,
         prob=None,
         exact=None,
+        sample_weight=None,
     ):
         n, k = X.shape
         self.params = params
+        self.sample_weight = sample_weight
         if k == 0:
             # The empty model: p = 1/2 for every case, and nothing to factor
             # (BLAS routines reject empty operands).
             self.prob = np.full(n, 0.5)
-            self.weights = np.full(n, 0.25)
-            self.llf = float(n * np.log(0.5))
+            if sample_weight is None:
+                self.weights = np.full(n, 0.25)
+                self.llf = float(n * np.log(0.5))
+            else:
+                self.weights = 0.25 * sample_weight
+                self.llf = float(sample_weight.sum() * np.log(0.5))
             self.info = self.chol = np.zeros((0, 0))
             self.objective = self.llf
             self.hat = np.zeros(n)
@@ -109,7 +118,10 @@ class _State:
             sign = 1.0 - 2.0 * y if sign is None else sign
             # -llf: the sum of log(1 + exp(-s eta)), s = 2y - 1, without
             # cancellation (see _logit_large._deviance_terms)
-            self.llf = -float(np.logaddexp(0.0, sign * eta).sum())
+            terms = np.logaddexp(0.0, sign * eta)
+            self.llf = -float(
+                terms.sum() if sample_weight is None else terms @ sample_weight
+            )
         elif exact is not None:
             self.prob = prob
             # the weights, X'WX and log-likelihood from the pass that
@@ -118,7 +130,7 @@ class _State:
         else:
             self.prob = large.logistic(eta) if prob is None else prob
             sign = 1.0 - 2.0 * y if sign is None else sign
-            self.llf = -large.deviance(eta, sign)
+            self.llf = -large.deviance(eta, sign, sample_weight)
         self.objective = self.llf
         if hessian:
             self.complete(X, firth, workspace)
@@ -132,9 +144,13 @@ class _State:
         if self.info is None:
             if is_large(n):
                 self.weights = np.empty(n)
-                self.info = large.information(X, self.prob, self.weights, workspace)
+                self.info = large.information(
+                    X, self.prob, self.weights, workspace, self.sample_weight
+                )
             else:
                 self.weights = self.prob * (1.0 - self.prob)
+                if self.sample_weight is not None:
+                    self.weights *= self.sample_weight
                 # (W^1/2 X)'(W^1/2 X): NumPy hands A'A to BLAS syrk
                 root = X * np.sqrt(self.weights)[:, None]
                 self.info = root.T @ root
@@ -203,6 +219,7 @@ def fit_logit(
     workspace=None,
     info=None,
     scale=None,
+    sample_weight=None,
 ):
     """Maximum-likelihood (or Firth) logit by Newton-Raphson with step halving.
 
@@ -254,6 +271,12 @@ def fit_logit(
         caller has it; computed otherwise. A coefficient's change is measured
         by its effect on the linear predictor, so convergence, like the
         estimates and every test, does not depend on the columns' units.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Frequency weights, all positive: a row of weight ``w`` counts as ``w``
+        copies of itself in the log-likelihood, its gradient, ``X'WX`` and
+        (under ``firth``) the penalty, as R's ``glm`` and ``logistf`` with
+        ``weights``. None (the default) costs nothing: the unweighted
+        arithmetic, not weights of 1.
 
     Returns
     -------
@@ -279,9 +302,10 @@ def fit_logit(
             fixed=fixed,
             max_iter=max_iter,
             scale=scale,
+            sample_weight=sample_weight,
         )
     sign = 1.0 - 2.0 * y  # once for every likelihood of the fit
-    args = (X, y, free, firth, max_iter, tol, workspace, scale, sign)
+    args = (X, y, free, firth, max_iter, tol, workspace, scale, sign, sample_weight)
     if start is not None and not np.isfinite(start).all():
         start = None  # extrapolated from an infinite covariance
     if start is None:
@@ -289,7 +313,9 @@ def fit_logit(
     start = np.where(free, np.asarray(start, dtype=float), base)
     chord = None
     if info is not None and not firth and free.all() and takes_chord_steps(n, k):
-        chord = large.chord(start, X, y, info, max_iter, tol, scale, sign)
+        chord = large.chord(
+            start, X, y, info, max_iter, tol, scale, sign, sample_weight
+        )
     if chord is not None:
         fit = _newton(*chord, *args)
     else:
@@ -314,6 +340,7 @@ def _newton(
     workspace,
     scale,
     sign,
+    sample_weight=None,
 ):
     """Newton-Raphson from ``params``, moving only the ``free`` coefficients.
 
@@ -338,6 +365,7 @@ def _newton(
             eta=eta,
             prob=prob,
             exact=exact,
+            sample_weight=sample_weight,
         )
         if converged is None and state.chol is not None:
             # the chord's one step stands if the exact Newton step from its
@@ -346,9 +374,19 @@ def _newton(
             converged = bool(abs(step * scale).max() < 1e-4 * tol)
         converged = bool(converged)
     else:
-        state = _State(X, y, params, firth, workspace, sign=sign)
+        state = _State(
+            X, y, params, firth, workspace, sign=sign, sample_weight=sample_weight
+        )
     if state.chol is None:  # a bad start: the free coefficients from zero
-        state = _State(X, y, np.where(free, 0.0, params), firth, workspace, sign=sign)
+        state = _State(
+            X,
+            y,
+            np.where(free, 0.0, params),
+            firth,
+            workspace,
+            sign=sign,
+            sample_weight=sample_weight,
+        )
         converged = False
     constrained = not free.all()
     X_free = X[:, free] if constrained else X
@@ -367,6 +405,8 @@ def _newton(
         if state.chol is None:
             break
         resid = y - state.prob
+        if sample_weight is not None:
+            resid *= sample_weight
         if firth:
             resid = resid + state.hat * (0.5 - state.prob)
         chol = state.chol
@@ -392,6 +432,7 @@ def _newton(
                 workspace,
                 sign=sign,
                 hessian=firth,
+                sample_weight=sample_weight,
             )
             if candidate.objective >= floor and not firth:
                 candidate.complete(X, firth, workspace)
@@ -483,7 +524,7 @@ def conditional_estimates(fit, positions):
 
 
 @single_thread_when_large
-def conditional_lr(X, y, fit, positions, *, firth=False):
+def conditional_lr(X, y, fit, positions, *, firth=False, sample_weight=None):
     """SPSS's conditional statistic (COND) for removing each coefficient.
 
     ``2 (l(b) - l(b~_j))`` with ``b~_j`` the conditional estimates of
@@ -503,6 +544,8 @@ def conditional_lr(X, y, fit, positions, *, firth=False):
     positions : sequence of int
     firth : bool, default=False
         Whether ``fit`` maximised Firth's penalised likelihood.
+    sample_weight : ndarray of shape (n_samples,), optional
+        The fit's frequency weights (see :func:`fit_logit`).
 
     Returns
     -------
@@ -512,11 +555,18 @@ def conditional_lr(X, y, fit, positions, *, firth=False):
     estimates = conditional_estimates(fit, positions)
     if not np.isfinite(estimates).all():
         return np.full(len(estimates), np.nan)
-    objective = np.array([_State(X, y, b, firth).objective for b in estimates])
+    objective = np.array(
+        [
+            _State(X, y, b, firth, sample_weight=sample_weight).objective
+            for b in estimates
+        ]
+    )
     return np.maximum(2.0 * (fit.objective - objective), 0.0)
 
 
-def likelihood_ratio(X, y, fit, position, *, firth=False, max_iter=100, tol=1e-8):
+def likelihood_ratio(
+    X, y, fit, position, *, firth=False, max_iter=100, tol=1e-8, sample_weight=None
+):
     """Likelihood-ratio test of one coefficient being 0, by a constrained refit.
 
     ``2 (l(b) - max l(b | b_j = 0))``. Without ``firth`` this is the classical
@@ -536,7 +586,7 @@ def likelihood_ratio(X, y, fit, position, *, firth=False, max_iter=100, tol=1e-8
         The unconstrained fit of ``y`` on ``X``.
     position : int
     firth : bool, default=False
-    max_iter, tol : see :func:`fit_logit`
+    max_iter, tol, sample_weight : see :func:`fit_logit`
 
     Returns
     -------
@@ -557,12 +607,22 @@ def likelihood_ratio(X, y, fit, position, *, firth=False, max_iter=100, tol=1e-8
         max_iter=max_iter,
         tol=tol,
         scale=fit.scale,
+        sample_weight=sample_weight,
     )
     return max(2.0 * (fit.objective - refit.objective), 0.0), refit
 
 
 def profile_interval(
-    X, y, fit, position, *, firth=False, level=0.95, max_iter=100, tol=1e-8
+    X,
+    y,
+    fit,
+    position,
+    *,
+    firth=False,
+    level=0.95,
+    max_iter=100,
+    tol=1e-8,
+    sample_weight=None,
 ):
     """Profile (penalised) likelihood confidence interval of one coefficient.
 
@@ -575,7 +635,8 @@ def profile_interval(
 
     Parameters
     ----------
-    X, y, fit, position, firth, max_iter, tol : see :func:`likelihood_ratio`
+    X, y, fit, position, firth, max_iter, tol, sample_weight : see
+        :func:`likelihood_ratio`
     level : float, default=0.95
 
     Returns
@@ -600,6 +661,7 @@ def profile_interval(
             max_iter=max_iter,
             tol=tol,
             scale=fit.scale,
+            sample_weight=sample_weight,
         )
         converged[c] = refit.converged
         return 2.0 * (fit.objective - refit.objective) - critical
@@ -625,7 +687,7 @@ def profile_interval(
 
 
 @single_thread_when_large
-def score_tests(X_in, X_out, y, fit, *, joint=False):
+def score_tests(X_in, X_out, y, fit, *, joint=False, sample_weight=None, robust=None):
     """Rao score statistics for adding each column of ``X_out`` to a fitted model.
 
     ``S_j = U_j^2 / V_j`` with ``U_j = x_j'(y - p)`` and
@@ -648,6 +710,18 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
     joint : bool, default=False
         Also return the joint statistic of all candidates (chi2(m)), SPSS's
         "Overall Statistics".
+    sample_weight : ndarray of shape (n_samples,), optional
+        The fit's frequency weights (see :func:`fit_logit`): ``U`` sums
+        ``w_i x_ij (y_i - p_i)``; ``W`` (``fit.weights``) holds them already.
+    robust : callable, optional
+        ``robust(Z, n_params)``: the m x m covariance of the columns' totals
+        of ``Z`` (n x m) under a survey design or clusters, for a model of
+        ``n_params`` coefficients (see :func:`robust_covariance`). Given, the
+        statistics are Boos's (1992) generalised score tests: ``V`` is that
+        covariance of the rows' contributions to ``U`` with the estimation
+        of the model's coefficients projected out,
+        ``w_i (y_i - p_i) (x_ij - x_i' (X'WX)^-1 X'W x_j)``, instead of the
+        model-based ``x_j'W x_j - ...``.
 
     Returns
     -------
@@ -658,6 +732,8 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
     n, k = X_in.shape
     m = X_out.shape[1]
     resid = y - fit.prob
+    if sample_weight is not None:
+        resid = resid * sample_weight
     if is_large(n):
         U, A, D = large.score_sums(X_in, X_out, resid, fit.weights, joint)
     else:
@@ -670,7 +746,15 @@ def score_tests(X_in, X_out, y, fit, *, joint=False):
         B = np.zeros((0, m))
     else:
         B = _cho_solve(fit.chol, A)
-    if joint:
+    if robust is not None:
+        # the rows' contributions to U, less what estimating b takes from them
+        Z = X_out - X_in @ B if k else X_out.copy()
+        Z *= resid[:, None]
+        V = robust(Z, k + 1)
+        variances = np.diag(V).copy()
+        if joint:
+            V = robust(Z, k + m) if m > 1 else V
+    elif joint:
         V = D - A.T @ B
         variances = np.diag(V).copy()
     else:
@@ -736,7 +820,7 @@ def detect_separation(X, y, tol=1e-6):
     return bool(-result.fun > tol), direction
 
 
-def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6)):
+def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6), sample_weight=None):
     """Whether a fit's probabilities prove the classes are not separated.
 
     A cheap sufficient test, to spare :func:`detect_separation`'s linear
@@ -759,11 +843,18 @@ def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6)):
         0/1 outcome.
     prob : ndarray of shape (n_samples,)
         The fit's probabilities (where Newton stopped).
+    margins : tuple of float
+    sample_weight : ndarray of shape (n_samples,), optional
+        The fit's positive frequency weights: the gradient is then
+        ``X'(w (y - p))``, and the bound holds with the rows ``w_i x_i``.
     """
     k = X.shape[1]
     if k == 0:
         return True
     resid = y - prob
+    if sample_weight is not None:
+        # each term w_i (y_i - p_i) x_i'd is still >= 0 along a separating d
+        resid = resid * sample_weight
     # the gradient and a bound on its rounding error (n eps times the sum of
     # the terms' sizes): the proof needs the exact gradient
     n = X.shape[0]
@@ -775,6 +866,9 @@ def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6)):
         if np.count_nonzero(active) <= k:
             continue
         X_active = X[active]
+        if sample_weight is not None:
+            # |w_i (y_i - p_i)| >= delta w_i: the rows w_i x_i bound g'd
+            X_active = X_active * sample_weight[active, None]
         norms = np.sqrt(np.einsum("ij,ij->j", X_active, X_active))
         if not (norms > 0).all():
             continue
@@ -785,6 +879,88 @@ def separation_excluded(X, y, prob, margins=(1e-2, 1e-4, 1e-6)):
         if np.linalg.norm(gradient / norms) < 0.5 * delta * np.sqrt(smallest):
             return True
     return False
+
+
+def logit_scores(X, y, prob, sample_weight=None):
+    """The rows' scores ``w_i x_i (y_i - p_i)``: the sandwich's filling.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, k)
+    y, prob : ndarray of shape (n_rows,)
+    sample_weight : ndarray of shape (n_rows,), optional
+
+    Returns
+    -------
+    scores : ndarray of shape (n_rows, k)
+    """
+    resid = y - prob
+    if sample_weight is not None:
+        resid *= sample_weight
+    return X * resid[:, None]
+
+
+def robust_covariance(scores, bread, cov_type, survey, n_params=None):
+    """A logit's cluster-robust (CR1) or design-based covariance.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_rows, m)
+        The rows' contributions to the estimating equations, weights
+        included (``w_i x_i (y_i - p_i)`` for the coefficients).
+    bread : ndarray of shape (m, m)
+        The inverse information (``fit.cov``), or the identity for the
+        covariance of the scores' totals themselves.
+    cov_type : {"cluster", "survey"}
+    survey : SurveyDesign
+        The rows' design: its PSUs are the clusters under "cluster".
+    n_params : int, optional
+        The model's number of coefficients ``K`` in CR1's factor
+        ``G / (G - 1) (N - 1) / (N - K)``, when it is not ``m`` (a score
+        test of one candidate against a model of ``K - 1``).
+
+    Returns
+    -------
+    cov : ndarray of shape (m, m)
+        :func:`~._survey.cluster_covariance` (statsmodels' ``Logit`` with
+        ``cov_type="cluster"``) or :func:`~._survey.design_covariance`
+        (R's ``svyglm``).
+    """
+    if cov_type == "survey":
+        return design_covariance(scores, bread, survey)
+    cov = cluster_covariance(scores, bread, survey.psu)
+    n, m = scores.shape
+    if n_params is not None and n_params != m:
+        cov *= (n - m) / (n - n_params)
+    return cov
+
+
+def inference_df(cov_type, survey, n_params):
+    """Denominator degrees of freedom of a logit's Wald tests, or None (chi2).
+
+    None under "nonrobust" (Wald's chi-square, as SPSS); the clusters less 1
+    under "cluster" (statsmodels' ``df_resid_inference``, as the
+    Cobb-Douglas model); the design's degrees of freedom + 1 - parameters
+    under "survey" (``svyglm``'s ``df.residual``).
+    """
+    if cov_type == "cluster":
+        return float(np.unique(survey.psu).size - 1)
+    if cov_type == "survey":
+        return float(survey.df + 1 - n_params)
+    return None
+
+
+def wald_pvalues(statistic, df_num, df_denom):
+    """p-values of Wald (or score) statistics: chi2(df_num), or with
+    ``df_denom`` the F(df_num, df_denom) of ``statistic / df_num`` (svyglm's
+    t tests for one coefficient); NaN without denominator degrees of freedom.
+    """
+    if df_denom is None:
+        return special.chdtrc(df_num, statistic)
+    statistic = np.asarray(statistic, dtype=np.float64)
+    if not df_denom > 0:
+        return np.full(statistic.shape, np.nan)
+    return special.fdtrc(df_num, df_denom, statistic / df_num)
 
 
 class LogitResults(Results):
@@ -812,6 +988,21 @@ class LogitResults(Results):
         :func:`sklearn_innov.diagnostics.hosmer_lemeshow`).
     max_iter, tol : int, float
         Newton settings of the constrained refits.
+    sample_weight : ndarray of shape (n,), optional
+        The fit's frequency weights (all positive; rows of weight 0 are left
+        out by the caller). Every statistic counts a row of weight ``w`` as
+        ``w`` copies: ``nobs`` is their sum (in the null log-likelihood, the
+        pseudo R², BIC), and the Hosmer-Lemeshow test and classification
+        table count weighted cases, as SPSS's ``WEIGHT BY``.
+    cov_type : {"nonrobust", "cluster", "survey"}, default="nonrobust"
+        The coefficients' covariance: the inverse information, or (with
+        ``survey``) :func:`robust_covariance` of the scores
+        ``w_i x_i (y_i - p_i)``; Wald tests then use F(1, ``df_inference``)
+        (see :func:`inference_df`). Likelihood-ratio tests, profile
+        intervals, the omnibus test, the pseudo R², Hosmer-Lemeshow and the
+        classification table stay model-based.
+    survey : SurveyDesign, optional
+        The rows' design, for "cluster" and "survey" (not kept).
 
     Notes
     -----
@@ -835,8 +1026,8 @@ class LogitResults(Results):
       log-likelihood. Without Firth these are the usual formulas.
     """
 
-    _row_data = ("y", "prob", "design")
-    y = prob = design = None
+    _row_data = ("y", "prob", "design", "sample_weight")
+    y = prob = design = sample_weight = None
     _summary_statistics = (
         "coef_table",
         "omnibus",
@@ -858,9 +1049,12 @@ class LogitResults(Results):
         hl_method="midrank",
         max_iter=100,
         tol=1e-8,
+        sample_weight=None,
+        cov_type="nonrobust",
+        survey=None,
     ):
         self.params = fit.params
-        self.cov_params = fit.cov
+        self.cov_params = self._cov_model = fit.cov
         self.llf = float(fit.llf)
         self.objective = float(fit.objective)
         self.n_iter = int(fit.n_iter)
@@ -875,11 +1069,31 @@ class LogitResults(Results):
         self.hl_method = hl_method
         self.max_iter = max_iter
         self.tol = tol
-        self.nobs = int(y.shape[0])
+        self.sample_weight = sample_weight
+        self.weighted = sample_weight is not None
+        self.cov_type = cov_type
+        self.df_inference = None
+        self.design_info = None
+        if cov_type != "nonrobust":
+            scores = logit_scores(design, y, fit.prob, sample_weight)
+            self.cov_params = robust_covariance(scores, fit.cov, cov_type, survey)
+            self.df_inference = inference_df(cov_type, survey, self.params.size)
+            if cov_type == "cluster":
+                clusters = int(np.unique(survey.psu).size)
+                self.design_info = {"clusters": clusters, "df": clusters - 1}
+            else:
+                self.design_info = dict(survey.info)
+            self.design_info["df_inference"] = self.df_inference
+        if sample_weight is None:
+            self.nobs = int(y.shape[0])
+            ybar = float(y.mean())
+        else:
+            total = float(sample_weight.sum())
+            self.nobs = int(total) if total.is_integer() else total
+            ybar = float(sample_weight @ y) / total
         if firth:
             # what summary() prints must be computed before the rows go
             self._summary_statistics = (*self._summary_statistics, "profile_table")
-        ybar = float(y.mean())
         self.llnull = (
             float(self.nobs * (ybar * np.log(ybar) + (1 - ybar) * np.log(1 - ybar)))
             if has_const
@@ -901,7 +1115,8 @@ class LogitResults(Results):
 
     @cached_property
     def pvalues(self):
-        return special.chdtrc(1, self.wald)
+        """Wald p-values: chi2(1), or F(1, ``df_inference``) under a design."""
+        return wald_pvalues(self.wald, 1, self.df_inference)
 
     def _order(self):
         """Positions in table order: the features first, then the constant."""
@@ -914,10 +1129,13 @@ class LogitResults(Results):
 
         Columns coef, std_err, wald, df, p_value, odds_ratio and the 95%
         Wald interval of the odds ratio (odds_ci_lower, odds_ci_upper).
+        Under a design (``df_inference`` set) p-values are F(1, df) and the
+        intervals use Student's t on df, as ``svyglm``.
         """
         order = self._order()
         coef, se = self.params[order], self.bse[order]
-        z = stats.norm.isf(0.025)
+        df = self.df_inference
+        z = stats.norm.isf(0.025) if df is None else stats.t.isf(0.025, df)
         # Under separation exp() of a diverging coefficient is inf: the
         # SeparationWarning says why, numpy need not.
         with np.errstate(over="ignore"):
@@ -940,7 +1158,7 @@ class LogitResults(Results):
         """The fit again, as the constrained-refit kernels take it."""
         return LogitFit(
             params=self.params,
-            cov=self.cov_params,
+            cov=self._cov_model,
             llf=self.llf,
             objective=self.objective,
             prob=self.prob,
@@ -971,6 +1189,7 @@ class LogitResults(Results):
                     firth=self.firth,
                     max_iter=self.max_iter,
                     tol=self.tol,
+                    sample_weight=self._rows("sample_weight"),
                 )[0]
                 for j in range(self.params.size)
             ]
@@ -995,6 +1214,7 @@ class LogitResults(Results):
                     firth=self.firth,
                     max_iter=self.max_iter,
                     tol=self.tol,
+                    sample_weight=self._rows("sample_weight"),
                 )
                 for j in range(self.params.size)
             ]
@@ -1045,6 +1265,7 @@ class LogitResults(Results):
                 fixed=dict.fromkeys(range(int(self.has_const), self.params.size), 0.0),
                 max_iter=self.max_iter,
                 tol=self.tol,
+                sample_weight=self._rows("sample_weight"),
             )
             chi2 = 2.0 * (self.objective - null.objective)
         else:
@@ -1077,7 +1298,12 @@ class LogitResults(Results):
         Grouped by ``hl_method`` (see
         :func:`sklearn_innov.diagnostics.hosmer_lemeshow`).
         """
-        return hosmer_lemeshow(self._rows("y"), self.prob, method=self.hl_method)
+        return hosmer_lemeshow(
+            self._rows("y"),
+            self.prob,
+            method=self.hl_method,
+            weights=self._rows("sample_weight"),
+        )
 
     @cached_property
     def classification_table(self):
@@ -1085,4 +1311,9 @@ class LogitResults(Results):
         y = self._rows("y").astype(int)
         observed = self.classes[y]
         predicted = self.classes[(self.prob > 0.5).astype(int)]
-        return classification_table(observed, predicted, list(self.classes))
+        return classification_table(
+            observed,
+            predicted,
+            list(self.classes),
+            weights=self._rows("sample_weight"),
+        )

@@ -118,8 +118,9 @@ def _sum_blocks(func, slices):
     return np.sum(partial, axis=0)
 
 
-def _gradient_pass(X, y, params, eta, prob, sign=None):
-    """``eta = X params`` and ``prob = expit(eta)`` in place; return ``X'(y - prob)``.
+def _gradient_pass(X, y, params, eta, prob, sign=None, sample_weight=None):
+    """``eta = X params`` and ``prob = expit(eta)`` in place; return ``X'(y - prob)``
+    (``X'(w (y - prob))`` with the rows' frequency weights ``sample_weight``).
 
     On many rows, one pass by blocks of rows (each block read from memory
     once, its products and its exp done while it is in the cache) on
@@ -143,10 +144,17 @@ def _gradient_pass(X, y, params, eta, prob, sign=None):
         X_block = X[rows]
         np.matmul(X_block, params, out=eta[rows])
         p = logistic(eta[rows], out=prob[rows])
-        np.matmul(y[rows] - p, X_block, out=partial[i])
+        resid = y[rows] - p
+        if sample_weight is not None:
+            resid *= sample_weight[rows]
+        np.matmul(resid, X_block, out=partial[i])
         if exact:
-            info[i] = _information(X, rows, prob, weights)
-            deviance[i] = _deviance_terms(eta[rows], sign[rows])
+            info[i] = _information(X, rows, prob, weights, None, sample_weight)
+            deviance[i] = _deviance_terms(
+                eta[rows],
+                sign[rows],
+                None if sample_weight is None else sample_weight[rows],
+            )
 
     run_blocks(block, len(slices))
     gradient = partial.sum(axis=0)
@@ -155,7 +163,7 @@ def _gradient_pass(X, y, params, eta, prob, sign=None):
     return gradient, (weights, info.sum(axis=0), -float(deviance.sum()))
 
 
-def chord(params, X, y, info, max_iter, tol, scale, sign):
+def chord(params, X, y, info, max_iter, tol, scale, sign, sample_weight=None):
     """Newton steps with a fixed information matrix, from a close start.
 
     Each step costs a gradient, ``X'(y - p)``, and the probabilities at the
@@ -171,7 +179,7 @@ def chord(params, X, y, info, max_iter, tol, scale, sign):
     and log-likelihood there, see :func:`_gradient_pass`), or the start
     itself when the steps stop shrinking fast (diverging, or the matrix too
     far off), whence Newton starts; None when the matrix is not positive
-    definite.
+    definite. ``sample_weight``: the rows' frequency weights, or None.
     """
     try:
         factor = linalg.cho_factor(info, lower=False, check_finite=False)
@@ -180,7 +188,7 @@ def chord(params, X, y, info, max_iter, tol, scale, sign):
     n = X.shape[0]
     # the start's arrays, and two pairs used in turn by the steps
     buffers = [(np.empty(n), np.empty(n)) for _ in range(3)]
-    gradient = _gradient_pass(X, y, params, *buffers[0])
+    gradient = _gradient_pass(X, y, params, *buffers[0], None, sample_weight)
     point = start = (params, *buffers[0], gradient, None)
     previous = np.inf
     for steps in range(1, max_iter + 1):
@@ -213,9 +221,11 @@ def chord(params, X, y, info, max_iter, tol, scale, sign):
         params = point[0] + step
         eta, prob = buffers[1 + steps % 2]
         if last and n >= _BLOCKED_ROWS:
-            gradient, exact = _gradient_pass(X, y, params, eta, prob, sign=sign)
+            gradient, exact = _gradient_pass(
+                X, y, params, eta, prob, sign=sign, sample_weight=sample_weight
+            )
             return (params, eta, prob, gradient, exact), steps, converged
-        gradient = _gradient_pass(X, y, params, eta, prob)
+        gradient = _gradient_pass(X, y, params, eta, prob, None, sample_weight)
         point, previous = (params, eta, prob, gradient, None), change
         if last:
             return point, steps, converged
@@ -257,7 +267,7 @@ def logistic(eta, out=None):
     return np.reciprocal(out, out=out)
 
 
-def _deviance_terms(eta, sign):
+def _deviance_terms(eta, sign, sample_weight=None):
     """Half the deviance of rows with linear predictor ``eta``: ``-llf``.
 
     ``sign`` is ``1 - 2y``. Each term of the log-likelihood,
@@ -265,16 +275,18 @@ def _deviance_terms(eta, sign):
     log1p(exp(-|eta|)))`` (numpy's ``logaddexp(0, -s eta)``): never
     positive, and no cancellation for large ``|eta|`` (``y eta - log(1 +
     e^eta)`` cancels there, and can come out positive under separation).
+    With ``sample_weight``, the terms' weighted sum.
     """
     e = np.exp(-np.abs(eta))
     terms = np.multiply(sign, eta)
     np.maximum(terms, 0.0, out=terms)
     terms += np.log1p(e, out=e)
-    return terms.sum()
+    return terms.sum() if sample_weight is None else terms @ sample_weight
 
 
-def _information(X, rows, prob, weights, workspace=None):
-    """``X'WX`` over ``rows``; writes their weights ``p (1 - p)`` to ``weights``.
+def _information(X, rows, prob, weights, workspace=None, sample_weight=None):
+    """``X'WX`` over ``rows``; writes their weights ``p (1 - p)`` to ``weights``
+    (``w p (1 - p)`` with the rows' frequency weights ``sample_weight``).
 
     As ``(W^1/2 X)' (W^1/2 X)``: numpy hands ``A.T @ A`` to BLAS syrk (half
     gemm's work). On a block of rows (one of several on threads) the product
@@ -288,6 +300,8 @@ def _information(X, rows, prob, weights, workspace=None):
     """
     n, k = X.shape
     w = np.multiply(prob[rows], 1.0 - prob[rows], out=weights[rows])
+    if sample_weight is not None:
+        w *= sample_weight[rows]
     if rows != slice(None):
         root = np.multiply(X[rows], np.sqrt(w)[:, None])
         return np.dot(root.T, root)
@@ -297,20 +311,24 @@ def _information(X, rows, prob, weights, workspace=None):
     return root.T @ root
 
 
-def deviance(eta, sign):
-    """Half the deviance (``-llf``) by blocks of rows on threads."""
+def deviance(eta, sign, sample_weight=None):
+    """Half the deviance (``-llf``) by blocks of rows on threads (weighted by
+    the rows' frequency weights ``sample_weight`` if given)."""
+    w = sample_weight
     return float(
         _sum_blocks(
-            lambda rows: _deviance_terms(eta[rows], sign[rows]),
+            lambda rows: _deviance_terms(
+                eta[rows], sign[rows], None if w is None else w[rows]
+            ),
             _info_slices(eta.shape[0]),
         )
     )
 
 
-def information(X, prob, weights, workspace=None):
+def information(X, prob, weights, workspace=None, sample_weight=None):
     """``X'WX`` by blocks of rows on threads; the weights into ``weights``."""
     return _sum_blocks(
-        lambda rows: _information(X, rows, prob, weights, workspace),
+        lambda rows: _information(X, rows, prob, weights, workspace, sample_weight),
         _info_slices(X.shape[0]),
     )
 
@@ -342,15 +360,18 @@ def score_sums(X_in, X_out, resid, weights, joint):
     return U_parts.sum(axis=0), A_parts.sum(axis=0), D_parts.sum(axis=0)
 
 
-def presolve(fit, X, y, info, *, firth, fixed, max_iter, scale):
+def presolve(fit, X, y, info, *, firth, fixed, max_iter, scale, sample_weight=None):
     """A cold start on many rows: ``fit`` (:func:`fit_logit`) on every 8th row.
 
     A cold start takes ~6 Newton steps; taken on an eighth of the rows they
     cost an eighth, and the fit finishes on all rows from there. Returns the
     start (None if it diverged) and, if ``info`` is None, the subsample's
     information scaled to all rows, close enough for the chord steps.
+    With frequency weights ``sample_weight`` the subsample keeps its rows'
+    weights, and the information is scaled by the weights' totals.
     """
     sub = np.asfortranarray(X[::_PRESOLVE_STEP])  # one copy, not one per step
+    sub_weight = None if sample_weight is None else sample_weight[::_PRESOLVE_STEP]
     # from zero, given as a start so that the subsample is not presolved in
     # turn (it may itself have _BLOCKED_ROWS rows)
     result = fit(
@@ -362,10 +383,16 @@ def presolve(fit, X, y, info, *, firth, fixed, max_iter, scale):
         max_iter=max_iter,
         tol=1e-4,
         scale=scale,
+        sample_weight=sub_weight,
     )
     start = result.params
     if not np.isfinite(start).all():
         return None, info
     if info is None and result.info is not None:
-        info = result.info * (X.shape[0] / sub.shape[0])
+        ratio = (
+            X.shape[0] / sub.shape[0]
+            if sample_weight is None
+            else sample_weight.sum() / sub_weight.sum()
+        )
+        info = result.info * ratio
     return start, info

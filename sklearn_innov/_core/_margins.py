@@ -85,7 +85,7 @@ def binary_columns(X):
     )
 
 
-def logit_effects(params, X, *, at="overall", dummy=None):
+def logit_effects(params, X, *, at="overall", dummy=None, sample_weight=None):
     """Marginal effects ``dP / dx_k`` of a logit on every column of X.
 
     Parameters
@@ -104,21 +104,29 @@ def logit_effects(params, X, *, at="overall", dummy=None):
         or at their means with ``at="mean"``) instead of the derivative, as
         statsmodels' ``get_margeff(dummy=True)`` and Stata's ``margins`` of
         an ``i.`` factor.
+    sample_weight : ndarray of shape (n,), optional
+        Frequency (or probability) weights of the rows: the averages (and
+        with ``at="mean"`` the column means) are weighted, as for replicated
+        rows.
 
     Returns
     -------
     effects : ndarray of shape (k,)
     """
+    w = sample_weight
     if at == "mean":
-        X = X.mean(axis=0, keepdims=True)
+        X = np.average(X, axis=0, weights=w)[None, :]
+        w = None
     p = special.expit(X @ params)
-    effects = np.mean(p * (1.0 - p)) * params
+    effects = np.average(p * (1.0 - p), weights=w) * params
     if dummy is not None:
         for k in np.flatnonzero(dummy):
             off = X.copy()
             off[:, k] = 0.0
             eta = off @ params
-            effects[k] = np.mean(special.expit(eta + params[k]) - special.expit(eta))
+            effects[k] = np.average(
+                special.expit(eta + params[k]) - special.expit(eta), weights=w
+            )
     return effects
 
 

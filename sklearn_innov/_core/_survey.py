@@ -34,6 +34,7 @@ __all__ = [
     "SurveyDesign",
     "cluster_covariance",
     "design_covariance",
+    "design_for_cov_type",
     "frequency_mean",
     "survey_mean",
     "survey_proportions",
@@ -305,6 +306,79 @@ class SurveyDesign:
             "weighted": self.weights is not None,
             "lonely_psu": self.lonely_psu,
         }
+
+
+def design_for_cov_type(
+    cov_type,
+    n_rows,
+    *,
+    strata=None,
+    cluster=None,
+    fpc=None,
+    weights=None,
+    lonely_psu="fail",
+    row_labels=None,
+    estimator,
+):
+    """The rows' design an estimator's ``fit`` was given, for its ``cov_type``.
+
+    Under "cluster" a :class:`SurveyDesign` whose PSUs are the clusters
+    (``cluster`` required, strata and fpc refused: CR1 has none); under
+    "survey" the whole design; under any other ``cov_type`` None, and
+    ``strata``, ``cluster`` or ``fpc`` refused, since they would be
+    ignored.
+
+    Parameters
+    ----------
+    cov_type : str
+    n_rows : int
+    strata, cluster, fpc, weights, lonely_psu, row_labels
+        As :meth:`SurveyDesign.from_arrays`.
+    estimator : str
+        The estimator's name, for the messages.
+
+    Returns
+    -------
+    design : SurveyDesign or None
+    """
+    owner = f"{estimator}(cov_type={cov_type!r})"
+    given = [
+        name
+        for name, value in (("strata", strata), ("cluster", cluster), ("fpc", fpc))
+        if value is not None
+    ]
+    if cov_type == "cluster":
+        extra = [name for name in given if name != "cluster"]
+        if cluster is None or extra:
+            problem = (
+                f"also got {' and '.join(extra)}, which it ignores"
+                if extra
+                else "got no cluster"
+            )
+            raise ValueError(
+                f"{owner} needs one cluster label per row in fit(..., cluster=...) "
+                f"and {problem}. For strata or a finite population correction "
+                "use cov_type='survey'."
+            )
+    elif cov_type != "survey":
+        if given:
+            raise ValueError(
+                f"{owner} ignores {' and '.join(given)} passed to fit: set "
+                "cov_type='survey' (design-based standard errors) or 'cluster' "
+                "(cluster-robust), or leave them out."
+            )
+        return None
+    return SurveyDesign.from_arrays(
+        n_rows,
+        strata=strata,
+        cluster=cluster,
+        fpc=fpc,
+        weights=weights,
+        # CR1 has no strata: a lone cluster is checked after the fit
+        lonely_psu="certainty" if cov_type == "cluster" else lonely_psu,
+        row_labels=row_labels,
+        owner=owner,
+    )
 
 
 def _fractions(fpc, stratum, stratum_labels, n_psu, n, owner, rows):

@@ -343,19 +343,27 @@ def pseudo_r2(llf, llnull, nobs):
 HL_METHODS = ("midrank", "spss", "deciles")
 
 
-def hosmer_lemeshow(y, prob, groups=10, method="midrank"):
+def hosmer_lemeshow(y, prob, groups=10, method="midrank", weights=None):
     """Hosmer-Lemeshow statistic over groups of predicted risk.
 
     ``C = sum_g (O_g - E_g)^2 / (E_g (1 - E_g / n_g))`` ~ chi2(G - 2), G the
     number of non-empty groups (undefined, p-value NaN, below 3). The rules
     that form the groups (``method``) are documented in
-    :func:`sklearn_innov.diagnostics.hosmer_lemeshow`.
+    :func:`sklearn_innov.diagnostics.hosmer_lemeshow`. With frequency
+    ``weights`` (positive) a case of weight ``w`` counts as ``w`` cases, in
+    the groups' counts and in the ranks that form them, as SPSS's
+    ``WEIGHT BY``: integer weights give the test of the replicated rows.
     """
-    group = _risk_groups(prob, groups, method)
+    group = _risk_groups(prob, groups, method, weights)
     labels, group = np.unique(group, return_inverse=True)
-    n_g = np.bincount(group).astype(float)
-    observed = np.bincount(group, weights=y)
-    expected = np.bincount(group, weights=prob)
+    if weights is None:
+        n_g = np.bincount(group).astype(float)
+        observed = np.bincount(group, weights=y)
+        expected = np.bincount(group, weights=prob)
+    else:
+        n_g = np.bincount(group, weights=weights)
+        observed = np.bincount(group, weights=weights * y)
+        expected = np.bincount(group, weights=weights * prob)
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = (observed - expected) ** 2 / (expected * (1.0 - expected / n_g))
     terms = np.where(np.isfinite(terms), terms, 0.0)
@@ -363,7 +371,7 @@ def hosmer_lemeshow(y, prob, groups=10, method="midrank"):
     df = len(labels) - 2
     table = pd.DataFrame(
         {
-            "n": n_g.astype(int),
+            "n": n_g.astype(int) if (n_g == np.round(n_g)).all() else n_g,
             "observed_events": observed,
             "expected_events": expected,
             "observed_nonevents": n_g - observed,
@@ -375,7 +383,7 @@ def hosmer_lemeshow(y, prob, groups=10, method="midrank"):
     return {"statistic": statistic, "df": max(df, 0), "pvalue": pvalue, "table": table}
 
 
-def _risk_groups(prob, groups, method):
+def _risk_groups(prob, groups, method, weights=None):
     """Group label of each case (integers, increasing with risk; may skip).
 
     Probabilities that differ by rounding only (1e-12) are ties: two fits of
@@ -383,6 +391,8 @@ def _risk_groups(prob, groups, method):
     bits, and a grouping by ranks would split such ties differently.
     """
     prob = np.round(prob, 12)
+    if weights is not None:
+        return _weighted_risk_groups(prob, groups, method, weights)
     n = prob.size
     if method == "midrank":
         # a case's group is that of its mid-rank: ties share it
@@ -407,15 +417,62 @@ def _risk_groups(prob, groups, method):
     return np.maximum(np.searchsorted(np.unique(cuts), prob, side="left"), 1)
 
 
-def classification_table(y_true, y_pred, labels):
-    """SPSS's classification table: counts and percentage correct per class."""
+def _weighted_risk_groups(prob, groups, method, weights):
+    """:func:`_risk_groups` of cases counted ``weights`` times each.
+
+    The rules read the replicated cases: a tie group (equal ``prob``) of
+    total weight ``W`` after cases of total weight ``C`` has the mid-rank
+    ``C + (W - 1) / 2`` (0-based) and ``C + W`` cases at or below it; R's
+    type-7 quantiles index the sorted replicated values.
+    """
+    n = weights.sum()
+    levels, tie = np.unique(prob, return_inverse=True)
+    tie_weight = np.bincount(tie, weights=weights)
+    before = np.cumsum(tie_weight) - tie_weight
+    if method == "midrank":
+        ranks = (before + (tie_weight - 1.0) / 2.0)[tie]
+        return np.minimum((ranks * groups / n).astype(int), groups - 1)
+    if method == "spss":
+        at_or_below = (before + tie_weight)[tie]
+        return np.ceil(groups * at_or_below / n).astype(np.int64)
+    # "deciles": the type-7 quantiles of the replicated values
+    upto = before + tie_weight
+
+    def value(j):
+        return levels[
+            np.minimum(np.searchsorted(upto, j, side="right"), len(levels) - 1)
+        ]
+
+    probs = np.minimum(np.arange(groups + 1) * (1.0 / groups), 1.0)
+    index = (n - 1) * probs
+    lo = np.floor(index)
+    hi = np.ceil(index)
+    cuts = value(lo)
+    upper = value(hi)
+    mix = (index > lo) & (upper != cuts)
+    h = index - lo
+    cuts = np.where(mix, (1.0 - h) * cuts + h * upper, cuts)
+    return np.maximum(np.searchsorted(np.unique(cuts), prob, side="left"), 1)
+
+
+def classification_table(y_true, y_pred, labels, weights=None):
+    """SPSS's classification table: counts and percentage correct per class.
+
+    With frequency ``weights`` the counts are weighted (SPSS's ``WEIGHT BY``).
+    """
     rows = []
+    w = np.ones(len(y_true)) if weights is None else weights
     for label in labels:
         mask = y_true == label
-        counts = [int(np.sum(mask & (y_pred == other))) for other in labels]
-        correct = 100.0 * counts[list(labels).index(label)] / max(int(mask.sum()), 1)
+        counts = [float(w[mask & (y_pred == other)].sum()) for other in labels]
+        if weights is None or all(float(c).is_integer() for c in counts):
+            counts = [int(c) for c in counts]
+        total = float(w[mask].sum())
+        correct = (
+            100.0 * counts[list(labels).index(label)] / (total if total > 0 else 1)
+        )
         rows.append([*counts, correct])
-    overall = 100.0 * np.mean(y_true == y_pred)
+    overall = 100.0 * float(w[y_true == y_pred].sum()) / float(w.sum())
     rows.append([np.nan] * len(labels) + [overall])
     names = [_label(v) for v in labels]
     index = pd.Index(names + ["Overall Percentage"], name="observed")

@@ -15,7 +15,6 @@ from functools import cached_property
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import special
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
@@ -49,7 +48,14 @@ from .._core import (
     takes_chord_steps,
     upper_cholesky,
 )
-from ..exceptions import SeparationWarning
+from .._core._logit import (
+    inference_df,
+    logit_scores,
+    robust_covariance,
+    wald_pvalues,
+)
+from .._core._survey import design_for_cov_type
+from ..exceptions import SeparationWarning, SklearnInnovWarning
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
@@ -60,8 +66,12 @@ from ..utils._threads import (
     scipy_single_thread,
 )
 from ..utils._validation import (
+    check_sample_weight,
     check_target_present,
+    check_vector,
     format_labels,
+    format_rows,
+    is_dataframe,
     resolve_items,
     validate_columns,
 )
@@ -151,6 +161,23 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         How the Hosmer-Lemeshow test of the final model (``summary()``,
         ``results_.hosmer_lemeshow``) groups cases into deciles of risk; see
         :func:`sklearn_innov.diagnostics.hosmer_lemeshow`.
+    cov_type : {"nonrobust", "cluster", "survey"}, default="nonrobust"
+        Covariance of the coefficients, and so of the Wald tests that step:
+        the inverse information (SPSS); cluster-robust CR1 over the
+        ``cluster`` fit parameter (statsmodels' ``Logit`` with
+        ``cov_type="cluster"``); or design-based (Taylor linearisation, as
+        R's ``svyglm``) over ``strata``, ``cluster`` and ``fpc``, with
+        ``sample_weight`` read as probability weights. Under "cluster" and
+        "survey" Wald tests are F(1, df) (t on df for the intervals): df the
+        clusters - 1, or the design's df (PSUs - strata) + 1 - parameters
+        (svyglm's ``df.residual``); entry uses Boos's generalised score test
+        with the clusters' (or design's) variance of the score. They need
+        ``criterion="wald"`` and no penalty (see Notes).
+    lonely_psu : {"fail", "certainty", "remove", "adjust"}, default="fail"
+        Under ``cov_type="survey"``, what a stratum with a single PSU adds to
+        the variance, as R's ``options(survey.lonely.psu=)``: "fail" raises
+        an error naming the stratum; "certainty" and "remove" add nothing;
+        "adjust" centres its PSU total at the grand mean (0).
 
     Attributes
     ----------
@@ -200,6 +227,17 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         drops the training target, fitted probabilities and design.
     n_features_in_ : int
     feature_names_in_ : ndarray
+    nobs_ : int or float
+        Number of cases: the rows, or the sum of ``sample_weight``.
+    df_inference_ : float or None
+        Denominator degrees of freedom of the Wald and score tests under
+        "cluster" and "survey" (see ``cov_type``); None under "nonrobust"
+        (chi-square tests, as SPSS).
+    design_info_ : dict or None
+        Under "cluster": ``clusters``, ``df``; under "survey": ``strata``,
+        ``psus``, ``df`` (PSUs - strata), ``fpc``, ``weighted``,
+        ``has_strata``, ``has_clusters``, ``lonely_psu``; both also
+        ``df_inference``. None under "nonrobust".
 
     See Also
     --------
@@ -248,6 +286,31 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     current model (the whole model's penalty) at them, a one-step
     approximation of the penalised likelihood-ratio test.
 
+    *Weights.* ``sample_weight`` has scikit-learn's meaning: an integer
+    weight acts exactly as that many copies of the row, in every fit (Newton
+    and Firth: weighted score and information, Firth's penalty from the
+    weighted information, as logistf with weights), every removal and entry
+    test, -2LL, the pseudo R² and BIC (n the sum of weights),
+    Hosmer-Lemeshow and the classification table (weighted counts, as
+    SPSS's ``WEIGHT BY``) and the profile intervals. Rows of weight 0 are
+    left out of every statistic. Under "nonrobust" standard errors treat the
+    weights as frequencies (they shrink as the weights grow); under
+    "survey" as probability weights (any common scale cancels).
+
+    *Designs.* Under "cluster" and "survey" the stepping rules use the
+    robust Wald statistics (``criterion="wald"``); the likelihood-ratio and
+    COND statistics are model-based (they assume independent rows of equal
+    information), so ``criterion="lr"`` or ``"conditional"`` is refused with
+    these covariances, and so is ``penalty="firth"`` (its penalised score
+    has no design-based variance here). Entry uses Boos's (1992)
+    generalised score statistic ``U_j^2 / V_j``, ``V_j`` the design's (or
+    clusters') variance of the rows' contributions to ``U_j`` with the
+    estimation of the model's coefficients projected out, F(1, df) as the
+    Wald tests. -2LL, the omnibus test, the pseudo R², Hosmer-Lemeshow, the
+    classification table and the profile table stay model-based: statistics
+    of the weighted sample, not design-based estimates. A row of weight 0
+    keeps its PSU in the design's counts (R's ``subset`` of a design).
+
     *No intercept.* With ``fit_intercept=False`` the smallest model is the
     empty one: ``p = 1/2`` for every case, log-likelihood ``n log 0.5``, and
     score tests ``(x_j'(y - 1/2))^2 / (x_j'x_j / 4)``.
@@ -262,6 +325,10 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
        Table 10.
     .. [4] Lawless, J. F. and Singhal, K. (1978). "Efficient screening of
        nonnormal regression models". Biometrics, 34, 318-327.
+    .. [5] Boos, D. D. (1992). "On generalized score tests". The American
+       Statistician, 46(4), 327-333.
+    .. [6] Lumley, T. (2010). Complex Surveys: A Guide to Analysis Using R.
+       Wiley (``svyglm``).
 
     Examples
     --------
@@ -286,6 +353,8 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="neither")],
         "hl_method": [StrOptions({"midrank", "spss", "deciles"})],
+        "cov_type": [StrOptions({"nonrobust", "cluster", "survey"})],
+        "lonely_psu": [StrOptions({"fail", "certainty", "remove", "adjust"})],
     }
 
     def __init__(
@@ -301,6 +370,8 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         max_iter=100,
         tol=1e-8,
         hl_method="midrank",
+        cov_type="nonrobust",
+        lonely_psu="fail",
     ):
         self.direction = direction
         self.criterion = criterion
@@ -312,9 +383,11 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.hl_method = hl_method
+        self.cov_type = cov_type
+        self.lonely_psu = lonely_psu
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, *, strata=None, cluster=None, fpc=None):
         """Select features by SPSS's stepping rules and fit the final logit.
 
         Parameters
@@ -323,6 +396,19 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             Numeric features.
         y : array-like of shape (n_samples,)
             Binary target, any two labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights: frequency weights (an integer weight acts
+            as that many copies of the row); probability weights ``1 / pi_i``
+            under ``cov_type="survey"``. Rows of weight 0 are left out.
+        strata : array-like of shape (n_samples,), default=None
+            Stratum of each row; ``cov_type="survey"`` only.
+        cluster : array-like of shape (n_samples,), default=None
+            Cluster (PSU) of each row: required by ``cov_type="cluster"``,
+            optional under "survey" (None: each row its own PSU).
+        fpc : array-like of shape (n_samples,) or float, default=None
+            ``cov_type="survey"`` only: the population count of first-stage
+            units of the row's stratum (every value > 1), or the sampling
+            fraction (every value <= 1), as R's ``svydesign(fpc=)``.
 
         Returns
         -------
@@ -335,9 +421,43 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
                 "as in SPSS (PIN < POUT); otherwise a feature could enter and "
                 "leave forever. Lower p_enter or raise p_remove."
             )
+        self._check_cov_type()
         X_in = X
         X = _numeric_array(self, X)
         y01 = self._encode_target(y, X.shape[0])
+        row_labels = X_in.index.to_numpy() if is_dataframe(X_in) else None
+        weights = _check_weights(sample_weight, X.shape[0], row_labels)
+        survey = design_for_cov_type(
+            self.cov_type,
+            X.shape[0],
+            strata=strata,
+            cluster=cluster,
+            fpc=fpc,
+            weights=weights,
+            lonely_psu=self.lonely_psu,
+            row_labels=row_labels,
+            estimator="StepwiseLogit",
+        )
+        if weights is not None and not (weights > 0).all():
+            # a zero weight leaves the row out of every statistic (its PSU
+            # stays in the design's counts, as R's subset of a design)
+            used = weights > 0
+            X, y01, weights = X[used], y01[used], weights[used]
+            if survey is not None:
+                survey = survey.subset(used)
+            if y01.min() == y01.max():
+                raise ValueError(
+                    "StepwiseLogit: the rows with positive sample_weight all have "
+                    f"the label {self.classes_[int(y01[0])]!r}; a logit needs both "
+                    "classes among them. Check the weights, or the target."
+                )
+        if self.cov_type == "cluster" and np.unique(survey.psu).size < 2:
+            raise ValueError(
+                "StepwiseLogit(cov_type='cluster'): every fitted row is in one "
+                "cluster, so the cluster-robust covariance is undefined (it needs "
+                "at least 2 clusters). Check the cluster labels, or use "
+                "cov_type='nonrobust'."
+            )
         n, p = X.shape
         labels = (
             list(self.feature_names_in_)
@@ -347,8 +467,11 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         names = [str(label) for label in labels]
         offset = int(self.fit_intercept)
         if n <= p + offset:
+            rows = f"{n} sample(s)" + (
+                "" if weights is None else " with positive weight"
+            )
             raise ValueError(
-                f"StepwiseLogit needs more rows than parameters: got {n} sample(s) "
+                f"StepwiseLogit needs more rows than parameters: got {rows} "
                 f"for {p + offset} parameter(s) in the starting model. Add rows or "
                 "drop features."
             )
@@ -364,6 +487,12 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             validate_columns(self, X_in, reset=True, allow_nan=False)
         _check_scales(peak, names)
         forced = self._forced(names, p)
+        if weights is not None:
+            # the columns' root mean squares over the weighted cases, as over
+            # replicated rows (the units convergence is measured in)
+            columns = design[:, offset:]
+            sum_squares = np.einsum("ij,ij,i->j", columns, columns, weights)
+            sum_squares *= n / weights.sum()
 
         stepper = _Stepper(
             design,
@@ -373,6 +502,9 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             max_iter=self.max_iter,
             tol=self.tol,
             scale=column_scale(design, _prepend(float(n), sum_squares, offset)),
+            sample_weight=weights,
+            cov_type=self.cov_type,
+            survey=survey,
         )
         included = set(range(p)) if self.direction == "backward" else set(forced)
         # SciPy's BLAS at one thread on many rows (see utils._threads); on
@@ -420,7 +552,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             scores=scores,
             separated=[names[j] for j in final_separated],
             converged=self.converged_,
+            sample_weight=weights,
+            cov_type=self.cov_type,
+            survey=survey,
+            score_df=stepper.score_df(len(outside)),
         )
+        if survey is not None:
+            self._check_design_df()
         if stepper.separated:
             _warn_separation(
                 [names[j] for j in sorted(stepper.separated)],
@@ -469,6 +607,14 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
     @property
     def nobs_(self):
         return self.results_.nobs
+
+    @property
+    def df_inference_(self):
+        return self.results_.df_inference
+
+    @property
+    def design_info_(self):
+        return self.results_.design_info
 
     def decision_function(self, X):
         """Log-odds of ``classes_[1]``: ``intercept_ + X @ coef_``.
@@ -530,7 +676,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return np.flatnonzero(self.support_) if indices else self.support_.copy()
 
-    def marginal_effects(self, X, at="overall", dummy=False):
+    def marginal_effects(self, X, at="overall", dummy=False, sample_weight=None):
         """Marginal effects of the selected features on ``P(event)``.
 
         For the final logit ``P = expit(b0 + x'b)``: with ``at="overall"`` the
@@ -556,13 +702,19 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         dummy : bool, default=False
             Discrete changes for 0/1 features (statsmodels' rule: minimum 0,
             maximum 1, integer values).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows of X in the averages (the fit's
+            ``sample_weight`` to average over the weighted training data);
+            rows of weight 0 count for nothing.
 
         Returns
         -------
         effects : DataFrame
             Indexed by selected feature: ``effect`` ("dP/dx" or
             "P(1) - P(0)"), ``dy_dx``, ``std_err``, ``z``, ``p_value``,
-            ``ci_lower``, ``ci_upper`` (95%).
+            ``ci_lower``, ``ci_upper`` (95%). Under ``cov_type="cluster"``
+            or ``"survey"`` the standard errors use that covariance and the
+            statistic is ``t`` on ``df_inference_`` degrees of freedom.
 
         Examples
         --------
@@ -581,6 +733,7 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         if not isinstance(dummy, (bool, np.bool_)):
             raise ValueError(f"dummy must be True or False; got {dummy!r}.")
         X = validate_columns(self, X, reset=False, allow_nan=False)
+        weights = _check_weights(sample_weight, X.shape[0], None)
         selected = np.flatnonzero(self.support_)
         offset = int(self.fit_intercept)
         design = X[:, selected]
@@ -590,12 +743,14 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             discrete = np.concatenate([[False], discrete])
         results = self.results_
         value, std_err, _ = delta_method(
-            lambda theta: logit_effects(theta, design, at=at, dummy=discrete)[offset:],
+            lambda theta: logit_effects(
+                theta, design, at=at, dummy=discrete, sample_weight=weights
+            )[offset:],
             results.params,
             results.cov_params,
         )
         names = [str(label) for label in self.selected_features_]
-        table = effects_table(names, value, std_err)
+        table = effects_table(names, value, std_err, df=results.df_inference)
         kinds = np.where(discrete[offset:], "P(1) - P(0)", "dP/dx")
         table.insert(0, "effect", kinds)
         return table
@@ -693,11 +848,66 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
             )
         return (y == self.classes_[1]).astype(np.float64)
 
+    def _check_cov_type(self):
+        """Refuse the settings a cluster or survey covariance cannot honour."""
+        if self.cov_type == "nonrobust":
+            return
+        if self.criterion != "wald":
+            raise ValueError(
+                f"StepwiseLogit(cov_type={self.cov_type!r}) steps on Wald tests "
+                f"with the {self.cov_type} covariance, but criterion="
+                f"{self.criterion!r} is a model-based likelihood statistic that "
+                "assumes independent rows of equal information and ignores the "
+                "design. Use criterion='wald', or cov_type='nonrobust'."
+            )
+        if self.penalty == "firth":
+            raise ValueError(
+                f"StepwiseLogit(cov_type={self.cov_type!r}) does not support "
+                "penalty='firth': the penalised score has no design-based "
+                "variance here. Use penalty=None (with cov_type), or Firth with "
+                "cov_type='nonrobust'."
+            )
+
+    def _check_design_df(self):
+        """Warn when the design leaves no df for the tests."""
+        info = self.results_.design_info
+        if self.results_.df_inference <= 0:
+            what = (
+                f"{info['clusters']} clusters"
+                if self.cov_type == "cluster"
+                else f"{info['psus']} PSUs in {info['strata']} strata "
+                f"(design df {info['df']})"
+            )
+            warn(
+                f"StepwiseLogit(cov_type={self.cov_type!r}): the design has {what} "
+                f"for {self.results_.params.size} parameter(s), which leaves "
+                f"{self.results_.df_inference:g} degrees of freedom for the Wald "
+                "tests: their p-values and intervals are undefined (NaN). A "
+                "design-based test needs more PSUs than parameters; drop features.",
+                SklearnInnovWarning,
+            )
+
     def _forced(self, names, p):
         if not self.force:
             return set()
         columns = names if hasattr(self, "feature_names_in_") else None
         return set(resolve_items(list(self.force), columns, p, owner="force"))
+
+
+def _check_weights(sample_weight, n, row_labels):
+    """``sample_weight`` as float64 (None stays None); negative weights named."""
+    if sample_weight is None:
+        return None
+    weights = check_vector(sample_weight, "sample_weight", owner="StepwiseLogit")
+    negative = np.flatnonzero(weights < 0)
+    if weights.size == n and negative.size:
+        rows = negative if row_labels is None else row_labels[negative]
+        raise ValueError(
+            f"StepwiseLogit: sample_weight is negative in {negative.size} row(s) "
+            f"({format_rows(rows)}); weights must be >= 0 (0 leaves a row out). "
+            "Fix or drop those rows."
+        )
+    return check_sample_weight(weights, n, owner="StepwiseLogit")
 
 
 def _numeric_array(estimator, X):
@@ -915,8 +1125,26 @@ class _Stepper:
     :meth:`in_design_order` puts the final one back.
     """
 
-    def __init__(self, design, y, *, offset, firth, max_iter, tol, scale):
+    def __init__(
+        self,
+        design,
+        y,
+        *,
+        offset,
+        firth,
+        max_iter,
+        tol,
+        scale,
+        sample_weight=None,
+        cov_type="nonrobust",
+        survey=None,
+    ):
         self.design = design
+        # frequency weights (None: every row once, at no cost); under
+        # "cluster" and "survey" the rows' design, for the robust tests
+        self.sample_weight = sample_weight
+        self.cov_type = cov_type
+        self.survey = survey
         self.scale = scale  # the columns' root mean squares, design order
         self.y = y
         self.offset = offset
@@ -1056,6 +1284,7 @@ class _Stepper:
             workspace=self.workspace,
             info=info,
             scale=self.scale[self.order[: self.k]],
+            sample_weight=self.sample_weight,
         )
         self.check(fit, included)
         return fit
@@ -1114,7 +1343,9 @@ class _Stepper:
                 return ()
         cols = self.columns(model)
         X = self.columns_of(model)
-        if fit.converged and separation_excluded(X, self.y, fit.prob):
+        if fit.converged and separation_excluded(
+            X, self.y, fit.prob, sample_weight=self.sample_weight
+        ):
             return ()
         separated, direction = detect_separation(X, self.y)
         return tuple(
@@ -1128,11 +1359,19 @@ class _Stepper:
         if not candidates:
             return None
         positions = [self.position(j) for j in candidates]
-        if criterion == "wald":
+        if criterion == "wald" and self.survey is not None:
+            cov = self.robust(fit)
+            statistic = fit.params[positions] ** 2 / cov.diagonal()[positions]
+        elif criterion == "wald":
             statistic = fit.wald[positions]
         elif criterion == "conditional":
             statistic = conditional_lr(
-                self.model(), self.y, fit, positions, firth=self.firth
+                self.model(),
+                self.y,
+                fit,
+                positions,
+                firth=self.firth,
+                sample_weight=self.sample_weight,
             )
         else:
             statistic = np.array(
@@ -1141,7 +1380,7 @@ class _Stepper:
                     for j, position in zip(candidates, positions, strict=True)
                 ]
             )
-        p_values = special.chdtrc(1, statistic)
+        p_values = wald_pvalues(statistic, 1, self.inference_df(self.k))
         worst = int(p_values.argmax())
         if p_values[worst] > p_remove:
             return (
@@ -1167,6 +1406,7 @@ class _Stepper:
             firth=self.firth,
             max_iter=self.max_iter,
             tol=self.tol,
+            sample_weight=self.sample_weight,
         )
         self.check(refit, included - {j}, tested=j)
         return statistic
@@ -1175,7 +1415,7 @@ class _Stepper:
         outside, statistic = self.scores(fit)
         if not outside or fit.chol is None:
             return None
-        p_values = special.chdtrc(1, statistic)
+        p_values = wald_pvalues(statistic, 1, self.inference_df(self.k + 1))
         best = int(p_values.argmin())
         if p_values[best] < p_enter:
             return (
@@ -1206,7 +1446,13 @@ class _Stepper:
             # same fit) reuses it.
             want = joint or len(outside) <= 4 * self.k
             result = score_tests(
-                self.model(), self.design[:, self.k :], self.y, fit, joint=want
+                self.model(),
+                self.design[:, self.k :],
+                self.y,
+                fit,
+                joint=want,
+                sample_weight=self.sample_weight,
+                robust=None if self.survey is None else self.score_covariance,
             )
             scores, overall = result if want else (result, None)
             if want:
@@ -1214,6 +1460,27 @@ class _Stepper:
         order = np.argsort(outside)
         outside, scores = [outside[i] for i in order], scores[order]
         return (outside, (scores, overall)) if joint else (outside, scores)
+
+    # -- cluster-robust and design-based tests --------------------------------
+
+    def inference_df(self, n_params):
+        """Denominator df of a test in a model of ``n_params`` (None: chi2)."""
+        return inference_df(self.cov_type, self.survey, n_params)
+
+    def score_df(self, n_outside):
+        """The (single, joint) score tests' denominator df at the final model."""
+        return (self.inference_df(self.k + 1), self.inference_df(self.k + n_outside))
+
+    def robust(self, fit):
+        """The current model's robust covariance (block order)."""
+        scores = logit_scores(self.model(), self.y, fit.prob, self.sample_weight)
+        return robust_covariance(scores, fit.cov, self.cov_type, self.survey)
+
+    def score_covariance(self, Z, n_params):
+        """Covariance of the columns' totals of ``Z`` (see :func:`score_tests`)."""
+        return robust_covariance(
+            Z, np.eye(Z.shape[1]), self.cov_type, self.survey, n_params
+        )
 
 
 class StepwiseResults(LogitResults):
@@ -1240,9 +1507,11 @@ class StepwiseResults(LogitResults):
         scores,
         separated=(),
         converged=None,
+        score_df=(None, None),
         **kw,
     ):
         super().__init__(fit, y, classes, names, **kw)
+        self._score_df = score_df
         self._history = history
         self._outside = outside
         self._scores = scores
@@ -1262,10 +1531,15 @@ class StepwiseResults(LogitResults):
         if self._scores is None:
             return pd.DataFrame(columns=["score", "df", "p_value"])
         scores, overall = self._scores
+        single, joint = self._score_df
         table = pd.DataFrame(
-            {"score": scores, "df": 1, "p_value": special.chdtrc(1, scores)},
+            {"score": scores, "df": 1, "p_value": wald_pvalues(scores, 1, single)},
             index=pd.Index(self._outside, name="variable"),
         )
         k = len(self._outside)
-        table.loc["Overall Statistics"] = [overall, k, special.chdtrc(k, overall)]
+        table.loc["Overall Statistics"] = [
+            overall,
+            k,
+            float(wald_pvalues(overall, k, joint)),
+        ]
         return table

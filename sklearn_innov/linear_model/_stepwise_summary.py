@@ -108,6 +108,9 @@ def build_summary(model, title=None):
                 name="penalized_likelihood",
             )
         )
+    design = _design_table(model)
+    if design is not None:
+        blocks.append(Block("Design", design, name="design"))
     blocks += [
         Block(
             "Variables not in the Equation",
@@ -139,6 +142,81 @@ def build_summary(model, title=None):
     return Summary(title, blocks)
 
 
+# statistics of the (weighted) sample under any cov_type
+MODEL_BASED = (
+    "-2 Log likelihood, the omnibus test, Cox & Snell and Nagelkerke R Square, "
+    "Hosmer and Lemeshow and the classification table"
+)
+
+
+def _integer(value):
+    return int(value) if float(value).is_integer() else value
+
+
+def _design_table(model):
+    """The design's sizes and degrees of freedom (None without a design)."""
+    info = model.design_info_
+    if info is None:
+        return None
+    if model.cov_type == "cluster":
+        rows = [
+            ("Clusters", info["clusters"]),
+            ("df of the Wald F tests (clusters - 1)", _integer(info["df_inference"])),
+        ]
+    else:
+        rows = [
+            ("Strata", info["strata"] if info["has_strata"] else "none (1)"),
+            (
+                "PSUs",
+                info["psus"] if info["has_clusters"] else f"{info['psus']} (rows)",
+            ),
+            ("Design df (PSUs - strata)", info["df"]),
+            (
+                "df of the Wald F tests (design df + 1 - parameters)",
+                _integer(info["df_inference"]),
+            ),
+            ("Finite population correction", "yes" if info["fpc"] else "no"),
+            ("Weights", "probability" if info["weighted"] else "none (equal)"),
+        ]
+    return pd.DataFrame(
+        {"value": [value for _, value in rows]},
+        index=pd.Index([label for label, _ in rows], name="design"),
+    )
+
+
+def _design_notes(model):
+    info = model.design_info_
+    if model.cov_type == "cluster":
+        what = (
+            f"cluster-robust (CR1) over {info['clusters']} clusters, with "
+            "statsmodels' factor G/(G-1) (N-1)/(N-K)"
+        )
+        df = "clusters - 1"
+    else:
+        weights = (
+            "sample weights read as probability weights"
+            if info["weighted"]
+            else "equal weights"
+        )
+        what = f"design-based (Taylor linearisation, as R's svyglm), {weights}"
+        df = "design df + 1 - parameters"
+    return [
+        f"Standard errors: {what}. Wald tests (which also step) are F(1, "
+        f"{_integer(info['df_inference'])}) ({df}), the odds ratios' intervals "
+        "use t on the same df; entry uses the generalised score test (Boos, "
+        "1992) with the same variance of the score, on the df of the model it "
+        "would enter.",
+        f"Model-based, not design-based: {MODEL_BASED} (statistics of the "
+        "weighted sample"
+        + (
+            "; their tests read the probability weights as frequencies and are "
+            "not design-based tests)."
+            if info.get("weighted")
+            else ")."
+        ),
+    ]
+
+
 def _notes(model):
     results = model.results_
     notes = [
@@ -147,6 +225,14 @@ def _notes(model):
         "Significance after stepwise selection is optimistic: the tests ignore "
         "that the features were chosen on the same data.",
     ]
+    if model.design_info_ is not None:
+        notes += _design_notes(model)
+    if results.weighted and model.cov_type == "nonrobust":
+        notes.append(
+            f"Weighted: {results.nobs:g} cases (the sum of sample_weight), each "
+            "weight counted as that many copies of its row (SPSS's WEIGHT BY); "
+            "standard errors treat the weights as frequencies."
+        )
     if model.penalty == "firth":
         notes += [
             "Firth's penalized likelihood (as R's logistf): S.E. and Wald tests "
