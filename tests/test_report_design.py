@@ -76,6 +76,34 @@ def test_cobb_douglas_standard_errors_equal_svyglm_by_loops(stratified):
     assert_allclose(model.results_.bse, se, rtol=1e-8)
 
 
+def test_logit_standard_errors_equal_svyglm_by_loops(stratified):
+    # the weighted (pseudo-)MLE from statsmodels, its scores and bread; the
+    # design's meat by loops; the report's logit is the final model's fit
+    import statsmodels.api as sm
+
+    _, a = stratified
+    logit, frame = a.logit, a.frame
+    assert logit.cov_type == "survey"
+    names = list(logit.selected_features_)
+    X = sm.add_constant(a.logit_X[names].to_numpy())
+    y = (frame["innovated"] == logit.classes_[1]).to_numpy(dtype=float)
+    w = frame["weight"].to_numpy()
+    ref = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w).fit(tol=1e-12)
+    p = ref.fittedvalues
+    bread = np.linalg.inv(X.T @ (X * (w * p * (1 - p))[:, None]))
+    scores = X * (w * (y - p))[:, None]
+    meat = svyrecvar_loops(
+        scores,
+        frame["stratum"].to_numpy(),
+        frame["psu"].to_numpy(),
+        popsize=_popsize(frame),
+    )
+    se = np.sqrt(np.diag(bread @ meat @ bread))
+    table = logit.coef_table_.loc[["const", *names]]  # SPSS puts const last
+    assert_allclose(table["coef"].to_numpy(), ref.params, rtol=1e-6)
+    assert_allclose(table["std_err"].to_numpy(), se, rtol=1e-6)
+
+
 def test_frequency_weights_equal_replicated_rows():
     frame = make_sme_survey(random_state=0).frame
     rng = np.random.default_rng(1)
@@ -103,6 +131,17 @@ def test_frequency_weights_equal_replicated_rows():
         rtol=1e-10,
     )
     assert (table["df"] == n - 1).all()
+    # the logit, its Hosmer-Lemeshow tests and classification are too
+    assert weighted.logit.selected_features_ == expanded.logit.selected_features_
+    for column in ["coef", "std_err"]:
+        assert_allclose(
+            weighted.logit.coef_table_[column],
+            expanded.logit.coef_table_[column],
+            rtol=1e-7,
+        )
+    pd.testing.assert_frame_equal(
+        weighted.hl_rules, expanded.hl_rules, rtol=1e-7, check_dtype=False
+    )
     # the indices' reliability and item statistics are the expanded sample's
     pd.testing.assert_frame_equal(
         weighted.composite.reliability_,
@@ -144,7 +183,8 @@ def test_report_states_the_design_and_what_it_does_not_weight(stratified):
     assert "12 strata ('stratum')" in flat
     assert f"design degrees of freedom {len(a.frame) - 12}" in flat
     assert "Not weighted by the design in this report:" in flat
-    assert "the stepwise logit of innovated" in flat
+    assert "Not weighted by the design in this report: the bootstrap stability" in flat
+    assert "entry by Boos's generalised score test" in flat
     block = a.design_estimates
     assert list(block["kind"].unique()) == ["mean", "share"]
     assert isinstance(block, pd.DataFrame)

@@ -10,7 +10,7 @@ definition.
 import numpy as np
 
 from .._core import _tests
-from ..utils._validation import check_same_length, check_vector
+from ..utils._validation import check_same_length, check_sample_weight, check_vector
 
 __all__ = ["classification_table", "hosmer_lemeshow", "pseudo_r2"]
 
@@ -53,7 +53,7 @@ def pseudo_r2(llf, llnull, nobs):
     return _tests.pseudo_r2(llf, llnull, nobs)
 
 
-def hosmer_lemeshow(y, prob, *, groups=10, method="midrank"):
+def hosmer_lemeshow(y, prob, *, groups=10, method="midrank", sample_weight=None):
     """Hosmer-Lemeshow goodness-of-fit test over groups of predicted risk.
 
     Cases are grouped by predicted probability (``method`` says how), and
@@ -93,6 +93,11 @@ def hosmer_lemeshow(y, prob, *, groups=10, method="midrank"):
 
         Every rule may form fewer than ``groups`` groups when probabilities
         tie; with fewer than 3 the test is undefined (df 0, p-value NaN).
+    sample_weight : array-like of shape (n_samples,), optional
+        Frequency weights, as SPSS's ``WEIGHT BY``: a case of weight ``w``
+        counts as ``w`` cases in the ranks, the groups and the counts (the
+        test equals that of the replicated cases); rows of weight 0 are
+        left out.
 
     Returns
     -------
@@ -140,7 +145,11 @@ def hosmer_lemeshow(y, prob, *, groups=10, method="midrank"):
             f"{owner}: method must be one of {', '.join(map(repr, _tests.HL_METHODS))}"
             f"; got {method!r}."
         )
-    return _tests.hosmer_lemeshow(y, prob, groups, method)
+    weights = check_sample_weight(sample_weight, y.size, owner=owner)
+    if weights is not None:
+        used = weights > 0
+        y, prob, weights = y[used], prob[used], weights[used]
+    return _tests.hosmer_lemeshow(y, prob, groups, method, weights=weights)
 
 
 def classification_table(y_true, y_pred, labels):

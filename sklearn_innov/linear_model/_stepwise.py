@@ -755,7 +755,9 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         table.insert(0, "effect", kinds)
         return table
 
-    def summary(self, title=None, marginal_effects=None, dummy=False):
+    def summary(
+        self, title=None, marginal_effects=None, dummy=False, sample_weight=None
+    ):
         """SPSS's output blocks for the final model.
 
         Parameters
@@ -768,6 +770,9 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         dummy : bool, default=False
             With ``marginal_effects``: discrete changes for 0/1 features (see
             :meth:`marginal_effects`); the block's title says which it shows.
+        sample_weight : array-like of shape (n_samples,), optional
+            With ``marginal_effects``: the rows' weights in the average (see
+            :meth:`marginal_effects`).
 
         Returns
         -------
@@ -788,7 +793,9 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
                         if dummy
                         else "dP/dx"
                     ),
-                    self.marginal_effects(marginal_effects, dummy=dummy),
+                    self.marginal_effects(
+                        marginal_effects, dummy=dummy, sample_weight=sample_weight
+                    ),
                     name="marginal_effects",
                 ),
             )

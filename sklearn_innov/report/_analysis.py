@@ -142,6 +142,8 @@ class Analysis:
         Each text control to its reference (dropped) level.
     logit_X : DataFrame or None
         The logit's design: the indices, then the controls.
+    logit_weights : ndarray or None
+        The ``[design]`` weights of the logit's rows (None without weights).
     missing_answers : DataFrame or None
         Per index: its items, the rows with a missing answer, the rows with
         no answered item, the answers outside ``[index] bounds`` and what
@@ -208,6 +210,7 @@ class Analysis:
     controls: list = field(default_factory=list)
     control_reference: dict = field(default_factory=dict)
     logit_X: object = None
+    logit_weights: object = None
     missing_answers: object = None
     index_missing_note: object = None
     readings: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -364,7 +367,10 @@ def analyze(frame=None, document=None, *, random_state=0):
     # SPSS's layout, SPSS's Hosmer-Lemeshow grouping; the controls are forced
     # in: backward elimination never removes them
     logit_X = X.join(controls)
-    logit = StepwiseLogit(hl_method="spss", force=levels).fit(logit_X, y_target)
+    logit_params = design_fit_params(frame, design, logit_X.index)
+    logit = StepwiseLogit(
+        hl_method="spss", force=levels, cov_type=design_cov_type(design, "nonrobust")
+    ).fit(logit_X, y_target, **logit_params)
     event = logit.classes_[1]
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
     if isinstance(event, float) and event.is_integer():
@@ -403,11 +409,12 @@ def analyze(frame=None, document=None, *, random_state=0):
         two_part_zeros=two_part_zeros,
         logit=logit,
         event=event,
-        hl_rules=_hl_by_rule(logit, logit_X, y_target),
+        hl_rules=_hl_by_rule(logit, y_target, logit_params.get("sample_weight")),
         stability=stability,
         controls=control_names,
         control_reference=control_reference,
         logit_X=logit_X,
+        logit_weights=logit_params.get("sample_weight"),
         missing_answers=missing_answers,
         index_missing_note=index_missing_note,
     )
@@ -606,14 +613,25 @@ def _plain(value):
     return value
 
 
-def _hl_by_rule(logit, X, y):
-    """Hosmer-Lemeshow under each grouping rule: how much the rule matters."""
+def _hl_by_rule(logit, y, sample_weight=None):
+    """Hosmer-Lemeshow under each grouping rule: how much the rule matters.
+
+    With weights, weighted counts as the layout's block (SPSS's WEIGHT BY).
+    """
     event = (np.asarray(y) == logit.classes_[1]).astype(float)
+    if sample_weight is not None:
+        # the fit's probabilities are those of its positive-weight rows
+        event, sample_weight = (
+            event[sample_weight > 0],
+            sample_weight[sample_weight > 0],
+        )
     # the fit's own probabilities, those of the layout's Hosmer-Lemeshow block
     prob = np.asarray(logit.results_.prob, dtype=float)
     rows = {}
     for method, label in HL_RULE_NAMES.items():
-        result = hosmer_lemeshow(event, prob, method=method)
+        result = hosmer_lemeshow(
+            event, prob, method=method, sample_weight=sample_weight
+        )
         rows[label] = {
             "Chi-square": result["statistic"],
             "df": result["df"],

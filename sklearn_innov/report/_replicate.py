@@ -178,6 +178,7 @@ def render_report(analysis, comparison=None, *, figures=True):
         title=f"Stepwise logit of {target}"
         + (" (Table 10 layout)" if a.default else ""),
         marginal_effects=X if logit.support_.any() else None,
+        sample_weight=a.logit_weights,
     )
     logit_summary.insert_after(
         "hosmer_lemeshow_table",
@@ -257,12 +258,17 @@ def _design_summary(a):
             "Sample design: " + ", ".join(parts) + f"; design degrees of freedom "
             f"{info['df']} (PSUs minus strata, as R's degf).",
             "Design-based (Taylor linearisation, as R's survey::svyglm and "
-            "svymean): the weighted means and shares below, and the Cobb-Douglas "
-            "models' standard errors, t tests, intervals and F test (on the "
-            "design's degrees of freedom), whatever [model] cov_type says.",
-            "Model-based even under the design: R², Durbin-Watson, the Park and "
-            "Breusch-Pagan tests, the normality tests and the VIFs of the "
-            "Cobb-Douglas models.",
+            "svymean): the weighted means and shares below; the Cobb-Douglas "
+            "models' standard errors, t tests, intervals and F test, and the "
+            f"stepwise logit of {a.target}'s Wald tests, intervals and stepping "
+            "(removal by design-based Wald tests, entry by Boos's generalised "
+            "score test), on the design's degrees of freedom, whatever [model] "
+            "cov_type says.",
+            "Model-based even under the design, with the weights read as "
+            "frequencies: R², Durbin-Watson, the Park and Breusch-Pagan tests, the "
+            "normality tests and the VIFs of the Cobb-Douglas models; the logit's "
+            "-2 log-likelihood, omnibus test, pseudo R², Hosmer-Lemeshow test and "
+            "classification table.",
             "Weighted point estimates, with the weights rescaled to add up to "
             f"the {a.labels['units']} sampled: the indices' construction (z-score "
             "means and deviations, ranks, PCA and factor weights; min-max bounds "
@@ -291,7 +297,7 @@ def _design_summary(a):
 
 def _undesigned(a):
     """The parts of the analysis fitted without the design's weights."""
-    parts = [f"the stepwise logit of {a.target} and its bootstrap stability"]
+    parts = ["the bootstrap stability of the stepwise logit's selection"]
     if a.two_part is not None:
         parts.append("the two-part model")
     if a.iv is not None:
