@@ -134,6 +134,8 @@ _ALWAYS = {
         ),
     },
 }
+# its second part is that OLS (or a GLM) on the same 30 logged features
+_ALWAYS["TwoPartRegressor"] = _ALWAYS["CobbDouglasRegressor"]
 
 
 def _expected_failed_checks(estimator):
