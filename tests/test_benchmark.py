@@ -1,5 +1,6 @@
 """The predictive benchmark: no leakage, any set of models, Holm-adjusted tests."""
 
+import inspect
 import re
 
 import numpy as np
@@ -450,6 +451,9 @@ class WeightSpy(ClassifierMixin, BaseEstimator):
 
     seen = []
 
+    def __init__(self, fit_intercept=True):
+        self.fit_intercept = fit_intercept  # a parameter for a grid to search
+
     def fit(self, X, y, sample_weight=None):
         WeightSpy.seen.append(np.asarray(sample_weight))
         self.classes_ = np.unique(y)
@@ -568,3 +572,29 @@ def test_weights_of_the_wrong_length_are_refused():
         run_benchmark(
             repeats=1, folds=3, models={"p": DummyClassifier()}, sample_weight=[1, 2]
         )
+
+
+def test_a_grid_searchs_inner_fits_get_the_weights_too():
+    from sklearn.model_selection import GridSearchCV
+
+    _, w = _weighted_survey()
+    WeightSpy.seen = []
+    search = GridSearchCV(
+        WeightSpy(), {"fit_intercept": [True]}, cv=2, scoring="neg_brier_score"
+    )
+    run_benchmark(repeats=1, folds=3, models={"search": search}, sample_weight=w)
+    # per outer fold: 2 inner fits and the refit, each with weights
+    assert len(WeightSpy.seen) == 9
+    assert all(seen.ndim == 1 and seen.size > 0 for seen in WeightSpy.seen)
+    sizes = sorted({seen.size for seen in WeightSpy.seen})
+    assert len(sizes) > 1  # inner folds are smaller than the refit's
+
+
+@pytest.mark.skipif(
+    "sample_weight" not in inspect.signature(_benchmark.StepwiseLogit.fit).parameters,
+    reason="StepwiseLogit.fit takes sample_weight on the lweights branch",
+)
+def test_the_papers_pipeline_is_fitted_weighted():
+    _, w = _weighted_survey()
+    result = run_benchmark(repeats=1, folds=3, sample_weight=w)
+    assert "'StepwiseLogit'" not in result.description.split("fitted unweighted")[-1]

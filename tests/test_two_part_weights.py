@@ -409,3 +409,25 @@ def test_survey_design_reaches_both_parts():
     V = bread @ svy_meat_loops(scores, strata, psu) @ bread
     table = model.coef_table_.loc["participation"]
     assert_allclose(table["std_err"], np.sqrt(np.diag(V)), rtol=1e-6)
+
+
+def test_rows_dropped_for_zeros_keep_their_psu_in_the_design():
+    X, y, w, strata, psu = _survey()
+    X.loc[X.index % 7 == 0, "b"] = 0.0
+    model = TwoPartRegressor(
+        classifier=_logit(),
+        regressor=CobbDouglasRegressor(cov_type="survey"),
+        zeros="drop",
+    ).fit(X, y, sample_weight=w, strata=strata, cluster=psu)
+    rows = ((y > 0) & (X > 0).all(axis=1)).to_numpy()
+    Z = np.column_stack([np.ones(rows.sum()), np.log(X[rows].to_numpy())])
+    logy = np.log(y[rows].to_numpy())
+    bread = np.linalg.inv(Z.T @ (Z * w[rows, None]))
+    beta = bread @ Z.T @ (w[rows] * logy)
+    scores = np.zeros((len(y), 3))
+    scores[rows] = Z * (w[rows] * (logy - Z @ beta))[:, None]
+    V = bread @ svy_meat_loops(scores, strata, psu) @ bread
+    table = model.coef_table_.loc["positive"]
+    assert_allclose(table["coef"], beta, rtol=1e-9)
+    assert_allclose(table["std_err"], np.sqrt(np.diag(V)), rtol=1e-8)
+    assert model.regressor_.nobs_ == rows.sum()
