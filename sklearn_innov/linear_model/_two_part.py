@@ -163,9 +163,11 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
     ``exp(resid)``. An integer weight gives the coefficients, the smearing
     factor and the predictions of that many copies of the row; the log-link
     GLM's standard errors too (frequency weights); the OLS second part's
-    standard errors are weighted least squares' (statsmodels' ``WLS``,
-    :class:`CobbDouglasRegressor`'s semantics), whose residual degrees of
-    freedom count rows, not copies. The smearing factor's covariance with
+    standard errors and diagnostics (F, Durbin-Watson, Park, Breusch-Pagan,
+    the correlations and VIFs of the logs) are weighted least squares'
+    (statsmodels' ``WLS``, :class:`CobbDouglasRegressor`'s semantics),
+    which count rows, not copies, and so differ from those of the
+    replicated rows; its R² does not. The smearing factor's covariance with
     the coefficients counts the weights as copies. ``strata``, ``cluster``
     and ``fpc`` go to each part whose ``cov_type`` is "survey" or
     "cluster"; the second part is then fitted as a domain of the whole
