@@ -1,5 +1,6 @@
 """The predictive benchmark: no leakage, any set of models, Holm-adjusted tests."""
 
+import inspect
 import re
 
 import numpy as np
@@ -440,3 +441,160 @@ def test_the_event_is_printed_as_the_user_wrote_it():
     model = {"logit": make_pipeline(StandardScaler(), LogisticRegression())}
     result = run_benchmark(frame, document, repeats=1, folds=3, models=model)
     assert "Event: innovated = 1." in result.description
+
+
+# -- sample weights: routed to the fits, scored with the weights ----------------
+
+
+class WeightSpy(ClassifierMixin, BaseEstimator):
+    """A prior classifier that records the weights its fit receives."""
+
+    seen = []
+
+    def __init__(self, fit_intercept=True):
+        self.fit_intercept = fit_intercept  # a parameter for a grid to search
+
+    def fit(self, X, y, sample_weight=None):
+        WeightSpy.seen.append(np.asarray(sample_weight))
+        self.classes_ = np.unique(y)
+        self.prior_ = float(np.average(y, weights=sample_weight))
+        return self
+
+    def predict_proba(self, X):
+        p = np.full(len(X), self.prior_)
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[int(self.prior_ >= 0.5)])
+
+
+def _weighted_survey():
+    frame = make_sme_survey(random_state=0).frame
+    weights = np.random.default_rng(1).integers(1, 6, len(frame)).astype(float)
+    return frame, weights
+
+
+def test_weighted_scores_are_the_weighted_metrics_on_the_same_folds():
+    from sklearn.metrics import (
+        accuracy_score,
+        balanced_accuracy_score,
+        brier_score_loss,
+        log_loss,
+        roc_auc_score,
+    )
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    frame, w = _weighted_survey()
+    models = {
+        "logit": make_pipeline(StandardScaler(), LogisticRegression()),
+        "prior": DummyClassifier(strategy="prior"),
+    }
+    result = run_benchmark(
+        repeats=2, folds=3, models=models, reference="prior", sample_weight=w
+    )
+    X, y = frame[MECHANISM_ITEMS], frame["innovated"].to_numpy()
+    cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
+    for fold, (train, test) in enumerate(cv.split(X, y)):
+        logit = make_pipeline(StandardScaler(), LogisticRegression()).fit(
+            X.iloc[train],
+            y[train],
+            standardscaler__sample_weight=w[train],
+            logisticregression__sample_weight=w[train],
+        )
+        p = logit.predict_proba(X.iloc[test])[:, 1]
+        wt = w[test]
+        expected = {
+            "roc_auc": roc_auc_score(y[test], p, sample_weight=wt),
+            "accuracy": accuracy_score(y[test], p >= 0.5, sample_weight=wt),
+            "balanced_accuracy": balanced_accuracy_score(
+                y[test], p >= 0.5, sample_weight=wt
+            ),
+            "brier": brier_score_loss(y[test], p, sample_weight=wt),
+            "log_loss": log_loss(y[test], p, sample_weight=wt),
+        }
+        row = result.scores.query("model == 'logit'").iloc[fold]
+        for metric, value in expected.items():
+            assert_allclose(row[metric], value, rtol=1e-10, err_msg=metric)
+        # the prior model: the training fold's weighted share of events
+        prior = np.average(y[train], weights=w[train])
+        row = result.scores.query("model == 'prior'").iloc[fold]
+        assert_allclose(
+            row["brier"],
+            brier_score_loss(y[test], np.full(test.size, prior), sample_weight=wt),
+            rtol=1e-12,
+        )
+    unweighted = run_benchmark(repeats=2, folds=3, models=models, reference="prior")
+    assert not np.allclose(
+        unweighted.scores["brier"].to_numpy(), result.scores["brier"].to_numpy()
+    )
+    # the comparisons read the weighted fold scores, in the same form
+    tests = result.comparisons()
+    assert list(tests.columns) == list(unweighted.comparisons().columns)
+    auc = result.scores.pivot(index=["repeat", "fold"], columns="model")["roc_auc"]
+    n = len(frame)
+    ref = corrected_resampled_ttest(
+        auc["logit"].to_numpy(), auc["prior"].to_numpy(), n - n // 3, n // 3
+    )
+    assert_allclose(tests.loc["logit", "p"], ref["pvalue"], rtol=1e-12)
+    assert "Weights: every score is weighted" in result.description
+
+
+def test_each_fit_receives_exactly_its_training_folds_weights():
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    frame, w = _weighted_survey()
+    WeightSpy.seen = []
+    run_benchmark(repeats=1, folds=3, models={"spy": WeightSpy()}, sample_weight=w)
+    X, y = frame[MECHANISM_ITEMS], frame["innovated"]
+    cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0)
+    expected = [w[train] for train, _ in cv.split(X, y)]
+    assert len(WeightSpy.seen) == 3
+    for got, want in zip(WeightSpy.seen, expected, strict=True):
+        assert_allclose(got, want)
+
+
+def test_a_model_that_takes_no_weights_is_named_in_the_notes(spy):
+    _, w = _weighted_survey()
+    result = run_benchmark(
+        repeats=1,
+        folds=3,
+        models={"spy": Spy(), "prior": DummyClassifier()},
+        sample_weight=w,
+    )
+    notes = "\n".join(result._notes())
+    assert "fitted unweighted, as their classifier takes no sample_weight: 'spy'." in (
+        notes.replace("\n", " ")
+    )
+
+
+def test_weights_of_the_wrong_length_are_refused():
+    with pytest.raises(ValueError, match="one weight per row"):
+        run_benchmark(
+            repeats=1, folds=3, models={"p": DummyClassifier()}, sample_weight=[1, 2]
+        )
+
+
+def test_a_grid_searchs_inner_fits_get_the_weights_too():
+    from sklearn.model_selection import GridSearchCV
+
+    _, w = _weighted_survey()
+    WeightSpy.seen = []
+    search = GridSearchCV(
+        WeightSpy(), {"fit_intercept": [True]}, cv=2, scoring="neg_brier_score"
+    )
+    run_benchmark(repeats=1, folds=3, models={"search": search}, sample_weight=w)
+    # per outer fold: 2 inner fits and the refit, each with weights
+    assert len(WeightSpy.seen) == 9
+    assert all(seen.ndim == 1 and seen.size > 0 for seen in WeightSpy.seen)
+    sizes = sorted({seen.size for seen in WeightSpy.seen})
+    assert len(sizes) > 1  # inner folds are smaller than the refit's
+
+
+@pytest.mark.skipif(
+    "sample_weight" not in inspect.signature(_benchmark.StepwiseLogit.fit).parameters,
+    reason="StepwiseLogit.fit takes sample_weight on the lweights branch",
+)
+def test_the_papers_pipeline_is_fitted_weighted():
+    _, w = _weighted_survey()
+    result = run_benchmark(repeats=1, folds=3, sample_weight=w)
+    assert "'StepwiseLogit'" not in result.description.split("fitted unweighted")[-1]

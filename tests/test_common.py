@@ -147,6 +147,8 @@ _ALWAYS = {
         ),
     },
 }
+# its second part is that OLS (or a GLM) on the same 30 logged features
+_ALWAYS["TwoPartRegressor"] = _ALWAYS["CobbDouglasRegressor"]
 
 
 # Failures of one configuration of an estimator, not of its class.

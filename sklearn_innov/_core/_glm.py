@@ -35,9 +35,11 @@ class GLMResults(Results):
         the quasi-scores: statsmodels' ``GLM.fit(cov_type="HC0")``.
     names : list of str
     family : str
-    nobs : int
+    nobs : int or float
+        Rows, or the sum of the weights with weights.
     scale : float
-        Pearson's dispersion ``sum (y - mu)^2 / V(mu) / (n - k)``.
+        Pearson's dispersion ``sum w (y - mu)^2 / V(mu) / (n - k)``, ``n``
+        the sum of the weights (1 per row without).
     n_iter : int
     converged : bool
     """
@@ -49,7 +51,7 @@ class GLMResults(Results):
         self.cov_params = cov_params
         self.names = list(names)
         self.family = family
-        self.nobs = int(nobs)
+        self.nobs = nobs
         self.scale = float(scale)
         self.n_iter = int(n_iter)
         self.converged = bool(converged)
@@ -76,7 +78,7 @@ class GLMResults(Results):
         )
 
 
-def fit_log_link(Z, y, *, family, names, tol=1e-10, max_iter=100):
+def fit_log_link(Z, y, *, family, names, weights=None, tol=1e-10, max_iter=100):
     """Fit ``E[y | z] = exp(z'b)`` by quasi-likelihood (Fisher scoring).
 
     Parameters
@@ -89,6 +91,11 @@ def fit_log_link(Z, y, *, family, names, tol=1e-10, max_iter=100):
         The variance function ``V(mu) = mu^2`` or ``mu``; the estimates are
         consistent for ``exp(z'b)`` under either whenever the mean is right.
     names : list of str
+    weights : ndarray of shape (n,), optional
+        Positive frequency weights: a row of weight ``w`` counts as ``w``
+        copies of it in the estimates, the sandwich (``B = sum_i w_i s_i
+        s_i'``), ``nobs`` and the dispersion (statsmodels' ``GLM`` with
+        ``freq_weights``). Rows of weight 0 must be left out by the caller.
     tol : float, default=1e-10
         Convergence: the largest step, relative to ``1 + |b|``.
     max_iter : int, default=100
@@ -105,19 +112,21 @@ def fit_log_link(Z, y, *, family, names, tol=1e-10, max_iter=100):
     """
     power = FAMILIES[family]
     n, k = Z.shape
-    beta = np.linalg.lstsq(Z, np.log(y), rcond=None)[0]
-    deviance = _deviance(y, np.exp(Z @ beta), power)
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    root_w = np.sqrt(w)
+    beta = np.linalg.lstsq(Z * root_w[:, None], np.log(y) * root_w, rcond=None)[0]
+    deviance = _deviance(y, np.exp(Z @ beta), power, w)
     converged = False
     for n_iter in range(1, max_iter + 1):
         eta = Z @ beta
         mu = np.exp(eta)
-        root = np.sqrt(mu ** (2.0 - power))
+        root = np.sqrt(w * mu ** (2.0 - power))
         target = eta + (y - mu) / mu
         step = np.linalg.lstsq(Z * root[:, None], target * root, rcond=None)[0] - beta
         for _ in range(30):
             # a step too far overflows exp: halve it, quietly
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                trial = _deviance(y, np.exp(Z @ (beta + step)), power)
+                trial = _deviance(y, np.exp(Z @ (beta + step)), power, w)
             if np.isfinite(trial) and trial <= deviance * (1 + 1e-12):
                 break
             step = step / 2.0
@@ -131,24 +140,28 @@ def fit_log_link(Z, y, *, family, names, tol=1e-10, max_iter=100):
     # link, d/d eta [(y - mu) mu^(1 - p)] = -mu^(1 - p) (mu + (p - 1)(y - mu))
     base = mu ** (1.0 - power)
     scores = Z * (base * (y - mu))[:, None]
-    information = Z.T @ (Z * (base * (mu + (power - 1.0) * (y - mu)))[:, None])
+    curvature = w * base * (mu + (power - 1.0) * (y - mu))
+    information = Z.T @ (Z * curvature[:, None])
     bread = np.linalg.inv(information)
-    cov = bread @ (scores.T @ scores) @ bread
-    scale = float(np.sum((y - mu) ** 2 / mu**power) / (n - k)) if n > k else np.nan
+    # frequency weights: each row's score counts w times, B = sum w s s'
+    cov = bread @ (scores.T @ (scores * w[:, None])) @ bread
+    nobs = n if weights is None else float(w.sum())
+    dispersion = np.sum(w * (y - mu) ** 2 / mu**power)
+    scale = float(dispersion / (nobs - k)) if nobs > k else np.nan
     return GLMResults(
         params=beta,
         cov_params=(cov + cov.T) / 2.0,
         names=names,
         family=family,
-        nobs=n,
+        nobs=nobs,
         scale=scale,
         n_iter=n_iter,
         converged=converged,
     )
 
 
-def _deviance(y, mu, power):
+def _deviance(y, mu, power, w):
     """Quasi-deviance of the Poisson (1) or gamma (2) variance function."""
     if power == 1.0:
-        return 2.0 * np.sum(y * np.log(y / mu) - (y - mu))
-    return 2.0 * np.sum((y - mu) / mu - np.log(y / mu))
+        return 2.0 * w @ (y * np.log(y / mu) - (y - mu))
+    return 2.0 * w @ ((y - mu) / mu - np.log(y / mu))

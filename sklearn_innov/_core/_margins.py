@@ -14,6 +14,7 @@ import numpy as np
 from scipy import special, stats
 
 from ..utils._lazy import pd
+from ._survey import cluster_covariance, design_covariance
 
 __all__ = [
     "binary_columns",
@@ -159,7 +160,17 @@ def effects_table(names, effect, std_err, *, df=None, alpha=0.05):
     )
 
 
-def smearing_covariance(exog, resid, cov_params, *, robust, basis=None):
+def smearing_covariance(
+    exog,
+    resid,
+    cov_params,
+    *,
+    robust,
+    basis=None,
+    weights=None,
+    design=None,
+    kind="survey",
+):
     """Joint covariance of OLS coefficients in logs and Duan's smearing factor.
 
     Duan's factor ``S = mean(exp(e_i))``, with ``e_i = ln y_i - z_i'b`` the
@@ -174,6 +185,15 @@ def smearing_covariance(exog, resid, cov_params, *, robust, basis=None):
     where ``V`` is the coefficients' covariance (``cov_params``, of whatever
     type the fit used) and ``C = Cov(b, mean exp(e))``.
 
+    With weights every mean is weighted (``S = sum w exp(e) / sum w``,
+    ``n`` becomes ``sum w``, ``(Z'Z)^-1 Z'`` becomes ``(Z'WZ)^-1 Z'W``): the
+    weights count as frequencies, so an integer weight gives what that many
+    copies of the row give. With a ``design`` the cross term and ``Var S``
+    come instead from the design's variance of the stacked influence
+    functions (the two blocks of the inverse Jacobian times the scores
+    ``w_i z_i e_i`` and ``w_i (exp(e_i) - S)``), as ``V`` does under that
+    design.
+
     Parameters
     ----------
     exog : ndarray of shape (n, k)
@@ -187,10 +207,19 @@ def smearing_covariance(exog, resid, cov_params, *, robust, basis=None):
         empirical sandwich): ``C = (Z'Z)^-1 sum_i z_i e_i (exp(e_i) - S) / n``.
         False (errors independent of ``z``, the assumption smearing itself
         rests on): ``C = (Z'Z)^-1 Z'1 mean(e (exp(e) - S)) / n``, which with
-        an intercept touches the intercept only.
+        an intercept touches the intercept only. Ignored with a ``design``.
     basis : ndarray of shape (k, f), optional
         ``N``, the free directions of a constrained fit (``b = b0 + N z``):
         ``(Z'Z)^-1`` becomes ``N (N'Z'ZN)^-1 N'``.
+    weights : ndarray of shape (n,), optional
+        The fit's positive weights.
+    design : SurveyDesign, optional
+        The fitted rows' design (one entry per row of ``exog``).
+    kind : {"survey", "cluster"}, default="survey"
+        With a ``design``: Taylor linearisation
+        (:func:`~sklearn_innov._core._survey.design_covariance`) or CR1 over
+        its PSUs (:func:`~sklearn_innov._core._survey.cluster_covariance`,
+        with the small-sample factor of the ``k`` coefficients).
 
     Returns
     -------
@@ -206,23 +235,55 @@ def smearing_covariance(exog, resid, cov_params, *, robust, basis=None):
     """
     n = resid.size
     level = np.exp(resid)
-    factor = level.mean()
-    deviation = level - factor
-    design = exog if basis is None else exog @ basis
-
-    def bread(r):
-        """``(Z'Z)^-1 Z'r`` (or through the free directions), by least squares."""
-        coef = np.linalg.lstsq(design, r, rcond=None)[0]
-        return coef if basis is None else basis @ coef
-
-    if robust:
-        cross = bread(resid * deviation) / n
-    else:
-        cross = bread(np.ones(n)) * np.mean(resid * deviation) / n
-    g = level @ exog / n
     k = cov_params.shape[0]
     cov = np.empty((k + 1, k + 1))
     cov[:k, :k] = cov_params
-    cov[:k, k] = cov[k, :k] = cross - cov_params @ g
-    cov[k, k] = np.mean(deviation**2) / n + g @ cov_params @ g - 2.0 * g @ cross
+    if weights is None and design is None:
+        factor = level.mean()
+        deviation = level - factor
+        design_matrix = exog if basis is None else exog @ basis
+
+        def bread(r):
+            """``(Z'Z)^-1 Z'r`` (or through the free directions), by least squares."""
+            coef = np.linalg.lstsq(design_matrix, r, rcond=None)[0]
+            return coef if basis is None else basis @ coef
+
+        if robust:
+            cross = bread(resid * deviation) / n
+        else:
+            cross = bread(np.ones(n)) * np.mean(resid * deviation) / n
+        g = level @ exog / n
+        cov[:k, k] = cov[k, :k] = cross - cov_params @ g
+        cov[k, k] = np.mean(deviation**2) / n + g @ cov_params @ g - 2.0 * g @ cross
+        return cov
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    total = w.sum()
+    deviation = level - (w @ level) / total
+    reduced = exog if basis is None else exog @ basis
+    inverse = np.linalg.inv(reduced.T @ (reduced * w[:, None]))
+    # P = (Z'WZ)^-1, or N (N'Z'WZN)^-1 N' for a constrained fit
+    P = inverse if basis is None else basis @ inverse @ basis.T
+    g = (w * level) @ exog / total
+    if design is None:
+        if robust:
+            cross = P @ (exog.T @ (w * resid * deviation)) / total
+        else:
+            cross = P @ exog.T @ w * (w @ (resid * deviation)) / total**2
+        cov[:k, k] = cov[k, :k] = cross - cov_params @ g
+        cov[k, k] = (w @ deviation**2) / total**2 + g @ cov_params @ g - 2.0 * g @ cross
+        return cov
+    # influence rows of (b, S): the inverse Jacobian (block triangular) times
+    # the stacked scores w z e and w (exp(e) - S)
+    influence_b = (exog * (w * resid)[:, None]) @ P
+    influence_s = (w * deviation - total * influence_b @ g) / total
+    influence = np.column_stack([influence_b, influence_s])
+    if kind == "cluster":
+        # cluster_covariance's (N - 1) / (N - K) counts K = k + 1 columns; V
+        # counted the k coefficients
+        joint = cluster_covariance(influence, np.eye(k + 1), design.psu)
+        joint *= (n - k - 1.0) / (n - k)
+    else:
+        joint = design_covariance(influence, np.eye(k + 1), design)
+    cov[:k, k] = cov[k, :k] = joint[:k, k]
+    cov[k, k] = joint[k, k]
     return cov

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 from scipy import special
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from .._core import (
     DesignError,
@@ -32,6 +32,7 @@ from ..utils._persistence import TablePersistenceMixin
 from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
 from ..utils._validation import (
     check_outcome,
+    check_sample_weight,
     feature_labels,
     format_labels,
     validate_columns,
@@ -98,7 +99,9 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
     coef_table_ : DataFrame
         Both parts' coefficients, indexed by ("part", "term") with part
         "participation" (the logit, on levels) and "positive" (the
-        Cobb-Douglas or the GLM, on logs of X); columns coef, std_err,
+        Cobb-Douglas or the GLM, on logs of X); a part without a
+        ``coef_table_`` of its own (a scikit-learn classifier) is left out.
+        Columns coef, std_err,
         statistic (z for the logit and the GLM, t for the Cobb-Douglas),
         p_value, ci_lower, ci_upper (95%).
     cov_params_ : DataFrame or None
@@ -153,6 +156,23 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
     2001). :meth:`summary` reads the Breusch-Pagan test of the second part
     from its p-value. The log-link GLM second part (``second_part="gamma"``)
     models ``E[y | y > 0, x]`` directly and needs neither.
+
+    *Weights and designs.* ``fit(X, y, sample_weight)`` weights both
+    parts: the classifier on every row, the second part on the rows with
+    ``y > 0`` with their weights, and Duan's factor is the weighted mean of
+    ``exp(resid)``. An integer weight gives the coefficients, the smearing
+    factor and the predictions of that many copies of the row; the log-link
+    GLM's standard errors too (frequency weights); the OLS second part's
+    standard errors and diagnostics (F, Durbin-Watson, Park, Breusch-Pagan,
+    the correlations and VIFs of the logs) are weighted least squares'
+    (statsmodels' ``WLS``, :class:`CobbDouglasRegressor`'s semantics),
+    which count rows, not copies, and so differ from those of the
+    replicated rows; its R² does not. The smearing factor's covariance with
+    the coefficients counts the weights as copies. ``strata``, ``cluster``
+    and ``fpc`` go to each part whose ``cov_type`` is "survey" or
+    "cluster"; the second part is then fitted as a domain of the whole
+    design (rows outside it with weight 0, their PSUs kept in ``n_h``), and
+    the smearing factor's covariance comes from the same design.
 
     *Stata's twopm.* The estimates equal ``twopm``'s with a logit first part
     on x and a ``regress, log`` (or ``glm, link(log)``) second part on
@@ -213,7 +233,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         self.second_part = second_part
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None, *, strata=None, cluster=None, fpc=None):
         """Fit the participation part on every row, the level part where y > 0.
 
         Parameters
@@ -222,6 +242,22 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
             Non-negative regressors.
         y : array-like of shape (n_samples,)
             Non-negative outcome; 0 marks no participation.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, passed to both parts: the first part gets
+            every row's weight, the second the weights of the rows with
+            ``y > 0``; Duan's smearing factor is their weighted mean of
+            ``exp(resid)``. A row of weight 0 is left out of both parts (and
+            of the floors of ``zeros="floor"``). Each part must accept
+            ``sample_weight`` in its ``fit``.
+        strata, cluster, fpc : array-like of shape (n_samples,), default=None
+            The rows' survey design (see
+            :meth:`CobbDouglasRegressor.fit`), passed to each part whose
+            ``cov_type`` is "survey" or "cluster" (and only to those; at
+            least one part must ask for them). The second part is fitted as
+            a domain of the whole design: the rows with ``y = 0`` (and the
+            rows ``zeros="drop"`` leaves out) enter it with weight 0, so
+            their PSUs still count in each stratum's ``n_h``, as R's
+            ``svyglm`` on ``subset(design, y > 0)``.
 
         Returns
         -------
@@ -239,29 +275,32 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         )
         values = validate_columns(self, X, reset=True, allow_nan=False)
         y = _check_outcome(y, values.shape[0])
-        if values.shape[0] < 3:
+        weights = check_sample_weight(
+            sample_weight, values.shape[0], owner="TwoPartRegressor"
+        )
+        design = {
+            name: value
+            for name, value in (("strata", strata), ("cluster", cluster), ("fpc", fpc))
+            if value is not None
+        }
+        # a row of weight 0 is no row: it counts nowhere
+        active = np.ones(y.size, dtype=bool) if weights is None else weights > 0
+        if int(active.sum()) < 3:
             raise ValueError(
                 f"TwoPartRegressor needs at least 3 rows; got n_samples = "
-                f"{values.shape[0]}."
+                f"{int(active.sum())}"
+                + ("" if weights is None else " with positive weight")
+                + "."
             )
         frame = self._frame(values)
         _check_nonnegative(values, self)
         positive = y > 0
-        if positive.all():
-            warn(
-                "No outcome is 0: the participation part is P(y > 0) = 1, and the "
-                "two-part model is its second part alone.",
-                SklearnInnovWarning,
+        if not (positive & active).any():
+            raise ValueError(
+                "Every outcome with positive weight is 0: there is no positive "
+                "part to model. Check y and sample_weight."
             )
-            self.classifier_ = None
-        else:
-            classifier = StepwiseLogit() if self.classifier is None else self.classifier
-            self.classifier_ = clone(classifier).fit(frame, positive.astype(int))
-        levels = values[positive]
-        self.floors_ = np.full(values.shape[1], np.nan)
-        if self.zeros == "floor":
-            self.floors_ = _floors(levels, self)
-        levels, keep = apply_zeros(levels, self.zeros, floors=self.floors_)
+        classifier = StepwiseLogit() if self.classifier is None else self.classifier
         if self.second_part == "ols":
             regressor = self.regressor or CobbDouglasRegressor()
         elif self.regressor is not None:
@@ -272,10 +311,47 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
             )
         else:
             regressor = LogLinkGLM(family=self.second_part)
-        self._check_positive_rows(regressor, len(y), int(positive.sum()), keep)
+        if positive[active].all():
+            warn(
+                "No outcome is 0: the participation part is P(y > 0) = 1, and the "
+                "two-part model is its second part alone.",
+                SklearnInnovWarning,
+            )
+            classifier = None
+        routes = _route_design(classifier, regressor, design)
+        if classifier is None:
+            self.classifier_ = None
+        else:
+            self.classifier_ = clone(classifier).fit(
+                frame,
+                positive.astype(int),
+                **_fit_params(classifier, "first", weights, routes[0]),
+            )
+        rows = np.flatnonzero(positive & active)
+        levels = values[rows]
+        self.floors_ = np.full(values.shape[1], np.nan)
+        if self.zeros == "floor":
+            self.floors_ = _floors(levels, self)
+        levels, keep = apply_zeros(levels, self.zeros, floors=self.floors_)
+        self._check_positive_rows(regressor, int(active.sum()), rows.size, keep)
+        rows = rows[keep]
+        part_weights = None if weights is None else weights[rows]
+        part_design = {}
+        if routes[1]:
+            # a domain of the whole design: every row, weight 0 outside it
+            part_weights = np.zeros(y.size)
+            part_weights[rows] = 1.0 if weights is None else weights[rows]
+            filled = np.ones_like(values)
+            filled[rows] = levels
+            levels, target = filled, np.where(part_weights > 0, y, 1.0)
+            part_design = routes[1]
+        else:
+            target = y[rows]
         try:
             self.regressor_ = clone(regressor).fit(
-                self._frame(levels), y[np.flatnonzero(positive)[keep]]
+                self._frame(levels),
+                target,
+                **_fit_params(regressor, "second", part_weights, part_design),
             )
         except DesignError as exc:
             if not isinstance(regressor, LogLinkGLM):
@@ -347,9 +423,21 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
 
     @property
     def coef_table_(self):
-        parts = {"positive": self._table(self.regressor_, "t")}
-        if self.classifier_ is not None:
-            parts = {"participation": self._table(self.classifier_, "z"), **parts}
+        # a part of another library has no table: it is left out
+        parts = {
+            name: self._table(part, statistic)
+            for name, part, statistic in (
+                ("participation", self.classifier_, "z"),
+                ("positive", self.regressor_, "t"),
+            )
+            if hasattr(part, "coef_table_")
+        }
+        if not parts:
+            raise AttributeError(
+                "coef_table_: neither part has a coefficient table (parts "
+                f"{type(self.classifier_).__name__} and "
+                f"{type(self.regressor_).__name__})."
+            )
         return pd.concat(parts, names=["part", "term"])
 
     def marginal_effects(self, X, *, at="overall"):
@@ -684,6 +772,9 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
                 cov,
                 robust=regressor.cov_type != "nonrobust",
                 basis=results.basis,
+                weights=results.weights,
+                design=results.design,
+                kind=regressor.cov_type,
             )
             names.append(("positive", "smearing"))
         if classifier is not None:
@@ -777,15 +868,19 @@ class LogLinkGLM(RegressorMixin, BaseEstimator):
     def __init__(self, *, family="gamma"):
         self.family = family
 
-    def fit(self, X, y):
-        """Fit on positive X (logged here) and positive y."""
+    def fit(self, X, y, sample_weight=None):
+        """Fit on positive X (logged here) and positive y, with positive weights."""
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         names = ["const", *(str(name) for name in X.columns)]
         design = np.column_stack([np.ones(len(X)), np.log(X.to_numpy(float))])
         # the rank check OLS makes; TwoPartRegressor words its DesignError
         LeastSquares(design, names=names)
         self.results_ = fit_log_link(
-            design, np.asarray(y, dtype=float), family=self.family, names=names
+            design,
+            np.asarray(y, dtype=float),
+            family=self.family,
+            names=names,
+            weights=sample_weight,
         )
         if not self.results_.converged:
             warn(
@@ -829,7 +924,7 @@ class LogLinkGLM(RegressorMixin, BaseEstimator):
                 Block(
                     "Fit",
                     [
-                        f"n = {results.nobs}; Pearson dispersion "
+                        f"n = {results.nobs:g}; Pearson dispersion "
                         f"{results.scale:.4g}; {results.n_iter} iterations.",
                     ],
                     name="fit",
@@ -850,6 +945,40 @@ def _part_name(regressor):
 def _smears(regressor):
     """Whether the second part's level predictions carry Duan's factor."""
     return isinstance(regressor, CobbDouglasRegressor) and regressor.smearing
+
+
+_DESIGN_COV = ("survey", "cluster")
+
+
+def _route_design(classifier, regressor, design):
+    """Which part gets ``strata``/``cluster``/``fpc``: those whose cov_type asks."""
+    asks = [
+        getattr(part, "cov_type", None) in _DESIGN_COV
+        for part in (classifier, regressor)
+    ]
+    if design and not any(asks):
+        raise ValueError(
+            f"TwoPartRegressor.fit got {' and '.join(design)}, but neither part "
+            "uses a design: give the part that should cov_type='survey' (design-"
+            "based) or 'cluster' (cluster-robust), e.g. regressor="
+            "CobbDouglasRegressor(cov_type='survey'), or leave them out."
+        )
+    return [design if ask else {} for ask in asks]
+
+
+def _fit_params(part, which, weights, design):
+    """The ``fit`` keywords of one part; refuse weights it cannot take."""
+    params = dict(design)
+    if weights is not None:
+        if not has_fit_parameter(part, "sample_weight"):
+            raise ValueError(
+                f"TwoPartRegressor got sample_weight, but its {which} part, "
+                f"{type(part).__name__}, takes no sample_weight in fit, so it "
+                "would be fitted unweighted. Use a part that takes weights, or "
+                "leave sample_weight out."
+            )
+        params["sample_weight"] = weights
+    return params
 
 
 def _check_outcome(y, n_samples):

@@ -17,6 +17,9 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from sklearn import config_context
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import has_fit_parameter
 
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import corrected_resampled_ttest, holm_adjusted
@@ -29,7 +32,7 @@ from ..preprocessing import (
     validate_document,
 )
 from ..summary import Block, Summary, format_pvalue
-from ..utils._validation import format_value
+from ..utils._validation import check_sample_weight, format_value
 
 __all__ = [
     "BenchmarkResult",
@@ -648,6 +651,7 @@ def run_benchmark(
     progress=False,
     models=None,
     reference=None,
+    sample_weight=None,
 ):
     """Cross-validate every model on the same repeated stratified folds.
 
@@ -680,6 +684,19 @@ def run_benchmark(
         The label of the model every other is tested against. Default: the
         paper's pipeline, "StepwiseLogit", when it is among the models;
         otherwise no model is tested and the summary says so.
+    sample_weight : array-like of shape (len(frame),), optional
+        Non-negative weights of the rows of ``frame`` (of the synthetic
+        survey when ``frame`` is None), e.g. a survey's expansion factors.
+        Each model is fitted with its training fold's weights, routed by
+        scikit-learn's metadata routing to every step whose ``fit`` takes
+        ``sample_weight`` (the classifier, a scaler, a calibrator, a grid
+        search's inner fits, whose inner scores are weighted too); a model
+        whose classifier takes none is fitted unweighted and the notes name
+        it. Every score (ROC AUC, accuracy, balanced accuracy, Brier, log
+        loss) is weighted by the test fold's weights. The folds are drawn on
+        rows as without weights, and the corrected t-tests and Holm's
+        adjustment read the weighted scores fold by fold as they read
+        unweighted ones.
 
     Returns
     -------
@@ -704,6 +721,7 @@ def run_benchmark(
         description = f"Data: the user's survey, {len(frame)} rows."
     bench = benchmark_spec(document, frame)
     target = bench.target
+    weights = _benchmark_weights(sample_weight, frame, target)
     frame, note = drop_missing_target(frame, target)
     if note:
         description += " " + note[0].upper() + note[1:]
@@ -738,6 +756,11 @@ def run_benchmark(
         bench.mechanisms, bench.features, random_state, index_settings=bench.index
     )
     description += _imputation_note(X, bench.index, models)
+    scoring, fit_params = METRICS, {}
+    if weights is not None:
+        models, scoring, note = _request_weights(models)
+        description += note
+        fit_params = {"sample_weight": weights}
     if reference is not None and reference not in models:
         raise ValueError(
             f"run_benchmark: reference {reference!r} is not one of the models: "
@@ -751,10 +774,21 @@ def run_benchmark(
     for done, (label, model) in enumerate(models.items()):
         _progress(done, len(models), label, start, progress)
         began = time.perf_counter()
-        with warnings.catch_warnings():
+        with (
+            warnings.catch_warnings(),
+            config_context(enable_metadata_routing=weights is not None),
+        ):
             # small training folds separate often; the benchmark scores it anyway
             warnings.simplefilter("ignore", SeparationWarning)
-            result = cross_validate(model, X, y, cv=cv, scoring=METRICS, n_jobs=n_jobs)
+            result = cross_validate(
+                model,
+                X,
+                y,
+                cv=cv,
+                scoring=scoring,
+                n_jobs=n_jobs,
+                params=fit_params or None,
+            )
         seconds[label] = time.perf_counter() - began
         for fold in range(folds * repeats):
             record = {"model": label, "repeat": fold // folds, "fold": fold % folds}
@@ -784,6 +818,75 @@ def run_benchmark(
         title=f"Predictive benchmark of {event}",
         reference=reference,
     )
+
+
+def _benchmark_weights(sample_weight, frame, target):
+    """The weights of the rows that have a target, checked (None: none)."""
+    if sample_weight is None:
+        return None
+    weights = check_sample_weight(sample_weight, len(frame), owner="run_benchmark")
+    return weights[frame[target].notna().to_numpy()]
+
+
+def _final(model):
+    """The estimator that predicts: a pipeline's last step, a search's estimator."""
+    while True:
+        if hasattr(model, "steps"):
+            model = model.steps[-1][1]
+        elif isinstance(model.get_params(deep=False).get("estimator"), BaseEstimator):
+            model = model.get_params(deep=False)["estimator"]
+        else:
+            return model
+
+
+def _request_weights(models):
+    """Models that ask for ``sample_weight`` wherever they take it; scorers too.
+
+    Call under ``config_context(enable_metadata_routing=True)``'s reach: the
+    requests are set in one here. Returns the models (cloned), the weighted
+    scorers and a sentence for the description.
+    """
+    from sklearn.base import clone
+    from sklearn.metrics import get_scorer
+
+    out, unweighted = {}, []
+    with config_context(enable_metadata_routing=True):
+        scoring = {
+            name: get_scorer(scorer).set_score_request(sample_weight=True)
+            for name, scorer in METRICS.items()
+        }
+        for label, model in models.items():
+            model = clone(model)
+            parts = [model] + [
+                value
+                for value in model.get_params(deep=True).values()
+                if isinstance(value, BaseEstimator)
+            ]
+            for part in parts:
+                if has_fit_parameter(part, "sample_weight") and hasattr(
+                    part, "set_fit_request"
+                ):
+                    part.set_fit_request(sample_weight=True)
+                inner = part.get_params(deep=False).get("scoring")
+                if isinstance(inner, str) and hasattr(part, "cv"):
+                    # a search's inner scores weighted as the outer ones
+                    part.set_params(
+                        scoring=get_scorer(inner).set_score_request(sample_weight=True)
+                    )
+            if not has_fit_parameter(_final(model), "sample_weight"):
+                unweighted.append(label)
+            out[label] = model
+    note = (
+        " Weights: every score is weighted by the test fold's sample weights; "
+        "every model is fitted with the training fold's weights in each step "
+        "whose fit takes them (scikit-learn's metadata routing)"
+    )
+    if unweighted:
+        note += (
+            f"; fitted unweighted, as their classifier takes no sample_weight: "
+            f"{_names(unweighted)}"
+        )
+    return out, scoring, note + "."
 
 
 def _count(n, noun):

@@ -10,6 +10,7 @@ numbers do not depend on ``n_jobs``) and returns a
 :class:`SelectionStability`, whose statistics are computed on first access.
 """
 
+import inspect
 import re
 import warnings
 from functools import cached_property
@@ -21,16 +22,25 @@ from sklearn import config_context
 from sklearn.base import clone, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_array, check_consistent_length
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    has_fit_parameter,
+)
 from threadpoolctl import ThreadpoolController
 
-from .._core import Results
+from .._core import Results, SurveyDesign
 from ..linear_model import StepwiseLogit
 from ..summary import Block, Summary
 from ..utils._lazy import pd
 from ..utils._plotting import pyplot as _pyplot
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
-from ..utils._validation import as_pandas, format_labels, is_dataframe
+from ..utils._validation import (
+    as_pandas,
+    check_sample_weight,
+    format_labels,
+    is_dataframe,
+)
 
 __all__ = ["SelectionStability", "selection_stability"]
 
@@ -52,6 +62,9 @@ _THREADPOOLS = []
         "global_estimator": [None, HasMethods(["fit"])],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
+        "sample_weight": ["array-like", None],
+        "strata": ["array-like", None],
+        "cluster": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -64,6 +77,9 @@ def selection_stability(
     global_estimator=None,
     random_state=None,
     n_jobs=None,
+    sample_weight=None,
+    strata=None,
+    cluster=None,
 ):
     r"""Refit a feature selection on bootstrap resamples and measure its stability.
 
@@ -105,6 +121,22 @@ def selection_stability(
         ``joblib.parallel_config`` context; ``-1``: every core). Inside each
         refit BLAS runs on one thread: the resamples are the parallel unit,
         and one thread keeps the arithmetic identical for every ``n_jobs``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights, passed to the fit on all rows, to the global
+        model's and to every refit. The resamples are drawn as without
+        weights (``n`` rows, uniformly, with replacement) and each refit
+        receives the drawn rows' weights: the bootstrap of frequency weights
+        (a row drawn twice counts with twice its weight). ``estimator`` and
+        the global model must take ``sample_weight`` in ``fit``. With the
+        probability weights of a stratified or clustered survey this is not
+        the design's bootstrap: pass ``strata`` and/or ``cluster`` for it.
+    strata, cluster : array-like of shape (n_samples,), default=None
+        The survey design's strata and PSUs (clusters); either turns the
+        resampling into Rao and Wu's (1988) rescaling bootstrap (see
+        Notes), with ``sample_weight`` read as probability weights (1 for
+        every row when None). Without ``cluster`` each row is its own PSU;
+        without ``strata`` there is one stratum. A PSU lies in one stratum,
+        and every stratum needs at least 2 PSUs.
 
     Returns
     -------
@@ -127,6 +159,25 @@ def selection_stability(
 
     Notes
     -----
+    *Weights.* With ``sample_weight`` alone each resample draws rows
+    uniformly and refits with their weights, the frequency-weight
+    bootstrap: right for weights that count copies of a row, not for the
+    probability weights of a stratified or clustered survey, whose rows are
+    not drawn independently.
+
+    *Designs.* With ``strata`` or ``cluster`` the resampling follows the
+    design: Rao and Wu's (1988) rescaling bootstrap with ``n_h - 1`` PSUs
+    drawn per stratum (Rao, Wu & Yue 1992; R's ``as.svrepdesign(type=
+    "subbootstrap")``). In resample ``b``, for each stratum ``h`` in sorted
+    label order, ``rng.randint(n_h, size=n_h - 1)`` draws PSUs (sorted by
+    label within the stratum; rows in their order without ``cluster``) with
+    replacement; PSU ``i`` drawn ``r_hi``
+    times gets the weights ``w_k n_h / (n_h - 1) r_hi`` for each of its
+    rows, and the refit is on the rows with a positive weight. The variance
+    of a weighted total over these resamples estimates its design-based
+    (with-replacement) variance, so the frequencies reflect the design's
+    clustering. A finite population correction is not applied.
+
     *Skipped resamples.* A classifier cannot be fitted on a resample holding
     only one class, and a resample can make a feature constant or collinear.
     Such resamples are skipped (not redrawn, so the draws of the others do
@@ -190,6 +241,10 @@ def selection_stability(
     check_consistent_length(X, y)
     y_values = np.asarray(y)
     n_samples, n_features = X.shape
+    weights = check_sample_weight(sample_weight, n_samples, owner="selection_stability")
+    plan = _rao_wu_plan(n_samples, strata, cluster, X)
+    if plan is not None and weights is None:
+        weights = np.ones(n_samples)
     names = (
         [str(c) for c in X.columns]
         if is_dataframe(X)
@@ -197,7 +252,8 @@ def selection_stability(
     )
 
     # The selection on all rows; its errors and warnings are the user's to see.
-    full = clone(estimator).fit(X, y)
+    fit_params = _weight_params(estimator, weights, "estimator")
+    full = clone(estimator).fit(X, y, **fit_params)
     selected = _support(full, n_features, "estimator")
     full_coef = _coefficients(full, selected)
 
@@ -205,7 +261,8 @@ def selection_stability(
     global_coef = global_se = None
     notes = []
     if global_model is not None:
-        global_model = global_model.fit(X, y)
+        params = _weight_params(global_model, weights, "global_estimator")
+        global_model = global_model.fit(X, y, **params)
         global_coef, global_se = _global_estimates(global_model, n_features, notes)
     else:
         notes.append(
@@ -225,7 +282,7 @@ def selection_stability(
             estimator,
             X,
             y_values,
-            [rng.randint(n_samples, size=n_samples) for _ in range(size)],
+            [_draw(rng, n_samples, weights, plan) for _ in range(size)],
             n_features=n_features,
             binary=binary,
         )
@@ -233,6 +290,21 @@ def selection_stability(
     )
     records = [record for batch in Parallel(n_jobs=n_jobs)(tasks) for record in batch]
 
+    if plan is not None:
+        notes.append(
+            "Design: Rao and Wu's rescaling bootstrap; each resample draws n_h - 1 "
+            f"of the n_h PSUs of each of the {len(plan)} strata with replacement "
+            "and rescales the sample weights of the rows of the PSUs drawn by "
+            "n_h / (n_h - 1) times the draws (the 'resamples of all rows' above "
+            "are these)."
+        )
+    elif weights is not None:
+        notes.append(
+            "Weights: each resample draws rows uniformly, with replacement, and "
+            "refits with the drawn rows' sample weights (the frequency-weight "
+            "bootstrap); it is not a design-based bootstrap of strata or "
+            "clusters."
+        )
     skipped, warned, supports, coefs = {}, {}, [], []
     for reason, support, coef, caught in records:
         for kind in caught:
@@ -341,7 +413,73 @@ def _global_estimates(model, n_features, notes):
     return coef, se
 
 
-def _refit_chunk(estimator, X, y_values, rows_list, *, n_features, binary):
+def _weight_params(model, weights, role):
+    """``{"sample_weight": weights}``, or refuse a model whose fit takes none."""
+    if weights is None:
+        return {}
+    # a meta-estimator (SelectFromModel, RFE) passes **fit_params on to its model
+    forwards = any(
+        parameter.kind is inspect.Parameter.VAR_KEYWORD
+        for parameter in inspect.signature(model.fit).parameters.values()
+    )
+    if not (forwards or has_fit_parameter(model, "sample_weight")):
+        raise ValueError(
+            f"selection_stability got sample_weight, but the {role} "
+            f"({type(model).__name__}) takes no sample_weight in fit, so it would "
+            "be fitted unweighted. Pass a model that takes weights, or leave "
+            "sample_weight out."
+        )
+    return {"sample_weight": weights}
+
+
+def _rao_wu_plan(n_samples, strata, cluster, X):
+    """Per stratum, the PSU codes in label order; None without a design."""
+    if strata is None and cluster is None:
+        return None
+    row_labels = X.index.to_numpy() if is_dataframe(X) else None
+    design = SurveyDesign.from_arrays(
+        n_samples,
+        strata=strata,
+        cluster=cluster,
+        lonely_psu="certainty",  # worded below, for this function
+        row_labels=row_labels,
+        owner="selection_stability",
+    )
+    lonely = design.n_psu < 2
+    if lonely.any():
+        raise ValueError(
+            "selection_stability: stratum "
+            f"{format_labels(design.stratum_labels[lonely].tolist(), 5)} has a "
+            "single PSU, so Rao and Wu's bootstrap cannot resample within it "
+            "(it draws n_h - 1 of n_h PSUs). Merge that stratum with a similar "
+            "one (recode strata)."
+        )
+    psu_stratum = np.zeros(design.psu_labels.size, dtype=np.intp)
+    psu_stratum[design.psu] = design.stratum
+    # PSU codes follow their labels within a stratum (np.unique sorts them)
+    return [
+        (np.flatnonzero(psu_stratum == h), design.psu)
+        for h in range(design.stratum_labels.size)
+    ]
+
+
+def _draw(rng, n_samples, weights, plan):
+    """One resample: (rows, their weights or None), drawn from ``rng``."""
+    if plan is None:
+        rows = rng.randint(n_samples, size=n_samples)
+        return rows, None if weights is None else weights[rows]
+    psu_of_row = plan[0][1]
+    factor = np.zeros(psu_of_row.max() + 1)
+    for psus, _ in plan:
+        n_h = psus.size
+        counts = np.bincount(rng.randint(n_h, size=n_h - 1), minlength=n_h)
+        factor[psus] = counts * (n_h / (n_h - 1.0))
+    replicate = weights * factor[psu_of_row]
+    rows = np.flatnonzero(replicate > 0)
+    return rows, replicate[rows]
+
+
+def _refit_chunk(estimator, X, y_values, draws, *, n_features, binary):
     """Refit a clone on each resample of a chunk; one record per resample.
 
     Parameters were validated and the rows checked finite by the fit on all
@@ -377,9 +515,16 @@ def _refit_chunk(estimator, X, y_values, rows_list, *, n_features, binary):
         warnings.simplefilter("always")
         return [
             _refit_one(
-                model or clone(estimator), X, y_values, rows, n_features, binary, caught
+                model or clone(estimator),
+                X,
+                y_values,
+                rows,
+                n_features,
+                binary,
+                caught,
+                row_weights,
             )
-            for rows in rows_list
+            for rows, row_weights in draws
         ]
 
 
@@ -404,22 +549,26 @@ def _threadpools():
     return _THREADPOOLS[0]
 
 
-def _refit_one(model, X, y_values, rows, n_features, binary, caught):
+def _refit_one(model, X, y_values, rows, n_features, binary, caught, weights):
     """(skip reason or None, support, coef, kinds of warnings caught).
 
     ``model`` (an unfitted clone, or one a previous resample fitted) is
-    fitted on the resample. ``caught`` is the chunk's record of warnings:
-    this refit's are those it adds.
+    fitted on the resample's ``rows`` with their ``weights`` (None: none).
+    ``caught`` is the chunk's record of warnings: this refit's are those it
+    adds.
     """
     y_b = y_values[rows]
-    if binary and (y_b == y_b[0]).all():
+    params = {} if weights is None else {"sample_weight": weights}
+    # rows of weight 0 are no rows: the classes are those of the others
+    counted = y_b if weights is None else y_b[weights > 0]
+    if binary and (counted.size == 0 or (counted == counted[0]).all()):
         return "one class only", None, None, ()
     # y as an array: the labels are the same and a Series costs a third of a
     # stepwise refit at n=127
     X_b = X.iloc[rows] if is_dataframe(X) else X[rows]
     before = len(caught)
     try:
-        model.fit(X_b, y_b)
+        model.fit(X_b, y_b, **params)
     except (ValueError, np.linalg.LinAlgError) as exc:
         kinds = tuple(dict.fromkeys(w.category.__name__ for w in caught[before:]))
         return _first_sentence(str(exc)), None, None, kinds
