@@ -539,6 +539,30 @@ def test_weighted_scores_are_the_weighted_metrics_on_the_same_folds():
     assert "Weights: every score is weighted" in result.description
 
 
+def test_the_specs_design_weight_is_used_and_said():
+    frame, w = _weighted_survey()
+    frame = frame.assign(copies=w)
+    document = {
+        "indices": PAPER_SPEC,
+        "model": {"target": "innovated"},
+        "design": {"weight": "copies", "weights": "frequency"},
+    }
+    models = {"prior": DummyClassifier(strategy="prior")}
+    by_spec = run_benchmark(frame, document, repeats=1, folds=3, models=models)
+    by_hand = run_benchmark(
+        frame,
+        {k: v for k, v in document.items() if k != "design"},
+        repeats=1,
+        folds=3,
+        models=models,
+        sample_weight=w,
+    )
+    assert_allclose(by_spec.scores["brier"], by_hand.scores["brier"], rtol=1e-12)
+    assert "Weighted by [design] weight 'copies' (frequency weights)" in (
+        by_spec.description
+    )
+
+
 def test_each_fit_receives_exactly_its_training_folds_weights():
     from sklearn.model_selection import RepeatedStratifiedKFold
 

@@ -183,7 +183,11 @@ def test_report_states_the_design_and_what_it_does_not_weight(stratified):
     assert "12 strata ('stratum')" in flat
     assert f"design degrees of freedom {len(a.frame) - 12}" in flat
     assert "Not weighted by the design in this report:" in flat
-    assert "Not weighted by the design in this report: the bootstrap stability" in flat
+    assert "Rao and Wu's rescaling bootstrap" in flat
+    assert any("Rao and Wu" in note for note in a.stability.notes)
+    # both parts of the two-part model take the design
+    assert a.two_part.classifier_.cov_type == "survey"
+    assert a.two_part.regressor_.cov_type == "survey"
     assert "entry by Boos's generalised score test" in flat
     block = a.design_estimates
     assert list(block["kind"].unique()) == ["mean", "share"]

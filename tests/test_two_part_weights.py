@@ -87,9 +87,14 @@ def test_parts_are_statsmodels_glm_with_freq_weights_and_wls():
     wls = sm.WLS(
         np.log(y[rows]), sm.add_constant(np.log(X[rows])), weights=w[rows]
     ).fit()
+    # frequency weights (scikit-learn's meaning): statsmodels' GLM with
+    # freq_weights, a Gaussian family, gives the standard errors of copies
+    copies = sm.GLM(
+        np.log(y[rows]), sm.add_constant(np.log(X[rows])), freq_weights=w[rows]
+    ).fit()
     part2 = model.coef_table_.loc["positive"]
     assert_allclose(part2["coef"], wls.params, rtol=1e-9)
-    assert_allclose(part2["std_err"], wls.bse, rtol=1e-8)
+    assert_allclose(part2["std_err"], copies.bse, rtol=1e-8)
     # Duan's factor with weights: the weighted mean of exp(residuals)
     smearing = np.average(np.exp(wls.resid), weights=w[rows])
     assert_allclose(model.regressor_.smearing_factor_, smearing, rtol=1e-10)
@@ -121,9 +126,10 @@ def test_integer_weights_are_replicated_rows(zeros):
     assert_allclose(a.rsquared_, b.rsquared_, rtol=1e-10)
     rows = X[(X > 0).all(axis=1)] if zeros == "drop" else X
     assert_allclose(weighted.predict(rows), repeated.predict(rows), rtol=1e-5)
-    # the second part's standard errors are WLS's (weights as precision, not
-    # copies): their residual df counts rows, not the sum of the weights
-    assert weighted.regressor_.df_resid_ < repeated.regressor_.df_resid_
+    # and so are the second part's standard errors, t and F (frequency weights)
+    assert weighted.regressor_.df_resid_ == repeated.regressor_.df_resid_
+    assert_allclose(a.coef_table_["std_err"], b.coef_table_["std_err"], rtol=1e-8)
+    assert_allclose(a.fvalue_, b.fvalue_, rtol=1e-8)
 
 
 @pytest.mark.parametrize("family", ["gamma", "poisson"])
@@ -186,12 +192,16 @@ def test_weights_in_other_units_give_the_same_fit():
     assert_allclose(
         one.regressor_.smearing_factor_, thousand.regressor_.smearing_factor_
     )
-    # WLS standard errors do not depend on the weights' scale
-    assert_allclose(
-        one.coef_table_.loc["positive", "std_err"],
-        thousand.coef_table_.loc["positive", "std_err"],
-        rtol=1e-8,
+    # frequency weights: 1000 times the copies. sigma^2 = sum w e^2 / (N - k)
+    # and X'WX scale so that the standard errors shrink by sqrt(df ratio)
+    ratio = (
+        one.coef_table_.loc["positive", "std_err"]
+        / thousand.coef_table_.loc["positive", "std_err"]
     )
+    df_one, df_big = one.regressor_.df_resid_, thousand.regressor_.df_resid_
+    k = len(one.regressor_.coef_) + 1  # N - k: the slopes and the constant
+    assert_allclose(df_big, 1000 * (df_one + k) - k, rtol=1e-12)
+    assert_allclose(ratio, np.sqrt(df_big / df_one), rtol=1e-9)
 
 
 def test_pickle_round_trip_and_summary_with_weights():
@@ -408,6 +418,8 @@ def test_survey_design_reaches_both_parts():
     scores = Z * (w * (positive - p))[:, None]
     V = bread @ svy_meat_loops(scores, strata, psu) @ bread
     table = model.coef_table_.loc["participation"]
+    # SPSS's layout puts the constant last
+    table = table.loc[["const", *[t for t in table.index if t != "const"]]]
     assert_allclose(table["std_err"], np.sqrt(np.diag(V)), rtol=1e-6)
 
 

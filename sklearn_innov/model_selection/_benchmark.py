@@ -687,6 +687,8 @@ def run_benchmark(
     sample_weight : array-like of shape (len(frame),), optional
         Non-negative weights of the rows of ``frame`` (of the synthetic
         survey when ``frame`` is None), e.g. a survey's expansion factors.
+        Default: the column the spec's ``[design] weight`` names, if any
+        (the description says so).
         Each model is fitted with its training fold's weights, routed by
         scikit-learn's metadata routing to every step whose ``fit`` takes
         ``sample_weight`` (the classifier, a scaler, a calibrator, a grid
@@ -721,6 +723,15 @@ def run_benchmark(
         description = f"Data: the user's survey, {len(frame)} rows."
     bench = benchmark_spec(document, frame)
     target = bench.target
+    design = (document or {}).get("design") or {}
+    if sample_weight is None and design.get("weight") is not None:
+        # the spec's [design] weights, unless the caller passes others
+        sample_weight = frame[design["weight"]].to_numpy(dtype=np.float64)
+        description += (
+            f" Weighted by [design] weight {design['weight']!r} "
+            f"({design.get('weights')} weights): every fit and every score; the "
+            "folds are drawn on rows, not on the design's strata or PSUs."
+        )
     weights = _benchmark_weights(sample_weight, frame, target)
     frame, note = drop_missing_target(frame, target)
     if note:

@@ -361,7 +361,7 @@ def analyze(frame=None, document=None, *, random_state=0):
             )
 
     two_part, two_part_skip, effects, two_part_zeros = _two_part(
-        X, y_outcome, options, labels
+        X, y_outcome, options, labels, design, frame
     )
 
     # SPSS's layout, SPSS's Hosmer-Lemeshow grouping; the controls are forced
@@ -375,12 +375,16 @@ def analyze(frame=None, document=None, *, random_state=0):
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
     if isinstance(event, float) and event.is_integer():
         event = int(event)  # a 0/1 column read as floats: 1, not 1.0
+    # under a sample design, the Rao-Wu bootstrap of its strata and PSUs
     stability = selection_stability(
-        StepwiseLogit(force=levels),
+        StepwiseLogit(force=levels, cov_type=design_cov_type(design, "nonrobust")),
         logit_X,
         y_target,
         n_bootstrap=STABILITY_RESAMPLES,
         random_state=random_state,
+        sample_weight=logit_params.get("sample_weight"),
+        strata=logit_params.get("strata"),
+        cluster=logit_params.get("cluster"),
     )
     analysis = Analysis(
         spec=spec,
@@ -730,11 +734,13 @@ def _readings(a):
     return pd.concat(frames, ignore_index=True)
 
 
-def _two_part(X, y, options, labels):
+def _two_part(X, y, options, labels, design=None, frame=None):
     """The two-part model of the outcome, or why it is not fitted.
 
-    Returns the model (or None), the reason it was skipped (or None), its
-    average marginal effects and the zero policy its second part used.
+    Under a ``[design]`` both parts are fitted with its weights (and, for a
+    sample design, ``cov_type="survey"``). Returns the model (or None), the
+    reason it was skipped (or None), its average marginal effects and the
+    zero policy its second part used.
     """
     if y.isna().any() or (y < 0).any() or (X < 0).any().any():
         return (
@@ -756,8 +762,12 @@ def _two_part(X, y, options, labels):
     # over: the two-part model floors them instead (and says so)
     zeros = "offset" if options["zeros"] == "offset" else "floor"
     model = TwoPartRegressor(
-        regressor=CobbDouglasRegressor(cov_type=options["cov_type"]), zeros=zeros
-    ).fit(X, y)
+        classifier=StepwiseLogit(cov_type=design_cov_type(design, "nonrobust")),
+        regressor=CobbDouglasRegressor(
+            cov_type=design_cov_type(design, options["cov_type"])
+        ),
+        zeros=zeros,
+    ).fit(X, y, **design_fit_params(frame, design, X.index))
     effects = model.marginal_effects(X)
     if model.classifier_ is not None:
         # a feature the participation logit left out has no extensive margin

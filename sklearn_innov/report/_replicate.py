@@ -276,11 +276,20 @@ def _design_summary(a):
             "statistics and the one-factor test, whose counts are the sample's) "
             "and the rankings' robustness.",
         ]
-    lines.append(
-        "Not weighted by the design in this report: "
-        + ", ".join(_undesigned(a))
-        + ". Their estimates and tests are those of the unweighted sample."
-    )
+    if design["weights"] != "frequency":
+        lines.append(
+            "The bootstrap stability of the logit's selection resamples the "
+            "design (Rao and Wu's rescaling bootstrap: n_h - 1 PSUs drawn in each "
+            "stratum, the weights rescaled); the two-part model's parts are "
+            "fitted as the Cobb-Douglas and the logit are."
+        )
+    undesigned = _undesigned(a)
+    if undesigned:
+        lines.append(
+            "Not weighted by the design in this report: "
+            + ", ".join(undesigned)
+            + ". Their estimates and tests are those of the unweighted sample."
+        )
     table = a.design_estimates
     return Summary(
         "Survey weights and design",
@@ -297,9 +306,12 @@ def _design_summary(a):
 
 def _undesigned(a):
     """The parts of the analysis fitted without the design's weights."""
-    parts = ["the bootstrap stability of the stepwise logit's selection"]
+    parts = []
     if a.two_part is not None:
-        parts.append("the two-part model")
+        parts.append(
+            "the two-part model's average marginal effects (averaged over the "
+            f"{a.labels['units']} unweighted; its two parts are weighted)"
+        )
     if a.iv is not None:
         parts.append("the instrumental-variables model")
     if a.construction_elasticities is not None:
