@@ -100,8 +100,11 @@ def _intervals(sample, index, floors, logit_design):
         )
         base = StepwiseLogit(p_remove=1.0).fit(Z, target)
         for name in model.coef_table_.index:
+            # the logit's table gives the odds ratio's interval
             rows[f"logit {name}"] = tuple(
-                tuple(m.coef_table_.loc[name, ["ci_lower", "ci_upper"]])
+                tuple(
+                    np.log(m.coef_table_.loc[name, ["odds_ci_lower", "odds_ci_upper"]])
+                )
                 for m in (model, base)
             )
     return rows
