@@ -649,6 +649,138 @@ def composite_index(smoke):
     )
 
 
+# -- weights (issue 26): a weighted fit within 1.5x of the unweighted one -------
+
+UNWEIGHTED = "the same fit without weights"
+WEIGHTED_TARGET = [
+    Target("weighted within 1.5x of unweighted (>= 0.67)", "ratio", 1 / 1.5, UNWEIGHTED)
+]
+
+
+def _weighted_case(fit, replicate_check, note, number=1):
+    """``fit(weights)``: ours with integer weights 1-3, the peer without;
+    the check compares the weighted fit with the fit on replicated rows."""
+    return Case(
+        ours=lambda: fit(True),
+        peers={UNWEIGHTED: lambda: fit(False)},
+        check=replicate_check,
+        targets=list(WEIGHTED_TARGET),
+        number=number,
+        note=note,
+    )
+
+
+def _weights(n, seed=0):
+    return np.random.default_rng(seed).integers(1, 4, n).astype(np.float64)
+
+
+@case("weighted_stepwise_n127")
+def weighted_stepwise_small(smoke):
+    from sklearn_innov import StepwiseLogit
+
+    X, y, _, _ = _paper_size_data()
+    w = _weights(len(y))
+
+    def fit(weighted):
+        return StepwiseLogit().fit(X, y, sample_weight=w if weighted else None)
+
+    def check():
+        rows = np.repeat(np.arange(len(y)), w.astype(int))
+        np.testing.assert_allclose(
+            fit(True).coef_,
+            StepwiseLogit().fit(X.iloc[rows], y.iloc[rows]).coef_,
+            rtol=1e-8,
+            atol=1e-12,
+        )
+
+    return _weighted_case(
+        fit,
+        check,
+        "StepwiseLogit.fit with sample_weight (1-3) at 127 x 4, equal to the "
+        "fit on the replicated rows (asserted first)",
+        number=10 if smoke else 100,
+    )
+
+
+@case("weighted_stepwise_1e4x20")
+def weighted_stepwise_large(smoke):
+    from sklearn_innov import StepwiseLogit
+
+    X, y = _stepwise_data(2_000 if smoke else 10_000, 20)
+    w = _weights(len(y))
+
+    def fit(weighted):
+        return StepwiseLogit().fit(X, y, sample_weight=w if weighted else None)
+
+    def check():
+        rows = np.repeat(np.arange(len(y)), w.astype(int))
+        np.testing.assert_allclose(
+            fit(True).coef_, StepwiseLogit().fit(X[rows], y[rows]).coef_, rtol=1e-7
+        )
+
+    return _weighted_case(
+        fit, check, "StepwiseLogit.fit with sample_weight at 10,000 x 20", number=3
+    )
+
+
+@case("weighted_cobb_douglas_1e6")
+def weighted_cobb_douglas(smoke):
+    from sklearn_innov import CobbDouglasRegressor
+
+    X, y = _cobb_douglas_data(20_000 if smoke else 1_000_000)
+    w = _weights(len(y))
+
+    def fit(weighted):
+        return CobbDouglasRegressor().fit(X, y, sample_weight=w if weighted else None)
+
+    def check():
+        small = slice(0, 5_000)
+        rows = np.repeat(np.arange(5_000), w[small].astype(int))
+        ours = CobbDouglasRegressor().fit(X[small], y[small], sample_weight=w[small])
+        ref = CobbDouglasRegressor().fit(X[rows], y[rows])
+        np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-9)
+        np.testing.assert_allclose(
+            ours.coef_table_["std_err"], ref.coef_table_["std_err"], rtol=1e-8
+        )
+
+    return _weighted_case(
+        fit, check, "CobbDouglasRegressor.fit with sample_weight, n=1e6, p=4"
+    )
+
+
+@case("weighted_composite_1e5x40")
+def weighted_composite(smoke):
+    from sklearn_innov import CompositeIndex
+
+    n, k = (5_000, 40) if smoke else (100_000, 40)
+    rng = np.random.default_rng(0)
+    data = rng.integers(1, 6, size=(n, k)).astype(np.float64)
+    spec = {f"X{g}": list(range(g * 10, g * 10 + 10)) for g in range(4)}
+    w = _weights(n)
+
+    def fit(weighted):
+        return CompositeIndex(spec=spec, normalize="zscore").fit(
+            data, sample_weight=w if weighted else None
+        )
+
+    def check():
+        rows = np.repeat(np.arange(n), w.astype(int))
+        np.testing.assert_allclose(
+            fit(True).transform(data),
+            CompositeIndex(spec=spec, normalize="zscore")
+            .fit(data[rows])
+            .transform(data),
+            rtol=1e-9,
+            atol=1e-12,
+        )
+
+    return _weighted_case(
+        fit,
+        check,
+        "CompositeIndex(normalize='zscore').fit with sample_weight, 1e5 x 40",
+    )
+
+
 @case("make_sme_survey_1e6")
 def survey_generation(smoke):
     from sklearn_innov.datasets import make_sme_survey
