@@ -451,14 +451,28 @@ def _prepare_out(args):
 
 
 def _write(args, write):
+    """Write into a hidden folder inside --out, then move every file into
+    place: an interruption or a failure leaves no half-written set of files
+    looking complete (the hidden folder is removed)."""
+    import shutil
+    import tempfile
+
+    staging = tempfile.mkdtemp(prefix=".sklearn-innov-partial-", dir=args.out)
     try:
-        paths = write(args.out)
+        paths = write(staging)
+        for path in paths:
+            relative = os.path.relpath(path, staging)
+            target = os.path.join(args.out, relative)
+            os.makedirs(os.path.dirname(target) or args.out, exist_ok=True)
+            os.replace(path, target)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         where = exc.filename or args.out
         raise _CommandError(
             f"--out {args.out!r}: cannot write {where}: {reason}."
         ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     print(f"wrote {len(paths)} files to {args.out}", file=sys.stderr)
 
 
@@ -685,6 +699,14 @@ def main(argv=None):
             code = args.run(args)
         except BrokenPipeError:
             raise
+        except KeyboardInterrupt:
+            # Ctrl-C: one line, the shell's code for SIGINT, and no partial
+            # report (files are moved into --out only once all are written)
+            print(
+                f"sklearn-innov {args.command}: interrupted; nothing more was written.",
+                file=sys.stderr,
+            )
+            return 130
         except (ValueError, OSError) as exc:
             lines = [line for line in str(exc).splitlines() if line.strip()]
             message = lines[0] if lines else type(exc).__name__

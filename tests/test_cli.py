@@ -3,6 +3,7 @@
 import importlib.metadata
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -602,3 +603,35 @@ def test_a_model_that_fails_in_some_folds_is_reported_not_fatal():
     assert "broken failed to fit in 2 of 3 folds" in " ".join(
         str(result.summary()).split()
     )
+
+
+def test_ctrl_c_exits_130_with_one_line_and_no_partial_files(
+    tmp_path, capsys, monkeypatch
+):
+    import sklearn_innov.report as report_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report_module, "replicate", interrupted)
+    out = tmp_path / "out"
+    assert main(["replicate", "--out", str(out)]) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["sklearn-innov replicate: interrupted; nothing more was written."]
+    assert list(out.iterdir()) == []
+
+
+def test_a_write_that_fails_midway_leaves_no_files(tmp_path, capsys, monkeypatch):
+    # files reach --out only once every one is written
+    from sklearn_innov.report._report import Report
+
+    def half(self, directory):
+        first = Path(directory) / "report.md"
+        first.write_text("half a report", encoding="utf-8")
+        raise OSError(28, "No space left on device", str(first))
+
+    monkeypatch.setattr(Report, "write", half)
+    out = tmp_path / "out"
+    assert main(["replicate", "--out", str(out)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert list(out.iterdir()) == []  # no report.md, no hidden staging folder

@@ -1330,3 +1330,25 @@ def test_threads_are_counted_from_the_cpus_the_process_may_use():
         env=env,
     )
     assert out.stdout.strip() == "1"
+
+
+def test_predict_log_proba_is_log_of_predict_proba_and_finite_in_the_tails():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+    model = StepwiseLogit().fit(X, y)
+    np.testing.assert_allclose(
+        model.predict_log_proba(X), np.log(model.predict_proba(X)), rtol=1e-12
+    )
+    # 1e3 standard deviations out: a probability of exactly 1.0 and one that
+    # underflows, but both logs finite (the oracle: scipy's log_expit)
+    from scipy.special import log_expit
+
+    far = np.array([[1e3, 0.0], [-1e3, 0.0]])
+    s = model.decision_function(far)
+    np.testing.assert_allclose(
+        model.predict_log_proba(far),
+        np.column_stack([log_expit(-s), log_expit(s)]),
+        rtol=1e-12,
+    )
+    assert np.isfinite(model.predict_log_proba(far)).all()

@@ -647,6 +647,25 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         p1 = expit(self.decision_function(X))
         return np.column_stack([1.0 - p1, p1])
 
+    def predict_log_proba(self, X):
+        """Log-probabilities of ``classes_[0]`` and ``classes_[1]``.
+
+        Computed from the log-odds ``s`` as ``-log(1 + exp(-s))`` and
+        ``-log(1 + exp(s))``, finite where a probability underflows to 0.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, 2)
+        """
+        scores = self.decision_function(X)
+        return np.column_stack(
+            [-np.logaddexp(0.0, scores), -np.logaddexp(0.0, -scores)]
+        )
+
     def predict(self, X):
         """Predicted labels (probability of ``classes_[1]`` above 0.5).
 
