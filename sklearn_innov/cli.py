@@ -332,11 +332,8 @@ def _load(args, *, drop_target=True):
     analysis leaves them out itself and says so in the report (the note on
     stderr is printed either way).
     """
-    from .preprocessing import (
-        drop_missing_target,
-        read_spec_document,
-        validate_document,
-    )
+    from .preprocessing import read_spec_document
+    from .preprocessing._spec import drop_missing_target, validate_document
 
     if args.data is None:
         if args.spec is not None:
@@ -500,7 +497,8 @@ def _replicate(args):
 
 def _benchmark(args):
     from .model_selection import benchmark_spec, run_benchmark
-    from .preprocessing import drop_missing_target, read_spec_document
+    from .preprocessing import read_spec_document
+    from .preprocessing._spec import drop_missing_target
     from .summary import html_page
 
     _check_out(args)

@@ -17,13 +17,13 @@ from statsmodels.stats.multitest import multipletests
 from sklearn_innov.cli import main
 from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
 from sklearn_innov.diagnostics import corrected_resampled_ttest, holm_adjusted
+from sklearn_innov.exceptions import SpecError
 from sklearn_innov.model_selection import (
     BenchmarkResult,
     _benchmark,
     benchmark_spec,
     run_benchmark,
 )
-from sklearn_innov.preprocessing import SpecError
 
 MECHANISM_ITEMS = [
     item for name in ("X1", "X2", "X3", "X4") for item in PAPER_SPEC[name]

@@ -18,7 +18,7 @@ from sklearn_innov.diagnostics import corrected_resampled_ttest
 from sklearn_innov.model_selection import _benchmark, run_benchmark
 from sklearn_innov.preprocessing import read_spec_document
 from sklearn_innov.report import replicate
-from sklearn_innov.summary import TABLE_WIDTH
+from sklearn_innov.summary._summary import TABLE_WIDTH
 
 FOREIGN_SPEC = """
 [indices]

@@ -305,7 +305,8 @@ def test_report_without_controls_says_so(fair):
     ],
 )
 def test_controls_key_is_validated(fair, controls, message):
-    from sklearn_innov.preprocessing import SpecError, validate_document
+    from sklearn_innov.exceptions import SpecError
+    from sklearn_innov.preprocessing._spec import validate_document
 
     document = {
         **FAIR_DOCUMENT,
@@ -316,7 +317,8 @@ def test_controls_key_is_validated(fair, controls, message):
 
 
 def test_control_columns_refuse_missing_and_constant(fair):
-    from sklearn_innov.preprocessing import SpecError, control_columns
+    from sklearn_innov.exceptions import SpecError
+    from sklearn_innov.preprocessing import control_columns
 
     holes = fair.copy()
     holes.loc[[3, 7], "age"] = np.nan
@@ -378,7 +380,8 @@ def test_missing_nan_rows_are_counted_and_left_out(fair):
 
 
 def test_missing_policies_in_the_spec(fair):
-    from sklearn_innov.preprocessing import SpecError, validate_document
+    from sklearn_innov.exceptions import SpecError
+    from sklearn_innov.preprocessing._spec import validate_document
     from sklearn_innov.report import replicate
 
     holes = _with_holes(fair)
@@ -401,7 +404,8 @@ def test_missing_policies_in_the_spec(fair):
 
 
 def test_out_of_range_answers_clipped_and_counted(fair):
-    from sklearn_innov.preprocessing import SpecError, validate_document
+    from sklearn_innov.exceptions import SpecError
+    from sklearn_innov.preprocessing._spec import validate_document
     from sklearn_innov.report import replicate
 
     odd = fair.copy()

@@ -19,14 +19,10 @@ from sklearn.utils._param_validation import StrOptions
 
 from sklearn_innov._core import CollinearityError, LeastSquares
 from sklearn_innov.cli import _sniff_decimal, _sniff_thousands, main
-from sklearn_innov.exceptions import SeparationWarning
+from sklearn_innov.exceptions import SeparationWarning, SpecError
 from sklearn_innov.linear_model import StepwiseLogit
-from sklearn_innov.preprocessing import (
-    CompositeIndex,
-    SpecError,
-    _spec,
-    validate_document,
-)
+from sklearn_innov.preprocessing import CompositeIndex, _spec
+from sklearn_innov.preprocessing._spec import validate_document
 from sklearn_innov.report import Report
 from sklearn_innov.summary import Block, Summary
 from sklearn_innov.utils._output import (

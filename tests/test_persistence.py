@@ -259,7 +259,7 @@ def test_remove_data_leaves_no_training_rows_to_save(make, estimator):
 
 
 def test_a_model_without_rows_says_why_per_row_attributes_are_gone():
-    from sklearn_innov._core import DataRemovedError
+    from sklearn_innov.exceptions import DataRemovedError
 
     X, y = _cobb_douglas_data(200, np.random.default_rng(1))
     model = CobbDouglasRegressor().fit(X, y)

@@ -11,7 +11,7 @@ import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
 from sklearn_innov.datasets import make_sme_survey
-from sklearn_innov.preprocessing import SpecError
+from sklearn_innov.exceptions import SpecError
 from sklearn_innov.report import replicate
 
 MROZ = pd.read_csv(Path(__file__).parent / "data" / "mroz.csv")

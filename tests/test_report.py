@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from sklearn_innov.report import replicate
-from sklearn_innov.summary import TABLE_WIDTH
+from sklearn_innov.summary._summary import TABLE_WIDTH
 
 
 @pytest.fixture(scope="module")

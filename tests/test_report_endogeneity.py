@@ -17,7 +17,7 @@ import statsmodels.api as sm
 from numpy.testing import assert_allclose
 from packaging.version import Version
 
-from sklearn_innov.preprocessing import SpecError
+from sklearn_innov.exceptions import SpecError
 from sklearn_innov.report import replicate
 
 linearmodels = pytest.importorskip("linearmodels.iv")
@@ -232,7 +232,8 @@ def test_spec_errors_name_the_table_and_the_key(tmp_path, table, message):
 
 
 def test_spec_error_from_a_file_names_the_file(tmp_path):
-    from sklearn_innov.preprocessing import read_spec_document, validate_document
+    from sklearn_innov.preprocessing import read_spec_document
+    from sklearn_innov.preprocessing._spec import validate_document
 
     path = tmp_path / "spec.toml"
     path.write_text(

@@ -5,13 +5,13 @@ import pandas as pd
 import pytest
 
 from sklearn_innov import CompositeIndex, MinMaxIndexer, read_spec
-from sklearn_innov.preprocessing import (
-    SpecError,
-    check_spec,
+from sklearn_innov.exceptions import SpecError
+from sklearn_innov.preprocessing import check_spec
+from sklearn_innov.preprocessing._spec import (
     drop_missing_target,
+    read_spec_document,
     validate_document,
 )
-from sklearn_innov.preprocessing._spec import read_spec_document
 
 
 def write(tmp_path, name, text):

@@ -5,14 +5,8 @@ import pandas as pd
 import pytest
 
 from sklearn_innov import CobbDouglasRegressor
-from sklearn_innov.summary import (
-    TABLE_WIDTH,
-    Block,
-    Summary,
-    format_number,
-    format_pvalue,
-    text_width,
-)
+from sklearn_innov.summary import Block, Summary, format_number, format_pvalue
+from sklearn_innov.summary._summary import TABLE_WIDTH, text_width
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from functools import cached_property
 import numpy as np
 from scipy import linalg, optimize, stats
 
+from ..exceptions import StatisticUnavailableError
 from ..utils._lazy import pd
 from ..utils._threads import scipy_single_thread
 from ._linalg import LeastSquares, robust_cov, wald_test
@@ -555,7 +556,9 @@ class IVResults(Results):
         the statistic is below it.
         """
         if not self.n_endog:
-            return {"error": "no endogenous regressor"}
+            raise StatisticUnavailableError(
+                "weak_instruments", "no endogenous regressor"
+            )
         robust = self.cov_type != "nonrobust"
         stat = self.kleibergen_paap if robust else self.cragg_donald
         crit = stock_yogo_size10(self.n_endog, self.n_excluded)
@@ -649,15 +652,16 @@ class IVResults(Results):
 
         Hansen's J for GMM; Sargan's ``n R²`` (residuals on the instruments)
         for 2SLS/LIML with ``nonrobust``; otherwise Wooldridge's (1995)
-        heteroskedasticity-robust score test. An error when exactly
-        identified.
+        heteroskedasticity-robust score test. Exactly identified, it raises
+        :class:`~sklearn_innov.exceptions.StatisticUnavailableError`.
         """
         df = self.n_excluded - self.n_endog
         if not self.n_endog or df == 0:
-            return {
-                "error": "exactly identified (as many excluded instruments as "
-                "endogenous regressors): nothing to test"
-            }
+            raise StatisticUnavailableError(
+                "overidentification",
+                "exactly identified (as many excluded instruments as "
+                "endogenous regressors): nothing to test",
+            )
         null = "the instruments are valid (uncorrelated with the error)"
         if self.method == "gmm":
             return _chi2(self.j_statistic, df, "Hansen's J", null)
@@ -756,7 +760,7 @@ class IVResults(Results):
     def endogeneity(self):
         """The endogeneity tests: Durbin, Wu-Hausman and the control function."""
         if not self.n_endog:
-            return {"error": "no endogenous regressor"}
+            raise StatisticUnavailableError("endogeneity", "no endogenous regressor")
         return {
             "durbin": self.durbin,
             "wu_hausman": self.wu_hausman,

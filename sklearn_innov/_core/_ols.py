@@ -12,6 +12,7 @@ from functools import cached_property
 import numpy as np
 from scipy import stats
 
+from ..exceptions import StatisticUnavailableError
 from ..utils._lazy import pd
 from ._linalg import (
     LeastSquares,
@@ -350,28 +351,38 @@ class OLSResults(Results):
 
     @cached_property
     def model_test(self):
-        """The F test that every free slope is zero, or ``{"error": reason}``.
+        """The F test that every free slope is zero.
 
         With no constraint binding this is statsmodels' ``fvalue`` (robust
         with an HC covariance). Under constraints only the directions they
         leave free are tested (under constant returns: that the elasticities
-        are equal); when none is free the test is undefined.
+        are equal); when none is free the test is undefined and this raises
+        :class:`~sklearn_innov.exceptions.StatisticUnavailableError`.
         """
         if self.df_model == 0:
-            return {"error": "no slope is free (every one is fixed by a constraint)"}
+            raise StatisticUnavailableError(
+                "model_test", "no slope is free (every one is fixed by a constraint)"
+            )
         R = np.eye(self.params.size)[self.slopes]
         try:
             return self.wald_test(R, 0.0)
         except (ValueError, np.linalg.LinAlgError) as exc:
-            return {"error": str(exc)}
+            raise StatisticUnavailableError("model_test", str(exc)) from exc
+
+    def _model_test_value(self, key):
+        """One figure of the model's F test, NaN where the test is undefined."""
+        try:
+            return float(self.model_test[key])
+        except StatisticUnavailableError:
+            return np.nan
 
     @property
     def fvalue(self):
-        return float(self.model_test.get("statistic", np.nan))
+        return self._model_test_value("statistic")
 
     @property
     def f_pvalue(self):
-        return float(self.model_test.get("pvalue", np.nan))
+        return self._model_test_value("pvalue")
 
     @cached_property
     def returns_to_scale(self):

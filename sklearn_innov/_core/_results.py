@@ -14,13 +14,10 @@ is shared is the user's explicit ``remove_data()``.
 
 import numpy as np
 
+from ..exceptions import DataRemovedError, StatisticUnavailableError
 from ..utils._persistence import decode, encode
 
-__all__ = ["DataRemovedError", "Results"]
-
-
-class DataRemovedError(AttributeError):
-    """A statistic needs training rows that a saved model no longer holds."""
+__all__ = ["DataRemovedError", "Results", "StatisticUnavailableError"]
 
 
 class Results:
@@ -35,27 +32,36 @@ class Results:
     _summary_statistics: tuple = ()
 
     def attempt(self, name):
-        """The statistic ``name``, or ``{"error": reason}`` if it is undefined.
+        """The statistic ``name``, or :class:`StatisticUnavailableError`.
 
         A statistic that cannot be computed on this fit (a Park test with a
-        zero residual, correlations of a constant column) raises ValueError
-        when read directly; reports use this to show the reason instead.
+        zero residual, correlations of a constant column) raises ValueError,
+        FloatingPointError or LinAlgError when read directly; this raises
+        one typed error instead, whose ``reason`` a summary prints in the
+        statistic's place. The reason is kept, so it survives
+        ``remove_data()`` and pickling.
         """
         failed = self.__dict__.setdefault("_failed", {})
         if name in failed:
-            return {"error": failed[name]}
+            raise StatisticUnavailableError(name, failed[name])
         try:
             with np.errstate(divide="raise", invalid="raise"):
                 return getattr(self, name)
+        except StatisticUnavailableError as exc:
+            failed[name] = exc.reason
+            raise
         except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
             failed[name] = str(exc)
-            return {"error": failed[name]}
+            raise StatisticUnavailableError(name, failed[name]) from exc
 
     def _materialize(self):
         """Compute and cache what must survive the removal of the rows."""
         if self.has_data:
             for name in self._summary_statistics:
-                self.attempt(name)
+                try:
+                    self.attempt(name)
+                except StatisticUnavailableError:
+                    pass  # the reason is kept in ``_failed``
 
     def remove_data(self):
         """Drop the per-row arrays, keeping every statistic a summary prints.

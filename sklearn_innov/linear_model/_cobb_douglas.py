@@ -23,7 +23,11 @@ from .._core import (
     ols_fit,
     total_sum_of_squares,
 )
-from ..exceptions import NonPositiveWarning, SklearnInnovWarning
+from ..exceptions import (
+    NonPositiveWarning,
+    SklearnInnovWarning,
+    StatisticUnavailableError,
+)
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block
 from ..utils._lazy import pd
@@ -39,7 +43,7 @@ from ..utils._validation import (
     validate_columns,
 )
 from ..utils._warnings import warn
-from ._cobb_douglas_summary import build_summary
+from ._cobb_douglas_summary import build_summary, diagnostic_entry
 
 _ZEROS_FIX = (
     "choose a policy for them: zeros='offset' (ln(1 + X)), zeros='floor' (half "
@@ -540,8 +544,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     @property
     def durbin_watson_(self):
-        value = self.results_.attempt("durbin_watson")
-        return float("nan") if isinstance(value, dict) else value
+        try:
+            return self.results_.attempt("durbin_watson")
+        except StatisticUnavailableError:
+            return float("nan")
 
     @property
     def sigma_(self):
@@ -670,7 +676,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         results = self.results_
         labels = results.names[int(self.fit_intercept) :]
         out = {
-            key: results.attempt(name)
+            key: diagnostic_entry(results, name)
             for key, name in (
                 ("durbin_watson", "durbin_watson"),
                 ("park", "park"),
@@ -685,9 +691,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 ["const"] + [self.term_label(name) for name in labels]
             )
             out["park"] = park
-        corr = results.attempt("correlation")
-        if isinstance(corr, dict):
-            out["correlation"] = out["vif"] = corr
+        try:
+            corr = results.attempt("correlation")
+        except StatisticUnavailableError as exc:
+            out["correlation"] = out["vif"] = {"error": exc.reason}
         else:
             out["correlation"] = pd.DataFrame(corr, index=labels, columns=labels)
             out["vif"] = pd.Series(results.vif, index=labels, name="vif")

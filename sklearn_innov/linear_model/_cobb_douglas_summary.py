@@ -8,6 +8,7 @@ model sees it, ``ln X1``, and the intercept ``const``.
 
 import pandas as pd
 
+from ..exceptions import StatisticUnavailableError
 from ..summary import Block, Summary, format_number, significance
 
 ALPHA = 0.05
@@ -15,6 +16,21 @@ NORMALITY_LABEL = "Lilliefors (KS) D"
 
 
 LAYOUT_TITLE = "Coefficient and t by term"
+
+
+def diagnostic_entry(results, name):
+    """The statistic ``name``, or ``{"error": reason}`` where it is undefined.
+
+    The form of an entry of ``CobbDouglasRegressor.diagnostics()``: the
+    results object raises
+    :class:`~sklearn_innov.exceptions.StatisticUnavailableError`, and a
+    table of every test keeps the others and prints the reason in the
+    failed one's place.
+    """
+    try:
+        return results.attempt(name)
+    except StatisticUnavailableError as exc:
+        return {"error": exc.reason}
 
 
 def build_summary(model, title=None, layout_title=None, *, production=False):
@@ -208,7 +224,7 @@ def diagnostic_readings(model, production=False, diagnostics=None):
     d = dict(model.diagnostics() if diagnostics is None else diagnostics)
     # the autocorrelation tests are read from the results object directly
     for key in ("durbin_watson_test", "breusch_godfrey"):
-        d[key] = model.results_.attempt(key)
+        d[key] = diagnostic_entry(model.results_, key)
     cov_type = model.cov_type
     rows = []
     # the remedy for heteroskedasticity, unless it is already in use
@@ -326,7 +342,7 @@ def _notes(model, production):
             "100 b percent more fitted y (for a 0/1 dummy exp(b) - 1 exactly); "
             "the sum of elasticities is over the logged regressors only."
         )
-    model_test = model.results_.model_test
+    model_test = diagnostic_entry(model.results_, "model_test")
     if "error" in model_test:
         notes.append(f"F is undefined: {model_test['error']}.")
     elif model.active_constraints_ or model.returns_to_scale == "constant":
@@ -380,7 +396,7 @@ def _notes(model, production):
         "something. Durbin-Watson's p-value is computed for this design (normal "
         "errors assumed); Breusch-Godfrey's is asymptotic."
     )
-    dw = model.results_.attempt("durbin_watson_test")
+    dw = diagnostic_entry(model.results_, "durbin_watson_test")
     if "error" not in dw and not dw["has_const"]:
         notes.append(
             "No intercept: the Durbin-Watson bounds tables do not apply; the "

@@ -30,7 +30,7 @@ from .._core import (
     wald_test,
 )
 from .._core._iv import murphy_topel
-from ..exceptions import SeparationWarning
+from ..exceptions import SeparationWarning, StatisticUnavailableError
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
@@ -83,7 +83,9 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         SPSS's "Variables in the Equation" for every step-2 term (residuals
         included) with Murphy-Topel standard errors.
     exogeneity_test_ : dict
-        Wald chi-square that every residual coefficient is zero.
+        Wald chi-square that every residual coefficient is zero; with no
+        endogenous regressor, reading it raises
+        :class:`~sklearn_innov.exceptions.StatisticUnavailableError`.
     results_ : LogitResults
         The step-2 logit with the corrected covariance (``cov_params``),
         omnibus test, pseudo R², Hosmer-Lemeshow, classification table.
@@ -285,7 +287,9 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         results = self.results_
         k = len(self.endogenous_)
         if not k:
-            return {"error": "no endogenous regressor"}
+            raise StatisticUnavailableError(
+                "exogeneity_test_", "no endogenous regressor (a plain logit)"
+            )
         R = np.zeros((k, results.params.size))
         R[:, -k:] = np.eye(k)
         test = wald_test(results.params, results.cov_params, R)

@@ -94,8 +94,11 @@ default="nonrobust"
         ``cov_type``), the Stock-Yogo critical value and whether it is below.
     overidentification_ : dict
         Sargan, Wooldridge's robust score test or Hansen's J (see
-        :class:`~sklearn_innov._core._iv.IVResults`), or ``{"error": ...}``
-        when exactly identified.
+        :class:`~sklearn_innov._core._iv.IVResults`). Exactly identified,
+        reading it raises
+        :class:`~sklearn_innov.exceptions.StatisticUnavailableError`, as
+        reading this and ``weak_instruments_`` and ``endogeneity_`` does
+        with no endogenous regressor.
     endogeneity_ : dict
         ``durbin``, ``wu_hausman`` and ``control_function`` tests.
     rsquared_ : float

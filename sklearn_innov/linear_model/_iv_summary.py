@@ -10,6 +10,7 @@ sees them, ``ln X1``, with the user's column names.
 import numpy as np
 import pandas as pd
 
+from ..exceptions import StatisticUnavailableError
 from ..summary import Block, Summary, format_number, format_pvalue
 
 ALPHA = 0.05
@@ -130,9 +131,10 @@ def _diagnostics(model):
             f"(F {format_number(weak['statistic'], 2)} >= {crit:.2f})"
         )
     rows.append((weak["test"], weak["statistic"], np.nan, reading))
-    over = results.overidentification
-    if "error" in over:
-        rows.append(("Overidentification", np.nan, np.nan, over["error"]))
+    try:
+        over = results.overidentification
+    except StatisticUnavailableError as exc:
+        rows.append(("Overidentification", np.nan, np.nan, exc.reason))
     else:
         p = over["pvalue"]
         reading = (

@@ -24,7 +24,7 @@ from .._core import (
     fit_log_link,
     smearing_covariance,
 )
-from ..exceptions import SklearnInnovWarning
+from ..exceptions import SklearnInnovWarning, StatisticUnavailableError
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
@@ -621,9 +621,10 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
             "elasticities, assume log errors whose variance does not depend on x "
             "(homoskedasticity); second_part='gamma' or 'poisson' does not."
         ]
-        test = regressor.results_.attempt("breusch_pagan")
-        if "error" in test:
-            notes.append(f"Breusch-Pagan test not computed: {test['error']}.")
+        try:
+            test = regressor.results_.attempt("breusch_pagan")
+        except StatisticUnavailableError as exc:
+            notes.append(f"Breusch-Pagan test not computed: {exc.reason}.")
             return notes
         p = test["lm_pvalue"]
         shown = format_pvalue(p)

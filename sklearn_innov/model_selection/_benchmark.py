@@ -23,14 +23,10 @@ from sklearn.utils.validation import has_fit_parameter
 
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import corrected_resampled_ttest, holm_adjusted
-from ..exceptions import SeparationWarning
+from ..exceptions import SeparationWarning, SpecError
 from ..linear_model import StepwiseLogit
-from ..preprocessing import (
-    CompositeIndex,
-    SpecError,
-    drop_missing_target,
-    validate_document,
-)
+from ..preprocessing import CompositeIndex
+from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import Block, Summary, format_pvalue
 from ..utils._validation import check_sample_weight, format_value
 

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..exceptions import SpecError
 from ..utils._lazy import pd
 from ..utils._output import slugify
 from ..utils._validation import format_rows, format_value
@@ -280,10 +281,6 @@ DESIGN_ALIASES = {
     "stratum": "strata",
     "fpc1": "fpc",
 }
-
-
-class SpecError(ValueError):
-    """A spec document or survey that the analysis cannot use (one-line message)."""
 
 
 class AnalysisSpec(NamedTuple):
@@ -1214,7 +1211,7 @@ def drop_missing_target(frame, target, source="spec"):
     Examples
     --------
     >>> import pandas as pd
-    >>> from sklearn_innov.preprocessing import drop_missing_target
+    >>> from sklearn_innov.preprocessing._spec import drop_missing_target
     >>> survey = pd.DataFrame({"q1": [1, 2, 3], "innovated": [1, None, 0]})
     >>> kept, note = drop_missing_target(survey, "innovated")
     >>> len(kept), note

@@ -7,11 +7,15 @@ fits and collects every reading with its test into an :class:`Analysis`;
 survey only); :func:`render_report` only formats. Figures are drawn by
 :func:`influence_curve`, :func:`roc_plot` and :func:`residual_plots`
 (matplotlib, imported only when a figure is drawn). The summary primitives
-:class:`Summary`, :class:`Block` and :func:`format_number` live in
-:mod:`sklearn_innov.summary` and are re-exported here.
+:class:`~sklearn_innov.summary.Summary`, :class:`~sklearn_innov.summary.Block`
+and :func:`~sklearn_innov.summary.format_number` live in
+:mod:`sklearn_innov.summary`, their one home; they stay importable from here.
 """
 
-from ..summary import Block, Summary, format_number
+# their home is sklearn_innov.summary; importable from here as before 1.0
+from ..summary import Block as Block
+from ..summary import Summary as Summary
+from ..summary import format_number as format_number
 from ._analysis import Analysis, analyze
 from ._comparison import compare_with_paper
 from ._figures import influence_curve, residual_plots, roc_plot
@@ -20,12 +24,9 @@ from ._report import Report
 
 __all__ = [
     "Analysis",
-    "Block",
     "Report",
-    "Summary",
     "analyze",
     "compare_with_paper",
-    "format_number",
     "influence_curve",
     "render_report",
     "replicate",

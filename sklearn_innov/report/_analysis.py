@@ -19,7 +19,7 @@ import pandas as pd
 from .._core import SurveyDesign, frequency_mean, survey_mean
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import hosmer_lemeshow, one_factor_test
-from ..exceptions import MissingIndexWarning
+from ..exceptions import MissingIndexWarning, SpecError
 from ..linear_model import (
     CobbDouglasRegressor,
     IVCobbDouglasRegressor,
@@ -28,15 +28,9 @@ from ..linear_model import (
 )
 from ..linear_model._cobb_douglas_summary import diagnostic_readings
 from ..model_selection import selection_stability
-from ..preprocessing import (
-    CompositeIndex,
-    SpecError,
-    control_columns,
-    drop_missing_target,
-    index_sensitivity,
-    validate_document,
-)
+from ..preprocessing import CompositeIndex, control_columns, index_sensitivity
 from ..preprocessing._log import apply_zeros, smallest_positive_half
+from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import significance
 
 __all__ = ["Analysis", "analyze"]

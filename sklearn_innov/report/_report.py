@@ -12,7 +12,8 @@ import html
 import io
 from pathlib import Path
 
-from ..summary import Summary, html_page, latex_escape, text_width, wrap_lines
+from ..summary import Summary, html_page
+from ..summary._summary import latex_escape, text_width, wrap_lines
 from ..utils._output import check_inside, slugify
 from ..utils._plotting import pyplot as _pyplot
 

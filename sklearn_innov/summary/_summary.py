@@ -653,7 +653,7 @@ def latex_escape(text):
 
     Examples
     --------
-    >>> from sklearn_innov.summary import latex_escape
+    >>> from sklearn_innov.summary._summary import latex_escape
     >>> print(latex_escape("R² & 5%, p < 0.001"))
     R\textsuperscript{2} \& 5\%, p \textless{} 0.001
     """

@@ -38,3 +38,38 @@ def warn(message, category):
     while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def moved_names(module, moved):
+    """A module ``__getattr__`` that still serves names made private.
+
+    Each name keeps working for one minor release with a FutureWarning
+    naming its new home (the project's deprecation policy, see the "API
+    stability" page); the module no longer lists it in ``__all__`` or
+    ``dir()``.
+
+    Parameters
+    ----------
+    module : str
+        The public module's name, e.g. ``"sklearn_innov.summary"``.
+    moved : dict of str to tuple of (object, str)
+        Each old name to its object and the module it now lives in.
+
+    Returns
+    -------
+    getattr : callable
+        The module's ``__getattr__``.
+    """
+
+    def __getattr__(name):
+        if name not in moved:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        value, home = moved[name]
+        warn(
+            f"{module}.{name} is deprecated and will be removed from {module} "
+            f"in 1.1; it is private now, in {home}.",
+            FutureWarning,
+        )
+        return value
+
+    return __getattr__
