@@ -117,7 +117,7 @@ def benchmark_spec(document, frame, source="spec"):
     Raises
     ------
     SpecError
-        What :func:`~sklearn_innov.preprocessing.validate_document` refuses
+        What the spec's checks refuse
         (the outcome apart), no target column, or an explanatory index that
         holds the target or an item of the outcome (a leak into the features).
 
@@ -661,7 +661,7 @@ def run_benchmark(
     frame : DataFrame, optional
         The survey; default: the synthetic survey (``random_state``). Rows
         whose target is missing are left out, and the description says how
-        many (:func:`~sklearn_innov.preprocessing.drop_missing_target`).
+        many.
     document : dict, optional
         Spec document (as for ``replicate``; ``[model] outcome`` is
         optional); needed with ``frame``.

@@ -262,8 +262,8 @@ def analyze(frame=None, document=None, *, random_state=0):
     On the embedded synthetic survey (``frame=None``) the analysis is the
     paper's (``PAPER_DOCUMENT``: Table 11's adjusted model on X1 and X3
     without intercept, a production function). On a user's survey nothing
-    of the paper is imposed: the spec's ``[model]`` table decides (see
-    :func:`~sklearn_innov.preprocessing.validate_document`).
+    of the paper is imposed: the spec's ``[model]`` table decides (the user
+    guide's page "Your own survey" lists its keys).
 
     Parameters
     ----------

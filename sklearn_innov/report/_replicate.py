@@ -44,8 +44,8 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     table chooses the covariance, the ln 0 policy, whether an adjusted model
     is fitted (``adjusted``, with its intercept unless ``adjusted_intercept =
     false``) and whether the sum of elasticities is read as returns to scale
-    (``production``), and ``[labels]`` the wording (see
-    :func:`~sklearn_innov.preprocessing.validate_document`).
+    (``production``), and ``[labels]`` the wording (the user guide's page
+    "Your own survey" lists every table and key).
 
     Parameters
     ----------
