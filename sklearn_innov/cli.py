@@ -454,7 +454,15 @@ def _write(args, write):
     import shutil
     import tempfile
 
-    staging = tempfile.mkdtemp(prefix=".sklearn-innov-partial-", dir=args.out)
+    try:
+        os.makedirs(args.out, exist_ok=True)
+        staging = tempfile.mkdtemp(prefix=".sklearn-innov-partial-", dir=args.out)
+    except OSError as exc:
+        raise _CommandError(
+            f"--out {args.out!r}: cannot create the folder "
+            f"({exc.strerror or type(exc).__name__}); give a folder you can "
+            "write to."
+        ) from None
     try:
         paths = write(staging)
         for path in paths:

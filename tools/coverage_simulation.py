@@ -110,14 +110,14 @@ def _intervals(sample, index, floors, logit_design):
     return rows
 
 
-def run(design, reps, seed):
-    first = make_sme_survey(random_state=seed, design=design)
+def run(design, reps, seed, n_samples=127):
+    first = make_sme_survey(n_samples, random_state=seed, design=design)
     index, truth, floors = _population_values(first)
     logit_design = "cov_type" in inspect.signature(StepwiseLogit).parameters
     hits = {}
     started = time.perf_counter()
     for r in range(reps):
-        sample = make_sme_survey(random_state=seed + r, design=design)
+        sample = make_sme_survey(n_samples, random_state=seed + r, design=design)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # constant items, separation
             rows = _intervals(sample, index, floors, logit_design)
@@ -143,13 +143,19 @@ def main(argv=None):
     parser.add_argument("--reps", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--n-samples", type=int, default=127, help="firms per sample (default 127)"
+    )
+    parser.add_argument(
         "--design", choices=["stratified", "two-stage", "both"], default="both"
     )
     args = parser.parse_args(argv)
     designs = ["stratified", "two-stage"] if args.design == "both" else [args.design]
     for design in designs:
-        table, elapsed, logit = run(design, args.reps, args.seed)
-        print(f"\n{design} design: {args.reps} samples of 127 firms ({elapsed:.0f} s)")
+        table, elapsed, logit = run(design, args.reps, args.seed, args.n_samples)
+        print(
+            f"\n{design} design: {args.reps} samples of {args.n_samples} firms "
+            f"({elapsed:.0f} s)"
+        )
         if not logit:
             print("(StepwiseLogit takes no design here: logit rows left out)")
         with pd.option_context(
