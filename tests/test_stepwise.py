@@ -1352,3 +1352,34 @@ def test_predict_log_proba_is_log_of_predict_proba_and_finite_in_the_tails():
         rtol=1e-12,
     )
     assert np.isfinite(model.predict_log_proba(far)).all()
+
+
+def test_a_selection_step_in_a_pipeline_and_still_a_classifier():
+    # SelectorMixin: transform keeps the selected columns, named as they were
+    import pandas as pd
+    from sklearn.base import is_classifier
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
+    y = (X["a"] - X["c"] + rng.logistic(size=300) > 0).astype(int)
+    model = StepwiseLogit().fit(X, y)
+    kept = list(X.columns[model.support_])
+    assert kept and len(kept) < 4
+    np.testing.assert_array_equal(model.transform(X), X[kept].to_numpy())
+    assert list(model.get_feature_names_out()) == kept
+    framed = StepwiseLogit().set_output(transform="pandas").fit(X, y).transform(X)
+    assert list(framed.columns) == kept
+    pipe = (
+        make_pipeline(
+            StepwiseLogit(), RandomForestClassifier(n_estimators=5, random_state=0)
+        )
+        .set_output(transform="pandas")
+        .fit(X, y)
+    )
+    forest = pipe[-1]
+    assert forest.n_features_in_ == len(kept)
+    assert list(forest.feature_names_in_) == kept
+    assert is_classifier(model)
+    np.testing.assert_array_equal(model.predict(X), (model.decision_function(X) > 0))

@@ -17,6 +17,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     check_array,
@@ -111,7 +112,9 @@ def _warn_firth_wald_separators(X, y01, history, names):
         )
 
 
-class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
+class StepwiseLogit(
+    TablePersistenceMixin, SelectorMixin, ClassifierMixin, BaseEstimator
+):
     """Stepwise logistic regression with SPSS's stepping rules.
 
     Parameters
@@ -694,6 +697,13 @@ class StepwiseLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return np.flatnonzero(self.support_) if indices else self.support_.copy()
+
+    def _get_support_mask(self):
+        # scikit-learn's SelectorMixin: transform and get_feature_names_out
+        # keep the selected features, so the stepwise selection can be a
+        # step of a Pipeline before another model
+        check_is_fitted(self)
+        return self.support_
 
     def marginal_effects(self, X, at="overall", dummy=False, sample_weight=None):
         """Marginal effects of the selected features on ``P(event)``.
