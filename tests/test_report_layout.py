@@ -162,7 +162,8 @@ def _measure(page, directory, width=PHONE_PX):
     probe = (
         "<script>const frame = document.getElementById('page');"
         "frame.addEventListener('load', () => {"
-        "const view = frame.contentWindow, root = frame.contentDocument.documentElement;"
+        "const view = frame.contentWindow;"
+        "const root = frame.contentDocument.documentElement;"
         "document.body.setAttribute('data-measured', JSON.stringify("
         "{scrollWidth: root.scrollWidth, innerWidth: view.innerWidth}));});</script>"
     )

@@ -154,8 +154,7 @@ class Provenance:
 
     Examples
     --------
-    >>> from sklearn_innov.report import analyze
-    >>> from sklearn_innov.report._provenance import Provenance
+    >>> from sklearn_innov.report import Provenance, analyze
     >>> provenance = Provenance.collect(analyze(random_state=0))
     >>> provenance.data
     'the embedded synthetic survey, make_sme_survey(random_state=0)'
