@@ -7,6 +7,7 @@ published canonical form, and the DataFrames' own values formatted here.
 
 import hashlib
 import json
+import pickle
 import platform
 import re
 from datetime import UTC, datetime
@@ -296,3 +297,13 @@ def test_labels_only_apply_when_asked():
     custom = summary.as_text(columns={"percent": Column("Share", "percent")})
     assert "Share" in custom and "45.5%" in custom and "std_err" in custom
     assert table.columns.tolist() == ["std_err", "total std_err", "percent", "n"]
+
+
+def test_provenance_survives_a_pickle_round_trip(user_run):
+    report, _ = user_run
+    again = pickle.loads(pickle.dumps(report))
+    assert again.provenance == report.provenance
+    assert again.render("markdown") == report.render("markdown")
+    # frozen: what made a report cannot be edited after the fact
+    with pytest.raises(AttributeError):
+        report.provenance.data_sha256 = "0" * 64

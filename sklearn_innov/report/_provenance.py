@@ -136,7 +136,7 @@ class Provenance:
         its column names and pandas' row hashes (``data`` says which); None
         for the embedded survey, which ``random_state`` reproduces.
     rows : int
-        Rows of the survey the analysis read.
+        Rows the analysis used (rows with a missing target left out).
     spec_sha256 : str
         SHA-256 of the validated spec's canonical JSON (every table with its
         defaults filled in, keys sorted, no spaces, UTF-8).
@@ -215,8 +215,7 @@ class Provenance:
             frame = analysis.frame if frame is None else frame
             data = (
                 f"a DataFrame passed in Python ({frame.shape[0]} rows x "
-                f"{frame.shape[1]} columns); its SHA-256 is of its column names "
-                "and pandas' row hashes, not of a file"
+                f"{frame.shape[1]} columns)"
             )
             size, sha = None, frame_digest(frame)
         spec_file = None
@@ -260,8 +259,10 @@ class Provenance:
         if self.data_size is not None:
             rows["Data size"] = f"{self.data_size:,} bytes"
         if self.data_sha256 is not None:
-            rows["Data SHA-256"] = self.data_sha256
-        rows["Rows read"] = str(self.rows)
+            # a DataFrame has no file: its digest is of its content
+            what = "Data SHA-256" if self.data_size is not None else "Content SHA-256"
+            rows[what] = self.data_sha256
+        rows["Rows analysed"] = str(self.rows)
         rows["Spec SHA-256"] = self.spec_sha256
         if self.spec_file is not None:
             rows["Spec file"] = self.spec_file
@@ -284,13 +285,22 @@ class Provenance:
             [
                 Block("What made this report", self.table(), name="provenance"),
                 Block(
-                    "Spec digest",
+                    "Digests",
                     [
                         "Spec SHA-256 is that of the validated spec as canonical "
                         "JSON (every table with its defaults filled in, keys "
                         "sorted, no spaces, UTF-8): Report.write saves it in "
                         "full in provenance.json."
-                    ],
+                    ]
+                    + (
+                        [
+                            "Content SHA-256: of the DataFrame's column names and "
+                            "pandas' row hashes (pandas.util.hash_pandas_object), "
+                            "not of a file."
+                        ]
+                        if self.data_sha256 is not None and self.data_size is None
+                        else []
+                    ),
                 ),
             ],
         )
