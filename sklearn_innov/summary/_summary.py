@@ -921,8 +921,20 @@ def _latex_table(cells):
     for number, group in enumerate(groups):
         if number:
             lines.append("")
+        # a wrapped column takes the group's spare room, up to its longest cell
+        spare = room - sum(points(described[j][0]) for j in group)
+        widths = {}
+        for j in group:
+            width, wrap = described[j]
+            if wrap:
+                longest = max(len(row[j]) for row in cells.rows)
+                grow = max(0, min(longest - width, int(spare // LATEX_CHAR_PT)))
+                widths[j], spare = width + grow, spare - grow * LATEX_CHAR_PT
+        described_here = {
+            j: (widths.get(j, described[j][0]), described[j][1]) for j in group
+        }
         specs = [spec(label_width, label_wrap, False)] + [
-            spec(*described[j], cells.numeric[j]) for j in group
+            spec(*described_here[j], cells.numeric[j]) for j in group
         ]
         header = [
             cell(cells.corner, True)
@@ -932,7 +944,9 @@ def _latex_table(cells):
             latex_text(cells.columns[j])
             if described[j][1]
             else _latex_header(
-                cells.columns[j], described[j][0], "r" if cells.numeric[j] else "l"
+                cells.columns[j],
+                described_here[j][0],
+                "r" if cells.numeric[j] else "l",
             )
             for j in group
         ]
