@@ -2,8 +2,8 @@
 the margin, and an HTML page that fits a 390 px screen.
 
 Both checks run the real programs (pdflatex; Debian's headless Chromium) and
-are skipped, with the reason, where those are not installed: CI installs them
-(texlive-latex-base, texlive-latex-recommended, chromium).
+are skipped, with the reason, where those are not installed (Debian's
+texlive-latex-base and chromium packages bring them).
 """
 
 import html

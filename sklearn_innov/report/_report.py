@@ -65,6 +65,8 @@ class Report:
         slugified (ASCII letters, digits, ``_`` and ``-`` only), with
         ``_2``, ``_3`` ... when two names give the same slug, so a name from the user's
         spec (``../../evil``) never leaves the output folder.
+    provenance : Provenance or None
+        As given.
     """
 
     def __init__(self, title, *, provenance=None):
