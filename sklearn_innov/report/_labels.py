@@ -31,6 +31,13 @@ COLUMNS = {
     "groups": Column("Groups", _COUNT),
     "observed_events": Column("Observed events", _COUNT),
     "observed_nonevents": Column("Observed non-events", _COUNT),
+    "df": Column("df", _COUNT),
+    "df_num": Column("df numerator", _COUNT),
+    "df_denom": Column("df denominator", _COUNT),
+    "items": Column("Items", _COUNT),
+    "rows_missing": Column("Rows with a missing answer", _COUNT),
+    "rows_unanswered": Column("Rows with no answered item", _COUNT),
+    "out_of_range": Column("Answers out of range", _COUNT),
     # percentages (already x 100) and shares (in [0, 1])
     "percent": Column("Percent", _PERCENT),
     "cumulative_percent": Column("Cumulative percent", _PERCENT),
@@ -68,6 +75,11 @@ COLUMNS = {
     "statistic": Column("Statistic"),
     "reading": Column("Reading"),
     "vif": Column("VIF"),
+    "rsquared": Column("R²"),
+    "partial_rsquared": Column("Partial R²"),
+    "shea_partial_rsquared": Column("Shea's partial R²"),
+    "partial_f": Column("Partial F"),
+    "policy": Column("Policy"),
     "dy_dx": Column("Marginal effect"),
     "effect": Column("Effect"),
     "elasticity": Column("Elasticity"),
@@ -97,6 +109,7 @@ COLUMNS = {
     "group": Column("Group"),
     "observed": Column("Observed"),
     "estimate": Column("Estimate"),
+    "endogenous": Column("Endogenous"),
     "kind": Column("Kind"),
 }
 
