@@ -490,7 +490,14 @@ def _replicate(args):
     _check_out(args)
     frame, document = _load(args, drop_target=False)
     _prepare_out(args)
-    report, _ = replicate(frame, document, random_state=args.random_state)
+    report, _ = replicate(
+        frame,
+        document,
+        random_state=args.random_state,
+        data_path=args.data,
+        spec_path=args.spec,
+        command=["sklearn-innov", *args.argv],
+    )
     try:
         if args.out is not None:
             _write(args, report.write)
@@ -701,6 +708,7 @@ def main(argv=None):
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        args.argv = sys.argv[1:] if argv is None else list(argv)
         try:
             code = args.run(args)
         except BrokenPipeError:

@@ -516,7 +516,7 @@ def test_summary_renders_everywhere(survey_like):
     assert_allclose(table.loc["t"].to_numpy(), model.coef_table_["t"].to_numpy())
     assert summary.as_markdown().count("|") > 20
     assert "<table" in summary._repr_html_()
-    assert "\\begin{tabular}" in summary.as_latex()
+    assert "\\begin{longtable}" in summary.as_latex()
 
 
 def test_constant_y_is_refused(survey_like):

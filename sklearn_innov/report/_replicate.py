@@ -16,6 +16,8 @@ from ..linear_model._cobb_douglas_summary import build_summary
 from ..summary import Block, Summary, significance
 from ._analysis import ALPHA, MARGINS, analyze, count, rows
 from ._comparison import compare_with_paper
+from ._labels import column_label
+from ._provenance import Provenance
 from ._report import Report
 
 __all__ = ["render_report", "replicate"]
@@ -31,7 +33,16 @@ NOISE_RATE_NOTE = "four uniform noise indices, 60 data sets x 100 resamples"
 NOISE_RATE_SPREAD = "median 17%; 30% of the noise indices above 30%"
 
 
-def replicate(frame=None, document=None, *, random_state=0, figures=True):
+def replicate(
+    frame=None,
+    document=None,
+    *,
+    random_state=0,
+    figures=True,
+    data_path=None,
+    spec_path=None,
+    command=None,
+):
     """Run the paper's analysis and return the report and the fitted models.
 
     Three steps: :func:`~sklearn_innov.report.analyze` decides, fits and
@@ -58,10 +69,18 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
         Seed of the synthetic survey.
     figures : bool, default=True
         Draw the figures (needs matplotlib).
+    data_path, spec_path : str or path-like, optional
+        The files ``frame`` and ``document`` were read from: the report's
+        provenance gives their names, sizes and SHA-256 digests (see
+        :class:`~sklearn_innov.report.Provenance`).
+    command : sequence of str, optional
+        The command line that asked for the report, for its provenance.
 
     Returns
     -------
     report : Report
+        Its last section, :class:`~sklearn_innov.report.Provenance`, says
+        what made it.
     models : dict
         The fitted estimators ("indices", "cobb_douglas", "logit",
         "adjusted" (None unless asked for), "adjusted_with_intercept" (the
@@ -88,11 +107,18 @@ def replicate(frame=None, document=None, *, random_state=0, figures=True):
     comparison = (
         compare_with_paper(analysis, load_paper_ranges()) if analysis.default else None
     )
-    report = render_report(analysis, comparison, figures=figures)
+    provenance = Provenance.collect(
+        analysis,
+        frame=frame,
+        data_path=data_path,
+        spec_path=spec_path,
+        command=command,
+    )
+    report = render_report(analysis, comparison, figures=figures, provenance=provenance)
     return report, analysis.models()
 
 
-def render_report(analysis, comparison=None, *, figures=True):
+def render_report(analysis, comparison=None, *, figures=True, provenance=None):
     """Format an analysis (and its comparison with the paper) as a report.
 
     Parameters
@@ -103,6 +129,9 @@ def render_report(analysis, comparison=None, *, figures=True):
         From :func:`~sklearn_innov.report.compare_with_paper`.
     figures : bool, default=True
         Draw the figures (needs matplotlib).
+    provenance : Provenance, optional
+        What made the report; default: ``Provenance.collect(analysis)``,
+        stamped now.
 
     Returns
     -------
@@ -111,7 +140,8 @@ def render_report(analysis, comparison=None, *, figures=True):
     a = analysis
     labels, options, outcome = a.labels, a.options, a.outcome
     report = Report(
-        labels["title"] or "Composite indices, Cobb-Douglas and stepwise logit"
+        labels["title"] or "Composite indices, Cobb-Douglas and stepwise logit",
+        provenance=Provenance.collect(a) if provenance is None else provenance,
     )
     if a.default:
         report.add_text(
@@ -769,15 +799,15 @@ def _robustness_summary(
     ways = (
         f"in {counts.iloc[0]} ways"
         if counts.nunique() == 1
-        else "in the number of ways n_constructions gives"
+        else f"in the number of ways {column_label('n_constructions')} gives"
     )
     lines = [
         f"Each index is rebuilt {ways} "
         "(normalisation x aggregation x weights; the first, min-max sums with "
-        "equal weights, is the reference). share_moved is the share of "
-        f"{labels['units']} whose rank moves by more than {robustness.shift} "
-        "places in at least one construction; mean_abs_shift the average "
-        "move, in places.",
+        f"equal weights, is the reference). {column_label('share_moved')} is the "
+        f"share of {labels['units']} whose rank moves by more than "
+        f"{robustness.shift} places in at least one construction; "
+        f"{column_label('mean_abs_shift')} the average move.",
         f"Most sensitive: {worst}, whose ranks move by {shifts[worst]:.1f} places "
         f"on average ({table['share_moved'][worst]:.0%} of {labels['units']} "
         f"move by more than {robustness.shift}); a ranking claim on that index "

@@ -10,17 +10,36 @@ figures are embedded as PNG data, so the file can be mailed or archived alone.
 import base64
 import html
 import io
+import json
 from pathlib import Path
 
 from ..summary import Summary, html_page
-from ..summary._summary import latex_escape, text_width, wrap_lines
+from ..summary._summary import latex_text, text_width, wrap_lines
 from ..utils._output import check_inside, slugify
 from ..utils._plotting import pyplot as _pyplot
+from ._labels import COLUMNS
 
 __all__ = ["Report"]
 
 FIGURE_DPI = 110
 UNWRITTEN = "Report.write(directory) saves them as PNG files"
+# An A4 page with 2 cm margins; tables in \small with narrow column gaps,
+# long ones breaking across pages (longtable), wide ones split into column
+# groups by the summaries' renderer (LATEX_TABLE_WIDTH is this text width).
+LATEX_PREAMBLE = r"""\documentclass[10pt]{article}
+\usepackage[utf8]{inputenc}
+\usepackage[a4paper,margin=2cm]{geometry}
+\usepackage{graphicx}
+\usepackage{array}
+\usepackage{longtable}
+\setlength{\tabcolsep}{4pt}
+\setlength{\LTleft}{0pt}
+\setlength{\LTright}{0pt plus 1fill}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{0.6ex plus 0.2ex}
+\setlength{\emergencystretch}{3em}
+\begin{document}
+"""
 
 
 class Report:
@@ -30,6 +49,9 @@ class Report:
     ----------
     title : str
         Heading of the report.
+    provenance : Provenance, optional
+        What made the report; rendered as its last section in every format
+        and written to ``provenance.json`` by :meth:`write`.
 
     Attributes
     ----------
@@ -43,10 +65,13 @@ class Report:
         slugified (ASCII letters, digits, ``_`` and ``-`` only), with
         ``_2``, ``_3`` ... when two names give the same slug, so a name from the user's
         spec (``../../evil``) never leaves the output folder.
+    provenance : Provenance or None
+        As given.
     """
 
-    def __init__(self, title):
+    def __init__(self, title, *, provenance=None):
         self.title = title
+        self.provenance = provenance
         # ("summary", Summary) | ("text", str) | ("figure", name, caption)
         self.sections = []
         self.figures = {}  # name -> matplotlib Figure
@@ -145,7 +170,10 @@ class Report:
         Returns
         -------
         rendered : str
-            HTML is a complete page with every figure embedded.
+            HTML is a complete page with every figure embedded. Table
+            headers are in words and percentages, shares and counts print as
+            such (the report's table of labels); the provenance, when the
+            report has one, is the last section.
         """
         if fmt not in ("text", "markdown", "html", "latex"):
             raise ValueError(
@@ -159,16 +187,11 @@ class Report:
         elif fmt == "html":
             parts = [f"<h1>{html.escape(self.title)}</h1>"]
         else:
-            parts = [f"\\title{{{latex_escape(self.title)}}}\n\\maketitle"]
+            parts = [f"\\title{{{latex_text(self.title)}}}\n\\date{{}}\n\\maketitle"]
         for section in self.sections:
             kind = section[0]
             if kind == "summary":
-                summary: Summary = section[1]
-                parts.append(
-                    summary.as_markdown(2)
-                    if fmt == "markdown"
-                    else summary.render(fmt, width=width)
-                )
+                parts.append(self._summary(section[1], fmt, width))
             elif kind == "text":
                 parts.append(self._paragraph(section[1], fmt, width))
             else:
@@ -176,22 +199,26 @@ class Report:
         if self.figures and figure_dir is None and fmt != "html":
             note = f"The figures are not written: {unwritten or UNWRITTEN}."
             parts.append(self._paragraph(note, fmt, width))
+        if self.provenance is not None:
+            parts.append(self._summary(self.provenance.summary(), fmt, width))
         body = "\n\n".join(parts) + "\n"
         if fmt == "latex":  # a document that compiles as it is
-            return (
-                "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
-                "\\usepackage{graphicx}\n\\begin{document}\n"
-                + body
-                + "\\end{document}\n"
-            )
+            return LATEX_PREAMBLE + body + "\\end{document}\n"
         return html_page(self.title, body) if fmt == "html" else body
+
+    @staticmethod
+    def _summary(summary: Summary, fmt, width):
+        """A summary with the report's headers in words (``COLUMNS``)."""
+        if fmt == "markdown":
+            return summary.as_markdown(2, columns=COLUMNS)
+        return summary.render(fmt, width=width, columns=COLUMNS)
 
     @staticmethod
     def _paragraph(text, fmt, width):
         if fmt == "html":
             return f"<p>{html.escape(text)}</p>"
         if fmt == "latex":
-            return latex_escape(text)
+            return latex_text(text)
         if fmt == "text":
             return "\n".join(wrap_lines([text], width))
         return text
@@ -212,17 +239,22 @@ class Report:
             return f"![{caption}]({path.as_posix()})\n\n*{caption}*"
         if fmt == "latex":
             if path is None:
-                return f"\\paragraph{{Figure (not written)}} {latex_escape(caption)}"
+                return f"\\paragraph{{Figure (not written)}} {latex_text(caption)}"
             return (
-                "\\begin{figure}\\includegraphics[width=\\linewidth]"
-                f"{{{path.as_posix()}}}\\caption{{{latex_escape(caption)}}}"
-                "\\end{figure}"
+                "\\begin{figure}[htbp]\\centering"
+                "\\includegraphics[width=\\linewidth,height=0.4\\textheight,"
+                f"keepaspectratio]{{{path.as_posix()}}}"
+                f"\\caption{{{latex_text(caption)}}}\\end{{figure}}"
             )
         where = "[figure, not written]" if path is None else f"[figure: {path}]"
         return "\n".join(wrap_lines([f"{where} {caption}"], width))
 
     def write(self, directory):
         """Write report.md, report.html, every table as CSV and every figure as PNG.
+
+        With a provenance, ``provenance.json`` too: every field of
+        :class:`~sklearn_innov.report.Provenance`, the spec in full. The
+        CSV files keep the tables' column identifiers.
 
         File names made from user-given names are slugified and checked to
         stay inside ``directory``; CSV cells that a spreadsheet would read as
@@ -251,5 +283,10 @@ class Report:
         for name in self.figures:
             path = check_inside(directory / f"{self.files[name]}.png", directory)
             path.write_bytes(self.png(name))
+            paths.append(path)
+        if self.provenance is not None:
+            path = directory / "provenance.json"
+            text = json.dumps(self.provenance.to_dict(), indent=2, ensure_ascii=False)
+            path.write_text(text + "\n", encoding="utf-8")
             paths.append(path)
         return paths

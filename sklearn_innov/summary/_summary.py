@@ -17,6 +17,7 @@ import html
 import re
 import shutil
 import textwrap
+from typing import NamedTuple
 
 import numpy as np
 
@@ -40,6 +41,29 @@ __all__ = [
 TABLE_WIDTH = 120
 #: Decimals of a p-value; smaller p-values read ``< 0.001``.
 P_DECIMALS = 3
+#: Decimals of a percentage (``45.5%``).
+PERCENT_DECIMALS = 1
+#: Kinds of column a :class:`Column` can declare.
+COLUMN_KINDS = ("number", "percent", "share", "count")
+
+
+class Column(NamedTuple):
+    """How a rendering shows one column: its header in words, what its numbers are.
+
+    Parameters
+    ----------
+    label : str
+        The header printed in place of the column's identifier.
+    kind : {"number", "percent", "share", "count"}, default="number"
+        ``"percent"``: values already in percent (``45.5`` prints
+        ``45.5%``); ``"share"``: values in [0, 1] (``0.455`` prints
+        ``45.5%``); ``"count"``: whole numbers print without decimals
+        (``127``, not ``127.0000``; a weighted, non-whole count keeps its
+        decimals); ``"number"``: the usual :func:`format_number`.
+    """
+
+    label: str
+    kind: str = "number"
 
 
 class Block:
@@ -179,7 +203,7 @@ class Summary:
     def _repr_html_(self):
         return self.as_html()
 
-    def as_text(self, width=None, table_width=TABLE_WIDTH):
+    def as_text(self, width=None, table_width=TABLE_WIDTH, *, columns=None):
         """Plain text, as printed in a terminal.
 
         Parameters
@@ -190,6 +214,10 @@ class Summary:
         table_width : int, default=TABLE_WIDTH
             Widest table line; a wider table is printed as column groups,
             each repeating the row labels.
+        columns : mapping of str to Column, optional
+            Headers in words and the kind of each column's numbers, by
+            column identifier (see :class:`Column`); default: headers as
+            the DataFrames name them, every number by :func:`format_number`.
 
         Returns
         -------
@@ -200,18 +228,20 @@ class Summary:
         for block in self.blocks:
             out += ["", block.title, "-" * len(block.title)]
             if block.is_table:
-                out += _text_table(_Cells(block, self.digits), table_width)
+                out += _text_table(_Cells(block, self.digits, columns), table_width)
             else:
                 out += wrap_lines(block.content, width)
         return "\n".join(out)
 
-    def as_markdown(self, level=2):
+    def as_markdown(self, level=2, *, columns=None):
         """GitHub-flavoured Markdown.
 
         Parameters
         ----------
         level : int, default=2
             Heading level of the title; blocks get the next level.
+        columns : mapping of str to Column, optional
+            As in :meth:`as_text`.
 
         Returns
         -------
@@ -222,35 +252,65 @@ class Summary:
         for block in self.blocks:
             out += ["", f"{hashes}# {block.title}", ""]
             if block.is_table:
-                out += _markdown_table(_Cells(block, self.digits))
+                out += _markdown_table(_Cells(block, self.digits, columns))
             else:
                 out += [f"{line}  " for line in block.content]
         return "\n".join(out)
 
-    def as_html(self):
-        """An HTML fragment (headings, tables, paragraphs); see :func:`html_page`."""
+    def as_html(self, *, columns=None):
+        """An HTML fragment (headings, tables, paragraphs); see :func:`html_page`.
+
+        Each table sits in its own ``<div class="table-scroll">``, which
+        scrolls sideways when the table is wider than the page.
+
+        Parameters
+        ----------
+        columns : mapping of str to Column, optional
+            As in :meth:`as_text`.
+
+        Returns
+        -------
+        html : str
+        """
         out = [f"<h2>{html.escape(self.title)}</h2>"]
         for block in self.blocks:
             out.append(f"<h3>{html.escape(block.title)}</h3>")
             if block.is_table:
-                out.append(_html_table(_Cells(block, self.digits)))
+                out.append(_html_table(_Cells(block, self.digits, columns)))
             else:
                 body = "<br>".join(html.escape(line) for line in block.content)
                 out.append(f"<p>{body}</p>")
         return "\n".join(out)
 
-    def as_latex(self):
-        """LaTeX: a ``\\subsection*`` per block, tables as ``tabular``."""
-        out = [f"\\section*{{{latex_escape(self.title)}}}"]
+    def as_latex(self, *, columns=None):
+        """LaTeX: a ``\\subsection*`` per block, tables as ``longtable``.
+
+        A table breaks across pages and prints in ``\\small``; headers wrap
+        onto several lines, long text cells wrap in their column, and a
+        table wider than a page (see :data:`LATEX_TABLE_WIDTH`) is split
+        into column groups that repeat the row labels, as in text. The
+        document needs the ``array`` and ``longtable`` packages.
+
+        Parameters
+        ----------
+        columns : mapping of str to Column, optional
+            As in :meth:`as_text`.
+
+        Returns
+        -------
+        latex : str
+        """
+        # ragged headings: a long title wraps instead of running into the margin
+        out = [f"\\section*{{\\raggedright {latex_text(self.title)}}}"]
         for block in self.blocks:
-            out.append(f"\\subsection*{{{latex_escape(block.title)}}}")
+            out.append(f"\\subsection*{{\\raggedright {latex_text(block.title)}}}")
             if block.is_table:
-                out += _latex_table(_Cells(block, self.digits))
+                out += _latex_table(_Cells(block, self.digits, columns))
             else:
-                out += [latex_escape(line) + r"\\" for line in block.content]
+                out.append(latex_lines(block.content))
         return "\n".join(out)
 
-    def render(self, fmt="text", width=None):
+    def render(self, fmt="text", width=None, *, columns=None):
         """Render in one of the supported formats.
 
         Parameters
@@ -258,16 +318,18 @@ class Summary:
         fmt : {"text", "markdown", "html", "latex"}, default="text"
         width : int, optional
             Wrapping column of text (see :meth:`as_text`).
+        columns : mapping of str to Column, optional
+            As in :meth:`as_text`.
 
         Returns
         -------
         rendered : str
         """
         renderers = {
-            "text": lambda: self.as_text(width),
-            "markdown": self.as_markdown,
-            "html": self.as_html,
-            "latex": self.as_latex,
+            "text": lambda: self.as_text(width, columns=columns),
+            "markdown": lambda: self.as_markdown(columns=columns),
+            "html": lambda: self.as_html(columns=columns),
+            "latex": lambda: self.as_latex(columns=columns),
         }
         if fmt not in renderers:
             raise ValueError(f"format must be one of {sorted(renderers)}; got {fmt!r}.")
@@ -394,6 +456,43 @@ def format_pvalue(value, limits=None):
     return f"{value:.{P_DECIMALS}f}"
 
 
+def format_cell(value, kind="number", digits=4):
+    """Format one cell by what its column holds (see :class:`Column`).
+
+    Parameters
+    ----------
+    value : object
+        The cell.
+    kind : {"number", "percent", "share", "count"}, default="number"
+    digits : int, default=4
+        Decimals of a plain number.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.summary._summary import format_cell
+    >>> format_cell(45.5, "percent"), format_cell(0.4551, "share")
+    ('45.5%', '45.5%')
+    >>> format_cell(127.0, "count"), format_cell(12.5, "count")
+    ('127', '12.5000')
+    """
+    if kind not in COLUMN_KINDS:
+        raise ValueError(f"kind must be one of {COLUMN_KINDS}; got {kind!r}.")
+    numeric = isinstance(value, (float, np.floating, int, np.integer)) and not (
+        isinstance(value, (bool, np.bool_))
+    )
+    if kind == "number" or not numeric or np.isnan(value):
+        return format_number(value, digits)
+    if kind == "count":
+        whole = float(value).is_integer()
+        return str(int(value)) if whole else format_number(value, digits)
+    scale = 100.0 if kind == "share" else 1.0
+    return f"{scale * float(value):.{PERCENT_DECIMALS}f}%"
+
+
 def significance(pvalue, alpha=0.05, limits=None):
     """A test's result in words: ``"significant at 5% (p = 0.003)"``.
 
@@ -440,13 +539,24 @@ def is_pvalue_label(label):
 
 
 class _Cells:
-    """A table block's cells as text, with its labels and column alignment."""
+    """A table block's cells as text, with its labels and column alignment.
 
-    def __init__(self, block, digits):
+    ``columns`` (identifier to :class:`Column`) renames the headers and the
+    index's name and chooses how each column's numbers print; the block's
+    DataFrame is left as it is.
+    """
+
+    def __init__(self, block, digits, columns=None):
         table = block.content
-        self.corner = _label(table.index.name) if table.index.name else ""
+        names = table.index.names if table.index.nlevels > 1 else [table.index.name]
+        corner = " ".join(
+            _column(name, columns)[0] for name in names if name is not None
+        )
+        self.corner = corner
         self.index = [_label(v) for v in table.index]
-        self.columns = [_label(c) for c in table.columns]
+        described = [_column(c, columns) for c in table.columns]
+        self.columns = [header for header, _ in described]
+        kinds = [kind for _, kind in described]
         p_rows = [is_pvalue_label(v) for v in table.index]
         p_cols = [is_pvalue_label(c) for c in table.columns]
         self.rows = []
@@ -459,7 +569,7 @@ class _Cells:
                     limits = block.clipped.get((label, table.columns[j]))
                     row.append(format_pvalue(value, limits))
                 else:
-                    row.append(format_number(value, digits))
+                    row.append(format_cell(value, kinds[j], digits))
             self.rows.append(row)
         # a column of words reads from the left, numbers from the right
         self.numeric = [
@@ -471,6 +581,24 @@ class _Cells:
             or table.iloc[:, j].isna().all()
             for j in range(table.shape[1])
         ]
+
+
+def _column(name, columns):
+    """A header's text and kind: ``columns[name]``, else, for a header made
+    of words then an identifier (``"total std_err"``), the words then that
+    identifier's label; unknown headers print as they are."""
+    text = _label(name)
+    if not columns:
+        return text, "number"
+    if text in columns:
+        return columns[text].label, columns[text].kind
+    head, _, last = text.rpartition(" ")
+    if head and last in columns:
+        label = columns[last].label
+        if label[1:2].islower():  # "total std. error", not "total Std. error"
+            label = label[0].lower() + label[1:]
+        return f"{head} {label}", columns[last].kind
+    return text, "number"
 
 
 def _label(value):
@@ -575,6 +703,7 @@ def _html_table(cells):
         for c, numeric in zip(cells.columns, cells.numeric, strict=True)
     )
     lines = [
+        '<div class="table-scroll">',
         '<table class="summary-table">',
         f'<thead><tr><th scope="col">{html.escape(cells.corner)}</th>{head}</tr>'
         "</thead>",
@@ -583,22 +712,24 @@ def _html_table(cells):
     for label, row in zip(cells.index, cells.rows, strict=True):
         body = "".join(td(text, j) for j, text in enumerate(row))
         lines.append(f'<tr><th scope="row">{html.escape(label)}</th>{body}</tr>')
-    lines += ["</tbody>", "</table>"]
+    lines += ["</tbody>", "</table>", "</div>"]
     return "\n".join(lines)
 
 
 HTML_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: #1b1b1b; background: #fff; margin: 0; line-height: 1.45; }
+  color: #1b1b1b; background: #fff; margin: 0; line-height: 1.45;
+  overflow-wrap: break-word; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
 h1 { font-size: 1.7rem; border-bottom: 2px solid #333; padding-bottom: .3rem; }
 h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #bbb;
   padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
 p { max-width: 60rem; }
-table.summary-table { border-collapse: collapse; margin: .4rem 0 1rem;
-  font-size: .9rem; font-variant-numeric: tabular-nums;
-  display: block; max-width: 100%; overflow-x: auto; }
+pre, code { white-space: pre-wrap; overflow-wrap: anywhere; }
+div.table-scroll { max-width: 100%; overflow-x: auto; margin: .4rem 0 1rem; }
+table.summary-table { border-collapse: collapse;
+  font-size: .9rem; font-variant-numeric: tabular-nums; }
 table.summary-table th, table.summary-table td { border: 1px solid #c8c8c8;
   padding: .25rem .6rem; vertical-align: top; }
 table.summary-table thead th { background: #eef1f5; border-bottom: 2px solid #888;
@@ -612,6 +743,8 @@ table.summary-table tbody tr:hover td { background: #f4f8ff; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption { font-size: .9rem; color: #444; margin-top: .3rem; }
+@media (max-width: 40rem) { main { padding: 1rem .75rem 2rem; }
+  h1 { font-size: 1.4rem; } }
 """
 
 
@@ -675,18 +808,162 @@ def latex_escape(text):
     return "".join(replacements.get(ch, ch) for ch in str(text))
 
 
+#: Room for a LaTeX table, in points: an A4 page's text width with 2 cm
+#: margins (the report's layout); a wider table is split into column groups.
+LATEX_TABLE_WIDTH = 480.0
+# a conservative width of one character of \small Computer Modern, and the
+# \tabcolsep on each side of a cell (set in the report's preamble)
+LATEX_CHAR_PT = 5.0
+LATEX_TABCOLSEP_PT = 4.0
+# a text column whose cells are longer than this (in characters) wraps in a
+# p{} column of this width; headers wrap onto lines at least this long
+LATEX_TEXT_CAP = 32
+LATEX_HEADER_MIN = 12
+# a word longer than this may break after / . _ - = , : ; or every 16 characters
+LATEX_LONG_WORD = 20
+_BREAK = "\x00"
+
+
+def latex_text(text):
+    r"""Escape text for LaTeX and let its long words break across lines.
+
+    A file path, a dotted name or a digest has no space where a line could
+    end; in a word longer than 20 characters a break is allowed after each
+    of ``/ . _ - = , : ;`` and every 16 characters without one.
+
+    Parameters
+    ----------
+    text : object
+        Converted with ``str``.
+
+    Returns
+    -------
+    escaped : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.summary._summary import latex_text
+    >>> print(latex_text("in data/survey_2024_final.csv"))
+    in data/\allowbreak{}survey\_\allowbreak{}2024\_\allowbreak{}final.\allowbreak{}csv
+    """
+    words = re.split(r"(\s+)", str(text))
+    out = []
+    for word in words:
+        if len(word) > LATEX_LONG_WORD and not word.isspace():
+            marked, run = [], 0
+            for ch in word:
+                marked.append(ch)
+                run += 1
+                if ch in "/._-=,:;" or run >= 16:
+                    marked.append(_BREAK)
+                    run = 0
+            word = "".join(marked).rstrip(_BREAK)
+        out.append(word)
+    return latex_escape("".join(out)).replace(_BREAK, r"\allowbreak{}")
+
+
+def latex_lines(lines):
+    """Lines of a text block as LaTeX paragraphs (empty lines left out).
+
+    Parameters
+    ----------
+    lines : iterable of str
+
+    Returns
+    -------
+    latex : str
+    """
+    return "\n\n".join(latex_text(line) for line in lines if str(line).strip())
+
+
+def _latex_header(text, width, align):
+    """A header cell, wrapped onto lines of at most ``width`` characters."""
+    lines = textwrap.wrap(text, max(width, LATEX_HEADER_MIN)) or [""]
+    if len(lines) == 1:
+        return latex_text(lines[0])
+    body = r" \\ ".join(latex_escape(line) for line in lines)
+    return f"\\begin{{tabular}}[b]{{@{{}}{align}@{{}}}}{body}\\end{{tabular}}"
+
+
 def _latex_table(cells):
-    spec = "l" + "".join("r" if numeric else "l" for numeric in cells.numeric)
-    header = [latex_escape(cells.corner)] + [latex_escape(c) for c in cells.columns]
-    lines = [
-        f"\\begin{{tabular}}{{{spec}}}",
-        "\\hline",
-        " & ".join(header) + r" \\",
-        "\\hline",
+    """``longtable`` groups of columns, each fitting ``LATEX_TABLE_WIDTH``."""
+
+    def column(texts, header, numeric):
+        """(width in characters, column spec, wrapped?) of one column."""
+        longest = max([len(t) for t in texts] + [0])
+        if not numeric and longest > LATEX_TEXT_CAP:
+            return LATEX_TEXT_CAP, True
+        words = max([len(w) for w in header.split()] + [0])
+        return max(
+            longest, min(len(header), max(longest, LATEX_HEADER_MIN)), words
+        ), False
+
+    def points(width):
+        return width * LATEX_CHAR_PT + 2 * LATEX_TABCOLSEP_PT
+
+    label_width, label_wrap = column(cells.index, cells.corner, False)
+    described = [
+        column([row[j] for row in cells.rows], header, cells.numeric[j])
+        for j, header in enumerate(cells.columns)
     ]
-    for label, row in zip(cells.index, cells.rows, strict=True):
-        lines.append(" & ".join(latex_escape(c) for c in [label, *row]) + r" \\")
-    lines += ["\\hline", "\\end{tabular}"]
+    room = LATEX_TABLE_WIDTH - points(label_width)
+    groups = _column_groups([points(w) for w, _ in described], room)
+
+    def spec(width, wrap, numeric):
+        if wrap:
+            return f">{{\\raggedright\\arraybackslash}}p{{{width * LATEX_CHAR_PT:g}pt}}"
+        return "r" if numeric else "l"
+
+    def cell(text, wrap):
+        return latex_text(text) if wrap else latex_escape(text)
+
+    lines = []
+    for number, group in enumerate(groups):
+        if number:
+            lines.append("")
+        # a wrapped column takes the group's spare room, up to its longest cell
+        spare = room - sum(points(described[j][0]) for j in group)
+        widths = {}
+        for j in group:
+            width, wrap = described[j]
+            if wrap:
+                longest = max(len(row[j]) for row in cells.rows)
+                grow = max(0, min(longest - width, int(spare // LATEX_CHAR_PT)))
+                widths[j], spare = width + grow, spare - grow * LATEX_CHAR_PT
+        described_here = {
+            j: (widths.get(j, described[j][0]), described[j][1]) for j in group
+        }
+        specs = [spec(label_width, label_wrap, False)] + [
+            spec(*described_here[j], cells.numeric[j]) for j in group
+        ]
+        header = [
+            cell(cells.corner, True)
+            if label_wrap
+            else _latex_header(cells.corner, label_width, "l")
+        ] + [
+            latex_text(cells.columns[j])
+            if described[j][1]
+            else _latex_header(
+                cells.columns[j],
+                described_here[j][0],
+                "r" if cells.numeric[j] else "l",
+            )
+            for j in group
+        ]
+        lines += [
+            "\\begin{small}",
+            f"\\begin{{longtable}}{{{''.join(specs)}}}",
+            "\\hline",
+            " & ".join(header) + r" \\",
+            "\\hline",
+            "\\endhead",
+        ]
+        for label, row in zip(cells.index, cells.rows, strict=True):
+            values = [cell(label, label_wrap)] + [
+                cell(row[j], described[j][1]) for j in group
+            ]
+            lines.append(" & ".join(values) + r" \\")
+        lines += ["\\hline", "\\end{longtable}", "\\end{small}"]
     return lines
 
 

@@ -1,0 +1,317 @@
+"""What made a report: versions, time, input data, spec, seed and command.
+
+:class:`Provenance` is computed once, when the report is made
+(:meth:`Provenance.collect`), and every rendering formats the same object:
+the report's last section in text, Markdown, HTML and LaTeX, and
+``provenance.json`` beside the written report. A reader can then tell which
+data, which spec and which code produced the numbers, and rerun them.
+"""
+
+import hashlib
+import json
+import platform
+import shlex
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..summary import Block, Summary
+
+__all__ = ["Provenance", "file_digest", "spec_digest"]
+
+#: The dependencies whose versions a report names (distribution names).
+DEPENDENCIES = ("numpy", "scipy", "pandas", "scikit-learn", "statsmodels")
+_CHUNK = 1 << 20
+
+
+def file_digest(path):
+    """A file's name, size in bytes and SHA-256 (hex), read in 1 MiB chunks.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    name : str
+        The file's name, without its folder.
+    size : int
+    sha256 : str
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return path.name, path.stat().st_size, digest.hexdigest()
+
+
+def canonical_json(value):
+    """JSON with sorted keys, no spaces and UTF-8 text: one text per value.
+
+    Tuples print as lists and NumPy scalars as Python numbers, so the same
+    spec gives the same text whichever way it was built.
+
+    Parameters
+    ----------
+    value : object
+        Dicts, lists, tuples, strings, numbers, booleans and None.
+
+    Returns
+    -------
+    text : str
+    """
+
+    def plain(item):
+        if isinstance(item, np.generic):
+            return item.item()
+        raise TypeError(f"a spec value of type {type(item).__name__} is not JSON")
+
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=plain
+    )
+
+
+def spec_digest(spec):
+    """SHA-256 of a spec's canonical JSON (see :func:`canonical_json`).
+
+    Parameters
+    ----------
+    spec : mapping
+        The validated spec (``AnalysisSpec._asdict()``): every table with
+        its defaults filled in, so two spec files that mean the same analysis
+        have the same digest.
+
+    Returns
+    -------
+    sha256 : str
+    """
+    return hashlib.sha256(canonical_json(spec).encode("utf-8")).hexdigest()
+
+
+def frame_digest(frame):
+    """SHA-256 of a DataFrame's column names and pandas' row hashes.
+
+    Not the digest of any file: a survey passed in Python has none. It
+    changes when a value, a column name or the row order changes.
+    """
+    digest = hashlib.sha256(canonical_json([str(c) for c in frame.columns]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _version(distribution):
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What made a report: code, data, spec, seed, time and command line.
+
+    Parameters
+    ----------
+    library : str
+        sklearn-innov's version.
+    python : str
+        Python's version.
+    dependencies : dict of str to str
+        The version of numpy, scipy, pandas, scikit-learn and statsmodels.
+    created : str
+        When the report was made: UTC, ISO 8601, to the second.
+    data : str
+        The input in words: a file's name, or the embedded synthetic survey
+        and its call, or a DataFrame passed in Python.
+    data_size : int or None
+        The input file's size in bytes (None without a file).
+    data_sha256 : str or None
+        The input file's SHA-256; for a DataFrame passed in Python, that of
+        its column names and pandas' row hashes (``data`` says which); None
+        for the embedded survey, which ``random_state`` reproduces.
+    rows : int
+        Rows the analysis used (rows with a missing target left out).
+    spec_sha256 : str
+        SHA-256 of the validated spec's canonical JSON (every table with its
+        defaults filled in, keys sorted, no spaces, UTF-8).
+    spec : str
+        That canonical JSON in full.
+    spec_file : str or None
+        The spec file's name, size and SHA-256, when it came from a file.
+    random_state : int
+    command : str or None
+        The command line, when the report was made by ``sklearn-innov``.
+
+    See Also
+    --------
+    Report : formats it as the report's last section.
+
+    Examples
+    --------
+    >>> from sklearn_innov.report import Provenance, analyze
+    >>> provenance = Provenance.collect(analyze(random_state=0))
+    >>> provenance.data
+    'the embedded synthetic survey, make_sme_survey(random_state=0)'
+    >>> len(provenance.spec_sha256)
+    64
+    """
+
+    library: str
+    python: str
+    dependencies: dict = field(default_factory=dict)
+    created: str = ""
+    data: str = ""
+    data_size: int | None = None
+    data_sha256: str | None = None
+    rows: int = 0
+    spec_sha256: str = ""
+    spec: str = ""
+    spec_file: str | None = None
+    random_state: int = 0
+    command: str | None = None
+
+    @classmethod
+    def collect(
+        cls, analysis, *, frame=None, data_path=None, spec_path=None, command=None
+    ):
+        """The provenance of a report of ``analysis``, stamped now.
+
+        Parameters
+        ----------
+        analysis : Analysis
+            From :func:`~sklearn_innov.report.analyze`.
+        frame : DataFrame, optional
+            The survey as passed in (default: the analysis's rows).
+        data_path : str or path-like, optional
+            The file the survey was read from: its name, size and SHA-256
+            are recorded.
+        spec_path : str or path-like, optional
+            The spec file: its name, size and SHA-256 are recorded beside the
+            validated spec's digest.
+        command : sequence of str or str, optional
+            The command line (``["sklearn-innov", "replicate", ...]``).
+
+        Returns
+        -------
+        provenance : Provenance
+        """
+        spec = canonical_json(analysis.spec._asdict())
+        if data_path is not None:
+            name, size, sha = file_digest(data_path)
+            data = f"the file {name}"
+        elif analysis.default:
+            data = (
+                "the embedded synthetic survey, "
+                f"make_sme_survey(random_state={analysis.random_state})"
+            )
+            size = sha = None
+        else:
+            frame = analysis.frame if frame is None else frame
+            data = (
+                f"a DataFrame passed in Python ({frame.shape[0]} rows x "
+                f"{frame.shape[1]} columns)"
+            )
+            size, sha = None, frame_digest(frame)
+        spec_file = None
+        if spec_path is not None:
+            name, size_, sha_ = file_digest(spec_path)
+            spec_file = f"{name}, {size_:,} bytes, SHA-256 {sha_}"
+        if command is not None and not isinstance(command, str):
+            command = shlex.join(str(part) for part in command)
+        return cls(
+            library=__version__,
+            python=platform.python_version(),
+            dependencies={name: _version(name) for name in DEPENDENCIES},
+            created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            data=data,
+            data_size=size,
+            data_sha256=sha,
+            rows=len(analysis.frame),
+            spec_sha256=hashlib.sha256(spec.encode("utf-8")).hexdigest(),
+            spec=spec,
+            spec_file=spec_file,
+            random_state=analysis.random_state,
+            command=command,
+        )
+
+    def table(self):
+        """The provenance as a two-column table (the report's last section).
+
+        Returns
+        -------
+        table : DataFrame
+            Indexed by ``field``, one column ``value`` of text; the spec
+            appears as its digest (in full in :meth:`to_dict`).
+        """
+        rows = {
+            "sklearn-innov": self.library,
+            "Python": self.python,
+            **self.dependencies,
+            "Created (UTC)": self.created,
+            "Data": self.data,
+        }
+        if self.data_size is not None:
+            rows["Data size"] = f"{self.data_size:,} bytes"
+        if self.data_sha256 is not None:
+            # a DataFrame has no file: its digest is of its content
+            what = "Data SHA-256" if self.data_size is not None else "Content SHA-256"
+            rows[what] = self.data_sha256
+        rows["Rows analysed"] = str(self.rows)
+        rows["Spec SHA-256"] = self.spec_sha256
+        if self.spec_file is not None:
+            rows["Spec file"] = self.spec_file
+        rows["Random state"] = str(self.random_state)
+        if self.command is not None:
+            rows["Command"] = self.command
+        table = pd.DataFrame({"value": list(rows.values())}, index=list(rows))
+        table.index.name = "field"
+        return table
+
+    def summary(self):
+        """The report's provenance section.
+
+        Returns
+        -------
+        summary : Summary
+        """
+        return Summary(
+            "Provenance",
+            [
+                Block("What made this report", self.table(), name="provenance"),
+                Block(
+                    "Digests",
+                    [
+                        "Spec SHA-256 is that of the validated spec as canonical "
+                        "JSON (every table with its defaults filled in, keys "
+                        "sorted, no spaces, UTF-8): Report.write saves it in "
+                        "full in provenance.json."
+                    ]
+                    + (
+                        [
+                            "Content SHA-256: of the DataFrame's column names and "
+                            "pandas' row hashes (pandas.util.hash_pandas_object), "
+                            "not of a file."
+                        ]
+                        if self.data_sha256 is not None and self.data_size is None
+                        else []
+                    ),
+                ),
+            ],
+        )
+
+    def to_dict(self):
+        """Every field, the spec parsed back from its canonical JSON.
+
+        Returns
+        -------
+        fields : dict
+        """
+        fields = asdict(self)
+        fields["spec"] = json.loads(self.spec) if self.spec else None
+        return fields

@@ -1,0 +1,220 @@
+"""The report on paper and on a phone: LaTeX that compiles without running into
+the margin, and an HTML page that fits a 390 px screen.
+
+Both checks run the real programs (pdflatex; Debian's headless Chromium) and
+are skipped, with the reason, where those are not installed (Debian's
+texlive-latex-base and chromium packages bring them).
+"""
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_innov.report import Report, replicate
+from sklearn_innov.summary import Block, Summary
+
+PDFLATEX = shutil.which("pdflatex")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_latex = pytest.mark.skipif(
+    PDFLATEX is None, reason="pdflatex is not installed (Debian: texlive-latex-base)"
+)
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="headless Chromium is not installed (Debian: chromium)"
+)
+# an overfull box this much wider than the line is visible on the page
+OVERFULL_PT = 10.0
+PHONE_PX = 390
+
+MROZ = pd.read_csv(Path(__file__).parent / "data" / "mroz.csv")
+# a user's survey with the long, descriptive column names real surveys have
+LONG_NAMES = {
+    "educ": "respondent_years_of_schooling_completed",
+    "motheduc": "mother_years_of_schooling_completed",
+    "fatheduc": "father_years_of_schooling_completed",
+    "kidslt6": "children_younger_than_six_years",
+    "kidsge6": "children_six_to_eighteen_years",
+    "huseduc": "husband_years_of_schooling_completed",
+    "huswage": "husband_hourly_wage_in_1975_dollars",
+    "hushrs": "husband_hours_worked_in_1975",
+}
+USER_DOCUMENT = {
+    "indices": {
+        "schooling_of_the_respondent_and_parents": [
+            LONG_NAMES[c] for c in ("educ", "motheduc", "fatheduc")
+        ],
+        "household_children": [LONG_NAMES[c] for c in ("kidslt6", "kidsge6")],
+        "husband_schooling_wage_and_hours": [
+            LONG_NAMES[c] for c in ("huseduc", "huswage", "hushrs")
+        ],
+    },
+    "model": {
+        "outcome": "faminc",
+        "target": "inlf",
+        "controls": ["age", "city"],
+        "adjusted": [
+            "schooling_of_the_respondent_and_parents",
+            "husband_schooling_wage_and_hours",
+        ],
+    },
+    "labels": {"title": "Family income and the wife's labour-force participation"},
+}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """The default report and a user's, each written with its figures."""
+    pytest.importorskip("matplotlib")
+    folder = tmp_path_factory.mktemp("reports")
+    survey = folder / "women with a very long file name, 1975 (PSID).csv"
+    MROZ.rename(columns=LONG_NAMES).to_csv(survey, index=False)
+    made = {
+        "default": replicate(random_state=0),
+        "user": replicate(
+            pd.read_csv(survey),
+            USER_DOCUMENT,
+            data_path=survey,
+            command=["sklearn-innov", "replicate", "--data", str(survey)],
+        ),
+    }
+    out = {}
+    for name, (report, _) in made.items():
+        report.write(folder / name)
+        out[name] = (report, folder / name)
+    yield out
+    for report, _ in out.values():
+        report.close()
+
+
+def _compile(tex, directory):
+    """pdflatex twice (longtable settles its column widths on the second run);
+    the log's overfull boxes, in points, and its errors."""
+    path = Path(directory) / "report.tex"
+    path.write_text(tex, encoding="utf-8")
+    for _ in range(2):
+        run = subprocess.run(
+            [PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", path.name],
+            cwd=directory,
+            capture_output=True,
+            timeout=300,
+        )
+    log = path.with_suffix(".log").read_text(encoding="latin-1")
+    overfull = [
+        float(width)
+        for width in re.findall(r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)", log)
+    ]
+    errors = re.findall(r"^! .*", log, flags=re.MULTILINE)
+    return run.returncode, overfull, errors, path.with_suffix(".pdf")
+
+
+@needs_latex
+@pytest.mark.parametrize("name", ["default", "user"])
+def test_latex_report_compiles_without_running_into_the_margin(reports, name):
+    report, directory = reports[name]
+    tex = report.render("latex", figure_dir="")
+    returncode, overfull, errors, pdf = _compile(tex, directory)
+    assert returncode == 0 and errors == [], errors
+    assert pdf.stat().st_size > 10_000
+    assert [w for w in overfull if w > OVERFULL_PT] == []
+    # the item-total table is there, its headers in words (wrapped onto
+    # lines), and every figure is included
+    assert re.search(r"Corrected \\\\ item-total \\\\ correlation", tex)
+    assert tex.count("\\includegraphics") == len(report.figures) == 5
+    assert "\\begin{longtable}" in tex and "\\begin{tabular}{" not in tex
+
+
+@needs_latex
+def test_a_table_wider_than_the_page_is_split_and_still_fits(tmp_path):
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(
+        rng.normal(size=(60, 16)) * 1000,
+        columns=[f"a_rather_long_column_name_{j}" for j in range(16)],
+        index=pd.Index([f"row {i}" for i in range(60)], name="row"),
+    )
+    words = pd.DataFrame(
+        {"reading": ["a long sentence of words that wraps in its column " * 4]},
+        index=pd.Index(["a_row_label_without_any_space_in_it_at_all"], name="x"),
+    )
+    report = Report("Wide tables")
+    report.add_summary(Summary("Wide", [Block("Wide", wide), Block("Words", words)]))
+    tex = report.render("latex")
+    # 16 columns do not fit one page width: several groups, each repeating
+    # the row labels, 60 rows long enough to break across pages
+    assert tex.count("\\begin{longtable}") >= 3
+    returncode, overfull, errors, _ = _compile(tex, tmp_path)
+    assert returncode == 0 and errors == [], errors
+    assert [w for w in overfull if w > OVERFULL_PT] == []
+
+
+def _measure(page, directory, width=PHONE_PX):
+    """Lay ``page`` out in a ``width``-pixel frame in headless Chromium.
+
+    Chromium's window is at least 500 px wide, so the page is loaded in an
+    iframe of that width (its own viewport); a script reads the frame's
+    ``document.documentElement.scrollWidth`` and ``innerWidth``.
+    """
+    probe = (
+        "<script>const frame = document.getElementById('page');"
+        "frame.addEventListener('load', () => {"
+        "const view = frame.contentWindow;"
+        "const root = frame.contentDocument.documentElement;"
+        "document.body.setAttribute('data-measured', JSON.stringify("
+        "{scrollWidth: root.scrollWidth, innerWidth: view.innerWidth}));});</script>"
+    )
+    wrapper = (
+        '<!DOCTYPE html><html><body style="margin:0">'
+        f'<iframe id="page" style="width:{width}px;height:844px;border:0" '
+        f'srcdoc="{html.escape(page, quote=True)}"></iframe>{probe}</body></html>'
+    )
+    path = Path(directory) / "phone.html"
+    path.write_text(wrapper, encoding="utf-8")
+    run = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={Path(directory) / 'profile'}",
+            "--window-size=800,900",
+            "--hide-scrollbars",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    found = re.search(r'data-measured="([^"]*)"', run.stdout)
+    assert found, run.stderr[-2000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
+@needs_chromium
+@pytest.mark.parametrize("name", ["default", "user"])
+def test_html_report_fits_a_390_px_phone(reports, name, tmp_path):
+    report, directory = reports[name]
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    assert '<meta name="viewport" content="width=device-width' in page
+    measured = _measure(page, tmp_path)
+    assert measured["innerWidth"] == PHONE_PX
+    assert measured["scrollWidth"] <= PHONE_PX, measured
+
+
+@needs_chromium
+def test_the_phone_check_sees_a_page_that_is_too_wide(tmp_path):
+    """The measurement itself: a table outside its scrolling box widens the page."""
+    cells = "".join(f"<td>{'9' * 12}</td>" for _ in range(12))
+    page = f"<!DOCTYPE html><html><body><table><tr>{cells}</tr></table></body></html>"
+    assert _measure(page, tmp_path)["scrollWidth"] > PHONE_PX
