@@ -100,6 +100,7 @@ PUBLIC = {
     },
     "sklearn_innov.report": {
         "Analysis",
+        "Provenance",
         "Report",
         "analyze",
         "compare_with_paper",

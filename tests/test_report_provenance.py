@@ -22,7 +22,7 @@ import statsmodels
 
 import sklearn_innov
 from sklearn_innov.cli import main
-from sklearn_innov.preprocessing import validate_document
+from sklearn_innov.preprocessing._spec import validate_document
 from sklearn_innov.report import replicate
 from sklearn_innov.report._labels import COLUMNS
 from sklearn_innov.report._provenance import spec_digest
