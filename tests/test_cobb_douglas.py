@@ -923,3 +923,24 @@ def test_zero_index_error_in_a_pipeline_names_the_index_names():
     assert f"column(s) {names} are 0 ({rows} row(s))" in message
     assert "x1" not in message and "innovator" not in message
     assert "LogTransform" not in message  # the fix is the model's own zeros
+
+
+def test_fit_leaves_the_callers_arrays_alone_and_smearing_survives_remove_data():
+    # y is read without a copy (check_outcome); nothing may write to it.
+    # The smearing factor is computed when first read and kept by remove_data.
+    rng = np.random.default_rng(8)
+    X = rng.uniform(1, 5, (80, 2))
+    y = X.prod(axis=1) ** 0.4 * np.exp(rng.normal(0, 0.2, 80))
+    X0, y0 = X.copy(), y.copy()
+    model = CobbDouglasRegressor().fit(X, y)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(y, y0)
+    resid = np.log(y) - np.log(X) @ model.coef_ - model.intercept_
+    assert_allclose(model.smearing_factor_, np.mean(np.exp(resid)), rtol=1e-12)
+    model.remove_data()
+    assert_allclose(model.smearing_factor_, np.mean(np.exp(resid)), rtol=1e-12)
+    assert_allclose(
+        model.predict(X0),
+        np.exp(np.log(X0) @ model.coef_ + model.intercept_) * model.smearing_factor_,
+        rtol=1e-12,
+    )

@@ -132,6 +132,8 @@ class OLSResults(Results):
     # slope); a log-log model with controls in levels sums its logged ones
     elasticities = None
     _summary_statistics = (
+        "tss",
+        "smearing",
         "_unit_cov",
         "coef_table",
         "rsquared",
@@ -178,7 +180,8 @@ class OLSResults(Results):
         self.exog = exog
         self.has_const = has_const
         self.cov_type = cov_type
-        self.tss = float(tss)
+        # None: computed when first read, from the response and weights
+        self._tss = None if tss is None else float(tss)
         self.names = list(names)
         self.weights = weights
         self.active = list(active)
@@ -226,6 +229,20 @@ class OLSResults(Results):
         if self.weights is None:
             return self._rows("wresid")
         return self._rows("endog") - self.exog @ self.params
+
+    @cached_property
+    def tss(self):
+        """Total sum of squares (centred with a constant; weighted)."""
+        if self._tss is not None:
+            return self._tss
+        return total_sum_of_squares(
+            self._rows("endog"), has_const=self.has_const, weights=self.weights
+        )
+
+    @cached_property
+    def smearing(self):
+        """Duan's smearing factor: the (weighted) mean of ``exp(resid)``."""
+        return float(np.average(np.exp(self.resid), weights=self.weights))
 
     @cached_property
     def ssr(self):
@@ -537,8 +554,9 @@ def ols_fit(
         uncentred otherwise, and F excludes the intercept.
     cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster", "survey"}
     tss : float, optional
-        Total sum of squares, when it is not that of ``y`` (weighted fits
-        pass the weighted one).
+        Total sum of squares, when it is not that of ``y``; with ``endog``
+        and no ``tss`` it is computed from ``endog`` (and the weights) when
+        first read.
     exog : ndarray, optional
         The unweighted design, when ``ls`` is whitened; default ``ls.X``.
     weights : ndarray, optional
@@ -556,7 +574,7 @@ def ols_fit(
     results : OLSResults
     """
     params, resid = ls.solve(y)
-    if tss is None:
+    if tss is None and endog is None:
         tss = total_sum_of_squares(y, has_const=has_const)
     return OLSResults(
         params=params,
@@ -642,7 +660,7 @@ def constrained_fit(
         params = b0 + N @ z
     else:  # every parameter is fixed by the constraints
         reduced, params = None, b0
-    if tss is None:
+    if tss is None and endog is None:
         tss = total_sum_of_squares(y, has_const=has_const)
     return OLSResults(
         params=params,

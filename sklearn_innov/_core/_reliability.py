@@ -20,7 +20,7 @@ import numpy as np
 from scipy import linalg, optimize, stats
 
 from ..utils._threads import scipy_single_thread
-from ._moments import centred_crossprod, column_sums
+from ._moments import centred_crossprod, column_range, column_sums
 
 __all__ = [
     "ITEM_TOTAL_COLUMNS",
@@ -101,7 +101,16 @@ def binary_scale(values, axis=None):
     scaled values equal those of the values up to the rounding of the
     arithmetic that follows.
     """
-    top = np.abs(values).max(axis=axis, initial=0.0)
+    values = np.asarray(values)
+    if axis == 0 and values.ndim == 2 and values.shape[0] and values.dtype.kind == "f":
+        # per column: the folded minima and maxima (NumPy's axis-0 reduction
+        # of a tall array is many times slower) and no |values| temporary
+        low, high = column_range(values)
+        top = np.maximum(np.maximum(high, -low), 0.0)
+    elif axis is None and values.size:
+        top = max(float(values.max()), -float(values.min()), 0.0)
+    else:
+        top = np.abs(values).max(axis=axis, initial=0.0)
     return np.ldexp(1.0, np.frexp(top)[1])
 
 
@@ -116,6 +125,17 @@ def scaled_moments(X, axis=None, sample_weight=None):
     weights, as in :func:`covariance`.
     """
     scale = binary_scale(X, axis=axis)
+    if np.all((scale >= 2.0**-100) & (scale <= 2.0**100)):
+        # Multiplying by a power of two is exact while every intermediate is
+        # a normal number, which values within 2^+-100 keep: the moments of X
+        # scaled afterwards are bit for bit those of X / scale, without a
+        # scaled copy of X (a fifth of a CompositeIndex fit at 1e6 x 40)
+        mean, cov = covariance(X, sample_weight)
+        return (
+            mean / scale,
+            cov / (np.outer(scale, scale) if np.ndim(scale) else scale**2),
+            scale,
+        )
     return (*covariance(X / scale, sample_weight), scale)
 
 

@@ -916,9 +916,14 @@ def _binary(factor, rate, rng):
     never absent from the whole sample (a constant item) by chance.
     """
     ones = int(np.rint(rate / 100.0 * factor.size))
-    order = np.argsort(-_item_scores(factor, rng), kind="stable")
+    scores = _item_scores(factor, rng)
     item = np.zeros(factor.size, dtype=int)
-    item[order[:ones]] = 1
+    if 0 < ones < factor.size:
+        # the ``ones`` highest scores: a partition, not a sort (continuous
+        # scores do not tie, so the set is the one a stable sort would give)
+        item[np.argpartition(-scores, ones - 1)[:ones]] = 1
+    elif ones >= factor.size:
+        item[:] = 1
     return item
 
 

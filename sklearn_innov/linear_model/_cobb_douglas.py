@@ -21,7 +21,6 @@ from .._core import (
     delta_method,
     effects_table,
     ols_fit,
-    total_sum_of_squares,
 )
 from ..exceptions import (
     NonPositiveWarning,
@@ -259,8 +258,9 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     intervals, F, the test of the sum of elasticities and the marginal
     effects' standard errors use the design.
 
-    *Cost.* ``fit`` solves for the coefficients and the smearing factor only;
-    standard errors, R², F and every diagnostic are computed when first read.
+    *Cost.* ``fit`` solves for the coefficients only; the smearing factor,
+    standard errors, R², F and every diagnostic are computed when first read
+    (and kept; ``remove_data()`` computes them first).
 
     *Scores.* ``score`` is scikit-learn's R² of the level predictions, not
     ``rsquared_`` (the log model's).
@@ -462,7 +462,6 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         else:  # the logs written in place: no temporary n x k array
             np.log(X, out=exog[:, int(self.fit_intercept) :])
         log_y = np.log(y)
-        tss = total_sum_of_squares(log_y, has_const=self.fit_intercept, weights=weights)
         design, target = exog, log_y
         if weights is not None:
             root_w = np.sqrt(weights)
@@ -472,7 +471,6 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         common = dict(
             has_const=self.fit_intercept,
             cov_type=self.cov_type,
-            tss=tss,
             exog=exog,
             weights=weights,
             names=names,
@@ -509,9 +507,6 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.intercept_ = float(params[0]) if self.fit_intercept else 0.0
         self.coef_ = params[int(self.fit_intercept) :].copy()
         self.active_constraints_ = list(results.active)
-        self.smearing_factor_ = float(
-            np.average(np.exp(results.resid), weights=weights)
-        )
         if eq is not None or ineq is not None:
             self._warn_pinned()
         if rows_design is not None:
@@ -521,6 +516,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         return self
 
     # -- results (computed on first access) -----------------------------------
+
+    @property
+    def smearing_factor_(self):
+        return self.results_.smearing
 
     @property
     def coef_table_(self):

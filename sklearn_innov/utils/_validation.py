@@ -432,7 +432,7 @@ def check_outcome(y, n_samples, *, owner):
         np.asarray(y) if not hasattr(y, "to_numpy") else y.to_numpy(), warn=True
     )
     try:
-        y = y.astype(np.float64)
+        y = y.astype(np.float64, copy=False)  # the callers never write to y
     except (TypeError, ValueError):
         raise ValueError(
             f"{owner}: y must be numeric (the outcome in levels, e.g. the "
@@ -443,8 +443,8 @@ def check_outcome(y, n_samples, *, owner):
             f"Found input variables with inconsistent numbers of samples: "
             f"X has {n_samples}, y has {y.shape[0]}."
         )
-    bad = ~np.isfinite(y)
-    if bad.any():
+    if not np.isfinite(y).all():
+        bad = ~np.isfinite(y)
         raise ValueError(
             f"y contains NaN or infinite values ({int(bad.sum())} row(s)); "
             "drop those rows or impute the outcome before fitting."
