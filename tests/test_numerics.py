@@ -164,3 +164,23 @@ def test_rank_certificate_declines_what_the_subsample_cannot_see():
     LeastSquares(X)  # full rank all the same
     X[:, 3] = 0.0
     assert not full_rank_certified(X, np.abs(X).max(axis=0))
+
+
+def test_residuals_computed_when_first_read_equal_the_solved_ones():
+    # ols_fit keeps the response and computes the residuals lazily: the
+    # same values LeastSquares.solve returns, and gone after remove_data
+    from sklearn_innov._core import DataRemovedError, LeastSquares, ols_fit
+
+    rng = np.random.default_rng(3)
+    X = np.column_stack([np.ones(200), rng.normal(size=(200, 3))])
+    y = X @ [1.0, 0.5, -0.2, 0.0] + rng.normal(size=200)
+    ls = LeastSquares(X)
+    fit = ols_fit(ls, y, has_const=True)
+    params, resid = ls.solve(y)
+    assert "wresid" not in fit.__dict__ or fit.__dict__["wresid"] is None
+    np.testing.assert_array_equal(fit.params, params)
+    np.testing.assert_array_equal(fit._rows("wresid"), resid)
+    assert fit.ssr == pytest.approx(resid @ resid, rel=1e-15)
+    fit.remove_data()
+    with pytest.raises(DataRemovedError):
+        fit._rows("wresid")

@@ -109,6 +109,18 @@ class LeastSquares:
                 hint,
             )
 
+    @property
+    def refines(self):
+        """Whether :meth:`solve` takes a step of iterative refinement."""
+        return self.cond > _COND_REFINE
+
+    def coefficients(self, y):
+        """The coefficients :meth:`solve` returns, without the residuals
+        (when no refinement step needs them)."""
+        if self.refines:
+            return self.solve(y)[0]
+        return self.gram_solve(self.X.T @ y)
+
     @scipy_single_thread
     def solve(self, y):
         """Least-squares coefficients and residuals of ``y`` on the design.
@@ -124,7 +136,7 @@ class LeastSquares:
         """
         coef = self.gram_solve(self.X.T @ y)
         resid = y - self.X @ coef
-        if self.cond > _COND_REFINE:
+        if self.refines:
             # one step of refinement: solve again for the residual's projection
             delta = self.gram_solve(self.X.T @ resid)
             coef += delta

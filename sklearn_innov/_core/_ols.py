@@ -126,7 +126,17 @@ class OLSResults(Results):
         the fit).
     """
 
-    _row_data = ("wresid", "resid", "ls", "exog", "weights", "endog", "_aux", "design")
+    _row_data = (
+        "wresid",
+        "_target",
+        "resid",
+        "ls",
+        "exog",
+        "weights",
+        "endog",
+        "_aux",
+        "design",
+    )
     wresid = ls = exog = weights = endog = _aux = design = None
     # positions of the parameters :attr:`returns_to_scale` sums (None: every
     # slope); a log-log model with controls in levels sums its logged ones
@@ -168,6 +178,7 @@ class OLSResults(Results):
         endog=None,
         design=None,
         frequency=False,
+        target=None,
     ):
         if cov_type in ("cluster", "survey") and design is None:
             raise ValueError(f"cov_type={cov_type!r} needs the rows' design")
@@ -175,6 +186,10 @@ class OLSResults(Results):
         self.design = design
         self.endog = endog
         self.wresid = wresid
+        # wresid None: the residuals of the (whitened) response ``target`` on
+        # ``ls``, computed when first read (a pass over the rows a fit that
+        # only predicts never pays)
+        self._target = target
         self.ls = ls
         self.basis = basis
         self.exog = exog
@@ -207,6 +222,16 @@ class OLSResults(Results):
             self.df_inference = float(design.df + 1 - n_free)
         if self.design_info is not None:
             self.design_info["df_inference"] = self.df_inference
+
+    def _rows(self, name):
+        if (
+            name == "wresid"
+            and self.__dict__.get("wresid") is None
+            and self.__dict__.get("_target") is not None
+            and self.has_data
+        ):
+            self.__dict__["wresid"] = self._target - self.ls.X @ self.params
+        return super()._rows(name)
 
     # -- fit and inference ----------------------------------------------------
 
@@ -246,7 +271,8 @@ class OLSResults(Results):
 
     @cached_property
     def ssr(self):
-        return float(self._rows("wresid") @ self.wresid)
+        wresid = self._rows("wresid")
+        return float(wresid @ wresid)
 
     @cached_property
     def sigma(self):
@@ -573,7 +599,12 @@ def ols_fit(
     -------
     results : OLSResults
     """
-    params, resid = ls.solve(y)
+    target = None
+    if ls.refines:
+        params, resid = ls.solve(y)
+    else:
+        # the residuals are computed when a statistic first reads them
+        params, resid, target = ls.coefficients(y), None, y
     if tss is None and endog is None:
         tss = total_sum_of_squares(y, has_const=has_const)
     return OLSResults(
@@ -589,6 +620,7 @@ def ols_fit(
         endog=endog,
         design=design,
         frequency=frequency,
+        target=target,
     )
 
 
