@@ -945,3 +945,52 @@ def test_fit_leaves_the_callers_arrays_alone_and_smearing_survives_remove_data()
         np.exp(np.log(X0) @ model.coef_ + model.intercept_) * model.smearing_factor_,
         rtol=1e-12,
     )
+
+
+def _flat(d, prefix=""):
+    out = {}
+    for key, value in d.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        elif isinstance(value, (float, int, np.floating, np.integer)):
+            out[prefix + key] = float(value)
+        elif isinstance(value, (pd.Series, pd.DataFrame, np.ndarray)):
+            out[prefix + key] = np.asarray(value, dtype=float).ravel()
+    return out
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"fit_intercept": False},
+        {"returns_to_scale": "constant"},
+        {"cov_type": "HC3"},
+    ],
+)
+def test_frequency_weights_give_the_replicated_rows_diagnostics(options):
+    # every diagnostic (Durbin-Watson and its exact p-value, Breusch-Godfrey,
+    # Lilliefors, Park, Breusch-Pagan, correlations, VIFs) is the replicated
+    # rows': the unweighted fit on np.repeat rows is the oracle
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(np.exp(rng.normal(size=(150, 3))), columns=["a", "b", "c"])
+    y = np.exp(0.3 * np.log(X).sum(axis=1) + rng.normal(0, 0.3, 150))
+    w = rng.integers(1, 4, 150)
+    rows = np.repeat(np.arange(150), w)
+    ours = CobbDouglasRegressor(**options).fit(X, y, sample_weight=w)
+    ref = CobbDouglasRegressor(**options).fit(X.iloc[rows], y.iloc[rows])
+    got, want = _flat(ours.diagnostics()), _flat(ref.diagnostics())
+    assert set(got) == set(want) and len(got) >= 13
+    for key in want:
+        assert_allclose(got[key], want[key], rtol=1e-8, err_msg=key)
+    for name, keys in (
+        ("durbin_watson_test", ("statistic", "pvalue")),
+        ("breusch_godfrey", ("lm", "lm_pvalue", "fvalue", "f_pvalue")),
+    ):
+        a, b = getattr(ours.results_, name), getattr(ref.results_, name)
+        for key in keys:
+            assert_allclose(a[key], b[key], rtol=1e-7, err_msg=f"{name} {key}")
+    # fractional frequency weights have no copies: statsmodels' WLS forms
+    fractional = CobbDouglasRegressor(**options).fit(X, y, sample_weight=w + 0.5)
+    assert fractional.results_._copies is None
+    assert np.isfinite(fractional.durbin_watson_)

@@ -129,6 +129,7 @@ class OLSResults(Results):
     _row_data = (
         "wresid",
         "_target",
+        "_copies",
         "resid",
         "ls",
         "exog",
@@ -452,8 +453,44 @@ class OLSResults(Results):
 
     @property
     def regressors(self):
-        """The unweighted slope columns of the design."""
-        return self._rows("exog")[:, int(self.has_const) :]
+        """The unweighted slope columns of the design (replicated under
+        whole-number frequency weights, see :attr:`_copies`)."""
+        return self._diagnostic_exog[:, int(self.has_const) :]
+
+    @cached_property
+    def _copies(self):
+        """Row positions of the replicated rows, or None.
+
+        Under frequency weights that are whole numbers the diagnostics
+        (Durbin-Watson and its exact p-value, Breusch-Godfrey, Lilliefors,
+        Park, Breusch-Pagan, the correlations and VIFs) are those of the
+        replicated rows, computed on them (a row of weight 3 is three
+        adjacent rows), so that they equal the unweighted fit on the copies.
+        None otherwise (no weights, analytic weights, fractions, or more
+        than 5e7 replicated values): the diagnostics then take statsmodels'
+        WLS forms (whitened residuals, unweighted regressors).
+        """
+        if not self.frequency:
+            return None
+        weights = self._rows("weights")
+        copies = weights.astype(np.int64)
+        if not np.array_equal(copies, weights):
+            return None
+        if copies.sum() * self._rows("exog").shape[1] > 50_000_000:
+            return None
+        return np.repeat(np.arange(weights.size), copies)
+
+    @property
+    def _diagnostic_resid(self):
+        """The residuals the diagnostics read (see :attr:`_copies`)."""
+        if self._copies is None:
+            return self._rows("wresid")
+        return self.resid[self._copies]
+
+    @property
+    def _diagnostic_exog(self):
+        exog = self._rows("exog")
+        return exog if self._copies is None else exog[self._copies]
 
     @property
     def aux_design(self):
@@ -465,26 +502,29 @@ class OLSResults(Results):
                 and self.basis is None
                 and self.ls is not None
             )
-            exog = self._rows("exog")
+            exog = self._diagnostic_exog
             if reuse:
                 self._aux = self.ls
             elif self.has_const:
                 self._aux = LeastSquares(exog)
             else:
-                self._aux = LeastSquares(np.column_stack([np.ones(self.nobs), exog]))
+                self._aux = LeastSquares(
+                    np.column_stack([np.ones(exog.shape[0]), exog])
+                )
         return self._aux
 
     @cached_property
     def durbin_watson(self):
         """Durbin-Watson statistic of the (whitened) residuals in row order."""
-        return durbin_watson(self._rows("wresid"))
+        return durbin_watson(self._diagnostic_resid)
 
     @property
     def null_design(self):
-        """The design the residuals are orthogonal to: whitened, and reduced
-        to its free directions under equality constraints (``X N``)."""
-        X = self._rows("exog")
-        if self.weights is not None:
+        """The design the residuals are orthogonal to: whitened (or
+        replicated, see :attr:`_copies`), and reduced to its free directions
+        under equality constraints (``X N``)."""
+        X = self._diagnostic_exog
+        if self.weights is not None and self._copies is None:
             X = X * np.sqrt(self.weights)[:, None]
         return X if self.basis is None else X @ self.basis
 
@@ -494,17 +534,17 @@ class OLSResults(Results):
 
         See :func:`sklearn_innov.diagnostics.durbin_watson_test`.
         """
-        return durbin_watson_test(self._rows("wresid"), self.null_design)
+        return durbin_watson_test(self._diagnostic_resid, self.null_design)
 
     @cached_property
     def breusch_godfrey(self):
         """Breusch-Godfrey LM test of first-order autocorrelation in row order."""
-        return breusch_godfrey(self._rows("wresid"), self.null_design)
+        return breusch_godfrey(self._diagnostic_resid, self.null_design)
 
     @cached_property
     def lilliefors(self):
         """Lilliefors test of normality of the (whitened) residuals."""
-        return lilliefors(self._rows("wresid"))
+        return lilliefors(self._diagnostic_resid)
 
     @cached_property
     def park(self):
@@ -515,7 +555,7 @@ class OLSResults(Results):
         original ``[1, ln X]``).
         """
         names = ["const"] + self.names[int(self.has_const) :]
-        return park_test(self._rows("wresid"), self.aux_design, names)
+        return park_test(self._diagnostic_resid, self.aux_design, names)
 
     @cached_property
     def breusch_pagan(self):
@@ -524,7 +564,7 @@ class OLSResults(Results):
         Equal to ``statsmodels.stats.diagnostic.het_breuschpagan(wresid,
         [1, regressors])``.
         """
-        return breusch_pagan(self._rows("wresid"), self.aux_design)
+        return breusch_pagan(self._diagnostic_resid, self.aux_design)
 
     @cached_property
     def correlation(self):

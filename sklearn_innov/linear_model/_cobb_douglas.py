@@ -235,8 +235,10 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     and its inference are those of the replicated rows) or precisions
     (statsmodels' WLS). Rows with weight 0 are left out of the fit, as Stata
     does: they count in no degree of freedom (statsmodels' WLS counts them),
-    and ``resid_`` and the diagnostics cover the positive-weight rows. The
-    diagnostics use the whitened residuals ``sqrt(w) e`` (statsmodels'
+    and ``resid_`` and the diagnostics cover the positive-weight rows. Under
+    frequency weights that are whole numbers the diagnostics are those of
+    the replicated rows (a row of weight 3 is three adjacent rows);
+    otherwise they use the whitened residuals ``sqrt(w) e`` (statsmodels'
     ``wresid``) with the unweighted regressors ``[1, ln X]``. The
     coefficients do not depend on what the weights mean; the standard
     errors do: "nonrobust" and the HC types treat them as ``weight_type``
