@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..exceptions import StatisticUnavailableError
 from ..summary import Block, Summary, format_number, significance
+from ..summary._summary import design_table, whole
 
 ALPHA = 0.05
 NORMALITY_LABEL = "Lilliefors (KS) D"
@@ -93,7 +94,7 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
         Block(layout_title or LAYOUT_TITLE, layout, name="equation"),
         Block("Fit", fit),
     ]
-    design = _design_table(model)
+    design = design_table(model.design_info_, model.cov_type, "t and F")
     if design is not None:
         blocks.append(Block("Design", design, name="design"))
     park = diagnostics["park"]
@@ -151,41 +152,6 @@ MODEL_BASED = (
     "Breusch-Godfrey, Park, Breusch-Pagan, Lilliefors, the VIFs and the "
     "correlations"
 )
-
-
-def _integer(value):
-    return int(value) if float(value).is_integer() else value
-
-
-def _design_table(model):
-    """The design's sizes and degrees of freedom (None without a design)."""
-    info = model.design_info_
-    if info is None:
-        return None
-    if model.cov_type == "cluster":
-        rows = [
-            ("Clusters", info["clusters"]),
-            ("df of t and F (clusters - 1)", _integer(info["df_inference"])),
-        ]
-    else:
-        rows = [
-            ("Strata", info["strata"] if info["has_strata"] else "none (1)"),
-            (
-                "PSUs",
-                info["psus"] if info["has_clusters"] else f"{info['psus']} (rows)",
-            ),
-            ("Design df (PSUs - strata)", info["df"]),
-            (
-                "df of t and F (design df + 1 - parameters)",
-                _integer(info["df_inference"]),
-            ),
-            ("Finite population correction", "yes" if info["fpc"] else "no"),
-            ("Weights", "probability" if info["weighted"] else "none (equal)"),
-        ]
-    return pd.DataFrame(
-        {"value": [value for _, value in rows]},
-        index=pd.Index([label for label, _ in rows], name="design"),
-    )
 
 
 def _equation(model, terms):
@@ -361,7 +327,7 @@ def _notes(model, production):
         notes.append(
             f"Standard errors: cluster-robust (CR1) over {info['clusters']} "
             "clusters, with statsmodels' factor G/(G-1) (N-1)/(N-K); t, the "
-            f"intervals and F use {_integer(info['df_inference'])} degrees of "
+            f"intervals and F use {whole(info['df_inference'])} degrees of "
             f"freedom (clusters - 1). Model-based, blind to the clusters: "
             f"{MODEL_BASED}."
         )
@@ -375,7 +341,7 @@ def _notes(model, production):
         notes.append(
             "Standard errors: design-based (Taylor linearisation, as R's svyglm), "
             f"{weights}; t, the intervals and F use "
-            f"{_integer(info['df_inference'])} degrees of freedom (design df "
+            f"{whole(info['df_inference'])} degrees of freedom (design df "
             f"{info['df']} + 1 - {n_params:g} parameters). "
             f"Model-based, not design-based: {MODEL_BASED}."
         )

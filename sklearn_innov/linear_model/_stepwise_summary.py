@@ -7,6 +7,7 @@ Only arranges the statistics of the model's results object into
 import pandas as pd
 
 from ..summary import Block, Summary, significance
+from ..summary._summary import design_table, whole
 
 SPSS_COLUMNS = {
     "coef": "B",
@@ -108,7 +109,7 @@ def build_summary(model, title=None):
                 name="penalized_likelihood",
             )
         )
-    design = _design_table(model)
+    design = design_table(model.design_info_, model.cov_type, "the Wald F tests")
     if design is not None:
         blocks.append(Block("Design", design, name="design"))
     blocks += [
@@ -149,41 +150,6 @@ MODEL_BASED = (
 )
 
 
-def _integer(value):
-    return int(value) if float(value).is_integer() else value
-
-
-def _design_table(model):
-    """The design's sizes and degrees of freedom (None without a design)."""
-    info = model.design_info_
-    if info is None:
-        return None
-    if model.cov_type == "cluster":
-        rows = [
-            ("Clusters", info["clusters"]),
-            ("df of the Wald F tests (clusters - 1)", _integer(info["df_inference"])),
-        ]
-    else:
-        rows = [
-            ("Strata", info["strata"] if info["has_strata"] else "none (1)"),
-            (
-                "PSUs",
-                info["psus"] if info["has_clusters"] else f"{info['psus']} (rows)",
-            ),
-            ("Design df (PSUs - strata)", info["df"]),
-            (
-                "df of the Wald F tests (design df + 1 - parameters)",
-                _integer(info["df_inference"]),
-            ),
-            ("Finite population correction", "yes" if info["fpc"] else "no"),
-            ("Weights", "probability" if info["weighted"] else "none (equal)"),
-        ]
-    return pd.DataFrame(
-        {"value": [value for _, value in rows]},
-        index=pd.Index([label for label, _ in rows], name="design"),
-    )
-
-
 def _design_notes(model):
     info = model.design_info_
     if model.cov_type == "cluster":
@@ -202,7 +168,7 @@ def _design_notes(model):
         df = "design df + 1 - parameters"
     return [
         f"Standard errors: {what}. Wald tests (which also step) are F(1, "
-        f"{_integer(info['df_inference'])}) ({df}), the odds ratios' intervals "
+        f"{whole(info['df_inference'])}) ({df}), the odds ratios' intervals "
         "use t on the same df; entry uses the generalised score test (Boos, "
         "1992) with the same variance of the score, on the df of the model it "
         "would enter.",

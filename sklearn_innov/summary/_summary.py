@@ -970,3 +970,43 @@ def _latex_table(cells):
 def _slug(title):
     keep = [ch.lower() if ch.isalnum() else "_" for ch in title]
     return "_".join(filter(None, "".join(keep).split("_")))
+
+
+def whole(value):
+    """``value`` as an int when it is a whole number (degrees of freedom)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def design_table(info, cov_type, tests):
+    """A fit's design: its sizes and the degrees of freedom of ``tests``.
+
+    ``info`` is a results object's ``design_info`` (None without a design),
+    ``tests`` names what the degrees of freedom serve ("t and F", "the Wald
+    F tests"). One layout for every model's summary.
+    """
+    if info is None:
+        return None
+    if cov_type == "cluster":
+        rows = [
+            ("Clusters", info["clusters"]),
+            (f"df of {tests} (clusters - 1)", whole(info["df_inference"])),
+        ]
+    else:
+        rows = [
+            ("Strata", info["strata"] if info["has_strata"] else "none (1)"),
+            (
+                "PSUs",
+                info["psus"] if info["has_clusters"] else f"{info['psus']} (rows)",
+            ),
+            ("Design df (PSUs - strata)", info["df"]),
+            (
+                f"df of {tests} (design df + 1 - parameters)",
+                whole(info["df_inference"]),
+            ),
+            ("Finite population correction", "yes" if info["fpc"] else "no"),
+            ("Weights", "probability" if info["weighted"] else "none (equal)"),
+        ]
+    return pd.DataFrame(
+        {"value": [value for _, value in rows]},
+        index=pd.Index([label for label, _ in rows], name="design"),
+    )
