@@ -15,13 +15,13 @@ from sklearn.utils.validation import check_is_fitted
 from .._core import (
     CollinearityError,
     LeastSquares,
-    SurveyDesign,
     ZeroColumnError,
     constrained_fit,
     delta_method,
     effects_table,
     ols_fit,
 )
+from .._core._survey import design_for_cov_type
 from ..exceptions import (
     NonPositiveWarning,
     SklearnInnovWarning,
@@ -378,7 +378,17 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.in_levels_ = self._resolve_levels(k)
         n_params = k + int(self.fit_intercept)
         weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
-        rows_design = self._design_rows(n, strata, cluster, fpc, weights, row_labels)
+        rows_design = design_for_cov_type(
+            self.cov_type,
+            n,
+            strata=strata,
+            cluster=cluster,
+            fpc=fpc,
+            weights=weights,
+            lonely_psu=self.lonely_psu,
+            row_labels=row_labels,
+            estimator="CobbDouglasRegressor",
+        )
         # rows with weight 0 carry no information: count the others
         n_used = n if weights is None else int((weights > 0).sum())
         if n_used <= n_params:
@@ -784,48 +794,6 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
                 "use cov_type='HC1' if the rows may be treated as independent.",
                 SklearnInnovWarning,
             )
-
-    def _design_rows(self, n, strata, cluster, fpc, weights, row_labels):
-        """The rows' design for "cluster" and "survey"; refuse what is ignored."""
-        given = [
-            name
-            for name, value in (("strata", strata), ("cluster", cluster), ("fpc", fpc))
-            if value is not None
-        ]
-        if self.cov_type == "cluster":
-            extra = [name for name in given if name != "cluster"]
-            if cluster is None or extra:
-                problem = (
-                    f"also got {' and '.join(extra)}, which it ignores"
-                    if extra
-                    else "got no cluster"
-                )
-                raise ValueError(
-                    "CobbDouglasRegressor(cov_type='cluster') needs one cluster "
-                    f"label per row in fit(..., cluster=...) and {problem}. For "
-                    "strata or a finite population correction use "
-                    "cov_type='survey'."
-                )
-        elif self.cov_type != "survey":
-            if given:
-                raise ValueError(
-                    f"CobbDouglasRegressor(cov_type={self.cov_type!r}) ignores "
-                    f"{' and '.join(given)} passed to fit: set cov_type='survey' "
-                    "(design-based standard errors) or 'cluster' (cluster-robust), "
-                    "or leave them out."
-                )
-            return None
-        return SurveyDesign.from_arrays(
-            n,
-            strata=strata,
-            cluster=cluster,
-            fpc=fpc,
-            weights=weights,
-            # CR1 has no strata: a lone cluster is checked after the fit
-            lonely_psu="certainty" if self.cov_type == "cluster" else self.lonely_psu,
-            row_labels=row_labels,
-            owner=f"CobbDouglasRegressor(cov_type={self.cov_type!r})",
-        )
 
     def term_label(self, term):
         """A term as the tables print it: ``ln X1``, or ``size`` for a level column.
