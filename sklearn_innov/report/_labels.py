@@ -45,6 +45,11 @@ COLUMNS = {
     "relative_bias_pct": Column("Relative bias", _PERCENT),
     "Percentage Correct": Column("Percentage correct", _PERCENT),
     "share_moved": Column("Share moved", _SHARE),
+    # a design's weighted shares (report "Survey weights and design")
+    "share": Column("Share", _SHARE),
+    "share_std_err": Column("Std. error", _SHARE),
+    "share_ci_lower": Column("95% CI lower", _SHARE),
+    "share_ci_upper": Column("95% CI upper", _SHARE),
     "percentile": Column("Percentile", _SHARE),
     # descriptive statistics
     "mean": Column("Mean"),

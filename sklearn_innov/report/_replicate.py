@@ -321,14 +321,26 @@ def _design_summary(a):
             + ". Their estimates and tests are those of the unweighted sample."
         )
     table = a.design_estimates
+    means = table[table["kind"] == "mean"].drop(columns="kind")
+    shares = (
+        table[table["kind"] == "share"]
+        .drop(columns="kind")
+        .rename(
+            columns={
+                "mean": "share",
+                "std_err": "share_std_err",
+                "ci_lower": "share_ci_lower",
+                "ci_upper": "share_ci_upper",
+            }
+        )
+    )
     return Summary(
         "Survey weights and design",
         [
             Block("Design", lines, name="design"),
+            Block("Weighted means of the indices", means, name="design_means"),
             Block(
-                "Weighted estimates of the indices' means and the target's shares",
-                table,
-                name="design_estimates",
+                "Weighted shares of the target's values", shares, name="design_shares"
             ),
         ],
     )
