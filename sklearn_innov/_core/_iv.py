@@ -179,6 +179,7 @@ class IVResults(Results):
     _row_data = ("y", "X", "Z", "resid", "_lsZ", "_lsXhat", "_fitted_endog", "_codes")
     y = X = Z = resid = _lsZ = _fitted_endog = _codes = None
     _summary_statistics = (
+        "smearing",
         "coef_table",
         "first_stage",
         "first_stage_coefs",
@@ -268,6 +269,11 @@ class IVResults(Results):
         c, _ = lsZ.solve(self.y)
         RD = lsZ.R * lsZ.scale
         return linalg.lstsq(RD @ A, RD @ c)[0]
+
+    @cached_property
+    def smearing(self):
+        """Duan's smearing factor: the mean of ``exp(resid)``."""
+        return float(np.mean(np.exp(self._rows("resid"))))
 
     @cached_property
     def _lsXhat(self):

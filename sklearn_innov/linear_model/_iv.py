@@ -300,8 +300,12 @@ default="nonrobust"
         self.endogenous_ = [reg_labels[i] for i in endog_idx]
         self.exogenous_ = [reg_labels[i] for i in exog_idx]
         self.instruments_ = [labels[j] for j in roles["instruments"]]
-        self.smearing_factor_ = float(np.mean(np.exp(results.resid)))
         return self
+
+    @property
+    def smearing_factor_(self):
+        # computed when first read (predict, the summary), kept by remove_data
+        return self.results_.smearing
 
     # -- results (computed on first access) -----------------------------------
 
