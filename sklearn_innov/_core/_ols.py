@@ -130,6 +130,8 @@ class OLSResults(Results):
         "wresid",
         "_target",
         "_copies",
+        "_diagnostic_resid",
+        "_diagnostic_exog",
         "resid",
         "ls",
         "exog",
@@ -480,14 +482,14 @@ class OLSResults(Results):
             return None
         return np.repeat(np.arange(weights.size), copies)
 
-    @property
+    @cached_property
     def _diagnostic_resid(self):
         """The residuals the diagnostics read (see :attr:`_copies`)."""
         if self._copies is None:
             return self._rows("wresid")
         return self.resid[self._copies]
 
-    @property
+    @cached_property
     def _diagnostic_exog(self):
         exog = self._rows("exog")
         return exog if self._copies is None else exog[self._copies]

@@ -619,9 +619,7 @@ def survey_mean(values, design, *, domain=None, alpha=0.05):
         One row per column of ``values``: ``mean``, ``std_err``,
         ``ci_lower``, ``ci_upper``, ``df``.
     """
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim == 1:
-        values = values[:, None]
+    values = _as_columns(values)
     if not np.isfinite(values).all():
         bad = np.flatnonzero(~np.isfinite(values).all(axis=1))
         raise ValueError(
@@ -633,6 +631,12 @@ def survey_mean(values, design, *, domain=None, alpha=0.05):
     cov = design_covariance(z, np.eye(values.shape[1]), design)
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     return _mean_table(mean, se, design.df, alpha)
+
+
+def _as_columns(values):
+    """Float values as an (n_rows, m) array: one column per variable."""
+    values = np.asarray(values, dtype=np.float64)
+    return values[:, None] if values.ndim == 1 else values
 
 
 def _mean_table(mean, se, df, alpha):
@@ -677,9 +681,7 @@ def frequency_mean(values, weights, *, domain=None, alpha=0.05):
         One row per column of ``values``: ``mean``, ``std_err``,
         ``ci_lower``, ``ci_upper``, ``df``.
     """
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim == 1:
-        values = values[:, None]
+    values = _as_columns(values)
     w = np.asarray(weights, dtype=np.float64)
     if domain is not None:
         w = np.where(np.asarray(domain, dtype=bool), w, 0.0)

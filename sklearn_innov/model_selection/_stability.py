@@ -27,7 +27,6 @@ from sklearn.utils.validation import (
     check_consistent_length,
     has_fit_parameter,
 )
-from threadpoolctl import ThreadpoolController
 
 from .._core import Results, SurveyDesign
 from ..linear_model import StepwiseLogit
@@ -35,6 +34,7 @@ from ..summary import Block, Summary
 from ..utils._lazy import pd
 from ..utils._plotting import pyplot as _pyplot
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
+from ..utils._threads import _controller
 from ..utils._validation import (
     as_pandas,
     check_sample_weight,
@@ -50,7 +50,6 @@ _MAX_CHUNK = 20
 _NONE_SELECTED = "(none selected)"
 # One per process: finding the loaded BLAS libraries costs milliseconds, as
 # much as a refit, and is done once instead of once per chunk.
-_THREADPOOLS = []
 
 
 @validate_params(
@@ -507,7 +506,8 @@ def _refit_chunk(estimator, X, y_values, draws, *, n_features, binary):
             )
         X = X.to_numpy(dtype=np.float64)
     with (
-        _threadpools().limit(limits=1, user_api="blas"),
+        # the process's one threadpoolctl controller (utils._threads)
+        _controller().limit(limits=1, user_api="blas"),
         config_context(assume_finite=True, skip_parameter_validation=True),
         # one record for the chunk: each refit reads its own share
         warnings.catch_warnings(record=True) as caught,
@@ -541,12 +541,6 @@ def _positional(model, X):
     numeric = all(dtype.kind in "fiub" for dtype in X.dtypes)
     forced = list(model.force or ())
     return numeric and all(not isinstance(f, str) or f in names for f in forced)
-
-
-def _threadpools():
-    if not _THREADPOOLS:
-        _THREADPOOLS.append(ThreadpoolController())
-    return _THREADPOOLS[0]
 
 
 def _refit_one(model, X, y_values, rows, n_features, binary, caught, weights):
