@@ -192,3 +192,16 @@ def test_report_states_the_design_and_what_it_does_not_weight(stratified):
     block = a.design_estimates
     assert list(block["kind"].unique()) == ["mean", "share"]
     assert isinstance(block, pd.DataFrame)
+
+
+def test_an_equal_probability_design_does_not_claim_weighted_indices():
+    # [design] with strata and no weight column: nothing is weighted, and the
+    # report does not say the indices are
+    frame = make_sme_survey(random_state=0).frame
+    frame["region"] = frame["metro_area"]
+    a = _analyze(frame, {**PAPER_DOCUMENT, "design": {"strata": "region"}})
+    flat = " ".join(render_report(a, figures=False).render("text").split())
+    assert "equal weights, 4 strata ('region')" in flat
+    assert "Weighted point estimates" not in flat
+    assert "read as frequencies" not in flat
+    assert a.cobb_douglas.cov_type == "survey"

@@ -294,18 +294,22 @@ def _design_summary(a):
             "(removal by design-based Wald tests, entry by Boos's generalised "
             "score test), on the design's degrees of freedom, whatever [model] "
             "cov_type says.",
-            "Model-based even under the design, with the weights read as "
-            "frequencies: R², Durbin-Watson, the Park and Breusch-Pagan tests, the "
+            "Model-based even under the design"
+            + (", with the weights read as frequencies" if weight else "")
+            + ": R², Durbin-Watson, the Park and Breusch-Pagan tests, the "
             "normality tests and the VIFs of the Cobb-Douglas models; the logit's "
             "-2 log-likelihood, omnibus test, pseudo R², Hosmer-Lemeshow test and "
             "classification table.",
-            "Weighted point estimates, with the weights rescaled to add up to "
-            f"the {a.labels['units']} sampled: the indices' construction (z-score "
-            "means and deviations, ranks, PCA and factor weights; min-max bounds "
-            "are the observed ones), their reliability (alpha, omega, item-total "
-            "statistics and the one-factor test, whose counts are the sample's) "
-            "and the rankings' robustness.",
         ]
+        if weight:
+            lines.append(
+                "Weighted point estimates, with the weights rescaled to add up to "
+                f"the {a.labels['units']} sampled: the indices' construction "
+                "(z-score means and deviations, ranks, PCA and factor weights; "
+                "min-max bounds are the observed ones), their reliability (alpha, "
+                "omega, item-total statistics and the one-factor test, whose counts "
+                "are the sample's) and the rankings' robustness."
+            )
     if design["weights"] != "frequency":
         lines.append(
             "The bootstrap stability of the logit's selection resamples the "
