@@ -261,13 +261,14 @@ def test_a_full_design_is_exposed_with_every_key(sample):
         "cluster": "school",
         "fpc": "schools",
     }
-    assert check(design, sample) == design
+    assert check(design, sample) == {**design, "fpc2": None}
     # fractions instead of counts, and keys left out are None
     assert check({"strata": "region", "fpc": "fraction"}, sample) == {
         "weight": None,
         "strata": "region",
         "cluster": None,
         "fpc": "fraction",
+        "fpc2": None,
         "weights": None,
     }
     frequency = check({"weight": "copies", "weights": "frequency"}, sample)
@@ -299,7 +300,10 @@ def test_the_synthetic_samples_carry_their_design_table(kind):
 
     survey = make_sme_survey(random_state=0, design=kind)
     document = {"indices": survey.spec, "design": survey.design}
-    assert validate_document(document, survey.frame).design == survey.design
+    checked = validate_document(document, survey.frame).design
+    # the two-stage sample names both stages' fpc; the stratified one has one
+    assert checked == {"fpc2": None, **survey.design}
+    assert (checked["fpc2"] is not None) == (kind == "two-stage")
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,9 @@ def _intervals(sample, index, floors, logit_design):
     design_args = {
         "strata": frame["stratum"].to_numpy(),
         "cluster": frame["psu"].to_numpy(),
-        "fpc": frame["fpc"].to_numpy(),
+        # both stages' fpc when the design has two (as svydesign(fpc = ~fpc +
+        # fpc2)), so the within-municipality variance is counted
+        "fpc": frame[[c for c in ("fpc", "fpc2") if c in frame]].to_numpy(),
     }
     values = index.set_output(transform="pandas").transform(
         frame[list(index.feature_names_in_)]

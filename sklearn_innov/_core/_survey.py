@@ -70,12 +70,17 @@ def _labels(values, name, n, owner, row_labels):
 
 @dataclass(frozen=True, eq=False)
 class SurveyDesign:
-    """A validated one-stage survey design (build it with :meth:`from_arrays`).
+    """A validated survey design (build it with :meth:`from_arrays`).
 
     Rows are the units of a fitted model or an estimate; every array has one
-    entry per row. Multi-stage designs are treated with the first stage
-    only (R's ``survey.ultimate.cluster``, Stata's default): the variance
-    then comes from the PSUs alone, the usual with-replacement approximation.
+    entry per row. A multi-stage design given with a first-stage fpc only is
+    treated with its first stage (R's ``survey.ultimate.cluster``, Stata's
+    default): the variance then comes from the PSUs alone, which
+    under-states it when many PSUs are sampled (``1 - f_h`` then removes
+    the within-PSU variance too). Given an fpc for both stages (two
+    columns), the rows are the second-stage units sampled within their PSU
+    and the variance adds the second stage's, as R's ``svydesign(ids =
+    ~psu + firm, fpc = ~fpc1 + fpc2)``.
 
     Attributes
     ----------
@@ -97,6 +102,12 @@ class SurveyDesign:
     has_strata, has_clusters : bool
     lonely_psu : str
         What a stratum with a single PSU contributes (see :meth:`from_arrays`).
+    fraction2 : ndarray of float, shape (n_psu_codes,) or None
+        ``f_2i = m_i / M_i``, the second-stage sampling fraction of each PSU
+        (None for a one-stage design).
+    psu_rows : ndarray of int, shape (n_psu_codes,)
+        ``m_i``, the rows of each PSU in the design as built (a
+        :meth:`subset` keeps them).
     """
 
     stratum: np.ndarray
@@ -109,6 +120,8 @@ class SurveyDesign:
     has_strata: bool
     has_clusters: bool
     lonely_psu: str = "fail"
+    fraction2: np.ndarray | None = None
+    psu_rows: np.ndarray | None = None
 
     @classmethod
     def from_arrays(
@@ -141,7 +154,13 @@ class SurveyDesign:
             without clusters) of the row's stratum when every value is > 1,
             or the sampling fraction ``n_h / N_h`` when every value is <= 1
             (0 meaning none), as ``svydesign(fpc=)`` reads it. None: no
-            correction (sampling with replacement).
+            correction (sampling with replacement). For a two-stage design,
+            an array of shape (n_rows, 2): the first column as above, the
+            second the population count ``M_i`` of second-stage units (the
+            rows' kind: firms) in the row's PSU, or the fraction ``m_i /
+            M_i`` (``cluster`` required), as ``svydesign(ids = ~psu + firm,
+            fpc = ~fpc1 + fpc2)``; the variance then adds each PSU's
+            within-PSU term times its stratum's first-stage fraction.
         weights : array-like of shape (n_rows,), optional
             Probability weights ``1 / pi_i`` (>= 0; validated by the caller).
         lonely_psu : {"fail", "certainty", "remove", "adjust"}, default="fail"
@@ -151,7 +170,8 @@ class SurveyDesign:
             them the same variance); "adjust" centres its PSU total at 0,
             the grand mean of scores that sum to 0, instead of at itself.
             A stratum sampled whole (``f_h = 1``) contributes 0 under any
-            setting.
+            setting. At the second stage, a PSU with a single row raises
+            under "fail" and contributes 0 otherwise.
         nest : bool, default=False
             Whether PSU labels are only unique within a stratum (PSU 1 of
             stratum A differs from PSU 1 of B), as ``svydesign(nest=TRUE)``.
@@ -207,7 +227,32 @@ class SurveyDesign:
         psu_stratum = np.zeros(psu_labels.size, dtype=np.intp)
         psu_stratum[psu] = stratum
         n_psu = np.bincount(psu_stratum, minlength=n_strata)
-        fraction = _fractions(fpc, stratum, stratum_labels, n_psu, n, owner, rows)
+        fpc1, fpc2 = _fpc_columns(fpc, n, owner)
+        if fpc2 is not None and cluster is None:
+            raise ValueError(
+                f"{owner}: fpc has a second column (a second stage) but no "
+                "cluster was given, so the rows are the first-stage units and "
+                "there is no second stage. Pass the PSU of each row as cluster, "
+                "or a single fpc column."
+            )
+        fraction = _fractions(fpc1, stratum, stratum_labels, n_psu, n, owner, rows)
+        psu_rows = np.bincount(psu, minlength=psu_labels.size)
+        fraction2 = None
+        if fpc2 is not None:
+            fraction2 = _fractions(
+                fpc2, psu, np.asarray(psu_labels), psu_rows, n, owner, rows, stage=2
+            )
+            alone = (psu_rows == 1) & (fraction2 < 1)
+            if alone.any() and lonely_psu == "fail":
+                shown = format_labels(np.asarray(psu_labels)[alone].tolist(), 5)
+                raise ValueError(
+                    f"{owner}: PSU {shown} "
+                    "has a single sampled row, so its second-stage variance cannot "
+                    "be estimated (R's svydesign fails the same way at stage 2). "
+                    "Choose how it counts with lonely_psu='certainty', 'remove' or "
+                    "'adjust' (it then contributes 0 at stage 2), or give a single "
+                    "fpc column (the first stage only)."
+                )
         lonely = (n_psu == 1) & (fraction < 1)
         if lonely.any() and strata is None:
             raise ValueError(
@@ -238,6 +283,8 @@ class SurveyDesign:
             has_strata=strata is not None,
             has_clusters=cluster is not None,
             lonely_psu=lonely_psu,
+            fraction2=fraction2,
+            psu_rows=psu_rows,
         )
 
     @property
@@ -271,6 +318,8 @@ class SurveyDesign:
             has_strata=self.has_strata,
             has_clusters=self.has_clusters,
             lonely_psu=self.lonely_psu,
+            fraction2=self.fraction2,
+            psu_rows=self.psu_rows,
         )
 
     def _active(self):
@@ -301,6 +350,7 @@ class SurveyDesign:
             "psus": int(np.unique(self.psu[active]).size),
             "df": self.df,
             "fpc": bool((self.fraction > 0).any()),
+            "stages": 1 if self.fraction2 is None else 2,
             "has_strata": self.has_strata,
             "has_clusters": self.has_clusters,
             "weighted": self.weights is not None,
@@ -381,76 +431,96 @@ def design_for_cov_type(
     )
 
 
-def _fractions(fpc, stratum, stratum_labels, n_psu, n, owner, rows):
-    """``f_h = n_h / N_h`` per stratum from an ``fpc`` per row (see from_arrays)."""
-    n_strata = stratum_labels.size
+# How messages name the groups an fpc is constant within, per stage.
+_STAGE_WORDS = {
+    1: ("fpc", "stratum", "strata", "first-stage units (PSUs, or rows alone)"),
+    2: ("fpc's second column", "PSU", "PSUs", "second-stage units (rows)"),
+}
+
+
+def _fpc_columns(fpc, n, owner):
+    """The stage-1 and stage-2 fpc per row: ``(values, None)`` or two columns."""
     if fpc is None:
-        return np.zeros(n_strata)
+        return None, None
     values = np.asarray(fpc.to_numpy() if hasattr(fpc, "to_numpy") else fpc)
     if values.ndim == 0:
-        values = np.full(n, values)
+        return np.full(n, values), None
+    if values.ndim == 2 and values.shape[1] in (1, 2) and values.shape[0] == n:
+        return values[:, 0], values[:, 1] if values.shape[1] == 2 else None
     if values.ndim != 1 or values.shape[0] != n:
         raise ValueError(
-            f"{owner}: fpc has {values.shape[0] if values.ndim == 1 else values.shape}"
-            f" value(s) but the data have {n} row(s); pass one value per row (the "
-            "population count or sampling fraction of the row's stratum)."
+            f"{owner}: fpc has shape {values.shape} but the data have {n} row(s); "
+            "pass one value per row (the population count or sampling fraction "
+            "of the row's stratum), or, for a two-stage design, an array of shape "
+            f"({n}, 2) whose second column counts the rows' PSU's population of "
+            "second-stage units (R's svydesign(fpc = ~fpc1 + fpc2))."
         )
+    return values, None
+
+
+def _fractions(values, group, group_labels, sampled, n, owner, rows, stage=1):
+    """``f_g = n_g / N_g`` per group (stratum, or PSU at stage 2) from an fpc
+    per row (see from_arrays); 0 without fpc."""
+    name, unit, units, counted = _STAGE_WORDS[stage]
+    n_groups = group_labels.size
+    if values is None:
+        return np.zeros(n_groups)
     try:
         values = values.astype(np.float64)
     except (TypeError, ValueError):
         raise ValueError(
-            f"{owner}: fpc must be numbers (population counts or sampling fractions)."
+            f"{owner}: {name} must be numbers (population counts or sampling "
+            "fractions)."
         ) from None
     bad = ~np.isfinite(values)
     if bad.any():
         raise ValueError(
-            f"{owner}: fpc is missing or not finite in {int(bad.sum())} row(s) "
+            f"{owner}: {name} is missing or not finite in {int(bad.sum())} row(s) "
             f"({format_rows(rows[np.flatnonzero(bad)])}); give every row its "
-            "stratum's population count (or sampling fraction)."
+            f"{unit}'s population count (or sampling fraction)."
         )
     if (values < 0).any():
         raise ValueError(
-            f"{owner}: fpc is negative in {int((values < 0).sum())} row(s) "
+            f"{owner}: {name} is negative in {int((values < 0).sum())} row(s) "
             f"({format_rows(rows[np.flatnonzero(values < 0)])}); it is a "
             "population count (> 1) or a sampling fraction (0 to 1)."
         )
     counts = values > 1
     if counts.any() and not counts.all():
         raise ValueError(
-            f"{owner}: fpc mixes population counts (> 1) and sampling fractions "
+            f"{owner}: {name} mixes population counts (> 1) and sampling fractions "
             f"(<= 1), e.g. {format_rows(rows[np.flatnonzero(~counts)])}; give "
             "one kind for every row, as svydesign requires."
         )
-    per = np.full(n_strata, np.nan)
-    per[stratum] = values
+    per = np.full(n_groups, np.nan)
+    per[group] = values
     varies = np.flatnonzero(
-        np.bincount(stratum, weights=(values != per[stratum]), minlength=n_strata)
+        np.bincount(group, weights=(values != per[group]), minlength=n_groups)
     )
     if varies.size:
         raise ValueError(
-            f"{owner}: fpc varies within stratum "
-            f"{format_labels(stratum_labels[varies].tolist(), 5)}; it is the "
-            "stratum's population count (or sampling fraction), one value per "
-            "stratum. Check the column, or the strata."
+            f"{owner}: {name} varies within {unit} "
+            f"{format_labels(group_labels[varies].tolist(), 5)}; it is the "
+            f"{unit}'s population count (or sampling fraction), one value per "
+            f"{unit}. Check the column, or the {units}."
         )
     if counts.all():
-        small = np.flatnonzero(per < n_psu)
+        small = np.flatnonzero(per < sampled)
         if small.size:
-            labels = stratum_labels.tolist()
+            labels = group_labels.tolist()
             shown = "; ".join(
-                f"stratum {format_labels([labels[h]])}: {per[h]:g} in the "
-                f"population, {n_psu[h]} sampled"
+                f"{unit} {format_labels([labels[h]])}: {per[h]:g} in the "
+                f"population, {sampled[h]} sampled"
                 for h in small[:5]
             )
             more = f" and {small.size - 5} more" if small.size > 5 else ""
             raise ValueError(
-                f"{owner}: fpc is smaller than the number of PSUs sampled (more "
-                f"than 100% sampled) in {small.size} stratum(s) ({shown}{more}). "
-                "fpc is the population count of first-stage units (PSUs, or "
-                "rows without clusters) in the row's stratum, or a sampling "
-                "fraction <= 1."
+                f"{owner}: {name} is smaller than the number of units sampled "
+                f"(more than 100% sampled) in {small.size} {unit}(s) ({shown}"
+                f"{more}). {name} is the population count of "
+                f"{counted} in the row's {unit}, or a sampling fraction <= 1."
             )
-        return n_psu / per
+        return sampled / per
     return per
 
 
@@ -537,7 +607,31 @@ def design_covariance(scores, bread, design):
     touched = np.zeros(n_codes, dtype=bool)
     touched[design.psu] = True
     meat = _stratum_crossprod(totals[touched], psu_stratum[touched], design)
+    if design.fraction2 is not None:
+        meat += _second_stage(scores, totals, psu_stratum, design)
     return bread @ meat @ bread.T
+
+
+def _second_stage(scores, totals, psu_stratum, design):
+    """The second stage's meat: ``sum_i f_h(i) (1 - f_2i) m_i / (m_i - 1)
+    sum_j (x_ij - xbar_i)(x_ij - xbar_i)'``, R's ``multistage`` recursion
+    (each PSU's rows a simple random sample of its second-stage units, the
+    PSU's term scaled by its stratum's first-stage fraction ``n_h / N_h``).
+    ``m_i`` counts the PSU's rows in the design as built; rows a subset left
+    out score 0, as at the first stage. A PSU with one row (sampled whole or
+    not) adds 0.
+    """
+    m = design.psu_rows.astype(np.float64)
+    f2 = design.fraction2
+    factor = design.fraction[psu_stratum] * (1.0 - f2) * m / np.maximum(m - 1.0, 1.0)
+    factor = np.where((m < 2) | (f2 >= 1.0 - 1e-7), 0.0, factor)
+    mean = totals / np.maximum(m, 1.0)[:, None]
+    dev = (scores - mean[design.psu]) * np.sqrt(factor[design.psu])[:, None]
+    meat = dev.T @ dev
+    present = np.bincount(design.psu, minlength=m.size)
+    absent = (m - present) * factor
+    meat += (mean * absent[:, None]).T @ mean
+    return meat
 
 
 def cluster_covariance(scores, bread, groups):

@@ -756,7 +756,11 @@ def _design_survey(n, design, rng):
         copy.deepcopy(truth),
         drop=columns,
         population=copy.deepcopy(population),
-        design={**DESIGN_COLUMNS, "weights": "probability"},
+        design={
+            **DESIGN_COLUMNS,
+            **({"fpc2": "fpc2"} if "fpc2" in columns else {}),
+            "weights": "probability",
+        },
     )
 
 

@@ -408,10 +408,15 @@ class StepwiseLogit(
         cluster : array-like of shape (n_samples,), default=None
             Cluster (PSU) of each row: required by ``cov_type="cluster"``,
             optional under "survey" (None: each row its own PSU).
-        fpc : array-like of shape (n_samples,) or float, default=None
+        fpc : array-like of shape (n_samples,) or (n_samples, 2), or float, \
+default=None
             ``cov_type="survey"`` only: the population count of first-stage
             units of the row's stratum (every value > 1), or the sampling
-            fraction (every value <= 1), as R's ``svydesign(fpc=)``.
+            fraction (every value <= 1), as R's ``svydesign(fpc=)``. Two
+            columns for a two-stage design (``cluster`` required): the
+            second is the count of units like the rows in the row's PSU (or
+            the PSU's sampling fraction), as ``svydesign(ids = ~psu + firm,
+            fpc = ~fpc + fpc2)``; the variance then adds the second stage's.
 
         Returns
         -------

@@ -251,7 +251,8 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
             ``sample_weight`` in its ``fit``.
         strata, cluster, fpc : array-like of shape (n_samples,), default=None
             The rows' survey design (see
-            :meth:`CobbDouglasRegressor.fit`), passed to each part whose
+            :meth:`CobbDouglasRegressor.fit`; ``fpc`` may have two columns,
+            a two-stage design's), passed to each part whose
             ``cov_type`` is "survey" or "cluster" (and only to those; at
             least one part must ask for them). The second part is fitted as
             a domain of the whole design: the rows with ``y = 0`` (and the

@@ -265,7 +265,7 @@ LABEL_KEYS = {"title", "unit", "units", "event"}
 ENDOGENEITY_KEYS = {"endogenous", "instruments", "method", "cov_type"}
 IV_METHODS = ("2sls", "liml", "gmm")
 # [design] keys: the survey's design columns, and what its weights mean
-DESIGN_COLUMN_KEYS = ("weight", "strata", "cluster", "fpc")
+DESIGN_COLUMN_KEYS = ("weight", "strata", "cluster", "fpc", "fpc2")
 WEIGHT_KINDS = ("frequency", "probability")
 # other programs' names for [design] keys, for the message about an unknown key
 DESIGN_ALIASES = {
@@ -579,7 +579,9 @@ def _check_design(table, frame, source, *, roles=None):
         )
     design["weights"] = kind
     if kind == "frequency":
-        given = [k for k in ("strata", "cluster", "fpc") if design[k] is not None]
+        given = [
+            k for k in ("strata", "cluster", "fpc", "fpc2") if design[k] is not None
+        ]
         if given:
             raise SpecError(
                 f"{where}: key(s) {given} describe a probability sample, but "
@@ -589,12 +591,23 @@ def _check_design(table, frame, source, *, roles=None):
             )
     if design["weight"] is not None:
         _check_design_weights(frame, design["weight"], kind, where)
-    for key in ("strata", "cluster", "fpc"):
+    missing = [key for key in ("cluster", "fpc") if design[key] is None]
+    if design["fpc2"] is not None and missing:
+        raise SpecError(
+            f"{where}: key 'fpc2' = {design['fpc2']!r} is the second stage's "
+            "population count (units like the rows, in each row's PSU), which "
+            f"needs the first stage too: name the {' and '.join(missing)} "
+            "column(s), as R's svydesign(ids = ~psu + firm, fpc = ~fpc + fpc2); "
+            "or remove fpc2."
+        )
+    for key in ("strata", "cluster", "fpc", "fpc2"):
         if design[key] is not None:
             _no_missing(frame, design[key], key, where)
     _check_design_psus(frame, design, where)
     if design["fpc"] is not None:
         _check_design_fpc(frame, design, where)
+    if design["fpc2"] is not None:
+        _check_design_fpc2(frame, design, where)
     return design
 
 
@@ -779,6 +792,49 @@ def _check_design_fpc(frame, design, where):
             f"in {place.format(format_value(label))}, fewer than the "
             f"{int(sampled[label])} sampled {unit} there; fpc counts the "
             "stratum's population of PSUs (or is a sampling fraction <= 1)."
+        )
+
+
+def _check_design_fpc2(frame, design, where):
+    """fpc2: a two-stage design's population of rows' units per PSU.
+
+    Needs clusters (the PSUs) and the first stage's fpc; constant within a
+    PSU; a count at least the PSU's sampled rows, or a fraction.
+    """
+    name = design["fpc2"]
+    values = _numeric_design_column(frame, name, "fpc2", where)
+    bad = values <= 0
+    fractions = values <= 1
+    if bad.any() or (fractions.any() and not fractions.all()):
+        rows = format_rows(frame.index[bad if bad.any() else fractions])
+        raise SpecError(
+            f"{where}: fpc2 column {name!r} is "
+            + ("0 or negative" if bad.any() else "a mix of fractions and counts")
+            + f" ({rows}); fpc2 is each PSU's population count of units like the "
+            "rows (all > 1) or its second-stage sampling fraction (all in (0, 1])."
+        )
+    _, psu = _design_units(frame, design)
+    table = pd.DataFrame({"psu": psu, "fpc2": values})
+    by = table.groupby("psu", sort=True)
+    spread = by["fpc2"].nunique()
+    if (spread > 1).any():
+        label = spread.index[spread > 1][0]
+        raise SpecError(
+            f"{where}: fpc2 column {name!r} takes several values in PSU "
+            f"{format_value(label)} of column {design['cluster']!r}; fpc2 is one "
+            "number per PSU (its population count of units)."
+        )
+    if fractions.all():
+        return
+    short = by["fpc2"].first() < by["psu"].size()
+    if short.any():
+        label = short.index[short][0]
+        raise SpecError(
+            f"{where}: fpc2 column {name!r} gives "
+            f"{format_value(by['fpc2'].first()[label])} in PSU "
+            f"{format_value(label)}, fewer than its {int(by['psu'].size()[label])} "
+            "sampled rows; fpc2 counts the PSU's population of units like the rows "
+            "(or is a sampling fraction <= 1)."
         )
 
 

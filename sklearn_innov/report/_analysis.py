@@ -538,7 +538,8 @@ def design_fit_params(frame, design, rows):
 
     ``sample_weight`` (frequency or probability weights) and, under a
     sample design, ``strata``, ``cluster`` and ``fpc``, each the rows'
-    values of the named column. A model fitted on fewer rows than the
+    values of the named column (``fpc`` two columns, the stages' fpc, when
+    ``fpc2`` is named). A model fitted on fewer rows than the
     survey (ln 0 dropped, a missing value) gets the design of its rows, as a
     model fitted on a subset of the data; ``{}`` without a design.
     """
@@ -552,6 +553,9 @@ def design_fit_params(frame, design, rows):
         for key in ("strata", "cluster", "fpc"):
             if design[key] is not None:
                 params[key] = part[design[key]].to_numpy()
+        if design.get("fpc2") is not None:
+            # both stages' fpc, as svydesign(fpc = ~fpc + fpc2)
+            params["fpc"] = part[[design["fpc"], design["fpc2"]]].to_numpy()
     return params
 
 

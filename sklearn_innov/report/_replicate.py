@@ -280,7 +280,13 @@ def _design_summary(a):
             f"{info['psus']} PSUs ({design['cluster']!r})"
             if design["cluster"]
             else f"{info['psus']} PSUs (each row its own)",
-            f"finite population correction ({design['fpc']!r})"
+            (
+                "two stages, each with its finite population correction "
+                f"({design['fpc']!r}, {design['fpc2']!r}; the variance adds the "
+                "within-PSU stage's, as R's multistage svydesign)"
+                if design.get("fpc2")
+                else f"finite population correction ({design['fpc']!r})"
+            )
             if design["fpc"]
             else "no finite population correction (sampling with replacement)",
         ]
