@@ -34,6 +34,7 @@ __all__ = [
     "SurveyDesign",
     "cluster_covariance",
     "design_covariance",
+    "design_df_message",
     "design_for_cov_type",
     "frequency_mean",
     "survey_mean",
@@ -428,6 +429,44 @@ def design_for_cov_type(
         lonely_psu="certainty" if cov_type == "cluster" else lonely_psu,
         row_labels=row_labels,
         owner=owner,
+    )
+
+
+def design_df_message(owner, cov_type, info, n_params, df_inference, tests, fix):
+    """The warning for a design with no degrees of freedom left for its tests.
+
+    Parameters
+    ----------
+    owner : str
+        The estimator's name, for the message.
+    cov_type : {"survey", "cluster"}
+    info : dict
+        The fitted results' ``design_info``.
+    n_params : int
+    df_inference : float
+        PSUs - strata + 1 - parameters (svyglm), or clusters - 1.
+    tests : str
+        What the degrees of freedom serve ("t and F", "the Wald tests").
+    fix : str
+        What the user can do, ending in a full stop.
+
+    Returns
+    -------
+    message : str or None
+        None when ``df_inference > 0``.
+    """
+    if df_inference > 0:
+        return None
+    what = (
+        f"{info['clusters']} clusters"
+        if cov_type == "cluster"
+        else f"{info['psus']} PSUs in {info['strata']} strata (design df {info['df']})"
+    )
+    return (
+        f"{owner}(cov_type={cov_type!r}): the design has {what} for {n_params} "
+        f"parameter(s), which leaves {df_inference:g} degrees of freedom for "
+        f"{tests}: their p-values and intervals are undefined (NaN). A design-"
+        f"based test needs more PSUs than parameters; {fix}"
     )
 
 

@@ -21,7 +21,7 @@ from .._core import (
     effects_table,
     ols_fit,
 )
-from .._core._survey import design_for_cov_type
+from .._core._survey import design_df_message, design_for_cov_type
 from ..exceptions import (
     NonPositiveWarning,
     SklearnInnovWarning,
@@ -783,22 +783,18 @@ default=None
                 "needs at least 2 clusters). Check the cluster labels, or use "
                 "cov_type='HC1'."
             )
-        if self.results_.df_inference <= 0:
-            what = (
-                f"{info['clusters']} clusters"
-                if self.cov_type == "cluster"
-                else f"{info['psus']} PSUs in {info['strata']} strata "
-                f"(design df {info['df']})"
-            )
-            warn(
-                f"CobbDouglasRegressor(cov_type={self.cov_type!r}): the design has "
-                f"{what} for {self.results_.params.size} parameter(s), which "
-                f"leaves {self.results_.df_inference:g} degrees of freedom for t "
-                "and F: p-values, intervals and F are undefined (NaN). A design-"
-                "based test needs more PSUs than parameters; drop regressors, or "
-                "use cov_type='HC1' if the rows may be treated as independent.",
-                SklearnInnovWarning,
-            )
+        message = design_df_message(
+            "CobbDouglasRegressor",
+            self.cov_type,
+            info,
+            self.results_.params.size,
+            self.results_.df_inference,
+            "t and F",
+            "drop regressors, or use cov_type='HC1' if the rows may be treated "
+            "as independent.",
+        )
+        if message:
+            warn(message, SklearnInnovWarning)
 
     def term_label(self, term):
         """A term as the tables print it: ``ln X1``, or ``size`` for a level column.

@@ -55,7 +55,7 @@ from .._core._logit import (
     robust_covariance,
     wald_pvalues,
 )
-from .._core._survey import design_for_cov_type
+from .._core._survey import design_df_message, design_for_cov_type
 from ..exceptions import SeparationWarning, SklearnInnovWarning
 from ..summary import Block
 from ..utils._lazy import pd
@@ -911,22 +911,17 @@ default=None
 
     def _check_design_df(self):
         """Warn when the design leaves no df for the tests."""
-        info = self.results_.design_info
-        if self.results_.df_inference <= 0:
-            what = (
-                f"{info['clusters']} clusters"
-                if self.cov_type == "cluster"
-                else f"{info['psus']} PSUs in {info['strata']} strata "
-                f"(design df {info['df']})"
-            )
-            warn(
-                f"StepwiseLogit(cov_type={self.cov_type!r}): the design has {what} "
-                f"for {self.results_.params.size} parameter(s), which leaves "
-                f"{self.results_.df_inference:g} degrees of freedom for the Wald "
-                "tests: their p-values and intervals are undefined (NaN). A "
-                "design-based test needs more PSUs than parameters; drop features.",
-                SklearnInnovWarning,
-            )
+        message = design_df_message(
+            "StepwiseLogit",
+            self.cov_type,
+            self.results_.design_info,
+            self.results_.params.size,
+            self.results_.df_inference,
+            "the Wald tests",
+            "drop features.",
+        )
+        if message:
+            warn(message, SklearnInnovWarning)
 
     def _forced(self, names, p):
         if not self.force:
