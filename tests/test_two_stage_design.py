@@ -4,6 +4,8 @@
   stratified two-stage sampling with simple random sampling at both stages
   (Lohr, *Sampling: Design and Analysis*, 2nd ed., eq. 5.21 summed over
   strata), applied to the ratio mean's linearised variable.
+- R's own printed output on the survey package's two-stage samples
+  (``apiclus2``: a mean; ``mu284``: a total).
 - A regression's covariance equals R's ``multistage`` recursion written
   here as loops over strata, PSUs and rows.
 - Closed forms at the edges: second stages sampled whole give the one-stage
@@ -13,6 +15,7 @@
 """
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,6 +29,8 @@ from sklearn_innov.exceptions import SpecError
 from sklearn_innov.preprocessing._spec import validate_document
 from sklearn_innov.report._analysis import PAPER_DOCUMENT, analyze
 from sklearn_innov.report._replicate import render_report
+
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
@@ -267,3 +272,69 @@ def test_replicate_reads_both_stages_and_says_so(sample):
     mean = np.sum(w * y) / w.sum()
     expected = np.sqrt(lohr_two_stage_variance(y - mean, frame)) / w.sum()
     assert_allclose([row["mean"], row["std_err"]], [mean, expected], rtol=1e-8)
+
+
+# -- R's own printed output on the survey package's two-stage samples ---------
+
+
+def test_apiclus2_mean_equals_r_svymean():
+    """survey's tests/testoutput/api.Rout.saved: svymean(~api00, dclus2)
+    prints 670.81 (SE 30.099); with replacement (weights only) SE 30.712.
+    fpc2 is 1 for districts with one school: a count of 1, since other
+    values are > 1 (R reads counts when any value is > 1)."""
+    frame = pd.read_csv(DATA / "apiclus2.csv")
+    w = frame["pw"].to_numpy()
+    design = SurveyDesign.from_arrays(
+        len(frame),
+        cluster=frame["dnum"],
+        fpc=frame[["fpc1", "fpc2"]].to_numpy(),
+        weights=w,
+    )
+    got = survey_mean(frame["api00"].to_numpy(float), design)
+    assert got.loc[0, "mean"].round(2) == 670.81
+    assert got.loc[0, "std_err"].round(3) == 30.099
+    assert got.loc[0, "df"] == 39
+    replacement = SurveyDesign.from_arrays(len(frame), cluster=frame["dnum"], weights=w)
+    got = survey_mean(frame["api00"].to_numpy(float), replacement)
+    assert got.loc[0, "std_err"].round(3) == 30.712
+    # R's weights are the inverse of (40 / 757) (m_i / M_i)
+    m = frame.groupby("dnum")["snum"].transform("size")
+    assert_allclose(w, 1 / (40 / 757 * m / frame["fpc2"]), rtol=1e-6)
+
+
+def test_mu284_total_equals_r_svytotal():
+    """survey's tests/testoutput/multistage.Rout.save: svytotal(~y1, dmu284)
+    prints 15080 with vcov 5172234 (SE 2274.3)."""
+    frame = pd.read_csv(DATA / "mu284.csv")
+    w = (frame["n1"] / 5 * frame["n2"] / 3).to_numpy()
+    design = SurveyDesign.from_arrays(
+        len(frame), cluster=frame["id1"], fpc=frame[["n1", "n2"]].to_numpy()
+    )
+    scores = (w * frame["y1"].to_numpy())[:, None]  # a total: bread 1
+    assert scores.sum() == 15080
+    variance = design_covariance(scores, np.eye(1), design)[0, 0]
+    assert round(variance) == 5172234
+    assert round(np.sqrt(variance), 1) == 2274.3
+
+
+def test_a_count_of_one_is_a_count_in_the_design_table_too():
+    # apiclus2's districts with a single school have fpc2 = 1 (sampled whole)
+    frame = pd.read_csv(DATA / "apiclus2.csv")
+    assert (frame["fpc2"] == 1).any()
+    document = {
+        "indices": {"achievement": ["api99"], "need": ["meals", "ell"]},
+        "model": {"outcome": "achievement", "target": "stype"},
+        "design": {
+            "weight": "pw",
+            "weights": "probability",
+            "cluster": "dnum",
+            "fpc": "fpc1",
+            "fpc2": "fpc2",
+        },
+    }
+    design = validate_document(document, frame.assign(stype=frame["stype"] == "E"))
+    assert design.design["fpc2"] == "fpc2"
+    # a fraction below 1 beside counts is refused, naming the rows
+    mixed = frame.assign(fpc2=frame["fpc2"].where(frame.index != 5, 0.5))
+    with pytest.raises(SpecError, match=r"fpc2 column 'fpc2' is a mix.*row 5"):
+        validate_document(document, mixed.assign(stype=mixed["stype"] == "E"))

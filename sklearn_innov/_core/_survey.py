@@ -152,9 +152,10 @@ class SurveyDesign:
         fpc : array-like of shape (n_rows,) or float, optional
             Finite population correction, constant within a stratum: the
             population count ``N_h`` of first-stage units (PSUs, or rows
-            without clusters) of the row's stratum when every value is > 1,
-            or the sampling fraction ``n_h / N_h`` when every value is <= 1
-            (0 meaning none), as ``svydesign(fpc=)`` reads it. None: no
+            without clusters) of the row's stratum when any value (of any
+            stage) is > 1, every value then at least 1, or the sampling
+            fraction ``n_h / N_h`` when every value is <= 1 (0 meaning
+            none), as ``svydesign(fpc=)`` reads it. None: no
             correction (sampling with replacement). For a two-stage design,
             an array of shape (n_rows, 2): the first column as above, the
             second the population count ``M_i`` of second-stage units (the
@@ -236,12 +237,23 @@ class SurveyDesign:
                 "there is no second stage. Pass the PSU of each row as cluster, "
                 "or a single fpc column."
             )
-        fraction = _fractions(fpc1, stratum, stratum_labels, n_psu, n, owner, rows)
+        counts = _any_count(fpc1, fpc2)
+        fraction = _fractions(
+            fpc1, stratum, stratum_labels, n_psu, n, owner, rows, counts=counts
+        )
         psu_rows = np.bincount(psu, minlength=psu_labels.size)
         fraction2 = None
         if fpc2 is not None:
             fraction2 = _fractions(
-                fpc2, psu, np.asarray(psu_labels), psu_rows, n, owner, rows, stage=2
+                fpc2,
+                psu,
+                np.asarray(psu_labels),
+                psu_rows,
+                n,
+                owner,
+                rows,
+                stage=2,
+                counts=counts,
             )
             alone = (psu_rows == 1) & (fraction2 < 1)
             if alone.any() and lonely_psu == "fail":
@@ -497,9 +509,25 @@ def _fpc_columns(fpc, n, owner):
     return values, None
 
 
-def _fractions(values, group, group_labels, sampled, n, owner, rows, stage=1):
+def _any_count(*columns):
+    """Whether an fpc gives population counts: any value > 1 in any stage's
+    column, as R's ``as.fpc`` decides (then a 1 is a count of 1)."""
+    try:
+        return any(
+            bool((np.asarray(c, dtype=np.float64) > 1).any())
+            for c in columns
+            if c is not None
+        )
+    except (TypeError, ValueError):
+        return False  # not numbers: _fractions says so
+
+
+def _fractions(
+    values, group, group_labels, sampled, n, owner, rows, stage=1, counts=None
+):
     """``f_g = n_g / N_g`` per group (stratum, or PSU at stage 2) from an fpc
-    per row (see from_arrays); 0 without fpc."""
+    per row (see from_arrays); 0 without fpc. ``counts``: whether the values
+    are population counts (default: any value > 1)."""
     name, unit, units, counted = _STAGE_WORDS[stage]
     n_groups = group_labels.size
     if values is None:
@@ -524,12 +552,13 @@ def _fractions(values, group, group_labels, sampled, n, owner, rows, stage=1):
             f"({format_rows(rows[np.flatnonzero(values < 0)])}); it is a "
             "population count (> 1) or a sampling fraction (0 to 1)."
         )
-    counts = values > 1
-    if counts.any() and not counts.all():
+    if counts is None:
+        counts = bool((values > 1).any())
+    if counts and (values < 1).any():
         raise ValueError(
             f"{owner}: {name} mixes population counts (> 1) and sampling fractions "
-            f"(<= 1), e.g. {format_rows(rows[np.flatnonzero(~counts)])}; give "
-            "one kind for every row, as svydesign requires."
+            f"(< 1), e.g. {format_rows(rows[np.flatnonzero(values < 1)])}; give "
+            "one kind for every row (and stage), as svydesign requires."
         )
     per = np.full(n_groups, np.nan)
     per[group] = values
@@ -543,7 +572,7 @@ def _fractions(values, group, group_labels, sampled, n, owner, rows, stage=1):
             f"{unit}'s population count (or sampling fraction), one value per "
             f"{unit}. Check the column, or the {units}."
         )
-    if counts.all():
+    if counts:
         small = np.flatnonzero(per < sampled)
         if small.size:
             labels = group_labels.tolist()

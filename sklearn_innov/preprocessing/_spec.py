@@ -751,13 +751,16 @@ def _check_design_fpc(frame, design, where):
             f"row(s) ({rows}); fpc is a stratum's population count of PSUs or "
             "its sampling fraction in (0, 1]."
         )
-    fractions = values <= 1
-    if fractions.any() and not fractions.all():
+    # counts when any value of either stage is > 1 (a 1 is then a count of
+    # 1), fractions when all are <= 1: R's as.fpc
+    counts = _fpc_counts(frame, design)
+    fractions = values < 1 if counts else np.ones(values.size, dtype=bool)
+    if counts and fractions.any():
         rows = format_rows(frame.index[fractions], name=frame.index.name)
         raise SpecError(
-            f"{where}: fpc column {name!r} mixes sampling fractions (<= 1, "
+            f"{where}: fpc column {name!r} mixes sampling fractions (< 1, "
             f"{rows}) with population counts (> 1); give one or the other for "
-            "every stratum."
+            "every stratum (and stage)."
         )
     strata, psu = _design_units(frame, design)
     table = pd.DataFrame({"stratum": strata, "psu": psu, "fpc": values})
@@ -779,7 +782,7 @@ def _check_design_fpc(frame, design, where):
             f"{place.format(format_value(label))} ({shown}); fpc is one number "
             "per stratum."
         )
-    if fractions.all():
+    if not counts:
         return
     sampled = by["psu"].nunique()
     population = by["fpc"].first()
@@ -795,6 +798,16 @@ def _check_design_fpc(frame, design, where):
         )
 
 
+def _fpc_counts(frame, design):
+    """Whether ``[design]``'s fpc columns are population counts: any value of
+    either stage > 1, as R's ``as.fpc`` decides (then a 1 counts 1 unit)."""
+    return any(
+        bool((pd.to_numeric(frame[design[key]], errors="coerce") > 1).any())
+        for key in ("fpc", "fpc2")
+        if design.get(key) is not None
+    )
+
+
 def _check_design_fpc2(frame, design, where):
     """fpc2: a two-stage design's population of rows' units per PSU.
 
@@ -804,8 +817,9 @@ def _check_design_fpc2(frame, design, where):
     name = design["fpc2"]
     values = _numeric_design_column(frame, name, "fpc2", where)
     bad = values <= 0
-    fractions = values <= 1
-    if bad.any() or (fractions.any() and not fractions.all()):
+    counts = _fpc_counts(frame, design)
+    fractions = values < 1 if counts else np.zeros(values.size, dtype=bool)
+    if bad.any() or fractions.any():
         rows = format_rows(frame.index[bad if bad.any() else fractions])
         raise SpecError(
             f"{where}: fpc2 column {name!r} is "
@@ -824,7 +838,7 @@ def _check_design_fpc2(frame, design, where):
             f"{format_value(label)} of column {design['cluster']!r}; fpc2 is one "
             "number per PSU (its population count of units)."
         )
-    if fractions.all():
+    if not counts:
         return
     short = by["fpc2"].first() < by["psu"].size()
     if short.any():
