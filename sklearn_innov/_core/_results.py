@@ -29,7 +29,7 @@ class Results:
     """
 
     _row_data: tuple = ()
-    _summary_statistics: tuple = ()
+    _summary_statistics: tuple[str, ...] = ()
 
     def attempt(self, name):
         """The statistic ``name``, or :class:`StatisticUnavailableError`.

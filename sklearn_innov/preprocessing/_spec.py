@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Mapping
 from numbers import Real
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -250,7 +250,7 @@ OUT_OF_RANGE_OPTIONS = ("auto", "error", "clip", "nan")
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
 ZERO_POLICIES = ("floor", "drop", "offset", "two-part")
 # [model] keys and their defaults on a user's survey
-MODEL_DEFAULTS = {
+MODEL_DEFAULTS: dict[str, Any] = {
     "outcome": "Y",
     "target": "innovated",
     "cov_type": "nonrobust",
@@ -320,7 +320,8 @@ class AnalysisSpec(NamedTuple):
     spec: dict
     outcome: str
     target: str
-    index: dict
+    # shadows tuple.index on purpose: the spec's [index] table
+    index: dict  # type: ignore[assignment]
     model: dict
     labels: dict
     endogeneity: dict | None = None

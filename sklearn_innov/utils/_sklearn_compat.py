@@ -35,7 +35,7 @@ __all__ = ["HasMethods", "Interval", "StrOptions", "_fit_context", "validate_par
 
 _PLAIN = (str, int, float, bool, type(None))
 _VALIDATED_MAX = 1024
-_validated = {}
+_validated: dict[object, bool] = {}
 _lock = threading.Lock()
 
 
