@@ -427,12 +427,9 @@ def format_number(value: Any, digits: int = 4) -> str:
     if isinstance(value, (float, np.floating)):
         if np.isnan(value):
             return ""
-        if value != 0 and (abs(value) >= 1e7 or abs(value) < 10 ** (-digits)):
-            return (
-                f"{value:.{digits}g}"
-                if abs(value) >= 1e7
-                else f"{value:.{digits - 1}e}"
-            )
+        size = abs(float(value))
+        if value != 0 and (size >= 1e7 or size < 10 ** (-digits)):
+            return f"{value:.{digits}g}" if size >= 1e7 else f"{value:.{digits - 1}e}"
         return f"{value:.{digits}f}"
     return str(value)
 
