@@ -9,6 +9,9 @@ that raise them, and :mod:`sklearn_innov.preprocessing` (``SpecError``),
 import them from here. Every class pickles with its attributes.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 __all__ = [
     "CollinearityError",
     "ConstantItemWarning",
@@ -57,11 +60,11 @@ class DesignError(ValueError):
         The columns at fault.
     """
 
-    def __init__(self, message, columns=()):
+    def __init__(self, message: str, columns: Iterable[Any] = ()) -> None:
         super().__init__(message)
         self.columns = list(columns)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         # BaseException pickles ``args`` only, which would drop ``columns``
         return (type(self), (str(self), self.columns))
 
@@ -99,11 +102,13 @@ class CollinearityError(DesignError):
         The likely cause, or "".
     """
 
-    def __init__(self, message, columns=(), hint=""):
+    def __init__(
+        self, message: str, columns: Iterable[Any] = (), hint: str = ""
+    ) -> None:
         super().__init__(message, columns)
         self.hint = hint
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self), self.columns, self.hint))
 
 
@@ -140,12 +145,12 @@ class StatisticUnavailableError(ValueError):
         statistic's name), as a summary prints it.
     """
 
-    def __init__(self, statistic, reason):
+    def __init__(self, statistic: str, reason: str) -> None:
         super().__init__(f"{statistic} is not available on this fit: {reason}")
         self.statistic = statistic
         self.reason = reason
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.statistic, self.reason))
 
 
