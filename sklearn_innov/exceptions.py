@@ -9,8 +9,8 @@ that raise them, and :mod:`sklearn_innov.preprocessing` (``SpecError``),
 import them from here. Every class pickles with its attributes.
 """
 
-from collections.abc import Iterable
-from typing import Any
+# a module, not a name: this module's namespace holds its classes only
+import collections.abc
 
 __all__ = [
     "CollinearityError",
@@ -60,11 +60,13 @@ class DesignError(ValueError):
         The columns at fault.
     """
 
-    def __init__(self, message: str, columns: Iterable[Any] = ()) -> None:
+    def __init__(
+        self, message: str, columns: collections.abc.Iterable[object] = ()
+    ) -> None:
         super().__init__(message)
         self.columns = list(columns)
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> tuple[object, ...]:
         # BaseException pickles ``args`` only, which would drop ``columns``
         return (type(self), (str(self), self.columns))
 
@@ -103,12 +105,15 @@ class CollinearityError(DesignError):
     """
 
     def __init__(
-        self, message: str, columns: Iterable[Any] = (), hint: str = ""
+        self,
+        message: str,
+        columns: collections.abc.Iterable[object] = (),
+        hint: str = "",
     ) -> None:
         super().__init__(message, columns)
         self.hint = hint
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (str(self), self.columns, self.hint))
 
 
@@ -150,7 +155,7 @@ class StatisticUnavailableError(ValueError):
         self.statistic = statistic
         self.reason = reason
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.statistic, self.reason))
 
 
