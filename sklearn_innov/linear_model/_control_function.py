@@ -175,6 +175,10 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
     intercept_: NDArray[np.float64]
     residual_coef_: NDArray[np.float64]
     first_stage_coef_: NDArray[np.float64]
+    regressors_: list[str | int]
+    endogenous_: list[str | int]
+    exogenous_: list[str | int]
+    instruments_: list[str | int]
     results_: LogitResults
     uncorrected_cov_: NDArray[np.float64]
     n_iter_: int

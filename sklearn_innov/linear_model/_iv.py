@@ -185,7 +185,10 @@ default="nonrobust"
 
     coef_: NDArray[np.float64]
     intercept_: float
-    regressors_: list[str]
+    regressors_: list[str | int]
+    endogenous_: list[str | int]
+    exogenous_: list[str | int]
+    instruments_: list[str | int]
     results_: IVResults
     n_features_in_: int
     feature_names_in_: NDArray[np.object_]
