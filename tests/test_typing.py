@@ -142,7 +142,9 @@ def test_the_check_catches_a_missing_annotation():
 def _documented_fitted_attributes(klass):
     """The trailing-underscore names of a docstring's Attributes section."""
     doc = inspect.getdoc(klass) or ""
-    section = re.search(r"^Attributes\n-+\n(.*?)(?=^\S[^\n]*\n-+\n|\Z)", doc, re.S | re.M)
+    section = re.search(
+        r"^Attributes\n-+\n(.*?)(?=^\S[^\n]*\n-+\n|\Z)", doc, re.S | re.M
+    )
     if section is None:
         return set()
     names = set()
@@ -191,7 +193,8 @@ USER_SCRIPT = """
     indices = CompositeIndex(spec=PAPER_SPEC).fit(survey)
     X = indices.transform(survey)
     positive = X[X["Y"] > 0]
-    regressor = CobbDouglasRegressor(zeros="floor").fit(positive.drop(columns="Y"), positive["Y"])
+    regressor = CobbDouglasRegressor(zeros="floor")
+    regressor = regressor.fit(positive.drop(columns="Y"), positive["Y"])
     coef: NDArray[np.float64] = regressor.coef_
     table: Summary = regressor.summary()
     logit = StepwiseLogit().fit(X.drop(columns="Y"), survey["innovated"])
