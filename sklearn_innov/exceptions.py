@@ -9,6 +9,9 @@ that raise them, and :mod:`sklearn_innov.preprocessing` (``SpecError``),
 import them from here. Every class pickles with its attributes.
 """
 
+# a module, not a name: this module's namespace holds its classes only
+import collections.abc
+
 __all__ = [
     "CollinearityError",
     "ConstantItemWarning",
@@ -57,11 +60,13 @@ class DesignError(ValueError):
         The columns at fault.
     """
 
-    def __init__(self, message, columns=()):
+    def __init__(
+        self, message: str, columns: collections.abc.Iterable[object] = ()
+    ) -> None:
         super().__init__(message)
         self.columns = list(columns)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[object, ...]:
         # BaseException pickles ``args`` only, which would drop ``columns``
         return (type(self), (str(self), self.columns))
 
@@ -99,11 +104,16 @@ class CollinearityError(DesignError):
         The likely cause, or "".
     """
 
-    def __init__(self, message, columns=(), hint=""):
+    def __init__(
+        self,
+        message: str,
+        columns: collections.abc.Iterable[object] = (),
+        hint: str = "",
+    ) -> None:
         super().__init__(message, columns)
         self.hint = hint
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (str(self), self.columns, self.hint))
 
 
@@ -140,12 +150,12 @@ class StatisticUnavailableError(ValueError):
         statistic's name), as a summary prints it.
     """
 
-    def __init__(self, statistic, reason):
+    def __init__(self, statistic: str, reason: str) -> None:
         super().__init__(f"{statistic} is not available on this fit: {reason}")
         self.statistic = statistic
         self.reason = reason
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.statistic, self.reason))
 
 

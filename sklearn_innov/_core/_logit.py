@@ -48,9 +48,9 @@ class LogitFit:
     n_iter: int
     converged: bool
     # X'WX at the estimate (upper triangle; the lower may hold anything)
-    info: np.ndarray = None
+    info: np.ndarray | None = None
     # the columns' scale convergence was measured in (see column_scale)
-    scale: np.ndarray = None
+    scale: np.ndarray | None = None
 
     @property
     def bse(self):
@@ -1028,7 +1028,7 @@ class LogitResults(Results):
 
     _row_data = ("y", "prob", "design", "sample_weight")
     y = prob = design = sample_weight = None
-    _summary_statistics = (
+    _summary_statistics: tuple[str, ...] = (
         "coef_table",
         "omnibus",
         "pseudo_r2",

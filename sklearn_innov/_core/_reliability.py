@@ -16,11 +16,18 @@ in units of 1 (a product of two variances would under- or overflow there).
 would not be representable themselves.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from scipy import linalg, optimize, stats
 
 from ..utils._threads import scipy_single_thread
 from ._moments import centred_crossprod, column_range, column_sums
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = [
     "ITEM_TOTAL_COLUMNS",
@@ -114,7 +121,9 @@ def binary_scale(values, axis=None):
     return np.ldexp(1.0, np.frexp(top)[1])
 
 
-def scaled_moments(X, axis=None, sample_weight=None):
+def scaled_moments(
+    X: Any, axis: int | None = None, sample_weight: Any = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], Any]:
     """Means and covariance of ``X / scale``, and ``scale`` (powers of two).
 
     ``axis=None`` scales every column by one factor (the covariance of X is

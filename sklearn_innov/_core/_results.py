@@ -12,6 +12,10 @@ nothing is computed at save time (a Firth model's profile intervals take
 is shared is the user's explicit ``remove_data()``.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
 
 from ..exceptions import DataRemovedError, StatisticUnavailableError
@@ -29,9 +33,9 @@ class Results:
     """
 
     _row_data: tuple = ()
-    _summary_statistics: tuple = ()
+    _summary_statistics: tuple[str, ...] = ()
 
-    def attempt(self, name):
+    def attempt(self, name: str) -> Any:
         """The statistic ``name``, or :class:`StatisticUnavailableError`.
 
         A statistic that cannot be computed on this fit (a Park test with a
@@ -63,7 +67,7 @@ class Results:
                 except StatisticUnavailableError:
                     pass  # the reason is kept in ``_failed``
 
-    def remove_data(self):
+    def remove_data(self) -> None:
         """Drop the per-row arrays, keeping every statistic a summary prints.
 
         Afterwards, a statistic not computed before raises
@@ -75,7 +79,7 @@ class Results:
         self._data_removed = True
 
     @property
-    def has_data(self):
+    def has_data(self) -> bool:
         """Whether the per-row arrays are still held."""
         return not self.__dict__.get("_data_removed", False)
 

@@ -5,6 +5,10 @@ except where a comment says "assumed": the paper lists those survey items
 without giving their distribution, and the synthetic survey needs one.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 import pandas as pd
 
 __all__ = ["PAPER_SPEC", "load_paper_results"]
@@ -105,7 +109,7 @@ ASSUMED_RIS_LIKERT = {
 }
 ASSUMED_LANGUAGES = (25.0, 60.0, 15.0)  # 1, 2, 3+ languages; assumed
 
-PAPER_SPEC = {
+PAPER_SPEC: dict[str, list[str]] = {
     "X1": [
         "collab_suppliers",
         "collab_customers",
@@ -147,7 +151,7 @@ PAPER_SPEC = {
 }
 
 
-def load_paper_results():
+def load_paper_results() -> dict[str, Any]:
     """The published results of Tables 9, 10 and 11, ready to sit beside ours.
 
     Returns

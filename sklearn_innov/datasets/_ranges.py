@@ -8,7 +8,10 @@ refits the paper's Tables 9, 10 and 11 on many seeds of
 paper's value is one the generating model produces at the paper's size.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +21,10 @@ from ..linear_model import CobbDouglasRegressor, StepwiseLogit
 from ..preprocessing import CompositeIndex
 from ._paper import PAPER_N, PAPER_SPEC, load_paper_results
 from ._survey import _floor_zeros, make_sme_survey
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sklearn.utils import Bunch
 
 __all__ = ["load_paper_ranges", "simulate_paper_ranges"]
 
@@ -32,7 +39,9 @@ KEPT = ["X1", "X3"]
 LOGIT_COLUMNS = {"B": "coef", "S.E.": "std_err", "Wald": "wald", "Sig.": "p_value"}
 
 
-def simulate_paper_ranges(n_seeds=200, *, n_samples=PAPER_N, random_state=0):
+def simulate_paper_ranges(
+    n_seeds: int = 200, *, n_samples: int = PAPER_N, random_state: int = 0
+) -> Bunch:
     """Simulated ranges of the paper's Table 9, 10 and 11 statistics.
 
     Draws ``n_seeds`` synthetic surveys (seeds ``random_state``,
@@ -132,7 +141,7 @@ def simulate_paper_ranges(n_seeds=200, *, n_samples=PAPER_N, random_state=0):
     return Bunch(ranges=ranges, draws=draws, selection=selection, n_seeds=n_seeds)
 
 
-def load_paper_ranges():
+def load_paper_ranges() -> pd.DataFrame:
     """The simulated ranges of the paper's statistics, as shipped.
 
     ``simulate_paper_ranges(200).ranges`` computed once (seeds 0 to 199 of

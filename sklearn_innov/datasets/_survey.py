@@ -11,8 +11,11 @@ from the same process and returns a stratified or two-stage sample of it,
 with weights and the population's known values, for design-based inference.
 """
 
+from __future__ import annotations
+
 import copy
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -39,6 +42,11 @@ from ._paper import (
     TABLE6,
     TABLE7,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sklearn.utils import Bunch
 
 __all__ = ["make_sme_survey"]
 
@@ -276,8 +284,12 @@ leak it; frame keeps every column.
 
 
 def make_sme_survey(
-    n_samples=PAPER_N, *, random_state=None, endogeneity=None, design=None
-):
+    n_samples: int = PAPER_N,
+    *,
+    random_state: int | np.random.RandomState | None = None,
+    endogeneity: Mapping[str, float] | None = None,
+    design: str | Mapping[str, Any] | None = None,
+) -> Bunch:
     """Draw a synthetic survey of knowledge-intensive SMEs.
 
     Parameters

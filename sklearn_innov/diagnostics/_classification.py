@@ -7,15 +7,25 @@ their input and call the implementations that
 definition.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .._core import _tests
 from ..utils._validation import check_same_length, check_sample_weight, check_vector
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import pandas as pd
+    from numpy.typing import ArrayLike
+
 __all__ = ["classification_table", "hosmer_lemeshow", "pseudo_r2"]
 
 
-def pseudo_r2(llf, llnull, nobs):
+def pseudo_r2(llf: float, llnull: float, nobs: float) -> dict[str, float]:
     """Likelihood-based R² of a binary model.
 
     Parameters
@@ -53,7 +63,14 @@ def pseudo_r2(llf, llnull, nobs):
     return _tests.pseudo_r2(llf, llnull, nobs)
 
 
-def hosmer_lemeshow(y, prob, *, groups=10, method="midrank", sample_weight=None):
+def hosmer_lemeshow(
+    y: ArrayLike,
+    prob: ArrayLike,
+    *,
+    groups: int = 10,
+    method: str = "midrank",
+    sample_weight: ArrayLike | None = None,
+) -> dict[str, Any]:
     """Hosmer-Lemeshow goodness-of-fit test over groups of predicted risk.
 
     Cases are grouped by predicted probability (``method`` says how), and
@@ -152,7 +169,9 @@ def hosmer_lemeshow(y, prob, *, groups=10, method="midrank", sample_weight=None)
     return _tests.hosmer_lemeshow(y, prob, groups, method, weights=weights)
 
 
-def classification_table(y_true, y_pred, labels):
+def classification_table(
+    y_true: ArrayLike, y_pred: ArrayLike, labels: Sequence[Any]
+) -> pd.DataFrame:
     """SPSS's classification table: counts and percentage correct per class.
 
     Parameters

@@ -7,15 +7,24 @@ models compared with one reference make several tests: Holm's step-down
 adjustment keeps the chance of any false rejection among them at the level.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from scipy import stats
 
 from ..utils._validation import check_same_length, check_vector
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
 __all__ = ["corrected_resampled_ttest", "holm_adjusted"]
 
 
-def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
+def corrected_resampled_ttest(
+    scores_a: ArrayLike, scores_b: ArrayLike, n_train: int, n_test: int
+) -> dict[str, Any]:
     """Nadeau-Bengio corrected resampled t-test of paired CV scores.
 
     ``t = mean(d) / sqrt((1 / J + n_test / n_train) * var(d))`` with ``d`` the
@@ -83,7 +92,7 @@ def corrected_resampled_ttest(scores_a, scores_b, n_train, n_test):
     }
 
 
-def holm_adjusted(pvalues):
+def holm_adjusted(pvalues: ArrayLike) -> NDArray[np.float64]:
     """Holm's step-down adjusted p-values of a family of tests.
 
     With the ``m`` p-values sorted, ``p_(1) <= ... <= p_(m)``, the adjusted

@@ -7,6 +7,10 @@ implementations that :class:`~sklearn_innov.CobbDouglasRegressor`'s results
 use (in ``sklearn_innov._core``), so a statistic has one definition.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .._core import LeastSquares, correlation_matrix, wald_test
@@ -20,6 +24,11 @@ from .._core._tests import lilliefors as _lilliefors
 from ..utils._lazy import pd
 from ..utils._validation import check_same_length, check_vector
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike
+
 __all__ = [
     "breusch_godfrey",
     "breusch_pagan",
@@ -32,7 +41,7 @@ __all__ = [
 ]
 
 
-def durbin_watson(resid):
+def durbin_watson(resid: ArrayLike) -> float:
     """Durbin-Watson statistic ``sum((e_t - e_{t-1})^2) / sum(e_t^2)``.
 
     Parameters
@@ -80,7 +89,13 @@ def _any_design(exog, n, owner):
     return X
 
 
-def durbin_watson_test(resid, exog, *, alternative="two-sided", exact=None):
+def durbin_watson_test(
+    resid: ArrayLike,
+    exog: ArrayLike,
+    *,
+    alternative: str = "two-sided",
+    exact: bool | None = None,
+) -> dict[str, Any]:
     """Durbin-Watson test of first-order autocorrelation, p-value for the design.
 
     The null distribution of DW depends on the regressors. Its exact
@@ -150,7 +165,9 @@ def durbin_watson_test(resid, exog, *, alternative="two-sided", exact=None):
         raise ValueError(f"{owner}: {exc}.") from None
 
 
-def breusch_godfrey(resid, exog, *, nlags=1):
+def breusch_godfrey(
+    resid: ArrayLike, exog: ArrayLike, *, nlags: int = 1
+) -> dict[str, Any]:
     """Breusch-Godfrey LM test of autocorrelation up to ``nlags`` lags.
 
     Regresses the residuals on ``exog`` (a constant added when it spans
@@ -209,7 +226,9 @@ def _design(exog, n, owner):
     return LeastSquares(X)
 
 
-def park_test(resid, exog, *, names=None):
+def park_test(
+    resid: ArrayLike, exog: ArrayLike, *, names: Sequence[str] | None = None
+) -> dict[str, Any]:
     """Park's test of heteroskedasticity: ``ln e^2`` on a constant and ``ln X``.
 
     Parameters
@@ -240,7 +259,9 @@ def park_test(resid, exog, *, names=None):
     return _park_test(e, ls, names)
 
 
-def breusch_pagan(resid, exog, *, robust=True):
+def breusch_pagan(
+    resid: ArrayLike, exog: ArrayLike, *, robust: bool = True
+) -> dict[str, Any]:
     """Breusch-Pagan LM test of heteroskedasticity.
 
     Regresses ``e^2`` on ``exog`` (a constant column first). With
@@ -270,7 +291,7 @@ def breusch_pagan(resid, exog, *, robust=True):
     return _breusch_pagan(e, _design(exog, e.size, "breusch_pagan"), robust=robust)
 
 
-def lilliefors(resid):
+def lilliefors(resid: ArrayLike) -> dict[str, Any]:
     """Kolmogorov-Smirnov test of normality with estimated mean and variance.
 
     The statistic is ``D = sup |F_n(z) - Phi(z)|`` of the values standardised
@@ -300,7 +321,9 @@ def lilliefors(resid):
     return _lilliefors(check_vector(resid, "resid", min_size=4, owner="lilliefors"))
 
 
-def variance_inflation(X, *, names=None):
+def variance_inflation(
+    X: ArrayLike, *, names: Sequence[str] | None = None
+) -> pd.Series:
     """Variance inflation factors of the columns of X (a constant is implied).
 
     ``VIF_j = 1 / (1 - R_j^2)`` where ``R_j^2`` is from regressing column j on
@@ -341,7 +364,13 @@ def variance_inflation(X, *, names=None):
     return pd.Series(vif, index=names, name="vif")
 
 
-def linear_restriction_test(params, cov, df_resid, weights, value):
+def linear_restriction_test(
+    params: ArrayLike,
+    cov: ArrayLike,
+    df_resid: float,
+    weights: ArrayLike,
+    value: float,
+) -> dict[str, Any]:
     """t (and F) test of ``weights @ params == value``.
 
     Parameters

@@ -10,6 +10,10 @@ computed by the kernels of ``sklearn_innov._core._reliability``, which
 :class:`CompositeIndex` calls too.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, overload
+
 import numpy as np
 
 from .._core._reliability import (
@@ -32,6 +36,9 @@ from ..utils._validation import (
     is_dataframe,
 )
 
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
 __all__ = [
     "cronbach_alpha",
     "item_total_statistics",
@@ -44,7 +51,7 @@ __all__ = [
 # -- public functions ---------------------------------------------------------
 
 
-def cronbach_alpha(X, *, sample_weight=None):
+def cronbach_alpha(X: ArrayLike, *, sample_weight: ArrayLike | None = None) -> float:
     """Cronbach's alpha of a set of items (columns of X).
 
     ``alpha = k / (k - 1) * (1 - sum_i var(x_i) / var(sum_i x_i))`` with
@@ -101,7 +108,9 @@ def cronbach_alpha(X, *, sample_weight=None):
     return alpha_from_cov(scaled_moments(X, sample_weight=w)[1])
 
 
-def standardized_alpha(X, *, sample_weight=None):
+def standardized_alpha(
+    X: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> float:
     """Alpha of the standardised items (SPSS: "based on standardized items").
 
     ``alpha_std = k r / (1 + (k - 1) r)`` where ``r`` is the mean of the
@@ -155,7 +164,26 @@ def standardized_alpha(X, *, sample_weight=None):
     return standardized_alpha_from_cov(scaled_moments(X, sample_weight=w)[1])
 
 
-def mcdonald_omega(X, *, return_loadings=False, sample_weight=None):
+@overload
+def mcdonald_omega(
+    X: ArrayLike,
+    *,
+    return_loadings: Literal[False] = ...,
+    sample_weight: ArrayLike | None = ...,
+) -> float: ...
+@overload
+def mcdonald_omega(
+    X: ArrayLike,
+    *,
+    return_loadings: Literal[True],
+    sample_weight: ArrayLike | None = ...,
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]: ...
+def mcdonald_omega(
+    X: ArrayLike,
+    *,
+    return_loadings: bool = False,
+    sample_weight: ArrayLike | None = None,
+) -> float | tuple[float, NDArray[np.float64], NDArray[np.float64]]:
     """McDonald's omega (total) from a one-factor maximum-likelihood model.
 
     The items are modelled as ``x_i = mu_i + lambda_i f + e_i`` with one
@@ -263,7 +291,9 @@ def mcdonald_omega(X, *, return_loadings=False, sample_weight=None):
     return (omega, loadings, uniquenesses) if return_loadings else omega
 
 
-def item_total_statistics(X, *, sample_weight=None):
+def item_total_statistics(
+    X: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> pd.DataFrame:
     """SPSS RELIABILITY's "Item-Total Statistics" table.
 
     For each item, on the complete rows (listwise deletion): the mean and
@@ -351,7 +381,9 @@ def item_total_statistics(X, *, sample_weight=None):
     return pd.DataFrame(values, index=pd.Index(labels), columns=ITEM_TOTAL_COLUMNS)
 
 
-def one_factor_test(X, *, sample_weight=None):
+def one_factor_test(
+    X: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> dict[str, Any]:
     """Likelihood-ratio test that one common factor explains the items.
 
     The test R's ``factanal`` prints ("Test of the hypothesis that 1 factor
@@ -428,7 +460,9 @@ def _one_factor(X, w):
     return {"statistic": statistic, "df": df, "pvalue": pvalue, "n": n}
 
 
-def reliability_checks(X, *, sample_weight=None):
+def reliability_checks(
+    X: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> dict[str, Any]:
     """The facts a reading of alpha and omega needs, for one set of items.
 
     Alpha and omega describe one set of items; what they can be taken to
@@ -521,7 +555,9 @@ def reliability_checks(X, *, sample_weight=None):
 # -- input and moments -------------------------------------------------------
 
 
-def complete_items(X, name, min_items=2, sample_weight=None):
+def complete_items(
+    X: Any, name: str, min_items: int = 2, sample_weight: Any = None
+) -> tuple[NDArray[np.float64], list[Any], NDArray[np.float64] | None]:
     """Validate an item matrix and keep its complete rows (listwise deletion).
 
     Returns the float64 array of complete rows, the item labels (column

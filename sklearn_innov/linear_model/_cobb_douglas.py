@@ -6,7 +6,10 @@ log-linear model with statsmodels-grade inference, optional constraints on
 the elasticities, and the paper's diagnostics (Tables 9 and 11).
 """
 
+from __future__ import annotations
+
 from numbers import Real
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -43,6 +46,12 @@ from ..utils._validation import (
 )
 from ..utils._warnings import warn
 from ._cobb_douglas_summary import build_summary, diagnostic_entry
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from .._core import OLSResults
+    from ..summary import Summary
 
 _ZEROS_FIX = (
     "choose a policy for them: zeros='offset' (ln(1 + X)), zeros='floor' (half "
@@ -293,6 +302,16 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     2.0
     """
 
+    coef_: NDArray[np.float64]
+    intercept_: float
+    active_constraints_: list[str]
+    floors_: NDArray[np.float64]
+    in_levels_: NDArray[np.bool_]
+    n_zero_rows_: int
+    results_: OLSResults
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     _parameter_constraints: dict = {
         "fit_intercept": ["boolean"],
         "cov_type": [
@@ -311,17 +330,17 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     def __init__(
         self,
         *,
-        fit_intercept=True,
-        cov_type="nonrobust",
-        bounds=None,
-        returns_to_scale=None,
-        smearing=True,
-        zeros="error",
-        offset=1.0,
-        levels=None,
-        lonely_psu="fail",
-        weight_type="frequency",
-    ):
+        fit_intercept: bool = True,
+        cov_type: str = "nonrobust",
+        bounds: tuple[ArrayLike, ArrayLike] | None = None,
+        returns_to_scale: str | None = None,
+        smearing: bool = True,
+        zeros: str = "error",
+        offset: float = 1.0,
+        levels: list[str | int] | tuple[str | int, ...] | None = None,
+        lonely_psu: str = "fail",
+        weight_type: str = "frequency",
+    ) -> None:
         self.fit_intercept = fit_intercept
         self.cov_type = cov_type
         self.bounds = bounds
@@ -334,7 +353,16 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         self.weight_type = weight_type
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, strata=None, cluster=None, fpc=None):
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        strata: ArrayLike | None = None,
+        cluster: ArrayLike | None = None,
+        fpc: ArrayLike | None = None,
+    ) -> Self:
         """Fit the log-log model.
 
         Parameters
@@ -535,67 +563,67 @@ default=None
     # -- results (computed on first access) -----------------------------------
 
     @property
-    def smearing_factor_(self):
+    def smearing_factor_(self) -> float:
         return self.results_.smearing
 
     @property
-    def coef_table_(self):
+    def coef_table_(self) -> pd.DataFrame:
         return self.results_.coef_table
 
     @property
-    def rsquared_(self):
+    def rsquared_(self) -> float:
         return float(self.results_.rsquared)
 
     @property
-    def rsquared_adj_(self):
+    def rsquared_adj_(self) -> float:
         return float(self.results_.rsquared_adj)
 
     @property
-    def fvalue_(self):
+    def fvalue_(self) -> float:
         return self.results_.fvalue
 
     @property
-    def f_pvalue_(self):
+    def f_pvalue_(self) -> float:
         return self.results_.f_pvalue
 
     @property
-    def durbin_watson_(self):
+    def durbin_watson_(self) -> float:
         try:
             return self.results_.attempt("durbin_watson")
         except StatisticUnavailableError:
             return float("nan")
 
     @property
-    def sigma_(self):
+    def sigma_(self) -> float:
         return self.results_.sigma
 
     @property
-    def df_resid_(self):
+    def df_resid_(self) -> float:
         return self.results_.df_resid
 
     @property
-    def df_inference_(self):
+    def df_inference_(self) -> float:
         return self.results_.df_inference
 
     @property
-    def design_info_(self):
+    def design_info_(self) -> dict[str, Any] | None:
         info = self.results_.design_info
         return None if info is None else dict(info)
 
     @property
-    def nobs_(self):
+    def nobs_(self) -> float:
         return self.results_.nobs
 
     @property
-    def cov_params_(self):
+    def cov_params_(self) -> pd.DataFrame:
         names = self.results_.names
         return pd.DataFrame(self.results_.cov_params, index=names, columns=names)
 
     @property
-    def resid_(self):
+    def resid_(self) -> NDArray[np.float64]:
         return self.results_.resid
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predict y in levels: ``exp(intercept_ + ln X @ coef_)``, smeared.
 
         Parameters
@@ -614,7 +642,7 @@ default=None
         with np.errstate(over="ignore"):
             return np.exp(y_log) * factor
 
-    def predict_log(self, X):
+    def predict_log(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predict ``ln y``: ``intercept_ + ln X @ coef_``.
 
         Parameters
@@ -629,7 +657,7 @@ default=None
         check_is_fitted(self)
         return self.intercept_ + self._design(self._prepared(X)) @ self.coef_
 
-    def marginal_effects(self, X):
+    def marginal_effects(self, X: ArrayLike) -> pd.DataFrame:
         """Average marginal effects ``dE[y] / dX_k`` over the rows of X.
 
         For ``E[y | x] = s exp(b0 + sum_k b_k ln x_k)`` (``s`` the smearing
@@ -673,7 +701,7 @@ default=None
         )
         return effects_table(_names(self), value, std_err, df=self.df_inference_)
 
-    def diagnostics(self):
+    def diagnostics(self) -> dict[str, Any]:
         """The specification tests of the fit (computed now if not yet).
 
         Returns
@@ -716,7 +744,12 @@ default=None
             out["vif"] = pd.Series(results.vif, index=labels, name="vif")
         return out
 
-    def summary(self, title=None, layout_title=None, marginal_effects=None):
+    def summary(
+        self,
+        title: str | None = None,
+        layout_title: str | None = None,
+        marginal_effects: ArrayLike | None = None,
+    ) -> Summary:
         """Results laid out like the paper's Table 9, then every diagnostic.
 
         Every block labels a regressor ``ln X1`` (the model is in logs) and
@@ -796,7 +829,7 @@ default=None
         if message:
             warn(message, SklearnInnovWarning)
 
-    def term_label(self, term):
+    def term_label(self, term: str) -> str:
         """A term as the tables print it: ``ln X1``, or ``size`` for a level column.
 
         Parameters

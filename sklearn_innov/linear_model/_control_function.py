@@ -10,8 +10,11 @@ stages run on the library's kernels (the least-squares core and the logit
 Newton core).
 """
 
+from __future__ import annotations
+
 from dataclasses import replace
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from scipy import special
@@ -39,6 +42,14 @@ from ..utils._validation import as_pandas, format_labels, validate_columns
 from ..utils._warnings import warn
 from ._iv import _labels, _roles
 from ._stepwise_summary import SPSS_COLUMNS
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from .._core import LogitResults
+    from ..summary import Summary
 
 _OWNER = "ControlFunctionLogit"
 # Residual draws that average the structural function (see Notes).
@@ -159,6 +170,21 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
     True
     """
 
+    classes_: NDArray[Any]
+    coef_: NDArray[np.float64]
+    intercept_: NDArray[np.float64]
+    residual_coef_: NDArray[np.float64]
+    first_stage_coef_: NDArray[np.float64]
+    regressors_: list[str | int]
+    endogenous_: list[str | int]
+    exogenous_: list[str | int]
+    instruments_: list[str | int]
+    results_: LogitResults
+    uncorrected_cov_: NDArray[np.float64]
+    n_iter_: int
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     _parameter_constraints: dict = {
         "endogenous": [list, tuple],
         "instruments": [list, tuple],
@@ -170,12 +196,12 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
     def __init__(
         self,
         *,
-        endogenous=(),
-        instruments=(),
-        fit_intercept=True,
-        max_iter=100,
-        tol=1e-8,
-    ):
+        endogenous: Sequence[str | int] = (),
+        instruments: Sequence[str | int] = (),
+        fit_intercept: bool = True,
+        max_iter: int = 100,
+        tol: float = 1e-8,
+    ) -> None:
         self.endogenous = endogenous
         self.instruments = instruments
         self.fit_intercept = fit_intercept
@@ -183,7 +209,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         self.tol = tol
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
         """Fit the first-stage regressions and the control-function logit.
 
         Parameters
@@ -279,11 +305,11 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
     # -- results --------------------------------------------------------------
 
     @property
-    def coef_table_(self):
+    def coef_table_(self) -> pd.DataFrame:
         return self.results_.coef_table
 
     @property
-    def exogeneity_test_(self):
+    def exogeneity_test_(self) -> dict[str, Any]:
         results = self.results_
         k = len(self.endogenous_)
         if not k:
@@ -301,7 +327,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
             "null": "the regressors are exogenous",
         }
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """Log-odds of ``classes_[1]`` given the regressors and step-1 residuals.
 
         Parameters
@@ -315,7 +341,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         check_is_fitted(self)
         return self._design(X) @ self.results_.params
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """Probabilities of ``classes_[0]`` and ``classes_[1]`` (see Notes).
 
         Parameters
@@ -330,7 +356,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         p1 = special.expit(self.decision_function(X))
         return np.column_stack([1.0 - p1, p1])
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
         """Predicted labels (probability of ``classes_[1]`` above 0.5).
 
         Parameters
@@ -344,7 +370,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
-    def structural_effects(self, X=None):
+    def structural_effects(self, X: ArrayLike | None = None) -> pd.DataFrame:
         """Average structural partial effects ``dP/dx`` (Wooldridge, 2010).
 
         ``mean_i mean_k Lambda'(x_i b + v_k rho) b_j`` for each regressor,
@@ -384,7 +410,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         names = results.names[offset:m]
         return effects_table(names, value, std_err)
 
-    def summary(self, title=None):
+    def summary(self, title: str | None = None) -> Summary:
         """SPSS-style blocks, the exogeneity test and the structural effects.
 
         Parameters

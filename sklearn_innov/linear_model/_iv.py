@@ -9,6 +9,10 @@ weak instruments, overidentification, endogeneity), all computed by the IV
 kernel :mod:`sklearn_innov._core._iv`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
@@ -27,6 +31,14 @@ from ..utils._validation import (
     validate_columns,
 )
 from ._iv_summary import build_summary
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from .._core._iv import IVResults
+    from ..summary import Summary
 
 _OWNER = "IVCobbDouglasRegressor"
 
@@ -171,6 +183,16 @@ default="nonrobust"
     0.5
     """
 
+    coef_: NDArray[np.float64]
+    intercept_: float
+    regressors_: list[str | int]
+    endogenous_: list[str | int]
+    exogenous_: list[str | int]
+    instruments_: list[str | int]
+    results_: IVResults
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     _parameter_constraints: dict = {
         "endogenous": [list, tuple],
         "instruments": [list, tuple],
@@ -184,14 +206,14 @@ default="nonrobust"
     def __init__(
         self,
         *,
-        endogenous=(),
-        instruments=(),
-        method="2sls",
-        cov_type="nonrobust",
-        cluster=None,
-        fit_intercept=True,
-        smearing=True,
-    ):
+        endogenous: Sequence[str | int] = (),
+        instruments: Sequence[str | int] = (),
+        method: str = "2sls",
+        cov_type: str = "nonrobust",
+        cluster: str | int | None = None,
+        fit_intercept: bool = True,
+        smearing: bool = True,
+    ) -> None:
         self.endogenous = endogenous
         self.instruments = instruments
         self.method = method
@@ -201,7 +223,7 @@ default="nonrobust"
         self.smearing = smearing
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
         """Fit the log-log model by instrumental variables.
 
         Parameters
@@ -303,49 +325,49 @@ default="nonrobust"
         return self
 
     @property
-    def smearing_factor_(self):
+    def smearing_factor_(self) -> float:
         # computed when first read (predict, the summary), kept by remove_data
         return self.results_.smearing
 
     # -- results (computed on first access) -----------------------------------
 
     @property
-    def coef_table_(self):
+    def coef_table_(self) -> pd.DataFrame:
         return self.results_.coef_table
 
     @property
-    def first_stage_(self):
+    def first_stage_(self) -> pd.DataFrame:
         return self.results_.first_stage
 
     @property
-    def weak_instruments_(self):
+    def weak_instruments_(self) -> dict[str, Any]:
         return self.results_.weak_instruments
 
     @property
-    def overidentification_(self):
+    def overidentification_(self) -> dict[str, Any]:
         return self.results_.overidentification
 
     @property
-    def endogeneity_(self):
+    def endogeneity_(self) -> dict[str, Any]:
         return self.results_.endogeneity
 
     @property
-    def rsquared_(self):
+    def rsquared_(self) -> float:
         return self.results_.rsquared
 
     @property
-    def nobs_(self):
+    def nobs_(self) -> int:
         return self.results_.nobs
 
     @property
-    def df_resid_(self):
+    def df_resid_(self) -> float:
         return self.results_.df_resid
 
     @property
-    def resid_(self):
+    def resid_(self) -> NDArray[np.float64]:
         return self.results_._rows("resid")
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predict y in levels: ``exp(intercept_ + ln X_reg @ coef_)``, smeared.
 
         Parameters
@@ -361,7 +383,7 @@ default="nonrobust"
         factor = self.smearing_factor_ if self.smearing else 1.0
         return np.exp(self.predict_log(X)) * factor
 
-    def predict_log(self, X):
+    def predict_log(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predict ``ln y``: ``intercept_ + ln X_reg @ coef_``.
 
         Parameters
@@ -383,7 +405,7 @@ default="nonrobust"
         _check_positive(data, [str(c) for c in self.regressors_], "X")
         return self.intercept_ + np.log(data) @ self.coef_
 
-    def summary(self, title=None):
+    def summary(self, title: str | None = None) -> Summary:
         """The IV estimates beside OLS, the first stage and every diagnostic.
 
         Each test comes with its reading at 5%, from its p-value (the

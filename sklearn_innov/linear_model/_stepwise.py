@@ -8,11 +8,14 @@ statistic) on the shared Newton core, warm-starting every
 refit and computing every candidate's score statistic from one fit.
 """
 
+from __future__ import annotations
+
 import contextlib
 import dataclasses
 import functools
 from functools import cached_property
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -78,6 +81,13 @@ from ..utils._validation import (
 )
 from ..utils._warnings import warn
 from ._stepwise_summary import build_summary
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..summary import Summary
 
 
 def _warn_firth_wald_separators(X, y01, history, names):
@@ -345,6 +355,17 @@ class StepwiseLogit(
     [0, 2]
     """
 
+    classes_: NDArray[Any]
+    support_: NDArray[np.bool_]
+    selected_features_: list[str]
+    coef_: NDArray[np.float64]
+    intercept_: NDArray[np.float64]
+    n_iter_: int
+    converged_: bool
+    results_: StepwiseResults
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     _parameter_constraints: dict = {
         "direction": [StrOptions({"backward", "forward"})],
         "criterion": [StrOptions({"wald", "lr", "conditional"})],
@@ -363,19 +384,19 @@ class StepwiseLogit(
     def __init__(
         self,
         *,
-        direction="backward",
-        criterion="wald",
-        p_enter=0.05,
-        p_remove=0.10,
-        fit_intercept=True,
-        penalty=None,
-        force=None,
-        max_iter=100,
-        tol=1e-8,
-        hl_method="midrank",
-        cov_type="nonrobust",
-        lonely_psu="fail",
-    ):
+        direction: str = "backward",
+        criterion: str = "wald",
+        p_enter: float = 0.05,
+        p_remove: float = 0.10,
+        fit_intercept: bool = True,
+        penalty: str | None = None,
+        force: Sequence[str | int] | None = None,
+        max_iter: int = 100,
+        tol: float = 1e-8,
+        hl_method: str = "midrank",
+        cov_type: str = "nonrobust",
+        lonely_psu: str = "fail",
+    ) -> None:
         self.direction = direction
         self.criterion = criterion
         self.p_enter = p_enter
@@ -390,7 +411,16 @@ class StepwiseLogit(
         self.lonely_psu = lonely_psu
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, strata=None, cluster=None, fpc=None):
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        strata: ArrayLike | None = None,
+        cluster: ArrayLike | None = None,
+        fpc: ArrayLike | None = None,
+    ) -> Self:
         """Select features by SPSS's stepping rules and fit the final logit.
 
         Parameters
@@ -581,50 +611,50 @@ default=None
     # -- results (computed on first access) -----------------------------------
 
     @property
-    def coef_table_(self):
+    def coef_table_(self) -> pd.DataFrame:
         return self.results_.coef_table
 
     @property
-    def profile_table_(self):
+    def profile_table_(self) -> pd.DataFrame:
         return self.results_.profile_table
 
     @property
-    def history_(self):
+    def history_(self) -> pd.DataFrame:
         return self.results_.history
 
     @property
-    def not_in_equation_(self):
+    def not_in_equation_(self) -> pd.DataFrame:
         return self.results_.not_in_equation
 
     @property
-    def llf_(self):
+    def llf_(self) -> float:
         return self.results_.llf
 
     @property
-    def llnull_(self):
+    def llnull_(self) -> float:
         return self.results_.llnull
 
     @property
-    def aic_(self):
+    def aic_(self) -> float:
         return self.results_.aic
 
     @property
-    def bic_(self):
+    def bic_(self) -> float:
         return self.results_.bic
 
     @property
-    def nobs_(self):
+    def nobs_(self) -> float:
         return self.results_.nobs
 
     @property
-    def df_inference_(self):
+    def df_inference_(self) -> float | None:
         return self.results_.df_inference
 
     @property
-    def design_info_(self):
+    def design_info_(self) -> dict[str, Any] | None:
         return self.results_.design_info
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """Log-odds of ``classes_[1]``: ``intercept_ + X @ coef_``.
 
         Parameters
@@ -639,7 +669,7 @@ default=None
         X = validate_columns(self, X, reset=False, allow_nan=False)
         return X @ self.coef_[0] + self.intercept_[0]
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """Probabilities of ``classes_[0]`` and ``classes_[1]``.
 
         Parameters
@@ -655,7 +685,7 @@ default=None
         p1 = expit(self.decision_function(X))
         return np.column_stack([1.0 - p1, p1])
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """Log-probabilities of ``classes_[0]`` and ``classes_[1]``.
 
         Computed from the log-odds ``s`` as ``-log(1 + exp(-s))`` and
@@ -674,7 +704,7 @@ default=None
             [-np.logaddexp(0.0, scores), -np.logaddexp(0.0, -scores)]
         )
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
         """Predicted labels (probability of ``classes_[1]`` above 0.5).
 
         Parameters
@@ -688,7 +718,9 @@ default=None
         scores = self.decision_function(X)
         return self.classes_[(scores > 0).astype(int)]
 
-    def get_support(self, indices=False):
+    def get_support(
+        self, indices: bool = False
+    ) -> NDArray[np.bool_] | NDArray[np.intp]:
         """Mask (or positions) of the selected features, as scikit-learn selectors.
 
         Parameters
@@ -710,7 +742,13 @@ default=None
         check_is_fitted(self)
         return self.support_
 
-    def marginal_effects(self, X, at="overall", dummy=False, sample_weight=None):
+    def marginal_effects(
+        self,
+        X: ArrayLike,
+        at: str = "overall",
+        dummy: bool = False,
+        sample_weight: ArrayLike | None = None,
+    ) -> pd.DataFrame:
         """Marginal effects of the selected features on ``P(event)``.
 
         For the final logit ``P = expit(b0 + x'b)``: with ``at="overall"`` the
@@ -790,8 +828,12 @@ default=None
         return table
 
     def summary(
-        self, title=None, marginal_effects=None, dummy=False, sample_weight=None
-    ):
+        self,
+        title: str | None = None,
+        marginal_effects: ArrayLike | None = None,
+        dummy: bool = False,
+        sample_weight: ArrayLike | None = None,
+    ) -> Summary:
         """SPSS's output blocks for the final model.
 
         Parameters
@@ -842,7 +884,7 @@ default=None
 
     # -- implementation -------------------------------------------------------
 
-    def _encode_target(self, y, n_samples):
+    def _encode_target(self, y: Any, n_samples: int) -> NDArray[np.float64]:
         if y is None:
             raise ValueError(
                 "StepwiseLogit requires y to be passed, but the target y is None."
@@ -930,7 +972,9 @@ default=None
         return set(resolve_items(list(self.force), columns, p, owner="force"))
 
 
-def _check_weights(sample_weight, n, row_labels):
+def _check_weights(
+    sample_weight: Any, n: int, row_labels: Any
+) -> NDArray[np.float64] | None:
     """``sample_weight`` as float64 (None stays None); negative weights named."""
     if sample_weight is None:
         return None
@@ -946,7 +990,7 @@ def _check_weights(sample_weight, n, row_labels):
     return check_sample_weight(weights, n, owner="StepwiseLogit")
 
 
-def _numeric_array(estimator, X):
+def _numeric_array(estimator: StepwiseLogit, X: Any) -> NDArray[np.float64]:
     """X validated once, as an array (not yet checked finite; see ``fit``).
 
     A pandas DataFrame of NumPy numeric columns, or a numeric 2-D array,

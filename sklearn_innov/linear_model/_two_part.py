@@ -8,7 +8,10 @@ outcome is positive, and a model of its level where it is,
 ``E[y | x] = P(y > 0 | x) E[y | y > 0, x]``.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from scipy import special
@@ -40,6 +43,9 @@ from ..utils._validation import (
 from ..utils._warnings import warn
 from ._cobb_douglas import CobbDouglasRegressor
 from ._stepwise import StepwiseLogit
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["TwoPartRegressor"]
 
@@ -217,6 +223,13 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
     array([1.27, 0.16])
     """
 
+    classifier_: BaseEstimator | None
+    regressor_: BaseEstimator
+    floors_: NDArray[np.float64]
+    cov_params_: pd.DataFrame | None
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     _parameter_constraints: dict = {
         "classifier": [None, HasMethods(["fit", "predict_proba"])],
         "regressor": [None, HasMethods(["fit", "predict"])],
@@ -225,15 +238,29 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
     }
 
     def __init__(
-        self, *, classifier=None, regressor=None, zeros="floor", second_part="ols"
-    ):
+        self,
+        *,
+        classifier: BaseEstimator | None = None,
+        regressor: BaseEstimator | None = None,
+        zeros: str = "floor",
+        second_part: str = "ols",
+    ) -> None:
         self.classifier = classifier
         self.regressor = regressor
         self.zeros = zeros
         self.second_part = second_part
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None, *, strata=None, cluster=None, fpc=None):
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        *,
+        strata: ArrayLike | None = None,
+        cluster: ArrayLike | None = None,
+        fpc: ArrayLike | None = None,
+    ) -> Self:
         """Fit the participation part on every row, the level part where y > 0.
 
         Parameters
@@ -363,7 +390,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         self.cov_params_ = self._joint_cov()
         return self
 
-    def predict_participation(self, X):
+    def predict_participation(self, X: ArrayLike) -> NDArray[np.float64]:
         """``P(y > 0 | X)`` from the first part.
 
         Parameters
@@ -378,7 +405,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         values = validate_columns(self, X, reset=False, allow_nan=False)
         return self._participation(values)
 
-    def predict_positive(self, X):
+    def predict_positive(self, X: ArrayLike) -> NDArray[np.float64]:
         """``E[y | y > 0, X]`` from the second part (smeared, in levels).
 
         Parameters
@@ -393,7 +420,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         values = validate_columns(self, X, reset=False, allow_nan=False)
         return self._positive(values)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """``E[y | X] = P(y > 0 | X) E[y | y > 0, X]``.
 
         Parameters
@@ -423,7 +450,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
             return np.where(proba == 0, 0.0, proba * mu)
 
     @property
-    def coef_table_(self):
+    def coef_table_(self) -> pd.DataFrame:
         # a part of another library has no table: it is left out
         parts = {
             name: self._table(part, statistic)
@@ -441,7 +468,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
             )
         return pd.concat(parts, names=["part", "term"])
 
-    def marginal_effects(self, X, *, at="overall"):
+    def marginal_effects(self, X: ArrayLike, *, at: str = "overall") -> pd.DataFrame:
         """Average effects of each regressor on ``E[y]``, split by margin.
 
         Needs a logit first part (:class:`StepwiseLogit`) and a
@@ -522,7 +549,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         )
         return table
 
-    def summary(self, title=None):
+    def summary(self, title: str | None = None) -> Summary:
         """Both parts in their layouts: SPSS's logit blocks, then Table 9's.
 
         The notes say what the second part assumes (constant variance of the
@@ -896,14 +923,14 @@ class LogLinkGLM(RegressorMixin, BaseEstimator):
         return self
 
     @property
-    def coef_table_(self):
+    def coef_table_(self) -> pd.DataFrame:
         return self.results_.coef_table
 
     def predict_log(self, X):
         """``ln E[y | y > 0, x] = b0 + ln X @ coef_``."""
         return self.intercept_ + np.log(np.asarray(X, dtype=float)) @ self.coef_
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """``E[y | y > 0, x]`` (no smearing: the GLM models the mean itself)."""
         with np.errstate(over="ignore"):
             return np.exp(self.predict_log(X))
@@ -983,7 +1010,7 @@ def _fit_params(part, which, weights, design):
     return params
 
 
-def _check_outcome(y, n_samples):
+def _check_outcome(y: Any, n_samples: int) -> NDArray[np.float64]:
     y = check_outcome(y, n_samples, owner="TwoPartRegressor")
     if (y < 0).any():
         raise ValueError(

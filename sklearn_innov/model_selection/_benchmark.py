@@ -88,7 +88,7 @@ class BenchmarkSpec(NamedTuple):
     target: str
     features: list
     withheld: list
-    index: dict
+    index: dict  # type: ignore[assignment]  # shadows tuple.index on purpose
     labels: dict
 
 

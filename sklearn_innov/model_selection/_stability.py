@@ -10,11 +10,14 @@ numbers do not depend on ``n_jobs``) and returns a
 :class:`SelectionStability`, whose statistics are computed on first access.
 """
 
+from __future__ import annotations
+
 import inspect
 import re
 import warnings
 from functools import cached_property
 from numbers import Integral
+from typing import TYPE_CHECKING
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -42,6 +45,14 @@ from ..utils._validation import (
     is_dataframe,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+    from numpy.typing import ArrayLike, NDArray
+    from sklearn.base import BaseEstimator
+
 __all__ = ["SelectionStability", "selection_stability"]
 
 # Resamples per joblib task: enough to amortise a task's overhead (pickling
@@ -68,18 +79,18 @@ _NONE_SELECTED = "(none selected)"
     prefer_skip_nested_validation=True,
 )
 def selection_stability(
-    estimator,
-    X,
-    y,
+    estimator: BaseEstimator,
+    X: ArrayLike,
+    y: ArrayLike,
     *,
-    n_bootstrap=100,
-    global_estimator=None,
-    random_state=None,
-    n_jobs=None,
-    sample_weight=None,
-    strata=None,
-    cluster=None,
-):
+    n_bootstrap: int = 100,
+    global_estimator: BaseEstimator | None = None,
+    random_state: int | np.random.RandomState | None = None,
+    n_jobs: int | None = None,
+    sample_weight: ArrayLike | None = None,
+    strata: ArrayLike | None = None,
+    cluster: ArrayLike | None = None,
+) -> SelectionStability:
     r"""Refit a feature selection on bootstrap resamples and measure its stability.
 
     Each resample draws ``n`` rows with replacement from the ``n`` rows of
@@ -239,7 +250,8 @@ def selection_stability(
         X = check_array(X, dtype=None, ensure_all_finite=False)
     check_consistent_length(X, y)
     y_values = np.asarray(y)
-    n_samples, n_features = X.shape
+    # np.shape reads X.shape (X is a DataFrame or an array here)
+    n_samples, n_features = np.shape(X)
     weights = check_sample_weight(sample_weight, n_samples, owner="selection_stability")
     plan = _rao_wu_plan(n_samples, strata, cluster, X)
     if plan is not None and weights is None:
@@ -258,7 +270,7 @@ def selection_stability(
 
     global_model = _global_model(estimator, global_estimator)
     global_coef = global_se = None
-    notes = []
+    notes: list[str] = []
     if global_model is not None:
         params = _weight_params(global_model, weights, "global_estimator")
         global_model = global_model.fit(X, y, **params)
@@ -304,7 +316,10 @@ def selection_stability(
             "bootstrap); it is not a design-based bootstrap of strata or "
             "clusters."
         )
-    skipped, warned, supports, coefs = {}, {}, [], []
+    skipped: dict[str, int] = {}
+    warned: dict[str, int] = {}
+    supports: list[NDArray[np.bool_]] = []
+    coefs: list[NDArray[np.float64] | None] = []
     for reason, support, coef, caught in records:
         for kind in caught:
             warned[kind] = warned.get(kind, 0) + 1
@@ -320,8 +335,8 @@ def selection_stability(
             "that y has enough rows of each class and that no feature is nearly "
             "constant."
         )
-    if any(c is None for c in coefs):
-        coefs = None
+    has_coefs = all(c is not None for c in coefs)
+    if not has_coefs:
         if global_coef is not None:
             notes.append(
                 f"{type(estimator).__name__} has no coef_ over all features "
@@ -331,7 +346,7 @@ def selection_stability(
     return SelectionStability(
         features=names,
         supports=np.array(supports, dtype=bool),
-        coefs=None if coefs is None else np.array(coefs, dtype=np.float64),
+        coefs=np.array(coefs, dtype=np.float64) if has_coefs else None,
         selected=selected,
         selected_coef=full_coef,
         global_coef=global_coef,
@@ -688,20 +703,20 @@ class SelectionStability(Results):
     def __init__(
         self,
         *,
-        features,
-        supports,
-        coefs,
-        selected,
-        selected_coef,
-        global_coef,
-        global_std_err,
-        n_bootstrap,
-        skipped,
-        warned,
-        random_state,
-        estimator_name,
-        notes,
-    ):
+        features: Sequence[str],
+        supports: NDArray[np.bool_],
+        coefs: NDArray[np.float64] | None,
+        selected: NDArray[np.bool_],
+        selected_coef: NDArray[np.float64] | None,
+        global_coef: NDArray[np.float64] | None,
+        global_std_err: NDArray[np.float64] | None,
+        n_bootstrap: int,
+        skipped: Mapping[str, int],
+        warned: Mapping[str, int],
+        random_state: int | None,
+        estimator_name: str,
+        notes: Sequence[str],
+    ) -> None:
         self.features = list(features)
         self._supports = supports
         self._coefs = coefs
@@ -716,7 +731,7 @@ class SelectionStability(Results):
         self.estimator_name = estimator_name
         self.notes = list(notes)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"SelectionStability({self.estimator_name}, n_bootstrap="
             f"{self.n_bootstrap}, n_fitted={self.n_fitted}, "
@@ -724,20 +739,20 @@ class SelectionStability(Results):
         )
 
     @property
-    def n_fitted(self):
+    def n_fitted(self) -> int:
         return self._supports.shape[0]
 
     @property
-    def selected_features(self):
+    def selected_features(self) -> list[str]:
         """Features selected on all rows."""
         return [f for f, keep in zip(self.features, self.selected, strict=True) if keep]
 
     @property
-    def supports(self):
+    def supports(self) -> pd.DataFrame:
         return pd.DataFrame(self._supports, columns=self._index())
 
     @property
-    def coefs(self):
+    def coefs(self) -> pd.DataFrame | None:
         if self._coefs is None:
             return None
         return pd.DataFrame(self._coefs, columns=self._index())
@@ -745,11 +760,11 @@ class SelectionStability(Results):
     # -- statistics (computed on first access) -------------------------------
 
     @cached_property
-    def inclusion_frequency(self):
+    def inclusion_frequency(self) -> pd.Series:
         return self._series(self._supports.mean(axis=0), "inclusion_frequency")
 
     @cached_property
-    def model_frequency(self):
+    def model_frequency(self) -> pd.DataFrame:
         labels = [self._label(row) for row in self._supports]
         sizes = self._supports.sum(axis=1)
         frame = pd.DataFrame({"model": labels, "n_features": sizes})
@@ -770,8 +785,12 @@ class SelectionStability(Results):
         return counts.set_index("model")
 
     @cached_property
-    def rmsd_ratio(self):
-        if self._coefs is None or self.global_coef is None:
+    def rmsd_ratio(self) -> pd.Series:
+        if (
+            self._coefs is None
+            or self.global_coef is None
+            or self.global_std_err is None  # set with global_coef, never alone
+        ):
             return self._series(np.full(len(self.features), np.nan), "rmsd_ratio")
         rmsd = np.sqrt(((self._coefs - self.global_coef) ** 2).mean(axis=0))
         se = self.global_std_err
@@ -780,7 +799,7 @@ class SelectionStability(Results):
         return self._series(ratio, "rmsd_ratio")
 
     @cached_property
-    def relative_bias(self):
+    def relative_bias(self) -> pd.Series:
         nan = np.full(len(self.features), np.nan)
         if self._coefs is None or self.global_coef is None:
             return self._series(nan, "relative_bias")
@@ -791,7 +810,7 @@ class SelectionStability(Results):
         return self._series(ratio - 1.0, "relative_bias")
 
     @cached_property
-    def table(self):
+    def table(self) -> pd.DataFrame:
         """Global estimate and SE, selection on all rows, inclusion, RMSD, bias."""
         missing = np.full(len(self.features), np.nan)
         global_coef = missing if self.global_coef is None else self.global_coef
@@ -816,7 +835,7 @@ class SelectionStability(Results):
 
     # -- output -----------------------------------------------------------------
 
-    def summary(self, max_models=10):
+    def summary(self, max_models: int = 10) -> Summary:
         """The inclusion table, the most frequent sets and notes on reading them.
 
         Parameters
@@ -890,7 +909,7 @@ class SelectionStability(Results):
             ],
         )
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure | SubFigure:
         """Bar chart of the bootstrap inclusion frequencies.
 
         Parameters

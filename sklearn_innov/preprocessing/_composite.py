@@ -9,9 +9,12 @@ prints. Every choice is an ordinary hyperparameter, so index specifications
 can be cross-validated like any other modelling choice.
 """
 
+from __future__ import annotations
+
 import warnings
 from collections.abc import Mapping
 from numbers import Real
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -61,6 +64,14 @@ from ._spec import (
     read_spec_document,
 )
 from ._weights import BenefitOfTheDoubt, learned_weights
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Mapping, Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..utils._typing import TransformOutput
 
 _OWNER = "CompositeIndex"
 RELIABILITY_COLUMNS = [
@@ -338,6 +349,17 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     {'q1': 0.989, 'q2': 1.013, 'q4': 0.998}
     """
 
+    spec_: dict[str, list[str | int]]
+    items_: list[str | int]
+    reverse_: dict[str, Any]
+    normalizer_: BaseEstimator | None
+    weights_: dict[str, dict[str, float]]
+    bod_frontier_: dict[str, pd.DataFrame]
+    reliability_: pd.DataFrame
+    item_statistics_: pd.DataFrame
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     _parameter_constraints: dict = {
         "spec": [None, Mapping],
         "normalize": [None, StrOptions({"minmax", "zscore", "rank"})],
@@ -353,16 +375,16 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        spec=None,
-        normalize="minmax",
-        aggregate="sum",
-        weights=None,
-        bounds=None,
-        reverse=None,
-        bod_bounds=None,
-        missing="rescale",
-        out_of_range="auto",
-    ):
+        spec: Mapping[str, Sequence[str | int]] | None = None,
+        normalize: str | None = "minmax",
+        aggregate: str = "sum",
+        weights: Mapping[str, Any] | str | None = None,
+        bounds: tuple[float, float] | Mapping[Any, Any] | None = None,
+        reverse: Sequence[str | int] | None = None,
+        bod_bounds: tuple[float, float] | None = None,
+        missing: str = "rescale",
+        out_of_range: str = "auto",
+    ) -> None:
         self.spec = spec
         self.normalize = normalize
         self.aggregate = aggregate
@@ -374,7 +396,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         self.out_of_range = out_of_range
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(
+        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+    ) -> Self:
         """Resolve the spec against X, learn the normalisation, weights and reliability.
 
         Parameters
@@ -400,7 +424,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None, sample_weight=None):
+    def fit_transform(
+        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+    ) -> TransformOutput:
         """Fit, then return the indices of X (one pass over the data).
 
         Parameters
@@ -425,7 +451,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
             out = self._score(X)
         return self._named(out, X)
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> TransformOutput:
         """Compute the indices of X.
 
         Parameters
@@ -447,7 +473,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         return self._named(self._score(X), X)
 
     @classmethod
-    def from_spec_file(cls, path, *, outcome=False):
+    def from_spec_file(
+        cls, path: str | os.PathLike[str], *, outcome: bool = False
+    ) -> Self:
         r"""The CompositeIndex a spec file configures: ``[indices]`` and ``[index]``.
 
         Parameters
@@ -495,7 +523,9 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         settings = index_settings(table, spec, source=source)
         return cls(spec=spec, **settings)
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(
+        self, input_features: ArrayLike | None = None
+    ) -> NDArray[np.object_]:
         """Names of the output columns: the spec's index names.
 
         Parameters

@@ -12,7 +12,10 @@ marks by which a model that logs its input recognises values logged already
 (``LogArray``, the ``ln(`` prefix of ``LogTransform.get_feature_names_out``).
 """
 
+from __future__ import annotations
+
 from numbers import Real
+from typing import TYPE_CHECKING, Self
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -27,6 +30,11 @@ from ..utils._validation import (
     validate_columns,
 )
 from ..utils._warnings import warn
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..utils._typing import TransformOutput
 
 __all__ = ["LogTransform"]
 
@@ -201,17 +209,21 @@ class LogTransform(TransformerMixin, BaseEstimator):
     array(['ln(1 + x0)'], dtype=object)
     """
 
+    floor_: NDArray[np.float64]
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     _parameter_constraints: dict = {
         "offset": [Interval(Real, None, None, closed="neither")],
         "on_nonpositive": [StrOptions({"error", "nan", "clip"})],
     }
 
-    def __init__(self, *, offset=0.0, on_nonpositive="error"):
+    def __init__(self, *, offset: float = 0.0, on_nonpositive: str = "error") -> None:
         self.offset = offset
         self.on_nonpositive = on_nonpositive
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X: ArrayLike, y: None = None) -> Self:
         """Check X and learn the floor of each column.
 
         Parameters
@@ -233,7 +245,7 @@ class LogTransform(TransformerMixin, BaseEstimator):
         self._nonpositive_mask(X, warn_user=False)
         return self
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> TransformOutput:
         """Return ``ln(X + offset)``.
 
         Parameters
@@ -258,7 +270,7 @@ class LogTransform(TransformerMixin, BaseEstimator):
         with np.errstate(invalid="ignore"):
             return np.log(X).view(LogArray)
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Return ``exp(X) - offset``.
 
         Parameters
@@ -274,7 +286,9 @@ class LogTransform(TransformerMixin, BaseEstimator):
         X = validate_columns(self, X, reset=False)
         return np.exp(X) - self.offset
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(
+        self, input_features: ArrayLike | None = None
+    ) -> NDArray[np.object_]:
         """Output names: ``ln(x)``, or ``ln(offset + x)`` with an offset.
 
         They say what the columns hold, so that a model which takes logs

@@ -6,11 +6,14 @@ scale's theoretical range (a Likert 1-5 item is (1, 5)) as an alternative to
 the observed one, so that small samples and new data are normalised alike.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 import warnings
 from collections.abc import Mapping
 from numbers import Real
+from typing import TYPE_CHECKING, Any, Self
 
 import joblib
 import numpy as np
@@ -33,6 +36,13 @@ from ..utils._validation import (
     resolve_items,
     validate_columns,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from ..utils._typing import TransformOutput
 
 OUT_OF_RANGE = ("auto", "error", "clip", "nan")
 # where a warning's stacklevel stops: the first frame outside this library
@@ -142,6 +152,12 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     array([[1., 0.]])
     """
 
+    data_min_: NDArray[np.float64]
+    data_max_: NDArray[np.float64]
+    bounds_: NDArray[np.float64]
+    n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
+
     _parameter_constraints: dict = {
         "feature_range": [tuple],
         "bounds": [None, tuple, Mapping],
@@ -152,18 +168,20 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        feature_range=(0.0, 1.0),
-        bounds=None,
-        out_of_range="auto",
-        clip="deprecated",
-    ):
+        feature_range: tuple[float, float] = (0.0, 1.0),
+        bounds: tuple[float, float] | Mapping[Any, Any] | None = None,
+        out_of_range: str = "auto",
+        clip: bool | str = "deprecated",
+    ) -> None:
         self.feature_range = feature_range
         self.bounds = bounds
         self.out_of_range = out_of_range
         self.clip = clip
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None, sample_weight=None):
+    def fit(
+        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+    ) -> Self:
         """Learn the bounds of each column.
 
         Parameters
@@ -216,7 +234,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             )
         return "clip" if self.clip else self.out_of_range
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> TransformOutput:
         """Normalise X with the fitted bounds.
 
         Parameters
@@ -243,7 +261,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         )
         return self._scale(X)
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Map normalised values back to the items' original scale.
 
         Parameters
@@ -348,7 +366,9 @@ def _number(value):
     return f"{float(value):g}"
 
 
-def positive_rows(sample_weight, n_samples, *, owner):
+def positive_rows(
+    sample_weight: Any, n_samples: int, *, owner: str
+) -> tuple[NDArray[np.float64] | None, NDArray[np.bool_] | None]:
     """Validated frequency weights and the rows they keep.
 
     Returns ``(weights, keep)``: ``weights`` the positive weights of the

@@ -9,8 +9,11 @@ claim such as "firm A is more innovative than firm B" can be checked against
 the method.
 """
 
+from __future__ import annotations
+
 import itertools
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import stats
@@ -22,6 +25,14 @@ from ..utils._lazy import pd
 from ..utils._validation import format_value
 from ._composite import CompositeIndex
 from ._minmax import positive_rows
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+    from numpy.typing import ArrayLike, NDArray
+    from sklearn.base import BaseEstimator
 
 __all__ = ["IndexSensitivity", "index_sensitivity"]
 
@@ -44,17 +55,17 @@ _INCOMPATIBLE = (
 
 
 def index_sensitivity(
-    X,
-    spec,
+    X: ArrayLike,
+    spec: Mapping[str, Sequence[str | int]],
     *,
-    normalize=("minmax", "zscore", "rank"),
-    aggregate=("sum", "geometric"),
-    weights=(None, "pca", "bod"),
-    reverse=None,
-    bounds=None,
-    shift=10,
-    sample_weight=None,
-):
+    normalize: Sequence[str | None] = ("minmax", "zscore", "rank"),
+    aggregate: Sequence[str] = ("sum", "geometric"),
+    weights: Sequence[Mapping[str, Any] | str | None] = (None, "pca", "bod"),
+    reverse: Sequence[str | int] | None = None,
+    bounds: tuple[float, float] | Mapping[Any, Any] | None = None,
+    shift: int = 10,
+    sample_weight: ArrayLike | None = None,
+) -> IndexSensitivity:
     """Ranks of every row under each combination of construction choices.
 
     Parameters
@@ -168,7 +179,7 @@ def index_sensitivity(
     index
     X1                   8         0.39
     """
-    options = [list(normalize), list(aggregate), list(weights)]
+    options: list[list[Any]] = [list(normalize), list(aggregate), list(weights)]
     for name, values in zip(
         ("normalize", "aggregate", "weights"), options, strict=True
     ):
@@ -176,15 +187,21 @@ def index_sensitivity(
             raise ValueError(f"{name} must list at least one option; got none.")
     if not (isinstance(shift, (int, np.integer)) and shift >= 0):
         raise ValueError(f"shift must be a non-negative integer; got {shift!r}.")
-    n_samples = X.shape[0] if hasattr(X, "shape") else len(X)
-    weights, keep = positive_rows(sample_weight, n_samples, owner="index_sensitivity")
-    total = n_samples if weights is None else float(weights.sum())
+    n_samples = X.shape[0] if hasattr(X, "shape") else len(X)  # type: ignore[arg-type]
+    row_weights, keep = positive_rows(
+        sample_weight, n_samples, owner="index_sensitivity"
+    )
+    total = n_samples if row_weights is None else float(row_weights.sum())
     if any(rule(*[o[0] for o in options]) for rule in _INCOMPATIBLE):
         raise ValueError(
             "the reference construction (the first option of each list) cannot "
             "be computed; reorder the options."
         )
-    constructions, skipped, ranks, notes, built = [], [], [], [], []
+    constructions: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    ranks: list[NDArray[np.float64]] = []
+    notes: list[str] = []
+    built: list[NDArray[np.float64]] = []
     for n, a, w in itertools.product(*options):
         label = f"normalize={n}, aggregate={a}, weights={_weights_label(w)}"
         if any(rule(n, a, w) for rule in _INCOMPATIBLE):
@@ -215,8 +232,8 @@ def index_sensitivity(
         zeroed, undefined, flat = [], [], []
         for j, name in enumerate(names):
             column = values[:, j]
-            n_nan = _count(np.isnan(column), weights)
-            n_zero = _count(column == 0, weights) if a == "geometric" else 0
+            n_nan = _count(np.isnan(column), row_weights)
+            n_zero = _count(column == 0, row_weights) if a == "geometric" else 0
             if n_nan and not ranks:
                 raise ValueError(
                     f"index_sensitivity: the reference construction ({label}) "
@@ -241,7 +258,7 @@ def index_sensitivity(
                 # every row puts its weight there and scores 1
                 flat.append(name)
                 continue
-            ranked[:, j] = _descending_ranks(column, weights)
+            ranked[:, j] = _descending_ranks(column, row_weights)
         if undefined:
             skipped.append(f"{label}, left out for {', '.join(undefined)}")
         if flat:
@@ -260,7 +277,9 @@ def index_sensitivity(
         constructions.append(
             {"normalize": n, "aggregate": a, "weights": _weights_label(w)}
         )
-    rows = X.index if hasattr(X, "index") else pd.RangeIndex(n_samples)
+    rows = getattr(X, "index", None)
+    if rows is None:
+        rows = pd.RangeIndex(n_samples)
     return IndexSensitivity(
         np.stack(ranks),
         pd.DataFrame(constructions).rename_axis("construction"),
@@ -270,7 +289,7 @@ def index_sensitivity(
         shift,
         notes=notes,
         values=np.stack(built),
-        sample_weight=weights,
+        sample_weight=row_weights,
     )
 
 
@@ -387,16 +406,16 @@ class IndexSensitivity:
 
     def __init__(
         self,
-        ranks,
-        constructions,
-        indices,
-        rows,
-        skipped,
-        shift,
-        notes=(),
-        values=None,
-        sample_weight=None,
-    ):
+        ranks: NDArray[np.float64],
+        constructions: pd.DataFrame,
+        indices: list[str],
+        rows: pd.Index,
+        skipped: list[str],
+        shift: int,
+        notes: Sequence[str] = (),
+        values: NDArray[np.float64] | None = None,
+        sample_weight: NDArray[np.float64] | None = None,
+    ) -> None:
         self._ranks = ranks
         self._values = values
         self._weights = sample_weight
@@ -407,7 +426,14 @@ class IndexSensitivity:
         self.shift = shift
         self.notes = list(notes)
 
-    def refit(self, estimator, outcome, regressors=None, *, positive_outcome=False):
+    def refit(
+        self,
+        estimator: BaseEstimator,
+        outcome: str,
+        regressors: Sequence[str] | None = None,
+        *,
+        positive_outcome: bool = False,
+    ) -> pd.DataFrame:
         """Refit a model of one index on others under every construction.
 
         Ranks are one reading of robustness; a model's coefficients are
@@ -504,7 +530,7 @@ class IndexSensitivity:
         return pd.concat([self.constructions, table], axis=1)
 
     @property
-    def ranks(self):
+    def ranks(self) -> pd.DataFrame:
         """Tidy ranks: one row per construction, index and firm.
 
         Returns
@@ -538,7 +564,7 @@ class IndexSensitivity:
         ].reset_index(drop=True)
 
     @property
-    def table(self):
+    def table(self) -> pd.DataFrame:
         """Per index and row: reference rank, median rank, 5-95% interval, movement.
 
         Returns
@@ -572,7 +598,7 @@ class IndexSensitivity:
         table["moved"] = table["max_shift"] > self.shift
         return table
 
-    def summary(self):
+    def summary(self) -> pd.DataFrame:
         """Per index: how robust the ranking is.
 
         Returns
@@ -633,7 +659,9 @@ class IndexSensitivity:
         summary.index.name = "index"
         return summary
 
-    def plot(self, index=None, ax=None):
+    def plot(
+        self, index: str | None = None, ax: Axes | None = None
+    ) -> Figure | SubFigure:
         """Ranks with their 5-95% intervals, rows ordered by reference rank.
 
         Parameters
@@ -655,6 +683,7 @@ class IndexSensitivity:
                 f"index {name!r} is not one of {self.indices}; pass one of them."
             )
         table = self.table.loc[name].sort_values("reference_rank")
+        fig: Figure | SubFigure
         if ax is None:
             fig, ax = plt.subplots(figsize=(7, 4))
         else:

@@ -9,13 +9,15 @@ Spec files are UTF-8 text (a byte-order mark, as Windows editors write it,
 is accepted), as the TOML and JSON standards require.
 """
 
+from __future__ import annotations
+
 import difflib
 import json
 import tomllib
 from collections.abc import Mapping
 from numbers import Real
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -23,6 +25,10 @@ from ..exceptions import SpecError
 from ..utils._lazy import pd
 from ..utils._output import slugify
 from ..utils._validation import format_rows, format_value
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
 
 __all__ = [
     "AnalysisSpec",
@@ -36,7 +42,9 @@ __all__ = [
 ]
 
 
-def check_spec(spec, *, source="spec"):
+def check_spec(
+    spec: Mapping[str, Sequence[str | int]], *, source: str = "spec"
+) -> dict[str, list[str | int]]:
     """Validate an index specification and return it as a plain dict.
 
     Parameters
@@ -110,7 +118,7 @@ def _plain(item):
     return int(item) if isinstance(item, np.integer) else item
 
 
-def read_spec(path):
+def read_spec(path: str | os.PathLike[str]) -> dict[str, list[str]]:
     """Read an index specification from a TOML or JSON file.
 
     The file holds an ``[indices]`` table of ``name = [columns]``; other tables
@@ -146,7 +154,7 @@ def read_spec(path):
     return document["indices"]
 
 
-def read_spec_document(path):
+def read_spec_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a whole spec file: its validated ``indices`` and any other tables.
 
     Parameters
@@ -250,7 +258,7 @@ OUT_OF_RANGE_OPTIONS = ("auto", "error", "clip", "nan")
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
 ZERO_POLICIES = ("floor", "drop", "offset", "two-part")
 # [model] keys and their defaults on a user's survey
-MODEL_DEFAULTS = {
+MODEL_DEFAULTS: dict[str, Any] = {
     "outcome": "Y",
     "target": "innovated",
     "cov_type": "nonrobust",
@@ -320,7 +328,8 @@ class AnalysisSpec(NamedTuple):
     spec: dict
     outcome: str
     target: str
-    index: dict
+    # shadows tuple.index on purpose: the spec's [index] table
+    index: dict  # type: ignore[assignment]
     model: dict
     labels: dict
     endogeneity: dict | None = None
@@ -1063,7 +1072,9 @@ def _check_controls(controls, spec, frame, source):
     return list(controls)
 
 
-def control_columns(frame, controls, source="spec"):
+def control_columns(
+    frame: pd.DataFrame, controls: Sequence[str], source: str = "spec"
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The ``[model] controls`` as numeric columns: text becomes 0/1 dummies.
 
     A numeric column is kept as it is (a boolean one as 0/1). A text (or

@@ -10,8 +10,11 @@ formats an :class:`Analysis`, and
 beside it.
 """
 
+from __future__ import annotations
+
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +35,13 @@ from ..preprocessing import CompositeIndex, control_columns, index_sensitivity
 from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import significance
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ..model_selection import SelectionStability
+    from ..preprocessing import IndexSensitivity
+    from ..preprocessing._spec import AnalysisSpec
 
 __all__ = ["Analysis", "analyze"]
 
@@ -169,14 +179,14 @@ class Analysis:
         rows (``SurveyDesign.info``), None without a design.
     """
 
-    spec: object
+    spec: AnalysisSpec
     default: bool
     random_state: int
     frame: pd.DataFrame
-    missing_note: object
-    composite: object
+    missing_note: str | None
+    composite: CompositeIndex
     indices: pd.DataFrame
-    robustness: object
+    robustness: IndexSensitivity | None
     robustness_error: object
     regressors: list
     y_outcome: pd.Series
@@ -187,53 +197,53 @@ class Analysis:
     cd_y: pd.Series
     zero_note: str
     floors: dict
-    cobb_douglas: object
+    cobb_douglas: CobbDouglasRegressor
     sensitivity: dict
-    two_part: object
+    two_part: TwoPartRegressor | None
     two_part_skip: object
     two_part_effects: object
     two_part_zeros: object
-    logit: object
+    logit: StepwiseLogit
     event: object
     hl_rules: pd.DataFrame
-    stability: object
-    adjusted: object = None
-    adjusted_with_intercept: object = None
+    stability: SelectionStability
+    adjusted: CobbDouglasRegressor | None = None
+    adjusted_with_intercept: CobbDouglasRegressor | None = None
     adjusted_skip: object = None
-    intercept_test: object = None
+    intercept_test: dict | None = None
     controls: list = field(default_factory=list)
     control_reference: dict = field(default_factory=dict)
     logit_X: object = None
-    logit_weights: object = None
-    missing_answers: object = None
-    index_missing_note: object = None
+    logit_weights: np.ndarray | None = None
+    missing_answers: pd.DataFrame | None = None
+    index_missing_note: str | None = None
     readings: pd.DataFrame = field(default_factory=pd.DataFrame)
-    construction_elasticities: object = None
-    iv: object = None
+    construction_elasticities: pd.DataFrame | None = None
+    iv: IVCobbDouglasRegressor | None = None
     iv_X: object = None
-    design: object = None
-    design_estimates: object = None
-    design_info: object = None
+    design: dict | None = None
+    design_estimates: pd.DataFrame | None = None
+    design_info: dict | None = None
 
     @property
-    def options(self):
+    def options(self) -> dict[str, Any]:
         """The ``[model]`` table, defaults filled in."""
         return self.spec.model
 
     @property
-    def labels(self):
+    def labels(self) -> dict[str, Any]:
         """The ``[labels]`` table, defaults filled in."""
         return self.spec.labels
 
     @property
-    def outcome(self):
+    def outcome(self) -> str:
         return self.spec.outcome
 
     @property
-    def target(self):
+    def target(self) -> str:
         return self.spec.target
 
-    def models(self):
+    def models(self) -> dict[str, Any]:
         """The fitted models and data by name (``replicate``'s second value)."""
         return {
             "analysis": self.spec,
@@ -256,7 +266,12 @@ class Analysis:
         }
 
 
-def analyze(frame=None, document=None, *, random_state=0):
+def analyze(
+    frame: pd.DataFrame | None = None,
+    document: Mapping[str, Any] | None = None,
+    *,
+    random_state: int = 0,
+) -> Analysis:
     """Make the analysis's decisions, fit its models and collect its readings.
 
     On the embedded synthetic survey (``frame=None``) the analysis is the

@@ -9,16 +9,27 @@ where each published number sits in its range, the only comparison that
 measures agreement against sampling error.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..datasets import load_paper_results
 from ..summary import Block, Summary
 from ..utils._lazy import pd
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._analysis import Analysis
+
 __all__ = ["compare_with_paper"]
 
 
-def compare_with_paper(analysis, ranges=None):
+def compare_with_paper(
+    analysis: Analysis, ranges: pd.DataFrame | None = None
+) -> Summary:
     """The published Tables 9, 10 and 11 beside the same statistics of ours.
 
     Parameters

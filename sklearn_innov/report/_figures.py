@@ -4,12 +4,32 @@ Each function takes fitted estimators and returns a matplotlib Figure; the
 numbers drawn come from the estimators (their predictions and residuals).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..utils._plotting import pyplot as _pyplot
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+    from numpy.typing import ArrayLike
+    from sklearn.base import BaseEstimator
 
-def influence_curve(model, X, y, name, outcome, *, points="rows"):
+    from ..linear_model import CobbDouglasRegressor
+
+
+def influence_curve(
+    model: CobbDouglasRegressor,
+    X: pd.DataFrame,
+    y: ArrayLike,
+    name: str,
+    outcome: str,
+    *,
+    points: str = "rows",
+) -> Figure:
     """Outcome against one index, the others at their means (Figures 2 and 3).
 
     Parameters
@@ -48,7 +68,7 @@ def influence_curve(model, X, y, name, outcome, *, points="rows"):
     return fig
 
 
-def roc_plot(classifier, X, y):
+def roc_plot(classifier: BaseEstimator, X: ArrayLike, y: ArrayLike) -> Figure:
     """ROC curve of a fitted binary classifier.
 
     Parameters
@@ -81,7 +101,7 @@ def roc_plot(classifier, X, y):
     return fig
 
 
-def residual_plots(model, X):
+def residual_plots(model: CobbDouglasRegressor, X: ArrayLike) -> Figure:
     """Residuals against fitted values, and a normal Q-Q plot (log scale).
 
     Parameters

@@ -7,6 +7,8 @@ the report's last section in text, Markdown, HTML and LaTeX, and
 data, which spec and which code produced the numbers, and rerun them.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import platform
@@ -15,12 +17,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
 
 from .._version import __version__
 from ..summary import Block, Summary
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
+
+    from ._analysis import Analysis
 
 __all__ = ["Provenance", "file_digest", "spec_digest"]
 
@@ -178,8 +187,14 @@ class Provenance:
 
     @classmethod
     def collect(
-        cls, analysis, *, frame=None, data_path=None, spec_path=None, command=None
-    ):
+        cls,
+        analysis: Analysis,
+        *,
+        frame: pd.DataFrame | None = None,
+        data_path: str | os.PathLike[str] | None = None,
+        spec_path: str | os.PathLike[str] | None = None,
+        command: Sequence[str] | str | None = None,
+    ) -> Self:
         """The provenance of a report of ``analysis``, stamped now.
 
         Parameters
@@ -240,7 +255,7 @@ class Provenance:
             command=command,
         )
 
-    def table(self):
+    def table(self) -> pd.DataFrame:
         """The provenance as a two-column table (the report's last section).
 
         Returns
@@ -273,7 +288,7 @@ class Provenance:
         table.index.name = "field"
         return table
 
-    def summary(self):
+    def summary(self) -> Summary:
         """The report's provenance section.
 
         Returns
@@ -305,7 +320,7 @@ class Provenance:
             ],
         )
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """Every field, the spec parsed back from its canonical JSON.
 
         Returns

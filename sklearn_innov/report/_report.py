@@ -7,17 +7,27 @@ rendering is one self-contained page: its style sheet is inline and its
 figures are embedded as PNG data, so the file can be mailed or archived alone.
 """
 
+from __future__ import annotations
+
 import base64
 import html
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..summary import Summary, html_page
 from ..summary._summary import latex_text, text_width, wrap_lines
 from ..utils._output import check_inside, slugify
 from ..utils._plotting import pyplot as _pyplot
 from ._labels import COLUMNS
+
+if TYPE_CHECKING:
+    import os
+
+    from matplotlib.figure import Figure
+
+    from ._provenance import Provenance
 
 __all__ = ["Report"]
 
@@ -69,16 +79,22 @@ class Report:
         As given.
     """
 
-    def __init__(self, title, *, provenance=None):
+    sections: list[tuple[Any, ...]]
+    figures: dict[str, Figure]
+    files: dict[str, str]
+    provenance: Provenance | None
+
+    def __init__(self, title: str, *, provenance: Provenance | None = None) -> None:
         self.title = title
         self.provenance = provenance
         # ("summary", Summary) | ("text", str) | ("figure", name, caption)
         self.sections = []
         self.figures = {}  # name -> matplotlib Figure
         self.files = {}  # name -> file name without .png
-        self._png = {}  # name -> PNG bytes, drawn once for the page and the file
+        # name -> PNG bytes, drawn once for the page and the file
+        self._png: dict[str, bytes] = {}
 
-    def add_summary(self, summary):
+    def add_summary(self, summary: Summary) -> None:
         """Append a :class:`Summary`.
 
         Parameters
@@ -87,7 +103,7 @@ class Report:
         """
         self.sections.append(("summary", summary))
 
-    def add_text(self, text):
+    def add_text(self, text: str) -> None:
         """Append a paragraph.
 
         Parameters
@@ -96,7 +112,7 @@ class Report:
         """
         self.sections.append(("text", text))
 
-    def add_figure(self, name, figure, caption):
+    def add_figure(self, name: str, figure: Figure, caption: str) -> None:
         """Append a figure, written as ``<slugified name>.png``.
 
         Parameters
@@ -116,11 +132,11 @@ class Report:
         self.sections.append(("figure", name, caption))
 
     @property
-    def summaries(self):
+    def summaries(self) -> list[Summary]:
         """The Summary sections, in order."""
         return [section[1] for section in self.sections if section[0] == "summary"]
 
-    def png(self, name):
+    def png(self, name: str) -> bytes:
         """The figure ``name`` as PNG bytes (drawn once, then reused).
 
         Parameters
@@ -139,7 +155,7 @@ class Report:
             self._png[name] = buffer.getvalue()
         return self._png[name]
 
-    def close(self):
+    def close(self) -> None:
         """Close the figures in pyplot, which keeps every figure until closed.
 
         The figures stay usable: :meth:`png`, :meth:`write` and the HTML
@@ -150,7 +166,14 @@ class Report:
             for figure in self.figures.values():
                 plt.close(figure)
 
-    def render(self, fmt="text", *, width=None, figure_dir=None, unwritten=None):
+    def render(
+        self,
+        fmt: str = "text",
+        *,
+        width: int | None = None,
+        figure_dir: str | os.PathLike[str] | None = None,
+        unwritten: str | None = None,
+    ) -> str:
         """Render the whole report.
 
         Parameters
@@ -195,7 +218,8 @@ class Report:
             elif kind == "text":
                 parts.append(self._paragraph(section[1], fmt, width))
             else:
-                parts.append(self._figure(*section[1:], fmt, figure_dir, width))
+                _, name, caption = section
+                parts.append(self._figure(name, caption, fmt, figure_dir, width))
         if self.figures and figure_dir is None and fmt != "html":
             note = f"The figures are not written: {unwritten or UNWRITTEN}."
             parts.append(self._paragraph(note, fmt, width))
@@ -249,7 +273,7 @@ class Report:
         where = "[figure, not written]" if path is None else f"[figure: {path}]"
         return "\n".join(wrap_lines([f"{where} {caption}"], width))
 
-    def write(self, directory):
+    def write(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write report.md, report.html, every table as CSV and every figure as PNG.
 
         With a provenance, ``provenance.json`` too: every field of

@@ -13,16 +13,23 @@ numbers are right-aligned, and p-values print to three decimals with
 ``< 0.001`` below that precision (never ``0.0000`` or scientific notation).
 """
 
+from __future__ import annotations
+
 import html
 import re
 import shutil
 import textwrap
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from ..utils._lazy import pd
 from ..utils._output import check_inside, slugify, write_csv
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
 __all__ = [
     "TABLE_WIDTH",
@@ -84,14 +91,21 @@ class Block:
         ``>= high``, since the true value may lie beyond it.
     """
 
-    def __init__(self, title, content, *, name=None, clipped=None):
+    def __init__(
+        self,
+        title: str,
+        content: pd.DataFrame | list[str],
+        *,
+        name: str | None = None,
+        clipped: Mapping[str, Any] | None = None,
+    ) -> None:
         self.title = title
         self.content = content
         self.name = name or _slug(title)
         self.clipped = dict(clipped or {})
 
     @property
-    def is_table(self):
+    def is_table(self) -> bool:
         return isinstance(self.content, pd.DataFrame)
 
 
@@ -123,7 +137,7 @@ class Summary:
     ln X1  1.25
     """
 
-    def __init__(self, title, blocks, *, digits=4):
+    def __init__(self, title: str, blocks: Sequence[Block], *, digits: int = 4) -> None:
         self.title = title
         self.blocks = list(blocks)
         self.digits = digits
@@ -131,11 +145,11 @@ class Summary:
     # -- access -------------------------------------------------------------
 
     @property
-    def tables(self):
+    def tables(self) -> dict[str, pd.DataFrame]:
         """The table blocks as ``{name: DataFrame}`` (lines are left out)."""
         return {b.name: b.content for b in self.blocks if b.is_table}
 
-    def __getitem__(self, title):
+    def __getitem__(self, title: str) -> pd.DataFrame | list[str]:
         for block in self.blocks:
             if block.title == title or block.name == title:
                 return block.content
@@ -143,7 +157,7 @@ class Summary:
             f"no block titled {title!r}; have {[b.title for b in self.blocks]}"
         )
 
-    def insert_after(self, name, block):
+    def insert_after(self, name: str, block: Block) -> None:
         """Insert ``block`` after the block titled or named ``name``.
 
         Parameters
@@ -161,7 +175,7 @@ class Summary:
             f"no block titled {name!r}; have {[b.title for b in self.blocks]}"
         )
 
-    def to_csv(self, directory, prefix=""):
+    def to_csv(self, directory: str | os.PathLike[str], prefix: str = "") -> list[Path]:
         """Write every table to ``directory/<prefix><name>.csv``.
 
         The name is slugified (letters, digits, ``_`` and ``-``) and text
@@ -194,16 +208,22 @@ class Summary:
 
     # -- renderings -----------------------------------------------------------
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.as_text()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.as_text()
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         return self.as_html()
 
-    def as_text(self, width=None, table_width=TABLE_WIDTH, *, columns=None):
+    def as_text(
+        self,
+        width: int | None = None,
+        table_width: int = TABLE_WIDTH,
+        *,
+        columns: Mapping[str, Column] | None = None,
+    ) -> str:
         """Plain text, as printed in a terminal.
 
         Parameters
@@ -233,7 +253,9 @@ class Summary:
                 out += wrap_lines(block.content, width)
         return "\n".join(out)
 
-    def as_markdown(self, level=2, *, columns=None):
+    def as_markdown(
+        self, level: int = 2, *, columns: Mapping[str, Column] | None = None
+    ) -> str:
         """GitHub-flavoured Markdown.
 
         Parameters
@@ -257,7 +279,7 @@ class Summary:
                 out += [f"{line}  " for line in block.content]
         return "\n".join(out)
 
-    def as_html(self, *, columns=None):
+    def as_html(self, *, columns: Mapping[str, Column] | None = None) -> str:
         """An HTML fragment (headings, tables, paragraphs); see :func:`html_page`.
 
         Each table sits in its own ``<div class="table-scroll">``, which
@@ -282,7 +304,7 @@ class Summary:
                 out.append(f"<p>{body}</p>")
         return "\n".join(out)
 
-    def as_latex(self, *, columns=None):
+    def as_latex(self, *, columns: Mapping[str, Column] | None = None) -> str:
         """LaTeX: a ``\\subsection*`` per block, tables as ``longtable``.
 
         A table breaks across pages and prints in ``\\small``; headers wrap
@@ -310,7 +332,13 @@ class Summary:
                 out.append(latex_lines(block.content))
         return "\n".join(out)
 
-    def render(self, fmt="text", width=None, *, columns=None):
+    def render(
+        self,
+        fmt: str = "text",
+        width: int | None = None,
+        *,
+        columns: Mapping[str, Column] | None = None,
+    ) -> str:
         """Render in one of the supported formats.
 
         Parameters
@@ -369,7 +397,7 @@ def wrap_lines(lines, width):
     return out
 
 
-def format_number(value, digits=4):
+def format_number(value: Any, digits: int = 4) -> str:
     """Format one cell: floats to ``digits`` decimals, NaN as empty, else str.
 
     Parameters
@@ -399,17 +427,14 @@ def format_number(value, digits=4):
     if isinstance(value, (float, np.floating)):
         if np.isnan(value):
             return ""
-        if value != 0 and (abs(value) >= 1e7 or abs(value) < 10 ** (-digits)):
-            return (
-                f"{value:.{digits}g}"
-                if abs(value) >= 1e7
-                else f"{value:.{digits - 1}e}"
-            )
+        size = abs(float(value))
+        if value != 0 and (size >= 1e7 or size < 10 ** (-digits)):
+            return f"{value:.{digits}g}" if size >= 1e7 else f"{value:.{digits - 1}e}"
         return f"{value:.{digits}f}"
     return str(value)
 
 
-def format_pvalue(value, limits=None):
+def format_pvalue(value: object, limits: tuple[float, float] | None = None) -> str:
     """Format a p-value: three decimals, ``< 0.001`` below that precision.
 
     Parameters
@@ -493,7 +518,9 @@ def format_cell(value, kind="number", digits=4):
     return f"{scale * float(value):.{PERCENT_DECIMALS}f}%"
 
 
-def significance(pvalue, alpha=0.05, limits=None):
+def significance(
+    pvalue: float, alpha: float = 0.05, limits: tuple[float, float] | None = None
+) -> str:
     """A test's result in words: ``"significant at 5% (p = 0.003)"``.
 
     Every reading a summary prints comes from a p-value and is worded as a
@@ -748,7 +775,7 @@ figcaption { font-size: .9rem; color: #444; margin-top: .3rem; }
 """
 
 
-def html_page(title, body):
+def html_page(title: str, body: str) -> str:
     """A complete, self-contained HTML page around rendered fragments.
 
     Parameters

@@ -6,6 +6,7 @@ here, which imports pandas on first attribute access.
 """
 
 import importlib
+from typing import TYPE_CHECKING
 
 __all__ = ["pd"]
 
@@ -21,4 +22,8 @@ class _LazyModule:
         return getattr(self._module, attribute)
 
 
-pd = _LazyModule("pandas")
+if TYPE_CHECKING:
+    # a type checker reads pandas' own names (pd.DataFrame in annotations)
+    import pandas as pd
+else:
+    pd = _LazyModule("pandas")

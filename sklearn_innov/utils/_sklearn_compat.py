@@ -21,6 +21,8 @@ objects are validated on every call, as scikit-learn does.
 
 import functools
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sklearn import config_context, get_config
 from sklearn.base import _fit_context as _sklearn_fit_context
@@ -28,14 +30,26 @@ from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
     StrOptions,
-    validate_params,
 )
+
+# a decorator that keeps the signature of what it decorates, for type checkers
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+if TYPE_CHECKING:
+    # scikit-learn is untyped: without this a decorated function reads as Any
+
+    def validate_params(
+        parameter_constraints: dict[str, Any], *, prefer_skip_nested_validation: bool
+    ) -> Callable[[_F], _F]: ...
+
+else:
+    from sklearn.utils._param_validation import validate_params
 
 __all__ = ["HasMethods", "Interval", "StrOptions", "_fit_context", "validate_params"]
 
 _PLAIN = (str, int, float, bool, type(None))
 _VALIDATED_MAX = 1024
-_validated = {}
+_validated: dict[object, bool] = {}
 _lock = threading.Lock()
 
 
@@ -67,7 +81,7 @@ def _params_key(estimator):
     return key
 
 
-def _fit_context(*, prefer_skip_nested_validation):
+def _fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_F], _F]:
     """scikit-learn's ``_fit_context``, validating plain parameters once.
 
     Parameters

@@ -19,11 +19,19 @@ writing their own checks, so each rule lives in one place.
 # Everything else (sample weights, feature names of get_feature_names_out,
 # Lilliefors' table) uses public APIs or the project's own code.
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeGuard
+
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import NDArray
 
-def is_dataframe(X):
+
+def is_dataframe(X: object) -> TypeGuard[pd.DataFrame]:
     """True for pandas DataFrames (and anything with ``iloc`` and ``columns``)."""
     return hasattr(X, "iloc") and hasattr(X, "columns")
 
@@ -206,7 +214,14 @@ def text_cells(column, **marks):
     return f"{kind}{rows} hold{'s' if cells.sum() == 1 else ''} text: {shown}{more}"
 
 
-def validate_columns(estimator, X, positions=None, *, reset, allow_nan=True):
+def validate_columns(
+    estimator: Any,
+    X: Any,
+    positions: Any = None,
+    *,
+    reset: bool,
+    allow_nan: bool = True,
+) -> NDArray[np.float64]:
     """Validate X, select columns, and return them as a float64 array.
 
     Feature names and the number of features are checked (and recorded when
@@ -287,7 +302,14 @@ def feature_labels(estimator, n_features=None):
     return list(range(n))
 
 
-def check_vector(values, name, *, min_size=1, allow_nan=False, owner):
+def check_vector(
+    values: Any,
+    name: str,
+    *,
+    min_size: int = 1,
+    allow_nan: bool = False,
+    owner: str,
+) -> NDArray[np.float64]:
     """A 1-D float64 copy of ``values``, or a ValueError in the library's voice.
 
     Parameters
@@ -340,7 +362,9 @@ def check_same_length(owner, **arrays):
         raise ValueError(f"{owner}: lengths differ ({listed}); pass paired values.")
 
 
-def check_sample_weight(sample_weight, n_samples, *, owner):
+def check_sample_weight(
+    sample_weight: Any, n_samples: int, *, owner: str
+) -> NDArray[np.float64] | None:
     """Validate ``sample_weight``: 1-D, one per row, finite, >= 0, not all 0.
 
     Returns a float64 array. The message for all-zero weights keeps
@@ -418,7 +442,7 @@ def check_target_present(y, *, owner):
     )
 
 
-def check_outcome(y, n_samples, *, owner):
+def check_outcome(y: Any, n_samples: int, *, owner: str) -> NDArray[np.float64]:
     """A continuous outcome as a finite 1-D float64 array, one value per row.
 
     The messages for a missing y and unequal lengths are scikit-learn's own
