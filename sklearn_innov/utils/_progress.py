@@ -22,15 +22,26 @@ is the application's choice (see :mod:`sklearn_innov.cli`).
 
 import contextlib
 import logging
+import os
 import sys
 import threading
 import time
 
 from tqdm import tqdm
 
-__all__ = ["Progress", "eta_seconds", "format_seconds", "progress"]
+__all__ = ["Progress", "eta_seconds", "format_seconds", "no_stage", "progress"]
 
 logger = logging.getLogger("sklearn_innov.progress")
+
+
+def no_stage(stage):
+    """The ``on_stage`` callback of a caller that shows no progress: ignore it.
+
+    Parameters
+    ----------
+    stage : str
+        The stage that finished.
+    """
 
 
 def eta_seconds(done, total, elapsed):
@@ -198,12 +209,18 @@ def progress(
     on_terminal = enabled and _isatty(file)
     bar = None
     if on_terminal:
+        # a terminal that reports no size (0 x 0: a pty nobody sized, as
+        # under `script` or some CI runners) gets an empty bar from tqdm;
+        # give it 80 x 24 then
+        unsized = _columns(file) == 0
         bar = tqdm(
             total=total,
             desc=desc,
             unit=f" {unit}",
             file=file,
-            dynamic_ncols=True,
+            ncols=80 if unsized else None,
+            nrows=24 if unsized else None,
+            dynamic_ncols=not unsized,
             leave=True,
         )
     counter = Progress(total, desc, unit, bar, clock, interval)
@@ -259,6 +276,14 @@ def _lines_above(bar, file):
 
 def _nothing(n=1, *, label=None):
     """``Progress.update`` when progress is disabled."""
+
+
+def _columns(file):
+    """The terminal's width, or None when the file does not say."""
+    try:
+        return os.get_terminal_size(file.fileno()).columns
+    except (AttributeError, OSError, ValueError):  # no fileno, not a terminal
+        return None
 
 
 def _isatty(file):
