@@ -175,3 +175,15 @@ def test_library_logger_has_only_a_null_handler():
     handlers = logging.getLogger(sklearn_innov.__name__).handlers
     assert any(isinstance(h, logging.NullHandler) for h in handlers)
     assert logging.getLogger("sklearn_innov.progress").handlers == []
+
+
+def test_an_error_erases_the_bar():
+    tty = FakeTTY()
+    with pytest.raises(KeyboardInterrupt):
+        with progress(5, "replicate", file=tty) as bar:
+            bar.update(label="indices")
+            raise KeyboardInterrupt
+    out = tty.getvalue()
+    assert "replicate:   0%" in out  # it was drawn
+    # then blanked: the last redraw is spaces, and no line is left behind
+    assert out.rsplit("\r", 1)[-1].strip() == "" and not out.endswith("\n")

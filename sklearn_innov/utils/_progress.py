@@ -229,6 +229,12 @@ def progress(
     try:
         with _lines_above(bar, file):
             yield counter
+    except BaseException:
+        if bar is not None:
+            # an error or Ctrl-C: erase the bar, so the caller's one-line
+            # message is all that is left on the screen
+            bar.leave = False
+        raise
     finally:
         if bar is not None:
             bar.close()
