@@ -81,13 +81,19 @@ class _Formatter(logging.Formatter):
 def _logging(args):
     """The run's one handler, on stderr, at the level --quiet/--verbose chose.
 
-    Removed afterwards, the logger's level restored: ``main`` can be called
-    more than once in a process (tests, notebooks) without doubling lines.
+    Python warnings go through it too, one line each (``warning: message
+    (Category)``, each text once) instead of Python's lines naming a file
+    of the library; on a terminal they then print above the progress bar,
+    not through it. Removed afterwards, the logger's level and
+    ``warnings.showwarning`` restored: ``main`` can be called more than once
+    in a process (tests, notebooks) without doubling lines.
     """
+    import warnings
+
     library = logging.getLogger("sklearn_innov")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Formatter(args.command))
-    old_level = library.level
+    old_level, old_show = library.level, warnings.showwarning
     library.setLevel(
         logging.WARNING
         if args.quiet
@@ -95,10 +101,21 @@ def _logging(args):
         if args.verbose
         else logging.INFO
     )
+
+    shown = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        # the same warning from every fold of a benchmark: said once
+        if (category, str(message)) not in shown:
+            shown.add((category, str(message)))
+            logger.warning("warning: %s (%s)", message, category.__name__)
+
     library.addHandler(handler)
+    warnings.showwarning = show
     try:
         yield
     finally:
+        warnings.showwarning = old_show
         library.removeHandler(handler)
         library.setLevel(old_level)
 

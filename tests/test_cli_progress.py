@@ -220,3 +220,31 @@ def test_report_write_reports_each_file_kind_once(tmp_path):
     paths = report.write(tmp_path, on_stage=seen.append)
     assert seen == list(WRITE_STAGES)
     assert {p.name for p in paths} >= {"report.md", "report.html", "provenance.json"}
+
+
+def test_warnings_are_one_line_each_said_once(monkeypatch, capsys):
+    import warnings
+
+    import sklearn_innov.report as report_module
+    from sklearn_innov.exceptions import ConstantItemWarning
+
+    real = report_module.replicate
+
+    def warned(*args, **kwargs):
+        for _ in range(3):  # as from every fold of a benchmark
+            warnings.warn(
+                "item 'q1' is constant; drop it", ConstantItemWarning, stacklevel=2
+            )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_module, "replicate", warned)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        show = warnings.showwarning
+        assert main(["replicate", "--quiet"]) == 0
+        assert warnings.showwarning is show  # restored
+    # shown under --quiet: a warning is not progress
+    assert capsys.readouterr().err.splitlines() == [
+        "sklearn-innov replicate: warning: item 'q1' is constant; drop it "
+        "(ConstantItemWarning)"
+    ]
