@@ -125,6 +125,7 @@ def test_disabled_prints_and_logs_nothing(log):
             bar.update(label="x")
     assert tty.getvalue() == ""
     assert [r for r in log.records if r.name.startswith("sklearn_innov")] == []
+    assert bar.done == 3  # still counted
 
 
 def test_log_lines_go_above_the_bar_and_handlers_are_restored():

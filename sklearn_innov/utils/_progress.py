@@ -102,9 +102,11 @@ class Progress:
         Seconds as a float (``time.perf_counter``; a fake one in tests).
     interval : float
         Longest wait, in seconds, between two log lines.
+    enabled : bool
+        False counts the steps and shows and logs nothing.
     """
 
-    def __init__(self, total, desc, unit, bar, clock, interval):
+    def __init__(self, total, desc, unit, bar, clock, interval, enabled):
         self.total = total
         self.desc = desc
         self.unit = unit
@@ -112,6 +114,7 @@ class Progress:
         self._bar = bar
         self._clock = clock
         self._interval = interval
+        self._enabled = enabled
         self._start = self._last_step = self._last_line = clock()
         self._tenths = 0  # tenths of the run already logged
         # run_benchmark may count folds from joblib's callback threads
@@ -134,8 +137,10 @@ class Progress:
             bar or at the end of the log line, and named in the DEBUG timing.
         """
         with self._lock:
-            now = self._clock()
             self.done += n
+            if not self._enabled:
+                return
+            now = self._clock()
             step, self._last_step = now - self._last_step, now
             logger.debug(
                 "%s: %s took %.2f s",
@@ -223,9 +228,7 @@ def progress(
             dynamic_ncols=not unsized,
             leave=True,
         )
-    counter = Progress(total, desc, unit, bar, clock, interval)
-    if not enabled:
-        counter.update = _nothing
+    counter = Progress(total, desc, unit, bar, clock, interval, enabled)
     try:
         with _lines_above(bar, file):
             yield counter
@@ -278,10 +281,6 @@ def _lines_above(bar, file):
     finally:
         for handler in handlers:
             handler.setStream(file)
-
-
-def _nothing(n=1, *, label=None):
-    """``Progress.update`` when progress is disabled."""
 
 
 def _columns(file):
