@@ -11,6 +11,8 @@ Heavy dependencies (statsmodels, matplotlib) are imported only where used, so
 ``import sklearn_innov`` stays cheap.
 """
 
+import logging
+
 from ._version import __version__
 from .linear_model import (
     CobbDouglasRegressor,
@@ -20,6 +22,11 @@ from .linear_model import (
     TwoPartRegressor,
 )
 from .preprocessing import CompositeIndex, LogTransform, MinMaxIndexer, read_spec
+
+# The library logs (progress lines, timings) but never decides what is shown:
+# without a handler of the application's, nothing is (Python's last-resort
+# handler would print WARNING lines), as in scikit-learn and statsmodels.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "CobbDouglasRegressor",

@@ -3,7 +3,14 @@
 Errors a user can fix (a bad spec, a missing column, an unreadable file, a bad
 option) end with one line on stderr naming the option or file, and exit code
 2, never a traceback. Notes on what was done to the data (a sniffed CSV
-dialect, rows left out) go to stderr too, so stdout holds only the report.
+dialect, rows left out), progress and timings go to stderr too, so stdout
+holds only the report.
+
+The library logs (the ``sklearn_innov`` logger) and never decides what is
+shown; this module does, with one handler on stderr for the run: by default
+INFO (a progress bar on a terminal, plain progress lines otherwise, notes),
+``--quiet`` warnings only (no progress), ``--verbose`` DEBUG too (each
+stage's time).
 
 A CSV is read as users have it: the delimiter (``,`` ``;`` tab ``|``) and the
 decimal mark are sniffed from the file's first lines (Excel's export in
@@ -18,15 +25,18 @@ row numbers).
 """
 
 import argparse
+import contextlib
 import csv
 import difflib
 import io
+import logging
 import os
 import re
 import sys
 from pathlib import Path
 
 from ._version import __version__
+from .utils._progress import progress
 
 __all__ = ["main"]
 
@@ -35,6 +45,7 @@ SNIFF_LINES = 50
 SEPARATOR_WORDS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 THOUSANDS_WORDS = {"none": None, "space": " ", "dot": ".", "comma": ",", "'": "'"}
 UNWRITTEN = "run again with --out DIR to write them as PNG files (and report.html)"
+logger = logging.getLogger("sklearn_innov.cli")
 
 
 class _CommandError(ValueError):
@@ -48,8 +59,72 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _note(args, message):
-    print(f"sklearn-innov {args.command}: note: {message}", file=sys.stderr)
+def _note(args, message, level=logging.INFO):
+    """A note on what was done to the data; WARNING when rows were left out
+    (shown under --quiet too: no data is dropped silently)."""
+    logger.log(level, "note: %s", message)
+
+
+class _Formatter(logging.Formatter):
+    """``sklearn-innov COMMAND: message``; progress lines already name it."""
+
+    def __init__(self, command):
+        super().__init__()
+        self.prefix = f"sklearn-innov {command}: "
+
+    def format(self, record):
+        text = super().format(record)
+        return text if record.name == "sklearn_innov.progress" else self.prefix + text
+
+
+@contextlib.contextmanager
+def _logging(args):
+    """The run's one handler, on stderr, at the level --quiet/--verbose chose.
+
+    Python warnings go through it too, one line each (``warning: message
+    (Category)``, each text once) instead of Python's lines naming a file
+    of the library; on a terminal they then print above the progress bar,
+    not through it. Removed afterwards, the logger's level and
+    ``warnings.showwarning`` restored: ``main`` can be called more than once
+    in a process (tests, notebooks) without doubling lines.
+    """
+    import warnings
+
+    library = logging.getLogger("sklearn_innov")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter(args.command))
+    old_level, old_show = library.level, warnings.showwarning
+    library.setLevel(
+        logging.WARNING
+        if args.quiet
+        else logging.DEBUG
+        if args.verbose
+        else logging.INFO
+    )
+
+    shown = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        # the same warning from every fold of a benchmark: said once
+        if (category, str(message)) not in shown:
+            shown.add((category, str(message)))
+            logger.warning("warning: %s (%s)", message, category.__name__)
+
+    library.addHandler(handler)
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = old_show
+        library.removeHandler(handler)
+        library.setLevel(old_level)
+
+
+def _progress(args, total):
+    """The command's progress over ``total`` counted stages (none with --quiet)."""
+    return progress(
+        total, f"sklearn-innov {args.command}", unit="stage", enabled=not args.quiet
+    )
 
 
 # -- reading the data ---------------------------------------------------------
@@ -352,7 +427,7 @@ def _load(args, *, drop_target=True):
     _check_numeric(frame, analysis, args)
     kept, note = drop_missing_target(frame, analysis.target, source=source)
     if note:
-        _note(args, note)
+        _note(args, note, logging.WARNING)
     return (kept if drop_target else frame), document
 
 
@@ -478,7 +553,7 @@ def _write(args, write):
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"wrote {len(paths)} files to {args.out}", file=sys.stderr)
+    logger.info("wrote %d files to %s", len(paths), args.out)
 
 
 # -- the commands ---------------------------------------------------------------
@@ -486,27 +561,47 @@ def _write(args, write):
 
 def _replicate(args):
     from .report import replicate
+    from .report._replicate import REPLICATE_STAGES
+    from .report._report import WRITE_STAGES
 
     _check_out(args)
-    frame, document = _load(args, drop_target=False)
-    _prepare_out(args)
-    report, _ = replicate(
-        frame,
-        document,
-        random_state=args.random_state,
-        data_path=args.data,
-        spec_path=args.spec,
-        command=["sklearn-innov", *args.argv],
+    # every stage counted: reading --data, the analysis's, each file --out
+    # gets, the rendering for stdout (printed once the bar is gone)
+    total = (
+        (args.data is not None)
+        + len(REPLICATE_STAGES)
+        + (len(WRITE_STAGES) if args.out is not None else 0)
+        + 1
     )
+    report = None
     try:
-        if args.out is not None:
-            _write(args, report.write)
-        print(
-            report.render(args.format, figure_dir=args.out, unwritten=UNWRITTEN),
-            end="",
-        )
+        with _progress(args, total) as bar:
+
+            def done(stage):
+                bar.update(label=stage)
+
+            frame, document = _load(args, drop_target=False)
+            if args.data is not None:
+                done(f"read {Path(args.data).name}")
+            _prepare_out(args)
+            report, _ = replicate(
+                frame,
+                document,
+                random_state=args.random_state,
+                data_path=args.data,
+                spec_path=args.spec,
+                command=["sklearn-innov", *args.argv],
+                on_stage=done,
+            )
+            if args.out is not None:
+                _write(args, lambda staging: report.write(staging, on_stage=done))
+            text = report.render(args.format, figure_dir=args.out, unwritten=UNWRITTEN)
+            done(f"{args.format} for stdout")
+        # after the bar: on a terminal the report starts on a clean screen
+        print(text, end="")
     finally:
-        report.close()
+        if report is not None:
+            report.close()
     return 0
 
 
@@ -528,7 +623,7 @@ def _benchmark(args):
         spec = benchmark_spec(document, frame, source=f"spec file {args.spec!r}")
         frame, note = drop_missing_target(frame, spec.target)
         if note:
-            _note(args, note)
+            _note(args, note, logging.WARNING)
     with _cluster(args.scheduler):
         result = run_benchmark(
             frame,
@@ -648,6 +743,17 @@ def build_parser():
         default=0,
         help="seed, 0 to 2**32 - 1 (default 0)",
     )
+    shown = common.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--quiet",
+        action="store_true",
+        help="show warnings and errors only: no progress, no notes",
+    )
+    shown.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show debug lines too: the time each stage took",
+    )
     csv_options = common.add_argument_group(
         "CSV files", "sniffed from the file unless given"
     )
@@ -698,7 +804,6 @@ def build_parser():
         help="the model every other is tested against (default: StepwiseLogit, "
         "the paper's pipeline)",
     )
-    bench.add_argument("--quiet", action="store_true", help="no progress bar")
     bench.set_defaults(run=_benchmark)
     return parser
 
@@ -710,7 +815,8 @@ def main(argv=None):
         args = parser.parse_args(argv)
         args.argv = sys.argv[1:] if argv is None else list(argv)
         try:
-            code = args.run(args)
+            with _logging(args):
+                code = args.run(args)
         except BrokenPipeError:
             raise
         except KeyboardInterrupt:

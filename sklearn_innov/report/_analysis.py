@@ -35,15 +35,16 @@ from ..preprocessing import CompositeIndex, control_columns, index_sensitivity
 from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import significance
+from ..utils._progress import no_stage
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from ..model_selection import SelectionStability
     from ..preprocessing import IndexSensitivity
     from ..preprocessing._spec import AnalysisSpec
 
-__all__ = ["Analysis", "analyze"]
+__all__ = ["ANALYSIS_STAGES", "Analysis", "analyze"]
 
 PAPER_TITLE = "Endogenous learning for innovation: replication"
 # The embedded survey is the paper's setting: its adjusted model (Table 11)
@@ -77,6 +78,22 @@ HL_RULE_NAMES = {
     "midrank": "mid-rank",
     "deciles": "R hoslem.test deciles",
 }
+# what analyze tells its on_stage callback, in this order, each exactly once
+# (a stage with nothing to do, e.g. no [endogeneity] table, is still told):
+# a progress bar counts them rather than guessing
+ANALYSIS_STAGES = (
+    "survey",
+    "indices",
+    "robustness of the rankings",
+    "Cobb-Douglas",
+    "ln 0 sensitivity",
+    "two-part model",
+    "stepwise logit",
+    "selection stability",
+    "adjusted and IV models",
+    "readings",
+    "construction elasticities",
+)
 ZERO_CHOICES = {
     "floor": "floor at half the smallest positive",
     "drop": "drop rows with a zero index",
@@ -271,6 +288,7 @@ def analyze(
     document: Mapping[str, Any] | None = None,
     *,
     random_state: int = 0,
+    on_stage: Callable[[str], None] | None = None,
 ) -> Analysis:
     """Make the analysis's decisions, fit its models and collect its readings.
 
@@ -288,11 +306,15 @@ def analyze(
         A spec document; required with ``frame``.
     random_state : int, default=0
         Seed of the synthetic survey and of the bootstrap.
+    on_stage : callable, optional
+        Called with each stage's name as it finishes, in the order of
+        ``ANALYSIS_STAGES``, each once (e.g. to advance a progress bar).
 
     Returns
     -------
     analysis : Analysis
     """
+    done = no_stage if on_stage is None else on_stage
     default = frame is None
     if default:
         frame = make_sme_survey(random_state=random_state).frame
@@ -303,6 +325,7 @@ def analyze(
     options, labels = spec.model, spec.labels
     frame, missing_note = drop_missing_target(frame, spec.target)
     item_weights = index_weights(frame, spec.design)
+    done("survey")
 
     with warnings.catch_warnings():
         # missing = "nan": the report counts those rows (index_missing_note)
@@ -317,6 +340,7 @@ def analyze(
     frame, indices, index_missing_note = _drop_missing_indices(frame, indices, labels)
     item_weights = index_weights(frame, spec.design)
     controls, control_reference = control_columns(frame, options["controls"])
+    done("indices")
     # "moves" is relative to the sample: more than 5% of the places (at
     # least 10), so the share means the same at 127 rows and at 6,000
     robustness = robustness_error = None
@@ -331,6 +355,7 @@ def analyze(
         )
     except ValueError as exc:
         robustness_error = str(exc)
+    done("robustness of the rankings")
 
     outcome = spec.outcome
     y_outcome = indices[outcome] if outcome in indices else frame[outcome].astype(float)
@@ -354,6 +379,7 @@ def analyze(
     full = CobbDouglasRegressor(cov_type=cd_cov_type, levels=levels).fit(
         cd_X, cd_y, **design_fit_params(frame, design, cd_X.index)
     )
+    done("Cobb-Douglas")
 
     sensitivity = {}
     for key, label in ZERO_CHOICES.items():
@@ -369,9 +395,11 @@ def analyze(
                 **design_fit_params(frame, design, data.index),
             )
 
+    done("ln 0 sensitivity")
     two_part, two_part_skip, effects, two_part_zeros = _two_part(
         X, y_outcome, options, labels, design, frame
     )
+    done("two-part model")
 
     # SPSS's layout, SPSS's Hosmer-Lemeshow grouping; the controls are forced
     # in: backward elimination never removes them
@@ -384,6 +412,7 @@ def analyze(
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
     if isinstance(event, float) and event.is_integer():
         event = int(event)  # a 0/1 column read as floats: 1, not 1.0
+    done("stepwise logit")
     # under a sample design, the Rao-Wu bootstrap of its strata and PSUs
     stability = selection_stability(
         StepwiseLogit(force=levels, cov_type=design_cov_type(design, "nonrobust")),
@@ -395,6 +424,7 @@ def analyze(
         strata=logit_params.get("strata"),
         cluster=logit_params.get("cluster"),
     )
+    done("selection stability")
     analysis = Analysis(
         spec=spec,
         default=default,
@@ -438,7 +468,9 @@ def analyze(
         )
     _adjusted(analysis)
     _instrumental_variables(analysis)
+    done("adjusted and IV models")
     analysis.readings = _readings(analysis)
+    done("readings")
     if robustness is not None and outcome in indices.columns:
         # elasticities, not only ranks, under each construction: the
         # indices-only Cobb-Douglas with the main model's ln 0 policy
@@ -448,6 +480,7 @@ def analyze(
             regressors,
             positive_outcome=True,
         )
+    done("construction elasticities")
     return analysis
 
 

@@ -14,13 +14,14 @@ import pandas as pd
 from ..datasets import load_paper_ranges
 from ..linear_model._cobb_douglas_summary import build_summary
 from ..summary import Block, Summary, significance
-from ._analysis import ALPHA, MARGINS, analyze, count, rows
+from ..utils._progress import no_stage
+from ._analysis import ALPHA, ANALYSIS_STAGES, MARGINS, analyze, count, rows
 from ._comparison import compare_with_paper
 from ._labels import column_label
 from ._provenance import Provenance
 from ._report import Report
 
-__all__ = ["render_report", "replicate"]
+__all__ = ["REPLICATE_STAGES", "render_report", "replicate"]
 
 # the mean bootstrap inclusion frequency of a pure-noise feature under
 # backward stepwise selection at p_remove = 0.10, n = 127 (docs: "Reading
@@ -31,6 +32,12 @@ NOISE_RATE = 0.25
 TOUCHED_SHARE = 0.05
 NOISE_RATE_NOTE = "four uniform noise indices, 60 data sets x 100 resamples"
 NOISE_RATE_SPREAD = "median 17%; 30% of the noise indices above 30%"
+# what render_report and replicate tell their on_stage callback, in order,
+# each once (figures=False still tells "figures")
+RENDER_STAGES = ("report", "figures")
+REPLICATE_STAGES = (
+    ANALYSIS_STAGES + ("comparison with the paper", "provenance") + RENDER_STAGES
+)
 
 
 def replicate(
@@ -42,6 +49,7 @@ def replicate(
     data_path=None,
     spec_path=None,
     command=None,
+    on_stage=None,
 ):
     """Run the paper's analysis and return the report and the fitted models.
 
@@ -75,6 +83,11 @@ def replicate(
         :class:`~sklearn_innov.report.Provenance`).
     command : sequence of str, optional
         The command line that asked for the report, for its provenance.
+    on_stage : callable, optional
+        Called with each stage's name as it finishes, in the order of
+        ``REPLICATE_STAGES`` (the analysis's, then the comparison, the
+        provenance, the report and its figures), each once: a progress bar
+        can count them (the command line's does).
 
     Returns
     -------
@@ -103,10 +116,12 @@ def replicate(
     # Endogenous learning for innovation: replication
     ...
     """
-    analysis = analyze(frame, document, random_state=random_state)
+    done = no_stage if on_stage is None else on_stage
+    analysis = analyze(frame, document, random_state=random_state, on_stage=done)
     comparison = (
         compare_with_paper(analysis, load_paper_ranges()) if analysis.default else None
     )
+    done("comparison with the paper")
     provenance = Provenance.collect(
         analysis,
         frame=frame,
@@ -114,11 +129,16 @@ def replicate(
         spec_path=spec_path,
         command=command,
     )
-    report = render_report(analysis, comparison, figures=figures, provenance=provenance)
+    done("provenance")
+    report = render_report(
+        analysis, comparison, figures=figures, provenance=provenance, on_stage=done
+    )
     return report, analysis.models()
 
 
-def render_report(analysis, comparison=None, *, figures=True, provenance=None):
+def render_report(
+    analysis, comparison=None, *, figures=True, provenance=None, on_stage=None
+):
     """Format an analysis (and its comparison with the paper) as a report.
 
     Parameters
@@ -132,12 +152,16 @@ def render_report(analysis, comparison=None, *, figures=True, provenance=None):
     provenance : Provenance, optional
         What made the report; default: ``Provenance.collect(analysis)``,
         stamped now.
+    on_stage : callable, optional
+        Called with "report" once the sections are laid out, then with
+        "figures" once they are drawn (or skipped).
 
     Returns
     -------
     report : Report
     """
     a = analysis
+    done = no_stage if on_stage is None else on_stage
     labels, options, outcome = a.labels, a.options, a.outcome
     report = Report(
         labels["title"] or "Composite indices, Cobb-Douglas and stepwise logit",
@@ -249,6 +273,7 @@ def render_report(analysis, comparison=None, *, figures=True, provenance=None):
         )
     )
 
+    done("report")
     if figures and not _has_matplotlib():
         report.add_text(
             "Figures skipped: matplotlib is not installed "
@@ -257,6 +282,7 @@ def render_report(analysis, comparison=None, *, figures=True, provenance=None):
         figures = False
     if figures:
         _add_figures(report, a)
+    done("figures")
     return report
 
 

@@ -20,10 +20,12 @@ from ..summary import Summary, html_page
 from ..summary._summary import latex_text, text_width, wrap_lines
 from ..utils._output import check_inside, slugify
 from ..utils._plotting import pyplot as _pyplot
+from ..utils._progress import no_stage
 from ._labels import COLUMNS
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Callable
 
     from matplotlib.figure import Figure
 
@@ -32,6 +34,14 @@ if TYPE_CHECKING:
 __all__ = ["Report"]
 
 FIGURE_DPI = 110
+# what Report.write tells its on_stage callback, in order, each once
+WRITE_STAGES = (
+    "report.md",
+    "report.html",
+    "tables CSV",
+    "figures PNG",
+    "provenance.json",
+)
 UNWRITTEN = "Report.write(directory) saves them as PNG files"
 # An A4 page with 2 cm margins; tables in \small with narrow column gaps,
 # long ones breaking across pages (longtable), wide ones split into column
@@ -273,7 +283,12 @@ class Report:
         where = "[figure, not written]" if path is None else f"[figure: {path}]"
         return "\n".join(wrap_lines([f"{where} {caption}"], width))
 
-    def write(self, directory: str | os.PathLike[str]) -> list[Path]:
+    def write(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        on_stage: Callable[[str], None] | None = None,
+    ) -> list[Path]:
         """Write report.md, report.html, every table as CSV and every figure as PNG.
 
         With a provenance, ``provenance.json`` too: every field of
@@ -288,6 +303,10 @@ class Report:
         ----------
         directory : str or path-like
             Created if missing; tables go to ``directory/tables``.
+        on_stage : callable, optional
+            Called with each of ``WRITE_STAGES`` ("report.md", "report.html",
+            "tables CSV", "figures PNG", "provenance.json") once written
+            (provenance.json also without a provenance).
 
         Returns
         -------
@@ -295,6 +314,7 @@ class Report:
             report.html is one self-contained page (figures embedded);
             report.md links to the PNG files beside it.
         """
+        done = no_stage if on_stage is None else on_stage
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
@@ -302,15 +322,19 @@ class Report:
             path = directory / filename
             path.write_text(self.render(fmt, figure_dir=""), encoding="utf-8")
             paths.append(path)
+            done(filename)
         for number, summary in enumerate(self.summaries, start=1):
             paths += summary.to_csv(directory / "tables", prefix=f"{number:02d}_")
+        done("tables CSV")
         for name in self.figures:
             path = check_inside(directory / f"{self.files[name]}.png", directory)
             path.write_bytes(self.png(name))
             paths.append(path)
+        done("figures PNG")
         if self.provenance is not None:
             path = directory / "provenance.json"
             text = json.dumps(self.provenance.to_dict(), indent=2, ensure_ascii=False)
             path.write_text(text + "\n", encoding="utf-8")
             paths.append(path)
+        done("provenance.json")
         return paths
