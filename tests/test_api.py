@@ -114,6 +114,7 @@ PUBLIC = {
         "BenchmarkResult",
         "BenchmarkSpec",
         "SelectionStability",
+        "benchmark_from_spec",
         "benchmark_models",
         "benchmark_spec",
         "run_benchmark",

@@ -5,6 +5,7 @@ stability of a feature selection."""
 from ._benchmark import (
     BenchmarkResult,
     BenchmarkSpec,
+    benchmark_from_spec,
     benchmark_models,
     benchmark_spec,
     run_benchmark,
@@ -15,6 +16,7 @@ __all__ = [
     "BenchmarkResult",
     "BenchmarkSpec",
     "SelectionStability",
+    "benchmark_from_spec",
     "benchmark_models",
     "benchmark_spec",
     "run_benchmark",
