@@ -33,6 +33,7 @@ from ..summary import Block, Summary, format_pvalue
 from ..utils._output import slugify
 from ..utils._validation import check_sample_weight, format_value
 from ..utils._warnings import warn
+from ._search import NamedSpec
 
 __all__ = [
     "BenchmarkResult",
@@ -197,8 +198,12 @@ def benchmark_spec(document, frame, source="spec"):
 
 
 def _alternative_specs(spec):
-    """The paper's spec and one with X1's digital and attitude items moved to X3."""
-    alternatives = [spec]
+    """The spec as given and one with X1's digital and attitude items moved to X3.
+
+    Named (:class:`NamedSpec`), so the grid search's ``cv_results_`` read
+    "as specified" and "X1's digital, attitude items in X3".
+    """
+    alternatives = [NamedSpec("as specified", spec)]
     moved = [
         item
         for item in ("digital_links", "willingness_innovate")
@@ -208,7 +213,7 @@ def _alternative_specs(spec):
         alt = {k: list(v) for k, v in spec.items()}
         alt["X1"] = [i for i in alt["X1"] if i not in moved]
         alt["X3"] = alt["X3"] + moved
-        alternatives.append(alt)
+        alternatives.append(NamedSpec(f"{', '.join(moved)} in X3", alt))
     return alternatives
 
 

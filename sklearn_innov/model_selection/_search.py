@@ -1,0 +1,107 @@
+"""Index specs with names, for grid searches that read.
+
+A grid search over ``compositeindex__spec`` stores each candidate spec in
+``cv_results_``; a plain dict prints there as every index and every item,
+so the table of results cannot be read. :class:`NamedSpec` is the spec,
+unchanged (a dict, which ``CompositeIndex`` takes as it is), whose ``repr``
+is a short name the user chose.
+"""
+
+__all__ = ["NamedSpec", "named_specs"]
+
+
+class NamedSpec(dict):
+    """An index spec (index name -> items) shown by its name.
+
+    A :class:`dict` in every respect (``CompositeIndex(spec=...)`` reads it
+    as any spec; it equals the plain dict of the same items) except its
+    ``repr`` and ``str``, which are its name: in ``GridSearchCV``'s
+    ``cv_results_``, an estimator's ``repr`` and a DataFrame of results, a
+    candidate reads "paper" or "no X4", not a page of item names. It keeps
+    its name through ``clone``, ``get_params``, ``copy.deepcopy`` and
+    pickle.
+
+    Parameters
+    ----------
+    name : str
+        What the spec is called where it is shown.
+    spec : mapping of str to list of str
+        Index name to the items (columns) summed into it.
+
+    Notes
+    -----
+    skops rebuilds a dict subclass empty and fills its items, without its
+    name: a NamedSpec loaded from a skops file is the same spec, shown as a
+    plain dict.
+
+    Attributes
+    ----------
+    name : str
+
+    See Also
+    --------
+    named_specs : Several named specs from ``(name, spec)`` pairs.
+
+    Examples
+    --------
+    >>> from sklearn_innov import CompositeIndex
+    >>> from sklearn_innov.model_selection import NamedSpec
+    >>> spec = NamedSpec("two items", {"A": ["q1", "q2"]})
+    >>> spec
+    two items
+    >>> spec["A"], spec == {"A": ["q1", "q2"]}
+    (['q1', 'q2'], True)
+    >>> CompositeIndex(spec=spec)
+    CompositeIndex(spec=two items)
+    """
+
+    def __init__(self, name=None, spec=()):
+        # no name: as skops rebuilds it (empty, then filled); shown as a dict
+        if name is not None and (not isinstance(name, str) or not name):
+            raise TypeError(
+                f"NamedSpec: name must be a non-empty string, got {name!r}; "
+                'e.g. NamedSpec("paper", spec).'
+            )
+        super().__init__(spec)
+        self.name = name
+
+    def __repr__(self):
+        return dict.__repr__(self) if self.name is None else self.name
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        # the name and the items, rebuilt through __init__ (pickle, deepcopy)
+        return type(self), (self.name, dict(self))
+
+    def copy(self):
+        """A shallow copy, with the name.
+
+        Returns
+        -------
+        spec : NamedSpec
+        """
+        return type(self)(self.name, self)
+
+
+def named_specs(pairs):
+    """Named specs from ``(name, spec)`` pairs or a dict of name to spec.
+
+    Parameters
+    ----------
+    pairs : iterable of (str, mapping) or dict of str to mapping
+        Each candidate spec with its name.
+
+    Returns
+    -------
+    specs : list of NamedSpec
+        In the order given: the values of a ``compositeindex__spec`` grid.
+
+    Examples
+    --------
+    >>> from sklearn_innov.model_selection import named_specs
+    >>> named_specs({"both": {"A": ["q1", "q2"]}, "first": {"A": ["q1"]}})
+    [both, first]
+    """
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [NamedSpec(name, spec) for name, spec in items]
