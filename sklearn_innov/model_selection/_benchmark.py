@@ -1279,7 +1279,8 @@ def _parallel(parallel, n_jobs, jobs):
 def _report_warnings(found, failures, n_folds):
     """Each distinct warning once, in one line, from the caller's process."""
     for (category, sentence), labels in found.items():
-        warn(f"{sentence} (benchmark: fitting {_names(sorted(labels))})", category)
+        models = _names(sorted(labels), limit=3)
+        warn(f"{sentence} (benchmark: fitting {models})", category)
     for label, errors in failures.items():
         warn(
             f"run_benchmark: {label!r} failed to fit in {len(errors)} of {n_folds} "
