@@ -23,16 +23,11 @@ class NamedSpec(dict):
 
     Parameters
     ----------
-    name : str
-        What the spec is called where it is shown.
-    spec : mapping of str to list of str
+    name : str, default=None
+        What the spec is called where it is shown (None only as skops
+        rebuilds it, see Notes).
+    spec : mapping of str to list of str, default=()
         Index name to the items (columns) summed into it.
-
-    Notes
-    -----
-    skops rebuilds a dict subclass empty and fills its items, without its
-    name: a NamedSpec loaded from a skops file is the same spec, shown as a
-    plain dict.
 
     Attributes
     ----------
@@ -41,6 +36,12 @@ class NamedSpec(dict):
     See Also
     --------
     named_specs : Several named specs from ``(name, spec)`` pairs.
+
+    Notes
+    -----
+    skops rebuilds a dict subclass empty and fills its items, without its
+    name: a NamedSpec loaded from a skops file is the same spec, shown as a
+    plain dict.
 
     Examples
     --------
