@@ -606,7 +606,7 @@ def _replicate(args):
 
 
 def _benchmark(args):
-    from .model_selection import benchmark_spec, run_benchmark
+    from .model_selection import benchmark_from_spec, benchmark_spec
     from .preprocessing import read_spec_document
     from .preprocessing._spec import drop_missing_target
     from .summary import html_page
@@ -625,7 +625,7 @@ def _benchmark(args):
         if note:
             _note(args, note, logging.WARNING)
     with _cluster(args.scheduler):
-        result = run_benchmark(
+        result = benchmark_from_spec(
             frame,
             document,
             repeats=args.repeats,

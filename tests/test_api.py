@@ -113,9 +113,12 @@ PUBLIC = {
     "sklearn_innov.model_selection": {
         "BenchmarkResult",
         "BenchmarkSpec",
+        "NamedSpec",
         "SelectionStability",
+        "benchmark_from_spec",
         "benchmark_models",
         "benchmark_spec",
+        "named_specs",
         "run_benchmark",
         "selection_stability",
     },

@@ -21,8 +21,8 @@ from sklearn_innov.exceptions import SpecError
 from sklearn_innov.model_selection import (
     BenchmarkResult,
     _benchmark,
+    benchmark_from_spec,
     benchmark_spec,
-    run_benchmark,
 )
 
 MECHANISM_ITEMS = [
@@ -220,7 +220,7 @@ def test_every_model_sees_the_mechanisms_items_only(spy):
         "indices": PAPER_SPEC,
         "model": {"outcome": "Y", "target": "innovated"},
     }
-    result = run_benchmark(
+    result = benchmark_from_spec(
         frame,
         document,
         repeats=1,
@@ -235,7 +235,7 @@ def test_every_model_sees_the_mechanisms_items_only(spy):
 
 
 def test_the_default_survey_gives_models_the_features_only(spy):
-    run_benchmark(repeats=1, folds=3, models={"spy": Spy()})
+    benchmark_from_spec(repeats=1, folds=3, models={"spy": Spy()})
     assert spy.seen and all(columns == MECHANISM_ITEMS for _, columns in spy.seen)
 
 
@@ -249,8 +249,8 @@ def test_scores_do_not_depend_on_what_else_the_frame_holds():
             StandardScaler(), LogisticRegression(max_iter=1000)
         )
     }
-    a = run_benchmark(frame, document, repeats=1, folds=3, models=model)
-    b = run_benchmark(lean, document, repeats=1, folds=3, models=model)
+    a = benchmark_from_spec(frame, document, repeats=1, folds=3, models=model)
+    b = benchmark_from_spec(lean, document, repeats=1, folds=3, models=model)
     pd.testing.assert_frame_equal(a.scores, b.scores)
 
 
@@ -315,7 +315,7 @@ def test_a_missing_default_target_asks_for_model_target_only():
 
 def test_an_unknown_reference_is_refused_before_any_fit():
     with pytest.raises(ValueError, match=r"reference 'nope' is not one of the models"):
-        run_benchmark(
+        benchmark_from_spec(
             repeats=1, folds=3, models={"a": DummyClassifier()}, reference="nope"
         )
 
@@ -426,7 +426,7 @@ def test_a_spec_with_controls_says_the_benchmark_leaves_them_out():
         "model": {"target": "innovated", "controls": ["size"]},
     }
     model = {"logit": make_pipeline(StandardScaler(), LogisticRegression())}
-    result = run_benchmark(frame, document, repeats=1, folds=3, models=model)
+    result = benchmark_from_spec(frame, document, repeats=1, folds=3, models=model)
     assert "The spec's controls ('size') are not given to any model" in (
         result.description
     )
@@ -439,7 +439,7 @@ def test_the_event_is_printed_as_the_user_wrote_it():
     frame.loc[0, "innovated"] = np.nan
     document = {"indices": PAPER_SPEC, "model": {"target": "innovated"}}
     model = {"logit": make_pipeline(StandardScaler(), LogisticRegression())}
-    result = run_benchmark(frame, document, repeats=1, folds=3, models=model)
+    result = benchmark_from_spec(frame, document, repeats=1, folds=3, models=model)
     assert "Event: innovated = 1." in result.description
 
 
@@ -489,7 +489,7 @@ def test_weighted_scores_are_the_weighted_metrics_on_the_same_folds():
         "logit": make_pipeline(StandardScaler(), LogisticRegression()),
         "prior": DummyClassifier(strategy="prior"),
     }
-    result = run_benchmark(
+    result = benchmark_from_spec(
         repeats=2, folds=3, models=models, reference="prior", sample_weight=w
     )
     X, y = frame[MECHANISM_ITEMS], frame["innovated"].to_numpy()
@@ -523,7 +523,9 @@ def test_weighted_scores_are_the_weighted_metrics_on_the_same_folds():
             brier_score_loss(y[test], np.full(test.size, prior), sample_weight=wt),
             rtol=1e-12,
         )
-    unweighted = run_benchmark(repeats=2, folds=3, models=models, reference="prior")
+    unweighted = benchmark_from_spec(
+        repeats=2, folds=3, models=models, reference="prior"
+    )
     assert not np.allclose(
         unweighted.scores["brier"].to_numpy(), result.scores["brier"].to_numpy()
     )
@@ -548,8 +550,8 @@ def test_the_specs_design_weight_is_used_and_said():
         "design": {"weight": "copies", "weights": "frequency"},
     }
     models = {"prior": DummyClassifier(strategy="prior")}
-    by_spec = run_benchmark(frame, document, repeats=1, folds=3, models=models)
-    by_hand = run_benchmark(
+    by_spec = benchmark_from_spec(frame, document, repeats=1, folds=3, models=models)
+    by_hand = benchmark_from_spec(
         frame,
         {k: v for k, v in document.items() if k != "design"},
         repeats=1,
@@ -568,7 +570,9 @@ def test_each_fit_receives_exactly_its_training_folds_weights():
 
     frame, w = _weighted_survey()
     WeightSpy.seen = []
-    run_benchmark(repeats=1, folds=3, models={"spy": WeightSpy()}, sample_weight=w)
+    benchmark_from_spec(
+        repeats=1, folds=3, models={"spy": WeightSpy()}, sample_weight=w
+    )
     X, y = frame[MECHANISM_ITEMS], frame["innovated"]
     cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=1, random_state=0)
     expected = [w[train] for train, _ in cv.split(X, y)]
@@ -579,7 +583,7 @@ def test_each_fit_receives_exactly_its_training_folds_weights():
 
 def test_a_model_that_takes_no_weights_is_named_in_the_notes(spy):
     _, w = _weighted_survey()
-    result = run_benchmark(
+    result = benchmark_from_spec(
         repeats=1,
         folds=3,
         models={"spy": Spy(), "prior": DummyClassifier()},
@@ -593,7 +597,7 @@ def test_a_model_that_takes_no_weights_is_named_in_the_notes(spy):
 
 def test_weights_of_the_wrong_length_are_refused():
     with pytest.raises(ValueError, match="one weight per row"):
-        run_benchmark(
+        benchmark_from_spec(
             repeats=1, folds=3, models={"p": DummyClassifier()}, sample_weight=[1, 2]
         )
 
@@ -606,7 +610,7 @@ def test_a_grid_searchs_inner_fits_get_the_weights_too():
     search = GridSearchCV(
         WeightSpy(), {"fit_intercept": [True]}, cv=2, scoring="neg_brier_score"
     )
-    run_benchmark(repeats=1, folds=3, models={"search": search}, sample_weight=w)
+    benchmark_from_spec(repeats=1, folds=3, models={"search": search}, sample_weight=w)
     # per outer fold: 2 inner fits and the refit, each with weights
     assert len(WeightSpy.seen) == 9
     assert all(seen.ndim == 1 and seen.size > 0 for seen in WeightSpy.seen)
@@ -620,5 +624,5 @@ def test_a_grid_searchs_inner_fits_get_the_weights_too():
 )
 def test_the_papers_pipeline_is_fitted_weighted():
     _, w = _weighted_survey()
-    result = run_benchmark(repeats=1, folds=3, sample_weight=w)
+    result = benchmark_from_spec(repeats=1, folds=3, sample_weight=w)
     assert "'StepwiseLogit'" not in result.description.split("fitted unweighted")[-1]

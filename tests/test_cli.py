@@ -15,7 +15,7 @@ from sklearn_innov import CompositeIndex, StepwiseLogit
 from sklearn_innov.cli import main
 from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
 from sklearn_innov.diagnostics import corrected_resampled_ttest
-from sklearn_innov.model_selection import _benchmark, run_benchmark
+from sklearn_innov.model_selection import _benchmark, benchmark_from_spec
 from sklearn_innov.preprocessing import read_spec_document
 from sklearn_innov.report import replicate
 from sklearn_innov.summary._summary import TABLE_WIDTH
@@ -479,7 +479,7 @@ def test_run_benchmark_from_python_leaves_missing_targets_out_and_says_so(foreig
     data, spec, _ = foreign
     frame = pd.read_csv(data)
     frame.loc[[0, 1], "did_innovate"] = np.nan
-    result = run_benchmark(
+    result = benchmark_from_spec(
         frame,
         read_spec_document(spec),
         repeats=1,

@@ -203,7 +203,7 @@ def test_in_run_benchmark_with_instruments_routed_by_name():
 
     from sklearn_innov import CompositeIndex
     from sklearn_innov.datasets import PAPER_SPEC
-    from sklearn_innov.model_selection import run_benchmark
+    from sklearn_innov.model_selection import benchmark_from_spec
 
     mechanisms = {k: v for k, v in PAPER_SPEC.items() if k != "Y"}
     pipe = Pipeline(
@@ -213,7 +213,7 @@ def test_in_run_benchmark_with_instruments_routed_by_name():
             ("logit", ControlFunctionLogit(endogenous=["X3"], instruments=["X4"])),
         ]
     )
-    result = run_benchmark(models={"control function": pipe}, repeats=1, folds=3)
+    result = benchmark_from_spec(models={"control function": pipe}, repeats=1, folds=3)
     scores = result.scores
     assert set(scores["model"]) == {"control function"}
     assert len(scores) == 3 and scores.select_dtypes("number").notna().all().all()

@@ -462,14 +462,14 @@ def test_the_benchmark_states_its_imputation():
     from sklearn.dummy import DummyClassifier
 
     from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
-    from sklearn_innov.model_selection import run_benchmark
+    from sklearn_innov.model_selection import benchmark_from_spec
     from sklearn_innov.model_selection._benchmark import RAW_ITEMS
 
     frame = make_sme_survey(random_state=1).frame
     frame.loc[frame.index[:6], "collab_suppliers"] = np.nan
     frame.loc[frame.index[4:9], "owner_languages"] = np.nan
     document = {"indices": PAPER_SPEC, "model": {"target": "innovated"}}
-    result = run_benchmark(
+    result = benchmark_from_spec(
         frame,
         document,
         repeats=1,
@@ -482,7 +482,7 @@ def test_the_benchmark_states_its_imputation():
         f"'rescale'), and {RAW_ITEMS} imputes each item's median on the training "
         "fold (SimpleImputer(strategy='median'))." in result.description
     )
-    alone = run_benchmark(
+    alone = benchmark_from_spec(
         frame, document, repeats=1, folds=3, models={"D": DummyClassifier()}
     )
     assert "Missing answers: 9 of 127 rows" in alone.description

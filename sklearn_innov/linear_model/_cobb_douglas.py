@@ -34,7 +34,7 @@ from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_ha
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import DocLinkMixin, Interval, StrOptions, _fit_context
 from ..utils._validation import (
     check_outcome,
     check_sample_weight,
@@ -69,7 +69,9 @@ _ZERO_WORDS = {
 }
 
 
-class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
+class CobbDouglasRegressor(
+    DocLinkMixin, TablePersistenceMixin, RegressorMixin, BaseEstimator
+):
     """Cobb-Douglas (log-log) regression with statsmodels-grade inference.
 
     Fits ``ln y = ln b0 + sum_i b_i ln X_i + u`` by least squares, where the

@@ -37,7 +37,7 @@ from ..exceptions import SeparationWarning, StatisticUnavailableError
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._sklearn_compat import Interval, _fit_context
+from ..utils._sklearn_compat import DocLinkMixin, Interval, _fit_context
 from ..utils._validation import as_pandas, format_labels, validate_columns
 from ..utils._warnings import warn
 from ._iv import _labels, _roles
@@ -56,7 +56,9 @@ _OWNER = "ControlFunctionLogit"
 _MAX_DRAWS = 1000
 
 
-class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator):
+class ControlFunctionLogit(
+    DocLinkMixin, TablePersistenceMixin, ClassifierMixin, BaseEstimator
+):
     """Logistic regression with endogenous regressors (Rivers-Vuong two-step).
 
     Step 1 regresses each endogenous regressor on the exogenous regressors

@@ -21,7 +21,7 @@ from .._core import CollinearityError, ZeroColumnError
 from .._core._iv import IVResults, stack_columns
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils._sklearn_compat import DocLinkMixin, StrOptions, _fit_context
 from ..utils._validation import (
     as_pandas,
     check_outcome,
@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 _OWNER = "IVCobbDouglasRegressor"
 
 
-class IVCobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
+class IVCobbDouglasRegressor(
+    DocLinkMixin, TablePersistenceMixin, RegressorMixin, BaseEstimator
+):
     """Cobb-Douglas (log-log) regression with endogenous regressors (IV).
 
     Fits ``ln y = ln b0 + sum_i b_i ln X_i + u`` when some ``X_i`` are

@@ -63,7 +63,7 @@ from ..exceptions import SeparationWarning, SklearnInnovWarning
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import DocLinkMixin, Interval, StrOptions, _fit_context
 from ..utils._threads import (
     available_threads,
     run_blocks,
@@ -123,7 +123,7 @@ def _warn_firth_wald_separators(X, y01, history, names):
 
 
 class StepwiseLogit(
-    TablePersistenceMixin, SelectorMixin, ClassifierMixin, BaseEstimator
+    DocLinkMixin, TablePersistenceMixin, SelectorMixin, ClassifierMixin, BaseEstimator
 ):
     """Stepwise logistic regression with SPSS's stepping rules.
 

@@ -32,7 +32,7 @@ from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_ha
 from ..summary import Block, Summary, format_pvalue
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._sklearn_compat import HasMethods, StrOptions, _fit_context
+from ..utils._sklearn_compat import DocLinkMixin, HasMethods, StrOptions, _fit_context
 from ..utils._validation import (
     check_outcome,
     check_sample_weight,
@@ -52,7 +52,9 @@ __all__ = ["TwoPartRegressor"]
 MARGINS = ("total", "extensive", "intensive")
 
 
-class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
+class TwoPartRegressor(
+    DocLinkMixin, TablePersistenceMixin, RegressorMixin, BaseEstimator
+):
     """Two-part model: P(y > 0 | X) times E[y | y > 0, X].
 
     The first part (by default :class:`StepwiseLogit`) is fitted on every

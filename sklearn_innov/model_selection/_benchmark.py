@@ -10,6 +10,7 @@ happen inside each training fold. Every model sees the items of the
 explanatory indices only: never the target, never the outcome's items.
 """
 
+import logging
 import sys
 import time
 import warnings
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn import config_context
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import FitFailedWarning
 from sklearn.utils.validation import has_fit_parameter
 
 from ..datasets import PAPER_SPEC, make_sme_survey
@@ -28,15 +30,21 @@ from ..linear_model import StepwiseLogit
 from ..preprocessing import CompositeIndex
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import Block, Summary, format_pvalue
+from ..utils._output import slugify
 from ..utils._validation import check_sample_weight, format_value
+from ..utils._warnings import warn
+from ._search import NamedSpec
 
 __all__ = [
     "BenchmarkResult",
     "BenchmarkSpec",
+    "benchmark_from_spec",
     "benchmark_models",
     "benchmark_spec",
     "run_benchmark",
 ]
+
+logger = logging.getLogger(__name__)
 
 METRICS = {
     "roc_auc": "roc_auc",
@@ -46,6 +54,7 @@ METRICS = {
     "log_loss": "neg_log_loss",
 }
 LOSSES = ("brier", "log_loss")
+METRIC_LABELS = {"roc_auc": "ROC AUC"}
 REFERENCE = "StepwiseLogit"
 # the model on raw items, which imputes missing answers (the others rescale)
 RAW_ITEMS = "LogisticRegression[l1, raw items]"
@@ -189,8 +198,12 @@ def benchmark_spec(document, frame, source="spec"):
 
 
 def _alternative_specs(spec):
-    """The paper's spec and one with X1's digital and attitude items moved to X3."""
-    alternatives = [spec]
+    """The spec as given and one with X1's digital and attitude items moved to X3.
+
+    Named (:class:`NamedSpec`), so the grid search's ``cv_results_`` read
+    "as specified" and "X1's digital, attitude items in X3".
+    """
+    alternatives = [NamedSpec("as specified", spec)]
     moved = [
         item
         for item in ("digital_links", "willingness_innovate")
@@ -200,7 +213,7 @@ def _alternative_specs(spec):
         alt = {k: list(v) for k, v in spec.items()}
         alt["X1"] = [i for i in alt["X1"] if i not in moved]
         alt["X3"] = alt["X3"] + moved
-        alternatives.append(alt)
+        alternatives.append(NamedSpec(f"{', '.join(moved)} in X3", alt))
     return alternatives
 
 
@@ -325,14 +338,28 @@ class BenchmarkResult:
     reference : str, optional
         The model every other is tested against; default "StepwiseLogit"
         (the paper's pipeline) when it is among the models, else none.
+    metric : str, default="roc_auc"
+        The score column the tests compare (a column of ``scores``; greater
+        is better, as every scikit-learn scorer).
 
     Attributes
     ----------
     reference : str or None
+    metric : str
+    metrics : list of str
+        The score columns, in order.
     """
 
     def __init__(
-        self, scores, n_train, n_test, description, title=None, *, reference=None
+        self,
+        scores,
+        n_train,
+        n_test,
+        description,
+        title=None,
+        *,
+        reference=None,
+        metric="roc_auc",
     ):
         self.scores = scores
         self.n_train = n_train
@@ -348,12 +375,26 @@ class BenchmarkResult:
                 f"models: {labels}."
             )
         self.reference = reference
+        self.metrics = [
+            c for c in scores.columns if c not in ("model", "repeat", "fold")
+        ]
+        if metric not in self.metrics:
+            raise ValueError(
+                f"BenchmarkResult: metric {metric!r} is not a score column: "
+                f"{self.metrics}."
+            )
+        self.metric = metric
+
+    @property
+    def _label(self):
+        """The compared metric in words: 'ROC AUC', or the scorer's name."""
+        return METRIC_LABELS.get(self.metric, self.metric)
 
     def _auc(self, model):
-        return self.scores.loc[self.scores["model"] == model, "roc_auc"].to_numpy()
+        return self.scores.loc[self.scores["model"] == model, self.metric].to_numpy()
 
     def comparisons(self):
-        """Each model's ROC AUC against the reference's, fold by fold.
+        """Each model's score (``metric``) against the reference's, fold by fold.
 
         Returns
         -------
@@ -412,7 +453,7 @@ class BenchmarkResult:
         rows = []
         for model, frame in self.scores.groupby("model", sort=False):
             row = {"model": model}
-            for metric in METRICS:
+            for metric in self.metrics:
                 row[f"{metric} mean"] = frame[metric].mean()
                 row[f"{metric} std"] = frame[metric].std(ddof=1)
             rows.append(row)
@@ -443,10 +484,10 @@ class BenchmarkResult:
             mean = float(np.mean(self._auc(model)))
             difference = abs(row["mean difference"])
             if round(difference, 3) == 0:
-                direction = f"ROC AUC equal to {reference}'s to three decimals"
+                direction = f"{self._label} equal to {reference}'s to three decimals"
             else:
                 side = "higher" if row["mean difference"] > 0 else "lower"
-                direction = f"ROC AUC {difference:.3f} {side} than {reference}"
+                direction = f"{self._label} {difference:.3f} {side} than {reference}"
             verdict = "significant" if row["Holm p"] <= ALPHA else "not significant"
             lines.append(
                 f"{model}: {direction} ({mean:.3f} vs {base:.3f}); {verdict} at "
@@ -460,10 +501,9 @@ class BenchmarkResult:
     def _notes(self):
         reference = self.reference
         tests = self.comparisons()
-        notes = [
-            self.description,
-            "Brier score and log loss are losses (lower is better).",
-        ]
+        notes = [self.description]
+        if set(LOSSES) <= set(self.metrics):
+            notes.append("Brier score and log loss are losses (lower is better).")
         if reference is None:
             notes.append(
                 "No model is compared with another: none is labelled "
@@ -476,7 +516,7 @@ class BenchmarkResult:
             family = _count(made, "comparison")
             text = (
                 "t and p: Nadeau & Bengio's corrected resampled t-test of each "
-                f"model's ROC AUC against {reference}'s, paired by fold. Holm p: "
+                f"model's {self._label} against {reference}'s, paired by fold. Holm p: "
                 "those p-values adjusted by Holm's step-down method for the "
                 f"{family} made, so that the chance of one or more false "
                 f"'significant' readings among them is at most {ALPHA:.0%}; the "
@@ -512,14 +552,14 @@ class BenchmarkResult:
         notes.append(selection)
         why = {
             "identical": (
-                "scored exactly the ROC AUC of {ref} in every fold (as identical "
+                "scored exactly the {label} of {ref} in every fold (as identical "
                 "predictions do: e.g. a grid search whose only candidate, or "
                 "chosen candidate, is {ref}'s own pipeline), so the corrected "
                 "t-test is undefined (the differences have no variance): no t "
                 "or p, and it is not counted in Holm's adjustment."
             ),
             "constant": (
-                "differs from {ref} by the same ROC AUC in every fold, so the "
+                "differs from {ref} by the same {label} in every fold, so the "
                 "corrected t-test is undefined (the differences have no "
                 "variance): no t or p, and it is not counted in Holm's "
                 "adjustment."
@@ -531,8 +571,9 @@ class BenchmarkResult:
         }
         for model, reason in tests["not tested"].items():
             if reason in why:
-                notes.append(f"{model} " + why[reason].format(ref=reference))
-        failed = self.scores[~np.isfinite(self.scores["roc_auc"])]
+                text = why[reason].format(ref=reference, label=self._label)
+                notes.append(f"{model} {text}")
+        failed = self.scores[~np.isfinite(self.scores[self.metric])]
         for model, count in failed.groupby("model", sort=False).size().items():
             notes.append(
                 f"{model} failed to fit in {count} of "
@@ -591,13 +632,13 @@ class BenchmarkResult:
         plt = _pyplot()
         fig, ax = plt.subplots(figsize=(9, 5))
         labels = list(dict.fromkeys(self.scores["model"]))
-        data = [self.scores.loc[self.scores["model"] == m, "roc_auc"] for m in labels]
+        data = [self.scores.loc[self.scores["model"] == m, self.metric] for m in labels]
         ax.boxplot(data)
         ax.set_xticks(range(1, len(labels) + 1), labels, rotation=35, ha="right")
-        ax.set_ylabel("ROC AUC (test folds)")
-        ax.set_title("ROC AUC per model, repeated stratified k-fold")
+        ax.set_ylabel(f"{self._label} (test folds)")
+        ax.set_title(f"{self._label} per model, on the same folds")
         fig.tight_layout()
-        path = directory / "benchmark_roc_auc.png"
+        path = directory / f"benchmark_{slugify(self.metric)}.png"
         fig.savefig(path, dpi=110)
         plt.close(fig)  # pyplot keeps a figure until it is closed
         paths.append(path)
@@ -620,23 +661,169 @@ def _imputation_note(X, index_settings, models):
     return note + "."
 
 
-def _progress(done, total, label, start, enabled):
-    if not enabled:
-        return
-    width = 30
-    filled = int(width * done / total)
-    elapsed = time.perf_counter() - start
-    bar = "#" * filled + "-" * (width - filled)
-    print(
-        f"\r[{bar}] {done}/{total} models, {elapsed:5.1f} s  {label:<40}",
-        end="",
-        file=sys.stderr,
-    )
-    if done == total:
-        print(file=sys.stderr)
+_DEPRECATED = ("frame", "document", "repeats", "folds")
 
 
 def run_benchmark(
+    X=None,
+    y=None,
+    *,
+    cv=None,
+    scoring=None,
+    reference=None,
+    models=None,
+    extra_models=None,
+    sample_weight=None,
+    n_jobs=None,
+    random_state=None,
+    progress=True,
+    spec=None,
+    **deprecated,
+):
+    """Cross-validate every model on the same folds and test each against one.
+
+    scikit-learn's shape: the feature columns ``X``, the binary target ``y``,
+    and ``cv`` and ``scoring`` as :func:`~sklearn.model_selection.cross_validate`
+    takes them. Every model is fitted on the same training folds and scored
+    on the same test folds; each is compared with the ``reference`` by Nadeau
+    and Bengio's corrected resampled t-test on the first metric, with Holm's
+    adjustment for the number of comparisons. For a survey described by a
+    spec document (what ``sklearn-innov benchmark`` runs), see
+    :func:`benchmark_from_spec`.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like of shape (n_samples, n_features)
+        The features, given to every model as they are (a DataFrame stays a
+        DataFrame). The default models build composite indices from the
+        columns that ``spec`` names.
+    y : array-like of shape (n_samples,)
+        The target; two classes with the default ``scoring`` (the event is
+        the second in sorted order, as a classifier's ``classes_[1]``).
+    cv : int, cross-validation generator or iterable, default=None
+        As :func:`~sklearn.model_selection.cross_validate`: an int is
+        stratified k-fold; None is 10 repeats of stratified 5-fold,
+        shuffled by ``random_state``. The folds are drawn once and every
+        model gets the same.
+    scoring : str, callable, list or dict, default=None
+        As :func:`~sklearn.model_selection.cross_validate`: scikit-learn
+        scorer names, a scorer callable, a list of names or a dict of name
+        to scorer. None: ROC AUC, accuracy, balanced accuracy, Brier score
+        and log loss (the last two as losses, lower is better). The tests
+        compare the first metric (ROC AUC by default).
+    reference : str, default=None
+        The label of the model every other is tested against. Default:
+        "StepwiseLogit", the paper's pipeline, when it is among the models;
+        otherwise no model is tested and the summary says so.
+    models : dict of str to estimator, default=None
+        The models to compare (label -> estimator), in place of the default
+        set (:func:`benchmark_models`); a list of ``(label, estimator)``
+        pairs is read as a dict.
+    extra_models : dict of str to estimator, default=None
+        Models added to the default set (or to ``models``); a label already
+        used is refused.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the rows, e.g. a survey's expansion factors.
+        Each model is fitted with its training fold's weights, routed by
+        scikit-learn's metadata routing to every step whose ``fit`` takes
+        ``sample_weight`` (the classifier, a scaler, a calibrator, a grid
+        search's inner fits, whose inner scores are weighted too); a model
+        whose classifier takes none is fitted unweighted and the notes name
+        it. Every score is weighted by the test fold's weights. The folds
+        are drawn on rows as without weights.
+    n_jobs : int, default=None
+        Parallel (model, fold) fits through joblib (None is 1; use
+        ``joblib.parallel_backend("dask")`` around the call for a cluster).
+        The scores do not depend on it.
+    random_state : int, RandomState instance or None, default=None
+        Shuffles the default folds and seeds the default models.
+    progress : bool, default=True
+        Count the (model, fold) fits as they finish: a bar with an ETA on a
+        terminal (stderr), INFO lines on the ``sklearn_innov.progress``
+        logger elsewhere; each model's fitting time goes to this module's
+        logger at INFO. False shows nothing.
+    spec : dict or CompositeIndex, default=None
+        The index spec (index name -> columns of ``X``) of the default
+        models, or a :class:`~sklearn_innov.preprocessing.CompositeIndex`
+        whose spec and settings they use. Default: the paper's learning
+        mechanisms (``PAPER_SPEC`` without "Y") when ``X`` holds their items.
+    **deprecated
+        ``frame``, ``document``, ``repeats`` and ``folds``: the signature
+        before 1.0, deprecated (a FutureWarning); use
+        :func:`benchmark_from_spec`. Removed in 1.1.
+
+    Returns
+    -------
+    result : BenchmarkResult
+
+    See Also
+    --------
+    benchmark_from_spec : The same, from a survey and its spec document.
+    sklearn.model_selection.cross_validate : One model's scores on the folds.
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn_innov.datasets import make_sme_survey
+    >>> from sklearn_innov.model_selection import run_benchmark
+    >>> survey = make_sme_survey(random_state=0)
+    >>> X = survey.frame[["collab_suppliers", "learn_training", "learn_ict"]]
+    >>> result = run_benchmark(
+    ...     X, survey.target, cv=3, scoring="roc_auc", reference="prior",
+    ...     models={"prior": DummyClassifier(), "logit": LogisticRegression()},
+    ...     progress=False,
+    ... )
+    >>> result.scores.columns.tolist()
+    ['model', 'repeat', 'fold', 'roc_auc']
+    """
+    if X is None or isinstance(y, dict) or deprecated:
+        return _deprecated_run(
+            X,
+            y,
+            deprecated,
+            reference=reference,
+            models=models,
+            extra_models=extra_models,
+            sample_weight=sample_weight,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            progress=progress,
+        )
+    n = _n_rows(X)
+    y = _check_target(y, n, binary=scoring is None)
+    weights = None
+    if sample_weight is not None:
+        weights = check_sample_weight(sample_weight, n, owner="run_benchmark")
+    if models is None:
+        settings = _index_settings(spec, X)
+        items = list(dict.fromkeys(i for v in settings["spec"].values() for i in v))
+        models = benchmark_models(
+            settings.pop("spec"), items, random_state, index_settings=settings
+        )
+    models = _merge_models(models, extra_models)
+    if cv is None:
+        from sklearn.model_selection import RepeatedStratifiedKFold
+
+        cv = RepeatedStratifiedKFold(
+            n_splits=5, n_repeats=10, random_state=random_state
+        )
+    return _benchmark(
+        X,
+        y,
+        cv=cv,
+        scoring=scoring,
+        models=models,
+        reference=reference,
+        weights=weights,
+        n_jobs=n_jobs,
+        progress=progress,
+        description=f"Data: {n} rows, {_n_columns(X)} feature columns.",
+        title="Predictive benchmark",
+    )
+
+
+def benchmark_from_spec(
     frame=None,
     document=None,
     *,
@@ -646,15 +833,18 @@ def run_benchmark(
     random_state=0,
     progress=False,
     models=None,
+    extra_models=None,
     reference=None,
     sample_weight=None,
 ):
-    """Cross-validate every model on the same repeated stratified folds.
+    """The benchmark of a survey described by a spec document (the command's).
 
-    Every model, one passed in ``models`` too, is fitted and scored on the
-    feature columns of :func:`benchmark_spec` only: the items of the
-    explanatory indices, never the target column nor the outcome's items,
-    whatever else ``frame`` holds.
+    Builds the features (the items of the explanatory indices, see
+    :func:`benchmark_spec`), the 0/1 target, the weights and the default
+    models from the document, draws repeated stratified folds and calls the
+    code of :func:`run_benchmark`. Every model, one passed in ``models``
+    too, is fitted and scored on the feature columns only: never the target
+    column nor the outcome's items, whatever else ``frame`` holds.
 
     Parameters
     ----------
@@ -668,39 +858,46 @@ def run_benchmark(
     repeats, folds : int
         Repeated stratified k-fold settings.
     n_jobs : int
-        Parallel jobs of ``cross_validate`` (joblib; use
+        Parallel (model, fold) fits through joblib (use
         ``joblib.parallel_backend("dask")`` around the call for a cluster).
     random_state : int
     progress : bool
-        A progress bar on stderr.
+        Count the fits: a bar with an ETA on a terminal, log lines elsewhere
+        (see :func:`run_benchmark`).
     models : dict, optional
         Override the models (label -> estimator); each receives a DataFrame
         of the feature columns.
+    extra_models : dict, optional
+        Models added to the default set (or to ``models``).
     reference : str, optional
         The label of the model every other is tested against. Default: the
         paper's pipeline, "StepwiseLogit", when it is among the models;
         otherwise no model is tested and the summary says so.
     sample_weight : array-like of shape (len(frame),), optional
         Non-negative weights of the rows of ``frame`` (of the synthetic
-        survey when ``frame`` is None), e.g. a survey's expansion factors.
-        Default: the column the spec's ``[design] weight`` names, if any
-        (the description says so).
-        Each model is fitted with its training fold's weights, routed by
-        scikit-learn's metadata routing to every step whose ``fit`` takes
-        ``sample_weight`` (the classifier, a scaler, a calibrator, a grid
-        search's inner fits, whose inner scores are weighted too); a model
-        whose classifier takes none is fitted unweighted and the notes name
-        it. Every score (ROC AUC, accuracy, balanced accuracy, Brier, log
-        loss) is weighted by the test fold's weights. The folds are drawn on
-        rows as without weights, and the corrected t-tests and Holm's
-        adjustment read the weighted scores fold by fold as they read
-        unweighted ones.
+        survey when ``frame`` is None). Default: the column the spec's
+        ``[design] weight`` names, if any (the description says so). Used
+        as :func:`run_benchmark` uses them.
 
     Returns
     -------
     result : BenchmarkResult
+
+    See Also
+    --------
+    run_benchmark : The same from ``X`` and ``y``, with any ``cv`` and ``scoring``.
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn_innov.model_selection import benchmark_from_spec
+    >>> result = benchmark_from_spec(
+    ...     repeats=1, folds=3, models={"prior": DummyClassifier()}
+    ... )
+    >>> result.scores["model"].unique().tolist()
+    ['prior']
     """
-    from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
+    from sklearn.model_selection import RepeatedStratifiedKFold
 
     if frame is None:
         frame = make_sme_survey(random_state=random_state).frame
@@ -762,69 +959,345 @@ def run_benchmark(
     models = models or benchmark_models(
         bench.mechanisms, bench.features, random_state, index_settings=bench.index
     )
+    models = _merge_models(models, extra_models)
     description += _imputation_note(X, bench.index, models)
-    scoring, fit_params = METRICS, {}
+    return _benchmark(
+        X,
+        y,
+        cv=RepeatedStratifiedKFold(
+            n_splits=folds, n_repeats=repeats, random_state=random_state
+        ),
+        scoring=None,
+        models=models,
+        reference=reference,
+        weights=weights,
+        n_jobs=n_jobs,
+        progress=progress,
+        description=description,
+        title=f"Predictive benchmark of {event}",
+    )
+
+
+def _deprecated_run(X, y, deprecated, **kwargs):
+    """run_benchmark(frame, document, repeats=, folds=): the signature before 1.0."""
+    unknown = sorted(set(deprecated) - set(_DEPRECATED))
+    if unknown:
+        raise TypeError(
+            f"run_benchmark() got an unexpected keyword argument {unknown[0]!r}"
+        )
+    frame = deprecated.pop("frame", X)
+    document = deprecated.pop("document", y)
+    warn(
+        "run_benchmark(frame, document, repeats=..., folds=...) is deprecated "
+        "and will be removed in 1.1: call benchmark_from_spec with the same "
+        "arguments, or run_benchmark(X, y, cv=...) with the feature columns and "
+        "the target.",
+        FutureWarning,
+    )
+    if kwargs["n_jobs"] is None:
+        kwargs["n_jobs"] = 1
+    if kwargs["random_state"] is None:
+        kwargs["random_state"] = 0
+    return benchmark_from_spec(frame, document, **deprecated, **kwargs)
+
+
+def _n_rows(X):
+    if not hasattr(X, "shape"):
+        X = np.asarray(X, dtype=object)
+    if len(X.shape) != 2:
+        raise ValueError(
+            f"run_benchmark: X must be 2-D (rows x feature columns), got shape "
+            f"{tuple(X.shape)}; reshape it, e.g. X.reshape(-1, 1) for one feature."
+        )
+    return int(X.shape[0])
+
+
+def _n_columns(X):
+    return int(X.shape[1]) if hasattr(X, "shape") else len(X[0])
+
+
+def _check_target(y, n, binary):
+    """y as a 1-D array or Series of n values, no missing one (two classes)."""
+    values = y if isinstance(y, pd.Series) else np.asarray(y)
+    if values.ndim != 1 or len(values) != n:
+        raise ValueError(
+            f"run_benchmark: y must hold one value per row of X ({n}), got shape "
+            f"{tuple(np.shape(values))}."
+        )
+    missing = np.flatnonzero(pd.isna(np.asarray(values)))
+    if missing.size:
+        raise ValueError(
+            f"run_benchmark: y is missing at {missing.size} rows (positions "
+            f"{missing[:8].tolist()}{' ...' if missing.size > 8 else ''}); drop "
+            "those rows from X and y (benchmark_from_spec leaves them out and "
+            "says so)."
+        )
+    classes = np.unique(np.asarray(values))
+    if binary and classes.size != 2:
+        raise ValueError(
+            f"run_benchmark: the default scores (ROC AUC, Brier, ...) need a "
+            f"binary y, and y has {classes.size} classes {classes[:5].tolist()}; "
+            "pass scoring= (e.g. 'accuracy') for another target."
+        )
+    return values
+
+
+def _index_settings(spec, X):
+    """The default models' CompositeIndex arguments: spec and settings."""
+    if isinstance(spec, CompositeIndex):
+        return spec.get_params(deep=False)
+    if spec is None:
+        spec = {k: v for k, v in PAPER_SPEC.items() if k != DEFAULT_OUTCOME}
+        columns = set(getattr(X, "columns", ()))
+        if not all(item in columns for items in spec.values() for item in items):
+            raise ValueError(
+                "run_benchmark: the default models build composite indices and "
+                "X lacks the paper's items; pass spec={index name: [columns of "
+                "X]} (or a CompositeIndex), or models={label: estimator} to "
+                "replace the default models."
+            )
+    if not isinstance(spec, dict):
+        raise TypeError(
+            f"run_benchmark: spec must be a dict of index name to columns of X "
+            f"or a CompositeIndex, got {type(spec).__name__}."
+        )
+    return {"spec": spec}
+
+
+def _merge_models(models, extra_models):
+    """``models`` (a dict or (label, estimator) pairs) plus ``extra_models``."""
+    models = dict(models)
+    for label, model in dict(extra_models or {}).items():
+        if label in models:
+            raise ValueError(
+                f"run_benchmark: extra_models label {label!r} is already one of "
+                f"the models {list(models)}; rename it, or pass models= to "
+                "replace the set."
+            )
+        models[label] = model
+    if not models:
+        raise ValueError("run_benchmark: no model to benchmark; pass models=.")
+    return models
+
+
+def _scorers(scoring):
+    """The scorers by name, the metrics stored as losses, the compared metric."""
+    from sklearn.metrics import get_scorer
+
+    if scoring is None:
+        return dict(METRICS), LOSSES, "roc_auc"
+    if isinstance(scoring, str):
+        scoring = {scoring: scoring}
+    elif callable(scoring):
+        scoring = {"score": scoring}
+    elif isinstance(scoring, list | tuple):
+        scoring = {name: name for name in scoring}
+    elif not isinstance(scoring, dict):
+        raise TypeError(
+            "run_benchmark: scoring must be a scorer name, a callable, a list of "
+            f"names or a dict of name to scorer, got {type(scoring).__name__}."
+        )
+    if not scoring:
+        raise ValueError("run_benchmark: scoring is empty; name one metric or more.")
+    for name, scorer in scoring.items():
+        if not isinstance(name, str) or name in ("model", "repeat", "fold"):
+            raise ValueError(
+                f"run_benchmark: scoring name {name!r} cannot be a score column; "
+                "name the metric with another string."
+            )
+        if isinstance(scorer, str):
+            try:
+                get_scorer(scorer)
+            except ValueError:
+                raise ValueError(
+                    f"run_benchmark: scoring {scorer!r} is not a scikit-learn "
+                    "scorer name; see sklearn.metrics.get_scorer_names()."
+                ) from None
+    return dict(scoring), (), next(iter(scoring))
+
+
+def _benchmark(
+    X,
+    y,
+    *,
+    cv,
+    scoring,
+    models,
+    reference,
+    weights,
+    n_jobs,
+    progress,
+    description,
+    title,
+):
+    """The shared core: the folds drawn once, every (model, fold) fitted, scored."""
+    from sklearn.model_selection import check_cv
+
+    scoring, losses, metric = _scorers(scoring)
     if weights is not None:
-        models, scoring, note = _request_weights(models)
+        models, scoring, note = _request_weights(models, scoring)
         description += note
-        fit_params = {"sample_weight": weights}
     if reference is not None and reference not in models:
         raise ValueError(
             f"run_benchmark: reference {reference!r} is not one of the models: "
             f"{list(models)}."
         )
-    cv = RepeatedStratifiedKFold(
-        n_splits=folds, n_repeats=repeats, random_state=random_state
+    cv = check_cv(cv, y, classifier=True)
+    splits = list(cv.split(X, y))
+    scores = _cross_validate_models(
+        models, X, y, splits, scoring, weights, n_jobs, progress
     )
-    records, seconds = [], {}
-    start = time.perf_counter()
-    for done, (label, model) in enumerate(models.items()):
-        _progress(done, len(models), label, start, progress)
-        began = time.perf_counter()
-        with (
-            warnings.catch_warnings(),
-            config_context(enable_metadata_routing=weights is not None),
-        ):
-            # small training folds separate often; the benchmark scores it anyway
-            warnings.simplefilter("ignore", SeparationWarning)
+    per_repeat = len(splits) // getattr(cv, "n_repeats", 1)
+    records = []
+    for label in models:
+        for split in range(len(splits)):
+            record = {
+                "model": label,
+                "repeat": split // per_repeat,
+                "fold": split % per_repeat,
+            }
+            for name in scoring:
+                value = scores[label, split][name]
+                record[name] = -value if name in losses else value
+            records.append(record)
+    # Nadeau and Bengio's n_test / n_train: k-fold's n // k rows tested, the
+    # rest trained on (the folds' smallest test and largest training set)
+    n_test = min(len(test) for _, test in splits)
+    n_train = max(len(train) for train, _ in splits)
+    return BenchmarkResult(
+        pd.DataFrame.from_records(records),
+        n_train,
+        n_test,
+        f"{description} {_cv_words(cv, splits)}",
+        title=title,
+        reference=reference,
+        metric=metric,
+    )
+
+
+def _cv_words(cv, splits):
+    """The folds in words, for the description."""
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    if isinstance(cv, RepeatedStratifiedKFold):
+        return (
+            f"{cv.n_repeats} x {cv.cvargs['n_splits']}-fold stratified CV, the "
+            "same folds for every model."
+        )
+    name = type(cv).__name__
+    if name == "_CVIterableWrapper":
+        return f"{len(splits)} train/test splits given as cv, the same for every model."
+    return f"{len(splits)} splits of {cv!r}, the same for every model."
+
+
+def _fit_fold(label, split, model, X, y, train, test, scoring, weights):
+    """One model fitted on one training fold and scored on its test fold.
+
+    Returns the label and split it was given, and the scores (NaN when the
+    fit or a score failed), the failure in one line (or None), the warnings
+    raised, as (category, message), and the seconds taken. The warnings are
+    collected here, in whatever process joblib runs this, so that the caller
+    reports each once, in its own process, however many workers raised it.
+    """
+    from sklearn.model_selection import cross_validate
+
+    began = time.perf_counter()
+    error = None
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        config_context(enable_metadata_routing=weights is not None),
+    ):
+        # small training folds separate often; the benchmark scores it anyway
+        warnings.simplefilter("ignore", SeparationWarning)
+        try:
             result = cross_validate(
                 model,
                 X,
                 y,
-                cv=cv,
+                cv=[(train, test)],
                 scoring=scoring,
-                n_jobs=n_jobs,
-                params=fit_params or None,
+                params=None if weights is None else {"sample_weight": weights},
+                error_score="raise",
             )
-        seconds[label] = time.perf_counter() - began
-        for fold in range(folds * repeats):
-            record = {"model": label, "repeat": fold // folds, "fold": fold % folds}
-            for metric in METRICS:
-                value = result[f"test_{metric}"][fold]
-                record[metric] = -value if metric in LOSSES else value
-            records.append(record)
-    _progress(len(models), len(models), "done", start, progress)
-    if progress:
-        # where the time goes: on folds of ~100 rows, the ensembles (hundreds
-        # of trees or boosting rounds) and the nested grid search dominate
-        slowest = sorted(seconds.items(), key=lambda item: -item[1])
-        total = sum(seconds.values())
-        print(
-            f"time per model ({total:.1f} s in all): "
-            + ", ".join(f"{label} {t:.1f} s" for label, t in slowest),
-            file=sys.stderr,
+            scores = {name: float(result[f"test_{name}"][0]) for name in scoring}
+        except Exception as exc:  # scored NaN, as cross_validate's error_score
+            scores = dict.fromkeys(scoring, np.nan)
+            error = f"{type(exc).__name__}: {_first_line(str(exc))}"
+    found = [(w.category, str(w.message)) for w in caught]
+    return label, split, (scores, error, found, time.perf_counter() - began)
+
+
+def _cross_validate_models(models, X, y, splits, scoring, weights, n_jobs, progress):
+    """Every (model, fold) fit, in parallel, counted as each finishes."""
+    from sklearn.utils.parallel import Parallel, delayed
+
+    from ..utils._progress import progress as counting
+
+    tasks = [(label, split) for label in models for split in range(len(splits))]
+    jobs = [
+        delayed(_fit_fold)(
+            label, split, models[label], X, y, *splits[split], scoring, weights
         )
-    n = len(frame)
-    n_test = n // folds
-    return BenchmarkResult(
-        pd.DataFrame.from_records(records),
-        n - n_test,
-        n_test,
-        description
-        + f" {repeats} x {folds}-fold stratified CV, the same folds for every model.",
-        title=f"Predictive benchmark of {event}",
-        reference=reference,
+        for label, split in tasks
+    ]
+    out, seconds, failures, found = {}, dict.fromkeys(models, 0.0), {}, {}
+    with counting(
+        len(tasks), "benchmark", enabled=bool(progress), unit="fit"
+    ) as counter:
+        for label, split, (scores, error, caught, took) in _parallel(
+            Parallel, n_jobs, jobs
+        ):
+            out[label, split] = scores
+            seconds[label] += took
+            if error is not None:
+                failures.setdefault(label, []).append(error)
+            for category, message in caught:
+                found.setdefault((category, _first_sentence(message)), set()).add(label)
+            counter.update(label=f"{label}, fold {split + 1} of {len(splits)}")
+    slowest = sorted(seconds.items(), key=lambda item: -item[1])
+    # where the time goes: on folds of ~100 rows, the ensembles (hundreds of
+    # trees or boosting rounds) and the nested grid search dominate
+    logger.info(
+        "time per model (%.1f s of fitting in all): %s",
+        sum(seconds.values()),
+        ", ".join(f"{label} {t:.1f} s" for label, t in slowest),
     )
+    _report_warnings(found, failures, len(splits))
+    return out
+
+
+def _parallel(parallel, n_jobs, jobs):
+    """Results as they finish; in order where the backend cannot (multiprocessing)."""
+    try:
+        return parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs)
+    except ValueError as exc:
+        if "does not support return_as" not in str(exc):
+            raise
+        return parallel(n_jobs=n_jobs)(jobs)
+
+
+def _report_warnings(found, failures, n_folds):
+    """Each distinct warning once, in one line, from the caller's process."""
+    for (category, sentence), labels in found.items():
+        models = _names(sorted(labels), limit=3)
+        warn(f"{sentence} (benchmark: fitting {models})", category)
+    for label, errors in failures.items():
+        warn(
+            f"run_benchmark: {label!r} failed to fit in {len(errors)} of {n_folds} "
+            f"folds (scored NaN): {errors[0]}",
+            FitFailedWarning,
+        )
+
+
+def _first_line(text):
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _first_sentence(message):
+    """A warning's first sentence, on one line (the rest is in the docs)."""
+    line = " ".join(message.split())
+    end = line.find(". ")
+    return line if end < 0 else line[: end + 1]
 
 
 def _benchmark_weights(sample_weight, frame, target):
@@ -846,7 +1319,7 @@ def _final(model):
             return model
 
 
-def _request_weights(models):
+def _request_weights(models, scoring):
     """Models that ask for ``sample_weight`` wherever they take it; scorers too.
 
     Call under ``config_context(enable_metadata_routing=True)``'s reach: the
@@ -859,8 +1332,7 @@ def _request_weights(models):
     out, unweighted = {}, []
     with config_context(enable_metadata_routing=True):
         scoring = {
-            name: get_scorer(scorer).set_score_request(sample_weight=True)
-            for name, scorer in METRICS.items()
+            name: _weighted_scorer(name, scorer) for name, scorer in scoring.items()
         }
         for label, model in models.items():
             model = clone(model)
@@ -894,6 +1366,20 @@ def _request_weights(models):
             f"{_names(unweighted)}"
         )
     return out, scoring, note + "."
+
+
+def _weighted_scorer(name, scorer):
+    """The scorer, asking for the test fold's ``sample_weight``."""
+    from sklearn.metrics import get_scorer
+
+    scorer = get_scorer(scorer)
+    if not hasattr(scorer, "set_score_request"):
+        raise ValueError(
+            f"run_benchmark: scoring {name!r} is a plain function, which cannot "
+            "receive the test fold's weights; build it with "
+            "sklearn.metrics.make_scorer."
+        )
+    return scorer.set_score_request(sample_weight=True)
 
 
 def _count(n, noun):

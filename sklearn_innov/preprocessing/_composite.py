@@ -34,7 +34,7 @@ from .._core._reliability import (
 from ..exceptions import MissingIndexWarning
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils._sklearn_compat import DocLinkMixin, StrOptions, _fit_context
 from ..utils._validation import (
     check_input_features,
     feature_labels,
@@ -83,7 +83,9 @@ RELIABILITY_COLUMNS = [
 ]
 
 
-class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
+class CompositeIndex(
+    DocLinkMixin, TablePersistenceMixin, TransformerMixin, BaseEstimator
+):
     """Build named composite indices from groups of survey items.
 
     Each index is an aggregate (by default the sum) of its items after a

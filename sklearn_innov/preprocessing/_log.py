@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import NonPositiveWarning
-from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import DocLinkMixin, Interval, StrOptions, _fit_context
 from ..utils._validation import (
     check_input_features,
     feature_labels,
@@ -145,7 +145,7 @@ def apply_zeros(X, zeros, *, floors=None, offset=1.0):
     return X[keep], keep
 
 
-class LogTransform(TransformerMixin, BaseEstimator):
+class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
     """Natural logarithm ``ln(X + offset)`` with a policy for values <= 0.
 
     Parameters

@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core._moments import by_columns, column_range
 from ..exceptions import ConstantItemWarning
-from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils._sklearn_compat import DocLinkMixin, StrOptions, _fit_context
 from ..utils._validation import (
     check_sample_weight,
     feature_labels,
@@ -53,7 +53,9 @@ _LIBRARIES = (
 )
 
 
-class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class MinMaxIndexer(
+    DocLinkMixin, OneToOneFeatureMixin, TransformerMixin, BaseEstimator
+):
     """Normalise each item to a range, with observed or theoretical bounds.
 
     ``X_n = (X - lo) / (hi - lo) * (b - a) + a``, where ``(a, b)`` is

@@ -71,14 +71,15 @@ def encode(value):
             **_encode_index(value.index),
             "data": _column(value.to_numpy()),
         }
-    if isinstance(value, dict):
+    if type(value) is dict:
+        # a dict subclass (a NamedSpec) pickles itself, with its class
         return {key: encode(item) for key, item in value.items()}
     return value
 
 
 def decode(value):
     """Inverse of :func:`encode`."""
-    if isinstance(value, dict):
+    if type(value) is dict:
         if value.get(_FRAME):
             index = _decode_index(value)
             if "columns_index" not in value:

@@ -45,7 +45,19 @@ if TYPE_CHECKING:
 else:
     from sklearn.utils._param_validation import validate_params
 
-__all__ = ["HasMethods", "Interval", "StrOptions", "_fit_context", "validate_params"]
+__all__ = [
+    "DocLinkMixin",
+    "HasMethods",
+    "Interval",
+    "StrOptions",
+    "_fit_context",
+    "validate_params",
+]
+
+# The project's Documentation URL (pyproject's [project.urls]) is its GitHub
+# tree: the documentation is not hosted yet, so the HTML diagram links to the
+# class's source, whose numpydoc docstring is what its API page shows.
+SOURCE_URL = "https://github.com/sklearn-innov/sklearn-innov/blob/main/"
 
 _PLAIN = (str, int, float, bool, type(None))
 _VALIDATED_MAX = 1024
@@ -125,3 +137,20 @@ def _fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_F], _F]:
         return wrapper
 
     return decorator
+
+
+class DocLinkMixin:
+    """The "?" of an estimator's HTML diagram links to its documentation.
+
+    scikit-learn's ``_HTMLDocumentationLinkMixin`` links only estimators
+    whose root module is ``_doc_link_module`` (``"sklearn"`` by default), to
+    a URL built by ``_doc_link_template`` with the parameters that
+    ``_doc_link_url_param_generator`` returns. Here: the module ``sklearn_innov``
+    and the source file of the class on GitHub (see ``SOURCE_URL``).
+    """
+
+    _doc_link_module = "sklearn_innov"
+    _doc_link_template = SOURCE_URL + "{path}"
+
+    def _doc_link_url_param_generator(self):
+        return {"path": type(self).__module__.replace(".", "/") + ".py"}

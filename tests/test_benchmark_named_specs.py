@@ -1,0 +1,108 @@
+"""NamedSpec: a grid search over index specs whose cv_results_ read.
+
+The oracle is the same grid over plain dicts: a NamedSpec must change what
+is shown and nothing that is computed.
+"""
+
+import copy
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import make_pipeline
+
+from sklearn_innov import CompositeIndex
+from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+from sklearn_innov.model_selection import NamedSpec, benchmark_models, named_specs
+
+MECHANISMS = {k: v for k, v in PAPER_SPEC.items() if k != "Y"}
+WITHOUT_X4 = {k: v for k, v in MECHANISMS.items() if k != "X4"}
+
+
+def search(specs):
+    return GridSearchCV(
+        make_pipeline(CompositeIndex(), LogisticRegression()),
+        {"compositeindex__spec": specs},
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+        scoring="roc_auc",
+    )
+
+
+@pytest.mark.filterwarnings("ignore::sklearn_innov.exceptions.ConstantItemWarning")
+def test_cv_results_show_the_names_and_the_scores_of_plain_dicts():
+    survey = make_sme_survey(random_state=3)
+    named = search(named_specs([("paper", MECHANISMS), ("no X4", WITHOUT_X4)]))
+    plain = search([MECHANISMS, WITHOUT_X4])
+    named.fit(survey.frame, survey.target)
+    plain.fit(survey.frame, survey.target)
+    np.testing.assert_array_equal(
+        named.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"]
+    )
+    table = pd.DataFrame(named.cv_results_)
+    assert table["param_compositeindex__spec"].astype(str).tolist() == [
+        "paper",
+        "no X4",
+    ]
+    assert [repr(p) for p in named.cv_results_["params"]] == [
+        "{'compositeindex__spec': paper}",
+        "{'compositeindex__spec': no X4}",
+    ]
+    best = named.best_estimator_[0].spec
+    assert isinstance(best, NamedSpec) and repr(best) in ("paper", "no X4")
+
+
+def test_the_name_survives_clone_get_params_deepcopy_and_pickle():
+    spec = NamedSpec("paper", MECHANISMS)
+    index = CompositeIndex(spec=spec)
+    assert repr(index) == "CompositeIndex(spec=paper)"
+    assert repr(index.get_params()["spec"]) == "paper"
+    fitted = index.fit(make_sme_survey(random_state=0).frame)
+    for copied in (
+        clone(index).spec,
+        copy.deepcopy(spec),
+        spec.copy(),
+        pickle.loads(pickle.dumps(spec)),
+        pickle.loads(pickle.dumps(fitted)).spec,
+    ):
+        assert type(copied) is NamedSpec
+        assert copied.name == "paper"
+        assert copied == MECHANISMS  # the items, unchanged
+    # a spec is a dict: equal to the plain one, and read as one
+    assert str(spec) == "paper"
+    assert dict(spec) == MECHANISMS
+
+
+def test_named_specs_from_pairs_or_a_dict_and_a_bad_name():
+    from_dict = named_specs({"a": {"A": ["q1"]}, "b": {"A": ["q2"]}})
+    from_pairs = named_specs([("a", {"A": ["q1"]}), ("b", {"A": ["q2"]})])
+    assert [s.name for s in from_dict] == [s.name for s in from_pairs] == ["a", "b"]
+    assert from_dict == from_pairs == [{"A": ["q1"]}, {"A": ["q2"]}]
+    with pytest.raises(TypeError, match=r"name must be a non-empty string"):
+        NamedSpec("", {"A": ["q1"]})
+    with pytest.raises(TypeError, match=r"name must be a non-empty string"):
+        NamedSpec(3, {"A": ["q1"]})
+
+
+def test_the_benchmarks_grid_search_names_its_candidates():
+    models = benchmark_models(MECHANISMS, [i for v in MECHANISMS.values() for i in v])
+    grid = models["GridSearchCV(StepwiseLogit)"].param_grid["compositeindex__spec"]
+    assert [repr(s) for s in grid] == [
+        "as specified",
+        "digital_links, willingness_innovate in X3",
+    ]
+    assert grid[0] == MECHANISMS
+    assert grid[1]["X3"][-2:] == ["digital_links", "willingness_innovate"]
+
+
+def test_skops_keeps_the_spec_and_shows_it_as_a_dict(tmp_path):
+    sio = pytest.importorskip("skops.io")
+    path = tmp_path / "index.skops"
+    index = CompositeIndex(spec=NamedSpec("paper", MECHANISMS))
+    sio.dump(index.fit(make_sme_survey(random_state=0).frame), path)
+    loaded = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    assert loaded.spec == MECHANISMS
+    assert repr(loaded.spec) == repr(MECHANISMS)
