@@ -163,7 +163,8 @@ def _read_table(args, expected=()):
         except ImportError:
             raise _CommandError(
                 f"reading {suffix} files needs the {package!r} package: "
-                f"pip install {package}, or export the survey as CSV."
+                f"pip install 'sklearn-innov[io]' (or pip install {package}), "
+                "or export the survey as CSV."
             ) from None
         if suffix != ".parquet" and suffix != ".pq":
             # a sheet's rows by their row numbers in the spreadsheet
