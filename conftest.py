@@ -20,7 +20,7 @@ from sybil.parsers.rest import DocTestParser, PythonCodeBlockParser
 
 ROOT = Path(__file__).resolve().parent
 # modules of the documentation build, not of the library
-collect_ignore = ["docs/conf.py", "docs/_ext", "benchmarks"]
+collect_ignore = ["docs/conf.py", "docs/_ext", "docs/_intersphinx", "benchmarks"]
 
 
 def _readme_spec():
