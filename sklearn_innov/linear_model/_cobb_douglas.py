@@ -247,7 +247,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
     *Designs.* Under "cluster" the scores ``w_i x_i e_i`` are summed per
     cluster, ``V = G/(G-1) (N-1)/(N-K) A^-1 (sum_g z_g z_g') A^-1``, over
     the ``N`` fitted rows. Under "survey" (see
-    :func:`~sklearn_innov._core._survey.design_covariance`) the cluster
+    ``sklearn_innov._core._survey.design_covariance``) the cluster
     totals are centred within strata and weighted by
     ``(1 - f_h) n_h / (n_h - 1)``. A row the fit leaves out (weight 0, or a
     0 in X under ``zeros="drop"``) keeps its PSU in ``n_h``, as ``svyglm``
@@ -620,6 +620,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         Returns
         -------
         y_log : ndarray of shape (n_samples,)
+            Predicted log outcome.
         """
         check_is_fitted(self)
         return self.intercept_ + self._design(self._prepared(X)) @ self.coef_
@@ -806,6 +807,7 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
         Returns
         -------
         label : str
+            The label of the term in the tables.
         """
         check_is_fitted(self)
         names = self.results_.names

@@ -62,6 +62,7 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
     instruments : list of str or int, default=()
         The excluded instruments, at least as many as ``endogenous``.
     fit_intercept : bool, default=True
+        Fit an intercept in both steps (the first-stage regressions and the logit).
     max_iter : int, default=100
         Newton iterations of the logit.
     tol : float, default=1e-8
@@ -307,10 +308,12 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors, endogenous ones included, as at ``fit``.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            Log-odds of ``classes_[1]``.
         """
         check_is_fitted(self)
         return self._design(X) @ self.results_.params
@@ -321,10 +324,12 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors, endogenous ones included, as at ``fit``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, 2)
+            Probability of each class, columns in the order of ``classes_``.
         """
         check_is_fitted(self)
         p1 = special.expit(self.decision_function(X))
@@ -336,10 +341,12 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors, endogenous ones included, as at ``fit``.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            Predicted class of each row.
         """
         check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
@@ -390,10 +397,13 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
         Parameters
         ----------
         title : str, optional
+            Title of the summary; default: "Logistic regression with control
+            function (Rivers-Vuong)", with the instrumented regressors.
 
         Returns
         -------
         summary : Summary
+            The blocks, printable as text, Markdown, HTML or LaTeX.
         """
         check_is_fitted(self)
         results = self.results_

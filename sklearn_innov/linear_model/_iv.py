@@ -94,7 +94,7 @@ default="nonrobust"
         ``cov_type``), the Stock-Yogo critical value and whether it is below.
     overidentification_ : dict
         Sargan, Wooldridge's robust score test or Hansen's J (see
-        :class:`~sklearn_innov._core._iv.IVResults`). Exactly identified,
+        ``IVResults``). Exactly identified,
         reading it raises
         :class:`~sklearn_innov.exceptions.StatisticUnavailableError`, as
         reading this and ``weak_instruments_`` and ``endogeneity_`` does
@@ -356,6 +356,7 @@ default="nonrobust"
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Predicted outcome in levels.
         """
         check_is_fitted(self)
         factor = self.smearing_factor_ if self.smearing else 1.0
@@ -367,10 +368,12 @@ default="nonrobust"
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, as at ``fit``.
 
         Returns
         -------
         y_log : ndarray of shape (n_samples,)
+            Predicted log outcome.
         """
         check_is_fitted(self)
         data = validate_columns(

@@ -625,10 +625,12 @@ class StepwiseLogit(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Candidate features, as at ``fit``.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            Log-odds of ``classes_[1]``.
         """
         check_is_fitted(self)
         X = validate_columns(self, X, reset=False, allow_nan=False)
@@ -640,10 +642,12 @@ class StepwiseLogit(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Candidate features, as at ``fit``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, 2)
+            Probability of each class, columns in the order of ``classes_``.
         """
         from scipy.special import expit
 
@@ -659,10 +663,12 @@ class StepwiseLogit(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Candidate features, as at ``fit``.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, 2)
+            Log-probability of each class, columns in the order of ``classes_``.
         """
         scores = self.decision_function(X)
         return np.column_stack(
@@ -675,10 +681,12 @@ class StepwiseLogit(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Candidate features, as at ``fit``.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            Predicted class of each row.
         """
         scores = self.decision_function(X)
         return self.classes_[(scores > 0).astype(int)]
@@ -694,6 +702,8 @@ class StepwiseLogit(
         Returns
         -------
         support : ndarray
+            Boolean mask over the features seen at ``fit``, or the positions of the
+            selected ones.
         """
         check_is_fitted(self)
         return np.flatnonzero(self.support_) if indices else self.support_.copy()

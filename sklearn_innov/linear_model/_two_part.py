@@ -368,10 +368,12 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, as at ``fit``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples,)
+            Probability of a positive outcome.
         """
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
@@ -383,10 +385,12 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, as at ``fit``.
 
         Returns
         -------
         y_positive : ndarray of shape (n_samples,)
+            Expected outcome given that it is positive.
         """
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
@@ -398,10 +402,12 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, as at ``fit``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Expected outcome, zeros included.
         """
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
@@ -537,6 +543,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
         Returns
         -------
         summary : Summary
+            The two parts' blocks, printable as text, Markdown, HTML or LaTeX.
         """
         check_is_fitted(self)
         blocks = []

@@ -77,7 +77,7 @@ class BenchmarkSpec(NamedTuple):
         The target and the outcome's items (or the outcome column), never
         given to a model.
     index : dict
-        ``[index]``: :class:`~sklearn_innov.preprocessing.CompositeIndex`
+        ``[index]``: :class:`~sklearn_innov.CompositeIndex`
         keyword arguments.
     labels : dict
         ``[labels]`` with their defaults.
@@ -113,6 +113,7 @@ def benchmark_spec(document, frame, source="spec"):
     Returns
     -------
     spec : BenchmarkSpec
+        The checked spec: explanatory indices, target, feature columns.
 
     Raises
     ------
@@ -214,13 +215,15 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
     items : list of str
         Every item column, for the models on raw items.
     random_state : int
+        Seed of the models that draw random numbers.
     index_settings : dict, optional
-        :class:`CompositeIndex` keyword arguments (the spec file's
+        :class:`~sklearn_innov.CompositeIndex` keyword arguments (the spec file's
         ``[index]`` table), used by every model built on the indices.
 
     Returns
     -------
     models : dict of str to estimator
+        Unfitted estimators by label, the paper's pipeline first.
     """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.dummy import DummyClassifier
@@ -322,6 +325,7 @@ class BenchmarkResult:
     description : str
         The data and the folds, in words.
     title : str, optional
+        Title of the summary; default: "Predictive benchmark".
     reference : str, optional
         The model every other is tested against; default "StepwiseLogit"
         (the paper's pipeline) when it is among the models, else none.
@@ -431,6 +435,7 @@ class BenchmarkResult:
         Returns
         -------
         lines : list of str
+            The readings, in the table's order.
         """
         reference = self.reference
         tests = self.comparisons()
@@ -548,6 +553,7 @@ class BenchmarkResult:
         Returns
         -------
         summary : Summary
+            Printable as text, Markdown, HTML or LaTeX.
         """
         blocks = [Block("Cross-validated scores", self.table(), name="benchmark")]
         readings = self.readings()
@@ -671,6 +677,7 @@ def run_benchmark(
         Parallel jobs of ``cross_validate`` (joblib; use
         ``joblib.parallel_backend("dask")`` around the call for a cluster).
     random_state : int
+        Seed of the folds and of the models' own randomness.
     progress : bool
         A progress bar on stderr.
     models : dict, optional
@@ -699,6 +706,7 @@ def run_benchmark(
     Returns
     -------
     result : BenchmarkResult
+        Every fold's score per model, with the tests against the reference.
     """
     from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
 

@@ -207,7 +207,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     --------
     MinMaxIndexer : The per-item normalisation of the paper.
     read_spec : Read a spec from a TOML or JSON file.
-    index_sensitivity : How the rows' ranks move across constructions.
+    sklearn_innov.preprocessing.index_sensitivity : How the rows' ranks move across constructions.
     sklearn_innov.diagnostics.cronbach_alpha : The reliability statistics.
 
     Notes
@@ -506,6 +506,7 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str objects
+            The index names, in the spec's order.
         """
         check_is_fitted(self)
         check_input_features(self, input_features)

@@ -254,6 +254,7 @@ class MinMaxIndexer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         X_original : ndarray of shape (n_samples, n_features)
+            The values on the items' scale.
         """
         check_is_fitted(self)
         X = validate_columns(self, X, reset=False)

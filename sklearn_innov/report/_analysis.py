@@ -277,6 +277,8 @@ def analyze(frame=None, document=None, *, random_state=0):
     Returns
     -------
     analysis : Analysis
+        The fitted models, the decisions taken and the readings, for
+        :func:`render_report`.
     """
     default = frame is None
     if default:

@@ -38,6 +38,7 @@ def compare_with_paper(analysis, ranges=None):
     Returns
     -------
     summary : Summary
+        One block per published table, the published and our numbers side by side.
     """
     summary = _beside_paper(analysis.cobb_douglas, analysis.logit, analysis.adjusted)
     summary.blocks.extend(_in_ranges(ranges))

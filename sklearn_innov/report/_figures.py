@@ -54,7 +54,9 @@ def roc_plot(classifier, X, y):
     Parameters
     ----------
     classifier : fitted classifier with ``predict_proba``
+        The classifier whose scores are plotted.
     X : array-like of shape (n_samples, n_features)
+        Rows to score.
     y : array-like of shape (n_samples,)
         True labels; ``classifier.classes_[1]`` is the event.
 
@@ -94,6 +96,7 @@ def residual_plots(model, X):
     Returns
     -------
     figure : matplotlib Figure
+        Two panels: residuals against fitted values, and the Q-Q plot.
     """
     from scipy import stats
 

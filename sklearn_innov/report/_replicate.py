@@ -136,6 +136,7 @@ def render_report(analysis, comparison=None, *, figures=True, provenance=None):
     Returns
     -------
     report : Report
+        The report, ready to render or write.
     """
     a = analysis
     labels, options, outcome = a.labels, a.options, a.outcome

@@ -1,7 +1,7 @@
 """A report: an ordered list of summaries, paragraphs and figures.
 
 The replication command assembles one from the estimators' own
-:class:`Summary` objects and renders it through their renderers, so a number
+:class:`~sklearn_innov.summary.Summary` objects and renders it through their renderers, so a number
 is formatted in exactly one place whatever the output format. The HTML
 rendering is one self-contained page: its style sheet is inline and its
 figures are embedded as PNG data, so the file can be mailed or archived alone.
@@ -79,11 +79,12 @@ class Report:
         self._png = {}  # name -> PNG bytes, drawn once for the page and the file
 
     def add_summary(self, summary):
-        """Append a :class:`Summary`.
+        """Append a :class:`~sklearn_innov.summary.Summary`.
 
         Parameters
         ----------
         summary : Summary
+            The block(s) to append, rendered in the report's format.
         """
         self.sections.append(("summary", summary))
 
@@ -93,6 +94,7 @@ class Report:
         Parameters
         ----------
         text : str
+            The paragraph, as plain text.
         """
         self.sections.append(("text", text))
 
@@ -102,8 +104,11 @@ class Report:
         Parameters
         ----------
         name : str
+            The figure's name; its file name is the slugified name.
         figure : matplotlib Figure
+            The figure, drawn when the report is written.
         caption : str
+            Text printed under the figure.
         """
         self.figures[name] = figure
         self._png.pop(name, None)
@@ -126,10 +131,12 @@ class Report:
         Parameters
         ----------
         name : str
+            Name given to :meth:`add_figure`.
 
         Returns
         -------
         data : bytes
+            The PNG file's content.
         """
         if name not in self._png:
             buffer = io.BytesIO()

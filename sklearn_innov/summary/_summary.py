@@ -180,6 +180,7 @@ class Summary:
         Returns
         -------
         paths : list of Path
+            The files written, one per table.
         """
         from pathlib import Path
 
@@ -209,19 +210,20 @@ class Summary:
         Parameters
         ----------
         width : int, optional
-            Column at which lines of prose wrap; default: :func:`text_width`
+            Column at which lines of prose wrap; default: ``text_width()``
             (the terminal's width, 80 when the output is not a terminal).
         table_width : int, default=TABLE_WIDTH
             Widest table line; a wider table is printed as column groups,
             each repeating the row labels.
         columns : mapping of str to Column, optional
             Headers in words and the kind of each column's numbers, by
-            column identifier (see :class:`Column`); default: headers as
+            column identifier (see ``Column``); default: headers as
             the DataFrames name them, every number by :func:`format_number`.
 
         Returns
         -------
         text : str
+            The text, wrapped to ``width``.
         """
         width = text_width() if width is None else width
         out = [self.title, "=" * len(self.title)]
@@ -246,6 +248,7 @@ class Summary:
         Returns
         -------
         markdown : str
+            The Markdown text.
         """
         hashes = "#" * level
         out = [f"{hashes} {self.title}"]
@@ -271,6 +274,7 @@ class Summary:
         Returns
         -------
         html : str
+            The fragment, without ``<html>`` or ``<body>``.
         """
         out = [f"<h2>{html.escape(self.title)}</h2>"]
         for block in self.blocks:
@@ -287,7 +291,7 @@ class Summary:
 
         A table breaks across pages and prints in ``\\small``; headers wrap
         onto several lines, long text cells wrap in their column, and a
-        table wider than a page (see :data:`LATEX_TABLE_WIDTH`) is split
+        table wider than a page (see ``LATEX_TABLE_WIDTH``) is split
         into column groups that repeat the row labels, as in text. The
         document needs the ``array`` and ``longtable`` packages.
 
@@ -299,6 +303,7 @@ class Summary:
         Returns
         -------
         latex : str
+            The LaTeX source (the document loads ``array`` and ``longtable``).
         """
         # ragged headings: a long title wraps instead of running into the margin
         out = [f"\\section*{{\\raggedright {latex_text(self.title)}}}"]
@@ -324,6 +329,7 @@ class Summary:
         Returns
         -------
         rendered : str
+            The summary in that format.
         """
         renderers = {
             "text": lambda: self.as_text(width, columns=columns),
@@ -385,6 +391,7 @@ def format_number(value, digits=4):
     Returns
     -------
     text : str
+        The formatted cell.
 
     Examples
     --------
@@ -425,6 +432,7 @@ def format_pvalue(value, limits=None):
     Returns
     -------
     text : str
+        The formatted p-value.
 
     Examples
     --------
@@ -504,13 +512,16 @@ def significance(pvalue, alpha=0.05, limits=None):
     Parameters
     ----------
     pvalue : float
+        The test's p-value.
     alpha : float, default=0.05
+        Significance level the p-value is compared with.
     limits : tuple (low, high), optional
         As in :func:`format_pvalue`.
 
     Returns
     -------
     text : str
+        The reading, with the p-value in parentheses.
 
     Examples
     --------
