@@ -130,9 +130,7 @@ INVENTORIES = {
             name: (role, _STATSMODELS.format(name))
             for name, role in {
                 "statsmodels.regression.linear_model.OLS": "py:class",
-                "statsmodels.regression.linear_model.RegressionResults": (
-                    "py:class"
-                ),
+                "statsmodels.regression.linear_model.RegressionResults": ("py:class"),
                 "statsmodels.discrete.discrete_model.Logit": "py:class",
                 "statsmodels.iolib.summary2.Summary": "py:class",
                 "statsmodels.stats.diagnostic.acorr_breusch_godfrey": "py:function",

@@ -207,7 +207,8 @@ class CompositeIndex(TablePersistenceMixin, TransformerMixin, BaseEstimator):
     --------
     MinMaxIndexer : The per-item normalisation of the paper.
     read_spec : Read a spec from a TOML or JSON file.
-    sklearn_innov.preprocessing.index_sensitivity : How the rows' ranks move across constructions.
+    sklearn_innov.preprocessing.index_sensitivity
+        How the rows' ranks move across constructions.
     sklearn_innov.diagnostics.cronbach_alpha : The reliability statistics.
 
     Notes

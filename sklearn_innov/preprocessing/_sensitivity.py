@@ -3,7 +3,8 @@
 An index ranks firms, and that ranking rests on choices (normalisation,
 aggregation, weights) that reasonable analysts make differently. Following
 the uncertainty analysis of Saisana, Saltelli and Tarantola (2005), as R's
-COINr offers it, :func:`~sklearn_innov.preprocessing.index_sensitivity` rebuilds every index under each
+COINr offers it, :func:`~sklearn_innov.preprocessing.index_sensitivity`
+rebuilds every index under each
 combination of the choices and reports how far each row's rank moves, so a
 claim such as "firm A is more innovative than firm B" can be checked against
 the method.
@@ -60,7 +61,8 @@ def index_sensitivity(
     Parameters
     ----------
     X : DataFrame or array-like of shape (n_samples, n_features)
-        The survey, as for :class:`~sklearn_innov.CompositeIndex`. Rows with missing answers
+        The survey, as for :class:`~sklearn_innov.CompositeIndex`. Rows with
+        missing answers
         are scored as ``CompositeIndex(missing="rescale")`` does (not with
         "bod", which refuses them).
     spec : mapping of str to list

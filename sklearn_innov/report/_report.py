@@ -1,7 +1,8 @@
 """A report: an ordered list of summaries, paragraphs and figures.
 
 The replication command assembles one from the estimators' own
-:class:`~sklearn_innov.summary.Summary` objects and renders it through their renderers, so a number
+:class:`~sklearn_innov.summary.Summary` objects and renders it through
+their renderers, so a number
 is formatted in exactly one place whatever the output format. The HTML
 rendering is one self-contained page: its style sheet is inline and its
 figures are embedded as PNG data, so the file can be mailed or archived alone.
