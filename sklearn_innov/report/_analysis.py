@@ -167,6 +167,15 @@ class Analysis:
     design_info : dict or None
         The design's strata, PSUs and degrees of freedom on the analysed
         rows (``SurveyDesign.info``), None without a design.
+
+    Examples
+    --------
+    >>> from sklearn_innov.report import analyze
+    >>> analysis = analyze(random_state=0)
+    >>> type(analysis).__name__, analysis.default, analysis.event
+    ('Analysis', True, 1)
+    >>> sorted(analysis.models())[:4]
+    ['adjusted', 'adjusted_with_intercept', 'analysis', 'cobb_douglas']
     """
 
     spec: object
@@ -279,6 +288,15 @@ def analyze(frame=None, document=None, *, random_state=0):
     analysis : Analysis
         The fitted models, the decisions taken and the readings, for
         :func:`render_report`.
+
+    Examples
+    --------
+    >>> from sklearn_innov.report import analyze
+    >>> analysis = analyze(random_state=0)  # the embedded synthetic survey
+    >>> analysis.logit.selected_features_
+    ['X1', 'X3']
+    >>> analysis.cobb_douglas.coef_table_.index.tolist()
+    ['const', 'X1', 'X2', 'X3', 'X4']
     """
     default = frame is None
     if default:

@@ -31,6 +31,22 @@ def influence_curve(model, X, y, name, outcome, *, points="rows"):
     -------
     figure : matplotlib Figure
         Points and the fitted power curve (``model.predict``, with smearing).
+
+    Examples
+    --------
+    >>> from sklearn_innov import CobbDouglasRegressor, CompositeIndex
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> indices = CompositeIndex(spec=PAPER_SPEC).fit_transform(survey)
+    >>> positive = indices[indices["Y"] > 0]  # ln Y needs Y > 0
+    >>> X, y = positive[["X1", "X3"]], positive["Y"]
+    >>> model = CobbDouglasRegressor().fit(X, y)
+    >>> from sklearn_innov.report import influence_curve
+    >>> figure = influence_curve(model, X, y, "X3", "Y", points="firms")
+    >>> figure.axes[0].get_xlabel(), figure.axes[0].get_ylabel()
+    ('X3', 'Y')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -64,6 +80,20 @@ def roc_plot(classifier, X, y):
     -------
     figure : matplotlib Figure
         The curve, the diagonal and the area under the curve in the legend.
+
+    Examples
+    --------
+    >>> from sklearn_innov import CompositeIndex, StepwiseLogit
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> from sklearn_innov.report import roc_plot
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> X = CompositeIndex(spec=PAPER_SPEC).fit_transform(survey).drop(columns="Y")
+    >>> y = survey["innovated"]
+    >>> figure = roc_plot(StepwiseLogit().fit(X, y), X, y)
+    >>> figure.axes[0].get_legend_handles_labels()[1]
+    ['AUC = 0.741']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -97,6 +127,22 @@ def residual_plots(model, X):
     -------
     figure : matplotlib Figure
         Two panels: residuals against fitted values, and the Q-Q plot.
+
+    Examples
+    --------
+    >>> from sklearn_innov import CobbDouglasRegressor, CompositeIndex
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> indices = CompositeIndex(spec=PAPER_SPEC).fit_transform(survey)
+    >>> positive = indices[indices["Y"] > 0]  # ln Y needs Y > 0
+    >>> X, y = positive[["X1", "X3"]], positive["Y"]
+    >>> model = CobbDouglasRegressor().fit(X, y)
+    >>> from sklearn_innov.report import residual_plots
+    >>> figure = residual_plots(model, X)
+    >>> len(figure.axes)
+    2
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
     """
     from scipy import stats
 

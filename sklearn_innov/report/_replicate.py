@@ -137,6 +137,16 @@ def render_report(analysis, comparison=None, *, figures=True, provenance=None):
     -------
     report : Report
         The report, ready to render or write.
+
+    Examples
+    --------
+    >>> from sklearn_innov.report import analyze, render_report
+    >>> report = render_report(analyze(random_state=0), figures=False)
+    >>> report.title
+    'Endogenous learning for innovation: replication'
+    >>> print(report.render("markdown"))  # doctest: +ELLIPSIS
+    # Endogenous learning for innovation: replication
+    ...
     """
     a = analysis
     labels, options, outcome = a.labels, a.options, a.outcome

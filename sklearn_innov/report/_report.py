@@ -68,6 +68,30 @@ class Report:
         spec (``../../evil``) never leaves the output folder.
     provenance : Provenance or None
         As given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.report import Report
+    >>> from sklearn_innov.summary import Block, Summary
+    >>> report = Report("Survey of 2026")
+    >>> report.add_text("Indices built from the survey's items.")
+    >>> table = pd.DataFrame({"alpha": [0.81]}, index=["X3"])
+    >>> blocks = [Block("Cronbach's alpha", table)]
+    >>> report.add_summary(Summary("Reliability", blocks))
+    >>> print(report.render("text"))
+    Survey of 2026
+    ##############
+    <BLANKLINE>
+    Indices built from the survey's items.
+    <BLANKLINE>
+    Reliability
+    ===========
+    <BLANKLINE>
+    Cronbach's alpha
+    ----------------
+         alpha
+    X3  0.8100
     """
 
     def __init__(self, title, *, provenance=None):

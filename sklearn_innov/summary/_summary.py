@@ -82,6 +82,27 @@ class Block:
         ``[low, high]`` (Lilliefors' p from statsmodels' table lies in
         ``[0.001, 0.99]``). A value at a limit prints as ``<= low`` or
         ``>= high``, since the true value may lie beyond it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.summary import Block, Summary
+    >>> table = pd.DataFrame({"coef": [0.37, 0.25]}, index=["ln X1", "ln X2"])
+    >>> blocks = [Block("Coefficients", table), Block("Notes", ["OLS on logs."])]
+    >>> summary = Summary("Elasticities", blocks)
+    >>> print(summary.as_markdown())
+    ## Elasticities
+    <BLANKLINE>
+    ### Coefficients
+    <BLANKLINE>
+    |  | coef |
+    | --- | ---: |
+    | ln X1 | 0.3700 |
+    | ln X2 | 0.2500 |
+    <BLANKLINE>
+    ### Notes
+    <BLANKLINE>
+    OLS on logs.
     """
 
     def __init__(self, title, content, *, name=None, clipped=None):
@@ -774,6 +795,16 @@ def html_page(title, body):
     page : str
         One document with its style sheet inline: no file or network access
         is needed to view it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.summary import Block, Summary, html_page
+    >>> fit = pd.DataFrame({"value": [0.27]}, index=["R2"])
+    >>> summary = Summary("Fit", [Block("R2", fit)])
+    >>> page = html_page("My report", summary.as_html())
+    >>> page.startswith("<!DOCTYPE html>"), "<style>" in page
+    (True, True)
     """
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
