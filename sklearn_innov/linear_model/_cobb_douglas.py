@@ -531,30 +531,37 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     @property
     def smearing_factor_(self):
+        """Duan's smearing factor: the (weighted) mean of ``exp(resid_)``."""
         return self.results_.smearing
 
     @property
     def coef_table_(self):
+        """Coefficients with standard errors, t, p-values and intervals."""
         return self.results_.coef_table
 
     @property
     def rsquared_(self):
+        """R² of the log model (uncentred without an intercept)."""
         return float(self.results_.rsquared)
 
     @property
     def rsquared_adj_(self):
+        """Adjusted R² of the log model (uncentred without an intercept)."""
         return float(self.results_.rsquared_adj)
 
     @property
     def fvalue_(self):
+        """F statistic of the test that every elasticity is zero."""
         return self.results_.fvalue
 
     @property
     def f_pvalue_(self):
+        """p-value of the F test that every elasticity is zero."""
         return self.results_.f_pvalue
 
     @property
     def durbin_watson_(self):
+        """Durbin-Watson statistic of the residuals in row order."""
         try:
             return self.results_.attempt("durbin_watson")
         except StatisticUnavailableError:
@@ -562,32 +569,39 @@ class CobbDouglasRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator)
 
     @property
     def sigma_(self):
+        """Standard error of the regression (log scale)."""
         return self.results_.sigma
 
     @property
     def df_resid_(self):
+        """Residual degrees of freedom."""
         return self.results_.df_resid
 
     @property
     def df_inference_(self):
+        """Degrees of freedom of the t tests, intervals and F."""
         return self.results_.df_inference
 
     @property
     def design_info_(self):
+        """The clusters (and strata) behind the covariance, or None."""
         info = self.results_.design_info
         return None if info is None else dict(info)
 
     @property
     def nobs_(self):
+        """Number of rows the model was fitted on."""
         return self.results_.nobs
 
     @property
     def cov_params_(self):
+        """Covariance matrix of the coefficients, labelled by term."""
         names = self.results_.names
         return pd.DataFrame(self.results_.cov_params, index=names, columns=names)
 
     @property
     def resid_(self):
+        """Residuals ``ln y - predicted ln y``."""
         return self.results_.resid
 
     def predict(self, X):

@@ -281,10 +281,12 @@ class ControlFunctionLogit(TablePersistenceMixin, ClassifierMixin, BaseEstimator
 
     @property
     def coef_table_(self):
+        """SPSS's Variables in the Equation, with Murphy-Topel standard errors."""
         return self.results_.coef_table
 
     @property
     def exogeneity_test_(self):
+        """Wald test that every first-stage residual's coefficient is zero."""
         results = self.results_
         k = len(self.endogenous_)
         if not k:

@@ -304,6 +304,7 @@ default="nonrobust"
 
     @property
     def smearing_factor_(self):
+        """Duan's smearing factor ``mean(exp(resid_))``."""
         # computed when first read (predict, the summary), kept by remove_data
         return self.results_.smearing
 
@@ -311,38 +312,47 @@ default="nonrobust"
 
     @property
     def coef_table_(self):
+        """Coefficients with standard errors, t, p-values and intervals."""
         return self.results_.coef_table
 
     @property
     def first_stage_(self):
+        """First-stage statistics per endogenous regressor."""
         return self.results_.first_stage
 
     @property
     def weak_instruments_(self):
+        """Weak-instrument F statistic against Stock and Yogo's critical value."""
         return self.results_.weak_instruments
 
     @property
     def overidentification_(self):
+        """Test of the overidentifying restrictions."""
         return self.results_.overidentification
 
     @property
     def endogeneity_(self):
+        """Tests of the regressors' exogeneity."""
         return self.results_.endogeneity
 
     @property
     def rsquared_(self):
+        """``1 - SSR / TSS`` with the structural residuals (may be negative)."""
         return self.results_.rsquared
 
     @property
     def nobs_(self):
+        """Number of rows the model was fitted on."""
         return self.results_.nobs
 
     @property
     def df_resid_(self):
+        """Residual degrees of freedom."""
         return self.results_.df_resid
 
     @property
     def resid_(self):
+        """Structural residuals ``ln y - [1, ln X] b``."""
         return self.results_._rows("resid")
 
     def predict(self, X):

@@ -577,46 +577,57 @@ class StepwiseLogit(
 
     @property
     def coef_table_(self):
+        """SPSS's Variables in the Equation of the final model."""
         return self.results_.coef_table
 
     @property
     def profile_table_(self):
+        """Profile-likelihood intervals of the final model's coefficients."""
         return self.results_.profile_table
 
     @property
     def history_(self):
+        """One row per step of the selection."""
         return self.results_.history
 
     @property
     def not_in_equation_(self):
+        """SPSS's Variables not in the Equation, with score tests."""
         return self.results_.not_in_equation
 
     @property
     def llf_(self):
+        """Log-likelihood of the final model."""
         return self.results_.llf
 
     @property
     def llnull_(self):
+        """Log-likelihood of the intercept-only model."""
         return self.results_.llnull
 
     @property
     def aic_(self):
+        """Akaike's information criterion of the final model."""
         return self.results_.aic
 
     @property
     def bic_(self):
+        """Bayesian (Schwarz) information criterion of the final model."""
         return self.results_.bic
 
     @property
     def nobs_(self):
+        """Number of cases the final model was fitted on."""
         return self.results_.nobs
 
     @property
     def df_inference_(self):
+        """Denominator degrees of freedom of the design-based tests, or None."""
         return self.results_.df_inference
 
     @property
     def design_info_(self):
+        """The clusters (and strata) behind the covariance, or None."""
         return self.results_.design_info
 
     def decision_function(self, X):

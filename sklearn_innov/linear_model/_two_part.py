@@ -429,6 +429,7 @@ class TwoPartRegressor(TablePersistenceMixin, RegressorMixin, BaseEstimator):
 
     @property
     def coef_table_(self):
+        """Both parts' coefficients, indexed by part and term."""
         # a part of another library has no table: it is left out
         parts = {
             name: self._table(part, statistic)

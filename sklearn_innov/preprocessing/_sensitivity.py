@@ -385,6 +385,21 @@ class IndexSensitivity:
     notes : list of str
         Warnings the constructions raised (e.g. an item that does not vary
         weighing 0), prefixed by the construction.
+
+    Examples
+    --------
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> from sklearn_innov.preprocessing import index_sensitivity
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> spec = {"X3": PAPER_SPEC["X3"]}
+    >>> result = index_sensitivity(survey, spec, aggregate=("sum",))
+    >>> type(result).__name__, int(result.summary().loc["X3", "n_constructions"])
+    ('IndexSensitivity', 8)
+    >>> result.table.loc["X3"].head(2)
+         reference_rank  median_rank  rank_q05  rank_q95  max_shift  moved
+    row
+    0              64.0         64.0    63.000    83.775       21.0   True
+    1             125.0        124.0   106.425   125.000       20.5   True
     """
 
     def __init__(

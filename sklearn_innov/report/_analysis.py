@@ -236,10 +236,12 @@ class Analysis:
 
     @property
     def outcome(self):
+        """The Cobb-Douglas outcome of the spec (an index or a column)."""
         return self.spec.outcome
 
     @property
     def target(self):
+        """The 0/1 target column of the logit."""
         return self.spec.target
 
     def models(self):

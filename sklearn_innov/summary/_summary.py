@@ -113,6 +113,7 @@ class Block:
 
     @property
     def is_table(self):
+        """Whether the block holds a table (else lines of text)."""
         return isinstance(self.content, pd.DataFrame)
 
 
