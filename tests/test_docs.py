@@ -127,8 +127,9 @@ def test_slow_tests_are_deselected_by_default_and_registered():
     options = settings["tool"]["pytest"]["ini_options"]
     assert '-m "not slow"' in options["addopts"]
     assert any(marker.startswith("slow:") for marker in options["markers"])
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pytest -m slow" in ci
+    ci = ROOT / ".ci" / "run"
+    if ci.is_file():  # the repository's CI script (the sdist does not ship it)
+        assert "pytest -m slow" in ci.read_text(encoding="utf-8")
 
 
 def test_readme_quotes_no_test_count_or_timing():
