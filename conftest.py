@@ -1,6 +1,7 @@
 """Every Python code block of README.md and docs/ runs as a test (Sybil).
 
-Each document runs in a fresh temporary directory holding ``survey.csv`` (the
+The slow tests are marked here too (see ``SLOW_TESTS``). Each document runs
+in a fresh temporary directory holding ``survey.csv`` (the
 embedded synthetic survey, exported as a user would have it) and
 ``spec.toml`` (the spec file shown in README.md), so the examples that read
 "your" files run as written.
@@ -14,13 +15,14 @@ import tempfile
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 from pathlib import Path
 
+import pytest
 from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser as MarkdownCodeBlocks
 from sybil.parsers.rest import DocTestParser, PythonCodeBlockParser
 
 ROOT = Path(__file__).resolve().parent
 # modules of the documentation build, not of the library
-collect_ignore = ["docs/conf.py", "docs/_ext", "benchmarks"]
+collect_ignore = ["docs/conf.py", "docs/_ext", "docs/_intersphinx", "benchmarks"]
 
 
 def _readme_spec():
@@ -58,3 +60,134 @@ pytest_collect_file = (
         **_common,
     )
 ).pytest()
+
+
+# Tests and documents that take about half a second of CPU or more each (end-to-end
+# runs of the command or of replicate, cross-validation, simulations over
+# seeds), measured with os.times() around each test, subprocesses included,
+# on the project's 2-core machine. They are marked slow: the default run
+# (pyproject's addopts, -m "not slow") leaves them out and stays under two
+# minutes of CPU; CI runs them with `pytest -m slow`. A document is marked
+# whole, since its blocks share one namespace. tests/test_docs.py checks that
+# every entry still names a test. A test marked @pytest.mark.slow in its own
+# module needs no entry.
+SLOW_TESTS = {
+    "tests/test_benchmark.py": (
+        "test_holm_adjusted_equals_statsmodels_multipletests",  # 1.1 s
+        "test_scores_do_not_depend_on_what_else_the_frame_holds",  # 0.7 s
+        "test_the_papers_pipeline_is_fitted_weighted",  # 3.0 s
+        "test_weighted_scores_are_the_weighted_metrics_on_the_same_folds",  # 3.0 s
+    ),
+    "tests/test_cli.py": (
+        "test_a_european_csv_is_sniffed_and_read_like_the_plain_one",  # 1.2 s
+        "test_a_reader_that_leaves_early_gets_no_broken_pipe_message",  # 3.6 s
+        "test_a_write_that_fails_midway_leaves_no_files",  # 1.0 s
+        "test_benchmark_n_jobs_gives_the_same_fold_scores",  # 0.7 s
+        "test_missing_targets_are_left_out_by_both_commands[replicate]",  # 1.3 s
+        "test_python_dash_m_entry_point",  # 1.5 s
+        "test_replicate_default_writes_report_tables_and_figures",  # 1.4 s
+        "test_replicate_on_a_foreign_csv_with_its_own_spec",  # 1.4 s
+        "test_replicate_without_matplotlib_skips_figures_and_says_so",  # 0.9 s
+        "test_report_numbers_are_the_estimators_attributes",  # 0.9 s
+    ),
+    "tests/test_composite.py": (
+        "test_grid_search_over_normalize_with_bounds_fails_no_fit",  # 3.0 s
+        "test_grid_search_over_specs_and_aggregations",  # 0.8 s
+        "test_grid_search_over_weights_and_reverse",  # 2.5 s
+    ),
+    "tests/test_control_function.py": (
+        "test_murphy_topel_within_20_percent_of_a_bootstrap",  # 1.2 s
+    ),
+    "tests/test_benchmark_api.py": (
+        "test_default_scores_equal_cross_validate_on_the_same_folds",  # 13 s
+        "test_scores_do_not_depend_on_n_jobs",  # 2.6 s
+    ),
+    "tests/test_cli_progress.py": (
+        "test_the_run_leaves_logging_as_it_found_it",  # 2.3 s
+        "test_quiet_on_a_terminal_draws_no_bar",  # 1.6 s
+        "test_replicate_reports_each_stage_once_whatever_the_spec_turns_on",  # 1.2 s
+    ),
+    "tests/test_controls.py": (
+        "test_two_part_and_figures_with_controls",  # 0.6 s
+    ),
+    "tests/test_datasets.py": (
+        "test_items_of_a_mechanism_are_positively_correlated",  # 2.3 s
+        "test_likert_marginals_match_tables_3_and_6[table3]",  # 0.8 s
+        "test_the_calibration_tool_finds_the_packaged_constants",  # 0.6 s
+    ),
+    "tests/test_distributed.py": (
+        "test_benchmark_command_names_a_scheduler_that_does_not_answer",  # 10 s
+        "test_benchmark_command_on_a_scheduler_gives_the_same_fold_scores",  # 0.9 s
+        "test_dask_backend_gives_the_same_cv_results",  # 1.4 s
+    ),
+    "tests/test_endogenous_survey.py": (
+        "test_no_confounding_leaves_ols_unbiased",  # 2.8 s
+        "test_ols_is_biased_and_iv_covers_the_truth_over_seeds",  # 7.9 s
+    ),
+    "tests/test_input_output.py": (
+        "test_a_european_export_is_read_as_the_published_numbers",  # 0.8 s
+        "test_html_and_latex_escape_user_text",  # 2.0 s
+        "test_the_thousands_option_overrides_the_sniffer",  # 1.1 s
+        "test_user_names_never_leave_the_output_folder",  # 1.3 s
+    ),
+    "tests/test_properties.py": (
+        "test_composite_index_invariant_to_item_and_row_order",  # 0.5 s
+    ),
+    "tests/test_replicate.py": (
+        "test_returns_to_scale_only_for_a_declared_production_function",  # 1.0 s
+    ),
+    "tests/test_report.py": (
+        "test_html_report_is_one_self_contained_styled_page",  # 1.8 s
+        "test_html_tables_have_one_header_row_and_classed_cells",  # 1.3 s
+    ),
+    "tests/test_report_design.py": (
+        "test_an_equal_probability_design_does_not_claim_weighted_indices",  # 0.8 s
+        "test_frequency_weights_equal_replicated_rows",  # 1.3 s
+        "test_weighted_means_and_shares_equal_svymean_by_loops",  # 0.8 s
+    ),
+    "tests/test_report_endogeneity.py": (
+        "test_limitations_name_the_table_when_absent_and_the_instruments_when_present",
+    ),
+    "tests/test_report_layout.py": (
+        "test_html_report_fits_a_390_px_phone[default]",  # 0.5 s
+        "test_html_report_fits_a_390_px_phone[user]",  # 0.5 s
+        "test_latex_report_compiles_without_running_into_the_margin[default]",  # 3.0 s
+        "test_latex_report_compiles_without_running_into_the_margin[user]",  # 2.5 s
+        "test_the_phone_check_sees_a_page_that_is_too_wide",  # 0.5 s
+    ),
+    "tests/test_report_provenance.py": (
+        "test_a_frame_from_python_is_described_and_digested_by_its_content",  # 0.7 s
+        "test_provenance_names_versions_time_data_spec_and_seed",  # 0.7 s
+        "test_the_command_line_records_the_command_and_both_files",  # 1.2 s
+    ),
+    "tests/test_stepwise.py": (
+        "test_firth_final_model_as_logistf_reports_it",  # 0.6 s
+        "test_threads_are_counted_from_the_cpus_the_process_may_use",  # 1.5 s
+    ),
+    "tests/test_stratified_survey.py": (
+        "test_horvitz_thompson_totals_are_unbiased",  # 2.0 s
+        "test_inclusion_probabilities_match_the_design",  # 1.9 s
+        "test_two_stage_horvitz_thompson_totals_are_unbiased",  # 1.8 s
+        "test_two_stage_municipalities_are_drawn_with_probability_3_in_m",  # 2.5 s
+    ),
+    "tests/test_typing.py": (
+        "test_mypy_reads_the_package_from_a_users_script",  # 2.5 s
+    ),
+    "tests/test_two_part.py": (
+        "test_delta_method_agrees_with_a_bootstrap",  # 1.1 s
+        "test_smearing_variance_brings_the_delta_method_to_the_bootstrap",  # 1.1 s
+    ),
+}
+SLOW_DOCUMENTS = {
+    # replicate and a ten-model benchmark on ANES 1996 (944 rows): 12.8 s
+    "docs/user_guide/your_own_survey.rst",
+    # weighted and dask-distributed benchmarks: 5.5 s
+    "docs/user_guide/benchmarking.rst",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path, _, name = item.nodeid.partition("::")
+        if name in SLOW_TESTS.get(path, ()) or path in SLOW_DOCUMENTS:
+            item.add_marker(pytest.mark.slow)

@@ -37,6 +37,19 @@ class SpecError(ValueError):
     cannot be used: a missing key, an unknown option, a target that is not
     0/1. The message names the file, the table and the key, and what to
     write instead.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.exceptions import SpecError
+    >>> from sklearn_innov.preprocessing import control_columns
+    >>> survey = pd.DataFrame({"region": ["north", "north", "north"]})
+    >>> try:
+    ...     control_columns(survey, ["region"])
+    ... except SpecError as error:
+    ...     print(error)
+    spec: [model] control 'region' has a single value ('north'): no dummy can
+    be formed; remove it.
     """
 
 
@@ -58,6 +71,16 @@ class DesignError(ValueError):
     ----------
     columns : list of str
         The columns at fault.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> from sklearn_innov.exceptions import DesignError
+    >>> error = DesignError("Columns 'a', 'b' are collinear.", columns=["a", "b"])
+    >>> isinstance(error, ValueError), error.columns
+    (True, ['a', 'b'])
+    >>> pickle.loads(pickle.dumps(error)).columns  # kept by a round trip
+    ['a', 'b']
     """
 
     def __init__(
@@ -80,6 +103,13 @@ class ZeroColumnError(DesignError):
         The complete one-line message.
     columns : sequence of str, default=()
         The all-zero columns.
+
+    Examples
+    --------
+    >>> from sklearn_innov.exceptions import DesignError, ZeroColumnError
+    >>> error = ZeroColumnError("Column 'b' is zero in every row.", columns=["b"])
+    >>> isinstance(error, DesignError), error.columns
+    (True, ['b'])
     """
 
 
@@ -102,6 +132,19 @@ class CollinearityError(DesignError):
         The collinear columns.
     hint : str
         The likely cause, or "".
+
+    Examples
+    --------
+    >>> from sklearn_innov.exceptions import CollinearityError, DesignError
+    >>> error = CollinearityError(
+    ...     "Columns 'a', 'b', 'c' and the intercept are collinear.",
+    ...     columns=["a", "b", "c"],
+    ...     hint="'a', 'b', 'c' are 0/1 columns that add up to 1 in every row.",
+    ... )
+    >>> isinstance(error, DesignError), error.columns
+    (True, ['a', 'b', 'c'])
+    >>> error.hint
+    "'a', 'b', 'c' are 0/1 columns that add up to 1 in every row."
     """
 
     def __init__(
@@ -123,6 +166,21 @@ class DataRemovedError(AttributeError):
     A results object whose per-row data were dropped
     (``remove_data()``) keeps every statistic its summary prints; any other
     one raises this, naming what is missing. Refit the model to compute it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov import CobbDouglasRegressor
+    >>> from sklearn_innov.exceptions import DataRemovedError
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(1, 5, size=(30, 2))
+    >>> model = CobbDouglasRegressor().fit(X, X[:, 0] ** 0.5 * rng.lognormal(size=30))
+    >>> model.results_.remove_data()  # keeps the statistics, drops the rows
+    >>> try:
+    ...     model.resid_
+    ... except DataRemovedError as error:
+    ...     print(type(error).__mro__[1].__name__)
+    AttributeError
     """
 
 
@@ -148,6 +206,21 @@ class StatisticUnavailableError(ValueError):
     reason : str
         Why it cannot be computed on this fit (the message without the
         statistic's name), as a summary prints it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov import ControlFunctionLogit
+    >>> from sklearn_innov.exceptions import StatisticUnavailableError
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 2))
+    >>> y = (X[:, 0] + rng.logistic(size=100) > 0).astype(int)
+    >>> model = ControlFunctionLogit().fit(X, y)  # no endogenous regressor given
+    >>> try:
+    ...     model.exogeneity_test_
+    ... except StatisticUnavailableError as error:
+    ...     print(error.statistic)
+    exogeneity_test_
     """
 
     def __init__(self, statistic: str, reason: str) -> None:
@@ -163,20 +236,93 @@ class StatisticUnavailableError(ValueError):
 
 
 class SklearnInnovWarning(UserWarning):
-    """Base class of every warning sklearn-innov emits."""
+    """Base class of every warning sklearn-innov emits.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sklearn_innov import LogTransform
+    >>> from sklearn_innov.exceptions import SklearnInnovWarning
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", SklearnInnovWarning)  # every one of ours
+    ...     try:
+    ...         LogTransform(on_nonpositive="nan").fit_transform([[0.0], [2.0]])
+    ...     except SklearnInnovWarning as warning:
+    ...         print(type(warning).__name__)
+    NonPositiveWarning
+    """
 
 
 class NonPositiveWarning(SklearnInnovWarning):
-    """Values <= 0 met where a logarithm is taken, and handled as asked."""
+    """Values <= 0 met where a logarithm is taken, and handled as asked.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sklearn_innov import LogTransform
+    >>> from sklearn_innov.exceptions import NonPositiveWarning
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", NonPositiveWarning)
+    ...     logged = LogTransform(on_nonpositive="nan").fit_transform([[0.0], [2.0]])
+    >>> np.round(logged.ravel(), 3).tolist(), [w.category.__name__ for w in caught]
+    ([nan, 0.693], ['NonPositiveWarning'])
+    """
 
 
 class SeparationWarning(SklearnInnovWarning):
-    """Complete or quasi-complete separation in a logistic regression."""
+    """Complete or quasi-complete separation in a logistic regression.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sklearn_innov import StepwiseLogit
+    >>> from sklearn_innov.exceptions import SeparationWarning
+    >>> X = np.arange(20.0).reshape(-1, 1)
+    >>> y = (X[:, 0] > 9).astype(int)  # x separates the classes exactly
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", SeparationWarning)
+    ...     _ = StepwiseLogit(p_remove=1.0).fit(X, y)
+    >>> [w.category.__name__ for w in caught]
+    ['SeparationWarning']
+    """
 
 
 class ConstantItemWarning(SklearnInnovWarning):
-    """An item that takes a single value in the data an index is fitted on."""
+    """An item that takes a single value in the data an index is fitted on.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> from sklearn_innov import CompositeIndex
+    >>> from sklearn_innov.exceptions import ConstantItemWarning
+    >>> survey = pd.DataFrame({"q1": [1, 3, 5, 2], "q2": [2, 4, 5, 1]})
+    >>> survey["q3"] = 3  # every firm answered 3
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", ConstantItemWarning)
+    ...     _ = CompositeIndex(spec={"X": ["q1", "q2", "q3"]}).fit(survey)
+    >>> [w.category.__name__ for w in caught]
+    ['ConstantItemWarning']
+    """
 
 
 class MissingIndexWarning(SklearnInnovWarning):
-    """Rows left without an index value (NaN), as ``missing="nan"`` asks."""
+    """Rows left without an index value (NaN), as ``missing="nan"`` asks.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklearn_innov import CompositeIndex
+    >>> from sklearn_innov.exceptions import MissingIndexWarning
+    >>> survey = pd.DataFrame({"q1": [1, 3, np.nan, 2], "q2": [2, 4, np.nan, 1]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", MissingIndexWarning)
+    ...     composite = CompositeIndex(spec={"X": ["q1", "q2"]}, missing="nan")
+    ...     index = composite.fit_transform(survey)
+    >>> index["X"].isna().tolist(), [w.category.__name__ for w in caught]
+    ([False, False, True, False], ['MissingIndexWarning'])
+    """

@@ -34,6 +34,13 @@ def default_run():
     return replicate(MROZ, _document(), figures=False)
 
 
+@pytest.fixture(scope="module")
+def paper_run():
+    # the report on the embedded survey, made once for every test that reads
+    # it (each run costs about 0.7 s of CPU); the tests only read it
+    return replicate(random_state=0, figures=False)
+
+
 def _log_design(models, names, const=True):
     X = models["cobb_douglas_X"][names]
     exog = np.log(X.to_numpy())
@@ -67,10 +74,10 @@ def test_adjusted_model_on_named_indices_keeps_its_intercept():
     assert "no intercept" not in text and "Table 11 layout" not in text
 
 
-def test_returns_to_scale_only_for_a_declared_production_function():
+def test_returns_to_scale_only_for_a_declared_production_function(paper_run):
     text = replicate(MROZ, _document(production=True), figures=False)[0].render("text")
     assert "Returns to scale, H0: sum = 1" in text
-    paper = replicate(random_state=0, figures=False)[0].render("text")
+    paper = paper_run[0].render("text")
     assert "Returns to scale, H0: sum = 1" in paper
     # and the reading says what it assumes of the indices
     flat = " ".join(paper.split())
@@ -111,8 +118,8 @@ def test_dropping_the_intercept_is_tested_and_the_rejection_said():
     assert "adjusted_intercept = true" in text
 
 
-def test_not_rejecting_the_intercept_is_not_read_as_proof():
-    report, models = replicate(random_state=0, figures=False)
+def test_not_rejecting_the_intercept_is_not_read_as_proof(paper_run):
+    report, models = paper_run
     section = next(s for s in report.summaries if s.title.startswith("Dropping"))
     p = section["F test"]["p_value"].iloc[0]
     text = " ".join(report.render("text").split())
@@ -205,8 +212,8 @@ def test_an_index_that_is_zero_wherever_the_outcome_is_positive():
         replicate(frame, document, figures=False)
 
 
-def test_the_comparison_with_the_paper_says_what_to_expect():
-    report, models = replicate(random_state=0, figures=False)
+def test_the_comparison_with_the_paper_says_what_to_expect(paper_run):
+    report, models = paper_run
     beside = next(s for s in report.summaries if s.title.startswith("Beside"))
     lines = beside["Reading"]
     text = "\n".join(lines)
@@ -223,10 +230,10 @@ def test_the_comparison_with_the_paper_says_what_to_expect():
     )
 
 
-def test_the_report_adds_the_two_part_model_and_index_robustness():
+def test_the_report_adds_the_two_part_model_and_index_robustness(paper_run):
     from sklearn_innov import TwoPartRegressor
 
-    report, models = replicate(random_state=0, figures=False)
+    report, models = paper_run
     X = models["index_values"][["X1", "X2", "X3", "X4"]]
     y = models["index_values"]["Y"]
     direct = TwoPartRegressor().fit(X, y)
@@ -262,11 +269,11 @@ def test_missing_targets_from_python_are_left_out_and_said():
     assert "probability that inlf = 1," in " ".join(text.split())
 
 
-def test_the_report_adds_margins_and_selection_stability():
+def test_the_report_adds_margins_and_selection_stability(paper_run):
     from sklearn_innov import StepwiseLogit
     from sklearn_innov.model_selection import selection_stability
 
-    report, models = replicate(random_state=0, figures=False)
+    report, models = paper_run
     X = models["index_values"][["X1", "X2", "X3", "X4"]]
     target = make_sme_survey(random_state=0).target
     logit_section = next(
@@ -356,8 +363,8 @@ LIMITATIONS = (
 )
 
 
-def test_every_report_has_a_limitations_section(default_run):
-    paper = replicate(random_state=0, figures=False)[0]
+def test_every_report_has_a_limitations_section(default_run, paper_run):
+    paper = paper_run[0]
     for report in (default_run[0], paper):
         section = report.summaries[-1]
         assert section.title == "Limitations"
@@ -369,8 +376,8 @@ def test_every_report_has_a_limitations_section(default_run):
     assert "rd_income_share" in paper_text and "innov_sales_share" in paper_text
 
 
-def test_readings_are_associations_and_say_where_selection_happened():
-    report, models = replicate(random_state=0, figures=False)
+def test_readings_are_associations_and_say_where_selection_happened(paper_run):
+    report, models = paper_run
     text = " ".join(report.render("text").split())
     for causal in ("responds to", "works through", "splits each", "impact"):
         assert causal not in text, causal
@@ -384,17 +391,17 @@ def test_readings_are_associations_and_say_where_selection_happened():
     assert "the participation part is a stepwise logit chosen on these rows" in text
 
 
-def test_selection_stability_is_read_without_a_threshold_verdict():
-    report, models = replicate(random_state=0, figures=False)
+def test_selection_stability_is_read_without_a_threshold_verdict(paper_run):
+    report, models = paper_run
     text = " ".join(report.render("text").split())
     assert "fewer than 80%" not in text and "which supports" not in text
     assert "estimates the power of the selection rule" in text
     assert "one resample in ten" not in text
 
 
-def test_reliability_reading_never_calls_alpha_a_test_of_one_dimension():
+def test_reliability_reading_never_calls_alpha_a_test_of_one_dimension(paper_run):
     frame = make_sme_survey(random_state=0).frame
-    report, models = replicate(random_state=0, figures=False)
+    report, models = paper_run
     lines = report.summaries[0]["Reading"]
     text = " ".join(lines)
     assert "neither is a test of unidimensionality" in text
@@ -518,11 +525,10 @@ def test_the_comparison_step_places_the_paper_in_simulated_ranges():
         compare_with_paper(analysis, ranges.rename(columns={"q05": "low"}))
 
 
-def test_the_default_report_places_the_paper_in_the_shipped_ranges():
+def test_the_default_report_places_the_paper_in_the_shipped_ranges(paper_run):
     from sklearn_innov.datasets import load_paper_ranges
-    from sklearn_innov.report import replicate
 
-    report, _ = replicate(random_state=0, figures=False)
+    report, _ = paper_run
     text = report.render("text")
     ranges = load_paper_ranges()
     published = ranges[ranges["paper"].notna()]
@@ -554,10 +560,10 @@ def test_the_shipped_ranges_are_those_the_simulation_gives():
     assert (shipped["inside"] == fresh["inside"]).all()
 
 
-def test_the_index_readings_are_the_one_factor_tests_of_the_items():
+def test_the_index_readings_are_the_one_factor_tests_of_the_items(paper_run):
     from sklearn_innov.diagnostics import one_factor_test
 
-    report, models = replicate(random_state=0, figures=False)
+    report, models = paper_run
     frame = make_sme_survey(random_state=0).frame
     readings = models["readings"]
     tests = readings[readings["section"] == "Composite indices"]
@@ -579,8 +585,8 @@ def test_the_index_readings_are_the_one_factor_tests_of_the_items():
     ]
 
 
-def test_the_report_refits_the_elasticities_under_each_construction():
-    report, models = replicate(random_state=0, figures=False)
+def test_the_report_refits_the_elasticities_under_each_construction(paper_run):
+    report, models = paper_run
     section = next(s for s in report.summaries if s.title.startswith("Robustness"))
     table = section["construction_elasticities"]
     regressors = ["X1", "X2", "X3", "X4"]
@@ -601,12 +607,12 @@ def test_the_report_refits_the_elasticities_under_each_construction():
     )
 
 
-def test_hosmer_lemeshow_in_the_layout_is_the_rules_spss_row():
+def test_hosmer_lemeshow_in_the_layout_is_the_rules_spss_row(paper_run):
     # one rule, one result: the layout's block and the table of rules used
     # to differ when ties of predicted risk were split by rounding noise
     from sklearn_innov.diagnostics import hosmer_lemeshow
 
-    _, models = replicate(random_state=0, figures=False)
+    _, models = paper_run
     logit = models["logit"]
     layout = logit.summary()["hosmer_lemeshow"]
     readings = models["readings"]

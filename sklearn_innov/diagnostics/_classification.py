@@ -33,6 +33,7 @@ def pseudo_r2(llf: float, llnull: float, nobs: float) -> dict[str, float]:
     llf, llnull : float
         Log-likelihoods of the model and of the intercept-only model.
     nobs : int
+        Number of observations ``n``.
 
     Returns
     -------
@@ -177,13 +178,27 @@ def classification_table(
     Parameters
     ----------
     y_true, y_pred : array-like of shape (n_samples,)
+        Observed and predicted labels.
     labels : sequence of 2 labels
+        The two classes, in the order of the table's rows and columns.
 
     Returns
     -------
     table : DataFrame
         Rows: observed labels and "Overall Percentage"; columns: predicted
         labels and "Percentage Correct".
+
+    Examples
+    --------
+    >>> from sklearn_innov.diagnostics import classification_table
+    >>> y_true = [0, 0, 0, 1, 1, 1, 1, 1]
+    >>> y_pred = [0, 1, 0, 1, 1, 0, 1, 1]
+    >>> classification_table(y_true, y_pred, labels=[0, 1])
+                       predicted 0 predicted 1 Percentage Correct
+    observed
+    0                            2           1          66.666667
+    1                            1           4               80.0
+    Overall Percentage         NaN         NaN               75.0
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     check_same_length("classification_table", y_true=y_true, y_pred=y_pred)

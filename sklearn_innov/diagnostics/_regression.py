@@ -183,6 +183,7 @@ def breusch_godfrey(
     exog : array-like of shape (n_samples, n_params)
         The model's design.
     nlags : int, default=1
+        Number of lagged residuals in the auxiliary regression.
 
     Returns
     -------
@@ -193,6 +194,19 @@ def breusch_godfrey(
     ----------
     .. [1] Breusch, T. S. (1978). Australian Economic Papers, 17, 334-355.
     .. [2] Godfrey, L. G. (1978). Econometrica, 46(6), 1293-1301.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.uniform(1, 10, size=100)
+    >>> exog = np.column_stack([np.ones(100), x])
+    >>> from sklearn_innov.diagnostics import breusch_godfrey
+    >>> y = 1 + 0.5 * x + rng.normal(size=100)
+    >>> resid = y - exog @ np.linalg.lstsq(exog, y, rcond=None)[0]
+    >>> result = breusch_godfrey(resid, exog, nlags=2)
+    >>> round(result["lm"], 3), round(result["lm_pvalue"], 3)
+    (0.503, 0.778)
     """
     owner = "breusch_godfrey"
     if not isinstance(nlags, (int, np.integer)) or isinstance(nlags, bool) or nlags < 1:
@@ -252,6 +266,22 @@ def park_test(
     ----------
     .. [1] Park, R. E. (1966). "Estimation with heteroscedastic error terms".
        Econometrica, 34(4), 888.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.uniform(1, 10, size=100)
+    >>> exog = np.column_stack([np.ones(100), x])
+    >>> from sklearn_innov.diagnostics import park_test
+    >>> resid = rng.normal(scale=x)  # the spread grows with x
+    >>> ln_exog = np.column_stack([np.ones(100), np.log(x)])
+    >>> result = park_test(resid, ln_exog, names=["const", "ln x"])
+    >>> result["table"].round(3)
+            coef      t  p_value
+    term
+    const -1.010 -1.622    0.108
+    ln x   1.818  5.084    0.000
     """
     e = check_vector(resid, "resid", min_size=3, owner="park_test")
     ls = _design(exog, e.size, "park_test")
@@ -273,9 +303,12 @@ def breusch_pagan(
     Parameters
     ----------
     resid : array-like of shape (n_samples,)
+        Residuals of the fitted regression.
     exog : ndarray of shape (n_samples, k)
         Constant column first.
     robust : bool, default=True
+        Koenker's studentised ``n R^2`` (valid without normal errors); False:
+        the original ``ESS / 2``, which assumes normal errors.
 
     Returns
     -------
@@ -286,6 +319,18 @@ def breusch_pagan(
     ----------
     .. [1] Breusch, T. S. and Pagan, A. R. (1979). Econometrica, 47(5).
     .. [2] Koenker, R. (1981). Journal of Econometrics, 17(1), 107-112.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.uniform(1, 10, size=100)
+    >>> exog = np.column_stack([np.ones(100), x])
+    >>> from sklearn_innov.diagnostics import breusch_pagan
+    >>> resid = rng.normal(scale=x)  # the spread grows with x
+    >>> result = breusch_pagan(resid, exog)
+    >>> round(result["lm"], 2), result["lm_pvalue"] < 0.001
+    (16.48, True)
     """
     e = check_vector(resid, "resid", min_size=3, owner="breusch_pagan")
     return _breusch_pagan(e, _design(exog, e.size, "breusch_pagan"), robust=robust)
@@ -317,6 +362,16 @@ def lilliefors(resid: ArrayLike) -> dict[str, Any]:
     ----------
     .. [1] Lilliefors, H. W. (1967). "On the Kolmogorov-Smirnov test for
        normality with mean and variance unknown". JASA, 62(318), 399-402.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov.diagnostics import lilliefors
+    >>> rng = np.random.default_rng(0)
+    >>> normal = lilliefors(rng.normal(size=200))
+    >>> skewed = lilliefors(rng.exponential(size=200))
+    >>> round(normal["pvalue"], 3), skewed["pvalue"]
+    (0.929, 0.001)
     """
     return _lilliefors(check_vector(resid, "resid", min_size=4, owner="lilliefors"))
 
@@ -335,6 +390,8 @@ def variance_inflation(
     X : array-like of shape (n_samples, n_features)
         Regressors without the constant (e.g. the ``ln X_i``).
     names : list of str, optional
+        Labels of the columns of ``X``, the result's index; default: ``x0,
+        x1, ...``.
 
     Returns
     -------
@@ -343,6 +400,20 @@ def variance_inflation(
         A column that is an exact linear combination of others (or constant,
         i.e. collinear with the implied constant) gets ``inf``, as in
         statsmodels; the other columns keep their own values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov.diagnostics import variance_inflation
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.normal(size=100)
+    >>> a_copy = a + rng.normal(scale=0.3, size=100)  # nearly a again
+    >>> X = np.column_stack([a, a_copy, rng.normal(size=100)])
+    >>> variance_inflation(X, names=["a", "a_copy", "b"]).round(2)
+    a         12.69
+    a_copy    12.68
+    b          1.00
+    Name: vif, dtype: float64
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2:
@@ -376,12 +447,15 @@ def linear_restriction_test(
     Parameters
     ----------
     params : ndarray of shape (k,)
+        Estimated coefficients.
     cov : ndarray of shape (k, k)
         Covariance of ``params`` (classical or robust).
     df_resid : float
         Degrees of freedom of the t distribution.
     weights : ndarray of shape (k,)
+        Weight of each coefficient in the restriction.
     value : float
+        The restriction's value under the null hypothesis.
 
     Returns
     -------

@@ -258,7 +258,7 @@ class CobbDouglasRegressor(
     *Designs.* Under "cluster" the scores ``w_i x_i e_i`` are summed per
     cluster, ``V = G/(G-1) (N-1)/(N-K) A^-1 (sum_g z_g z_g') A^-1``, over
     the ``N`` fitted rows. Under "survey" (see
-    :func:`~sklearn_innov._core._survey.design_covariance`) the cluster
+    ``sklearn_innov._core._survey.design_covariance``) the cluster
     totals are centred within strata and weighted by
     ``(1 - f_h) n_h / (n_h - 1)``. A row the fit leaves out (weight 0, or a
     0 in X under ``zeros="drop"``) keeps its PSU in ``n_h``, as ``svyglm``
@@ -566,30 +566,37 @@ default=None
 
     @property
     def smearing_factor_(self) -> float:
+        """Duan's smearing factor: the (weighted) mean of ``exp(resid_)``."""
         return self.results_.smearing
 
     @property
     def coef_table_(self) -> pd.DataFrame:
+        """Coefficients with standard errors, t, p-values and intervals."""
         return self.results_.coef_table
 
     @property
     def rsquared_(self) -> float:
+        """R² of the log model (uncentred without an intercept)."""
         return float(self.results_.rsquared)
 
     @property
     def rsquared_adj_(self) -> float:
+        """Adjusted R² of the log model (uncentred without an intercept)."""
         return float(self.results_.rsquared_adj)
 
     @property
     def fvalue_(self) -> float:
+        """F statistic of the test that every elasticity is zero."""
         return self.results_.fvalue
 
     @property
     def f_pvalue_(self) -> float:
+        """p-value of the F test that every elasticity is zero."""
         return self.results_.f_pvalue
 
     @property
     def durbin_watson_(self) -> float:
+        """Durbin-Watson statistic of the residuals in row order."""
         try:
             return self.results_.attempt("durbin_watson")
         except StatisticUnavailableError:
@@ -597,32 +604,39 @@ default=None
 
     @property
     def sigma_(self) -> float:
+        """Standard error of the regression (log scale)."""
         return self.results_.sigma
 
     @property
     def df_resid_(self) -> float:
+        """Residual degrees of freedom."""
         return self.results_.df_resid
 
     @property
     def df_inference_(self) -> float:
+        """Degrees of freedom of the t tests, intervals and F."""
         return self.results_.df_inference
 
     @property
     def design_info_(self) -> dict[str, Any] | None:
+        """The clusters (and strata) behind the covariance, or None."""
         info = self.results_.design_info
         return None if info is None else dict(info)
 
     @property
     def nobs_(self) -> float:
+        """Number of rows the model was fitted on."""
         return self.results_.nobs
 
     @property
     def cov_params_(self) -> pd.DataFrame:
+        """Covariance matrix of the coefficients, labelled by term."""
         names = self.results_.names
         return pd.DataFrame(self.results_.cov_params, index=names, columns=names)
 
     @property
     def resid_(self) -> NDArray[np.float64]:
+        """Residuals ``ln y - predicted ln y``."""
         return self.results_.resid
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -655,6 +669,7 @@ default=None
         Returns
         -------
         y_log : ndarray of shape (n_samples,)
+            Predicted log outcome.
         """
         check_is_fitted(self)
         return self.intercept_ + self._design(self._prepared(X)) @ self.coef_
@@ -842,6 +857,7 @@ default=None
         Returns
         -------
         label : str
+            The label of the term in the tables.
         """
         check_is_fitted(self)
         names = self.results_.names

@@ -75,6 +75,7 @@ class ControlFunctionLogit(
     instruments : list of str or int, default=()
         The excluded instruments, at least as many as ``endogenous``.
     fit_intercept : bool, default=True
+        Fit an intercept in both steps (the first-stage regressions and the logit).
     max_iter : int, default=100
         Newton iterations of the logit.
     tol : float, default=1e-8
@@ -308,10 +309,12 @@ class ControlFunctionLogit(
 
     @property
     def coef_table_(self) -> pd.DataFrame:
+        """SPSS's Variables in the Equation, with Murphy-Topel standard errors."""
         return self.results_.coef_table
 
     @property
     def exogeneity_test_(self) -> dict[str, Any]:
+        """Wald test that every first-stage residual's coefficient is zero."""
         results = self.results_
         k = len(self.endogenous_)
         if not k:
@@ -335,10 +338,12 @@ class ControlFunctionLogit(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors, endogenous ones included, as at ``fit``.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            Log-odds of ``classes_[1]``.
         """
         check_is_fitted(self)
         return self._design(X) @ self.results_.params
@@ -349,10 +354,12 @@ class ControlFunctionLogit(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors, endogenous ones included, as at ``fit``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, 2)
+            Probability of each class, columns in the order of ``classes_``.
         """
         check_is_fitted(self)
         p1 = special.expit(self.decision_function(X))
@@ -364,10 +371,12 @@ class ControlFunctionLogit(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors, endogenous ones included, as at ``fit``.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            Predicted class of each row.
         """
         check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
@@ -418,10 +427,13 @@ class ControlFunctionLogit(
         Parameters
         ----------
         title : str, optional
+            Title of the summary; default: "Logistic regression with control
+            function (Rivers-Vuong)", with the instrumented regressors.
 
         Returns
         -------
         summary : Summary
+            The blocks, printable as text, Markdown, HTML or LaTeX.
         """
         check_is_fitted(self)
         results = self.results_

@@ -108,7 +108,7 @@ default="nonrobust"
         ``cov_type``), the Stock-Yogo critical value and whether it is below.
     overidentification_ : dict
         Sargan, Wooldridge's robust score test or Hansen's J (see
-        :class:`~sklearn_innov._core._iv.IVResults`). Exactly identified,
+        ``IVResults``). Exactly identified,
         reading it raises
         :class:`~sklearn_innov.exceptions.StatisticUnavailableError`, as
         reading this and ``weak_instruments_`` and ``endogeneity_`` does
@@ -328,6 +328,7 @@ default="nonrobust"
 
     @property
     def smearing_factor_(self) -> float:
+        """Duan's smearing factor ``mean(exp(resid_))``."""
         # computed when first read (predict, the summary), kept by remove_data
         return self.results_.smearing
 
@@ -335,38 +336,47 @@ default="nonrobust"
 
     @property
     def coef_table_(self) -> pd.DataFrame:
+        """Coefficients with standard errors, t, p-values and intervals."""
         return self.results_.coef_table
 
     @property
     def first_stage_(self) -> pd.DataFrame:
+        """First-stage statistics per endogenous regressor."""
         return self.results_.first_stage
 
     @property
     def weak_instruments_(self) -> dict[str, Any]:
+        """Weak-instrument F statistic against Stock and Yogo's critical value."""
         return self.results_.weak_instruments
 
     @property
     def overidentification_(self) -> dict[str, Any]:
+        """Test of the overidentifying restrictions."""
         return self.results_.overidentification
 
     @property
     def endogeneity_(self) -> dict[str, Any]:
+        """Tests of the regressors' exogeneity."""
         return self.results_.endogeneity
 
     @property
     def rsquared_(self) -> float:
+        """``1 - SSR / TSS`` with the structural residuals (may be negative)."""
         return self.results_.rsquared
 
     @property
     def nobs_(self) -> int:
+        """Number of rows the model was fitted on."""
         return self.results_.nobs
 
     @property
     def df_resid_(self) -> float:
+        """Residual degrees of freedom."""
         return self.results_.df_resid
 
     @property
     def resid_(self) -> NDArray[np.float64]:
+        """Structural residuals ``ln y - [1, ln X] b``."""
         return self.results_._rows("resid")
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -380,6 +390,7 @@ default="nonrobust"
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Predicted outcome in levels.
         """
         check_is_fitted(self)
         factor = self.smearing_factor_ if self.smearing else 1.0
@@ -391,10 +402,12 @@ default="nonrobust"
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, as at ``fit``.
 
         Returns
         -------
         y_log : ndarray of shape (n_samples,)
+            Predicted log outcome.
         """
         check_is_fitted(self)
         data = validate_columns(

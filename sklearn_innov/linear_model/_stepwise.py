@@ -612,46 +612,57 @@ default=None
 
     @property
     def coef_table_(self) -> pd.DataFrame:
+        """SPSS's Variables in the Equation of the final model."""
         return self.results_.coef_table
 
     @property
     def profile_table_(self) -> pd.DataFrame:
+        """Profile-likelihood intervals of the final model's coefficients."""
         return self.results_.profile_table
 
     @property
     def history_(self) -> pd.DataFrame:
+        """One row per step of the selection."""
         return self.results_.history
 
     @property
     def not_in_equation_(self) -> pd.DataFrame:
+        """SPSS's Variables not in the Equation, with score tests."""
         return self.results_.not_in_equation
 
     @property
     def llf_(self) -> float:
+        """Log-likelihood of the final model."""
         return self.results_.llf
 
     @property
     def llnull_(self) -> float:
+        """Log-likelihood of the intercept-only model."""
         return self.results_.llnull
 
     @property
     def aic_(self) -> float:
+        """Akaike's information criterion of the final model."""
         return self.results_.aic
 
     @property
     def bic_(self) -> float:
+        """Bayesian (Schwarz) information criterion of the final model."""
         return self.results_.bic
 
     @property
     def nobs_(self) -> float:
+        """Number of cases the final model was fitted on."""
         return self.results_.nobs
 
     @property
     def df_inference_(self) -> float | None:
+        """Denominator degrees of freedom of the design-based tests, or None."""
         return self.results_.df_inference
 
     @property
     def design_info_(self) -> dict[str, Any] | None:
+        """The clusters (and strata) behind the covariance, or None."""
         return self.results_.design_info
 
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -660,10 +671,12 @@ default=None
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Candidate features, as at ``fit``.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            Log-odds of ``classes_[1]``.
         """
         check_is_fitted(self)
         X = validate_columns(self, X, reset=False, allow_nan=False)
@@ -675,10 +688,12 @@ default=None
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Candidate features, as at ``fit``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, 2)
+            Probability of each class, columns in the order of ``classes_``.
         """
         from scipy.special import expit
 
@@ -694,10 +709,12 @@ default=None
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Candidate features, as at ``fit``.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, 2)
+            Log-probability of each class, columns in the order of ``classes_``.
         """
         scores = self.decision_function(X)
         return np.column_stack(
@@ -710,10 +727,12 @@ default=None
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Candidate features, as at ``fit``.
 
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            Predicted class of each row.
         """
         scores = self.decision_function(X)
         return self.classes_[(scores > 0).astype(int)]
@@ -731,6 +750,8 @@ default=None
         Returns
         -------
         support : ndarray
+            Boolean mask over the features seen at ``fit``, or the positions of the
+            selected ones.
         """
         check_is_fitted(self)
         return np.flatnonzero(self.support_) if indices else self.support_.copy()

@@ -398,10 +398,12 @@ class TwoPartRegressor(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, as at ``fit``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples,)
+            Probability of a positive outcome.
         """
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
@@ -413,10 +415,12 @@ class TwoPartRegressor(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, as at ``fit``.
 
         Returns
         -------
         y_positive : ndarray of shape (n_samples,)
+            Expected outcome given that it is positive.
         """
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
@@ -428,10 +432,12 @@ class TwoPartRegressor(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
+            Regressors in levels, as at ``fit``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Expected outcome, zeros included.
         """
         check_is_fitted(self)
         values = validate_columns(self, X, reset=False, allow_nan=False)
@@ -453,6 +459,7 @@ class TwoPartRegressor(
 
     @property
     def coef_table_(self) -> pd.DataFrame:
+        """Both parts' coefficients, indexed by part and term."""
         # a part of another library has no table: it is left out
         parts = {
             name: self._table(part, statistic)
@@ -567,6 +574,7 @@ class TwoPartRegressor(
         Returns
         -------
         summary : Summary
+            The two parts' blocks, printable as text, Markdown, HTML or LaTeX.
         """
         check_is_fitted(self)
         blocks = []

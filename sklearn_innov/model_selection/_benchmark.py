@@ -86,10 +86,23 @@ class BenchmarkSpec(NamedTuple):
         The target and the outcome's items (or the outcome column), never
         given to a model.
     index : dict
-        ``[index]``: :class:`~sklearn_innov.preprocessing.CompositeIndex`
+        ``[index]``: :class:`~sklearn_innov.CompositeIndex`
         keyword arguments.
     labels : dict
         ``[labels]`` with their defaults.
+
+    Examples
+    --------
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> from sklearn_innov.model_selection import benchmark_spec
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> model = {"outcome": "Y", "target": "innovated"}
+    >>> document = {"indices": PAPER_SPEC, "model": model}
+    >>> spec = benchmark_spec(document, survey)
+    >>> type(spec).__name__, spec.target, list(spec.mechanisms)
+    ('BenchmarkSpec', 'innovated', ['X1', 'X2', 'X3', 'X4'])
+    >>> len(spec.features), spec.withheld[:2]
+    (26, ['innovated', 'innov_product'])
     """
 
     mechanisms: dict
@@ -122,6 +135,7 @@ def benchmark_spec(document, frame, source="spec"):
     Returns
     -------
     spec : BenchmarkSpec
+        The checked spec: explanatory indices, target, feature columns.
 
     Raises
     ------
@@ -227,13 +241,27 @@ def benchmark_models(spec, items, random_state=0, index_settings=None):
     items : list of str
         Every item column, for the models on raw items.
     random_state : int
+        Seed of the models that draw random numbers.
     index_settings : dict, optional
-        :class:`CompositeIndex` keyword arguments (the spec file's
+        :class:`~sklearn_innov.CompositeIndex` keyword arguments (the spec file's
         ``[index]`` table), used by every model built on the indices.
 
     Returns
     -------
     models : dict of str to estimator
+        Unfitted estimators by label, the paper's pipeline first.
+
+    Examples
+    --------
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> from sklearn_innov.model_selection import benchmark_models, benchmark_spec
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> model = {"outcome": "Y", "target": "innovated"}
+    >>> document = {"indices": PAPER_SPEC, "model": model}
+    >>> spec = benchmark_spec(document, survey)
+    >>> models = benchmark_models(spec.mechanisms, spec.features, random_state=0)
+    >>> list(models)[:3]
+    ['StepwiseLogit', 'LogisticRegression', 'LogisticRegression[l1, raw items]']
     """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.dummy import DummyClassifier
@@ -335,6 +363,7 @@ class BenchmarkResult:
     description : str
         The data and the folds, in words.
     title : str, optional
+        Title of the summary; default: "Predictive benchmark".
     reference : str, optional
         The model every other is tested against; default "StepwiseLogit"
         (the paper's pipeline) when it is among the models, else none.
@@ -348,6 +377,27 @@ class BenchmarkResult:
     metric : str
     metrics : list of str
         The score columns, in order.
+
+    Examples
+    --------
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn_innov.model_selection import benchmark_from_spec
+    >>> models = {
+    ...     "logit": make_pipeline(StandardScaler(), LogisticRegression()),
+    ...     "prior": DummyClassifier(strategy="prior"),
+    ... }
+    >>> result = benchmark_from_spec(
+    ...     repeats=1, folds=3, models=models, reference="prior"
+    ... )
+    >>> type(result).__name__
+    'BenchmarkResult'
+    >>> print(result.readings()[0])
+    logit: ROC AUC 0.137 higher than prior (0.637 vs 0.500); not significant at
+    5% after Holm's adjustment for 1 comparison (Holm p = 0.145; unadjusted
+    p = 0.145, corrected resampled t = 2.33, df = 2).
     """
 
     def __init__(
@@ -472,6 +522,7 @@ class BenchmarkResult:
         Returns
         -------
         lines : list of str
+            The readings, in the table's order.
         """
         reference = self.reference
         tests = self.comparisons()
@@ -589,6 +640,7 @@ class BenchmarkResult:
         Returns
         -------
         summary : Summary
+            Printable as text, Markdown, HTML or LaTeX.
         """
         blocks = [Block("Cross-validated scores", self.table(), name="benchmark")]
         readings = self.readings()
@@ -861,6 +913,7 @@ def benchmark_from_spec(
         Parallel (model, fold) fits through joblib (use
         ``joblib.parallel_backend("dask")`` around the call for a cluster).
     random_state : int
+        Seed of the folds and of the models' own randomness.
     progress : bool
         Count the fits: a bar with an ETA on a terminal, log lines elsewhere
         (see :func:`run_benchmark`).
@@ -882,6 +935,7 @@ def benchmark_from_spec(
     Returns
     -------
     result : BenchmarkResult
+        Every fold's score per model, with the tests against the reference.
 
     See Also
     --------
@@ -890,12 +944,22 @@ def benchmark_from_spec(
     Examples
     --------
     >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
     >>> from sklearn_innov.model_selection import benchmark_from_spec
+    >>> models = {
+    ...     "logit": make_pipeline(StandardScaler(), LogisticRegression()),
+    ...     "prior": DummyClassifier(strategy="prior"),
+    ... }
     >>> result = benchmark_from_spec(
-    ...     repeats=1, folds=3, models={"prior": DummyClassifier()}
+    ...     repeats=1, folds=3, models=models, reference="prior"
     ... )
-    >>> result.scores["model"].unique().tolist()
-    ['prior']
+    >>> result.table()["roc_auc mean"].round(2)
+    model
+    logit    0.64
+    prior    0.50
+    Name: roc_auc mean, dtype: float64
     """
     from sklearn.model_selection import RepeatedStratifiedKFold
 

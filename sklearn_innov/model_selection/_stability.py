@@ -690,6 +690,25 @@ class SelectionStability(Results):
     .. [1] Heinze, G., Wallisch, C. and Dunkler, D. (2018). "Variable selection
        - A review and recommendations for the practicing statistician".
        Biometrical Journal, 60(3), 431-449.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_innov import StepwiseLogit
+    >>> from sklearn_innov.model_selection import selection_stability
+    >>> rng = np.random.default_rng(3)
+    >>> X = rng.normal(size=(200, 3))  # x0 matters, x1 and x2 are noise
+    >>> y = (1.5 * X[:, 0] + rng.logistic(size=200) > 0).astype(int)
+    >>> stability = selection_stability(
+    ...     StepwiseLogit(), X, y, n_bootstrap=10, random_state=0
+    ... )
+    >>> type(stability).__name__, stability.n_fitted
+    ('SelectionStability', 10)
+    >>> stability.model_frequency.head(2)
+             n_features  count  percent  cumulative_percent  selected_on_all_rows
+    model
+    x0                1      6     60.0                60.0                  True
+    x0 + x1           2      2     20.0                80.0                 False
     """
 
     _summary_statistics = (
@@ -740,6 +759,7 @@ class SelectionStability(Results):
 
     @property
     def n_fitted(self) -> int:
+        """Resamples fitted (``n_bootstrap`` minus the skipped)."""
         return self._supports.shape[0]
 
     @property
@@ -749,10 +769,12 @@ class SelectionStability(Results):
 
     @property
     def supports(self) -> pd.DataFrame:
+        """Per-resample selections (bool), a row per fitted resample."""
         return pd.DataFrame(self._supports, columns=self._index())
 
     @property
     def coefs(self) -> pd.DataFrame | None:
+        """Per-resample coefficients, a row per fitted resample, or None."""
         if self._coefs is None:
             return None
         return pd.DataFrame(self._coefs, columns=self._index())
@@ -761,10 +783,12 @@ class SelectionStability(Results):
 
     @cached_property
     def inclusion_frequency(self) -> pd.Series:
+        """Share of fitted resamples selecting each feature."""
         return self._series(self._supports.mean(axis=0), "inclusion_frequency")
 
     @cached_property
     def model_frequency(self) -> pd.DataFrame:
+        """The selected sets, most frequent first."""
         labels = [self._label(row) for row in self._supports]
         sizes = self._supports.sum(axis=1)
         frame = pd.DataFrame({"model": labels, "n_features": sizes})
@@ -786,6 +810,7 @@ class SelectionStability(Results):
 
     @cached_property
     def rmsd_ratio(self) -> pd.Series:
+        """Root mean squared difference from the global estimate over its SE."""
         if (
             self._coefs is None
             or self.global_coef is None
@@ -800,6 +825,7 @@ class SelectionStability(Results):
 
     @cached_property
     def relative_bias(self) -> pd.Series:
+        """Relative conditional bias of the selected coefficients."""
         nan = np.full(len(self.features), np.nan)
         if self._coefs is None or self.global_coef is None:
             return self._series(nan, "relative_bias")

@@ -220,7 +220,8 @@ class CompositeIndex(
     --------
     MinMaxIndexer : The per-item normalisation of the paper.
     read_spec : Read a spec from a TOML or JSON file.
-    index_sensitivity : How the rows' ranks move across constructions.
+    sklearn_innov.preprocessing.index_sensitivity
+        How the rows' ranks move across constructions.
     sklearn_innov.diagnostics.cronbach_alpha : The reliability statistics.
 
     Notes
@@ -538,6 +539,7 @@ class CompositeIndex(
         Returns
         -------
         feature_names_out : ndarray of str objects
+            The index names, in the spec's order.
         """
         check_is_fitted(self)
         check_input_features(self, input_features)

@@ -158,10 +158,12 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
 
         - "error": raise a ValueError naming the columns and the number of
           rows, and pointing to ``offset`` or ``MinMaxIndexer(feature_range)``;
-        - "nan": return NaN there, with a :class:`NonPositiveWarning`;
+        - "nan": return NaN there, with a
+          :class:`~sklearn_innov.exceptions.NonPositiveWarning`;
         - "clip": replace ``X + offset`` there by the column's floor
           ``floor_`` (half the smallest positive value of ``X + offset`` seen
-          at ``fit``), with a :class:`NonPositiveWarning`.
+          at ``fit``), with a
+          :class:`~sklearn_innov.exceptions.NonPositiveWarning`.
 
     Attributes
     ----------
@@ -281,6 +283,7 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         X_original : ndarray of shape (n_samples, n_features)
+            The values before the log.
         """
         check_is_fitted(self)
         X = validate_columns(self, X, reset=False)
@@ -303,6 +306,7 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str objects
+            One name per input column.
         """
         check_is_fitted(self)
         check_input_features(self, input_features)

@@ -274,6 +274,7 @@ class MinMaxIndexer(
         Returns
         -------
         X_original : ndarray of shape (n_samples, n_features)
+            The values on the items' scale.
         """
         check_is_fitted(self)
         X = validate_columns(self, X, reset=False)

@@ -3,7 +3,8 @@
 An index ranks firms, and that ranking rests on choices (normalisation,
 aggregation, weights) that reasonable analysts make differently. Following
 the uncertainty analysis of Saisana, Saltelli and Tarantola (2005), as R's
-COINr offers it, :func:`index_sensitivity` rebuilds every index under each
+COINr offers it, :func:`~sklearn_innov.preprocessing.index_sensitivity`
+rebuilds every index under each
 combination of the choices and reports how far each row's rank moves, so a
 claim such as "firm A is more innovative than firm B" can be checked against
 the method.
@@ -71,7 +72,8 @@ def index_sensitivity(
     Parameters
     ----------
     X : DataFrame or array-like of shape (n_samples, n_features)
-        The survey, as for :class:`CompositeIndex`. Rows with missing answers
+        The survey, as for :class:`~sklearn_innov.CompositeIndex`. Rows with
+        missing answers
         are scored as ``CompositeIndex(missing="rescale")`` does (not with
         "bod", which refuses them).
     spec : mapping of str to list
@@ -107,7 +109,7 @@ def index_sensitivity(
 
     See Also
     --------
-    CompositeIndex : One construction.
+    sklearn_innov.CompositeIndex : One construction.
 
     Notes
     -----
@@ -402,6 +404,21 @@ class IndexSensitivity:
     notes : list of str
         Warnings the constructions raised (e.g. an item that does not vary
         weighing 0), prefixed by the construction.
+
+    Examples
+    --------
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> from sklearn_innov.preprocessing import index_sensitivity
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> spec = {"X3": PAPER_SPEC["X3"]}
+    >>> result = index_sensitivity(survey, spec, aggregate=("sum",))
+    >>> type(result).__name__, int(result.summary().loc["X3", "n_constructions"])
+    ('IndexSensitivity', 8)
+    >>> result.table.loc["X3"].head(2)
+         reference_rank  median_rank  rank_q05  rank_q95  max_shift  moved
+    row
+    0              64.0         64.0    63.000    83.775       21.0   True
+    1             125.0        124.0   106.425   125.000       20.5   True
     """
 
     def __init__(
@@ -674,6 +691,7 @@ class IndexSensitivity:
         Returns
         -------
         figure : matplotlib Figure
+            One row per firm, its reference rank and interval.
         """
         import matplotlib.pyplot as plt  # optional dependency: imported here only
 

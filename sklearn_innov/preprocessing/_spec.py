@@ -65,6 +65,18 @@ def check_spec(
         If the spec is empty, a name is not a non-empty string, a group is
         empty or not a list (a table of item weights is refused too), or a
         group repeats an item.
+
+    Examples
+    --------
+    >>> from sklearn_innov.preprocessing import check_spec
+    >>> check_spec({"X1": ("q1", "q2"), "X3": ["q3"]})
+    {'X1': ['q1', 'q2'], 'X3': ['q3']}
+    >>> try:
+    ...     check_spec({"X1": ["q1", "q1"]}, source="survey.toml")
+    ... except ValueError as error:
+    ...     print(error)
+    survey.toml: index 'X1' lists q1 more than once; list each item once
+    (use `weights` to weigh an item).
     """
     if not isinstance(spec, Mapping):
         raise ValueError(
@@ -173,6 +185,17 @@ def read_spec_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     ValueError
         Naming the file: missing, not UTF-8 text, unreadable syntax, nested
         deeper than the parser allows, or an invalid ``[indices]`` table.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> from sklearn_innov.preprocessing import read_spec_document
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "spec.json"
+    >>> document = {"indices": {"X1": ["q1", "q2"]},
+    ...             "model": {"target": "innovated"}}
+    >>> _ = path.write_text(json.dumps(document), encoding="utf-8")
+    >>> read_spec_document(path)
+    {'indices': {'X1': ['q1', 'q2']}, 'model': {'target': 'innovated'}}
     """
     path = Path(path)
     if path.is_dir():

@@ -194,6 +194,15 @@ class Analysis:
     design_info : dict or None
         The design's strata, PSUs and degrees of freedom on the analysed
         rows (``SurveyDesign.info``), None without a design.
+
+    Examples
+    --------
+    >>> from sklearn_innov.report import analyze
+    >>> analysis = analyze(random_state=0)
+    >>> type(analysis).__name__, analysis.default, analysis.event
+    ('Analysis', True, 1)
+    >>> sorted(analysis.models())[:4]
+    ['adjusted', 'adjusted_with_intercept', 'analysis', 'cobb_douglas']
     """
 
     spec: AnalysisSpec
@@ -254,10 +263,12 @@ class Analysis:
 
     @property
     def outcome(self) -> str:
+        """The Cobb-Douglas outcome of the spec (an index or a column)."""
         return self.spec.outcome
 
     @property
     def target(self) -> str:
+        """The 0/1 target column of the logit."""
         return self.spec.target
 
     def models(self) -> dict[str, Any]:
@@ -313,6 +324,17 @@ def analyze(
     Returns
     -------
     analysis : Analysis
+        The fitted models, the decisions taken and the readings, for
+        :func:`render_report`.
+
+    Examples
+    --------
+    >>> from sklearn_innov.report import analyze
+    >>> analysis = analyze(random_state=0)  # the embedded synthetic survey
+    >>> analysis.logit.selected_features_
+    ['X1', 'X3']
+    >>> analysis.cobb_douglas.coef_table_.index.tolist()
+    ['const', 'X1', 'X2', 'X3', 'X4']
     """
     done = no_stage if on_stage is None else on_stage
     default = frame is None

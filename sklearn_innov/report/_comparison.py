@@ -49,6 +49,16 @@ def compare_with_paper(
     Returns
     -------
     summary : Summary
+        One block per published table, the published and our numbers side by side.
+
+    Examples
+    --------
+    >>> from sklearn_innov.datasets import load_paper_ranges
+    >>> from sklearn_innov.report import analyze, compare_with_paper
+    >>> analysis = analyze(random_state=0)
+    >>> comparison = compare_with_paper(analysis, load_paper_ranges())
+    >>> [block.title for block in comparison.blocks][:2]
+    ['Table 9: coefficients and t', 'Table 9: fit']
     """
     summary = _beside_paper(analysis.cobb_douglas, analysis.logit, analysis.adjusted)
     summary.blocks.extend(_in_ranges(ranges))

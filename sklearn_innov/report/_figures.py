@@ -51,6 +51,22 @@ def influence_curve(
     -------
     figure : matplotlib Figure
         Points and the fitted power curve (``model.predict``, with smearing).
+
+    Examples
+    --------
+    >>> from sklearn_innov import CobbDouglasRegressor, CompositeIndex
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> indices = CompositeIndex(spec=PAPER_SPEC).fit_transform(survey)
+    >>> positive = indices[indices["Y"] > 0]  # ln Y needs Y > 0
+    >>> X, y = positive[["X1", "X3"]], positive["Y"]
+    >>> model = CobbDouglasRegressor().fit(X, y)
+    >>> from sklearn_innov.report import influence_curve
+    >>> figure = influence_curve(model, X, y, "X3", "Y", points="firms")
+    >>> figure.axes[0].get_xlabel(), figure.axes[0].get_ylabel()
+    ('X3', 'Y')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -74,7 +90,9 @@ def roc_plot(classifier: BaseEstimator, X: ArrayLike, y: ArrayLike) -> Figure:
     Parameters
     ----------
     classifier : fitted classifier with ``predict_proba``
+        The classifier whose scores are plotted.
     X : array-like of shape (n_samples, n_features)
+        Rows to score.
     y : array-like of shape (n_samples,)
         True labels; ``classifier.classes_[1]`` is the event.
 
@@ -82,6 +100,20 @@ def roc_plot(classifier: BaseEstimator, X: ArrayLike, y: ArrayLike) -> Figure:
     -------
     figure : matplotlib Figure
         The curve, the diagonal and the area under the curve in the legend.
+
+    Examples
+    --------
+    >>> from sklearn_innov import CompositeIndex, StepwiseLogit
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> from sklearn_innov.report import roc_plot
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> X = CompositeIndex(spec=PAPER_SPEC).fit_transform(survey).drop(columns="Y")
+    >>> y = survey["innovated"]
+    >>> figure = roc_plot(StepwiseLogit().fit(X, y), X, y)
+    >>> figure.axes[0].get_legend_handles_labels()[1]
+    ['AUC = 0.741']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -114,6 +146,23 @@ def residual_plots(model: CobbDouglasRegressor, X: ArrayLike) -> Figure:
     Returns
     -------
     figure : matplotlib Figure
+        Two panels: residuals against fitted values, and the Q-Q plot.
+
+    Examples
+    --------
+    >>> from sklearn_innov import CobbDouglasRegressor, CompositeIndex
+    >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+    >>> survey = make_sme_survey(random_state=0).frame
+    >>> indices = CompositeIndex(spec=PAPER_SPEC).fit_transform(survey)
+    >>> positive = indices[indices["Y"] > 0]  # ln Y needs Y > 0
+    >>> X, y = positive[["X1", "X3"]], positive["Y"]
+    >>> model = CobbDouglasRegressor().fit(X, y)
+    >>> from sklearn_innov.report import residual_plots
+    >>> figure = residual_plots(model, X)
+    >>> len(figure.axes)
+    2
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(figure)
     """
     from scipy import stats
 

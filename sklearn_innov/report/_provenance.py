@@ -154,6 +154,7 @@ class Provenance:
     spec_file : str or None
         The spec file's name, size and SHA-256, when it came from a file.
     random_state : int
+        Seed of the analysis's random draws.
     command : str or None
         The command line, when the report was made by ``sklearn-innov``.
 
@@ -294,6 +295,7 @@ class Provenance:
         Returns
         -------
         summary : Summary
+            One table of the provenance's fields.
         """
         return Summary(
             "Provenance",
@@ -326,6 +328,7 @@ class Provenance:
         Returns
         -------
         fields : dict
+            JSON-ready values by field name, as written to ``provenance.json``.
         """
         fields = asdict(self)
         fields["spec"] = json.loads(self.spec) if self.spec else None

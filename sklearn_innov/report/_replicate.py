@@ -159,6 +159,17 @@ def render_report(
     Returns
     -------
     report : Report
+        The report, ready to render or write.
+
+    Examples
+    --------
+    >>> from sklearn_innov.report import analyze, render_report
+    >>> report = render_report(analyze(random_state=0), figures=False)
+    >>> report.title
+    'Endogenous learning for innovation: replication'
+    >>> print(report.render("markdown"))  # doctest: +ELLIPSIS
+    # Endogenous learning for innovation: replication
+    ...
     """
     a = analysis
     done = no_stage if on_stage is None else on_stage

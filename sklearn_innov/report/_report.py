@@ -1,7 +1,8 @@
 """A report: an ordered list of summaries, paragraphs and figures.
 
 The replication command assembles one from the estimators' own
-:class:`Summary` objects and renders it through their renderers, so a number
+:class:`~sklearn_innov.summary.Summary` objects and renders it through
+their renderers, so a number
 is formatted in exactly one place whatever the output format. The HTML
 rendering is one self-contained page: its style sheet is inline and its
 figures are embedded as PNG data, so the file can be mailed or archived alone.
@@ -87,6 +88,30 @@ class Report:
         spec (``../../evil``) never leaves the output folder.
     provenance : Provenance or None
         As given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.report import Report
+    >>> from sklearn_innov.summary import Block, Summary
+    >>> report = Report("Survey of 2026")
+    >>> report.add_text("Indices built from the survey's items.")
+    >>> table = pd.DataFrame({"alpha": [0.81]}, index=["X3"])
+    >>> blocks = [Block("Cronbach's alpha", table)]
+    >>> report.add_summary(Summary("Reliability", blocks))
+    >>> print(report.render("text"))
+    Survey of 2026
+    ##############
+    <BLANKLINE>
+    Indices built from the survey's items.
+    <BLANKLINE>
+    Reliability
+    ===========
+    <BLANKLINE>
+    Cronbach's alpha
+    ----------------
+         alpha
+    X3  0.8100
     """
 
     sections: list[tuple[Any, ...]]
@@ -105,11 +130,12 @@ class Report:
         self._png: dict[str, bytes] = {}
 
     def add_summary(self, summary: Summary) -> None:
-        """Append a :class:`Summary`.
+        """Append a :class:`~sklearn_innov.summary.Summary`.
 
         Parameters
         ----------
         summary : Summary
+            The block(s) to append, rendered in the report's format.
         """
         self.sections.append(("summary", summary))
 
@@ -119,6 +145,7 @@ class Report:
         Parameters
         ----------
         text : str
+            The paragraph, as plain text.
         """
         self.sections.append(("text", text))
 
@@ -128,8 +155,11 @@ class Report:
         Parameters
         ----------
         name : str
+            The figure's name; its file name is the slugified name.
         figure : matplotlib Figure
+            The figure, drawn when the report is written.
         caption : str
+            Text printed under the figure.
         """
         self.figures[name] = figure
         self._png.pop(name, None)
@@ -152,10 +182,12 @@ class Report:
         Parameters
         ----------
         name : str
+            Name given to :meth:`add_figure`.
 
         Returns
         -------
         data : bytes
+            The PNG file's content.
         """
         if name not in self._png:
             buffer = io.BytesIO()

@@ -89,6 +89,27 @@ class Block:
         ``[low, high]`` (Lilliefors' p from statsmodels' table lies in
         ``[0.001, 0.99]``). A value at a limit prints as ``<= low`` or
         ``>= high``, since the true value may lie beyond it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.summary import Block, Summary
+    >>> table = pd.DataFrame({"coef": [0.37, 0.25]}, index=["ln X1", "ln X2"])
+    >>> blocks = [Block("Coefficients", table), Block("Notes", ["OLS on logs."])]
+    >>> summary = Summary("Elasticities", blocks)
+    >>> print(summary.as_markdown())
+    ## Elasticities
+    <BLANKLINE>
+    ### Coefficients
+    <BLANKLINE>
+    |  | coef |
+    | --- | ---: |
+    | ln X1 | 0.3700 |
+    | ln X2 | 0.2500 |
+    <BLANKLINE>
+    ### Notes
+    <BLANKLINE>
+    OLS on logs.
     """
 
     def __init__(
@@ -106,6 +127,7 @@ class Block:
 
     @property
     def is_table(self) -> bool:
+        """Whether the block holds a table (else lines of text)."""
         return isinstance(self.content, pd.DataFrame)
 
 
@@ -194,6 +216,7 @@ class Summary:
         Returns
         -------
         paths : list of Path
+            The files written, one per table.
         """
         from pathlib import Path
 
@@ -229,19 +252,20 @@ class Summary:
         Parameters
         ----------
         width : int, optional
-            Column at which lines of prose wrap; default: :func:`text_width`
+            Column at which lines of prose wrap; default: ``text_width()``
             (the terminal's width, 80 when the output is not a terminal).
         table_width : int, default=TABLE_WIDTH
             Widest table line; a wider table is printed as column groups,
             each repeating the row labels.
         columns : mapping of str to Column, optional
             Headers in words and the kind of each column's numbers, by
-            column identifier (see :class:`Column`); default: headers as
+            column identifier (see ``Column``); default: headers as
             the DataFrames name them, every number by :func:`format_number`.
 
         Returns
         -------
         text : str
+            The text, wrapped to ``width``.
         """
         width = text_width() if width is None else width
         out = [self.title, "=" * len(self.title)]
@@ -268,6 +292,7 @@ class Summary:
         Returns
         -------
         markdown : str
+            The Markdown text.
         """
         hashes = "#" * level
         out = [f"{hashes} {self.title}"]
@@ -293,6 +318,7 @@ class Summary:
         Returns
         -------
         html : str
+            The fragment, without ``<html>`` or ``<body>``.
         """
         out = [f"<h2>{html.escape(self.title)}</h2>"]
         for block in self.blocks:
@@ -309,7 +335,7 @@ class Summary:
 
         A table breaks across pages and prints in ``\\small``; headers wrap
         onto several lines, long text cells wrap in their column, and a
-        table wider than a page (see :data:`LATEX_TABLE_WIDTH`) is split
+        table wider than a page (see ``LATEX_TABLE_WIDTH``) is split
         into column groups that repeat the row labels, as in text. The
         document needs the ``array`` and ``longtable`` packages.
 
@@ -321,6 +347,7 @@ class Summary:
         Returns
         -------
         latex : str
+            The LaTeX source (the document loads ``array`` and ``longtable``).
         """
         # ragged headings: a long title wraps instead of running into the margin
         out = [f"\\section*{{\\raggedright {latex_text(self.title)}}}"]
@@ -352,6 +379,7 @@ class Summary:
         Returns
         -------
         rendered : str
+            The summary in that format.
         """
         renderers = {
             "text": lambda: self.as_text(width, columns=columns),
@@ -413,6 +441,7 @@ def format_number(value: Any, digits: int = 4) -> str:
     Returns
     -------
     text : str
+        The formatted cell.
 
     Examples
     --------
@@ -450,6 +479,7 @@ def format_pvalue(value: object, limits: tuple[float, float] | None = None) -> s
     Returns
     -------
     text : str
+        The formatted p-value.
 
     Examples
     --------
@@ -531,13 +561,16 @@ def significance(
     Parameters
     ----------
     pvalue : float
+        The test's p-value.
     alpha : float, default=0.05
+        Significance level the p-value is compared with.
     limits : tuple (low, high), optional
         As in :func:`format_pvalue`.
 
     Returns
     -------
     text : str
+        The reading, with the p-value in parentheses.
 
     Examples
     --------
@@ -790,6 +823,16 @@ def html_page(title: str, body: str) -> str:
     page : str
         One document with its style sheet inline: no file or network access
         is needed to view it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_innov.summary import Block, Summary, html_page
+    >>> fit = pd.DataFrame({"value": [0.27]}, index=["R2"])
+    >>> summary = Summary("Fit", [Block("R2", fit)])
+    >>> page = html_page("My report", summary.as_html())
+    >>> page.startswith("<!DOCTYPE html>"), "<style>" in page
+    (True, True)
     """
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
