@@ -236,28 +236,26 @@ def test_minmax_then_cobb_douglas_is_container_blind(survey):
     items = PAPER_SPEC["X1"]
     X = survey.data[items].astype(float)
     y = np.exp(minmax(X.to_numpy()) @ np.linspace(0.1, 0.5, len(items)))
-    model = make_pipeline(
-        MinMaxIndexer(feature_range=(0.01, 1.0)), CobbDouglasRegressor()
-    )
-    arrays = model.fit(X.to_numpy(), y)
-    coef, intercept = arrays[-1].coef_.copy(), arrays[-1].intercept_
+
+    def model():
+        return make_pipeline(
+            MinMaxIndexer(feature_range=(0.01, 1.0)), CobbDouglasRegressor()
+        )
+
     # oracle: OLS of ln y on ln of the rescaled items, by least squares
     scaled = 0.01 + 0.99 * minmax(X.to_numpy())
     design = np.column_stack([np.ones(len(y)), np.log(scaled)])
     ols = np.linalg.lstsq(design, np.log(y), rcond=None)[0]
-    assert_allclose(np.r_[intercept, coef], ols, rtol=1e-9, atol=1e-12)
+    arrays = model().fit(X.to_numpy(), y)
+    assert_allclose(
+        np.r_[arrays[-1].intercept_, arrays[-1].coef_], ols, rtol=1e-9, atol=1e-12
+    )
+    reference = arrays.predict(X.to_numpy())
     for data_in in (X, pl.from_pandas(X)):
-        fitted = _no_warnings(model.fit, data_in, y)
+        fitted = _no_warnings(model().fit, data_in, y)
         assert fitted[-1].feature_names_in_.tolist() == items
-        assert_allclose(fitted[-1].coef_, coef, rtol=1e-12)
-        assert_allclose(
-            _no_warnings(fitted.predict, data_in),
-            arrays.fit(X.to_numpy(), y).predict(X.to_numpy()),
-            rtol=1e-12,
-        )
-        model = make_pipeline(
-            MinMaxIndexer(feature_range=(0.01, 1.0)), CobbDouglasRegressor()
-        )
+        assert_allclose(fitted[-1].coef_, arrays[-1].coef_, rtol=1e-12)
+        assert_allclose(_no_warnings(fitted.predict, data_in), reference, rtol=1e-12)
 
 
 @pytest.mark.parametrize("container", CONTAINERS)
