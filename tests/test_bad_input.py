@@ -135,7 +135,7 @@ def test_composite_index_ignores_text_columns_it_does_not_use():
 
 def test_minmax_constant_column_value_is_documented():
     out = MinMaxIndexer().fit_transform(mutate("constant"))
-    assert (out[:, 1] == 0.0).all()
+    assert (out.iloc[:, 1] == 0.0).all()
 
 
 def test_collinear_columns():

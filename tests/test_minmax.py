@@ -43,11 +43,11 @@ def test_theoretical_bounds_closed_form():
 def test_bounds_mapping_fixes_some_columns_and_learns_the_rest(likert_survey):
     X = likert_survey[["q1", "q2", "b1"]]
     est = MinMaxIndexer(bounds={"q1": (1, 5), "q2": (0, 10)}).fit(X)
-    X_n = est.transform(X)
-    assert_allclose(X_n[:, 0], (X["q1"] - 1) / 4)
-    assert_allclose(X_n[:, 1], X["q2"] / 10)
+    X_n = est.transform(X)  # a DataFrame in, a DataFrame out, same names
+    assert_allclose(X_n["q1"], (X["q1"] - 1) / 4)
+    assert_allclose(X_n["q2"], X["q2"] / 10)
     b = X["b1"]
-    assert_allclose(X_n[:, 2], (b - b.min()) / (b.max() - b.min()))
+    assert_allclose(X_n["b1"], (b - b.min()) / (b.max() - b.min()))
     assert_allclose(est.bounds_[:2], [[1, 5], [0, 10]])
 
 

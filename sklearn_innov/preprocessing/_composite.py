@@ -32,6 +32,7 @@ from .._core._reliability import (
     weight_total,
 )
 from ..exceptions import MissingIndexWarning
+from ..utils._container import like_input
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._sklearn_compat import DocLinkMixin, StrOptions, _fit_context
@@ -39,8 +40,6 @@ from ..utils._validation import (
     check_input_features,
     feature_labels,
     format_labels,
-    is_any_dataframe,
-    is_dataframe,
     resolve_items,
     validate_columns,
 )
@@ -446,13 +445,13 @@ class CompositeIndex(
         Returns
         -------
         X_index : ndarray or DataFrame of shape (n_samples, n_indices)
-            A DataFrame named by the indices when X is a dataframe (see
+            In X's container, named by the indices for a dataframe (see
             ``transform``).
         """
         out = self._fit_transform(X, sample_weight)
         if out is None:  # rows of weight 0 were left out of the fit: score all
             out = self._score(X)
-        return self._named(out, X)
+        return like_input(out, X, self)
 
     def transform(self, X: ArrayLike) -> TransformOutput:
         """Compute the indices of X.
@@ -467,13 +466,13 @@ class CompositeIndex(
         X_index : ndarray or DataFrame of shape (n_samples, n_indices)
             One column per index, in spec order. With ``weights="bod"``, each
             row's benefit-of-the-doubt score against the training frontier.
-            When X is a dataframe (pandas, polars, ...) the result is a pandas
-            DataFrame with the index names as columns (and X's row index for
-            pandas), so the names reach the next step of a Pipeline;
-            ``set_output`` chooses another container as usual.
+            In X's container: an ndarray for an array, a DataFrame of the
+            same kind for a pandas (row index kept) or polars DataFrame, with
+            the index names as columns, so the names reach the next step of a
+            Pipeline; ``set_output`` chooses another container as usual.
         """
         check_is_fitted(self)
-        return self._named(self._score(X), X)
+        return like_input(self._score(X), X, self)
 
     @classmethod
     def from_spec_file(
@@ -568,13 +567,6 @@ class CompositeIndex(
         )
         complete = not np.isnan(items.sum())
         return self._aggregate(self._normalize(self._reflect(items)), complete, rows)
-
-    def _named(self, out, X):
-        """The indices as a DataFrame named by the spec when X is a dataframe."""
-        if not is_any_dataframe(X):
-            return out
-        index = X.index if is_dataframe(X) else None
-        return pd.DataFrame(out, columns=list(self.spec_), index=index)
 
     def _fit_transform(self, X, sample_weight=None):
         self._check_combination()

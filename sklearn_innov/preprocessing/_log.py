@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import NonPositiveWarning
+from ..utils._container import like_input
 from ..utils._sklearn_compat import DocLinkMixin, Interval, StrOptions, _fit_context
 from ..utils._validation import (
     check_input_features,
@@ -257,20 +258,24 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_log : LogArray of shape (n_samples, n_features)
-            An ndarray marked as logged (see ``LogArray``), or the
-            container chosen by ``set_output``, with columns named
-            ``ln(x)`` or ``ln(offset + x)``.
+        X_log : LogArray or DataFrame of shape (n_samples, n_features)
+            In X's container: for an array, an ndarray marked as logged (see
+            ``LogArray``); for a pandas (row index kept) or polars
+            DataFrame, a DataFrame of the same kind with columns named
+            ``ln(x)`` or ``ln(offset + x)``, which mark it as logged.
+            ``set_output`` chooses another container as usual.
         """
         check_is_fitted(self)
-        X = validate_columns(self, X, reset=False) + self.offset
-        bad = self._nonpositive_mask(X)
+        shifted = validate_columns(self, X, reset=False) + self.offset
+        bad = self._nonpositive_mask(shifted)
         if self.on_nonpositive == "clip":
-            X = np.where(bad, self.floor_, X)
+            shifted = np.where(bad, self.floor_, shifted)
         elif self.on_nonpositive == "nan":
-            X = np.where(bad, np.nan, X)
+            shifted = np.where(bad, np.nan, shifted)
         with np.errstate(invalid="ignore"):
-            return np.log(X).view(LogArray)
+            logged = np.log(shifted).view(LogArray)
+        # a dataframe's ln(...) column names carry the "logged" mark
+        return like_input(logged, X, self)
 
     def inverse_transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Return ``exp(X) - offset``.

@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core._moments import by_columns, column_range
 from ..exceptions import ConstantItemWarning
+from ..utils._container import like_input
 from ..utils._sklearn_compat import DocLinkMixin, StrOptions, _fit_context
 from ..utils._validation import (
     check_sample_weight,
@@ -246,14 +247,18 @@ class MinMaxIndexer(
 
         Returns
         -------
-        X_n : ndarray of shape (n_samples, n_features)
-            Normalised items; NaN where X is NaN.
+        X_n : ndarray or DataFrame of shape (n_samples, n_features)
+            Normalised items; NaN where X is NaN. In X's container: an
+            ndarray for an array, a DataFrame of the same kind for a pandas
+            (row index kept) or polars DataFrame, with the columns of
+            ``get_feature_names_out()``; ``set_output`` chooses another
+            container as usual.
         """
         check_is_fitted(self)
         rows = row_labels(X)
-        X = validate_columns(self, X, reset=False)
-        X = apply_range(
-            X,
+        items = validate_columns(self, X, reset=False)
+        items = apply_range(
+            items,
             self.bounds_,
             self._policy(),
             self._labels_,
@@ -261,7 +266,7 @@ class MinMaxIndexer(
             owner="MinMaxIndexer",
             declared=self._declared_,
         )
-        return self._scale(X)
+        return like_input(self._scale(items), X, self)
 
     def inverse_transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Map normalised values back to the items' original scale.

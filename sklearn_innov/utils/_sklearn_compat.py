@@ -31,6 +31,7 @@ from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
 )
+from sklearn.utils._set_output import _get_output_config
 
 # a decorator that keeps the signature of what it decorates, for type checkers
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -51,6 +52,7 @@ __all__ = [
     "Interval",
     "StrOptions",
     "_fit_context",
+    "_get_output_config",
     "validate_params",
 ]
 
