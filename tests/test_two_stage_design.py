@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from numpy.testing import assert_allclose
 
 from sklearn_innov import CobbDouglasRegressor, CompositeIndex, StepwiseLogit
@@ -338,3 +339,52 @@ def test_a_count_of_one_is_a_count_in_the_design_table_too():
     mixed = frame.assign(fpc2=frame["fpc2"].where(frame.index != 5, 0.5))
     with pytest.raises(SpecError, match=r"fpc2 column 'fpc2' is a mix.*row 5"):
         validate_document(document, mixed.assign(stype=mixed["stype"] == "E"))
+
+
+# -- probability weights at mean 1, as svyglm ---------------------------------
+
+
+def test_probability_weights_are_read_at_mean_one_as_svyglm():
+    """Under cov_type="survey" the fit's own statistics refer to the sample:
+    statsmodels' WLS and GLM with the weights divided by their mean are the
+    oracle, and multiplying the weights by 1000 changes nothing."""
+    frame = pd.read_csv(DATA / "apiclus2.csv").dropna(subset=["enroll"])
+    w = frame["pw"].to_numpy()
+    X = frame[["api99", "enroll"]]
+    y = frame["api00"]
+    design = dict(cluster=frame["dnum"], fpc=frame[["fpc1", "fpc2"]].to_numpy())
+    fits = [
+        CobbDouglasRegressor(cov_type="survey").fit(X, y, sample_weight=s * w, **design)
+        for s in (1.0, 1000.0)
+    ]
+    Z = sm.add_constant(np.log(X.to_numpy()))
+    wls = sm.WLS(np.log(y.to_numpy()), Z, weights=w / w.mean()).fit()
+    for model in fits:
+        assert_allclose(model.coef_, wls.params[1:], rtol=1e-10)
+        assert_allclose(model.sigma_, np.sqrt(wls.scale), rtol=1e-10)
+        assert_allclose(model.rsquared_, wls.rsquared, rtol=1e-10)
+        assert_allclose(model.nobs_, len(frame), rtol=1e-12)
+    assert_allclose(fits[0].coef_table_["std_err"], fits[1].coef_table_["std_err"])
+    # the logit: -2LL and Hosmer-Lemeshow count the sample's schools
+    target = frame["stype"] == "E"
+    logits = [
+        StepwiseLogit(cov_type="survey", p_remove=1.0).fit(
+            frame[["meals", "ell"]], target, sample_weight=s * w, **design
+        )
+        for s in (1.0, 1000.0)
+    ]
+    glm = sm.GLM(
+        target.to_numpy(float),
+        sm.add_constant(frame[["meals", "ell"]].to_numpy()),
+        family=sm.families.Binomial(),
+        freq_weights=w / w.mean(),
+    ).fit()
+    for model in logits:
+        assert_allclose(model.llf_, glm.llf, rtol=1e-8)
+        assert_allclose(model.nobs_, len(frame), rtol=1e-12)
+    hl = [m.results_.hosmer_lemeshow["statistic"] for m in logits]
+    assert_allclose(hl[0], hl[1], rtol=1e-8)
+    # a model-based test under the design: no conclusion from its p-value
+    flat = " ".join(logits[0].summary().as_text().split())
+    assert "not a design-based test and no conclusion is drawn from it" in flat
+    assert "It rejects the fit" not in flat

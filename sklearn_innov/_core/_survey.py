@@ -35,6 +35,7 @@ __all__ = [
     "cluster_covariance",
     "design_covariance",
     "design_df_message",
+    "mean_one",
     "design_for_cov_type",
     "frequency_mean",
     "survey_mean",
@@ -442,6 +443,32 @@ def design_for_cov_type(
         row_labels=row_labels,
         owner=owner,
     )
+
+
+def mean_one(weights):
+    """Probability weights rescaled to mean 1 over the rows given, as
+    ``svyglm`` rescales them before its weighted fit.
+
+    Point estimates and design-based standard errors do not change; the
+    statistics a weighted fit computes as if the weights were counts (the
+    log-likelihood, R², the residual standard error, the classification
+    table, Hosmer-Lemeshow) then refer to the sample's size, not to the
+    population the weights expand to.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_rows,) or None
+
+    Returns
+    -------
+    weights : ndarray of shape (n_rows,) or None
+        None stays None; weights that are all 0 are returned unchanged (the
+        caller refuses them).
+    """
+    if weights is None:
+        return None
+    mean = weights.mean()
+    return weights / mean if mean > 0 else weights
 
 
 def design_df_message(owner, cov_type, info, n_params, df_inference, tests, fix):

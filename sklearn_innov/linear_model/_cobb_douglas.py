@@ -24,7 +24,7 @@ from .._core import (
     effects_table,
     ols_fit,
 )
-from .._core._survey import design_df_message, design_for_cov_type
+from .._core._survey import design_df_message, design_for_cov_type, mean_one
 from ..exceptions import (
     NonPositiveWarning,
     SklearnInnovWarning,
@@ -413,6 +413,10 @@ default=None
         self.in_levels_ = self._resolve_levels(k)
         n_params = k + int(self.fit_intercept)
         weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
+        if self.cov_type == "survey":
+            # probability weights, at mean 1 as svyglm: the fit's own
+            # statistics (sigma, R², log-likelihood) refer to the sample
+            weights = mean_one(weights)
         rows_design = design_for_cov_type(
             self.cov_type,
             n,

@@ -58,7 +58,7 @@ from .._core._logit import (
     robust_covariance,
     wald_pvalues,
 )
-from .._core._survey import design_df_message, design_for_cov_type
+from .._core._survey import design_df_message, design_for_cov_type, mean_one
 from ..exceptions import SeparationWarning, SklearnInnovWarning
 from ..summary import Block
 from ..utils._lazy import pd
@@ -465,6 +465,11 @@ default=None
         y01 = self._encode_target(y, X.shape[0])
         row_labels = X_in.index.to_numpy() if is_dataframe(X_in) else None
         weights = _check_weights(sample_weight, X.shape[0], row_labels)
+        if self.cov_type == "survey":
+            # probability weights, at mean 1 as svyglm: -2LL, the omnibus and
+            # Hosmer-Lemeshow tests and the classification table count the
+            # sample's cases, not the population the weights expand to
+            weights = mean_one(weights)
         survey = design_for_cov_type(
             self.cov_type,
             X.shape[0],

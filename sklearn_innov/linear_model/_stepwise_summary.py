@@ -242,8 +242,13 @@ def _notes(model):
         )
         + "."
         + (
-            " It rejects the fit at 5%: observed and predicted event rates differ "
-            "across groups of risk; check for a missing term or a nonlinear effect."
+            " Under cov_type='survey' it is model-based: it reads the rows as "
+            "independent cases and the weights (at mean 1) as counts, so its "
+            "p-value is not a design-based test and no conclusion is drawn from it."
+            if model.cov_type == "survey"
+            else " It rejects the fit at 5%: observed and predicted event rates "
+            "differ across groups of risk; check for a missing term or a "
+            "nonlinear effect."
             if hl["pvalue"] < 0.05
             else ""
         )

@@ -338,7 +338,12 @@ def _design_summary(a):
             "score test), on the design's degrees of freedom, whatever [model] "
             "cov_type says.",
             "Model-based even under the design"
-            + (", with the weights read as frequencies" if weight else "")
+            + (
+                ", with the weights rescaled to mean 1 (as svyglm does) and read "
+                "as counts of the sample's cases"
+                if weight
+                else ""
+            )
             + ": R², Durbin-Watson, the Park and Breusch-Pagan tests, the "
             "normality tests and the VIFs of the Cobb-Douglas models; the logit's "
             "-2 log-likelihood, omnibus test, pseudo R², Hosmer-Lemeshow test and "
