@@ -173,6 +173,10 @@ SLOW_TESTS = {
     "tests/test_typing.py": (
         "test_mypy_reads_the_package_from_a_users_script",  # 2.5 s
     ),
+    "tests/test_two_stage_design.py": (
+        "test_replicate_reads_both_stages_and_says_so",  # 0.9 s
+        "test_a_design_with_fpc_and_no_weight_says_it_is_unweighted",  # 0.8 s
+    ),
     "tests/test_two_part.py": (
         "test_delta_method_agrees_with_a_bootstrap",  # 1.1 s
         "test_smearing_variance_brings_the_delta_method_to_the_bootstrap",  # 1.1 s

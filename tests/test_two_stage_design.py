@@ -337,7 +337,11 @@ def test_a_count_of_one_is_a_count_in_the_design_table_too():
     assert design.design["fpc2"] == "fpc2"
     # a fraction below 1 beside counts is refused, naming the rows
     mixed = frame.assign(fpc2=frame["fpc2"].where(frame.index != 5, 0.5))
-    with pytest.raises(SpecError, match=r"fpc2 column 'fpc2' is a mix.*row 5"):
+    with pytest.raises(
+        SpecError,
+        match=r"fpc2 column 'fpc2' has sampling fractions below 1 \(row 5\) but "
+        r"fpc column 'fpc1' holds population counts \(e.g. 757\); both stages",
+    ):
         validate_document(document, mixed.assign(stype=mixed["stype"] == "E"))
 
 
@@ -388,3 +392,13 @@ def test_probability_weights_are_read_at_mean_one_as_svyglm():
     flat = " ".join(logits[0].summary().as_text().split())
     assert "not a design-based test and no conclusion is drawn from it" in flat
     assert "It rejects the fit" not in flat
+
+
+def test_a_design_with_fpc_and_no_weight_says_it_is_unweighted(sample):
+    survey, frame, _ = sample
+    table = {k: v for k, v in survey.design.items() if k not in ("weight", "weights")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # constant items, separation
+        a = analyze(frame, {**PAPER_DOCUMENT, "design": table})
+    flat = " ".join(render_report(a, figures=False).render("text").split())
+    assert "equal weights (no weight column; R's svydesign would weight" in flat

@@ -851,13 +851,28 @@ def _check_design_fpc2(frame, design, where):
     bad = values <= 0
     counts = _fpc_counts(frame, design)
     fractions = values < 1 if counts else np.zeros(values.size, dtype=bool)
-    if bad.any() or fractions.any():
-        rows = format_rows(frame.index[bad if bad.any() else fractions])
+    if bad.any():
+        rows = format_rows(frame.index[bad], name=frame.index.name)
         raise SpecError(
-            f"{where}: fpc2 column {name!r} is "
-            + ("0 or negative" if bad.any() else "a mix of fractions and counts")
-            + f" ({rows}); fpc2 is each PSU's population count of units like the "
-            "rows (all > 1) or its second-stage sampling fraction (all in (0, 1])."
+            f"{where}: fpc2 column {name!r} is 0 or negative ({rows}); fpc2 is "
+            "each PSU's population count of units like the rows, or its "
+            "second-stage sampling fraction in (0, 1]."
+        )
+    if fractions.any():
+        rows = format_rows(frame.index[fractions], name=frame.index.name)
+        first = pd.to_numeric(frame[design["fpc"]], errors="coerce")
+        source = (
+            f"fpc column {design['fpc']!r} holds population counts (e.g. "
+            f"{format_value(first[first > 1].iloc[0])})"
+            if (first > 1).any()
+            else f"fpc2 column {name!r} holds population counts elsewhere"
+        )
+        raise SpecError(
+            f"{where}: fpc2 column {name!r} has sampling fractions below 1 "
+            f"({rows}) but {source}; both stages must be counts or both "
+            "fractions, as R's svydesign requires: give fpc2 as each PSU's "
+            "number of units like the rows, or fpc as the first stage's "
+            "sampling fraction."
         )
     _, psu = _design_units(frame, design)
     table = pd.DataFrame({"psu": psu, "fpc2": values})

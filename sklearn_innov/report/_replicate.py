@@ -310,7 +310,15 @@ def _design_summary(a):
         ]
     else:
         parts = [
-            f"probability weights {weight!r}" if weight else "equal weights",
+            f"probability weights {weight!r}"
+            if weight
+            else (
+                "equal weights (no weight column; R's svydesign would weight "
+                "each row by the inverse of the sampling fractions its fpc "
+                "implies: name a weight column to weight the estimates)"
+                if design["fpc"]
+                else "equal weights"
+            ),
             f"{info['strata']} strata ({design['strata']!r})"
             if design["strata"]
             else "no strata",
