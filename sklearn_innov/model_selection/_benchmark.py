@@ -10,11 +10,13 @@ happen inside each training fold. Every model sees the items of the
 explanatory indices only: never the target, never the outcome's items.
 """
 
+from __future__ import annotations
+
 import logging
 import sys
 import time
 import warnings
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,13 @@ from ..utils._output import slugify
 from ..utils._validation import check_sample_weight, format_value
 from ..utils._warnings import warn
 from ._search import NamedSpec
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "BenchmarkResult",
@@ -114,7 +123,9 @@ class BenchmarkSpec(NamedTuple):
     labels: dict
 
 
-def benchmark_spec(document, frame, source="spec"):
+def benchmark_spec(
+    document: Mapping[str, Any], frame: pd.DataFrame, source: str = "spec"
+) -> BenchmarkSpec:
     """Check a spec document for the benchmark and name the feature columns.
 
     The benchmark predicts ``[model] target`` and needs no ``[model]
@@ -231,7 +242,12 @@ def _alternative_specs(spec):
     return alternatives
 
 
-def benchmark_models(spec, items, random_state=0, index_settings=None):
+def benchmark_models(
+    spec: Mapping[str, Sequence[str]],
+    items: Sequence[str],
+    random_state: int | None = 0,
+    index_settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The models compared, labelled by their estimator's class name.
 
     Parameters
@@ -402,15 +418,15 @@ class BenchmarkResult:
 
     def __init__(
         self,
-        scores,
-        n_train,
-        n_test,
-        description,
-        title=None,
+        scores: pd.DataFrame,
+        n_train: int,
+        n_test: int,
+        description: str,
+        title: str | None = None,
         *,
-        reference=None,
-        metric="roc_auc",
-    ):
+        reference: str | None = None,
+        metric: str = "roc_auc",
+    ) -> None:
         self.scores = scores
         self.n_train = n_train
         self.n_test = n_test
@@ -443,7 +459,7 @@ class BenchmarkResult:
     def _auc(self, model):
         return self.scores.loc[self.scores["model"] == model, self.metric].to_numpy()
 
-    def comparisons(self):
+    def comparisons(self) -> pd.DataFrame:
         """Each model's score (``metric``) against the reference's, fold by fold.
 
         Returns
@@ -464,7 +480,8 @@ class BenchmarkResult:
         rows = []
         for model in labels:
             scores = self._auc(model)
-            row = dict.fromkeys(columns, np.nan) | {"not tested": None}
+            row: dict[str, Any] = dict.fromkeys(columns, np.nan)
+            row["not tested"] = None
             if not np.isfinite(base).all():
                 row["not tested"] = "reference failed"
             elif not np.isfinite(scores).all():
@@ -490,7 +507,7 @@ class BenchmarkResult:
         table["Holm p"] = holm_adjusted(table["p"].to_numpy(dtype=float))
         return table[columns]
 
-    def table(self):
+    def table(self) -> pd.DataFrame:
         """Mean and standard deviation over folds, and the tests against the reference.
 
         Returns
@@ -516,7 +533,7 @@ class BenchmarkResult:
                 )
         return table
 
-    def readings(self):
+    def readings(self) -> list[str]:
         """One sentence per comparison with the reference, read from the Holm p.
 
         Returns
@@ -634,7 +651,7 @@ class BenchmarkResult:
             )
         return notes
 
-    def summary(self):
+    def summary(self) -> Summary:
         """The table, the readings of the tests and the notes.
 
         Returns
@@ -649,7 +666,7 @@ class BenchmarkResult:
         blocks.append(Block("Notes", self._notes()))
         return Summary(self.title, blocks)
 
-    def write(self, directory):
+    def write(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write benchmark.md, every fold's scores as CSV and a box plot PNG.
 
         Parameters
@@ -717,21 +734,21 @@ _DEPRECATED = ("frame", "document", "repeats", "folds")
 
 
 def run_benchmark(
-    X=None,
-    y=None,
+    X: Any = None,
+    y: ArrayLike | None = None,
     *,
-    cv=None,
-    scoring=None,
-    reference=None,
-    models=None,
-    extra_models=None,
-    sample_weight=None,
-    n_jobs=None,
-    random_state=None,
-    progress=True,
-    spec=None,
-    **deprecated,
-):
+    cv: Any = None,
+    scoring: Any = None,
+    reference: str | None = None,
+    models: Mapping[str, Any] | None = None,
+    extra_models: Mapping[str, Any] | None = None,
+    sample_weight: ArrayLike | None = None,
+    n_jobs: int | None = None,
+    random_state: int | None = None,
+    progress: bool = True,
+    spec: Any = None,
+    **deprecated: Any,
+) -> BenchmarkResult:
     """Cross-validate every model on the same folds and test each against one.
 
     scikit-learn's shape: the feature columns ``X``, the binary target ``y``,
@@ -876,19 +893,19 @@ def run_benchmark(
 
 
 def benchmark_from_spec(
-    frame=None,
-    document=None,
+    frame: pd.DataFrame | None = None,
+    document: Mapping[str, Any] | None = None,
     *,
-    repeats=10,
-    folds=5,
-    n_jobs=1,
-    random_state=0,
-    progress=False,
-    models=None,
-    extra_models=None,
-    reference=None,
-    sample_weight=None,
-):
+    repeats: int = 10,
+    folds: int = 5,
+    n_jobs: int | None = 1,
+    random_state: int = 0,
+    progress: bool = False,
+    models: Mapping[str, Any] | None = None,
+    extra_models: Mapping[str, Any] | None = None,
+    reference: str | None = None,
+    sample_weight: ArrayLike | None = None,
+) -> BenchmarkResult:
     """The benchmark of a survey described by a spec document (the command's).
 
     Builds the features (the items of the explanatory indices, see

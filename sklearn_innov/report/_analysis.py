@@ -226,7 +226,7 @@ class Analysis:
     cobb_douglas: CobbDouglasRegressor
     sensitivity: dict
     two_part: TwoPartRegressor | None
-    two_part_skip: object
+    two_part_skip: str | None
     two_part_effects: object
     two_part_zeros: object
     logit: StepwiseLogit
@@ -239,7 +239,7 @@ class Analysis:
     intercept_test: dict | None = None
     controls: list = field(default_factory=list)
     control_reference: dict = field(default_factory=dict)
-    logit_X: object = None
+    logit_X: pd.DataFrame | None = None
     logit_weights: np.ndarray | None = None
     missing_answers: pd.DataFrame | None = None
     index_missing_note: str | None = None

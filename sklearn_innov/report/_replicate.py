@@ -9,6 +9,10 @@ on the default data :func:`~sklearn_innov.report.compare_with_paper`, then
 :func:`render_report`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from ..datasets import load_paper_ranges
@@ -20,6 +24,12 @@ from ._comparison import compare_with_paper
 from ._labels import column_label
 from ._provenance import Provenance
 from ._report import Report
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Mapping
+
+    from ._analysis import Analysis
 
 __all__ = ["REPLICATE_STAGES", "render_report", "replicate"]
 
@@ -41,16 +51,16 @@ REPLICATE_STAGES = (
 
 
 def replicate(
-    frame=None,
-    document=None,
+    frame: pd.DataFrame | None = None,
+    document: Mapping[str, Any] | None = None,
     *,
-    random_state=0,
-    figures=True,
-    data_path=None,
-    spec_path=None,
-    command=None,
-    on_stage=None,
-):
+    random_state: int = 0,
+    figures: bool = True,
+    data_path: str | os.PathLike[str] | None = None,
+    spec_path: str | os.PathLike[str] | None = None,
+    command: str | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> tuple[Report, dict[str, Any]]:
     """Run the paper's analysis and return the report and the fitted models.
 
     Three steps: :func:`~sklearn_innov.report.analyze` decides, fits and
@@ -137,8 +147,13 @@ def replicate(
 
 
 def render_report(
-    analysis, comparison=None, *, figures=True, provenance=None, on_stage=None
-):
+    analysis: Analysis,
+    comparison: Summary | None = None,
+    *,
+    figures: bool = True,
+    provenance: Provenance | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> Report:
     """Format an analysis (and its comparison with the paper) as a report.
 
     Parameters
@@ -227,7 +242,7 @@ def render_report(
     report.add_summary(full_summary)
     report.add_summary(_sensitivity_summary(a))
     if a.two_part is None:
-        report.add_text(a.two_part_skip)
+        report.add_text(a.two_part_skip or "The two-part model was not fitted.")
     else:
         report.add_summary(_two_part_summary(a))
 
