@@ -97,6 +97,10 @@ intersphinx_mapping = {
 }
 # every cross-reference must resolve, to this site or through an inventory
 nitpicky = True
+# The signatures carry type annotations for type checkers (mypy); the pages
+# document types in numpydoc's Parameters and Returns, as scikit-learn's do,
+# so the signatures are shown without them.
+autodoc_typehints = "none"
 html_theme = "pydata_sphinx_theme"
 html_title = "sklearn-innov"
 html_theme_options = {

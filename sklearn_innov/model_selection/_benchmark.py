@@ -813,7 +813,7 @@ def run_benchmark(
         logger at INFO. False shows nothing.
     spec : dict or CompositeIndex, default=None
         The index spec (index name -> columns of ``X``) of the default
-        models, or a :class:`~sklearn_innov.preprocessing.CompositeIndex`
+        models, or a :class:`~sklearn_innov.CompositeIndex`
         whose spec and settings they use. Default: the paper's learning
         mechanisms (``PAPER_SPEC`` without "Y") when ``X`` holds their items.
     **deprecated
@@ -824,6 +824,7 @@ def run_benchmark(
     Returns
     -------
     result : BenchmarkResult
+        Every fold's score per model, with the tests against the reference.
 
     See Also
     --------

@@ -90,6 +90,7 @@ class NamedSpec(dict[str, Any]):
         Returns
         -------
         spec : NamedSpec
+            The same items under the same name.
         """
         return type(self)(self.name, self)
 
