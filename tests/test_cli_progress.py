@@ -91,7 +91,7 @@ def test_verbose_times_every_counted_stage_once(tmp_path, capsys):
     assert timed == [*REPLICATE_STAGES, *WRITE_STAGES, "text for stdout"]
     last = [m for m in map(LINE.fullmatch, err.splitlines()) if m][-1]
     assert int(last.group(1)) == int(last.group(2)) == len(timed)
-    assert f"sklearn-innov replicate: wrote 51 files to {tmp_path}" in err
+    assert f"sklearn-innov replicate: wrote 52 files to {tmp_path}" in err
 
 
 def test_reading_data_is_a_stage(tmp_path, capsys):

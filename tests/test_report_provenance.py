@@ -272,8 +272,8 @@ def test_format_cell_by_kind():
     assert format_cell(-0.0125, "share") == "-1.2%"
     assert format_cell(127.0, "count") == "127"
     assert format_cell(np.int64(3), "count") == "3"
-    # a weighted count is not rounded to a whole number
-    assert format_cell(12.5, "count") == "12.5000"
+    # a weighted count is not rounded to a whole number, but to one decimal
+    assert format_cell(12.5, "count") == "12.5"
     for kind in ("percent", "share", "count"):
         assert format_cell(np.nan, kind) == ""
         assert format_cell("text", kind) == "text"

@@ -77,7 +77,12 @@ def test_table_matches_independent_constructions(likert_survey):
 
 def test_incompatible_combinations_are_skipped_and_listed(likert_survey):
     result = index_sensitivity(likert_survey, {"A": ITEMS})
-    assert "normalize=zscore, aggregate=geometric, weights=equal" in result.skipped
+    assert (
+        "normalize=zscore, aggregate=geometric, weights=equal (a geometric mean "
+        "needs positive items, and z-scores are negative below the mean)"
+    ) in result.skipped
+    # every construction left out says why
+    assert all(label.endswith(")") or ": " in label for label in result.skipped)
     whole = [label for label in result.skipped if ", left out for " not in label]
     assert len(result.constructions) + len(whole) == 3 * 2 * 3
     assert result.constructions.iloc[0].tolist() == ["minmax", "sum", "equal"]

@@ -364,9 +364,18 @@ def _notes(model, production):
     )
     dw = diagnostic_entry(model.results_, "durbin_watson_test")
     if "error" not in dw and not dw["has_const"]:
+        # the test reads the whitened design: with unequal weights its
+        # constant column is sqrt(w), not 1, even when the model has an
+        # intercept
         notes.append(
-            "No intercept: the Durbin-Watson bounds tables do not apply; the "
-            "p-value printed is computed for this design."
+            (
+                "Weighted rows: Durbin-Watson reads the weighted residuals, "
+                "whose regression has sqrt(weight) in place of a constant "
+                "column, so the bounds tables do not apply"
+                if model.fit_intercept
+                else "No intercept: the Durbin-Watson bounds tables do not apply"
+            )
+            + "; the p-value printed is computed for this design."
         )
     if production:
         notes.append(

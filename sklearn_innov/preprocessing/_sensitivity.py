@@ -22,8 +22,8 @@ from sklearn.base import clone
 from sklearn.utils.validation import has_fit_parameter
 
 from ..exceptions import SklearnInnovWarning
+from ..summary._summary import format_count
 from ..utils._lazy import pd
-from ..utils._validation import format_value
 from ._composite import CompositeIndex
 from ._minmax import positive_rows
 
@@ -47,12 +47,30 @@ _TIE_ULPS = 64
 # depend on solver noise.
 _BOD_TIE = 1e-9
 
-# Choices that cannot be combined: a geometric mean of z-scores (negative
-# values) and benefit-of-the-doubt weights with anything but a sum.
+# Choices that cannot be combined, each with the reason the report prints: a
+# geometric mean of z-scores (negative values) and benefit-of-the-doubt
+# weights with anything but a sum of non-negative items.
 _INCOMPATIBLE = (
-    lambda n, a, w: a == "geometric" and n == "zscore",
-    lambda n, a, w: w == "bod" and (a != "sum" or n == "zscore"),
+    (
+        lambda n, a, w: a == "geometric" and n == "zscore",
+        "a geometric mean needs positive items, and z-scores are negative "
+        "below the mean",
+    ),
+    (
+        lambda n, a, w: w == "bod" and a != "sum",
+        "benefit-of-the-doubt weights weigh a sum, not a geometric mean",
+    ),
+    (
+        lambda n, a, w: w == "bod" and n == "zscore",
+        "benefit-of-the-doubt weights need non-negative items, and z-scores "
+        "are negative below the mean",
+    ),
 )
+
+
+def _incompatible(n, a, w):
+    """Why a combination of options cannot be built ("" if it can)."""
+    return next((reason for rule, reason in _INCOMPATIBLE if rule(n, a, w)), "")
 
 
 def index_sensitivity(
@@ -194,7 +212,7 @@ def index_sensitivity(
         sample_weight, n_samples, owner="index_sensitivity"
     )
     total = n_samples if row_weights is None else float(row_weights.sum())
-    if any(rule(*[o[0] for o in options]) for rule in _INCOMPATIBLE):
+    if _incompatible(*[o[0] for o in options]):
         raise ValueError(
             "the reference construction (the first option of each list) cannot "
             "be computed; reorder the options."
@@ -206,8 +224,9 @@ def index_sensitivity(
     built: list[NDArray[np.float64]] = []
     for n, a, w in itertools.product(*options):
         label = f"normalize={n}, aggregate={a}, weights={_weights_label(w)}"
-        if any(rule(n, a, w) for rule in _INCOMPATIBLE):
-            skipped.append(label)
+        reason = _incompatible(n, a, w)
+        if reason:
+            skipped.append(f"{label} ({reason})")
             continue
         est = CompositeIndex(
             spec=spec,
@@ -239,18 +258,18 @@ def index_sensitivity(
             if n_nan and not ranks:
                 raise ValueError(
                     f"index_sensitivity: the reference construction ({label}) "
-                    f"leaves index {name!r} undefined for {format_value(n_nan)} "
+                    f"leaves index {name!r} undefined for {format_count(n_nan)} "
                     "row(s); impute their answers or reorder the options."
                 )
             if ranks and n_nan:
                 undefined.append(
-                    f"{name} ({format_value(n_nan)} of {format_value(total)} rows "
+                    f"{name} ({format_count(n_nan)} of {format_count(total)} rows "
                     "undefined)"
                 )
                 continue
             if ranks and n_zero:
                 zeroed.append(
-                    f"{name} ({format_value(n_zero)} of {format_value(total)} rows)"
+                    f"{name} ({format_count(n_zero)} of {format_count(total)} rows)"
                 )
                 continue
             tol = _TIE_ULPS * np.spacing(np.abs(column).max())

@@ -456,12 +456,33 @@ def _influence_indices(a):
     )
 
 
+def _minmax_bounds(a):
+    """Where the min-max normalisation's bounds come from, in words.
+
+    "min-max bounds are the observed ones" without ``[index] bounds``;
+    otherwise the bounds given, and the items, if any, left to the observed
+    range (for the design section's sentence on weighted construction).
+    """
+    bounds = a.spec.index.get("bounds")
+    if bounds is None:
+        return "min-max bounds are the observed ones"
+    if not isinstance(bounds, dict):
+        low, high = bounds
+        return f"min-max bounds are [index] bounds = [{low:g}, {high:g}]"
+    items = [str(item) for items in a.spec.spec.values() for item in items]
+    rest = [item for item in items if item not in bounds]
+    given = "min-max bounds are those of [index] bounds"
+    if not rest:
+        return given
+    return f"{given}, the observed ones for {', '.join(rest)}"
+
+
 def _add_figures(report, a):
     from ._figures import influence_curve, residual_plots, roc_plot
 
     X = a.logit_X
     shown, why = _influence_indices(a)
-    for number, name in enumerate(shown, start=2):
+    for paper_figure, name in enumerate(shown, start=2):
         report.add_figure(
             f"influence_{name}",
             influence_curve(
@@ -472,10 +493,11 @@ def _add_figures(report, a):
                 a.outcome,
                 points=a.labels["units"],
             ),
-            (f"Figure {number}: " if a.default else "")
-            + f"{a.outcome} against {a.cd_names[name]}, other indices at their "
+            f"{a.outcome} against {a.cd_names[name]}, other indices at their "
             f"means, fitted Cobb-Douglas curve (with smearing) over the data; "
-            f"{why}.",
+            f"{why}"
+            + (f" (the paper's Figure {paper_figure})" if a.default else "")
+            + ".",
         )
     report.add_figure(
         "roc_logit",
@@ -883,15 +905,24 @@ def _robustness_summary(
     shifts = table["mean_abs_shift"]
     worst = shifts.idxmax()
     counts = table["n_constructions"].astype(int)
-    ways = (
-        f"in {counts.iloc[0]} ways"
+    built = len(robustness.constructions)
+    # an entry of `skipped` is a whole construction, or one left out for
+    # some indices only (", left out for "), which was built
+    combinations = built + sum(
+        ", left out for " not in entry for entry in robustness.skipped
+    )
+    ranked = (
+        f"{counts.iloc[0]} of them"
         if counts.nunique() == 1
-        else f"in the number of ways {column_label('n_constructions')} gives"
+        else f"as many of them as {column_label('n_constructions')} says"
     )
     lines = [
-        f"Each index is rebuilt {ways} "
-        "(normalisation x aggregation x weights; the first, min-max sums with "
-        f"equal weights, is the reference). {column_label('share_moved')} is the "
+        f"Of the {combinations} combinations of normalisation x aggregation x "
+        f"weights, {built} could be built (the first, min-max sums with equal "
+        f"weights, is the reference); each index is ranked under {ranked} "
+        f"(column {column_label('n_constructions')}), the others being left out for it "
+        "(listed below, each with its reason). "
+        f"{column_label('share_moved')} is the "
         f"share of {labels['units']} whose rank moves by more than "
         f"{robustness.shift} places in at least one construction; "
         f"{column_label('mean_abs_shift')} the average move.",
@@ -900,8 +931,6 @@ def _robustness_summary(
         f"move by more than {robustness.shift}); a ranking claim on that index "
         '("A scores higher than B") should be checked against the construction.',
     ]
-    if robustness.skipped:
-        lines.append("Left out: " + "; ".join(robustness.skipped))
     if robustness.notes:
         lines.append(
             "Warnings of the constructions: "
@@ -911,6 +940,14 @@ def _robustness_summary(
         Block("Rank movement by index", table, name="index_sensitivity"),
         Block("Reading", lines),
     ]
+    if robustness.skipped:
+        # one line per construction left out, each with its reason
+        blocks.append(
+            Block(
+                "Constructions left out",
+                [f"- {entry}" for entry in robustness.skipped],
+            )
+        )
     if elasticities is not None:
         blocks += _construction_elasticity_blocks(elasticities, regressors, controls)
     else:
@@ -938,17 +975,7 @@ def _construction_elasticity_blocks(table, regressors, controls):
                 f"{name}: from {values.min():.3f} to {values.max():.3f} "
                 f"(reference construction: {table[name].iloc[0]:.3f})."
             )
-    refused = table[table["note"] != ""]
-    if len(refused):
-        lines.append(
-            "Not fitted: "
-            + "; ".join(
-                f"normalize={r.normalize}, aggregate={r.aggregate}, "
-                f"weights={r.weights} ({r.note})"
-                for r in refused.itertuples()
-            )
-        )
-    return [
+    blocks = [
         Block(
             "Elasticities under each construction",
             table.drop(columns="note"),
@@ -956,6 +983,20 @@ def _construction_elasticity_blocks(table, regressors, controls):
         ),
         Block("Reading of the elasticities", lines),
     ]
+    refused = table[table["note"] != ""]
+    if len(refused):
+        # one line per construction not fitted, each with its reason
+        blocks.append(
+            Block(
+                "Constructions not fitted",
+                [
+                    f"- normalize={r.normalize}, aggregate={r.aggregate}, "
+                    f"weights={r.weights} ({r.note})"
+                    for r in refused.itertuples()
+                ],
+            )
+        )
+    return blocks
 
 
 def _two_part_summary(a):

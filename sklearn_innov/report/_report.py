@@ -39,6 +39,7 @@ FIGURE_DPI = 110
 WRITE_STAGES = (
     "report.md",
     "report.html",
+    "report.tex",
     "tables CSV",
     "figures PNG",
     "provenance.json",
@@ -253,6 +254,7 @@ class Report:
             parts = [f"<h1>{html.escape(self.title)}</h1>"]
         else:
             parts = [f"\\title{{{latex_text(self.title)}}}\n\\date{{}}\n\\maketitle"]
+        number = 0  # figures are numbered in order, every one, in every format
         for section in self.sections:
             kind = section[0]
             if kind == "summary":
@@ -261,7 +263,10 @@ class Report:
                 parts.append(self._paragraph(section[1], fmt, width))
             else:
                 _, name, caption = section
-                parts.append(self._figure(name, caption, fmt, figure_dir, width))
+                number += 1
+                parts.append(
+                    self._figure(name, caption, number, fmt, figure_dir, width)
+                )
         if self.figures and figure_dir is None and fmt != "html":
             note = f"The figures are not written: {unwritten or UNWRITTEN}."
             parts.append(self._paragraph(note, fmt, width))
@@ -289,30 +294,39 @@ class Report:
             return "\n".join(wrap_lines([text], width))
         return text
 
-    def _figure(self, name, caption, fmt, figure_dir, width):
+    def _figure(self, name, caption, number, fmt, figure_dir, width):
+        # LaTeX numbers its figures itself; the other formats print the number
+        numbered = f"Figure {number}: {caption}"
         if fmt == "html":
             data = base64.b64encode(self.png(name)).decode("ascii")
             return (
                 f'<figure id="{self.files[name]}"><img src="data:image/png;base64,'
                 f'{data}" alt="{html.escape(caption)}">'
-                f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+                f"<figcaption>{html.escape(numbered)}</figcaption></figure>"
             )
         file = self.files[name]
         path = None if figure_dir is None else (Path(figure_dir) / f"{file}.png")
         if fmt == "markdown":
             if path is None:
-                return f"*{caption}* (figure `{file}`, not written)"
-            return f"![{caption}]({path.as_posix()})\n\n*{caption}*"
+                return f"*{numbered}* (figure `{file}`, not written)"
+            return f"![{caption}]({path.as_posix()})\n\n*{numbered}*"
         if fmt == "latex":
             if path is None:
-                return f"\\paragraph{{Figure (not written)}} {latex_text(caption)}"
+                return (
+                    f"\\paragraph{{Figure {number} (not written)}} "
+                    f"{latex_text(caption)}"
+                )
             return (
                 "\\begin{figure}[htbp]\\centering"
                 "\\includegraphics[width=\\linewidth,height=0.4\\textheight,"
                 f"keepaspectratio]{{{path.as_posix()}}}"
                 f"\\caption{{{latex_text(caption)}}}\\end{{figure}}"
             )
-        where = "[figure, not written]" if path is None else f"[figure: {path}]"
+        where = (
+            f"[Figure {number}, not written]"
+            if path is None
+            else f"[Figure {number}: {path}]"
+        )
         return "\n".join(wrap_lines([f"{where} {caption}"], width))
 
     def write(
@@ -321,7 +335,7 @@ class Report:
         *,
         on_stage: Callable[[str], None] | None = None,
     ) -> list[Path]:
-        """Write report.md, report.html, every table as CSV and every figure as PNG.
+        """Write report.md, .html and .tex, every table as CSV, every figure as PNG.
 
         With a provenance, ``provenance.json`` too: every field of
         :class:`~sklearn_innov.report.Provenance`, the spec in full. The
@@ -337,20 +351,25 @@ class Report:
             Created if missing; tables go to ``directory/tables``.
         on_stage : callable, optional
             Called with each of ``WRITE_STAGES`` ("report.md", "report.html",
-            "tables CSV", "figures PNG", "provenance.json") once written
+            "report.tex", "tables CSV", "figures PNG", "provenance.json") once written
             (provenance.json also without a provenance).
 
         Returns
         -------
         paths : list of Path
             report.html is one self-contained page (figures embedded);
-            report.md links to the PNG files beside it.
+            report.md and report.tex point to the PNG files beside them by
+            relative paths, so the folder can be moved as a whole.
         """
         done = no_stage if on_stage is None else on_stage
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
-        for fmt, filename in (("markdown", "report.md"), ("html", "report.html")):
+        for fmt, filename in (
+            ("markdown", "report.md"),
+            ("html", "report.html"),
+            ("latex", "report.tex"),
+        ):
             path = directory / filename
             path.write_text(self.render(fmt, figure_dir=""), encoding="utf-8")
             paths.append(path)

@@ -50,6 +50,8 @@ TABLE_WIDTH = 120
 P_DECIMALS = 3
 #: Decimals of a percentage (``45.5%``).
 PERCENT_DECIMALS = 1
+#: How a text block's line starts when the block is a list, one item a line.
+LIST_MARK = "- "
 #: Kinds of column a :class:`Column` can declare.
 COLUMN_KINDS = ("number", "percent", "share", "count")
 
@@ -65,8 +67,9 @@ class Column(NamedTuple):
         ``"percent"``: values already in percent (``45.5`` prints
         ``45.5%``); ``"share"``: values in [0, 1] (``0.455`` prints
         ``45.5%``); ``"count"``: whole numbers print without decimals
-        (``127``, not ``127.0000``; a weighted, non-whole count keeps its
-        decimals); ``"number"``: the usual :func:`format_number`.
+        (``127``, not ``127.0000``; a weighted count within 1e-9 of a whole
+        number prints as that number, any other with one decimal, ``123.2``);
+        ``"number"``: the usual :func:`format_number`.
     """
 
     label: str
@@ -81,7 +84,8 @@ class Block:
     title : str
         Heading of the block.
     content : DataFrame or list of str
-        The table, or the lines.
+        The table, or the lines; lines that all start with ``"- "`` are a
+        list, one item a line (HTML ``<ul>``, LaTeX ``itemize``).
     name : str, optional
         A file-friendly name for the table (CSV export); defaults to the title.
     clipped : mapping, optional
@@ -325,6 +329,12 @@ class Summary:
             out.append(f"<h3>{html.escape(block.title)}</h3>")
             if block.is_table:
                 out.append(_html_table(_Cells(block, self.digits, columns)))
+            elif is_list(block.content):
+                items = "".join(
+                    f"<li>{html.escape(line[len(LIST_MARK) :])}</li>"
+                    for line in block.content
+                )
+                out.append(f"<ul>{items}</ul>")
             else:
                 body = "<br>".join(html.escape(line) for line in block.content)
                 out.append(f"<p>{body}</p>")
@@ -419,10 +429,53 @@ def wrap_lines(lines, width):
     """
     out = []
     for line in lines:
+        # a list item ("- ...") hangs its continuation lines under its text
+        indent = "  " if str(line).startswith(LIST_MARK) else ""
         out += textwrap.wrap(
-            line, width, break_long_words=False, break_on_hyphens=False
+            line,
+            width,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
         ) or [""]
     return out
+
+
+def is_list(lines):
+    """Whether a text block's lines are all list items (``"- ..."``)."""
+    return bool(lines) and all(str(line).startswith(LIST_MARK) for line in lines)
+
+
+def format_count(value: Any) -> str:
+    """A count as a count: ``127``; a weighted, non-whole one as ``123.2``.
+
+    Weighted counts (the total weight of some rows) carry floating-point
+    noise (``120.00000000000003``): within 1e-9 (relative) of a whole number
+    they print as that number, otherwise with one decimal (two significant
+    digits below 0.1, so that a small positive weight never reads ``0.0``).
+
+    Parameters
+    ----------
+    value : int or float
+        The count.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.summary._summary import format_count
+    >>> format_count(120.00000000000003), format_count(10.233962264150943)
+    ('120', '10.2')
+    """
+    value = float(value)
+    if not np.isfinite(value):
+        return format_number(value)
+    whole = round(value)
+    if np.isclose(value, whole, rtol=1e-9, atol=1e-9):
+        return str(int(whole))
+    return f"{value:.1f}" if abs(value) >= 0.1 else f"{value:.2g}"
 
 
 def format_number(value: Any, digits: int = 4) -> str:
@@ -532,7 +585,9 @@ def format_cell(value, kind="number", digits=4):
     >>> format_cell(45.5, "percent"), format_cell(0.4551, "share")
     ('45.5%', '45.5%')
     >>> format_cell(127.0, "count"), format_cell(12.5, "count")
-    ('127', '12.5000')
+    ('127', '12.5')
+    >>> format_cell(120.00000000000003, "count")
+    '120'
     """
     if kind not in COLUMN_KINDS:
         raise ValueError(f"kind must be one of {COLUMN_KINDS}; got {kind!r}.")
@@ -542,8 +597,7 @@ def format_cell(value, kind="number", digits=4):
     if kind == "number" or not numeric or np.isnan(value):
         return format_number(value, digits)
     if kind == "count":
-        whole = float(value).is_integer()
-        return str(int(value)) if whole else format_number(value, digits)
+        return format_count(value)
     scale = 100.0 if kind == "share" else 1.0
     return f"{scale * float(value):.{PERCENT_DECIMALS}f}%"
 
@@ -625,7 +679,10 @@ class _Cells:
         ):
             row = []
             for j, value in enumerate(values):
-                if p_rows[i] or p_cols[j]:
+                # a p-value row (``Sig.``) formats its plain numbers as
+                # p-values; a column that declares its kind (a percentile
+                # column: a share) keeps it
+                if p_cols[j] or (p_rows[i] and kinds[j] == "number"):
                     limits = block.clipped.get((label, table.columns[j]))
                     row.append(format_pvalue(value, limits))
                 else:
@@ -943,6 +1000,11 @@ def latex_lines(lines):
     -------
     latex : str
     """
+    if is_list(lines):
+        items = "\n".join(
+            f"\\item {latex_text(line[len(LIST_MARK) :])}" for line in lines
+        )
+        return f"\\begin{{itemize}}\n{items}\n\\end{{itemize}}"
     return "\n\n".join(latex_text(line) for line in lines if str(line).strip())
 
 

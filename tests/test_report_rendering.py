@@ -1,0 +1,273 @@
+"""What a new user found in the reports (issue 28 item 5).
+
+Percentiles in a ``Sig.`` row, weighted counts, the Durbin-Watson note of a
+weighted model with an intercept, figure numbers and paths, the counts of the
+rankings' constructions and the words on min-max bounds.
+"""
+
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_innov.linear_model import CobbDouglasRegressor
+from sklearn_innov.preprocessing import index_sensitivity
+from sklearn_innov.report import Report
+from sklearn_innov.report._labels import COLUMNS
+from sklearn_innov.report._replicate import (
+    _construction_elasticity_blocks,
+    _minmax_bounds,
+    _robustness_summary,
+)
+from sklearn_innov.summary import Block, Summary
+from sklearn_innov.summary._summary import format_cell, format_count
+
+LABELS = {"unit": "firm", "units": "firms"}
+# a float printed with three or more decimals: a raw weighted count
+RAW_FLOAT = re.compile(r"\d\.\d{3,}")
+
+
+# -- 1. a percentile in a p-value row stays a percentage ----------------------
+
+
+def test_a_percentile_column_prints_percent_in_a_sig_row():
+    table = pd.DataFrame(
+        {"paper": [0.033, 0.4325], "percentile": [0.745, 0.245]},
+        index=["Table 10 X1 Sig.", "Table 10 X1 B"],
+    )
+    summary = Summary("Ranges", [Block("Ranges", table)])
+    for fmt in ("text", "markdown", "html", "latex"):
+        out = summary.render(fmt, columns=COLUMNS)
+        # the share 0.745 is 74.5 percent; the paper's p stays a p-value
+        percent = "\\%" if fmt == "latex" else "%"
+        assert f"{100 * 0.745:.1f}{percent}" in out, fmt
+        assert "0.745" not in out, fmt
+        assert "0.033" in out and f"24.5{percent}" in out, fmt
+
+
+# -- 2. counts print as counts -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (120.00000000000003, "120"),
+        (10.233962264150943, "10.2"),
+        (123.2103, "123.2"),
+        (0.4528301886792453, "0.5"),
+        (0.04, "0.04"),
+        (127, "127"),
+        (np.float64(6.0), "6"),
+    ],
+)
+def test_a_count_prints_whole_or_with_one_decimal(value, expected):
+    assert format_count(value) == expected
+    assert format_cell(value, "count") == expected
+
+
+def test_weighted_counts_of_left_out_constructions_are_rounded():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.integers(0, 5, size=(40, 2)), columns=["a", "b"])
+    X.iloc[:5, 0] = 0  # the lowest answer: a min-max item at 0
+    X.iloc[5, 0] = 4
+    weights = rng.uniform(0.3, 3.0, size=40) / 3
+    result = index_sensitivity(X, {"I": ["a", "b"]}, sample_weight=weights)
+    zeroed = [entry for entry in result.skipped if "zeroes" in entry]
+    assert zeroed
+    for entry in result.skipped:
+        assert not RAW_FLOAT.search(entry), entry
+    # the weighted count printed is the oracle's, rounded to one decimal
+    geometric = (X[["a", "b"]] == X[["a", "b"]].min()).any(axis=1)
+    assert (
+        f"({weights[geometric].sum():.1f} of {weights.sum():.1f} rows)" in (zeroed[0])
+    )
+
+
+# -- 3. Durbin-Watson's note with weights and an intercept --------------------
+
+
+@pytest.fixture
+def cobb_douglas_data():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(np.exp(rng.normal(size=(60, 2))), columns=["X1", "X2"])
+    y = np.exp(0.5 + 0.3 * np.log(X["X1"]) + rng.normal(0, 0.2, 60))
+    weights = rng.uniform(0.5, 2.0, size=60)
+    return X, y, weights
+
+
+def _notes(model):
+    summary = model.summary()
+    (block,) = [b for b in summary.blocks if b.title == "Notes"]
+    return " ".join(block.content)
+
+
+@pytest.mark.parametrize("cov_type", ["nonrobust", "HC1", "survey"])
+def test_weighted_model_with_intercept_is_not_called_intercept_free(
+    cobb_douglas_data, cov_type
+):
+    X, y, w = cobb_douglas_data
+    model = CobbDouglasRegressor(cov_type=cov_type).fit(X, y, sample_weight=w)
+    assert model.coef_table_.index[0] == "const"
+    notes = _notes(model)
+    assert "No intercept" not in notes
+    # why the bounds tables still do not apply: the whitened design
+    # [sqrt(w), sqrt(w) ln X] does not span the constant column (lstsq oracle)
+    design = np.sqrt(w)[:, None] * np.column_stack([np.ones(60), np.log(X)])
+    ones = np.ones(60)
+    fitted = design @ np.linalg.lstsq(design, ones, rcond=None)[0]
+    assert np.linalg.norm(ones - fitted) > 1e-3
+    assert "Weighted rows: Durbin-Watson reads the weighted residuals" in notes
+
+
+def test_unweighted_notes_keep_the_intercept_reading(cobb_douglas_data):
+    X, y, _ = cobb_douglas_data
+    with_const = _notes(CobbDouglasRegressor().fit(X, y))
+    assert "No intercept" not in with_const and "Weighted rows" not in with_const
+    # equal weights are no weights: sqrt(1) is the constant column
+    equal = _notes(CobbDouglasRegressor().fit(X, y, sample_weight=np.full(60, 2.0)))
+    assert "No intercept" not in equal and "Weighted rows" not in equal
+    free = _notes(CobbDouglasRegressor(fit_intercept=False).fit(X, y))
+    assert "No intercept: the Durbin-Watson bounds tables do not apply" in free
+
+
+# -- 4. figures: numbered in every format, captions, relative paths ----------
+
+
+@pytest.fixture
+def two_figure_report():
+    from matplotlib.figure import Figure
+
+    report = Report("R")
+    report.add_text("Before.")
+    for name in ("first", "second"):
+        figure = Figure(figsize=(2, 2))
+        figure.add_subplot().plot([0, 1], [0, 1])
+        report.add_figure(name, figure, f"The {name} plot.")
+    return report
+
+
+def test_every_figure_is_numbered_in_every_format(two_figure_report):
+    report = two_figure_report
+    for fmt in ("text", "markdown", "html"):
+        for figure_dir in (None, "figs"):
+            if fmt == "html" and figure_dir is None:
+                continue
+            out = report.render(fmt, figure_dir=figure_dir, width=200)
+            assert re.search(r"Figure 1[^\n]*The first plot\.", out), out
+            assert re.search(r"Figure 2[^\n]*The second plot\.", out), out
+            assert "Figure 3" not in out
+    latex = report.render("latex", figure_dir="")
+    # LaTeX numbers its figures: no number in the caption text
+    assert "\\caption{The first plot.}" in latex
+    assert "\\caption{The second plot.}" in latex
+    assert "Figure 1" not in latex
+
+
+def test_write_puts_a_movable_tex_beside_the_figures(two_figure_report, tmp_path):
+    out = tmp_path / "out"
+    paths = two_figure_report.write(out)
+    tex = out / "report.tex"
+    assert tex in paths
+    text = tex.read_text(encoding="utf-8")
+    included = re.findall(r"\\includegraphics\[[^]]*\]\{([^}]*)\}", text)
+    assert included == ["first.png", "second.png"]
+    # moved elsewhere, the folder still finds its figures
+    moved = tmp_path / "moved"
+    out.rename(moved)
+    assert all((moved / name).is_file() for name in included)
+    assert str(tmp_path) not in text
+
+
+# -- 5. the constructions counted once, left out one per line ----------------
+
+
+def test_construction_counts_agree_and_each_left_out_has_a_reason():
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame(rng.integers(0, 5, size=(50, 3)), columns=["a", "b", "c"])
+    X.iloc[0, 0] = 0
+    result = index_sensitivity(X, {"I": ["a", "b"], "J": ["c"]})
+    summary = _robustness_summary(result, LABELS)
+    reading = " ".join(next(b for b in summary.blocks if b.title == "Reading").content)
+    built = len(result.constructions)
+    # 3 normalisations x 2 aggregations x 3 weights, as index_sensitivity's
+    # defaults list them
+    assert f"Of the {3 * 2 * 3} combinations" in reading
+    assert f"{built} could be built" in reading
+    kept = result.summary()["n_constructions"]
+    assert kept.nunique() == 1
+    assert f"each index is ranked under {kept.iloc[0]} of them" in reading
+    left = next(b for b in summary.blocks if b.title == "Constructions left out")
+    assert len(left.content) == len(result.skipped)
+    assert all(line.startswith("- normalize=") for line in left.content)
+    # one reason each: a parenthesis or a colon after the construction
+    for line in left.content:
+        assert re.search(r"weights=\w+(,| \().*[):]", line), line
+    assert "Left out:" not in reading
+
+
+# -- 6. the words on min-max bounds --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bounds, expected",
+    [
+        (None, "min-max bounds are the observed ones"),
+        ((0, 1000), "min-max bounds are [index] bounds = [0, 1000]"),
+        (
+            {"a": [0, 100], "b": [0, 100], "c": [0, 5]},
+            "min-max bounds are those of [index] bounds",
+        ),
+        (
+            {"a": [0, 100]},
+            "min-max bounds are those of [index] bounds, the observed ones for b, c",
+        ),
+    ],
+)
+def test_minmax_bounds_in_words(bounds, expected):
+    index = {} if bounds is None else {"bounds": bounds}
+    a = SimpleNamespace(
+        spec=SimpleNamespace(index=index, spec={"I": ["a", "b"], "J": ["c"]})
+    )
+    assert _minmax_bounds(a) == expected
+
+
+def test_constructions_not_fitted_are_listed_one_per_line():
+    table = pd.DataFrame(
+        {
+            "normalize": ["minmax", "minmax", "rank"],
+            "aggregate": ["sum", "geometric", "sum"],
+            "weights": ["equal", "equal", "bod"],
+            "X1": [0.2, np.nan, np.nan],
+            "note": ["", "too few rows", "y is constant"],
+        }
+    )
+    blocks = _construction_elasticity_blocks(table, ["X1"], [])
+    reading = " ".join(blocks[1].content)
+    assert "(1 of the 3 constructions built could be fitted" in reading
+    assert "Not fitted" not in reading
+    assert blocks[2].title == "Constructions not fitted"
+    assert blocks[2].content == [
+        "- normalize=minmax, aggregate=geometric, weights=equal (too few rows)",
+        "- normalize=rank, aggregate=sum, weights=bod (y is constant)",
+    ]
+
+
+def test_a_list_block_renders_as_a_list_in_every_format():
+    items = ["- first item " + "word " * 20, "- second & <item>"]
+    summary = Summary("S", [Block("Left out", items), Block("Prose", ["a", "b"])])
+    html = summary.render("html")
+    assert "<ul><li>first item" in html
+    assert "<li>second &amp; &lt;item&gt;</li></ul>" in html
+    assert "<p>a<br>b</p>" in html  # prose stays prose
+    latex = summary.render("latex")
+    assert "\\begin{itemize}\n\\item first item" in latex
+    assert "\\item second \\& " in latex
+    text = summary.render("text", width=40).splitlines()
+    start = text.index("- first item word word word word word")
+    # continuation lines hang under the item's text
+    assert text[start + 1].startswith("  word")
+    assert "- second & <item>" in text
+    markdown = summary.render("markdown")
+    assert "\n- first item" in markdown and "\n- second & <item>" in markdown
