@@ -377,9 +377,10 @@ def _design_summary(a):
                 "Weighted point estimates, with the weights rescaled to add up to "
                 f"the {a.labels['units']} sampled: the indices' construction "
                 "(z-score means and deviations, ranks, PCA and factor weights; "
-                "min-max bounds are the observed ones), their reliability (alpha, "
-                "omega, item-total statistics and the one-factor test, whose counts "
-                "are the sample's) and the rankings' robustness."
+                f"{_minmax_bounds(a)}), their reliability (alpha, omega, "
+                "item-total statistics and the one-factor test, whose counts are "
+                "weighted counts on the sample's scale: the weights add up to the "
+                f"{a.labels['units']} sampled) and the rankings' robustness."
             )
     if design["weights"] != "frequency":
         lines.append(
