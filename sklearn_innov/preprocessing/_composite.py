@@ -920,7 +920,8 @@ class CompositeIndex(
         raise ValueError(
             f"Index {name!r} has missing answers{counted} in item(s) "
             f"{format_labels(cols)} ({int((~answered).any(axis=1).sum())} row(s)) "
-            "and missing='error'. Impute them first, or set missing='rescale'."
+            "and missing='error'. Impute them first, or set missing='rescale' (in "
+            'a spec file: [index] missing = "rescale").'
         )
 
     def _empty_rows(self, name, empty, rows):
@@ -931,8 +932,9 @@ class CompositeIndex(
             raise ValueError(
                 f"Index {name!r} cannot be computed for {empty.size} row(s) "
                 f"({where}): every item ({items}) is missing or weighs 0. Set "
-                "missing='nan' to leave their index NaN, drop those rows, or "
-                "impute the answers (e.g. sklearn.impute.SimpleImputer) first."
+                "missing='nan' (in a spec file: [index] missing = \"nan\") to leave "
+                "their index NaN, drop those rows, or impute the answers (e.g. "
+                "sklearn.impute.SimpleImputer) first."
             )
         warnings.warn(
             f"Index {name!r} is NaN for {empty.size} row(s) ({where}): every "
