@@ -119,3 +119,17 @@ def test_benchmark_result_repr_names_models_folds_reference_metric():
         "BenchmarkResult(models=['ref', 'a', 'b'], folds=4, reference=None, "
         "metric='roc_auc')"
     )
+
+
+def test_models_tested_are_read_when_another_is_not_tested():
+    # 'a' scores the reference's exactly (no test), 'b' differs: under pandas
+    # 3 the "not tested" column became strings with NaN and no reading was made
+    scores = _scores(set())
+    reference = scores.loc[scores["model"] == "ref", "roc_auc"].to_numpy()
+    scores.loc[scores["model"] == "a", "roc_auc"] = reference
+    result = BenchmarkResult(scores, 30, 10, "Data.", reference="ref")
+    assert result.comparisons()["not tested"].tolist() == ["identical", None]
+    readings = result.readings()
+    assert len(readings) == 1
+    assert readings[0].startswith("b: ROC AUC")
+    assert "Compared with ref" in result.summary().render("text")

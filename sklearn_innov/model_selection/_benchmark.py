@@ -499,6 +499,11 @@ class BenchmarkResult:
                     row["not tested"] = "identical" if same else "constant"
             rows.append(row)
         table = pd.DataFrame(rows, index=pd.Index(labels, name="model"))
+        # object, so that None stays None: pandas 3 reads a column of None and
+        # text as strings with NaN, and the readings then skipped every model
+        table["not tested"] = pd.Series(
+            [row["not tested"] for row in rows], index=table.index, dtype=object
+        )
         table["Holm p"] = holm_adjusted(table["p"].to_numpy(dtype=float))
         return table[columns]
 
