@@ -78,6 +78,9 @@ SLOW_TESTS = {
         "test_the_papers_pipeline_is_fitted_weighted",  # 3.0 s
         "test_weighted_scores_are_the_weighted_metrics_on_the_same_folds",  # 3.0 s
     ),
+    "tests/test_benchmark_missing_index.py": (
+        "test_replicate_leaves_out_the_same_rows",  # 1.0 s
+    ),
     "tests/test_cli.py": (
         "test_a_european_csv_is_sniffed_and_read_like_the_plain_one",  # 1.2 s
         "test_a_reader_that_leaves_early_gets_no_broken_pipe_message",  # 3.6 s

@@ -44,6 +44,20 @@ DELIMITERS = (",", ";", "\t", "|")
 SNIFF_LINES = 50
 SEPARATOR_WORDS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 THOUSANDS_WORDS = {"none": None, "space": " ", "dot": ".", "comma": ",", "'": "'"}
+# the default models' labels (model_selection.benchmark_models), for --help:
+# listed here, not imported, so that --help and --version start fast
+BENCHMARK_LABELS = (
+    "StepwiseLogit",
+    "LogisticRegression",
+    "LogisticRegression[l1, raw items]",
+    "RandomForestClassifier",
+    "HistGradientBoostingClassifier",
+    "SVC",
+    "KNeighborsClassifier",
+    "GaussianNB",
+    "DummyClassifier",
+    "GridSearchCV(StepwiseLogit)",
+)
 UNWRITTEN = "run again with --out DIR to write them as PNG files (and report.html)"
 logger = logging.getLogger("sklearn_innov.cli")
 
@@ -625,6 +639,8 @@ def _benchmark(args):
         frame, note = drop_missing_target(frame, spec.target)
         if note:
             _note(args, note, logging.WARNING)
+    # as replicate: a folder that cannot be written fails before the fits
+    _prepare_out(args)
     with _cluster(args.scheduler):
         result = benchmark_from_spec(
             frame,
@@ -802,8 +818,9 @@ def build_parser():
     bench.add_argument(
         "--reference",
         metavar="LABEL",
-        help="the model every other is tested against (default: StepwiseLogit, "
-        "the paper's pipeline)",
+        help="the model every other is tested against, one of "
+        + ", ".join(repr(label) for label in BENCHMARK_LABELS)
+        + " (default: 'StepwiseLogit', the paper's pipeline)",
     )
     bench.set_defaults(run=_benchmark)
     return parser

@@ -27,9 +27,10 @@ from sklearn.utils.validation import has_fit_parameter
 
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import corrected_resampled_ttest, holm_adjusted
-from ..exceptions import SeparationWarning, SpecError
+from ..exceptions import MissingIndexWarning, SeparationWarning, SpecError
 from ..linear_model import StepwiseLogit
 from ..preprocessing import CompositeIndex
+from ..preprocessing._composite import rows_with_missing_index
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import Block, Summary, format_pvalue
 from ..utils._output import slugify
@@ -69,7 +70,8 @@ REFERENCE = "StepwiseLogit"
 RAW_ITEMS = "LogisticRegression[l1, raw items]"
 MISSING_WORDS = {
     "rescale": "rescale each index from its answered items",
-    "nan": "leave an index with no answered item NaN (the model then refuses it)",
+    "nan": "rescale each index from its answered items (a row with none is left "
+    "out, counted above)",
     "error": "refuse them",
 }
 # [model] defaults of validate_document that the benchmark reads
@@ -451,6 +453,16 @@ class BenchmarkResult:
             )
         self.metric = metric
 
+    def __repr__(self):
+        models = list(dict.fromkeys(self.scores["model"]))
+        folds = len(self.scores) // max(len(models), 1)
+        repeats = self.scores["repeat"].nunique() if "repeat" in self.scores else 1
+        layout = f" ({repeats} x {folds // repeats})" if repeats > 1 else ""
+        return (
+            f"BenchmarkResult(models={models}, folds={folds}{layout}, "
+            f"reference={self.reference!r}, metric={self.metric!r})"
+        )
+
     @property
     def _label(self):
         """The compared metric in words: 'ROC AUC', or the scorer's name."""
@@ -504,6 +516,11 @@ class BenchmarkResult:
                     row["not tested"] = "identical" if same else "constant"
             rows.append(row)
         table = pd.DataFrame(rows, index=pd.Index(labels, name="model"))
+        # object, so that None stays None: pandas 3 reads a column of None and
+        # text as strings with NaN, and the readings then skipped every model
+        table["not tested"] = pd.Series(
+            [row["not tested"] for row in rows], index=table.index, dtype=object
+        )
         table["Holm p"] = holm_adjusted(table["p"].to_numpy(dtype=float))
         return table[columns]
 
@@ -564,7 +581,25 @@ class BenchmarkResult:
                 "corrected resampled t = "
                 f"{row['t']:.2f}, df = {int(row['df'])})."
             )
+        failed = self._failed_everywhere()
+        if failed:
+            verb = "fails" if len(failed) == 1 else "fail"
+            line = (
+                f"{_names(failed, limit=len(failed))} {verb} to fit in every fold "
+                "(scored NaN; the FitFailedWarning lines say why): no score"
+            )
+            if reference in failed:
+                line += f", and no model is compared with {reference}"
+            elif reference is not None:
+                line += f" and no test against {reference}"
+            lines.append(line + ".")
         return lines
+
+    def _failed_everywhere(self):
+        """The models scored NaN in every fold, in the table's order."""
+        finite = np.isfinite(self.scores[self.metric].to_numpy(dtype=float))
+        scored = pd.Series(finite).groupby(self.scores["model"].to_numpy(), sort=False)
+        return [model for model, ok in scored.any().items() if not ok]
 
     def _notes(self):
         reference = self.reference
@@ -643,11 +678,15 @@ class BenchmarkResult:
                 notes.append(f"{model} {text}")
         failed = self.scores[~np.isfinite(self.scores[self.metric])]
         for model, count in failed.groupby("model", sort=False).size().items():
+            total = int((self.scores["model"] == model).sum())
+            rest = (
+                "it has no score and no t-test"
+                if count == total
+                else "its means cover the other folds and it has no t-test"
+            )
             notes.append(
-                f"{model} failed to fit in {count} of "
-                f"{int((self.scores['model'] == model).sum())} folds (scored NaN; "
-                "scikit-learn's FitFailedWarning says why): its means cover the "
-                "other folds and it has no t-test."
+                f"{model} failed to fit in {count} of {total} folds (scored NaN; "
+                f"scikit-learn's FitFailedWarning says why): {rest}."
             )
         return notes
 
@@ -662,7 +701,10 @@ class BenchmarkResult:
         blocks = [Block("Cross-validated scores", self.table(), name="benchmark")]
         readings = self.readings()
         if readings:
-            blocks.append(Block(f"Compared with {self.reference}", readings))
+            title = (
+                f"Compared with {self.reference}" if self.reference else "Failed models"
+            )
+            blocks.append(Block(title, readings))
         blocks.append(Block("Notes", self._notes()))
         return Summary(self.title, blocks)
 
@@ -1011,10 +1053,11 @@ def benchmark_from_spec(
     frame, note = drop_missing_target(frame, target)
     if note:
         description += " " + note[0].upper() + note[1:]
+    frame, weights, note = _drop_missing_indices(frame, weights, bench, document)
+    if note:
+        description += note
     # the only columns any model sees
     X = frame[bench.features]
-    # fail fast, with the estimator's own message, on items it cannot use
-    CompositeIndex(spec=bench.mechanisms, **bench.index).fit(X)
     description += (
         f" Every model sees only the {len(bench.features)} items of "
         f"{', '.join(bench.mechanisms)}; withheld: {_names(bench.withheld)}."
@@ -1057,6 +1100,39 @@ def benchmark_from_spec(
         progress=progress,
         description=description,
         title=f"Predictive benchmark of {event}",
+    )
+
+
+def _drop_missing_indices(frame, weights, bench, document):
+    """Leave out the rows ``replicate`` leaves out: an index NaN under
+    ``[index] missing = "nan"`` (the outcome's too), decided once on every
+    row, so that every model is fitted and scored on the same rows; fails
+    fast, with the estimator's own message, on items it cannot use."""
+    spec = dict(bench.mechanisms)
+    outcome = ((document or {}).get("indices") or {}).get(bench.outcome)
+    if isinstance(outcome, list):
+        spec[bench.outcome] = outcome
+    with warnings.catch_warnings():
+        # missing = "nan": the rows are counted in the description instead
+        warnings.simplefilter("ignore", MissingIndexWarning)
+        indices = CompositeIndex(spec=spec, **bench.index).fit(
+            frame, sample_weight=weights
+        )
+        indices = pd.DataFrame(
+            np.asarray(indices.transform(frame)), columns=list(spec), index=frame.index
+        )
+    empty, reason = rows_with_missing_index(indices)
+    if reason is None:
+        return frame, weights, None
+    note = (
+        f" {int(empty.sum())} of {len(frame)} {bench.labels['units']} {reason}; "
+        "they are left out "
+        "of every model and fold, as replicate leaves them out."
+    )
+    return (
+        frame[~empty],
+        None if weights is None else weights[~empty],
+        note,
     )
 
 

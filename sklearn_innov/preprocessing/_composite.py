@@ -920,7 +920,8 @@ class CompositeIndex(
         raise ValueError(
             f"Index {name!r} has missing answers{counted} in item(s) "
             f"{format_labels(cols)} ({int((~answered).any(axis=1).sum())} row(s)) "
-            "and missing='error'. Impute them first, or set missing='rescale'."
+            "and missing='error'. Impute them first, or set missing='rescale' (in "
+            'a spec file: [index] missing = "rescale").'
         )
 
     def _empty_rows(self, name, empty, rows):
@@ -931,8 +932,9 @@ class CompositeIndex(
             raise ValueError(
                 f"Index {name!r} cannot be computed for {empty.size} row(s) "
                 f"({where}): every item ({items}) is missing or weighs 0. Set "
-                "missing='nan' to leave their index NaN, drop those rows, or "
-                "impute the answers (e.g. sklearn.impute.SimpleImputer) first."
+                "missing='nan' (in a spec file: [index] missing = \"nan\") to leave "
+                "their index NaN, drop those rows, or impute the answers (e.g. "
+                "sklearn.impute.SimpleImputer) first."
             )
         warnings.warn(
             f"Index {name!r} is NaN for {empty.size} row(s) ({where}): every "
@@ -1007,6 +1009,59 @@ class CompositeIndex(
                 dtype=float,
             )
         return reliability, item_statistics
+
+
+def rows_with_missing_index(indices):
+    """The rows whose index is NaN (``missing="nan"``: no answered item).
+
+    The one rule by which ``replicate`` and the spec-driven benchmark leave
+    rows out of every model, computed once on the whole survey.
+
+    Parameters
+    ----------
+    indices : DataFrame
+        The indices, one column per index (a :class:`CompositeIndex`'s
+        output on the survey).
+
+    Returns
+    -------
+    empty : ndarray of bool
+        True for a row with one or more NaN indices.
+    reason : str or None
+        Why, in words, to follow "N of M rows": "have an index that is NaN
+        (...; by index: size 6)"; None when no row is left out.
+
+    Raises
+    ------
+    SpecError
+        When every row has a NaN index: nothing would be left to fit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklearn_innov.preprocessing._composite import rows_with_missing_index
+    >>> indices = pd.DataFrame({"A": [0.5, np.nan, 1.0], "B": [1.0, 2.0, np.nan]})
+    >>> empty, reason = rows_with_missing_index(indices)
+    >>> empty.tolist()
+    [False, True, True]
+    >>> reason.split("by index: ")[1]
+    'A 1, B 1)'
+    """
+    missing = indices.isna()
+    empty = missing.any(axis=1).to_numpy()
+    if not empty.any():
+        return empty, None
+    if empty.all():
+        raise SpecError(
+            "every row has an index that is NaN (no answered item under [index] "
+            "missing = 'nan'); check the items, or impute the answers."
+        )
+    per_index = ", ".join(f"{name} {int(n)}" for name, n in missing.sum().items() if n)
+    return empty, (
+        "have an index that is NaN ([index] missing = 'nan': no answered item; "
+        f"by index: {per_index})"
+    )
 
 
 def _as_slice(positions):

@@ -37,6 +37,7 @@ from ..utils._validation import (
     resolve_items,
     validate_columns,
 )
+from ..utils._validation import format_rows as _format_labelled_rows
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -422,6 +423,11 @@ def format_rows(positions, rows, limit=5):
     (from :func:`row_labels`) or None for arrays.
     """
     positions = list(positions)
+    if rows is not None and rows.name is not None:
+        # a named index (the CLI's "line"): its name, as every other message
+        return _format_labelled_rows(
+            rows[np.asarray(positions, dtype=int)], limit=limit
+        )
     shown = positions[:limit]
     more = f" and {len(positions) - limit} more" if len(positions) > limit else ""
     if rows is None:

@@ -32,6 +32,7 @@ from ..linear_model import (
 from ..linear_model._cobb_douglas_summary import diagnostic_readings
 from ..model_selection import selection_stability
 from ..preprocessing import CompositeIndex, control_columns, index_sensitivity
+from ..preprocessing._composite import rows_with_missing_index
 from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import significance
@@ -941,20 +942,12 @@ def missing_answer_table(frame, spec):
 
 def _drop_missing_indices(frame, indices, labels):
     """Leave out the rows whose index is NaN (``missing = "nan"``), counted."""
-    empty = indices.isna()
-    rows_ = empty.any(axis=1).to_numpy()
-    if not rows_.any():
+    rows_, reason = rows_with_missing_index(indices)
+    if reason is None:
         return frame, indices, None
-    if rows_.all():
-        raise SpecError(
-            "every row has an index that is NaN (no answered item under [index] "
-            "missing = 'nan'); check the items, or impute the answers."
-        )
-    per_index = ", ".join(f"{name} {int(n)}" for name, n in empty.sum().items() if n)
     note = (
-        f"{count(int(rows_.sum()), labels)} of {len(frame)} have an index that is "
-        f"NaN ([index] missing = 'nan': no answered item; by index: {per_index}); "
-        "they are left out of every model below."
+        f"{count(int(rows_.sum()), labels)} of {len(frame)} {reason}; they are "
+        "left out of every model below."
     )
     return frame[~rows_], indices[~rows_], note
 

@@ -92,12 +92,13 @@ def format_value(value):
 def format_rows(labels, *, name=None, limit=5):
     """Rows as the user knows them: ``lines 4, 9 and 2 more`` or ``rows 3, 8``.
 
-    ``name`` is the index's name; the CLI names its frames' index ``line``
-    (the CSV line numbers, header = line 1), so every message about rows
-    of a file it read points at the lines of that file.
+    ``name`` is the index's name, by default the name of ``labels`` when it
+    is a pandas Index (``frame.index[mask]`` keeps it); the CLI names its
+    frames' index ``line`` (the CSV line numbers, header = line 1), so every
+    message about rows of a file it read points at the lines of that file.
     """
+    noun = name or getattr(labels, "name", None) or "row"
     labels = list(labels)
-    noun = name or "row"
     noun = noun if len(labels) == 1 else noun + "s"
     shown = ", ".join(format_value(label) for label in labels[:limit])
     more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
