@@ -401,3 +401,22 @@ def test_bad_input_is_refused_with_a_message_that_says_what_to_do(
         args["X"] = X.iloc[:, 0].to_numpy() if args["X"] == "1d" else X.add_prefix("q")
     with pytest.raises(error, match=re.escape(message)):
         run_benchmark(progress=False, **args)
+
+
+def test_the_title_names_a_named_target():
+    from sklearn.dummy import DummyClassifier
+
+    survey = make_sme_survey(random_state=0)
+    models = {"prior": DummyClassifier()}
+    named = run_benchmark(
+        survey.data, survey.frame["innovated"], cv=3, models=models, progress=False
+    )
+    assert named.title == "Predictive benchmark of innovated"
+    plain = run_benchmark(
+        survey.data.to_numpy(),
+        survey.frame["innovated"].to_numpy(),
+        cv=3,
+        models=models,
+        progress=False,
+    )
+    assert plain.title == "Predictive benchmark"

@@ -82,7 +82,7 @@ def test_fpc2_errors_name_the_file_lines(tmp_path, capsys):
         ]
     )
     assert code == 2
-    assert "fpc2 column 'fpc2' is a mix of fractions and counts (line 6);" in _error(
+    assert "fpc2 column 'fpc2' has sampling fractions below 1 (line 6) but" in _error(
         capsys
     )
 

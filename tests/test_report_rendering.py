@@ -271,3 +271,17 @@ def test_a_list_block_renders_as_a_list_in_every_format():
     assert "- second & <item>" in text
     markdown = summary.render("markdown")
     assert "\n- first item" in markdown and "\n- second & <item>" in markdown
+
+
+def test_a_count_row_prints_whole_numbers_as_counts():
+    # "Table 9 n (implied by R² and F)": 121, not 121.0000, in every column
+    # that holds a whole number; a share in the same row keeps its decimals
+    table = pd.DataFrame(
+        {"paper": [121.0, 0.274], "percentile": [0.5, 0.675]},
+        index=pd.Index(["Table 9 n (implied)", "Table 9 R2"], name="statistic"),
+    )
+    text = Summary("ranges", [Block("ranges", table)]).as_text()
+    n_line = next(line for line in text.splitlines() if "Table 9 n" in line)
+    assert n_line.split()[4:] == ["121", "0.5000"]
+    r2_line = next(line for line in text.splitlines() if "R2" in line)
+    assert "0.2740" in r2_line

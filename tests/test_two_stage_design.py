@@ -28,7 +28,7 @@ from sklearn_innov._core import SurveyDesign, design_covariance, survey_mean
 from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
 from sklearn_innov.exceptions import SpecError
 from sklearn_innov.preprocessing._spec import validate_document
-from sklearn_innov.report._analysis import PAPER_DOCUMENT, analyze
+from sklearn_innov.report._analysis import HL_RULE_NAMES, PAPER_DOCUMENT, analyze
 from sklearn_innov.report._replicate import render_report
 
 DATA = Path(__file__).parent / "data"
@@ -390,8 +390,8 @@ def test_probability_weights_are_read_at_mean_one_as_svyglm():
     assert_allclose(hl[0], hl[1], rtol=1e-8)
     # a model-based test under the design: no conclusion from its p-value
     flat = " ".join(logits[0].summary().as_text().split())
-    assert "not a design-based test and no conclusion is drawn from it" in flat
-    assert "It rejects the fit" not in flat
+    assert "it is not a design-based test and no conclusion on the fit" in flat
+    assert "It rejects the fit" not in flat and "lack of fit" not in flat
 
 
 def test_a_design_with_fpc_and_no_weight_says_it_is_unweighted(sample):
@@ -402,3 +402,30 @@ def test_a_design_with_fpc_and_no_weight_says_it_is_unweighted(sample):
         a = analyze(frame, {**PAPER_DOCUMENT, "design": table})
     flat = " ".join(render_report(a, figures=False).render("text").split())
     assert "equal weights (no weight column; R's svydesign would weight" in flat
+
+
+def test_hosmer_lemeshow_by_rule_uses_the_fits_weights(sample):
+    # the report's table of grouping rules reads the weights the logit used
+    # (at mean 1 under the design), so its row for the logit's own rule is
+    # the logit's statistic, not one on the population's scale
+    survey, frame, _ = sample
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # constant items, separation
+        a = analyze(frame, {**PAPER_DOCUMENT, "design": survey.design})
+    own = a.logit.results_.hosmer_lemeshow
+    row = a.hl_rules.loc[HL_RULE_NAMES[a.logit.hl_method]]
+    assert_allclose(row["Chi-square"], own["statistic"], rtol=1e-10)
+    assert a.logit.results_.sample_weight.sum() == pytest.approx(len(frame))
+
+
+def test_counts_at_one_stage_and_fractions_at_the_other_are_named_as_such(sample):
+    _, frame, _ = sample
+    fpc = np.column_stack([frame["fpc"], np.full(len(frame), 0.5)])
+    with pytest.raises(
+        ValueError,
+        match=r"fpc's second column holds sampling fractions \(< 1, e\.g\. rows 0, "
+        r".*but fpc's first column holds population counts",
+    ):
+        SurveyDesign.from_arrays(
+            len(frame), strata=frame["stratum"], cluster=frame["psu"], fpc=fpc
+        )

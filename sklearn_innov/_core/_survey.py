@@ -582,10 +582,21 @@ def _fractions(
     if counts is None:
         counts = bool((values > 1).any())
     if counts and (values < 1).any():
+        shown = format_rows(rows[np.flatnonzero(values < 1)])
+        if (values > 1).any():
+            problem = (
+                f"{name} mixes population counts (> 1) and sampling fractions "
+                f"(< 1), e.g. {shown}"
+            )
+        else:
+            other = "second" if stage == 1 else "first"
+            problem = (
+                f"{name} holds sampling fractions (< 1, e.g. {shown}) but fpc's "
+                f"{other} column holds population counts (> 1)"
+            )
         raise ValueError(
-            f"{owner}: {name} mixes population counts (> 1) and sampling fractions "
-            f"(< 1), e.g. {format_rows(rows[np.flatnonzero(values < 1)])}; give "
-            "one kind for every row (and stage), as svydesign requires."
+            f"{owner}: {problem}; give both stages as counts or both as "
+            "fractions, as svydesign requires."
         )
     per = np.full(n_groups, np.nan)
     per[group] = values

@@ -6,7 +6,7 @@ Only arranges the statistics of the model's results object into
 
 import pandas as pd
 
-from ..summary import Block, Summary, significance
+from ..summary import Block, Summary, format_number, format_pvalue, significance
 from ..summary._summary import design_table, whole
 
 SPSS_COLUMNS = {
@@ -232,9 +232,21 @@ def _notes(model):
             f"The final fit did not converge: estimates are not reliable ({why})."
         )
     hl = results.hosmer_lemeshow
+    rule = HL_RULES[model.hl_method]
+    groups = f"Hosmer and Lemeshow ({len(hl['table'])} group(s), {rule})"
+    if model.cov_type == "survey":
+        # a model-based test of independent cases: no reading under a design
+        notes.append(
+            f"{groups}: chi-square {format_number(hl['statistic'])}, p "
+            f"{_p_relation(hl['pvalue'])}, printed for reference only. Under "
+            "cov_type='survey' it reads the rows as independent cases and the "
+            "weights (at mean 1) as counts, so it is not a design-based test and "
+            "no conclusion on the fit is drawn from it (Archer and Lemeshow's "
+            "design-based version is not computed here)."
+        )
+        return notes
     notes.append(
-        f"Hosmer and Lemeshow ({len(hl['table'])} group(s), "
-        f"{HL_RULES[model.hl_method]}): lack of fit "
+        f"{groups}: lack of fit "
         + (
             significance(hl["pvalue"], 0.05)
             if hl["pvalue"] == hl["pvalue"]
@@ -242,11 +254,7 @@ def _notes(model):
         )
         + "."
         + (
-            " Under cov_type='survey' it is model-based: it reads the rows as "
-            "independent cases and the weights (at mean 1) as counts, so its "
-            "p-value is not a design-based test and no conclusion is drawn from it."
-            if model.cov_type == "survey"
-            else " It rejects the fit at 5%: observed and predicted event rates "
+            " It rejects the fit at 5%: observed and predicted event rates "
             "differ across groups of risk; check for a missing term or a "
             "nonlinear effect."
             if hl["pvalue"] < 0.05
@@ -254,7 +262,13 @@ def _notes(model):
         )
         + " The statistic moves with the grouping rule and the number of groups "
         "(Hosmer, Hosmer, le Cessie & Lemeshow, 1997): read it beside the other "
-        "grouping rules (the report prints them all; StepwiseLogit's hl_method "
-        "chooses one) before concluding on it."
+        "grouping rules (hl_method chooses one; sklearn-innov replicate's report "
+        "prints them all) before concluding on it."
     )
     return notes
+
+
+def _p_relation(pvalue):
+    """``= 0.340`` or ``< 0.001``: a p-value after "p"."""
+    text = format_pvalue(pvalue)
+    return text if text.startswith("<") else f"= {text}"

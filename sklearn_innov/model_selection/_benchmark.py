@@ -903,6 +903,7 @@ def run_benchmark(
             progress=progress,
         )
     n = _n_rows(X)
+    y_in = y
     y = _check_target(y, n, binary=scoring is None)
     weights = None
     if sample_weight is not None:
@@ -931,8 +932,16 @@ def run_benchmark(
         n_jobs=n_jobs,
         progress=progress,
         description=f"Data: {n} rows, {_n_columns(X)} feature columns.",
-        title="Predictive benchmark",
+        # the target's name when it has one (a pandas or polars Series)
+        title="Predictive benchmark"
+        + (f" of {target_name}" if (target_name := _name_of(y_in)) else ""),
     )
+
+
+def _name_of(y: Any) -> str | None:
+    """A Series' name, as text, or None (arrays and unnamed Series)."""
+    name = getattr(y, "name", None)
+    return str(name) if isinstance(name, (str, int)) and name != "" else None
 
 
 def benchmark_from_spec(

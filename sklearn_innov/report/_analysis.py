@@ -689,15 +689,15 @@ def _plain(value):
 def _hl_by_rule(logit, y, sample_weight=None):
     """Hosmer-Lemeshow under each grouping rule: how much the rule matters.
 
-    With weights, weighted counts as the layout's block (SPSS's WEIGHT BY).
+    With weights, weighted counts as the layout's block (SPSS's WEIGHT BY),
+    with the weights the fit used.
     """
     event = (np.asarray(y) == logit.classes_[1]).astype(float)
     if sample_weight is not None:
         # the fit's probabilities are those of its positive-weight rows
-        event, sample_weight = (
-            event[sample_weight > 0],
-            sample_weight[sample_weight > 0],
-        )
+        event = event[sample_weight > 0]
+    # the weights the fit used (at mean 1 under a design, as svyglm)
+    sample_weight = logit.results_.sample_weight
     # the fit's own probabilities, those of the layout's Hosmer-Lemeshow block
     prob = np.asarray(logit.results_.prob, dtype=float)
     rows = {}

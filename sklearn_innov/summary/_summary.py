@@ -652,6 +652,23 @@ def is_pvalue_label(label):
     return bool(words & {"p", "pvalue", "p-value", "sig."}) or text.startswith("prob")
 
 
+def _whole(value):
+    """Whether a cell holds a finite whole number (not a bool or text)."""
+    if isinstance(value, (bool, np.bool_, str)) or value is None:
+        return False
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return np.isfinite(number) and number.is_integer()
+
+
+def is_count_label(label):
+    """Whether a row label names a count: one of its words is ``n``
+    ("Table 9 n (implied by R² and F)")."""
+    return "n" in set(re.split(r"[\s_]+", str(label).lower()))
+
+
 class _Cells:
     """A table block's cells as text, with its labels and column alignment.
 
@@ -672,6 +689,7 @@ class _Cells:
         self.columns = [header for header, _ in described]
         kinds = [kind for _, kind in described]
         p_rows = [is_pvalue_label(v) for v in table.index]
+        n_rows = [is_count_label(v) for v in table.index]
         p_cols = [is_pvalue_label(c) for c in table.columns]
         self.rows = []
         for i, (label, values) in enumerate(
@@ -685,6 +703,9 @@ class _Cells:
                 if p_cols[j] or (p_rows[i] and kinds[j] == "number"):
                     limits = block.clipped.get((label, table.columns[j]))
                     row.append(format_pvalue(value, limits))
+                elif n_rows[i] and kinds[j] == "number" and _whole(value):
+                    # a count row (``n``) prints its whole numbers as counts
+                    row.append(format_cell(value, "count", digits))
                 else:
                     row.append(format_cell(value, kinds[j], digits))
             self.rows.append(row)
