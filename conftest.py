@@ -180,6 +180,7 @@ SLOW_TESTS = {
         "test_replicate_reads_both_stages_and_says_so",  # 0.9 s
         "test_a_design_with_fpc_and_no_weight_says_it_is_unweighted",  # 0.8 s
         "test_hosmer_lemeshow_by_rule_uses_the_fits_weights",  # 0.9 s
+        "test_the_two_stage_design_costs_the_precision_the_docs_say",  # 4 s
     ),
     "tests/test_two_part.py": (
         "test_delta_method_agrees_with_a_bootstrap",  # 1.1 s
