@@ -24,9 +24,9 @@ import sklearn_innov
 from sklearn_innov.cli import main
 from sklearn_innov.preprocessing._spec import validate_document
 from sklearn_innov.report import replicate
-from sklearn_innov.report._labels import COLUMNS
 from sklearn_innov.report._provenance import spec_digest
 from sklearn_innov.summary import Block, Summary
+from sklearn_innov.summary._labels import COLUMNS
 from sklearn_innov.summary._summary import Column, format_cell
 
 MROZ = pd.read_csv(Path(__file__).parent / "data" / "mroz.csv")
@@ -281,14 +281,18 @@ def test_format_cell_by_kind():
         format_cell(1.0, "ratio")
 
 
-def test_labels_only_apply_when_asked():
+def test_headers_in_words_only_when_asked_kinds_always():
     table = pd.DataFrame(
         {"std_err": [0.5], "total std_err": [0.25], "percent": [45.5], "n": [10.0]},
         index=pd.Index(["a"], name="term"),
     )
     summary = Summary("S", [Block("B", table)])
     plain = summary.as_text()
-    assert "std_err" in plain and "45.5000" in plain and "10.0000" in plain
+    # without the labels: identifiers as headers, but a known column's
+    # numbers by their kind (a percentage with %, a count whole)
+    header, row = plain.splitlines()[-2:]
+    assert "std_err" in header and "Std. error" not in header
+    assert row.split() == ["a", "0.5000", "0.2500", "45.5%", "10"]
     worded = summary.as_text(columns=COLUMNS)
     header, row = worded.splitlines()[-2:]
     assert header.split("  ")[0] == "Term"

@@ -15,13 +15,13 @@ import pytest
 from sklearn_innov.linear_model import CobbDouglasRegressor
 from sklearn_innov.preprocessing import index_sensitivity
 from sklearn_innov.report import Report
-from sklearn_innov.report._labels import COLUMNS
 from sklearn_innov.report._replicate import (
     _construction_elasticity_blocks,
     _minmax_bounds,
     _robustness_summary,
 )
 from sklearn_innov.summary import Block, Summary
+from sklearn_innov.summary._labels import COLUMNS
 from sklearn_innov.summary._summary import format_cell, format_count
 
 LABELS = {"unit": "firm", "units": "firms"}
@@ -275,13 +275,13 @@ def test_a_list_block_renders_as_a_list_in_every_format():
 
 def test_a_count_row_prints_whole_numbers_as_counts():
     # "Table 9 n (implied by R² and F)": 121, not 121.0000, in every column
-    # that holds a whole number; a share in the same row keeps its decimals
+    # that holds a whole number; a share in the same row keeps its kind
     table = pd.DataFrame(
         {"paper": [121.0, 0.274], "percentile": [0.5, 0.675]},
         index=pd.Index(["Table 9 n (implied)", "Table 9 R2"], name="statistic"),
     )
     text = Summary("ranges", [Block("ranges", table)]).as_text()
     n_line = next(line for line in text.splitlines() if "Table 9 n" in line)
-    assert n_line.split()[4:] == ["121", "0.5000"]
+    assert n_line.split()[4:] == ["121", "50.0%"]  # percentile: a share
     r2_line = next(line for line in text.splitlines() if "R2" in line)
     assert "0.2740" in r2_line

@@ -18,10 +18,10 @@ import pandas as pd
 from ..datasets import load_paper_ranges
 from ..linear_model._cobb_douglas_summary import build_summary
 from ..summary import Block, Summary, significance
+from ..summary._labels import column_label
 from ..utils._progress import no_stage
 from ._analysis import ALPHA, ANALYSIS_STAGES, MARGINS, analyze, count, rows
 from ._comparison import compare_with_paper
-from ._labels import column_label
 from ._provenance import Provenance
 from ._report import Report
 

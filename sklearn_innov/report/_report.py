@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..summary import Summary, html_page
+from ..summary._labels import COLUMNS
 from ..summary._summary import latex_text, text_width, wrap_lines
 from ..utils._output import check_inside, slugify
 from ..utils._plotting import pyplot as _pyplot
 from ..utils._progress import no_stage
-from ._labels import COLUMNS
 
 if TYPE_CHECKING:
     import os

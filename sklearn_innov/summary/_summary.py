@@ -19,12 +19,13 @@ import html
 import re
 import shutil
 import textwrap
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..utils._lazy import pd
 from ..utils._output import check_inside, slugify, write_csv
+from ._labels import COLUMN_KINDS, COLUMNS, Column
 
 if TYPE_CHECKING:
     import os
@@ -52,28 +53,6 @@ P_DECIMALS = 3
 PERCENT_DECIMALS = 1
 #: How a text block's line starts when the block is a list, one item a line.
 LIST_MARK = "- "
-#: Kinds of column a :class:`Column` can declare.
-COLUMN_KINDS = ("number", "percent", "share", "count")
-
-
-class Column(NamedTuple):
-    """How a rendering shows one column: its header in words, what its numbers are.
-
-    Parameters
-    ----------
-    label : str
-        The header printed in place of the column's identifier.
-    kind : {"number", "percent", "share", "count"}, default="number"
-        ``"percent"``: values already in percent (``45.5`` prints
-        ``45.5%``); ``"share"``: values in [0, 1] (``0.455`` prints
-        ``45.5%``); ``"count"``: whole numbers print without decimals
-        (``127``, not ``127.0000``; a weighted count within 1e-9 of a whole
-        number prints as that number, any other with one decimal, ``123.2``);
-        ``"number"``: the usual :func:`format_number`.
-    """
-
-    label: str
-    kind: str = "number"
 
 
 class Block:
@@ -727,7 +706,9 @@ def _column(name, columns):
     identifier's label; unknown headers print as they are."""
     text = _label(name)
     if not columns:
-        return text, "number"
+        # the header stays the identifier; a known column's numbers print by
+        # their kind (a count whole, a percentage with %), as in the report
+        return text, _known_kind(text)
     if text in columns:
         return columns[text].label, columns[text].kind
     head, _, last = text.rpartition(" ")
@@ -737,6 +718,15 @@ def _column(name, columns):
             label = label[0].lower() + label[1:]
         return f"{head} {label}", columns[last].kind
     return text, "number"
+
+
+def _known_kind(text):
+    """The kind the labels table gives a header (or its last word), else
+    "number"."""
+    if text in COLUMNS:
+        return COLUMNS[text].kind
+    last = text.rpartition(" ")[2]
+    return COLUMNS[last].kind if last in COLUMNS else "number"
 
 
 def _label(value):

@@ -1,4 +1,4 @@
-"""The report's one table of column headers in words.
+"""The one table of column headers in words, and of what their numbers are.
 
 The results objects name their columns with identifiers (``std_err``,
 ``corrected_item_total_correlation``) that tests and users index by; the
@@ -6,14 +6,40 @@ report prints them in words. This table maps each identifier to its header
 and says what its numbers are (a percentage, a share, a count), so that
 ``45.5`` prints ``45.5%`` and ``127.0`` prints ``127``. It is applied when the
 report renders (:meth:`~sklearn_innov.report.Report.render`); the DataFrames,
-the CSV files and a model's own ``summary()`` keep the identifiers. A header
+the CSV files and a model's own ``summary()`` keep the identifiers as
+headers, but every summary formats a known column's numbers by its kind
+(a count whole, a percentage with %). A header
 made of words then an identifier (``"total std_err"``) gets the identifier's
 label after the words. Every interval the report prints is a 95% one.
 """
 
-from ..summary._summary import Column
+from typing import NamedTuple
 
-__all__ = ["COLUMNS", "column_label"]
+__all__ = ["COLUMNS", "COLUMN_KINDS", "Column", "column_label"]
+
+#: Kinds of column a :class:`Column` can declare.
+COLUMN_KINDS = ("number", "percent", "share", "count")
+
+
+class Column(NamedTuple):
+    """How a rendering shows one column: its header in words, what its numbers are.
+
+    Parameters
+    ----------
+    label : str
+        The header printed in place of the column's identifier.
+    kind : {"number", "percent", "share", "count"}, default="number"
+        ``"percent"``: values already in percent (``45.5`` prints
+        ``45.5%``); ``"share"``: values in [0, 1] (``0.455`` prints
+        ``45.5%``); ``"count"``: whole numbers print without decimals
+        (``127``, not ``127.0000``; a weighted count within 1e-9 of a whole
+        number prints as that number, any other with one decimal, ``123.2``);
+        ``"number"``: the usual :func:`format_number`.
+    """
+
+    label: str
+    kind: str = "number"
+
 
 _COUNT, _PERCENT, _SHARE = "count", "percent", "share"
 
@@ -132,7 +158,7 @@ def column_label(identifier):
 
     Examples
     --------
-    >>> from sklearn_innov.report._labels import column_label
+    >>> from sklearn_innov.summary._labels import column_label
     >>> column_label("corrected_item_total_correlation"), column_label("Wald")
     ('Corrected item-total correlation', 'Wald')
     """
