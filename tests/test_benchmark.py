@@ -204,10 +204,21 @@ def test_identical_scores_say_why_there_is_no_test():
     assert (
         "shifted differs from StepwiseLogit by the same ROC AUC in every fold" in text
     )
-    # a difference below the printed precision is not called higher or lower
+    # a difference below three decimals is printed with the decimals that
+    # show it, so the two means never read equal beside "higher" (a reader
+    # found "equal to three decimals (0.714 vs 0.713)")
     near = {"StepwiseLogit": REF, "near": REF + np.array([1, -1, 2, -2, 1, 0]) * 1e-4}
     (line,) = BenchmarkResult(scores_frame(near), 80, 40, "Data: t.").readings()
-    assert line.startswith("near: ROC AUC equal to StepwiseLogit's to three decimals")
+    shown = re.search(
+        r"ROC AUC ([\d.]+) higher than StepwiseLogit \(([\d.]+) vs ([\d.]+)\)", line
+    )
+    assert shown, line
+    difference, ours, theirs = (float(v) for v in shown.groups())
+    assert difference > 0 and ours > theirs
+    assert len(shown.group(2).split(".")[1]) == 5  # 1.7e-5 apart
+    same = {"StepwiseLogit": REF, "same": REF + np.array([1, -1, 2, -2, 1, 0]) * 1e-8}
+    (line,) = BenchmarkResult(scores_frame(same), 80, 40, "Data: t.").readings()
+    assert "equal to StepwiseLogit's to six decimals" in line
 
 
 # -- no leakage --------------------------------------------------------------------

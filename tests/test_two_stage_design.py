@@ -26,7 +26,7 @@ from numpy.testing import assert_allclose
 from sklearn_innov import CobbDouglasRegressor, CompositeIndex, StepwiseLogit
 from sklearn_innov._core import SurveyDesign, design_covariance, survey_mean
 from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
-from sklearn_innov.exceptions import SpecError
+from sklearn_innov.exceptions import SklearnInnovWarning, SpecError
 from sklearn_innov.preprocessing._spec import validate_document
 from sklearn_innov.report._analysis import HL_RULE_NAMES, PAPER_DOCUMENT, analyze
 from sklearn_innov.report._replicate import render_report
@@ -442,3 +442,32 @@ def test_the_two_stage_design_costs_the_precision_the_docs_say():
             values.append((frame["innovated"] * frame["weight"]).sum())
     ratio = np.var(totals["two-stage"], ddof=1) / np.var(totals["stratified"], ddof=1)
     assert round(ratio, 1) == 3.6
+
+
+def test_expansion_factors_read_as_frequency_weights_are_flagged():
+    # a reader fitted make_sme_survey's expansion factors as sample_weight
+    # with the default covariance: "Observations 9708.5" and t ten times too
+    # large, without a word
+    frame = pd.read_csv(DATA / "apiclus2.csv").dropna(subset=["enroll"])
+    X, y, w = frame[["api99", "enroll"]], frame["api00"], frame["pw"].to_numpy()
+    target = frame["stype"] == "E"
+    with pytest.warns(
+        SklearnInnovWarning,
+        match=r"add up to [\d,.]+ for 120 rows.*"
+        r"cov_type='survey'.*weight_type='analytic'",
+    ):
+        CobbDouglasRegressor().fit(X, y, sample_weight=w)
+    with pytest.warns(SklearnInnovWarning, match=r"read as frequency weights.*w / w"):
+        StepwiseLogit(p_remove=1.0).fit(frame[["meals"]], target, sample_weight=w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SklearnInnovWarning)
+        # counts, weights at mean 1, the design, precision weights: no warning
+        CobbDouglasRegressor().fit(X, y, sample_weight=np.round(w))
+        CobbDouglasRegressor().fit(X, y, sample_weight=w / w.mean())
+        CobbDouglasRegressor(weight_type="analytic").fit(X, y, sample_weight=w)
+        CobbDouglasRegressor(cov_type="survey").fit(
+            X, y, sample_weight=w, cluster=frame["dnum"]
+        )
+        StepwiseLogit(p_remove=1.0).fit(
+            frame[["meals"]], target, sample_weight=w / w.mean()
+        )

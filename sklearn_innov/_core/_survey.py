@@ -35,6 +35,7 @@ __all__ = [
     "cluster_covariance",
     "design_covariance",
     "design_df_message",
+    "expansion_factor_message",
     "mean_one",
     "design_for_cov_type",
     "frequency_mean",
@@ -469,6 +470,44 @@ def mean_one(weights):
         return None
     mean = weights.mean()
     return weights / mean if mean > 0 else weights
+
+
+def expansion_factor_message(weights, owner, fix):
+    """The warning for fractional weights read as frequency weights.
+
+    Weights with fractions that do not average 1 look like a survey's
+    expansion factors (``1 / pi_i``, summing to a population size); read as
+    frequency weights they make every model-based standard error that of
+    ``sum(w)`` observations. Whole numbers (counts) and weights at mean 1
+    (precision weights rescaled) are not flagged.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_rows,) or None
+    owner : str
+        The estimator and its settings, for the message.
+    fix : str
+        The estimator's option for precision weights, ending in a full stop.
+
+    Returns
+    -------
+    message : str or None
+    """
+    if weights is None or weights.size == 0:
+        return None
+    total = float(weights.sum())
+    n = weights.size
+    whole = np.array_equal(weights, np.round(weights))
+    if whole or abs(total / n - 1.0) <= 0.01:
+        return None
+    return (
+        f"{owner}: sample_weight has fractions that add up to {total:,.1f} for "
+        f"{n} rows, and is read as frequency weights: a row of weight w counts "
+        f"as w observations, so the standard errors are those of {total:,.0f} "
+        "observations. If these are a survey's expansion factors (probability "
+        "weights), use cov_type='survey' (with strata, cluster and fpc if the "
+        f"design has them); {fix}"
+    )
 
 
 def design_df_message(owner, cov_type, info, n_params, df_inference, tests, fix):

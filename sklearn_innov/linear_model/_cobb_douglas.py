@@ -24,7 +24,12 @@ from .._core import (
     effects_table,
     ols_fit,
 )
-from .._core._survey import design_df_message, design_for_cov_type, mean_one
+from .._core._survey import (
+    design_df_message,
+    design_for_cov_type,
+    expansion_factor_message,
+    mean_one,
+)
 from ..exceptions import (
     NonPositiveWarning,
     SklearnInnovWarning,
@@ -417,6 +422,15 @@ default=None
             # probability weights, at mean 1 as svyglm: the fit's own
             # statistics (sigma, R², log-likelihood) refer to the sample
             weights = mean_one(weights)
+        elif self.cov_type != "cluster" and self.weight_type == "frequency":
+            message = expansion_factor_message(
+                weights,
+                f"CobbDouglasRegressor(cov_type={self.cov_type!r})",
+                "if they are precision weights, weight_type='analytic' "
+                "(statsmodels' WLS).",
+            )
+            if message:
+                warn(message, SklearnInnovWarning)
         rows_design = design_for_cov_type(
             self.cov_type,
             n,

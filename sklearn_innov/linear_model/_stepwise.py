@@ -58,7 +58,12 @@ from .._core._logit import (
     robust_covariance,
     wald_pvalues,
 )
-from .._core._survey import design_df_message, design_for_cov_type, mean_one
+from .._core._survey import (
+    design_df_message,
+    design_for_cov_type,
+    expansion_factor_message,
+    mean_one,
+)
 from ..exceptions import SeparationWarning, SklearnInnovWarning
 from ..summary import Block
 from ..utils._lazy import pd
@@ -470,6 +475,15 @@ default=None
             # Hosmer-Lemeshow tests and the classification table count the
             # sample's cases, not the population the weights expand to
             weights = mean_one(weights)
+        elif self.cov_type == "nonrobust":
+            message = expansion_factor_message(
+                weights,
+                "StepwiseLogit",
+                "if they only weigh rows against each other, rescale them to "
+                "mean 1 (w / w.mean()).",
+            )
+            if message:
+                warn(message, SklearnInnovWarning)
         survey = design_for_cov_type(
             self.cov_type,
             X.shape[0],

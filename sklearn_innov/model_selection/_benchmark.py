@@ -568,14 +568,19 @@ class BenchmarkResult:
                 continue
             mean = float(np.mean(self._auc(model)))
             difference = abs(row["mean difference"])
-            if round(difference, 3) == 0:
-                direction = f"{self._label} equal to {reference}'s to three decimals"
+            digits = _digits_apart(mean, base)
+            if digits is None:
+                direction = f"{self._label} equal to {reference}'s to six decimals"
+                digits = 3
             else:
                 side = "higher" if row["mean difference"] > 0 else "lower"
-                direction = f"{self._label} {difference:.3f} {side} than {reference}"
+                direction = (
+                    f"{self._label} {difference:.{digits}f} {side} than {reference}"
+                )
             verdict = "significant" if row["Holm p"] <= ALPHA else "not significant"
             lines.append(
-                f"{model}: {direction} ({mean:.3f} vs {base:.3f}); {verdict} at "
+                f"{model}: {direction} ({mean:.{digits}f} vs {base:.{digits}f}); "
+                f"{verdict} at "
                 f"{ALPHA:.0%} after Holm's adjustment for {_count(made, 'comparison')} "
                 f"({_p('Holm p', row['Holm p'])}; {_p('unadjusted p', row['p'])}, "
                 "corrected resampled t = "
@@ -936,6 +941,17 @@ def run_benchmark(
         title="Predictive benchmark"
         + (f" of {target_name}" if (target_name := _name_of(y_in)) else ""),
     )
+
+
+def _digits_apart(mean, base):
+    """The fewest decimals (3 to 6) at which two means, and their difference,
+    print as different numbers; None when they agree to six decimals."""
+    for digits in range(3, 7):
+        if f"{mean:.{digits}f}" != f"{base:.{digits}f}" and round(
+            abs(mean - base), digits
+        ):
+            return digits
+    return None
 
 
 def _name_of(y: Any) -> str | None:
