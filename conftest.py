@@ -3,8 +3,10 @@
 The slow tests are marked here too (see ``SLOW_TESTS``). Each document runs
 in a fresh temporary directory holding ``survey.csv`` (the
 embedded synthetic survey, exported as a user would have it) and
-``spec.toml`` (the spec file shown in README.md), so the examples that read
-"your" files run as written.
+``spec.toml`` (the spec file shown in README.md), and the public data sets
+the user guide reads as a user would have saved them (``produc.csv``,
+``contraception.csv``, from tests/data), so the examples that read "your"
+files run as written.
 """
 
 import os
@@ -38,6 +40,8 @@ def _setup(namespace):
     os.chdir(namespace["__tmp__"])
     make_sme_survey(random_state=0).frame.to_csv("survey.csv", index=False)
     Path("spec.toml").write_text(_readme_spec(), encoding="utf-8")
+    for name in ("produc.csv", "contraception.csv"):
+        shutil.copy(ROOT / "tests" / "data" / name, name)
 
 
 def _teardown(namespace):

@@ -285,3 +285,19 @@ def test_a_count_row_prints_whole_numbers_as_counts():
     assert n_line.split()[4:] == ["121", "50.0%"]  # percentile: a share
     r2_line = next(line for line in text.splitlines() if "R2" in line)
     assert "0.2740" in r2_line
+
+
+def test_the_durbin_watson_note_says_which_p_value_the_table_prints():
+    # a reader saw "(normal approx. p)" in the table and "computed for this
+    # design" in the notes on Produc's 816 rows
+    from pathlib import Path
+
+    frame = pd.read_csv(Path(__file__).parent / "data" / "produc.csv")
+    X, y = frame[["pcap", "pc", "emp"]], frame["gsp"]
+    large = " ".join(CobbDouglasRegressor().fit(X, y).summary().as_text().split())
+    assert "(normal approx. p)" in large
+    assert "p-value is the normal approximation of its distribution" in large
+    small = CobbDouglasRegressor().fit(X[:60], y[:60]).summary().as_text()
+    small = " ".join(small.split())
+    assert "(exact p, two-sided)" in small
+    assert "p-value is computed for this design" in small

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import config_context
-from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 
@@ -350,3 +350,28 @@ def test_benchmark_models_are_container_blind(survey):
         assert_allclose(on_polars, on_pandas, rtol=1e-10, err_msg=label)
         compared.append(label)
     assert {"StepwiseLogit", "GridSearchCV(StepwiseLogit)"} <= set(compared)
+
+
+def test_stepwise_logit_as_a_selection_step_keeps_the_container(survey):
+    # a reader's Pipeline(StepwiseLogit, LogisticRegression) lost the names:
+    # the selection step now returns the input's container, as the
+    # transformers do
+    spec = {k: v for k, v in PAPER_SPEC.items() if k != "Y"}
+    X = CompositeIndex(spec=spec).fit_transform(survey.data)
+    X.index = X.index + 1000
+    y = survey.target
+    selector = StepwiseLogit().fit(X, y)
+    kept = selector.get_feature_names_out().tolist()
+    out = selector.transform(X)
+    assert type(out) is pd.DataFrame and out.columns.tolist() == kept
+    assert out.index.equals(X.index)
+    assert_allclose(out.to_numpy(), X[kept].to_numpy())
+    arrays = StepwiseLogit().fit(X.to_numpy(), y)
+    assert type(arrays.transform(X.to_numpy())) is np.ndarray
+    polars_out = selector.transform(to_polars(X))
+    assert type(polars_out) is pl.DataFrame and polars_out.columns == kept
+    # set_output and the global setting still decide when given
+    assert type(selector.set_output(transform="polars").transform(X)) is pl.DataFrame
+    selector.set_output(transform="default")
+    pipe = make_pipeline(StepwiseLogit(), LogisticRegression()).fit(X, y)
+    assert pipe[-1].feature_names_in_.tolist() == kept

@@ -356,13 +356,21 @@ def _notes(model, production):
             f"{model.returns_to_scale!r}); binding inequalities: {active}. Standard "
             "errors are conditional on the active set."
         )
+    dw = diagnostic_entry(model.results_, "durbin_watson_test")
+    exact = "error" in dw or dw["method"].startswith("exact")
     notes.append(
         "Durbin-Watson and Breusch-Godfrey test autocorrelation in the rows' "
         "order; on a cross-section they are informative only if the order means "
-        "something. Durbin-Watson's p-value is computed for this design (normal "
-        "errors assumed); Breusch-Godfrey's is asymptotic."
+        "something. Durbin-Watson's p-value is "
+        + (
+            "computed for this design (normal errors assumed, Imhof's exact "
+            "distribution)"
+            if exact
+            else "the normal approximation of its distribution for this design "
+            "(the exact one is not computed at this many rows)"
+        )
+        + "; Breusch-Godfrey's is asymptotic."
     )
-    dw = diagnostic_entry(model.results_, "durbin_watson_test")
     if "error" not in dw and not dw["has_const"]:
         # the test reads the whitened design: with unequal weights its
         # constant column is sqrt(w), not 1, even when the model has an
@@ -375,7 +383,12 @@ def _notes(model, production):
                 if model.fit_intercept
                 else "No intercept: the Durbin-Watson bounds tables do not apply"
             )
-            + "; the p-value printed is computed for this design."
+            + (
+                "; the p-value printed is computed for this design."
+                if exact
+                else "; the p-value printed is the normal approximation for "
+                "this design."
+            )
         )
     if production:
         notes.append(

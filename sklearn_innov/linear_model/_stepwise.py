@@ -66,6 +66,7 @@ from .._core._survey import (
 )
 from ..exceptions import SeparationWarning, SklearnInnovWarning
 from ..summary import Block
+from ..utils._container import like_input
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._sklearn_compat import DocLinkMixin, Interval, StrOptions, _fit_context
@@ -93,6 +94,7 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from ..summary import Summary
+    from ..utils._typing import TransformOutput
 
 
 def _warn_firth_wald_separators(X, y01, history, names):
@@ -774,6 +776,37 @@ default=None
         """
         check_is_fitted(self)
         return np.flatnonzero(self.support_) if indices else self.support_.copy()
+
+    def transform(self, X: Any) -> TransformOutput:
+        """The selected features of ``X``, in ``X``'s container.
+
+        As a selection step of a Pipeline: the columns ``support_`` keeps.
+        Like the library's transformers, a DataFrame in gives a DataFrame
+        out (pandas with its index, or polars), an array an array, unless
+        ``set_output`` or scikit-learn's ``transform_output`` asks for
+        another container.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            The features seen at ``fit``.
+
+        Returns
+        -------
+        X_selected : ndarray or DataFrame of shape (n_samples, n_selected)
+            The selected columns.
+
+        Examples
+        --------
+        >>> from sklearn_innov import CompositeIndex, StepwiseLogit
+        >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+        >>> survey = make_sme_survey(random_state=0)
+        >>> spec = {k: v for k, v in PAPER_SPEC.items() if k != "Y"}
+        >>> X = CompositeIndex(spec=spec).fit_transform(survey.data)
+        >>> StepwiseLogit().fit(X, survey.target).transform(X).columns.tolist()
+        ['X1', 'X3']
+        """
+        return like_input(super().transform(X), X, self)
 
     def _get_support_mask(self):
         # scikit-learn's SelectorMixin: transform and get_feature_names_out
