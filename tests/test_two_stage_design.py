@@ -416,6 +416,10 @@ def test_hosmer_lemeshow_by_rule_uses_the_fits_weights(sample):
     row = a.hl_rules.loc[HL_RULE_NAMES[a.logit.hl_method]]
     assert_allclose(row["Chi-square"], own["statistic"], rtol=1e-10)
     assert a.logit.results_.sample_weight.sum() == pytest.approx(len(frame))
+    # and the report's readings do not read it under the design
+    hl = a.readings[a.readings.iloc[:, 1].astype(str).str.startswith("Hosmer")]
+    assert len(hl) == 3
+    assert hl.iloc[:, -1].str.contains("not a design-based test: not read").all()
 
 
 def test_counts_at_one_stage_and_fractions_at_the_other_are_named_as_such(sample):

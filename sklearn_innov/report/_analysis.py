@@ -753,17 +753,23 @@ def _readings(a):
             else "not tested (no index kept)",
         )
     )
+    design_based = a.logit.cov_type == "survey"
     for rule, row in a.hl_rules.iterrows():
         p = row["Sig."]
+        if p != p:
+            reading = "not tested (fewer than 3 groups)"
+        elif design_based:
+            # a test of independent cases: not read under a sample design
+            reading = "model-based, not a design-based test: not read"
+        else:
+            reading = "lack of fit: " + significance(p, ALPHA)
         rows.append(
             (
                 "Stepwise logit",
                 f"Hosmer-Lemeshow ({rule})",
                 row["Chi-square"],
                 p,
-                "lack of fit: " + significance(p, ALPHA)
-                if p == p
-                else "not tested (fewer than 3 groups)",
+                reading,
             )
         )
     for name, items in a.spec.spec.items():
