@@ -130,6 +130,8 @@ SLOW_TESTS = {
     "tests/test_endogenous_survey.py": (
         "test_no_confounding_leaves_ols_unbiased",  # 2.8 s
         "test_ols_is_biased_and_iv_covers_the_truth_over_seeds",  # 7.9 s
+        "test_the_share_of_truncated_errors_is_what_the_docs_say[None-17]",  # 1 s
+        "test_the_share_of_truncated_errors_is_what_the_docs_say[endogeneity1-0.4]",
     ),
     "tests/test_input_output.py": (
         "test_a_european_export_is_read_as_the_published_numbers",  # 0.8 s

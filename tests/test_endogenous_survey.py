@@ -170,3 +170,57 @@ def test_weak_instruments_are_flagged(strength, weak):
 def test_bad_options_name_the_problem_and_the_fix(option, error, match):
     with pytest.raises(error, match=match):
         make_sme_survey(50, random_state=0, endogeneity=option)
+
+
+@pytest.mark.parametrize(
+    "endogeneity, percent", [(None, 17), ({"strength": 0.3, "confounding": 0.5}, 0.4)]
+)
+def test_the_share_of_truncated_errors_is_what_the_docs_say(
+    monkeypatch, endogeneity, percent
+):
+    # docs/user_guide/synthetic_survey.rst: the endogenous equation is
+    # "centred in Y's range so that about 0.4 % of the errors are truncated
+    # (with the paper's equation about 17 % are)". The expected share of each
+    # firm's error outside ln [1, 6], given the rest of its equation, is read
+    # where the generator draws it, on 20,000 firms.
+    from scipy import stats
+
+    from sklearn_innov.datasets import _survey
+
+    original = _survey._innovation_index
+    shares = []
+
+    def spy(
+        indices,
+        rng,
+        coefs=_survey.COBB_DOUGLAS,
+        sigma=_survey.COBB_DOUGLAS_SIGMA,
+        firm_effect=None,
+        confounding=0.0,
+    ):
+        logs = np.log(_survey._floor_zeros(indices))
+        base = coefs["const"] + logs @ np.array(
+            [coefs[f"X{k}"] for k in range(1, indices.shape[1] + 1)]
+        )
+        scale = sigma
+        if firm_effect is not None:
+            base = base + sigma * confounding * firm_effect
+            scale = sigma * np.sqrt(1.0 - confounding**2)
+        low, high = np.log(_survey.Y_RANGE)
+        outside = stats.norm.cdf((low - base) / scale) + stats.norm.sf(
+            (high - base) / scale
+        )
+        shares.append(outside.mean())
+        return original(
+            indices,
+            rng,
+            coefs=coefs,
+            sigma=sigma,
+            firm_effect=firm_effect,
+            confounding=confounding,
+        )
+
+    monkeypatch.setattr(_survey, "_innovation_index", spy)
+    make_sme_survey(20_000, random_state=0, endogeneity=endogeneity)
+    (share,) = shares
+    assert round(100 * share, 1 if percent < 1 else 0) == percent

@@ -98,7 +98,7 @@ Y_RANGE = (1.0, 6.0)
 # firm effect enters the learning factor F3 and the Cobb-Douglas error. Its
 # structural equation has smaller elasticities and errors than the paper's,
 # centred in ln Y_RANGE, so that about 0.4 % of the errors are truncated
-# (with the paper's, about 16 % are, and the truncation alone pulls the X3
+# (with the paper's, about 17 % are, and the truncation alone pulls the X3
 # slope from 0.58 to about 0.33 under OLS; no estimator would then recover
 # the truth, IV included).
 ENDOGENOUS_COBB_DOUGLAS = {
