@@ -185,6 +185,13 @@ def test_report_states_the_design_and_what_it_does_not_weight(stratified):
     assert "Not weighted by the design in this report:" in flat
     assert "Rao and Wu's rescaling bootstrap" in flat
     assert any("Rao and Wu" in note for note in a.stability.notes)
+    # the bootstrap is said to resample the design, not all rows (a reader
+    # found the two contradicting), and the unweighted descriptive
+    # statistics are named as such
+    notes = " ".join(str(a.stability.summary()).split())
+    assert "bootstrap resamples of the design" in notes
+    assert "resamples of all rows" not in notes
+    assert "the descriptive statistics of the indices" in flat
     # both parts of the two-part model take the design
     assert a.two_part.classifier_.cov_type == "survey"
     assert a.two_part.regressor_.cov_type == "survey"

@@ -306,8 +306,7 @@ def selection_stability(
             "Design: Rao and Wu's rescaling bootstrap; each resample draws n_h - 1 "
             f"of the n_h PSUs of each of the {len(plan)} strata with replacement "
             "and rescales the sample weights of the rows of the PSUs drawn by "
-            "n_h / (n_h - 1) times the draws (the 'resamples of all rows' above "
-            "are these)."
+            "n_h / (n_h - 1) times the draws."
         )
     elif weights is not None:
         notes.append(
@@ -881,9 +880,14 @@ class SelectionStability(Results):
             else ", random_state=" + str(self.random_state)
         )
         skipped = sum(self.skipped.values())
+        drawn = (
+            "of the design (see Design below)"
+            if any(note.startswith("Design:") for note in self.notes)
+            else "of all rows, drawn with replacement"
+        )
         notes = [
-            f"{self.n_bootstrap} bootstrap resamples of all rows, drawn with "
-            f"replacement{seed}; {self.n_fitted} fitted"
+            f"{self.n_bootstrap} bootstrap resamples {drawn}{seed}; "
+            f"{self.n_fitted} fitted"
             + (f", {skipped} skipped ({_describe(self.skipped)})." if skipped else "."),
         ]
         if self.warned:

@@ -424,7 +424,7 @@ def _design_summary(a):
 
 def _undesigned(a):
     """The parts of the analysis fitted without the design's weights."""
-    parts = []
+    parts = ["the descriptive statistics of the indices (above the weighted means)"]
     if a.two_part is not None:
         parts.append(
             "the two-part model's average marginal effects (averaged over the "
@@ -925,7 +925,8 @@ def _robustness_summary(
         "(listed below, each with its reason). "
         f"{column_label('share_moved')} is the "
         f"share of {labels['units']} whose rank moves by more than "
-        f"{robustness.shift} places in at least one construction; "
+        f"{robustness.shift} places (5% of the {labels['units']}, at least 10) "
+        "in at least one construction; "
         f"{column_label('mean_abs_shift')} the average move.",
         f"Most sensitive: {worst}, whose ranks move by {shifts[worst]:.1f} places "
         f"on average ({table['share_moved'][worst]:.0%} of {labels['units']} "
