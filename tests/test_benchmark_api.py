@@ -404,8 +404,6 @@ def test_bad_input_is_refused_with_a_message_that_says_what_to_do(
 
 
 def test_the_title_names_a_named_target():
-    from sklearn.dummy import DummyClassifier
-
     survey = make_sme_survey(random_state=0)
     models = {"prior": DummyClassifier()}
     named = run_benchmark(
@@ -420,3 +418,21 @@ def test_the_title_names_a_named_target():
         progress=False,
     )
     assert plain.title == "Predictive benchmark"
+
+
+def test_the_spec_benchmark_counts_rows_in_the_specs_units():
+    # a reader's benchmark said "6366 rows" where replicate said "6366 women"
+    survey = make_sme_survey(random_state=0)
+    document = {
+        "indices": PAPER_SPEC,
+        "model": {"outcome": "Y", "target": "innovated"},
+        "labels": {"unit": "plant", "units": "plants"},
+    }
+    result = benchmark_from_spec(
+        survey.frame,
+        document,
+        repeats=1,
+        folds=3,
+        models={"prior": DummyClassifier()},
+    )
+    assert "Data: the user's survey, 127 plants." in result.description

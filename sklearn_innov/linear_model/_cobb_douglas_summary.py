@@ -383,12 +383,7 @@ def _notes(model, production):
                 if model.fit_intercept
                 else "No intercept: the Durbin-Watson bounds tables do not apply"
             )
-            + (
-                "; the p-value printed is computed for this design."
-                if exact
-                else "; the p-value printed is the normal approximation for "
-                "this design."
-            )
+            + "."
         )
     if production:
         notes.append(

@@ -1062,8 +1062,11 @@ def benchmark_from_spec(
     else:
         if document is None:
             raise SpecError("a survey passed with --data needs its --spec file.")
-        description = f"Data: the user's survey, {len(frame)} rows."
+        description = None
     bench = benchmark_spec(document, frame)
+    if description is None:
+        # the spec's word for its units ([labels] units), as replicate says it
+        description = f"Data: the user's survey, {len(frame)} {bench.labels['units']}."
     target = bench.target
     design = (document or {}).get("design") or {}
     if sample_weight is None and design.get("weight") is not None:
