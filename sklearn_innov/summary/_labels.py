@@ -115,8 +115,8 @@ COLUMNS = {
     "effect": Column("Effect"),
     "elasticity": Column("Elasticity"),
     "elasticity_se": Column("Elasticity std. error"),
-    "expected_events": Column("Expected events", _COUNT),
-    "expected_nonevents": Column("Expected non-events", _COUNT),
+    "expected_events": Column("Expected events"),
+    "expected_nonevents": Column("Expected non-events"),
     "grouping": Column("Grouping"),
     "action": Column("Action"),
     # bootstrap selection stability
