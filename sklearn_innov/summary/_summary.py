@@ -618,6 +618,11 @@ def significance(
     return f"{verdict} at {level} (p {equals}{shown})"
 
 
+def _label_words(text):
+    """The words of a row or column label, split at spaces and underscores."""
+    return set(re.split(r"[\s_]+", text))
+
+
 def is_pvalue_label(label):
     """Whether a row or column label names p-values.
 
@@ -627,8 +632,9 @@ def is_pvalue_label(label):
     ``f_pvalue``, ``Sig.``, ``paper Sig.``, ``p vs StepwiseLogit``.
     """
     text = str(label).lower()
-    words = set(re.split(r"[\s_]+", text))
-    return bool(words & {"p", "pvalue", "p-value", "sig."}) or text.startswith("prob")
+    return bool(_label_words(text) & {"p", "pvalue", "p-value", "sig."}) or (
+        text.startswith("prob")
+    )
 
 
 def _whole(value):
@@ -645,7 +651,7 @@ def _whole(value):
 def is_count_label(label):
     """Whether a row label names a count: one of its words is ``n``
     ("Table 9 n (implied by R² and F)")."""
-    return "n" in set(re.split(r"[\s_]+", str(label).lower()))
+    return "n" in _label_words(str(label).lower())
 
 
 class _Cells:
