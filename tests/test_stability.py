@@ -215,6 +215,8 @@ def test_one_class_resamples_are_skipped_and_warnings_counted():
     assert result.warned == {"ConvergenceWarning": 20 - one_class}
     text = " ".join(str(result.summary()).split())
     assert f"{one_class} skipped (one class only: {one_class})" in text
+    assert result.resampling == "rows"
+    assert "20 bootstrap resamples of all rows, drawn with replacement" in text
     assert f"ConvergenceWarning: {20 - one_class}" in text
 
 

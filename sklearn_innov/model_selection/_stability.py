@@ -17,7 +17,7 @@ import re
 import warnings
 from functools import cached_property
 from numbers import Integral
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -356,6 +356,7 @@ def selection_stability(
         random_state=random_state if isinstance(random_state, Integral) else None,
         estimator_name=type(estimator).__name__,
         notes=notes,
+        resampling="rows" if plan is None else "design",
     )
 
 
@@ -629,6 +630,9 @@ class SelectionStability(Results):
         Class name of the selecting estimator.
     notes : list of str
         Why a statistic is missing, if one is.
+    resampling : {"rows", "design"}, default="rows"
+        What each resample drew: rows with replacement, or the survey
+        design's PSUs within strata (Rao and Wu's rescaling bootstrap).
 
     Attributes
     ----------
@@ -734,6 +738,7 @@ class SelectionStability(Results):
         random_state: int | None,
         estimator_name: str,
         notes: Sequence[str],
+        resampling: Literal["rows", "design"] = "rows",
     ) -> None:
         self.features = list(features)
         self._supports = supports
@@ -748,6 +753,7 @@ class SelectionStability(Results):
         self.random_state = random_state
         self.estimator_name = estimator_name
         self.notes = list(notes)
+        self.resampling = resampling
 
     def __repr__(self) -> str:
         return (
@@ -882,7 +888,7 @@ class SelectionStability(Results):
         skipped = sum(self.skipped.values())
         drawn = (
             "of the design (see Design below)"
-            if any(note.startswith("Design:") for note in self.notes)
+            if self.resampling == "design"
             else "of all rows, drawn with replacement"
         )
         notes = [
