@@ -1469,7 +1469,10 @@ def _cross_validate_models(models, X, y, splits, scoring, weights, n_jobs, progr
             if error is not None:
                 failures.setdefault(label, []).append(error)
             for category, message in caught:
-                found.setdefault((category, _first_sentence(message)), set()).add(label)
+                key = (category, _first_sentence(message))
+                labels, folds = found.setdefault(key, (set(), set()))
+                labels.add(label)
+                folds.add(split)
             counter.update(label=f"{label}, fold {split + 1} of {len(splits)}")
     slowest = sorted(seconds.items(), key=lambda item: -item[1])
     # where the time goes: on folds of ~100 rows, the ensembles (hundreds of
@@ -1495,9 +1498,11 @@ def _parallel(parallel, n_jobs, jobs):
 
 def _report_warnings(found, failures, n_folds):
     """Each distinct warning once, in one line, from the caller's process."""
-    for (category, sentence), labels in found.items():
+    for (category, sentence), (labels, folds) in found.items():
         models = _names(sorted(labels), limit=3)
-        warn(f"{sentence} (benchmark: fitting {models})", category)
+        # the fits see a fold's training rows only: say in how many folds
+        where = f"on the training rows of {len(folds)} of {n_folds} folds"
+        warn(f"{sentence} (benchmark: {where}, fitting {models})", category)
     for label, errors in failures.items():
         warn(
             f"run_benchmark: {label!r} failed to fit in {len(errors)} of {n_folds} "
