@@ -653,12 +653,43 @@ def _benchmark(args):
             progress=not args.quiet,
             reference=args.reference,
         )
+    result.provenance = _benchmark_provenance(args, frame, document, result)
     summary = result.summary()
     if args.out is not None:
         _write(args, result.write)
     text = summary.render(args.format)
     print(html_page(summary.title, text) if args.format == "html" else text)
     return 0
+
+
+def _benchmark_provenance(args, frame, document, result):
+    """What made the benchmark: versions, data, spec and settings, command."""
+    from .model_selection import benchmark_spec
+    from .model_selection._benchmark import DEFAULT_DOCUMENT
+    from .report import Provenance
+
+    if frame is None:  # the embedded survey, which benchmark_from_spec drew
+        from .datasets import make_sme_survey
+
+        frame = make_sme_survey(random_state=args.random_state).frame
+    spec = benchmark_spec(DEFAULT_DOCUMENT if document is None else document, frame)
+    settings = {
+        "repeats": args.repeats,
+        "folds": args.folds,
+        "reference": args.reference,
+        # the folds' rows: k-fold's largest training plus smallest test fold
+        "rows": result.n_train + result.n_test,
+    }
+    return Provenance.for_benchmark(
+        spec._asdict(),
+        frame,
+        settings=settings,
+        random_state=args.random_state,
+        default=args.data is None,
+        data_path=args.data,
+        spec_path=args.spec,
+        command=["sklearn-innov", *args.argv],
+    )
 
 
 def _cluster(address):

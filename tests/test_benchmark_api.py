@@ -22,6 +22,7 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import (
+    KFold,
     RepeatedStratifiedKFold,
     ShuffleSplit,
     StratifiedKFold,
@@ -322,6 +323,36 @@ class Warns(ClassifierMixin, BaseEstimator):
         return self.model_.predict(X)
 
 
+class WarnsOnFewRows(Warns):
+    """Warns only when its training rows are fewer than 90 (the small folds)."""
+
+    def fit(self, X, y):
+        if len(X) < 90:
+            return super().fit(X, y)
+        self.model_ = DummyClassifier().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+
+def test_a_warning_from_some_folds_says_in_how_many(data):
+    """A fit sees a fold's training rows: the one-line warning counts the
+    folds whose fits warned, so an item constant in a few training folds is
+    not read as constant in the data."""
+    X, y = data
+    cv = KFold(n_splits=4)  # training folds of 95, 95, 95 and 96 rows
+    cv_small = [(train[:80], test) for train, test in cv.split(X)][:2] + list(
+        cv.split(X)
+    )[2:]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run_benchmark(X, y, cv=cv_small, models={"w": WarnsOnFewRows()}, progress=False)
+    mine = [w for w in caught if w.category is ConstantItemWarning]
+    assert [str(w.message) for w in mine] == [
+        "CompositeIndex: 'x' (always 0) takes a single value at fit. "
+        "(benchmark: on the training rows of 2 of 4 folds, fitting 'w')"
+    ]
+
+
 class Fails(Warns):
     def fit(self, X, y):
         raise ValueError("no such luck\nsecond line of the traceback text")
@@ -345,7 +376,7 @@ def test_warnings_of_every_fit_come_once_in_one_line_from_the_caller(data, n_job
     message = str(mine[0].message)
     assert message == (
         "CompositeIndex: 'x' (always 0) takes a single value at fit. "
-        "(benchmark: fitting 'w')"
+        "(benchmark: on the training rows of 3 of 3 folds, fitting 'w')"
     )
     assert mine[0].filename == __file__
     failed = [w for w in caught if w.category is FitFailedWarning]

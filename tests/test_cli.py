@@ -1,6 +1,9 @@
 """The sklearn-innov command: replicate and benchmark, end to end."""
 
+import hashlib
 import importlib.metadata
+import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -260,13 +263,36 @@ def test_benchmark_small_run(tmp_path, capsys):
     assert_allclose(dummy["roc_auc"], 0.5)
 
 
-def test_benchmark_on_a_foreign_csv(foreign, capsys, few_models):
-    data, spec, _ = foreign
-    code = main(
-        ["benchmark", "--data", str(data), "--spec", str(spec), *FAST_BENCHMARK]
-    )
+def test_benchmark_on_a_foreign_csv(foreign, capsys, few_models, tmp_path):
+    data, spec, frame = foreign
+    argv = ["benchmark", "--data", str(data), "--spec", str(spec), *FAST_BENCHMARK]
+    code = main([*argv, "--out", str(tmp_path)])
     assert code == 0
-    assert "StepwiseLogit" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "StepwiseLogit" in out
+    # what made the benchmark, as replicate's provenance: the files' digests
+    # (recomputed here with hashlib), the settings, the command line
+    provenance = json.loads((tmp_path / "provenance.json").read_text("utf-8"))
+    assert provenance["data"] == "the file survey.csv"
+    assert provenance["data_size"] == data.stat().st_size
+    assert provenance["data_sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
+    spec_sha = hashlib.sha256(spec.read_bytes()).hexdigest()
+    assert provenance["spec_file"].endswith(f"SHA-256 {spec_sha}")
+    assert provenance["rows"] == len(frame)
+    settings = provenance["spec"]["benchmark"]
+    assert settings == {"repeats": 1, "folds": 3, "reference": None, "rows": len(frame)}
+    assert provenance["spec"]["target"] == "did_innovate"
+    canonical = json.dumps(
+        provenance["spec"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    assert provenance["spec_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
+    assert provenance["command"] == shlex.join(
+        ["sklearn-innov", *argv, "--out", str(tmp_path)]
+    )
+    assert provenance["dependencies"]["numpy"] == np.__version__
+    markdown = (tmp_path / "benchmark.md").read_text("utf-8")
+    assert "## What made this report" in markdown
+    assert provenance["spec_sha256"] in markdown and provenance["spec_sha256"] in out
 
 
 def test_corrected_resampled_ttest_closed_form():

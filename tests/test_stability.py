@@ -215,6 +215,8 @@ def test_one_class_resamples_are_skipped_and_warnings_counted():
     assert result.warned == {"ConvergenceWarning": 20 - one_class}
     text = " ".join(str(result.summary()).split())
     assert f"{one_class} skipped (one class only: {one_class})" in text
+    assert result.resampling == "rows"
+    assert "20 bootstrap resamples of all rows, drawn with replacement" in text
     assert f"ConvergenceWarning: {20 - one_class}" in text
 
 
@@ -331,3 +333,41 @@ def test_user_guide_examples_run():
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
     )
     assert tried > 0 and failures == 0
+
+
+@pytest.mark.parametrize("force", [["c"], [2]])
+def test_forced_features_are_marked_not_read_as_stable(force):
+    """A forced feature is in every resample by construction: the table,
+    summary and plot say 'forced' instead of showing a stable selection."""
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    y = (1.5 * X["a"] + rng.logistic(size=200) > 0).astype(int)
+    data = X if isinstance(force[0], str) else X.to_numpy()
+    name = "c" if isinstance(force[0], str) else "x2"
+    result = selection_stability(
+        StepwiseLogit(force=force), data, y, n_bootstrap=10, random_state=0
+    )
+    assert result.forced == [name]
+    assert result.inclusion_frequency[name] == 1.0
+    table = result.table
+    assert table["forced"].tolist() == [False, False, True]  # forced last
+    assert table.index[-1] == name
+    summary = result.summary()
+    assert f"{name} (forced)" in summary["inclusion"].index
+    text = " ".join(str(summary).split())
+    assert f"not a stable selection): {name}." in text
+    plt = pytest.importorskip("matplotlib.pyplot")
+    figure = result.plot()
+    labels = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert "forced into every model" in labels
+    plt.close(figure)
+
+
+def test_without_force_nothing_is_marked_forced():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(120, 2))
+    y = (X[:, 0] + rng.logistic(size=120) > 0).astype(int)
+    result = selection_stability(StepwiseLogit(), X, y, n_bootstrap=5, random_state=0)
+    assert result.forced == []
+    assert not result.table["forced"].any()
+    assert "forced" not in str(result.summary())

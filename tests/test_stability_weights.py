@@ -174,6 +174,9 @@ def test_rao_wu_replicate_weights_follow_the_documented_draws(spy):
         assert_array_equal(ids, drawn)
         assert_allclose(weights, w[drawn] * factor[drawn], rtol=1e-14)
     assert "Rao and Wu" in "\n".join(stability.notes)
+    assert stability.resampling == "design"
+    first = " ".join(str(stability.summary()).split())
+    assert "10 bootstrap resamples of the design (see Design below)" in first
 
 
 def test_rao_wu_variance_of_a_total_is_the_design_variance(spy):

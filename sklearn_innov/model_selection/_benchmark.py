@@ -12,11 +12,12 @@ explanatory indices only: never the target, never the outcome's items.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,22 @@ from ..utils._output import slugify
 from ..utils._validation import check_sample_weight, format_value
 from ..utils._warnings import warn
 from ._search import NamedSpec
+
+#: The spec document of the embedded synthetic survey's benchmark.
+DEFAULT_DOCUMENT: dict[str, Any] = {
+    "indices": PAPER_SPEC,
+    "model": {"outcome": "Y", "target": "innovated"},
+    "labels": {"event": "innovation propensity"},
+}
+
+
+class _Provenance(Protocol):
+    """What :attr:`BenchmarkResult.provenance` needs (``report.Provenance``)."""
+
+    def summary(self) -> Summary: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
 
 if TYPE_CHECKING:
     import os
@@ -395,6 +412,10 @@ class BenchmarkResult:
     metric : str
     metrics : list of str
         The score columns, in order.
+    provenance : Provenance or None
+        What made the benchmark (:class:`sklearn_innov.report.Provenance`,
+        set by ``sklearn-innov benchmark``; None by default): when set, the
+        summary ends with it and :meth:`write` saves ``provenance.json``.
 
     Examples
     --------
@@ -452,6 +473,7 @@ class BenchmarkResult:
                 f"{self.metrics}."
             )
         self.metric = metric
+        self.provenance: _Provenance | None = None
 
     def __repr__(self):
         models = list(dict.fromkeys(self.scores["model"]))
@@ -711,10 +733,15 @@ class BenchmarkResult:
             )
             blocks.append(Block(title, readings))
         blocks.append(Block("Notes", self._notes()))
+        if self.provenance is not None:
+            blocks += self.provenance.summary().blocks
         return Summary(self.title, blocks)
 
     def write(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write benchmark.md, every fold's scores as CSV and a box plot PNG.
+
+        With a :attr:`provenance`, ``provenance.json`` too (every field, the
+        spec in full).
 
         Parameters
         ----------
@@ -736,6 +763,14 @@ class BenchmarkResult:
         self.scores.to_csv(paths[0], index=False)
         paths[1].write_text(self.summary().as_markdown(1), encoding="utf-8")
         paths += self.summary().to_csv(directory)
+        if self.provenance is not None:
+            path = directory / "provenance.json"
+            fields = self.provenance.to_dict()
+            path.write_text(
+                json.dumps(fields, indent=2, ensure_ascii=False) + "\n",
+                encoding="utf-8",
+            )
+            paths.append(path)
         import importlib.util
 
         if importlib.util.find_spec("matplotlib") is None:
@@ -1050,11 +1085,7 @@ def benchmark_from_spec(
 
     if frame is None:
         frame = make_sme_survey(random_state=random_state).frame
-        document = {
-            "indices": PAPER_SPEC,
-            "model": {"outcome": "Y", "target": "innovated"},
-            "labels": {"event": "innovation propensity"},
-        }
+        document = DEFAULT_DOCUMENT
         description = (
             f"Data: the SYNTHETIC survey make_sme_survey(random_state={random_state}), "
             "calibrated to the paper's published marginals."
@@ -1438,7 +1469,10 @@ def _cross_validate_models(models, X, y, splits, scoring, weights, n_jobs, progr
             if error is not None:
                 failures.setdefault(label, []).append(error)
             for category, message in caught:
-                found.setdefault((category, _first_sentence(message)), set()).add(label)
+                key = (category, _first_sentence(message))
+                labels, folds = found.setdefault(key, (set(), set()))
+                labels.add(label)
+                folds.add(split)
             counter.update(label=f"{label}, fold {split + 1} of {len(splits)}")
     slowest = sorted(seconds.items(), key=lambda item: -item[1])
     # where the time goes: on folds of ~100 rows, the ensembles (hundreds of
@@ -1464,9 +1498,11 @@ def _parallel(parallel, n_jobs, jobs):
 
 def _report_warnings(found, failures, n_folds):
     """Each distinct warning once, in one line, from the caller's process."""
-    for (category, sentence), labels in found.items():
+    for (category, sentence), (labels, folds) in found.items():
         models = _names(sorted(labels), limit=3)
-        warn(f"{sentence} (benchmark: fitting {models})", category)
+        # the fits see a fold's training rows only: say in how many folds
+        where = f"on the training rows of {len(folds)} of {n_folds} folds"
+        warn(f"{sentence} (benchmark: {where}, fitting {models})", category)
     for label, errors in failures.items():
         warn(
             f"run_benchmark: {label!r} failed to fit in {len(errors)} of {n_folds} "

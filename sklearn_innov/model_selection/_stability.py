@@ -17,7 +17,7 @@ import re
 import warnings
 from functools import cached_property
 from numbers import Integral
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -43,6 +43,7 @@ from ..utils._validation import (
     check_sample_weight,
     format_labels,
     is_dataframe,
+    resolve_items,
 )
 
 if TYPE_CHECKING:
@@ -356,7 +357,22 @@ def selection_stability(
         random_state=random_state if isinstance(random_state, Integral) else None,
         estimator_name=type(estimator).__name__,
         notes=notes,
+        resampling="rows" if plan is None else "design",
+        forced=_forced_features(estimator, names, is_dataframe(X)),
     )
+
+
+def _forced_features(estimator, names, named):
+    """The features ``estimator`` keeps in every model (its ``force``)."""
+    params = (
+        estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
+    )
+    force = params.get("force")
+    if not force:
+        return []
+    columns = names if named else None
+    positions = resolve_items(list(force), columns, len(names), owner="force")
+    return [names[j] for j in positions]
 
 
 def _support(model, n_features, role):
@@ -629,6 +645,13 @@ class SelectionStability(Results):
         Class name of the selecting estimator.
     notes : list of str
         Why a statistic is missing, if one is.
+    resampling : {"rows", "design"}, default="rows"
+        What each resample drew: rows with replacement, or the survey
+        design's PSUs within strata (Rao and Wu's rescaling bootstrap).
+    forced : list of str, default=()
+        Features the estimator keeps in every model (``StepwiseLogit``'s
+        ``force``): their 100% inclusion is by construction, and the summary
+        and the plot say "forced" rather than show it as a stable selection.
 
     Attributes
     ----------
@@ -734,6 +757,8 @@ class SelectionStability(Results):
         random_state: int | None,
         estimator_name: str,
         notes: Sequence[str],
+        resampling: Literal["rows", "design"] = "rows",
+        forced: Sequence[str] = (),
     ) -> None:
         self.features = list(features)
         self._supports = supports
@@ -748,6 +773,8 @@ class SelectionStability(Results):
         self.random_state = random_state
         self.estimator_name = estimator_name
         self.notes = list(notes)
+        self.resampling = resampling
+        self.forced = [str(name) for name in forced]
 
     def __repr__(self) -> str:
         return (
@@ -853,10 +880,14 @@ class SelectionStability(Results):
                 "inclusion_pct": 100.0 * self.inclusion_frequency.to_numpy(),
                 "rmsd_ratio": self.rmsd_ratio.to_numpy(),
                 "relative_bias_pct": 100.0 * self.relative_bias.to_numpy(),
+                "forced": np.isin(self.features, self.forced),
             },
             index=self._index(),
         )
-        return table.sort_values("inclusion_pct", ascending=False, kind="stable")
+        # forced features last: their 100% is not a stable selection
+        return table.sort_values(
+            ["forced", "inclusion_pct"], ascending=[True, False], kind="stable"
+        )
 
     # -- output -----------------------------------------------------------------
 
@@ -882,7 +913,7 @@ class SelectionStability(Results):
         skipped = sum(self.skipped.values())
         drawn = (
             "of the design (see Design below)"
-            if any(note.startswith("Design:") for note in self.notes)
+            if self.resampling == "design"
             else "of all rows, drawn with replacement"
         )
         notes = [
@@ -924,12 +955,24 @@ class SelectionStability(Results):
             "frequencies.",
             *self.notes,
         ]
+        inclusion = self.table.drop(columns="forced")
+        if self.forced:
+            notes.insert(
+                1,
+                "Forced into every model (marked 'forced'; their 100% inclusion is "
+                f"by construction, not a stable selection): {', '.join(self.forced)}.",
+            )
+            inclusion.index = [
+                f"{name} (forced)" if name in self.forced else name
+                for name in inclusion.index
+            ]
+            inclusion.index.name = "feature"
         models = self.model_frequency.head(max_models)
         return Summary(
             f"Selection stability of {self.estimator_name} "
             f"(Heinze, Wallisch & Dunkler 2018)",
             [
-                Block("Bootstrap inclusion", self.table, name="inclusion"),
+                Block("Bootstrap inclusion", inclusion, name="inclusion"),
                 Block(
                     f"Model selection frequency (top {len(models)})",
                     models,
@@ -951,7 +994,7 @@ class SelectionStability(Results):
         -------
         figure : matplotlib Figure
             Features by inclusion (percent), those selected on all rows in a
-            darker colour.
+            darker colour, forced ones in light grey labelled "forced".
         """
         if ax is None:
             plt = _pyplot()
@@ -963,14 +1006,16 @@ class SelectionStability(Results):
         percent = 100.0 * self.inclusion_frequency[order].to_numpy()
         chosen = dict(zip(self.features, self.selected, strict=True))
         mask = np.array([chosen[f] for f in order], dtype=bool)
+        forced = np.isin(order, self.forced)
         position = np.arange(len(order))
-        for keep, color, label in (
-            (mask, "C0", "selected on all rows"),
-            (~mask, "C7", "not selected on all rows"),
+        for keep, color, label, fmt in (
+            (mask & ~forced, "C0", "selected on all rows", "%.0f%%"),
+            (~mask & ~forced, "C7", "not selected on all rows", "%.0f%%"),
+            (forced, "0.85", "forced into every model", "forced"),
         ):
             if keep.any():
                 bars = ax.barh(position[keep], percent[keep], color=color, label=label)
-                ax.bar_label(bars, fmt="%.0f%%", padding=2)
+                ax.bar_label(bars, fmt=fmt, padding=2)
         ax.set_yticks(position, order)
         ax.set_xlim(0, 112)
         ax.set_xlabel("bootstrap inclusion frequency (%)")

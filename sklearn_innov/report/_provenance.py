@@ -27,7 +27,7 @@ from ..summary import Block, Summary
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from ._analysis import Analysis
 
@@ -157,6 +157,9 @@ class Provenance:
         Seed of the analysis's random draws.
     command : str or None
         The command line, when the report was made by ``sklearn-innov``.
+    spec_note : str
+        What ``spec_sha256`` is the digest of, in words (the report's
+        validated spec by default; a benchmark's spec document as read).
 
     See Also
     --------
@@ -185,6 +188,11 @@ class Provenance:
     spec_file: str | None = None
     random_state: int = 0
     command: str | None = None
+    spec_note: str = (
+        "Spec SHA-256 is that of the validated spec as canonical JSON (every "
+        "table with its defaults filled in, keys sorted, no spaces, UTF-8): "
+        "Report.write saves it in full in provenance.json."
+    )
 
     @classmethod
     def collect(
@@ -217,18 +225,116 @@ class Provenance:
         -------
         provenance : Provenance
         """
-        spec = canonical_json(analysis.spec._asdict())
+        return cls._stamp(
+            spec=analysis.spec._asdict(),
+            rows=len(analysis.frame),
+            random_state=analysis.random_state,
+            default=analysis.default,
+            frame=analysis.frame if frame is None else frame,
+            data_path=data_path,
+            spec_path=spec_path,
+            command=command,
+        )
+
+    @classmethod
+    def for_benchmark(
+        cls,
+        spec: Mapping[str, Any],
+        frame: pd.DataFrame,
+        *,
+        settings: Mapping[str, Any],
+        random_state: int,
+        default: bool = False,
+        data_path: str | os.PathLike[str] | None = None,
+        spec_path: str | os.PathLike[str] | None = None,
+        command: Sequence[str] | str | None = None,
+    ) -> Self:
+        """The provenance of a benchmark (``sklearn-innov benchmark``), stamped now.
+
+        Parameters
+        ----------
+        spec : mapping
+            What the benchmark took from the spec document
+            (``benchmark_spec(document, frame)._asdict()``: indices, target,
+            features, withheld columns, index options, labels).
+        frame : DataFrame
+            The rows the benchmark used.
+        settings : mapping
+            The run's settings (repeats, folds, reference, ...): recorded
+            with the spec under ``"benchmark"``, so the digest changes when
+            they do.
+        random_state : int
+            Seed of the folds.
+        default : bool, default=False
+            Whether the data are the embedded synthetic survey.
+        data_path, spec_path : str or path-like, optional
+            The files read, as in :meth:`collect`.
+        command : sequence of str or str, optional
+            The command line.
+
+        Returns
+        -------
+        provenance : Provenance
+
+        Examples
+        --------
+        >>> from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+        >>> from sklearn_innov.model_selection import benchmark_spec
+        >>> from sklearn_innov.report import Provenance
+        >>> survey = make_sme_survey(random_state=0)
+        >>> document = {"indices": PAPER_SPEC, "model": {"target": "innovated"}}
+        >>> provenance = Provenance.for_benchmark(
+        ...     benchmark_spec(document, survey.frame)._asdict(),
+        ...     survey.frame,
+        ...     settings={"folds": 5},
+        ...     random_state=0,
+        ...     default=True,
+        ... )
+        >>> provenance.rows, provenance.to_dict()["spec"]["benchmark"]
+        (127, {'folds': 5})
+        """
+        return cls._stamp(
+            spec={**spec, "benchmark": dict(settings)},
+            rows=len(frame),
+            random_state=random_state,
+            default=default,
+            frame=frame,
+            data_path=data_path,
+            spec_path=spec_path,
+            command=command,
+            spec_note=(
+                "Spec SHA-256 is that of what the benchmark took from the spec "
+                "(indices, target, features, withheld columns, index options, "
+                "labels) with its settings under 'benchmark', as canonical JSON "
+                "(keys sorted, no spaces, UTF-8): provenance.json keeps it in full."
+            ),
+        )
+
+    @classmethod
+    def _stamp(
+        cls,
+        *,
+        spec,
+        rows,
+        random_state,
+        default,
+        frame,
+        data_path,
+        spec_path,
+        command,
+        spec_note=None,
+    ):
+        spec = canonical_json(spec)
         if data_path is not None:
             name, size, sha = file_digest(data_path)
             data = f"the file {name}"
-        elif analysis.default:
+        elif default:
             data = (
                 "the embedded synthetic survey, "
-                f"make_sme_survey(random_state={analysis.random_state})"
+                f"make_sme_survey(random_state={random_state})"
             )
             size = sha = None
         else:
-            frame = analysis.frame if frame is None else frame
             data = (
                 f"a DataFrame passed in Python ({frame.shape[0]} rows x "
                 f"{frame.shape[1]} columns)"
@@ -248,12 +354,13 @@ class Provenance:
             data=data,
             data_size=size,
             data_sha256=sha,
-            rows=len(analysis.frame),
+            rows=rows,
             spec_sha256=hashlib.sha256(spec.encode("utf-8")).hexdigest(),
             spec=spec,
             spec_file=spec_file,
-            random_state=analysis.random_state,
+            random_state=random_state,
             command=command,
+            **({} if spec_note is None else {"spec_note": spec_note}),
         )
 
     def table(self) -> pd.DataFrame:
@@ -303,12 +410,7 @@ class Provenance:
                 Block("What made this report", self.table(), name="provenance"),
                 Block(
                     "Digests",
-                    [
-                        "Spec SHA-256 is that of the validated spec as canonical "
-                        "JSON (every table with its defaults filled in, keys "
-                        "sorted, no spaces, UTF-8): Report.write saves it in "
-                        "full in provenance.json."
-                    ]
+                    [self.spec_note]
                     + (
                         [
                             "Content SHA-256: of the DataFrame's column names and "
