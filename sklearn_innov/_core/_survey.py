@@ -27,11 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ..exceptions import SklearnInnovWarning
 from ..utils._lazy import pd
 from ..utils._validation import format_labels, format_rows
+from ..utils._warnings import warn
 
 __all__ = [
+    "JackknifeVariance",
     "SurveyDesign",
+    "VARIANCES",
+    "check_survey_variance",
     "cluster_covariance",
     "design_covariance",
     "design_df_message",
@@ -39,6 +44,10 @@ __all__ = [
     "mean_one",
     "design_for_cov_type",
     "frequency_mean",
+    "jackknife_covariance",
+    "jackknife_df",
+    "jackknife_least_squares",
+    "replicate_variance",
     "survey_mean",
     "survey_proportions",
 ]
@@ -111,6 +120,10 @@ class SurveyDesign:
     psu_rows : ndarray of int, shape (n_psu_codes,)
         ``m_i``, the rows of each PSU in the design as built (a
         :meth:`subset` keeps them).
+    psu_stratum : ndarray of int, shape (n_psu_codes,)
+        The stratum of every PSU of the design as built, those a
+        :meth:`subset` left without a row included (the jackknife deletes
+        them too).
     """
 
     stratum: np.ndarray
@@ -125,6 +138,7 @@ class SurveyDesign:
     lonely_psu: str = "fail"
     fraction2: np.ndarray | None = None
     psu_rows: np.ndarray | None = None
+    psu_stratum: np.ndarray | None = None
 
     @classmethod
     def from_arrays(
@@ -300,6 +314,7 @@ class SurveyDesign:
             lonely_psu=lonely_psu,
             fraction2=fraction2,
             psu_rows=psu_rows,
+            psu_stratum=psu_stratum,
         )
 
     @property
@@ -335,6 +350,7 @@ class SurveyDesign:
             lonely_psu=self.lonely_psu,
             fraction2=self.fraction2,
             psu_rows=self.psu_rows,
+            psu_stratum=self.psu_stratum,
         )
 
     def _active(self):
@@ -968,3 +984,364 @@ def survey_proportions(labels, design, *, domain=None, alpha=0.05):
     table = table.rename(columns={"mean": "proportion"})
     table.index = pd.Index(levels, name="category")
     return table
+
+
+# -- the replicate jackknife (JKn) ---------------------------------------------
+
+VARIANCES = ("linearization", "jackknife")
+
+
+@dataclass(frozen=True, eq=False)
+class JackknifeVariance:
+    """A replicate-jackknife covariance and the degrees of freedom to use.
+
+    Attributes
+    ----------
+    cov : ndarray of shape (k, k)
+        R's ``svrVar`` of the replicate estimates.
+    df : int
+        R's ``degf`` of the replicate design: the rank of the replicate
+        weights less 1 (PSUs - strata when no PSU is left without a row).
+    n_replicates : int
+        The replicates (columns of R's replicate weights): one per PSU of
+        every stratum that has replicates.
+    mse : bool
+        Whether the replicates were centred at the full-sample estimate.
+    """
+
+    cov: np.ndarray
+    df: int
+    n_replicates: int
+    mse: bool
+
+    @property
+    def info(self):
+        """What summaries print: the estimator, its replicates, the centring."""
+        return {
+            "variance": "jackknife",
+            "replicates": self.n_replicates,
+            "mse": self.mse,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class _Replicates:
+    """The JKn replicates of a design, compressed as R's ``jknweights``.
+
+    Replicate ``r`` multiplies the weight of every row outside stratum
+    ``stratum[r]`` by ``outside[r]``, the rows of PSU ``psu[r]`` by 0 and
+    the other rows of the stratum by ``inside[r]``; ``count[r]`` replicates
+    share it (the PSUs of a stratum without a row here give the same
+    estimate: ``psu[r] = -1``).
+    """
+
+    stratum: np.ndarray
+    psu: np.ndarray
+    inside: np.ndarray
+    outside: np.ndarray
+    rscale: np.ndarray
+    count: np.ndarray
+
+    def factors(self, design, r):
+        """The rows' weight multipliers in replicate ``r``."""
+        in_stratum = design.stratum == self.stratum[r]
+        factor = np.where(in_stratum, self.inside[r], self.outside[r])
+        if self.psu[r] >= 0:
+            factor[design.psu == self.psu[r]] = 0.0
+        return factor
+
+
+def _jkn_replicates(design):
+    """R's ``jknweights`` for a design: which PSU each replicate deletes.
+
+    Per stratum ``h`` with ``n_h >= 2`` PSUs and ``f_h < 1``: one replicate
+    per PSU, the deleted PSU's weights times 0, the stratum's other PSUs'
+    times ``n_h / (n_h - 1)``, ``rscale_h = (1 - f_h)(n_h - 1) / n_h``. A
+    stratum sampled whole has none (``survey.drop.replicates``); a single
+    PSU none under "certainty" and "remove", and under "adjust" R's one
+    replicate: the stratum at 0, every other row times ``H / (H - 1)``,
+    ``rscale = (H - 1) / H`` (``H`` strata).
+    """
+    n_h = design.n_psu
+    n_strata = n_h.size
+    touched = np.zeros(design.psu_labels.size, dtype=bool)
+    touched[design.psu] = True
+    parts = []
+    for h in range(n_strata):
+        if design.fraction[h] >= 1.0 - 1e-7:
+            continue
+        if n_h[h] == 1:
+            if design.lonely_psu != "adjust" or n_strata < 2:
+                continue
+            (lonely,) = np.flatnonzero(design.psu_stratum == h)
+            parts.append(
+                (
+                    h,
+                    lonely,
+                    0.0,
+                    n_strata / (n_strata - 1.0),
+                    (n_strata - 1.0) / n_strata,
+                    1,
+                )
+            )
+            continue
+        c = n_h[h] / (n_h[h] - 1.0)
+        rscale = (1.0 - design.fraction[h]) / c
+        codes = np.flatnonzero(design.psu_stratum == h)
+        for j in codes[touched[codes]]:
+            parts.append((h, j, c, 1.0, rscale, 1))
+        absent = int((~touched[codes]).sum())
+        if absent:
+            parts.append((h, -1, c, 1.0, rscale, absent))
+    columns = list(zip(*parts, strict=True)) if parts else [()] * 6
+    stratum, psu, inside, outside, rscale, count = (np.asarray(c) for c in columns)
+    return _Replicates(
+        stratum=stratum.astype(np.intp),
+        psu=psu.astype(np.intp),
+        inside=inside.astype(np.float64),
+        outside=outside.astype(np.float64),
+        rscale=rscale.astype(np.float64),
+        count=count.astype(np.float64),
+    )
+
+
+def jackknife_df(design, replicates=None):
+    """R's ``degf`` of the JKn replicate design: rank of the weights - 1.
+
+    ``qr(weights(design, "analysis"))$rank - 1`` in closed form. Over the
+    PSUs with a row of positive weight (``p_h`` of stratum ``h``), a
+    stratum with replicates whose PSUs all have such a row adds ``p_h - 1``
+    directions (its replicates sum to a constant); one that lacks some, or
+    a lonely PSU under "adjust", adds ``p_h``; the constant adds 1 unless
+    every such PSU lies in a stratum of the second kind. With every PSU
+    present this is PSUs - strata, the linearisation's ``degf``.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    replicates : _Replicates, optional
+
+    Returns
+    -------
+    df : int
+    """
+    if replicates is None:
+        replicates = _jkn_replicates(design)
+    if replicates.count.size == 0:
+        return design.df
+    present = np.zeros(design.psu_labels.size, dtype=bool)
+    present[design.psu[design._active()]] = True
+    p_h = np.bincount(design.psu_stratum[present], minlength=design.n_psu.size)
+    with_replicates = np.zeros(design.n_psu.size, dtype=bool)
+    with_replicates[replicates.stratum] = True
+    rank, constant_needed = 0, False
+    for h in np.flatnonzero(p_h):
+        if not with_replicates[h]:
+            constant_needed = True
+        elif p_h[h] == design.n_psu[h] and design.n_psu[h] > 1:
+            rank += p_h[h] - 1
+            constant_needed = True
+        else:
+            rank += p_h[h]
+    return int(rank + constant_needed - 1)
+
+
+def replicate_variance(deltas, replicates, *, mse=False):
+    """R's ``svrVar``: the spread of the replicates, centred as asked.
+
+    ``V = sum_r rscale_r (theta_r - c)(theta_r - c)'`` (``scale`` 1 for
+    JKn), ``c`` the mean of the replicates (R's default,
+    ``survey.replicates.mse = FALSE``) or the full-sample estimate
+    (``mse=True``).
+
+    Parameters
+    ----------
+    deltas : ndarray of shape (n_groups, k)
+        ``theta_r - theta``, one row per group of identical replicates.
+    replicates : _Replicates
+    mse : bool, default=False
+
+    Returns
+    -------
+    cov : ndarray of shape (k, k)
+    """
+    count = replicates.count
+    centre = 0.0 if mse else count @ deltas / count.sum()
+    dev = deltas - centre
+    return (dev * (count * replicates.rscale)[:, None]).T @ dev
+
+
+def _first_stage_warning(design, owner):
+    if design.fraction2 is not None:
+        warn(
+            f"{owner}: the replicate jackknife deletes whole PSUs, so it uses the "
+            "design's first stage only (its strata, PSUs and first-stage fpc), as "
+            "R's as.svrepdesign drops the second stage's fpc; with many PSUs of a "
+            "stratum sampled, 1 - f_h then removes the within-PSU variance too. "
+            "Use survey_variance='linearization' to count the second stage.",
+            SklearnInnovWarning,
+        )
+
+
+def _replicate_name(design, replicates, r):
+    h = replicates.stratum[r]
+    stratum = (
+        f" of stratum {format_labels([design.stratum_labels[h].item()])}"
+        if design.has_strata
+        else ""
+    )
+    if replicates.psu[r] < 0:
+        return f"the replicate that deletes a PSU without rows here{stratum}"
+    label = design.psu_labels[replicates.psu[r]]
+    label = label.item() if hasattr(label, "item") else label
+    return f"the replicate that deletes PSU {format_labels([label])}{stratum}"
+
+
+def jackknife_covariance(design, estimate, full, *, mse=False, owner="jackknife"):
+    """Delete-one-PSU jackknife (JKn) covariance, as R's replicate designs.
+
+    ``as.svrepdesign(design, type = "JKn")`` then ``svyglm`` or
+    ``svymean``: each replicate recomputes the estimate with the
+    probability weights times R's ``jknweights`` (see
+    :func:`_jkn_replicates`), and :func:`replicate_variance` (``svrVar``)
+    spreads them. Rows outside a domain (weight 0) stay at 0 in every
+    replicate, and every PSU of the design as built gets its replicate,
+    as R's subsets of a replicate design.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        Its ``weights`` (None: 1) are the full-sample probability weights.
+    estimate : callable
+        ``estimate(weights) -> theta`` (ndarray of shape (k,)) for one
+        replicate's weights (shape (n_rows,)). It may raise ValueError,
+        which is reported with the replicate that caused it.
+    full : ndarray of shape (k,)
+        The full-sample estimate.
+    mse : bool, default=False
+        Centre at ``full`` instead of the replicates' mean.
+    owner : str
+        Who asks, for the messages.
+
+    Returns
+    -------
+    variance : JackknifeVariance
+    """
+    _first_stage_warning(design, owner)
+    full = np.asarray(full, dtype=np.float64)
+    replicates = _jkn_replicates(design)
+    weights = np.ones(design.n_rows) if design.weights is None else design.weights
+    deltas = np.empty((replicates.count.size, full.size))
+    for r in range(replicates.count.size):
+        w = weights * replicates.factors(design, r)
+        if not (w > 0).any():
+            raise ValueError(
+                f"{owner}: {_replicate_name(design, replicates, r)} leaves no row "
+                "with positive weight, so its estimate is undefined: the rows in "
+                "use (a domain, or rows with weight 0) all lie in that PSU. Use "
+                "survey_variance='linearization', or a larger domain."
+            )
+        try:
+            deltas[r] = np.asarray(estimate(w), dtype=np.float64) - full
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            raise ValueError(
+                f"{owner}: {_replicate_name(design, replicates, r)} cannot be "
+                f"estimated: {exc}"
+            ) from None
+    return _finish(design, replicates, deltas, mse, owner)
+
+
+def _finish(design, replicates, deltas, mse, owner):
+    if not np.isfinite(deltas).all():
+        r = int(np.flatnonzero(~np.isfinite(deltas).all(axis=1))[0])
+        raise ValueError(
+            f"{owner}: {_replicate_name(design, replicates, r)} gives a "
+            "non-finite estimate. Use survey_variance='linearization'."
+        )
+    return JackknifeVariance(
+        cov=replicate_variance(deltas, replicates, mse=mse),
+        df=jackknife_df(design, replicates),
+        n_replicates=int(replicates.count.sum()),
+        mse=bool(mse),
+    )
+
+
+def jackknife_least_squares(design, exog, resid, *, mse=False, owner="jackknife"):
+    """:func:`jackknife_covariance` of weighted least squares, without refits.
+
+    Each replicate's estimate is exactly ``b_r = b + G_r^-1 s_r``, with
+    ``G_r = X' W_r X`` and ``s_r = X' W_r e`` (``e`` the full fit's
+    residuals), both sums of per-PSU totals: one pass over the rows, then a
+    small solve per replicate.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        Its ``weights`` (None: 1) are the fit's weights.
+    exog : ndarray of shape (n_rows, k)
+        The unweighted regressors.
+    resid : ndarray of shape (n_rows,)
+        The full fit's unweighted residuals ``y - X b``.
+    mse : bool, default=False
+    owner : str
+
+    Returns
+    -------
+    variance : JackknifeVariance
+    """
+    _first_stage_warning(design, owner)
+    replicates = _jkn_replicates(design)
+    exog = np.asarray(exog, dtype=np.float64)
+    k = exog.shape[1]
+    weights = np.ones(design.n_rows) if design.weights is None else design.weights
+    scale = np.sqrt(weights @ exog**2 / max(weights.sum(), 1e-300))
+    scale[scale == 0] = 1.0
+    unit = exog / scale
+    n_codes, n_strata = design.psu_labels.size, design.n_psu.size
+    grams = np.zeros((n_codes, k, k))
+    np.add.at(grams, design.psu, np.einsum("ij,ik,i->ijk", unit, unit, weights))
+    scores = _psu_totals(unit * (weights * resid)[:, None], design.psu, n_codes)
+    gram_h = np.zeros((n_strata, k, k))
+    score_h = np.zeros((n_strata, k))
+    np.add.at(gram_h, design.psu_stratum, grams)
+    np.add.at(score_h, design.psu_stratum, scores)
+    h, j = replicates.stratum, replicates.psu
+    inside, outside = replicates.inside, replicates.outside
+    own_gram = np.where((j >= 0)[:, None, None], grams[np.maximum(j, 0)], 0.0)
+    own_score = np.where((j >= 0)[:, None], scores[np.maximum(j, 0)], 0.0)
+    gram_r = outside[:, None, None] * (gram_h.sum(axis=0) - gram_h[h]) + inside[
+        :, None, None
+    ] * (gram_h[h] - own_gram)
+    score_r = outside[:, None] * (score_h.sum(axis=0) - score_h[h]) + inside[
+        :, None
+    ] * (score_h[h] - own_score)
+    singular = np.linalg.matrix_rank(gram_r, rtol=1e-10) < k
+    if singular.any():
+        r = int(np.flatnonzero(singular)[0])
+        raise ValueError(
+            f"{owner}: {_replicate_name(design, replicates, r)} leaves the "
+            "regressors collinear (a regressor varies only within that PSU), so "
+            "its coefficients are undefined. Use survey_variance='linearization', "
+            "or merge the PSU with another of its stratum."
+        )
+    deltas = np.linalg.solve(gram_r, score_r[:, :, None])[:, :, 0] / scale
+    return _finish(design, replicates, deltas, mse, owner)
+
+
+def check_survey_variance(survey_variance, cov_type, estimator):
+    """Refuse the jackknife without a design (``cov_type`` other than "survey").
+
+    Parameters
+    ----------
+    survey_variance : {"linearization", "jackknife"}
+    cov_type : str
+    estimator : str
+        The estimator's name, for the message.
+    """
+    if survey_variance == "jackknife" and cov_type != "survey":
+        raise ValueError(
+            f"{estimator}(survey_variance='jackknife') deletes the PSUs of a survey "
+            f"design, but cov_type={cov_type!r} has none. Set cov_type='survey' "
+            "(with the design's strata, cluster and fpc in fit), or leave "
+            "survey_variance='linearization'."
+        )
