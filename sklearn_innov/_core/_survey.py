@@ -47,6 +47,7 @@ __all__ = [
     "jackknife_covariance",
     "jackknife_df",
     "jackknife_least_squares",
+    "jackknife_mean",
     "replicate_variance",
     "survey_mean",
     "survey_proportions",
@@ -846,7 +847,7 @@ def _linearised(values, design, domain):
     return mean, wd[:, None] * (values - mean) / total
 
 
-def survey_mean(values, design, *, domain=None, alpha=0.05):
+def survey_mean(values, design, *, domain=None, alpha=0.05, variance="linearization"):
     """Design-based means with linearised standard errors, as R's ``svymean``.
 
     The mean is the ratio ``sum w_i y_i / sum w_i``; its variance is
@@ -867,6 +868,10 @@ def survey_mean(values, design, *, domain=None, alpha=0.05):
         The intervals' level is ``1 - alpha``; they use Student's t on the
         design's degrees of freedom (PSUs minus strata), as ``confint``
         with ``ddf = degf(design)``.
+    variance : {"linearization", "jackknife"}, default="linearization"
+        "jackknife": the replicate jackknife (:func:`jackknife_mean`, as
+        ``svymean`` on ``as.svrepdesign(design, type = "JKn")``), its
+        intervals on the replicate design's ``degf``.
 
     Returns
     -------
@@ -882,6 +887,10 @@ def survey_mean(values, design, *, domain=None, alpha=0.05):
             f"({format_rows(bad)}); fill them or estimate within a domain that "
             "leaves them out."
         )
+    if variance == "jackknife":
+        mean, jackknife = jackknife_mean(values, design, domain=domain)
+        se = np.sqrt(np.clip(np.diag(jackknife.cov), 0.0, None))
+        return _mean_table(mean, se, jackknife.df, alpha)
     mean, z = _linearised(values, design, domain)
     cov = design_covariance(z, np.eye(values.shape[1]), design)
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
@@ -953,7 +962,9 @@ def frequency_mean(values, weights, *, domain=None, alpha=0.05):
     return _mean_table(mean, np.sqrt(variance / total), total - 1, alpha)
 
 
-def survey_proportions(labels, design, *, domain=None, alpha=0.05):
+def survey_proportions(
+    labels, design, *, domain=None, alpha=0.05, variance="linearization"
+):
     """Design-based shares of each category, as ``svymean(~factor(x))``.
 
     Parameters
@@ -963,6 +974,8 @@ def survey_proportions(labels, design, *, domain=None, alpha=0.05):
     design : SurveyDesign
     domain : ndarray of bool, shape (n_rows,), optional
     alpha : float, default=0.05
+    variance : {"linearization", "jackknife"}, default="linearization"
+        As :func:`survey_mean`.
 
     Returns
     -------
@@ -980,7 +993,9 @@ def survey_proportions(labels, design, *, domain=None, alpha=0.05):
         )
     levels, codes = np.unique(labels, return_inverse=True)
     indicators = (codes[:, None] == np.arange(levels.size)).astype(np.float64)
-    table = survey_mean(indicators, design, domain=domain, alpha=alpha)
+    table = survey_mean(
+        indicators, design, domain=domain, alpha=alpha, variance=variance
+    )
     table = table.rename(columns={"mean": "proportion"})
     table.index = pd.Index(levels, name="category")
     return table
@@ -1266,6 +1281,24 @@ def _finish(design, replicates, deltas, mse, owner):
     )
 
 
+def _replicate_totals(design, replicates, values):
+    """``sum_i f_ri v_i`` for every replicate ``r``: shape (n_groups, m).
+
+    From the per-PSU totals of ``values`` (shape (n_rows, m)): replicate
+    ``r`` keeps ``outside[r]`` times the totals of the other strata and
+    ``inside[r]`` times its stratum's less the deleted PSU's.
+    """
+    n_codes, n_strata = design.psu_labels.size, design.n_psu.size
+    per_psu = _psu_totals(values, design.psu, n_codes)
+    per_stratum = np.zeros((n_strata, values.shape[1]))
+    np.add.at(per_stratum, design.psu_stratum, per_psu)
+    h, j = replicates.stratum, replicates.psu
+    own = np.where((j >= 0)[:, None], per_psu[np.maximum(j, 0)], 0.0)
+    return replicates.outside[:, None] * (
+        per_stratum.sum(axis=0) - per_stratum[h]
+    ) + replicates.inside[:, None] * (per_stratum[h] - own)
+
+
 def jackknife_least_squares(design, exog, resid, *, mse=False, owner="jackknife"):
     """:func:`jackknife_covariance` of weighted least squares, without refits.
 
@@ -1294,27 +1327,20 @@ def jackknife_least_squares(design, exog, resid, *, mse=False, owner="jackknife"
     exog = np.asarray(exog, dtype=np.float64)
     k = exog.shape[1]
     weights = np.ones(design.n_rows) if design.weights is None else design.weights
+    # unit-scaled columns: the Gram matrices' conditioning does not depend
+    # on the regressors' units
     scale = np.sqrt(weights @ exog**2 / max(weights.sum(), 1e-300))
     scale[scale == 0] = 1.0
     unit = exog / scale
-    n_codes, n_strata = design.psu_labels.size, design.n_psu.size
-    grams = np.zeros((n_codes, k, k))
-    np.add.at(grams, design.psu, np.einsum("ij,ik,i->ijk", unit, unit, weights))
-    scores = _psu_totals(unit * (weights * resid)[:, None], design.psu, n_codes)
-    gram_h = np.zeros((n_strata, k, k))
-    score_h = np.zeros((n_strata, k))
-    np.add.at(gram_h, design.psu_stratum, grams)
-    np.add.at(score_h, design.psu_stratum, scores)
-    h, j = replicates.stratum, replicates.psu
-    inside, outside = replicates.inside, replicates.outside
-    own_gram = np.where((j >= 0)[:, None, None], grams[np.maximum(j, 0)], 0.0)
-    own_score = np.where((j >= 0)[:, None], scores[np.maximum(j, 0)], 0.0)
-    gram_r = outside[:, None, None] * (gram_h.sum(axis=0) - gram_h[h]) + inside[
-        :, None, None
-    ] * (gram_h[h] - own_gram)
-    score_r = outside[:, None] * (score_h.sum(axis=0) - score_h[h]) + inside[
-        :, None
-    ] * (score_h[h] - own_score)
+    rows = np.column_stack(
+        [
+            (unit[:, :, None] * unit[:, None, :]).reshape(-1, k * k) * weights[:, None],
+            unit * (weights * resid)[:, None],
+        ]
+    )
+    totals = _replicate_totals(design, replicates, rows)
+    gram_r = totals[:, : k * k].reshape(-1, k, k)
+    score_r = totals[:, k * k :]
     singular = np.linalg.matrix_rank(gram_r, rtol=1e-10) < k
     if singular.any():
         r = int(np.flatnonzero(singular)[0])
@@ -1326,6 +1352,52 @@ def jackknife_least_squares(design, exog, resid, *, mse=False, owner="jackknife"
         )
     deltas = np.linalg.solve(gram_r, score_r[:, :, None])[:, :, 0] / scale
     return _finish(design, replicates, deltas, mse, owner)
+
+
+def jackknife_mean(values, design, *, domain=None, mse=False, owner="jackknife"):
+    """:func:`jackknife_covariance` of ratio means ``sum w d y / sum w d``.
+
+    As ``svymean`` on ``as.svrepdesign(design, type = "JKn")`` (within a
+    domain as ``svyby``): every replicate's mean from per-PSU totals.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_rows, m)
+    design : SurveyDesign
+    domain : ndarray of bool, shape (n_rows,), optional
+    mse : bool, default=False
+    owner : str
+
+    Returns
+    -------
+    mean : ndarray of shape (m,)
+    variance : JackknifeVariance
+    """
+    _first_stage_warning(design, owner)
+    replicates = _jkn_replicates(design)
+    w = np.ones(design.n_rows) if design.weights is None else design.weights
+    if domain is not None:
+        w = w * np.asarray(domain, dtype=np.float64)
+    if not w.sum() > 0:
+        raise ValueError(
+            f"{owner}: the domain has no row with positive weight; its mean is "
+            "undefined."
+        )
+    mean = w @ values / w.sum()
+    totals = _replicate_totals(
+        design, replicates, np.column_stack([values * w[:, None], w])
+    )
+    empty = ~(totals[:, -1] > 0)
+    if empty.any():
+        r = int(np.flatnonzero(empty)[0])
+        raise ValueError(
+            f"{owner}: {_replicate_name(design, replicates, r)} leaves no row "
+            "with positive weight in the domain, so its mean is undefined: the "
+            "domain's rows all lie in that PSU. Use variance='linearization', or "
+            "a larger domain."
+        )
+    deltas = totals[:, :-1] / totals[:, -1:] - mean
+    return mean, _finish(design, replicates, deltas, mse, owner)
 
 
 def check_survey_variance(survey_variance, cov_type, estimator):
