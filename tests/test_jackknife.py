@@ -183,7 +183,9 @@ def logit_loop(y, exog, weights, columns, rscales):
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_logit_jackknife_equals_glm_refits_on_contraception(contraception, weighted):
-    frame = contraception
+    # the women of the first 20 districts (about 40 urban and rural parts):
+    # the oracle refits statsmodels once per PSU
+    frame = contraception[contraception["district"] <= 20].reset_index(drop=True)
     X = pd.DataFrame(
         {
             "age": frame["age"],
@@ -391,3 +393,70 @@ def test_a_two_stage_design_uses_its_first_stage_with_a_warning():
             X, y, sample_weight=frame["pw"], cluster=frame["dnum"], fpc=frame["fpc1"]
         ).coef_table_
     assert_allclose(both.to_numpy(), first.to_numpy())
+
+
+# -- the spec and the report ---------------------------------------------------
+
+
+def test_the_design_table_reads_and_checks_variance():
+    from sklearn_innov.datasets import make_sme_survey
+    from sklearn_innov.exceptions import SpecError
+    from sklearn_innov.preprocessing._spec import validate_document
+
+    survey = make_sme_survey(random_state=3, design="stratified")
+    document = {"indices": survey.spec, "design": survey.design}
+    checked = validate_document(document, survey.frame)
+    assert checked.design["variance"] == "linearization"
+    table = {**survey.design, "variance": "jackknife"}
+    checked = validate_document({**document, "design": table}, survey.frame)
+    assert checked.design["variance"] == "jackknife"
+    with pytest.raises(
+        SpecError, match=r"'variance' must be .*did you mean 'jackknife'"
+    ):
+        validate_document(
+            {**document, "design": {**survey.design, "variance": "jacknife"}},
+            survey.frame,
+        )
+    frame = survey.frame.assign(count=1)
+    frequency = {"weight": "count", "weights": "frequency", "variance": "jackknife"}
+    with pytest.raises(SpecError, match='weights = "frequency" has no sample design'):
+        validate_document({**document, "design": frequency}, frame)
+
+
+def test_the_reports_descriptive_table_uses_the_jackknife():
+    from sklearn_innov.datasets import make_sme_survey
+    from sklearn_innov.report._analysis import design_estimates
+
+    survey = make_sme_survey(random_state=3, design="stratified")
+    frame = survey.frame
+    indices = pd.DataFrame({"v": frame["fpc"].to_numpy(float) % 7.0 + frame.index})
+    design = {**survey.design, "fpc2": None, "variance": "jackknife"}
+    table, info = design_estimates(frame, design, indices, frame["innovated"])
+    fraction = frame.groupby("stratum")["psu"].transform("nunique") / frame["fpc"]
+    columns, rscales = jkn_weight_columns(
+        frame["stratum"], frame["psu"], fraction.to_numpy()
+    )
+    w = frame["weight"].to_numpy(float)
+    y = indices["v"].to_numpy()
+    thetas = np.array([[(w * c) @ y / (w * c).sum()] for c in columns.T])
+    assert_allclose(table.loc["v", "std_err"], np.sqrt(svrvar(thetas, rscales)[0, 0]))
+    assert info["variance"] == "jackknife" and info["replicates"] == len(frame)
+
+
+def test_the_report_says_which_variance_and_its_replicates():
+    import warnings as _warnings
+
+    from sklearn_innov.datasets import make_sme_survey
+    from sklearn_innov.report._analysis import PAPER_DOCUMENT, analyze
+    from sklearn_innov.report._replicate import render_report
+
+    survey = make_sme_survey(random_state=3, design="stratified")
+    design = {**survey.design, "variance": "jackknife"}
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        a = analyze(survey.frame, {**PAPER_DOCUMENT, "design": design})
+    assert a.cobb_douglas.survey_variance == "jackknife"
+    assert a.logit.design_info_["variance"] == "jackknife"
+    text = " ".join(render_report(a, figures=False).render("text").split())
+    assert "replicate jackknife (JKn, 127 replicates" in text
+    assert "two-part model use Taylor linearisation" in text

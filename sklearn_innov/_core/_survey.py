@@ -46,6 +46,7 @@ __all__ = [
     "frequency_mean",
     "jackknife_covariance",
     "jackknife_df",
+    "jackknife_info",
     "jackknife_least_squares",
     "jackknife_mean",
     "replicate_variance",
@@ -1159,6 +1160,28 @@ def jackknife_df(design, replicates=None):
         else:
             rank += p_h[h]
     return int(rank + constant_needed - 1)
+
+
+def jackknife_info(design):
+    """A design's sizes (:attr:`SurveyDesign.info`) as its JKn replicates see
+    them: ``df`` is R's ``degf`` of the replicate design, and ``variance``
+    and ``replicates`` say which estimator and how many replicates.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+
+    Returns
+    -------
+    info : dict
+    """
+    replicates = _jkn_replicates(design)
+    return {
+        **design.info,
+        "df": jackknife_df(design, replicates),
+        "variance": "jackknife",
+        "replicates": int(replicates.count.sum()),
+    }
 
 
 def replicate_variance(deltas, replicates, *, mse=False):
