@@ -460,3 +460,46 @@ def test_the_report_says_which_variance_and_its_replicates():
     text = " ".join(render_report(a, figures=False).render("text").split())
     assert "replicate jackknife (JKn, 127 replicates" in text
     assert "two-part model use Taylor linearisation" in text
+
+
+def test_two_part_jackknife_covers_the_smearing_factor(produc):
+    from sklearn_innov import TwoPartRegressor
+
+    X = produc[["pcap", "pc", "emp"]]
+    # a stated rule for the zeros: state-years with unemployment above 8%
+    y = np.where(produc["unemp"] > 8, 0.0, produc["gsp"])
+    model = TwoPartRegressor(
+        classifier=StepwiseLogit(cov_type="survey", p_remove=1.0),
+        regressor=CobbDouglasRegressor(cov_type="survey"),
+        survey_variance="jackknife",
+    ).fit(X, y, strata=produc["region"], cluster=produc["state"])
+    assert model.regressor_.survey_variance == "jackknife"
+    assert model.classifier_.design_info_["variance"] == "jackknife"
+    # the second part is a domain of the whole design: every PSU replicated
+    columns, rscales = jkn_weight_columns(produc["region"], produc["state"])
+    domain = y > 0
+    exog = sm.add_constant(np.log(X.to_numpy()))[domain]
+    log_y = np.log(y[domain])
+    thetas = []
+    for c in columns.T:
+        w = c[domain]
+        beta = sm.WLS(log_y, exog, weights=w).fit().params
+        factor = np.average(np.exp(log_y - exog @ beta), weights=w)
+        thetas.append(np.append(beta, factor))
+    expected = svrvar(np.array(thetas), rscales)
+    cov = model.cov_params_.loc["positive", "positive"].to_numpy()
+    assert_allclose(cov, expected, rtol=1e-8)
+
+
+def test_two_part_jackknife_needs_a_survey_part(produc):
+    from sklearn_innov import TwoPartRegressor
+
+    X = produc[["pcap", "pc", "emp"]]
+    y = np.where(produc["unemp"] > 8, 0.0, produc["gsp"])
+    with pytest.raises(ValueError, match="no part takes one"):
+        TwoPartRegressor(survey_variance="jackknife").fit(X, y)
+    mixed = TwoPartRegressor(
+        regressor=CobbDouglasRegressor(cov_type="survey", survey_variance="jackknife")
+    )
+    with pytest.raises(ValueError, match="would mix the two"):
+        mixed.fit(X, y, cluster=produc["state"])

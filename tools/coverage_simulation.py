@@ -53,9 +53,9 @@ def _population_values(sample):
     return index, truth, floors
 
 
-def _intervals(sample, index, floors, logit_design, variances):
+def _intervals(sample, index, floors, logit_design, variances, fpc=True):
     """Each quantity's intervals: one per variance in ``variances``, then the
-    naive one."""
+    naive one. ``fpc=False`` reads the design as sampled with replacement."""
     frame = sample.frame
     weights = frame["weight"].to_numpy(dtype=float)
     design_args = {
@@ -64,7 +64,9 @@ def _intervals(sample, index, floors, logit_design, variances):
         # both stages' fpc when the design has two (as svydesign(fpc = ~fpc +
         # fpc2)), so the within-municipality variance is counted; the
         # jackknife uses the first stage's (as R's as.svrepdesign)
-        "fpc": frame[[c for c in ("fpc", "fpc2") if c in frame]].to_numpy(),
+        "fpc": frame[[c for c in ("fpc", "fpc2") if c in frame]].to_numpy()
+        if fpc
+        else None,
     }
     values = index.set_output(transform="pandas").transform(
         frame[list(index.feature_names_in_)]
@@ -84,7 +86,7 @@ def _intervals(sample, index, floors, logit_design, variances):
     X = values.loc[positive, REGRESSORS]
     X = X.where(X > 0, floors, axis=1)  # the census's floors
     y = values.loc[positive, "Y"]
-    sub = {k: v[positive] for k, v in design_args.items()}
+    sub = {k: None if v is None else v[positive] for k, v in design_args.items()}
     models = [
         CobbDouglasRegressor(cov_type="survey", survey_variance=v).fit(
             X, y, sample_weight=weights[positive], **sub
@@ -117,7 +119,7 @@ def _intervals(sample, index, floors, logit_design, variances):
     return rows
 
 
-def run(design, reps, seed, n_samples=127, variances=("linearization",)):
+def run(design, reps, seed, n_samples=127, variances=("linearization",), fpc=True):
     first = make_sme_survey(n_samples, random_state=seed, design=design)
     index, truth, floors = _population_values(first)
     logit_design = "cov_type" in inspect.signature(StepwiseLogit).parameters
@@ -127,7 +129,7 @@ def run(design, reps, seed, n_samples=127, variances=("linearization",)):
         sample = make_sme_survey(n_samples, random_state=seed + r, design=design)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # constant items, separation
-            rows = _intervals(sample, index, floors, logit_design, variances)
+            rows = _intervals(sample, index, floors, logit_design, variances, fpc)
         for name, intervals in rows.items():
             value = truth[name]
             counts = hits.setdefault(name, [0] * len(intervals))
@@ -162,6 +164,11 @@ def main(argv=None):
         default="linearization",
         help="the design-based variance (both: on the same samples)",
     )
+    parser.add_argument(
+        "--no-fpc",
+        action="store_true",
+        help="read the design as sampled with replacement (no fpc at any stage)",
+    )
     args = parser.parse_args(argv)
     variances = (
         ("linearization", "jackknife") if args.variance == "both" else (args.variance,)
@@ -169,11 +176,11 @@ def main(argv=None):
     designs = ["stratified", "two-stage"] if args.design == "both" else [args.design]
     for design in designs:
         table, elapsed, logit = run(
-            design, args.reps, args.seed, args.n_samples, variances
+            design, args.reps, args.seed, args.n_samples, variances, not args.no_fpc
         )
         print(
             f"\n{design} design: {args.reps} samples of {args.n_samples} firms "
-            f"({elapsed:.0f} s)"
+            f"({elapsed:.0f} s){', read without fpc' if args.no_fpc else ''}"
         )
         if not logit:
             print("(StepwiseLogit takes no design here: logit rows left out)")

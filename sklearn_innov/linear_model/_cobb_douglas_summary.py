@@ -339,7 +339,7 @@ def _notes(model, production):
         )
         n_params = info["df"] + 1 - info["df_inference"]
         notes.append(
-            f"Standard errors: design-based ({variance_words(info)}), "
+            f"Standard errors: {variance_words(info)}, "
             f"{weights}; t, the intervals and F use "
             f"{whole(info['df_inference'])} degrees of freedom (design df "
             f"{info['df']} + 1 - {n_params:g} parameters). "
@@ -408,7 +408,8 @@ def variance_words(info):
     if info.get("variance") == "jackknife":
         centre = "the full-sample estimate" if info["mse"] else "their mean"
         return (
-            f"jackknife (JKn, {info['replicates']} replicates, centred at "
-            f"{centre}), as R's svyglm on as.svrepdesign(type = 'JKn')"
+            f"design-based, by the jackknife (JKn, {info['replicates']} "
+            f"replicates; centred at {centre}, as R's svyglm on "
+            "as.svrepdesign(type = 'JKn'))"
         )
-    return "Taylor linearisation, as R's svyglm"
+    return "design-based (Taylor linearisation, as R's svyglm)"

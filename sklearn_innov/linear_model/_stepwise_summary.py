@@ -165,7 +165,7 @@ def _design_notes(model):
             if info["weighted"]
             else "equal weights"
         )
-        what = f"design-based ({variance_words(info)}), {weights}"
+        what = f"{variance_words(info)}, {weights}"
         df = "design df + 1 - parameters"
     if info.get("variance") == "jackknife":
         tests = (
