@@ -503,3 +503,22 @@ def test_two_part_jackknife_needs_a_survey_part(produc):
     )
     with pytest.raises(ValueError, match="would mix the two"):
         mixed.fit(X, y, cluster=produc["state"])
+
+
+def test_a_mean_of_a_self_weighting_stratified_sample_has_the_linearised_variance():
+    # the docs' coverage section: equal weights within each stratum keep the
+    # stratum's weight total in every replicate, so the mean is linear in them
+    from sklearn_innov.datasets import make_sme_survey
+
+    frame = make_sme_survey(127, random_state=5, design="stratified").frame
+    design = SurveyDesign.from_arrays(
+        len(frame),
+        weights=frame["weight"],
+        strata=frame["stratum"],
+        cluster=frame["psu"],
+        fpc=frame["fpc"],
+    )
+    y = np.column_stack([frame["innovated"], frame.index % 5]).astype(float)
+    linear = survey_mean(y, design)
+    jackknife = survey_mean(y, design, variance="jackknife")
+    assert_allclose(jackknife["std_err"], linear["std_err"], rtol=1e-10)
