@@ -632,7 +632,8 @@ def _check_design(table, frame, source, *, roles=None):
             "design (each row stands for identical copies); remove variance, or "
             'write weights = "probability" for expansion factors.'
         )
-    design["variance"] = variance
+    # frequency weights have no sample design, so no variance estimator
+    design["variance"] = None if kind == "frequency" else variance
     if kind == "frequency":
         given = [
             k for k in ("strata", "cluster", "fpc", "fpc2") if design[k] is not None
