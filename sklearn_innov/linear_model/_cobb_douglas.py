@@ -198,8 +198,10 @@ class CobbDouglasRegressor(
     design_info_ : dict or None
         Under "cluster": ``clusters``, ``df`` (clusters - 1). Under
         "survey": ``strata``, ``psus``, ``df`` (PSUs - strata), ``fpc``,
-        ``weighted``, ``has_strata``, ``has_clusters``, ``lonely_psu``. Both
-        also ``df_inference``. None for the other cov_types.
+        ``weighted``, ``has_strata``, ``has_clusters``, ``lonely_psu``; with
+        ``survey_variance="jackknife"`` also ``variance``, ``replicates``
+        and ``mse``, and ``df`` is the replicate design's. Both also
+        ``df_inference``. None for the other cov_types.
     resid_ : ndarray of shape (n_samples,)
         Residuals ``ln y - predicted ln y``.
     smearing_factor_ : float

@@ -273,7 +273,9 @@ class StepwiseLogit(
     design_info_ : dict or None
         Under "cluster": ``clusters``, ``df``; under "survey": ``strata``,
         ``psus``, ``df`` (PSUs - strata), ``fpc``, ``weighted``,
-        ``has_strata``, ``has_clusters``, ``lonely_psu``; both also
+        ``has_strata``, ``has_clusters``, ``lonely_psu`` (with
+        ``survey_variance="jackknife"`` also ``variance``, ``replicates``
+        and ``mse``, and ``df`` the replicate design's); both also
         ``df_inference``. None under "nonrobust".
 
     See Also
