@@ -104,16 +104,6 @@ class CobbDouglasRegressor(
         statsmodels with ``use_t=True``), clusters - 1 under "cluster" (as
         statsmodels), and the design's degrees of freedom (PSUs - strata)
         + 1 - parameters under "survey" (svyglm's ``df.residual``).
-    survey_variance : {"linearization", "jackknife"}, default="linearization"
-        Under ``cov_type="survey"``, how the design's covariance is
-        estimated: Taylor linearisation (``svyglm`` on a ``svydesign``) or
-        the delete-one-PSU replicate jackknife (``svyglm`` on
-        ``as.svrepdesign(design, type = "JKn")``; Stata's ``svy
-        jackknife``), whose replicates refit the model with the PSU's
-        weights at 0 and its stratum's other PSUs' times ``n_h / (n_h -
-        1)``. Its degrees of freedom are the replicate design's (R's
-        ``degf``), + 1 - parameters. Any other ``cov_type`` refuses
-        "jackknife". See the user guide's "Replicate jackknife".
     bounds : None or tuple (lo, hi), default=None
         Bounds on every elasticity, e.g. ``(0, 1)``, the paper's expectation.
     returns_to_scale : None, "decreasing" or "constant", default=None
@@ -172,6 +162,16 @@ class CobbDouglasRegressor(
         matter. The coefficients are the same either way. Under "cluster"
         and "survey" the weights are probability weights and this is
         ignored.
+    survey_variance : {"linearization", "jackknife"}, default="linearization"
+        Under ``cov_type="survey"``, how the design's covariance is
+        estimated: Taylor linearisation (``svyglm`` on a ``svydesign``) or
+        the delete-one-PSU replicate jackknife (``svyglm`` on
+        ``as.svrepdesign(design, type = "JKn")``; Stata's ``svy
+        jackknife``), whose replicates refit the model with the PSU's
+        weights at 0 and its stratum's other PSUs' times ``n_h / (n_h -
+        1)``. Its degrees of freedom are the replicate design's (R's
+        ``degf``), + 1 - parameters. Any other ``cov_type`` refuses
+        "jackknife". See the user guide's "Replicate jackknife".
 
     Attributes
     ----------

@@ -196,6 +196,11 @@ class StepwiseLogit(
         (svyglm's ``df.residual``); entry uses Boos's generalised score test
         with the clusters' (or design's) variance of the score. They need
         ``criterion="wald"`` and no penalty (see Notes).
+    lonely_psu : {"fail", "certainty", "remove", "adjust"}, default="fail"
+        Under ``cov_type="survey"``, what a stratum with a single PSU adds to
+        the variance, as R's ``options(survey.lonely.psu=)``: "fail" raises
+        an error naming the stratum; "certainty" and "remove" add nothing;
+        "adjust" centres its PSU total at the grand mean (0).
     survey_variance : {"linearization", "jackknife"}, default="linearization"
         Under ``cov_type="survey"``, how the final model's covariance is
         estimated: Taylor linearisation (``svyglm`` on a ``svydesign``) or
@@ -210,11 +215,6 @@ class StepwiseLogit(
         since a jackknife per candidate model would refit every model once
         per PSU. Any other ``cov_type`` refuses "jackknife". A replicate in
         which the classes are separated is an error naming its PSU.
-    lonely_psu : {"fail", "certainty", "remove", "adjust"}, default="fail"
-        Under ``cov_type="survey"``, what a stratum with a single PSU adds to
-        the variance, as R's ``options(survey.lonely.psu=)``: "fail" raises
-        an error naming the stratum; "certainty" and "remove" add nothing;
-        "adjust" centres its PSU total at the grand mean (0).
 
     Attributes
     ----------
