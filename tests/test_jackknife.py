@@ -459,7 +459,8 @@ def test_the_report_says_which_variance_and_its_replicates():
     assert a.logit.design_info_["variance"] == "jackknife"
     text = " ".join(render_report(a, figures=False).render("text").split())
     assert "replicate jackknife (JKn, 127 replicates" in text
-    assert "two-part model use Taylor linearisation" in text
+    assert "generalised score test) uses Taylor linearisation" in text
+    assert a.two_part.regressor_.survey_variance == "jackknife"
 
 
 def test_two_part_jackknife_covers_the_smearing_factor(produc):
@@ -522,3 +523,26 @@ def test_a_mean_of_a_self_weighting_stratified_sample_has_the_linearised_varianc
     linear = survey_mean(y, design)
     jackknife = survey_mean(y, design, variance="jackknife")
     assert_allclose(jackknife["std_err"], linear["std_err"], rtol=1e-10)
+
+
+def test_the_logits_jackknife_ignores_the_weights_scale_and_survives_pickle(
+    contraception,
+):
+    frame = contraception[contraception["district"] <= 20].reset_index(drop=True)
+    X = pd.DataFrame(
+        {"age": frame["age"], "urban": (frame["urban"] == "Y").astype(float)}
+    )
+    y = (frame["use"] == "Y").to_numpy(int)
+    weights = np.where(frame["urban"] == "Y", 1.0, 2.0)
+    model = StepwiseLogit(cov_type="survey", survey_variance="jackknife", p_remove=1.0)
+    args = dict(strata=frame["urban"], cluster=frame["psu"])
+    base = model.fit(X, y, sample_weight=weights, **args).coef_table_
+    # weights x 1000 and age in months: the same tests, age's coefficient / 12
+    scaled = StepwiseLogit(
+        cov_type="survey", survey_variance="jackknife", p_remove=1.0
+    ).fit(X.assign(age=X["age"] * 12), y, sample_weight=weights * 1000, **args)
+    table = scaled.coef_table_
+    assert_allclose(table["wald"], base["wald"], rtol=1e-7)
+    assert_allclose(table.loc["age", "std_err"] * 12, base.loc["age", "std_err"])
+    copy = pickle.loads(pickle.dumps(scaled))
+    assert str(copy.summary()) == str(scaled.summary())

@@ -238,6 +238,8 @@ class OLSResults(Results):
         parameters, and :attr:`design_info` says so.
         """
         n_free = self.params.size if self.basis is None else self.basis.shape[1]
+        for name in ("_unit_cov", "cov_params", "bse", "tvalues", "pvalues"):
+            self.__dict__.pop(name, None)  # anything read before is linearised
         self.jackknife = variance
         self.df_inference = float(variance.df + 1 - n_free)
         self.design_info.update(

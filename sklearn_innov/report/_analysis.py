@@ -602,8 +602,9 @@ def design_variance(design):
     ``{"survey_variance": "jackknife"}`` for a sample design whose
     ``variance`` is "jackknife" (the Cobb-Douglas models and the stepwise
     logit's final model then use the replicate jackknife), ``{}`` otherwise
-    (Taylor linearisation, or no sample design). The two-part model and
-    the bootstrap of the logit's selection keep the linearisation.
+    (Taylor linearisation, or no sample design). The two-part model takes
+    it too; the logit's stepping and the bootstrap of its selection keep
+    the linearisation.
     """
     if design is None or design["weights"] == "frequency":
         return {}
@@ -871,6 +872,7 @@ def _two_part(X, y, options, labels, design=None, frame=None):
             cov_type=design_cov_type(design, options["cov_type"])
         ),
         zeros=zeros,
+        **design_variance(design),
     ).fit(X, y, **design_fit_params(frame, design, X.index))
     effects = model.marginal_effects(X)
     if model.classifier_ is not None:

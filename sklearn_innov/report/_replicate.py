@@ -361,11 +361,11 @@ def _design_summary(a):
                 "Design-based by the jackknife (as R's survey::svyglm and svymean "
                 "on the replicate design): the weighted means and shares below; "
                 "the Cobb-Douglas models' standard errors, t tests, intervals and "
-                f"F test, and the final stepwise logit of {a.target}'s Wald "
-                "tests and intervals, whatever [model] cov_type says. The logit's "
-                "stepping (removal by design-based Wald tests, entry by Boos's "
-                "generalised score test) and the two-part model use Taylor "
-                "linearisation.",
+                f"F test, the final stepwise logit of {a.target}'s Wald tests and "
+                "intervals, and the two-part model's parts and smearing factor, "
+                "whatever [model] cov_type says. The logit's stepping (removal by "
+                "design-based Wald tests, entry by Boos's generalised score test) "
+                "uses Taylor linearisation.",
             ]
         else:
             variance = [
