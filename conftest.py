@@ -145,6 +145,9 @@ SLOW_TESTS = {
     "tests/test_replicate.py": (
         "test_returns_to_scale_only_for_a_declared_production_function",  # 1.0 s
     ),
+    "tests/test_jackknife.py": (
+        "test_the_report_says_which_variance_and_its_replicates",  # 1.0 s
+    ),
     "tests/test_report.py": (
         "test_html_report_is_one_self_contained_styled_page",  # 1.8 s
         "test_html_tables_have_one_header_row_and_classed_cells",  # 1.3 s

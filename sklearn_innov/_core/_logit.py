@@ -1003,6 +1003,11 @@ class LogitResults(Results):
         classification table stay model-based.
     survey : SurveyDesign, optional
         The rows' design, for "cluster" and "survey" (not kept).
+    jackknife : JackknifeVariance, optional
+        Under "survey", a replicate-jackknife covariance of the
+        coefficients (see :func:`~._survey.jackknife_covariance`) that
+        replaces the linearised one, with its degrees of freedom + 1 -
+        parameters for the Wald tests.
 
     Notes
     -----
@@ -1052,6 +1057,7 @@ class LogitResults(Results):
         sample_weight=None,
         cov_type="nonrobust",
         survey=None,
+        jackknife=None,
     ):
         self.params = fit.params
         self.cov_params = self._cov_model = fit.cov
@@ -1083,6 +1089,10 @@ class LogitResults(Results):
                 self.design_info = {"clusters": clusters, "df": clusters - 1}
             else:
                 self.design_info = dict(survey.info)
+            if jackknife is not None:
+                self.cov_params = jackknife.cov
+                self.df_inference = float(jackknife.df + 1 - self.params.size)
+                self.design_info.update(df=jackknife.df, **jackknife.info)
             self.design_info["df_inference"] = self.df_inference
         if sample_weight is None:
             self.nobs = int(y.shape[0])

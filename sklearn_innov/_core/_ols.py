@@ -141,6 +141,9 @@ class OLSResults(Results):
         "design",
     )
     wresid = ls = exog = weights = endog = _aux = design = None
+    # a replicate-jackknife covariance replacing the linearised one (see
+    # use_jackknife); None on fits saved before it existed
+    jackknife = None
     # positions of the parameters :attr:`returns_to_scale` sums (None: every
     # slope); a log-log model with controls in levels sums its logged ones
     elasticities = None
@@ -226,6 +229,23 @@ class OLSResults(Results):
         if self.design_info is not None:
             self.design_info["df_inference"] = self.df_inference
 
+    def use_jackknife(self, variance):
+        """Use a replicate-jackknife covariance and its degrees of freedom.
+
+        Under "survey" only, before any statistic is read: every standard
+        error, t, p-value, interval and F then comes from ``variance``
+        (a :class:`~._survey.JackknifeVariance`), on its ``df`` + 1 -
+        parameters, and :attr:`design_info` says so.
+        """
+        n_free = self.params.size if self.basis is None else self.basis.shape[1]
+        for name in ("_unit_cov", "cov_params", "bse", "tvalues", "pvalues"):
+            self.__dict__.pop(name, None)  # anything read before is linearised
+        self.jackknife = variance
+        self.df_inference = float(variance.df + 1 - n_free)
+        self.design_info.update(
+            df=variance.df, df_inference=self.df_inference, **variance.info
+        )
+
     def _rows(self, name):
         if (
             name == "wresid"
@@ -306,6 +326,8 @@ class OLSResults(Results):
         the whitened residuals, ``w_i x_i e_i``, and the bread the inverse of
         the (weighted) Gram matrix, both in unit-scaled coordinates.
         """
+        if self.jackknife is not None:
+            return self.jackknife.cov * np.outer(ls.scale, ls.scale)
         if self.cov_type not in ("cluster", "survey"):
             counts = self._rows("weights") if self.frequency else None
             return robust_cov(

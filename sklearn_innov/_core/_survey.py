@@ -27,11 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ..exceptions import SklearnInnovWarning
 from ..utils._lazy import pd
 from ..utils._validation import format_labels, format_rows
+from ..utils._warnings import warn
 
 __all__ = [
+    "JackknifeVariance",
     "SurveyDesign",
+    "VARIANCES",
+    "check_survey_variance",
     "cluster_covariance",
     "design_covariance",
     "design_df_message",
@@ -39,6 +44,12 @@ __all__ = [
     "mean_one",
     "design_for_cov_type",
     "frequency_mean",
+    "jackknife_covariance",
+    "jackknife_df",
+    "jackknife_info",
+    "jackknife_least_squares",
+    "jackknife_mean",
+    "replicate_variance",
     "survey_mean",
     "survey_proportions",
 ]
@@ -111,6 +122,10 @@ class SurveyDesign:
     psu_rows : ndarray of int, shape (n_psu_codes,)
         ``m_i``, the rows of each PSU in the design as built (a
         :meth:`subset` keeps them).
+    psu_stratum : ndarray of int, shape (n_psu_codes,)
+        The stratum of every PSU of the design as built, those a
+        :meth:`subset` left without a row included (the jackknife deletes
+        them too).
     """
 
     stratum: np.ndarray
@@ -125,6 +140,7 @@ class SurveyDesign:
     lonely_psu: str = "fail"
     fraction2: np.ndarray | None = None
     psu_rows: np.ndarray | None = None
+    psu_stratum: np.ndarray | None = None
 
     @classmethod
     def from_arrays(
@@ -300,6 +316,7 @@ class SurveyDesign:
             lonely_psu=lonely_psu,
             fraction2=fraction2,
             psu_rows=psu_rows,
+            psu_stratum=psu_stratum,
         )
 
     @property
@@ -335,6 +352,7 @@ class SurveyDesign:
             lonely_psu=self.lonely_psu,
             fraction2=self.fraction2,
             psu_rows=self.psu_rows,
+            psu_stratum=self.psu_stratum,
         )
 
     def _active(self):
@@ -830,7 +848,7 @@ def _linearised(values, design, domain):
     return mean, wd[:, None] * (values - mean) / total
 
 
-def survey_mean(values, design, *, domain=None, alpha=0.05):
+def survey_mean(values, design, *, domain=None, alpha=0.05, variance="linearization"):
     """Design-based means with linearised standard errors, as R's ``svymean``.
 
     The mean is the ratio ``sum w_i y_i / sum w_i``; its variance is
@@ -851,6 +869,10 @@ def survey_mean(values, design, *, domain=None, alpha=0.05):
         The intervals' level is ``1 - alpha``; they use Student's t on the
         design's degrees of freedom (PSUs minus strata), as ``confint``
         with ``ddf = degf(design)``.
+    variance : {"linearization", "jackknife"}, default="linearization"
+        "jackknife": the replicate jackknife (:func:`jackknife_mean`, as
+        ``svymean`` on ``as.svrepdesign(design, type = "JKn")``), its
+        intervals on the replicate design's ``degf``.
 
     Returns
     -------
@@ -866,6 +888,10 @@ def survey_mean(values, design, *, domain=None, alpha=0.05):
             f"({format_rows(bad)}); fill them or estimate within a domain that "
             "leaves them out."
         )
+    if variance == "jackknife":
+        mean, jackknife = jackknife_mean(values, design, domain=domain)
+        se = np.sqrt(np.clip(np.diag(jackknife.cov), 0.0, None))
+        return _mean_table(mean, se, jackknife.df, alpha)
     mean, z = _linearised(values, design, domain)
     cov = design_covariance(z, np.eye(values.shape[1]), design)
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
@@ -937,7 +963,9 @@ def frequency_mean(values, weights, *, domain=None, alpha=0.05):
     return _mean_table(mean, np.sqrt(variance / total), total - 1, alpha)
 
 
-def survey_proportions(labels, design, *, domain=None, alpha=0.05):
+def survey_proportions(
+    labels, design, *, domain=None, alpha=0.05, variance="linearization"
+):
     """Design-based shares of each category, as ``svymean(~factor(x))``.
 
     Parameters
@@ -947,6 +975,8 @@ def survey_proportions(labels, design, *, domain=None, alpha=0.05):
     design : SurveyDesign
     domain : ndarray of bool, shape (n_rows,), optional
     alpha : float, default=0.05
+    variance : {"linearization", "jackknife"}, default="linearization"
+        As :func:`survey_mean`.
 
     Returns
     -------
@@ -964,7 +994,449 @@ def survey_proportions(labels, design, *, domain=None, alpha=0.05):
         )
     levels, codes = np.unique(labels, return_inverse=True)
     indicators = (codes[:, None] == np.arange(levels.size)).astype(np.float64)
-    table = survey_mean(indicators, design, domain=domain, alpha=alpha)
+    table = survey_mean(
+        indicators, design, domain=domain, alpha=alpha, variance=variance
+    )
     table = table.rename(columns={"mean": "proportion"})
     table.index = pd.Index(levels, name="category")
     return table
+
+
+# -- the replicate jackknife (JKn) ---------------------------------------------
+
+VARIANCES = ("linearization", "jackknife")
+
+
+@dataclass(frozen=True, eq=False)
+class JackknifeVariance:
+    """A replicate-jackknife covariance and the degrees of freedom to use.
+
+    Attributes
+    ----------
+    cov : ndarray of shape (k, k)
+        R's ``svrVar`` of the replicate estimates.
+    df : int
+        R's ``degf`` of the replicate design: the rank of the replicate
+        weights less 1 (PSUs - strata when no PSU is left without a row).
+    n_replicates : int
+        The replicates (columns of R's replicate weights): one per PSU of
+        every stratum that has replicates.
+    mse : bool
+        Whether the replicates were centred at the full-sample estimate.
+    """
+
+    cov: np.ndarray
+    df: int
+    n_replicates: int
+    mse: bool
+
+    @property
+    def info(self):
+        """What summaries print: the estimator, its replicates, the centring."""
+        return {
+            "variance": "jackknife",
+            "replicates": self.n_replicates,
+            "mse": self.mse,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class _Replicates:
+    """The JKn replicates of a design, compressed as R's ``jknweights``.
+
+    Replicate ``r`` multiplies the weight of every row outside stratum
+    ``stratum[r]`` by ``outside[r]``, the rows of PSU ``psu[r]`` by 0 and
+    the other rows of the stratum by ``inside[r]``; ``count[r]`` replicates
+    share it (the PSUs of a stratum without a row here give the same
+    estimate: ``psu[r] = -1``).
+    """
+
+    stratum: np.ndarray
+    psu: np.ndarray
+    inside: np.ndarray
+    outside: np.ndarray
+    rscale: np.ndarray
+    count: np.ndarray
+
+    def factors(self, design, r):
+        """The rows' weight multipliers in replicate ``r``."""
+        in_stratum = design.stratum == self.stratum[r]
+        factor = np.where(in_stratum, self.inside[r], self.outside[r])
+        if self.psu[r] >= 0:
+            factor[design.psu == self.psu[r]] = 0.0
+        return factor
+
+
+def _jkn_replicates(design):
+    """R's ``jknweights`` for a design: which PSU each replicate deletes.
+
+    Per stratum ``h`` with ``n_h >= 2`` PSUs and ``f_h < 1``: one replicate
+    per PSU, the deleted PSU's weights times 0, the stratum's other PSUs'
+    times ``n_h / (n_h - 1)``, ``rscale_h = (1 - f_h)(n_h - 1) / n_h``. A
+    stratum sampled whole has none (``survey.drop.replicates``); a single
+    PSU none under "certainty" and "remove", and under "adjust" R's one
+    replicate: the stratum at 0, every other row times ``H / (H - 1)``,
+    ``rscale = (H - 1) / H`` (``H`` strata).
+    """
+    n_h = design.n_psu
+    n_strata = n_h.size
+    touched = np.zeros(design.psu_labels.size, dtype=bool)
+    touched[design.psu] = True
+    parts = []
+    for h in range(n_strata):
+        if design.fraction[h] >= 1.0 - 1e-7:
+            continue
+        if n_h[h] == 1:
+            if design.lonely_psu != "adjust" or n_strata < 2:
+                continue
+            (lonely,) = np.flatnonzero(design.psu_stratum == h)
+            parts.append(
+                (
+                    h,
+                    lonely,
+                    0.0,
+                    n_strata / (n_strata - 1.0),
+                    (n_strata - 1.0) / n_strata,
+                    1,
+                )
+            )
+            continue
+        c = n_h[h] / (n_h[h] - 1.0)
+        rscale = (1.0 - design.fraction[h]) / c
+        codes = np.flatnonzero(design.psu_stratum == h)
+        for j in codes[touched[codes]]:
+            parts.append((h, j, c, 1.0, rscale, 1))
+        absent = int((~touched[codes]).sum())
+        if absent:
+            parts.append((h, -1, c, 1.0, rscale, absent))
+    columns = list(zip(*parts, strict=True)) if parts else [()] * 6
+    stratum, psu, inside, outside, rscale, count = (np.asarray(c) for c in columns)
+    return _Replicates(
+        stratum=stratum.astype(np.intp),
+        psu=psu.astype(np.intp),
+        inside=inside.astype(np.float64),
+        outside=outside.astype(np.float64),
+        rscale=rscale.astype(np.float64),
+        count=count.astype(np.float64),
+    )
+
+
+def jackknife_df(design, replicates=None):
+    """R's ``degf`` of the JKn replicate design: rank of the weights - 1.
+
+    ``qr(weights(design, "analysis"))$rank - 1`` in closed form. Over the
+    PSUs with a row of positive weight (``p_h`` of stratum ``h``), a
+    stratum with replicates whose PSUs all have such a row adds ``p_h - 1``
+    directions (its replicates sum to a constant); one that lacks some, or
+    a lonely PSU under "adjust", adds ``p_h``; the constant adds 1 unless
+    every such PSU lies in a stratum of the second kind. With every PSU
+    present this is PSUs - strata, the linearisation's ``degf``.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+    replicates : _Replicates, optional
+
+    Returns
+    -------
+    df : int
+    """
+    if replicates is None:
+        replicates = _jkn_replicates(design)
+    if replicates.count.size == 0:
+        return design.df
+    present = np.zeros(design.psu_labels.size, dtype=bool)
+    present[design.psu[design._active()]] = True
+    p_h = np.bincount(design.psu_stratum[present], minlength=design.n_psu.size)
+    with_replicates = np.zeros(design.n_psu.size, dtype=bool)
+    with_replicates[replicates.stratum] = True
+    rank, constant_needed = 0, False
+    for h in np.flatnonzero(p_h):
+        if not with_replicates[h]:
+            constant_needed = True
+        elif p_h[h] == design.n_psu[h] and design.n_psu[h] > 1:
+            rank += p_h[h] - 1
+            constant_needed = True
+        else:
+            rank += p_h[h]
+    return int(rank + constant_needed - 1)
+
+
+def jackknife_info(design):
+    """A design's sizes (:attr:`SurveyDesign.info`) as its JKn replicates see
+    them: ``df`` is R's ``degf`` of the replicate design, and ``variance``
+    and ``replicates`` say which estimator and how many replicates.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+
+    Returns
+    -------
+    info : dict
+    """
+    replicates = _jkn_replicates(design)
+    return {
+        **design.info,
+        "df": jackknife_df(design, replicates),
+        "variance": "jackknife",
+        "replicates": int(replicates.count.sum()),
+    }
+
+
+def replicate_variance(deltas, replicates, *, mse=False):
+    """R's ``svrVar``: the spread of the replicates, centred as asked.
+
+    ``V = sum_r rscale_r (theta_r - c)(theta_r - c)'`` (``scale`` 1 for
+    JKn), ``c`` the mean of the replicates (R's default,
+    ``survey.replicates.mse = FALSE``) or the full-sample estimate
+    (``mse=True``).
+
+    Parameters
+    ----------
+    deltas : ndarray of shape (n_groups, k)
+        ``theta_r - theta``, one row per group of identical replicates.
+    replicates : _Replicates
+    mse : bool, default=False
+
+    Returns
+    -------
+    cov : ndarray of shape (k, k)
+    """
+    count = replicates.count
+    centre = 0.0 if mse else count @ deltas / count.sum()
+    dev = deltas - centre
+    return (dev * (count * replicates.rscale)[:, None]).T @ dev
+
+
+def _first_stage_warning(design, owner):
+    if design.fraction2 is not None:
+        warn(
+            f"{owner}: the replicate jackknife deletes whole PSUs, so it uses the "
+            "design's first stage only (its strata, PSUs and first-stage fpc), as "
+            "R's as.svrepdesign drops the second stage's fpc; with many PSUs of a "
+            "stratum sampled, 1 - f_h then removes the within-PSU variance too. "
+            "Use survey_variance='linearization' to count the second stage.",
+            SklearnInnovWarning,
+        )
+
+
+def _replicate_name(design, replicates, r):
+    h = replicates.stratum[r]
+    stratum = (
+        f" of stratum {format_labels([design.stratum_labels[h].item()])}"
+        if design.has_strata
+        else ""
+    )
+    if replicates.psu[r] < 0:
+        return f"the replicate that deletes a PSU without rows here{stratum}"
+    label = design.psu_labels[replicates.psu[r]]
+    label = label.item() if hasattr(label, "item") else label
+    return f"the replicate that deletes PSU {format_labels([label])}{stratum}"
+
+
+def jackknife_covariance(design, estimate, full, *, mse=False, owner="jackknife"):
+    """Delete-one-PSU jackknife (JKn) covariance, as R's replicate designs.
+
+    ``as.svrepdesign(design, type = "JKn")`` then ``svyglm`` or
+    ``svymean``: each replicate recomputes the estimate with the
+    probability weights times R's ``jknweights`` (see
+    :func:`_jkn_replicates`), and :func:`replicate_variance` (``svrVar``)
+    spreads them. Rows outside a domain (weight 0) stay at 0 in every
+    replicate, and every PSU of the design as built gets its replicate,
+    as R's subsets of a replicate design.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        Its ``weights`` (None: 1) are the full-sample probability weights.
+    estimate : callable
+        ``estimate(weights) -> theta`` (ndarray of shape (k,)) for one
+        replicate's weights (shape (n_rows,)). It may raise ValueError,
+        which is reported with the replicate that caused it.
+    full : ndarray of shape (k,)
+        The full-sample estimate.
+    mse : bool, default=False
+        Centre at ``full`` instead of the replicates' mean.
+    owner : str
+        Who asks, for the messages.
+
+    Returns
+    -------
+    variance : JackknifeVariance
+    """
+    _first_stage_warning(design, owner)
+    full = np.asarray(full, dtype=np.float64)
+    replicates = _jkn_replicates(design)
+    weights = np.ones(design.n_rows) if design.weights is None else design.weights
+    deltas = np.empty((replicates.count.size, full.size))
+    for r in range(replicates.count.size):
+        w = weights * replicates.factors(design, r)
+        if not (w > 0).any():
+            raise ValueError(
+                f"{owner}: {_replicate_name(design, replicates, r)} leaves no row "
+                "with positive weight, so its estimate is undefined: the rows in "
+                "use (a domain, or rows with weight 0) all lie in that PSU. Use "
+                "survey_variance='linearization', or a larger domain."
+            )
+        try:
+            deltas[r] = np.asarray(estimate(w), dtype=np.float64) - full
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            raise ValueError(
+                f"{owner}: {_replicate_name(design, replicates, r)} cannot be "
+                f"estimated: {exc}"
+            ) from None
+    return _finish(design, replicates, deltas, mse, owner)
+
+
+def _finish(design, replicates, deltas, mse, owner):
+    if not np.isfinite(deltas).all():
+        r = int(np.flatnonzero(~np.isfinite(deltas).all(axis=1))[0])
+        raise ValueError(
+            f"{owner}: {_replicate_name(design, replicates, r)} gives a "
+            "non-finite estimate. Use survey_variance='linearization'."
+        )
+    return JackknifeVariance(
+        cov=replicate_variance(deltas, replicates, mse=mse),
+        df=jackknife_df(design, replicates),
+        n_replicates=int(replicates.count.sum()),
+        mse=bool(mse),
+    )
+
+
+def _replicate_totals(design, replicates, values):
+    """``sum_i f_ri v_i`` for every replicate ``r``: shape (n_groups, m).
+
+    From the per-PSU totals of ``values`` (shape (n_rows, m)): replicate
+    ``r`` keeps ``outside[r]`` times the totals of the other strata and
+    ``inside[r]`` times its stratum's less the deleted PSU's.
+    """
+    n_codes, n_strata = design.psu_labels.size, design.n_psu.size
+    per_psu = _psu_totals(values, design.psu, n_codes)
+    per_stratum = np.zeros((n_strata, values.shape[1]))
+    np.add.at(per_stratum, design.psu_stratum, per_psu)
+    h, j = replicates.stratum, replicates.psu
+    own = np.where((j >= 0)[:, None], per_psu[np.maximum(j, 0)], 0.0)
+    return replicates.outside[:, None] * (
+        per_stratum.sum(axis=0) - per_stratum[h]
+    ) + replicates.inside[:, None] * (per_stratum[h] - own)
+
+
+def jackknife_least_squares(design, exog, resid, *, mse=False, owner="jackknife"):
+    """:func:`jackknife_covariance` of weighted least squares, without refits.
+
+    Each replicate's estimate is exactly ``b_r = b + G_r^-1 s_r``, with
+    ``G_r = X' W_r X`` and ``s_r = X' W_r e`` (``e`` the full fit's
+    residuals), both sums of per-PSU totals: one pass over the rows, then a
+    small solve per replicate.
+
+    Parameters
+    ----------
+    design : SurveyDesign
+        Its ``weights`` (None: 1) are the fit's weights.
+    exog : ndarray of shape (n_rows, k)
+        The unweighted regressors.
+    resid : ndarray of shape (n_rows,)
+        The full fit's unweighted residuals ``y - X b``.
+    mse : bool, default=False
+    owner : str
+
+    Returns
+    -------
+    variance : JackknifeVariance
+    """
+    _first_stage_warning(design, owner)
+    replicates = _jkn_replicates(design)
+    exog = np.asarray(exog, dtype=np.float64)
+    k = exog.shape[1]
+    weights = np.ones(design.n_rows) if design.weights is None else design.weights
+    # unit-scaled columns: the Gram matrices' conditioning does not depend
+    # on the regressors' units
+    scale = np.sqrt(weights @ exog**2 / max(weights.sum(), 1e-300))
+    scale[scale == 0] = 1.0
+    unit = exog / scale
+    rows = np.column_stack(
+        [
+            (unit[:, :, None] * unit[:, None, :]).reshape(-1, k * k) * weights[:, None],
+            unit * (weights * resid)[:, None],
+        ]
+    )
+    totals = _replicate_totals(design, replicates, rows)
+    gram_r = totals[:, : k * k].reshape(-1, k, k)
+    score_r = totals[:, k * k :]
+    singular = np.linalg.matrix_rank(gram_r, rtol=1e-10) < k
+    if singular.any():
+        r = int(np.flatnonzero(singular)[0])
+        raise ValueError(
+            f"{owner}: {_replicate_name(design, replicates, r)} leaves the "
+            "regressors collinear (a regressor varies only within that PSU), so "
+            "its coefficients are undefined. Use survey_variance='linearization', "
+            "or merge the PSU with another of its stratum."
+        )
+    deltas = np.linalg.solve(gram_r, score_r[:, :, None])[:, :, 0] / scale
+    return _finish(design, replicates, deltas, mse, owner)
+
+
+def jackknife_mean(values, design, *, domain=None, mse=False, owner="jackknife"):
+    """:func:`jackknife_covariance` of ratio means ``sum w d y / sum w d``.
+
+    As ``svymean`` on ``as.svrepdesign(design, type = "JKn")`` (within a
+    domain as ``svyby``): every replicate's mean from per-PSU totals.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_rows, m)
+    design : SurveyDesign
+    domain : ndarray of bool, shape (n_rows,), optional
+    mse : bool, default=False
+    owner : str
+
+    Returns
+    -------
+    mean : ndarray of shape (m,)
+    variance : JackknifeVariance
+    """
+    _first_stage_warning(design, owner)
+    replicates = _jkn_replicates(design)
+    w = np.ones(design.n_rows) if design.weights is None else design.weights
+    if domain is not None:
+        w = w * np.asarray(domain, dtype=np.float64)
+    if not w.sum() > 0:
+        raise ValueError(
+            f"{owner}: the domain has no row with positive weight; its mean is "
+            "undefined."
+        )
+    mean = w @ values / w.sum()
+    totals = _replicate_totals(
+        design, replicates, np.column_stack([values * w[:, None], w])
+    )
+    empty = ~(totals[:, -1] > 0)
+    if empty.any():
+        r = int(np.flatnonzero(empty)[0])
+        raise ValueError(
+            f"{owner}: {_replicate_name(design, replicates, r)} leaves no row "
+            "with positive weight in the domain, so its mean is undefined: the "
+            "domain's rows all lie in that PSU. Use variance='linearization', or "
+            "a larger domain."
+        )
+    deltas = totals[:, :-1] / totals[:, -1:] - mean
+    return mean, _finish(design, replicates, deltas, mse, owner)
+
+
+def check_survey_variance(survey_variance, cov_type, estimator):
+    """Refuse the jackknife without a design (``cov_type`` other than "survey").
+
+    Parameters
+    ----------
+    survey_variance : {"linearization", "jackknife"}
+    cov_type : str
+    estimator : str
+        The estimator's name, for the message.
+    """
+    if survey_variance == "jackknife" and cov_type != "survey":
+        raise ValueError(
+            f"{estimator}(survey_variance='jackknife') deletes the PSUs of a survey "
+            f"design, but cov_type={cov_type!r} has none. Set cov_type='survey' "
+            "(with the design's strata, cluster and fpc in fit), or leave "
+            "survey_variance='linearization'."
+        )

@@ -25,9 +25,12 @@ from .._core import (
     ols_fit,
 )
 from .._core._survey import (
+    VARIANCES,
+    check_survey_variance,
     design_df_message,
     design_for_cov_type,
     expansion_factor_message,
+    jackknife_least_squares,
     mean_one,
 )
 from ..exceptions import (
@@ -159,6 +162,16 @@ class CobbDouglasRegressor(
         matter. The coefficients are the same either way. Under "cluster"
         and "survey" the weights are probability weights and this is
         ignored.
+    survey_variance : {"linearization", "jackknife"}, default="linearization"
+        Under ``cov_type="survey"``, how the design's covariance is
+        estimated: Taylor linearisation (``svyglm`` on a ``svydesign``) or
+        the delete-one-PSU replicate jackknife (``svyglm`` on
+        ``as.svrepdesign(design, type = "JKn")``; Stata's ``svy
+        jackknife``), whose replicates refit the model with the PSU's
+        weights at 0 and its stratum's other PSUs' times ``n_h / (n_h -
+        1)``. Its degrees of freedom are the replicate design's (R's
+        ``degf``), + 1 - parameters. Any other ``cov_type`` refuses
+        "jackknife". See the user guide's "Replicate jackknife".
 
     Attributes
     ----------
@@ -185,8 +198,10 @@ class CobbDouglasRegressor(
     design_info_ : dict or None
         Under "cluster": ``clusters``, ``df`` (clusters - 1). Under
         "survey": ``strata``, ``psus``, ``df`` (PSUs - strata), ``fpc``,
-        ``weighted``, ``has_strata``, ``has_clusters``, ``lonely_psu``. Both
-        also ``df_inference``. None for the other cov_types.
+        ``weighted``, ``has_strata``, ``has_clusters``, ``lonely_psu``; with
+        ``survey_variance="jackknife"`` also ``variance``, ``replicates``
+        and ``mse``, and ``df`` is the replicate design's. Both also
+        ``df_inference``. None for the other cov_types.
     resid_ : ndarray of shape (n_samples,)
         Residuals ``ln y - predicted ln y``.
     smearing_factor_ : float
@@ -332,6 +347,7 @@ class CobbDouglasRegressor(
         "levels": [None, list, tuple],
         "lonely_psu": [StrOptions({"fail", "certainty", "remove", "adjust"})],
         "weight_type": [StrOptions({"frequency", "analytic"})],
+        "survey_variance": [StrOptions(set(VARIANCES))],
     }
 
     def __init__(
@@ -347,6 +363,7 @@ class CobbDouglasRegressor(
         levels: list[str | int] | tuple[str | int, ...] | None = None,
         lonely_psu: str = "fail",
         weight_type: str = "frequency",
+        survey_variance: str = "linearization",
     ) -> None:
         self.fit_intercept = fit_intercept
         self.cov_type = cov_type
@@ -358,6 +375,7 @@ class CobbDouglasRegressor(
         self.levels = levels
         self.lonely_psu = lonely_psu
         self.weight_type = weight_type
+        self.survey_variance = survey_variance
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -417,6 +435,9 @@ default=None
         n, k = X.shape
         self.in_levels_ = self._resolve_levels(k)
         n_params = k + int(self.fit_intercept)
+        check_survey_variance(
+            self.survey_variance, self.cov_type, "CobbDouglasRegressor"
+        )
         weights = check_sample_weight(sample_weight, n, owner="CobbDouglasRegressor")
         if self.cov_type == "survey":
             # probability weights, at mean 1 as svyglm: the fit's own
@@ -544,6 +565,14 @@ default=None
             frequency=self.weight_type == "frequency",
         )
         eq, ineq = self._constraints(k)
+        if self.survey_variance == "jackknife" and (eq is not None or ineq is not None):
+            raise ValueError(
+                "CobbDouglasRegressor(survey_variance='jackknife') refits the model "
+                "on each replicate, which a constrained fit (bounds or "
+                "returns_to_scale) would do on a different active set per replicate; "
+                "this is not supported. Drop the constraints, or use "
+                "survey_variance='linearization'."
+            )
         try:
             if eq is None and ineq is None:
                 results = ols_fit(LeastSquares(design, names=names), target, **common)
@@ -567,6 +596,15 @@ default=None
         results.elasticities = int(self.fit_intercept) + np.flatnonzero(
             ~self.in_levels_
         )
+        if self.survey_variance == "jackknife":
+            results.use_jackknife(
+                jackknife_least_squares(
+                    rows_design,
+                    exog,
+                    log_y - exog @ results.params,
+                    owner="CobbDouglasRegressor(survey_variance='jackknife')",
+                )
+            )
         self.results_ = results
         params = results.params
         self.intercept_ = float(params[0]) if self.fit_intercept else 0.0

@@ -339,7 +339,7 @@ def _notes(model, production):
         )
         n_params = info["df"] + 1 - info["df_inference"]
         notes.append(
-            "Standard errors: design-based (Taylor linearisation, as R's svyglm), "
+            f"Standard errors: {variance_words(info)}, "
             f"{weights}; t, the intervals and F use "
             f"{whole(info['df_inference'])} degrees of freedom (design df "
             f"{info['df']} + 1 - {n_params:g} parameters). "
@@ -401,3 +401,15 @@ def _notes(model, production):
             "elasticities and their sum move with that zero."
         )
     return notes
+
+
+def variance_words(info):
+    """How a design's covariance was estimated, for the summaries' notes."""
+    if info.get("variance") == "jackknife":
+        centre = "the full-sample estimate" if info["mse"] else "their mean"
+        return (
+            f"design-based, by the jackknife (JKn, {info['replicates']} "
+            f"replicates; centred at {centre}, as R's svyglm on "
+            "as.svrepdesign(type = 'JKn'))"
+        )
+    return "design-based (Taylor linearisation, as R's svyglm)"

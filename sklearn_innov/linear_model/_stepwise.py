@@ -59,9 +59,12 @@ from .._core._logit import (
     wald_pvalues,
 )
 from .._core._survey import (
+    VARIANCES,
+    check_survey_variance,
     design_df_message,
     design_for_cov_type,
     expansion_factor_message,
+    jackknife_covariance,
     mean_one,
 )
 from ..exceptions import SeparationWarning, SklearnInnovWarning
@@ -198,6 +201,20 @@ class StepwiseLogit(
         the variance, as R's ``options(survey.lonely.psu=)``: "fail" raises
         an error naming the stratum; "certainty" and "remove" add nothing;
         "adjust" centres its PSU total at the grand mean (0).
+    survey_variance : {"linearization", "jackknife"}, default="linearization"
+        Under ``cov_type="survey"``, how the final model's covariance is
+        estimated: Taylor linearisation (``svyglm`` on a ``svydesign``) or
+        the delete-one-PSU replicate jackknife (``svyglm`` on
+        ``as.svrepdesign(design, type = "JKn")``), whose replicates refit
+        the final model (Newton, warm-started at its estimate) with the
+        PSU's weights at 0 and its stratum's other PSUs' times ``n_h /
+        (n_h - 1)``. The final model's standard errors, Wald tests, p-values
+        and intervals then use it, on the replicate design's degrees of
+        freedom (R's ``degf``) + 1 - parameters; the stepping (removal's
+        Wald and entry's score tests) still uses the linearised variance,
+        since a jackknife per candidate model would refit every model once
+        per PSU. Any other ``cov_type`` refuses "jackknife". A replicate in
+        which the classes are separated is an error naming its PSU.
 
     Attributes
     ----------
@@ -256,7 +273,9 @@ class StepwiseLogit(
     design_info_ : dict or None
         Under "cluster": ``clusters``, ``df``; under "survey": ``strata``,
         ``psus``, ``df`` (PSUs - strata), ``fpc``, ``weighted``,
-        ``has_strata``, ``has_clusters``, ``lonely_psu``; both also
+        ``has_strata``, ``has_clusters``, ``lonely_psu`` (with
+        ``survey_variance="jackknife"`` also ``variance``, ``replicates``
+        and ``mse``, and ``df`` the replicate design's); both also
         ``df_inference``. None under "nonrobust".
 
     See Also
@@ -386,6 +405,7 @@ class StepwiseLogit(
         "hl_method": [StrOptions({"midrank", "spss", "deciles"})],
         "cov_type": [StrOptions({"nonrobust", "cluster", "survey"})],
         "lonely_psu": [StrOptions({"fail", "certainty", "remove", "adjust"})],
+        "survey_variance": [StrOptions(set(VARIANCES))],
     }
 
     def __init__(
@@ -403,6 +423,7 @@ class StepwiseLogit(
         hl_method: str = "midrank",
         cov_type: str = "nonrobust",
         lonely_psu: str = "fail",
+        survey_variance: str = "linearization",
     ) -> None:
         self.direction = direction
         self.criterion = criterion
@@ -416,6 +437,7 @@ class StepwiseLogit(
         self.hl_method = hl_method
         self.cov_type = cov_type
         self.lonely_psu = lonely_psu
+        self.survey_variance = survey_variance
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -467,6 +489,7 @@ default=None
                 "leave forever. Lower p_enter or raise p_remove."
             )
         self._check_cov_type()
+        check_survey_variance(self.survey_variance, self.cov_type, "StepwiseLogit")
         X_in = X
         X = _numeric_array(self, X)
         y01 = self._encode_target(y, X.shape[0])
@@ -592,6 +615,12 @@ default=None
         self.n_iter_ = int(fit.n_iter)
         self.converged_ = bool(fit.converged) and not final_separated
         outside = sorted(set(range(p)) - included)
+        final_design = stepper.columns_of(included)
+        jackknife = None
+        if self.survey_variance == "jackknife":
+            jackknife = _jackknife_logit(
+                final_design, y01, fit, survey, self.max_iter, self.tol
+            )
         self.results_ = StepwiseResults(
             fit,
             y01,
@@ -599,7 +628,7 @@ default=None
             ["const"] * offset + [names[j] for j in selected],
             has_const=self.fit_intercept,
             firth=stepper.firth,
-            design=stepper.columns_of(included),
+            design=final_design,
             hl_method=self.hl_method,
             max_iter=self.max_iter,
             tol=self.tol,
@@ -614,6 +643,7 @@ default=None
             sample_weight=weights,
             cov_type=self.cov_type,
             survey=survey,
+            jackknife=jackknife,
             score_df=stepper.score_df(len(outside)),
         )
         if survey is not None:
@@ -1176,6 +1206,47 @@ def _check_scales(peak, names):
             "selection, the tests and the odds ratios per original unit do not "
             "change, only the coefficients' units."
         )
+
+
+def _jackknife_logit(design, y, fit, survey, max_iter, tol):
+    """The replicate jackknife of the final logit: one Newton refit per PSU.
+
+    Each replicate starts at the full estimate and fits the rows its
+    weights keep; one that does not converge, or whose classes are
+    separated (Konis's linear program, run only when the fitted
+    probabilities do not rule it out), is an error naming the PSU.
+    """
+
+    def estimate(weights):
+        keep = weights > 0
+        X, target, w = design[keep], y[keep], weights[keep]
+        if target.min() == target.max():
+            raise ValueError(
+                "its rows with positive weight all have one class, so the logit "
+                "is undefined. Use survey_variance='linearization'."
+            )
+        refit = fit_logit(
+            X, target, start=fit.params, sample_weight=w, max_iter=max_iter, tol=tol
+        )
+        separated = not refit.converged or (
+            not separation_excluded(X, target, refit.prob, sample_weight=w)
+            and detect_separation(X, target)[0]
+        )
+        if separated:
+            raise ValueError(
+                "the classes are separated (or Newton did not converge) in it, so "
+                "its coefficients are infinite and the jackknife is undefined. Use "
+                "survey_variance='linearization', or merge the PSU with another of "
+                "its stratum."
+            )
+        return refit.params
+
+    return jackknife_covariance(
+        survey,
+        estimate,
+        fit.params,
+        owner="StepwiseLogit(survey_variance='jackknife')",
+    )
 
 
 def _check_design(design, names, peak):

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..summary import Block, Summary, format_number, format_pvalue, significance
 from ..summary._summary import design_table, whole
+from ._cobb_douglas_summary import variance_words
 
 SPSS_COLUMNS = {
     "coef": "B",
@@ -164,14 +165,26 @@ def _design_notes(model):
             if info["weighted"]
             else "equal weights"
         )
-        what = f"design-based (Taylor linearisation, as R's svyglm), {weights}"
+        what = f"{variance_words(info)}, {weights}"
         df = "design df + 1 - parameters"
+    if info.get("variance") == "jackknife":
+        tests = (
+            f"Standard errors: {what}. The final model's Wald tests are F(1, "
+            f"{whole(info['df_inference'])}) ({df}), the odds ratios' intervals "
+            "use t on the same df; the stepping (removal's Wald tests, entry's "
+            "generalised score tests, Boos 1992) used the Taylor-linearised "
+            "variance."
+        )
+    else:
+        tests = (
+            f"Standard errors: {what}. Wald tests (which also step) are F(1, "
+            f"{whole(info['df_inference'])}) ({df}), the odds ratios' intervals "
+            "use t on the same df; entry uses the generalised score test (Boos, "
+            "1992) with the same variance of the score, on the df of the model "
+            "it would enter."
+        )
     return [
-        f"Standard errors: {what}. Wald tests (which also step) are F(1, "
-        f"{whole(info['df_inference'])}) ({df}), the odds ratios' intervals "
-        "use t on the same df; entry uses the generalised score test (Boos, "
-        "1992) with the same variance of the score, on the df of the model it "
-        "would enter.",
+        tests,
         f"Model-based, not design-based: {MODEL_BASED} (statistics of the "
         "weighted sample"
         + (

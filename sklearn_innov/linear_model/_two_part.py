@@ -27,6 +27,7 @@ from .._core import (
     fit_log_link,
     smearing_covariance,
 )
+from .._core._survey import VARIANCES, jackknife_covariance
 from ..exceptions import SklearnInnovWarning, StatisticUnavailableError
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block, Summary, format_pvalue
@@ -92,6 +93,16 @@ class TwoPartRegressor(
         robust (sandwich) standard errors, no smearing (Stata ``twopm``'s
         ``secondpart(glm, family(gamma) link(log))``); ``regressor`` must
         then be None.
+    survey_variance : {"linearization", "jackknife"}, default="linearization"
+        The ``survey_variance`` of each part whose ``cov_type`` is
+        "survey" (set on its clone): Taylor linearisation, or the
+        delete-one-PSU replicate jackknife (see
+        :class:`CobbDouglasRegressor`). Under "jackknife" the smearing
+        factor's covariance with the second part's coefficients is the
+        jackknife's too (each replicate refits the second part and its
+        smearing factor); it needs a part with ``cov_type="survey"`` and
+        ``second_part="ols"``, and a part given ``survey_variance=
+        "jackknife"`` itself needs it here too.
 
     Attributes
     ----------
@@ -237,6 +248,7 @@ class TwoPartRegressor(
         "regressor": [None, HasMethods(["fit", "predict"])],
         "zeros": [StrOptions({"floor", "offset", "drop"})],
         "second_part": [StrOptions({"ols", "gamma", "poisson"})],
+        "survey_variance": [StrOptions(set(VARIANCES))],
     }
 
     def __init__(
@@ -246,11 +258,13 @@ class TwoPartRegressor(
         regressor: BaseEstimator | None = None,
         zeros: str = "floor",
         second_part: str = "ols",
+        survey_variance: str = "linearization",
     ) -> None:
         self.classifier = classifier
         self.regressor = regressor
         self.zeros = zeros
         self.second_part = second_part
+        self.survey_variance = survey_variance
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(
@@ -348,6 +362,7 @@ class TwoPartRegressor(
                 SklearnInnovWarning,
             )
             classifier = None
+        classifier, regressor = self._set_variance(classifier, regressor)
         routes = _route_design(classifier, regressor, design)
         if classifier is None:
             self.classifier_ = None
@@ -391,6 +406,39 @@ class TwoPartRegressor(
         # model does not keep: take it now (O(n k^2), beside a logit's fit)
         self.cov_params_ = self._joint_cov()
         return self
+
+    def _set_variance(self, classifier, regressor):
+        """The parts with this model's ``survey_variance`` where it applies."""
+        parts = []
+        for part in (classifier, regressor):
+            survey = getattr(part, "cov_type", None) == "survey"
+            own = getattr(part, "survey_variance", None)
+            if own == "jackknife" and self.survey_variance != "jackknife":
+                raise ValueError(
+                    f"TwoPartRegressor: its part {type(part).__name__} has "
+                    "survey_variance='jackknife' but the model has "
+                    "survey_variance='linearization', so the smearing factor's "
+                    "covariance would mix the two. Set TwoPartRegressor("
+                    "survey_variance='jackknife') (it sets the parts), or leave "
+                    "the part's at 'linearization'."
+                )
+            if survey and own is not None and own != self.survey_variance:
+                part = clone(part).set_params(survey_variance=self.survey_variance)
+            parts.append(part)
+        if self.survey_variance == "jackknife" and not any(
+            getattr(part, "cov_type", None) == "survey"
+            and getattr(part, "survey_variance", None) == "jackknife"
+            for part in parts
+        ):
+            raise ValueError(
+                "TwoPartRegressor(survey_variance='jackknife') deletes the PSUs of "
+                "a survey design, but no part takes one with it: give the parts "
+                "cov_type='survey', e.g. regressor=CobbDouglasRegressor("
+                "cov_type='survey') (a GLM second part, second_part='gamma' or "
+                "'poisson', has no jackknife), or leave survey_variance="
+                "'linearization'."
+            )
+        return parts
 
     def predict_participation(self, X: ArrayLike) -> NDArray[np.float64]:
         """``P(y > 0 | X)`` from the first part.
@@ -804,7 +852,10 @@ class TwoPartRegressor(
         results = regressor.results_
         names = [("positive", name) for name in results.names]
         cov = results.cov_params
-        if _smears(regressor):
+        if _smears(regressor) and regressor.survey_variance == "jackknife":
+            cov = _jackknife_smearing(results)
+            names.append(("positive", "smearing"))
+        elif _smears(regressor):
             cov = smearing_covariance(
                 results.exog,
                 results.resid,
@@ -987,6 +1038,27 @@ def _smears(regressor):
 
 
 _DESIGN_COV = ("survey", "cluster")
+
+
+def _jackknife_smearing(results):
+    """The jackknife covariance of the second part's coefficients and its
+    smearing factor: each replicate refits the weighted least squares and
+    takes the weighted mean of ``exp`` of its residuals."""
+    exog, log_y = results.exog, results.endog
+
+    def estimate(weights):
+        root = np.sqrt(weights)
+        beta = np.linalg.lstsq(exog * root[:, None], log_y * root, rcond=None)[0]
+        factor = np.average(np.exp(log_y - exog @ beta), weights=weights)
+        return np.append(beta, factor)
+
+    full = np.append(results.params, results.smearing)
+    return jackknife_covariance(
+        results.design,
+        estimate,
+        full,
+        owner="TwoPartRegressor(survey_variance='jackknife')",
+    ).cov
 
 
 def _route_design(classifier, regressor, design):

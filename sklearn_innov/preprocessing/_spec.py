@@ -298,6 +298,8 @@ IV_METHODS = ("2sls", "liml", "gmm")
 # [design] keys: the survey's design columns, and what its weights mean
 DESIGN_COLUMN_KEYS = ("weight", "strata", "cluster", "fpc", "fpc2")
 WEIGHT_KINDS = ("frequency", "probability")
+# [design] variance: how a sample design's variance is estimated
+DESIGN_VARIANCES = ("linearization", "jackknife")
 # other programs' names for [design] keys, for the message about an unknown key
 DESIGN_ALIASES = {
     "weights_column": "weight",
@@ -311,6 +313,8 @@ DESIGN_ALIASES = {
     "id": "cluster",
     "stratum": "strata",
     "fpc1": "fpc",
+    "vce": "variance",
+    "type": 'variance (= "jackknife" for JKn)',
 }
 
 
@@ -420,7 +424,10 @@ def validate_document(document, frame, source="spec"):
     and a PSU lies in one stratum; ``fpc`` is constant within a stratum,
     either the population count of PSUs (at least the stratum's sampled
     PSUs) or the sampling fraction in (0, 1] (every value <= 1), as R's
-    ``svydesign`` reads it.
+    ``svydesign`` reads it. ``variance`` (a sample design only) chooses
+    how its variance is estimated: "linearization" (the default, Taylor
+    linearisation as R's ``svydesign``) or "jackknife" (the delete-one-PSU
+    replicate jackknife, as R's ``as.svrepdesign(type = "JKn")``).
     """
     if not isinstance(document, dict) or "indices" not in document:
         raise SpecError(f"{source}: no [indices] table.")
@@ -556,7 +563,7 @@ def _check_design(table, frame, source, *, roles=None):
             f'{where} must be a table of settings, e.g. weight = "<a column>" '
             'and weights = "probability".'
         )
-    allowed = [*DESIGN_COLUMN_KEYS, "weights"]
+    allowed = [*DESIGN_COLUMN_KEYS, "weights", "variance"]
     extra = sorted(set(table) - set(allowed), key=str)
     if extra:
         hint = DESIGN_ALIASES.get(str(extra[0]).lower())
@@ -610,6 +617,23 @@ def _check_design(table, frame, source, *, roles=None):
             "Stata's fweight)."
         )
     design["weights"] = kind
+    variance = table.get("variance", "linearization")
+    if variance not in DESIGN_VARIANCES:
+        raise SpecError(
+            f"{where}: key 'variance' must be \"linearization\" (Taylor, as R's "
+            'svydesign) or "jackknife" (delete-one-PSU replicates, as R\'s '
+            f'as.svrepdesign(type = "JKn")); got {variance!r}'
+            f"{_did_you_mean(variance, DESIGN_VARIANCES)}."
+        )
+    if "variance" in table and kind == "frequency":
+        raise SpecError(
+            f"{where}: key 'variance' = {variance!r} chooses how a sample design's "
+            'variance is estimated, but weights = "frequency" has no sample '
+            "design (each row stands for identical copies); remove variance, or "
+            'write weights = "probability" for expansion factors.'
+        )
+    # frequency weights have no sample design, so no variance estimator
+    design["variance"] = None if kind == "frequency" else variance
     if kind == "frequency":
         given = [
             k for k in ("strata", "cluster", "fpc", "fpc2") if design[k] is not None

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._core import SurveyDesign, frequency_mean, survey_mean
+from .._core._survey import jackknife_info
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import hosmer_lemeshow, one_factor_test
 from ..exceptions import MissingIndexWarning, SpecError
@@ -399,9 +400,9 @@ def analyze(
     cd_X = cd_X.join(controls)
     design = spec.design
     cd_cov_type = design_cov_type(design, options["cov_type"])
-    full = CobbDouglasRegressor(cov_type=cd_cov_type, levels=levels).fit(
-        cd_X, cd_y, **design_fit_params(frame, design, cd_X.index)
-    )
+    full = CobbDouglasRegressor(
+        cov_type=cd_cov_type, levels=levels, **design_variance(design)
+    ).fit(cd_X, cd_y, **design_fit_params(frame, design, cd_X.index))
     done("Cobb-Douglas")
 
     sensitivity = {}
@@ -411,7 +412,9 @@ def analyze(
         else:
             data, _, _ = cobb_douglas_sample(X, y_outcome, key, labels)
             sensitivity[label] = CobbDouglasRegressor(
-                levels=levels, cov_type=design_cov_type(design, "nonrobust")
+                levels=levels,
+                cov_type=design_cov_type(design, "nonrobust"),
+                **design_variance(design),
             ).fit(
                 data.drop(columns="__y__").join(controls),
                 data["__y__"],
@@ -429,7 +432,10 @@ def analyze(
     logit_X = X.join(controls)
     logit_params = design_fit_params(frame, design, logit_X.index)
     logit = StepwiseLogit(
-        hl_method="spss", force=levels, cov_type=design_cov_type(design, "nonrobust")
+        hl_method="spss",
+        force=levels,
+        cov_type=design_cov_type(design, "nonrobust"),
+        **design_variance(design),
     ).fit(logit_X, y_target, **logit_params)
     event = logit.classes_[1]
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
@@ -529,16 +535,19 @@ def _adjusted(a):
     levels = a.controls or None
     params = design_fit_params(a.frame, a.design, a.cd_X.index)
     a.adjusted = CobbDouglasRegressor(
-        fit_intercept=options["adjusted_intercept"], cov_type=cov_type, levels=levels
+        fit_intercept=options["adjusted_intercept"],
+        cov_type=cov_type,
+        levels=levels,
+        **design_variance(a.design),
     ).fit(a.cd_X[names], a.cd_y, **params)
     if options["adjusted_intercept"]:
         return
     # Dropping the intercept is a restriction the data can reject: test it in
     # the model that has one (its Wald F with the chosen covariance); its
     # estimates are printed beside, since not rejecting is no proof.
-    free = CobbDouglasRegressor(cov_type=cov_type, levels=levels).fit(
-        a.cd_X[names], a.cd_y, **params
-    )
+    free = CobbDouglasRegressor(
+        cov_type=cov_type, levels=levels, **design_variance(a.design)
+    ).fit(a.cd_X[names], a.cd_y, **params)
     R = np.zeros(len(names) + 1)
     R[0] = 1.0
     a.adjusted_with_intercept = free
@@ -585,6 +594,23 @@ def design_cov_type(design, cov_type):
     if design is None or design["weights"] == "frequency":
         return cov_type
     return "survey"
+
+
+def design_variance(design):
+    """``survey_variance`` of the models under ``[design] variance``.
+
+    ``{"survey_variance": "jackknife"}`` for a sample design whose
+    ``variance`` is "jackknife" (the Cobb-Douglas models and the stepwise
+    logit's final model then use the replicate jackknife), ``{}`` otherwise
+    (Taylor linearisation, or no sample design). The two-part model takes
+    it too; the logit's stepping and the bootstrap of its selection keep
+    the linearisation.
+    """
+    if design is None or design["weights"] == "frequency":
+        return {}
+    if design.get("variance", "linearization") == "jackknife":
+        return {"survey_variance": "jackknife"}
+    return {}
 
 
 def index_weights(frame, design):
@@ -661,8 +687,12 @@ def design_estimates(frame, design, indices, target):
         )
         info = survey.info
 
+        variance = design.get("variance", "linearization")
+        if variance == "jackknife":
+            info = jackknife_info(survey)
+
         def estimate(v, domain):
-            return survey_mean(v, survey, domain=domain)
+            return survey_mean(v, survey, domain=domain, variance=variance)
 
     rows = [
         estimate(np.where(known[:, j], values[:, j], 0.0), known[:, j])
@@ -842,6 +872,7 @@ def _two_part(X, y, options, labels, design=None, frame=None):
             cov_type=design_cov_type(design, options["cov_type"])
         ),
         zeros=zeros,
+        **design_variance(design),
     ).fit(X, y, **design_fit_params(frame, design, X.index))
     effects = model.marginal_effects(X)
     if model.classifier_ is not None:

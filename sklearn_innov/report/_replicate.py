@@ -350,16 +350,37 @@ def _design_summary(a):
             if design["fpc"]
             else "no finite population correction (sampling with replacement)",
         ]
+        if info.get("variance") == "jackknife":
+            variance = [
+                "Sample design: " + ", ".join(parts) + "; variance by the "
+                f"replicate jackknife (JKn, {info['replicates']} replicates: each "
+                "PSU deleted in turn, the rest of its stratum reweighted by "
+                "n_h/(n_h - 1), as R's as.svrepdesign(type = 'JKn')), with "
+                f"{info['df']} degrees of freedom (the replicate design's, as "
+                "R's degf).",
+                "Design-based by the jackknife (as R's survey::svyglm and svymean "
+                "on the replicate design): the weighted means and shares below; "
+                "the Cobb-Douglas models' standard errors, t tests, intervals and "
+                f"F test, the final stepwise logit of {a.target}'s Wald tests and "
+                "intervals, and the two-part model's parts and smearing factor, "
+                "whatever [model] cov_type says. The logit's stepping (removal by "
+                "design-based Wald tests, entry by Boos's generalised score test) "
+                "uses Taylor linearisation.",
+            ]
+        else:
+            variance = [
+                "Sample design: " + ", ".join(parts) + f"; design degrees of "
+                f"freedom {info['df']} (PSUs minus strata, as R's degf).",
+                "Design-based (Taylor linearisation, as R's survey::svyglm and "
+                "svymean): the weighted means and shares below; the Cobb-Douglas "
+                "models' standard errors, t tests, intervals and F test, and the "
+                f"stepwise logit of {a.target}'s Wald tests, intervals and "
+                "stepping (removal by design-based Wald tests, entry by Boos's "
+                "generalised score test), on the design's degrees of freedom, "
+                "whatever [model] cov_type says.",
+            ]
         lines = [
-            "Sample design: " + ", ".join(parts) + f"; design degrees of freedom "
-            f"{info['df']} (PSUs minus strata, as R's degf).",
-            "Design-based (Taylor linearisation, as R's survey::svyglm and "
-            "svymean): the weighted means and shares below; the Cobb-Douglas "
-            "models' standard errors, t tests, intervals and F test, and the "
-            f"stepwise logit of {a.target}'s Wald tests, intervals and stepping "
-            "(removal by design-based Wald tests, entry by Boos's generalised "
-            "score test), on the design's degrees of freedom, whatever [model] "
-            "cov_type says.",
+            *variance,
             "Model-based even under the design"
             + (
                 ", with the weights rescaled to mean 1 (as svyglm does) and read "
