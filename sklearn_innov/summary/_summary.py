@@ -25,7 +25,7 @@ import numpy as np
 
 from ..utils._lazy import pd
 from ..utils._output import check_inside, slugify, write_csv
-from ._labels import COLUMN_KINDS, COLUMNS, Column
+from ._labels import COLUMN_KINDS, COLUMN_PREFIXES, COLUMNS, Column
 
 if TYPE_CHECKING:
     import os
@@ -550,7 +550,7 @@ def format_cell(value, kind="number", digits=4):
     ----------
     value : object
         The cell.
-    kind : {"number", "percent", "share", "count"}, default="number"
+    kind : {"number", "percent", "share", "count", "average"}, default="number"
     digits : int, default=4
         Decimals of a plain number.
 
@@ -565,8 +565,8 @@ def format_cell(value, kind="number", digits=4):
     ('45.5%', '45.5%')
     >>> format_cell(127.0, "count"), format_cell(12.5, "count")
     ('127', '12.5')
-    >>> format_cell(120.00000000000003, "count")
-    '120'
+    >>> format_cell(120.00000000000003, "count"), format_cell(8.9808, "average")
+    ('120', '9.0')
     """
     if kind not in COLUMN_KINDS:
         raise ValueError(f"kind must be one of {COLUMN_KINDS}; got {kind!r}.")
@@ -577,6 +577,8 @@ def format_cell(value, kind="number", digits=4):
         return format_number(value, digits)
     if kind == "count":
         return format_count(value)
+    if kind == "average":
+        return f"{float(value):.1f}"
     scale = 100.0 if kind == "share" else 1.0
     return f"{scale * float(value):.{PERCENT_DECIMALS}f}%"
 
@@ -711,6 +713,11 @@ def _column(name, columns):
     of words then an identifier (``"total std_err"``), the words then that
     identifier's label; unknown headers print as they are."""
     text = _label(name)
+    first, _, value = text.partition(" ")
+    if value and first in COLUMN_PREFIXES:
+        # "predicted 1": the word's kind; its label with the report's columns
+        prefix = COLUMN_PREFIXES[first]
+        return (f"{prefix.label} {value}" if columns else text), prefix.kind
     if not columns:
         # the header stays the identifier; a known column's numbers print by
         # their kind (a count whole, a percentage with %), as in the report
