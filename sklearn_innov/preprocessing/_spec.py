@@ -25,6 +25,7 @@ from ..exceptions import SpecError
 from ..utils._lazy import pd
 from ..utils._output import slugify
 from ..utils._validation import format_rows, format_value
+from ._named_spec import SPEC_TYPES
 
 if TYPE_CHECKING:
     import os
@@ -78,7 +79,7 @@ def check_spec(
     survey.toml: index 'X1' lists q1 more than once; list each item once
     (use `weights` to weigh an item).
     """
-    if not isinstance(spec, Mapping):
+    if not isinstance(spec, SPEC_TYPES):
         raise ValueError(
             f"{source} must be a mapping of index name to a list of items, "
             f"e.g. {{'X1': ['item_a', 'item_b']}}; got {type(spec).__name__}."
