@@ -59,7 +59,7 @@ def test_weighted_counts_print_with_one_decimal():
     # every count here has a fraction: one decimal each, as weighted counts
     assert all(not float(v).is_integer() for v in (n00, n01, n10, n11))
     expected = [
-        "observed            predicted 0  predicted 1  Percentage Correct",
+        "Observed            Predicted 0  Predicted 1  Percentage correct",
         f"0{n00:30.1f}{n01:13.1f}{c0:19.1f}%",
         f"1{n10:30.1f}{n11:13.1f}{c1:19.1f}%",
         f"Overall Percentage{'':28}{overall:17.1f}%",
@@ -85,9 +85,12 @@ def test_labelled_classes_head_the_summarys_table():
     y = np.where(event, "innovated", "did not")
     model = StepwiseLogit().fit(X, y)
     lines = _table_text(model.summary().as_text())
-    assert lines[0].split("  ")[0] == "observed"
-    assert lines[0].split()[1:5] == ["predicted", "did", "not", "predicted"]
-    assert "predicted innovated" in lines[0]
+    assert lines[0].split("  ")[0] == "Observed"
+    assert lines[0].split()[1:5] == ["Predicted", "did", "not", "Predicted"]
+    assert "Predicted innovated" in lines[0]
+    # the table users index keeps the identifiers
+    table = model.summary()["classification"]
+    assert table.columns.tolist()[:2] == ["predicted did not", "predicted innovated"]
     assert lines[1].startswith("did not ") and lines[2].startswith("innovated ")
 
 
@@ -164,6 +167,6 @@ def test_rank_shifts_print_as_places_with_one_decimal():
         "X1      127                       9.0                           21.8",
         "Y       127                       0.0                           39.5",
     ]
-    # a model's own summary keeps the identifiers, with the same numbers
-    plain = Summary("Rankings", [Block("Rank movement", table)]).as_text()
+    # with the identifiers as headers, the same numbers
+    plain = Summary("Rankings", [Block("Rank movement", table)]).as_text(columns={})
     assert plain.splitlines()[-2].split() == ["X1", "127", "9.0", "21.8"]

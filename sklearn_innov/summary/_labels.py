@@ -2,13 +2,13 @@
 
 The results objects name their columns with identifiers (``std_err``,
 ``corrected_item_total_correlation``) that tests and users index by; the
-report prints them in words. This table maps each identifier to its header
-and says what its numbers are (a percentage, a share, a count), so that
-``45.5`` prints ``45.5%`` and ``127.0`` prints ``127``. It is applied when the
-report renders (:meth:`~sklearn_innov.report.Report.render`); the DataFrames,
-the CSV files and a model's own ``summary()`` keep the identifiers as
-headers, but every summary formats a known column's numbers by its kind
-(a count whole, a percentage with %). A header
+report and every printed summary show them in words. This table maps each
+identifier to its header and says what its numbers are (a percentage, a
+share, a count), so that ``45.5`` prints ``45.5%`` and ``127.0`` prints
+``127``. It is applied whenever a :class:`~sklearn_innov.summary.Summary`
+renders (a model's own ``summary()`` and the report alike); the DataFrames
+and the CSV files keep the identifiers, and ``columns={}`` prints them as
+headers (a known column's numbers still by their kind). A header
 made of words then an identifier (``"total std_err"``) gets the identifier's
 label after the words. Every interval the report prints is a 95% one.
 """

@@ -85,7 +85,7 @@ class Block:
     <BLANKLINE>
     ### Coefficients
     <BLANKLINE>
-    |  | coef |
+    |  | Coefficient |
     | --- | ---: |
     | ln X1 | 0.3700 |
     | ln X2 | 0.2500 |
@@ -131,15 +131,18 @@ class Summary:
     >>> import pandas as pd
     >>> from sklearn_innov.summary import Block, Summary
     >>> table = pd.DataFrame({"coef": [0.5, 1.25]}, index=["const", "ln X1"])
-    >>> print(Summary("Model", [Block("Coefficients", table)], digits=2))
+    >>> summary = Summary("Model", [Block("Coefficients", table)], digits=2)
+    >>> print(summary)
     Model
     =====
     <BLANKLINE>
     Coefficients
     ------------
-           coef
-    const  0.50
-    ln X1  1.25
+           Coefficient
+    const         0.50
+    ln X1         1.25
+    >>> summary["Coefficients"].columns.tolist()  # the table keeps its identifiers
+    ['coef']
     """
 
     def __init__(self, title: str, blocks: Sequence[Block], *, digits: int = 4) -> None:
@@ -242,8 +245,11 @@ class Summary:
             each repeating the row labels.
         columns : mapping of str to Column, optional
             Headers in words and the kind of each column's numbers, by
-            column identifier (see ``Column``); default: headers as
-            the DataFrames name them, every number by :func:`format_number`.
+            column identifier (see ``Column``); default: the report's table
+            of labels (``COLUMNS``), so that a model's ``summary()`` prints
+            the report's words. ``{}`` prints the identifiers as headers (a
+            known column's numbers still by their kind). The DataFrames
+            keep their identifiers either way.
 
         Returns
         -------
@@ -665,6 +671,8 @@ class _Cells:
     """
 
     def __init__(self, block, digits, columns=None):
+        # the printed headers are words by default; {} keeps the identifiers
+        columns = COLUMNS if columns is None else columns
         table = block.content
         names = table.index.names if table.index.nlevels > 1 else [table.index.name]
         corner = " ".join(
