@@ -114,6 +114,7 @@ class NamedSpec(_Base):
         Returns
         -------
         keys : KeysView
+            A view of the index names, in order.
         """
         return self._spec.keys()
 
@@ -123,6 +124,7 @@ class NamedSpec(_Base):
         Returns
         -------
         items : ItemsView
+            A view of the ``(index name, items)`` pairs, in order.
         """
         return self._spec.items()
 
@@ -132,6 +134,7 @@ class NamedSpec(_Base):
         Returns
         -------
         values : ValuesView
+            A view of the item lists, in order.
         """
         return self._spec.values()
 
@@ -148,6 +151,7 @@ class NamedSpec(_Base):
         Returns
         -------
         items : object
+            The index's items, or ``default`` when it is not in the spec.
         """
         return self._spec.get(key, default)
 
