@@ -7,8 +7,14 @@ embedded synthetic survey, exported as a user would have it) and
 the user guide reads as a user would have saved them (``produc.csv``,
 ``contraception.csv``, from tests/data), so the examples that read "your"
 files run as written.
+
+The end-to-end blocks share one analysis of the embedded survey (see
+``shared_default_analysis``): a document or docstring still shows, and runs,
+the call a user would type (``replicate(random_state=0, figures=False)``),
+but the analysis behind it is computed once per test session.
 """
 
+import inspect
 import os
 import re
 import shutil
@@ -52,7 +58,86 @@ def _teardown(namespace):
     shutil.rmtree(namespace["__tmp__"], ignore_errors=True)
 
 
-_common = {"setup": _setup, "teardown": _teardown}
+class SharedAnalysis:
+    """``analyze`` that runs the embedded survey's default analysis once.
+
+    Called with the default survey's arguments (no frame, no document,
+    ``random_state=0``), it returns one :class:`~sklearn_innov.report.Analysis`,
+    computed by the real ``analyze`` on its first such call, and replays to an
+    ``on_stage`` callback the stages that run reported, in order. Any other
+    call goes to the real ``analyze``. ``replicate`` calls ``analyze`` first,
+    so a visible ``replicate(random_state=0, figures=False)`` still compares,
+    stamps the provenance, renders (and draws, with ``figures=True``) for
+    itself: only the fitting is shared. A block must not change the shared
+    models (refit a ``sklearn.base.clone`` instead).
+    """
+
+    def __init__(self, analyze):
+        self.analyze = analyze
+        self.signature = inspect.signature(analyze)
+        self.run = None  # (analysis, stages) once computed
+        self.calls = 0  # calls served from the shared run
+
+    def is_default(self, *args, **kwargs):
+        """Whether a call asks for the default survey's analysis."""
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = bound.arguments
+        return (
+            arguments["frame"] is None
+            and arguments["document"] is None
+            and arguments["random_state"] == 0
+        )
+
+    def __call__(self, *args, **kwargs):
+        if not self.is_default(*args, **kwargs):
+            return self.analyze(*args, **kwargs)
+        if self.run is None:
+            stages = []
+            analysis = self.analyze(random_state=0, on_stage=stages.append)
+            self.run = (analysis, tuple(stages))
+        analysis, stages = self.run
+        on_stage = self.signature.bind(*args, **kwargs).arguments.get("on_stage")
+        for stage in stages if on_stage is not None else ():
+            on_stage(stage)
+        self.calls += 1
+        return analysis
+
+
+@pytest.fixture(scope="session")
+def shared_analysis():
+    """The session's one :class:`SharedAnalysis` (computed on first use)."""
+    from sklearn_innov.report import _analysis
+
+    return SharedAnalysis(_analysis.analyze)
+
+
+@pytest.fixture
+def shared_default_analysis(shared_analysis, monkeypatch):
+    """Make ``sklearn_innov.report.analyze`` and ``replicate`` (which calls it)
+    share the session's default analysis, for one document block or doctest."""
+    import sklearn_innov.report
+    from sklearn_innov.report import _replicate
+
+    monkeypatch.setattr(sklearn_innov.report, "analyze", shared_analysis)
+    monkeypatch.setattr(_replicate, "analyze", shared_analysis)
+    return shared_analysis
+
+
+@pytest.fixture(autouse=True)
+def _doctests_share_the_default_analysis(request):
+    # docstring Examples (doctest items, not test functions) import
+    # analyze/replicate themselves, so the shared run is patched in where they
+    # import it from; test functions keep the real one
+    if not isinstance(request.node, pytest.Function):
+        request.getfixturevalue("shared_default_analysis")
+
+
+_common = {
+    "setup": _setup,
+    "teardown": _teardown,
+    "fixtures": ["shared_default_analysis"],
+}
 pytest_collect_file = (
     Sybil(parsers=[MarkdownCodeBlocks()], patterns=["README.md"], **_common)
     + Sybil(

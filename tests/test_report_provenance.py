@@ -281,26 +281,29 @@ def test_format_cell_by_kind():
         format_cell(1.0, "ratio")
 
 
-def test_headers_in_words_only_when_asked_kinds_always():
+def test_headers_in_words_unless_asked_for_identifiers_kinds_always():
     table = pd.DataFrame(
         {"std_err": [0.5], "total std_err": [0.25], "percent": [45.5], "n": [10.0]},
         index=pd.Index(["a"], name="term"),
     )
     summary = Summary("S", [Block("B", table)])
-    plain = summary.as_text()
-    # without the labels: identifiers as headers, but a known column's
-    # numbers by their kind (a percentage with %, a count whole)
-    header, row = plain.splitlines()[-2:]
+    # by default (a model's own summary too) the report's words as headers
+    for worded in (summary.as_text(), summary.as_text(columns=COLUMNS)):
+        header, row = worded.splitlines()[-2:]
+        assert header.split("  ")[0] == "Term"
+        assert "Std. error" in header and "total std. error" in header
+        assert "std_err" not in header
+        assert row.split() == ["a", "0.5000", "0.2500", "45.5%", "10"]
+    # columns={}: the identifiers as headers, but a known column's numbers
+    # by their kind (a percentage with %, a count whole)
+    header, row = summary.as_text(columns={}).splitlines()[-2:]
     assert "std_err" in header and "Std. error" not in header
-    assert row.split() == ["a", "0.5000", "0.2500", "45.5%", "10"]
-    worded = summary.as_text(columns=COLUMNS)
-    header, row = worded.splitlines()[-2:]
-    assert header.split("  ")[0] == "Term"
-    assert "Std. error" in header and "total std. error" in header
     assert row.split() == ["a", "0.5000", "0.2500", "45.5%", "10"]
     custom = summary.as_text(columns={"percent": Column("Share", "percent")})
     assert "Share" in custom and "45.5%" in custom and "std_err" in custom
+    # the table users index keeps its identifiers
     assert table.columns.tolist() == ["std_err", "total std_err", "percent", "n"]
+    assert summary["B"] is table
 
 
 def test_provenance_survives_a_pickle_round_trip(user_run):

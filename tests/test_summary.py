@@ -63,7 +63,7 @@ def test_pvalue_columns_and_rows_never_print_zero_or_exponents(fmt):
 def test_index_name_sits_in_the_header_row():
     lines = _pvalue_summary().as_text(width=80).splitlines()
     header = lines[lines.index("Coefficients") + 2]
-    assert header.split() == ["term", "coef", "p_value", "Sig."]
+    assert header.split() == ["Term", "Coefficient", "p", "Sig."]
     assert lines[lines.index("Coefficients") + 3].startswith("const")
 
 
@@ -77,7 +77,7 @@ def test_wide_tables_split_into_column_groups_that_repeat_the_labels():
     text = Summary("Wide", [Block("Scores", table)]).as_text(width=80)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= TABLE_WIDTH
-    headers = [line for line in lines if line.startswith("model")]
+    headers = [line for line in lines if line.startswith("Model")]
     assert len(headers) >= 2
     for j in range(16):
         assert f"a rather long column {j}" in text

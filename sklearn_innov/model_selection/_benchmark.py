@@ -32,6 +32,7 @@ from ..exceptions import MissingIndexWarning, SeparationWarning, SpecError
 from ..linear_model import StepwiseLogit
 from ..preprocessing import CompositeIndex
 from ..preprocessing._composite import rows_with_missing_index
+from ..preprocessing._named_spec import SPEC_TYPES
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import Block, Summary, format_pvalue
 from ..utils._output import slugify
@@ -1273,7 +1274,7 @@ def _index_settings(spec, X):
                 "X]} (or a CompositeIndex), or models={label: estimator} to "
                 "replace the default models."
             )
-    if not isinstance(spec, dict):
+    if not isinstance(spec, SPEC_TYPES):
         raise TypeError(
             f"run_benchmark: spec must be a dict of index name to columns of X "
             f"or a CompositeIndex, got {type(spec).__name__}."

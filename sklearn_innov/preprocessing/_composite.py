@@ -55,6 +55,7 @@ from ._minmax import (
     row_labels,
     warn_constant,
 )
+from ._named_spec import SPEC_TYPES
 from ._spec import (
     INDEX_KEYS,
     SpecError,
@@ -363,7 +364,7 @@ class CompositeIndex(
     feature_names_in_: NDArray[np.object_]
 
     _parameter_constraints: dict = {
-        "spec": [None, Mapping],
+        "spec": [None, *SPEC_TYPES],
         "normalize": [None, StrOptions({"minmax", "zscore", "rank"})],
         "aggregate": [StrOptions({"sum", "mean", "geometric"})],
         "weights": [None, Mapping, StrOptions({"pca", "pca_cov", "factor", "bod"})],

@@ -25,6 +25,7 @@ from ..exceptions import SpecError
 from ..utils._lazy import pd
 from ..utils._output import slugify
 from ..utils._validation import format_rows, format_value
+from ._named_spec import SPEC_TYPES
 
 if TYPE_CHECKING:
     import os
@@ -78,7 +79,7 @@ def check_spec(
     survey.toml: index 'X1' lists q1 more than once; list each item once
     (use `weights` to weigh an item).
     """
-    if not isinstance(spec, Mapping):
+    if not isinstance(spec, SPEC_TYPES):
         raise ValueError(
             f"{source} must be a mapping of index name to a list of items, "
             f"e.g. {{'X1': ['item_a', 'item_b']}}; got {type(spec).__name__}."
@@ -291,7 +292,7 @@ MODEL_DEFAULTS: dict[str, Any] = {
     "production": False,
     "controls": [],
 }
-LABEL_KEYS = {"title", "unit", "units", "event"}
+LABEL_KEYS = {"title", "unit", "units", "event", "non_event"}
 # [endogeneity] keys (IVCobbDouglasRegressor's options; cluster needs a column)
 ENDOGENEITY_KEYS = {"endogenous", "instruments", "method", "cov_type"}
 IV_METHODS = ("2sls", "liml", "gmm")
@@ -338,8 +339,9 @@ class AnalysisSpec(NamedTuple):
     labels : dict
         ``[labels]`` with defaults: ``title`` (None: the report's default),
         ``unit`` and ``units`` (what a row is, singular and plural: "row",
-        "rows"), ``event`` (what the target's event is, in words; None: the
-        target column and its event value, e.g. "inlf = 1").
+        "rows"), ``event`` and ``non_event`` (what the target's two values
+        are, in words; None: the target column and its value, e.g.
+        "inlf = 1").
     endogeneity : dict or None, default=None
         ``[endogeneity]`` with its defaults filled in: ``endogenous`` (index
         names), ``instruments`` (data columns), ``method`` and ``cov_type``;
@@ -524,7 +526,13 @@ def validate_document(document, frame, source="spec"):
     # their values too (missing, constant), on the rows the models use, so
     # that the message names the spec file
     control_columns(frame[frame[target].notna()], model["controls"], source)
-    labels = {"title": None, "unit": "row", "event": None, **tables["labels"]}
+    labels = {
+        "title": None,
+        "unit": "row",
+        "event": None,
+        "non_event": None,
+        **tables["labels"],
+    }
     if "units" not in labels:
         labels["units"] = (
             "rows" if "unit" not in tables["labels"] else (labels["unit"] + "s")

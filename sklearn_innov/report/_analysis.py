@@ -67,6 +67,7 @@ PAPER_DOCUMENT = {
         "unit": "firm",
         "units": "firms",
         "event": "innovation",
+        "non_event": "no innovation",
     },
 }
 ALPHA = 0.05

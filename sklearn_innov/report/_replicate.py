@@ -260,6 +260,9 @@ def render_report(
         marginal_effects=X if logit.support_.any() else None,
         sample_weight=a.logit_weights,
     )
+    for block in logit_summary.blocks:
+        if block.name == "classification":
+            block.content = _classes_in_words(a, block.content)
     logit_summary.insert_after(
         "hosmer_lemeshow_table",
         Block("Hosmer and Lemeshow Test by grouping rule", a.hl_rules, name="hl_rules"),
@@ -310,6 +313,23 @@ def render_report(
         _add_figures(report, a)
     done("figures")
     return report
+
+
+def _classes_in_words(a, table):
+    """The classification table with the target's two values in the user's
+    words: ``[labels] non_event`` and ``event``, else the value itself if it
+    is text, else the target and its value ("innovated = 1")."""
+    words = {}
+    for value, text, key in zip(
+        a.logit.classes_, table.index[:2], ("non_event", "event"), strict=True
+    ):
+        words[text] = a.labels[key] or (
+            text if isinstance(value, str) else f"{a.target} = {text}"
+        )
+    return table.rename(
+        index=words,
+        columns={f"predicted {text}": f"predicted {w}" for text, w in words.items()},
+    )
 
 
 def _design_summary(a):

@@ -2,23 +2,23 @@
 
 The results objects name their columns with identifiers (``std_err``,
 ``corrected_item_total_correlation``) that tests and users index by; the
-report prints them in words. This table maps each identifier to its header
-and says what its numbers are (a percentage, a share, a count), so that
-``45.5`` prints ``45.5%`` and ``127.0`` prints ``127``. It is applied when the
-report renders (:meth:`~sklearn_innov.report.Report.render`); the DataFrames,
-the CSV files and a model's own ``summary()`` keep the identifiers as
-headers, but every summary formats a known column's numbers by its kind
-(a count whole, a percentage with %). A header
+report and every printed summary show them in words. This table maps each
+identifier to its header and says what its numbers are (a percentage, a
+share, a count), so that ``45.5`` prints ``45.5%`` and ``127.0`` prints
+``127``. It is applied whenever a :class:`~sklearn_innov.summary.Summary`
+renders (a model's own ``summary()`` and the report alike); the DataFrames
+and the CSV files keep the identifiers, and ``columns={}`` prints them as
+headers (a known column's numbers still by their kind). A header
 made of words then an identifier (``"total std_err"``) gets the identifier's
 label after the words. Every interval the report prints is a 95% one.
 """
 
 from typing import NamedTuple
 
-__all__ = ["COLUMNS", "COLUMN_KINDS", "Column", "column_label"]
+__all__ = ["COLUMNS", "COLUMN_KINDS", "COLUMN_PREFIXES", "Column", "column_label"]
 
 #: Kinds of column a :class:`Column` can declare.
-COLUMN_KINDS = ("number", "percent", "share", "count")
+COLUMN_KINDS = ("number", "percent", "share", "count", "average")
 
 
 class Column(NamedTuple):
@@ -28,12 +28,14 @@ class Column(NamedTuple):
     ----------
     label : str
         The header printed in place of the column's identifier.
-    kind : {"number", "percent", "share", "count"}, default="number"
+    kind : {"number", "percent", "share", "count", "average"}, default="number"
         ``"percent"``: values already in percent (``45.5`` prints
         ``45.5%``); ``"share"``: values in [0, 1] (``0.455`` prints
         ``45.5%``); ``"count"``: whole numbers print without decimals
         (``127``, not ``127.0000``; a weighted count within 1e-9 of a whole
         number prints as that number, any other with one decimal, ``123.2``);
+        ``"average"``: an average (or median, or interpolated quantile) of
+        counts or rank places, with one decimal (``8.9808`` prints ``9.0``);
         ``"number"``: the usual :func:`format_number`.
     """
 
@@ -41,7 +43,7 @@ class Column(NamedTuple):
     kind: str = "number"
 
 
-_COUNT, _PERCENT, _SHARE = "count", "percent", "share"
+_COUNT, _PERCENT, _SHARE, _AVERAGE = "count", "percent", "share", "average"
 
 COLUMNS = {
     # counts: whole numbers print without decimals
@@ -91,9 +93,9 @@ COLUMNS = {
     "corrected_item_total_correlation": Column("Corrected item-total correlation"),
     "squared_multiple_correlation": Column("Squared multiple correlation"),
     "alpha_if_deleted": Column("Cronbach's alpha if item deleted"),
-    # rank robustness
-    "mean_abs_shift": Column("Mean rank shift (places)"),
-    "median_interval_width": Column("Median rank interval (places)"),
+    # rank robustness: averages and medians of rank places
+    "mean_abs_shift": Column("Mean rank shift (places)", _AVERAGE),
+    "median_interval_width": Column("Median rank interval (places)", _AVERAGE),
     "normalize": Column("Normalisation"),
     "aggregate": Column("Aggregation"),
     "weights": Column("Weights"),
@@ -142,6 +144,15 @@ COLUMNS = {
     "estimate": Column("Estimate"),
     "endogenous": Column("Endogenous"),
     "kind": Column("Kind"),
+}
+
+
+#: Headers made of one of these words, then a value: the classification
+#: table's ``predicted 1`` (or ``predicted yes``: the class as the fit saw
+#: it) is a count of the rows predicted in that class, weighted under
+#: weights. The word prints as its label, the value as it is.
+COLUMN_PREFIXES = {
+    "predicted": Column("Predicted", _COUNT),
 }
 
 

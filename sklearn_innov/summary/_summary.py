@@ -25,7 +25,7 @@ import numpy as np
 
 from ..utils._lazy import pd
 from ..utils._output import check_inside, slugify, write_csv
-from ._labels import COLUMN_KINDS, COLUMNS, Column
+from ._labels import COLUMN_KINDS, COLUMN_PREFIXES, COLUMNS, Column
 
 if TYPE_CHECKING:
     import os
@@ -85,7 +85,7 @@ class Block:
     <BLANKLINE>
     ### Coefficients
     <BLANKLINE>
-    |  | coef |
+    |  | Coefficient |
     | --- | ---: |
     | ln X1 | 0.3700 |
     | ln X2 | 0.2500 |
@@ -131,15 +131,18 @@ class Summary:
     >>> import pandas as pd
     >>> from sklearn_innov.summary import Block, Summary
     >>> table = pd.DataFrame({"coef": [0.5, 1.25]}, index=["const", "ln X1"])
-    >>> print(Summary("Model", [Block("Coefficients", table)], digits=2))
+    >>> summary = Summary("Model", [Block("Coefficients", table)], digits=2)
+    >>> print(summary)
     Model
     =====
     <BLANKLINE>
     Coefficients
     ------------
-           coef
-    const  0.50
-    ln X1  1.25
+           Coefficient
+    const         0.50
+    ln X1         1.25
+    >>> summary["Coefficients"].columns.tolist()  # the table keeps its identifiers
+    ['coef']
     """
 
     def __init__(self, title: str, blocks: Sequence[Block], *, digits: int = 4) -> None:
@@ -242,8 +245,11 @@ class Summary:
             each repeating the row labels.
         columns : mapping of str to Column, optional
             Headers in words and the kind of each column's numbers, by
-            column identifier (see ``Column``); default: headers as
-            the DataFrames name them, every number by :func:`format_number`.
+            column identifier (see ``Column``); default: the report's table
+            of labels (``COLUMNS``), so that a model's ``summary()`` prints
+            the report's words. ``{}`` prints the identifiers as headers (a
+            known column's numbers still by their kind). The DataFrames
+            keep their identifiers either way.
 
         Returns
         -------
@@ -550,7 +556,7 @@ def format_cell(value, kind="number", digits=4):
     ----------
     value : object
         The cell.
-    kind : {"number", "percent", "share", "count"}, default="number"
+    kind : {"number", "percent", "share", "count", "average"}, default="number"
     digits : int, default=4
         Decimals of a plain number.
 
@@ -565,8 +571,8 @@ def format_cell(value, kind="number", digits=4):
     ('45.5%', '45.5%')
     >>> format_cell(127.0, "count"), format_cell(12.5, "count")
     ('127', '12.5')
-    >>> format_cell(120.00000000000003, "count")
-    '120'
+    >>> format_cell(120.00000000000003, "count"), format_cell(8.9808, "average")
+    ('120', '9.0')
     """
     if kind not in COLUMN_KINDS:
         raise ValueError(f"kind must be one of {COLUMN_KINDS}; got {kind!r}.")
@@ -577,6 +583,8 @@ def format_cell(value, kind="number", digits=4):
         return format_number(value, digits)
     if kind == "count":
         return format_count(value)
+    if kind == "average":
+        return f"{float(value):.1f}"
     scale = 100.0 if kind == "share" else 1.0
     return f"{scale * float(value):.{PERCENT_DECIMALS}f}%"
 
@@ -663,6 +671,8 @@ class _Cells:
     """
 
     def __init__(self, block, digits, columns=None):
+        # the printed headers are words by default; {} keeps the identifiers
+        columns = COLUMNS if columns is None else columns
         table = block.content
         names = table.index.names if table.index.nlevels > 1 else [table.index.name]
         corner = " ".join(
@@ -711,6 +721,11 @@ def _column(name, columns):
     of words then an identifier (``"total std_err"``), the words then that
     identifier's label; unknown headers print as they are."""
     text = _label(name)
+    first, _, value = text.partition(" ")
+    if value and first in COLUMN_PREFIXES:
+        # "predicted 1": the word's kind; its label with the report's columns
+        prefix = COLUMN_PREFIXES[first]
+        return (f"{prefix.label} {value}" if columns else text), prefix.kind
     if not columns:
         # the header stays the identifier; a known column's numbers print by
         # their kind (a count whole, a percentage with %), as in the report

@@ -72,7 +72,7 @@ def encode(value):
             "data": _column(value.to_numpy()),
         }
     if type(value) is dict:
-        # a dict subclass (a NamedSpec) pickles itself, with its class
+        # only plain dicts are walked; anything else (a NamedSpec) pickles itself
         return {key: encode(item) for key, item in value.items()}
     return value
 
