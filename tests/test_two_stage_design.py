@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_innov import CobbDouglasRegressor, CompositeIndex, StepwiseLogit
 from sklearn_innov._core import SurveyDesign, design_covariance, survey_mean
@@ -475,3 +476,22 @@ def test_expansion_factors_read_as_frequency_weights_are_flagged():
         StepwiseLogit(p_remove=1.0).fit(
             frame[["meals"]], target, sample_weight=w / w.mean()
         )
+
+
+@pytest.mark.parametrize("word", ["probability", "pweight", "Sampling"])
+def test_a_survey_word_for_weight_type_points_to_cov_type_survey(word):
+    """weight_type='probability' is what a Stata or R user tries first: the
+    error says where probability weights go, not only the allowed values."""
+    frame = pd.read_csv(DATA / "apiclus2.csv").dropna(subset=["enroll"])
+    X, y, w = frame[["api99", "enroll"]], frame["api00"], frame["pw"].to_numpy()
+    with pytest.raises(
+        InvalidParameterError,
+        match=rf"weight_type='{word}' is not a weight type here.*"
+        r"cov_type='survey'.*'frequency'.*'analytic'",
+    ):
+        CobbDouglasRegressor(weight_type=word).fit(X, y, sample_weight=w)
+    # what the message says to do works, and other bad values keep
+    # scikit-learn's message
+    CobbDouglasRegressor(cov_type="survey").fit(X, y, sample_weight=w)
+    with pytest.raises(InvalidParameterError, match="must be a str among"):
+        CobbDouglasRegressor(weight_type="bogus").fit(X, y)

@@ -42,7 +42,13 @@ from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_ha
 from ..summary import Block
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
-from ..utils._sklearn_compat import DocLinkMixin, Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import (
+    DocLinkMixin,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    _fit_context,
+)
 from ..utils._validation import (
     check_outcome,
     check_sample_weight,
@@ -161,7 +167,9 @@ class CobbDouglasRegressor(
         ``aweight``): ``nobs_`` counts rows and the weights' scale does not
         matter. The coefficients are the same either way. Under "cluster"
         and "survey" the weights are probability weights and this is
-        ignored.
+        ignored: probability weights (expansion factors, Stata's
+        ``pweight``) are given with ``cov_type="survey"``, and
+        ``weight_type="probability"`` is an error that says so.
     survey_variance : {"linearization", "jackknife"}, default="linearization"
         Under ``cov_type="survey"``, how the design's covariance is
         estimated: Taylor linearisation (``svyglm`` on a ``svydesign``) or
@@ -376,6 +384,23 @@ class CobbDouglasRegressor(
         self.lonely_psu = lonely_psu
         self.weight_type = weight_type
         self.survey_variance = survey_variance
+
+    def _validate_params(self) -> None:
+        # a survey user's word for expansion factors: point to where they go
+        if isinstance(self.weight_type, str) and self.weight_type.lower() in (
+            "probability",
+            "pweight",
+            "sampling",
+        ):
+            raise InvalidParameterError(
+                f"CobbDouglasRegressor: weight_type={self.weight_type!r} is not a "
+                "weight type here. Probability weights (a survey's expansion "
+                "factors, Stata's pweight) are read as such under "
+                "cov_type='survey' (pass strata=, cluster= and fpc= to fit if the "
+                "design has them); weight_type is 'frequency' (a row of weight w "
+                "is w identical rows) or 'analytic' (precision weights)."
+            )
+        super()._validate_params()
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(

@@ -29,6 +29,7 @@ from sklearn.base import _fit_context as _sklearn_fit_context
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
+    InvalidParameterError,
     StrOptions,
 )
 from sklearn.utils._set_output import _get_output_config
@@ -50,6 +51,7 @@ __all__ = [
     "DocLinkMixin",
     "HasMethods",
     "Interval",
+    "InvalidParameterError",
     "StrOptions",
     "_fit_context",
     "_get_output_config",
