@@ -21,6 +21,7 @@ from sklearn_innov.report import Report, replicate
 from sklearn_innov.summary import Block, Summary
 
 PDFLATEX = shutil.which("pdflatex")
+PDFTOTEXT = shutil.which("pdftotext")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_latex = pytest.mark.skipif(
     PDFLATEX is None, reason="pdflatex is not installed (Debian: texlive-latex-base)"
@@ -127,6 +128,21 @@ def test_latex_report_compiles_without_running_into_the_margin(reports, name):
     assert re.search(r"Corrected \\\\ item-total \\\\ correlation", tex)
     assert tex.count("\\includegraphics") == len(report.figures) == 5
     assert "\\begin{longtable}" in tex and "\\begin{tabular}{" not in tex
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext is not installed (Debian: poppler-utils)")
+    # the PDF's text reads as the report's: | not a dash, -- not an en dash,
+    # straight quotes, apostrophes and ligatures that copy (Type 1 fonts)
+    text = subprocess.run(
+        [PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "\u2013" not in flat and "\u201d" not in flat, "en dash or curly quote"
+    assert '("A scores higher than B")' in flat
+    assert "Cronbach\u2019s alpha" in flat and "effects" in flat
+    if name == "default":  # the two-part section
+        assert "E[y | y > 0]" in flat and "zeros = 'offset'" in flat
+    else:  # the command line
+        assert "sklearn-innov replicate --data " in flat
 
 
 @needs_latex

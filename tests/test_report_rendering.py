@@ -22,7 +22,7 @@ from sklearn_innov.report._replicate import (
 )
 from sklearn_innov.summary import Block, Summary
 from sklearn_innov.summary._labels import COLUMNS
-from sklearn_innov.summary._summary import format_cell, format_count
+from sklearn_innov.summary._summary import format_cell, format_count, latex_escape
 
 LABELS = {"unit": "firm", "units": "firms"}
 # a float printed with three or more decimals: a raw weighted count
@@ -301,3 +301,50 @@ def test_the_durbin_watson_note_says_which_p_value_the_table_prints():
     small = " ".join(small.split())
     assert "(exact p, two-sided)" in small
     assert "p-value is computed for this design" in small
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # OT1's roman prints | as a dash, -- as an en dash, ' and " curly
+        ("E[y | y > 0]", r"E[y \textbar{} y \textgreater{} 0]"),
+        ("replicate --out rep/", "replicate -{}-out rep/"),
+        ("a---b", "a-{}-{}-b"),
+        ("zeros = 'offset'.", r"zeros = \texttt{\char13}offset\texttt{\char13}."),
+        (
+            '("A scores higher than B")',
+            r"(\texttt{\char34}A scores higher than B\texttt{\char34})",
+        ),
+        # apostrophes stay apostrophes
+        ("Cronbach's alpha, the rows' order", "Cronbach's alpha, the rows' order"),
+        ("against 'female'), x", r"against \texttt{\char13}female\texttt{\char13}), x"),
+    ],
+)
+def test_latex_prints_bars_dashes_and_quotes_as_typed(text, expected):
+    assert latex_escape(text) == expected
+
+
+def test_the_command_line_prints_in_typewriter_type_in_latex():
+    command = "sklearn-innov replicate --data 'my survey.csv' --out rep/"
+    provenance = SimpleNamespace(
+        command=command,
+        summary=lambda: Summary(
+            "Provenance",
+            [
+                Block(
+                    "What made this report",
+                    pd.DataFrame(
+                        {"value": [command]},
+                        index=pd.Index(["Command"], name="field"),
+                    ),
+                )
+            ],
+        ),
+    )
+    report = Report("Run", provenance=provenance)
+    latex = report.render("latex")
+    assert "\\usepackage[T1]{fontenc}" not in latex  # Type 1 fonts everywhere
+    found = re.search(r"\\texttt\{(sklearn-innov[^\n]*?rep/)\}", latex)
+    assert found, latex
+    assert "-{}-data" in found.group(1) and "-{}-out" in found.group(1)
+    assert r"\texttt{\char13}my" in found.group(1)

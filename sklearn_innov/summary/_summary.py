@@ -933,6 +933,19 @@ def latex_escape(text):
     >>> from sklearn_innov.summary._summary import latex_escape
     >>> print(latex_escape("R² & 5%, p < 0.001"))
     R\textsuperscript{2} \& 5\%, p \textless{} 0.001
+
+    Characters that LaTeX's default (OT1) fonts or ligatures would print as
+    something else print as typed, so a value or a command line can be
+    copied back into a spec or a shell: ``|`` (a dash in OT1's roman),
+    ``--`` (an en dash otherwise), double quotes and single quotes around a
+    value, taken from the typewriter font (the roman font has only curly
+    ones); an apostrophe (``Cronbach's``, ``rows'``) stays one. T1 encoding
+    would have them in the roman font, but without the cm-super or Latin
+    Modern fonts pdflatex draws T1 as bitmaps whose ligatures do not copy
+    ("affairs" copies as "aairs").
+
+    >>> print(latex_escape("y | x, --out 'a', rows' order"))
+    y \textbar{} x, -{}-out \texttt{\char13}a\texttt{\char13}, rows' order
     """
     replacements = {
         "\\": r"\textbackslash{}",
@@ -948,8 +961,28 @@ def latex_escape(text):
         "^": r"\textasciicircum{}",
         "<": r"\textless{}",
         ">": r"\textgreater{}",
+        "|": r"\textbar{}",
+        '"': r"\texttt{\char34}",
+        "`": r"\texttt{\char18}",
     }
-    return "".join(replacements.get(ch, ch) for ch in str(text))
+    text = str(text)
+    # single quotes that open and close a value ('offset'), not apostrophes
+    quoting = set()
+    for found in _QUOTED.finditer(text):
+        quoting.update((found.start(), found.end() - 1))
+    out = []
+    for i, ch in enumerate(text):
+        if ch == "-" and text[i + 1 : i + 2] == "-":
+            out.append("-{}")  # no -- or --- ligature
+        elif ch == "'" and i in quoting:
+            out.append(r"\texttt{\char13}")
+        else:
+            out.append(replacements.get(ch, ch))
+    return "".join(out)
+
+
+# 'value': a quote not after a word character, its partner not before one
+_QUOTED = re.compile(r"(?<!\w)'[^'\s](?:[^']*[^'\s])?'(?!\w)")
 
 
 #: Room for a LaTeX table, in points: an A4 page's text width with 2 cm
