@@ -870,9 +870,10 @@ table.summary-table thead th { background: #eef1f5; border-bottom: 2px solid #88
   font-weight: 600; white-space: normal; }
 table.summary-table thead th:first-child { text-align: left; }
 table.summary-table tbody th { text-align: left; font-weight: 600;
-  background: #fafafa; white-space: nowrap; }
+  background: #fafafa; min-width: 9em; }
 table.summary-table .num { text-align: right; white-space: nowrap; }
 table.summary-table .text { text-align: left; }
+table.summary-table td.text { min-width: 15em; }
 table.summary-table tbody tr:hover td { background: #f4f8ff; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
