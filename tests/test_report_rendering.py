@@ -348,3 +348,19 @@ def test_the_command_line_prints_in_typewriter_type_in_latex():
     assert found, latex
     assert "-{}-data" in found.group(1) and "-{}-out" in found.group(1)
     assert r"\texttt{\char13}my" in found.group(1)
+
+
+def test_controls_name_their_dummies():
+    """Not "gender[level]" (a template left unfilled): each dummy by name."""
+    from sklearn_innov.report._replicate import _controls_text
+
+    months = [f"month[{m}]" for m in ("feb", "mar", "apr", "may", "jun")]
+    a = SimpleNamespace(
+        options={"controls": ["age", "gender", "month"]},
+        control_reference={"gender": "female", "month": "jan"},
+        controls=["age", "gender[male]", *months],
+    )
+    assert _controls_text(a) == (
+        "age, gender (1 dummy, gender[male], against 'female'), month (5 dummies, "
+        "month[feb], month[mar], ..., month[jun], against 'jan')"
+    )

@@ -541,15 +541,23 @@ def _controls_block(a, model):
     return Block("Controls", [line], name="controls")
 
 
+# a text control with more dummies than this names its first two and last
+LISTED_DUMMIES = 4
+
+
 def _controls_text(a):
-    """``age, occupation (4 dummies against 'managerial')``."""
+    """``age, gender (1 dummy, gender[male], against 'female')``: the dummies
+    by name (the first two, ... and the last when there are many)."""
     parts = []
     for name in a.options["controls"]:
         if name in a.control_reference:
-            k = sum(column.startswith(f"{name}[") for column in a.controls)
+            dummies = [c for c in a.controls if c.startswith(f"{name}[")]
+            k = len(dummies)
+            if k > LISTED_DUMMIES:
+                dummies = [*dummies[:2], "...", dummies[-1]]
             parts.append(
-                f"{name} ({k} dumm{'y' if k == 1 else 'ies'}, {name}[level], against "
-                f"{a.control_reference[name]!r})"
+                f"{name} ({k} dumm{'y' if k == 1 else 'ies'}, {', '.join(dummies)}, "
+                f"against {a.control_reference[name]!r})"
             )
         else:
             parts.append(name)
