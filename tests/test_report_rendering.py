@@ -364,3 +364,15 @@ def test_controls_name_their_dummies():
         "age, gender (1 dummy, gender[male], against 'female'), month (5 dummies, "
         "month[feb], month[mar], ..., month[jun], against 'jan')"
     )
+
+
+def test_floors_print_as_the_tables_print_numbers():
+    """One rule for the floors in the ln 0 note: four decimals, as the index
+    tables print the same indices (not 0.125 beside 0.009815)."""
+    from sklearn_innov.report._analysis import cobb_douglas_sample
+
+    X = pd.DataFrame({"a": [0.0, 0.25, 1.0], "b": [0.01963, 0.0, 0.5]})
+    y = pd.Series([1.0, 2.0, 3.0])
+    _, note, floors = cobb_douglas_sample(X, y, "floor", {"units": "rows"})
+    assert floors == {"a": 0.125, "b": 0.01963 / 2}
+    assert "(a: 1 row set to 0.1250; b: 1 row set to 0.0098)" in note

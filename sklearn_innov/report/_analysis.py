@@ -35,7 +35,7 @@ from ..preprocessing import CompositeIndex, control_columns, index_sensitivity
 from ..preprocessing._composite import rows_with_missing_index
 from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..preprocessing._spec import drop_missing_target, validate_document
-from ..summary import significance
+from ..summary import format_number, significance
 from ..utils._progress import no_stage
 
 if TYPE_CHECKING:
@@ -992,7 +992,7 @@ def cobb_douglas_sample(X, y, zeros, labels):
     if zeros == "floor":
         detail = (
             "; ".join(
-                f"{name}: {rows(count)} set to {floors[name]:.4g}"
+                f"{name}: {rows(count)} set to {format_number(floors[name])}"
                 for name, count in touched.items()
             )
             or "no index was 0 there"

@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..datasets import load_paper_ranges
 from ..linear_model._cobb_douglas_summary import build_summary
-from ..summary import Block, Summary, significance
+from ..summary import Block, Summary, format_number, significance
 from ..summary._labels import column_label
+from ..summary._summary import format_cell
 from ..utils._progress import no_stage
 from ._analysis import ALPHA, ANALYSIS_STAGES, MARGINS, analyze, count, rows
 from ._comparison import compare_with_paper
@@ -632,7 +633,8 @@ def _adjusted_sections(report, a):
     side.index.name = "term"
     lines = [
         f"In the model with intercept on the same rows, the intercept is "
-        f"{free.intercept_:.4g} (t = {free.coef_table_['t'].iloc[0]:.3f})."
+        f"{format_number(free.intercept_)} (t = "
+        f"{format_number(free.coef_table_['t'].iloc[0])})."
     ]
     if rejected:
         lines.append(
@@ -893,14 +895,17 @@ def _stability_summary(stability, logit, default, controls=()):
         "simulated."
     ]
     if kept:
-        shares = ", ".join(f"{name} {frequency[name]:.0%}" for name in kept)
+        # as the tables print them (one decimal), not rounded again
+        shares = ", ".join(
+            f"{name} {format_cell(frequency[name], 'share')}" for name in kept
+        )
         lines.append(f"Inclusion of the kept indices: {shares}.")
         together = stability.model_frequency
         exact = together[together["selected_on_all_rows"]]
         if len(exact):
             lines.append(
                 f"The exact set {{{', '.join(kept)}}} is selected in "
-                f"{exact['percent'].iloc[0]:.0f}% of resamples."
+                f"{format_cell(exact['percent'].iloc[0], 'percent')} of resamples."
             )
     summary.blocks.append(Block("What it says of the selection", lines))
     return summary
