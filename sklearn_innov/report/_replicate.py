@@ -189,7 +189,7 @@ def render_report(
     """
     a = analysis
     done = no_stage if on_stage is None else on_stage
-    labels, options, outcome = a.labels, a.options, a.outcome
+    labels, outcome = a.labels, a.outcome
     report = Report(
         labels["title"] or "Composite indices, Cobb-Douglas and stepwise logit",
         provenance=Provenance.collect(a) if provenance is None else provenance,
@@ -237,9 +237,10 @@ def render_report(
         a.cobb_douglas,
         title=f"Cobb-Douglas model of {outcome}"
         + (" (Table 9 layout)" if a.default else ""),
-        production=options["production"],
+        production=a.returns_to_scale(),
     )
     full_summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
+    _no_returns_to_scale(full_summary, a)
     report.add_summary(full_summary)
     report.add_summary(_sensitivity_summary(a))
     if a.two_part is None:
@@ -519,6 +520,39 @@ def _add_figures(report, a):
     )
 
 
+def _no_returns_to_scale(summary, a, names=None):
+    """Why a declared production function's sum is not read as returns to
+    scale: a note after the model's notes, when ``[model] production = true``
+    but an index has an arbitrary zero (:meth:`Analysis.arbitrary_zero`)."""
+    reasons = a.arbitrary_zero(names)
+    if not a.options["production"] or not reasons:
+        return
+    grouped: dict[str, list[str]] = {}
+    for name, why in reasons.items():
+        grouped.setdefault(why, []).append(name)
+    which = "; ".join(f"{', '.join(names)}: {why}" for why, names in grouped.items())
+    declared = (
+        "The paper reads this sum as returns to scale ([model] production = true "
+        "here, as the paper reads its model)"
+        if a.default
+        else "[model] production = true declares a production function"
+    )
+    summary.insert_after(
+        "notes",
+        Block(
+            "Returns to scale",
+            [
+                f"{declared}, but these indices have no true zero ({which}). "
+                "Their elasticities, and the sum, move with that zero, so the sum "
+                "is tested against 1 (the t test in the diagnostics) and not read "
+                "as returns to scale. Items on a ratio scale (amounts, counts) "
+                "say so with [index] bounds whose lower end is 0."
+            ],
+            name="returns_to_scale",
+        ),
+    )
+
+
 def _controls_block(a, model):
     """One line in a model's block: which controls entered, and how."""
     if not a.controls:
@@ -589,7 +623,10 @@ def _adjusted_sections(report, a):
     )
     if default:
         title += " (Table 11 layout)"
-    summary = build_summary(adjusted, title=title, production=options["production"])
+    summary = build_summary(
+        adjusted, title=title, production=a.returns_to_scale(options["adjusted"])
+    )
+    _no_returns_to_scale(summary, a, options["adjusted"])
     summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
     summary.blocks.append(
         Block(
