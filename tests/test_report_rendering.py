@@ -376,3 +376,48 @@ def test_floors_print_as_the_tables_print_numbers():
     _, note, floors = cobb_douglas_sample(X, y, "floor", {"units": "rows"})
     assert floors == {"a": 0.125, "b": 0.01963 / 2}
     assert "(a: 1 row set to 0.1250; b: 1 row set to 0.0098)" in note
+
+
+def test_a_geometric_construction_ranked_without_some_rows_but_fitted_says_why():
+    """Issue 28: the rankings left out min-max geometric constructions while the
+    elasticities used them; the report says why in one sentence, and it holds:
+    the fit is the OLS of ln y on ln x with the zero floored, y > 0 only."""
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.integers(1, 6, size=(60, 3)), columns=["a", "b", "y"])
+    X.loc[:4, "a"] = 1  # a's lowest answer: min-max 0, geometric mean 0
+    X.loc[:9, "y"] = 1  # y is 0 for these rows: out of the Cobb-Douglas
+    result = index_sensitivity(
+        X, {"I": ["a", "b"], "Y": ["y"]}, normalize=("minmax",), weights=(None,)
+    )
+    label = "normalize=minmax, aggregate=geometric, weights=equal"
+    assert any(
+        entry.startswith(f"{label}, left out for I")
+        and "zeroes the geometric mean" in entry
+        for entry in result.skipped
+    )
+    model = CobbDouglasRegressor(zeros="floor")
+    table = result.refit(model, "Y", ["I"], positive_outcome=True)
+    geometric = table[table["aggregate"] == "geometric"].iloc[0]
+    assert geometric["note"] == ""
+    # the oracle: min-max items, their geometric mean, rows with y > 0, the
+    # zero floored at half the smallest positive value, OLS of ln y on ln x
+    items = (X - X.min()) / (X.max() - X.min())
+    index = np.sqrt(items["a"] * items["b"])
+    keep = items["y"] > 0
+    x = index[keep].to_numpy()
+    x = np.where(x == 0, x[x > 0].min() / 2, x)
+    slope = np.polyfit(np.log(x), np.log(items["y"][keep]), 1)[0]
+    np.testing.assert_allclose(geometric["I"], slope, rtol=1e-8)
+    blocks = _construction_elasticity_blocks(table, ["I"], [], result.skipped, "floor")
+    reading = " ".join(blocks[1].content)
+    assert (
+        f"{label}: left out of the rankings for some indices (their rows at 0 "
+        "would tie whatever their other items) but fitted here, because the "
+        "Cobb-Douglas uses the rows with a positive outcome only and ([model] "
+        "zeros = 'floor') floors an index at 0 at half its smallest positive "
+        "value." in reading
+    )
+    # no such sentence when the construction was not fitted
+    refused = table.assign(note=np.where(table["aggregate"] == "geometric", "no", ""))
+    blocks = _construction_elasticity_blocks(refused, ["I"], [], result.skipped)
+    assert "left out of the rankings" not in " ".join(blocks[1].content)

@@ -229,6 +229,7 @@ def render_report(
                 a.construction_elasticities,
                 a.regressors,
                 a.controls,
+                a.options["zeros"],
             )
         )
 
@@ -949,7 +950,7 @@ def _stability_summary(stability, logit, default, controls=()):
 
 
 def _robustness_summary(
-    robustness, labels, elasticities=None, regressors=(), controls=()
+    robustness, labels, elasticities=None, regressors=(), controls=(), zeros="floor"
 ):
     """How far rankings move when the index is built differently."""
     table = robustness.summary()
@@ -1001,7 +1002,9 @@ def _robustness_summary(
             )
         )
     if elasticities is not None:
-        blocks += _construction_elasticity_blocks(elasticities, regressors, controls)
+        blocks += _construction_elasticity_blocks(
+            elasticities, regressors, controls, robustness.skipped, zeros
+        )
     else:
         lines.append(
             "The elasticities are not refitted under each construction: the "
@@ -1010,7 +1013,19 @@ def _robustness_summary(
     return Summary("Robustness of the rankings to the index construction", blocks)
 
 
-def _construction_elasticity_blocks(table, regressors, controls):
+# what the refitted Cobb-Douglas does with an index at 0, by [model] zeros
+# (two-part floors, as the main model)
+ZERO_POLICY_WORDS = {
+    "floor": "floors an index at 0 at half its smallest positive value",
+    "two-part": "floors an index at 0 at half its smallest positive value",
+    "drop": "leaves out the rows with an index at 0",
+    "offset": "shifts every index by 1",
+}
+
+
+def _construction_elasticity_blocks(
+    table, regressors, controls, skipped=(), zeros="floor"
+):
     """The full model's elasticities under each index construction."""
     fitted = table[table["note"] == ""]
     lines = [
@@ -1020,6 +1035,18 @@ def _construction_elasticity_blocks(table, regressors, controls):
         + "): an elasticity of an index depends on how the index is built, "
         "its zero included, not only on the data."
     ]
+    # a geometric construction the rankings leave out (rows at 0 tie) can
+    # still be fitted: the model's ln 0 policy takes those zeros
+    zeroed = {
+        entry.split(", left out for ")[0]
+        for entry in skipped
+        if "zeroes the geometric mean" in entry
+    }
+    labels = (
+        f"normalize={r.normalize}, aggregate={r.aggregate}, weights={r.weights}"
+        for r in fitted.itertuples()
+    )
+    both = [label for label in labels if label in zeroed]
     for name in regressors:
         values = fitted[name]
         if len(values):
@@ -1027,6 +1054,14 @@ def _construction_elasticity_blocks(table, regressors, controls):
                 f"{name}: from {values.min():.3f} to {values.max():.3f} "
                 f"(reference construction: {table[name].iloc[0]:.3f})."
             )
+    if both:
+        lines.append(
+            f"{'; '.join(both)}: left out of the rankings for some indices "
+            "(their rows at 0 would tie whatever their other items) but fitted "
+            "here, because the Cobb-Douglas uses the rows with a positive "
+            f"outcome only and ([model] zeros = {zeros!r}) "
+            f"{ZERO_POLICY_WORDS[zeros]}."
+        )
     blocks = [
         Block(
             "Elasticities under each construction",
