@@ -496,12 +496,16 @@ def _add_figures(report, a):
                 a.cd_names[name],
                 a.outcome,
                 points=a.labels["units"],
+                floor=a.floors.get(name),
             ),
-            f"{a.outcome} against {a.cd_names[name]}, other indices at their "
-            f"means, fitted Cobb-Douglas curve (with smearing) over the data; "
-            f"{why}"
-            + (f" (the paper's Figure {paper_figure})" if a.default else "")
-            + ".",
+            sentence_case(
+                f"{a.outcome} against {a.cd_names[name]}, other indices at their "
+                "means, fitted Cobb-Douglas curve (with smearing) over the data"
+                + _floor_caption(a, name)
+                + f"; {why}"
+                + (f" (the paper's Figure {paper_figure})" if a.default else "")
+                + "."
+            ),
         )
     report.add_figure(
         "roc_logit",
@@ -518,6 +522,27 @@ def _add_figures(report, a):
         "residuals_cobb_douglas",
         residual_plots(a.cobb_douglas, a.cd_X),
         "Cobb-Douglas residuals against fitted values, and normal Q-Q plot.",
+    )
+
+
+def sentence_case(text):
+    """``text`` with its first letter capitalised: a sentence that starts
+    with a user's label ("affairs may drive ...") starts as a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def _floor_caption(a, name):
+    """Where the influence curve of ``name`` starts when rows were floored."""
+    floor = a.floors.get(name)
+    x = a.cd_X[a.cd_names[name]]
+    floored = int((x == floor).sum()) if floor is not None else 0
+    if not floored or floored == len(x):
+        return ""
+    start = format_number(x[x > floor].min())
+    return (
+        f" from its smallest value above the ln 0 floor ({start}; "
+        f"{count(floored, a.labels)} floored to {format_number(floor)}, marked x, "
+        "where the curve would only extrapolate)"
     )
 
 
@@ -800,7 +825,7 @@ def _limitations(
             "endogenous indices and their instruments in an [endogeneity] table to "
             "test it with instrumental variables). "
         )
-        + f"{outcome} may drive the indices rather than the reverse "
+        + sentence_case(f"{outcome} may drive the indices rather than the reverse ")
         + (
             "(firms that innovate may then invest in the relations and learning "
             "actions the indices measure), "
@@ -889,6 +914,20 @@ def _reliability_reading(composite, frame, spec):
         "need not be consistent at all, and alpha-if-deleted is no "
         "reason to drop one of its items."
     ]
+    # blank cells, each with its reason (not a failed computation)
+    items = table["n_items"]
+    one = [str(name) for name in table.index[items < 2]]
+    two = [str(name) for name in table.index[items == 2]]
+    if one:
+        lines.append(
+            f"Blank alpha and omega for {', '.join(one)} (1 item): both describe "
+            "how items agree, and need 2 items or more."
+        )
+    if two and "omega_total" in table:
+        lines.append(
+            f"Blank McDonald's omega for {', '.join(two)} (2 items): omega needs a "
+            "one-factor model, which 2 items cannot identify (3 items or more)."
+        )
     if "omega_total" in table:
         below = table.index[table["omega_total"] < table["cronbach_alpha"]]
         if len(below):
