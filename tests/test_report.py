@@ -160,3 +160,30 @@ def test_latex_report_is_a_complete_ascii_document(report):
     assert page.rstrip().endswith("\\end{document}")
     assert page.index("\\title{") < page.index("\\maketitle") < page.index("Data:")
     assert page.isascii(), sorted({c for c in page if not c.isascii()})
+
+
+def _table(report, name):
+    return next(s.tables[name] for s in report.summaries if name in s.tables)
+
+
+def test_text_quotes_numbers_as_their_tables_print_them(report):
+    """A number in a sentence reads as the table cell it quotes: percentages
+    with one decimal (37.5%, not a round-half-even 38%), numbers with four."""
+    text = report.render("text", width=400)
+    flat = " ".join(text.split())
+    inclusion = _table(report, "inclusion")["inclusion_pct"]
+    shares = ", ".join(f"{name} {inclusion[name]:.1f}%" for name in ("X1", "X3"))
+    assert f"Inclusion of the kept indices: {shares}." in flat
+    # the same cell in the table's row (Markdown: one line per row)
+    table = report.render("markdown").split("Bootstrap inclusion")[1].splitlines()
+    for name in ("X1", "X3"):
+        row = next(line for line in table if line.startswith(f"| {name} "))
+        assert f"{inclusion[name]:.1f}%" in row.split()
+    together = _table(report, "model_frequency")
+    percent = together.loc[together["selected_on_all_rows"], "percent"].iloc[0]
+    assert f"is selected in {percent:.1f}% of resamples" in flat
+    assert f"{percent:.1f}%" in text.split("Model selection frequency")[1]
+    side = _table(report, "intercept_side_by_side").loc["const"]
+    coef, t = side["with intercept coef"], side["with intercept t"]
+    assert f"the intercept is {coef:.4f} (t = {t:.4f})." in flat
+    assert f"{coef:.4f}" in text.split("Estimates without and with")[1]

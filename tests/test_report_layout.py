@@ -18,9 +18,10 @@ import pandas as pd
 import pytest
 
 from sklearn_innov.report import Report, replicate
-from sklearn_innov.summary import Block, Summary
+from sklearn_innov.summary import Block, Summary, html_page
 
 PDFLATEX = shutil.which("pdflatex")
+PDFTOTEXT = shutil.which("pdftotext")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_latex = pytest.mark.skipif(
     PDFLATEX is None, reason="pdflatex is not installed (Debian: texlive-latex-base)"
@@ -127,6 +128,21 @@ def test_latex_report_compiles_without_running_into_the_margin(reports, name):
     assert re.search(r"Corrected \\\\ item-total \\\\ correlation", tex)
     assert tex.count("\\includegraphics") == len(report.figures) == 5
     assert "\\begin{longtable}" in tex and "\\begin{tabular}{" not in tex
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext is not installed (Debian: poppler-utils)")
+    # the PDF's text reads as the report's: | not a dash, -- not an en dash,
+    # straight quotes, apostrophes and ligatures that copy (Type 1 fonts)
+    text = subprocess.run(
+        [PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "\u2013" not in flat and "\u201d" not in flat, "en dash or curly quote"
+    assert '("A scores higher than B")' in flat
+    assert "Cronbach\u2019s alpha" in flat and "effects" in flat
+    if name == "default":  # the two-part section
+        assert "E[y | y > 0]" in flat and "zeros = 'offset'" in flat
+    else:  # the command line
+        assert "sklearn-innov replicate --data " in flat
 
 
 @needs_latex
@@ -152,20 +168,46 @@ def test_a_table_wider_than_the_page_is_split_and_still_fits(tmp_path):
     assert [w for w in overfull if w > OVERFULL_PT] == []
 
 
+# Each table: its box (overflow-x, right edge) and each cell's heading,
+# column, left and right edges, client and scroll widths, and the number of
+# lines its text takes (distinct tops of the text's line boxes).
+TABLE_PROBE = (
+    "const tables = Array.from(doc.querySelectorAll('table')).map((table) => {"
+    "const box = table.parentElement;"
+    "const heading = box.previousElementSibling;"
+    "const cells = Array.from(table.querySelectorAll('th, td')).map((c) => {"
+    "const range = doc.createRange(); range.selectNodeContents(c);"
+    "const tops = new Set(Array.from(range.getClientRects())"
+    ".map((r) => Math.round(r.top)));"
+    "const edge = c.getBoundingClientRect();"
+    "return {text: c.textContent, column: c.cellIndex, left: edge.left,"
+    " right: edge.right, clientWidth: c.clientWidth, scrollWidth: c.scrollWidth,"
+    " lines: tops.size};});"
+    "return {title: heading ? heading.textContent : '',"
+    " overflowX: view.getComputedStyle(box).overflowX,"
+    " boxRight: box.getBoundingClientRect().right, boxWidth: box.clientWidth,"
+    " width: table.getBoundingClientRect().width, cells: cells};});"
+)
+
+
 def _measure(page, directory, width=PHONE_PX):
     """Lay ``page`` out in a ``width``-pixel frame in headless Chromium.
 
     Chromium's window is at least 500 px wide, so the page is loaded in an
     iframe of that width (its own viewport); a script reads the frame's
-    ``document.documentElement.scrollWidth`` and ``innerWidth``.
+    ``document.documentElement.scrollWidth`` and ``innerWidth``, and every
+    table's layout (``TABLE_PROBE``).
     """
     probe = (
         "<script>const frame = document.getElementById('page');"
         "frame.addEventListener('load', () => {"
         "const view = frame.contentWindow;"
-        "const root = frame.contentDocument.documentElement;"
+        "const doc = frame.contentDocument;"
+        "const root = doc.documentElement;"
+        f"{TABLE_PROBE}"
         "document.body.setAttribute('data-measured', JSON.stringify("
-        "{scrollWidth: root.scrollWidth, innerWidth: view.innerWidth}));});</script>"
+        "{scrollWidth: root.scrollWidth, innerWidth: view.innerWidth,"
+        " tables: tables}));});</script>"
     )
     wrapper = (
         '<!DOCTYPE html><html><body style="margin:0">'
@@ -210,6 +252,69 @@ def test_html_report_fits_a_390_px_phone(reports, name, tmp_path):
     measured = _measure(page, tmp_path)
     assert measured["innerWidth"] == PHONE_PX
     assert measured["scrollWidth"] <= PHONE_PX, measured
+    _check_tables_are_readable(measured["tables"])
+
+
+# a cell's text wraps onto at most this many lines on a phone
+PHONE_LINES = 6
+
+
+def _check_tables_are_readable(tables):
+    """Every table fits its box or scrolls inside it, and no cell is crushed:
+    no text clipped, none wrapped onto more than PHONE_LINES lines."""
+    assert tables
+    for table in tables:
+        title = table["title"]
+        assert table["boxRight"] <= PHONE_PX, title
+        if table["width"] > table["boxWidth"] + 1:
+            assert table["overflowX"] in ("auto", "scroll"), title
+        for cell in table["cells"]:
+            assert cell["scrollWidth"] <= cell["clientWidth"] + 1, (title, cell)
+            assert cell["lines"] <= PHONE_LINES, (title, cell)
+    # the diagnostics of the Cobb-Douglas: the tests' names and readings in
+    # at most four lines, and the statistic and its p-value on the screen
+    # without scrolling (a crushed reading made rows five lines tall)
+    diagnostics = next(t for t in tables if t["title"] == "Diagnostics")
+    for cell in diagnostics["cells"]:
+        assert cell["lines"] <= 4, cell
+        if cell["column"] in (1, 2):
+            assert cell["right"] <= PHONE_PX, cell
+
+
+@pytest.mark.slow  # two Chromium runs, about 1 s
+@needs_chromium
+def test_the_table_check_sees_a_crushed_table(tmp_path):
+    """The measurement itself: the style sheet before issue 28 (row labels
+    on one line, text cells free to shrink) crushes the readings."""
+    from sklearn_innov.summary._summary import HTML_STYLE
+
+    old = HTML_STYLE.replace("min-width: 9em;", "white-space: nowrap;").replace(
+        "table.summary-table td.text { min-width: 15em; }", ""
+    )
+    assert old != HTML_STYLE
+    readings = pd.DataFrame(
+        {
+            "statistic": [2.0104, 0.0324],
+            "p_value": [0.949, 0.857],
+            "reading": [
+                "first-order autocorrelation in row order: not significant at "
+                "5% (p = 0.949)"
+            ]
+            * 2,
+        },
+        index=pd.Index(
+            ["Durbin-Watson (exact p, two-sided)", "Breusch-Godfrey LM (1 lag)"],
+            name="test",
+        ),
+    )
+    body = Summary("Model", [Block("Diagnostics", readings)]).as_html()
+    page = html_page("Model", body)
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old").mkdir()
+    _check_tables_are_readable(_measure(page, tmp_path / "new")["tables"])
+    crushed = page.replace(HTML_STYLE, old)
+    with pytest.raises(AssertionError):
+        _check_tables_are_readable(_measure(crushed, tmp_path / "old")["tables"])
 
 
 @needs_chromium

@@ -24,7 +24,7 @@ from sklearn_innov.report._replicate import (
 )
 from sklearn_innov.summary import Block, Summary
 from sklearn_innov.summary._labels import COLUMNS
-from sklearn_innov.summary._summary import format_cell, format_count
+from sklearn_innov.summary._summary import format_cell, format_count, latex_escape
 
 LABELS = {"unit": "firm", "units": "firms"}
 # a float printed with three or more decimals: a raw weighted count
@@ -311,3 +311,123 @@ def test_the_durbin_watson_note_says_which_p_value_the_table_prints():
     small = " ".join(small.split())
     assert "(exact p, two-sided)" in small
     assert "p-value is computed for this design" in small
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # OT1's roman prints | as a dash, -- as an en dash, ' and " curly
+        ("E[y | y > 0]", r"E[y \textbar{} y \textgreater{} 0]"),
+        ("replicate --out rep/", "replicate -{}-out rep/"),
+        ("a---b", "a-{}-{}-b"),
+        ("zeros = 'offset'.", r"zeros = \texttt{\char13}offset\texttt{\char13}."),
+        (
+            '("A scores higher than B")',
+            r"(\texttt{\char34}A scores higher than B\texttt{\char34})",
+        ),
+        # apostrophes stay apostrophes
+        ("Cronbach's alpha, the rows' order", "Cronbach's alpha, the rows' order"),
+        ("against 'female'), x", r"against \texttt{\char13}female\texttt{\char13}), x"),
+    ],
+)
+def test_latex_prints_bars_dashes_and_quotes_as_typed(text, expected):
+    assert latex_escape(text) == expected
+
+
+def test_the_command_line_prints_in_typewriter_type_in_latex():
+    command = "sklearn-innov replicate --data 'my survey.csv' --out rep/"
+    provenance = SimpleNamespace(
+        command=command,
+        summary=lambda: Summary(
+            "Provenance",
+            [
+                Block(
+                    "What made this report",
+                    pd.DataFrame(
+                        {"value": [command]},
+                        index=pd.Index(["Command"], name="field"),
+                    ),
+                )
+            ],
+        ),
+    )
+    report = Report("Run", provenance=provenance)
+    latex = report.render("latex")
+    assert "\\usepackage[T1]{fontenc}" not in latex  # Type 1 fonts everywhere
+    found = re.search(r"\\texttt\{(sklearn-innov[^\n]*?rep/)\}", latex)
+    assert found, latex
+    assert "-{}-data" in found.group(1) and "-{}-out" in found.group(1)
+    assert r"\texttt{\char13}my" in found.group(1)
+
+
+def test_controls_name_their_dummies():
+    """Not "gender[level]" (a template left unfilled): each dummy by name."""
+    from sklearn_innov.report._replicate import _controls_text
+
+    months = [f"month[{m}]" for m in ("feb", "mar", "apr", "may", "jun")]
+    a = SimpleNamespace(
+        options={"controls": ["age", "gender", "month"]},
+        control_reference={"gender": "female", "month": "jan"},
+        controls=["age", "gender[male]", *months],
+    )
+    assert _controls_text(a) == (
+        "age, gender (1 dummy, gender[male], against 'female'), month (5 dummies, "
+        "month[feb], month[mar], ..., month[jun], against 'jan')"
+    )
+
+
+def test_floors_print_as_the_tables_print_numbers():
+    """One rule for the floors in the ln 0 note: four decimals, as the index
+    tables print the same indices (not 0.125 beside 0.009815)."""
+    from sklearn_innov.report._analysis import cobb_douglas_sample
+
+    X = pd.DataFrame({"a": [0.0, 0.25, 1.0], "b": [0.01963, 0.0, 0.5]})
+    y = pd.Series([1.0, 2.0, 3.0])
+    _, note, floors = cobb_douglas_sample(X, y, "floor", {"units": "rows"})
+    assert floors == {"a": 0.125, "b": 0.01963 / 2}
+    assert "(a: 1 row set to 0.1250; b: 1 row set to 0.0098)" in note
+
+
+def test_a_geometric_construction_ranked_without_some_rows_but_fitted_says_why():
+    """Issue 28: the rankings left out min-max geometric constructions while the
+    elasticities used them; the report says why in one sentence, and it holds:
+    the fit is the OLS of ln y on ln x with the zero floored, y > 0 only."""
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.integers(1, 6, size=(60, 3)), columns=["a", "b", "y"])
+    X.loc[:4, "a"] = 1  # a's lowest answer: min-max 0, geometric mean 0
+    X.loc[:9, "y"] = 1  # y is 0 for these rows: out of the Cobb-Douglas
+    result = index_sensitivity(
+        X, {"I": ["a", "b"], "Y": ["y"]}, normalize=("minmax",), weights=(None,)
+    )
+    label = "normalize=minmax, aggregate=geometric, weights=equal"
+    assert any(
+        entry.startswith(f"{label}, left out for I")
+        and "zeroes the geometric mean" in entry
+        for entry in result.skipped
+    )
+    model = CobbDouglasRegressor(zeros="floor")
+    table = result.refit(model, "Y", ["I"], positive_outcome=True)
+    geometric = table[table["aggregate"] == "geometric"].iloc[0]
+    assert geometric["note"] == ""
+    # the oracle: min-max items, their geometric mean, rows with y > 0, the
+    # zero floored at half the smallest positive value, OLS of ln y on ln x
+    items = (X - X.min()) / (X.max() - X.min())
+    index = np.sqrt(items["a"] * items["b"])
+    keep = items["y"] > 0
+    x = index[keep].to_numpy()
+    x = np.where(x == 0, x[x > 0].min() / 2, x)
+    slope = np.polyfit(np.log(x), np.log(items["y"][keep]), 1)[0]
+    np.testing.assert_allclose(geometric["I"], slope, rtol=1e-8)
+    blocks = _construction_elasticity_blocks(table, ["I"], [], result.skipped, "floor")
+    reading = " ".join(blocks[1].content)
+    assert (
+        f"{label}: left out of the rankings for some indices (their rows at 0 "
+        "would tie whatever their other items) but fitted here, because the "
+        "Cobb-Douglas uses the rows with a positive outcome only and ([model] "
+        "zeros = 'floor') floors an index at 0 at half its smallest positive "
+        "value." in reading
+    )
+    # no such sentence when the construction was not fitted
+    refused = table.assign(note=np.where(table["aggregate"] == "geometric", "no", ""))
+    blocks = _construction_elasticity_blocks(refused, ["I"], [], result.skipped)
+    assert "left out of the rankings" not in " ".join(blocks[1].content)

@@ -388,10 +388,10 @@ def _notes(model, production):
     if production:
         notes.append(
             "The sum of elasticities is read as returns to scale because the "
-            "model is declared a production function ([model] production = "
-            "true, as the paper reads its model). That reading assumes inputs on "
-            "a ratio scale: a min-max index is 0 at its lowest unit, and its "
-            "elasticities and their sum move with that zero."
+            "model is declared a production function whose inputs are on a "
+            "ratio scale (production = true): each has a true zero. With an "
+            "arbitrary zero (a min-max index is 0 at its lowest unit) the "
+            "elasticities and their sum would move with that zero."
         )
     else:
         notes.append(

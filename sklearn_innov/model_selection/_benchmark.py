@@ -44,7 +44,7 @@ from ._search import NamedSpec
 DEFAULT_DOCUMENT: dict[str, Any] = {
     "indices": PAPER_SPEC,
     "model": {"outcome": "Y", "target": "innovated"},
-    "labels": {"event": "innovation propensity"},
+    "labels": {"event": "innovation"},
 }
 
 
@@ -1135,7 +1135,12 @@ def benchmark_from_spec(
     y = (frame[target] == labels[1]).astype(int)
     value = labels[1].item() if isinstance(labels[1], np.generic) else labels[1]
     description += f" Event: {target} = {format_value(value)}."
-    event = bench.labels["event"] or f"{target} = {value!r}"
+    # named by the target, as run_benchmark names it; [labels] event says
+    # in words what its event value is ("had_affair (1 = an affair)")
+    event = bench.labels["event"]
+    title = f"Predictive benchmark of {target}" + (
+        f" ({format_value(value)} = {event})" if event else ""
+    )
     if y.value_counts().min() < folds:
         raise SpecError(
             f"target {target!r} has a class with fewer than {folds} rows; "
@@ -1159,7 +1164,7 @@ def benchmark_from_spec(
         n_jobs=n_jobs,
         progress=progress,
         description=description,
-        title=f"Predictive benchmark of {event}",
+        title=title,
     )
 
 

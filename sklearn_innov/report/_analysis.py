@@ -36,7 +36,7 @@ from ..preprocessing import CompositeIndex, control_columns, index_sensitivity
 from ..preprocessing._composite import rows_with_missing_index
 from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..preprocessing._spec import drop_missing_target, validate_document
-from ..summary import significance
+from ..summary import format_number, significance
 from ..utils._progress import no_stage
 
 if TYPE_CHECKING:
@@ -273,6 +273,69 @@ class Analysis:
     def target(self) -> str:
         """The 0/1 target column of the logit."""
         return self.spec.target
+
+    def arbitrary_zero(self, names: list[str] | None = None) -> dict[str, str]:
+        """The explanatory indices whose zero is arbitrary, each with why.
+
+        Parameters
+        ----------
+        names : list of str, optional
+            Indices of one model; default: the full model's regressors.
+
+        Returns
+        -------
+        reasons : dict of str to str
+            Empty when every index has a true zero: min-max normalised from
+            a declared ``[index] bounds`` lower end of 0, no item reversed,
+            and no offset (``[model] zeros``), so that 0 means none of what
+            the items measure and the sum of elasticities can be read as
+            returns to scale.
+        """
+        settings = self.spec.index
+        bounds = settings.get("bounds")
+        reversed_items = set(settings.get("reverse") or ())
+        reasons = {}
+        for name in self.regressors if names is None else names:
+            items = self.spec.spec[name]
+            if settings.get("normalize", "minmax") != "minmax":
+                why = f"{settings['normalize']} normalisation, whose zero is arbitrary"
+            elif self.options["zeros"] == "offset":
+                why = "shifted by 1 (ln(1 + X), [model] zeros = 'offset')"
+            elif reversed_items.intersection(items):
+                why = "reversed items, 0 at the top of their scale"
+            else:
+                lows = [
+                    None
+                    if bounds is None
+                    or (isinstance(bounds, dict) and item not in bounds)
+                    else (bounds[item] if isinstance(bounds, dict) else bounds)[0]
+                    for item in items
+                ]
+                if None in lows:
+                    why = f"min-max from the lowest of the {self.labels['units']}"
+                elif any(low != 0 for low in lows):
+                    why = "min-max from an [index] bounds lower end other than 0"
+                else:
+                    continue
+            reasons[name] = why
+        return reasons
+
+    def returns_to_scale(self, names: list[str] | None = None) -> bool:
+        """Whether a model's sum of elasticities is read as returns to scale.
+
+        Parameters
+        ----------
+        names : list of str, optional
+            Indices of the model; default: the full model's regressors.
+
+        Returns
+        -------
+        read : bool
+            True only when ``[model] production = true`` declares a
+            production function and every index has a true zero
+            (:meth:`arbitrary_zero` is empty).
+        """
+        return bool(self.options["production"]) and not self.arbitrary_zero(names)
 
     def models(self) -> dict[str, Any]:
         """The fitted models and data by name (``replicate``'s second value)."""
@@ -750,11 +813,11 @@ def _hl_by_rule(logit, y, sample_weight=None):
 def _readings(a):
     """Every reading with its test: the rows the report words from p-values."""
     frames = []
-    production = a.options["production"]
-    fits = [("Cobb-Douglas (full)", a.cobb_douglas)]
+    fits = [("Cobb-Douglas (full)", a.cobb_douglas, a.returns_to_scale())]
     if a.adjusted is not None:
-        fits.append(("Cobb-Douglas (adjusted)", a.adjusted))
-    for section, model in fits:
+        adjusted = a.returns_to_scale(a.options["adjusted"])
+        fits.append(("Cobb-Douglas (adjusted)", a.adjusted, adjusted))
+    for section, model, production in fits:
         table = diagnostic_readings(model, production).reset_index()
         table.insert(0, "section", section)
         frames.append(table)
@@ -1024,7 +1087,7 @@ def cobb_douglas_sample(X, y, zeros, labels):
     if zeros == "floor":
         detail = (
             "; ".join(
-                f"{name}: {rows(count)} set to {floors[name]:.4g}"
+                f"{name}: {rows(count)} set to {format_number(floors[name])}"
                 for name, count in touched.items()
             )
             or "no index was 0 there"

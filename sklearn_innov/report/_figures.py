@@ -29,6 +29,7 @@ def influence_curve(
     outcome: str,
     *,
     points: str = "rows",
+    floor: float | None = None,
 ) -> Figure:
     """Outcome against one index, the others at their means (Figures 2 and 3).
 
@@ -46,11 +47,19 @@ def influence_curve(
         Label of the vertical axis.
     points : str, default="rows"
         Legend label of the data points (e.g. "firms").
+    floor : float, optional
+        The value rows at 0 of ``name`` were floored to (ln 0 avoided). Those
+        rows are drawn apart, and the curve starts at the smallest value
+        above the floor: below it, it only extrapolates the power law to an
+        artificial value (with a negative elasticity, far above every
+        observed outcome).
 
     Returns
     -------
     figure : matplotlib Figure
-        Points and the fitted power curve (``model.predict``, with smearing).
+        Points and the fitted power curve (``model.predict``, with smearing)
+        over the observed values of ``name`` (from the smallest above
+        ``floor``, when given).
 
     Examples
     --------
@@ -70,8 +79,21 @@ def influence_curve(
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.scatter(X[name], y, s=14, alpha=0.6, label=points)
-    grid = np.linspace(X[name].min(), X[name].max(), 200)
+    x, y = X[name].to_numpy(), np.asarray(y)
+    floored = np.zeros(x.size, dtype=bool) if floor is None else x == floor
+    if floored.all():
+        floored[:] = False
+    ax.scatter(x[~floored], y[~floored], s=14, alpha=0.6, label=points)
+    if floored.any():
+        ax.scatter(
+            x[floored],
+            y[floored],
+            s=24,
+            marker="x",
+            color="C1",
+            label=f"{points} at the ln 0 floor",
+        )
+    grid = np.linspace(x[~floored].min(), x.max(), 200)
     at_means = np.tile(X.mean().to_numpy(), (grid.size, 1))
     at_means[:, list(X.columns).index(name)] = grid
     curve = model.predict(_frame(at_means, X.columns))

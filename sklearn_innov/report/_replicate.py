@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..datasets import load_paper_ranges
 from ..linear_model._cobb_douglas_summary import build_summary
-from ..summary import Block, Summary, significance
+from ..summary import Block, Summary, format_number, significance
 from ..summary._labels import column_label
+from ..summary._summary import format_cell
 from ..utils._progress import no_stage
 from ._analysis import ALPHA, ANALYSIS_STAGES, MARGINS, analyze, count, rows
 from ._comparison import compare_with_paper
@@ -188,7 +189,7 @@ def render_report(
     """
     a = analysis
     done = no_stage if on_stage is None else on_stage
-    labels, options, outcome = a.labels, a.options, a.outcome
+    labels, outcome = a.labels, a.outcome
     report = Report(
         labels["title"] or "Composite indices, Cobb-Douglas and stepwise logit",
         provenance=Provenance.collect(a) if provenance is None else provenance,
@@ -228,6 +229,7 @@ def render_report(
                 a.construction_elasticities,
                 a.regressors,
                 a.controls,
+                a.options["zeros"],
             )
         )
 
@@ -236,9 +238,10 @@ def render_report(
         a.cobb_douglas,
         title=f"Cobb-Douglas model of {outcome}"
         + (" (Table 9 layout)" if a.default else ""),
-        production=options["production"],
+        production=a.returns_to_scale(),
     )
     full_summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
+    _no_returns_to_scale(full_summary, a)
     report.add_summary(full_summary)
     report.add_summary(_sensitivity_summary(a))
     if a.two_part is None:
@@ -534,12 +537,16 @@ def _add_figures(report, a):
                 a.cd_names[name],
                 a.outcome,
                 points=a.labels["units"],
+                floor=a.floors.get(name),
             ),
-            f"{a.outcome} against {a.cd_names[name]}, other indices at their "
-            f"means, fitted Cobb-Douglas curve (with smearing) over the data; "
-            f"{why}"
-            + (f" (the paper's Figure {paper_figure})" if a.default else "")
-            + ".",
+            sentence_case(
+                f"{a.outcome} against {a.cd_names[name]}, other indices at their "
+                "means, fitted Cobb-Douglas curve (with smearing) over the data"
+                + _floor_caption(a, name)
+                + f"; {why}"
+                + (f" (the paper's Figure {paper_figure})" if a.default else "")
+                + "."
+            ),
         )
     report.add_figure(
         "roc_logit",
@@ -556,6 +563,60 @@ def _add_figures(report, a):
         "residuals_cobb_douglas",
         residual_plots(a.cobb_douglas, a.cd_X),
         "Cobb-Douglas residuals against fitted values, and normal Q-Q plot.",
+    )
+
+
+def sentence_case(text):
+    """``text`` with its first letter capitalised: a sentence that starts
+    with a user's label ("affairs may drive ...") starts as a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def _floor_caption(a, name):
+    """Where the influence curve of ``name`` starts when rows were floored."""
+    floor = a.floors.get(name)
+    x = a.cd_X[a.cd_names[name]]
+    floored = int((x == floor).sum()) if floor is not None else 0
+    if not floored or floored == len(x):
+        return ""
+    start = format_number(x[x > floor].min())
+    return (
+        f" from its smallest value above the ln 0 floor ({start}; "
+        f"{count(floored, a.labels)} floored to {format_number(floor)}, marked x, "
+        "where the curve would only extrapolate)"
+    )
+
+
+def _no_returns_to_scale(summary, a, names=None):
+    """Why a declared production function's sum is not read as returns to
+    scale: a note after the model's notes, when ``[model] production = true``
+    but an index has an arbitrary zero (:meth:`Analysis.arbitrary_zero`)."""
+    reasons = a.arbitrary_zero(names)
+    if not a.options["production"] or not reasons:
+        return
+    grouped: dict[str, list[str]] = {}
+    for name, why in reasons.items():
+        grouped.setdefault(why, []).append(name)
+    which = "; ".join(f"{', '.join(names)}: {why}" for why, names in grouped.items())
+    declared = (
+        "The paper reads this sum as returns to scale ([model] production = true "
+        "here, as the paper reads its model)"
+        if a.default
+        else "[model] production = true declares a production function"
+    )
+    summary.insert_after(
+        "notes",
+        Block(
+            "Returns to scale",
+            [
+                f"{declared}, but these indices have no true zero ({which}). "
+                "Their elasticities, and the sum, move with that zero, so the sum "
+                "is tested against 1 (the t test in the diagnostics) and not read "
+                "as returns to scale. Items on a ratio scale (amounts, counts) "
+                "say so with [index] bounds whose lower end is 0."
+            ],
+            name="returns_to_scale",
+        ),
     )
 
 
@@ -582,15 +643,23 @@ def _controls_block(a, model):
     return Block("Controls", [line], name="controls")
 
 
+# a text control with more dummies than this names its first two and last
+LISTED_DUMMIES = 4
+
+
 def _controls_text(a):
-    """``age, occupation (4 dummies against 'managerial')``."""
+    """``age, gender (1 dummy, gender[male], against 'female')``: the dummies
+    by name (the first two, ... and the last when there are many)."""
     parts = []
     for name in a.options["controls"]:
         if name in a.control_reference:
-            k = sum(column.startswith(f"{name}[") for column in a.controls)
+            dummies = [c for c in a.controls if c.startswith(f"{name}[")]
+            k = len(dummies)
+            if k > LISTED_DUMMIES:
+                dummies = [*dummies[:2], "...", dummies[-1]]
             parts.append(
-                f"{name} ({k} dumm{'y' if k == 1 else 'ies'}, {name}[level], against "
-                f"{a.control_reference[name]!r})"
+                f"{name} ({k} dumm{'y' if k == 1 else 'ies'}, {', '.join(dummies)}, "
+                f"against {a.control_reference[name]!r})"
             )
         else:
             parts.append(name)
@@ -621,7 +690,10 @@ def _adjusted_sections(report, a):
     )
     if default:
         title += " (Table 11 layout)"
-    summary = build_summary(adjusted, title=title, production=options["production"])
+    summary = build_summary(
+        adjusted, title=title, production=a.returns_to_scale(options["adjusted"])
+    )
+    _no_returns_to_scale(summary, a, options["adjusted"])
     summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
     summary.blocks.append(
         Block(
@@ -665,7 +737,8 @@ def _adjusted_sections(report, a):
     side.index.name = "term"
     lines = [
         f"In the model with intercept on the same rows, the intercept is "
-        f"{free.intercept_:.4g} (t = {free.coef_table_['t'].iloc[0]:.3f})."
+        f"{format_number(free.intercept_)} (t = "
+        f"{format_number(free.coef_table_['t'].iloc[0])})."
     ]
     if rejected:
         lines.append(
@@ -793,7 +866,7 @@ def _limitations(
             "endogenous indices and their instruments in an [endogeneity] table to "
             "test it with instrumental variables). "
         )
-        + f"{outcome} may drive the indices rather than the reverse "
+        + sentence_case(f"{outcome} may drive the indices rather than the reverse ")
         + (
             "(firms that innovate may then invest in the relations and learning "
             "actions the indices measure), "
@@ -882,6 +955,20 @@ def _reliability_reading(composite, frame, spec):
         "need not be consistent at all, and alpha-if-deleted is no "
         "reason to drop one of its items."
     ]
+    # blank cells, each with its reason (not a failed computation)
+    items = table["n_items"]
+    one = [str(name) for name in table.index[items < 2]]
+    two = [str(name) for name in table.index[items == 2]]
+    if one:
+        lines.append(
+            f"Blank alpha and omega for {', '.join(one)} (1 item): both describe "
+            "how items agree, and need 2 items or more."
+        )
+    if two and "omega_total" in table:
+        lines.append(
+            f"Blank McDonald's omega for {', '.join(two)} (2 items): omega needs a "
+            "one-factor model, which 2 items cannot identify (3 items or more)."
+        )
     if "omega_total" in table:
         below = table.index[table["omega_total"] < table["cronbach_alpha"]]
         if len(below):
@@ -926,21 +1013,24 @@ def _stability_summary(stability, logit, default, controls=()):
         "simulated."
     ]
     if kept:
-        shares = ", ".join(f"{name} {frequency[name]:.0%}" for name in kept)
+        # as the tables print them (one decimal), not rounded again
+        shares = ", ".join(
+            f"{name} {format_cell(frequency[name], 'share')}" for name in kept
+        )
         lines.append(f"Inclusion of the kept indices: {shares}.")
         together = stability.model_frequency
         exact = together[together["selected_on_all_rows"]]
         if len(exact):
             lines.append(
                 f"The exact set {{{', '.join(kept)}}} is selected in "
-                f"{exact['percent'].iloc[0]:.0f}% of resamples."
+                f"{format_cell(exact['percent'].iloc[0], 'percent')} of resamples."
             )
     summary.blocks.append(Block("What it says of the selection", lines))
     return summary
 
 
 def _robustness_summary(
-    robustness, labels, elasticities=None, regressors=(), controls=()
+    robustness, labels, elasticities=None, regressors=(), controls=(), zeros="floor"
 ):
     """How far rankings move when the index is built differently."""
     table = robustness.summary()
@@ -992,7 +1082,9 @@ def _robustness_summary(
             )
         )
     if elasticities is not None:
-        blocks += _construction_elasticity_blocks(elasticities, regressors, controls)
+        blocks += _construction_elasticity_blocks(
+            elasticities, regressors, controls, robustness.skipped, zeros
+        )
     else:
         lines.append(
             "The elasticities are not refitted under each construction: the "
@@ -1001,7 +1093,19 @@ def _robustness_summary(
     return Summary("Robustness of the rankings to the index construction", blocks)
 
 
-def _construction_elasticity_blocks(table, regressors, controls):
+# what the refitted Cobb-Douglas does with an index at 0, by [model] zeros
+# (two-part floors, as the main model)
+ZERO_POLICY_WORDS = {
+    "floor": "floors an index at 0 at half its smallest positive value",
+    "two-part": "floors an index at 0 at half its smallest positive value",
+    "drop": "leaves out the rows with an index at 0",
+    "offset": "shifts every index by 1",
+}
+
+
+def _construction_elasticity_blocks(
+    table, regressors, controls, skipped=(), zeros="floor"
+):
     """The full model's elasticities under each index construction."""
     fitted = table[table["note"] == ""]
     lines = [
@@ -1011,6 +1115,18 @@ def _construction_elasticity_blocks(table, regressors, controls):
         + "): an elasticity of an index depends on how the index is built, "
         "its zero included, not only on the data."
     ]
+    # a geometric construction the rankings leave out (rows at 0 tie) can
+    # still be fitted: the model's ln 0 policy takes those zeros
+    zeroed = {
+        entry.split(", left out for ")[0]
+        for entry in skipped
+        if "zeroes the geometric mean" in entry
+    }
+    labels = (
+        f"normalize={r.normalize}, aggregate={r.aggregate}, weights={r.weights}"
+        for r in fitted.itertuples()
+    )
+    both = [label for label in labels if label in zeroed]
     for name in regressors:
         values = fitted[name]
         if len(values):
@@ -1018,6 +1134,14 @@ def _construction_elasticity_blocks(table, regressors, controls):
                 f"{name}: from {values.min():.3f} to {values.max():.3f} "
                 f"(reference construction: {table[name].iloc[0]:.3f})."
             )
+    if both:
+        lines.append(
+            f"{'; '.join(both)}: left out of the rankings for some indices "
+            "(their rows at 0 would tie whatever their other items) but fitted "
+            "here, because the Cobb-Douglas uses the rows with a positive "
+            f"outcome only and ([model] zeros = {zeros!r}) "
+            f"{ZERO_POLICY_WORDS[zeros]}."
+        )
     blocks = [
         Block(
             "Elasticities under each construction",

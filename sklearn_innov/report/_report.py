@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..summary import Summary, html_page
 from ..summary._labels import COLUMNS
-from ..summary._summary import latex_text, text_width, wrap_lines
+from ..summary._summary import latex_escape, latex_text, text_width, wrap_lines
 from ..utils._output import check_inside, slugify
 from ..utils._plotting import pyplot as _pyplot
 from ..utils._progress import no_stage
@@ -48,6 +48,10 @@ UNWRITTEN = "Report.write(directory) saves them as PNG files"
 # An A4 page with 2 cm margins; tables in \small with narrow column gaps,
 # long ones breaking across pages (longtable), wide ones split into column
 # groups by the summaries' renderer (LATEX_TABLE_WIDTH is this text width).
+# The default OT1 encoding on purpose: its Computer Modern fonts are Type 1
+# in every TeX installation, so the PDF's text copies as printed (T1 falls
+# back to bitmaps without cm-super); latex_escape takes | and straight quotes
+# from fonts that have them.
 LATEX_PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage[utf8]{inputenc}
 \usepackage[a4paper,margin=2cm]{geometry}
@@ -62,6 +66,19 @@ LATEX_PREAMBLE = r"""\documentclass[10pt]{article}
 \setlength{\emergencystretch}{3em}
 \begin{document}
 """
+
+
+def _typewriter(latex, text):
+    """``latex`` with the cell that prints ``text`` set in typewriter type.
+
+    A command line reads as one: in the typewriter font, and (latex_escape)
+    with its ``--`` and quotes as typed, so it can be copied back into a
+    shell.
+    """
+    for escaped in (latex_text(text), latex_escape(text)):
+        if escaped in latex:
+            return latex.replace(escaped, f"\\texttt{{{escaped}}}")
+    return latex
 
 
 class Report:
@@ -271,7 +288,10 @@ class Report:
             note = f"The figures are not written: {unwritten or UNWRITTEN}."
             parts.append(self._paragraph(note, fmt, width))
         if self.provenance is not None:
-            parts.append(self._summary(self.provenance.summary(), fmt, width))
+            rendered = self._summary(self.provenance.summary(), fmt, width)
+            if fmt == "latex" and self.provenance.command is not None:
+                rendered = _typewriter(rendered, self.provenance.command)
+            parts.append(rendered)
         body = "\n\n".join(parts) + "\n"
         if fmt == "latex":  # a document that compiles as it is
             return LATEX_PREAMBLE + body + "\\end{document}\n"

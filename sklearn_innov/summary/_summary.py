@@ -885,9 +885,10 @@ table.summary-table thead th { background: #eef1f5; border-bottom: 2px solid #88
   font-weight: 600; white-space: normal; }
 table.summary-table thead th:first-child { text-align: left; }
 table.summary-table tbody th { text-align: left; font-weight: 600;
-  background: #fafafa; white-space: nowrap; }
+  background: #fafafa; min-width: 9em; }
 table.summary-table .num { text-align: right; white-space: nowrap; }
 table.summary-table .text { text-align: left; }
+table.summary-table td.text { min-width: 15em; }
 table.summary-table tbody tr:hover td { background: #f4f8ff; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
@@ -948,6 +949,19 @@ def latex_escape(text):
     >>> from sklearn_innov.summary._summary import latex_escape
     >>> print(latex_escape("R² & 5%, p < 0.001"))
     R\textsuperscript{2} \& 5\%, p \textless{} 0.001
+
+    Characters that LaTeX's default (OT1) fonts or ligatures would print as
+    something else print as typed, so a value or a command line can be
+    copied back into a spec or a shell: ``|`` (a dash in OT1's roman),
+    ``--`` (an en dash otherwise), double quotes and single quotes around a
+    value, taken from the typewriter font (the roman font has only curly
+    ones); an apostrophe (``Cronbach's``, ``rows'``) stays one. T1 encoding
+    would have them in the roman font, but without the cm-super or Latin
+    Modern fonts pdflatex draws T1 as bitmaps whose ligatures do not copy
+    ("affairs" copies as "aairs").
+
+    >>> print(latex_escape("y | x, --out 'a', rows' order"))
+    y \textbar{} x, -{}-out \texttt{\char13}a\texttt{\char13}, rows' order
     """
     replacements = {
         "\\": r"\textbackslash{}",
@@ -963,8 +977,28 @@ def latex_escape(text):
         "^": r"\textasciicircum{}",
         "<": r"\textless{}",
         ">": r"\textgreater{}",
+        "|": r"\textbar{}",
+        '"': r"\texttt{\char34}",
+        "`": r"\texttt{\char18}",
     }
-    return "".join(replacements.get(ch, ch) for ch in str(text))
+    text = str(text)
+    # single quotes that open and close a value ('offset'), not apostrophes
+    quoting = set()
+    for found in _QUOTED.finditer(text):
+        quoting.update((found.start(), found.end() - 1))
+    out = []
+    for i, ch in enumerate(text):
+        if ch == "-" and text[i + 1 : i + 2] == "-":
+            out.append("-{}")  # no -- or --- ligature
+        elif ch == "'" and i in quoting:
+            out.append(r"\texttt{\char13}")
+        else:
+            out.append(replacements.get(ch, ch))
+    return "".join(out)
+
+
+# 'value': a quote not after a word character, its partner not before one
+_QUOTED = re.compile(r"(?<!\w)'[^'\s](?:[^']*[^'\s])?'(?!\w)")
 
 
 #: Room for a LaTeX table, in points: an A4 page's text width with 2 cm

@@ -1,0 +1,124 @@
+"""Small wording of the report that a new user found odd (issue 28, item 7).
+
+Sentences built from a user's labels start with a capital; the benchmark is
+titled by its target, with the event in the spec's words; a blank reliability
+cell says why; the influence curve does not extrapolate below the ln 0
+floor, and its caption says where it starts.
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.dummy import DummyClassifier
+
+from sklearn_innov import CobbDouglasRegressor, CompositeIndex
+from sklearn_innov.diagnostics import cronbach_alpha, mcdonald_omega
+from sklearn_innov.model_selection import benchmark_from_spec
+from sklearn_innov.report._replicate import (
+    _floor_caption,
+    _limitations,
+    _reliability_reading,
+    sentence_case,
+)
+
+LABELS = {"unit": "respondent", "units": "respondents"}
+
+
+def test_a_sentence_that_starts_with_a_label_starts_with_a_capital():
+    assert sentence_case("affairs may drive") == "Affairs may drive"
+    assert sentence_case("X1 and X3") == "X1 and X3"
+    assert sentence_case("") == ""
+    lines = _limitations(
+        {"devotion": ["a"], "affairs": ["b"]}, "affairs", LABELS, False
+    )
+    text = " ".join(lines["What this report cannot show"])
+    assert "Affairs may drive the indices rather than the reverse" in text
+    assert "affairs may drive" not in text
+
+
+def test_the_benchmark_is_titled_by_its_target_and_the_spec_s_event():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.integers(1, 6, size=(60, 3)), columns=["a", "b", "c"])
+    frame["had_affair"] = rng.integers(0, 2, size=60)
+    document = {
+        "indices": {"devotion": ["a", "b"], "tenure": ["c"]},
+        "model": {"outcome": "tenure", "target": "had_affair"},
+        "labels": {"event": "an affair"},
+    }
+    models = {"prior": DummyClassifier()}
+    result = benchmark_from_spec(frame, document, repeats=1, folds=3, models=models)
+    assert result.title == "Predictive benchmark of had_affair (1 = an affair)"
+    del document["labels"]
+    result = benchmark_from_spec(frame, document, repeats=1, folds=3, models=models)
+    assert result.title == "Predictive benchmark of had_affair"
+
+
+def test_a_blank_alpha_or_omega_says_why():
+    rng = np.random.default_rng(1)
+    common = rng.normal(size=200)
+    frame = pd.DataFrame({f"q{i}": common + rng.normal(size=200) for i in range(6)})
+    spec = {"one": ["q0"], "two": ["q1", "q2"], "three": ["q3", "q4", "q5"]}
+    composite = CompositeIndex(spec=spec).fit(frame)
+    table = composite.reliability_
+    # the blanks are where the coefficients are undefined
+    assert np.isnan(table.loc["one", ["cronbach_alpha", "omega_total"]]).all()
+    assert np.isnan(table.loc["two", "omega_total"])
+    with pytest.raises(ValueError):
+        mcdonald_omega(frame[["q1", "q2"]].to_numpy())
+    items = frame[["q1", "q2"]]
+    minmax = (items - items.min()) / (items.max() - items.min())
+    np.testing.assert_allclose(
+        table.loc["two", "cronbach_alpha"], cronbach_alpha(minmax.to_numpy())
+    )
+    lines = " ".join(_reliability_reading(composite, frame, spec))
+    assert (
+        "Blank alpha and omega for one (1 item): both describe how items agree, "
+        "and need 2 items or more." in lines
+    )
+    assert (
+        "Blank McDonald's omega for two (2 items): omega needs a one-factor "
+        "model, which 2 items cannot identify (3 items or more)." in lines
+    )
+    assert "for three" not in lines
+
+
+def _curve(model, X, y, floor=None):
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from sklearn_innov.report import influence_curve
+
+    figure = influence_curve(model, X, y, "a", "y", floor=floor)
+    line = figure.axes[0].lines[0]
+    x, curve = line.get_xdata(), line.get_ydata()
+    plt.close(figure)
+    return x, curve
+
+
+def test_the_influence_curve_starts_above_the_ln_0_floor():
+    """One floored row with a negative elasticity pulled the curve far above
+    every observed outcome (17 affairs where the data stop at 12)."""
+    rng = np.random.default_rng(2)
+    a = rng.uniform(0.25, 2, size=80)
+    a[0] = 0.125  # a zero floored at half the smallest positive value (0.25)
+    a[1] = 0.25
+    y = np.exp(1.5 - 0.5 * np.log(a) + rng.normal(scale=0.1, size=80))
+    X = pd.DataFrame({"a": a, "b": rng.uniform(0.5, 1.5, size=80)})
+    model = CobbDouglasRegressor().fit(X, y)
+    x, curve = _curve(model, X, y)
+    assert x.min() == 0.125  # without the floor: over every value
+    x, curve = _curve(model, X, y, floor=0.125)
+    assert x.min() == 0.25 and x.max() == a.max()
+    # the curve at its start: the model's prediction there, other x at means
+    start = pd.DataFrame({"a": [0.25], "b": [X["b"].mean()]})
+    np.testing.assert_allclose(curve[0], model.predict(start)[0], rtol=1e-10)
+    a_ = SimpleNamespace(
+        floors={"a": 0.125}, cd_X=X, cd_names={"a": "a", "b": "b"}, labels=LABELS
+    )
+    assert _floor_caption(a_, "a") == (
+        " from its smallest value above the ln 0 floor (0.2500; 1 respondent "
+        "floored to 0.1250, marked x, where the curve would only extrapolate)"
+    )
+    assert _floor_caption(a_, "b") == ""
