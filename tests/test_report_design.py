@@ -192,9 +192,19 @@ def test_report_states_the_design_and_what_it_does_not_weight(stratified):
     assert "bootstrap resamples of the design" in notes
     assert "resamples of all rows" not in notes
     assert "the descriptive statistics of the indices" in flat
-    # both parts of the two-part model take the design
+    # both parts of the two-part model take the design, and its average
+    # marginal effects average over the firms with the design's weights
     assert a.two_part.classifier_.cov_type == "survey"
     assert a.two_part.regressor_.cov_type == "survey"
+    assert "average marginal effects" not in flat.split("Not weighted by")[1][:400]
+    assert "averaged over the rows with the design's weights" in flat
+    X = a.indices[list(a.two_part.feature_names_in_)]
+    weights = a.frame.loc[X.index, "weight"].to_numpy(dtype=float)
+    expected = a.two_part.marginal_effects(X, sample_weight=weights)
+    shown = a.two_part_effects["dy_dx"].xs("total", level="margin")
+    assert_allclose(shown, expected["dy_dx"].xs("total", level="margin"), rtol=1e-12)
+    unweighted = a.two_part.marginal_effects(X)
+    assert not np.allclose(shown, unweighted["dy_dx"].xs("total", level="margin"))
     assert "entry by Boos's generalised score test" in flat
     block = a.design_estimates
     assert list(block["kind"].unique()) == ["mean", "share"]

@@ -18,6 +18,7 @@ from sklearn.linear_model import LogisticRegression
 
 from sklearn_innov import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
 from sklearn_innov._core import smearing_covariance
+from sklearn_innov.exceptions import SklearnInnovWarning
 
 
 def _accepts_weights(estimator):
@@ -186,7 +187,9 @@ def test_zero_weights_are_rows_left_out():
 def test_weights_in_other_units_give_the_same_fit():
     X, y, w = _data()
     w = w + 0.5
-    one = _model().fit(X, y, sample_weight=w)
+    # fractional weights read as frequency weights: the library says so
+    with pytest.warns(SklearnInnovWarning, match="read as frequency weights"):
+        one = _model().fit(X, y, sample_weight=w)
     thousand = _model().fit(X, y, sample_weight=1000 * w)
     assert_allclose(one.regressor_.coef_, thousand.regressor_.coef_, rtol=1e-9)
     assert_allclose(
@@ -443,3 +446,33 @@ def test_rows_dropped_for_zeros_keep_their_psu_in_the_design():
     assert_allclose(table["coef"], beta, rtol=1e-9)
     assert_allclose(table["std_err"], np.sqrt(np.diag(V)), rtol=1e-8)
     assert model.regressor_.nobs_ == rows.sum()
+
+
+@pytest.mark.parametrize("at", ["overall", "mean", {"a": 3.0}])
+def test_weighted_marginal_effects_average_as_the_replicated_rows(at):
+    """marginal_effects(sample_weight=w) averages over the rows as their w
+    copies do (and weights the column means under at="mean"), with the same
+    fit; the weights' units do not matter."""
+    X, y, w = _data()
+    model = TwoPartRegressor(classifier=StepwiseLogit(p_remove=1.0)).fit(
+        X, y, sample_weight=w
+    )
+    weighted = model.marginal_effects(X, at=at, sample_weight=w)
+    X_rep = X.loc[X.index.repeat(w)]
+    assert_allclose(
+        weighted, model.marginal_effects(X_rep, at=at), rtol=1e-9, atol=1e-14
+    )
+    rescaled = model.marginal_effects(X, at=at, sample_weight=w * 1000.0)
+    assert_allclose(rescaled, weighted, rtol=1e-9, atol=1e-14)
+    # and the weights matter: the unweighted average differs
+    unweighted = model.marginal_effects(X, at=at)
+    assert not np.allclose(unweighted["dy_dx"], weighted["dy_dx"], rtol=1e-6)
+
+
+def test_marginal_effects_refuse_bad_weights():
+    X, y, w = _data(n=120)
+    model = TwoPartRegressor(classifier=StepwiseLogit(p_remove=1.0)).fit(X, y)
+    with pytest.raises(ValueError, match="sample_weight has 3 values but X has 120"):
+        model.marginal_effects(X, sample_weight=[1, 2, 3])
+    with pytest.raises(ValueError, match="negative"):
+        model.marginal_effects(X, sample_weight=-np.ones(120))

@@ -525,7 +525,13 @@ class TwoPartRegressor(
             )
         return pd.concat(parts, names=["part", "term"])
 
-    def marginal_effects(self, X: ArrayLike, *, at: str = "overall") -> pd.DataFrame:
+    def marginal_effects(
+        self,
+        X: ArrayLike,
+        *,
+        at: str = "overall",
+        sample_weight: ArrayLike | None = None,
+    ) -> pd.DataFrame:
         """Average effects of each regressor on ``E[y]``, split by margin.
 
         Needs a logit first part (:class:`StepwiseLogit`) and a
@@ -559,6 +565,14 @@ class TwoPartRegressor(
             every row and averages over the rows (``at(age=40)``, the other
             features as observed); keys are column names, or positions when
             X had no names.
+        sample_weight : array-like of shape (n_samples,), optional
+            Weights of the rows of X in the averages (and, with ``at="mean"``,
+            in the column means), as ``margins`` after a weighted or ``svy``
+            fit averages with the estimation weights: pass the weights the
+            model was fitted with to average over the population they
+            represent. An integer weight counts as that many copies of the
+            row. The standard errors stay conditional on X (the delta method
+            on ``cov_params_``).
 
         Returns
         -------
@@ -575,23 +589,34 @@ class TwoPartRegressor(
                 f"{type(self.classifier_).__name__} and "
                 f"{type(self.regressor_).__name__}."
             )
-        values = self._at(validate_columns(self, X, reset=False, allow_nan=False), at)
+        rows = validate_columns(self, X, reset=False, allow_nan=False)
+        weights = check_sample_weight(
+            sample_weight, rows.shape[0], owner="TwoPartRegressor.marginal_effects"
+        )
+        if weights is None:
+            weights = np.ones(rows.shape[0])
+        values = self._at(rows, at, weights)
+        if values.shape[0] != rows.shape[0]:  # at="mean": one row
+            weights = np.ones(values.shape[0])
         levels = self._floored(values)
         theta, cov, unpack = self._parameters()
         k = values.shape[1]
         # the second part's elasticity in x is b x / (x + 1) under "offset"
         shifted = levels - 1.0 if self.zeros == "offset" else levels
 
+        def mean(rows):
+            return np.average(rows, axis=0, weights=weights)
+
         def margins(theta, elasticity):
             gamma, g0, beta, b0, factor = unpack(theta)
             p = special.expit(g0 + values @ gamma)
             mu = factor * np.exp(b0 + np.log(levels) @ beta)
             if elasticity:
-                extensive = np.mean((1.0 - p)[:, None] * values, axis=0) * gamma
-                intensive = beta * np.mean(shifted / levels, axis=0)
+                extensive = mean((1.0 - p)[:, None] * values) * gamma
+                intensive = beta * mean(shifted / levels)
             else:
-                extensive = np.mean((p * (1.0 - p) * mu)[:, None], axis=0) * gamma
-                intensive = beta * np.mean((p * mu)[:, None] / levels, axis=0)
+                extensive = mean((p * (1.0 - p) * mu)[:, None]) * gamma
+                intensive = beta * mean((p * mu)[:, None] / levels)
             return np.concatenate([extensive + intensive, extensive, intensive])
 
         dydx, se, _ = delta_method(lambda t: margins(t, False), theta, cov)
@@ -738,10 +763,13 @@ class TwoPartRegressor(
             return [str(name) for name in self.feature_names_in_]
         return [f"x{j}" for j in range(self.n_features_in_)]
 
-    def _at(self, values, at):
-        """The rows :meth:`marginal_effects` evaluates: X, its means, or X at ``at``."""
+    def _at(self, values, at, weights):
+        """The rows :meth:`marginal_effects` evaluates: X, its (weighted) means,
+        or X at ``at``."""
         if isinstance(at, str) and at in ("overall", "mean"):
-            return values.mean(axis=0, keepdims=True) if at == "mean" else values
+            if at == "overall":
+                return values
+            return np.average(values, axis=0, weights=weights)[None, :]
         if not isinstance(at, Mapping):
             raise ValueError(
                 f"at must be 'overall', 'mean' or a dict {{feature: value}}; got "

@@ -741,7 +741,7 @@ class BenchmarkResult:
     def write(self, directory: str | os.PathLike[str]) -> list[Path]:
         """Write benchmark.md, every fold's scores as CSV and a box plot PNG.
 
-        With a :attr:`provenance`, ``provenance.json`` too (every field, the
+        With a ``provenance``, ``provenance.json`` too (every field, the
         spec in full).
 
         Parameters

@@ -937,8 +937,11 @@ def _two_part(X, y, options, labels, design=None, frame=None):
         ),
         zeros=zeros,
         **design_variance(design),
-    ).fit(X, y, **design_fit_params(frame, design, X.index))
-    effects = model.marginal_effects(X)
+    )
+    fit_params = design_fit_params(frame, design, X.index)
+    model.fit(X, y, **fit_params)
+    # averaged over the units the weights represent, as margins after svy
+    effects = model.marginal_effects(X, sample_weight=fit_params.get("sample_weight"))
     if model.classifier_ is not None:
         # a feature the participation logit left out has no extensive margin
         # to estimate: blank, not a precise 0

@@ -36,6 +36,11 @@ __all__ = ["Provenance", "file_digest", "spec_digest"]
 #: The dependencies whose versions a report names (distribution names).
 DEPENDENCIES = ("numpy", "scipy", "pandas", "scikit-learn", "statsmodels")
 _CHUNK = 1 << 20
+_REPORT_SPEC_NOTE = (
+    "Spec SHA-256 is that of the validated spec as canonical JSON (every table "
+    "with its defaults filled in, keys sorted, no spaces, UTF-8): Report.write "
+    "saves it in full in provenance.json."
+)
 
 
 def file_digest(path):
@@ -158,8 +163,9 @@ class Provenance:
     command : str or None
         The command line, when the report was made by ``sklearn-innov``.
     spec_note : str
-        What ``spec_sha256`` is the digest of, in words (the report's
-        validated spec by default; a benchmark's spec document as read).
+        What ``spec_sha256`` is the digest of, in words; empty for a report
+        (its validated spec, which the summary then says), set for a
+        benchmark (what it took from the spec, with its settings).
 
     See Also
     --------
@@ -188,11 +194,7 @@ class Provenance:
     spec_file: str | None = None
     random_state: int = 0
     command: str | None = None
-    spec_note: str = (
-        "Spec SHA-256 is that of the validated spec as canonical JSON (every "
-        "table with its defaults filled in, keys sorted, no spaces, UTF-8): "
-        "Report.write saves it in full in provenance.json."
-    )
+    spec_note: str = ""
 
     @classmethod
     def collect(
@@ -410,7 +412,7 @@ class Provenance:
                 Block("What made this report", self.table(), name="provenance"),
                 Block(
                     "Digests",
-                    [self.spec_note]
+                    [self.spec_note or _REPORT_SPEC_NOTE]
                     + (
                         [
                             "Content SHA-256: of the DataFrame's column names and "

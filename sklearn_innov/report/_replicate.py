@@ -469,11 +469,6 @@ def _design_summary(a):
 def _undesigned(a):
     """The parts of the analysis fitted without the design's weights."""
     parts = ["the descriptive statistics of the indices (above the weighted means)"]
-    if a.two_part is not None:
-        parts.append(
-            "the two-part model's average marginal effects (averaged over the "
-            f"{a.labels['units']} unweighted; its two parts are weighted)"
-        )
     if a.iv is not None:
         parts.append("the instrumental-variables model")
     if a.construction_elasticities is not None:
@@ -1203,7 +1198,13 @@ def _two_part_summary(a):
         "Cobb-Douglas of the positive ones. Unlike the paper's choice (the "
         "Cobb-Douglas on the positive outcomes only), it keeps what the zeros "
         "say about whether, not only how much.",
-        "Elasticities of E[y], averaged over the rows: extensive = (1 - P) g_k "
+        "Elasticities of E[y], averaged over the rows"
+        + (
+            " with the design's weights"
+            if a.design is not None and a.design["weight"] is not None
+            else ""
+        )
+        + ": extensive = (1 - P) g_k "
         "x_k (through the probability of a positive outcome), intensive = "
         + (
             "b_k x_k / (1 + x_k) (the second part is in ln(1 + x_k))"
