@@ -87,6 +87,29 @@ def test_fpc2_errors_name_the_file_lines(tmp_path, capsys):
     )
 
 
+def test_a_psu_in_two_strata_names_the_file_lines(tmp_path, capsys):
+    survey = make_sme_survey(random_state=3, design="stratified")
+    frame = survey.frame.copy()
+    stray = frame.loc[frame["stratum"] != frame.loc[5, "stratum"]].index[0]
+    frame.loc[5, "psu"] = frame.loc[stray, "psu"]  # line 7 joins another stratum
+    frame.to_csv(tmp_path / "survey.csv", index=False)
+    spec = _spec(tmp_path / "spec.toml", {**survey.design, "weights": "probability"})
+    code = run(
+        [
+            "replicate",
+            "--quiet",
+            "--data",
+            str(tmp_path / "survey.csv"),
+            "--spec",
+            str(spec),
+        ]
+    )
+    assert code == 2
+    error = _error(capsys)
+    assert "lies in strata " in error
+    assert "(line 7)" in error and f"(line {stray + 2})" in error
+
+
 def test_format_rows_takes_the_name_of_the_labels_index():
     index = pd.Index([4, 9, 12], name="line")
     assert format_rows(index[[0, 2]]) == "lines 4, 12"

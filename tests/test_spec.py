@@ -410,7 +410,12 @@ def test_rows_without_a_target_are_not_checked(sample):
 def test_a_psu_in_two_strata_is_refused(sample):
     frame = sample.copy()
     frame.loc[[6, 7], "school"] = 1  # school 1 now in strata a and b
-    with pytest.raises(SpecError, match="cluster 1 of column 'school' lies in strata"):
+    # each stratum is named with the rows that put the PSU there
+    with pytest.raises(
+        SpecError,
+        match=r"cluster 1 of column 'school' lies in strata 'a' \(lines 2, 3\), "
+        r"'b' \(lines 6, 7\) of column 'region'",
+    ):
         check({"strata": "region", "cluster": "school"}, frame)
 
 

@@ -774,7 +774,17 @@ def _check_design_psus(frame, design, where):
         if (spread > 1).any():
             label = spread.index[spread > 1][0]
             found = pairs.loc[pairs["psu"] == label, "stratum"]
-            shown = ", ".join(format_value(v) for v in found.iloc[:3])
+            # each stratum with the rows (file lines from the CLI) that put
+            # the PSU there, so the user can find the stray rows
+            shown = ", ".join(
+                f"{format_value(v)} ("
+                + format_rows(
+                    frame.index[(psu == label) & (strata == v)],
+                    name=frame.index.name,
+                )
+                + ")"
+                for v in found.iloc[:3]
+            )
             raise SpecError(
                 f"{where}: cluster {format_value(label)} of column "
                 f"{design['cluster']!r} lies in strata {shown} of column "
