@@ -991,6 +991,7 @@ def test_frequency_weights_give_the_replicated_rows_diagnostics(options):
         for key in keys:
             assert_allclose(a[key], b[key], rtol=1e-7, err_msg=f"{name} {key}")
     # fractional frequency weights have no copies: statsmodels' WLS forms
-    fractional = CobbDouglasRegressor(**options).fit(X, y, sample_weight=w + 0.5)
+    with pytest.warns(SklearnInnovWarning, match="read as frequency weights"):
+        fractional = CobbDouglasRegressor(**options).fit(X, y, sample_weight=w + 0.5)
     assert fractional.results_._copies is None
     assert np.isfinite(fractional.durbin_watson_)

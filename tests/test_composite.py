@@ -20,7 +20,11 @@ from sklearn_innov.diagnostics import (
     item_total_statistics,
     mcdonald_omega,
 )
-from sklearn_innov.exceptions import ConstantItemWarning, MissingIndexWarning
+from sklearn_innov.exceptions import (
+    ConstantItemWarning,
+    MissingIndexWarning,
+    SklearnInnovWarning,
+)
 
 SPEC = {"A": ["q1", "q2", "q3"], "B": ["q4", "b1", "b2"]}
 
@@ -751,7 +755,10 @@ def test_a_constant_item_with_learned_weight_0_drops_out_of_a_geometric_mean(rng
         rng.integers(1, 6, size=(30, 3)).astype(float), columns=list("abc")
     )
     X["c"] = 3.0  # min-max maps it to 0, and ln 0 x 0 was NaN
-    with pytest.warns(ConstantItemWarning):
+    with (
+        pytest.warns(ConstantItemWarning),
+        pytest.warns(SklearnInnovWarning, match="'c' of index 'A' do not vary"),
+    ):
         est = CompositeIndex(
             spec={"A": ["a", "b", "c"]}, weights="pca", aggregate="geometric"
         ).fit(X)

@@ -14,7 +14,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from statsmodels.multivariate.factor import Factor
 
 from sklearn_innov import CobbDouglasRegressor, CompositeIndex
-from sklearn_innov.exceptions import SklearnInnovWarning
+from sklearn_innov.exceptions import ConstantItemWarning, SklearnInnovWarning
 
 SCALES = (1e-160, 1e-100, 1e-9, 1.0, 1e9, 1e100, 1e154)
 
@@ -65,7 +65,10 @@ def test_a_constant_item_weighs_exactly_0_and_drops_out_of_geometric_means(rng):
     X["zero"] = 0
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        with pytest.warns(SklearnInnovWarning, match="'zero' of index 'index'") as rec:
+        with (
+            pytest.warns(ConstantItemWarning, match="'zero' \\(always 0\\)"),
+            pytest.warns(SklearnInnovWarning, match="'zero' of index 'index'") as rec,
+        ):
             est = CompositeIndex(weights="pca", aggregate="geometric").fit(X)
         # attributed to the caller's line, through fit and fit_transform alike
         with pytest.warns(SklearnInnovWarning) as again:
@@ -170,7 +173,10 @@ def test_factor_weights_fall_back_when_an_item_is_constant_in_the_fold(rng):
     X["rare"] = 0.0
     X.loc[[57, 58, 59], "rare"] = 1.0  # only in the last fold
     train = X.iloc[:40]
-    with pytest.warns(SklearnInnovWarning, match="'rare' of index 'index'"):
+    with (
+        pytest.warns(ConstantItemWarning, match="'rare' \\(always 0\\)"),
+        pytest.warns(SklearnInnovWarning, match="'rare' of index 'index'"),
+    ):
         est = CompositeIndex(weights="factor").fit(train)
     w = est.weights_["index"]
     assert w["rare"] == 0.0
@@ -190,7 +196,10 @@ def test_factor_weights_fall_back_when_an_item_is_constant_in_the_fold(rng):
 
 def test_factor_weights_with_too_few_varying_items_name_them_and_pca():
     X = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 1, 4, 3], "c": 1.0, "d": 0.0})
-    with pytest.raises(ValueError, match=r"'c', 'd' that do not vary .*weights='pca'"):
+    with (
+        pytest.warns(ConstantItemWarning, match="'c' \\(always 1\\), 'd'"),
+        pytest.raises(ValueError, match=r"'c', 'd' that do not vary .*weights='pca'"),
+    ):
         CompositeIndex(weights="factor").fit(X)
 
 

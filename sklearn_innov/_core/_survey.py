@@ -1364,7 +1364,9 @@ def jackknife_least_squares(design, exog, resid, *, mse=False, owner="jackknife"
     totals = _replicate_totals(design, replicates, rows)
     gram_r = totals[:, : k * k].reshape(-1, k, k)
     score_r = totals[:, k * k :]
-    singular = np.linalg.matrix_rank(gram_r, rtol=1e-10) < k
+    # rank < k, as matrix_rank(rtol=1e-10) (a keyword of NumPy >= 2.0 only)
+    spectrum = np.linalg.svd(gram_r, compute_uv=False)
+    singular = spectrum[:, -1] <= 1e-10 * spectrum[:, 0]
     if singular.any():
         r = int(np.flatnonzero(singular)[0])
         raise ValueError(
