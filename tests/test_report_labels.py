@@ -8,6 +8,7 @@ weighted count is the sum of the weights of its rows), not from the
 library's earlier output.
 """
 
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -170,3 +171,31 @@ def test_rank_shifts_print_as_places_with_one_decimal():
     # with the identifiers as headers, the same numbers
     plain = Summary("Rankings", [Block("Rank movement", table)]).as_text(columns={})
     assert plain.splitlines()[-2].split() == ["X1", "127", "9.0", "21.8"]
+
+
+def test_the_paper_comparison_names_its_statistics_in_words():
+    """The ranges block printed "Table 11 ln X1 std_err" and "Table 9 DW": its
+    rows now take their words from the one table of labels."""
+    from sklearn_innov.datasets import load_paper_ranges
+    from sklearn_innov.report._comparison import _in_ranges
+
+    table = _in_ranges(load_paper_ranges())[0].content
+    labels = list(table.index)
+    for expected in (
+        "Table 9 n (implied by R² and F)",
+        "Table 9 const coefficient",
+        "Table 9 ln X1 t",
+        "Table 9 R²",
+        "Table 9 F",
+        "Table 9 Durbin-Watson",
+        "Table 10 X1 B",
+        "Table 10 X1 S.E.",
+        "Table 10 const Sig.",
+        "Table 11 ln X1 coefficient",
+        "Table 11 ln X1 std. error",
+        "Table 11 R² (uncentred, no intercept)",
+        "Table 11 F (uncentred, no intercept)",
+    ):
+        assert expected in labels, expected
+    identifiers = re.compile(r"\bcoef\b|\bDW\b|\bR2\b|_")
+    assert not [label for label in labels if identifiers.search(label)]
