@@ -199,3 +199,52 @@ def test_the_paper_comparison_names_its_statistics_in_words():
         assert expected in labels, expected
     identifiers = re.compile(r"\bcoef\b|\bDW\b|\bR2\b|_")
     assert not [label for label in labels if identifiers.search(label)]
+
+
+@pytest.mark.parametrize(
+    ("classes", "labels", "expected"),
+    [
+        ([0, 1], {"event": "join the EU", "non_event": "stay outside"}, None),
+        ([0, 1], {}, ["join_eu = 0", "join_eu = 1"]),
+        (["no", "yes"], {}, ["no", "yes"]),
+    ],
+)
+def test_the_designs_shares_name_the_classes_as_the_classification_table(
+    classes, labels, expected
+):
+    """The weighted shares printed "join_eu = 0" while the classification table
+    printed the spec's [labels]: both now use the same words."""
+    from sklearn_innov.report._analysis import design_estimates
+    from sklearn_innov.report._replicate import _design_summary
+
+    target = pd.Series(np.array(classes)[[0, 1, 1, 0, 1]], name="join_eu")
+    frame = pd.DataFrame({"w": [1.0, 2.0, 1.0, 3.0, 1.0], "join_eu": target})
+    design = {"weight": "w", "weights": "frequency"}
+    indices = pd.DataFrame({"IMMIG": [0.1, 0.4, 0.3, 0.9, 0.5]})
+    table, _ = design_estimates(frame, design, indices, target)
+    a = SimpleNamespace(
+        design=design,
+        design_info=None,
+        design_estimates=table,
+        labels={"event": None, "non_event": None, "units": "respondents", **labels},
+        options={"cov_type": "nonrobust"},
+        logit=SimpleNamespace(classes_=np.array(classes)),
+        target="join_eu",
+        iv=None,
+        construction_elasticities=None,
+    )
+    shares = _design_summary(a)["design_shares"]
+    classification = pd.DataFrame(
+        [[1, 1], [1, 2]],
+        index=[str(c) for c in classes],
+        columns=[f"predicted {c}" for c in classes],
+    )
+    words = _classes_in_words(a, classification).index.tolist()
+    assert shares.index.tolist() == words
+    if expected is None:
+        assert words == ["stay outside", "join the EU"]
+    else:
+        assert words == expected
+    # the shares themselves: weighted counts of each class over the total
+    event = (target == classes[1]).to_numpy()
+    assert shares["share"].iloc[1] == pytest.approx(frame["w"][event].sum() / 8.0)
