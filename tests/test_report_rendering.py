@@ -431,3 +431,18 @@ def test_a_geometric_construction_ranked_without_some_rows_but_fitted_says_why()
     refused = table.assign(note=np.where(table["aggregate"] == "geometric", "no", ""))
     blocks = _construction_elasticity_blocks(refused, ["I"], [], result.skipped)
     assert "left out of the rankings" not in " ".join(blocks[1].content)
+
+
+def test_the_spec_digest_note_is_worded_for_the_command_line_too():
+    """ "Report.write saves it in full" was API jargon in a report made by the
+    command line: the note says where the file is for both readers."""
+    from sklearn_innov.report._provenance import Provenance
+
+    summary = Provenance(library="0", python="3.11").summary()
+    text = " ".join(summary.as_text().split())
+    assert (
+        "Spec SHA-256 is that of the validated spec as canonical JSON (every table "
+        "with its defaults filled in, keys sorted, no spaces, UTF-8); "
+        "provenance.json, written beside the report, keeps it in full."
+    ) in text
+    assert "Report.write" not in text
