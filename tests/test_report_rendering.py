@@ -446,3 +446,17 @@ def test_the_spec_digest_note_is_worded_for_the_command_line_too():
         "provenance.json, written beside the report, keeps it in full."
     ) in text
     assert "Report.write" not in text
+
+
+def test_latex_breaks_a_camel_case_identifier_between_its_words():
+    """ "CobbDouglasRegre / ssor" broke mid-word every 16 characters: a long
+    identifier may now break where a new word starts, with no hyphen."""
+    from sklearn_innov.summary._summary import latex_text
+
+    text = latex_text("data passed to CobbDouglasRegressor: column(s)")
+    assert text == (
+        r"data passed to Cobb\allowbreak{}Douglas\allowbreak{}Regressor: column(s)"
+    )
+    # a digest has no words: still a break every 16 characters
+    digest = "0123456789abcdef" * 4
+    assert latex_text(digest).count(r"\allowbreak{}") == 3

@@ -1012,7 +1012,8 @@ LATEX_TABCOLSEP_PT = 4.0
 # p{} column of this width; headers wrap onto lines at least this long
 LATEX_TEXT_CAP = 32
 LATEX_HEADER_MIN = 12
-# a word longer than this may break after / . _ - = , : ; or every 16 characters
+# a word longer than this may break after / . _ - = , : ;, before a capital
+# that follows a small letter, or every 16 characters without either
 LATEX_LONG_WORD = 20
 _BREAK = "\x00"
 
@@ -1022,7 +1023,9 @@ def latex_text(text):
 
     A file path, a dotted name or a digest has no space where a line could
     end; in a word longer than 20 characters a break is allowed after each
-    of ``/ . _ - = , : ;`` and every 16 characters without one.
+    of ``/ . _ - = , : ;``, before a capital that follows a small letter
+    (``CobbDouglas|Regressor``, not ``CobbDouglasRegre|ssor``) and every 16
+    characters without one. No hyphen is added: the word is an identifier.
 
     Parameters
     ----------
@@ -1038,15 +1041,21 @@ def latex_text(text):
     >>> from sklearn_innov.summary._summary import latex_text
     >>> print(latex_text("in data/survey_2024_final.csv"))
     in data/\allowbreak{}survey\_\allowbreak{}2024\_\allowbreak{}final.\allowbreak{}csv
+    >>> print(latex_text("CobbDouglasRegressor:"))
+    Cobb\allowbreak{}Douglas\allowbreak{}Regressor:
     """
     words = re.split(r"(\s+)", str(text))
     out = []
     for word in words:
         if len(word) > LATEX_LONG_WORD and not word.isspace():
-            marked, run = [], 0
+            marked, run, previous = [], 0, ""
             for ch in word:
+                if ch.isupper() and previous.islower():
+                    marked.append(_BREAK)  # a camel-case identifier's parts
+                    run = 0
                 marked.append(ch)
                 run += 1
+                previous = ch
                 if ch in "/._-=,:;" or run >= 16:
                     marked.append(_BREAK)
                     run = 0
