@@ -1083,7 +1083,9 @@ class SelectionStability(Results):
             for f, keep in zip(self.features, support, strict=True)
             if keep and f not in self.forced
         ]
-        return " + ".join(chosen) or _NONE_SELECTED
+        return " + ".join(chosen) or (
+            "(the forced features only)" if self.forced else _NONE_SELECTED
+        )
 
     def _near_zero_note(self):
         """The features whose relative bias divides by a global estimate near 0."""
