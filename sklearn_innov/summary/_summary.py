@@ -321,8 +321,9 @@ class Summary:
                 )
                 out.append(f"<ul>{items}</ul>")
             else:
-                body = "<br>".join(html.escape(line) for line in block.content)
-                out.append(f"<p>{body}</p>")
+                # a line is a paragraph (as in LaTeX): one <p> each, not a
+                # wall of text joined by <br>
+                out += [f"<p>{html.escape(line)}</p>" for line in block.content]
         return "\n".join(out)
 
     def as_latex(self, *, columns: Mapping[str, Column] | None = None) -> str:
@@ -851,9 +852,20 @@ def _html_table(cells):
         f'<th scope="col" class="{"num" if numeric else "text"}">{html.escape(c)}</th>'
         for c, numeric in zip(cells.columns, cells.numeric, strict=True)
     )
+    # a table with a long token (a digest, a path, a command) lets its text
+    # cells break inside words, so it fits a phone instead of scrolling
+    long_words = any(
+        len(word) > LATEX_LONG_WORD
+        for row in cells.rows
+        for j, text in enumerate(row)
+        if not cells.numeric[j]
+        for word in text.split()
+    )
     lines = [
         '<div class="table-scroll">',
-        '<table class="summary-table">',
+        '<table class="summary-table long-words">'
+        if long_words
+        else '<table class="summary-table">',
         f'<thead><tr><th scope="col">{html.escape(cells.corner)}</th>{head}</tr>'
         "</thead>",
         "<tbody>",
@@ -889,6 +901,7 @@ table.summary-table tbody th { text-align: left; font-weight: 600;
 table.summary-table .num { text-align: right; white-space: nowrap; }
 table.summary-table .text { text-align: left; }
 table.summary-table td.text { min-width: 15em; }
+table.summary-table.long-words td.text { min-width: 8em; overflow-wrap: anywhere; }
 table.summary-table tbody tr:hover td { background: #f4f8ff; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
