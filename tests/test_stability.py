@@ -464,3 +464,18 @@ def test_forced_features_left_out_of_the_printed_model_strings():
     ) in text
     assert "(and the forced features)" in text
     assert "a + c + d" not in text
+
+
+def test_a_set_of_forced_features_only_is_named_so():
+    """A resample that keeps none of the selectable features prints as such,
+    not as "(none selected)" beside features that are in every model."""
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.normal(size=(150, 3)), columns=["noise", "c", "d"])
+    y = (1.5 * X["c"] + rng.logistic(size=150) > 0).astype(int)
+    result = selection_stability(
+        StepwiseLogit(force=["c", "d"]), X, y, n_bootstrap=10, random_state=0
+    )
+    assert "c + d" in result.model_frequency.index
+    printed = result.summary()["model_frequency"]
+    assert "(the forced features only)" in printed.index
+    assert "(none selected)" not in printed.index
