@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from joblib import effective_n_jobs
+from scipy import stats
 from sklearn import config_context
 from sklearn.base import clone, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
-from scipy import stats
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
