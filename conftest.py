@@ -252,6 +252,9 @@ SLOW_TESTS = {
         "test_latex_report_compiles_without_running_into_the_margin[user]",  # 2.5 s
         "test_the_phone_check_sees_a_page_that_is_too_wide",  # 0.5 s
     ),
+    "tests/test_report_rendering.py": (
+        "test_the_residual_plots_are_legible_at_phone_width",  # 0.75 s
+    ),
     "tests/test_report_provenance.py": (
         "test_a_frame_from_python_is_described_and_digested_by_its_content",  # 0.7 s
         "test_provenance_names_versions_time_data_spec_and_seed",  # 0.7 s

@@ -546,11 +546,11 @@ def test_the_comparison_step_places_the_paper_in_simulated_ranges():
     )
     summary = compare_with_paper(analysis, ranges)
     table = summary["ranges"]
-    assert list(table.index) == ["Table 9 R2", "Table 11 F"]
+    assert list(table.index) == ["Table 9 R²", "Table 11 F (uncentred, no intercept)"]
     assert list(table["inside"]) == ["yes", "no"]  # 0.274 in, 283.565 out
     reading = " ".join(summary["Reading of the ranges"])
     assert "1 of 2 published statistics lie inside" in reading
-    assert "Outside their range: Table 11 F" in reading
+    assert "Outside their range: Table 11 F (uncentred, no intercept)" in reading
     with pytest.raises(ValueError, match="indexed by \\(table, term"):
         compare_with_paper(analysis, ranges.rename(columns={"q05": "low"}))
 

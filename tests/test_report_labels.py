@@ -8,6 +8,7 @@ weighted count is the sum of the weights of its rows), not from the
 library's earlier output.
 """
 
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -170,3 +171,80 @@ def test_rank_shifts_print_as_places_with_one_decimal():
     # with the identifiers as headers, the same numbers
     plain = Summary("Rankings", [Block("Rank movement", table)]).as_text(columns={})
     assert plain.splitlines()[-2].split() == ["X1", "127", "9.0", "21.8"]
+
+
+def test_the_paper_comparison_names_its_statistics_in_words():
+    """The ranges block printed "Table 11 ln X1 std_err" and "Table 9 DW": its
+    rows now take their words from the one table of labels."""
+    from sklearn_innov.datasets import load_paper_ranges
+    from sklearn_innov.report._comparison import _in_ranges
+
+    table = _in_ranges(load_paper_ranges())[0].content
+    labels = list(table.index)
+    for expected in (
+        "Table 9 n (implied by R² and F)",
+        "Table 9 const coefficient",
+        "Table 9 ln X1 t",
+        "Table 9 R²",
+        "Table 9 F",
+        "Table 9 Durbin-Watson",
+        "Table 10 X1 B",
+        "Table 10 X1 S.E.",
+        "Table 10 const Sig.",
+        "Table 11 ln X1 coefficient",
+        "Table 11 ln X1 std. error",
+        "Table 11 R² (uncentred, no intercept)",
+        "Table 11 F (uncentred, no intercept)",
+    ):
+        assert expected in labels, expected
+    identifiers = re.compile(r"\bcoef\b|\bDW\b|\bR2\b|_")
+    assert not [label for label in labels if identifiers.search(label)]
+
+
+@pytest.mark.parametrize(
+    ("classes", "labels", "expected"),
+    [
+        ([0, 1], {"event": "join the EU", "non_event": "stay outside"}, None),
+        ([0, 1], {}, ["join_eu = 0", "join_eu = 1"]),
+        (["no", "yes"], {}, ["no", "yes"]),
+    ],
+)
+def test_the_designs_shares_name_the_classes_as_the_classification_table(
+    classes, labels, expected
+):
+    """The weighted shares printed "join_eu = 0" while the classification table
+    printed the spec's [labels]: both now use the same words."""
+    from sklearn_innov.report._analysis import design_estimates
+    from sklearn_innov.report._replicate import _design_summary
+
+    target = pd.Series(np.array(classes)[[0, 1, 1, 0, 1]], name="join_eu")
+    frame = pd.DataFrame({"w": [1.0, 2.0, 1.0, 3.0, 1.0], "join_eu": target})
+    design = {"weight": "w", "weights": "frequency"}
+    indices = pd.DataFrame({"IMMIG": [0.1, 0.4, 0.3, 0.9, 0.5]})
+    table, _ = design_estimates(frame, design, indices, target)
+    a = SimpleNamespace(
+        design=design,
+        design_info=None,
+        design_estimates=table,
+        labels={"event": None, "non_event": None, "units": "respondents", **labels},
+        options={"cov_type": "nonrobust"},
+        logit=SimpleNamespace(classes_=np.array(classes)),
+        target="join_eu",
+        iv=None,
+        construction_elasticities=None,
+    )
+    shares = _design_summary(a)["design_shares"]
+    classification = pd.DataFrame(
+        [[1, 1], [1, 2]],
+        index=[str(c) for c in classes],
+        columns=[f"predicted {c}" for c in classes],
+    )
+    words = _classes_in_words(a, classification).index.tolist()
+    assert shares.index.tolist() == words
+    if expected is None:
+        assert words == ["stay outside", "join the EU"]
+    else:
+        assert words == expected
+    # the shares themselves: weighted counts of each class over the total
+    event = (target == classes[1]).to_numpy()
+    assert shares["share"].iloc[1] == pytest.approx(frame["w"][event].sum() / 8.0)

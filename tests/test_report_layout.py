@@ -253,6 +253,13 @@ def test_html_report_fits_a_390_px_phone(reports, name, tmp_path):
     assert measured["innerWidth"] == PHONE_PX
     assert measured["scrollWidth"] <= PHONE_PX, measured
     _check_tables_are_readable(measured["tables"])
+    # the provenance's long values (data, command, digests) wrap inside their
+    # cells: the table fits the phone with no sideways scrolling
+    provenance = next(
+        t for t in measured["tables"] if t["title"] == "What made this report"
+    )
+    assert provenance["width"] <= provenance["boxWidth"] + 1, provenance["width"]
+    assert all(cell["right"] <= PHONE_PX for cell in provenance["cells"])
 
 
 # a cell's text wraps onto at most this many lines on a phone

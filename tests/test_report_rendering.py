@@ -270,7 +270,7 @@ def test_a_list_block_renders_as_a_list_in_every_format():
     html = summary.render("html")
     assert "<ul><li>first item" in html
     assert "<li>second &amp; &lt;item&gt;</li></ul>" in html
-    assert "<p>a<br>b</p>" in html  # prose stays prose
+    assert "<p>a</p>\n<p>b</p>" in html  # prose stays prose, a line a paragraph
     latex = summary.render("latex")
     assert "\\begin{itemize}\n\\item first item" in latex
     assert "\\item second \\& " in latex
@@ -431,3 +431,56 @@ def test_a_geometric_construction_ranked_without_some_rows_but_fitted_says_why()
     refused = table.assign(note=np.where(table["aggregate"] == "geometric", "no", ""))
     blocks = _construction_elasticity_blocks(refused, ["I"], [], result.skipped)
     assert "left out of the rankings" not in " ".join(blocks[1].content)
+
+
+def test_the_spec_digest_note_is_worded_for_the_command_line_too():
+    """ "Report.write saves it in full" was API jargon in a report made by the
+    command line: the note says where the file is for both readers."""
+    from sklearn_innov.report._provenance import Provenance
+
+    summary = Provenance(library="0", python="3.11").summary()
+    text = " ".join(summary.as_text().split())
+    assert (
+        "Spec SHA-256 is that of the validated spec as canonical JSON (every table "
+        "with its defaults filled in, keys sorted, no spaces, UTF-8); "
+        "provenance.json, written beside the report, keeps it in full."
+    ) in text
+    assert "Report.write" not in text
+
+
+def test_latex_breaks_a_camel_case_identifier_between_its_words():
+    """ "CobbDouglasRegre / ssor" broke mid-word every 16 characters: a long
+    identifier may now break where a new word starts, with no hyphen."""
+    from sklearn_innov.summary._summary import latex_text
+
+    text = latex_text("data passed to CobbDouglasRegressor: column(s)")
+    assert text == (
+        r"data passed to Cobb\allowbreak{}Douglas\allowbreak{}Regressor: column(s)"
+    )
+    # a digest has no words: still a break every 16 characters
+    digest = "0123456789abcdef" * 4
+    assert latex_text(digest).count(r"\allowbreak{}") == 3
+
+
+def test_the_residual_plots_are_legible_at_phone_width():
+    """Figure 5 was two panels side by side, 9 inches wide: shown 366 px wide
+    on a 390 px phone its axis labels were about 5 px tall. The panels are
+    stacked, so its type shows at least 10 px tall there."""
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    from sklearn_innov.report import residual_plots
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.uniform(1, 5, size=(60, 2)), columns=["X1", "X2"])
+    y = np.exp(0.3 * np.log(X["X1"]) + rng.normal(0, 0.2, 60))
+    figure = residual_plots(CobbDouglasRegressor().fit(X, y), X)
+    try:
+        width, height = figure.get_size_inches()
+        assert height > width  # one panel above the other
+        px_per_point = 366 / (72 * width)  # 390 px less the page's margins
+        for ax in figure.axes:
+            texts = [ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels()]
+            assert min(t.get_fontsize() for t in texts) * px_per_point >= 10
+    finally:
+        plt.close(figure)

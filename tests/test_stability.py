@@ -371,3 +371,111 @@ def test_without_force_nothing_is_marked_forced():
     assert result.forced == []
     assert not result.table["forced"].any()
     assert "forced" not in str(result.summary())
+
+
+def _one_line(summary):
+    return " ".join(str(summary).split())
+
+
+def test_notes_name_the_printed_headers_not_the_identifiers(simulated):
+    """The summary prints "Coefficient without selection" (summary/_labels.py):
+    its note must use those words, not the columns' identifiers."""
+    X, y = simulated
+    result = selection_stability(StepwiseLogit(), X, y, n_bootstrap=5, random_state=0)
+    text = _one_line(result.summary())
+    assert "global_coef" not in text and "global_std_err" not in text
+    assert (
+        "Coefficient without selection and Std. error without selection: the "
+        "model with every feature and no selection. RMSD ratio above 1: selection "
+        "adds variability beyond the standard error without selection. Relative "
+        "bias: mean coefficient when selected over the coefficient without "
+        "selection, minus 1"
+    ) in text
+
+
+def test_relative_bias_caveat_from_the_global_wald_test(simulated):
+    """Relative bias divides by the global estimate: the features whose global
+    Wald test is not significant at 5% are named in a note (statsmodels' Logit
+    on every feature is the oracle of the p-values), their numbers still shown."""
+    X, y = simulated
+    result = selection_stability(
+        StepwiseLogit(force=["noise3"]), X, y, n_bootstrap=30, random_state=0
+    )
+    oracle = sm.Logit(y, sm.add_constant(X)).fit(disp=0).pvalues[X.columns]
+    assert_allclose(result.global_p_value[X.columns], oracle, rtol=1e-5)
+    bias = result.relative_bias
+    weak = [
+        name
+        for name in result.table.index
+        if oracle[name] >= 0.05 and np.isfinite(bias[name])
+    ]
+    assert "strong" not in weak and "noise3" in weak and len(weak) >= 2
+    shown = ", ".join(f"{name} (p = {oracle[name]:.3f})" for name in weak)
+    text = _one_line(result.summary())
+    assert (
+        f"Relative bias of {shown} divides by a coefficient without selection "
+        "that its Wald test does not distinguish from 0 (not significant at 5%): "
+        "it should not be read as a bias (it can run to hundreds of percent "
+        "either way)."
+    ) in text
+    # the numbers stay printed
+    printed = result.summary()["inclusion"]["relative_bias_pct"]
+    assert printed.notna().sum() == np.isfinite(bias).sum()
+
+
+def test_no_relative_bias_caveat_without_a_global_model(simulated):
+    X, y = simulated
+    result = selection_stability(
+        SelectKBest(f_classif, k=2), X, y, n_bootstrap=3, random_state=0
+    )
+    assert result.global_p_value.isna().all()
+    assert "Wald test" not in str(result.summary())
+
+
+def test_forced_features_left_out_of_the_printed_model_strings():
+    """With forced features every model string repeated them (130 characters on
+    ESS10NO, split into five column groups): the printed table names the
+    selectable features, a note names the forced ones once, and
+    ``model_frequency`` keeps each set whole for users who index it."""
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.normal(size=(200, 4)), columns=["a", "b", "c", "d"])
+    y = (1.5 * X["a"] + rng.logistic(size=200) > 0).astype(int)
+    result = selection_stability(
+        StepwiseLogit(force=["c", "d"]), X, y, n_bootstrap=20, random_state=0
+    )
+    frequency = result.model_frequency
+    assert all(label.endswith(" + c + d") for label in frequency.index)
+    supports = result.supports
+    for label, count in frequency["count"].items():
+        chosen = [f for f in X.columns if f in label.split(" + ")]
+        assert (
+            supports[chosen].all(axis=1) & (supports.sum(axis=1) == len(chosen))
+        ).sum() == count
+    summary = result.summary()
+    printed = summary["model_frequency"]
+    assert list(printed.index) == [
+        label.removesuffix(" + c + d") for label in frequency.index
+    ]
+    assert printed["count"].tolist() == frequency["count"].tolist()
+    text = _one_line(summary)
+    assert (
+        "Model selection frequency names the selectable features of each model; "
+        "every model also holds the forced features: c, d."
+    ) in text
+    assert "(and the forced features)" in text
+    assert "a + c + d" not in text
+
+
+def test_a_set_of_forced_features_only_is_named_so():
+    """A resample that keeps none of the selectable features prints as such,
+    not as "(none selected)" beside features that are in every model."""
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame(rng.normal(size=(150, 3)), columns=["noise", "c", "d"])
+    y = (1.5 * X["c"] + rng.logistic(size=150) > 0).astype(int)
+    result = selection_stability(
+        StepwiseLogit(force=["c", "d"]), X, y, n_bootstrap=10, random_state=0
+    )
+    assert "c + d" in result.model_frequency.index
+    printed = result.summary()["model_frequency"]
+    assert "(the forced features only)" in printed.index
+    assert "(none selected)" not in printed.index

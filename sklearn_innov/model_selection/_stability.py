@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from joblib import effective_n_jobs
+from scipy import stats
 from sklearn import config_context
 from sklearn.base import clone, is_classifier
 from sklearn.utils import check_random_state
@@ -33,7 +34,8 @@ from sklearn.utils.validation import (
 
 from .._core import Results, SurveyDesign
 from ..linear_model import StepwiseLogit
-from ..summary import Block, Summary
+from ..summary import Block, Summary, format_pvalue
+from ..summary._labels import column_label
 from ..utils._lazy import pd
 from ..utils._plotting import pyplot as _pyplot
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
@@ -658,7 +660,11 @@ class SelectionStability(Results):
     inclusion_frequency : Series
         Share of fitted resamples selecting each feature.
     model_frequency : DataFrame
-        The selected sets, most frequent first.
+        The selected sets, most frequent first, each named by all its
+        features (forced ones included).
+    global_p_value : Series
+        Two-sided p-value of the Wald test that a global coefficient is 0,
+        from :math:`z = \hat\beta_j^{g} / \widehat{SE}(\hat\beta_j^{g})`.
     rmsd_ratio : Series
         Root mean squared difference from the global estimate over its
         standard error.
@@ -701,7 +707,11 @@ class SelectionStability(Results):
       resamples that select :math:`j`, relative to the global estimate:
       positive when a feature tends to be selected when its estimate is
       larger than the global one (selection bias away from zero). NaN for a
-      feature never selected.
+      feature never selected. It divides by the global estimate: where that
+      estimate is indistinguishable from 0 (its Wald test,
+      ``global_p_value``, not significant at 5%) the ratio can run to
+      hundreds of percent either way, and the summary names those features
+      in a note rather than hide their numbers.
 
     ``rmsd_ratio`` and ``relative_bias`` are NaN when there is no global
     model or no coefficients (``notes`` says which); ``rmsd_ratio`` is NaN
@@ -835,6 +845,17 @@ class SelectionStability(Results):
         return counts.set_index("model")
 
     @cached_property
+    def global_p_value(self) -> pd.Series:
+        """Two-sided Wald p-value of each global coefficient, NaN without one."""
+        nan = np.full(len(self.features), np.nan)
+        if self.global_coef is None or self.global_std_err is None:
+            return self._series(nan, "global_p_value")
+        se = self.global_std_err
+        usable = np.isfinite(se) & (se > 0)
+        z = np.divide(self.global_coef, se, out=nan.copy(), where=usable)
+        return self._series(2.0 * stats.norm.sf(np.abs(z)), "global_p_value")
+
+    @cached_property
     def rmsd_ratio(self) -> pd.Series:
         """Root mean squared difference from the global estimate over its SE."""
         if (
@@ -933,8 +954,11 @@ class SelectionStability(Results):
                 "relative biases (for StepwiseLogit, penalty='firth' keeps them "
                 "finite)."
             )
-        selected = " + ".join(self.selected_features) or _NONE_SELECTED
+        selected = self._short_label(self.selected)
+        if self.forced:
+            selected += " (and the forced features)"
         share = self.model_frequency["percent"].get(self._label(self.selected), 0.0)
+        coef_label, se_label = map(column_label, ("global_coef", "global_std_err"))
         notes += [
             f"Selected on all rows: {selected}; the same set in {share:.1f}% of "
             "resamples.",
@@ -945,11 +969,13 @@ class SelectionStability(Results):
             "but modest association, the selection's power is low); a pure-noise "
             "feature is kept in about a quarter of resamples at p_remove = 0.10, "
             "not one in ten (resamples centre on this sample's estimates).",
-            "global_coef and global_std_err: the model with every feature and "
-            "no selection. RMSD ratio above 1: selection adds variability beyond "
-            "the global model's standard error. Relative bias: mean estimate "
-            "when selected over the global estimate, minus 1 (positive: "
-            "selected when the estimate happens to be large).",
+            f"{coef_label} and {se_label}: the model with every feature and "
+            f"no selection. {column_label('rmsd_ratio')} above 1: selection adds "
+            "variability beyond the standard error without selection. "
+            f"{column_label('relative_bias_pct')}: mean coefficient when "
+            "selected over the coefficient without selection, minus 1 "
+            "(positive: selected when the estimate happens to be large).",
+            *self._near_zero_note(),
             "p-values of the model selected on all rows ignore the selection and "
             "are optimistic (too small); read them together with these "
             "frequencies.",
@@ -968,6 +994,20 @@ class SelectionStability(Results):
             ]
             inclusion.index.name = "feature"
         models = self.model_frequency.head(max_models)
+        if self.forced:
+            # the forced features are in every set: naming them in each row
+            # repeats them in every column group of the text table
+            short = {
+                self._label(row): self._short_label(row)
+                for row in np.unique(self._supports, axis=0)
+            }
+            models = models.rename(index=short)
+            notes.insert(
+                2,
+                "Model selection frequency names the selectable features of "
+                "each model; every model also holds the forced features: "
+                f"{', '.join(self.forced)}.",
+            )
         return Summary(
             f"Selection stability of {self.estimator_name} "
             f"(Heinze, Wallisch & Dunkler 2018)",
@@ -1035,3 +1075,32 @@ class SelectionStability(Results):
     def _label(self, support):
         chosen = [f for f, keep in zip(self.features, support, strict=True) if keep]
         return " + ".join(chosen) or _NONE_SELECTED
+
+    def _short_label(self, support):
+        """The selected features but the forced ones."""
+        chosen = [
+            f
+            for f, keep in zip(self.features, support, strict=True)
+            if keep and f not in self.forced
+        ]
+        return " + ".join(chosen) or (
+            "(the forced features only)" if self.forced else _NONE_SELECTED
+        )
+
+    def _near_zero_note(self):
+        """The features whose relative bias divides by a global estimate near 0."""
+        p_values = self.global_p_value
+        bias = self.relative_bias
+        weak = []
+        for name in self.table.index:
+            if p_values[name] >= 0.05 and np.isfinite(bias[name]):
+                shown = format_pvalue(p_values[name])
+                weak.append(f"{name} (p {'' if shown[0] in '<>' else '= '}{shown})")
+        if not weak:
+            return []
+        return [
+            f"{column_label('relative_bias_pct')} of {', '.join(weak)} divides by "
+            "a coefficient without selection that its Wald test does not "
+            "distinguish from 0 (not significant at 5%): it should not be read "
+            "as a bias (it can run to hundreds of percent either way)."
+        ]

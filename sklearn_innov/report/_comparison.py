@@ -17,6 +17,7 @@ import numpy as np
 
 from ..datasets import load_paper_results
 from ..summary import Block, Summary
+from ..summary._labels import column_label
 from ..utils._lazy import pd
 
 if TYPE_CHECKING:
@@ -137,15 +138,35 @@ def _in_ranges(ranges):
     ]
 
 
+# The ranges' statistics (datasets/_ranges.py) by their identifiers in the
+# labels table; Table 10's B, S.E., Wald and Sig. are SPSS's own headers,
+# as its block prints them.
+_RANGE_STATISTICS = {
+    "coef": "coef",
+    "std_err": "std_err",
+    "R2": "rsquared",
+    "R2 (uncentred)": "rsquared_uncentred",
+    "F": "fvalue",
+    "DW": "durbin_watson",
+}
+
+
 def _range_label(table, term, statistic):
     """A row of the ranges block: "Table 9 ln X1 t", "Table 10 X1 B"."""
     if statistic == "n":
-        return f"{table} n (implied by R² and F)"
+        return f"{table} n (implied by {column_label('rsquared')} and F)"
+    identifier = _RANGE_STATISTICS.get(statistic, statistic)
+    if table == "Table 11" and identifier == "fvalue":
+        identifier = "fvalue_uncentred"  # no intercept
+    label = column_label(identifier)
     if term == "fit":
-        return f"{table} {statistic}"
+        return f"{table} {label}"
+    if statistic in _RANGE_STATISTICS and label[1:2].islower():
+        # "ln X1 std. error", as a header after words prints
+        label = label[0].lower() + label[1:]
     # the logit's terms are the indices themselves, the Cobb-Douglas's logs
     shown = term if table == "Table 10" else _term(term)
-    return f"{table} {shown} {statistic}"
+    return f"{table} {shown} {label}"
 
 
 def _term(name):
@@ -175,7 +196,10 @@ def _beside_paper(full, logit, adjusted):
             ],
             "ours": [full.rsquared_, full.fvalue_, full.durbin_watson_],
         },
-        index=pd.Index(["R²", "F", "Durbin-Watson"], name="statistic"),
+        index=pd.Index(
+            [column_label(c) for c in ("rsquared", "fvalue", "durbin_watson")],
+            name="statistic",
+        ),
     )
     ours10 = logit.coef_table_
     columns = {
@@ -224,14 +248,13 @@ def _beside_paper(full, logit, adjusted):
             index=pd.Index([_term(t) for t in paper["table11"].index], name="term"),
             columns=[
                 "paper coef",
-                "paper s.e.",
+                "paper std_err",
                 "paper t",
                 "ours coef",
-                "ours s.e.",
+                "ours std_err",
                 "ours t",
             ],
         )
-        r2_label = "R² (uncentred, no intercept)"
         blocks.append(Block("Table 11: coefficients", table11, name="paper_table11"))
         blocks.append(
             Block(
@@ -245,7 +268,11 @@ def _beside_paper(full, logit, adjusted):
                         "ours": [adjusted.rsquared_, adjusted.fvalue_],
                     },
                     index=pd.Index(
-                        [r2_label, "F (uncentred, no intercept)"], name="statistic"
+                        [
+                            column_label(c)
+                            for c in ("rsquared_uncentred", "fvalue_uncentred")
+                        ],
+                        name="statistic",
                     ),
                 ),
                 name="paper_table11_fit",

@@ -38,8 +38,8 @@ DEPENDENCIES = ("numpy", "scipy", "pandas", "scikit-learn", "statsmodels")
 _CHUNK = 1 << 20
 _REPORT_SPEC_NOTE = (
     "Spec SHA-256 is that of the validated spec as canonical JSON (every table "
-    "with its defaults filled in, keys sorted, no spaces, UTF-8): Report.write "
-    "saves it in full in provenance.json."
+    "with its defaults filled in, keys sorted, no spaces, UTF-8); "
+    "provenance.json, written beside the report, keeps it in full."
 )
 
 

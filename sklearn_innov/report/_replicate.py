@@ -21,7 +21,15 @@ from ..summary import Block, Summary, format_number, significance
 from ..summary._labels import column_label
 from ..summary._summary import format_cell
 from ..utils._progress import no_stage
-from ._analysis import ALPHA, ANALYSIS_STAGES, MARGINS, analyze, count, rows
+from ._analysis import (
+    ALPHA,
+    ANALYSIS_STAGES,
+    MARGINS,
+    _plain,
+    analyze,
+    count,
+    rows,
+)
 from ._comparison import compare_with_paper
 from ._provenance import Provenance
 from ._report import Report
@@ -318,17 +326,23 @@ def render_report(
     return report
 
 
+def _class_words(a, texts):
+    """The target's two values (``a.logit.classes_``, printed as ``texts``) in
+    the user's words: ``[labels] non_event`` and ``event``, else the value
+    itself if it is text, else the target and its value ("innovated = 1")."""
+    return [
+        a.labels[key] or (text if isinstance(value, str) else f"{a.target} = {text}")
+        for value, text, key in zip(
+            a.logit.classes_, texts, ("non_event", "event"), strict=True
+        )
+    ]
+
+
 def _classes_in_words(a, table):
     """The classification table with the target's two values in the user's
-    words: ``[labels] non_event`` and ``event``, else the value itself if it
-    is text, else the target and its value ("innovated = 1")."""
-    words = {}
-    for value, text, key in zip(
-        a.logit.classes_, table.index[:2], ("non_event", "event"), strict=True
-    ):
-        words[text] = a.labels[key] or (
-            text if isinstance(value, str) else f"{a.target} = {text}"
-        )
+    words (:func:`_class_words`)."""
+    texts = list(table.index[:2])
+    words = dict(zip(texts, _class_words(a, texts), strict=True))
     return table.rename(
         index=words,
         columns={f"predicted {text}": f"predicted {w}" for text, w in words.items()},
@@ -453,6 +467,15 @@ def _design_summary(a):
                 "ci_upper": "share_ci_upper",
             }
         )
+    )
+    # the target's values in the words of the classification table
+    plain = [_plain(value) for value in a.logit.classes_]
+    words = _class_words(a, [str(value) for value in plain])
+    shares = shares.rename(
+        index={
+            f"{a.target} = {value!r}": word
+            for value, word in zip(plain, words, strict=True)
+        }
     )
     return Summary(
         "Survey weights and design",

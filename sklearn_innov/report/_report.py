@@ -336,9 +336,13 @@ class Report:
                     f"\\paragraph{{Figure {number} (not written)}} "
                     f"{latex_text(caption)}"
                 )
+            width, height = self.figures[name].get_size_inches()
+            # a tall figure (panels stacked for phones) gets more of the page
+            # so that its type prints as large as a wide one's
+            share = 0.6 if height > width else 0.4
             return (
                 "\\begin{figure}[htbp]\\centering"
-                "\\includegraphics[width=\\linewidth,height=0.4\\textheight,"
+                f"\\includegraphics[width=\\linewidth,height={share}\\textheight,"
                 f"keepaspectratio]{{{path.as_posix()}}}"
                 f"\\caption{{{latex_text(caption)}}}\\end{{figure}}"
             )

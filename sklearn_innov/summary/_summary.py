@@ -321,8 +321,9 @@ class Summary:
                 )
                 out.append(f"<ul>{items}</ul>")
             else:
-                body = "<br>".join(html.escape(line) for line in block.content)
-                out.append(f"<p>{body}</p>")
+                # a line is a paragraph (as in LaTeX): one <p> each, not a
+                # wall of text joined by <br>
+                out += [f"<p>{html.escape(line)}</p>" for line in block.content]
         return "\n".join(out)
 
     def as_latex(self, *, columns: Mapping[str, Column] | None = None) -> str:
@@ -851,9 +852,20 @@ def _html_table(cells):
         f'<th scope="col" class="{"num" if numeric else "text"}">{html.escape(c)}</th>'
         for c, numeric in zip(cells.columns, cells.numeric, strict=True)
     )
+    # a table with a long token (a digest, a path, a command) lets its text
+    # cells break inside words, so it fits a phone instead of scrolling
+    long_words = any(
+        len(word) > LATEX_LONG_WORD
+        for row in cells.rows
+        for j, text in enumerate(row)
+        if not cells.numeric[j]
+        for word in text.split()
+    )
     lines = [
         '<div class="table-scroll">',
-        '<table class="summary-table">',
+        '<table class="summary-table long-words">'
+        if long_words
+        else '<table class="summary-table">',
         f'<thead><tr><th scope="col">{html.escape(cells.corner)}</th>{head}</tr>'
         "</thead>",
         "<tbody>",
@@ -889,6 +901,7 @@ table.summary-table tbody th { text-align: left; font-weight: 600;
 table.summary-table .num { text-align: right; white-space: nowrap; }
 table.summary-table .text { text-align: left; }
 table.summary-table td.text { min-width: 15em; }
+table.summary-table.long-words td.text { min-width: 8em; overflow-wrap: anywhere; }
 table.summary-table tbody tr:hover td { background: #f4f8ff; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
@@ -1012,7 +1025,8 @@ LATEX_TABCOLSEP_PT = 4.0
 # p{} column of this width; headers wrap onto lines at least this long
 LATEX_TEXT_CAP = 32
 LATEX_HEADER_MIN = 12
-# a word longer than this may break after / . _ - = , : ; or every 16 characters
+# a word longer than this may break after / . _ - = , : ;, before a capital
+# that follows a small letter, or every 16 characters without either
 LATEX_LONG_WORD = 20
 _BREAK = "\x00"
 
@@ -1022,7 +1036,9 @@ def latex_text(text):
 
     A file path, a dotted name or a digest has no space where a line could
     end; in a word longer than 20 characters a break is allowed after each
-    of ``/ . _ - = , : ;`` and every 16 characters without one.
+    of ``/ . _ - = , : ;``, before a capital that follows a small letter
+    (``CobbDouglas|Regressor``, not ``CobbDouglasRegre|ssor``) and every 16
+    characters without one. No hyphen is added: the word is an identifier.
 
     Parameters
     ----------
@@ -1038,15 +1054,21 @@ def latex_text(text):
     >>> from sklearn_innov.summary._summary import latex_text
     >>> print(latex_text("in data/survey_2024_final.csv"))
     in data/\allowbreak{}survey\_\allowbreak{}2024\_\allowbreak{}final.\allowbreak{}csv
+    >>> print(latex_text("CobbDouglasRegressor:"))
+    Cobb\allowbreak{}Douglas\allowbreak{}Regressor:
     """
     words = re.split(r"(\s+)", str(text))
     out = []
     for word in words:
         if len(word) > LATEX_LONG_WORD and not word.isspace():
-            marked, run = [], 0
+            marked, run, previous = [], 0, ""
             for ch in word:
+                if ch.isupper() and previous.islower():
+                    marked.append(_BREAK)  # a camel-case identifier's parts
+                    run = 0
                 marked.append(ch)
                 run += 1
+                previous = ch
                 if ch in "/._-=,:;" or run >= 16:
                     marked.append(_BREAK)
                     run = 0
