@@ -80,7 +80,12 @@ def _note(args, message, level=logging.INFO):
 
 
 class _Formatter(logging.Formatter):
-    """``sklearn-innov COMMAND: message``; progress lines already name it."""
+    """``sklearn-innov COMMAND: message`` on every line.
+
+    A progress line names what runs: ``sklearn-innov replicate`` (the
+    command's own count), or the library's ``benchmark`` (run_benchmark's
+    fits), which gets the program's name in front.
+    """
 
     def __init__(self, command):
         super().__init__()
@@ -88,7 +93,9 @@ class _Formatter(logging.Formatter):
 
     def format(self, record):
         text = super().format(record)
-        return text if record.name == "sklearn_innov.progress" else self.prefix + text
+        if record.name != "sklearn_innov.progress":
+            return self.prefix + text
+        return text if text.startswith("sklearn-innov ") else f"sklearn-innov {text}"
 
 
 @contextlib.contextmanager
@@ -263,8 +270,6 @@ def _read_csv(path, args, expected=()):
         frame.index = pd.Index(starts, name="line")
     # how numbers were written, for the messages about cells that are not
     frame.attrs["number_marks"] = {"decimal": decimal, "thousands": thousands}
-    # messages about values name the file they are in, not only the spec
-    frame.attrs["source"] = str(path)
     return _check_rows(frame, path)
 
 
@@ -403,6 +408,9 @@ def _sniff_thousands(text, sep, decimal):
 
 
 def _check_rows(frame, path):
+    # messages about values name the file they are in, not only the spec
+    # (any format); the benchmark's description names it too
+    frame.attrs["source"] = str(path)
     if frame.empty:
         raise _CommandError(
             f"data file {str(path)!r} has no rows"
@@ -568,7 +576,12 @@ def _write(args, write):
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    logger.info("wrote %d files to %s", len(paths), args.out)
+    return len(paths)
+
+
+def _wrote(args, count):
+    """The closing line of a run that wrote files, after its progress lines."""
+    logger.info("wrote %d files to %s", count, args.out)
 
 
 # -- the commands ---------------------------------------------------------------
@@ -589,6 +602,7 @@ def _replicate(args):
         + 1
     )
     report = None
+    written = None
     try:
         with _progress(args, total) as bar:
 
@@ -609,9 +623,14 @@ def _replicate(args):
                 on_stage=done,
             )
             if args.out is not None:
-                _write(args, lambda staging: report.write(staging, on_stage=done))
+                written = _write(
+                    args, lambda staging: report.write(staging, on_stage=done)
+                )
             text = report.render(args.format, figure_dir=args.out, unwritten=UNWRITTEN)
             done(f"{args.format} for stdout")
+        if written is not None:
+            # after the progress's last line (the stdout rendering's stage)
+            _wrote(args, written)
         # after the bar: on a terminal the report starts on a clean screen
         print(text, end="")
     finally:
@@ -653,12 +672,29 @@ def _benchmark(args):
             progress=not args.quiet,
             reference=args.reference,
         )
+    if frame is not None and result._rows is not None:
+        # the rows the benchmark used: it leaves out those with a NaN index
+        frame = frame.loc[result._rows]
     result.provenance = _benchmark_provenance(args, frame, document, result)
     summary = result.summary()
     if args.out is not None:
-        _write(args, result.write)
+        _wrote(args, _write(args, result.write))
     text = summary.render(args.format)
     print(html_page(summary.title, text) if args.format == "html" else text)
+    if result.reference in result._failed_everywhere():
+        # the others' scores are printed, but nothing is compared: not a
+        # result to read as one (every model failing raises before this)
+        reason = result._failures.get(result.reference)
+        sys.stdout.flush()
+        print(
+            f"sklearn-innov benchmark: error: the reference {result.reference!r} "
+            "failed to fit in every fold"
+            + (f" ({reason})" if reason else "")
+            + ", so no model is compared with it; fix it or choose another "
+            "with --reference.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -778,12 +814,21 @@ def build_parser():
     common.add_argument(
         "--spec", help="spec file (TOML or JSON) with [indices], [model]"
     )
-    common.add_argument("--out", help="directory for the report, tables and figures")
+    common.add_argument(
+        "--out",
+        metavar="DIR",
+        help="also write files into DIR (created if missing): replicate writes "
+        "report.md, report.html and report.tex, every table as CSV, the figures "
+        "as PNG and provenance.json; benchmark writes benchmark.md, the fold "
+        "scores and tables as CSV, a box plot PNG and provenance.json",
+    )
     common.add_argument(
         "--format",
         default="text",
         choices=["text", "markdown", "html", "latex"],
-        help="terminal rendering (default: text; html is a self-contained page)",
+        help="how the report printed on standard output is rendered (default: "
+        "text; html is a self-contained page); --out writes every format "
+        "whatever this says",
     )
     common.add_argument(
         "--random-state",

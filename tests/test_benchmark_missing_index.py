@@ -92,7 +92,15 @@ def test_a_model_failing_in_every_fold_is_named_in_the_readings():
         "lines say why): no score and no test against ref."
     ]
     text = result.summary().render("text")
-    assert "Compared with ref" in text
+    # the failure leads; the scores table holds the reference alone, with no
+    # blank rows for a and b, and no comparison is read
+    assert text.split("\n\n")[1].startswith("Failed in every fold\n")
+    assert "Compared with ref" not in text
+    table = text.split("Cross-validated scores\n----------------------\n")[1]
+    assert [r.split()[0] for r in table.split("\n\n")[0].splitlines()] == [
+        "Model",
+        "ref",
+    ]
     assert "'a' failed" not in text
     assert "a failed to fit in 4 of 4 folds" in text
     assert "it has no score and no t-test." in text

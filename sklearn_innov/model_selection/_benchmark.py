@@ -17,6 +17,8 @@ import logging
 import sys
 import time
 import warnings
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
@@ -26,6 +28,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import FitFailedWarning
 from sklearn.utils.validation import has_fit_parameter
 
+from .._core._survey import mean_one
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import corrected_resampled_ttest, holm_adjusted
 from ..exceptions import MissingIndexWarning, SeparationWarning, SpecError
@@ -58,8 +61,7 @@ class _Provenance(Protocol):
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Mapping, Sequence
-    from pathlib import Path
+    from collections.abc import Sequence
 
     from numpy.typing import ArrayLike
 
@@ -280,7 +282,10 @@ def benchmark_models(
         Seed of the models that draw random numbers.
     index_settings : dict, optional
         :class:`~sklearn_innov.CompositeIndex` keyword arguments (the spec file's
-        ``[index]`` table), used by every model built on the indices.
+        ``[index]`` table), used by every model built on the indices. Its
+        per-item ``bounds`` and ``reverse`` are kept for the items of
+        ``spec`` only: the outcome's items, which the benchmark withholds,
+        are not columns of the models' X.
 
     Returns
     -------
@@ -311,7 +316,7 @@ def benchmark_models(
     from sklearn.preprocessing import FunctionTransformer, StandardScaler
     from sklearn.svm import SVC
 
-    settings = dict(index_settings or {})
+    settings = _settings_for(index_settings or {}, spec)
 
     def indices():
         return CompositeIndex(spec=spec, **settings)
@@ -360,6 +365,21 @@ def benchmark_models(
         "DummyClassifier": DummyClassifier(strategy="prior"),
         "GridSearchCV(StepwiseLogit)": search,
     }
+
+
+def _settings_for(index_settings, spec):
+    """``[index]`` settings with per-item ``bounds`` and ``reverse`` kept for
+    the items of ``spec``: a withheld item named there is no column of the
+    models' X, and CompositeIndex rejects it (in every fold)."""
+    settings = dict(index_settings)
+    items = {item for group in spec.values() for item in group}
+    if isinstance(settings.get("bounds"), Mapping):
+        settings["bounds"] = {
+            item: pair for item, pair in settings["bounds"].items() if item in items
+        } or None
+    if settings.get("reverse") is not None:
+        settings["reverse"] = [i for i in settings["reverse"] if i in items] or None
+    return settings
 
 
 def _select_columns(X, columns):
@@ -475,6 +495,11 @@ class BenchmarkResult:
             )
         self.metric = metric
         self.provenance: _Provenance | None = None
+        # each model's first fit failure ("ValueError: ..."), when the
+        # benchmark ran the fits (run_benchmark): the summary says why
+        self._failures: dict[str, str] = {}
+        # the labels of the rows used, when benchmark_from_spec dropped some
+        self._rows: pd.Index | None = None
 
     def __repr__(self):
         models = list(dict.fromkeys(self.scores["model"]))
@@ -726,13 +751,29 @@ class BenchmarkResult:
         summary : Summary
             Printable as text, Markdown, HTML or LaTeX.
         """
-        blocks = [Block("Cross-validated scores", self.table(), name="benchmark")]
         readings = self.readings()
+        failed = self._failed_everywhere()
+        blocks = []
+        table = self.table()
+        if failed:
+            # a failure leads, and the tables hold only what was scored: no
+            # blank rows (or blank test columns) under the usual headings
+            lead = [readings.pop()]
+            lead += [
+                f"{label}: {self._failures[label]}"
+                for label in failed
+                if label in self._failures
+            ]
+            blocks.append(Block("Failed in every fold", lead))
+            table = table.drop(index=failed)
+            if self.reference in failed:
+                table = table.drop(
+                    columns=[c for c in table.columns if c.endswith(self.reference)]
+                )
+        if len(table):
+            blocks.append(Block("Cross-validated scores", table, name="benchmark"))
         if readings:
-            title = (
-                f"Compared with {self.reference}" if self.reference else "Failed models"
-            )
-            blocks.append(Block(title, readings))
+            blocks.append(Block(f"Compared with {self.reference}", readings))
         blocks.append(Block("Notes", self._notes()))
         if self.provenance is not None:
             blocks += self.provenance.summary().blocks
@@ -754,8 +795,6 @@ class BenchmarkResult:
         paths : list of Path
             The files written.
         """
-        from pathlib import Path
-
         from ..utils._plotting import pyplot as _pyplot
 
         directory = Path(directory)
@@ -1097,18 +1136,33 @@ def benchmark_from_spec(
         description = None
     bench = benchmark_spec(document, frame)
     if description is None:
-        # the spec's word for its units ([labels] units), as replicate says it
-        description = f"Data: the user's survey, {len(frame)} {bench.labels['units']}."
+        # the file's name (the command line records it in attrs), and the
+        # spec's word for its units ([labels] units), as replicate says it
+        source = frame.attrs.get("source")
+        name = Path(source).name if source else "the user's survey"
+        description = f"Data: {name}, {len(frame)} {bench.labels['units']}."
     target = bench.target
     design = (document or {}).get("design") or {}
+    probability = False
     if sample_weight is None and design.get("weight") is not None:
         # the spec's [design] weights, unless the caller passes others
         sample_weight = frame[design["weight"]].to_numpy(dtype=np.float64)
+        probability = design.get("weights", "probability") == "probability"
         description += (
             f" Weighted by [design] weight {design['weight']!r} "
             f"({design.get('weights')} weights): every fit and every score; the "
             "folds are drawn on rows, not on the design's strata or PSUs."
         )
+        if probability:
+            description += (
+                " Probability weights are rescaled to mean 1 over each training "
+                "fold before its fits, as replicate rescales them (a fit must "
+                "not read expansion factors as counts of rows), and "
+                f"{REFERENCE} tests its steps with design-based standard errors "
+                "(cov_type='survey'), as the report's logit; the scores, "
+                "weighted means over the test fold, do not depend on the "
+                "weights' scale."
+            )
     weights = _benchmark_weights(sample_weight, frame, target)
     frame, note = drop_missing_target(frame, target)
     if note:
@@ -1146,12 +1200,15 @@ def benchmark_from_spec(
             f"target {target!r} has a class with fewer than {folds} rows; "
             "lower --folds."
         )
-    models = models or benchmark_models(
-        bench.mechanisms, bench.features, random_state, index_settings=bench.index
-    )
+    if models is None:
+        models = benchmark_models(
+            bench.mechanisms, bench.features, random_state, index_settings=bench.index
+        )
+        if probability:
+            models = {label: _survey_logits(model) for label, model in models.items()}
     models = _merge_models(models, extra_models)
     description += _imputation_note(X, bench.index, models)
-    return _benchmark(
+    result = _benchmark(
         X,
         y,
         cv=RepeatedStratifiedKFold(
@@ -1165,7 +1222,10 @@ def benchmark_from_spec(
         progress=progress,
         description=description,
         title=title,
+        probability=probability,
     )
+    result._rows = frame.index
+    return result
 
 
 def _drop_missing_indices(frame, weights, bench, document):
@@ -1352,8 +1412,13 @@ def _benchmark(
     progress,
     description,
     title,
+    probability=False,
 ):
-    """The shared core: the folds drawn once, every (model, fold) fitted, scored."""
+    """The shared core: the folds drawn once, every (model, fold) fitted, scored.
+
+    ``probability``: the weights are probability weights, rescaled to mean 1
+    over each training fold (:func:`_fold_weights`).
+    """
     from sklearn.model_selection import check_cv
 
     scoring, losses, metric = _scorers(scoring)
@@ -1367,9 +1432,19 @@ def _benchmark(
         )
     cv = check_cv(cv, y, classifier=True)
     splits = list(cv.split(X, y))
-    scores = _cross_validate_models(
-        models, X, y, splits, scoring, weights, n_jobs, progress
+    scores, failures = _cross_validate_models(
+        models, X, y, splits, scoring, weights, n_jobs, progress, probability
     )
+    everywhere = [
+        label for label in models if len(failures.get(label, ())) == len(splits)
+    ]
+    if everywhere and len(everywhere) == len(models):
+        # no score at all: not a result (cross_validate raises likewise)
+        first = everywhere[0]
+        raise ValueError(
+            f"run_benchmark: every model failed to fit in every fold, so there "
+            f"is no score; {first}'s first error: {failures[first][0]}"
+        )
     per_repeat = len(splits) // getattr(cv, "n_repeats", 1)
     records = []
     for label in models:
@@ -1387,7 +1462,7 @@ def _benchmark(
     # rest trained on (the folds' smallest test and largest training set)
     n_test = min(len(test) for _, test in splits)
     n_train = max(len(train) for train, _ in splits)
-    return BenchmarkResult(
+    result = BenchmarkResult(
         pd.DataFrame.from_records(records),
         n_train,
         n_test,
@@ -1396,6 +1471,8 @@ def _benchmark(
         reference=reference,
         metric=metric,
     )
+    result._failures = {label: errors[0] for label, errors in failures.items()}
+    return result
 
 
 def _cv_words(cv, splits):
@@ -1411,6 +1488,44 @@ def _cv_words(cv, splits):
     if name == "_CVIterableWrapper":
         return f"{len(splits)} train/test splits given as cv, the same for every model."
     return f"{len(splits)} splits of {cv!r}, the same for every model."
+
+
+def _fold_weights(weights, train, probability):
+    """The weights a fold is fitted and scored with.
+
+    Probability weights are divided by their mean over the training rows, as
+    ``replicate`` rescales them (``mean_one``): the fits then count the
+    sample's rows, not the population the expansion factors add up to. Once
+    per training fold rather than once on all rows, so that every fit sees
+    weights at mean 1 (a fold of all-row mean-1 weights averages 0.93 to 1.08
+    on ESS weights). The test rows keep theirs: the scores are weighted
+    means over the test fold, which do not depend on the weights' scale.
+    """
+    if weights is None or not probability:
+        return weights
+    weights = weights.copy()
+    weights[train] = mean_one(weights[train])
+    return weights
+
+
+def _survey_logits(model):
+    """``model`` (cloned) with every StepwiseLogit in it at cov_type='survey'.
+
+    Under probability weights the report's logit tests its steps with
+    design-based standard errors and rescales the weights to mean 1 at every
+    fit (the grid search's inner folds too); the benchmark's does the same.
+    """
+    from sklearn.base import clone
+
+    model = clone(model)
+    found = {
+        f"{key}__cov_type": "survey"
+        for key, value in model.get_params(deep=True).items()
+        if isinstance(value, StepwiseLogit)
+    }
+    if isinstance(model, StepwiseLogit):
+        found["cov_type"] = "survey"
+    return model.set_params(**found) if found else model
 
 
 def _fit_fold(label, split, model, X, y, train, test, scoring, weights):
@@ -1450,7 +1565,9 @@ def _fit_fold(label, split, model, X, y, train, test, scoring, weights):
     return label, split, (scores, error, found, time.perf_counter() - began)
 
 
-def _cross_validate_models(models, X, y, splits, scoring, weights, n_jobs, progress):
+def _cross_validate_models(
+    models, X, y, splits, scoring, weights, n_jobs, progress, probability=False
+):
     """Every (model, fold) fit, in parallel, counted as each finishes."""
     from sklearn.utils.parallel import Parallel, delayed
 
@@ -1459,7 +1576,14 @@ def _cross_validate_models(models, X, y, splits, scoring, weights, n_jobs, progr
     tasks = [(label, split) for label in models for split in range(len(splits))]
     jobs = [
         delayed(_fit_fold)(
-            label, split, models[label], X, y, *splits[split], scoring, weights
+            label,
+            split,
+            models[label],
+            X,
+            y,
+            *splits[split],
+            scoring,
+            _fold_weights(weights, splits[split][0], probability),
         )
         for label, split in tasks
     ]
@@ -1489,7 +1613,7 @@ def _cross_validate_models(models, X, y, splits, scoring, weights, n_jobs, progr
         ", ".join(f"{label} {t:.1f} s" for label, t in slowest),
     )
     _report_warnings(found, failures, len(splits))
-    return out
+    return out, failures
 
 
 def _parallel(parallel, n_jobs, jobs):

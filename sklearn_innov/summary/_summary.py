@@ -49,6 +49,9 @@ __all__ = [
 TABLE_WIDTH = 120
 #: Decimals of a p-value; smaller p-values read ``< 0.001``.
 P_DECIMALS = 3
+# the levels a reading compares a p-value with: a p printed to P_DECIMALS
+# that rounds onto (or across) one of them gets more decimals
+P_LEVELS = (0.01, 0.05, 0.10)
 #: Decimals of a percentage (``45.5%``).
 PERCENT_DECIMALS = 1
 #: How a text block's line starts when the block is a list, one item a line.
@@ -505,6 +508,13 @@ def format_number(value: Any, digits: int = 4) -> str:
 def format_pvalue(value: object, limits: tuple[float, float] | None = None) -> str:
     """Format a p-value: three decimals, ``< 0.001`` below that precision.
 
+    Three decimals are not enough when the rounding lands on, or crosses,
+    one of the levels a reading compares p-values with (1%, 5%, 10%):
+    0.0499 would print ``0.050`` beside "significant at 5%". Then the
+    p-value gets as many decimals as show its side of the level
+    (``0.0499``, ``0.0501``, ``0.00999``); a p-value exactly at a level
+    prints with three.
+
     Parameters
     ----------
     value : object
@@ -525,6 +535,8 @@ def format_pvalue(value: object, limits: tuple[float, float] | None = None) -> s
     >>> from sklearn_innov.summary import format_pvalue
     >>> format_pvalue(0.04321), format_pvalue(2.4e-05), format_pvalue(1e-3)
     ('0.043', '< 0.001', '0.001')
+    >>> format_pvalue(0.0499), format_pvalue(0.05), format_pvalue(0.00999)
+    ('0.0499', '0.050', '0.00999')
     >>> format_pvalue(0.001, limits=(0.001, 0.99))
     '<= 0.001'
     >>> format_pvalue(0.99, limits=(0.001, 0.99))
@@ -547,7 +559,19 @@ def format_pvalue(value: object, limits: tuple[float, float] | None = None) -> s
     smallest = 10.0**-P_DECIMALS
     if value < smallest:
         return f"< {smallest:.{P_DECIMALS}f}"
-    return f"{value:.{P_DECIMALS}f}"
+    return f"{value:.{_p_decimals(value)}f}"
+
+
+def _p_decimals(value):
+    """Decimals that keep ``value`` on its own side of every level in P_LEVELS."""
+    decimals = P_DECIMALS
+    # 12 decimals: past those, the float itself is no longer on a side
+    while decimals < 12 and any(
+        np.sign(round(value, decimals) - level) != np.sign(value - level)
+        for level in P_LEVELS
+    ):
+        decimals += 1
+    return decimals
 
 
 def format_cell(value, kind="number", digits=4):
