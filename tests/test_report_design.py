@@ -10,8 +10,16 @@ import pytest
 from numpy.testing import assert_allclose
 from test_survey_design import svyrecvar_loops
 
+from sklearn_innov import StepwiseLogit
 from sklearn_innov.datasets import make_sme_survey
-from sklearn_innov.report._analysis import PAPER_DOCUMENT, analyze
+from sklearn_innov.exceptions import SeparationWarning, SklearnInnovWarning, SpecError
+from sklearn_innov.report._analysis import (
+    PAPER_DOCUMENT,
+    _jackknife_named,
+    _two_part,
+    analyze,
+    design_fit_params,
+)
 from sklearn_innov.report._replicate import render_report
 
 
@@ -222,3 +230,167 @@ def test_an_equal_probability_design_does_not_claim_weighted_indices():
     assert "Weighted point estimates" not in flat
     assert "read as frequencies" not in flat
     assert a.cobb_douglas.cov_type == "survey"
+
+
+# -- the two-part model at its edges, and jackknife failures in the report --
+
+LABELS = {"unit": "firm", "units": "firms"}
+OPTIONS = {"zeros": "floor", "cov_type": "nonrobust"}
+
+
+def _two_part_data(n_zero, n=80, seed=0, zero_rows=None):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(
+        {"A": rng.uniform(0.1, 1.0, n), "B": rng.uniform(0.1, 1.0, n)},
+        index=pd.RangeIndex(100, 100 + n),
+    )
+    y = pd.Series(
+        np.exp(0.3 * np.log(X["A"]) + 0.2 * np.log(X["B"]) + rng.normal(0, 0.3, n)),
+        index=X.index,
+        name="y",
+    )
+    rows = rng.choice(n, n_zero, replace=False) if zero_rows is None else zero_rows
+    y.iloc[rows] = 0.0
+    return X, y
+
+
+def test_two_part_is_skipped_when_zeros_are_fewer_than_its_parameters():
+    # one row with y = 0 (the ESS case) and two: fewer than the participation
+    # logit's 3 parameters, which those rows alone would then determine
+    for n_zero, few in ((1, "1 firm"), (2, "2 firms")):
+        X, y = _two_part_data(n_zero)
+        model, skip, effects, _ = _two_part(X, y, OPTIONS, LABELS)
+        assert model is None and effects is None
+        assert skip == (
+            f"Two-part model skipped: only {few} with y = 0, fewer than the 3 "
+            "parameters of its participation logit (intercept and 2 indices), so "
+            "P(y > 0) cannot be estimated from these data."
+        )
+    # the same edge for the positives
+    X, y = _two_part_data(78)
+    _, skip, _, _ = _two_part(X, y, OPTIONS, LABELS)
+    assert skip.startswith("Two-part model skipped: only 2 firms with y > 0, fewer")
+
+
+def test_two_part_with_enough_zeros_is_fitted_as_statsmodels_logit():
+    import statsmodels.api as sm
+
+    X, y = _two_part_data(20, seed=1)
+    model, skip, _, _ = _two_part(X, y, OPTIONS, LABELS)
+    assert skip is None
+    part = model.classifier_
+    kept = list(part.selected_features_)
+    oracle = sm.Logit(
+        (y > 0).astype(float), sm.add_constant(X[kept], has_constant="add")
+    ).fit(disp=0)
+    assert_allclose(part.intercept_[0], oracle.params["const"], rtol=1e-6)
+    assert_allclose(
+        part.coef_[0, part.support_], oracle.params[kept].to_numpy(), rtol=1e-6
+    )
+
+
+def test_a_separated_participation_logit_is_said_not_tested():
+    # every zero below every positive in A: (quasi-)complete separation
+    X, y = _two_part_data(0, seed=2)
+    low = np.argsort(X["A"].to_numpy())[:10]
+    y.iloc[low] = 0.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model, skip, effects, _ = _two_part(X, y, OPTIONS, LABELS)
+    assert model is None and effects is None
+    assert skip == (
+        "Two-part model not shown: its participation logit of y > 0 meets "
+        "complete or quasi-complete separation along A: it predicts y > 0 "
+        "perfectly there and its maximum-likelihood estimates are infinite, so "
+        "its estimates and z-tests are not findings."
+    )
+    # the separation is said once, in the section, not also as a warning
+    assert not [w for w in caught if issubclass(w.category, SeparationWarning)]
+
+
+def _one_psu_design(y_rows, n=80):
+    # every row its own PSU in two strata, except `y_rows`, merged in PSU 7
+    frame = pd.DataFrame(
+        {
+            "w": np.linspace(1.0, 3.0, n),
+            "st": np.repeat(["north", "south"], n // 2),
+            "psu": np.arange(n),
+        },
+        index=pd.RangeIndex(100, 100 + n),
+    )
+    frame.iloc[y_rows, frame.columns.get_loc("psu")] = 7
+    frame.iloc[y_rows, frame.columns.get_loc("st")] = "north"
+    design = {
+        "weight": "w",
+        "weights": "probability",
+        "strata": "st",
+        "cluster": "psu",
+        "fpc": None,
+        "variance": "jackknife",
+    }
+    return frame, design
+
+
+def test_a_failed_jackknife_of_the_two_part_model_keeps_the_report():
+    # every zero in one PSU: the replicate that deletes it has no zero, so
+    # the participation logit is undefined there
+    rows = np.array([3, 11, 19, 27, 35, 43])
+    X, y = _two_part_data(0, seed=3, zero_rows=rows)
+    y.iloc[rows] = 0.0
+    frame, design = _one_psu_design(rows)
+    model, skip, _, _ = _two_part(X, y, OPTIONS, LABELS, design, frame)
+    assert model is None
+    assert skip == (
+        "Two-part model not shown: its participation logit has no jackknife "
+        'variance under [design] variance = "jackknife": the replicate that '
+        "deletes PSU 7 of stratum 'north' cannot be estimated: its rows with "
+        "positive weight all have one class, so the logit is undefined. Set "
+        '[design] variance = "linearization" in the spec (Taylor linearisation).'
+    )
+    # the same data under linearisation: fitted
+    linear = {**design, "variance": "linearization"}
+    assert _two_part(X, y, OPTIONS, LABELS, linear, frame)[0] is not None
+
+
+def test_a_failed_jackknife_of_a_main_model_names_it_and_the_spec_key():
+    rows = np.array([3, 11, 19, 27, 35, 43])
+    X, _ = _two_part_data(0, seed=4)
+    target = pd.Series(0, index=X.index, name="joined")
+    target.iloc[rows] = 1
+    frame, design = _one_psu_design(rows)
+    params = design_fit_params(frame, design, X.index)
+    logit = StepwiseLogit(cov_type="survey", survey_variance="jackknife")
+    with pytest.raises(SpecError) as caught:
+        with _jackknife_named("The stepwise logit of joined"):
+            logit.fit(X, target, **params)
+    assert str(caught.value) == (
+        "The stepwise logit of joined has no jackknife variance under [design] "
+        'variance = "jackknife": the replicate that deletes PSU 7 of stratum '
+        "'north' cannot be estimated: its rows with positive weight all have one "
+        'class, so the logit is undefined. Set [design] variance = "linearization" '
+        "in the spec (Taylor linearisation)."
+    )
+    # any other error passes through as it is
+    with pytest.raises(ValueError, match="^unrelated$"):
+        with _jackknife_named("The stepwise logit of joined"):
+            raise ValueError("unrelated")
+
+
+def test_no_fit_under_a_probability_design_reads_its_weights_as_frequencies():
+    # the construction elasticities were fitted with cov_type="nonrobust",
+    # reading the design's weights as frequency weights, with a warning
+    survey = make_sme_survey(random_state=3, design="stratified")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        a = analyze(survey.frame, {**PAPER_DOCUMENT, "design": survey.design})
+    assert a.construction_elasticities is not None
+    frequency = [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, SklearnInnovWarning)
+        and "frequency weights" in str(w.message)
+    ]
+    assert frequency == []
+    # and the design section does not list those elasticities as unweighted
+    flat = " ".join(render_report(a, figures=False).render("text").split())
+    assert "the elasticities under other index constructions" not in flat

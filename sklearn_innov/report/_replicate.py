@@ -385,8 +385,13 @@ def _design_summary(a):
                 "on the replicate design): the weighted means and shares below; "
                 "the Cobb-Douglas models' standard errors, t tests, intervals and "
                 f"F test, the final stepwise logit of {a.target}'s Wald tests and "
-                "intervals, and the two-part model's parts and smearing factor, "
-                "whatever [model] cov_type says. The logit's stepping (removal by "
+                "intervals"
+                + (
+                    ", and the two-part model's parts and smearing factor"
+                    if a.two_part is not None
+                    else ""
+                )
+                + ", whatever [model] cov_type says. The logit's stepping (removal by "
                 "design-based Wald tests, entry by Boos's generalised score test) "
                 "uses Taylor linearisation.",
             ]
@@ -430,8 +435,13 @@ def _design_summary(a):
         lines.append(
             "The bootstrap stability of the logit's selection resamples the "
             "design (Rao and Wu's rescaling bootstrap: n_h - 1 PSUs drawn in each "
-            "stratum, the weights rescaled); the two-part model's parts are "
-            "fitted as the Cobb-Douglas and the logit are."
+            "stratum, the weights rescaled)"
+            + (
+                "; the two-part model's parts are fitted as the Cobb-Douglas and "
+                "the logit are."
+                if a.two_part is not None
+                else "."
+            )
         )
     undesigned = _undesigned(a)
     if undesigned:
@@ -471,7 +481,8 @@ def _undesigned(a):
     parts = ["the descriptive statistics of the indices (above the weighted means)"]
     if a.iv is not None:
         parts.append("the instrumental-variables model")
-    if a.construction_elasticities is not None:
+    if a.construction_elasticities is not None and a.design["weight"] is None:
+        # with a weight column they are fitted with its weights
         parts.append("the elasticities under other index constructions")
     return parts
 
