@@ -10,17 +10,21 @@ import pytest
 from numpy.testing import assert_allclose
 from test_survey_design import svyrecvar_loops
 
-from sklearn_innov import StepwiseLogit
-from sklearn_innov.datasets import make_sme_survey
+from sklearn_innov import CompositeIndex, StepwiseLogit
+from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
 from sklearn_innov.exceptions import SeparationWarning, SklearnInnovWarning, SpecError
+from sklearn_innov.preprocessing._spec import validate_document
 from sklearn_innov.report._analysis import (
     PAPER_DOCUMENT,
     _jackknife_named,
     _two_part,
     analyze,
     design_fit_params,
+    index_weights,
+    reliability_table,
 )
 from sklearn_innov.report._replicate import render_report
+from sklearn_innov.summary import Block, Summary
 
 
 def _analyze(frame, document):
@@ -394,3 +398,72 @@ def test_no_fit_under_a_probability_design_reads_its_weights_as_frequencies():
     # and the design section does not list those elasticities as unweighted
     flat = " ".join(render_report(a, figures=False).render("text").split())
     assert "the elasticities under other index constructions" not in flat
+
+
+# -- counts under weights: rows counted as rows, weighted totals labelled --
+
+
+def test_reliability_counts_complete_rows_beside_their_weighted_n():
+    survey = make_sme_survey(random_state=3, design="stratified")
+    frame = survey.frame.copy()
+    items = PAPER_SPEC["X1"]
+    frame.loc[frame.index[[2, 9, 30]], items[0]] = np.nan  # three incomplete rows
+    document = {**PAPER_DOCUMENT, "design": survey.design}
+    spec = validate_document(document, frame)
+    weights = index_weights(frame, spec.design)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        composite = CompositeIndex(spec=spec.spec, **spec.index).fit(
+            frame, sample_weight=weights
+        )
+    table = reliability_table(composite, spec, frame, weights)
+    # oracles: the rows with every item answered, and their weights' total
+    complete = frame[items].notna().all(axis=1).to_numpy()
+    assert table.loc["X1", "n_complete"] == complete.sum() == len(frame) - 3
+    assert_allclose(table.loc["X1", "weighted_n"], weights[complete].sum(), rtol=1e-12)
+    assert not float(table.loc["X1", "weighted_n"]).is_integer()
+    text = Summary("Composite indices", [Block("Reliability", table)]).as_text()
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("Index"))
+    assert header.split("  ")[:3] == ["Index", "Items", "Complete rows"]
+    assert "Complete rows  Weighted n  Cronbach's alpha" in header
+    row = next(line for line in lines if line.startswith("X1 ")).split()
+    assert row[:4] == [
+        "X1",
+        str(len(items)),
+        str(len(frame) - 3),
+        f"{weights[complete].sum():.1f}",
+    ]
+    # without weights the table is the composite's own, counts of rows
+    assert reliability_table(composite, spec, frame, None) is composite.reliability_
+
+
+def test_a_weighted_logits_counts_are_labelled_weighted():
+    X, y = _two_part_data(0, n=120, seed=5)
+    event = (X["A"] + np.random.default_rng(5).normal(0, 0.3, 120) > 0.55).astype(int)
+    w = np.random.default_rng(6).uniform(0.2, 1.8, 120)
+    w = w / w.mean()  # at mean 1, as the report's fits under a design
+    model = StepwiseLogit(hl_method="spss").fit(X, event, sample_weight=w)
+    text = model.summary().as_text()
+    start = text.index("Contingency Table for Hosmer and Lemeshow Test")
+    block = text[start:].split("\n\n")[0].splitlines()
+    assert block[2].split("  ") == [
+        "Group",
+        "Weighted n",
+        "Weighted observed events",
+        "Expected events",
+        "Weighted observed non-events",
+        "Expected non-events",
+    ]
+    table = model.summary()["hosmer_lemeshow_table"]
+    # oracles: the weights' totals, overall and of the events
+    assert_allclose(table["weighted_n"].sum(), w.sum(), rtol=1e-12)
+    assert_allclose(
+        table["weighted_observed_events"].sum(), w[event == 1].sum(), rtol=1e-12
+    )
+    assert "Classification Table (cut value .500), weighted counts" in text
+    # unweighted: counts of rows, under their plain headers
+    plain = StepwiseLogit(hl_method="spss").fit(X, event).summary().as_text()
+    assert "Group   n  Observed events  Expected events" in plain
+    assert "Weighted" not in plain
+    assert "Classification Table (cut value .500)\n" in plain

@@ -122,6 +122,11 @@ class Analysis:
     missing_note : str or None
         What was left out for a missing target.
     composite : CompositeIndex
+    reliability : DataFrame
+        The composite's reliability table as the report prints it:
+        "n_complete" counts the complete rows and, under weights,
+        "weighted_n" is their total weight (the composite's own
+        "n_complete", SPSS's N under ``WEIGHT BY``).
     indices : DataFrame
         The index values of every row.
     robustness : IndexSensitivity or None
@@ -248,6 +253,7 @@ class Analysis:
     logit_weights: np.ndarray | None = None
     missing_answers: pd.DataFrame | None = None
     index_missing_note: str | None = None
+    reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     readings: pd.DataFrame = field(default_factory=pd.DataFrame)
     construction_elasticities: pd.DataFrame | None = None
     iv: IVCobbDouglasRegressor | None = None
@@ -426,6 +432,7 @@ def analyze(
         indices = pd.DataFrame(
             composite.transform(frame), columns=list(spec.spec), index=frame.index
         )
+    reliability = reliability_table(composite, spec, frame, item_weights)
     missing_answers = missing_answer_table(frame, spec)
     frame, indices, index_missing_note = _drop_missing_indices(frame, indices, labels)
     item_weights = index_weights(frame, spec.design)
@@ -558,6 +565,7 @@ def analyze(
         logit_weights=logit_params.get("sample_weight"),
         missing_answers=missing_answers,
         index_missing_note=index_missing_note,
+        reliability=reliability,
     )
     if design is not None:
         analysis.design = design
@@ -1096,6 +1104,31 @@ def _jackknife_named(model):
         if cause is None:
             raise
         raise SpecError(f"{cause[0].upper()}{cause[1:]} {JACKKNIFE_FIX}") from None
+
+
+def reliability_table(composite, spec, frame, weights):
+    """The composite's reliability table with its complete rows counted as rows.
+
+    :class:`CompositeIndex` fitted with weights counts an index's complete
+    rows by their total weight (SPSS's N under ``WEIGHT BY``), a fraction
+    under probability weights. The report prints the rows themselves
+    ("n_complete", those of positive weight: the unweighted n beside the
+    weighted estimates, as a design-based analysis reports it) and, under
+    weights, the total weight as "weighted_n".
+    """
+    table = composite.reliability_
+    if weights is None:
+        return table
+    with warnings.catch_warnings():
+        # the weighted fit above has said what there is to say
+        warnings.simplefilter("ignore")
+        counted = CompositeIndex(spec=spec.spec, **spec.index).fit(frame[weights > 0])
+    table = table.copy()
+    table.insert(
+        table.columns.get_loc("n_complete") + 1, "weighted_n", table["n_complete"]
+    )
+    table["n_complete"] = counted.reliability_["n_complete"].astype(int)
+    return table
 
 
 def missing_answer_table(frame, spec):

@@ -212,7 +212,13 @@ def render_report(
 
     report.add_summary(
         _index_summary(
-            a.indices, a.composite, a.frame, a.spec.spec, a.readings, a.missing_answers
+            a.indices,
+            a.reliability,
+            a.composite,
+            a.frame,
+            a.spec.spec,
+            a.readings,
+            a.missing_answers,
         )
     )
     if a.index_missing_note:
@@ -426,10 +432,10 @@ def _design_summary(a):
                 "Weighted point estimates, with the weights rescaled to add up to "
                 f"the {a.labels['units']} sampled: the indices' construction "
                 "(z-score means and deviations, ranks, PCA and factor weights; "
-                f"{_minmax_bounds(a)}), their reliability (alpha, omega, "
-                "item-total statistics and the one-factor test, whose counts are "
-                "weighted counts on the sample's scale: the weights add up to the "
-                f"{a.labels['units']} sampled) and the rankings' robustness."
+                f"{_minmax_bounds(a)}), their reliability (alpha, omega and "
+                "item-total statistics; the reliability table counts the complete "
+                "rows as rows, beside their Weighted n, the weights' total on the "
+                "sample's scale) and the rankings' robustness."
             )
     if design["weights"] != "frequency":
         lines.append(
@@ -479,6 +485,8 @@ def _design_summary(a):
 def _undesigned(a):
     """The parts of the analysis fitted without the design's weights."""
     parts = ["the descriptive statistics of the indices (above the weighted means)"]
+    if (a.readings["section"] == "Composite indices").any():
+        parts.append("the one-factor tests of the indices' items")
     if a.iv is not None:
         parts.append("the instrumental-variables model")
     if a.construction_elasticities is not None and a.design["weight"] is None:
@@ -908,7 +916,9 @@ def _has_matplotlib():
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def _index_summary(indices, composite, frame, spec, readings, missing_answers=None):
+def _index_summary(
+    indices, reliability, composite, frame, spec, readings, missing_answers=None
+):
     stats = pd.DataFrame(
         {
             "n": indices.count(),
@@ -924,7 +934,7 @@ def _index_summary(indices, composite, frame, spec, readings, missing_answers=No
         Block("Descriptive statistics", stats, name="index_statistics"),
         Block(
             "Reliability (Cronbach's alpha, standardised alpha, McDonald's omega)",
-            composite.reliability_,
+            reliability,
             name="reliability",
         ),
         Block(
