@@ -398,6 +398,9 @@ def test_no_fit_under_a_probability_design_reads_its_weights_as_frequencies():
     # and the design section does not list those elasticities as unweighted
     flat = " ".join(render_report(a, figures=False).render("text").split())
     assert "the elasticities under other index constructions" not in flat
+    # the one-factor test is not weighted: listed as such, not claimed weighted
+    assert "the one-factor tests of the indices' items" in flat.split("Not weighted")[1]
+    assert "and the one-factor test" not in flat
 
 
 # -- counts under weights: rows counted as rows, weighted totals labelled --
@@ -467,3 +470,32 @@ def test_a_weighted_logits_counts_are_labelled_weighted():
     assert "Group   n  Observed events  Expected events" in plain
     assert "Weighted" not in plain
     assert "Classification Table (cut value .500)\n" in plain
+
+
+def test_the_report_keeps_all_else_when_the_two_parts_jackknife_fails():
+    # every firm with output 0 in one PSU of one stratum: the replicate that
+    # deletes it leaves the participation logit one class
+    survey = make_sme_survey(random_state=3, design="stratified")
+    frame = survey.frame.copy()
+    rows = frame.index[[3, 20, 40, 60, 80, 100]]
+    frame["output"] = 1.0 + frame["innov_sales_share"].astype(float)
+    frame.loc[rows, "output"] = 0.0
+    for column in ("stratum", "psu", "fpc", "weight"):
+        frame.loc[rows, column] = frame.loc[rows[0], column]
+    document = {
+        "indices": {name: PAPER_SPEC[name] for name in ("X1", "X2", "X3", "X4")},
+        "model": {"outcome": "output", "target": "innovated"},
+        "labels": {"unit": "firm", "units": "firms"},
+        "design": {**survey.design, "variance": "jackknife"},
+    }
+    a = _analyze(frame, document)
+    assert a.two_part is None and a.logit is not None
+    flat = " ".join(render_report(a, figures=False).render("text").split())
+    psu, stratum = frame.loc[rows[0], "psu"], frame.loc[rows[0], "stratum"]
+    assert (
+        "Two-part model not shown: its participation logit has no jackknife "
+        'variance under [design] variance = "jackknife": the replicate that '
+        f"deletes PSU {psu} of stratum {stratum!r} cannot be estimated"
+    ) in flat
+    assert "Stepwise logit of innovated" in flat
+    assert "two-part model's parts and smearing factor" not in flat
