@@ -240,6 +240,8 @@ SLOW_TESTS = {
     "tests/test_report_design.py": (
         "test_an_equal_probability_design_does_not_claim_weighted_indices",  # 0.8 s
         "test_frequency_weights_equal_replicated_rows",  # 1.3 s
+        "test_no_fit_under_a_probability_design_reads_its_weights_as_frequencies",
+        "test_the_report_keeps_all_else_when_the_two_parts_jackknife_fails",
         "test_weighted_means_and_shares_equal_svymean_by_loops",  # 0.8 s
     ),
     "tests/test_report_endogeneity.py": (

@@ -10,9 +10,21 @@ import pytest
 from numpy.testing import assert_allclose
 from test_survey_design import svyrecvar_loops
 
-from sklearn_innov.datasets import make_sme_survey
-from sklearn_innov.report._analysis import PAPER_DOCUMENT, analyze
+from sklearn_innov import CompositeIndex, StepwiseLogit
+from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
+from sklearn_innov.exceptions import SeparationWarning, SklearnInnovWarning, SpecError
+from sklearn_innov.preprocessing._spec import validate_document
+from sklearn_innov.report._analysis import (
+    PAPER_DOCUMENT,
+    _jackknife_named,
+    _two_part,
+    analyze,
+    design_fit_params,
+    index_weights,
+    reliability_table,
+)
 from sklearn_innov.report._replicate import render_report
+from sklearn_innov.summary import Block, Summary
 
 
 def _analyze(frame, document):
@@ -222,3 +234,268 @@ def test_an_equal_probability_design_does_not_claim_weighted_indices():
     assert "Weighted point estimates" not in flat
     assert "read as frequencies" not in flat
     assert a.cobb_douglas.cov_type == "survey"
+
+
+# -- the two-part model at its edges, and jackknife failures in the report --
+
+LABELS = {"unit": "firm", "units": "firms"}
+OPTIONS = {"zeros": "floor", "cov_type": "nonrobust"}
+
+
+def _two_part_data(n_zero, n=80, seed=0, zero_rows=None):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(
+        {"A": rng.uniform(0.1, 1.0, n), "B": rng.uniform(0.1, 1.0, n)},
+        index=pd.RangeIndex(100, 100 + n),
+    )
+    y = pd.Series(
+        np.exp(0.3 * np.log(X["A"]) + 0.2 * np.log(X["B"]) + rng.normal(0, 0.3, n)),
+        index=X.index,
+        name="y",
+    )
+    rows = rng.choice(n, n_zero, replace=False) if zero_rows is None else zero_rows
+    y.iloc[rows] = 0.0
+    return X, y
+
+
+def test_two_part_is_skipped_when_zeros_are_fewer_than_its_parameters():
+    # one row with y = 0 (the ESS case) and two: fewer than the participation
+    # logit's 3 parameters, which those rows alone would then determine
+    for n_zero, few in ((1, "1 firm"), (2, "2 firms")):
+        X, y = _two_part_data(n_zero)
+        model, skip, effects, _ = _two_part(X, y, OPTIONS, LABELS)
+        assert model is None and effects is None
+        assert skip == (
+            f"Two-part model skipped: only {few} with y = 0, fewer than the 3 "
+            "parameters of its participation logit (intercept and 2 indices), so "
+            "P(y > 0) cannot be estimated from these data."
+        )
+    # the same edge for the positives
+    X, y = _two_part_data(78)
+    _, skip, _, _ = _two_part(X, y, OPTIONS, LABELS)
+    assert skip.startswith("Two-part model skipped: only 2 firms with y > 0, fewer")
+
+
+def test_two_part_with_enough_zeros_is_fitted_as_statsmodels_logit():
+    import statsmodels.api as sm
+
+    X, y = _two_part_data(20, seed=1)
+    model, skip, _, _ = _two_part(X, y, OPTIONS, LABELS)
+    assert skip is None
+    part = model.classifier_
+    kept = list(part.selected_features_)
+    oracle = sm.Logit(
+        (y > 0).astype(float), sm.add_constant(X[kept], has_constant="add")
+    ).fit(disp=0)
+    assert_allclose(part.intercept_[0], oracle.params["const"], rtol=1e-6)
+    assert_allclose(
+        part.coef_[0, part.support_], oracle.params[kept].to_numpy(), rtol=1e-6
+    )
+
+
+def test_a_separated_participation_logit_is_said_not_tested():
+    # every zero below every positive in A: (quasi-)complete separation
+    X, y = _two_part_data(0, seed=2)
+    low = np.argsort(X["A"].to_numpy())[:10]
+    y.iloc[low] = 0.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model, skip, effects, _ = _two_part(X, y, OPTIONS, LABELS)
+    assert model is None and effects is None
+    assert skip == (
+        "Two-part model not shown: its participation logit of y > 0 meets "
+        "complete or quasi-complete separation along A: it predicts y > 0 "
+        "perfectly there and its maximum-likelihood estimates are infinite, so "
+        "its estimates and z-tests are not findings."
+    )
+    # the separation is said once, in the section, not also as a warning
+    assert not [w for w in caught if issubclass(w.category, SeparationWarning)]
+
+
+def _one_psu_design(y_rows, n=80):
+    # every row its own PSU in two strata, except `y_rows`, merged in PSU 7
+    frame = pd.DataFrame(
+        {
+            "w": np.linspace(1.0, 3.0, n),
+            "st": np.repeat(["north", "south"], n // 2),
+            "psu": np.arange(n),
+        },
+        index=pd.RangeIndex(100, 100 + n),
+    )
+    frame.iloc[y_rows, frame.columns.get_loc("psu")] = 7
+    frame.iloc[y_rows, frame.columns.get_loc("st")] = "north"
+    design = {
+        "weight": "w",
+        "weights": "probability",
+        "strata": "st",
+        "cluster": "psu",
+        "fpc": None,
+        "variance": "jackknife",
+    }
+    return frame, design
+
+
+def test_a_failed_jackknife_of_the_two_part_model_keeps_the_report():
+    # every zero in one PSU: the replicate that deletes it has no zero, so
+    # the participation logit is undefined there
+    rows = np.array([3, 11, 19, 27, 35, 43])
+    X, y = _two_part_data(0, seed=3, zero_rows=rows)
+    y.iloc[rows] = 0.0
+    frame, design = _one_psu_design(rows)
+    model, skip, _, _ = _two_part(X, y, OPTIONS, LABELS, design, frame)
+    assert model is None
+    assert skip == (
+        "Two-part model not shown: its participation logit has no jackknife "
+        'variance under [design] variance = "jackknife": the replicate that '
+        "deletes PSU 7 of stratum 'north' cannot be estimated: its rows with "
+        "positive weight all have one class, so the logit is undefined. Set "
+        '[design] variance = "linearization" in the spec (Taylor linearisation).'
+    )
+    # the same data under linearisation: fitted
+    linear = {**design, "variance": "linearization"}
+    assert _two_part(X, y, OPTIONS, LABELS, linear, frame)[0] is not None
+
+
+def test_a_failed_jackknife_of_a_main_model_names_it_and_the_spec_key():
+    rows = np.array([3, 11, 19, 27, 35, 43])
+    X, _ = _two_part_data(0, seed=4)
+    target = pd.Series(0, index=X.index, name="joined")
+    target.iloc[rows] = 1
+    frame, design = _one_psu_design(rows)
+    params = design_fit_params(frame, design, X.index)
+    logit = StepwiseLogit(cov_type="survey", survey_variance="jackknife")
+    with pytest.raises(SpecError) as caught:
+        with _jackknife_named("The stepwise logit of joined"):
+            logit.fit(X, target, **params)
+    assert str(caught.value) == (
+        "The stepwise logit of joined has no jackknife variance under [design] "
+        'variance = "jackknife": the replicate that deletes PSU 7 of stratum '
+        "'north' cannot be estimated: its rows with positive weight all have one "
+        'class, so the logit is undefined. Set [design] variance = "linearization" '
+        "in the spec (Taylor linearisation)."
+    )
+    # any other error passes through as it is
+    with pytest.raises(ValueError, match="^unrelated$"):
+        with _jackknife_named("The stepwise logit of joined"):
+            raise ValueError("unrelated")
+
+
+def test_no_fit_under_a_probability_design_reads_its_weights_as_frequencies():
+    # the construction elasticities were fitted with cov_type="nonrobust",
+    # reading the design's weights as frequency weights, with a warning
+    survey = make_sme_survey(random_state=3, design="stratified")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        a = analyze(survey.frame, {**PAPER_DOCUMENT, "design": survey.design})
+    assert a.construction_elasticities is not None
+    frequency = [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, SklearnInnovWarning)
+        and "frequency weights" in str(w.message)
+    ]
+    assert frequency == []
+    # and the design section does not list those elasticities as unweighted
+    flat = " ".join(render_report(a, figures=False).render("text").split())
+    assert "the elasticities under other index constructions" not in flat
+    # the one-factor test is not weighted: listed as such, not claimed weighted
+    assert "the one-factor tests of the indices' items" in flat.split("Not weighted")[1]
+    assert "and the one-factor test" not in flat
+
+
+# -- counts under weights: rows counted as rows, weighted totals labelled --
+
+
+def test_reliability_counts_complete_rows_beside_their_weighted_n():
+    survey = make_sme_survey(random_state=3, design="stratified")
+    frame = survey.frame.copy()
+    items = PAPER_SPEC["X1"]
+    frame.loc[frame.index[[2, 9, 30]], items[0]] = np.nan  # three incomplete rows
+    document = {**PAPER_DOCUMENT, "design": survey.design}
+    spec = validate_document(document, frame)
+    weights = index_weights(frame, spec.design)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        composite = CompositeIndex(spec=spec.spec, **spec.index).fit(
+            frame, sample_weight=weights
+        )
+    table = reliability_table(composite, spec, frame, weights)
+    # oracles: the rows with every item answered, and their weights' total
+    complete = frame[items].notna().all(axis=1).to_numpy()
+    assert table.loc["X1", "n_complete"] == complete.sum() == len(frame) - 3
+    assert_allclose(table.loc["X1", "weighted_n"], weights[complete].sum(), rtol=1e-12)
+    assert not float(table.loc["X1", "weighted_n"]).is_integer()
+    text = Summary("Composite indices", [Block("Reliability", table)]).as_text()
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("Index"))
+    assert header.split("  ")[:3] == ["Index", "Items", "Complete rows"]
+    assert "Complete rows  Weighted n  Cronbach's alpha" in header
+    row = next(line for line in lines if line.startswith("X1 ")).split()
+    assert row[:4] == [
+        "X1",
+        str(len(items)),
+        str(len(frame) - 3),
+        f"{weights[complete].sum():.1f}",
+    ]
+    # without weights the table is the composite's own, counts of rows
+    assert reliability_table(composite, spec, frame, None) is composite.reliability_
+
+
+def test_a_weighted_logits_counts_are_labelled_weighted():
+    X, y = _two_part_data(0, n=120, seed=5)
+    event = (X["A"] + np.random.default_rng(5).normal(0, 0.3, 120) > 0.55).astype(int)
+    w = np.random.default_rng(6).uniform(0.2, 1.8, 120)
+    w = w / w.mean()  # at mean 1, as the report's fits under a design
+    model = StepwiseLogit(hl_method="spss").fit(X, event, sample_weight=w)
+    text = model.summary().as_text()
+    start = text.index("Contingency Table for Hosmer and Lemeshow Test")
+    block = text[start:].split("\n\n")[0].splitlines()
+    assert block[2].split("  ") == [
+        "Group",
+        "Weighted n",
+        "Weighted observed events",
+        "Expected events",
+        "Weighted observed non-events",
+        "Expected non-events",
+    ]
+    table = model.summary()["hosmer_lemeshow_table"]
+    # oracles: the weights' totals, overall and of the events
+    assert_allclose(table["weighted_n"].sum(), w.sum(), rtol=1e-12)
+    assert_allclose(
+        table["weighted_observed_events"].sum(), w[event == 1].sum(), rtol=1e-12
+    )
+    assert "Classification Table (cut value .500), weighted counts" in text
+    # unweighted: counts of rows, under their plain headers
+    plain = StepwiseLogit(hl_method="spss").fit(X, event).summary().as_text()
+    assert "Group   n  Observed events  Expected events" in plain
+    assert "Weighted" not in plain
+    assert "Classification Table (cut value .500)\n" in plain
+
+
+def test_the_report_keeps_all_else_when_the_two_parts_jackknife_fails():
+    # every firm with output 0 in one PSU of one stratum: the replicate that
+    # deletes it leaves the participation logit one class
+    survey = make_sme_survey(random_state=3, design="stratified")
+    frame = survey.frame.copy()
+    rows = frame.index[[3, 20, 40, 60, 80, 100]]
+    frame["output"] = 1.0 + frame["innov_sales_share"].astype(float)
+    frame.loc[rows, "output"] = 0.0
+    for column in ("stratum", "psu", "fpc", "weight"):
+        frame.loc[rows, column] = frame.loc[rows[0], column]
+    document = {
+        "indices": {name: PAPER_SPEC[name] for name in ("X1", "X2", "X3", "X4")},
+        "model": {"outcome": "output", "target": "innovated"},
+        "labels": {"unit": "firm", "units": "firms"},
+        "design": {**survey.design, "variance": "jackknife"},
+    }
+    a = _analyze(frame, document)
+    assert a.two_part is None and a.logit is not None
+    flat = " ".join(render_report(a, figures=False).render("text").split())
+    psu, stratum = frame.loc[rows[0], "psu"], frame.loc[rows[0], "stratum"]
+    assert (
+        "Two-part model not shown: its participation logit has no jackknife "
+        'variance under [design] variance = "jackknife": the replicate that '
+        f"deletes PSU {psu} of stratum {stratum!r} cannot be estimated"
+    ) in flat
+    assert "Stepwise logit of innovated" in flat
+    assert "two-part model's parts and smearing factor" not in flat

@@ -80,10 +80,12 @@ def test_weighted_counts_of_left_out_constructions_are_rounded():
     assert zeroed
     for entry in result.skipped:
         assert not RAW_FLOAT.search(entry), entry
-    # the weighted count printed is the oracle's, rounded to one decimal
+    # the rows counted as rows, the weighted count beside it labelled and
+    # rounded to one decimal (the oracle's)
     geometric = (X[["a", "b"]] == X[["a", "b"]].min()).any(axis=1)
     assert (
-        f"({weights[geometric].sum():.1f} of {weights.sum():.1f} rows)" in (zeroed[0])
+        f"({int(geometric.sum())} of 40 rows; weighted "
+        f"{weights[geometric].sum():.1f} of {weights.sum():.1f})" in (zeroed[0])
     )
 
 

@@ -39,6 +39,14 @@ HL_RULES = {
 
 HL_GROUPING = {"midrank": "mid-rank", "spss": "SPSS", "deciles": "R deciles"}
 
+# a weighted fit's Hosmer-Lemeshow counts are weighted totals (SPSS's WEIGHT
+# BY): their headers say so, rather than pass them off as counts of rows
+WEIGHTED_COUNTS = {
+    "n": "weighted_n",
+    "observed_events": "weighted_observed_events",
+    "observed_nonevents": "weighted_observed_nonevents",
+}
+
 CRITERIA = {"wald": "Wald", "lr": "LR", "conditional": "COND"}
 REMOVAL_TESTS = {
     "wald": "Wald test",
@@ -76,6 +84,7 @@ def build_summary(model, title=None):
         index=pd.Index(["final"], name="step"),
     )
     hl = results.hosmer_lemeshow
+    weighted = results.weighted
     hosmer = pd.DataFrame(
         {
             "Chi-square": [hl["statistic"]],
@@ -126,11 +135,12 @@ def build_summary(model, title=None):
         Block("Hosmer and Lemeshow Test", hosmer, name="hosmer_lemeshow"),
         Block(
             "Contingency Table for Hosmer and Lemeshow Test",
-            hl["table"],
+            hl["table"].rename(columns=WEIGHTED_COUNTS) if weighted else hl["table"],
             name="hosmer_lemeshow_table",
         ),
         Block(
-            "Classification Table (cut value .500)",
+            "Classification Table (cut value .500)"
+            + (", weighted counts" if weighted else ""),
             results.classification_table,
             name="classification",
         ),

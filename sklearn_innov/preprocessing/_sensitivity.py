@@ -211,7 +211,7 @@ def index_sensitivity(
     row_weights, keep = positive_rows(
         sample_weight, n_samples, owner="index_sensitivity"
     )
-    total = n_samples if row_weights is None else float(row_weights.sum())
+    n_rows = n_samples if keep is None else int(keep.sum())
     if _incompatible(*[o[0] for o in options]):
         raise ValueError(
             "the reference construction (the first option of each list) cannot "
@@ -253,8 +253,9 @@ def index_sensitivity(
         zeroed, undefined, flat = [], [], []
         for j, name in enumerate(names):
             column = values[:, j]
-            n_nan = _count(np.isnan(column), row_weights)
-            n_zero = _count(column == 0, row_weights) if a == "geometric" else 0
+            nan = np.isnan(column)
+            zero = column == 0 if a == "geometric" else np.zeros_like(nan)
+            n_nan, n_zero = int(nan.sum()), int(zero.sum())
             if n_nan and not ranks:
                 raise ValueError(
                     f"index_sensitivity: the reference construction ({label}) "
@@ -263,14 +264,11 @@ def index_sensitivity(
                 )
             if ranks and n_nan:
                 undefined.append(
-                    f"{name} ({format_count(n_nan)} of {format_count(total)} rows "
-                    "undefined)"
+                    f"{name} ({_rows_of(nan, n_rows, row_weights, ' undefined')})"
                 )
                 continue
             if ranks and n_zero:
-                zeroed.append(
-                    f"{name} ({format_count(n_zero)} of {format_count(total)} rows)"
-                )
+                zeroed.append(f"{name} ({_rows_of(zero, n_rows, row_weights)})")
                 continue
             tol = _TIE_ULPS * np.spacing(np.abs(column).max())
             column = _merge_ties(column, max(tol, _BOD_TIE) if w == "bod" else tol)
@@ -314,9 +312,16 @@ def index_sensitivity(
     )
 
 
-def _count(flags, weights):
-    """How many rows (their total weight, with weights) a mask marks."""
-    return int(flags.sum()) if weights is None else float(weights[flags].sum())
+def _rows_of(flags, n_rows, weights, what=""):
+    """``"8 of 31 rows"``: rows counted as rows; with weights, their weighted
+    total beside, labelled (``"8 of 31 rows; weighted 12 of 66"``)."""
+    text = f"{int(flags.sum())} of {n_rows} rows{what}"
+    if weights is None:
+        return text
+    return (
+        f"{text}; weighted {format_count(float(weights[flags].sum()))} of "
+        f"{format_count(float(weights.sum()))}"
+    )
 
 
 def _descending_ranks(column, weights):

@@ -12,7 +12,9 @@ beside it.
 
 from __future__ import annotations
 
+import re
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +25,7 @@ from .._core import SurveyDesign, frequency_mean, survey_mean
 from .._core._survey import jackknife_info
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import hosmer_lemeshow, one_factor_test
-from ..exceptions import MissingIndexWarning, SpecError
+from ..exceptions import MissingIndexWarning, SeparationWarning, SpecError
 from ..linear_model import (
     CobbDouglasRegressor,
     IVCobbDouglasRegressor,
@@ -120,6 +122,11 @@ class Analysis:
     missing_note : str or None
         What was left out for a missing target.
     composite : CompositeIndex
+    reliability : DataFrame
+        The composite's reliability table as the report prints it:
+        "n_complete" counts the complete rows and, under weights,
+        "weighted_n" is their total weight (the composite's own
+        "n_complete", SPSS's N under ``WEIGHT BY``).
     indices : DataFrame
         The index values of every row.
     robustness : IndexSensitivity or None
@@ -246,6 +253,7 @@ class Analysis:
     logit_weights: np.ndarray | None = None
     missing_answers: pd.DataFrame | None = None
     index_missing_note: str | None = None
+    reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     readings: pd.DataFrame = field(default_factory=pd.DataFrame)
     construction_elasticities: pd.DataFrame | None = None
     iv: IVCobbDouglasRegressor | None = None
@@ -424,6 +432,7 @@ def analyze(
         indices = pd.DataFrame(
             composite.transform(frame), columns=list(spec.spec), index=frame.index
         )
+    reliability = reliability_table(composite, spec, frame, item_weights)
     missing_answers = missing_answer_table(frame, spec)
     frame, indices, index_missing_note = _drop_missing_indices(frame, indices, labels)
     item_weights = index_weights(frame, spec.design)
@@ -464,9 +473,10 @@ def analyze(
     cd_X = cd_X.join(controls)
     design = spec.design
     cd_cov_type = design_cov_type(design, options["cov_type"])
-    full = CobbDouglasRegressor(
-        cov_type=cd_cov_type, levels=levels, **design_variance(design)
-    ).fit(cd_X, cd_y, **design_fit_params(frame, design, cd_X.index))
+    with _jackknife_named(f"The Cobb-Douglas of {outcome}"):
+        full = CobbDouglasRegressor(
+            cov_type=cd_cov_type, levels=levels, **design_variance(design)
+        ).fit(cd_X, cd_y, **design_fit_params(frame, design, cd_X.index))
     done("Cobb-Douglas")
 
     sensitivity = {}
@@ -475,15 +485,16 @@ def analyze(
             sensitivity[label + " (main)"] = full
         else:
             data, _, _ = cobb_douglas_sample(X, y_outcome, key, labels)
-            sensitivity[label] = CobbDouglasRegressor(
-                levels=levels,
-                cov_type=design_cov_type(design, "nonrobust"),
-                **design_variance(design),
-            ).fit(
-                data.drop(columns="__y__").join(controls),
-                data["__y__"],
-                **design_fit_params(frame, design, data.index),
-            )
+            with _jackknife_named(f"The ln 0 sensitivity Cobb-Douglas ({label})"):
+                sensitivity[label] = CobbDouglasRegressor(
+                    levels=levels,
+                    cov_type=design_cov_type(design, "nonrobust"),
+                    **design_variance(design),
+                ).fit(
+                    data.drop(columns="__y__").join(controls),
+                    data["__y__"],
+                    **design_fit_params(frame, design, data.index),
+                )
 
     done("ln 0 sensitivity")
     two_part, two_part_skip, effects, two_part_zeros = _two_part(
@@ -495,12 +506,13 @@ def analyze(
     # in: backward elimination never removes them
     logit_X = X.join(controls)
     logit_params = design_fit_params(frame, design, logit_X.index)
-    logit = StepwiseLogit(
-        hl_method="spss",
-        force=levels,
-        cov_type=design_cov_type(design, "nonrobust"),
-        **design_variance(design),
-    ).fit(logit_X, y_target, **logit_params)
+    with _jackknife_named(f"The stepwise logit of {spec.target}"):
+        logit = StepwiseLogit(
+            hl_method="spss",
+            force=levels,
+            cov_type=design_cov_type(design, "nonrobust"),
+            **design_variance(design),
+        ).fit(logit_X, y_target, **logit_params)
     event = logit.classes_[1]
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
     if isinstance(event, float) and event.is_integer():
@@ -553,6 +565,7 @@ def analyze(
         logit_weights=logit_params.get("sample_weight"),
         missing_answers=missing_answers,
         index_missing_note=index_missing_note,
+        reliability=reliability,
     )
     if design is not None:
         analysis.design = design
@@ -568,7 +581,11 @@ def analyze(
         # elasticities, not only ranks, under each construction: the
         # indices-only Cobb-Douglas with the main model's ln 0 policy
         analysis.construction_elasticities = robustness.refit(
-            CobbDouglasRegressor(zeros=zeros, cov_type=options["cov_type"]),
+            # under a sample design its weights are probability weights:
+            # cov_type "survey", not frequency weights
+            CobbDouglasRegressor(
+                zeros=zeros, cov_type=design_cov_type(design, options["cov_type"])
+            ),
             outcome,
             regressors,
             positive_outcome=True,
@@ -598,20 +615,22 @@ def _adjusted(a):
     cov_type = design_cov_type(a.design, options["cov_type"])
     levels = a.controls or None
     params = design_fit_params(a.frame, a.design, a.cd_X.index)
-    a.adjusted = CobbDouglasRegressor(
-        fit_intercept=options["adjusted_intercept"],
-        cov_type=cov_type,
-        levels=levels,
-        **design_variance(a.design),
-    ).fit(a.cd_X[names], a.cd_y, **params)
+    with _jackknife_named("The adjusted Cobb-Douglas ([model] adjusted)"):
+        a.adjusted = CobbDouglasRegressor(
+            fit_intercept=options["adjusted_intercept"],
+            cov_type=cov_type,
+            levels=levels,
+            **design_variance(a.design),
+        ).fit(a.cd_X[names], a.cd_y, **params)
     if options["adjusted_intercept"]:
         return
     # Dropping the intercept is a restriction the data can reject: test it in
     # the model that has one (its Wald F with the chosen covariance); its
     # estimates are printed beside, since not rejecting is no proof.
-    free = CobbDouglasRegressor(
-        cov_type=cov_type, levels=levels, **design_variance(a.design)
-    ).fit(a.cd_X[names], a.cd_y, **params)
+    with _jackknife_named("The adjusted Cobb-Douglas with an intercept"):
+        free = CobbDouglasRegressor(
+            cov_type=cov_type, levels=levels, **design_variance(a.design)
+        ).fit(a.cd_X[names], a.cd_y, **params)
     R = np.zeros(len(names) + 1)
     R[0] = 1.0
     a.adjusted_with_intercept = free
@@ -927,6 +946,29 @@ def _two_part(X, y, options, labels, design=None, frame=None):
             None,
             None,
         )
+    fit_params = design_fit_params(frame, design, X.index)
+    weights = fit_params.get("sample_weight")
+    in_use = np.ones(len(y), dtype=bool) if weights is None else weights > 0
+    n_zero = int(((y == 0).to_numpy() & in_use).sum())
+    n_positive = int(((y > 0).to_numpy() & in_use).sum())
+    n_params = X.shape[1] + 1
+    if min(n_zero, n_positive) < n_params:
+        # the identifiability edge: fewer cases of a class than parameters
+        # and the participation logit's estimates are driven by those rows
+        few = (
+            f"{count(n_zero, labels)} with {y.name} = 0"
+            if n_zero < n_params
+            else f"{count(n_positive, labels)} with {y.name} > 0"
+        )
+        return (
+            None,
+            f"Two-part model skipped: only {few}, fewer than the {n_params} "
+            f"parameters of its participation logit (intercept and "
+            f"{X.shape[1]} {'index' if X.shape[1] == 1 else 'indices'}), so "
+            f"P({y.name} > 0) cannot be estimated from these data.",
+            None,
+            None,
+        )
     # "drop" cannot predict rows with a zero index, which the margins average
     # over: the two-part model floors them instead (and says so)
     zeros = "offset" if options["zeros"] == "offset" else "floor"
@@ -938,8 +980,37 @@ def _two_part(X, y, options, labels, design=None, frame=None):
         zeros=zeros,
         **design_variance(design),
     )
-    fit_params = design_fit_params(frame, design, X.index)
-    model.fit(X, y, **fit_params)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(X, y, **fit_params)
+    except ValueError as exc:
+        cause = jackknife_failure(exc)
+        if cause is None:
+            raise
+        # an auxiliary model: the report keeps everything else
+        return (
+            None,
+            f"Two-part model not shown: {cause} {JACKKNIFE_FIX}",
+            None,
+            None,
+        )
+    separated = any(issubclass(w.category, SeparationWarning) for w in caught)
+    for w in caught:
+        if not (separated and issubclass(w.category, SeparationWarning)):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    participation = model.classifier_
+    if participation is not None and (separated or not participation.converged_):
+        # StepwiseLogit's separation detection fired (while stepping or in
+        # the final model): its estimates and tests are not findings
+        return (
+            None,
+            f"Two-part model not shown: its participation logit of {y.name} > 0 "
+            + _separation_words(X, y > 0, weights, separated)
+            + ", so its estimates and z-tests are not findings.",
+            None,
+            None,
+        )
     # averaged over the units the weights represent, as margins after svy
     effects = model.marginal_effects(X, sample_weight=fit_params.get("sample_weight"))
     if model.classifier_ is not None:
@@ -964,6 +1035,100 @@ def _two_part(X, y, options, labels, design=None, frame=None):
             ],
         ] = np.nan
     return model, None, effects, zeros
+
+
+def _separation_words(X, positive, weights, separated):
+    """How the participation logit failed, naming an index that separates."""
+    if not separated:
+        return "did not converge"
+    rows = np.ones(len(X), dtype=bool) if weights is None else weights > 0
+    one, zero = X[rows & positive.to_numpy()], X[rows & ~positive.to_numpy()]
+    # an index separates alone when its ranges in the two classes do not
+    # overlap (they may touch: quasi-complete separation)
+    alone = [
+        name
+        for name in X.columns
+        if one[name].min() >= zero[name].max() or one[name].max() <= zero[name].min()
+    ]
+    along = (
+        f" along {', '.join(alone)}" if alone else " along a combination of the indices"
+    )
+    return (
+        f"meets complete or quasi-complete separation{along}: it predicts "
+        f"{positive.name} > 0 perfectly there and its maximum-likelihood "
+        "estimates are infinite"
+    )
+
+
+JACKKNIFE_FIX = (
+    'Set [design] variance = "linearization" in the spec (Taylor linearisation).'
+)
+
+# the parts of the two-part model, by the estimator jackknife_covariance names
+_TWO_PART_OWNERS = {
+    "StepwiseLogit": "its participation logit",
+    "CobbDouglasRegressor": "its Cobb-Douglas of the positive outcomes",
+}
+
+
+def jackknife_failure(exc, model=None):
+    """Why a model's replicate jackknife failed, in the spec's words, or None.
+
+    ``jackknife_covariance`` names the estimator, the replicate (PSU and
+    stratum) and the cause, with the Python argument ``survey_variance``
+    as the fix; a reader of the report needs the model's name in the
+    report and the spec's fix (:data:`JACKKNIFE_FIX`). ``model`` names the
+    model (default: the two-part model's part, from the estimator). None
+    for any other error.
+    """
+    match = re.match(r"(\w+)\(survey_variance='jackknife'\): (.*)", str(exc), re.S)
+    if match is None:
+        return None
+    owner, cause = match.groups()
+    cause = re.sub(r"\s*Use survey_variance='linearization'[^.]*\.", "", cause)
+    if model is None:
+        model = _TWO_PART_OWNERS.get(owner, owner)
+    return (
+        f'{model} has no jackknife variance under [design] variance = "jackknife": '
+        f"{cause.rstrip('.')}."
+    )
+
+
+@contextmanager
+def _jackknife_named(model):
+    """Re-raise a main model's failed jackknife as a SpecError naming it."""
+    try:
+        yield
+    except ValueError as exc:
+        cause = jackknife_failure(exc, model)
+        if cause is None:
+            raise
+        raise SpecError(f"{cause[0].upper()}{cause[1:]} {JACKKNIFE_FIX}") from None
+
+
+def reliability_table(composite, spec, frame, weights):
+    """The composite's reliability table with its complete rows counted as rows.
+
+    :class:`CompositeIndex` fitted with weights counts an index's complete
+    rows by their total weight (SPSS's N under ``WEIGHT BY``), a fraction
+    under probability weights. The report prints the rows themselves
+    ("n_complete", those of positive weight: the unweighted n beside the
+    weighted estimates, as a design-based analysis reports it) and, under
+    weights, the total weight as "weighted_n".
+    """
+    table = composite.reliability_
+    if weights is None:
+        return table
+    with warnings.catch_warnings():
+        # the weighted fit above has said what there is to say
+        warnings.simplefilter("ignore")
+        counted = CompositeIndex(spec=spec.spec, **spec.index).fit(frame[weights > 0])
+    table = table.copy()
+    table.insert(
+        table.columns.get_loc("n_complete") + 1, "weighted_n", table["n_complete"]
+    )
+    table["n_complete"] = counted.reliability_["n_complete"].astype(int)
+    return table
 
 
 def missing_answer_table(frame, spec):

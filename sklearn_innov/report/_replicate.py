@@ -220,7 +220,13 @@ def render_report(
 
     report.add_summary(
         _index_summary(
-            a.indices, a.composite, a.frame, a.spec.spec, a.readings, a.missing_answers
+            a.indices,
+            a.reliability,
+            a.composite,
+            a.frame,
+            a.spec.spec,
+            a.readings,
+            a.missing_answers,
         )
     )
     if a.index_missing_note:
@@ -399,8 +405,13 @@ def _design_summary(a):
                 "on the replicate design): the weighted means and shares below; "
                 "the Cobb-Douglas models' standard errors, t tests, intervals and "
                 f"F test, the final stepwise logit of {a.target}'s Wald tests and "
-                "intervals, and the two-part model's parts and smearing factor, "
-                "whatever [model] cov_type says. The logit's stepping (removal by "
+                "intervals"
+                + (
+                    ", and the two-part model's parts and smearing factor"
+                    if a.two_part is not None
+                    else ""
+                )
+                + ", whatever [model] cov_type says. The logit's stepping (removal by "
                 "design-based Wald tests, entry by Boos's generalised score test) "
                 "uses Taylor linearisation.",
             ]
@@ -435,17 +446,22 @@ def _design_summary(a):
                 "Weighted point estimates, with the weights rescaled to add up to "
                 f"the {a.labels['units']} sampled: the indices' construction "
                 "(z-score means and deviations, ranks, PCA and factor weights; "
-                f"{_minmax_bounds(a)}), their reliability (alpha, omega, "
-                "item-total statistics and the one-factor test, whose counts are "
-                "weighted counts on the sample's scale: the weights add up to the "
-                f"{a.labels['units']} sampled) and the rankings' robustness."
+                f"{_minmax_bounds(a)}), their reliability (alpha, omega and "
+                "item-total statistics; the reliability table counts the complete "
+                "rows as rows, beside their Weighted n, the weights' total on the "
+                "sample's scale) and the rankings' robustness."
             )
     if design["weights"] != "frequency":
         lines.append(
             "The bootstrap stability of the logit's selection resamples the "
             "design (Rao and Wu's rescaling bootstrap: n_h - 1 PSUs drawn in each "
-            "stratum, the weights rescaled); the two-part model's parts are "
-            "fitted as the Cobb-Douglas and the logit are."
+            "stratum, the weights rescaled)"
+            + (
+                "; the two-part model's parts are fitted as the Cobb-Douglas and "
+                "the logit are."
+                if a.two_part is not None
+                else "."
+            )
         )
     undesigned = _undesigned(a)
     if undesigned:
@@ -492,9 +508,12 @@ def _design_summary(a):
 def _undesigned(a):
     """The parts of the analysis fitted without the design's weights."""
     parts = ["the descriptive statistics of the indices (above the weighted means)"]
+    if (a.readings["section"] == "Composite indices").any():
+        parts.append("the one-factor tests of the indices' items")
     if a.iv is not None:
         parts.append("the instrumental-variables model")
-    if a.construction_elasticities is not None:
+    if a.construction_elasticities is not None and a.design["weight"] is None:
+        # with a weight column they are fitted with its weights
         parts.append("the elasticities under other index constructions")
     return parts
 
@@ -920,7 +939,9 @@ def _has_matplotlib():
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def _index_summary(indices, composite, frame, spec, readings, missing_answers=None):
+def _index_summary(
+    indices, reliability, composite, frame, spec, readings, missing_answers=None
+):
     stats = pd.DataFrame(
         {
             "n": indices.count(),
@@ -936,7 +957,7 @@ def _index_summary(indices, composite, frame, spec, readings, missing_answers=No
         Block("Descriptive statistics", stats, name="index_statistics"),
         Block(
             "Reliability (Cronbach's alpha, standardised alpha, McDonald's omega)",
-            composite.reliability_,
+            reliability,
             name="reliability",
         ),
         Block(

@@ -59,6 +59,10 @@ COLUMNS = {
     "groups": Column("Groups", _COUNT),
     "observed_events": Column("Observed events", _COUNT),
     "observed_nonevents": Column("Observed non-events", _COUNT),
+    # weighted totals (a weighted fit's counts, SPSS's WEIGHT BY)
+    "weighted_n": Column("Weighted n", _COUNT),
+    "weighted_observed_events": Column("Weighted observed events", _COUNT),
+    "weighted_observed_nonevents": Column("Weighted observed non-events", _COUNT),
     "df": Column("df", _COUNT),
     "df_num": Column("df numerator", _COUNT),
     "df_denom": Column("df denominator", _COUNT),
