@@ -232,6 +232,7 @@ def test_the_designs_shares_name_the_classes_as_the_classification_table(
         target="join_eu",
         iv=None,
         construction_elasticities=None,
+        readings=pd.DataFrame({"section": pd.Series([], dtype=str)}),
     )
     shares = _design_summary(a)["design_shares"]
     classification = pd.DataFrame(
