@@ -427,6 +427,18 @@ def _design_summary(a):
                 "generalised score test), on the design's degrees of freedom, "
                 "whatever [model] cov_type says.",
             ]
+        outside = len(a.frame) - len(a.cd_X)
+        if outside:
+            # one sentence for every model of a subset of the rows
+            variance.append(
+                "Models of part of the rows (the Cobb-Douglas models of the "
+                "positive outcomes, their ln 0 sensitivity lines and any adjusted "
+                "model) are domain estimates, as R's svyglm(design = subset(des, "
+                f"{a.outcome} > 0)): fitted with the whole design, the other "
+                f"{count(outside, a.labels)} at weight 0, so each stratum keeps "
+                "all its PSUs in the variance; their Design tables count the PSUs "
+                "with a row in the model."
+            )
         lines = [
             *variance,
             "Model-based even under the design"
