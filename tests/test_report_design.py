@@ -570,5 +570,5 @@ def test_the_jackknife_of_a_subset_deletes_every_psu_of_the_design():
         "Models of part of the rows (the Cobb-Douglas models of the positive "
         "outcomes, their ln 0 sensitivity lines and any adjusted model) are "
         "domain estimates, as R's svyglm(design = subset(des, Y > 0)): fitted "
-        "with the whole design, the other" in text
+        "with the whole design, the rows outside at weight 0 (" in text
     )
