@@ -242,6 +242,7 @@ SLOW_TESTS = {
         "test_frequency_weights_equal_replicated_rows",  # 1.3 s
         "test_no_fit_under_a_probability_design_reads_its_weights_as_frequencies",
         "test_the_report_keeps_all_else_when_the_two_parts_jackknife_fails",
+        "test_the_jackknife_of_a_subset_deletes_every_psu_of_the_design",  # 0.8 s
         "test_weighted_means_and_shares_equal_svymean_by_loops",  # 0.8 s
     ),
     "tests/test_report_endogeneity.py": (

@@ -695,3 +695,137 @@ def test_a_column_outcome_says_why_no_elasticities_are_refitted(default_run):
         "the outcome is a column of the data, not an index" in line
         for line in section["Reading"]
     )
+
+
+def _flat(lines):
+    return " ".join(" ".join(lines).split())
+
+
+def test_a_negative_alpha_is_read_and_its_reversed_items_named():
+    """BEPS's leader ratings (Blair, Hague, Kennedy: alpha -0.23): the reading
+    says the items covary negatively, that their sum is not a scale, and names
+    the items whose corrected item-total correlation is negative (computed
+    here from its definition), pointing to [index] reverse."""
+    from sklearn_innov import CompositeIndex
+    from sklearn_innov.report._replicate import _reliability_reading
+
+    rng = np.random.default_rng(0)
+    f = rng.normal(size=300)
+    frame = pd.DataFrame(
+        {
+            "left": f + rng.normal(scale=0.5, size=300),
+            "right": -f + rng.normal(scale=0.5, size=300),
+            "other": rng.normal(size=300),
+        }
+    )
+    spec = {"Y": ["left", "right", "other"], "Z": ["other", "left"]}
+    composite = CompositeIndex(spec=spec).fit(frame)
+    # alpha from its definition on the min-max items: k/(k-1)(1 - sum s_i² / s²)
+    items = (frame - frame.min()) / (frame.max() - frame.min())
+    alpha = 1.5 * (1 - items.var().sum() / items.sum(axis=1).var())
+    assert alpha < 0
+    assert_allclose(composite.reliability_.loc["Y", "cronbach_alpha"], alpha)
+    negative = [
+        item
+        for item in spec["Y"]
+        if np.corrcoef(items[item], items.drop(columns=item).sum(axis=1))[0, 1] < 0
+    ]
+    assert negative == ["left", "right"]
+    text = _flat(_reliability_reading(composite, frame, spec))
+    assert (
+        f"Negative Cronbach's alpha for Y ({alpha:.4f}): its items covary "
+        "negatively on average, so a sum of them is not a scale. An item that "
+        "runs the other way (reverse-keyed) is reversed by listing it in [index] "
+        "reverse; items correlating negatively with the rest (corrected "
+        "item-total correlation): left, right." in text
+    )
+    # a description, not a test: no p-value; Z's alpha is positive, unread
+    assert "p =" not in text and "Negative Cronbach's alpha for Z" not in text
+
+
+def test_one_item_indices_get_no_floor_reading_and_no_empty_table():
+    """CES11's single-item indices: no "alpha and omega partly measure the
+    floor" sentence for an index without alpha, and the item-total table,
+    empty, is left out once with its reason."""
+    from sklearn_innov import CompositeIndex
+    from sklearn_innov.report._replicate import _index_summary
+
+    spec = {"KIDS": ["kidslt6"], "SCHOOL": ["educ"]}
+    assert (MROZ["kidslt6"] == MROZ["kidslt6"].min()).mean() > 0.05
+    composite = CompositeIndex(spec=spec).fit(MROZ)
+    readings = pd.DataFrame({"section": [], "reading": []})
+    summary = _index_summary(
+        composite.transform(MROZ),
+        composite.reliability_,
+        composite,
+        MROZ,
+        spec,
+        readings,
+    )
+    names = [block.name for block in summary.blocks]
+    assert "item_statistics" not in names
+    text = " ".join(str(summary).split())
+    assert "partly measure" not in text
+    assert (
+        "Blank alpha and omega for KIDS, SCHOOL (1 item): both describe how items "
+        "agree, and need 2 items or more. Nor have they item-total statistics (no "
+        "table): every index here has 1 item." in text
+    )
+    # with an index of two items the table is there, and the floor is read
+    spec = {**spec, "KIDS2": ["kidslt6", "kidsge6"]}
+    composite = CompositeIndex(spec=spec).fit(MROZ)
+    summary = _index_summary(
+        composite.transform(MROZ),
+        composite.reliability_,
+        composite,
+        MROZ,
+        spec,
+        readings,
+    )
+    assert "item_statistics" in [block.name for block in summary.blocks]
+    assert "KIDS2: " in " ".join(str(summary).split())  # its floor is read
+
+
+def test_no_most_sensitive_index_when_no_rank_moves():
+    """Single-item indices keep their order under every construction (each a
+    monotone transform of the item): no "most sensitive" index is named."""
+    from sklearn_innov.preprocessing import index_sensitivity
+    from sklearn_innov.report._replicate import _robustness_summary
+
+    spec = {"SCHOOL": ["educ"], "WAGE": ["huswage"]}
+    robustness = index_sensitivity(MROZ, spec, shift=38)
+    table = robustness.summary()
+    assert (table["mean_abs_shift"] == 0).all()
+    summary = _robustness_summary(robustness, {"units": "women"})
+    text = _flat(summary.blocks[1].content)
+    assert "Most sensitive" not in text
+    assert (
+        "No index's ranks move: the rankings do not change under the "
+        "constructions compared." in text
+    )
+    # and a moving index is still named
+    moving = index_sensitivity(MROZ, {"S": ["educ", "motheduc", "fatheduc"]}, shift=38)
+    assert "Most sensitive: S," in _flat(
+        _robustness_summary(moving, {"units": "women"}).blocks[1].content
+    )
+
+
+def test_a_two_part_main_model_replaced_by_the_floor_says_so_where_introduced():
+    """[model] zeros = "two-part" with fewer zero outcomes than the logit's
+    parameters: where the main model is introduced, the report says what was
+    asked, what was fitted instead and why."""
+    frame = MROZ.assign(faminc=MROZ["faminc"].where(MROZ.index >= 2, 0.0))
+    report, models = replicate(frame, _document(zeros="two-part"), figures=False)
+    assert models["two_part"] is None
+    text = " ".join(report.render("text").split())
+    said = (
+        "Main model: [model] zeros = 'two-part' asked for the two-part model, "
+        "which is not fitted here (two-part model skipped: only 2 rows with "
+        "faminc = 0, fewer than the 4 parameters of its participation logit "
+        "(intercept and 3 indices), so P(faminc > 0) cannot be estimated from "
+        "these data). Fitted instead: the Cobb-Douglas of the positive outcomes, "
+        "an index at 0 floored at half its smallest positive value (as [model] "
+        "zeros = 'floor')."
+    )
+    assert said in text
+    assert text.index(said) < text.index("Cobb-Douglas model of faminc")

@@ -10,7 +10,7 @@ import pytest
 from numpy.testing import assert_allclose
 from test_survey_design import svyrecvar_loops
 
-from sklearn_innov import CompositeIndex, StepwiseLogit
+from sklearn_innov import CobbDouglasRegressor, CompositeIndex, StepwiseLogit
 from sklearn_innov.datasets import PAPER_SPEC, make_sme_survey
 from sklearn_innov.exceptions import SeparationWarning, SklearnInnovWarning, SpecError
 from sklearn_innov.preprocessing._spec import validate_document
@@ -66,16 +66,21 @@ def test_weighted_means_and_shares_equal_svymean_by_loops(stratified):
 
 
 def test_cobb_douglas_standard_errors_equal_svyglm_by_loops(stratified):
+    """The model of the positive outcomes is a domain of the whole design, as
+    svyglm(design = subset(des, Y > 0)): the rows outside score 0 and every
+    PSU of the design counts in n_h."""
     _, a = stratified
-    model, frame = a.cobb_douglas, a.frame.loc[a.cd_X.index]
-    assert model.cov_type == "survey"
+    model, frame = a.cobb_douglas, a.frame
+    inside = frame.index.isin(a.cd_X.index)
+    assert model.cov_type == "survey" and 0 < (~inside).sum()
     X = np.log(a.cd_X.to_numpy())
     X = np.column_stack([np.ones(len(X)), X])
     y = np.log(a.cd_y.to_numpy())
-    w = frame["weight"].to_numpy()
+    w = frame.loc[a.cd_X.index, "weight"].to_numpy()
     bread = np.linalg.inv(X.T @ (X * w[:, None]))
     beta = bread @ (X.T @ (w * y))
-    scores = X * (w * (y - X @ beta))[:, None]
+    scores = np.zeros((len(frame), X.shape[1]))
+    scores[inside] = X * (w * (y - X @ beta))[:, None]
     meat = svyrecvar_loops(
         scores,
         frame["stratum"].to_numpy(),
@@ -499,3 +504,71 @@ def test_the_report_keeps_all_else_when_the_two_parts_jackknife_fails():
     ) in flat
     assert "Stepwise logit of innovated" in flat
     assert "two-part model's parts and smearing factor" not in flat
+
+
+def test_models_of_a_subset_keep_the_whole_design_as_a_domain(stratified):
+    """The ln 0 sensitivity's "drop" line (rows with a zero index left out
+    as well) is a domain too: its standard errors are svyrecvar's with the
+    rows outside at score 0 and the design's n_h, not those of the rows'
+    own design (which would drop the PSUs left empty)."""
+    _, a = stratified
+    frame = a.frame
+    model = a.sensitivity["drop rows with a zero index"]
+    names = list(a.cd_X.columns)
+    positive = (a.y_outcome > 0).to_numpy()
+    regressors = a.indices[a.regressors].to_numpy()
+    inside = positive & (regressors > 0).all(axis=1)
+    assert (positive & ~inside).any()  # the drop leaves out more rows
+    X = np.column_stack([np.ones(inside.sum()), np.log(regressors[inside])])
+    y = np.log(a.y_outcome.to_numpy()[inside])
+    w = frame["weight"].to_numpy()[inside]
+    bread = np.linalg.inv(X.T @ (X * w[:, None]))
+    beta = bread @ (X.T @ (w * y))
+    scores = np.zeros((len(frame), X.shape[1]))
+    scores[inside] = X * (w * (y - X @ beta))[:, None]
+    strata, psu = frame["stratum"].to_numpy(), frame["psu"].to_numpy()
+    popsize = _popsize(frame)
+    meat = svyrecvar_loops(scores, strata, psu, popsize=popsize)
+    assert_allclose(model.coef_, beta[1:], rtol=1e-10)
+    assert_allclose(model.results_.bse, np.sqrt(np.diag(bread @ meat @ bread)))
+    # deleting the rows (each stratum's n_h of the rows left) differs
+    kept = svyrecvar_loops(scores[inside], strata[inside], psu[inside], popsize=popsize)
+    assert not np.allclose(
+        np.sqrt(np.diag(bread @ kept @ bread)), model.results_.bse, rtol=1e-6
+    )
+    assert names == [*a.regressors]
+
+
+def test_the_jackknife_of_a_subset_deletes_every_psu_of_the_design():
+    """Under [design] variance = "jackknife" the model of the positive
+    outcomes has one replicate per PSU of the design (as JKn on
+    subset(des, Y > 0)), its standard errors those of CobbDouglasRegressor
+    fitted on every row with weight 0 outside the domain, and the design
+    section says the subset's models are domain estimates."""
+    survey = make_sme_survey(random_state=3, design="stratified")
+    frame = survey.frame
+    design = {**survey.design, "variance": "jackknife"}
+    a = _analyze(frame, {**PAPER_DOCUMENT, "design": design})
+    n_psu = frame["psu"].nunique()
+    assert len(a.cd_X) < len(frame)
+    assert a.cobb_douglas.design_info_["replicates"] == n_psu
+    inside = frame.index.isin(a.cd_X.index)
+    params = design_fit_params(frame, {**design}, frame.index)
+    params["sample_weight"] = np.where(inside, params["sample_weight"], 0.0)
+    filled = a.cd_X.reindex(frame.index).fillna(1.0)
+    oracle = CobbDouglasRegressor(cov_type="survey", survey_variance="jackknife").fit(
+        filled, a.cd_y.reindex(frame.index).fillna(1.0), **params
+    )
+    assert_allclose(a.cobb_douglas.results_.bse, oracle.results_.bse, rtol=1e-10)
+    # the deleted rows' own design: fewer replicates, other errors
+    deleted = CobbDouglasRegressor(cov_type="survey", survey_variance="jackknife").fit(
+        a.cd_X, a.cd_y, **design_fit_params(frame, design, a.cd_X.index)
+    )
+    assert deleted.design_info_["replicates"] < n_psu
+    text = " ".join(render_report(a, figures=False).render("text").split())
+    assert (
+        "Models of part of the rows (the Cobb-Douglas models of the positive "
+        "outcomes, their ln 0 sensitivity lines and any adjusted model) are "
+        "domain estimates, as R's svyglm(design = subset(des, Y > 0)): fitted "
+        "with the whole design, the rows outside at weight 0 (" in text
+    )

@@ -474,9 +474,15 @@ def analyze(
     design = spec.design
     cd_cov_type = design_cov_type(design, options["cov_type"])
     with _jackknife_named(f"The Cobb-Douglas of {outcome}"):
-        full = CobbDouglasRegressor(
-            cov_type=cd_cov_type, levels=levels, **design_variance(design)
-        ).fit(cd_X, cd_y, **design_fit_params(frame, design, cd_X.index))
+        full = fit_in_domain(
+            CobbDouglasRegressor(
+                cov_type=cd_cov_type, levels=levels, **design_variance(design)
+            ),
+            cd_X,
+            cd_y,
+            frame,
+            design,
+        )
     done("Cobb-Douglas")
 
     sensitivity = {}
@@ -486,14 +492,16 @@ def analyze(
         else:
             data, _, _ = cobb_douglas_sample(X, y_outcome, key, labels)
             with _jackknife_named(f"The ln 0 sensitivity Cobb-Douglas ({label})"):
-                sensitivity[label] = CobbDouglasRegressor(
-                    levels=levels,
-                    cov_type=design_cov_type(design, "nonrobust"),
-                    **design_variance(design),
-                ).fit(
+                sensitivity[label] = fit_in_domain(
+                    CobbDouglasRegressor(
+                        levels=levels,
+                        cov_type=design_cov_type(design, "nonrobust"),
+                        **design_variance(design),
+                    ),
                     data.drop(columns="__y__").join(controls),
                     data["__y__"],
-                    **design_fit_params(frame, design, data.index),
+                    frame,
+                    design,
                 )
 
     done("ln 0 sensitivity")
@@ -614,23 +622,34 @@ def _adjusted(a):
     names = [a.cd_names[name] for name in chosen] + a.controls
     cov_type = design_cov_type(a.design, options["cov_type"])
     levels = a.controls or None
-    params = design_fit_params(a.frame, a.design, a.cd_X.index)
     with _jackknife_named("The adjusted Cobb-Douglas ([model] adjusted)"):
-        a.adjusted = CobbDouglasRegressor(
-            fit_intercept=options["adjusted_intercept"],
-            cov_type=cov_type,
-            levels=levels,
-            **design_variance(a.design),
-        ).fit(a.cd_X[names], a.cd_y, **params)
+        a.adjusted = fit_in_domain(
+            CobbDouglasRegressor(
+                fit_intercept=options["adjusted_intercept"],
+                cov_type=cov_type,
+                levels=levels,
+                **design_variance(a.design),
+            ),
+            a.cd_X[names],
+            a.cd_y,
+            a.frame,
+            a.design,
+        )
     if options["adjusted_intercept"]:
         return
     # Dropping the intercept is a restriction the data can reject: test it in
     # the model that has one (its Wald F with the chosen covariance); its
     # estimates are printed beside, since not rejecting is no proof.
     with _jackknife_named("The adjusted Cobb-Douglas with an intercept"):
-        free = CobbDouglasRegressor(
-            cov_type=cov_type, levels=levels, **design_variance(a.design)
-        ).fit(a.cd_X[names], a.cd_y, **params)
+        free = fit_in_domain(
+            CobbDouglasRegressor(
+                cov_type=cov_type, levels=levels, **design_variance(a.design)
+            ),
+            a.cd_X[names],
+            a.cd_y,
+            a.frame,
+            a.design,
+        )
     R = np.zeros(len(names) + 1)
     R[0] = 1.0
     a.adjusted_with_intercept = free
@@ -737,6 +756,37 @@ def design_fit_params(frame, design, rows):
             # both stages' fpc, as svydesign(fpc = ~fpc + fpc2)
             params["fpc"] = part[[design["fpc"], design["fpc2"]]].to_numpy()
     return params
+
+
+def fit_in_domain(model, X, y, frame, design):
+    """Fit ``model`` on the rows of ``X`` as a domain of the whole design.
+
+    Under a sample design, a model of part of the rows (the positive
+    outcomes, rows with a zero index dropped) is a domain estimate: it is
+    fitted on every row of ``frame``, the rows outside ``X`` at weight 0, so
+    that each stratum keeps all its PSUs (their scores 0 outside the
+    domain), as R's ``svyglm(design = subset(des, y > 0))``. Deleting the
+    rows instead would drop the PSUs left without a row and understate the
+    variance's ``n_h``. Without a sample design (none, or frequency
+    weights) the rows are simply those of ``X``.
+    """
+    if (
+        design is None
+        or design["weights"] == "frequency"
+        or len(X.index) == len(frame.index)
+    ):
+        return model.fit(X, y, **design_fit_params(frame, design, X.index))
+    params = design_fit_params(frame, design, frame.index)
+    inside = frame.index.isin(X.index)
+    weights = params.get("sample_weight", np.ones(len(frame)))
+    params["sample_weight"] = np.where(inside, weights, 0.0)
+    # the rows outside carry weight 0: any valid value does (those of a row
+    # of the domain), since the model leaves them out of the estimates
+    position = pd.Series(np.arange(len(X)), index=X.index)
+    order = position.reindex(frame.index).fillna(0).to_numpy(dtype=int)
+    full_X = X.iloc[order].set_axis(frame.index)
+    full_y = pd.Series(np.asarray(y)[order], index=frame.index, name=y.name)
+    return model.fit(full_X, full_y, **params)
 
 
 def design_estimates(frame, design, indices, target):

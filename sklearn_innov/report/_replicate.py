@@ -247,6 +247,17 @@ def render_report(
             )
         )
 
+    if a.options["zeros"] == "two-part" and a.two_part is None:
+        # the model asked for is not the one fitted: say it where the main
+        # model is introduced, not only in the two-part section further down
+        why = a.two_part_skip or "The two-part model was not fitted."
+        report.add_text(
+            "Main model: [model] zeros = 'two-part' asked for the two-part "
+            "model, which is not fitted here (" + why[0].lower() + why[1:-1] + "). "
+            "Fitted instead: the Cobb-Douglas of the positive outcomes, an index "
+            "at 0 floored at half its smallest positive value (as [model] zeros "
+            "= 'floor')."
+        )
     report.add_text(a.zero_note)
     full_summary = build_summary(
         a.cobb_douglas,
@@ -427,6 +438,19 @@ def _design_summary(a):
                 "generalised score test), on the design's degrees of freedom, "
                 "whatever [model] cov_type says.",
             ]
+        outside = len(a.frame) - len(a.cd_X)
+        if outside:
+            # one sentence for every model of a subset of the rows
+            variance.append(
+                "Models of part of the rows (the Cobb-Douglas models of the "
+                "positive outcomes, their ln 0 sensitivity lines and any adjusted "
+                "model) are domain estimates, as R's svyglm(design = subset(des, "
+                f"{a.outcome} > 0)): fitted with the whole design, the rows "
+                f"outside at weight 0 ({count(outside, a.labels)} for the "
+                "positive outcomes), so each stratum keeps "
+                "all its PSUs in the variance; their Design tables count the PSUs "
+                "with a row in the model."
+            )
         lines = [
             *variance,
             "Model-based even under the design"
@@ -960,12 +984,17 @@ def _index_summary(
             reliability,
             name="reliability",
         ),
-        Block(
-            "Item-total statistics (as SPSS's RELIABILITY)",
-            composite.item_statistics_,
-            name="item_statistics",
-        ),
     ]
+    # only indices of two items or more have item-total statistics: an empty
+    # table (every index of one item) is left out, and the reading says why
+    if len(composite.item_statistics_):
+        blocks.append(
+            Block(
+                "Item-total statistics (as SPSS's RELIABILITY)",
+                composite.item_statistics_,
+                name="item_statistics",
+            )
+        )
     if missing_answers is not None:
         blocks.append(
             Block("Missing answers by index", missing_answers, name="missing_answers")
@@ -1002,6 +1031,12 @@ def _reliability_reading(composite, frame, spec):
         lines.append(
             f"Blank alpha and omega for {', '.join(one)} (1 item): both describe "
             "how items agree, and need 2 items or more."
+            + (
+                ""
+                if len(composite.item_statistics_)
+                else " Nor have they item-total statistics (no table): every "
+                "index here has 1 item."
+            )
         )
     if two and "omega_total" in table:
         lines.append(
@@ -1017,7 +1052,27 @@ def _reliability_reading(composite, frame, spec):
                 "fits the items badly, and neither coefficient measures their "
                 "reliability well."
             )
+    alpha = table["cronbach_alpha"]
+    statistics = composite.item_statistics_
+    for name in table.index[alpha < 0]:
+        correlation = statistics.loc[name, "corrected_item_total_correlation"]
+        negative = [str(item) for item in correlation.index[correlation < 0]]
+        lines.append(
+            f"Negative Cronbach's alpha for {name} ({alpha[name]:.4f}): its items "
+            "covary negatively on average, so a sum of them is not a scale. An "
+            "item that runs the other way (reverse-keyed) is reversed by "
+            "listing it in [index] reverse"
+            + (
+                f"; items correlating negatively with the rest (corrected "
+                f"item-total correlation): {', '.join(negative)}."
+                if negative
+                else "."
+            )
+        )
     for name, items in spec.items():
+        if len(items) < 2:
+            # a single item has no agreement for its floor to inflate
+            continue
         values = frame[items].apply(pd.to_numeric, errors="coerce")
         # alpha and omega do not move when an item is shifted: a row at the
         # lowest value of every item is what a row of zeros is after min-max
@@ -1098,11 +1153,20 @@ def _robustness_summary(
         f"{robustness.shift} places (5% of the {labels['units']}, at least 10) "
         "in at least one construction; "
         f"{column_label('mean_abs_shift')} the average move.",
-        f"Most sensitive: {worst}, whose ranks move by {shifts[worst]:.1f} places "
-        f"on average ({table['share_moved'][worst]:.0%} of {labels['units']} "
-        f"move by more than {robustness.shift}); a ranking claim on that index "
-        '("A scores higher than B") should be checked against the construction.',
     ]
+    if shifts[worst] > 0:
+        lines.append(
+            f"Most sensitive: {worst}, whose ranks move by {shifts[worst]:.1f} "
+            f"places on average ({table['share_moved'][worst]:.0%} of "
+            f"{labels['units']} move by more than {robustness.shift}); a ranking "
+            'claim on that index ("A scores higher than B") should be checked '
+            "against the construction."
+        )
+    else:
+        lines.append(
+            "No index's ranks move: the rankings do not change under the "
+            "constructions compared."
+        )
     if robustness.notes:
         lines.append(
             "Warnings of the constructions: "
