@@ -102,7 +102,7 @@ def test_ctrl_c_prints_one_line_whatever_the_worker_pool_does_at_teardown(
 
     def manager():
         released.wait()
-        warnings.warn("Failed to kill subprocesses on this platform.", UserWarning)
+        warnings.warn("Failed to kill subprocesses.", UserWarning, stacklevel=1)
         print("stray line from a worker pool", file=sys.stderr)
         raise AttributeError("'Popen' object has no attribute 'kill'")
 
