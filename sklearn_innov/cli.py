@@ -30,6 +30,7 @@ import csv
 import difflib
 import io
 import logging
+import multiprocessing
 import os
 import re
 import signal
@@ -844,11 +845,21 @@ def _shutdown_workers():
     executor = getattr(loky, "_executor", None)
     if executor is None:
         return
-    for worker in list(getattr(executor, "_processes", {}).values()):
+    # every live loky worker of this process, not only those the executor
+    # still lists: joblib's abort may already have shut it down, leaving a
+    # worker that multiprocessing's exit handler then waits for forever
+    workers = [
+        process
+        for process in multiprocessing.active_children()
+        if type(process).__module__.startswith("joblib.externals.loky")
+    ]
+    for worker in workers:
         with contextlib.suppress(OSError, AttributeError, TypeError):
             os.kill(worker.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
     with contextlib.suppress(Exception):
         executor.shutdown(wait=False, kill_workers=True)
+    for worker in workers:
+        worker.join(timeout=5)
 
 
 def build_parser():
