@@ -30,9 +30,13 @@ import csv
 import difflib
 import io
 import logging
+import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
+import warnings
 from pathlib import Path
 
 from ._version import __version__
@@ -57,6 +61,15 @@ BENCHMARK_LABELS = (
     "GaussianNB",
     "DummyClassifier",
     "GridSearchCV(StepwiseLogit)",
+)
+# each command's --help says what IT writes (one shared text described both)
+REPLICATE_OUT = (
+    "also write files into DIR (created if missing): report.md, report.html "
+    "and report.tex, every table as CSV, the figures as PNG and provenance.json"
+)
+BENCHMARK_OUT = (
+    "also write files into DIR (created if missing): benchmark.md, the fold "
+    "scores and tables as CSV, a box plot PNG and provenance.json"
 )
 UNWRITTEN = "run again with --out DIR to write them as PNG files (and report.html)"
 logger = logging.getLogger("sklearn_innov.cli")
@@ -800,6 +813,55 @@ def _n_jobs(value):
     return number
 
 
+def _silence_teardown():
+    """After the "interrupted" line, nothing more on stderr and no worker left.
+
+    Ctrl-C reaches joblib's worker processes and their helpers too (the
+    terminal signals the whole process group): loky's manager thread, tearing
+    the pool down at exit, then meets a ``pgrep`` killed by the same SIGINT
+    and prints a warning and a thread's traceback (about 40 lines) after the
+    one line that ends the run. So stderr goes to the null device for the rest
+    of the process, uncaught exceptions in threads and warnings are dropped,
+    and the reusable worker pool, if one was started, is shut down with its
+    workers killed. psutil (which loky uses to kill worker trees) is not
+    needed: once the signal has passed, loky's ``pgrep`` fallback works.
+    """
+    sys.stderr.flush()
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (open until exit)
+    threading.excepthook = lambda hook_args: None
+    warnings.simplefilter("ignore")
+    _shutdown_workers()
+
+
+def _shutdown_workers():
+    """Shut joblib's reusable loky executor down, killing its workers.
+
+    Only an executor that exists: ``get_reusable_executor`` would start one.
+    Each worker is sent SIGKILL first: when loky's own kill fails (its
+    ``pgrep`` killed by the same Ctrl-C), its manager thread dies and the
+    workers would wait forever for work, keeping the process from exiting.
+    """
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(loky, "_executor", None)
+    if executor is None:
+        return
+    # every live loky worker of this process, not only those the executor
+    # still lists: joblib's abort may already have shut it down, leaving a
+    # worker that multiprocessing's exit handler then waits for forever
+    workers = [
+        process
+        for process in multiprocessing.active_children()
+        if type(process).__module__.startswith("joblib.externals.loky")
+    ]
+    for worker in workers:
+        with contextlib.suppress(OSError, AttributeError, TypeError):
+            os.kill(worker.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+    with contextlib.suppress(Exception):
+        executor.shutdown(wait=False, kill_workers=True)
+    for worker in workers:
+        worker.join(timeout=5)
+
+
 def build_parser():
     parser = _Parser(
         prog="sklearn-innov",
@@ -813,14 +875,6 @@ def build_parser():
     common.add_argument("--data", help="survey file (CSV, Parquet or Excel)")
     common.add_argument(
         "--spec", help="spec file (TOML or JSON) with [indices], [model]"
-    )
-    common.add_argument(
-        "--out",
-        metavar="DIR",
-        help="also write files into DIR (created if missing): replicate writes "
-        "report.md, report.html and report.tex, every table as CSV, the figures "
-        "as PNG and provenance.json; benchmark writes benchmark.md, the fold "
-        "scores and tables as CSV, a box plot PNG and provenance.json",
     )
     common.add_argument(
         "--format",
@@ -871,6 +925,7 @@ def build_parser():
         parents=[common],
         help="the paper's analysis (default: synthetic survey)",
     )
+    rep.add_argument("--out", metavar="DIR", help=REPLICATE_OUT)
     rep.set_defaults(run=_replicate)
     bench = commands.add_parser(
         "benchmark", parents=[common], help="cross-validated comparison of classifiers"
@@ -898,6 +953,7 @@ def build_parser():
         + ", ".join(repr(label) for label in BENCHMARK_LABELS)
         + " (default: 'StepwiseLogit', the paper's pipeline)",
     )
+    bench.add_argument("--out", metavar="DIR", help=BENCHMARK_OUT)
     bench.set_defaults(run=_benchmark)
     return parser
 
@@ -920,6 +976,7 @@ def main(argv=None):
                 f"sklearn-innov {args.command}: interrupted; nothing more was written.",
                 file=sys.stderr,
             )
+            _silence_teardown()
             return 130
         except (ValueError, OSError) as exc:
             lines = [line for line in str(exc).splitlines() if line.strip()]

@@ -641,14 +641,23 @@ def test_a_model_that_fails_in_some_folds_is_reported_not_fatal():
 def test_ctrl_c_exits_130_with_one_line_and_no_partial_files(
     tmp_path, capsys, monkeypatch
 ):
+    import threading
+    import warnings
+
     import sklearn_innov.report as report_module
+
+    # Ctrl-C silences stderr, thread errors and warnings for the rest of the
+    # process (cli._silence_teardown): restored after this test
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(report_module, "replicate", interrupted)
     out = tmp_path / "out"
-    assert main(["replicate", "--out", str(out)]) == 130
+    with warnings.catch_warnings():
+        assert main(["replicate", "--out", str(out)]) == 130
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["sklearn-innov replicate: interrupted; nothing more was written."]
     assert list(out.iterdir()) == []
@@ -668,3 +677,33 @@ def test_a_write_that_fails_midway_leaves_no_files(tmp_path, capsys, monkeypatch
     assert main(["replicate", "--out", str(out)]) == 2
     assert "No space left on device" in capsys.readouterr().err
     assert list(out.iterdir()) == []  # no report.md, no hidden staging folder
+
+
+@pytest.mark.parametrize(
+    ("command", "writes", "not_written"),
+    [
+        (
+            "replicate",
+            "also write files into DIR (created if missing): report.md, "
+            "report.html and report.tex, every table as CSV, the figures as PNG "
+            "and provenance.json",
+            "benchmark.md",
+        ),
+        (
+            "benchmark",
+            "also write files into DIR (created if missing): benchmark.md, the "
+            "fold scores and tables as CSV, a box plot PNG and provenance.json",
+            "report.md",
+        ),
+    ],
+)
+def test_each_commands_out_help_says_what_it_writes(
+    command, writes, not_written, capsys
+):
+    # user7: replicate --help's --out described what benchmark writes too
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    out_help = text.split("--out DIR ", 2)[-1]
+    assert out_help.startswith(writes)
+    assert not_written not in text

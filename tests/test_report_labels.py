@@ -249,3 +249,112 @@ def test_the_designs_shares_name_the_classes_as_the_classification_table(
     # the shares themselves: weighted counts of each class over the total
     event = (target == classes[1]).to_numpy()
     assert shares["share"].iloc[1] == pytest.approx(frame["w"][event].sum() / 8.0)
+
+
+# -- one format per column (user7's CES 2011 and BEPS reports) -----------------
+
+
+def _lines(table, title="T"):
+    return Summary("S", [Block(title, table)]).as_text(columns=COLUMNS).splitlines()
+
+
+def test_a_weighted_classification_tables_zero_prints_with_one_decimal():
+    # user7: "1818.3" beside "0" in the weighted table's other column
+    table = pd.DataFrame(
+        {
+            "predicted opposes a ban": [1818.25, 412.7],
+            "predicted favours a ban": [0.0, 0.0],
+            "Percentage Correct": [100.0, 0.0],
+        },
+        index=pd.Index(["opposes a ban", "favours a ban"], name="Observed"),
+    )
+    assert _lines(table)[-3:] == [
+        "Observed       Predicted opposes a ban  Predicted favours a ban  "
+        "Percentage correct",
+        "opposes a ban                   1818.2                      0.0"
+        "              100.0%",
+        "favours a ban                    412.7                      0.0"
+        "                0.0%",
+    ]
+    # unweighted (whole counts everywhere), whole numbers as before
+    whole = table.assign(**{"predicted opposes a ban": [1818.0, 413.0]})
+    assert _lines(whole)[-2].split()[3:5] == ["1818", "0"]
+
+
+def test_a_weighted_hosmer_lemeshow_tables_expected_counts_print_as_observed():
+    table = pd.DataFrame(
+        {
+            "weighted_n": [201.19056, 35.5],
+            "weighted_observed_events": [26.182317, 14.9],
+            "expected_events": [23.113554, 11.2216],
+            "weighted_observed_nonevents": [175.008246, 20.6],
+            "expected_nonevents": [178.077009, 24.2813],
+        },
+        index=pd.Index([1, 11], name="group"),
+    )
+    assert _lines(table)[-2:] == [
+        "1           201.2                      26.2             23.1"
+        "                         175.0                178.1",
+        "11           35.5                      14.9             11.2"
+        "                          20.6                 24.3",
+    ]
+    # an unweighted table keeps the expected counts' four decimals
+    plain = pd.DataFrame(
+        {
+            "n": [20, 21],
+            "observed_events": [3, 5],
+            "expected_events": [2.513554, 4.2216],
+        },
+        index=pd.Index([1, 2], name="group"),
+    )
+    assert _lines(plain)[-2:] == [
+        "1      20                3           2.5136",
+        "2      21                5           4.2216",
+    ]
+
+
+def test_the_weighted_hosmer_lemeshow_table_of_a_fit_prints_one_decimal():
+    # through a fit: the expected counts printed are those of the definition,
+    # sum over a group of w_i p_i, with the observed ones' one decimal
+    X, event, rng = _data(n=120, seed=4)
+    y = np.where(event, 1, 0)
+    w = rng.uniform(0.5, 2.0, len(y))
+    with pytest.warns(SklearnInnovWarning, match="frequency weights"):
+        model = StepwiseLogit().fit(X, y, sample_weight=w)
+    text = model.summary().as_text()
+    start = text.index("Contingency Table for Hosmer and Lemeshow Test")
+    lines = text[start:].split("\n\n")[0].splitlines()[3:]
+    assert lines
+    for line in lines:
+        cells = line.split()[1:]
+        assert all(re.fullmatch(r"\d+\.\d", cell) for cell in cells), line
+    total = float(np.sum(w * model.predict_proba(X)[:, 1]))
+    printed = sum(float(line.split()[3]) for line in lines)
+    assert abs(printed - total) <= 0.05 * len(lines) + 1e-9
+
+
+def test_a_tiny_number_in_a_column_of_decimals_prints_with_the_columns_decimals():
+    # user7's BEPS report: "95% CI lower -8.067e-05" among 4-decimal numbers
+    table = pd.DataFrame(
+        {"coef": [0.0011, 0.5], "ci_lower": [-8.067e-05, 0.25]},
+        index=pd.Index(["age", "EURO"], name="term"),
+    )
+    assert _lines(table)[-3:] == [
+        "Term  Coefficient  95% CI lower",
+        "age        0.0011       -0.0001",
+        "EURO       0.5000        0.2500",
+    ]
+    # a number that four decimals would show as 0.0000 puts the whole column
+    # in scientific notation (3e-06 is not 0)
+    hidden = pd.DataFrame(
+        {"coef": [1.5, 3e-06]}, index=pd.Index(["const", "a"], name="term")
+    )
+    assert _lines(hidden)[-2:] == ["const    1.500e+00", "a        3.000e-06"]
+    # a column whose every number needs it keeps scientific notation
+    tiny = pd.DataFrame(
+        {"coef": [3e-06, -8.067e-05]}, index=pd.Index(["a", "b"], name="term")
+    )
+    assert [line.split()[-1] for line in _lines(tiny)[-2:]] == [
+        "3.000e-06",
+        "-8.067e-05",
+    ]

@@ -13,12 +13,15 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import matplotlib
+import narwhals
 import numpy as np
 import pandas as pd
 import pytest
 import scipy
 import sklearn
 import statsmodels
+import tqdm
 
 import sklearn_innov
 from sklearn_innov.cli import main
@@ -67,6 +70,23 @@ def _plain(text):
     return " ".join(text.split())
 
 
+def test_a_dependency_that_is_absent_reads_not_installed(monkeypatch):
+    from importlib import metadata
+
+    from sklearn_innov.report import _provenance
+
+    real = metadata.version
+
+    def version(name):
+        if name == "matplotlib":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(_provenance.metadata, "version", version)
+    assert _provenance._version("matplotlib") == "not installed"
+    assert _provenance._version("numpy") == np.__version__
+
+
 def test_provenance_names_versions_time_data_spec_and_seed(default_run):
     report, models, before, after = default_run
     provenance = report.provenance
@@ -78,6 +98,11 @@ def test_provenance_names_versions_time_data_spec_and_seed(default_run):
         "pandas": pd.__version__,
         "scikit-learn": sklearn.__version__,
         "statsmodels": statsmodels.__version__,
+        # matplotlib drew the figures (user7's report listed every package
+        # but the one that drew them); tqdm and narwhals are imported too
+        "matplotlib": matplotlib.__version__,
+        "tqdm": tqdm.__version__,
+        "narwhals": narwhals.__version__,
     }
     created = datetime.strptime(provenance.created, "%Y-%m-%dT%H:%M:%SZ")
     assert before <= created.replace(tzinfo=UTC) <= after

@@ -37,6 +37,7 @@ from ..linear_model import StepwiseLogit
 from ..summary import Block, Summary, format_pvalue
 from ..summary._labels import column_label
 from ..utils._lazy import pd
+from ..utils._plotting import outside_legend
 from ..utils._plotting import pyplot as _pyplot
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 from ..utils._threads import _controller
@@ -1038,7 +1039,8 @@ class SelectionStability(Results):
         """
         if ax is None:
             plt = _pyplot()
-            fig, ax = plt.subplots(figsize=(6, 0.5 * len(self.features) + 1.5))
+            # wider than the bars: the legend sits to their right
+            fig, ax = plt.subplots(figsize=(8, 0.5 * len(self.features) + 1.5))
         else:
             fig = ax.figure
         # most frequent at the top
@@ -1060,7 +1062,7 @@ class SelectionStability(Results):
         ax.set_xlim(0, 112)
         ax.set_xlabel("bootstrap inclusion frequency (%)")
         ax.set_title(f"Inclusion in {self.n_fitted} bootstrap resamples")
-        ax.legend(loc="best")
+        outside_legend(ax)
         fig.tight_layout()
         return fig
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..utils._plotting import outside_legend
 from ..utils._plotting import pyplot as _pyplot
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ def influence_curve(
     >>> plt.close(figure)
     """
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4))
+    # wider than the data area: the legend sits to its right
+    fig, ax = plt.subplots(figsize=(8, 4))
     x, y = X[name].to_numpy(), np.asarray(y)
     floored = np.zeros(x.size, dtype=bool) if floor is None else x == floor
     if floored.all():
@@ -101,7 +103,7 @@ def influence_curve(
     ax.set_xlabel(name)
     ax.set_ylabel(outcome)
     ax.set_title(f"{outcome} against {name}, other indices at their means")
-    ax.legend()
+    outside_legend(ax)
     fig.tight_layout()
     return fig
 

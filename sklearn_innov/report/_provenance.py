@@ -33,8 +33,20 @@ if TYPE_CHECKING:
 
 __all__ = ["Provenance", "file_digest", "spec_digest"]
 
-#: The dependencies whose versions a report names (distribution names).
-DEPENDENCIES = ("numpy", "scipy", "pandas", "scikit-learn", "statsmodels")
+#: The dependencies whose versions a report names (distribution names): those
+#: that compute it, matplotlib, which draws its figures ("not installed" when
+#: absent: the figures are then left out), and tqdm and narwhals, which the
+#: library imports (progress; polars input).
+DEPENDENCIES = (
+    "numpy",
+    "scipy",
+    "pandas",
+    "scikit-learn",
+    "statsmodels",
+    "matplotlib",
+    "tqdm",
+    "narwhals",
+)
 _CHUNK = 1 << 20
 _REPORT_SPEC_NOTE = (
     "Spec SHA-256 is that of the validated spec as canonical JSON (every table "
@@ -137,7 +149,8 @@ class Provenance:
     python : str
         Python's version.
     dependencies : dict of str to str
-        The version of numpy, scipy, pandas, scikit-learn and statsmodels.
+        The version of numpy, scipy, pandas, scikit-learn, statsmodels,
+        matplotlib, tqdm and narwhals ("not installed" for one absent).
     created : str
         When the report was made: UTC, ISO 8601, to the second.
     data : str

@@ -18,7 +18,7 @@ from typing import NamedTuple
 __all__ = ["COLUMNS", "COLUMN_KINDS", "COLUMN_PREFIXES", "Column", "column_label"]
 
 #: Kinds of column a :class:`Column` can declare.
-COLUMN_KINDS = ("number", "percent", "share", "count", "average")
+COLUMN_KINDS = ("number", "percent", "share", "count", "average", "expected")
 
 
 class Column(NamedTuple):
@@ -28,15 +28,21 @@ class Column(NamedTuple):
     ----------
     label : str
         The header printed in place of the column's identifier.
-    kind : {"number", "percent", "share", "count", "average"}, default="number"
+    kind : {"number", "percent", "share", "count", "average", "expected"}, \
+default="number"
         ``"percent"``: values already in percent (``45.5`` prints
         ``45.5%``); ``"share"``: values in [0, 1] (``0.455`` prints
         ``45.5%``); ``"count"``: whole numbers print without decimals
-        (``127``, not ``127.0000``; a weighted count within 1e-9 of a whole
-        number prints as that number, any other with one decimal, ``123.2``);
-        ``"average"``: an average (or median, or interpolated quantile) of
-        counts or rank places, with one decimal (``8.9808`` prints ``9.0``);
-        ``"number"``: the usual :func:`format_number`.
+        (``127``, not ``127.0000``); a column of weighted counts that are
+        not all whole prints every cell with one decimal (``1818.3`` beside
+        ``0.0``, not ``0``); ``"average"``: an average (or median, or
+        interpolated quantile) of counts or rank places, with one decimal
+        (``8.9808`` prints ``9.0``); ``"expected"``: expected counts
+        (Hosmer-Lemeshow's), printed as numbers, but with one decimal, as
+        the observed counts beside them, in a weighted table;
+        ``"number"``: the usual :func:`format_number`, with every number of
+        a column in one notation (fixed decimals unless every one needs
+        scientific notation).
     """
 
     label: str
@@ -44,6 +50,7 @@ class Column(NamedTuple):
 
 
 _COUNT, _PERCENT, _SHARE, _AVERAGE = "count", "percent", "share", "average"
+_EXPECTED = "expected"
 
 COLUMNS = {
     # counts: whole numbers print without decimals
@@ -125,8 +132,8 @@ COLUMNS = {
     "effect": Column("Effect"),
     "elasticity": Column("Elasticity"),
     "elasticity_se": Column("Elasticity std. error"),
-    "expected_events": Column("Expected events"),
-    "expected_nonevents": Column("Expected non-events"),
+    "expected_events": Column("Expected events", _EXPECTED),
+    "expected_nonevents": Column("Expected non-events", _EXPECTED),
     "grouping": Column("Grouping"),
     "action": Column("Action"),
     # bootstrap selection stability

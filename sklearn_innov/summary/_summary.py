@@ -581,7 +581,8 @@ def format_cell(value, kind="number", digits=4):
     ----------
     value : object
         The cell.
-    kind : {"number", "percent", "share", "count", "average"}, default="number"
+    kind : {"number", "percent", "share", "count", "average", "expected"}, \
+default="number"
     digits : int, default=4
         Decimals of a plain number.
 
@@ -604,7 +605,9 @@ def format_cell(value, kind="number", digits=4):
     numeric = isinstance(value, (float, np.floating, int, np.integer)) and not (
         isinstance(value, (bool, np.bool_))
     )
-    if kind == "number" or not numeric or np.isnan(value):
+    if kind in ("number", "expected") or not numeric or np.isnan(value):
+        # an expected count alone prints as a number; a weighted table's
+        # (_Cells) with one decimal, as its observed counts
         return format_number(value, digits)
     if kind == "count":
         return format_count(value)
@@ -711,6 +714,21 @@ class _Cells:
         p_rows = [is_pvalue_label(v) for v in table.index]
         n_rows = [is_count_label(v) for v in table.index]
         p_cols = [is_pvalue_label(c) for c in table.columns]
+        # what each cell is, then one format per column (user7's tables:
+        # "1818.3" beside "0", "26.2" beside "23.1136", "-8.067e-05" in a
+        # column of four decimals)
+        roles = [
+            [
+                "p"
+                if p_cols[j] or (p_rows[i] and kinds[j] == "number")
+                else "count"
+                if n_rows[i] and kinds[j] == "number" and _whole(value)
+                else kinds[j]
+                for j, value in enumerate(values)
+            ]
+            for i, values in enumerate(table.itertuples(index=False))
+        ]
+        formats = _column_formats(table, roles, kinds, digits)
         self.rows = []
         for i, (label, values) in enumerate(
             zip(table.index, table.itertuples(index=False), strict=True)
@@ -719,15 +737,16 @@ class _Cells:
             for j, value in enumerate(values):
                 # a p-value row (``Sig.``) formats its plain numbers as
                 # p-values; a column that declares its kind (a percentile
-                # column: a share) keeps it
-                if p_cols[j] or (p_rows[i] and kinds[j] == "number"):
+                # column: a share) keeps it; a count row (``n``) prints its
+                # whole numbers as counts
+                role = roles[i][j]
+                if role == "p":
                     limits = block.clipped.get((label, table.columns[j]))
                     row.append(format_pvalue(value, limits))
-                elif n_rows[i] and kinds[j] == "number" and _whole(value):
-                    # a count row (``n``) prints its whole numbers as counts
-                    row.append(format_cell(value, "count", digits))
+                elif role == kinds[j] and formats[j] is not None and _finite(value):
+                    row.append(_in_column_format(value, formats[j], digits))
                 else:
-                    row.append(format_cell(value, kinds[j], digits))
+                    row.append(format_cell(value, role, digits))
             self.rows.append(row)
         # a column of words reads from the left, numbers from the right
         self.numeric = [
@@ -739,6 +758,84 @@ class _Cells:
             or table.iloc[:, j].isna().all()
             for j in range(table.shape[1])
         ]
+
+
+def _finite(value):
+    """Whether a cell holds a finite number (not a bool or text)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (float, np.floating, int, np.integer)
+    ):
+        return False
+    return bool(np.isfinite(value))
+
+
+def _column_formats(table, roles, kinds, digits):
+    """Decimals every number of a column prints with, or None (cell by cell).
+
+    A count column whose (weighted) counts are not all whole prints each
+    with one decimal, as do the columns of its group (the classification
+    table's "predicted ..." columns: ``0.0`` beside ``1818.3``, not ``0``);
+    then the table is weighted, and its expected counts
+    print with one decimal too, as the observed beside them (so does a
+    table with a ``weighted_`` column). A column of plain numbers in which
+    some, not all, would switch to scientific notation (below
+    ``10**-digits`` or from ten million) prints every one with ``digits``
+    decimals: ``-0.0001``, not ``-8.067e-05`` among ``0.0022``; but when
+    one of them would then read as zero (3e-06 as ``0.0000``), the whole
+    column prints in scientific notation (``"e"``).
+    """
+    formats = [None] * table.shape[1]
+    cells = [
+        [
+            float(value)
+            for i, value in enumerate(table.iloc[:, j])
+            if roles[i][j] == kinds[j] and _finite(value)
+        ]
+        for j in range(table.shape[1])
+    ]
+    weighted = any(str(c).startswith("weighted_") for c in table.columns)
+    # columns of one kind of count go together: the classification table's
+    # "predicted ..." columns, a table's "weighted_..." totals
+    groups = [_count_group(c) for c in table.columns]
+    fractional = {
+        groups[j]
+        for j, values in enumerate(cells)
+        # within 1e-9 of whole, as format_count: 120.00000000000003 is 120
+        if kinds[j] == "count"
+        and not np.allclose(values, np.round(values), rtol=1e-9, atol=1e-9)
+    }
+    for j in range(table.shape[1]):
+        if kinds[j] == "count" and groups[j] in fractional:
+            formats[j], weighted = 1, True
+    for j, values in enumerate(cells):
+        if kinds[j] == "expected" and weighted:
+            formats[j] = 1
+        elif kinds[j] in ("number", "expected") and values:
+            scientific = [v != 0 and not 10**-digits <= abs(v) < 1e7 for v in values]
+            if any(scientific) and not all(scientific):
+                # fixed decimals, unless one would then read as zero: a
+                # coefficient of 3e-06 is not 0, and the whole column says so
+                hidden = any(v != 0 and float(f"{v:.{digits}f}") == 0 for v in values)
+                formats[j] = "e" if hidden else digits
+    return formats
+
+
+def _in_column_format(value, decimals, digits):
+    """A number in its column's format: ``decimals`` fixed, or "e" for the
+    scientific notation :func:`format_number` gives tiny numbers."""
+    if decimals == "e":
+        return f"{float(value):.{digits - 1}e}"
+    return f"{float(value):.{decimals}f}"
+
+
+def _count_group(identifier):
+    """The counts a column's are printed alike with: its header's prefix
+    word (``predicted``), ``weighted_`` totals, else the column alone."""
+    text = _label(identifier)
+    first = text.partition(" ")[0]
+    if first in COLUMN_PREFIXES and " " in text:
+        return first
+    return "weighted_" if text.startswith("weighted_") else text
 
 
 def _column(name, columns):
