@@ -83,17 +83,19 @@ def _intervals(sample, index, floors, logit_design, variances, fpc=True):
         )
 
     positive = (values["Y"] > 0).to_numpy()
-    X = values.loc[positive, REGRESSORS]
-    X = X.where(X > 0, floors, axis=1)  # the census's floors
-    y = values.loc[positive, "Y"]
-    sub = {k: None if v is None else v[positive] for k, v in design_args.items()}
+    X = values[REGRESSORS].where(values[REGRESSORS] > 0, floors, axis=1)  # floors
+    y = values["Y"]
+    # the model of the positive outcomes is a domain of the whole design (as
+    # svyglm on subset(des, Y > 0) and the report): every row, weight 0
+    # outside, whose y is set to any positive value (it is not used)
+    y_domain = y.where(positive, y[positive].iloc[0])
     models = [
         CobbDouglasRegressor(cov_type="survey", survey_variance=v).fit(
-            X, y, sample_weight=weights[positive], **sub
+            X, y_domain, sample_weight=np.where(positive, weights, 0.0), **design_args
         )
         for v in variances
     ]
-    models.append(CobbDouglasRegressor().fit(X, y))
+    models.append(CobbDouglasRegressor().fit(X[positive], y[positive]))
     for name in models[0].coef_table_.index:
         rows[f"CD {name}"] = tuple(
             tuple(m.coef_table_.loc[name, ["ci_lower", "ci_upper"]]) for m in models
