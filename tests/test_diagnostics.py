@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
+from scipy import stats
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 
 from sklearn_innov.diagnostics import (
@@ -162,3 +163,71 @@ def test_lilliefors_pvalue_is_statsmodels_between_the_tabulated_sizes(n):
         assert_allclose(result["pvalue"], pvalue, rtol=1e-12)
         inside += 0.001 < pvalue < 0.99
     assert inside >= 2  # the interpolation itself was exercised
+
+
+def r_hoslem_deciles(y, prob, g=10):
+    """R's ``hoslem.test(y, prob, g)`` written from its source, for the test.
+
+    ``cut(prob, breaks = unique(quantile(prob, seq(0, 1, 1/g))),
+    include.lowest = TRUE)`` (``quantile`` type 7, NumPy's "linear"), then
+    the chi-square over the event and non-event cells of non-empty groups.
+    """
+    breaks = np.unique(np.quantile(prob, np.linspace(0.0, 1.0, g + 1)))
+    group = pd.cut(prob, breaks, include_lowest=True, labels=False)
+    assert not np.isnan(group).any()
+    frame = pd.DataFrame({"g": group, "y": y, "p": prob})
+    cells = frame.groupby("g").agg(n=("y", "size"), o=("y", "sum"), e=("p", "sum"))
+    statistic = (((cells.o - cells.e) ** 2) / cells.e).sum() + (
+        ((cells.o - cells.e) ** 2) / (cells.n - cells.e)
+    ).sum()
+    return float(statistic), cells.n.to_numpy()
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("levels", [7, 40, None])
+def test_weighted_deciles_are_r_hoslem_on_the_replicated_rows(seed, levels):
+    # integer weights: the groups of R's rule on the rows repeated w times;
+    # few distinct risks give duplicate cut points, merged as unique() does;
+    # the highest risk gets weight 1 (a single replicated row at the top)
+    rng = np.random.default_rng(seed)
+    n = 150
+    if levels is None:
+        prob = np.round(rng.uniform(0.02, 0.98, n), 6)
+    else:
+        prob = np.round(rng.integers(1, levels + 1, n) / (levels + 1), 6)
+    y = (rng.uniform(size=n) < prob).astype(float)
+    w = rng.integers(1, 5, n).astype(float)
+    w[np.argmax(prob)] = 1.0
+    statistic, n_g = r_hoslem_deciles(
+        np.repeat(y, w.astype(int)), np.repeat(prob, w.astype(int))
+    )
+    result = hosmer_lemeshow(y, prob, method="deciles", sample_weight=w)
+    assert len(n_g) <= 10
+    assert_allclose(result["table"]["n"].to_numpy(), n_g)
+    assert_allclose(result["statistic"], statistic, rtol=1e-10)
+    assert result["df"] == len(n_g) - 2
+
+
+@pytest.mark.parametrize("method", ["deciles", "spss", "midrank"])
+@pytest.mark.parametrize("seed", range(3))
+def test_weights_at_mean_one_never_give_more_than_ten_groups(method, seed):
+    # weights at mean 1 (as a design's): the top case weighs less than one
+    # replicated row, and running sums of the weights differ from their
+    # total in the last bit; neither may open an 11th group
+    rng = np.random.default_rng(seed)
+    n = 997
+    prob = np.round(rng.uniform(0.05, 0.95, n), 6)
+    y = (rng.uniform(size=n) < prob).astype(float)
+    w = rng.uniform(0.4, 2.3, n)
+    w /= w.mean()
+    w[np.argmax(prob)] = 0.4
+    result = hosmer_lemeshow(y, prob, method=method, sample_weight=w)
+    table = result["table"]
+    assert len(table) == 10
+    assert result["df"] == 8
+    assert_allclose(table["n"].sum(), w.sum(), rtol=1e-12)
+    # the statistic of the table's cells, and its chi2(8) p-value (scipy)
+    o, e, m = table.observed_events, table.expected_events, table["n"]
+    statistic = float((((o - e) ** 2) / e + ((o - e) ** 2) / (m - e)).sum())
+    assert_allclose(result["statistic"], statistic, rtol=1e-10)
+    assert_allclose(result["pvalue"], stats.chi2.sf(statistic, 8), rtol=1e-10)

@@ -423,12 +423,19 @@ def _weighted_risk_groups(prob, groups, method, weights):
     The rules read the replicated cases: a tie group (equal ``prob``) of
     total weight ``W`` after cases of total weight ``C`` has the mid-rank
     ``C + (W - 1) / 2`` (0-based) and ``C + W`` cases at or below it; R's
-    type-7 quantiles index the sorted replicated values.
+    type-7 quantiles index the sorted replicated values. Non-integer weights
+    (e.g. at mean 1) read the same way, but the outer cut points are the
+    smallest and the largest probability, as R's ``quantile`` at 0 and 1:
+    a top tie group of weight below 1 would otherwise fall above the last
+    cut point, in a group ``G + 1``.
     """
-    n = weights.sum()
     levels, tie = np.unique(prob, return_inverse=True)
     tie_weight = np.bincount(tie, weights=weights)
-    before = np.cumsum(tie_weight) - tie_weight
+    upto = np.cumsum(tie_weight)
+    # the total as the running sums reach it, so that the last tie group
+    # is exactly at F = 1 (``weights.sum()`` can differ in the last bit)
+    n = upto[-1]
+    before = upto - tie_weight
     if method == "midrank":
         ranks = (before + (tie_weight - 1.0) / 2.0)[tie]
         return np.minimum((ranks * groups / n).astype(int), groups - 1)
@@ -436,7 +443,6 @@ def _weighted_risk_groups(prob, groups, method, weights):
         at_or_below = (before + tie_weight)[tie]
         return np.ceil(groups * at_or_below / n).astype(np.int64)
     # "deciles": the type-7 quantiles of the replicated values
-    upto = before + tie_weight
 
     def value(j):
         return levels[
@@ -452,6 +458,7 @@ def _weighted_risk_groups(prob, groups, method, weights):
     mix = (index > lo) & (upper != cuts)
     h = index - lo
     cuts = np.where(mix, (1.0 - h) * cuts + h * upper, cuts)
+    cuts[0], cuts[-1] = levels[0], levels[-1]
     return np.maximum(np.searchsorted(np.unique(cuts), prob, side="left"), 1)
 
 

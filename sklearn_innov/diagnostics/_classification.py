@@ -115,7 +115,10 @@ def hosmer_lemeshow(
         Frequency weights, as SPSS's ``WEIGHT BY``: a case of weight ``w``
         counts as ``w`` cases in the ranks, the groups and the counts (the
         test equals that of the replicated cases); rows of weight 0 are
-        left out.
+        left out. Non-integer weights (a design's, at mean 1) read the same
+        way, except that the outer cut points of ``"deciles"`` are always the
+        smallest and the largest probability (as ``quantile`` at 0 and 1):
+        no rule forms more than ``groups`` groups.
 
     Returns
     -------
