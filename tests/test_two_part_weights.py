@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from numpy.testing import assert_allclose
+from scipy import stats
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_innov import CobbDouglasRegressor, StepwiseLogit, TwoPartRegressor
 from sklearn_innov._core import smearing_covariance
 from sklearn_innov.exceptions import SklearnInnovWarning
+from sklearn_innov.report._replicate import _two_part_reference
 
 
 def _accepts_weights(estimator):
@@ -476,3 +478,79 @@ def test_marginal_effects_refuse_bad_weights():
         model.marginal_effects(X, sample_weight=[1, 2, 3])
     with pytest.raises(ValueError, match="negative"):
         model.marginal_effects(X, sample_weight=-np.ones(120))
+
+
+def _assert_one_reference(table, statistic, df):
+    """p-values and 95% intervals from one distribution: scipy's t or normal."""
+    ref = stats.norm if df is None else stats.t(df)
+    assert_allclose(table["p_value"], 2 * ref.sf(np.abs(table[statistic])), rtol=1e-8)
+    half = ref.isf(0.025) * table["std_err"]
+    estimate = table["coef"] if "coef" in table else table["dy_dx"]
+    assert_allclose(table["ci_lower"], estimate - half, rtol=1e-10)
+    assert_allclose(table["ci_upper"], estimate + half, rtol=1e-10)
+
+
+@pytest.mark.skipif(
+    not _accepts_weights(StepwiseLogit),
+    reason="StepwiseLogit.fit takes cov_type='survey' on the lweights branch",
+)
+def test_design_fit_tables_use_t_on_the_design_df_throughout():
+    X, y, w, strata, psu = _survey()
+    model = TwoPartRegressor(
+        classifier=StepwiseLogit(p_remove=1.0, cov_type="survey"),
+        regressor=CobbDouglasRegressor(cov_type="survey"),
+    ).fit(X, y, sample_weight=w, strata=strata, cluster=psu)
+    # svyglm's residual df: PSUs - strata + 1 - parameters; the positive
+    # part's domain counts the PSUs with a positive row (R's degf of a subset)
+    n_strata = np.unique(strata).size
+    logit_df = np.unique(psu).size - n_strata + 1 - 3
+    domain_df = np.unique(psu[(y > 0).to_numpy()]).size - n_strata + 1 - 3
+    assert (logit_df, domain_df) == (19, 18)
+    table = model.coef_table_
+    _assert_one_reference(table.loc["participation"], "statistic", logit_df)
+    _assert_one_reference(table.loc["positive"], "statistic", domain_df)
+    # the normal's interval would be narrower: the test can fail
+    assert stats.t.isf(0.025, logit_df) > stats.norm.isf(0.025) + 0.1
+    # design-based covariance: t on the smaller design df of the parts
+    effects = model.marginal_effects(X, sample_weight=w)
+    assert "t" in effects and "z" not in effects
+    _assert_one_reference(effects, "t", min(logit_df, domain_df))
+
+
+def test_plain_fit_logit_rows_and_effects_use_the_normal():
+    X, y, _ = _data()
+    model = TwoPartRegressor(classifier=StepwiseLogit(p_remove=1.0)).fit(X, y)
+    table = model.coef_table_
+    _assert_one_reference(table.loc["participation"], "statistic", None)
+    # the Cobb-Douglas keeps its t on n - k
+    n_positive = int((y > 0).sum())
+    _assert_one_reference(table.loc["positive"], "statistic", n_positive - 4)
+    effects = model.marginal_effects(X)
+    assert "z" in effects and "t" not in effects
+    _assert_one_reference(effects, "z", None)
+
+
+@pytest.mark.skipif(
+    not _accepts_weights(StepwiseLogit),
+    reason="StepwiseLogit.fit takes cov_type='survey' on the lweights branch",
+)
+def test_report_names_each_reference_distribution():
+    X, y, w, strata, psu = _survey()
+    design = TwoPartRegressor(
+        classifier=StepwiseLogit(p_remove=1.0, cov_type="survey"),
+        regressor=CobbDouglasRegressor(cov_type="survey"),
+    ).fit(X, y, sample_weight=w, strata=strata, cluster=psu)
+    assert _two_part_reference(design, "t") == (
+        "Reference distributions of the p-values and 95% intervals: "
+        "participation part: Student's t on 19 df; positive part: Student's t "
+        "on 18 df; average marginal effects: Student's t on 18 df "
+        "(design-based covariance)."
+    )
+    X, y, _ = _data()
+    plain = TwoPartRegressor(classifier=StepwiseLogit(p_remove=1.0)).fit(X, y)
+    df = int((y > 0).sum()) - 4
+    assert _two_part_reference(plain, "z") == (
+        "Reference distributions of the p-values and 95% intervals: "
+        f"participation part: the normal (z); positive part: Student's t on {df} "
+        "df; average marginal effects: the normal (z)."
+    )

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
@@ -120,9 +120,13 @@ class TwoPartRegressor(
         "participation" (the logit, on levels) and "positive" (the
         Cobb-Douglas or the GLM, on logs of X); a part without a
         ``coef_table_`` of its own (a scikit-learn classifier) is left out.
-        Columns coef, std_err,
-        statistic (z for the logit and the GLM, t for the Cobb-Douglas),
-        p_value, ci_lower, ci_upper (95%).
+        Columns coef, std_err, statistic, p_value, ci_lower, ci_upper (95%).
+        Each row's statistic, p-value and interval use one reference
+        distribution, the part's own: Student's t on the part's
+        ``df_inference_`` for the Cobb-Douglas and for a logit under
+        ``cov_type="cluster"`` or ``"survey"`` (``svyglm``'s residual
+        degrees of freedom of the design), the standard normal (z) for a
+        logit under "nonrobust" and for the GLM.
     cov_params_ : DataFrame or None
         Joint covariance of the estimates :meth:`marginal_effects` uses,
         indexed by (part, term) as ``coef_table_``: the logit's
@@ -512,8 +516,8 @@ class TwoPartRegressor(
         parts = {
             name: self._table(part, statistic)
             for name, part, statistic in (
-                ("participation", self.classifier_, "z"),
-                ("positive", self.regressor_, "t"),
+                ("participation", self.classifier_, "wald"),
+                ("positive", self.regressor_, "own"),
             )
             if hasattr(part, "coef_table_")
         }
@@ -580,6 +584,11 @@ class TwoPartRegressor(
             Indexed by (feature, margin) with margin "total", "extensive" and
             "intensive"; columns ``dy_dx``, ``std_err``, ``z``, ``p_value``,
             ``ci_lower``, ``ci_upper``, ``elasticity``, ``elasticity_se``.
+            Under a design (a part with ``cov_type="survey"``) the
+            covariance is design-based and the statistic is ``t`` (column
+            ``t``) on the smaller design degrees of freedom of those parts
+            (their ``df_inference_``), as the logit's own marginal effects;
+            otherwise ``z`` on the standard normal.
         """
         check_is_fitted(self)
         if self.cov_params_ is None:
@@ -621,7 +630,7 @@ class TwoPartRegressor(
 
         dydx, se, _ = delta_method(lambda t: margins(t, False), theta, cov)
         eyex, eyex_se, _ = delta_method(lambda t: margins(t, True), theta, cov)
-        table = effects_table(range(3 * k), dydx, se)
+        table = effects_table(range(3 * k), dydx, se, df=self._effects_df())
         table["elasticity"] = eyex
         table["elasticity_se"] = eyex_se
         # computed margin by margin; shown feature by feature
@@ -941,12 +950,47 @@ class TwoPartRegressor(
 
         return theta, cov, unpack
 
+    def _reference_df(self):
+        """Each part's reference distribution: t's degrees of freedom, or None.
+
+        None is the standard normal (z): a logit under "nonrobust" and the
+        GLM; the Cobb-Douglas, and a logit under "cluster" or "survey", test
+        on Student's t with their ``df_inference_``.
+        """
+        return {
+            name: getattr(part, "df_inference_", None)
+            for name, part in (
+                ("participation", self.classifier_),
+                ("positive", self.regressor_),
+            )
+            if part is not None
+        }
+
+    def _effects_df(self):
+        """Degrees of freedom of the marginal effects' t, or None (z).
+
+        Under a design (a part with ``cov_type="survey"``) the covariance of
+        the effects is design-based: Student's t on the smaller of those
+        parts' design degrees of freedom; otherwise the normal, as
+        statsmodels' margins.
+        """
+        design = [
+            part.df_inference_
+            for part in (self.classifier_, self.regressor_)
+            if getattr(part, "cov_type", None) == "survey"
+        ]
+        return min(design) if design else None
+
     @staticmethod
     def _table(part, statistic):
         table = part.coef_table_
-        if statistic == "z":
+        if statistic == "wald":
+            # the logit's p-value is chi2(1) or, with df_inference_, the F(1,
+            # df) of svyglm's t test: its interval uses the same reference
+            df = getattr(part, "df_inference_", None)
+            q = stats.norm.isf(0.025) if df is None else stats.t.isf(0.025, df)
             z = np.sign(table["coef"]) * np.sqrt(table["wald"])
-            half = 1.959963984540054 * table["std_err"]
+            half = q * table["std_err"]
             return pd.DataFrame(
                 {
                     "coef": table["coef"],

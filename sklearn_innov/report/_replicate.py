@@ -1291,7 +1291,8 @@ def _two_part_summary(a):
     )
     table.columns = [f"{margin} {stat}" for margin, stat in table.columns]
     table.index.name = "index"
-    derivatives = effects[["dy_dx", "std_err", "z", "p_value"]].xs(
+    statistic = "t" if "t" in effects.columns else "z"
+    derivatives = effects[["dy_dx", "std_err", statistic, "p_value"]].xs(
         "total", level="margin"
     )
     n_zero = int((y == 0).sum())
@@ -1320,9 +1321,14 @@ def _two_part_summary(a):
             else "b_k"
         )
         + " (through its level); delta-method standard errors, the parts' "
-        "estimates independent, Duan's smearing factor treated as known and the "
-        "log errors as homoskedastic. Blank extensive entries: the "
-        "participation logit left that index out.",
+        "estimates independent and the log errors homoskedastic. Duan's "
+        "smearing factor is estimated, not known: its variance and its "
+        "covariance with the second part's coefficients"
+        + (" (from the same design)" if a.design is not None else "")
+        + " enter the standard errors of dE[y]/dx; it cancels from the "
+        "elasticities. Blank extensive entries: the participation logit left "
+        "that index out.",
+        _two_part_reference(model, statistic),
         "Selected on the same data: the participation part is a stepwise logit "
         "chosen on these rows, so its p-values and the extensive margins' "
         "standard errors ignore that selection and are optimistic.",
@@ -1363,6 +1369,15 @@ def _two_part_summary(a):
             names=coef.index.names,
         )
     )
+    references = model._reference_df()
+    header = {
+        frozenset({"t"}): "t",
+        frozenset({"z"}): "z",
+    }.get(
+        frozenset("z" if df is None else "t" for df in references.values()),
+        "z (participation), t (positive)",
+    )
+    parts = parts.rename(columns={"statistic": header})
     return Summary(
         f"Two-part model of the outcome{main}",
         [
@@ -1375,6 +1390,25 @@ def _two_part_summary(a):
             ),
             Block("Reading", lines),
         ],
+    )
+
+
+def _two_part_reference(model, statistic):
+    """Which distribution each two-part table's p-values and intervals use."""
+
+    def name(df):
+        return "the normal (z)" if df is None else f"Student's t on {df:g} df"
+
+    references = model._reference_df()
+    parts = "; ".join(f"{part} part: {name(df)}" for part, df in references.items())
+    effects = (
+        f"Student's t on {model._effects_df():g} df (design-based covariance)"
+        if statistic == "t"
+        else "the normal (z)"
+    )
+    return (
+        f"Reference distributions of the p-values and 95% intervals: {parts}; "
+        f"average marginal effects: {effects}."
     )
 
 
