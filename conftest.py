@@ -161,6 +161,12 @@ pytest_collect_file = (
 # every entry still names a test. A test marked @pytest.mark.slow in its own
 # module needs no entry.
 SLOW_TESTS = {
+    "tests/test_stability.py": (
+        "test_same_results_for_any_n_jobs",  # 2.4 s
+    ),
+    "tests/test_benchmark_named_specs.py": (
+        "test_cv_results_show_the_names_and_the_scores_of_plain_dicts",  # 0.9 s
+    ),
     "tests/test_benchmark.py": (
         "test_holm_adjusted_equals_statsmodels_multipletests",  # 1.1 s
         "test_scores_do_not_depend_on_what_else_the_frame_holds",  # 0.7 s
@@ -193,11 +199,15 @@ SLOW_TESTS = {
     "tests/test_benchmark_api.py": (
         "test_default_scores_equal_cross_validate_on_the_same_folds",  # 13 s
         "test_scores_do_not_depend_on_n_jobs",  # 2.6 s
+        # a process pool: 3 s
+        "test_warnings_of_every_fit_come_once_in_one_line_from_the_caller[2]",
     ),
     "tests/test_cli_progress.py": (
         "test_the_run_leaves_logging_as_it_found_it",  # 2.3 s
         "test_quiet_on_a_terminal_draws_no_bar",  # 1.6 s
         "test_replicate_reports_each_stage_once_whatever_the_spec_turns_on",  # 1.2 s
+        "test_quiet_prints_nothing_to_stderr_on_a_clean_run",  # 1.5 s
+        "test_verbose_times_every_counted_stage_once",  # 1.4 s
     ),
     "tests/test_controls.py": (
         "test_two_part_and_figures_with_controls",  # 0.6 s
@@ -217,6 +227,7 @@ SLOW_TESTS = {
         "test_ols_is_biased_and_iv_covers_the_truth_over_seeds",  # 7.9 s
         "test_the_share_of_truncated_errors_is_what_the_docs_say[None-17]",  # 1 s
         "test_the_share_of_truncated_errors_is_what_the_docs_say[endogeneity1-0.4]",
+        "test_learning_items_keep_table_6_marginals",  # 1.6 s
     ),
     "tests/test_input_output.py": (
         "test_a_european_export_is_read_as_the_published_numbers",  # 0.8 s
