@@ -466,8 +466,15 @@ def test_nonpositive_or_missing_y(survey_like):
     with pytest.raises(ValueError, match=r"y has values <= 0 \(3 row"):
         CobbDouglasRegressor().fit(X, y0)
     y0.iloc[:3] = np.nan
-    with pytest.raises(ValueError, match=r"y contains NaN or infinite values \(3 row"):
+    labels = ", ".join(str(label) for label in y0.index[:3])
+    message = rf"y contains NaN in 3 rows \(rows {labels}\)"
+    with pytest.raises(ValueError, match=message):
         CobbDouglasRegressor().fit(X, y0)
+    y0.iloc[:3] = y.iloc[:3]
+    y0.iloc[5] = np.inf
+    message = r"y contains inf in 1 row \(row \d+\).*np.isfinite"
+    with pytest.raises(ValueError, match=message):
+        CobbDouglasRegressor().fit(X, y0.to_numpy())
 
 
 def test_nan_in_x_is_named(survey_like):

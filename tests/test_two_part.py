@@ -148,7 +148,10 @@ def test_zero_regressor_policies():
     [
         (lambda y: y - 1.0, "needs y >= 0"),
         (lambda y: y * 0.0, "Every outcome is 0"),
-        (lambda y: y.where(y.index != 3, np.nan), "NaN or infinite"),
+        (
+            lambda y: y.where(y.index != 3, np.nan),
+            r"TwoPartRegressor: y contains NaN in 1 row \(row 3\)",
+        ),
     ],
 )
 def test_bad_outcomes_are_named(y, match):

@@ -453,6 +453,7 @@ def check_outcome(y: Any, n_samples: int, *, owner: str) -> NDArray[np.float64]:
 
     if y is None:
         raise ValueError(f"{owner} requires y to be passed, but the target y is None.")
+    index = getattr(y, "index", None)
     y = column_or_1d(
         np.asarray(y) if not hasattr(y, "to_numpy") else y.to_numpy(), warn=True
     )
@@ -470,8 +471,15 @@ def check_outcome(y: Any, n_samples: int, *, owner: str) -> NDArray[np.float64]:
         )
     if not np.isfinite(y).all():
         bad = ~np.isfinite(y)
+        labels = index[bad] if index is not None else np.flatnonzero(bad)
+        rows = format_rows(labels, name=getattr(index, "name", None))
+        kinds = (("NaN", np.isnan), ("inf", np.isinf))
+        what = " and ".join(name for name, test in kinds if test(y).any())
         raise ValueError(
-            f"y contains NaN or infinite values ({int(bad.sum())} row(s)); "
-            "drop those rows or impute the outcome before fitting."
+            f"{owner}: y contains {what} in {int(bad.sum())} "
+            f"{'row' if bad.sum() == 1 else 'rows'} ({rows}): a row without a "
+            "finite outcome cannot be fitted. Drop those rows (X and y "
+            "together) before fitting, e.g. keep = np.isfinite(y); "
+            "X, y = X[keep], y[keep], or impute the outcome."
         )
     return y
