@@ -230,7 +230,8 @@ class TwoPartRegressor(
     refits the logit on its final support, the second part and its
     smearing factor, and ``cov_params_`` is the jackknife covariance of
     the stacked replicate estimates, every block from the same
-    replicates. When only one part uses the design, or the parts use
+    replicates (a stratum with one PSU follows the second part's
+    ``lonely_psu`` there). When only one part uses the design, or the parts use
     different kinds ("cluster" and "survey"), or the second part is the
     GLM, the parts' blocks stay uncorrelated: there is no common design
     meat to take the cross-block from. On the two-stage sample of
