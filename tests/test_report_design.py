@@ -213,6 +213,8 @@ def test_report_states_the_design_and_what_it_does_not_weight(stratified):
     # marginal effects average over the firms with the design's weights
     assert a.two_part.classifier_.cov_type == "survey"
     assert a.two_part.regressor_.cov_type == "survey"
+    # so their estimates are correlated, and the text says so (not independent)
+    assert "estimates correlated through the design's PSUs" in flat
     assert "average marginal effects" not in flat.split("Not weighted by")[1][:400]
     assert "averaged over the rows with the design's weights" in flat
     X = a.indices[list(a.two_part.feature_names_in_)]

@@ -22,6 +22,7 @@ __all__ = [
     "effects_table",
     "logit_effects",
     "smearing_covariance",
+    "smearing_influence",
 ]
 
 
@@ -160,6 +161,53 @@ def effects_table(names, effect, std_err, *, df=None, alpha=0.05):
     )
 
 
+def _weighted_pieces(exog, resid, basis, weights):
+    """The weights, their sum, ``exp(e) - S``, ``P`` and ``g`` of the
+    weighted (or designed) smearing covariance."""
+    level = np.exp(resid)
+    w = (
+        np.ones(resid.size)
+        if weights is None
+        else np.asarray(weights, dtype=np.float64)
+    )
+    total = w.sum()
+    deviation = level - (w @ level) / total
+    reduced = exog if basis is None else exog @ basis
+    inverse = np.linalg.inv(reduced.T @ (reduced * w[:, None]))
+    # P = (Z'WZ)^-1, or N (N'Z'WZN)^-1 N' for a constrained fit
+    P = inverse if basis is None else basis @ inverse @ basis.T
+    g = (w * level) @ exog / total
+    return w, total, deviation, P, g
+
+
+def smearing_influence(exog, resid, *, basis=None, weights=None):
+    """The rows' influence functions of least squares in logs and Duan's factor.
+
+    The inverse Jacobian of the stacked equations (block triangular) times
+    the rows' scores ``w_i z_i e_i`` and ``w_i (exp(e_i) - S)``: row ``i``
+    is ``(P z_i w_i e_i, (w_i (exp(e_i) - S) - W g' P z_i w_i e_i) / W)``
+    with ``P = (Z'WZ)^-1`` (or ``N (N'Z'WZN)^-1 N'``), ``W = sum w`` and
+    ``g = sum w exp(e) z / W``. Their design covariance is that of
+    ``(b, S)`` (see :func:`smearing_covariance`).
+
+    Parameters
+    ----------
+    exog : ndarray of shape (n, k)
+    resid : ndarray of shape (n,)
+    basis : ndarray of shape (k, f), optional
+    weights : ndarray of shape (n,), optional
+
+    Returns
+    -------
+    influence : ndarray of shape (n, k + 1)
+        The coefficients' columns, then the smearing factor's.
+    """
+    w, total, deviation, P, g = _weighted_pieces(exog, resid, basis, weights)
+    influence_b = (exog * (w * resid)[:, None]) @ P
+    influence_s = (w * deviation - total * influence_b @ g) / total
+    return np.column_stack([influence_b, influence_s])
+
+
 def smearing_covariance(
     exog,
     resid,
@@ -256,14 +304,7 @@ def smearing_covariance(
         cov[:k, k] = cov[k, :k] = cross - cov_params @ g
         cov[k, k] = np.mean(deviation**2) / n + g @ cov_params @ g - 2.0 * g @ cross
         return cov
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
-    total = w.sum()
-    deviation = level - (w @ level) / total
-    reduced = exog if basis is None else exog @ basis
-    inverse = np.linalg.inv(reduced.T @ (reduced * w[:, None]))
-    # P = (Z'WZ)^-1, or N (N'Z'WZN)^-1 N' for a constrained fit
-    P = inverse if basis is None else basis @ inverse @ basis.T
-    g = (w * level) @ exog / total
+    w, total, deviation, P, g = _weighted_pieces(exog, resid, basis, weights)
     if design is None:
         if robust:
             cross = P @ (exog.T @ (w * resid * deviation)) / total
@@ -272,11 +313,7 @@ def smearing_covariance(
         cov[:k, k] = cov[k, :k] = cross - cov_params @ g
         cov[k, k] = (w @ deviation**2) / total**2 + g @ cov_params @ g - 2.0 * g @ cross
         return cov
-    # influence rows of (b, S): the inverse Jacobian (block triangular) times
-    # the stacked scores w z e and w (exp(e) - S)
-    influence_b = (exog * (w * resid)[:, None]) @ P
-    influence_s = (w * deviation - total * influence_b @ g) / total
-    influence = np.column_stack([influence_b, influence_s])
+    influence = smearing_influence(exog, resid, basis=basis, weights=weights)
     if kind == "cluster":
         # cluster_covariance's (N - 1) / (N - K) counts K = k + 1 columns; V
         # counted the k coefficients

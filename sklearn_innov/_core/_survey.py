@@ -38,6 +38,7 @@ __all__ = [
     "VARIANCES",
     "check_survey_variance",
     "cluster_covariance",
+    "cr1_factor",
     "design_covariance",
     "design_df_message",
     "expansion_factor_message",
@@ -50,6 +51,7 @@ __all__ = [
     "jackknife_least_squares",
     "jackknife_mean",
     "replicate_variance",
+    "stacked_covariance",
     "survey_mean",
     "survey_proportions",
 ]
@@ -829,9 +831,77 @@ def cluster_covariance(scores, bread, groups):
         raise ValueError(
             "cluster-robust standard errors need at least 2 clusters; got 1."
         )
+    factor = cr1_factor(n_groups, n, k)
+    return factor * (bread @ _cluster_meat(scores, groups, n_groups) @ bread.T)
+
+
+def cr1_factor(n_groups, n_rows, n_params):
+    """CR1's small-sample factor ``G / (G - 1) * (N - 1) / (N - K)``.
+
+    Parameters
+    ----------
+    n_groups, n_rows, n_params : int
+        ``G`` clusters, ``N`` rows and ``K`` parameters of one fit.
+
+    Returns
+    -------
+    factor : float
+    """
+    return n_groups / (n_groups - 1.0) * (n_rows - 1.0) / (n_rows - n_params)
+
+
+def _cluster_meat(scores, groups, n_groups):
+    """``sum_g z_g z_g'``: the uncentred cluster totals' cross-product."""
     totals = _psu_totals(scores, groups, n_groups)
-    factor = n_groups / (n_groups - 1.0) * (n - 1.0) / (n - k)
-    return factor * (bread @ (totals.T @ totals) @ bread.T)
+    return totals.T @ totals
+
+
+def stacked_covariance(influences, design, *, kind, factors=None):
+    """Joint covariance of estimators fitted on one design's rows.
+
+    Each estimator ``j`` is given by its rows' influence functions
+    ``IF_j = u_j A_j^-1`` (its weighted scores times its bread), zero in
+    the rows it did not use; the joint covariance of the stacked estimator
+    is the design's covariance of the stacked influence functions (Stata's
+    ``suest`` after ``svy`` or ``vce(cluster)``), so every block, the
+    cross-blocks included, comes from the same PSU totals.
+
+    Parameters
+    ----------
+    influences : list of ndarray of shape (n_rows, k_j)
+        One block of columns per estimator, one row per row of ``design``.
+    design : SurveyDesign
+    kind : {"survey", "cluster"}
+        "survey": :func:`design_covariance` of the stacked columns (its
+        meat, strata, fpc, lonely PSUs and second stage alike for every
+        block). "cluster": the uncentred cluster meat ``sum_g z_g z_g'`` of
+        :func:`cluster_covariance` over the design's PSUs, block ``(i, j)``
+        scaled by ``sqrt(c_i c_j)``.
+    factors : sequence of float, optional
+        Under "cluster", each estimator's own CR1 factor ``c_j``
+        (:func:`cr1_factor` of its fitted rows, clusters and parameters),
+        so that block ``(j, j)`` is its own CR1 covariance. When the
+        factors differ the cross-block takes their geometric mean, which
+        keeps the stacked matrix positive semidefinite (it is ``D M D``,
+        ``M`` the meat, ``D`` the roots of the factors).
+
+    Returns
+    -------
+    cov : ndarray of shape (sum_j k_j, sum_j k_j)
+    """
+    stacked = np.column_stack(influences)
+    m = stacked.shape[1]
+    if kind == "survey":
+        return design_covariance(stacked, np.eye(m), design)
+    codes, groups = np.unique(design.psu, return_inverse=True)
+    meat = _cluster_meat(stacked, groups, codes.size)
+    root = np.concatenate(
+        [
+            np.full(block.shape[1], np.sqrt(factor))
+            for block, factor in zip(influences, factors, strict=True)
+        ]
+    )
+    return meat * np.outer(root, root)
 
 
 def _linearised(values, design, domain):

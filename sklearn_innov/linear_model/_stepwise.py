@@ -1216,6 +1216,17 @@ def _jackknife_logit(design, y, fit, survey, max_iter, tol):
     separated (Konis's linear program, run only when the fitted
     probabilities do not rule it out), is an error naming the PSU.
     """
+    return jackknife_covariance(
+        survey,
+        logit_replicate(design, y, fit.params, max_iter, tol),
+        fit.params,
+        owner="StepwiseLogit(survey_variance='jackknife')",
+    )
+
+
+def logit_replicate(design, y, start, max_iter, tol):
+    """``estimate(weights)`` of the final logit for one jackknife replicate
+    (see :func:`_jackknife_logit`), on the final model's columns ``design``."""
 
     def estimate(weights):
         keep = weights > 0
@@ -1226,7 +1237,7 @@ def _jackknife_logit(design, y, fit, survey, max_iter, tol):
                 "is undefined. Use survey_variance='linearization'."
             )
         refit = fit_logit(
-            X, target, start=fit.params, sample_weight=w, max_iter=max_iter, tol=tol
+            X, target, start=start, sample_weight=w, max_iter=max_iter, tol=tol
         )
         separated = not refit.converged or (
             not separation_excluded(X, target, refit.prob, sample_weight=w)
@@ -1241,12 +1252,7 @@ def _jackknife_logit(design, y, fit, survey, max_iter, tol):
             )
         return refit.params
 
-    return jackknife_covariance(
-        survey,
-        estimate,
-        fit.params,
-        owner="StepwiseLogit(survey_variance='jackknife')",
-    )
+    return estimate
 
 
 def _check_design(design, names, peak):

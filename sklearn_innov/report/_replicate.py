@@ -1321,7 +1321,15 @@ def _two_part_summary(a):
             else "b_k"
         )
         + " (through its level); delta-method standard errors, the parts' "
-        "estimates independent and the log errors homoskedastic. Duan's "
+        + (
+            # both parts on the design's PSUs: their covariance is estimated
+            "estimates correlated through the design's PSUs (their covariance enters)"
+            if getattr(model.classifier_, "cov_type", None)
+            == getattr(model.regressor_, "cov_type", None)
+            in ("cluster", "survey")
+            else "estimates independent"
+        )
+        + " and the log errors homoskedastic. Duan's "
         "smearing factor is estimated, not known: its variance and its "
         "covariance with the second part's coefficients"
         + (" (from the same design)" if a.design is not None else "")
