@@ -584,7 +584,7 @@ def _minmax_bounds(a):
 
 
 def _add_figures(report, a):
-    from ._figures import influence_curve, residual_plots, roc_plot
+    from ._figures import _stability_figure, influence_curve, residual_plots, roc_plot
 
     X = a.logit_X
     shown, why = _influence_indices(a)
@@ -616,7 +616,7 @@ def _add_figures(report, a):
     )
     report.add_figure(
         "selection_stability",
-        a.stability.plot(),
+        _stability_figure(a.stability),
         f"Bootstrap inclusion frequency of each index in the stepwise logit "
         f"({a.stability.n_fitted} resamples).",
     )
