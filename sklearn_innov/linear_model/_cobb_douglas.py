@@ -500,7 +500,8 @@ default=None
             raise ValueError(
                 f"CobbDouglasRegressor needs more rows than parameters: got {rows} "
                 f"for {plural(n_params, 'parameter')}, which leaves no residual "
-                "degree of freedom. Add rows, drop features, or set fit_intercept=False."
+                "degree of freedom. Add rows, drop features, or set "
+                "fit_intercept=False."
             )
         _check_outcome_positive(y)
         if weights is not None and n_used < n:
