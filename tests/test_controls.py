@@ -418,7 +418,7 @@ def test_out_of_range_answers_clipped_and_counted(fair):
     document["index"] = {"bounds": bounds, "out_of_range": "clip"}
     report, models = replicate(odd, document, figures=False)
     text = report.render("markdown")
-    assert "2 answer(s) outside the bounds clipped to the nearer bound" in text
+    assert "2 answers outside the bounds clipped to the nearer bound" in text
     clipped = odd.assign(rate_marriage=odd["rate_marriage"].clip(upper=5))
     expected = (clipped["rate_marriage"] - 1) / 4 + (clipped["religious"] - 1) / 3
     assert_allclose(models["index_values"]["Bond"], expected, rtol=1e-12)

@@ -190,6 +190,40 @@ TABLE_PROBE = (
 )
 
 
+# Each figure: its id (the PNG's file name), the image's natural width and the
+# width it is shown at.
+FIGURE_PROBE = (
+    "const figures = Array.from(doc.querySelectorAll('figure')).map((f) => {"
+    "const img = f.querySelector('img');"
+    "return {id: f.id, natural: img.naturalWidth,"
+    " shown: img.clientWidth,"
+    " right: img.getBoundingClientRect().right};});"
+)
+# the smallest text of a figure, in CSS px, wherever it is shown
+READABLE_PX = 9.0
+
+
+def _smallest_text_px(report, measured):
+    """Per figure, its smallest font (points, at the report's dpi) scaled by
+    the width the page shows the PNG at: the CSS px tall the text is drawn."""
+    import matplotlib.text
+
+    from sklearn_innov.report._report import FIGURE_DPI
+
+    by_file = {file: name for name, file in report.files.items()}
+    sizes = {}
+    for figure in measured["figures"]:
+        drawn = report.figures[by_file[figure["id"]]]
+        points = min(
+            text.get_fontsize()
+            for text in drawn.findobj(matplotlib.text.Text)
+            if text.get_visible() and text.get_text().strip()
+        )
+        scale = figure["shown"] / figure["natural"]
+        sizes[figure["id"]] = points / 72 * FIGURE_DPI * scale
+    return sizes
+
+
 def _measure(page, directory, width=PHONE_PX):
     """Lay ``page`` out in a ``width``-pixel frame in headless Chromium.
 
@@ -205,9 +239,10 @@ def _measure(page, directory, width=PHONE_PX):
         "const doc = frame.contentDocument;"
         "const root = doc.documentElement;"
         f"{TABLE_PROBE}"
+        f"{FIGURE_PROBE}"
         "document.body.setAttribute('data-measured', JSON.stringify("
         "{scrollWidth: root.scrollWidth, innerWidth: view.innerWidth,"
-        " tables: tables}));});</script>"
+        " tables: tables, figures: figures}));});</script>"
     )
     wrapper = (
         '<!DOCTYPE html><html><body style="margin:0">'
@@ -260,6 +295,32 @@ def test_html_report_fits_a_390_px_phone(reports, name, tmp_path):
     )
     assert provenance["width"] <= provenance["boxWidth"] + 1, provenance["width"]
     assert all(cell["right"] <= PHONE_PX for cell in provenance["cells"])
+    # every figure's text is readable on the phone (it was 5-6 px tall when
+    # figures were 8 inches wide with the legend beside the axes), and each
+    # links to its full-size PNG
+    assert len(measured["figures"]) == len(report.figures) == 5
+    assert all(f["right"] <= PHONE_PX for f in measured["figures"])
+    small = {
+        file: px
+        for file, px in _smallest_text_px(report, measured).items()
+        if px < READABLE_PX
+    }
+    assert small == {}, small
+    for file in report.files.values():
+        assert f'<a href="{file}.png">full-size PNG</a>' in page
+
+
+@needs_chromium
+def test_html_report_figures_at_1280_px_are_shown_full_size(reports, tmp_path):
+    """On a desktop every figure is shown at its natural width, not scaled."""
+    report, directory = reports["default"]
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    measured = _measure(page, tmp_path, width=1280)
+    assert measured["innerWidth"] == 1280
+    assert len(measured["figures"]) == 5
+    for figure in measured["figures"]:
+        assert figure["shown"] == pytest.approx(figure["natural"], abs=1), figure
+    assert min(_smallest_text_px(report, measured).values()) >= 14
 
 
 # a cell's text wraps onto at most this many lines on a phone

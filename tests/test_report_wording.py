@@ -122,3 +122,14 @@ def test_the_influence_curve_starts_above_the_ln_0_floor():
         "floored to 0.1250, marked x, where the curve would only extrapolate)"
     )
     assert _floor_caption(a_, "b") == ""
+
+
+def test_the_rows_and_parameters_error_counts_in_number():
+    """The message the report quotes when a construction leaves too few rows
+    (issue 28): "4 samples for 5 parameters", "1 sample for 1 parameter"."""
+    X = np.arange(1.0, 17.0).reshape(4, 4)
+    with pytest.raises(ValueError, match="got 4 samples for 5 parameters, which"):
+        CobbDouglasRegressor().fit(X, np.arange(1.0, 5.0))
+    one = np.ones((1, 1))
+    with pytest.raises(ValueError, match="got 1 sample for 1 parameter, which"):
+        CobbDouglasRegressor(fit_intercept=False).fit(one, [2.0])

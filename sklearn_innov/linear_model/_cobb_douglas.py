@@ -40,6 +40,7 @@ from ..exceptions import (
 )
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block
+from ..summary._summary import plural
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._sklearn_compat import (
@@ -492,14 +493,15 @@ default=None
         n_used = n if weights is None else int((weights > 0).sum())
         if n_used <= n_params:
             rows = (
-                f"{n} sample(s)"
+                plural(n, "sample")
                 if weights is None
-                else (f"{n_used} sample(s) with positive weight (of {n})")
+                else f"{plural(n_used, 'sample')} with positive weight (of {n})"
             )
             raise ValueError(
                 f"CobbDouglasRegressor needs more rows than parameters: got {rows} "
-                f"for {n_params} parameter(s), which leaves no residual degree of "
-                "freedom. Add rows, drop features, or set fit_intercept=False."
+                f"for {plural(n_params, 'parameter')}, which leaves no residual "
+                "degree of freedom. Add rows, drop features, or set "
+                "fit_intercept=False."
             )
         _check_outcome_positive(y)
         if weights is not None and n_used < n:

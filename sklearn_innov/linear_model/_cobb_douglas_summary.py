@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..exceptions import StatisticUnavailableError
 from ..summary import Block, Summary, format_number, significance
-from ..summary._summary import design_table, whole
+from ..summary._summary import design_table, plural, whole
 
 ALPHA = 0.05
 NORMALITY_LABEL = "Lilliefors (KS) D"
@@ -34,12 +34,20 @@ def diagnostic_entry(results, name):
         return {"error": exc.reason}
 
 
-def build_summary(model, title=None, layout_title=None, *, production=False):
+# how to ask for HC3 standard errors, in Python (a report from a spec
+# passes the spec's key instead)
+HC3_ADVICE = "cov_type='HC3'"
+
+
+def build_summary(
+    model, title=None, layout_title=None, *, production=False, hc3=HC3_ADVICE
+):
     """Build the :class:`Summary` of a fitted model (see ``model.summary``).
 
     ``production=True`` (a production function with ratio-scale inputs)
     reads the test of ``sum b_i = 1`` as returns to scale; otherwise it is
-    reported as a test of the sum of elasticities only.
+    reported as a test of the sum of elasticities only. ``hc3`` is how the
+    reader asks for HC3 standard errors (see :func:`diagnostic_readings`).
     """
     table = model.coef_table_
     _term = model.term_label
@@ -103,8 +111,7 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
     else:
         blocks.append(
             Block(
-                "Park test: ln e² on a constant and the "
-                + ("regressors" if model.in_levels_.any() else "ln X_i"),
+                "Park test: ln e² on a constant and the " + _regressors(model),
                 park["table"],
                 name="park",
             )
@@ -114,7 +121,7 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
     blocks.append(
         Block(
             "Diagnostics",
-            diagnostic_readings(model, production, diagnostics),
+            diagnostic_readings(model, production, diagnostics, hc3=hc3),
             name="diagnostics",
             # statsmodels' table clips Lilliefors' p: a limit means "or beyond"
             clipped={(NORMALITY_LABEL, "p_value"): normality.get("pvalue_range")}
@@ -126,8 +133,7 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
         ("vif", "Variance inflation factors"),
         (
             "correlation",
-            "Correlation of the "
-            + ("regressors" if model.in_levels_.any() else "ln X_i"),
+            "Correlation of the " + _regressors(model),
         ),
     ):
         value = diagnostics[key]
@@ -141,6 +147,11 @@ def build_summary(model, title=None, layout_title=None, *, production=False):
             blocks.append(Block(heading, value, name=key))
     blocks.append(Block("Notes", _notes(model, production)))
     return Summary(title, blocks)
+
+
+def _regressors(model):
+    """The regressors in words, the same in every format (no ``X_i``)."""
+    return "regressors" if model.in_levels_.any() else "logs of the regressors"
 
 
 _COV_WORDS = {
@@ -165,7 +176,7 @@ def _equation(model, terms):
     return f"ln y = {text} + e"
 
 
-def diagnostic_readings(model, production=False, diagnostics=None):
+def diagnostic_readings(model, production=False, diagnostics=None, *, hc3=HC3_ADVICE):
     """One row per specification test: statistic, p-value, result in words.
 
     Every reading comes from the test's p-value (``significance``), never
@@ -181,6 +192,11 @@ def diagnostic_readings(model, production=False, diagnostics=None):
         Read the test of ``sum b_i = 1`` as returns to scale.
     diagnostics : dict, optional
         ``model.diagnostics()``, if already at hand.
+    hc3 : str, default="cov_type='HC3'"
+        How to ask for HC3 standard errors, advised after a significant
+        heteroskedasticity test of a model with classical ones: the
+        estimator's parameter here, the spec's key in a report made from a
+        spec.
 
     Returns
     -------
@@ -195,7 +211,7 @@ def diagnostic_readings(model, production=False, diagnostics=None):
     rows = []
     # the remedy for heteroskedasticity, unless it is already in use
     remedy = (
-        ": consider cov_type='HC3'"
+        f": consider {hc3}"
         if cov_type == "nonrobust"
         else f" (the standard errors are already {_COV_WORDS.get(cov_type, cov_type)})"
     )
@@ -314,7 +330,7 @@ def _notes(model, production):
     elif model.active_constraints_ or model.returns_to_scale == "constant":
         notes.append(
             "F tests the elasticities the constraints leave free "
-            f"({int(model.results_.df_model)} restriction(s))."
+            f"({plural(int(model.results_.df_model), 'restriction')})."
         )
     if not model.fit_intercept:
         notes.append(

@@ -7,7 +7,7 @@ Only arranges the statistics of the model's results object into
 import pandas as pd
 
 from ..summary import Block, Summary, format_number, format_pvalue, significance
-from ..summary._summary import design_table, whole
+from ..summary._summary import design_table, plural, whole
 from ._cobb_douglas_summary import variance_words
 
 SPSS_COLUMNS = {
@@ -248,7 +248,7 @@ def _notes(model):
             why = f"raise max_iter, now {model.max_iter}"
         else:
             why = (
-                f"Newton stopped after {model.n_iter_} iteration(s), unable to "
+                f"Newton stopped after {plural(model.n_iter_, 'iteration')}, unable to "
                 "raise the likelihood further: look for nearly collinear features"
             )
         notes.append(
@@ -256,7 +256,7 @@ def _notes(model):
         )
     hl = results.hosmer_lemeshow
     rule = HL_RULES[model.hl_method]
-    groups = f"Hosmer and Lemeshow ({len(hl['table'])} group(s), {rule})"
+    groups = f"Hosmer and Lemeshow ({plural(len(hl['table']), 'group')}, {rule})"
     if model.cov_type == "survey":
         # a model-based test of independent cases: no reading under a design
         notes.append(

@@ -39,6 +39,7 @@ from ..preprocessing._composite import rows_with_missing_index
 from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import format_number, significance
+from ..summary._summary import plural
 from ..utils._progress import no_stage
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ PAPER_DOCUMENT = {
     },
 }
 ALPHA = 0.05
+# the report's advice for heteroskedasticity names the spec's key
+HC3_KEY = "[model] cov_type = 'HC3'"
 MARGINS = ("total", "extensive", "intensive")
 # bootstrap refits of the stepwise logit for the stability table (about
 # 2-3 ms each at the paper's size)
@@ -151,7 +154,9 @@ class Analysis:
         The full model refitted under each ln 0 choice (label to model).
     two_part : TwoPartRegressor or None
         ``two_part_skip`` says why it is None; ``two_part_effects`` holds its
-        average marginal effects, ``two_part_zeros`` the zero policy it used.
+        average marginal effects, ``two_part_zeros`` the zero policy it used,
+        ``two_part_counts`` the rows with outcome 0 and above 0 (of those with
+        positive weight).
     logit : StepwiseLogit
         Fitted with SPSS's Hosmer-Lemeshow grouping (the layout's).
     event : object
@@ -251,6 +256,8 @@ class Analysis:
     control_reference: dict = field(default_factory=dict)
     logit_X: pd.DataFrame | None = None
     logit_weights: np.ndarray | None = None
+    # rows with outcome 0 and > 0 (of those with positive weight)
+    two_part_counts: tuple = (0, 0)
     missing_answers: pd.DataFrame | None = None
     index_missing_note: str | None = None
     reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -508,6 +515,9 @@ def analyze(
     two_part, two_part_skip, effects, two_part_zeros = _two_part(
         X, y_outcome, options, labels, design, frame
     )
+    two_part_counts = participation_counts(
+        y_outcome, design_fit_params(frame, design, X.index).get("sample_weight")
+    )
     done("two-part model")
 
     # SPSS's layout, SPSS's Hosmer-Lemeshow grouping; the controls are forced
@@ -563,6 +573,7 @@ def analyze(
         two_part_skip=two_part_skip,
         two_part_effects=effects,
         two_part_zeros=two_part_zeros,
+        two_part_counts=two_part_counts,
         logit=logit,
         event=event,
         hl_rules=_hl_by_rule(logit, y_target, logit_params.get("sample_weight")),
@@ -887,7 +898,7 @@ def _readings(a):
         adjusted = a.returns_to_scale(a.options["adjusted"])
         fits.append(("Cobb-Douglas (adjusted)", a.adjusted, adjusted))
     for section, model, production in fits:
-        table = diagnostic_readings(model, production).reset_index()
+        table = diagnostic_readings(model, production, hc3=HC3_KEY).reset_index()
         table.insert(0, "section", section)
         frames.append(table)
     rows = []
@@ -972,6 +983,17 @@ def _readings(a):
     return pd.concat(frames, ignore_index=True)
 
 
+def participation_counts(y, weights=None):
+    """Rows with ``y == 0`` and with ``y > 0``, of those with positive weight.
+
+    Rows, not sums of weights: a weight scales a row's contribution, it
+    adds no event to learn the participation logit from.
+    """
+    in_use = np.ones(len(y), dtype=bool) if weights is None else weights > 0
+    y = np.asarray(y)
+    return int(((y == 0) & in_use).sum()), int(((y > 0) & in_use).sum())
+
+
 def _two_part(X, y, options, labels, design=None, frame=None):
     """The two-part model of the outcome, or why it is not fitted.
 
@@ -998,9 +1020,7 @@ def _two_part(X, y, options, labels, design=None, frame=None):
         )
     fit_params = design_fit_params(frame, design, X.index)
     weights = fit_params.get("sample_weight")
-    in_use = np.ones(len(y), dtype=bool) if weights is None else weights > 0
-    n_zero = int(((y == 0).to_numpy() & in_use).sum())
-    n_positive = int(((y > 0).to_numpy() & in_use).sum())
+    n_zero, n_positive = participation_counts(y, weights)
     n_params = X.shape[1] + 1
     if min(n_zero, n_positive) < n_params:
         # the identifiability edge: fewer cases of a class than parameters
@@ -1239,7 +1259,7 @@ def missing_answer_table(frame, spec):
             )
         if n_outside:
             words.append(
-                f"{n_outside} answer(s) outside the bounds "
+                f"{plural(n_outside, 'answer')} outside the bounds "
                 + ("clipped to the nearer bound" if out_policy == "clip" else "")
                 + ("counted as missing" if out_policy == "nan" else "")
             )
@@ -1344,7 +1364,7 @@ def cobb_douglas_sample(X, y, zeros, labels):
 
 def rows(number):
     """``"1 row"``, ``"3 rows"``."""
-    return f"{number} row" + ("" if number == 1 else "s")
+    return plural(number, "row")
 
 
 def count(n, labels):

@@ -6,11 +6,11 @@ numbers drawn come from the estimators (their predictions and residuals).
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..utils._plotting import outside_legend
 from ..utils._plotting import pyplot as _pyplot
 
 if TYPE_CHECKING:
@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
     from ..linear_model import CobbDouglasRegressor
+    from ..model_selection import SelectionStability
+
+# Every figure is at most this many inches wide: at the report's 110 dpi,
+# 495 px, which a 390 px phone shows at about 3/4 size, so 10 pt type is
+# about 11 CSS px tall (at 8 inches, with the legend beside the axes, it
+# was 5 px). Legends go below the axes, inside the figure, never beside.
+FIGURE_WIDTH = 4.5
+# characters per line of a title or an axis label at FIGURE_WIDTH
+WRAP = 44
 
 
 def influence_curve(
@@ -79,8 +88,7 @@ def influence_curve(
     >>> plt.close(figure)
     """
     plt = _pyplot()
-    # wider than the data area: the legend sits to its right
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 4.5), layout="constrained")
     x, y = X[name].to_numpy(), np.asarray(y)
     floored = np.zeros(x.size, dtype=bool) if floor is None else x == floor
     if floored.all():
@@ -100,11 +108,10 @@ def influence_curve(
     at_means[:, list(X.columns).index(name)] = grid
     curve = model.predict(_frame(at_means, X.columns))
     ax.plot(grid, curve, color="C3", lw=2, label="fitted Cobb-Douglas")
-    ax.set_xlabel(name)
-    ax.set_ylabel(outcome)
-    ax.set_title(f"{outcome} against {name}, other indices at their means")
-    outside_legend(ax)
-    fig.tight_layout()
+    ax.set_xlabel(_wrap(name))
+    ax.set_ylabel(_wrap(outcome))
+    ax.set_title(_wrap(f"{outcome} against {name}, other indices at their means"))
+    _legend_below(fig, ax)
     return fig
 
 
@@ -146,7 +153,7 @@ def roc_plot(classifier: BaseEstimator, X: ArrayLike, y: ArrayLike) -> Figure:
     positive = classifier.classes_[1]
     fpr, tpr, _ = roc_curve(y, scores, pos_label=positive)
     auc = roc_auc_score(y == positive, scores)
-    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, FIGURE_WIDTH))
     ax.plot(fpr, tpr, lw=2, label=f"AUC = {auc:.3f}")
     ax.plot([0, 1], [0, 1], ls="--", color="grey")
     ax.set_xlabel("false positive rate")
@@ -196,7 +203,7 @@ def residual_plots(model: CobbDouglasRegressor, X: ArrayLike) -> Figure:
     fitted = model.predict_log(X)
     # one panel above the other, each as wide as the ROC curve: side by side
     # at 9 inches, a 390 px phone showed the axis labels 5 px tall
-    fig, (left, right) = plt.subplots(2, 1, figsize=(4.5, 7.5))
+    fig, (left, right) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.5))
     left.scatter(fitted, resid, s=14, alpha=0.6)
     left.axhline(0, color="grey", ls="--")
     left.set_xlabel("fitted ln Y")
@@ -210,6 +217,39 @@ def residual_plots(model: CobbDouglasRegressor, X: ArrayLike) -> Figure:
     right.set_title("Normal Q-Q")
     fig.tight_layout()
     return fig
+
+
+def _stability_figure(stability: SelectionStability) -> Figure:
+    """The selection stability's bars drawn FIGURE_WIDTH wide, legend below.
+
+    :meth:`SelectionStability.plot` draws on the axes it is given, wide
+    enough for its tight layout with the legend beside the bars; the figure
+    is then narrowed and the legend moved below them.
+    """
+    plt = _pyplot()
+    height = 0.4 * len(stability.features) + 2.6
+    fig, ax = plt.subplots(figsize=(8, height))
+    stability.plot(ax=ax)
+    fig.set_size_inches(FIGURE_WIDTH, height)
+    ax.set_title(_wrap(ax.get_title()))
+    _legend_below(fig, ax)
+    return fig
+
+
+def _legend_below(fig, ax):
+    """The axes' legend below the axes, inside the figure (constrained layout).
+
+    Beside the axes it widened the figure; on the axes it hid points.
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    fig.set_layout_engine("constrained")
+    fig.legend(handles, labels, loc="outside lower center", frameon=False)
+
+
+def _wrap(text):
+    return textwrap.fill(str(text), WRAP, break_long_words=False)
 
 
 def _frame(values, columns):

@@ -19,11 +19,12 @@ from ..datasets import load_paper_ranges
 from ..linear_model._cobb_douglas_summary import build_summary
 from ..summary import Block, Summary, format_number, significance
 from ..summary._labels import column_label
-from ..summary._summary import format_cell
+from ..summary._summary import format_cell, plural
 from ..utils._progress import no_stage
 from ._analysis import (
     ALPHA,
     ANALYSIS_STAGES,
+    HC3_KEY,
     MARGINS,
     _plain,
     analyze,
@@ -258,12 +259,28 @@ def render_report(
             "at 0 floored at half its smallest positive value (as [model] zeros "
             "= 'floor')."
         )
+    secondary = a.options["zeros"] == "two-part" and a.two_part is not None
+    if secondary:
+        # the main model is further down: the paper's model must not read
+        # as the headline
+        n_zero, n_positive = a.two_part_counts
+        report.add_text(
+            "Main model: the two-part model ([model] zeros = 'two-part'), in "
+            "its own section below. The Cobb-Douglas section that follows is "
+            f"secondary: OLS of ln {outcome} on the logs of the indices"
+            + (" and the controls" if a.controls else "")
+            + f", fitted to the {count(n_positive, labels)} with {outcome} > 0 "
+            f"only; it leaves out the {count(n_zero, labels)} with {outcome} = 0 "
+            f"and describes E[{outcome} | {outcome} > 0], not E[{outcome}]."
+        )
     report.add_text(a.zero_note)
     full_summary = build_summary(
         a.cobb_douglas,
         title=f"Cobb-Douglas model of {outcome}"
-        + (" (Table 9 layout)" if a.default else ""),
+        + (" (Table 9 layout)" if a.default else "")
+        + (" (secondary: positive outcomes only)" if secondary else ""),
         production=a.returns_to_scale(),
+        hc3=HC3_KEY,
     )
     full_summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
     _no_returns_to_scale(full_summary, a)
@@ -291,6 +308,15 @@ def render_report(
     for block in logit_summary.blocks:
         if block.name == "classification":
             block.content = _classes_in_words(a, block.content)
+        elif block.title == "Notes":
+            # the user wrote a [design] table, not cov_type='survey'
+            block.content = [
+                line.replace(
+                    "Under cov_type='survey'",
+                    "Under the [design] table's survey design",
+                )
+                for line in block.content
+            ]
     logit_summary.insert_after(
         "hosmer_lemeshow_table",
         Block("Hosmer and Lemeshow Test by grouping rule", a.hl_rules, name="hl_rules"),
@@ -584,7 +610,7 @@ def _minmax_bounds(a):
 
 
 def _add_figures(report, a):
-    from ._figures import influence_curve, residual_plots, roc_plot
+    from ._figures import _stability_figure, influence_curve, residual_plots, roc_plot
 
     X = a.logit_X
     shown, why = _influence_indices(a)
@@ -616,7 +642,7 @@ def _add_figures(report, a):
     )
     report.add_figure(
         "selection_stability",
-        a.stability.plot(),
+        _stability_figure(a.stability),
         f"Bootstrap inclusion frequency of each index in the stepwise logit "
         f"({a.stability.n_fitted} resamples).",
     )
@@ -752,7 +778,10 @@ def _adjusted_sections(report, a):
     if default:
         title += " (Table 11 layout)"
     summary = build_summary(
-        adjusted, title=title, production=a.returns_to_scale(options["adjusted"])
+        adjusted,
+        title=title,
+        production=a.returns_to_scale(options["adjusted"]),
+        hc3=HC3_KEY,
     )
     _no_returns_to_scale(summary, a, options["adjusted"])
     summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
@@ -1269,6 +1298,50 @@ def _construction_elasticity_blocks(
     return blocks
 
 
+def _participation_events(a):
+    """How much the participation logit has to learn from: the facts, always.
+
+    The counts are rows (with positive weight), never sums of weights; the
+    events are the smaller class, per parameter of the starting and of the
+    final logit. No verdict from a fixed number of events per parameter.
+    """
+    n_zero, n_positive = a.two_part_counts
+    k = a.two_part.classifier_.n_features_in_
+    kept = int(a.two_part.classifier_.support_.sum())
+    events = min(n_zero, n_positive)
+    smaller = "zero" if n_zero <= n_positive else "positive"
+    weighted = a.design is not None and a.design["weight"] is not None
+    return (
+        f"Participation part: {count(n_zero, a.labels)} with y = 0 and "
+        f"{n_positive} with y > 0"
+        + (
+            " (rows with a positive weight, not sums of weights: a weight "
+            "adds no event to learn from)"
+            if weighted
+            else ""
+        )
+        + f". Its logit starts with {plural(k + 1, 'parameter')} (intercept and "
+        f"{plural(k, 'index', 'indices')}) and keeps {kept + 1}: the "
+        f"{events} {smaller} outcomes (the smaller class) give "
+        f"{events / (k + 1):.1f} events per "
+        f"parameter of the starting model, {events / (kept + 1):.1f} of the "
+        "final one. With few events per parameter, maximum-likelihood logit "
+        "coefficients are biased away from zero and their Wald tests and "
+        "intervals are unreliable (Peduzzi et al., 1996; Firth, 1993). Firth's "
+        "penalised "
+        "likelihood reduces that bias: the spec has no key for it; in Python, "
+        "TwoPartRegressor(classifier=StepwiseLogit(penalty='firth', "
+        "criterion='lr'))"
+        + (
+            ", without the design's standard errors (Firth's penalty takes "
+            "cov_type='nonrobust' only)"
+            if a.design is not None
+            else ""
+        )
+        + "."
+    )
+
+
 def _two_part_summary(a):
     """The two-part model of the outcome beside the paper's positive-only fit."""
     X, y, options = a.indices[a.regressors], a.y_outcome, a.options
@@ -1307,6 +1380,7 @@ def _two_part_summary(a):
         "Cobb-Douglas of the positive ones. Unlike the paper's choice (the "
         "Cobb-Douglas on the positive outcomes only), it keeps what the zeros "
         "say about whether, not only how much.",
+        _participation_events(a),
         "Elasticities of E[y], averaged over the rows"
         + (
             " with the design's weights"

@@ -317,15 +317,22 @@ class Report:
     def _figure(self, name, caption, number, fmt, figure_dir, width):
         # LaTeX numbers its figures itself; the other formats print the number
         numbered = f"Figure {number}: {caption}"
-        if fmt == "html":
-            data = base64.b64encode(self.png(name)).decode("ascii")
-            return (
-                f'<figure id="{self.files[name]}"><img src="data:image/png;base64,'
-                f'{data}" alt="{html.escape(caption)}">'
-                f"<figcaption>{html.escape(numbered)}</figcaption></figure>"
-            )
         file = self.files[name]
         path = None if figure_dir is None else (Path(figure_dir) / f"{file}.png")
+        if fmt == "html":
+            # every figure is narrow enough for a phone (report/_figures.py);
+            # beside a written PNG, a link opens it full size to zoom into
+            data = base64.b64encode(self.png(name)).decode("ascii")
+            link = (
+                ""
+                if path is None
+                else f' (<a href="{html.escape(path.as_posix())}">full-size PNG</a>)'
+            )
+            return (
+                f'<figure id="{file}"><img src="data:image/png;base64,'
+                f'{data}" alt="{html.escape(caption)}">'
+                f"<figcaption>{html.escape(numbered)}{link}</figcaption></figure>"
+            )
         if fmt == "markdown":
             if path is None:
                 return f"*{numbered}* (figure `{file}`, not written)"

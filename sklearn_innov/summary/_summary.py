@@ -467,6 +467,33 @@ def format_count(value: Any) -> str:
     return f"{value:.1f}" if abs(value) >= 0.1 else f"{value:.2g}"
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` and the noun in number: "1 group", "10 groups".
+
+    The one place a known count meets its noun (no "group(s)").
+
+    Parameters
+    ----------
+    count : int
+    noun : str
+        The singular.
+    nouns : str, optional
+        The plural; default ``noun + "s"``.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.summary._summary import plural
+    >>> plural(1, "group"), plural(10, "group"), plural(2, "entry", "entries")
+    ('1 group', '10 groups', '2 entries')
+    """
+    word = noun if count == 1 else (nouns or noun + "s")
+    return f"{count} {word}"
+
+
 def format_number(value: Any, digits: int = 4) -> str:
     """Format one cell: floats to ``digits`` decimals, NaN as empty, else str.
 
