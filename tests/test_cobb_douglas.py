@@ -817,7 +817,9 @@ def test_negative_x_is_refused_under_every_policy(with_zeros, zeros):
     X, y = with_zeros
     X = X.copy()
     X.loc[11, "X3"] = -0.1
-    with pytest.raises(ValueError, match=r"Negative values.*'X3' have values < 0"):
+    with pytest.raises(
+        ValueError, match=r"Negative values.*column 'X3' has values < 0 \(1 row\)"
+    ):
         CobbDouglasRegressor(zeros=zeros).fit(X, y)
 
 
@@ -886,7 +888,9 @@ def test_zero_error_names_the_users_columns_never_x0(survey_like):
     X = X.copy()
     X.loc[[3, 7], "X2"] = 0.0
     # a plain array: the columns by position, not names nobody wrote
-    with pytest.raises(ValueError, match=r"column\(s\) 1 of X \(by position\)") as e:
+    with pytest.raises(
+        ValueError, match=r"column 1 of X \(by position\) is 0 \(2 rows\)"
+    ) as e:
         CobbDouglasRegressor().fit(X.to_numpy(), y)
     assert "x1" not in str(e.value)
     # through a Pipeline whose first step outputs DataFrames
@@ -895,7 +899,7 @@ def test_zero_error_names_the_users_columns_never_x0(survey_like):
     step = FunctionTransformer(feature_names_out="one-to-one").set_output(
         transform="pandas"
     )
-    with pytest.raises(ValueError, match=r"column\(s\) 'X2' are 0 \(2 row"):
+    with pytest.raises(ValueError, match=r"column 'X2' is 0 \(2 rows\)"):
         make_pipeline(step, CobbDouglasRegressor()).fit(X, y)
 
 
@@ -904,7 +908,7 @@ def test_zero_error_names_polars_columns(survey_like):
     X, y = survey_like
     X = X.copy()
     X.loc[[3, 7], "X4"] = 0.0
-    with pytest.raises(ValueError, match=r"column\(s\) 'X4' are 0 \(2 row"):
+    with pytest.raises(ValueError, match=r"column 'X4' is 0 \(2 rows\)"):
         CobbDouglasRegressor().fit(pl.from_pandas(X), y)
 
 
@@ -927,7 +931,9 @@ def test_zero_index_error_in_a_pipeline_names_the_index_names():
     assert zero, "the synthetic survey should have a zero index here"
     names = ", ".join(repr(name) for name in zero)
     rows = int((indices[zero] == 0).any(axis=1).sum())
-    assert f"column(s) {names} are 0 ({rows} row(s))" in message
+    # in number with the counts the message knows (no "column(s)", "row(s)")
+    columns = f"column {names} is" if len(zero) == 1 else f"columns {names} are"
+    assert f"{columns} 0 ({rows} row{'s' * (rows != 1)})" in message
     assert "x1" not in message and "innovator" not in message
     assert "LogTransform" not in message  # the fix is the model's own zeros
 

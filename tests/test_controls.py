@@ -124,7 +124,7 @@ def test_zero_policy_and_bounds_apply_to_logged_columns_only(firms):
     X = X.copy()
     X.loc[:4, "X1"] = 0.0
     levels = ["size", "metro_area[Monterrey]", "metro_area[Tijuana]"]
-    with pytest.raises(ValueError, match=r"'X1' are 0 \(5 row"):
+    with pytest.raises(ValueError, match=r"column 'X1' is 0 \(5 rows\)"):
         CobbDouglasRegressor(levels=levels).fit(X, y)
     model = CobbDouglasRegressor(levels=levels, zeros="drop")
     with pytest.warns(UserWarning, match="left out 5 of 150"):
@@ -161,7 +161,7 @@ def test_levels_errors(firms):
         CobbDouglasRegressor(levels=list(X.columns)).fit(X, y)
     neg = X.copy()
     neg.loc[0, "X1"] = -1.0
-    with pytest.raises(ValueError, match="'X1' have values < 0"):
+    with pytest.raises(ValueError, match=r"column 'X1' has values < 0 \(1 row\)"):
         CobbDouglasRegressor(levels=["size"]).fit(neg, y)
 
 

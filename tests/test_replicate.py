@@ -119,7 +119,8 @@ def test_wording_is_neutral_on_user_data(default_run):
     text = default_run[0].render("text")
     for word in ("innovat", "firm", "Endogenous learning", "outcome 0 "):
         assert word not in text, word
-    assert "Data: the user's survey, 753 rows." in text
+    # a DataFrame from Python: no file to name; every row analysed
+    assert "Data: the user's survey, 753 rows read, all analysed." in text
 
 
 def test_dropping_the_intercept_is_tested_and_the_rejection_said():

@@ -146,6 +146,32 @@ def test_latex_report_compiles_without_running_into_the_margin(reports, name):
 
 
 @needs_latex
+@pytest.mark.slow
+def test_latex_provenance_comes_after_every_figure_and_keeps_its_digests(reports):
+    """The figures float onto the last pages: the provenance waits for them
+    (\\clearpage) and its table and digests share one page, the last."""
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext is not installed (Debian: poppler-utils)")
+    report, directory = reports["default"]
+    tex = report.render("latex", figure_dir="")
+    returncode, _, errors, pdf = _compile(tex, directory)
+    assert returncode == 0 and errors == [], errors
+    text = subprocess.run(
+        [PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [page for page in text.split("\f") if page.strip()]
+    at = [i for i, page in enumerate(pages) if "What made this report" in page]
+    assert len(at) == 1, at
+    page = pages[at[0]]
+    assert "Digests" in page and "Spec SHA-256 is that of" in page
+    assert at[0] == len(pages) - 1  # nothing after it
+    # every figure's caption on a page before it
+    captions = [i for i, p in enumerate(pages) if re.search(r"Figure \d+:", p)]
+    assert len(captions) >= len(report.figures) - 1 and max(captions) < at[0]
+    assert not re.search(r"Figure \d+:", page)
+
+
+@needs_latex
 def test_a_table_wider_than_the_page_is_split_and_still_fits(tmp_path):
     rng = np.random.default_rng(0)
     wide = pd.DataFrame(

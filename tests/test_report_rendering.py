@@ -340,7 +340,7 @@ def test_the_command_line_prints_in_typewriter_type_in_latex():
     command = "sklearn-innov replicate --data 'my survey.csv' --out rep/"
     provenance = SimpleNamespace(
         command=command,
-        summary=lambda: Summary(
+        summary=lambda written=True: Summary(
             "Provenance",
             [
                 Block(

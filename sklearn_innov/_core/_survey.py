@@ -388,7 +388,10 @@ class SurveyDesign:
             "stages": 1 if self.fraction2 is None else 2,
             "has_strata": self.has_strata,
             "has_clusters": self.has_clusters,
-            "weighted": self.weights is not None,
+            # a domain's 0/1 weights (rows outside it at 0) weight nothing:
+            # the rows used count alike, as without weights
+            "weighted": self.weights is not None
+            and np.unique(self.weights[active]).size > 1,
             "lonely_psu": self.lonely_psu,
         }
 

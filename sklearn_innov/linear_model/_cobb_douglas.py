@@ -77,6 +77,12 @@ _LEVELS_FIX = (
     "for zeros in X use CobbDouglasRegressor(zeros='offset'), which fits "
     "ln y on ln(1 + X), or zeros='floor' or 'drop'."
 )
+# verbs in number with the columns a message names (``_columns``)
+_IS = ("is", "are")
+_COMBINATION = (
+    "is (nearly) a linear combination of the others",
+    "are (nearly) linear combinations of each other",
+)
 _ZERO_WORDS = {
     "floor": "floored at half the column's smallest positive value (floors_)",
     "drop": "left out",
@@ -524,7 +530,7 @@ default=None
             if zeros is not None and zeros.all(axis=0).any():
                 raise ValueError(
                     f"CobbDouglasRegressor(zeros='floor'): "
-                    f"{self._columns(zeros.all(axis=0))} are 0 in every row, so "
+                    f"{self._columns(zeros.all(axis=0), verb=_IS)} 0 in every row, so "
                     "there is no positive value to floor at and no elasticity to "
                     "estimate; drop them."
                 )
@@ -543,14 +549,14 @@ default=None
             left = n if weights is None else int((weights > 0).sum())
             dropped = (
                 f"CobbDouglasRegressor(zeros='drop') left out {self.n_zero_rows_} "
-                f"of {self.n_zero_rows_ + n} row(s), those with 0 in "
+                f"of {plural(self.n_zero_rows_ + n, 'row')}, those with 0 in "
                 f"{self._columns(zero_cols)}"
             )
             if left <= n_params:
                 raise ValueError(
-                    f"{dropped}, which leaves {left} row(s) for {n_params} "
-                    "parameter(s). Use zeros='floor' or 'offset', which keep "
-                    "every row."
+                    f"{dropped}, which leaves {plural(left, 'row')} for "
+                    f"{plural(n_params, 'parameter')}. Use zeros='floor' or "
+                    "'offset', which keep every row."
                 )
             warn(f"{dropped}.", NonPositiveWarning)
         if np.ptp(y) == 0:
@@ -614,10 +620,10 @@ default=None
             ) from None
         except CollinearityError as exc:
             raise ValueError(
-                f"Perfectly collinear regressors: {self._columns(exc.columns, names)} "
-                "are (nearly) linear combinations of each other after logs (with "
-                "the intercept if fitted). Drop one of them, or merge them into "
-                "one index."
+                "Perfectly collinear regressors: "
+                f"{self._columns(exc.columns, names, verb=_COMBINATION)} after "
+                "logs (with the intercept if fitted). Drop one of them, or merge "
+                "them into one index."
             ) from None
         # the sum of elasticities is over the logged columns only
         results.elasticities = int(self.fit_intercept) + np.flatnonzero(
@@ -993,11 +999,13 @@ default=None
             return np.log(X)
         return np.where(self.in_levels_, X, np.log(np.where(self.in_levels_, 1.0, X)))
 
-    def _columns(self, which, names=None):
-        """``column(s) 'X1', 'X3'``; by position when X had no names.
+    def _columns(self, which, names=None, verb=None):
+        """``column 'X1'``, ``columns 'X1', 'X3'``; by position when X had no
+        names.
 
         ``which`` is a boolean mask over the features, or a list of design
         names (``names``: "const" then the terms) as the core reports them.
+        ``verb`` (singular, plural) follows, in number with the columns.
         """
         labels = feature_labels(self)
         if names is not None:
@@ -1006,10 +1014,14 @@ default=None
             picked = [lookup.get(name, name) for name in which]
         else:
             picked = [labels[j] for j in np.flatnonzero(which)]
+        many = len(picked) != 1
+        noun = "columns" if many else "column"
         if hasattr(self, "feature_names_in_"):
-            return f"column(s) {format_labels([str(c) for c in picked])}"
-        # an array has no names: say where the columns are, not x0, x1, ...
-        return f"column(s) {format_labels(picked)} of X (by position)"
+            text = f"{noun} {format_labels([str(c) for c in picked])}"
+        else:
+            # an array has no names: say where the columns are, not x0, x1, ...
+            text = f"{noun} {format_labels(picked)} of X (by position)"
+        return text if verb is None else f"{text} {verb[many]}"
 
     def _check_zeros(self, X):
         """Refuse negative values, and zeros under "error"; return where X == 0
@@ -1027,8 +1039,9 @@ default=None
         if negative.any():
             raise ValueError(
                 "Negative values in data passed to CobbDouglasRegressor: "
-                f"{self._columns(negative.any(axis=0))} have values < 0 "
-                f"({int(negative.any(axis=1).sum())} row(s)); they have no "
+                f"{self._columns(negative.any(axis=0), verb=('has', 'have'))} "
+                f"values < 0 ({plural(int(negative.any(axis=1).sum()), 'row')}); "
+                "they have no "
                 "logarithm, and `zeros` handles 0 only. Check the columns, or use "
                 "a non-negative index (min-max normalised)."
             )
@@ -1036,9 +1049,9 @@ default=None
         if self.zeros == "error" and zeros.any():
             raise ValueError(
                 "Zero values in data passed to CobbDouglasRegressor: "
-                f"{self._columns(zeros.any(axis=0))} are 0 "
-                f"({int(zeros.any(axis=1).sum())} row(s)) and ln 0 is undefined; "
-                + _ZEROS_FIX
+                f"{self._columns(zeros.any(axis=0), verb=_IS)} 0 "
+                f"({plural(int(zeros.any(axis=1).sum()), 'row')}) and ln 0 is "
+                "undefined; " + _ZEROS_FIX
             )
         return zeros
 
@@ -1058,8 +1071,9 @@ default=None
             return X
         if self.zeros == "drop" and zeros.any():
             raise ValueError(
-                f"CobbDouglasRegressor: {self._columns(zeros.any(axis=0))} are 0 in "
-                f"{int(zeros.any(axis=1).sum())} row(s): zeros='drop' fitted the "
+                f"CobbDouglasRegressor: {self._columns(zeros.any(axis=0), verb=_IS)} "
+                f"0 in {plural(int(zeros.any(axis=1).sum()), 'row')}: zeros='drop' "
+                "fitted the "
                 "model without such rows and cannot predict them. Use "
                 "zeros='floor' or 'offset'."
             )

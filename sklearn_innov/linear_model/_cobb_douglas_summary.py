@@ -40,14 +40,23 @@ HC3_ADVICE = "cov_type='HC3'"
 
 
 def build_summary(
-    model, title=None, layout_title=None, *, production=False, hc3=HC3_ADVICE
+    model,
+    title=None,
+    layout_title=None,
+    *,
+    production=False,
+    hc3=HC3_ADVICE,
+    sum_test=True,
 ):
     """Build the :class:`Summary` of a fitted model (see ``model.summary``).
 
     ``production=True`` (a production function with ratio-scale inputs)
     reads the test of ``sum b_i = 1`` as returns to scale; otherwise it is
-    reported as a test of the sum of elasticities only. ``hc3`` is how the
-    reader asks for HC3 standard errors (see :func:`diagnostic_readings`).
+    reported as a test of the sum of elasticities only. ``sum_test=False``
+    (a model not declared a production function, as a report's spec
+    without ``production = true``) leaves that test out and says why.
+    ``hc3`` is how the reader asks for HC3 standard errors (see
+    :func:`diagnostic_readings`).
     """
     table = model.coef_table_
     _term = model.term_label
@@ -121,7 +130,9 @@ def build_summary(
     blocks.append(
         Block(
             "Diagnostics",
-            diagnostic_readings(model, production, diagnostics, hc3=hc3),
+            diagnostic_readings(
+                model, production, diagnostics, hc3=hc3, sum_test=sum_test
+            ),
             name="diagnostics",
             # statsmodels' table clips Lilliefors' p: a limit means "or beyond"
             clipped={(NORMALITY_LABEL, "p_value"): normality.get("pvalue_range")}
@@ -145,7 +156,7 @@ def build_summary(
             if key == "correlation":
                 value = value.rename(columns=_term)
             blocks.append(Block(heading, value, name=key))
-    blocks.append(Block("Notes", _notes(model, production)))
+    blocks.append(Block("Notes", _notes(model, production, sum_test)))
     return Summary(title, blocks)
 
 
@@ -176,7 +187,9 @@ def _equation(model, terms):
     return f"ln y = {text} + e"
 
 
-def diagnostic_readings(model, production=False, diagnostics=None, *, hc3=HC3_ADVICE):
+def diagnostic_readings(
+    model, production=False, diagnostics=None, *, hc3=HC3_ADVICE, sum_test=True
+):
     """One row per specification test: statistic, p-value, result in words.
 
     Every reading comes from the test's p-value (``significance``), never
@@ -197,6 +210,9 @@ def diagnostic_readings(model, production=False, diagnostics=None, *, hc3=HC3_AD
         heteroskedasticity test of a model with classical ones: the
         estimator's parameter here, the spec's key in a report made from a
         spec.
+    sum_test : bool, default=True
+        Include the test of ``sum b_i = 1``; False for a model that is not
+        a production function, where a sum of 1 is no hypothesis.
 
     Returns
     -------
@@ -280,7 +296,8 @@ def diagnostic_readings(model, production=False, diagnostics=None, *, hc3=HC3_AD
         if p < ALPHA:
             reading += if_rejected
         rows.append((label, result[stat_key], p, reading + always))
-    rows.append(_scale_row(d["returns_to_scale"], production))
+    if sum_test:
+        rows.append(_scale_row(d["returns_to_scale"], production))
     return pd.DataFrame(
         rows, columns=["test", "statistic", "p_value", "reading"]
     ).set_index("test")
@@ -313,7 +330,7 @@ def _scale_row(rts, production):
     return (label, rts["t"], p, reading)
 
 
-def _notes(model, production):
+def _notes(model, production, sum_test=True):
     notes = []
     if model.in_levels_.any():
         names = model.results_.names[int(model.fit_intercept) :]
@@ -408,6 +425,12 @@ def _notes(model, production):
             "ratio scale (production = true): each has a true zero. With an "
             "arbitrary zero (a min-max index is 0 at its lowest unit) the "
             "elasticities and their sum would move with that zero."
+        )
+    elif not sum_test:
+        notes.append(
+            "The sum of elasticities is not tested against 1: the spec does not "
+            "declare a production function ([model] production = true), and "
+            "outside one a sum of 1 (constant returns to scale) is no hypothesis."
         )
     else:
         notes.append(

@@ -308,7 +308,13 @@ def selection_stability(
     if plan is not None:
         notes.append(
             "Design: Rao and Wu's rescaling bootstrap; each resample draws n_h - 1 "
-            f"of the n_h PSUs of each of the {len(plan)} strata with replacement "
+            "of the n_h PSUs "
+            + (
+                "of the one stratum"
+                if len(plan) == 1
+                else f"of each of the {len(plan)} strata"
+            )
+            + " with replacement "
             "and rescales the sample weights of the rows of the PSUs drawn by "
             "n_h / (n_h - 1) times the draws."
         )

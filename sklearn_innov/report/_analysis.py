@@ -187,6 +187,12 @@ class Analysis:
     index_missing_note : str or None
         The rows whose index is NaN (``[index] missing = "nan"``), left out
         of every model.
+    rows_read : int
+        The rows of the survey as passed, before any was left out.
+    rows_left_out : dict
+        The rows left out of every model, by reason: ``"target"`` (no
+        target value), ``"index"`` (an index that is NaN); the rows analysed
+        are ``rows_read`` minus their sum, ``len(frame)``.
     readings : DataFrame
         Every reading the report prints, one row each: ``section``, ``test``,
         ``statistic``, ``p_value`` and ``reading`` (worded from the p-value).
@@ -260,6 +266,8 @@ class Analysis:
     two_part_counts: tuple = (0, 0)
     missing_answers: pd.DataFrame | None = None
     index_missing_note: str | None = None
+    rows_read: int = 0
+    rows_left_out: dict = field(default_factory=dict)
     reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     readings: pd.DataFrame = field(default_factory=pd.DataFrame)
     construction_elasticities: pd.DataFrame | None = None
@@ -419,14 +427,16 @@ def analyze(
     """
     done = no_stage if on_stage is None else on_stage
     default = frame is None
-    if default:
+    if frame is None:
         frame = make_sme_survey(random_state=random_state).frame
         document = PAPER_DOCUMENT
     elif document is None:
         raise SpecError("a survey passed with --data needs its --spec file.")
     spec = validate_document(document, frame)
     options, labels = spec.model, spec.labels
+    rows_read = len(frame)
     frame, missing_note = drop_missing_target(frame, spec.target)
+    with_target = len(frame)
     item_weights = index_weights(frame, spec.design)
     done("survey")
 
@@ -584,6 +594,11 @@ def analyze(
         logit_weights=logit_params.get("sample_weight"),
         missing_answers=missing_answers,
         index_missing_note=index_missing_note,
+        rows_read=rows_read,
+        rows_left_out={
+            "target": rows_read - with_target,
+            "index": with_target - len(frame),
+        },
         reliability=reliability,
     )
     if design is not None:
@@ -619,9 +634,8 @@ def _adjusted(a):
     chosen = options["adjusted"]
     if chosen is None:
         a.adjusted_skip = (
-            "No adjusted model: [model] adjusted names none. (The paper fitted one "
-            "on the indices its stepwise logit kept; name indices with [model] "
-            "adjusted = [...] to fit one.)"
+            "No adjusted model: [model] adjusted names none. Name indices with "
+            "[model] adjusted = [...] to fit one on those indices only."
         )
         return
     if set(chosen) == set(a.regressors) and options["adjusted_intercept"]:
@@ -898,7 +912,9 @@ def _readings(a):
         adjusted = a.returns_to_scale(a.options["adjusted"])
         fits.append(("Cobb-Douglas (adjusted)", a.adjusted, adjusted))
     for section, model, production in fits:
-        table = diagnostic_readings(model, production, hc3=HC3_KEY).reset_index()
+        table = diagnostic_readings(
+            model, production, hc3=HC3_KEY, sum_test=bool(a.options["production"])
+        ).reset_index()
         table.insert(0, "section", section)
         frames.append(table)
     rows = []
@@ -1285,7 +1301,7 @@ def _drop_missing_indices(frame, indices, labels):
     if reason is None:
         return frame, indices, None
     note = (
-        f"{count(int(rows_.sum()), labels)} of {len(frame)} {reason}; they are "
+        f"{count(int(rows_.sum()), labels)} of {len(frame):,} {reason}; they are "
         "left out of every model below."
     )
     return frame[~rows_], indices[~rows_], note
@@ -1368,5 +1384,5 @@ def rows(number):
 
 
 def count(n, labels):
-    """``"1 firm"``, ``"65 firms"``: the count with the row noun in number."""
-    return f"{n} {labels['unit'] if n == 1 else labels['units']}"
+    """``"1 firm"``, ``"1,905 firms"``: the count with the row noun in number."""
+    return f"{n:,} {labels['unit'] if n == 1 else labels['units']}"

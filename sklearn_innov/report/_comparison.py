@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..datasets import load_paper_results
-from ..summary import Block, Summary
+from ..summary import Block, Summary, format_pvalue
 from ..summary._labels import column_label
+from ..summary._summary import P_DECIMALS, P_LEVELS, is_pvalue_label
 from ..utils._lazy import pd
 
 if TYPE_CHECKING:
@@ -64,6 +65,19 @@ def compare_with_paper(
     summary = _beside_paper(analysis.cobb_douglas, analysis.logit, analysis.adjusted)
     summary.blocks.extend(_in_ranges(ranges))
     return summary
+
+
+def _longer_pvalues(table):
+    """The p-value cells of ``table`` printed with more than P_DECIMALS
+    decimals (format_pvalue's rule near a level), as printed."""
+    texts = [
+        format_pvalue(value)
+        for label, row in table.iterrows()
+        if is_pvalue_label(label)
+        for value in row.drop(["percentile", "inside"], errors="ignore")
+        if isinstance(value, float)
+    ]
+    return [t for t in texts if len(t.partition(".")[2]) > P_DECIMALS]
 
 
 def _in_ranges(ranges):
@@ -131,6 +145,17 @@ def _in_ranges(ranges):
             + ". The synthetic survey does not reproduce these (its "
             "generating model, in make_sme_survey's DESCR, was tuned to the "
             "fit statistics and t values of Tables 9 and 11)."
+        )
+    longer = _longer_pvalues(table)
+    if longer:
+        levels = ", ".join(f"{level:.0%}" for level in P_LEVELS)
+        rounded = float(longer[0])
+        level = min(P_LEVELS, key=lambda level: abs(level - rounded))
+        lines.append(
+            f"p-values print with {P_DECIMALS} decimals, or more where "
+            f"{P_DECIMALS} would round one onto or across a level ({levels}): "
+            f"{longer[0]}, not {rounded:.{P_DECIMALS}f}, which would not read "
+            f"as {'below' if rounded < level else 'above'} {level:.0%}."
         )
     return [
         Block("The paper's numbers in simulated 5-95% ranges", table, name="ranges"),

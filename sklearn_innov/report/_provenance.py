@@ -51,8 +51,17 @@ _CHUNK = 1 << 20
 _REPORT_SPEC_NOTE = (
     "Spec SHA-256 is that of the validated spec as canonical JSON (every table "
     "with its defaults filled in, keys sorted, no spaces, UTF-8); "
-    "provenance.json, written beside the report, keeps it in full."
 )
+# where the spec is kept in full: provenance.json exists only once the
+# report is written to a folder
+_KEPT = {
+    True: "provenance.json, written beside the report, keeps it in full.",
+    False: (
+        "provenance.json keeps it in full, but only when the report is written "
+        "to a folder (sklearn-innov replicate --out DIR, or Report.write(directory) "
+        "in Python): this one was not."
+    ),
+}
 
 
 def file_digest(path):
@@ -411,8 +420,15 @@ class Provenance:
         table.index.name = "field"
         return table
 
-    def summary(self) -> Summary:
+    def summary(self, *, written: bool = True) -> Summary:
         """The report's provenance section.
+
+        Parameters
+        ----------
+        written : bool, default=True
+            Whether the report is written to a folder, with provenance.json
+            beside it; False (a report printed or rendered only) says how to
+            get that file.
 
         Returns
         -------
@@ -425,7 +441,7 @@ class Provenance:
                 Block("What made this report", self.table(), name="provenance"),
                 Block(
                     "Digests",
-                    [self.spec_note or _REPORT_SPEC_NOTE]
+                    [self.spec_note or _REPORT_SPEC_NOTE + _KEPT[written]]
                     + (
                         [
                             "Content SHA-256: of the DataFrame's column names and "

@@ -213,7 +213,7 @@ def render_report(
             "as a check."
         )
     else:
-        report.add_text(f"Data: the user's survey, {count(len(a.frame), labels)}.")
+        report.add_text(_data_line(a, report.provenance))
     if a.missing_note:
         report.add_text(a.missing_note[0].upper() + a.missing_note[1:])
     if a.design is not None:
@@ -228,6 +228,7 @@ def render_report(
             a.spec.spec,
             a.readings,
             a.missing_answers,
+            _rows_read(a),
         )
     )
     if a.index_missing_note:
@@ -245,6 +246,7 @@ def render_report(
                 a.regressors,
                 a.controls,
                 a.options["zeros"],
+                f"the {count(len(a.frame), labels)} analysed",
             )
         )
 
@@ -281,6 +283,7 @@ def render_report(
         + (" (secondary: positive outcomes only)" if secondary else ""),
         production=a.returns_to_scale(),
         hc3=HC3_KEY,
+        sum_test=bool(a.options["production"]),
     )
     full_summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
     _no_returns_to_scale(full_summary, a)
@@ -782,6 +785,7 @@ def _adjusted_sections(report, a):
         title=title,
         production=a.returns_to_scale(options["adjusted"]),
         hc3=HC3_KEY,
+        sum_test=bool(options["production"]),
     )
     _no_returns_to_scale(summary, a, options["adjusted"])
     summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
@@ -992,8 +996,48 @@ def _has_matplotlib():
     return importlib.util.find_spec("matplotlib") is not None
 
 
+def _data_line(a, provenance):
+    """The user's data: the file, the rows read and analysed, and why fewer."""
+    data = provenance.data
+    name = (
+        data.removeprefix("the file ")
+        if data.startswith("the file ")
+        else "the user's survey"
+    )
+    left_out = a.rows_left_out
+    why = []
+    if left_out.get("target"):
+        why.append(f"{left_out['target']:,} without a value of {a.target!r}")
+    if left_out.get("index"):
+        why.append(
+            f"{left_out['index']:,} with an index that is NaN ([index] missing "
+            "= 'nan'; see Missing answers by index)"
+        )
+    if not why:
+        return f"Data: {name}, {count(a.rows_read, a.labels)} read, all analysed."
+    return (
+        f"Data: {name}, {count(a.rows_read, a.labels)} read, "
+        f"{len(a.frame):,} analysed ({'; '.join(why)})."
+    )
+
+
+def _rows_read(a):
+    """The rows the missing-answer counts are of, in words."""
+    if a.rows_left_out.get("target"):
+        n = a.rows_read - a.rows_left_out["target"]
+        return f"the {count(n, a.labels)} with a value of {a.target!r}"
+    return f"the {count(a.rows_read, a.labels)} read"
+
+
 def _index_summary(
-    indices, reliability, composite, frame, spec, readings, missing_answers=None
+    indices,
+    reliability,
+    composite,
+    frame,
+    spec,
+    readings,
+    missing_answers=None,
+    rows="the rows read",
 ):
     stats = pd.DataFrame(
         {
@@ -1026,7 +1070,11 @@ def _index_summary(
         )
     if missing_answers is not None:
         blocks.append(
-            Block("Missing answers by index", missing_answers, name="missing_answers")
+            Block(
+                f"Missing answers by index (rows of {rows})",
+                missing_answers,
+                name="missing_answers",
+            )
         )
     lines = _reliability_reading(composite, frame, spec)
     tests = readings[readings["section"] == "Composite indices"]
@@ -1153,7 +1201,13 @@ def _stability_summary(stability, logit, default, controls=()):
 
 
 def _robustness_summary(
-    robustness, labels, elasticities=None, regressors=(), controls=(), zeros="floor"
+    robustness,
+    labels,
+    elasticities=None,
+    regressors=(),
+    controls=(),
+    zeros="floor",
+    rows=None,
 ):
     """How far rankings move when the index is built differently."""
     table = robustness.summary()
@@ -1209,8 +1263,10 @@ def _robustness_summary(
         # one line per construction left out, each with its reason
         blocks.append(
             Block(
-                "Constructions left out",
+                "Constructions left out"
+                + ("" if rows is None else f" (row counts of {rows})"),
                 [f"- {entry}" for entry in robustness.skipped],
+                name="constructions_left_out",
             )
         )
     if elasticities is not None:
@@ -1313,7 +1369,7 @@ def _participation_events(a):
     weighted = a.design is not None and a.design["weight"] is not None
     return (
         f"Participation part: {count(n_zero, a.labels)} with y = 0 and "
-        f"{n_positive} with y > 0"
+        f"{n_positive:,} with y > 0"
         + (
             " (rows with a positive weight, not sums of weights: a weight "
             "adds no event to learn from)"
@@ -1351,8 +1407,10 @@ def _two_part_summary(a):
         a.two_part_effects,
         a.two_part_zeros,
     )
-    elasticities = effects["elasticity"].unstack("margin")[list(MARGINS)]
-    errors = effects["elasticity_se"].unstack("margin")[list(MARGINS)]
+    # unstack sorts the indices by name: back to the spec's order
+    order = effects.index.get_level_values(0).unique()
+    elasticities = effects["elasticity"].unstack("margin").loc[order, list(MARGINS)]
+    errors = effects["elasticity_se"].unstack("margin").loc[order, list(MARGINS)]
     table = pd.concat(
         {
             margin: pd.DataFrame(
@@ -1376,10 +1434,14 @@ def _two_part_summary(a):
     )
     lines = [
         f"E[y] = P(y > 0) E[y | y > 0]: a stepwise logit of y > 0 on all "
-        f"{len(y)} {labels['units']} (the {n_zero} with y = 0 included), times the "
-        "Cobb-Douglas of the positive ones. Unlike the paper's choice (the "
-        "Cobb-Douglas on the positive outcomes only), it keeps what the zeros "
-        "say about whether, not only how much.",
+        f"{count(len(y), labels)} (the {n_zero:,} with y = 0 included), times the "
+        "Cobb-Douglas of the positive ones. Unlike "
+        + (
+            "the paper's choice (the Cobb-Douglas on the positive outcomes only)"
+            if a.default
+            else "a Cobb-Douglas of the positive outcomes only"
+        )
+        + ", it keeps what the zeros say about whether, not only how much.",
         _participation_events(a),
         "Elasticities of E[y], averaged over the rows"
         + (

@@ -245,7 +245,8 @@ class Report:
         figure_dir : str or path-like, optional
             Where the figures' PNG files are (``""`` for beside the report):
             text, Markdown and LaTeX point to them there. None: they are not
-            written, and the report says so (with ``unwritten``).
+            written, and the report says so (with ``unwritten``); its
+            provenance then says how to get provenance.json.
         unwritten : str, optional
             How to get the figures when ``figure_dir`` is None; default:
             "Report.write(directory) saves them as PNG files".
@@ -288,7 +289,15 @@ class Report:
             note = f"The figures are not written: {unwritten or UNWRITTEN}."
             parts.append(self._paragraph(note, fmt, width))
         if self.provenance is not None:
-            rendered = self._summary(self.provenance.summary(), fmt, width)
+            if fmt == "latex":
+                # the figures' floats placed before it, the provenance (table
+                # and digests) starts a page of its own and stays together
+                parts.append("\\clearpage")
+            # provenance.json is written with the files, which a figure_dir
+            # of None says are not
+            rendered = self._summary(
+                self.provenance.summary(written=figure_dir is not None), fmt, width
+            )
             if fmt == "latex" and self.provenance.command is not None:
                 rendered = _typewriter(rendered, self.provenance.command)
             parts.append(rendered)
