@@ -19,6 +19,7 @@ __all__ = [
     "DesignError",
     "MissingIndexWarning",
     "NonPositiveWarning",
+    "ReplicateFitError",
     "SeparationWarning",
     "SklearnInnovWarning",
     "SpecError",
@@ -230,6 +231,93 @@ class StatisticUnavailableError(ValueError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.statistic, self.reason))
+
+
+class ReplicateFitError(ValueError):
+    """A replicate of the delete-one-PSU jackknife that cannot be estimated.
+
+    ``survey_variance='jackknife'`` re-estimates the model once per PSU
+    deleted; when one replicate leaves no row with positive weight, leaves
+    the regressors collinear, or gives no finite estimate, the jackknife
+    has no variance and the fit raises this, naming the replicate. The
+    fix is ``survey_variance='linearization'`` or a design whose PSUs each
+    leave the model estimable (merge a PSU with another of its stratum).
+
+    Parameters
+    ----------
+    message : str
+        The complete one-line message.
+    estimator : str
+        The estimator whose jackknife failed, e.g. ``"StepwiseLogit"``.
+    replicate : str
+        The replicate in words, e.g. ``"the replicate that deletes PSU 3"``.
+    reason : str
+        What went wrong in that replicate, without the fix (a sentence
+        that follows ``replicate``).
+    psu : object, default=None
+        The deleted PSU's label (None: a PSU without rows in the fit).
+    stratum : object, default=None
+        The deleted PSU's stratum label (None: no strata).
+
+    Attributes
+    ----------
+    estimator : str
+        The estimator whose jackknife failed.
+    replicate : str
+        The replicate in words.
+    reason : str
+        What went wrong in that replicate, without the fix.
+    psu : object
+        The deleted PSU's label, or None.
+    stratum : object
+        The deleted PSU's stratum label, or None.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> from sklearn_innov.exceptions import ReplicateFitError
+    >>> error = ReplicateFitError(
+    ...     "StepwiseLogit(survey_variance='jackknife'): the replicate that "
+    ...     "deletes PSU 3 gives a non-finite estimate.",
+    ...     estimator="StepwiseLogit",
+    ...     replicate="the replicate that deletes PSU 3",
+    ...     reason="gives a non-finite estimate.",
+    ...     psu=3,
+    ... )
+    >>> isinstance(error, ValueError), error.estimator, error.psu
+    (True, 'StepwiseLogit', 3)
+    >>> pickle.loads(pickle.dumps(error)).replicate  # kept by a round trip
+    'the replicate that deletes PSU 3'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        estimator: str,
+        replicate: str,
+        reason: str,
+        psu: object = None,
+        stratum: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.estimator = estimator
+        self.replicate = replicate
+        self.reason = reason
+        self.psu = psu
+        self.stratum = stratum
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            type(self),
+            (
+                str(self),
+                self.estimator,
+                self.replicate,
+                self.reason,
+                self.psu,
+                self.stratum,
+            ),
+        )
 
 
 # -- warnings ---------------------------------------------------------------

@@ -12,7 +12,6 @@ beside it.
 
 from __future__ import annotations
 
-import re
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,12 @@ from .._core import SurveyDesign, frequency_mean, survey_mean
 from .._core._survey import jackknife_info
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import hosmer_lemeshow, one_factor_test
-from ..exceptions import MissingIndexWarning, SeparationWarning, SpecError
+from ..exceptions import (
+    MissingIndexWarning,
+    ReplicateFitError,
+    SeparationWarning,
+    SpecError,
+)
 from ..linear_model import (
     CobbDouglasRegressor,
     IVCobbDouglasRegressor,
@@ -1124,20 +1128,18 @@ _TWO_PART_OWNERS = {
 def jackknife_failure(exc, model=None):
     """Why a model's replicate jackknife failed, in the spec's words, or None.
 
-    ``jackknife_covariance`` names the estimator, the replicate (PSU and
-    stratum) and the cause, with the Python argument ``survey_variance``
-    as the fix; a reader of the report needs the model's name in the
-    report and the spec's fix (:data:`JACKKNIFE_FIX`). ``model`` names the
-    model (default: the two-part model's part, from the estimator). None
-    for any other error.
+    The jackknife raises :class:`~sklearn_innov.exceptions.ReplicateFitError`,
+    naming the estimator, the replicate (PSU and stratum) and the cause,
+    with the Python argument ``survey_variance`` as the fix; a reader of
+    the report needs the model's name in the report and the spec's fix
+    (:data:`JACKKNIFE_FIX`). ``model`` names the model (default: the
+    two-part model's part, from the estimator). None for any other error.
     """
-    match = re.match(r"(\w+)\(survey_variance='jackknife'\): (.*)", str(exc), re.S)
-    if match is None:
+    if not isinstance(exc, ReplicateFitError):
         return None
-    owner, cause = match.groups()
-    cause = re.sub(r"\s*Use survey_variance='linearization'[^.]*\.", "", cause)
     if model is None:
-        model = _TWO_PART_OWNERS.get(owner, owner)
+        model = _TWO_PART_OWNERS.get(exc.estimator, exc.estimator)
+    cause = f"{exc.replicate} {exc.reason}"
     return (
         f'{model} has no jackknife variance under [design] variance = "jackknife": '
         f"{cause.rstrip('.')}."
