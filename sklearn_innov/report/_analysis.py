@@ -436,7 +436,7 @@ def analyze(
         indices = pd.DataFrame(
             composite.transform(frame), columns=list(spec.spec), index=frame.index
         )
-    reliability = reliability_table(composite, spec, frame, item_weights)
+    reliability = reliability_table(composite, item_weights)
     missing_answers = missing_answer_table(frame, spec)
     frame, indices, index_missing_note = _drop_missing_indices(frame, indices, labels)
     item_weights = index_weights(frame, spec.design)
@@ -1158,28 +1158,25 @@ def _jackknife_named(model):
         raise SpecError(f"{cause[0].upper()}{cause[1:]} {JACKKNIFE_FIX}") from None
 
 
-def reliability_table(composite, spec, frame, weights):
+def reliability_table(composite, weights):
     """The composite's reliability table with its complete rows counted as rows.
 
     :class:`CompositeIndex` fitted with weights counts an index's complete
     rows by their total weight (SPSS's N under ``WEIGHT BY``), a fraction
     under probability weights. The report prints the rows themselves
     ("n_complete", those of positive weight: the unweighted n beside the
-    weighted estimates, as a design-based analysis reports it) and, under
-    weights, the total weight as "weighted_n".
+    weighted estimates, as a design-based analysis reports it, the
+    composite's ``n_complete_``) and, under weights, the total weight as
+    "weighted_n".
     """
     table = composite.reliability_
     if weights is None:
         return table
-    with warnings.catch_warnings():
-        # the weighted fit above has said what there is to say
-        warnings.simplefilter("ignore")
-        counted = CompositeIndex(spec=spec.spec, **spec.index).fit(frame[weights > 0])
     table = table.copy()
     table.insert(
         table.columns.get_loc("n_complete") + 1, "weighted_n", table["n_complete"]
     )
-    table["n_complete"] = counted.reliability_["n_complete"].astype(int)
+    table["n_complete"] = composite.n_complete_
     return table
 
 
