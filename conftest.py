@@ -297,6 +297,9 @@ SLOW_TESTS = {
         "test_delta_method_agrees_with_a_bootstrap",  # 1.1 s
         "test_smearing_variance_brings_the_delta_method_to_the_bootstrap",  # 1.1 s
     ),
+    "tests/test_cli_benchmark_provenance.py": (
+        "test_the_default_benchmark_draws_the_survey_once_and_records_it",  # 1.1 s
+    ),
 }
 SLOW_DOCUMENTS = {
     # replicate and a ten-model benchmark on ANES 1996 (944 rows): 12.8 s

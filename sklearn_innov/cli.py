@@ -685,10 +685,9 @@ def _benchmark(args):
             progress=not args.quiet,
             reference=args.reference,
         )
-    if frame is not None and result._rows is not None:
-        # the rows the benchmark used: it leaves out those with a NaN index
-        frame = frame.loc[result._rows]
-    result.provenance = _benchmark_provenance(args, frame, document, result)
+    # the rows the benchmark used (it leaves out those with a NaN index), of
+    # the survey it read or, by default, drew: not drawn a second time
+    result.provenance = _benchmark_provenance(args, result._data, document, result)
     summary = result.summary()
     if args.out is not None:
         _wrote(args, _write(args, result.write))
@@ -712,15 +711,15 @@ def _benchmark(args):
 
 
 def _benchmark_provenance(args, frame, document, result):
-    """What made the benchmark: versions, data, spec and settings, command."""
+    """What made the benchmark: versions, data, spec and settings, command.
+
+    ``frame``: the rows the benchmark used, of the survey it read or drew
+    (``result._data``).
+    """
     from .model_selection import benchmark_spec
     from .model_selection._benchmark import DEFAULT_DOCUMENT
     from .report import Provenance
 
-    if frame is None:  # the embedded survey, which benchmark_from_spec drew
-        from .datasets import make_sme_survey
-
-        frame = make_sme_survey(random_state=args.random_state).frame
     spec = benchmark_spec(DEFAULT_DOCUMENT if document is None else document, frame)
     settings = {
         "repeats": args.repeats,

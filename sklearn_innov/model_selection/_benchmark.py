@@ -498,8 +498,9 @@ class BenchmarkResult:
         # each model's first fit failure ("ValueError: ..."), when the
         # benchmark ran the fits (run_benchmark): the summary says why
         self._failures: dict[str, str] = {}
-        # the labels of the rows used, when benchmark_from_spec dropped some
-        self._rows: pd.Index | None = None
+        # the survey benchmark_from_spec read or drew, its rows left out
+        # dropped: the rows used, for the provenance (no second draw)
+        self._data: pd.DataFrame | None = None
 
     def __repr__(self):
         models = list(dict.fromkeys(self.scores["model"]))
@@ -1224,7 +1225,7 @@ def benchmark_from_spec(
         title=title,
         probability=probability,
     )
-    result._rows = frame.index
+    result._data = frame
     return result
 
 
