@@ -380,6 +380,23 @@ class SeparationWarning(SklearnInnovWarning):
 class ConstantItemWarning(SklearnInnovWarning):
     """An item that takes a single value in the data an index is fitted on.
 
+    Parameters
+    ----------
+    message : str
+        The complete message.
+    items : sequence, default=()
+        The constant items, by the labels the index was given (column names
+        or positions).
+    values : sequence of float, default=()
+        The single value each of ``items`` takes.
+
+    Attributes
+    ----------
+    items : list
+        The constant items (every one, where the message names eight).
+    values : list of float
+        The single value of each item.
+
     Examples
     --------
     >>> import warnings
@@ -393,7 +410,22 @@ class ConstantItemWarning(SklearnInnovWarning):
     ...     _ = CompositeIndex(spec={"X": ["q1", "q2", "q3"]}).fit(survey)
     >>> [w.category.__name__ for w in caught]
     ['ConstantItemWarning']
+    >>> caught[0].message.items, caught[0].message.values
+    (['q3'], [3.0])
     """
+
+    def __init__(
+        self,
+        message: str,
+        items: collections.abc.Iterable[object] = (),
+        values: collections.abc.Iterable[float] = (),
+    ) -> None:
+        super().__init__(message)
+        self.items = list(items)
+        self.values = [float(value) for value in values]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.items, self.values))
 
 
 class MissingIndexWarning(SklearnInnovWarning):
