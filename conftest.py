@@ -298,6 +298,14 @@ SLOW_TESTS = {
         "test_delta_method_agrees_with_a_bootstrap",  # 1.1 s
         "test_smearing_variance_brings_the_delta_method_to_the_bootstrap",  # 1.1 s
     ),
+    "tests/test_cli_benchmark_provenance.py": (
+        "test_the_default_benchmark_draws_the_survey_once_and_records_it",  # 1.1 s
+    ),
+    "tests/test_cli_interrupt.py": (
+        # three interrupted runs of the parallel benchmark: 12 s of wall time
+        "test_ctrl_c_to_the_process_group_prints_one_line_and_leaves_no_worker",
+        "test_only_the_command_s_workers_ignore_ctrl_c",  # a process pool: 2 s
+    ),
 }
 SLOW_DOCUMENTS = {
     # replicate and a ten-model benchmark on ANES 1996 (944 rows): 12.8 s

@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import csv
 import difflib
+import functools
 import io
 import logging
 import multiprocessing
@@ -673,7 +674,7 @@ def _benchmark(args):
             _note(args, note, logging.WARNING)
     # as replicate: a folder that cannot be written fails before the fits
     _prepare_out(args)
-    with _cluster(args.scheduler):
+    with _cluster(args.scheduler), _workers_leave_ctrl_c_to_us(args.scheduler):
         result = benchmark_from_spec(
             frame,
             document,
@@ -685,10 +686,9 @@ def _benchmark(args):
             progress=not args.quiet,
             reference=args.reference,
         )
-    if frame is not None and result._rows is not None:
-        # the rows the benchmark used: it leaves out those with a NaN index
-        frame = frame.loc[result._rows]
-    result.provenance = _benchmark_provenance(args, frame, document, result)
+    # the rows the benchmark used (it leaves out those with a NaN index), of
+    # the survey it read or, by default, drew: not drawn a second time
+    result.provenance = _benchmark_provenance(args, result._data, document, result)
     summary = result.summary()
     if args.out is not None:
         _wrote(args, _write(args, result.write))
@@ -712,15 +712,15 @@ def _benchmark(args):
 
 
 def _benchmark_provenance(args, frame, document, result):
-    """What made the benchmark: versions, data, spec and settings, command."""
+    """What made the benchmark: versions, data, spec and settings, command.
+
+    ``frame``: the rows the benchmark used, of the survey it read or drew
+    (``result._data``).
+    """
     from .model_selection import benchmark_spec
     from .model_selection._benchmark import DEFAULT_DOCUMENT
     from .report import Provenance
 
-    if frame is None:  # the embedded survey, which benchmark_from_spec drew
-        from .datasets import make_sme_survey
-
-        frame = make_sme_survey(random_state=args.random_state).frame
     spec = benchmark_spec(DEFAULT_DOCUMENT if document is None else document, frame)
     settings = {
         "repeats": args.repeats,
@@ -783,6 +783,49 @@ def _cluster(address):
                 ) from None
         stack.enter_context(joblib.parallel_backend("dask"))
         return stack.pop_all()
+
+
+# A worker's initializer: SIGINT ignored (see _workers_leave_ctrl_c_to_us). A
+# partial of signal.signal, not a function of this package: a new worker
+# unpickles it importing `signal` only, so it runs as the worker starts, not
+# after a second or more of importing sklearn_innov, during which Ctrl-C would
+# still print the worker's traceback. A library that installs its own SIGINT
+# handler later (polars' runtime, imported by statsmodels) passes the signal
+# on to the disposition it found: ignored.
+_IGNORE_INTERRUPT = functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN)
+
+
+def _workers_leave_ctrl_c_to_us(scheduler):
+    """joblib's process workers started for the block ignore Ctrl-C.
+
+    A terminal sends SIGINT to the whole process group, the loky workers
+    included: a worker between two tasks (or idle) then dies printing its
+    own ``KeyboardInterrupt`` traceback, before or after the command's one
+    "interrupted" line. The command handles Ctrl-C in this process and
+    kills the workers itself (:func:`_shutdown_workers`), so they ignore it
+    from the moment each starts (the executor's initializer, which covers
+    an idle worker, not only one running a task; only Python's own start-up
+    of the worker, some milliseconds, comes before it) until it is killed
+    or the run ends. Only the command does this: :func:`run_benchmark` called from
+    Python leaves joblib's workers as joblib makes them (joblib stops them
+    when the caller's Ctrl-C interrupts the call, and a reused pool keeps
+    no state of ours). Nothing under ``--scheduler``: dask's workers are
+    not this process's children.
+    """
+    if scheduler is not None:
+        return contextlib.nullcontext()
+    import joblib
+
+    # the initializer through the backend's configure: joblib >= 1.5 would
+    # also take parallel_config(initializer=...), joblib 1.4 drops it silently
+    from joblib._parallel_backends import LokyBackend
+
+    class _Backend(LokyBackend):
+        def configure(self, *args, **kwargs):
+            kwargs.setdefault("initializer", _IGNORE_INTERRUPT)
+            return super().configure(*args, **kwargs)
+
+    return joblib.parallel_config(backend=_Backend())
 
 
 def _integer(low, high=None, what="an integer"):

@@ -19,6 +19,7 @@ __all__ = [
     "DesignError",
     "MissingIndexWarning",
     "NonPositiveWarning",
+    "ReplicateFitError",
     "SeparationWarning",
     "SklearnInnovWarning",
     "SpecError",
@@ -232,6 +233,93 @@ class StatisticUnavailableError(ValueError):
         return (type(self), (self.statistic, self.reason))
 
 
+class ReplicateFitError(ValueError):
+    """A replicate of the delete-one-PSU jackknife that cannot be estimated.
+
+    ``survey_variance='jackknife'`` re-estimates the model once per PSU
+    deleted; when one replicate leaves no row with positive weight, leaves
+    the regressors collinear, or gives no finite estimate, the jackknife
+    has no variance and the fit raises this, naming the replicate. The
+    fix is ``survey_variance='linearization'`` or a design whose PSUs each
+    leave the model estimable (merge a PSU with another of its stratum).
+
+    Parameters
+    ----------
+    message : str
+        The complete one-line message.
+    estimator : str
+        The estimator whose jackknife failed, e.g. ``"StepwiseLogit"``.
+    replicate : str
+        The replicate in words, e.g. ``"the replicate that deletes PSU 3"``.
+    reason : str
+        What went wrong in that replicate, without the fix (a sentence
+        that follows ``replicate``).
+    psu : object, default=None
+        The deleted PSU's label (None: a PSU without rows in the fit).
+    stratum : object, default=None
+        The deleted PSU's stratum label (None: no strata).
+
+    Attributes
+    ----------
+    estimator : str
+        The estimator whose jackknife failed.
+    replicate : str
+        The replicate in words.
+    reason : str
+        What went wrong in that replicate, without the fix.
+    psu : object
+        The deleted PSU's label, or None.
+    stratum : object
+        The deleted PSU's stratum label, or None.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> from sklearn_innov.exceptions import ReplicateFitError
+    >>> error = ReplicateFitError(
+    ...     "StepwiseLogit(survey_variance='jackknife'): the replicate that "
+    ...     "deletes PSU 3 gives a non-finite estimate.",
+    ...     estimator="StepwiseLogit",
+    ...     replicate="the replicate that deletes PSU 3",
+    ...     reason="gives a non-finite estimate.",
+    ...     psu=3,
+    ... )
+    >>> isinstance(error, ValueError), error.estimator, error.psu
+    (True, 'StepwiseLogit', 3)
+    >>> pickle.loads(pickle.dumps(error)).replicate  # kept by a round trip
+    'the replicate that deletes PSU 3'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        estimator: str,
+        replicate: str,
+        reason: str,
+        psu: object = None,
+        stratum: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.estimator = estimator
+        self.replicate = replicate
+        self.reason = reason
+        self.psu = psu
+        self.stratum = stratum
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            type(self),
+            (
+                str(self),
+                self.estimator,
+                self.replicate,
+                self.reason,
+                self.psu,
+                self.stratum,
+            ),
+        )
+
+
 # -- warnings ---------------------------------------------------------------
 
 
@@ -292,6 +380,23 @@ class SeparationWarning(SklearnInnovWarning):
 class ConstantItemWarning(SklearnInnovWarning):
     """An item that takes a single value in the data an index is fitted on.
 
+    Parameters
+    ----------
+    message : str
+        The complete message.
+    items : sequence, default=()
+        The constant items, by the labels the index was given (column names
+        or positions).
+    values : sequence of float, default=()
+        The single value each of ``items`` takes.
+
+    Attributes
+    ----------
+    items : list
+        The constant items (every one, where the message names eight).
+    values : list of float
+        The single value of each item.
+
     Examples
     --------
     >>> import warnings
@@ -305,7 +410,22 @@ class ConstantItemWarning(SklearnInnovWarning):
     ...     _ = CompositeIndex(spec={"X": ["q1", "q2", "q3"]}).fit(survey)
     >>> [w.category.__name__ for w in caught]
     ['ConstantItemWarning']
+    >>> caught[0].message.items, caught[0].message.values
+    (['q3'], [3.0])
     """
+
+    def __init__(
+        self,
+        message: str,
+        items: collections.abc.Iterable[object] = (),
+        values: collections.abc.Iterable[float] = (),
+    ) -> None:
+        super().__init__(message)
+        self.items = list(items)
+        self.values = [float(value) for value in values]
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.items, self.values))
 
 
 class MissingIndexWarning(SklearnInnovWarning):

@@ -129,6 +129,7 @@ PUBLIC = {
         "DesignError",
         "MissingIndexWarning",
         "NonPositiveWarning",
+        "ReplicateFitError",
         "SeparationWarning",
         "SklearnInnovWarning",
         "SpecError",
@@ -261,6 +262,7 @@ def test_errors_keep_their_bases_so_old_except_clauses_still_catch():
     assert issubclass(DesignError, ValueError)
     assert issubclass(DataRemovedError, AttributeError)
     assert issubclass(StatisticUnavailableError, ValueError)
+    assert issubclass(exceptions.ReplicateFitError, ValueError)
     for name in exceptions.__all__:
         cls = getattr(exceptions, name)
         if issubclass(cls, Warning):
@@ -295,6 +297,24 @@ def test_old_import_paths_of_the_errors_still_work():
             StatisticUnavailableError("park", "1 residual is exactly zero"),
             {"statistic": "park", "reason": "1 residual is exactly zero"},
         ),
+        (
+            exceptions.ReplicateFitError(
+                "jackknife: the replicate that deletes PSU 7 gives a non-finite "
+                "estimate.",
+                estimator="jackknife",
+                replicate="the replicate that deletes PSU 7",
+                reason="gives a non-finite estimate.",
+                psu=7,
+                stratum="north",
+            ),
+            {
+                "estimator": "jackknife",
+                "replicate": "the replicate that deletes PSU 7",
+                "reason": "gives a non-finite estimate.",
+                "psu": 7,
+                "stratum": "north",
+            },
+        ),
         (exceptions.SeparationWarning("complete separation on 'x'"), {}),
         (exceptions.NonPositiveWarning("2 zeros in 'X1'"), {}),
     ],
@@ -322,6 +342,7 @@ def test_every_exception_class_is_covered_by_the_pickling_test():
         CollinearityError,
         DataRemovedError,
         StatisticUnavailableError,
+        exceptions.ReplicateFitError,
     }
 
 

@@ -426,7 +426,7 @@ def test_reliability_counts_complete_rows_beside_their_weighted_n():
         composite = CompositeIndex(spec=spec.spec, **spec.index).fit(
             frame, sample_weight=weights
         )
-    table = reliability_table(composite, spec, frame, weights)
+    table = reliability_table(composite, weights)
     # oracles: the rows with every item answered, and their weights' total
     complete = frame[items].notna().all(axis=1).to_numpy()
     assert table.loc["X1", "n_complete"] == complete.sum() == len(frame) - 3
@@ -445,7 +445,7 @@ def test_reliability_counts_complete_rows_beside_their_weighted_n():
         f"{weights[complete].sum():.1f}",
     ]
     # without weights the table is the composite's own, counts of rows
-    assert reliability_table(composite, spec, frame, None) is composite.reliability_
+    assert reliability_table(composite, None) is composite.reliability_
 
 
 def test_a_weighted_logits_counts_are_labelled_weighted():

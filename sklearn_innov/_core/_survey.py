@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ..exceptions import SklearnInnovWarning
+from ..exceptions import ReplicateFitError, SklearnInnovWarning
 from ..utils._lazy import pd
 from ..utils._validation import format_labels, format_rows
 from ..utils._warnings import warn
@@ -1308,6 +1308,32 @@ def _replicate_name(design, replicates, r):
     return f"the replicate that deletes PSU {format_labels([label])}{stratum}"
 
 
+def _replicate_failed(design, replicates, r, owner, reason, fix=""):
+    """The ReplicateFitError of replicate ``r``: ``owner: <replicate> <reason> <fix>``.
+
+    ``reason`` follows the replicate's name; ``fix`` (the Python argument to
+    change) is left out of the error's ``reason``, so a report can give its
+    own.
+    """
+    replicate = _replicate_name(design, replicates, r)
+    stratum = None
+    if design.has_strata:
+        stratum = design.stratum_labels[replicates.stratum[r]]
+        stratum = stratum.item() if hasattr(stratum, "item") else stratum
+    psu = None
+    if replicates.psu[r] >= 0:
+        psu = design.psu_labels[replicates.psu[r]]
+        psu = psu.item() if hasattr(psu, "item") else psu
+    return ReplicateFitError(
+        f"{owner}: {replicate} {reason}" + (f" {fix}" if fix else ""),
+        estimator=owner.split("(")[0],
+        replicate=replicate,
+        reason=reason,
+        psu=psu,
+        stratum=stratum,
+    )
+
+
 def jackknife_covariance(design, estimate, full, *, mse=False, owner="jackknife"):
     """Delete-one-PSU jackknife (JKn) covariance, as R's replicate designs.
 
@@ -1326,7 +1352,7 @@ def jackknife_covariance(design, estimate, full, *, mse=False, owner="jackknife"
     estimate : callable
         ``estimate(weights) -> theta`` (ndarray of shape (k,)) for one
         replicate's weights (shape (n_rows,)). It may raise ValueError,
-        which is reported with the replicate that caused it.
+        which is re-raised as a ReplicateFitError naming the replicate.
     full : ndarray of shape (k,)
         The full-sample estimate.
     mse : bool, default=False
@@ -1346,18 +1372,28 @@ def jackknife_covariance(design, estimate, full, *, mse=False, owner="jackknife"
     for r in range(replicates.count.size):
         w = weights * replicates.factors(design, r)
         if not (w > 0).any():
-            raise ValueError(
-                f"{owner}: {_replicate_name(design, replicates, r)} leaves no row "
-                "with positive weight, so its estimate is undefined: the rows in "
-                "use (a domain, or rows with weight 0) all lie in that PSU. Use "
-                "survey_variance='linearization', or a larger domain."
+            raise _replicate_failed(
+                design,
+                replicates,
+                r,
+                owner,
+                "leaves no row with positive weight, so its estimate is undefined: "
+                "the rows in use (a domain, or rows with weight 0) all lie in that "
+                "PSU.",
+                "Use survey_variance='linearization', or a larger domain.",
             )
         try:
             deltas[r] = np.asarray(estimate(w), dtype=np.float64) - full
         except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
-            raise ValueError(
-                f"{owner}: {_replicate_name(design, replicates, r)} cannot be "
-                f"estimated: {exc}"
+            # the estimate's own fix, if it gives one, is the error's fix
+            cause, use, fix = str(exc).partition(" Use survey_variance=")
+            raise _replicate_failed(
+                design,
+                replicates,
+                r,
+                owner,
+                f"cannot be estimated: {cause}",
+                (use + fix).strip(),
             ) from None
     return _finish(design, replicates, deltas, mse, owner)
 
@@ -1365,9 +1401,13 @@ def jackknife_covariance(design, estimate, full, *, mse=False, owner="jackknife"
 def _finish(design, replicates, deltas, mse, owner):
     if not np.isfinite(deltas).all():
         r = int(np.flatnonzero(~np.isfinite(deltas).all(axis=1))[0])
-        raise ValueError(
-            f"{owner}: {_replicate_name(design, replicates, r)} gives a "
-            "non-finite estimate. Use survey_variance='linearization'."
+        raise _replicate_failed(
+            design,
+            replicates,
+            r,
+            owner,
+            "gives a non-finite estimate.",
+            "Use survey_variance='linearization'.",
         )
     return JackknifeVariance(
         cov=replicate_variance(deltas, replicates, mse=mse),
@@ -1442,11 +1482,15 @@ def jackknife_least_squares(design, exog, resid, *, mse=False, owner="jackknife"
     singular = spectrum[:, -1] <= 1e-10 * spectrum[:, 0]
     if singular.any():
         r = int(np.flatnonzero(singular)[0])
-        raise ValueError(
-            f"{owner}: {_replicate_name(design, replicates, r)} leaves the "
-            "regressors collinear (a regressor varies only within that PSU), so "
-            "its coefficients are undefined. Use survey_variance='linearization', "
-            "or merge the PSU with another of its stratum."
+        raise _replicate_failed(
+            design,
+            replicates,
+            r,
+            owner,
+            "leaves the regressors collinear (a regressor varies only within that "
+            "PSU), so its coefficients are undefined.",
+            "Use survey_variance='linearization', or merge the PSU with another "
+            "of its stratum.",
         )
     deltas = np.linalg.solve(gram_r, score_r[:, :, None])[:, :, 0] / scale
     return _finish(design, replicates, deltas, mse, owner)
@@ -1488,11 +1532,14 @@ def jackknife_mean(values, design, *, domain=None, mse=False, owner="jackknife")
     empty = ~(totals[:, -1] > 0)
     if empty.any():
         r = int(np.flatnonzero(empty)[0])
-        raise ValueError(
-            f"{owner}: {_replicate_name(design, replicates, r)} leaves no row "
-            "with positive weight in the domain, so its mean is undefined: the "
-            "domain's rows all lie in that PSU. Use variance='linearization', or "
-            "a larger domain."
+        raise _replicate_failed(
+            design,
+            replicates,
+            r,
+            owner,
+            "leaves no row with positive weight in the domain, so its mean is "
+            "undefined: the domain's rows all lie in that PSU.",
+            "Use variance='linearization', or a larger domain.",
         )
     deltas = totals[:, :-1] / totals[:, -1:] - mean
     return mean, _finish(design, replicates, deltas, mse, owner)

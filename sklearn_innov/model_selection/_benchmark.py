@@ -31,10 +31,16 @@ from sklearn.utils.validation import has_fit_parameter
 from .._core._survey import mean_one
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import corrected_resampled_ttest, holm_adjusted
-from ..exceptions import MissingIndexWarning, SeparationWarning, SpecError
+from ..exceptions import (
+    ConstantItemWarning,
+    MissingIndexWarning,
+    SeparationWarning,
+    SpecError,
+)
 from ..linear_model import StepwiseLogit
 from ..preprocessing import CompositeIndex
 from ..preprocessing._composite import rows_with_missing_index
+from ..preprocessing._minmax import constant_item
 from ..preprocessing._named_spec import SPEC_TYPES
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import Block, Summary, format_pvalue
@@ -498,8 +504,9 @@ class BenchmarkResult:
         # each model's first fit failure ("ValueError: ..."), when the
         # benchmark ran the fits (run_benchmark): the summary says why
         self._failures: dict[str, str] = {}
-        # the labels of the rows used, when benchmark_from_spec dropped some
-        self._rows: pd.Index | None = None
+        # the survey benchmark_from_spec read or drew, its rows left out
+        # dropped: the rows used, for the provenance (no second draw)
+        self._data: pd.DataFrame | None = None
 
     def __repr__(self):
         models = list(dict.fromkeys(self.scores["model"]))
@@ -953,6 +960,18 @@ def run_benchmark(
     benchmark_from_spec : The same, from a survey and its spec document.
     sklearn.model_selection.cross_validate : One model's scores on the folds.
 
+    Notes
+    -----
+    The warnings of every fit are collected where the fit ran and raised
+    once each, in the caller's process, with the number of folds whose fits
+    raised them. An item that takes one value on the rows a fit is trained
+    on (:class:`~sklearn_innov.exceptions.ConstantItemWarning` in one fit)
+    is counted per item: constant in some folds only, as a rarely given
+    answer is, it is one note on this module's logger at INFO naming the
+    item, its value, the folds (a grid search's inner folds said apart)
+    and how many rows hold another value; constant in every fold, a
+    ConstantItemWarning.
+
     Examples
     --------
     >>> from sklearn.dummy import DummyClassifier
@@ -1224,7 +1243,7 @@ def benchmark_from_spec(
         title=title,
         probability=probability,
     )
-    result._rows = frame.index
+    result._data = frame
     return result
 
 
@@ -1561,7 +1580,17 @@ def _fit_fold(label, split, model, X, y, train, test, scoring, weights):
         except Exception as exc:  # scored NaN, as cross_validate's error_score
             scores = dict.fromkeys(scoring, np.nan)
             error = f"{type(exc).__name__}: {_first_line(str(exc))}"
-    found = [(w.category, str(w.message)) for w in caught]
+    # a constant item's warning travels whole (its items and values, which
+    # the caller counts per item); every other one as its text
+    found = [
+        (
+            w.category,
+            w.message
+            if isinstance(w.message, ConstantItemWarning) and w.message.items
+            else str(w.message),
+        )
+        for w in caught
+    ]
     return label, split, (scores, error, found, time.perf_counter() - began)
 
 
@@ -1588,6 +1617,7 @@ def _cross_validate_models(
         for label, split in tasks
     ]
     out, seconds, failures, found = {}, dict.fromkeys(models, 0.0), {}, {}
+    constant = {}  # (item, value): {split: labels of the fits that saw it}
     with counting(
         len(tasks), "benchmark", enabled=bool(progress), unit="fit"
     ) as counter:
@@ -1599,6 +1629,12 @@ def _cross_validate_models(
             if error is not None:
                 failures.setdefault(label, []).append(error)
             for category, message in caught:
+                if isinstance(message, ConstantItemWarning):
+                    for item in zip(message.items, message.values, strict=True):
+                        constant.setdefault(item, {}).setdefault(split, set()).add(
+                            label
+                        )
+                    continue
                 key = (category, _first_sentence(message))
                 labels, folds = found.setdefault(key, (set(), set()))
                 labels.add(label)
@@ -1613,6 +1649,7 @@ def _cross_validate_models(
         ", ".join(f"{label} {t:.1f} s" for label, t in slowest),
     )
     _report_warnings(found, failures, len(splits))
+    _report_constant_items(constant, X, splits)
     return out, failures
 
 
@@ -1639,6 +1676,77 @@ def _report_warnings(found, failures, n_folds):
             f"folds (scored NaN): {errors[0]}",
             FitFailedWarning,
         )
+
+
+def _report_constant_items(constant, X, splits):
+    """Items a fit saw take one value: one note, or a warning when in every fold.
+
+    A rarely given answer (a 0/1 item with three 1s in 127 rows) is 0 in
+    every training row of some folds, and in the rows of a grid search's
+    inner folds more often: there it adds nothing to its index, which is
+    how cross-validation works on such data and nothing the user can fix.
+    So one INFO note names each item, its value, the folds and how often
+    the data hold another value (the command prints it as one line). An
+    item constant in the training rows of every fold is constant in the
+    data: a ConstantItemWarning, which the user acts on by dropping it.
+    """
+    n_folds = len(splits)
+    phrases, everywhere = [], []
+    for (item, value), seen in sorted(
+        constant.items(), key=lambda pair: (-len(pair[1]), str(pair[0][0]))
+    ):
+        folds = set(seen)
+        column = _item_column(X, item)
+        if column is None:
+            where = f"the rows some fits were trained on in {len(folds)} of "
+            where += f"{n_folds} folds"
+            phrases.append(constant_item(item, value, where))
+            continue
+        answered = ~np.isnan(column)
+        outer = {
+            split
+            for split, (train, _) in enumerate(splits)
+            if np.unique(column[train][answered[train]]).size <= 1
+        }
+        inner = folds - outer  # fits on part of a fold's training rows
+        parts = []
+        if outer:
+            parts.append(f"every training row of {len(outer)} of {n_folds} folds")
+        if inner:
+            # e.g. a grid search's inner folds
+            labels = sorted(set().union(*(seen[split] for split in inner)))
+            parts.append(
+                f"the training rows of an inner fold of {_names(labels, limit=3)}"
+                f" in {len(inner)} {'more' if outer else f'of {n_folds}'} folds"
+            )
+        other = int(np.sum(answered & (column != value)))
+        kind = "nonzero" if value == 0 else f"other than {format_value(value)}"
+        phrase = constant_item(item, value, " and in ".join(parts))
+        phrase += f" (it is {kind} in {other} of {column.size} rows of the data)"
+        if len(outer) == n_folds:
+            everywhere.append(phrase)
+        else:
+            phrases.append(phrase)
+    if everywhere:
+        warn(
+            f"run_benchmark: {'; '.join(everywhere)}: it adds nothing to its "
+            "index in any fit; drop such items from the spec.",
+            ConstantItemWarning,
+        )
+    if phrases:
+        logger.info(
+            "note: %s: in those folds each adds nothing to its index (a rarely "
+            "given answer; nothing to fix).",
+            "; ".join(phrases),
+        )
+
+
+def _item_column(X, item):
+    """An item's answers as floats (NaN: missing), or None if X has no such column."""
+    columns = getattr(X, "columns", None)
+    if columns is None or item not in columns:
+        return None
+    return pd.to_numeric(X[item], errors="coerce").to_numpy(dtype=np.float64)
 
 
 def _first_line(text):

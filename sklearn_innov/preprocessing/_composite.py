@@ -206,6 +206,11 @@ class CompositeIndex(
         "omega_total", all on the reversed, normalised and weighted items
         (unit weights for "bod") of the complete rows. Alpha is NaN for a
         one-item index, omega for an index of fewer than three items.
+    n_complete_ : Series of int
+        Indexed by index name: the number of rows with every item of the
+        index answered (and a positive ``sample_weight``), counted as rows
+        whatever the weights, beside the weighted "n_complete" of
+        ``reliability_`` (equal to it without ``sample_weight``).
     item_statistics_ : DataFrame
         SPSS RELIABILITY's "Item-Total Statistics" of every index of two or
         more items, on the same items as ``reliability_``: indexed by
@@ -359,6 +364,7 @@ class CompositeIndex(
     weights_: dict[str, dict[str, float]]
     bod_frontier_: dict[str, pd.DataFrame]
     reliability_: pd.DataFrame
+    n_complete_: pd.Series
     item_statistics_: pd.DataFrame
     n_features_in_: int
     feature_names_in_: NDArray[np.object_]
@@ -644,7 +650,7 @@ class CompositeIndex(
             if bod is not None
         }
         out = self._aggregate(normalized, complete, rows)
-        self.reliability_, self.item_statistics_ = self._reliability(
+        self.reliability_, self.n_complete_, self.item_statistics_ = self._reliability(
             normalized, complete, weights
         )
         return out if keep is None else None
@@ -947,13 +953,13 @@ class CompositeIndex(
         )
 
     def _reliability(self, normalized, complete, sample_weight=None):
-        """The reliability table and the item-total table of every index.
+        """The reliability table, the complete rows and the item-total tables.
 
         ``sample_weight`` are the frequency weights of the rows of
         ``normalized``: "n_complete" is then the weighted count, as SPSS
-        reports N under ``WEIGHT BY``.
+        reports N under ``WEIGHT BY``; the second value counts the rows.
         """
-        rows, tables = [], []
+        rows, tables, counts = [], [], []
         sw = sample_weight
         # Complete answers: one pass gives every item's moments, and each
         # index reads its block of them (listwise deletion changes nothing).
@@ -973,6 +979,7 @@ class CompositeIndex(
                 block = block[listwise]
                 block_weight = None if sw is None else sw[listwise]
             n, k = weight_total(block, block_weight), len(w)
+            counts.append(block.shape[0])
             stats = [np.nan, np.nan, np.nan]
             if enough_rows(block, block_weight) and k >= 2:
                 if moments is not None:
@@ -1009,7 +1016,10 @@ class CompositeIndex(
                 index=pd.MultiIndex.from_tuples([], names=["index", "item"]),
                 dtype=float,
             )
-        return reliability, item_statistics
+        n_complete = pd.Series(
+            counts, index=reliability.index, name="n_complete", dtype=np.int64
+        )
+        return reliability, n_complete, item_statistics
 
 
 def rows_with_missing_index(indices):

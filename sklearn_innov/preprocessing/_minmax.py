@@ -540,9 +540,7 @@ def warn_constant(constant, values, labels, policy, owner, declared=None):
     if not constant.any():
         return
     cols = np.flatnonzero(constant)
-    named = ", ".join(
-        f"{_name(labels[j])} (always {_number(values[j])})" for j in cols[:8]
-    )
+    named = ", ".join(constant_item(labels[j], values[j]) for j in cols[:8])
     more = f" and {cols.size - 8} more" if cols.size > 8 else ""
     one = cols.size == 1
     message = (
@@ -562,10 +560,22 @@ def warn_constant(constant, values, labels, policy, owner, declared=None):
     else:
         message += " Drop such items if that is not intended."
     warnings.warn(
-        message,
-        ConstantItemWarning,
+        ConstantItemWarning(
+            message, [labels[j] for j in cols], [values[j] for j in cols]
+        ),
         stacklevel=caller_stacklevel(),
     )
+
+
+def constant_item(label, value, where=None):
+    """An item and its single value, in words: the one wording of both forms.
+
+    ``'q3' (always 3)`` in one fit's warning; with ``where``, ``'q3' is 3
+    in <where>`` (the benchmark's ``every training row of 7 of 50 folds``).
+    """
+    if where is None:
+        return f"{_name(label)} (always {_number(value)})"
+    return f"{_name(label)} is {_number(value)} in {where}"
 
 
 def _check_range(pair, name):

@@ -12,7 +12,6 @@ beside it.
 
 from __future__ import annotations
 
-import re
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,12 @@ from .._core import SurveyDesign, frequency_mean, survey_mean
 from .._core._survey import jackknife_info
 from ..datasets import PAPER_SPEC, make_sme_survey
 from ..diagnostics import hosmer_lemeshow, one_factor_test
-from ..exceptions import MissingIndexWarning, SeparationWarning, SpecError
+from ..exceptions import (
+    MissingIndexWarning,
+    ReplicateFitError,
+    SeparationWarning,
+    SpecError,
+)
 from ..linear_model import (
     CobbDouglasRegressor,
     IVCobbDouglasRegressor,
@@ -449,7 +453,7 @@ def analyze(
         indices = pd.DataFrame(
             composite.transform(frame), columns=list(spec.spec), index=frame.index
         )
-    reliability = reliability_table(composite, spec, frame, item_weights)
+    reliability = reliability_table(composite, item_weights)
     missing_answers = missing_answer_table(frame, spec)
     frame, indices, index_missing_note = _drop_missing_indices(frame, indices, labels)
     item_weights = index_weights(frame, spec.design)
@@ -1160,20 +1164,18 @@ _TWO_PART_OWNERS = {
 def jackknife_failure(exc, model=None):
     """Why a model's replicate jackknife failed, in the spec's words, or None.
 
-    ``jackknife_covariance`` names the estimator, the replicate (PSU and
-    stratum) and the cause, with the Python argument ``survey_variance``
-    as the fix; a reader of the report needs the model's name in the
-    report and the spec's fix (:data:`JACKKNIFE_FIX`). ``model`` names the
-    model (default: the two-part model's part, from the estimator). None
-    for any other error.
+    The jackknife raises :class:`~sklearn_innov.exceptions.ReplicateFitError`,
+    naming the estimator, the replicate (PSU and stratum) and the cause,
+    with the Python argument ``survey_variance`` as the fix; a reader of
+    the report needs the model's name in the report and the spec's fix
+    (:data:`JACKKNIFE_FIX`). ``model`` names the model (default: the
+    two-part model's part, from the estimator). None for any other error.
     """
-    match = re.match(r"(\w+)\(survey_variance='jackknife'\): (.*)", str(exc), re.S)
-    if match is None:
+    if not isinstance(exc, ReplicateFitError):
         return None
-    owner, cause = match.groups()
-    cause = re.sub(r"\s*Use survey_variance='linearization'[^.]*\.", "", cause)
     if model is None:
-        model = _TWO_PART_OWNERS.get(owner, owner)
+        model = _TWO_PART_OWNERS.get(exc.estimator, exc.estimator)
+    cause = f"{exc.replicate} {exc.reason}"
     return (
         f'{model} has no jackknife variance under [design] variance = "jackknife": '
         f"{cause.rstrip('.')}."
@@ -1192,28 +1194,25 @@ def _jackknife_named(model):
         raise SpecError(f"{cause[0].upper()}{cause[1:]} {JACKKNIFE_FIX}") from None
 
 
-def reliability_table(composite, spec, frame, weights):
+def reliability_table(composite, weights):
     """The composite's reliability table with its complete rows counted as rows.
 
     :class:`CompositeIndex` fitted with weights counts an index's complete
     rows by their total weight (SPSS's N under ``WEIGHT BY``), a fraction
     under probability weights. The report prints the rows themselves
     ("n_complete", those of positive weight: the unweighted n beside the
-    weighted estimates, as a design-based analysis reports it) and, under
-    weights, the total weight as "weighted_n".
+    weighted estimates, as a design-based analysis reports it, the
+    composite's ``n_complete_``) and, under weights, the total weight as
+    "weighted_n".
     """
     table = composite.reliability_
     if weights is None:
         return table
-    with warnings.catch_warnings():
-        # the weighted fit above has said what there is to say
-        warnings.simplefilter("ignore")
-        counted = CompositeIndex(spec=spec.spec, **spec.index).fit(frame[weights > 0])
     table = table.copy()
     table.insert(
         table.columns.get_loc("n_complete") + 1, "weighted_n", table["n_complete"]
     )
-    table["n_complete"] = counted.reliability_["n_complete"].astype(int)
+    table["n_complete"] = composite.n_complete_
     return table
 
 

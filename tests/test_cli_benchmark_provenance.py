@@ -1,0 +1,67 @@
+"""The default benchmark's provenance reuses the survey the benchmark drew:
+the same record as before, the survey generated once (issue 28, item 5)."""
+
+import hashlib
+import json
+
+import pytest
+
+import sklearn_innov.datasets
+from sklearn_innov.cli import main
+from sklearn_innov.datasets import make_sme_survey
+from sklearn_innov.model_selection import _benchmark, benchmark_models, benchmark_spec
+
+
+@pytest.fixture
+def two_models(monkeypatch):
+    """The default models cut to StepwiseLogit and the prior (fast)."""
+    real = benchmark_models
+
+    def cut(*args, **kwargs):
+        every = real(*args, **kwargs)
+        return {k: every[k] for k in ("StepwiseLogit", "DummyClassifier")}
+
+    monkeypatch.setattr(_benchmark, "benchmark_models", cut)
+
+
+@pytest.fixture
+def draws(monkeypatch):
+    """Count every generation of the synthetic survey, wherever it is asked."""
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("random_state", args[0] if args else None))
+        return make_sme_survey(*args, **kwargs)
+
+    monkeypatch.setattr(_benchmark, "make_sme_survey", counted)
+    monkeypatch.setattr(sklearn_innov.datasets, "make_sme_survey", counted)
+    return calls
+
+
+def test_the_default_benchmark_draws_the_survey_once_and_records_it(
+    two_models, draws, tmp_path, capsys
+):
+    out = tmp_path / "bench"
+    argv = ["benchmark", "--repeats", "1", "--folds", "2", "--random-state", "3"]
+    assert main([*argv, "--quiet", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert draws == [3]  # drawn by the benchmark, not again for its provenance
+    fields = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    # as replicate's provenance of the embedded survey: named by its seed,
+    # no file digest (nothing was read)
+    assert fields["data"] == (
+        "the embedded synthetic survey, make_sme_survey(random_state=3)"
+    )
+    assert fields.get("data_sha256") is None
+    # the rows and the spec, recomputed here from an independent draw
+    survey = make_sme_survey(random_state=3).frame
+    assert fields["rows"] == len(survey) == 127
+    spec = benchmark_spec(_benchmark.DEFAULT_DOCUMENT, survey)._asdict()
+    assert {k: v for k, v in fields["spec"].items() if k != "benchmark"} == (
+        json.loads(json.dumps(spec))
+    )
+    canonical = json.dumps(
+        fields["spec"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    assert fields["spec_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
+    assert fields["spec"]["benchmark"]["rows"] == len(survey)
