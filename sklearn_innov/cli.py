@@ -689,7 +689,7 @@ def _benchmark(args):
     # the rows the benchmark used (it leaves out those with a NaN index), of
     # the survey it read or, by default, drew: not drawn a second time
     result.provenance = _benchmark_provenance(args, result._data, document, result)
-    summary = result.summary()
+    summary = result.summary(written=args.out is not None)
     if args.out is not None:
         _wrote(args, _write(args, result.write))
     text = summary.render(args.format)

@@ -65,3 +65,26 @@ def test_the_default_benchmark_draws_the_survey_once_and_records_it(
     )
     assert fields["spec_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
     assert fields["spec"]["benchmark"]["rows"] == len(survey)
+
+
+def test_provenance_json_is_named_as_written_only_when_it_is(
+    two_models, tmp_path, capsys
+):
+    argv = ["benchmark", "--repeats", "1", "--folds", "2", "--quiet"]
+    assert main(argv) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "written beside benchmark.md" not in printed
+    assert (
+        "provenance.json keeps it in full, but only when the benchmark is "
+        "written to a folder (sklearn-innov benchmark --out DIR"
+    ) in printed
+    out = tmp_path / "bench"
+    assert main([*argv, "--out", str(out)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    written = " ".join((out / "benchmark.md").read_text(encoding="utf-8").split())
+    assert (out / "provenance.json").is_file()
+    for text in (printed, written):
+        assert "provenance.json, written beside benchmark.md, keeps it in full." in (
+            text
+        )
+        assert "but only when" not in text

@@ -294,12 +294,14 @@ def test_messages_name_array_columns_by_position_never_x0():
     with pytest.raises(ValueError) as exc:
         TwoPartRegressor().fit(values, y)
     message = str(exc.value)
-    assert "column(s) 1 of X (by position) (2 row(s))" in message
+    assert "column 1 of X (by position) (2 rows)" in message
     assert "x1" not in message and "clip" in message
     model = TwoPartRegressor(zeros="drop").fit(X.to_numpy(), y)
     zero = X.to_numpy()[:3].copy()
     zero[0, 2] = 0.0
-    with pytest.raises(ValueError, match=r"column\(s\) 2 of X \(by position\) are 0"):
+    with pytest.raises(
+        ValueError, match=r"column 2 of X \(by position\) is 0 in 1 row:"
+    ):
         model.predict(zero)
 
 
@@ -619,8 +621,8 @@ def test_glm_collinear_logs_are_named_in_this_models_words():
     with pytest.raises(ValueError) as exc:
         TwoPartRegressor(second_part="gamma").fit(X, y)
     message = str(exc.value)
-    assert "second_part='gamma'): column(s) 'a', 'c' are (nearly) linear" in message
-    with pytest.raises(ValueError, match=r"column\(s\) 0, 2 of X \(by position\)"):
+    assert "second_part='gamma'): columns 'a', 'c' are (nearly) linear" in message
+    with pytest.raises(ValueError, match=r"columns 0, 2 of X \(by position\)"):
         TwoPartRegressor(second_part="poisson").fit(X.to_numpy(), y)
 
 

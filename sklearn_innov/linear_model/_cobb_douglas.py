@@ -1000,28 +1000,8 @@ default=None
         return np.where(self.in_levels_, X, np.log(np.where(self.in_levels_, 1.0, X)))
 
     def _columns(self, which, names=None, verb=None):
-        """``column 'X1'``, ``columns 'X1', 'X3'``; by position when X had no
-        names.
-
-        ``which`` is a boolean mask over the features, or a list of design
-        names (``names``: "const" then the terms) as the core reports them.
-        ``verb`` (singular, plural) follows, in number with the columns.
-        """
-        labels = feature_labels(self)
-        if names is not None:
-            terms = names[int(self.fit_intercept) :]
-            lookup = dict(zip(terms, labels, strict=True))
-            picked = [lookup.get(name, name) for name in which]
-        else:
-            picked = [labels[j] for j in np.flatnonzero(which)]
-        many = len(picked) != 1
-        noun = "columns" if many else "column"
-        if hasattr(self, "feature_names_in_"):
-            text = f"{noun} {format_labels([str(c) for c in picked])}"
-        else:
-            # an array has no names: say where the columns are, not x0, x1, ...
-            text = f"{noun} {format_labels(picked)} of X (by position)"
-        return text if verb is None else f"{text} {verb[many]}"
+        """This model's columns in words: :func:`column_phrase`."""
+        return column_phrase(self, which, names=names, verb=verb)
 
     def _check_zeros(self, X):
         """Refuse negative values, and zeros under "error"; return where X == 0
@@ -1175,3 +1155,29 @@ def _check_outcome_positive(y):
         "every `zeros` policy (it applies to X). Fit on the rows with y > 0, or "
         "model the zeros too with TwoPartRegressor."
     )
+
+
+def column_phrase(model, which, *, names=None, verb=None):
+    """``column 'X1'``, ``columns 'X1', 'X3'``; by position when X had no
+    names.
+
+    ``which`` is a boolean mask over ``model``'s features, or a list of
+    design names (``names``: "const" then the terms, with ``model``'s
+    ``fit_intercept``) as the core reports them. ``verb`` (singular, plural)
+    follows, in number with the columns.
+    """
+    labels = feature_labels(model)
+    if names is not None:
+        terms = names[int(model.fit_intercept) :]
+        lookup = dict(zip(terms, labels, strict=True))
+        picked = [lookup.get(name, name) for name in which]
+    else:
+        picked = [labels[j] for j in np.flatnonzero(which)]
+    many = len(picked) != 1
+    noun = "columns" if many else "column"
+    if hasattr(model, "feature_names_in_"):
+        text = f"{noun} {format_labels([str(c) for c in picked])}"
+    else:
+        # an array has no names: say where the columns are, not x0, x1, ...
+        text = f"{noun} {format_labels(picked)} of X (by position)"
+    return text if verb is None else f"{text} {verb[many]}"

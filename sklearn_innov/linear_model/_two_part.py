@@ -40,18 +40,18 @@ from .._core._survey import (
 from ..exceptions import SklearnInnovWarning, StatisticUnavailableError
 from ..preprocessing._log import apply_zeros, check_levels, smallest_positive_half
 from ..summary import Block, Summary, format_pvalue
+from ..summary._summary import plural
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._sklearn_compat import DocLinkMixin, HasMethods, StrOptions, _fit_context
 from ..utils._validation import (
     check_outcome,
     check_sample_weight,
-    feature_labels,
     format_labels,
     validate_columns,
 )
 from ..utils._warnings import warn
-from ._cobb_douglas import CobbDouglasRegressor
+from ._cobb_douglas import CobbDouglasRegressor, column_phrase
 from ._stepwise import StepwiseLogit, logit_replicate
 
 if TYPE_CHECKING:
@@ -744,17 +744,20 @@ class TwoPartRegressor(
 
     def _design_message(self, exc):
         """A GLM second part's unusable design, in this model's words."""
-        columns = _columns(self, [label in exc.columns for label in self._labels()])
-        head = f"TwoPartRegressor(second_part={self.second_part!r}): {columns}"
+        which = [label in exc.columns for label in self._labels()]
+        head = f"TwoPartRegressor(second_part={self.second_part!r}): "
         if isinstance(exc, ZeroColumnError):
+            columns = column_phrase(self, which, verb=("equals", "equal"))
+            its, it = ("their", "them") if sum(which) > 1 else ("its", "it")
             return (
-                f"{head} equal 1 in every row with y > 0, so their logs are 0 "
-                "there and carry no information; drop them."
+                f"{head}{columns} 1 in every row with y > 0, so {its} logs are 0 "
+                f"there and carry no information; drop {it}."
             )
         return (
-            f"{head} are (nearly) linear combinations of each other after logs "
-            "among the rows with y > 0 (with the intercept if it is involved); "
-            "drop one of them, or merge them into one index."
+            f"{head}{column_phrase(self, which)} are (nearly) linear combinations "
+            "of each other after logs among the rows with y > 0 (with the "
+            "intercept if it is involved); drop one of them, or merge them into "
+            "one index."
         )
 
     def _second_part_notes(self):
@@ -915,10 +918,11 @@ class TwoPartRegressor(
         """The regressors as the second part sees them: zero policy applied."""
         _check_nonnegative(values, self)
         if self.zeros == "drop" and (values == 0).any():
+            zero = values == 0
+            columns = column_phrase(self, zero.any(axis=0), verb=("is", "are"))
             raise ValueError(
-                f"TwoPartRegressor: {_columns(self, (values == 0).any(axis=0))} are "
-                "0 in "
-                f"{int((values == 0).any(axis=1).sum())} row(s): zeros='drop' fitted "
+                f"TwoPartRegressor: {columns} 0 in "
+                f"{plural(int(zero.any(axis=1).sum()), 'row')}: zeros='drop' fitted "
                 "the second part without such rows and cannot predict them. Use "
                 "zeros='floor' or 'offset'."
             )
@@ -1356,23 +1360,14 @@ def _check_outcome(y: Any, n_samples: int) -> NDArray[np.float64]:
     return y
 
 
-def _columns(model, which):
-    """``column(s) 'a', 'c'``; by position when X had no names (never x0)."""
-    labels = feature_labels(model)
-    picked = [labels[j] for j in np.flatnonzero(which)]
-    if hasattr(model, "feature_names_in_"):
-        return f"column(s) {format_labels([str(c) for c in picked])}"
-    return f"column(s) {format_labels(picked)} of X (by position)"
-
-
 def _check_nonnegative(values, model):
     negative = values < 0
     if negative.any():
         raise ValueError(
             "Negative values in data passed to TwoPartRegressor: "
-            f"{_columns(model, negative.any(axis=0))} "
-            f"({int(negative.any(axis=1).sum())} row(s)); its second part takes "
-            "logs, which values < 0 do not have, and `zeros` handles 0 only. An "
+            f"{column_phrase(model, negative.any(axis=0))} "
+            f"({plural(int(negative.any(axis=1).sum()), 'row')}); its second part "
+            "takes logs, which values < 0 do not have, and `zeros` handles 0 only. An "
             "index scaled on other rows (a training fold) falls below 0 for rows "
             "below their range: build it with CompositeIndex(out_of_range='clip') "
             "(the default 'auto' clips items without declared bounds) or declare "
@@ -1387,7 +1382,8 @@ def _floors(levels, model):
     empty = np.isnan(floors)
     if empty.any():
         raise ValueError(
-            f"TwoPartRegressor(zeros='floor'): {_columns(model, empty)} are 0 in "
+            f"TwoPartRegressor(zeros='floor'): "
+            f"{column_phrase(model, empty, verb=('is', 'are'))} 0 in "
             "every row with y > 0, so there is no floor and no elasticity to "
             "estimate; drop them."
         )

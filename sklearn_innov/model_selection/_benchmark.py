@@ -60,7 +60,7 @@ DEFAULT_DOCUMENT: dict[str, Any] = {
 class _Provenance(Protocol):
     """What :attr:`BenchmarkResult.provenance` needs (``report.Provenance``)."""
 
-    def summary(self) -> Summary: ...
+    def summary(self, *, written: bool = ...) -> Summary: ...
 
     def to_dict(self) -> dict[str, Any]: ...
 
@@ -750,8 +750,15 @@ class BenchmarkResult:
             )
         return notes
 
-    def summary(self) -> Summary:
+    def summary(self, *, written: bool = False) -> Summary:
         """The table, the readings of the tests and the notes.
+
+        Parameters
+        ----------
+        written : bool, default=False
+            Whether the result is written to a folder (:meth:`write`, which
+            passes True), with provenance.json beside it; the provenance
+            section says where the spec is kept in full accordingly.
 
         Returns
         -------
@@ -783,7 +790,7 @@ class BenchmarkResult:
             blocks.append(Block(f"Compared with {self.reference}", readings))
         blocks.append(Block("Notes", self._notes()))
         if self.provenance is not None:
-            blocks += self.provenance.summary().blocks
+            blocks += self.provenance.summary(written=written).blocks
         return Summary(self.title, blocks)
 
     def write(self, directory: str | os.PathLike[str]) -> list[Path]:
@@ -808,8 +815,9 @@ class BenchmarkResult:
         directory.mkdir(parents=True, exist_ok=True)
         paths = [directory / "benchmark_folds.csv", directory / "benchmark.md"]
         self.scores.to_csv(paths[0], index=False)
-        paths[1].write_text(self.summary().as_markdown(1), encoding="utf-8")
-        paths += self.summary().to_csv(directory)
+        summary = self.summary(written=self.provenance is not None)
+        paths[1].write_text(summary.as_markdown(1), encoding="utf-8")
+        paths += summary.to_csv(directory)
         if self.provenance is not None:
             path = directory / "provenance.json"
             fields = self.provenance.to_dict()

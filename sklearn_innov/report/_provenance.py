@@ -62,6 +62,15 @@ _KEPT = {
         "in Python): this one was not."
     ),
 }
+# the same for a benchmark (whose spec_note is set)
+_KEPT_BENCHMARK = {
+    True: "provenance.json, written beside benchmark.md, keeps it in full.",
+    False: (
+        "provenance.json keeps it in full, but only when the benchmark is written "
+        "to a folder (sklearn-innov benchmark --out DIR, or "
+        "BenchmarkResult.write(directory) in Python): this one was not."
+    ),
+}
 
 
 def file_digest(path):
@@ -187,7 +196,8 @@ class Provenance:
     spec_note : str
         What ``spec_sha256`` is the digest of, in words; empty for a report
         (its validated spec, which the summary then says), set for a
-        benchmark (what it took from the spec, with its settings).
+        benchmark (what it took from the spec, with its settings). The
+        summary adds where the spec is kept in full.
 
     See Also
     --------
@@ -330,7 +340,7 @@ class Provenance:
                 "Spec SHA-256 is that of what the benchmark took from the spec "
                 "(indices, target, features, withheld columns, index options, "
                 "labels) with its settings under 'benchmark', as canonical JSON "
-                "(keys sorted, no spaces, UTF-8): provenance.json keeps it in full."
+                "(keys sorted, no spaces, UTF-8); "
             ),
         )
 
@@ -441,7 +451,11 @@ class Provenance:
                 Block("What made this report", self.table(), name="provenance"),
                 Block(
                     "Digests",
-                    [self.spec_note or _REPORT_SPEC_NOTE + _KEPT[written]]
+                    [
+                        self.spec_note + _KEPT_BENCHMARK[written]
+                        if self.spec_note
+                        else _REPORT_SPEC_NOTE + _KEPT[written]
+                    ]
                     + (
                         [
                             "Content SHA-256: of the DataFrame's column names and "
