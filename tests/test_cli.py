@@ -436,8 +436,14 @@ def test_a_european_csv_is_sniffed_and_read_like_the_plain_one(european, capsys)
     expected = capsys.readouterr()
     assert main(["replicate", "--data", str(path), "--spec", str(spec)]) == 0
     got = capsys.readouterr()
-    # the same report up to its provenance, which names each file and the time
-    assert got.out.split("\nProvenance\n")[0] == expected.out.split("\nProvenance\n")[0]
+    # the same report up to its provenance, which names each file and the
+    # time; the data line names the file too
+    body = got.out.split("\nProvenance\n")[0]
+    assert f"Data: {path.name}," in body
+    assert (
+        body.replace(path.name, "plain.csv")
+        == (expected.out.split("\nProvenance\n")[0])
+    )
     assert "the file plain.csv" in expected.out and path.name in got.out
     assert "note:" not in expected.err  # progress lines only
     assert "delimiter ';', decimal mark ',', encoding cp1252" in got.err
