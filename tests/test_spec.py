@@ -452,3 +452,16 @@ def test_fpc_must_be_one_count_or_fraction_per_stratum(sample, column, values, m
         frame.loc[line, column] = value
     with pytest.raises(SpecError, match=match):
         check({"strata": "region", "cluster": "school", "fpc": column}, frame)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("SATq", "SATQ"), ("satq", "SATQ"), ("SATQ ", "SATQ"), ("SATW", "SATV")],
+)
+def test_did_you_mean_ignores_case(typed, meant):
+    """A column typed in the wrong case is that column, not a near neighbour
+    ("SATq" is SATQ, not SATV); "satq" was given no suggestion at all."""
+    frame = pd.DataFrame({"SATV": [500.0, 600.0], "SATQ": [550.0, 650.0]})
+    document = {"indices": {"SAT": ["SATV", typed]}, "model": {"target": "SATV"}}
+    with pytest.raises(SpecError, match=rf"\(did you mean '{meant}'\?\)"):
+        validate_document(document, frame, source="spec file 's.toml'")

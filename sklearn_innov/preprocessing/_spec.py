@@ -942,9 +942,21 @@ def _check_design_fpc2(frame, design, where):
 
 
 def _did_you_mean(name, candidates):
-    """``; did you mean 'x'?`` for the closest of ``candidates``, or ''."""
-    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean 'x'?)`` for the closest of ``candidates``, or ''.
+
+    A name that differs only in case ("SATq", "satq" for "SATQ") is that
+    column; otherwise the closest by difflib's ratio, compared without case
+    (so "SATq" is nearer "SATQ" than "SATV").
+    """
+    names = [str(c) for c in candidates]
+    folded = {}
+    for candidate in names:
+        folded.setdefault(candidate.casefold(), candidate)
+    key = str(name).casefold()
+    if key in folded:
+        return f" (did you mean {folded[key]!r}?)"
+    close = difflib.get_close_matches(key, list(folded), n=1)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
 
 
 def _check_file_names(spec, source):
