@@ -225,3 +225,15 @@ def test_in_run_benchmark_with_instruments_routed_by_name(caplog):
     scores = result.scores
     assert set(scores["model"]) == {"control function"}
     assert len(scores) == 3 and scores.select_dtypes("number").notna().all().all()
+
+
+def test_a_multiclass_target_is_refused_in_the_users_words(mroz):
+    """The fix names no paper variable ("innovated") on a user's data, and the
+    count of classes is in number."""
+    from sklearn_innov.linear_model import StepwiseLogit
+
+    X, y = mroz
+    for model in (StepwiseLogit(), ControlFunctionLogit()):
+        with pytest.raises(ValueError, match=r"3 classes: .*y = \(y == value\)") as exc:
+            model.fit(X[EXOG], np.arange(len(y)) % 3)
+        assert "innovat" not in str(exc.value)

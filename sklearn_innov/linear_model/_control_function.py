@@ -35,6 +35,7 @@ from .._core import (
 from .._core._iv import murphy_topel
 from ..exceptions import SeparationWarning, StatisticUnavailableError
 from ..summary import Block, Summary, format_pvalue
+from ..summary._summary import plural
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
 from ..utils._sklearn_compat import DocLinkMixin, Interval, _fit_context
@@ -584,9 +585,9 @@ class ControlFunctionLogit(
         if self.classes_.size != 2:
             raise ValueError(
                 f"Only binary classification is supported: {_OWNER} needs a binary "
-                f"target, but y has {self.classes_.size} class(es): "
-                f"{format_labels(self.classes_.tolist())}. Recode y to two labels "
-                "(e.g. innovated yes/no)."
+                f"target, but y has {plural(self.classes_.size, 'class', 'classes')}: "
+                f"{format_labels(self.classes_.tolist())}. Recode y to two labels, "
+                "e.g. y = (y == value) for the event's value, or y > cutoff."
             )
         return (y == self.classes_[1]).astype(np.float64)
 

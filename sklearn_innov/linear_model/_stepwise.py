@@ -1029,8 +1029,8 @@ default=None
             raise ValueError(
                 "Only binary classification is supported: StepwiseLogit needs a "
                 f"binary target, but y has {kind}: "
-                f"{format_labels(self.classes_.tolist())}. Recode y to two labels "
-                "(e.g. innovated yes/no)."
+                f"{format_labels(self.classes_.tolist())}. Recode y to two labels, "
+                "e.g. y = (y == value) for the event's value, or y > cutoff."
             )
         return (y == self.classes_[1]).astype(np.float64)
 
