@@ -972,7 +972,7 @@ def run_benchmark(
         region), passed to ``cv.split`` as
         :func:`~sklearn.model_selection.cross_validate` passes it. With
         ``cv=None`` the folds keep each group whole in one test fold: 10
-        repeats of :class:`~sklearn.model_selection.StratifiedGroupKFold`
+        repeats of scikit-learn's ``StratifiedGroupKFold``
         (5 folds, shuffled, one seed per repeat drawn from
         ``random_state``), stratified on ``y`` as far as the groups allow.
         A ``cv`` that ignores groups (an int: stratified k-fold) draws its
