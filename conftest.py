@@ -173,6 +173,9 @@ SLOW_TESTS = {
         "test_the_papers_pipeline_is_fitted_weighted",  # 3.0 s
         "test_weighted_scores_are_the_weighted_metrics_on_the_same_folds",  # 3.0 s
     ),
+    "tests/test_benchmark_groups.py": (
+        "test_default_cv_with_groups_is_repeated_stratified_group_folds",  # 1.6 s
+    ),
     "tests/test_benchmark_missing_index.py": (
         "test_replicate_leaves_out_the_same_rows",  # 1.0 s
     ),

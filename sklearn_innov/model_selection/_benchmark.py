@@ -35,6 +35,7 @@ from ..exceptions import (
     ConstantItemWarning,
     MissingIndexWarning,
     SeparationWarning,
+    SklearnInnovWarning,
     SpecError,
 )
 from ..linear_model import StepwiseLogit
@@ -103,6 +104,9 @@ MISSING_WORDS = {
 # [model] defaults of validate_document that the benchmark reads
 DEFAULT_OUTCOME, DEFAULT_TARGET = "Y", "innovated"
 ALPHA = 0.05
+# decimals of the scores' table; a standard deviation below NOISE times the
+# scores' scale is floating-point noise, printed as 0
+DECIMALS, NOISE = 4, 1e-12
 
 
 class BenchmarkSpec(NamedTuple):
@@ -412,6 +416,50 @@ def _l1_logistic(random_state):
     return LogisticRegression(penalty="l1", random_state=random_state, **options)
 
 
+class _RepeatedStratifiedGroupKFold:
+    """Repeated :class:`~sklearn.model_selection.StratifiedGroupKFold`.
+
+    scikit-learn has no repeated form of it (1.6 to 1.9). Each repeat
+    shuffles the groups with its own seed, drawn once from ``random_state``
+    (so the repeats differ and the same ``random_state`` gives the same
+    folds); every group (a survey's PSU) is whole in one test fold, and the
+    folds are stratified on ``y`` as far as the groups allow.
+    """
+
+    def __init__(self, n_splits=5, n_repeats=10, random_state=None):
+        self.n_splits = n_splits
+        self.n_repeats = n_repeats
+        self.random_state = random_state
+
+    def __repr__(self):
+        return (
+            f"{type(self).__name__}(n_splits={self.n_splits}, "
+            f"n_repeats={self.n_repeats}, random_state={self.random_state!r})"
+        )
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        return self.n_splits * self.n_repeats
+
+    def split(self, X, y, groups):
+        from sklearn.model_selection import StratifiedGroupKFold
+        from sklearn.utils import check_random_state
+
+        if groups is None:
+            raise ValueError(
+                "run_benchmark: the group folds need groups= (one group label "
+                "per row, e.g. the survey's PSU)."
+            )
+        # an int gives the same seeds at every call; a RandomState instance
+        # moves on, as in scikit-learn's repeated splitters
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=self.n_repeats)
+        for seed in seeds:
+            folds = StratifiedGroupKFold(
+                n_splits=self.n_splits, shuffle=True, random_state=int(seed)
+            )
+            yield from folds.split(X, y, groups)
+
+
 class BenchmarkResult:
     """Every fold's scores, with the summary table and the files to write.
 
@@ -582,6 +630,10 @@ class BenchmarkResult:
     def table(self) -> pd.DataFrame:
         """Mean and standard deviation over folds, and the tests against the reference.
 
+        A standard deviation below 1e-12 of the scores' scale (the largest
+        absolute score) is floating-point noise around equal scores (a
+        DummyClassifier's accuracy on folds of equal shares): it is 0.
+
         Returns
         -------
         table : DataFrame
@@ -593,8 +645,12 @@ class BenchmarkResult:
         for model, frame in self.scores.groupby("model", sort=False):
             row = {"model": model}
             for metric in self.metrics:
+                values = frame[metric].to_numpy(dtype=float)
+                std = frame[metric].std(ddof=1)
+                if std < NOISE * np.nanmax(np.abs(values), initial=0.0):
+                    std = 0.0
                 row[f"{metric} mean"] = frame[metric].mean()
-                row[f"{metric} std"] = frame[metric].std(ddof=1)
+                row[f"{metric} std"] = std
             rows.append(row)
         table = pd.DataFrame(rows).set_index("model")
         if self.reference is not None:
@@ -768,7 +824,11 @@ class BenchmarkResult:
         readings = self.readings()
         failed = self._failed_everywhere()
         blocks = []
+        # the means, standard deviations and t in fixed decimals (as the
+        # table prints them): never 2.170e-03 beside 0.0116
         table = self.table()
+        fixed = [c for c in table.columns if not c.startswith(("p vs", "Holm p vs"))]
+        table[fixed] = table[fixed].round(DECIMALS)
         if failed:
             # a failure leads, and the tables hold only what was scored: no
             # blank rows (or blank test columns) under the usual headings
@@ -856,7 +916,7 @@ def _imputation_note(X, index_settings, models):
     rows = int(X.isna().any(axis=1).sum())
     policy = index_settings.get("missing", "rescale")
     note = (
-        f" Missing answers: {rows} of {len(X)} rows have one or more; the models "
+        f" Missing answers: {rows:,} of {len(X):,} rows have one or more; the models "
         f"on the indices {MISSING_WORDS[policy]} ([index] missing = {policy!r})"
     )
     if RAW_ITEMS in models:
@@ -874,6 +934,7 @@ def run_benchmark(
     X: Any = None,
     y: ArrayLike | None = None,
     *,
+    groups: ArrayLike | None = None,
     cv: Any = None,
     scoring: Any = None,
     reference: str | None = None,
@@ -906,11 +967,21 @@ def run_benchmark(
     y : array-like of shape (n_samples,)
         The target; two classes with the default ``scoring`` (the event is
         the second in sorted order, as a classifier's ``classes_[1]``).
+    groups : array-like of shape (n_samples,), default=None
+        A group label per row (a clustered sample's PSU: a school, a firm's
+        region), passed to ``cv.split`` as
+        :func:`~sklearn.model_selection.cross_validate` passes it. With
+        ``cv=None`` the folds keep each group whole in one test fold: 10
+        repeats of scikit-learn's ``StratifiedGroupKFold``
+        (5 folds, shuffled, one seed per repeat drawn from
+        ``random_state``), stratified on ``y`` as far as the groups allow.
+        A ``cv`` that ignores groups (an int: stratified k-fold) draws its
+        folds on rows.
     cv : int, cross-validation generator or iterable, default=None
         As :func:`~sklearn.model_selection.cross_validate`: an int is
         stratified k-fold; None is 10 repeats of stratified 5-fold,
-        shuffled by ``random_state``. The folds are drawn once and every
-        model gets the same.
+        shuffled by ``random_state`` (of stratified group 5-fold with
+        ``groups``). The folds are drawn once and every model gets the same.
     scoring : str, callable, list or dict, default=None
         As :func:`~sklearn.model_selection.cross_validate`: scikit-learn
         scorer names, a scorer callable, a list of names or a dict of name
@@ -935,8 +1006,8 @@ def run_benchmark(
         ``sample_weight`` (the classifier, a scaler, a calibrator, a grid
         search's inner fits, whose inner scores are weighted too); a model
         whose classifier takes none is fitted unweighted and the notes name
-        it. Every score is weighted by the test fold's weights. The folds
-        are drawn on rows as without weights.
+        it. Every score is weighted by the test fold's weights. Weights do
+        not change the folds.
     n_jobs : int, default=None
         Parallel (model, fold) fits through joblib (None is 1; use
         ``joblib.parallel_backend("dask")`` around the call for a cluster).
@@ -995,6 +1066,25 @@ def run_benchmark(
     ... )
     >>> result.scores.columns.tolist()
     ['model', 'repeat', 'fold', 'roc_auc']
+
+    Firms drawn in clusters (20 business parks, say): each park whole in
+    one test fold.
+
+    >>> import numpy as np
+    >>> from sklearn.model_selection import StratifiedGroupKFold
+    >>> park = np.arange(len(X)) % 20
+    >>> cv = StratifiedGroupKFold(n_splits=4, shuffle=True, random_state=0)
+    >>> result = run_benchmark(
+    ...     X, survey.target, groups=park, cv=cv, scoring="roc_auc",
+    ...     reference="prior",
+    ...     models={"prior": DummyClassifier(), "logit": LogisticRegression()},
+    ...     progress=False,
+    ... )
+    >>> all(
+    ...     not set(park[train]) & set(park[test])
+    ...     for train, test in cv.split(X, survey.target, park)
+    ... )
+    True
     """
     if X is None or isinstance(y, dict) or deprecated:
         return _deprecated_run(
@@ -1022,7 +1112,13 @@ def run_benchmark(
             settings.pop("spec"), items, random_state, index_settings=settings
         )
     models = _merge_models(models, extra_models)
-    if cv is None:
+    if groups is not None:
+        groups = _check_groups(groups, n)
+    if cv is None and groups is not None:
+        cv = _RepeatedStratifiedGroupKFold(
+            n_splits=5, n_repeats=10, random_state=random_state
+        )
+    elif cv is None:
         from sklearn.model_selection import RepeatedStratifiedKFold
 
         cv = RepeatedStratifiedKFold(
@@ -1031,6 +1127,7 @@ def run_benchmark(
     return _benchmark(
         X,
         y,
+        groups=groups,
         cv=cv,
         scoring=scoring,
         models=models,
@@ -1038,7 +1135,7 @@ def run_benchmark(
         weights=weights,
         n_jobs=n_jobs,
         progress=progress,
-        description=f"Data: {n} rows, {_n_columns(X)} feature columns.",
+        description=f"Data: {n:,} rows, {_n_columns(X):,} feature columns.",
         # the target's name when it has one (a pandas or polars Series)
         title="Predictive benchmark"
         + (f" of {target_name}" if (target_name := _name_of(y_in)) else ""),
@@ -1080,10 +1177,12 @@ def benchmark_from_spec(
 
     Builds the features (the items of the explanatory indices, see
     :func:`benchmark_spec`), the 0/1 target, the weights and the default
-    models from the document, draws repeated stratified folds and calls the
-    code of :func:`run_benchmark`. Every model, one passed in ``models``
-    too, is fitted and scored on the feature columns only: never the target
-    column nor the outcome's items, whatever else ``frame`` holds.
+    models from the document, draws repeated stratified folds (under
+    ``[design] cluster``, repeated stratified group folds that keep each
+    cluster whole in one fold) and calls the code of :func:`run_benchmark`.
+    Every model, one passed in ``models`` too, is fitted and scored on the
+    feature columns only: never the target column nor the outcome's items,
+    whatever else ``frame`` holds.
 
     Parameters
     ----------
@@ -1095,7 +1194,8 @@ def benchmark_from_spec(
         Spec document (as for ``replicate``; ``[model] outcome`` is
         optional); needed with ``frame``.
     repeats, folds : int
-        Repeated stratified k-fold settings.
+        Repeated stratified k-fold settings (of stratified group k-fold under
+        ``[design] cluster``; fewer clusters than ``folds`` is a SpecError).
     n_jobs : int
         Parallel (model, fold) fits through joblib (use
         ``joblib.parallel_backend("dask")`` around the call for a cluster).
@@ -1148,8 +1248,6 @@ def benchmark_from_spec(
     prior    0.50
     Name: roc_auc mean, dtype: float64
     """
-    from sklearn.model_selection import RepeatedStratifiedKFold
-
     if frame is None:
         frame = make_sme_survey(random_state=random_state).frame
         document = DEFAULT_DOCUMENT
@@ -1167,7 +1265,7 @@ def benchmark_from_spec(
         # spec's word for its units ([labels] units), as replicate says it
         source = frame.attrs.get("source")
         name = Path(source).name if source else "the user's survey"
-        description = f"Data: {name}, {len(frame)} {bench.labels['units']}."
+        description = f"Data: {name}, {len(frame):,} {bench.labels['units']}."
     target = bench.target
     design = (document or {}).get("design") or {}
     probability = False
@@ -1177,8 +1275,7 @@ def benchmark_from_spec(
         probability = design.get("weights", "probability") == "probability"
         description += (
             f" Weighted by [design] weight {design['weight']!r} "
-            f"({design.get('weights')} weights): every fit and every score; the "
-            "folds are drawn on rows, not on the design's strata or PSUs."
+            f"({design.get('weights')} weights): every fit and every score."
         )
         if probability:
             description += (
@@ -1227,6 +1324,9 @@ def benchmark_from_spec(
             f"target {target!r} has a class with fewer than {folds} rows; "
             "lower --folds."
         )
+    groups, cv, unit, folds_note = _design_folds(
+        design, frame, folds, repeats, random_state
+    )
     if models is None:
         models = benchmark_models(
             bench.mechanisms, bench.features, random_state, index_settings=bench.index
@@ -1238,9 +1338,9 @@ def benchmark_from_spec(
     result = _benchmark(
         X,
         y,
-        cv=RepeatedStratifiedKFold(
-            n_splits=folds, n_repeats=repeats, random_state=random_state
-        ),
+        groups=groups,
+        unit=unit,
+        cv=cv,
         scoring=None,
         models=models,
         reference=reference,
@@ -1251,8 +1351,51 @@ def benchmark_from_spec(
         title=title,
         probability=probability,
     )
+    result.description += folds_note
     result._data = frame
     return result
+
+
+def _design_folds(design, frame, folds, repeats, random_state):
+    """The folds a spec's ``[design]`` calls for, and a sentence on them.
+
+    Under ``[design] cluster`` the rows of a PSU are not independent draws:
+    a PSU split between a training and a test fold flatters the scores, so
+    each is kept whole (repeated stratified group folds). Without a cluster
+    every row is its own PSU and the folds are drawn on rows. Neither draws
+    the folds within the design's strata. Returns the groups (or None), the
+    splitter, the group in words for the description, and a note.
+    """
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    cluster, strata = design.get("cluster"), design.get("strata")
+    note = ""
+    if cluster is None:
+        cv = RepeatedStratifiedKFold(
+            n_splits=folds, n_repeats=repeats, random_state=random_state
+        )
+        if design:
+            note = " Each row is its own PSU (no [design] cluster)"
+            note += (
+                f", and the folds are not drawn within the [design] strata {strata!r}."
+                if strata is not None
+                else "."
+            )
+        return None, cv, ("group", "groups"), note
+    groups = frame[cluster].to_numpy()
+    n_psus = pd.unique(groups).size
+    if n_psus < folds:
+        raise SpecError(
+            f"the benchmark keeps each [design] cluster ({cluster!r}) whole in "
+            f"one fold, and the data hold {n_psus:,} clusters for {folds} "
+            f"folds; lower --folds to {n_psus} or fewer."
+        )
+    cv = _RepeatedStratifiedGroupKFold(
+        n_splits=folds, n_repeats=repeats, random_state=random_state
+    )
+    if strata is not None:
+        note = f" The folds are not drawn within the [design] strata {strata!r}."
+    return groups, cv, (f"{cluster} (the [design] cluster)", "clusters"), note
 
 
 def _drop_missing_indices(frame, weights, bench, document):
@@ -1277,7 +1420,7 @@ def _drop_missing_indices(frame, weights, bench, document):
     if reason is None:
         return frame, weights, None
     note = (
-        f" {int(empty.sum())} of {len(frame)} {bench.labels['units']} {reason}; "
+        f" {int(empty.sum()):,} of {len(frame):,} {bench.labels['units']} {reason}; "
         "they are left out "
         "of every model and fold, as replicate leaves them out."
     )
@@ -1350,6 +1493,24 @@ def _check_target(y, n, binary):
             "pass scoring= (e.g. 'accuracy') for another target."
         )
     return values
+
+
+def _check_groups(groups, n):
+    """groups as a 1-D array of n labels, none missing."""
+    values = np.asarray(groups, dtype=object)
+    if values.ndim != 1 or len(values) != n:
+        raise ValueError(
+            f"run_benchmark: groups must hold one label per row of X ({n:,}), "
+            f"got shape {tuple(values.shape)}."
+        )
+    missing = np.flatnonzero(pd.isna(values))
+    if missing.size:
+        raise ValueError(
+            f"run_benchmark: groups is missing at {missing.size:,} rows "
+            f"(positions {missing[:8].tolist()}{' ...' if missing.size > 8 else ''});"
+            " give every row its group, or drop those rows from X, y and groups."
+        )
+    return np.asarray(groups)
 
 
 def _index_settings(spec, X):
@@ -1440,11 +1601,14 @@ def _benchmark(
     description,
     title,
     probability=False,
+    groups=None,
+    unit=("group (groups=)", "groups"),
 ):
     """The shared core: the folds drawn once, every (model, fold) fitted, scored.
 
     ``probability``: the weights are probability weights, rescaled to mean 1
-    over each training fold (:func:`_fold_weights`).
+    over each training fold (:func:`_fold_weights`). ``groups``: passed to
+    ``cv.split``; ``unit``: the group in words, for :func:`_cv_words`.
     """
     from sklearn.model_selection import check_cv
 
@@ -1458,7 +1622,27 @@ def _benchmark(
             f"{list(models)}."
         )
     cv = check_cv(cv, y, classifier=True)
-    splits = list(cv.split(X, y))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        splits = list(cv.split(X, y, groups))
+    for w in caught:
+        if groups is not None and "groups parameter is ignored" in str(w.message):
+            # scikit-learn's own words name no way out: say it, and say it once
+            ignored = (
+                f"cv ({type(cv).__name__}) ignores groups=: its folds are drawn "
+                "on rows, so a group's rows can sit in both a training and a "
+                "test fold"
+            )
+            description += f" The {ignored}."
+            warn(
+                f"run_benchmark: {ignored}; pass cv=None (repeated stratified "
+                "group folds) or a group splitter such as StratifiedGroupKFold.",
+                SklearnInnovWarning,
+            )
+        else:
+            warnings.warn_explicit(
+                w.message, w.category, w.filename, w.lineno, source=w.source
+            )
     scores, failures = _cross_validate_models(
         models, X, y, splits, scoring, weights, n_jobs, progress, probability
     )
@@ -1493,7 +1677,8 @@ def _benchmark(
         pd.DataFrame.from_records(records),
         n_train,
         n_test,
-        f"{description} {_cv_words(cv, splits)}",
+        f"{description} {_cv_words(cv, splits, unit)}"
+        + _ttest_rows_note(cv, n_train, n_test),
         title=title,
         reference=reference,
         metric=metric,
@@ -1502,19 +1687,41 @@ def _benchmark(
     return result
 
 
-def _cv_words(cv, splits):
-    """The folds in words, for the description."""
+def _cv_words(cv, splits, unit):
+    """The folds in words, for the description.
+
+    ``unit``: the group a group fold keeps whole, in words, and its plural
+    ("school (the [design] cluster)", "clusters").
+    """
     from sklearn.model_selection import RepeatedStratifiedKFold
 
+    if isinstance(cv, _RepeatedStratifiedGroupKFold):
+        return (
+            f"{cv.n_repeats} x {cv.n_splits}-fold CV with each {unit[0]} whole in "
+            f"one fold, stratified on the target as far as the {unit[1]} allow, "
+            "the same folds for every model."
+        )
     if isinstance(cv, RepeatedStratifiedKFold):
         return (
             f"{cv.n_repeats} x {cv.cvargs['n_splits']}-fold stratified CV, the "
-            "same folds for every model."
+            "folds drawn on rows (stratified on the target), the same folds for "
+            "every model."
         )
     name = type(cv).__name__
     if name == "_CVIterableWrapper":
         return f"{len(splits)} train/test splits given as cv, the same for every model."
     return f"{len(splits)} splits of {cv!r}, the same for every model."
+
+
+def _ttest_rows_note(cv, n_train, n_test):
+    """What the corrected t-test takes from group folds of unequal rows."""
+    if not isinstance(cv, _RepeatedStratifiedGroupKFold):
+        return ""
+    return (
+        " Whole groups can make folds of unequal rows: the corrected t-test's "
+        f"n_test / n_train is counted in rows, the smallest test fold's over the "
+        f"largest training fold's ({n_test:,} / {n_train:,})."
+    )
 
 
 def _fold_weights(weights, train, probability):
