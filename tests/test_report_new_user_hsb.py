@@ -134,6 +134,20 @@ def test_declared_bounds_make_zero_the_scales_lowest_answer_and_no_caution():
     assert "it keeps what the zeros say about whether, not only how much" in text
 
 
+@pytest.mark.slow
+def test_zeros_of_items_whose_lowest_answer_is_0_need_no_caution(shared_analysis):
+    # the embedded survey's Y: min-max on observed bounds, but every item's
+    # lowest answer is 0, so Y = 0 is an answer of 0 on every item
+    a = shared_analysis()
+    items = a.spec.spec[a.outcome]
+    assert a.spec.index.get("bounds") is None
+    assert (a.frame[items].min() == 0).all()
+    zero = a.y_outcome == 0
+    assert zero.any()
+    assert (a.frame.loc[zero, items] == 0).all().all()
+    assert a.outcome_floor_zeros() is None
+
+
 def test_a_typo_in_the_bounds_key_is_refused():
     # the key the caution names is the spec's: a neighbour is refused
     with pytest.raises(SpecError, match="bound"):

@@ -367,10 +367,11 @@ class Analysis:
         caution : str or None
             A sentence for the places that count the outcome's zeros when
             the outcome is an index min-max normalised on the observed
-            bounds of some item (its 0 is then the lowest unit observed,
-            not an answer of 0); None when the outcome is
-            a column, has no zeros, or every item has declared
-            ``[index] bounds`` (0 is then the scale's lowest answer).
+            bounds of some item whose lowest answer is not 0 (its 0 is then
+            the lowest unit observed, not an answer of 0); None when the
+            outcome is a column, has no zeros, every item has declared
+            ``[index] bounds`` (0 is then the scale's lowest answer), or
+            every item without them has 0 for its lowest answer.
         """
         outcome = self.outcome
         if outcome not in self.spec.spec or not (self.y_outcome == 0).any():
@@ -379,11 +380,14 @@ class Analysis:
             return None
         items = self.spec.spec[outcome]
         observed = [item for item in items if self.declared_low(item) is None]
-        if not observed:
+        lows = [float(self.frame[item].min()) for item in observed]
+        # an item whose lowest answer is 0 puts its answers of 0 at 0: the
+        # zeros are then answers of 0 as well as the lowest units
+        if not observed or not any(lows):
             return None
         lowest = ", ".join(
-            f"{item} = {format_number(float(self.frame[item].min()), 3)}"
-            for item in observed
+            f"{item} = {format_number(low, 3)}"
+            for item, low in zip(observed, lows, strict=True)
         )
         n_zero = int((self.y_outcome == 0).sum())
         units = self.labels["units"]
@@ -392,7 +396,9 @@ class Analysis:
             f"{outcome}'s zeros are not answers of 0: min-max on the observed "
             f"bounds maps the lowest {units} to 0, so its "
             f"{n_zero:,} {self.labels['unit'] if n_zero == 1 else units} at 0 "
-            f"are those at the lowest observed value ({lowest}). To model true "
+            "are those at the lowest observed value"
+            + (" of every item" if len(items) > 1 else "")
+            + f" ({lowest}). To model true "
             f"zeros, declare the items' bounds in the spec's [index] table "
             f"(bounds = {example}, or per item bounds = "
             f"{{{observed[0]} = {example}}}) so that 0 means the scale's lowest "
