@@ -76,10 +76,10 @@ EXPECTED = {
         "MinMaxIndexer": "ok",
         "CompositeIndex": "ok",
         "LogTransform": "ok",
-        "CobbDouglasRegressor": r"NaN or infinite values in column\(s\) 'b' \(1 row",
-        "StepwiseLogit": r"NaN or infinite values in column\(s\) 'b' \(1 row",
+        "CobbDouglasRegressor": r"NaN or infinite values in column 'b' \(1 row",
+        "StepwiseLogit": r"NaN or infinite values in column 'b' \(1 row",
     },
-    "inf": dict.fromkeys(ESTIMATORS, r"infinite values in column\(s\) 'b' \(1 row"),
+    "inf": dict.fromkeys(ESTIMATORS, r"infinite values in column 'b' \(1 row"),
     "zero": {
         "MinMaxIndexer": "ok",
         "CompositeIndex": "ok",

@@ -198,7 +198,7 @@ def test_replicate_on_a_foreign_csv_with_its_own_spec(foreign, tmp_path, capsys)
         ),
         (
             FOREIGN_SPEC.replace('"p_rivals"', '"p_nobody"'),
-            "named in [indices] are not in the data: 'p_nobody'",
+            "1 column named in [indices] is not in the data: 'p_nobody'",
         ),
         (
             FOREIGN_SPEC.replace('target = "did_innovate"', 'target = "o_languages"'),

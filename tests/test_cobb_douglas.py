@@ -481,7 +481,7 @@ def test_nan_in_x_is_named(survey_like):
     X, y = survey_like
     X = X.copy()
     X.loc[0, "X3"] = np.nan
-    with pytest.raises(ValueError, match=r"NaN or infinite values in column\(s\) 'X3'"):
+    with pytest.raises(ValueError, match=r"NaN or infinite values in column 'X3'"):
         CobbDouglasRegressor().fit(X, y)
 
 
@@ -760,7 +760,7 @@ def test_zeros_drop_is_ols_without_those_rows_and_says_so(with_zeros):
     with pytest.raises(ValueError, match=r"'X2', 'X4' are 0 in 8 row.*zeros='drop'"):
         model.predict(X)
     assert np.isfinite(model.predict(X[keep])).all()
-    assert "8 row(s) with a regressor equal to 0 were left out" in str(model.summary())
+    assert "8 rows with a regressor equal to 0 were left out" in str(model.summary())
 
 
 def test_zeros_drop_that_leaves_too_few_rows_counts_them(with_zeros):

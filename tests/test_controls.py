@@ -323,7 +323,7 @@ def test_control_columns_refuse_missing_and_constant(fair):
 
     holes = fair.copy()
     holes.loc[[3, 7], "age"] = np.nan
-    with pytest.raises(SpecError, match=r"control 'age' is missing in 2 row\(s\)"):
+    with pytest.raises(SpecError, match=r"control 'age' is missing in 2 rows"):
         control_columns(holes, ["age"])
     flat = fair.assign(region="north", one=1.0)
     with pytest.raises(SpecError, match="single value"):
@@ -543,6 +543,6 @@ def test_command_names_the_spec_file_for_a_bad_control(fair, tmp_path, capsys):
     assert code == 2
     assert (
         f"error: spec file {str(spec)!r}: [model] control 'children' is missing "
-        "in 2 row(s) (lines 7, 8); the models cannot use those rows." in err
+        "in 2 rows (lines 7, 8); the models cannot use those rows." in err
     ), err
     assert "Traceback" not in err

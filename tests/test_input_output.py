@@ -496,7 +496,7 @@ def test_an_object_target_with_none_names_the_missing_rows():
     y = pd.Series(np.where(X["a"] > 0, "yes", "no"), dtype=object, index=X.index + 2)
     y.index.name = "line"
     y.iloc[[3, 7]] = None
-    with pytest.raises(ValueError, match=r"y contains None or NaN in 2 row\(s\) "):
+    with pytest.raises(ValueError, match=r"y contains None or NaN in 2 rows "):
         StepwiseLogit().fit(X, y)
     with pytest.raises(ValueError, match=r"\(lines 5, 9\)"):
         StepwiseLogit().fit(X, y)

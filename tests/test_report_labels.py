@@ -259,7 +259,8 @@ def _lines(table, title="T"):
 
 
 def test_a_weighted_classification_tables_zero_prints_with_one_decimal():
-    # user7: "1818.3" beside "0" in the weighted table's other column
+    # user7: "1818.3" beside "0" in the weighted table's other column; a
+    # count has its thousands separated (issue 28), the weighted ones too
     table = pd.DataFrame(
         {
             "predicted opposes a ban": [1818.25, 412.7],
@@ -271,14 +272,14 @@ def test_a_weighted_classification_tables_zero_prints_with_one_decimal():
     assert _lines(table)[-3:] == [
         "Observed       Predicted opposes a ban  Predicted favours a ban  "
         "Percentage correct",
-        "opposes a ban                   1818.2                      0.0"
+        "opposes a ban                  1,818.2                      0.0"
         "              100.0%",
         "favours a ban                    412.7                      0.0"
         "                0.0%",
     ]
     # unweighted (whole counts everywhere), whole numbers as before
     whole = table.assign(**{"predicted opposes a ban": [1818.0, 413.0]})
-    assert _lines(whole)[-2].split()[3:5] == ["1818", "0"]
+    assert _lines(whole)[-2].split()[3:5] == ["1,818", "0"]
 
 
 def test_a_weighted_hosmer_lemeshow_tables_expected_counts_print_as_observed():

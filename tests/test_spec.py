@@ -358,7 +358,7 @@ def test_design_errors_name_the_file_table_and_key(sample, design, match):
 def test_frequency_weights_must_be_whole_numbers(sample):
     frame = sample.assign(copies=sample["copies"].astype(float))
     frame.loc[5, "copies"] = 1.5
-    with pytest.raises(SpecError, match=r"not a whole number in 1 row\(s\) \(line 5;"):
+    with pytest.raises(SpecError, match=r"not a whole number in 1 row \(line 5;"):
         check({"weight": "copies", "weights": "frequency"}, frame)
     frame.loc[5, "copies"] = 2.0  # a whole float is a whole number
     assert check({"weight": "copies", "weights": "frequency"}, frame)["weight"]
@@ -367,9 +367,9 @@ def test_frequency_weights_must_be_whole_numbers(sample):
 @pytest.mark.parametrize(
     "value, match",
     [
-        (-1.0, r"is negative in 1 row\(s\) \(line 7; e.g. -1\)"),
-        (np.inf, r"is infinite in 1 row\(s\) \(line 7\)"),
-        (np.nan, r"is missing in 1 row\(s\) \(line 7\)"),
+        (-1.0, r"is negative in 1 row \(line 7; e.g. -1\)"),
+        (np.inf, r"is infinite in 1 row \(line 7\)"),
+        (np.nan, r"is missing in 1 row \(line 7\)"),
     ],
 )
 def test_bad_weights_are_refused_naming_the_lines(sample, value, match):

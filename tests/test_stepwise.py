@@ -1263,7 +1263,7 @@ def test_units_beyond_the_newton_range_are_refused_with_the_fix(spector, unit):
 
 def test_nan_in_y_is_named(spector):
     X, y = spector
-    with pytest.raises(ValueError, match=r"y contains NaN in 2 row\(s\)"):
+    with pytest.raises(ValueError, match=r"y contains NaN in 2 rows"):
         StepwiseLogit().fit(X, y.where(y.index > 1))
 
 

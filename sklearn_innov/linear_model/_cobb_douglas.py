@@ -855,6 +855,8 @@ default=None
         title: str | None = None,
         layout_title: str | None = None,
         marginal_effects: ArrayLike | None = None,
+        *,
+        sum_test: bool = True,
     ) -> Summary:
         """Results laid out like the paper's Table 9, then every diagnostic.
 
@@ -873,6 +875,13 @@ default=None
         marginal_effects : array-like or DataFrame, optional
             Rows to average the marginal effects ``dE[y]/dX_k`` over (e.g.
             the training data); adds a block of :meth:`marginal_effects`.
+        sum_test : bool, default=True
+            Whether the diagnostics test ``H0: sum of elasticities = 1``
+            (constant returns to scale). That test means something only for
+            a production function whose inputs have a true zero; for inputs
+            without one (a min-max index is 0 at its lowest unit, so its
+            elasticity moves with that arbitrary zero) pass False: the test
+            is left out and the notes say why.
 
         Returns
         -------
@@ -880,15 +889,17 @@ default=None
             Prints as text; ``as_markdown()``, ``as_html()``, ``as_latex()``.
         """
         check_is_fitted(self)
-        summary = build_summary(self, title, layout_title)
+        summary = build_summary(self, title, layout_title, sum_test=sum_test)
         if self.zeros != "error":
             summary.insert_after(
                 "coefficients",
                 Block(
                     "Zeros in X",
                     [
-                        f"zeros={self.zeros!r}: {self.n_zero_rows_} row(s) with a "
-                        f"regressor equal to 0 were {_ZERO_WORDS[self.zeros]}."
+                        f"zeros={self.zeros!r}: {plural(self.n_zero_rows_, 'row')} "
+                        "with a regressor equal to 0 "
+                        f"{'was' if self.n_zero_rows_ == 1 else 'were'} "
+                        f"{_ZERO_WORDS[self.zeros]}."
                     ],
                     name="zeros",
                 ),

@@ -39,6 +39,15 @@ def diagnostic_entry(results, name):
 HC3_ADVICE = "cov_type='HC3'"
 
 
+#: The note of a summary without the test of sum = 1 (summary(sum_test=False))
+NO_SUM_TEST = (
+    "The sum of elasticities is not tested against 1 (summary(sum_test=False)): "
+    "for inputs without a true zero (a min-max index is 0 at its lowest unit) "
+    "the elasticities and their sum move with that zero, and a sum of 1 "
+    "(constant returns to scale) is no hypothesis."
+)
+
+
 def build_summary(
     model,
     title=None,
@@ -47,14 +56,16 @@ def build_summary(
     production=False,
     hc3=HC3_ADVICE,
     sum_test=True,
+    no_sum_test=NO_SUM_TEST,
 ):
     """Build the :class:`Summary` of a fitted model (see ``model.summary``).
 
     ``production=True`` (a production function with ratio-scale inputs)
     reads the test of ``sum b_i = 1`` as returns to scale; otherwise it is
     reported as a test of the sum of elasticities only. ``sum_test=False``
-    (a model not declared a production function, as a report's spec
-    without ``production = true``) leaves that test out and says why.
+    (inputs without a true zero, or a report's spec without ``production =
+    true``) leaves that test out and says why: ``no_sum_test`` is that
+    note, in the caller's words (``summary(sum_test=False)`` by default).
     ``hc3`` is how the reader asks for HC3 standard errors (see
     :func:`diagnostic_readings`).
     """
@@ -156,7 +167,7 @@ def build_summary(
             if key == "correlation":
                 value = value.rename(columns=_term)
             blocks.append(Block(heading, value, name=key))
-    blocks.append(Block("Notes", _notes(model, production, sum_test)))
+    blocks.append(Block("Notes", _notes(model, production, sum_test, no_sum_test)))
     return Summary(title, blocks)
 
 
@@ -330,7 +341,7 @@ def _scale_row(rts, production):
     return (label, rts["t"], p, reading)
 
 
-def _notes(model, production, sum_test=True):
+def _notes(model, production, sum_test=True, no_sum_test=None):
     notes = []
     if model.in_levels_.any():
         names = model.results_.names[int(model.fit_intercept) :]
@@ -427,17 +438,14 @@ def _notes(model, production, sum_test=True):
             "elasticities and their sum would move with that zero."
         )
     elif not sum_test:
-        notes.append(
-            "The sum of elasticities is not tested against 1: the spec does not "
-            "declare a production function ([model] production = true), and "
-            "outside one a sum of 1 (constant returns to scale) is no hypothesis."
-        )
+        notes.append(no_sum_test or NO_SUM_TEST)
     else:
         notes.append(
             "The sum of elasticities is read as returns to scale only for a "
             "production function whose inputs are on a ratio scale; for indices "
             "with an arbitrary zero (a min-max index is 0 at its lowest unit) the "
-            "elasticities and their sum move with that zero."
+            "elasticities and their sum move with that zero, and the test of "
+            "sum = 1 means nothing: summary(sum_test=False) leaves it out."
         )
     return notes
 

@@ -315,7 +315,7 @@ def index_sensitivity(
 def _rows_of(flags, n_rows, weights, what=""):
     """``"8 of 31 rows"``: rows counted as rows; with weights, their weighted
     total beside, labelled (``"8 of 31 rows; weighted 12 of 66"``)."""
-    text = f"{int(flags.sum())} of {n_rows} rows{what}"
+    text = f"{format_count(int(flags.sum()))} of {format_count(n_rows)} rows{what}"
     if weights is None:
         return text
     return (

@@ -24,7 +24,7 @@ import numpy as np
 from ..exceptions import SpecError
 from ..utils._lazy import pd
 from ..utils._output import slugify
-from ..utils._validation import format_rows, format_value
+from ..utils._validation import format_rows, format_value, plural
 from ._named_spec import SPEC_TYPES
 
 if TYPE_CHECKING:
@@ -464,8 +464,9 @@ def validate_document(document, frame, source="spec"):
         shown = ", ".join(repr(c) for c in missing[:8])
         more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         raise SpecError(
-            f"{source}: {len(missing)} column(s) named in [indices] are not in the "
-            f"data: {shown}{more}{_did_you_mean(missing[0], frame.columns)}."
+            f"{source}: {plural(len(missing), 'column')} named in [indices] "
+            f"{'is' if len(missing) == 1 else 'are'} not in the data: "
+            f"{shown}{more}{_did_you_mean(missing[0], frame.columns)}."
         )
     model = {**MODEL_DEFAULTS, **tables["model"]}
     outcome, target = model["outcome"], model["target"]
@@ -699,9 +700,9 @@ def _no_missing(frame, name, key, where):
     if missing.any():
         rows = format_rows(frame.index[missing], name=frame.index.name)
         raise SpecError(
-            f"{where}: {key} column {name!r} is missing in {int(missing.sum())} "
-            f"row(s) ({rows}); every row needs its design value: fill them in "
-            "(never guessed or dropped here)."
+            f"{where}: {key} column {name!r} is missing in "
+            f"{plural(int(missing.sum()), 'row')} ({rows}); every row needs its "
+            "design value: fill them in (never guessed or dropped here)."
         )
 
 
@@ -720,8 +721,8 @@ def _numeric_design_column(frame, name, key, where):
     if bad.any():
         rows = format_rows(frame.index[bad], name=frame.index.name)
         raise SpecError(
-            f"{where}: {key} column {name!r} is infinite in {int(bad.sum())} "
-            f"row(s) ({rows}); fix those values."
+            f"{where}: {key} column {name!r} is infinite in "
+            f"{plural(int(bad.sum()), 'row')} ({rows}); fix those values."
         )
     return values
 
@@ -745,8 +746,9 @@ def _check_design_weights(frame, name, kind, where):
             'expansion factors of a sample design, write weights = "probability"'
         )
         raise SpecError(
-            f"{where}: weight column {name!r} is {what} in {int(bad.sum())} "
-            f"row(s) ({rows}; e.g. {format_value(values[bad][0])}); {fix}."
+            f"{where}: weight column {name!r} is {what} in "
+            f"{plural(int(bad.sum()), 'row')} ({rows}; e.g. "
+            f"{format_value(values[bad][0])}); {fix}."
         )
     if not (values > 0).any():
         raise SpecError(
@@ -821,9 +823,9 @@ def _check_design_fpc(frame, design, where):
     if bad.any():
         rows = format_rows(frame.index[bad], name=frame.index.name)
         raise SpecError(
-            f"{where}: fpc column {name!r} is 0 or negative in {int(bad.sum())} "
-            f"row(s) ({rows}); fpc is a stratum's population count of PSUs or "
-            "its sampling fraction in (0, 1]."
+            f"{where}: fpc column {name!r} is 0 or negative in "
+            f"{plural(int(bad.sum()), 'row')} ({rows}); fpc is a stratum's "
+            "population count of PSUs or its sampling fraction in (0, 1]."
         )
     # counts when any value of either stage is > 1 (a 1 is then a count of
     # 1), fractions when all are <= 1: R's as.fpc
@@ -1214,7 +1216,7 @@ def control_columns(
             rows = format_rows(frame.index[missing], name=frame.index.name)
             raise SpecError(
                 f"{source}: [model] control {name!r} is missing in "
-                f"{int(missing.sum())} row(s) ({rows}); the models cannot use "
+                f"{plural(int(missing.sum()), 'row')} ({rows}); the models cannot use "
                 "those rows. Fill the values in, or remove the control."
             )
         if values.dtype.kind == "b":

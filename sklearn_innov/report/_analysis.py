@@ -319,7 +319,6 @@ class Analysis:
             returns to scale.
         """
         settings = self.spec.index
-        bounds = settings.get("bounds")
         reversed_items = set(settings.get("reverse") or ())
         reasons = {}
         for name in self.regressors if names is None else names:
@@ -331,13 +330,7 @@ class Analysis:
             elif reversed_items.intersection(items):
                 why = "reversed items, 0 at the top of their scale"
             else:
-                lows = [
-                    None
-                    if bounds is None
-                    or (isinstance(bounds, dict) and item not in bounds)
-                    else (bounds[item] if isinstance(bounds, dict) else bounds)[0]
-                    for item in items
-                ]
+                lows = [self.declared_low(item) for item in items]
                 if None in lows:
                     why = f"min-max from the lowest of the {self.labels['units']}"
                 elif any(low != 0 for low in lows):
@@ -346,6 +339,73 @@ class Analysis:
                     continue
             reasons[name] = why
         return reasons
+
+    def declared_low(self, item: str) -> float | None:
+        """The lower end of an item's ``[index] bounds``, None if not declared.
+
+        Parameters
+        ----------
+        item : str
+            A column named in ``[indices]``.
+
+        Returns
+        -------
+        low : float or None
+            None when min-max takes the item's bounds from the data (its 0
+            is then the lowest observed answer, not an answer of 0).
+        """
+        bounds = self.spec.index.get("bounds")
+        if bounds is None or (isinstance(bounds, dict) and item not in bounds):
+            return None
+        return float((bounds[item] if isinstance(bounds, dict) else bounds)[0])
+
+    def outcome_floor_zeros(self) -> str | None:
+        """Why the outcome's zeros are a min-max floor, not answers of 0.
+
+        Returns
+        -------
+        caution : str or None
+            A sentence for the places that count the outcome's zeros when
+            the outcome is an index min-max normalised on the observed
+            bounds of some item whose lowest answer is not 0 (its 0 is then
+            the lowest unit observed, not an answer of 0); None when the
+            outcome is a column, has no zeros, every item has declared
+            ``[index] bounds`` (0 is then the scale's lowest answer), or
+            every item without them has 0 for its lowest answer.
+        """
+        outcome = self.outcome
+        if outcome not in self.spec.spec or not (self.y_outcome == 0).any():
+            return None
+        if self.spec.index.get("normalize", "minmax") != "minmax":
+            return None
+        items = self.spec.spec[outcome]
+        observed = [item for item in items if self.declared_low(item) is None]
+        lows = [float(self.frame[item].min()) for item in observed]
+        # an item whose lowest answer is 0 puts its answers of 0 at 0: the
+        # zeros are then answers of 0 as well as the lowest units
+        if not observed or not any(lows):
+            return None
+        lowest = ", ".join(
+            f"{item} = {format_number(low, 3)}"
+            for item, low in zip(observed, lows, strict=True)
+        )
+        n_zero = int((self.y_outcome == 0).sum())
+        units = self.labels["units"]
+        example = "[1, 5]" if len(observed) > 1 else "[low, high]"
+        return (
+            f"{outcome}'s zeros are not answers of 0: min-max on the observed "
+            f"bounds maps the lowest {units} to 0, so its "
+            f"{n_zero:,} {self.labels['unit'] if n_zero == 1 else units} at 0 "
+            "are those at the lowest observed value"
+            + (" of every item" if len(items) > 1 else "")
+            + f" ({lowest}). To model true "
+            f"zeros, declare the items' bounds in the spec's [index] table "
+            f"(bounds = {example}, or per item bounds = "
+            f"{{{observed[0]} = {example}}}) so that 0 means the scale's lowest "
+            "answer, or set [model] zeros = 'floor', 'drop' or 'offset' (the "
+            "Cobb-Douglas of the positive outcomes alone, without a model of "
+            "the zeros)."
+        )
 
     def returns_to_scale(self, names: list[str] | None = None) -> bool:
         """Whether a model's sum of elasticities is read as returns to scale.

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..summary import Block, Summary
+from ..summary._summary import format_count
 
 if TYPE_CHECKING:
     import os
@@ -370,8 +371,8 @@ class Provenance:
             size = sha = None
         else:
             data = (
-                f"a DataFrame passed in Python ({frame.shape[0]} rows x "
-                f"{frame.shape[1]} columns)"
+                f"a DataFrame passed in Python ({format_count(frame.shape[0])} rows "
+                f"x {format_count(frame.shape[1])} columns)"
             )
             size, sha = None, frame_digest(frame)
         spec_file = None
@@ -419,7 +420,7 @@ class Provenance:
             # a DataFrame has no file: its digest is of its content
             what = "Data SHA-256" if self.data_size is not None else "Content SHA-256"
             rows[what] = self.data_sha256
-        rows["Rows analysed"] = str(self.rows)
+        rows["Rows analysed"] = format_count(self.rows)
         rows["Spec SHA-256"] = self.spec_sha256
         if self.spec_file is not None:
             rows["Spec file"] = self.spec_file

@@ -276,6 +276,17 @@ def render_report(
             f"and describes E[{outcome} | {outcome} > 0], not E[{outcome}]."
         )
     report.add_text(a.zero_note)
+    floor_zeros = a.outcome_floor_zeros()
+    if floor_zeros is not None:
+        report.add_text(
+            floor_zeros
+            + (
+                " The two-part model's participation part then models the "
+                f"lowest {labels['units']} against the rest, not any against none."
+                if secondary
+                else ""
+            )
+        )
     full_summary = build_summary(
         a.cobb_douglas,
         title=f"Cobb-Douglas model of {outcome}"
@@ -284,6 +295,7 @@ def render_report(
         production=a.returns_to_scale(),
         hc3=HC3_KEY,
         sum_test=bool(a.options["production"]),
+        no_sum_test=SPEC_NO_SUM_TEST,
     )
     full_summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
     _no_returns_to_scale(full_summary, a)
@@ -786,6 +798,7 @@ def _adjusted_sections(report, a):
         production=a.returns_to_scale(options["adjusted"]),
         hc3=HC3_KEY,
         sum_test=bool(options["production"]),
+        no_sum_test=SPEC_NO_SUM_TEST,
     )
     _no_returns_to_scale(summary, a, options["adjusted"])
     summary.insert_after("coefficients", _controls_block(a, "cobb_douglas"))
@@ -908,6 +921,14 @@ def _selected_models(a):
     return models
 
 
+#: Why a report's Cobb-Douglas does not test sum = 1 (no production function)
+SPEC_NO_SUM_TEST = (
+    "The sum of elasticities is not tested against 1: the spec does not "
+    "declare a production function ([model] production = true), and "
+    "outside one a sum of 1 (constant returns to scale) is no hypothesis."
+)
+
+
 def _limitations(
     spec, outcome, labels, default, controls=None, selected=None, endogeneity=None
 ):
@@ -979,8 +1000,18 @@ def _limitations(
             else "; no control entered the models ([model] controls is empty), so "
             f"no trait of the {units} outside the indices is held fixed."
         ),
-        "Common-method bias: the indices and the outcome come from the same "
-        "questionnaire and respondent, whose answering style can correlate them.",
+        # on the embedded survey every index and the outcome are answers of
+        # one respondent; on a user's data that is not known
+        (
+            "Common-method bias: the indices and the outcome come from the same "
+            "questionnaire and respondent, whose answering style can correlate "
+            "them."
+            if default
+            else "Common-method bias: if the indices and the outcome come from the "
+            "same questionnaire and respondent, that respondent's answering style "
+            "can correlate them; an outcome or index measured otherwise (a test "
+            "score, a record, a group mean) is not exposed to it."
+        ),
         overlap,
         "Multiplicity: this report reads dozens of tests at 5% each, unadjusted; "
         "among true null hypotheses about one in twenty reads 'significant' by "
@@ -1156,7 +1187,7 @@ def _reliability_reading(composite, frame, spec):
         floor = int((values == values.min()).all(axis=1).sum())
         if floor and floor >= 0.05 * len(frame):
             lines.append(
-                f"{name}: {floor} of {len(frame)} rows score the lowest value on "
+                f"{name}: {floor:,} of {len(frame):,} rows score the lowest value on "
                 "every item; such rows make the items agree, so its alpha and "
                 "omega partly measure that these rows are all at the floor."
             )
@@ -1171,8 +1202,13 @@ def _stability_summary(stability, logit, default, controls=()):
     kept = [str(name) for name in logit.selected_features_ if name not in controls]
     del default
     lines = [
-        f"The stepwise logit was refitted on {stability.n_fitted} bootstrap "
-        "resamples of the rows (Heinze, Wallisch & Dunkler 2018). An inclusion "
+        f"The stepwise logit was refitted on {stability.n_fitted:,} bootstrap "
+        + (
+            "resamples of the design's PSUs (Rao-Wu rescaling; "
+            if stability.resampling == "design"
+            else "resamples of the rows ("
+        )
+        + "Heinze, Wallisch & Dunkler 2018). An inclusion "
         "frequency describes how stable the selection is in this sample; it is "
         "not a test. For an index with a real association it estimates the "
         "power of the selection rule at this sample size: a low share can mean "
@@ -1284,10 +1320,15 @@ def _robustness_summary(
 # what the refitted Cobb-Douglas does with an index at 0, by [model] zeros
 # (two-part floors, as the main model)
 ZERO_POLICY_WORDS = {
-    "floor": "floors an index at 0 at half its smallest positive value",
-    "two-part": "floors an index at 0 at half its smallest positive value",
-    "drop": "leaves out the rows with an index at 0",
-    "offset": "shifts every index by 1",
+    "floor": "([model] zeros = 'floor') floors an index at 0 at half its "
+    "smallest positive value",
+    # 'two-part' names what is done with the outcome's zeros; a regressor's 0
+    # in the positive part is floored, and no key changes that
+    "two-part": "floors an index at 0 at half its smallest positive value (as "
+    "[model] zeros = 'floor' does: under 'two-part', which concerns the "
+    "outcome's zeros, an index's 0 is always floored in the positive part)",
+    "drop": "([model] zeros = 'drop') leaves out the rows with an index at 0",
+    "offset": "([model] zeros = 'offset') shifts every index by 1",
 }
 
 
@@ -1327,8 +1368,7 @@ def _construction_elasticity_blocks(
             f"{'; '.join(both)}: left out of the rankings for some indices "
             "(their rows at 0 would tie whatever their other items) but fitted "
             "here, because the Cobb-Douglas uses the rows with a positive "
-            f"outcome only and ([model] zeros = {zeros!r}) "
-            f"{ZERO_POLICY_WORDS[zeros]}."
+            f"outcome only and {ZERO_POLICY_WORDS[zeros]}."
         )
     blocks = [
         Block(
@@ -1441,7 +1481,15 @@ def _two_part_summary(a):
             if a.default
             else "a Cobb-Douglas of the positive outcomes only"
         )
-        + ", it keeps what the zeros say about whether, not only how much.",
+        + (
+            ", it keeps what the zeros say about whether, not only how much."
+            if a.outcome_floor_zeros() is None
+            else f", it models the {n_zero:,} at 0 too; but those are the lowest "
+            f"{labels['units']} mapped to 0 by min-max on observed bounds (see "
+            "above), so its participation part models the lowest against the "
+            "rest, not any against none ([index] bounds would make 0 the "
+            "scale's lowest answer)."
+        ),
         _participation_events(a),
         "Elasticities of E[y], averaged over the rows"
         + (
@@ -1576,15 +1624,16 @@ def _sensitivity_summary(a):
     table = pd.DataFrame(rows_).set_index("choice")
     touched, used = int(zero_rows.sum()), int(positive.sum())
     note = [
-        f"{rows(touched)} of {used} with a positive outcome have at least one "
+        f"{rows(touched)} of {used:,} with a positive outcome have at least one "
         "index equal to 0."
     ]
     if touched > TOUCHED_SHARE * used:
         note.append(
-            f"The ln 0 choice touches {touched} of {used} rows ({touched / used:.0%}, "
-            f"more than {TOUCHED_SHARE:.0%}): the estimates with those rows (floored, "
-            f"or shifted by the offset) are the 'floor' and 'offset' lines, "
-            f"without them the 'drop' line ({used - touched} rows); where the lines "
+            f"The ln 0 choice touches {touched:,} of {used:,} rows "
+            f"({touched / used:.0%}, more than {TOUCHED_SHARE:.0%}): the "
+            "estimates with those rows (floored, or shifted by the offset) are "
+            "the 'floor' and 'offset' lines, without them the 'drop' line "
+            f"({rows(used - touched)}); where the lines "
             "differ, the elasticities rest on the choice, not on the data."
         )
     return Summary(

@@ -25,6 +25,10 @@ import numpy as np
 
 from ..utils._lazy import pd
 from ..utils._output import check_inside, slugify, write_csv
+
+# one definition of a count with its noun, in the layer below (utils' own
+# messages use it); re-exported here, where the summaries and report import it
+from ..utils._validation import plural as plural
 from ._labels import COLUMN_KINDS, COLUMN_PREFIXES, COLUMNS, Column
 
 if TYPE_CHECKING:
@@ -436,7 +440,10 @@ def is_list(lines):
 
 
 def format_count(value: Any) -> str:
-    """A count as a count: ``127``; a weighted, non-whole one as ``123.2``.
+    """A count as a count: ``127``, ``7,185``; a weighted, non-whole one as ``123.2``.
+
+    The one format of a count, in a table's count cells and in the text of
+    a summary or the report: thousands separated by commas.
 
     Weighted counts (the total weight of some rows) carry floating-point
     noise (``120.00000000000003``): within 1e-9 (relative) of a whole number
@@ -457,41 +464,16 @@ def format_count(value: Any) -> str:
     >>> from sklearn_innov.summary._summary import format_count
     >>> format_count(120.00000000000003), format_count(10.233962264150943)
     ('120', '10.2')
+    >>> format_count(7185), format_count(1818.3)
+    ('7,185', '1,818.3')
     """
     value = float(value)
     if not np.isfinite(value):
         return format_number(value)
     whole = round(value)
     if np.isclose(value, whole, rtol=1e-9, atol=1e-9):
-        return str(int(whole))
-    return f"{value:.1f}" if abs(value) >= 0.1 else f"{value:.2g}"
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``count`` and the noun in number: "1 group", "10 groups".
-
-    The one place a known count meets its noun (no "group(s)").
-
-    Parameters
-    ----------
-    count : int
-    noun : str
-        The singular.
-    nouns : str, optional
-        The plural; default ``noun + "s"``.
-
-    Returns
-    -------
-    text : str
-
-    Examples
-    --------
-    >>> from sklearn_innov.summary._summary import plural
-    >>> plural(1, "group"), plural(10, "group"), plural(2, "entry", "entries")
-    ('1 group', '10 groups', '2 entries')
-    """
-    word = noun if count == 1 else (nouns or noun + "s")
-    return f"{count} {word}"
+        return f"{int(whole):,}"
+    return f"{value:,.1f}" if abs(value) >= 0.1 else f"{value:.2g}"
 
 
 def format_number(value: Any, digits: int = 4) -> str:
@@ -713,8 +695,8 @@ def _whole(value):
 
 def is_count_label(label):
     """Whether a row label names a count: one of its words is ``n``
-    ("Table 9 n (implied by R² and F)")."""
-    return "n" in _label_words(str(label).lower())
+    ("Table 9 n (implied by R² and F)"), ``observations`` or ``df``."""
+    return bool(_label_words(str(label).lower()) & {"n", "observations", "df"})
 
 
 class _Cells:
@@ -771,7 +753,14 @@ class _Cells:
                     limits = block.clipped.get((label, table.columns[j]))
                     row.append(format_pvalue(value, limits))
                 elif role == kinds[j] and formats[j] is not None and _finite(value):
-                    row.append(_in_column_format(value, formats[j], digits))
+                    row.append(
+                        _in_column_format(
+                            value,
+                            formats[j],
+                            digits,
+                            grouped=role in ("count", "expected"),
+                        )
+                    )
                 else:
                     row.append(format_cell(value, role, digits))
             self.rows.append(row)
@@ -847,12 +836,13 @@ def _column_formats(table, roles, kinds, digits):
     return formats
 
 
-def _in_column_format(value, decimals, digits):
+def _in_column_format(value, decimals, digits, grouped=False):
     """A number in its column's format: ``decimals`` fixed, or "e" for the
-    scientific notation :func:`format_number` gives tiny numbers."""
+    scientific notation :func:`format_number` gives tiny numbers; a
+    (weighted) count with thousands separators, as :func:`format_count`."""
     if decimals == "e":
         return f"{float(value):.{digits - 1}e}"
-    return f"{float(value):.{decimals}f}"
+    return f"{float(value):{',' if grouped else ''}.{decimals}f}"
 
 
 def _count_group(identifier):

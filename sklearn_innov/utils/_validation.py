@@ -63,6 +63,36 @@ def as_pandas(X):
     return DataFrame({name: frame[name].to_numpy() for name in frame.columns})
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` and the noun in number: "1 group", "1,905 groups".
+
+    The one place a known count meets its noun (no "group(s)"), in the
+    messages of every layer and in the summaries and the report (which
+    re-export it from :mod:`sklearn_innov.summary`); the count has thousands
+    separated by commas.
+
+    Parameters
+    ----------
+    count : int
+    noun : str
+        The singular.
+    nouns : str, optional
+        The plural; default ``noun + "s"``.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.utils._validation import plural
+    >>> plural(1, "group"), plural(1905, "group"), plural(2, "entry", "entries")
+    ('1 group', '1,905 groups', '2 entries')
+    """
+    word = noun if count == 1 else (nouns or noun + "s")
+    return f"{count:,} {word}"
+
+
 def format_labels(labels, limit=8):
     """Render column labels for an error message: ``'a', 'b' and 3 more``."""
     labels = [repr(label) if isinstance(label, str) else str(label) for label in labels]
@@ -288,9 +318,11 @@ def _nonfinite_message(data, owner, allow_nan):
         if not allow_nan
         else "Replace them by NaN (a missing answer) or drop those rows"
     )
+    columns = "column" if len(cols) == 1 else "columns"
     return (
-        f"Input X contains {what} values in column(s) {format_labels(cols)} "
-        f"({int(bad.any(axis=1).sum())} row(s)); {owner} cannot use them. {fix}."
+        f"Input X contains {what} values in {columns} {format_labels(cols)} "
+        f"({plural(int(bad.any(axis=1).sum()), 'row')}); {owner} cannot use them. "
+        f"{fix}."
     )
 
 
@@ -436,7 +468,7 @@ def check_target_present(y, *, owner):
     rows = format_rows(labels, name=getattr(index, "name", None))
     what = "NaN" if values.dtype.kind == "f" else "None or NaN"
     raise ValueError(
-        f"y contains {what} in {int(missing.sum())} row(s) ({rows}): a row "
+        f"y contains {what} in {plural(int(missing.sum()), 'row')} ({rows}): a row "
         f"without an outcome can be neither fitted nor scored by {owner}. Drop "
         "those rows (X and y together) before fitting, e.g. keep = y.notna(); "
         "X, y = X[keep], y[keep]."
