@@ -290,7 +290,7 @@ def test_weighted_and_survey_fits_pickle(weighted_data, tmp_path):
 @pytest.mark.parametrize(
     "bad, message",
     [
-        (-1.0, r"negative in 1 row\(s\) \(rows? 7\)"),
+        (-1.0, r"negative in 1 row \(row 7\)"),
         (np.nan, r"NaN or infinite.*7"),
         (np.inf, r"NaN or infinite.*7"),
     ],

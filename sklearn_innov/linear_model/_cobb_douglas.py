@@ -1162,7 +1162,7 @@ def _check_outcome_positive(y):
     sign = "Negative" if (y < 0).any() else "Zero"
     raise ValueError(
         f"{sign} values in data passed to CobbDouglasRegressor: y has values <= 0 "
-        f"({int((y <= 0).sum())} row(s)); ln y needs y > 0 in every row, under "
+        f"({plural(int((y <= 0).sum()), 'row')}); ln y needs y > 0 in every row, under "
         "every `zeros` policy (it applies to X). Fit on the rows with y > 0, or "
         "model the zeros too with TwoPartRegressor."
     )

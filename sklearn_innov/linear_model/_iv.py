@@ -27,6 +27,7 @@ from ..utils._validation import (
     check_outcome,
     format_labels,
     is_dataframe,
+    plural,
     resolve_items,
     validate_columns,
 )
@@ -477,7 +478,7 @@ def _cluster_labels(frame, position, labels):
     if missing.any():
         raise ValueError(
             f"The cluster column {labels[position]!r} is missing in "
-            f"{int(missing.sum())} row(s); give every row a cluster label "
+            f"{plural(int(missing.sum()), 'row')}; give every row a cluster label "
             "(or drop those rows, X and y together)."
         )
     n_groups = len(pd.unique(clusters))
@@ -585,7 +586,7 @@ def _check_positive(values, labels, what):
     sign = "Negative" if (values < 0).any() else "Zero"
     raise ValueError(
         f"{sign} values in data passed to {_OWNER}: {where} values <= 0 "
-        f"({int(bad.any(axis=1).sum())} row(s)), which have no logarithm (the "
+        f"({plural(int(bad.any(axis=1).sum()), 'row')}), which have no logarithm (the "
         "model takes the logs itself: a LogTransform before it would log twice). "
         "Give MinMaxIndexer a floor (feature_range=(0.01, 1.0)), or fit on the "
         "rows with positive values."

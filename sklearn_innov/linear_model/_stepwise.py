@@ -85,6 +85,7 @@ from ..utils._validation import (
     format_labels,
     format_rows,
     is_dataframe,
+    plural,
     resolve_items,
     validate_columns,
 )
@@ -1086,7 +1087,8 @@ def _check_weights(
     if weights.size == n and negative.size:
         rows = negative if row_labels is None else row_labels[negative]
         raise ValueError(
-            f"StepwiseLogit: sample_weight is negative in {negative.size} row(s) "
+            f"StepwiseLogit: sample_weight is negative in "
+            f"{plural(negative.size, 'row')} "
             f"({format_rows(rows)}); weights must be >= 0 (0 leaves a row out). "
             "Fix or drop those rows."
         )

@@ -1351,7 +1351,8 @@ def _check_outcome(y: Any, n_samples: int) -> NDArray[np.float64]:
     if (y < 0).any():
         raise ValueError(
             f"TwoPartRegressor needs y >= 0 (0 = no participation); "
-            f"{int((y < 0).sum())} row(s) are negative. Shift or recode the outcome."
+            f"{plural(int((y < 0).sum()), 'row is', 'rows are')} negative. Shift or "
+            "recode the outcome."
         )
     if not (y > 0).any():
         raise ValueError(
