@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import ArrayLike
 
+    from ..utils._typing import HLMethod
+
 __all__ = ["classification_table", "hosmer_lemeshow", "pseudo_r2"]
 
 
@@ -69,7 +71,7 @@ def hosmer_lemeshow(
     prob: ArrayLike,
     *,
     groups: int = 10,
-    method: str = "midrank",
+    method: HLMethod = "midrank",
     sample_weight: ArrayLike | None = None,
 ) -> dict[str, Any]:
     """Hosmer-Lemeshow goodness-of-fit test over groups of predicted risk.

@@ -71,7 +71,14 @@ if TYPE_CHECKING:
 
     from numpy.typing import ArrayLike, NDArray
 
-    from ..utils._typing import TransformOutput
+    from ..utils._typing import (
+        Aggregate,
+        IndexWeighting,
+        MissingAnswers,
+        Normalize,
+        OutOfRange,
+        TransformOutput,
+    )
 
 _OWNER = "CompositeIndex"
 RELIABILITY_COLUMNS = [
@@ -385,14 +392,14 @@ class CompositeIndex(
         self,
         *,
         spec: Mapping[str, Sequence[str | int]] | None = None,
-        normalize: str | None = "minmax",
-        aggregate: str = "sum",
-        weights: Mapping[str, Any] | str | None = None,
+        normalize: Normalize | None = "minmax",
+        aggregate: Aggregate = "sum",
+        weights: Mapping[str, Any] | IndexWeighting | None = None,
         bounds: tuple[float, float] | Mapping[Any, Any] | None = None,
         reverse: Sequence[str | int] | None = None,
         bod_bounds: tuple[float, float] | None = None,
-        missing: str = "rescale",
-        out_of_range: str = "auto",
+        missing: MissingAnswers = "rescale",
+        out_of_range: OutOfRange = "auto",
     ) -> None:
         self.spec = spec
         self.normalize = normalize
@@ -406,7 +413,10 @@ class CompositeIndex(
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
-        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+        self,
+        X: ArrayLike,
+        y: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
     ) -> Self:
         """Resolve the spec against X, learn the normalisation, weights and reliability.
 
@@ -415,8 +425,8 @@ class CompositeIndex(
         X : array-like or DataFrame of shape (n_samples, n_features)
             The survey; only the columns the spec names are used, and they
             must be numeric.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Ignored: accepted so that a Pipeline or a search can pass its target.
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights of the rows (a survey's expansion factors, or
             counts): a weight of 3 counts the row three times in every
@@ -434,7 +444,10 @@ class CompositeIndex(
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(
-        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+        self,
+        X: ArrayLike,
+        y: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
     ) -> TransformOutput:
         """Fit, then return the indices of X (one pass over the data).
 
@@ -442,8 +455,8 @@ class CompositeIndex(
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             The survey.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Ignored: accepted so that a Pipeline or a search can pass its target.
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights of the rows, as in ``fit``. Every row gets its
             index: those of weight 0, left out of the fit, as ``transform``

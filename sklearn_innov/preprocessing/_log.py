@@ -35,7 +35,7 @@ from ..utils._warnings import warn
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from ..utils._typing import TransformOutput
+    from ..utils._typing import OnNonpositive, TransformOutput
 
 __all__ = ["LogTransform"]
 
@@ -221,20 +221,22 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
         "on_nonpositive": [StrOptions({"error", "nan", "clip"})],
     }
 
-    def __init__(self, *, offset: float = 0.0, on_nonpositive: str = "error") -> None:
+    def __init__(
+        self, *, offset: float = 0.0, on_nonpositive: OnNonpositive = "error"
+    ) -> None:
         self.offset = offset
         self.on_nonpositive = on_nonpositive
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: ArrayLike, y: None = None) -> Self:
+    def fit(self, X: ArrayLike, y: ArrayLike | None = None) -> Self:
         """Check X and learn the floor of each column.
 
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Values to log.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Ignored: accepted so that a Pipeline or a search can pass its target.
 
         Returns
         -------

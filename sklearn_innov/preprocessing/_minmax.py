@@ -41,10 +41,11 @@ from ..utils._validation import format_rows as _format_labelled_rows
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Literal
 
     from numpy.typing import ArrayLike, NDArray
 
-    from ..utils._typing import TransformOutput
+    from ..utils._typing import OutOfRange, TransformOutput
 
 OUT_OF_RANGE = ("auto", "error", "clip", "nan")
 # where a warning's stacklevel stops: the first frame outside this library
@@ -174,8 +175,8 @@ class MinMaxIndexer(
         *,
         feature_range: tuple[float, float] = (0.0, 1.0),
         bounds: tuple[float, float] | Mapping[Any, Any] | None = None,
-        out_of_range: str = "auto",
-        clip: bool | str = "deprecated",
+        out_of_range: OutOfRange = "auto",
+        clip: bool | Literal["deprecated"] = "deprecated",
     ) -> None:
         self.feature_range = feature_range
         self.bounds = bounds
@@ -184,7 +185,10 @@ class MinMaxIndexer(
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
-        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+        self,
+        X: ArrayLike,
+        y: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
     ) -> Self:
         """Learn the bounds of each column.
 
@@ -192,8 +196,8 @@ class MinMaxIndexer(
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Numeric items; NaN marks a missing answer.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Ignored: accepted so that a Pipeline or a search can pass its target.
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights of the rows (scikit-learn's semantics: a weight
             of 3 counts the row three times). The observed minimum and
