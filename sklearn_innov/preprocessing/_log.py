@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import NonPositiveWarning
+from ..summary._summary import plural
 from ..utils._container import like_input
 from ..utils._sklearn_compat import DocLinkMixin, Interval, StrOptions, _fit_context
 from ..utils._validation import (
@@ -85,8 +86,9 @@ def check_levels(X, names, *, owner, fix):
     if not logged and not isinstance(X, LogArray):
         return
     where = (
-        f"column(s) {format_labels(logged, limit=4)} are named as LogTransform "
-        "names its output"
+        f"{plural(len(logged), 'column')} ({format_labels(logged, limit=4)}) "
+        f"{'is' if len(logged) == 1 else 'are'} named as LogTransform names its "
+        "output"
         if logged
         else "X is the output of a LogTransform"
     )
@@ -340,7 +342,10 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
         labels = feature_labels(self)
         cols = [labels[j] for j in np.flatnonzero(bad.any(axis=0))]
         rows = int(bad.any(axis=1).sum())
-        where = f"column(s) {format_labels(cols)} ({rows} row(s))"
+        where = (
+            f"{plural(rows, 'row')} of {plural(len(cols), 'column')} "
+            f"({format_labels(cols)})"
+        )
         if self.on_nonpositive == "error":
             sign = "Negative" if (X < 0).any() else "Zero"
             raise ValueError(
@@ -356,7 +361,8 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
             if empty.any():
                 cols = [labels[j] for j in np.flatnonzero(empty)]
                 raise ValueError(
-                    f"LogTransform cannot clip column(s) {format_labels(cols)}: "
+                    f"LogTransform cannot clip {plural(len(cols), 'column')} "
+                    f"({format_labels(cols)}): "
                     "no positive value was seen at fit, so there is no floor. "
                     "Raise `offset` instead."
                 )

@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core._moments import by_columns, column_range
 from ..exceptions import ConstantItemWarning
+from ..summary._summary import plural
 from ..utils._container import like_input
 from ..utils._sklearn_compat import DocLinkMixin, StrOptions, _fit_context
 from ..utils._validation import (
@@ -317,9 +318,11 @@ class MinMaxIndexer(
         if np.isnan(bounds).any():
             cols = [labels[j] for j in np.flatnonzero(np.isnan(bounds[:, 0]))]
             raise ValueError(
-                f"MinMaxIndexer cannot learn bounds for column(s) "
-                f"{format_labels(cols)}: every value is missing. Declare their "
-                "theoretical range with bounds={column: (lo, hi)}, or drop them."
+                "MinMaxIndexer cannot learn bounds for "
+                f"{plural(len(cols), 'column')} ({format_labels(cols)}): every "
+                f"value is missing. Declare {'its' if len(cols) == 1 else 'their'} "
+                "theoretical range with bounds={column: (lo, hi)}, or drop "
+                f"{'it' if len(cols) == 1 else 'them'}."
             )
         self.bounds_ = bounds
         self._declared_ = has_declared
@@ -508,7 +511,9 @@ def apply_range(X, ranges, policy, labels, rows, *, owner, declared=None):
         details = "; ".join(
             _outside(X, outside, j, lo, hi, declared, labels, rows) for j in refuse[:3]
         )
-        more = f"; and {len(refuse) - 3} more column(s)" if len(refuse) > 3 else ""
+        more = (
+            f"; and {plural(len(refuse) - 3, 'more column')}" if len(refuse) > 3 else ""
+        )
         widen = " or widen bounds" if declared[refuse].any() else ""
         raise ValueError(
             f"{owner}: {details}{more}. Set out_of_range='clip' to move such "
@@ -530,7 +535,7 @@ def _outside(X, outside, j, lo, hi, declared, labels, rows):
     values = ", ".join(_number(v) for v in X[where[:3], j])
     return (
         f"{_name(labels[j])} is outside its {kind} [{_number(lo[j])}, "
-        f"{_number(hi[j])}] in {where.size} row(s) ("
+        f"{_number(hi[j])}] in {plural(where.size, 'row')} ("
         f"{format_rows(where, rows, limit=3)}: {values})"
     )
 
