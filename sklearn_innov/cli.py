@@ -461,7 +461,10 @@ def _load(args, *, drop_target=True):
     source = f"spec file {args.spec!r}"
     frame = _read_table(args, expected=_spec_columns(document))
     analysis = validate_document(document, frame, source=source)
-    _check_numeric(frame, analysis, args)
+    columns = [c for items in analysis.spec.values() for c in items]
+    if analysis.outcome not in analysis.spec:
+        columns.append(analysis.outcome)
+    _check_numeric(frame, columns, args)
     kept, note = drop_missing_target(frame, analysis.target, source=source)
     if note:
         _note(args, note, logging.WARNING)
@@ -489,16 +492,17 @@ def _spec_columns(document):
     ]
 
 
-def _check_numeric(frame, analysis, args):
-    """Name the first item column holding text: its lines, values and the fix."""
+def _check_numeric(frame, columns, args):
+    """Name the first of ``columns`` holding text: its lines, values and the fix.
+
+    Both commands run it on the columns they use, before any fit: replicate
+    on the items and the outcome, benchmark on the items it gives the models.
+    """
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     from .utils._validation import non_numeric_cells, text_cells
 
     marks = frame.attrs.get("number_marks", {})
-    columns = [c for items in analysis.spec.values() for c in items]
-    if analysis.outcome not in analysis.spec:
-        columns.append(analysis.outcome)
     for column in dict.fromkeys(columns):
         values = frame[column]
         if is_numeric_dtype(values.dtype) or is_bool_dtype(values.dtype):
@@ -666,9 +670,14 @@ def _benchmark(args):
     else:
         # not _load: it checks the [model] outcome that replicate fits; the
         # benchmark needs only the target, and withholds the outcome's items
-        frame = _read_table(args)
         document = read_spec_document(args.spec)
+        frame = _read_table(args, expected=_spec_columns(document))
         spec = benchmark_spec(document, frame, source=f"spec file {args.spec!r}")
+        # as replicate: a text answer is named with the file, before any fit,
+        # in the items of every index (the outcome's too: the benchmark leaves
+        # out the rows where it is NaN); not in an outcome column, unused here
+        items = [c for group in document["indices"].values() for c in group]
+        _check_numeric(frame, items, args)
         frame, note = drop_missing_target(frame, spec.target)
         if note:
             _note(args, note, logging.WARNING)

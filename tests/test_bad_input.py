@@ -83,14 +83,14 @@ EXPECTED = {
     "zero": {
         "MinMaxIndexer": "ok",
         "CompositeIndex": "ok",
-        "LogTransform": r"Zero values.*'b' \(2 row\(s\)\).*offset",
+        "LogTransform": r"Zero values.*in 2 rows of 1 column \('b'\).*offset",
         "CobbDouglasRegressor": r"Zero values.*column 'b' is 0 \(2 rows\).*feature",
         "StepwiseLogit": "ok",
     },
     "negative": {
         "MinMaxIndexer": "ok",
         "CompositeIndex": "ok",
-        "LogTransform": r"Negative values.*'b' \(2 row\(s\)\)",
+        "LogTransform": r"Negative values.*in 2 rows of 1 column \('b'\)",
         "CobbDouglasRegressor": r"Negative.*column 'b' has values < 0 \(2 rows\)",
         "StepwiseLogit": "ok",
     },

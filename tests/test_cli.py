@@ -337,19 +337,61 @@ def test_python_dash_m_entry_point():
 
 @pytest.mark.parametrize("command", ["replicate", "benchmark"])
 def test_text_in_an_item_column_exits_2_naming_it(foreign, tmp_path, capsys, command):
+    # issue 28: both commands run the same file check, before any fit, and
+    # say the same line: the file, the column, the line and the text
     data, spec, frame = foreign
     bad = frame.copy()
-    bad["e_ict"] = bad["e_ict"].astype(str) + " times"
+    bad["e_ict"] = bad["e_ict"].astype(object)
+    bad.loc[41, "e_ict"] = "six hundred"  # line 43: the header is line 1
     path = tmp_path / "bad.csv"
     bad.to_csv(path, index=False)
     code = main(
         [command, "--data", str(path), "--spec", str(spec)]
-        + (FAST_BENCHMARK if command == "benchmark" else [])
+        + (FAST_BENCHMARK if command == "benchmark" else ["--quiet"])
     )
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
     assert code == 2
-    assert "'e_ict' is not numeric" in err
-    assert len(err.strip().splitlines()) == 1
+    assert captured.err == (
+        f"sklearn-innov {command}: error: data file {str(path)!r}: column "
+        "'e_ict' is not numeric (line 43 holds text: 'six hundred'); encode "
+        "every answer as a number, leave a missing answer empty, or remove the "
+        "column from the spec.\n"
+    )
+    assert captured.out == ""
+
+
+def test_benchmark_checks_only_the_columns_it_uses(
+    foreign, tmp_path, capsys, few_models
+):
+    # an outcome column (not an index) is no column of the benchmark: text
+    # there stops replicate, which fits it, but not the benchmark; text in
+    # the outcome index's items stops both (the benchmark leaves out the
+    # rows where that index is NaN)
+    data, _, frame = foreign
+    bad = frame.copy()
+    for column in ("r_sales", "r_novelty"):
+        bad[column] = bad[column].astype(object)
+        bad.loc[0, column] = "unknown"
+    path = tmp_path / "outcome_text.csv"
+    bad.to_csv(path, index=False)
+    spec = tmp_path / "spec.toml"
+    for outcome, first in (("r_sales", "r_sales"), ("result", "r_novelty")):
+        text = FOREIGN_SPEC.replace('outcome = "result"', f'outcome = "{outcome}"')
+        if outcome != "result":  # no index of results: r_sales alone
+            text = text.replace(
+                'result = ["r_product", "r_process", "r_novelty", "r_sales"]\n', ""
+            )
+        spec.write_text(text, encoding="utf-8")
+        argv = ["--data", str(path), "--spec", str(spec)]
+        assert main(["replicate", *argv]) == 2
+        err = capsys.readouterr().err
+        assert f"column {first!r} is not numeric (line 2 " in err
+        code = main(["benchmark", *argv, *FAST_BENCHMARK])
+        err = capsys.readouterr().err
+        if outcome == "result":
+            assert code == 2 and f"column {first!r} is not numeric (line 2 " in err
+        else:
+            assert code == 0, err
 
 
 def test_benchmark_bad_spec_exits_2(foreign, tmp_path, capsys):

@@ -57,7 +57,7 @@ def test_rows_with_no_answered_item_are_named_by_line_and_spec_key(
     )
     assert code == 2
     error = _error(capsys)
-    assert "Index 'X4' cannot be computed for 3 row(s) (lines 7, 11, 32)" in error
+    assert "Index 'X4' cannot be computed for 3 rows (lines 7, 11, 32)" in error
     assert """Set missing='nan' (in a spec file: [index] missing = "nan")""" in error
 
 

@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from statsmodels.multivariate.factor import Factor
 
-from sklearn_innov import CompositeIndex
+from sklearn_innov import CompositeIndex, StepwiseLogit
 from sklearn_innov.diagnostics import (
     cronbach_alpha,
     item_total_statistics,
@@ -25,6 +25,7 @@ from sklearn_innov.exceptions import (
     MissingIndexWarning,
     SklearnInnovWarning,
 )
+from sklearn_innov.model_selection import named_specs
 
 SPEC = {"A": ["q1", "q2", "q3"], "B": ["q4", "b1", "b2"]}
 
@@ -155,14 +156,14 @@ def test_missing_answers_are_rescaled_to_the_group_size():
 
 def test_missing_error_policy_names_items_and_rows():
     X = pd.DataFrame({"a": [0.0, 1.0, 0.5], "b": [0.0, np.nan, 1.0]})
-    with pytest.raises(ValueError, match=r"item\(s\) 'b' \(1 row"):
+    with pytest.raises(ValueError, match=r"in 1 row, in 1 item \('b'\), and"):
         CompositeIndex(spec={"I": ["a", "b"]}, missing="error").fit(X)
 
 
 def test_row_with_every_item_missing_raises_never_nan():
     X = pd.DataFrame({"a": [0.0, np.nan, 0.5], "b": [0.0, np.nan, 1.0]})
     with pytest.raises(
-        ValueError, match=r"1 row\(s\) \(index 1\).*every item.*missing='nan'"
+        ValueError, match=r"for 1 row \(index 1\).*every item.*missing='nan'"
     ):
         CompositeIndex(spec={"I": ["a", "b"]}).fit(X)
 
@@ -235,9 +236,50 @@ def test_names_on_an_array_are_refused_with_the_fix(rng):
         CompositeIndex(spec={"A": ["q1"]}).fit(rng.normal(size=(5, 2)))
 
 
-def test_bounds_need_known_items(likert_survey):
-    with pytest.raises(ValueError, match="'b1' that no index uses"):
-        CompositeIndex(spec={"A": ["q1"]}, bounds={"b1": (0, 1)}).fit(likert_survey)
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (
+            {"bounds": {"q1": (1, 5), "q11": (1, 5)}},
+            r"^bounds names 1 column not in X: 'q11' \(did you mean 'q1'\?\)\. "
+            r"Check the spelling against X\.columns, or remove it from bounds\.$",
+        ),
+        (
+            {"bounds": {"zz": (1, 5), "yy": (1, 5)}},
+            r"^bounds names 2 columns not in X: 'zz', 'yy'\. .* remove them from",
+        ),
+        ({"reverse": ["q2", "qq2"]}, r"^reverse names 1 column not in X: 'qq2'"),
+        # the range of a column the spec leaves out is still checked
+        ({"bounds": {"q1": (1, 5), "q3": (5, 1)}}, r"bounds\['q3'\]"),
+    ],
+)
+def test_bounds_and_reverse_refuse_names_not_in_x(likert_survey, params, match):
+    with pytest.raises(ValueError, match=match):
+        CompositeIndex(spec={"A": ["q1", "q2"]}, **params).fit(likert_survey)
+
+
+def test_bounds_and_reverse_may_name_columns_the_spec_leaves_out(likert_survey):
+    # issue 28: one mapping for every spec of a search; unused, no warning
+    spare = CompositeIndex(
+        spec={"A": ["q1", "q2"]},
+        bounds={"q1": (1, 5), "q2": (1, 5), "q3": (0, 9), "b1": (0, 1)},
+        reverse=["q2", "b1", "q4"],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = np.asarray(spare.fit_transform(likert_survey))
+    q1, q2 = likert_survey["q1"], likert_survey["q2"]
+    assert_allclose(out[:, 0], (q1 - 1) / 4 + (5 - q2) / 4, rtol=1e-12)
+    assert spare.reverse_ == {"q2": (1.0, 5.0)}
+    # a test fold's answer beyond an unused item's bounds is not checked
+    wild = likert_survey.assign(q3=99, b1=7)
+    assert_allclose(np.asarray(spare.transform(wild)), out, rtol=1e-12)
+    # and on an array, by position
+    array = likert_survey[["q1", "q2", "q3"]].to_numpy(dtype=float)
+    positional = CompositeIndex(
+        spec={"A": [0, 1]}, bounds={0: (1, 5), 1: (1, 5), 2: (0, 9)}, reverse=[1, 2]
+    )
+    assert_allclose(np.asarray(positional.fit_transform(array)), out, rtol=1e-12)
 
 
 def test_transform_checks_feature_names(likert_survey):
@@ -275,6 +317,54 @@ def test_grid_search_over_specs_and_aggregations(likert_survey):
         assert_allclose(score, manual, rtol=1e-12)
     best = search.best_estimator_.named_steps["compositeindex"]
     assert best.spec in (spec_a, spec_b)
+
+
+def _sat_act_like(n=240, seed=0):
+    """Columns of psych's sat.act: SATV, SATQ (200-800), education (0-5)..."""
+    rng = np.random.default_rng(seed)
+    ability = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {
+            "SATV": np.clip(
+                np.round(610 + 90 * ability + rng.normal(0, 60, n)), 200, 800
+            ),
+            "SATQ": np.clip(
+                np.round(600 + 100 * ability + rng.normal(0, 70, n)), 200, 800
+            ),
+            "ACT": np.clip(np.round(28 + 4 * ability + rng.normal(0, 2, n)), 3, 36),
+            "education": rng.integers(0, 6, n),
+            "age": rng.integers(17, 60, n),
+        }
+    )
+    female = rng.random(n) < 1 / (
+        1 + np.exp(-(0.8 * ability - 0.5 * (frame["SATQ"] - 600) / 100))
+    )
+    return frame, pd.Series(female.astype(int), name="female")
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_search_over_named_specs_shares_one_bounds_mapping():
+    # issue 28's grid: spec B has no education, yet the one bounds mapping
+    # names it; both specs fit in every fold and score as with their own bounds
+    X, y = _sat_act_like()
+    spec_a = {"SAT": ["SATV", "SATQ"], "BACKGROUND": ["education", "age"]}
+    spec_b = {"VERBAL": ["SATV"], "QUANT": ["SATQ"], "ACTS": ["ACT"]}
+    bounds = {"SATV": (200, 800), "SATQ": (200, 800), "education": (0, 5)}
+    pipe = make_pipeline(CompositeIndex(bounds=bounds), StepwiseLogit())
+    grid = {
+        "compositeindex__spec": named_specs(
+            {"sat+background": spec_a, "three tests": spec_b}
+        )
+    }
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    search = GridSearchCV(pipe, grid, cv=cv, scoring="roc_auc", error_score="raise")
+    scores = search.fit(X, y).cv_results_["mean_test_score"]
+    assert np.isfinite(scores).all() and len(scores) == 2
+    for spec, score in zip((spec_a, spec_b), scores, strict=True):
+        own = {k: v for k, v in bounds.items() if any(k in g for g in spec.values())}
+        alone = make_pipeline(CompositeIndex(spec=spec, bounds=own), StepwiseLogit())
+        manual = cross_val_score(alone, X, y, cv=cv, scoring="roc_auc").mean()
+        assert_allclose(score, manual, rtol=1e-12)
 
 
 # -- reverse-keyed items -------------------------------------------------------
@@ -326,7 +416,6 @@ def test_reverse_is_reflected_in_reliability():
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"reverse": ["b1"]}, "reverse names column.*'b1' that no index uses"),
         ({"reverse": ["q1", "q1"]}, "more than once"),
         ({"reverse": ["nope"]}, "not in X: 'nope'"),
     ],
@@ -510,10 +599,36 @@ def test_bad_bod_settings_are_named(likert_survey, params, match):
         CompositeIndex(spec={"A": ["q1", "q2", "q3"]}, **params).fit(likert_survey)
 
 
-def test_bod_refuses_missing_answers():
-    X = pd.DataFrame({"a": [0.0, 1.0, 0.5], "b": [0.0, np.nan, 1.0]})
-    with pytest.raises(ValueError, match="missing answers.*1 such row"):
+@pytest.mark.parametrize("n_missing, rows", [(1, "1 such row"), (3, "3 such rows")])
+def test_bod_refuses_missing_answers(n_missing, rows):
+    # the count in number (issue 28: "13 such row(s)")
+    X = pd.DataFrame({"a": np.linspace(0, 1, 6), "b": np.linspace(1, 0, 6)})
+    X.loc[: n_missing - 1, "b"] = np.nan
+    with pytest.raises(ValueError, match=rf"missing answers.*has {rows}\. Impute"):
         CompositeIndex(weights="bod").fit(X)
+
+
+@pytest.mark.parametrize(
+    "missing, n_rows, text",
+    [
+        ("error", 1, "has missing answers in 1 row, in 1 item ('b'), and"),
+        ("error", 2, "has missing answers in 2 rows, in 2 items ('a', 'b'), and"),
+        ("rescale", 1, "cannot be computed for 1 row (index 0)"),
+        ("rescale", 2, "cannot be computed for 2 rows (index 0, 1)"),
+    ],
+)
+def test_counts_of_rows_and_items_are_in_number(missing, n_rows, text):
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [4.0, 1.0, 2.0, 3.0]})
+    if missing == "error":  # a missing answer in b, then one in a too
+        X.loc[0, "b"] = np.nan
+        if n_rows == 2:
+            X.loc[1, "a"] = np.nan
+    else:  # rows with no answer at all
+        X.iloc[:n_rows] = np.nan
+    with pytest.raises(ValueError) as error:
+        CompositeIndex(spec={"I": ["a", "b"]}, missing=missing).fit(X)
+    assert text in str(error.value)
+    assert "(s)" not in str(error.value)
 
 
 def test_grid_search_over_weights_and_reverse(likert_survey):
@@ -589,7 +704,7 @@ def test_out_of_range_error_names_the_parameter_items_rows_and_values():
         est.transform(new)
     message = str(info.value)
     assert message.startswith(
-        "CompositeIndex: 'a' is outside its training range [1, 3] in 2 row(s) "
+        "CompositeIndex: 'a' is outside its training range [1, 3] in 2 rows "
         "(index 8, 9: 6, 0.5). Set out_of_range='clip'"
     )
     assert "out_of_range='nan'" in message and "clip=True" not in message
@@ -620,7 +735,7 @@ def test_declared_bounds_refuse_impossible_answers_by_default(likert_survey):
     n_coded = int((coded["q2"] == 9).sum())
     with pytest.raises(
         ValueError,
-        match=rf"'q2' is outside its declared bounds \[1, 5\] in {n_coded} row\(s\)"
+        match=rf"'q2' is outside its declared bounds \[1, 5\] in {n_coded} rows"
         r".*out_of_range='clip'.*or widen bounds\.$",
     ):
         est.transform(coded)
@@ -671,11 +786,11 @@ def test_a_row_with_a_whole_index_unanswered():
         {"a": [0.0, np.nan, 0.5, 1.0], "b": [0.0, np.nan, 1.0, 0.25]},
         index=["f1", "f2", "f3", "f4"],
     )
-    with pytest.raises(ValueError, match=r"1 row\(s\) \(index 'f2'\).*missing='nan'"):
+    with pytest.raises(ValueError, match=r"for 1 row \(index 'f2'\).*missing='nan'"):
         CompositeIndex(spec={"I": ["a", "b"]}, normalize=None).fit(X)
     est = CompositeIndex(spec={"I": ["a", "b"]}, normalize=None, missing="nan")
     with pytest.warns(
-        MissingIndexWarning, match=r"'I' is NaN for 1 row\(s\) \(index 'f2'\)"
+        MissingIndexWarning, match=r"'I' is NaN for 1 row \(index 'f2'\)"
     ):
         out = est.fit_transform(X)
     assert_allclose(out["I"], [0.0, np.nan, 1.5, 1.25])

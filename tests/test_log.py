@@ -31,7 +31,7 @@ def test_zero_raises_naming_column_rows_and_fix():
         LogTransform().fit(X)
     message = str(exc.value)
     assert "'X1', 'X2'" in message
-    assert "(3 row(s))" in message
+    assert "in 3 rows of 2 columns ('X1', 'X2');" in message
     assert "offset" in message and "feature_range" in message
 
 
@@ -42,7 +42,7 @@ def test_negative_values_are_called_negative():
 
 def test_nan_policy_warns_and_returns_nan():
     X = np.array([[0.0, 1.0], [2.0, np.e]])
-    with pytest.warns(NonPositiveWarning, match=r"column\(s\) 0 \(1 row"):
+    with pytest.warns(NonPositiveWarning, match=r"in 1 row of 1 column \(0\), NaN\.$"):
         out = LogTransform(on_nonpositive="nan").fit_transform(X)
     assert_allclose(out, [[np.nan, 0.0], [np.log(2.0), 1.0]])
 
@@ -106,7 +106,7 @@ def test_warns_once_per_call_at_the_callers_line(policy):
     for w in record:
         assert w.filename == __file__, w.filename
         assert len(str(w.message)) < 100, str(w.message)
-        assert "'X1', 'X2' (2 row(s))" in str(w.message)
+        assert "in 2 rows of 2 columns ('X1', 'X2')," in str(w.message)
 
 
 def test_output_is_marked_as_logged_until_changed(positive_array):

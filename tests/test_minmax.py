@@ -98,7 +98,10 @@ def test_nan_passes_through_and_is_ignored_for_bounds(rng):
 
 def test_all_missing_column_needs_declared_bounds():
     X = np.array([[np.nan, 1.0], [np.nan, 2.0]])
-    with pytest.raises(ValueError, match=r"column\(s\) 0: every value is missing"):
+    with pytest.raises(
+        ValueError,
+        match=r"for 1 column \(0\): every value is missing\. Declare its .* drop it\.$",
+    ):
         MinMaxIndexer().fit(X)
     X_n = MinMaxIndexer(bounds={0: (1, 5)}).fit_transform(X)
     assert np.isnan(X_n[:, 0]).all()
@@ -114,7 +117,7 @@ def test_values_outside_declared_bounds_raise_clip_or_become_missing():
     X = np.array([[1.0], [6.0], [3.0]])
     # an array's rows are counted from 1, values printed as plain numbers
     message = (
-        r"column 0 is outside its declared bounds \[1, 5\] in 1 row\(s\) "
+        r"column 0 is outside its declared bounds \[1, 5\] in 1 row "
         r"\(row 2 \(counting from 1\): 6\)\. Set out_of_range='clip'"
     )
     with pytest.raises(ValueError, match=message):
@@ -134,7 +137,7 @@ def test_out_of_range_messages_name_dataframe_rows_by_index():
     new = pd.DataFrame({"q1": [2.5, 9.0, -1.5]}, index=["a", "b", "c"])
     with pytest.raises(
         ValueError,
-        match=r"'q1' is outside its training range \[1, 3\] in 2 row\(s\) "
+        match=r"'q1' is outside its training range \[1, 3\] in 2 rows "
         r"\(index 'b', 'c': 9, -1\.5\)",
     ) as info:
         est.transform(new)

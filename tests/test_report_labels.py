@@ -99,7 +99,7 @@ def test_classes_in_the_users_words_in_the_report():
     table = pd.DataFrame(
         [[36, 25, 59.0], [20, 46, 69.7], [np.nan, np.nan, 64.6]],
         index=pd.Index(["0", "1", "Overall Percentage"], name="observed"),
-        columns=["predicted 0", "predicted 1", "Percentage Correct"],
+        columns=["predicted 0", "predicted 1", "percentage_correct"],
         dtype=object,
     )
 
@@ -131,7 +131,7 @@ def test_classes_in_the_users_words_in_the_report():
     assert "inlf = 0                            36                  25" in text
     # text classes are words already
     texts = table.rename(index={"0": "no", "1": "yes"})
-    texts.columns = ["predicted no", "predicted yes", "Percentage Correct"]
+    texts.columns = ["predicted no", "predicted yes", "percentage_correct"]
     assert _classes_in_words(analysis(["no", "yes"]), texts).equals(texts)
 
 
@@ -265,7 +265,7 @@ def test_a_weighted_classification_tables_zero_prints_with_one_decimal():
         {
             "predicted opposes a ban": [1818.25, 412.7],
             "predicted favours a ban": [0.0, 0.0],
-            "Percentage Correct": [100.0, 0.0],
+            "percentage_correct": [100.0, 0.0],
         },
         index=pd.Index(["opposes a ban", "favours a ban"], name="Observed"),
     )

@@ -273,10 +273,10 @@ def test_percentages_shares_and_counts_print_as_such(default_run):
     for index, share in moved.items():
         line = next(line for line in lines[start:] if line.startswith(f"{index} "))
         assert f"{100 * share:.1f}%" in line.split()
-    # counts without decimals, where the data frame holds floats
+    # counts without decimals (the data frame holds them as integers)
     logit = next(s for s in report.summaries if s.title.startswith("Stepwise logit"))
     table = logit["hosmer_lemeshow_table"]
-    assert table["observed_events"].dtype == np.float64
+    assert table["observed_events"].dtype == np.int64
     start = lines.index("Contingency Table for Hosmer and Lemeshow Test")
     body = lines[start + 3 : start + 3 + len(table)]
     for line, (_, row) in zip(body, table.iterrows(), strict=True):

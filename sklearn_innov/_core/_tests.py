@@ -369,18 +369,26 @@ def hosmer_lemeshow(y, prob, groups=10, method="midrank", weights=None):
     terms = np.where(np.isfinite(terms), terms, 0.0)
     statistic = float(terms.sum())
     df = len(labels) - 2
+    # counts of cases are integers; under non-integer weights they are
+    # weighted sums and stay float (the summary then says "weighted")
+    whole = (n_g == np.round(n_g)).all() and (observed == np.round(observed)).all()
     table = pd.DataFrame(
         {
-            "n": n_g.astype(int) if (n_g == np.round(n_g)).all() else n_g,
-            "observed_events": observed,
+            "n": _counts(n_g, whole),
+            "observed_events": _counts(observed, whole),
             "expected_events": expected,
-            "observed_nonevents": n_g - observed,
+            "observed_nonevents": _counts(n_g - observed, whole),
             "expected_nonevents": n_g - expected,
         },
         index=pd.Index(np.arange(1, len(labels) + 1), name="group"),
     )
     pvalue = float(stats.chi2.sf(statistic, df)) if df > 0 else float("nan")
     return {"statistic": statistic, "df": max(df, 0), "pvalue": pvalue, "table": table}
+
+
+def _counts(values, whole):
+    """Counts as integers when every one is whole (unweighted, or whole weights)."""
+    return np.round(values).astype(np.int64) if whole else values
 
 
 def _risk_groups(prob, groups, method, weights=None):
@@ -483,7 +491,7 @@ def classification_table(y_true, y_pred, labels, weights=None):
     rows.append([np.nan] * len(labels) + [overall])
     names = [_label(v) for v in labels]
     index = pd.Index(names + ["Overall Percentage"], name="observed")
-    columns = [f"predicted {v}" for v in names] + ["Percentage Correct"]
+    columns = [f"predicted {v}" for v in names] + ["percentage_correct"]
     return pd.DataFrame(rows, index=index, columns=columns, dtype=object)
 
 

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
     from sklearn.utils import Bunch
 
+    from ..utils._typing import DesignName
+
 __all__ = ["make_sme_survey"]
 
 # Loading of every item on its mechanism's latent factor, and the correlation
@@ -288,7 +290,7 @@ def make_sme_survey(
     *,
     random_state: int | np.random.RandomState | None = None,
     endogeneity: Mapping[str, float] | None = None,
-    design: str | Mapping[str, Any] | None = None,
+    design: DesignName | Mapping[str, Any] | None = None,
 ) -> Bunch:
     """Draw a synthetic survey of knowledge-intensive SMEs.
 

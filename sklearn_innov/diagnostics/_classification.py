@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import ArrayLike
 
+    from ..utils._typing import HLMethod
+
 __all__ = ["classification_table", "hosmer_lemeshow", "pseudo_r2"]
 
 
@@ -69,7 +71,7 @@ def hosmer_lemeshow(
     prob: ArrayLike,
     *,
     groups: int = 10,
-    method: str = "midrank",
+    method: HLMethod = "midrank",
     sample_weight: ArrayLike | None = None,
 ) -> dict[str, Any]:
     """Hosmer-Lemeshow goodness-of-fit test over groups of predicted risk.
@@ -124,7 +126,10 @@ def hosmer_lemeshow(
     -------
     result : dict
         ``statistic``, ``df``, ``pvalue`` and ``table`` (DataFrame per group:
-        n, observed and expected events and non-events).
+        n, observed and expected events and non-events). The counts of
+        cases (``n``, ``observed_events``, ``observed_nonevents``) are
+        integers; under non-integer ``sample_weight`` they are weighted sums
+        of the rows' weights, and floats.
 
     References
     ----------
@@ -188,8 +193,10 @@ def classification_table(
     Returns
     -------
     table : DataFrame
-        Rows: observed labels and "Overall Percentage"; columns: predicted
-        labels and "Percentage Correct".
+        Rows: observed labels and "Overall Percentage"; columns: "predicted
+        <label>" for each class, holding the counts of cases (integers; empty
+        in the overall row), and "percentage_correct" (printed "Percentage
+        correct" by a summary).
 
     Examples
     --------
@@ -197,7 +204,7 @@ def classification_table(
     >>> y_true = [0, 0, 0, 1, 1, 1, 1, 1]
     >>> y_pred = [0, 1, 0, 1, 1, 0, 1, 1]
     >>> classification_table(y_true, y_pred, labels=[0, 1])
-                       predicted 0 predicted 1 Percentage Correct
+                       predicted 0 predicted 1 percentage_correct
     observed
     0                            2           1          66.666667
     1                            1           4               80.0

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from numpy.typing import ArrayLike
 
+    from ..utils._typing import DWAlternative
+
 __all__ = [
     "breusch_godfrey",
     "breusch_pagan",
@@ -93,7 +95,7 @@ def durbin_watson_test(
     resid: ArrayLike,
     exog: ArrayLike,
     *,
-    alternative: str = "two-sided",
+    alternative: DWAlternative = "two-sided",
     exact: bool | None = None,
 ) -> dict[str, Any]:
     """Durbin-Watson test of first-order autocorrelation, p-value for the design.

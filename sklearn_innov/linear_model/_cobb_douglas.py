@@ -67,6 +67,14 @@ if TYPE_CHECKING:
 
     from .._core import OLSResults
     from ..summary import Summary
+    from ..utils._typing import (
+        CobbDouglasCovType,
+        CobbDouglasZeros,
+        LonelyPSU,
+        ReturnsToScale,
+        SurveyVariance,
+        WeightType,
+    )
 
 _ZEROS_FIX = (
     "choose a policy for them: zeros='offset' (ln(1 + X)), zeros='floor' (half "
@@ -369,16 +377,16 @@ class CobbDouglasRegressor(
         self,
         *,
         fit_intercept: bool = True,
-        cov_type: str = "nonrobust",
+        cov_type: CobbDouglasCovType = "nonrobust",
         bounds: tuple[ArrayLike, ArrayLike] | None = None,
-        returns_to_scale: str | None = None,
+        returns_to_scale: ReturnsToScale | None = None,
         smearing: bool = True,
-        zeros: str = "error",
+        zeros: CobbDouglasZeros = "error",
         offset: float = 1.0,
         levels: list[str | int] | tuple[str | int, ...] | None = None,
-        lonely_psu: str = "fail",
-        weight_type: str = "frequency",
-        survey_variance: str = "linearization",
+        lonely_psu: LonelyPSU = "fail",
+        weight_type: WeightType = "frequency",
+        survey_variance: SurveyVariance = "linearization",
     ) -> None:
         self.fit_intercept = fit_intercept
         self.cov_type = cov_type

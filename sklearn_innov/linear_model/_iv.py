@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from .._core._iv import IVResults
     from ..summary import Summary
+    from ..utils._typing import IVCovType, IVMethod
 
 _OWNER = "IVCobbDouglasRegressor"
 
@@ -211,8 +212,8 @@ default="nonrobust"
         *,
         endogenous: Sequence[str | int] = (),
         instruments: Sequence[str | int] = (),
-        method: str = "2sls",
-        cov_type: str = "nonrobust",
+        method: IVMethod = "2sls",
+        cov_type: IVCovType = "nonrobust",
         cluster: str | int | None = None,
         fit_intercept: bool = True,
         smearing: bool = True,

@@ -98,7 +98,17 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from ..summary import Summary
-    from ..utils._typing import TransformOutput
+    from ..utils._typing import (
+        Criterion,
+        Direction,
+        HLMethod,
+        LogitCovType,
+        LonelyPSU,
+        MarginsAt,
+        Penalty,
+        SurveyVariance,
+        TransformOutput,
+    )
 
 
 def _warn_firth_wald_separators(X, y01, history, names):
@@ -412,19 +422,19 @@ class StepwiseLogit(
     def __init__(
         self,
         *,
-        direction: str = "backward",
-        criterion: str = "wald",
+        direction: Direction = "backward",
+        criterion: Criterion = "wald",
         p_enter: float = 0.05,
         p_remove: float = 0.10,
         fit_intercept: bool = True,
-        penalty: str | None = None,
+        penalty: Penalty | None = None,
         force: Sequence[str | int] | None = None,
         max_iter: int = 100,
         tol: float = 1e-8,
-        hl_method: str = "midrank",
-        cov_type: str = "nonrobust",
-        lonely_psu: str = "fail",
-        survey_variance: str = "linearization",
+        hl_method: HLMethod = "midrank",
+        cov_type: LogitCovType = "nonrobust",
+        lonely_psu: LonelyPSU = "fail",
+        survey_variance: SurveyVariance = "linearization",
     ) -> None:
         self.direction = direction
         self.criterion = criterion
@@ -849,7 +859,7 @@ default=None
     def marginal_effects(
         self,
         X: ArrayLike,
-        at: str = "overall",
+        at: MarginsAt = "overall",
         dummy: bool = False,
         sample_weight: ArrayLike | None = None,
     ) -> pd.DataFrame:

@@ -57,6 +57,8 @@ from ._stepwise import StepwiseLogit, logit_replicate
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
+    from ..utils._typing import MarginsAt, SecondPart, SurveyVariance, TwoPartZeros
+
 __all__ = ["TwoPartRegressor"]
 
 MARGINS = ("total", "extensive", "intensive")
@@ -302,9 +304,9 @@ class TwoPartRegressor(
         *,
         classifier: BaseEstimator | None = None,
         regressor: BaseEstimator | None = None,
-        zeros: str = "floor",
-        second_part: str = "ols",
-        survey_variance: str = "linearization",
+        zeros: TwoPartZeros = "floor",
+        second_part: SecondPart = "ols",
+        survey_variance: SurveyVariance = "linearization",
     ) -> None:
         self.classifier = classifier
         self.regressor = regressor
@@ -579,7 +581,7 @@ class TwoPartRegressor(
         self,
         X: ArrayLike,
         *,
-        at: str = "overall",
+        at: MarginsAt | Mapping[Any, float] = "overall",
         sample_weight: ArrayLike | None = None,
     ) -> pd.DataFrame:
         """Average effects of each regressor on ``E[y]``, split by margin.

@@ -32,6 +32,7 @@ from .._core._reliability import (
     weight_total,
 )
 from ..exceptions import MissingIndexWarning
+from ..summary._summary import plural
 from ..utils._container import like_input
 from ..utils._lazy import pd
 from ..utils._persistence import TablePersistenceMixin
@@ -59,6 +60,7 @@ from ._named_spec import SPEC_TYPES
 from ._spec import (
     INDEX_KEYS,
     SpecError,
+    _did_you_mean,
     check_spec,
     index_settings,
     read_spec_document,
@@ -71,7 +73,14 @@ if TYPE_CHECKING:
 
     from numpy.typing import ArrayLike, NDArray
 
-    from ..utils._typing import TransformOutput
+    from ..utils._typing import (
+        Aggregate,
+        IndexWeighting,
+        MissingAnswers,
+        Normalize,
+        OutOfRange,
+        TransformOutput,
+    )
 
 _OWNER = "CompositeIndex"
 RELIABILITY_COLUMNS = [
@@ -135,13 +144,19 @@ class CompositeIndex(
         ``{item: (lo, hi)}``. With every ``normalize`` they validate the
         answers (a value outside is handled by ``out_of_range``, at ``fit``
         and at ``transform``) and reverse-keyed items are reflected on them;
-        with "minmax" they are also the range mapped to [0, 1].
+        with "minmax" they are also the range mapped to [0, 1]. A mapping
+        may name columns of X that no index of ``spec`` uses: they are left
+        unused, so that one mapping serves every spec of a search over specs
+        (``GridSearchCV`` over ``spec``); a name that is not a column of X is
+        refused as a typo.
     reverse : list of str or int, default=None
         Reverse-keyed (negatively worded) items, reflected as
         ``x -> lo + hi - x`` before normalisation, where ``(lo, hi)`` are the
         item's ``bounds`` when given and its observed minimum and maximum at
         ``fit`` otherwise. A reversed item then counts in the same direction
-        as the others in the index and in ``reliability_``.
+        as the others in the index and in ``reliability_``. Like ``bounds``,
+        it may name columns of X that no index of ``spec`` uses (left as
+        they are), but not columns X lacks.
     bod_bounds : tuple (low, high) or None, default=None
         Only with ``weights="bod"``: bounds on each item's share of the total
         weight, ``low <= w_i / sum_j w_j <= high``, in every row's weights.
@@ -385,14 +400,14 @@ class CompositeIndex(
         self,
         *,
         spec: Mapping[str, Sequence[str | int]] | None = None,
-        normalize: str | None = "minmax",
-        aggregate: str = "sum",
-        weights: Mapping[str, Any] | str | None = None,
+        normalize: Normalize | None = "minmax",
+        aggregate: Aggregate = "sum",
+        weights: Mapping[str, Any] | IndexWeighting | None = None,
         bounds: tuple[float, float] | Mapping[Any, Any] | None = None,
         reverse: Sequence[str | int] | None = None,
         bod_bounds: tuple[float, float] | None = None,
-        missing: str = "rescale",
-        out_of_range: str = "auto",
+        missing: MissingAnswers = "rescale",
+        out_of_range: OutOfRange = "auto",
     ) -> None:
         self.spec = spec
         self.normalize = normalize
@@ -406,7 +421,10 @@ class CompositeIndex(
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
-        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+        self,
+        X: ArrayLike,
+        y: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
     ) -> Self:
         """Resolve the spec against X, learn the normalisation, weights and reliability.
 
@@ -415,8 +433,8 @@ class CompositeIndex(
         X : array-like or DataFrame of shape (n_samples, n_features)
             The survey; only the columns the spec names are used, and they
             must be numeric.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Ignored: accepted so that a Pipeline or a search can pass its target.
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights of the rows (a survey's expansion factors, or
             counts): a weight of 3 counts the row three times in every
@@ -434,7 +452,10 @@ class CompositeIndex(
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(
-        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+        self,
+        X: ArrayLike,
+        y: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
     ) -> TransformOutput:
         """Fit, then return the indices of X (one pass over the data).
 
@@ -442,8 +463,8 @@ class CompositeIndex(
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             The survey.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Ignored: accepted so that a Pipeline or a search can pass its target.
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights of the rows, as in ``fit``. Every row gets its
             index: those of weight 0, left out of the fit, as ``transform``
@@ -695,9 +716,17 @@ class CompositeIndex(
         bounds = self.bounds
         if isinstance(bounds, Mapping):
             positions = self._resolve_local(list(bounds), local, labels, "bounds")
-            bounds = {p: bounds[k] for k, p in zip(bounds, positions, strict=True)}
-            for key, j in zip(self.bounds, positions, strict=True):
-                declared[j] = _check_range(bounds[j], f"bounds[{key!r}]")
+            # a column of X this spec leaves out keeps its range unused (a
+            # search over specs shares one mapping), but the range is checked
+            ranges = [_check_range(bounds[key], f"bounds[{key!r}]") for key in bounds]
+            used = [
+                (key, j, pair)
+                for key, j, pair in zip(bounds, positions, ranges, strict=True)
+                if j is not None
+            ]
+            bounds = {j: bounds[key] for key, j, _ in used}
+            for _, j, pair in used:
+                declared[j] = pair
         elif bounds is not None:
             declared[:] = _check_range(bounds, "bounds")
         return bounds, declared
@@ -712,16 +741,31 @@ class CompositeIndex(
         return MinMaxIndexer(bounds=bounds, out_of_range=self.out_of_range)
 
     def _resolve_local(self, keys, local, labels, owner):
-        """Map column labels named by a parameter to positions among the items."""
+        """Map column labels named by a parameter to positions among the items.
+
+        A column of X that no index of this spec uses maps to None: one
+        ``bounds`` or ``reverse`` serves every spec of a search over specs.
+        A name that is not a column of X is a typo, refused.
+        """
         columns = labels if hasattr(self, "feature_names_in_") else None
+        if columns is not None:
+            known = set(columns)
+            unknown = [k for k in keys if isinstance(k, str) and k not in known]
+            if unknown:
+                them = "it" if len(unknown) == 1 else "them"
+                raise ValueError(
+                    f"{owner} names {plural(len(unknown), 'column')} not in X: "
+                    f"{format_labels(unknown)}"
+                    f"{_did_you_mean(unknown[0], columns)}. Check the spelling "
+                    f"against X.columns, or remove {them} from {owner}."
+                )
         positions = resolve_items(keys, columns, len(labels), owner=owner)
-        unused = [k for k, p in zip(keys, positions, strict=True) if p not in local]
-        if unused:
+        if len(set(positions)) < len(positions):
             raise ValueError(
-                f"{owner} names column(s) {format_labels(unused)} that no index "
-                "uses; remove them or add them to the spec."
+                f"{owner} lists an item more than once ({format_labels(keys)}); "
+                "list each item once."
             )
-        return [local[p] for p in positions]
+        return [local.get(p) for p in positions]
 
     def _learn_reversal(self, local, labels):
         """The ``(lo, hi)`` each reverse-keyed item is reflected on: its range."""
@@ -730,13 +774,16 @@ class CompositeIndex(
         self.reverse_ = {}
         if not self.reverse:
             return
-        keys = list(self.reverse)
-        positions = self._resolve_local(keys, local, labels, "reverse")
-        if len(set(positions)) < len(positions):
-            raise ValueError(
-                f"reverse lists an item more than once ({format_labels(keys)}); "
-                "list each reverse-keyed item once."
-            )
+        keys, positions = [], []
+        # items of X this spec does not use are not reversed here: unused
+        for key, j in zip(
+            self.reverse,
+            self._resolve_local(list(self.reverse), local, labels, "reverse"),
+            strict=True,
+        ):
+            if j is not None:
+                keys.append(key)
+                positions.append(j)
         for key, j in zip(keys, positions, strict=True):
             if np.isnan(self._range_[j, 0]):
                 raise ValueError(
@@ -799,8 +846,9 @@ class CompositeIndex(
         if not complete and np.isnan(block.sum()):
             raise ValueError(
                 "weights='bod' cannot score rows with missing answers (NaN), and "
-                f"index {name!r} has {int(np.isnan(block).any(axis=1).sum())} such "
-                "row(s). Impute them first (e.g. sklearn.impute.SimpleImputer)."
+                f"index {name!r} has "
+                f"{plural(int(np.isnan(block).any(axis=1).sum()), 'such row')}. "
+                "Impute them first (e.g. sklearn.impute.SimpleImputer)."
             )
         # New rows may fall below the training range; their programs simply
         # give such items no weight. The training data define the frontier.
@@ -925,8 +973,9 @@ class CompositeIndex(
         cols = [items[j] for j in np.flatnonzero(~answered.all(axis=0))]
         counted = "" if self.out_of_range != "nan" else " (out-of-range values count)"
         raise ValueError(
-            f"Index {name!r} has missing answers{counted} in item(s) "
-            f"{format_labels(cols)} ({int((~answered).any(axis=1).sum())} row(s)) "
+            f"Index {name!r} has missing answers{counted} in "
+            f"{plural(int((~answered).any(axis=1).sum()), 'row')}, in "
+            f"{plural(len(cols), 'item')} ({format_labels(cols)}), "
             "and missing='error'. Impute them first, or set missing='rescale' (in "
             'a spec file: [index] missing = "rescale").'
         )
@@ -937,14 +986,14 @@ class CompositeIndex(
         where = format_rows(empty, rows)
         if self.missing != "nan":
             raise ValueError(
-                f"Index {name!r} cannot be computed for {empty.size} row(s) "
+                f"Index {name!r} cannot be computed for {plural(empty.size, 'row')} "
                 f"({where}): every item ({items}) is missing or weighs 0. Set "
                 "missing='nan' (in a spec file: [index] missing = \"nan\") to leave "
                 "their index NaN, drop those rows, or impute the answers (e.g. "
                 "sklearn.impute.SimpleImputer) first."
             )
         warnings.warn(
-            f"Index {name!r} is NaN for {empty.size} row(s) ({where}): every "
+            f"Index {name!r} is NaN for {plural(empty.size, 'row')} ({where}): every "
             f"item ({items}) is missing or weighs 0 (missing='nan'). Impute the "
             "index (e.g. sklearn.impute.SimpleImputer) or drop those rows "
             "before a model that refuses NaN.",

@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import NonPositiveWarning
+from ..summary._summary import plural
 from ..utils._container import like_input
 from ..utils._sklearn_compat import DocLinkMixin, Interval, StrOptions, _fit_context
 from ..utils._validation import (
@@ -35,7 +36,7 @@ from ..utils._warnings import warn
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from ..utils._typing import TransformOutput
+    from ..utils._typing import OnNonpositive, TransformOutput
 
 __all__ = ["LogTransform"]
 
@@ -85,8 +86,9 @@ def check_levels(X, names, *, owner, fix):
     if not logged and not isinstance(X, LogArray):
         return
     where = (
-        f"column(s) {format_labels(logged, limit=4)} are named as LogTransform "
-        "names its output"
+        f"{plural(len(logged), 'column')} ({format_labels(logged, limit=4)}) "
+        f"{'is' if len(logged) == 1 else 'are'} named as LogTransform names its "
+        "output"
         if logged
         else "X is the output of a LogTransform"
     )
@@ -221,20 +223,22 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
         "on_nonpositive": [StrOptions({"error", "nan", "clip"})],
     }
 
-    def __init__(self, *, offset: float = 0.0, on_nonpositive: str = "error") -> None:
+    def __init__(
+        self, *, offset: float = 0.0, on_nonpositive: OnNonpositive = "error"
+    ) -> None:
         self.offset = offset
         self.on_nonpositive = on_nonpositive
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: ArrayLike, y: None = None) -> Self:
+    def fit(self, X: ArrayLike, y: ArrayLike | None = None) -> Self:
         """Check X and learn the floor of each column.
 
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Values to log.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Ignored: accepted so that a Pipeline or a search can pass its target.
 
         Returns
         -------
@@ -338,7 +342,10 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
         labels = feature_labels(self)
         cols = [labels[j] for j in np.flatnonzero(bad.any(axis=0))]
         rows = int(bad.any(axis=1).sum())
-        where = f"column(s) {format_labels(cols)} ({rows} row(s))"
+        where = (
+            f"{plural(rows, 'row')} of {plural(len(cols), 'column')} "
+            f"({format_labels(cols)})"
+        )
         if self.on_nonpositive == "error":
             sign = "Negative" if (X < 0).any() else "Zero"
             raise ValueError(
@@ -354,7 +361,8 @@ class LogTransform(DocLinkMixin, TransformerMixin, BaseEstimator):
             if empty.any():
                 cols = [labels[j] for j in np.flatnonzero(empty)]
                 raise ValueError(
-                    f"LogTransform cannot clip column(s) {format_labels(cols)}: "
+                    f"LogTransform cannot clip {plural(len(cols), 'column')} "
+                    f"({format_labels(cols)}): "
                     "no positive value was seen at fit, so there is no floor. "
                     "Raise `offset` instead."
                 )

@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._core._moments import by_columns, column_range
 from ..exceptions import ConstantItemWarning
+from ..summary._summary import plural
 from ..utils._container import like_input
 from ..utils._sklearn_compat import DocLinkMixin, StrOptions, _fit_context
 from ..utils._validation import (
@@ -41,10 +42,11 @@ from ..utils._validation import format_rows as _format_labelled_rows
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Literal
 
     from numpy.typing import ArrayLike, NDArray
 
-    from ..utils._typing import TransformOutput
+    from ..utils._typing import OutOfRange, TransformOutput
 
 OUT_OF_RANGE = ("auto", "error", "clip", "nan")
 # where a warning's stacklevel stops: the first frame outside this library
@@ -174,8 +176,8 @@ class MinMaxIndexer(
         *,
         feature_range: tuple[float, float] = (0.0, 1.0),
         bounds: tuple[float, float] | Mapping[Any, Any] | None = None,
-        out_of_range: str = "auto",
-        clip: bool | str = "deprecated",
+        out_of_range: OutOfRange = "auto",
+        clip: bool | Literal["deprecated"] = "deprecated",
     ) -> None:
         self.feature_range = feature_range
         self.bounds = bounds
@@ -184,7 +186,10 @@ class MinMaxIndexer(
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
-        self, X: ArrayLike, y: None = None, sample_weight: ArrayLike | None = None
+        self,
+        X: ArrayLike,
+        y: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
     ) -> Self:
         """Learn the bounds of each column.
 
@@ -192,8 +197,8 @@ class MinMaxIndexer(
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Numeric items; NaN marks a missing answer.
-        y : None
-            Ignored.
+        y : array-like of shape (n_samples,), default=None
+            Ignored: accepted so that a Pipeline or a search can pass its target.
         sample_weight : array-like of shape (n_samples,), default=None
             Frequency weights of the rows (scikit-learn's semantics: a weight
             of 3 counts the row three times). The observed minimum and
@@ -313,9 +318,11 @@ class MinMaxIndexer(
         if np.isnan(bounds).any():
             cols = [labels[j] for j in np.flatnonzero(np.isnan(bounds[:, 0]))]
             raise ValueError(
-                f"MinMaxIndexer cannot learn bounds for column(s) "
-                f"{format_labels(cols)}: every value is missing. Declare their "
-                "theoretical range with bounds={column: (lo, hi)}, or drop them."
+                "MinMaxIndexer cannot learn bounds for "
+                f"{plural(len(cols), 'column')} ({format_labels(cols)}): every "
+                f"value is missing. Declare {'its' if len(cols) == 1 else 'their'} "
+                "theoretical range with bounds={column: (lo, hi)}, or drop "
+                f"{'it' if len(cols) == 1 else 'them'}."
             )
         self.bounds_ = bounds
         self._declared_ = has_declared
@@ -504,7 +511,9 @@ def apply_range(X, ranges, policy, labels, rows, *, owner, declared=None):
         details = "; ".join(
             _outside(X, outside, j, lo, hi, declared, labels, rows) for j in refuse[:3]
         )
-        more = f"; and {len(refuse) - 3} more column(s)" if len(refuse) > 3 else ""
+        more = (
+            f"; and {plural(len(refuse) - 3, 'more column')}" if len(refuse) > 3 else ""
+        )
         widen = " or widen bounds" if declared[refuse].any() else ""
         raise ValueError(
             f"{owner}: {details}{more}. Set out_of_range='clip' to move such "
@@ -526,7 +535,7 @@ def _outside(X, outside, j, lo, hi, declared, labels, rows):
     values = ", ".join(_number(v) for v in X[where[:3], j])
     return (
         f"{_name(labels[j])} is outside its {kind} [{_number(lo[j])}, "
-        f"{_number(hi[j])}] in {where.size} row(s) ("
+        f"{_number(hi[j])}] in {plural(where.size, 'row')} ("
         f"{format_rows(where, rows, limit=3)}: {values})"
     )
 

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ..model_selection import SelectionStability
     from ..preprocessing import IndexSensitivity
     from ..preprocessing._spec import AnalysisSpec
+    from ..utils._typing import CobbDouglasZeros
 
 __all__ = ["ANALYSIS_STAGES", "Analysis", "analyze"]
 
@@ -544,7 +545,9 @@ def analyze(
     levels = control_names or None
 
     # zero indices in the Cobb-Douglas sample: "two-part" floors them
-    zeros = "floor" if options["zeros"] == "two-part" else options["zeros"]
+    zeros: CobbDouglasZeros = (
+        "floor" if options["zeros"] == "two-part" else options["zeros"]
+    )
     cd_data, zero_note, floors = cobb_douglas_sample(X, y_outcome, zeros, labels)
     # with the offset the regressors are 1 + X: say so wherever they are named
     cd_names = {r: f"(1 + {r})" if zeros == "offset" else r for r in regressors}

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from matplotlib.figure import Figure
 
+    from ..utils._typing import RenderFormat
     from ._provenance import Provenance
 
 __all__ = ["Report"]
@@ -228,7 +229,7 @@ class Report:
 
     def render(
         self,
-        fmt: str = "text",
+        fmt: RenderFormat = "text",
         *,
         width: int | None = None,
         figure_dir: str | os.PathLike[str] | None = None,
@@ -405,11 +406,12 @@ class Report:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
-        for fmt, filename in (
+        documents: tuple[tuple[RenderFormat, str], ...] = (
             ("markdown", "report.md"),
             ("html", "report.html"),
             ("latex", "report.tex"),
-        ):
+        )
+        for fmt, filename in documents:
             path = directory / filename
             path.write_text(self.render(fmt, figure_dir=""), encoding="utf-8")
             paths.append(path)

@@ -82,7 +82,7 @@ COLUMNS = {
     "cumulative_percent": Column("Cumulative percent", _PERCENT),
     "inclusion_pct": Column("Inclusion frequency", _PERCENT),
     "relative_bias_pct": Column("Relative bias", _PERCENT),
-    "Percentage Correct": Column("Percentage correct", _PERCENT),
+    "percentage_correct": Column("Percentage correct", _PERCENT),
     "share_moved": Column("Share moved", _SHARE),
     # a design's weighted shares (report "Survey weights and design")
     "share": Column("Share", _SHARE),

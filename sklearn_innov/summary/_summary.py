@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
+    from ..utils._typing import RenderFormat
+
 __all__ = [
     "TABLE_WIDTH",
     "Block",
@@ -364,7 +366,7 @@ class Summary:
 
     def render(
         self,
-        fmt: str = "text",
+        fmt: RenderFormat = "text",
         width: int | None = None,
         *,
         columns: Mapping[str, Column] | None = None,

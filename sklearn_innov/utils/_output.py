@@ -118,7 +118,12 @@ def spreadsheet_safe(table):
         column = safe.iloc[:, position]
         if column.dtype.kind in "biufcmM":
             continue
-        safe.isetitem(position, column.map(_safe_text, na_action="ignore"))
+        # cell by cell, keeping the column's objects: a column of counts with
+        # one empty cell (a classification table's overall row) keeps its
+        # integers, where map() would infer floats and write 247 as 247.0
+        cells = column.astype(object)
+        cells[:] = [_safe_text(value) for value in cells]
+        safe.isetitem(position, cells)
     safe.columns = _safe_labels(safe.columns)
     safe.index = _safe_labels(safe.index)
     return safe
