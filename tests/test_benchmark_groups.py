@@ -47,6 +47,22 @@ def clustered():
     return X, y, groups
 
 
+def _shuffled_group_folds(X, y, groups, seed):
+    """``StratifiedGroupKFold(5, shuffle=True, random_state=seed)`` as
+    scikit-learn 1.7 fixed it."""
+    import sklearn
+
+    if tuple(int(v) for v in sklearn.__version__.split(".")[:2]) >= (1, 7):
+        cv = StratifiedGroupKFold(5, shuffle=True, random_state=int(seed))
+        return list(cv.split(X, y, groups))
+    labels, codes = np.unique(groups, return_inverse=True)
+    perm = np.arange(len(labels))
+    np.random.RandomState(int(seed)).shuffle(perm)
+    inverse = np.empty_like(perm)
+    inverse[perm] = np.arange(len(perm))
+    return list(StratifiedGroupKFold(5).split(X, y, inverse[codes]))
+
+
 def _splits(X, y, groups, repeats=2, folds=5, random_state=0):
     cv = _RepeatedStratifiedGroupKFold(
         n_splits=folds, n_repeats=repeats, random_state=random_state
@@ -126,14 +142,11 @@ def test_default_cv_with_groups_is_repeated_stratified_group_folds(clustered):
         X, y, groups=groups, models=MODELS, random_state=0, progress=False
     )
     # the definition: one seed per repeat drawn from random_state, each a
-    # shuffled StratifiedGroupKFold(5)
+    # shuffled StratifiedGroupKFold(5): scikit-learn's own from 1.7 on; on
+    # 1.6, whose shuffle mixed up the groups' counts, its fix written out
     seeds = np.random.RandomState(0).randint(np.iinfo(np.int32).max, size=10)
     splits = [
-        split
-        for seed in seeds
-        for split in StratifiedGroupKFold(
-            5, shuffle=True, random_state=int(seed)
-        ).split(X, y, groups)
+        split for seed in seeds for split in _shuffled_group_folds(X, y, groups, seed)
     ]
     oracle = cross_validate(_logit(), X, y, cv=splits, scoring="roc_auc")["test_score"]
     ours = result.scores.loc[result.scores["model"] == "logit"]
