@@ -157,3 +157,23 @@ def test_the_stability_bootstrap_keeps_a_lonely_stratum_whole(lonely_survey):
         kept = np.isin(rows, alone)
         assert kept.sum() == alone.size
         assert_allclose(weights[kept], 1.0)
+
+
+def test_the_jackknife_of_the_report_uses_lonely_psu(lonely_survey):
+    """Under variance = "jackknife" with "adjust", R's one replicate for the
+    lonely stratum: the report's models equal the estimators fitted so."""
+    frame, design = lonely_survey
+    design = {**design, "variance": "jackknife", "lonely_psu": "adjust"}
+    a = _analyze(frame, design)
+    direct = _direct(
+        CobbDouglasRegressor(
+            cov_type="survey", survey_variance="jackknife", lonely_psu="adjust"
+        ),
+        a,
+    )
+    assert_allclose(a.cobb_douglas.cov_params_, direct.cov_params_, rtol=1e-12)
+    info = a.cobb_douglas.design_info_
+    assert info["variance"] == "jackknife" and info["lonely_psu"] == "adjust"
+    # one replicate per PSU of the strata with two or more, one for the lonely
+    pairs = frame[["stratum", "psu"]].drop_duplicates()
+    assert info["replicates"] == len(pairs)
