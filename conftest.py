@@ -261,15 +261,12 @@ SLOW_TESTS = {
     ),
     "tests/test_survey_design_lonely.py": (
         # the report's analysis under lonely_psu: about 0.7 s each
-        *(
-            f"{test}[{lonely}]"
-            for test in (
-                "test_the_reports_models_equal_the_estimators_with_lonely_psu",
-                "test_the_weighted_means_follow_svyrecvar_with_a_lonely_psu",
-                "test_the_report_says_how_the_lonely_stratum_counts",
-            )
-            for lonely in ("adjust", "remove")
-        ),
+        "test_the_reports_models_equal_the_estimators_with_lonely_psu[adjust]",
+        "test_the_reports_models_equal_the_estimators_with_lonely_psu[remove]",
+        "test_the_weighted_means_follow_svyrecvar_with_a_lonely_psu[adjust]",
+        "test_the_weighted_means_follow_svyrecvar_with_a_lonely_psu[remove]",
+        "test_the_report_says_how_the_lonely_stratum_counts[adjust]",
+        "test_the_report_says_how_the_lonely_stratum_counts[remove]",
         "test_the_jackknife_of_the_report_uses_lonely_psu",
     ),
     "tests/test_report_endogeneity.py": (
