@@ -259,6 +259,16 @@ SLOW_TESTS = {
         "test_the_jackknife_of_a_subset_deletes_every_psu_of_the_design",  # 0.8 s
         "test_weighted_means_and_shares_equal_svymean_by_loops",  # 0.8 s
     ),
+    "tests/test_survey_design_lonely.py": (
+        # the report's analysis under lonely_psu: about 0.7 s each
+        "test_the_reports_models_equal_the_estimators_with_lonely_psu[adjust]",
+        "test_the_reports_models_equal_the_estimators_with_lonely_psu[remove]",
+        "test_the_weighted_means_follow_svyrecvar_with_a_lonely_psu[adjust]",
+        "test_the_weighted_means_follow_svyrecvar_with_a_lonely_psu[remove]",
+        "test_the_report_says_how_the_lonely_stratum_counts[adjust]",
+        "test_the_report_says_how_the_lonely_stratum_counts[remove]",
+        "test_the_jackknife_of_the_report_uses_lonely_psu",
+    ),
     "tests/test_report_endogeneity.py": (
         "test_limitations_name_the_table_when_absent_and_the_instruments_when_present",
     ),

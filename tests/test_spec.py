@@ -265,6 +265,7 @@ def test_a_full_design_is_exposed_with_every_key(sample):
         **design,
         "fpc2": None,
         "variance": "linearization",
+        "lonely_psu": "fail",
     }
     # fractions instead of counts, and keys left out are None
     assert check({"strata": "region", "fpc": "fraction"}, sample) == {
@@ -275,10 +276,11 @@ def test_a_full_design_is_exposed_with_every_key(sample):
         "fpc2": None,
         "weights": None,
         "variance": "linearization",
+        "lonely_psu": "fail",
     }
     frequency = check({"weight": "copies", "weights": "frequency"}, sample)
     assert frequency["weights"] == "frequency" and frequency["strata"] is None
-    assert frequency["variance"] is None
+    assert frequency["variance"] is None and frequency["lonely_psu"] is None
     # no table: no design
     no_design = design_document({})
     del no_design["design"]
@@ -308,7 +310,12 @@ def test_the_synthetic_samples_carry_their_design_table(kind):
     document = {"indices": survey.spec, "design": survey.design}
     checked = validate_document(document, survey.frame).design
     # the two-stage sample names both stages' fpc; the stratified one has one
-    assert checked == {"fpc2": None, "variance": "linearization", **survey.design}
+    assert checked == {
+        "fpc2": None,
+        "variance": "linearization",
+        "lonely_psu": "fail",
+        **survey.design,
+    }
     assert (checked["fpc2"] is not None) == (kind == "two-stage")
 
 

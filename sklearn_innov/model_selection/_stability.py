@@ -39,7 +39,7 @@ from ..summary._labels import column_label
 from ..utils._lazy import pd
 from ..utils._plotting import outside_legend
 from ..utils._plotting import pyplot as _pyplot
-from ..utils._sklearn_compat import HasMethods, Interval, validate_params
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, validate_params
 from ..utils._threads import _controller
 from ..utils._validation import (
     as_pandas,
@@ -79,6 +79,7 @@ _NONE_SELECTED = "(none selected)"
         "sample_weight": ["array-like", None],
         "strata": ["array-like", None],
         "cluster": ["array-like", None],
+        "lonely_psu": [StrOptions({"fail", "certainty"})],
     },
     prefer_skip_nested_validation=True,
 )
@@ -94,6 +95,7 @@ def selection_stability(
     sample_weight: ArrayLike | None = None,
     strata: ArrayLike | None = None,
     cluster: ArrayLike | None = None,
+    lonely_psu: Literal["fail", "certainty"] = "fail",
 ) -> SelectionStability:
     r"""Refit a feature selection on bootstrap resamples and measure its stability.
 
@@ -150,7 +152,12 @@ def selection_stability(
         Notes), with ``sample_weight`` read as probability weights (1 for
         every row when None). Without ``cluster`` each row is its own PSU;
         without ``strata`` there is one stratum. A PSU lies in one stratum,
-        and every stratum needs at least 2 PSUs.
+        and every stratum needs at least 2 PSUs (see ``lonely_psu``).
+    lonely_psu : {"fail", "certainty"}, default="fail"
+        A stratum with a single PSU: "fail" refuses it (Rao and Wu's
+        bootstrap draws ``n_h - 1`` of ``n_h`` PSUs, none of one);
+        "certainty" keeps it whole in every resample (weights times 1), as a
+        stratum sampled with certainty.
 
     Returns
     -------
@@ -257,7 +264,7 @@ def selection_stability(
     # np.shape reads X.shape (X is a DataFrame or an array here)
     n_samples, n_features = np.shape(X)
     weights = check_sample_weight(sample_weight, n_samples, owner="selection_stability")
-    plan = _rao_wu_plan(n_samples, strata, cluster, X)
+    plan = _rao_wu_plan(n_samples, strata, cluster, X, lonely_psu)
     if plan is not None and weights is None:
         weights = np.ones(n_samples)
     names = (
@@ -470,8 +477,12 @@ def _weight_params(model, weights, role):
     return {"sample_weight": weights}
 
 
-def _rao_wu_plan(n_samples, strata, cluster, X):
-    """Per stratum, the PSU codes in label order; None without a design."""
+def _rao_wu_plan(n_samples, strata, cluster, X, lonely_psu="fail"):
+    """Per stratum, the PSU codes in label order; None without a design.
+
+    A stratum with one PSU kept whole ("certainty") has no entry: its rows
+    keep factor 1 in every resample.
+    """
     if strata is None and cluster is None:
         return None
     row_labels = X.index.to_numpy() if is_dataframe(X) else None
@@ -484,13 +495,18 @@ def _rao_wu_plan(n_samples, strata, cluster, X):
         owner="selection_stability",
     )
     lonely = design.n_psu < 2
-    if lonely.any():
+    if lonely.any() and (lonely_psu == "fail" or lonely.all()):
         raise ValueError(
             "selection_stability: stratum "
             f"{format_labels(design.stratum_labels[lonely].tolist(), 5)} has a "
             "single PSU, so Rao and Wu's bootstrap cannot resample within it "
             "(it draws n_h - 1 of n_h PSUs). Merge that stratum with a similar "
-            "one (recode strata)."
+            "one (recode strata)"
+            + (
+                "."
+                if lonely.all()
+                else ", or keep it whole in every resample with lonely_psu='certainty'."
+            )
         )
     psu_stratum = np.zeros(design.psu_labels.size, dtype=np.intp)
     psu_stratum[design.psu] = design.stratum
@@ -498,6 +514,7 @@ def _rao_wu_plan(n_samples, strata, cluster, X):
     return [
         (np.flatnonzero(psu_stratum == h), design.psu)
         for h in range(design.stratum_labels.size)
+        if not lonely[h]
     ]
 
 
@@ -507,7 +524,7 @@ def _draw(rng, n_samples, weights, plan):
         rows = rng.randint(n_samples, size=n_samples)
         return rows, None if weights is None else weights[rows]
     psu_of_row = plan[0][1]
-    factor = np.zeros(psu_of_row.max() + 1)
+    factor = np.ones(psu_of_row.max() + 1)  # 1: a lonely stratum kept whole
     for psus, _ in plan:
         n_h = psus.size
         counts = np.bincount(rng.randint(n_h, size=n_h - 1), minlength=n_h)

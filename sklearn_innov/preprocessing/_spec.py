@@ -301,6 +301,8 @@ DESIGN_COLUMN_KEYS = ("weight", "strata", "cluster", "fpc", "fpc2")
 WEIGHT_KINDS = ("frequency", "probability")
 # [design] variance: how a sample design's variance is estimated
 DESIGN_VARIANCES = ("linearization", "jackknife")
+# [design] lonely_psu: how a stratum with one PSU counts (the estimators' options)
+LONELY_PSU = ("fail", "certainty", "remove", "adjust")
 # other programs' names for [design] keys, for the message about an unknown key
 DESIGN_ALIASES = {
     "weights_column": "weight",
@@ -316,6 +318,9 @@ DESIGN_ALIASES = {
     "fpc1": "fpc",
     "vce": "variance",
     "type": 'variance (= "jackknife" for JKn)',
+    "singleunit": 'lonely_psu (Stata\'s singleunit(centered) is "adjust")',
+    "lonely": "lonely_psu",
+    "survey.lonely.psu": "lonely_psu",
 }
 
 
@@ -422,14 +427,20 @@ def validate_document(document, frame, source="spec"):
     refused with ``weights = "frequency"`` (without ``weight`` they declare
     an equal-probability design). Weights are finite and >= 0, not all 0 (a
     0 leaves a row out); design columns have no missing value; every
-    stratum has two PSUs (clusters, or rows without ``cluster``) or more,
-    and a PSU lies in one stratum; ``fpc`` is constant within a stratum,
+    stratum has two PSUs (clusters, or rows without ``cluster``) or more
+    (unless ``lonely_psu`` says otherwise), and a PSU lies in one stratum;
+    ``fpc`` is constant within a stratum,
     either the population count of PSUs (at least the stratum's sampled
     PSUs) or the sampling fraction in (0, 1] (every value <= 1), as R's
     ``svydesign`` reads it. ``variance`` (a sample design only) chooses
     how its variance is estimated: "linearization" (the default, Taylor
     linearisation as R's ``svydesign``) or "jackknife" (the delete-one-PSU
     replicate jackknife, as R's ``as.svrepdesign(type = "JKn")``).
+    ``lonely_psu`` (a sample design only) says how a stratum with a single
+    PSU counts, as the estimators' ``lonely_psu``: "fail" (the default:
+    refused, merge it with a similar stratum), "adjust" (its PSU centred at
+    the grand mean, as R's ``options(survey.lonely.psu = "adjust")``),
+    "remove" or "certainty" (it adds no variance).
     """
     if not isinstance(document, dict) or "indices" not in document:
         raise SpecError(f"{source}: no [indices] table.")
@@ -572,7 +583,7 @@ def _check_design(table, frame, source, *, roles=None):
             f'{where} must be a table of settings, e.g. weight = "<a column>" '
             'and weights = "probability".'
         )
-    allowed = [*DESIGN_COLUMN_KEYS, "weights", "variance"]
+    allowed = [*DESIGN_COLUMN_KEYS, "weights", "variance", "lonely_psu"]
     extra = sorted(set(table) - set(allowed), key=str)
     if extra:
         hint = DESIGN_ALIASES.get(str(extra[0]).lower())
@@ -643,6 +654,7 @@ def _check_design(table, frame, source, *, roles=None):
         )
     # frequency weights have no sample design, so no variance estimator
     design["variance"] = None if kind == "frequency" else variance
+    design["lonely_psu"] = _check_lonely_psu(table, kind, where)
     if kind == "frequency":
         given = [
             k for k in ("strata", "cluster", "fpc", "fpc2") if design[k] is not None
@@ -678,6 +690,25 @@ def _check_design(table, frame, source, *, roles=None):
 
 def _role(role):
     return role if role.startswith("an ") else f"the model's {role}"
+
+
+def _check_lonely_psu(table, kind, where):
+    """``lonely_psu``: how a stratum with one PSU counts; "fail" when not given."""
+    value = table.get("lonely_psu", "fail")
+    if value not in LONELY_PSU:
+        raise SpecError(
+            f"{where}: key 'lonely_psu' must be \"fail\" (refuse a stratum with "
+            'one PSU), "adjust" (its PSU centred at the grand mean, as R\'s '
+            'options(survey.lonely.psu = \'adjust\')), "remove" or "certainty" '
+            f"(no variance from it); got {value!r}{_did_you_mean(value, LONELY_PSU)}."
+        )
+    if "lonely_psu" in table and kind == "frequency":
+        raise SpecError(
+            f"{where}: key 'lonely_psu' = {value!r} says how a sample design's "
+            'stratum with one PSU counts, but weights = "frequency" has no sample '
+            'design; remove lonely_psu, or write weights = "probability".'
+        )
+    return None if kind == "frequency" else value
 
 
 def _check_design_roles(design, where):
@@ -808,9 +839,18 @@ def _check_design_psus(frame, design, where):
             if design["strata"] is not None
             else "the survey"
         )
+        if design["strata"] is not None and design.get("lonely_psu") != "fail":
+            return  # the estimators count it as lonely_psu says
+        fix = (
+            "; merge it with a similar stratum, or choose how it counts with "
+            'lonely_psu = "adjust" (centred at the grand mean, as R\'s '
+            'options(survey.lonely.psu = \'adjust\')), "remove" or "certainty"'
+            if design["strata"] is not None
+            else "; merge it with a similar stratum"
+        )
         raise SpecError(
             f"{where}: {place} has a single {unit} ({rows}), and a stratum's "
-            "variance needs two or more; merge it with a similar stratum"
+            f"variance needs two or more{fix}"
             + (f" ({len(lonely)} strata are so)." if len(lonely) > 1 else ".")
         )
 

@@ -560,7 +560,10 @@ def analyze(
     with _jackknife_named(f"The Cobb-Douglas of {outcome}"):
         full = fit_in_domain(
             CobbDouglasRegressor(
-                cov_type=cd_cov_type, levels=levels, **design_variance(design)
+                cov_type=cd_cov_type,
+                levels=levels,
+                **design_variance(design),
+                **design_lonely(design),
             ),
             cd_X,
             cd_y,
@@ -581,6 +584,7 @@ def analyze(
                         levels=levels,
                         cov_type=design_cov_type(design, "nonrobust"),
                         **design_variance(design),
+                        **design_lonely(design),
                     ),
                     data.drop(columns="__y__").join(controls),
                     data["__y__"],
@@ -607,6 +611,7 @@ def analyze(
             force=levels,
             cov_type=design_cov_type(design, "nonrobust"),
             **design_variance(design),
+            **design_lonely(design),
         ).fit(logit_X, y_target, **logit_params)
     event = logit.classes_[1]
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
@@ -623,6 +628,9 @@ def analyze(
         sample_weight=logit_params.get("sample_weight"),
         strata=logit_params.get("strata"),
         cluster=logit_params.get("cluster"),
+        # Rao-Wu cannot resample one PSU: under [design] lonely_psu its
+        # stratum is kept whole in every resample
+        lonely_psu="certainty" if design_lonely(design) else "fail",
     )
     done("selection stability")
     analysis = Analysis(
@@ -721,6 +729,7 @@ def _adjusted(a):
                 cov_type=cov_type,
                 levels=levels,
                 **design_variance(a.design),
+                **design_lonely(a.design),
             ),
             a.cd_X[names],
             a.cd_y,
@@ -735,7 +744,10 @@ def _adjusted(a):
     with _jackknife_named("The adjusted Cobb-Douglas with an intercept"):
         free = fit_in_domain(
             CobbDouglasRegressor(
-                cov_type=cov_type, levels=levels, **design_variance(a.design)
+                cov_type=cov_type,
+                levels=levels,
+                **design_variance(a.design),
+                **design_lonely(a.design),
             ),
             a.cd_X[names],
             a.cd_y,
@@ -805,6 +817,18 @@ def design_variance(design):
     if design.get("variance", "linearization") == "jackknife":
         return {"survey_variance": "jackknife"}
     return {}
+
+
+def design_lonely(design):
+    """``lonely_psu`` of the design-based models under ``[design] lonely_psu``.
+
+    ``{"lonely_psu": ...}`` for a sample design whose ``lonely_psu`` is
+    given and not "fail", ``{}`` otherwise (the estimators' default, "fail").
+    """
+    if design is None or design["weights"] == "frequency":
+        return {}
+    lonely = design.get("lonely_psu") or "fail"
+    return {} if lonely == "fail" else {"lonely_psu": lonely}
 
 
 def index_weights(frame, design):
@@ -909,6 +933,7 @@ def design_estimates(frame, design, indices, target):
             strata=params.get("strata"),
             cluster=params.get("cluster"),
             fpc=params.get("fpc"),
+            **design_lonely(design),
         )
         info = survey.info
 
@@ -1126,9 +1151,12 @@ def _two_part(X, y, options, labels, design=None, frame=None):
     # over: the two-part model floors them instead (and says so)
     zeros = "offset" if options["zeros"] == "offset" else "floor"
     model = TwoPartRegressor(
-        classifier=StepwiseLogit(cov_type=design_cov_type(design, "nonrobust")),
+        classifier=StepwiseLogit(
+            cov_type=design_cov_type(design, "nonrobust"), **design_lonely(design)
+        ),
         regressor=CobbDouglasRegressor(
-            cov_type=design_cov_type(design, options["cov_type"])
+            cov_type=design_cov_type(design, options["cov_type"]),
+            **design_lonely(design),
         ),
         zeros=zeros,
         **design_variance(design),

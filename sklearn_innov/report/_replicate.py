@@ -407,6 +407,14 @@ def _classes_in_words(a, table):
     )
 
 
+# how a stratum with one PSU counts, per [design] lonely_psu
+LONELY_PSU_WORDS = {
+    "adjust": "centred at the grand mean",
+    "remove": "adding no variance (its rows kept in the estimates)",
+    "certainty": "sampled with certainty (adding no variance)",
+}
+
+
 def _design_summary(a):
     """What ``[design]`` says, what it changes, and the weighted estimates."""
     design, info = a.design, a.design_info
@@ -445,6 +453,14 @@ def _design_summary(a):
             if design["fpc"]
             else "no finite population correction (sampling with replacement)",
         ]
+        lonely = design.get("lonely_psu") or "fail"
+        if lonely != "fail":
+            parts.append(
+                "a stratum with one PSU "
+                + LONELY_PSU_WORDS[lonely]
+                + f" ([design] lonely_psu = {lonely!r}; R's "
+                f"options(survey.lonely.psu = {lonely!r}))"
+            )
         if info.get("variance") == "jackknife":
             variance = [
                 "Sample design: " + ", ".join(parts) + "; variance by the "
@@ -520,7 +536,13 @@ def _design_summary(a):
         lines.append(
             "The bootstrap stability of the logit's selection resamples the "
             "design (Rao and Wu's rescaling bootstrap: n_h - 1 PSUs drawn in each "
-            "stratum, the weights rescaled)"
+            "stratum, the weights rescaled"
+            + (
+                "; a stratum with one PSU kept whole in every resample"
+                if (design.get("lonely_psu") or "fail") != "fail"
+                else ""
+            )
+            + ")"
             + (
                 "; the two-part model's parts are fitted as the Cobb-Douglas and "
                 "the logit are."

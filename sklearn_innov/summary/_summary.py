@@ -1342,7 +1342,11 @@ def design_table(info, cov_type, tests):
 
     ``info`` is a results object's ``design_info`` (None without a design),
     ``tests`` names what the degrees of freedom serve ("t and F", "the Wald
-    F tests"). One layout for every model's summary.
+    F tests"). One layout for every model's summary. Under a sample design
+    the first row names the variance estimator (Taylor linearisation, or
+    the replicate jackknife with its replicates) and the design df says
+    where it comes from (PSUs - strata; under the jackknife R's ``degf``,
+    the rank of the replicate weights - 1).
     """
     if info is None:
         return None
@@ -1352,13 +1356,26 @@ def design_table(info, cov_type, tests):
             (f"df of {tests} (clusters - 1)", whole(info["df_inference"])),
         ]
     else:
+        jackknife = info.get("variance") == "jackknife"
         rows = [
+            (
+                "Variance",
+                f"jackknife (JKn), {info['replicates']} replicates"
+                + (", centred at the full-sample estimate" if info.get("mse") else "")
+                if jackknife
+                else "Taylor linearisation",
+            ),
             ("Strata", info["strata"] if info["has_strata"] else "none (1)"),
             (
                 "PSUs",
                 info["psus"] if info["has_clusters"] else f"{info['psus']} (rows)",
             ),
-            ("Design df (PSUs - strata)", info["df"]),
+            (
+                "Design df (rank of the replicate weights - 1)"
+                if jackknife
+                else "Design df (PSUs - strata)",
+                info["df"],
+            ),
             (
                 f"df of {tests} (design df + 1 - parameters)",
                 whole(info["df_inference"]),
