@@ -1418,15 +1418,18 @@ def _participation_events(a):
         )
         + f". Its logit starts with {plural(k + 1, 'parameter')} (intercept and "
         f"{plural(k, 'index', 'indices')}) and keeps {kept + 1}: the "
-        f"{events} {smaller} outcomes (the smaller class) give "
+        f"{events:,} {smaller} outcomes (the smaller class) give "
         f"{events / (k + 1):.1f} events per "
         f"parameter of the starting model, {events / (kept + 1):.1f} of the "
-        "final one. With few events per parameter, maximum-likelihood logit "
-        "coefficients are biased away from zero and their Wald tests and "
-        "intervals are unreliable (Peduzzi et al., 1996; Firth, 1993). Firth's "
-        "penalised "
-        "likelihood reduces that bias: the spec has no key for it; in Python, "
-        "TwoPartRegressor(classifier=StepwiseLogit(penalty='firth', "
+        "final one. " + _firth_shift_words(a) + "."
+    )
+
+
+def _firth_shift_words(a):
+    """The participation logit's small-sample bias, measured on these data."""
+    firth = a.two_part_firth
+    remedy = (
+        "in Python, TwoPartRegressor(classifier=StepwiseLogit(penalty='firth', "
         "criterion='lr'))"
         + (
             ", without the design's standard errors (Firth's penalty takes "
@@ -1434,7 +1437,24 @@ def _participation_events(a):
             if a.design is not None
             else ""
         )
-        + "."
+    )
+    if firth is None:
+        return f"Firth's penalised fit is {remedy}"
+    if "error" in firth:
+        return (
+            "Firth's penalised fit of its final model could not be computed "
+            f"({firth['error']}), so its small-sample bias is not measured; "
+            f"{remedy}"
+        )
+    term = "the intercept's" if firth["term"] == "const" else f"{firth['term']}'s"
+    shift = firth["shift"]
+    return (
+        "Firth's penalised fit of its final model (the same rows and weights) "
+        f"moves the coefficients by at most {format_number(shift, 2)} standard "
+        f"error{'' if shift == 1 else 's'} ({term}): that shift measures the "
+        "small-sample bias of maximum likelihood, which pulls logit "
+        "coefficients away from zero when events are few (Firth, 1993); to "
+        f"report the penalised fit, {remedy}"
     )
 
 
