@@ -359,3 +359,35 @@ def test_a_tiny_number_in_a_column_of_decimals_prints_with_the_columns_decimals(
         "3.000e-06",
         "-8.067e-05",
     ]
+
+
+@pytest.mark.parametrize(
+    ("unit", "units", "expected"),
+    [
+        ("woman", None, "women"),
+        ("person", None, "people"),
+        ("child", None, "children"),
+        ("country", None, "countries"),
+        ("day", None, "days"),
+        ("business", None, "businesses"),
+        ("box", None, "boxes"),
+        ("church", None, "churches"),
+        ("small firm", None, "small firms"),
+        ("respondent", None, "respondents"),
+        ("woman", "wives", "wives"),  # [labels] units wins
+    ],
+)
+def test_the_unit_s_plural_is_english_unless_the_spec_gives_units(
+    unit, units, expected
+):
+    # expected: English grammar's regular rules and irregular plurals
+    frame = pd.DataFrame(
+        {"q1": [1, 2, 3, 4], "q2": [2, 1, 4, 3], "out": [1.0, 2, 3, 4], "y": [0, 1] * 2}
+    )
+    labels = {"unit": unit} if units is None else {"unit": unit, "units": units}
+    document = {
+        "indices": {"X1": ["q1"], "X2": ["q2"]},
+        "model": {"outcome": "out", "target": "y"},
+        "labels": labels,
+    }
+    assert validate_document(document, frame).labels["units"] == expected

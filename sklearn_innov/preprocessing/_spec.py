@@ -24,7 +24,7 @@ import numpy as np
 from ..exceptions import SpecError
 from ..utils._lazy import pd
 from ..utils._output import slugify
-from ..utils._validation import format_rows, format_value, plural
+from ..utils._validation import english_plural, format_rows, format_value, plural
 from ._named_spec import SPEC_TYPES
 
 if TYPE_CHECKING:
@@ -536,7 +536,7 @@ def validate_document(document, frame, source="spec"):
     }
     if "units" not in labels:
         labels["units"] = (
-            "rows" if "unit" not in tables["labels"] else (labels["unit"] + "s")
+            "rows" if "unit" not in tables["labels"] else english_plural(labels["unit"])
         )
     for key, value in labels.items():
         if value is not None and not isinstance(value, str):
