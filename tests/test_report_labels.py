@@ -391,3 +391,45 @@ def test_the_unit_s_plural_is_english_unless_the_spec_gives_units(
         "labels": labels,
     }
     assert validate_document(document, frame).labels["units"] == expected
+
+
+def _floor_zeros(y, policy, unit="respondent"):
+    """The floor-zeros caution of an outcome index built from one 1-5 item."""
+    from sklearn_innov.report._analysis import Analysis
+
+    item = pd.Series(1 + 4 * np.asarray(y), name="sq")
+    analysis = SimpleNamespace(
+        spec=SimpleNamespace(spec={"SQ": ["sq"]}, index={"normalize": "minmax"}),
+        y_outcome=pd.Series(y, name="SQ"),
+        frame=pd.DataFrame({"sq": item}),
+        options={"zeros": policy},
+        labels={"unit": unit, "units": unit + "s"},
+        outcome="SQ",
+        declared_low=lambda name: None,
+    )
+    return Analysis.outcome_floor_zeros(analysis)
+
+
+@pytest.mark.parametrize("n_zero", [1, 2, 1500])
+def test_the_floor_zeros_count_agrees_with_its_verb(n_zero):
+    y = np.r_[np.zeros(n_zero), np.linspace(0.25, 1, 10)]
+    text = _floor_zeros(y, "floor")
+    if n_zero == 1:
+        said = "so its 1 respondent at 0 is the one at the lowest observed value"
+    else:
+        said = f"so its {n_zero:,} respondents at 0 are those at the lowest observed"
+    assert said in text
+    assert "1 respondent at 0 are" not in text
+
+
+@pytest.mark.parametrize("policy", ["floor", "drop", "offset", "two-part"])
+def test_the_floor_zeros_advice_names_no_policy_in_effect(policy):
+    text = _floor_zeros(np.r_[0.0, 0.0, np.linspace(0.25, 1, 10)], policy)
+    advised = re.findall(r"set \[model\] zeros = '([a-z-]+)'", text)
+    assert policy not in advised
+    if policy == "two-part":
+        assert advised == ["floor"]
+        assert "'drop' or 'offset', which differ only in an index's zeros" in text
+    else:
+        assert f"Under [model] zeros = '{policy}' (in effect) the main model" in text
+        assert "'drop' or 'offset'" not in text

@@ -102,7 +102,7 @@ def test_floor_zeros_of_the_outcome_are_said_to_be_the_lowest_units(hsb):
     assert text.index(caution) < text.index("## Cobb-Douglas model of MATH")
     # the real spec keys, as validate_document accepts them
     assert "declare the items' bounds in the spec's [index] table" in text
-    assert "[model] zeros = 'floor', 'drop' or 'offset'" in text
+    assert "or set [model] zeros = 'floor' (or 'drop' or 'offset'" in text
     bounds = {"mAch": [LOWEST, 30.0]}
     document = {**DOCUMENT, "index": {"normalize": "minmax", "bounds": bounds}}
     document["model"] = {**DOCUMENT["model"], "zeros": "offset"}

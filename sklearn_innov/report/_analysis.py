@@ -396,19 +396,38 @@ class Analysis:
         n_zero = int((self.y_outcome == 0).sum())
         units = self.labels["units"]
         example = "[1, 5]" if len(observed) > 1 else "[low, high]"
+        at_zero = (
+            f"its 1 {self.labels['unit']} at 0 is the one"
+            if n_zero == 1
+            else f"its {n_zero:,} {units} at 0 are those"
+        )
+        # the outcome's zeros: every policy but "two-part" leaves them out of
+        # the main model (floor, drop and offset differ only on an index's
+        # zeros), so the way out is named only when it is not in effect
+        policy = self.options["zeros"]
+        if policy == "two-part":
+            way_out = (
+                "answer, or set [model] zeros = 'floor' (or 'drop' or "
+                "'offset', which differ only in an index's zeros) to make the "
+                "main model the Cobb-Douglas of the positive outcomes alone, "
+                "without a model of the zeros."
+            )
+        else:
+            way_out = (
+                f"answer. Under [model] zeros = {policy!r} (in effect) the main "
+                "model is already the Cobb-Douglas of the positive outcomes "
+                "alone, without a model of the zeros."
+            )
         return (
             f"{outcome}'s zeros are not answers of 0: min-max on the observed "
-            f"bounds maps the lowest {units} to 0, so its "
-            f"{n_zero:,} {self.labels['unit'] if n_zero == 1 else units} at 0 "
-            "are those at the lowest observed value"
+            f"bounds maps the lowest {units} to 0, so {at_zero} "
+            "at the lowest observed value"
             + (" of every item" if len(items) > 1 else "")
             + f" ({lowest}). To model true "
             f"zeros, declare the items' bounds in the spec's [index] table "
             f"(bounds = {example}, or per item bounds = "
             f"{{{observed[0]} = {example}}}) so that 0 means the scale's lowest "
-            "answer, or set [model] zeros = 'floor', 'drop' or 'offset' (the "
-            "Cobb-Douglas of the positive outcomes alone, without a model of "
-            "the zeros)."
+            + way_out
         )
 
     def returns_to_scale(self, names: list[str] | None = None) -> bool:

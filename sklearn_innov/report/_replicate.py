@@ -1448,8 +1448,11 @@ def _firth_shift_words(a):
         )
     term = "the intercept's" if firth["term"] == "const" else f"{firth['term']}'s"
     shift = firth["shift"]
+    weighted = a.design is not None and a.design["weight"] is not None
     return (
-        "Firth's penalised fit of its final model (the same rows and weights) "
+        "Firth's penalised fit of its final model (the same rows"
+        + (" and weights" if weighted else "")
+        + ") "
         f"moves the coefficients by at most {format_number(shift, 2)} standard "
         f"error{'' if shift == 1 else 's'} ({term}): that shift measures the "
         "small-sample bias of maximum likelihood, which pulls logit "
