@@ -433,3 +433,31 @@ def test_the_floor_zeros_advice_names_no_policy_in_effect(policy):
     else:
         assert f"Under [model] zeros = '{policy}' (in effect) the main model" in text
         assert "'drop' or 'offset'" not in text
+
+
+def test_the_missing_target_note_separates_thousands():
+    from sklearn_innov.preprocessing._spec import drop_missing_target
+
+    frame = pd.DataFrame({"vote_yes": [np.nan] * 943 + [1.0, 0.0] * 878 + [1.0]})
+    assert len(frame) == 2700
+    kept, note = drop_missing_target(frame, "vote_yes")
+    assert len(kept) == 2700 - 943
+    assert note == (
+        "target 'vote_yes' is missing in 943 of 2,700 rows: those rows were left out."
+    )
+
+
+@pytest.mark.parametrize(("df", "said"), [(2483, "2,483"), (40, "40"), (None, "")])
+def test_the_two_part_reference_distribution_separates_thousands(df, said):
+    from sklearn_innov.report._replicate import _two_part_reference
+
+    model = SimpleNamespace(
+        _reference_df=lambda: {"participation": None, "positive": df},
+        _effects_df=lambda: 12345,
+    )
+    text = _two_part_reference(model, "t")
+    assert "Student's t on 12,345 df (design-based covariance)" in text
+    if df is None:
+        assert "positive part: the normal (z)" in text
+    else:
+        assert f"positive part: Student's t on {said} df" in text

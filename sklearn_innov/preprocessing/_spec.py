@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from ..exceptions import SpecError
+from ..summary._summary import format_count
 from ..utils._lazy import pd
 from ..utils._output import slugify
 from ..utils._validation import english_plural, format_rows, format_value, plural
@@ -1401,7 +1402,7 @@ def drop_missing_target(frame, target, source="spec"):
             "the column that holds the 0/1 answer."
         )
     note = (
-        f"target {target!r} is missing in {int(missing.sum())} of {len(frame)} "
-        "rows: those rows were left out."
+        f"target {target!r} is missing in {format_count(int(missing.sum()))} of "
+        f"{format_count(len(frame))} rows: those rows were left out."
     )
     return frame[~missing], note

@@ -43,7 +43,7 @@ from ..preprocessing._composite import rows_with_missing_index
 from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import format_number, significance
-from ..summary._summary import plural
+from ..summary._summary import format_count, plural
 from ..utils._progress import no_stage
 
 if TYPE_CHECKING:
@@ -1403,12 +1403,11 @@ def missing_answer_table(frame, spec):
                 if aggregate == "sum"
                 else f"the {aggregate} of the answered items"
             )
-            words.append(f"{n_missing - n_empty} {how}")
+            words.append(f"{format_count(n_missing - n_empty)} {how}")
         if n_empty:
             words.append(
-                f"{n_empty} with no answered item: index NaN, left out of every model"
-                if policy == "nan"
-                else f"{n_empty} with no answered item"
+                f"{format_count(n_empty)} with no answered item"
+                + (": index NaN, left out of every model" if policy == "nan" else "")
             )
         if n_outside:
             words.append(

@@ -19,7 +19,7 @@ from ..datasets import load_paper_ranges
 from ..linear_model._cobb_douglas_summary import build_summary
 from ..summary import Block, Summary, format_number, significance
 from ..summary._labels import column_label
-from ..summary._summary import format_cell, plural
+from ..summary._summary import format_cell, format_count, plural
 from ..utils._progress import no_stage
 from ._analysis import (
     ALPHA,
@@ -659,7 +659,7 @@ def _add_figures(report, a):
         "selection_stability",
         _stability_figure(a.stability),
         f"Bootstrap inclusion frequency of each index in the stepwise logit "
-        f"({a.stability.n_fitted} resamples).",
+        f"({format_count(a.stability.n_fitted)} resamples).",
     )
     report.add_figure(
         "residuals_cobb_douglas",
@@ -1612,12 +1612,15 @@ def _two_part_reference(model, statistic):
     """Which distribution each two-part table's p-values and intervals use."""
 
     def name(df):
-        return "the normal (z)" if df is None else f"Student's t on {df:g} df"
+        if df is None:
+            return "the normal (z)"
+        return f"Student's t on {format_count(df)} df"
 
     references = model._reference_df()
     parts = "; ".join(f"{part} part: {name(df)}" for part, df in references.items())
     effects = (
-        f"Student's t on {model._effects_df():g} df (design-based covariance)"
+        f"Student's t on {format_count(model._effects_df())} df "
+        "(design-based covariance)"
         if statistic == "t"
         else "the normal (z)"
     )
