@@ -162,7 +162,7 @@ class Analysis:
         average marginal effects, ``two_part_zeros`` the zero policy it used,
         ``two_part_counts`` the rows with outcome 0 and above 0 (of those with
         positive weight), ``two_part_firth`` how far Firth's penalty moves its
-        participation logit (see :func:`participation_firth_shift`).
+        participation logit (see ``participation_firth_shift``).
     logit : StepwiseLogit
         Fitted with SPSS's Hosmer-Lemeshow grouping (the layout's).
     event : object
