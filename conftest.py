@@ -276,6 +276,7 @@ SLOW_TESTS = {
         "test_html_report_fits_a_390_px_phone[default]",  # 0.5 s
         "test_html_report_fits_a_390_px_phone[user]",  # 0.5 s
         "test_html_report_figures_at_1280_px_are_shown_full_size",  # 0.5 s
+        "test_the_item_total_table_fits_a_1280_px_screen",  # 0.5 s
         "test_latex_report_compiles_without_running_into_the_margin[default]",  # 3.0 s
         "test_latex_report_compiles_without_running_into_the_margin[user]",  # 2.5 s
         "test_the_phone_check_sees_a_page_that_is_too_wide",  # 0.5 s

@@ -359,3 +359,105 @@ def test_a_tiny_number_in_a_column_of_decimals_prints_with_the_columns_decimals(
         "3.000e-06",
         "-8.067e-05",
     ]
+
+
+@pytest.mark.parametrize(
+    ("unit", "units", "expected"),
+    [
+        ("woman", None, "women"),
+        ("person", None, "people"),
+        ("child", None, "children"),
+        ("country", None, "countries"),
+        ("day", None, "days"),
+        ("business", None, "businesses"),
+        ("box", None, "boxes"),
+        ("church", None, "churches"),
+        ("small firm", None, "small firms"),
+        ("respondent", None, "respondents"),
+        ("woman", "wives", "wives"),  # [labels] units wins
+    ],
+)
+def test_the_unit_s_plural_is_english_unless_the_spec_gives_units(
+    unit, units, expected
+):
+    # expected: English grammar's regular rules and irregular plurals
+    frame = pd.DataFrame(
+        {"q1": [1, 2, 3, 4], "q2": [2, 1, 4, 3], "out": [1.0, 2, 3, 4], "y": [0, 1] * 2}
+    )
+    labels = {"unit": unit} if units is None else {"unit": unit, "units": units}
+    document = {
+        "indices": {"X1": ["q1"], "X2": ["q2"]},
+        "model": {"outcome": "out", "target": "y"},
+        "labels": labels,
+    }
+    assert validate_document(document, frame).labels["units"] == expected
+
+
+def _floor_zeros(y, policy, unit="respondent"):
+    """The floor-zeros caution of an outcome index built from one 1-5 item."""
+    from sklearn_innov.report._analysis import Analysis
+
+    item = pd.Series(1 + 4 * np.asarray(y), name="sq")
+    analysis = SimpleNamespace(
+        spec=SimpleNamespace(spec={"SQ": ["sq"]}, index={"normalize": "minmax"}),
+        y_outcome=pd.Series(y, name="SQ"),
+        frame=pd.DataFrame({"sq": item}),
+        options={"zeros": policy},
+        labels={"unit": unit, "units": unit + "s"},
+        outcome="SQ",
+        declared_low=lambda name: None,
+    )
+    return Analysis.outcome_floor_zeros(analysis)
+
+
+@pytest.mark.parametrize("n_zero", [1, 2, 1500])
+def test_the_floor_zeros_count_agrees_with_its_verb(n_zero):
+    y = np.r_[np.zeros(n_zero), np.linspace(0.25, 1, 10)]
+    text = _floor_zeros(y, "floor")
+    if n_zero == 1:
+        said = "so its 1 respondent at 0 is the one at the lowest observed value"
+    else:
+        said = f"so its {n_zero:,} respondents at 0 are those at the lowest observed"
+    assert said in text
+    assert "1 respondent at 0 are" not in text
+
+
+@pytest.mark.parametrize("policy", ["floor", "drop", "offset", "two-part"])
+def test_the_floor_zeros_advice_names_no_policy_in_effect(policy):
+    text = _floor_zeros(np.r_[0.0, 0.0, np.linspace(0.25, 1, 10)], policy)
+    advised = re.findall(r"set \[model\] zeros = '([a-z-]+)'", text)
+    assert policy not in advised
+    if policy == "two-part":
+        assert advised == ["floor"]
+        assert "'drop' or 'offset', which differ only in an index's zeros" in text
+    else:
+        assert f"Under [model] zeros = '{policy}' (in effect) the main model" in text
+        assert "'drop' or 'offset'" not in text
+
+
+def test_the_missing_target_note_separates_thousands():
+    from sklearn_innov.preprocessing._spec import drop_missing_target
+
+    frame = pd.DataFrame({"vote_yes": [np.nan] * 943 + [1.0, 0.0] * 878 + [1.0]})
+    assert len(frame) == 2700
+    kept, note = drop_missing_target(frame, "vote_yes")
+    assert len(kept) == 2700 - 943
+    assert note == (
+        "target 'vote_yes' is missing in 943 of 2,700 rows: those rows were left out."
+    )
+
+
+@pytest.mark.parametrize(("df", "said"), [(2483, "2,483"), (40, "40"), (None, "")])
+def test_the_two_part_reference_distribution_separates_thousands(df, said):
+    from sklearn_innov.report._replicate import _two_part_reference
+
+    model = SimpleNamespace(
+        _reference_df=lambda: {"participation": None, "positive": df},
+        _effects_df=lambda: 12345,
+    )
+    text = _two_part_reference(model, "t")
+    assert "Student's t on 12,345 df (design-based covariance)" in text
+    if df is None:
+        assert "positive part: the normal (z)" in text
+    else:
+        assert f"positive part: Student's t on {said} df" in text

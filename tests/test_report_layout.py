@@ -349,6 +349,25 @@ def test_html_report_figures_at_1280_px_are_shown_full_size(reports, tmp_path):
     assert min(_smallest_text_px(report, measured).values()) >= 14
 
 
+@needs_chromium
+def test_the_item_total_table_fits_a_1280_px_screen(reports, tmp_path):
+    """Issue 28: its column headings wrap (they kept one line each, 240-280
+    px, and the table scrolled sideways at 1280 px) and, on a desktop, its
+    row labels keep one line ("X1 willingness_innovate" wrapped)."""
+    _, directory = reports["default"]
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    measured = _measure(page, tmp_path, width=1280)
+    table = next(t for t in measured["tables"] if t["title"].startswith("Item-total"))
+    assert table["width"] <= table["boxWidth"] + 1, table["width"]
+    labels = [c for c in table["cells"] if c["column"] == 0]
+    assert len(labels) > 20
+    assert all(c["lines"] == 1 for c in labels), [
+        c["text"] for c in labels if c["lines"] > 1
+    ]
+    for cell in table["cells"]:
+        assert cell["scrollWidth"] <= cell["clientWidth"] + 1, cell
+
+
 # a cell's text wraps onto at most this many lines on a phone
 PHONE_LINES = 6
 

@@ -167,14 +167,18 @@ def test_the_sum_of_elasticities_is_not_tested_without_production(ess):
     ) in flat
 
 
-def test_the_python_summary_keeps_the_sum_test():
-    # CobbDouglasRegressor is a production-function model by name: its own
-    # summary tests the sum, against the t of an independent formula
+def test_the_python_summary_tests_the_sum_when_asked():
+    # the Python summary tests the sum only when asked (a production
+    # function with ratio-scale inputs), against an independent formula
     rng = np.random.default_rng(2)
     X = rng.uniform(1, 3, (80, 2))
     y = np.exp(0.4 * np.log(X[:, 0]) + 0.3 * np.log(X[:, 1]) + rng.normal(0, 0.2, 80))
     model = CobbDouglasRegressor().fit(X, y)
-    table = model.summary()["diagnostics"]
+    assert (
+        "Sum of elasticities, H0: sum = 1 (t)"
+        not in model.summary()["diagnostics"].index
+    )
+    table = model.summary(sum_test=True)["diagnostics"]
     row = table.loc["Sum of elasticities, H0: sum = 1 (t)"]
     cov = model.results_.cov_params
     t = (model.coef_.sum() - 1) / np.sqrt(cov[1:, 1:].sum())

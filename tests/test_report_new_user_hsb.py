@@ -102,7 +102,7 @@ def test_floor_zeros_of_the_outcome_are_said_to_be_the_lowest_units(hsb):
     assert text.index(caution) < text.index("## Cobb-Douglas model of MATH")
     # the real spec keys, as validate_document accepts them
     assert "declare the items' bounds in the spec's [index] table" in text
-    assert "[model] zeros = 'floor', 'drop' or 'offset'" in text
+    assert "or set [model] zeros = 'floor' (or 'drop' or 'offset'" in text
     bounds = {"mAch": [LOWEST, 30.0]}
     document = {**DOCUMENT, "index": {"normalize": "minmax", "bounds": bounds}}
     document["model"] = {**DOCUMENT["model"], "zeros": "offset"}
@@ -285,25 +285,30 @@ def _pipeline_fit():
     return pipe.fit(frame, y)[-1]
 
 
-def test_the_python_summary_tests_the_sum_by_default_and_points_to_the_switch():
+def test_the_python_summary_tests_the_sum_when_asked():
     model = _pipeline_fit()
-    summary = model.summary()
+    summary = model.summary(sum_test=True)
     row = summary["diagnostics"].loc["Sum of elasticities, H0: sum = 1 (t)"]
     # the t of sum = 1 from its definition: (sum b - 1) / se(sum b)
     cov = model.results_.cov_params
     t = (model.coef_.sum() - 1) / np.sqrt(cov[1:, 1:].sum())
     assert row["statistic"] == pytest.approx(t, rel=1e-10)
     notes = " ".join(summary["Notes"])
-    assert "summary(sum_test=False) leaves it out" in notes
+    assert "The test of sum = 1 (summary(sum_test=True)) reads as constant" in notes
+    # asked for, the test is not then called meaningless
+    assert "means nothing" not in notes
 
 
-def test_the_python_summary_leaves_the_sum_test_out_when_asked():
+@pytest.mark.parametrize("kwargs", [{}, {"sum_test": False}])
+def test_the_python_summary_leaves_the_sum_test_out_by_default(kwargs):
+    # issue 28: the default summary printed the test, then said it meant
+    # nothing; now it leaves it out and says how to ask for it
     model = _pipeline_fit()
-    summary = model.summary(sum_test=False)
+    summary = model.summary(**kwargs)
     assert not summary["diagnostics"].index.str.contains("sum = 1").any()
     text = str(summary)
     assert "H0: sum = 1" not in text
     notes = " ".join(summary["Notes"])
     assert "The sum of elasticities is not tested against 1" in notes
-    assert "(summary(sum_test=False))" in notes
+    assert "summary(sum_test=True) adds the test" in notes
     assert "spec" not in notes

@@ -864,7 +864,7 @@ default=None
         layout_title: str | None = None,
         marginal_effects: ArrayLike | None = None,
         *,
-        sum_test: bool = True,
+        sum_test: bool = False,
     ) -> Summary:
         """Results laid out like the paper's Table 9, then every diagnostic.
 
@@ -883,13 +883,15 @@ default=None
         marginal_effects : array-like or DataFrame, optional
             Rows to average the marginal effects ``dE[y]/dX_k`` over (e.g.
             the training data); adds a block of :meth:`marginal_effects`.
-        sum_test : bool, default=True
+        sum_test : bool, default=False
             Whether the diagnostics test ``H0: sum of elasticities = 1``
             (constant returns to scale). That test means something only for
-            a production function whose inputs have a true zero; for inputs
-            without one (a min-max index is 0 at its lowest unit, so its
-            elasticity moves with that arbitrary zero) pass False: the test
-            is left out and the notes say why.
+            a production function whose inputs have a true zero (ratio-scale
+            inputs): pass True for one. For inputs without one (a min-max
+            index is 0 at its lowest unit, so its elasticity moves with that
+            arbitrary zero) the test is no hypothesis; by default it is left
+            out and the notes say how to ask for it, as a report leaves it
+            out unless its spec says ``[model] production = true``.
 
         Returns
         -------

@@ -39,12 +39,13 @@ def diagnostic_entry(results, name):
 HC3_ADVICE = "cov_type='HC3'"
 
 
-#: The note of a summary without the test of sum = 1 (summary(sum_test=False))
+#: The note of a summary without the test of sum = 1 (summary()'s default)
 NO_SUM_TEST = (
-    "The sum of elasticities is not tested against 1 (summary(sum_test=False)): "
-    "for inputs without a true zero (a min-max index is 0 at its lowest unit) "
-    "the elasticities and their sum move with that zero, and a sum of 1 "
-    "(constant returns to scale) is no hypothesis."
+    "The sum of elasticities is not tested against 1: for inputs without a "
+    "true zero (a min-max index is 0 at its lowest unit) the elasticities and "
+    "their sum move with that zero, and a sum of 1 (constant returns to scale) "
+    "is no hypothesis. For a production function whose inputs are on a ratio "
+    "scale, summary(sum_test=True) adds the test."
 )
 
 
@@ -55,7 +56,7 @@ def build_summary(
     *,
     production=False,
     hc3=HC3_ADVICE,
-    sum_test=True,
+    sum_test=False,
     no_sum_test=NO_SUM_TEST,
 ):
     """Build the :class:`Summary` of a fitted model (see ``model.summary``).
@@ -65,7 +66,8 @@ def build_summary(
     reported as a test of the sum of elasticities only. ``sum_test=False``
     (inputs without a true zero, or a report's spec without ``production =
     true``) leaves that test out and says why: ``no_sum_test`` is that
-    note, in the caller's words (``summary(sum_test=False)`` by default).
+    note, in the caller's words (how to ask ``summary(sum_test=True)`` by
+    default).
     ``hc3`` is how the reader asks for HC3 standard errors (see
     :func:`diagnostic_readings`).
     """
@@ -199,7 +201,7 @@ def _equation(model, terms):
 
 
 def diagnostic_readings(
-    model, production=False, diagnostics=None, *, hc3=HC3_ADVICE, sum_test=True
+    model, production=False, diagnostics=None, *, hc3=HC3_ADVICE, sum_test=False
 ):
     """One row per specification test: statistic, p-value, result in words.
 
@@ -221,9 +223,9 @@ def diagnostic_readings(
         heteroskedasticity test of a model with classical ones: the
         estimator's parameter here, the spec's key in a report made from a
         spec.
-    sum_test : bool, default=True
-        Include the test of ``sum b_i = 1``; False for a model that is not
-        a production function, where a sum of 1 is no hypothesis.
+    sum_test : bool, default=False
+        Include the test of ``sum b_i = 1``: True for a production function
+        with ratio-scale inputs; otherwise a sum of 1 is no hypothesis.
 
     Returns
     -------
@@ -341,7 +343,7 @@ def _scale_row(rts, production):
     return (label, rts["t"], p, reading)
 
 
-def _notes(model, production, sum_test=True, no_sum_test=None):
+def _notes(model, production, sum_test=False, no_sum_test=None):
     notes = []
     if model.in_levels_.any():
         names = model.results_.names[int(model.fit_intercept) :]
@@ -441,11 +443,11 @@ def _notes(model, production, sum_test=True, no_sum_test=None):
         notes.append(no_sum_test or NO_SUM_TEST)
     else:
         notes.append(
-            "The sum of elasticities is read as returns to scale only for a "
-            "production function whose inputs are on a ratio scale; for indices "
-            "with an arbitrary zero (a min-max index is 0 at its lowest unit) the "
-            "elasticities and their sum move with that zero, and the test of "
-            "sum = 1 means nothing: summary(sum_test=False) leaves it out."
+            "The test of sum = 1 (summary(sum_test=True)) reads as constant "
+            "returns to scale only for a production function whose inputs are "
+            "on a ratio scale (each has a true zero); an index with an "
+            "arbitrary zero (a min-max index is 0 at its lowest unit) moves its "
+            "elasticity, and the sum, with that zero."
         )
     return notes
 

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from ..exceptions import SpecError
+from ..summary._summary import format_count
 from ..utils._lazy import pd
 from ..utils._output import slugify
-from ..utils._validation import format_rows, format_value, plural
+from ..utils._validation import english_plural, format_rows, format_value, plural
 from ._named_spec import SPEC_TYPES
 
 if TYPE_CHECKING:
@@ -547,7 +548,7 @@ def validate_document(document, frame, source="spec"):
     }
     if "units" not in labels:
         labels["units"] = (
-            "rows" if "unit" not in tables["labels"] else (labels["unit"] + "s")
+            "rows" if "unit" not in tables["labels"] else english_plural(labels["unit"])
         )
     for key, value in labels.items():
         if value is not None and not isinstance(value, str):
@@ -1441,7 +1442,7 @@ def drop_missing_target(frame, target, source="spec"):
             "the column that holds the 0/1 answer."
         )
     note = (
-        f"target {target!r} is missing in {int(missing.sum())} of {len(frame)} "
-        "rows: those rows were left out."
+        f"target {target!r} is missing in {format_count(int(missing.sum()))} of "
+        f"{format_count(len(frame))} rows: those rows were left out."
     )
     return frame[~missing], note

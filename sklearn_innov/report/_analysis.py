@@ -43,7 +43,7 @@ from ..preprocessing._composite import rows_with_missing_index
 from ..preprocessing._log import apply_zeros, smallest_positive_half
 from ..preprocessing._spec import drop_missing_target, validate_document
 from ..summary import format_number, significance
-from ..summary._summary import plural
+from ..summary._summary import format_count, plural
 from ..utils._progress import no_stage
 
 if TYPE_CHECKING:
@@ -161,7 +161,8 @@ class Analysis:
         ``two_part_skip`` says why it is None; ``two_part_effects`` holds its
         average marginal effects, ``two_part_zeros`` the zero policy it used,
         ``two_part_counts`` the rows with outcome 0 and above 0 (of those with
-        positive weight).
+        positive weight), ``two_part_firth`` how far Firth's penalty moves its
+        participation logit (see ``participation_firth_shift``).
     logit : StepwiseLogit
         Fitted with SPSS's Hosmer-Lemeshow grouping (the layout's).
     event : object
@@ -269,6 +270,8 @@ class Analysis:
     logit_weights: np.ndarray | None = None
     # rows with outcome 0 and > 0 (of those with positive weight)
     two_part_counts: tuple = (0, 0)
+    # the largest |b_firth - b_ML| / se of the participation logit, or why not
+    two_part_firth: dict | None = None
     missing_answers: pd.DataFrame | None = None
     index_missing_note: str | None = None
     rows_read: int = 0
@@ -393,19 +396,38 @@ class Analysis:
         n_zero = int((self.y_outcome == 0).sum())
         units = self.labels["units"]
         example = "[1, 5]" if len(observed) > 1 else "[low, high]"
+        at_zero = (
+            f"its 1 {self.labels['unit']} at 0 is the one"
+            if n_zero == 1
+            else f"its {n_zero:,} {units} at 0 are those"
+        )
+        # the outcome's zeros: every policy but "two-part" leaves them out of
+        # the main model (floor, drop and offset differ only on an index's
+        # zeros), so the way out is named only when it is not in effect
+        policy = self.options["zeros"]
+        if policy == "two-part":
+            way_out = (
+                "answer, or set [model] zeros = 'floor' (or 'drop' or "
+                "'offset', which differ only in an index's zeros) to make the "
+                "main model the Cobb-Douglas of the positive outcomes alone, "
+                "without a model of the zeros."
+            )
+        else:
+            way_out = (
+                f"answer. Under [model] zeros = {policy!r} (in effect) the main "
+                "model is already the Cobb-Douglas of the positive outcomes "
+                "alone, without a model of the zeros."
+            )
         return (
             f"{outcome}'s zeros are not answers of 0: min-max on the observed "
-            f"bounds maps the lowest {units} to 0, so its "
-            f"{n_zero:,} {self.labels['unit'] if n_zero == 1 else units} at 0 "
-            "are those at the lowest observed value"
+            f"bounds maps the lowest {units} to 0, so {at_zero} "
+            "at the lowest observed value"
             + (" of every item" if len(items) > 1 else "")
             + f" ({lowest}). To model true "
             f"zeros, declare the items' bounds in the spec's [index] table "
             f"(bounds = {example}, or per item bounds = "
             f"{{{observed[0]} = {example}}}) so that 0 means the scale's lowest "
-            "answer, or set [model] zeros = 'floor', 'drop' or 'offset' (the "
-            "Cobb-Douglas of the positive outcomes alone, without a model of "
-            "the zeros)."
+            + way_out
         )
 
     def returns_to_scale(self, names: list[str] | None = None) -> bool:
@@ -599,6 +621,9 @@ def analyze(
     two_part_counts = participation_counts(
         y_outcome, design_fit_params(frame, design, X.index).get("sample_weight")
     )
+    two_part_firth = participation_firth_shift(
+        two_part, X, y_outcome, design_fit_params(frame, design, X.index)
+    )
     done("two-part model")
 
     # SPSS's layout, SPSS's Hosmer-Lemeshow grouping; the controls are forced
@@ -659,6 +684,7 @@ def analyze(
         two_part_effects=effects,
         two_part_zeros=two_part_zeros,
         two_part_counts=two_part_counts,
+        two_part_firth=two_part_firth,
         logit=logit,
         event=event,
         hl_rules=_hl_by_rule(logit, y_target, logit_params.get("sample_weight")),
@@ -1102,6 +1128,55 @@ def participation_counts(y, weights=None):
     return int(((y == 0) & in_use).sum()), int(((y > 0) & in_use).sum())
 
 
+def participation_firth_shift(model, X, y, fit_params):
+    """How far Firth's penalty moves the participation logit's final model.
+
+    Refits the final model (the same features, rows and weights) by Firth's
+    penalised likelihood and measures each coefficient's shift
+    ``|b_firth - b_ML|`` in units of its maximum-likelihood standard error:
+    the small-sample bias of maximum likelihood that Firth's penalty removes
+    (Firth, 1993), on the user's data rather than from a rule on events per
+    parameter.
+
+    Returns
+    -------
+    shift : dict or None
+        None without a participation logit; else ``{"shift": float,
+        "term": name}`` (``term`` ``"const"`` for the intercept), or
+        ``{"error": reason}`` when the Firth fit failed.
+    """
+    if model is None or model.classifier_ is None:
+        return None
+    ml = model.classifier_
+    table = ml.coef_table_
+    columns = [c for c in table.index if c != "const"]
+    positive = (np.asarray(y) > 0).astype(int)
+    weights = fit_params.get("sample_weight")
+    if not columns and ml.fit_intercept:
+        # intercept only: Firth's score sum w (y - p) + (1 - 2 p) / 2 = 0
+        # has the closed form p = (sum w y + 1/2) / (sum w + 1)
+        w = np.ones(len(positive)) if weights is None else np.asarray(weights)
+        p = (w @ positive + 0.5) / (w.sum() + 1.0)
+        shift = abs(np.log(p / (1 - p)) - table.loc["const", "coef"])
+        return {"shift": float(shift / table.loc["const", "std_err"]), "term": "const"}
+    if not columns:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            firth = StepwiseLogit(
+                penalty="firth", p_remove=1.0, fit_intercept=ml.fit_intercept
+            ).fit(X[columns], positive, sample_weight=weights)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        return {"error": str(exc).split("\n")[0]}
+    if not firth.converged_:
+        return {"error": "its Newton iterations did not converge"}
+    shifts = ((firth.coef_table_["coef"] - table["coef"]).abs() / table["std_err"]).loc[
+        table.index
+    ]
+    return {"shift": float(shifts.max()), "term": str(shifts.idxmax())}
+
+
 def _two_part(X, y, options, labels, design=None, frame=None):
     """The two-part model of the outcome, or why it is not fitted.
 
@@ -1356,12 +1431,11 @@ def missing_answer_table(frame, spec):
                 if aggregate == "sum"
                 else f"the {aggregate} of the answered items"
             )
-            words.append(f"{n_missing - n_empty} {how}")
+            words.append(f"{format_count(n_missing - n_empty)} {how}")
         if n_empty:
             words.append(
-                f"{n_empty} with no answered item: index NaN, left out of every model"
-                if policy == "nan"
-                else f"{n_empty} with no answered item"
+                f"{format_count(n_empty)} with no answered item"
+                + (": index NaN, left out of every model" if policy == "nan" else "")
             )
         if n_outside:
             words.append(

@@ -18,7 +18,7 @@ import numpy as np
 from ..datasets import load_paper_results
 from ..summary import Block, Summary, format_pvalue
 from ..summary._labels import column_label
-from ..summary._summary import P_DECIMALS, P_LEVELS, is_pvalue_label
+from ..summary._summary import P_DECIMALS, P_LEVELS, format_count, is_pvalue_label
 from ..utils._lazy import pd
 
 if TYPE_CHECKING:
@@ -325,7 +325,7 @@ def _reading_beside_paper(paper, full):
         "the simulated ranges below are the comparison that counts.",
         f"Table 9's R² = {fit9['rsquared']} and F = {fit9['fvalue']} with {k} "
         f"regressors imply about {implied_n:.0f} observations; the Cobb-Douglas "
-        f"here is fitted on the {full.nobs_} firms with Y > 0"
+        f"here is fitted on the {format_count(full.nobs_)} firms with Y > 0"
         + (
             ", so the paper's Y must have been positive for more firms than here, "
             "which it does not explain."

@@ -19,7 +19,7 @@ from ..datasets import load_paper_ranges
 from ..linear_model._cobb_douglas_summary import build_summary
 from ..summary import Block, Summary, format_number, significance
 from ..summary._labels import column_label
-from ..summary._summary import format_cell, plural
+from ..summary._summary import format_cell, format_count, plural
 from ..utils._progress import no_stage
 from ._analysis import (
     ALPHA,
@@ -681,7 +681,7 @@ def _add_figures(report, a):
         "selection_stability",
         _stability_figure(a.stability),
         f"Bootstrap inclusion frequency of each index in the stepwise logit "
-        f"({a.stability.n_fitted} resamples).",
+        f"({format_count(a.stability.n_fitted)} resamples).",
     )
     report.add_figure(
         "residuals_cobb_douglas",
@@ -1440,15 +1440,18 @@ def _participation_events(a):
         )
         + f". Its logit starts with {plural(k + 1, 'parameter')} (intercept and "
         f"{plural(k, 'index', 'indices')}) and keeps {kept + 1}: the "
-        f"{events} {smaller} outcomes (the smaller class) give "
+        f"{events:,} {smaller} outcomes (the smaller class) give "
         f"{events / (k + 1):.1f} events per "
         f"parameter of the starting model, {events / (kept + 1):.1f} of the "
-        "final one. With few events per parameter, maximum-likelihood logit "
-        "coefficients are biased away from zero and their Wald tests and "
-        "intervals are unreliable (Peduzzi et al., 1996; Firth, 1993). Firth's "
-        "penalised "
-        "likelihood reduces that bias: the spec has no key for it; in Python, "
-        "TwoPartRegressor(classifier=StepwiseLogit(penalty='firth', "
+        "final one. " + _firth_shift_words(a) + "."
+    )
+
+
+def _firth_shift_words(a):
+    """The participation logit's small-sample bias, measured on these data."""
+    firth = a.two_part_firth
+    remedy = (
+        "in Python, TwoPartRegressor(classifier=StepwiseLogit(penalty='firth', "
         "criterion='lr'))"
         + (
             ", without the design's standard errors (Firth's penalty takes "
@@ -1456,7 +1459,27 @@ def _participation_events(a):
             if a.design is not None
             else ""
         )
-        + "."
+    )
+    if firth is None:
+        return f"Firth's penalised fit is {remedy}"
+    if "error" in firth:
+        return (
+            "Firth's penalised fit of its final model could not be computed "
+            f"({firth['error']}), so its small-sample bias is not measured; "
+            f"{remedy}"
+        )
+    term = "the intercept's" if firth["term"] == "const" else f"{firth['term']}'s"
+    shift = firth["shift"]
+    weighted = a.design is not None and a.design["weight"] is not None
+    return (
+        "Firth's penalised fit of its final model (the same rows"
+        + (" and weights" if weighted else "")
+        + ") "
+        f"moves the coefficients by at most {format_number(shift, 2)} standard "
+        f"error{'' if shift == 1 else 's'} ({term}): that shift measures the "
+        "small-sample bias of maximum likelihood, which pulls logit "
+        "coefficients away from zero when events are few (Firth, 1993); to "
+        f"report the penalised fit, {remedy}"
     )
 
 
@@ -1611,12 +1634,15 @@ def _two_part_reference(model, statistic):
     """Which distribution each two-part table's p-values and intervals use."""
 
     def name(df):
-        return "the normal (z)" if df is None else f"Student's t on {df:g} df"
+        if df is None:
+            return "the normal (z)"
+        return f"Student's t on {format_count(df)} df"
 
     references = model._reference_df()
     parts = "; ".join(f"{part} part: {name(df)}" for part, df in references.items())
     effects = (
-        f"Student's t on {model._effects_df():g} df (design-based covariance)"
+        f"Student's t on {format_count(model._effects_df())} df "
+        "(design-based covariance)"
         if statistic == "t"
         else "the normal (z)"
     )

@@ -1039,6 +1039,7 @@ table.summary-table thead th:first-child { text-align: left; }
 table.summary-table tbody th { text-align: left; font-weight: 600;
   background: #fafafa; min-width: 9em; }
 table.summary-table .num { text-align: right; white-space: nowrap; }
+table.summary-table thead th.num { white-space: normal; }
 table.summary-table .text { text-align: left; }
 table.summary-table td.text { min-width: 15em; }
 table.summary-table.long-words td.text { min-width: 8em; overflow-wrap: anywhere; }
@@ -1046,6 +1047,7 @@ table.summary-table tbody tr:hover td { background: #f4f8ff; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption { font-size: .9rem; color: #444; margin-top: .3rem; }
+@media (min-width: 60rem) { table.summary-table tbody th { white-space: nowrap; } }
 @media (max-width: 40rem) { main { padding: 1rem .75rem 2rem; }
   h1 { font-size: 1.4rem; } }
 """

@@ -63,6 +63,72 @@ def as_pandas(X):
     return DataFrame({name: frame[name].to_numpy() for name in frame.columns})
 
 
+# nouns whose plural is not made by a rule (a unit of observation, mostly)
+_IRREGULAR_PLURALS = {
+    "man": "men",
+    "woman": "women",
+    "person": "people",
+    "child": "children",
+    "wife": "wives",
+    "life": "lives",
+    "foot": "feet",
+    "tooth": "teeth",
+    "mouse": "mice",
+    "goose": "geese",
+    "ox": "oxen",
+    "datum": "data",
+    "criterion": "criteria",
+    "index": "indices",
+    "stratum": "strata",
+    "analysis": "analyses",
+    "thesis": "theses",
+    "sheep": "sheep",
+    "fish": "fish",
+    "series": "series",
+    "species": "species",
+}
+
+
+def english_plural(noun: str) -> str:
+    """The English plural of a noun: "firm" -> "firms", "woman" -> "women".
+
+    The one rule for a plural the caller does not spell, applied to the last
+    word ("small firm" -> "small firms"): common irregulars, -y after a
+    consonant -> -ies, -s/-x/-z/-ch/-sh -> -es, else -s. The first letter's
+    case is kept.
+
+    Parameters
+    ----------
+    noun : str
+        The singular.
+
+    Returns
+    -------
+    nouns : str
+
+    Examples
+    --------
+    >>> from sklearn_innov.utils._validation import english_plural
+    >>> [english_plural(w) for w in ["woman", "country", "box", "day", "Person"]]
+    ['women', 'countries', 'boxes', 'days', 'People']
+    >>> english_plural("small firm"), english_plural("human")
+    ('small firms', 'humans')
+    """
+    head, _, word = noun.rpartition(" ")
+    head = head + " " if head else ""
+    lower = word.lower()
+    if lower in _IRREGULAR_PLURALS:
+        nouns = _IRREGULAR_PLURALS[lower]
+        if word[:1].isupper():
+            nouns = nouns[0].upper() + nouns[1:]
+        return head + nouns
+    if len(lower) > 1 and lower.endswith("y") and lower[-2] not in "aeiou":
+        return head + word[:-1] + "ies"
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return head + word + "es"
+    return head + word + "s"
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``count`` and the noun in number: "1 group", "1,905 groups".
 
@@ -77,7 +143,7 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     noun : str
         The singular.
     nouns : str, optional
-        The plural; default ``noun + "s"``.
+        The plural; default :func:`english_plural` of ``noun``.
 
     Returns
     -------
@@ -89,7 +155,7 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     >>> plural(1, "group"), plural(1905, "group"), plural(2, "entry", "entries")
     ('1 group', '1,905 groups', '2 entries')
     """
-    word = noun if count == 1 else (nouns or noun + "s")
+    word = noun if count == 1 else (nouns or english_plural(noun))
     return f"{count:,} {word}"
 
 
