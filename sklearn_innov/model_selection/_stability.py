@@ -35,7 +35,8 @@ from sklearn.utils.validation import (
 from .._core import Results, SurveyDesign
 from ..linear_model import StepwiseLogit
 from ..summary import Block, Summary, format_pvalue
-from ..summary._labels import column_label
+from ..summary._labels import COLUMNS, column_label
+from ..summary._summary import format_cell
 from ..utils._lazy import pd
 from ..utils._plotting import outside_legend
 from ..utils._plotting import pyplot as _pyplot
@@ -1056,14 +1057,20 @@ class SelectionStability(Results):
         mask = np.array([chosen[f] for f in order], dtype=bool)
         forced = np.isin(order, self.forced)
         position = np.arange(len(order))
-        for keep, color, label, fmt in (
-            (mask & ~forced, "C0", "selected on all rows", "%.0f%%"),
-            (~mask & ~forced, "C7", "not selected on all rows", "%.0f%%"),
-            (forced, "0.85", "forced into every model", "forced"),
+        # the bars read as the table does: one formatter for both
+        kind = COLUMNS["inclusion_pct"].kind
+        for keep, color, label, is_forced in (
+            (mask & ~forced, "C0", "selected on all rows", False),
+            (~mask & ~forced, "C7", "not selected on all rows", False),
+            (forced, "0.85", "forced into every model", True),
         ):
             if keep.any():
                 bars = ax.barh(position[keep], percent[keep], color=color, label=label)
-                ax.bar_label(bars, fmt=fmt, padding=2)
+                texts = [
+                    "forced" if is_forced else format_cell(value, kind)
+                    for value in percent[keep]
+                ]
+                ax.bar_label(bars, labels=texts, padding=2)
         ax.set_yticks(position, order)
         ax.set_xlim(0, 112)
         ax.set_xlabel("bootstrap inclusion frequency (%)")
