@@ -613,17 +613,28 @@ def analyze(
     if isinstance(event, float) and event.is_integer():
         event = int(event)  # a 0/1 column read as floats: 1, not 1.0
     done("stepwise logit")
-    # under a sample design, the Rao-Wu bootstrap of its strata and PSUs
-    stability = selection_stability(
-        StepwiseLogit(force=levels, cov_type=design_cov_type(design, "nonrobust")),
-        logit_X,
-        y_target,
-        n_bootstrap=STABILITY_RESAMPLES,
-        random_state=random_state,
-        sample_weight=logit_params.get("sample_weight"),
-        strata=logit_params.get("strata"),
-        cluster=logit_params.get("cluster"),
-    )
+    # under a sample design, the Rao-Wu bootstrap of its strata and PSUs; the
+    # RMSD ratio's denominator is the full model's SE under the logit's
+    # variance (design-based; the jackknife's under [design] variance)
+    stability_cov = design_cov_type(design, "nonrobust")
+    with _jackknife_named(f"The stability's global logit of {spec.target}"):
+        stability = selection_stability(
+            StepwiseLogit(force=levels, cov_type=stability_cov),
+            logit_X,
+            y_target,
+            n_bootstrap=STABILITY_RESAMPLES,
+            random_state=random_state,
+            sample_weight=logit_params.get("sample_weight"),
+            strata=logit_params.get("strata"),
+            cluster=logit_params.get("cluster"),
+            global_estimator=StepwiseLogit(
+                force=levels,
+                cov_type=stability_cov,
+                p_remove=1.0,
+                direction="backward",
+                **design_variance(design),
+            ),
+        )
     done("selection stability")
     analysis = Analysis(
         spec=spec,
