@@ -808,8 +808,9 @@ def design_variance(design):
     ``variance`` is "jackknife" (the Cobb-Douglas models and the stepwise
     logit's final model then use the replicate jackknife), ``{}`` otherwise
     (Taylor linearisation, or no sample design). The two-part model takes
-    it too; the logit's stepping and the bootstrap of its selection keep
-    the linearisation.
+    it too, and so does the global model of the logit's selection stability
+    (its SE is the RMSD ratio's denominator); the logit's stepping and the
+    bootstrap refits of its selection keep the linearisation.
     """
     if design is None or design["weights"] == "frequency":
         return {}
