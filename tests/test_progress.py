@@ -95,19 +95,6 @@ def test_the_last_line_says_done_not_eta_and_the_last_label(log):
     ]
 
 
-def test_ctrl_c_logs_where_the_run_stopped(log):
-    clock = FakeClock([0.0, 1.0, 61.0])
-    with (
-        pytest.raises(KeyboardInterrupt),
-        progress(1000, "benchmark", unit="fit", file=io.StringIO(), clock=clock) as bar,
-    ):
-        bar.update(100, label="logit, fold 100 of 100")
-        raise KeyboardInterrupt
-    assert info_lines(log)[-1] == (
-        "benchmark: interrupted after 100/1000 fits, elapsed 01:01"
-    )
-
-
 def test_a_terminal_bar_ends_with_done():
     tty = FakeTTY()
     with progress(2, "benchmark", unit="fit", file=tty) as bar:

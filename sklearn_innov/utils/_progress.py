@@ -11,7 +11,7 @@ it writes depends on where a person would read it:
   the ``sklearn_innov.progress`` logger, each with done/total, the elapsed
   time, an ETA and the step that just finished, at most one per tenth of
   the run or per ``interval`` seconds, whichever comes first, and one at
-  the end ("...: done"; "interrupted after ..." at Ctrl-C). Carriage
+  the end ("...: done"). Carriage
   returns would fill a log file with a thousand redrawn bars;
 - nowhere when ``enabled`` is False.
 
@@ -178,18 +178,6 @@ class Progress:
         text = f"{counted}, ETA {format_seconds(eta)}"
         return text if label is None else f"{text} (just finished: {label})"
 
-    def interrupted(self):
-        """Log that the run stopped at Ctrl-C, with the steps done by then."""
-        if self._enabled and self._bar is None:
-            logger.info(
-                "%s: interrupted after %d/%d %ss, elapsed %s",
-                self.desc,
-                self.done,
-                self.total,
-                self.unit,
-                format_seconds(self.elapsed),
-            )
-
 
 @contextlib.contextmanager
 def progress(
@@ -252,10 +240,7 @@ def progress(
     try:
         with _lines_above(bar, file):
             yield counter
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt):
-            # in a log, the last progress line says where the run stopped
-            counter.interrupted()
+    except BaseException:
         if bar is not None:
             # an error or Ctrl-C: erase the bar, so the caller's one-line
             # message is all that is left on the screen
