@@ -57,7 +57,8 @@ def test_terminal_gets_a_bar_with_eta_and_no_log_lines(log):
             bar.update(label=stage)
     out = tty.getvalue()
     assert "\r" in out  # redrawn in place
-    assert "replicate" in out and "4/4" in out and "logit" in out
+    # the finished bar says so, not the label of the last step
+    assert "replicate" in out and "4/4" in out and "done" in out
     # tqdm's [elapsed<remaining] is the ETA
     assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", out)
     assert info_lines(log) == []
@@ -78,8 +79,29 @@ def test_not_a_terminal_writes_plain_lines_with_eta(log):
         eta = elapsed / done * (10 - done)
         assert line == (
             f"benchmark: {done}/10 folds, elapsed {mmss(elapsed)}, "
-            f"ETA {mmss(eta)} (logit fold {done - 1})"
+            f"ETA {mmss(eta)} (just finished: logit fold {done - 1})"
         )
+
+
+def test_the_last_line_says_done_not_eta_and_the_last_label(log):
+    clock = FakeClock([0.0, 20.0, 56.0])
+    with progress(2, "benchmark", unit="fit", file=io.StringIO(), clock=clock) as bar:
+        bar.update(label="logit, fold 1 of 2")
+        bar.update(label="logit, fold 2 of 2")
+    assert info_lines(log) == [
+        "benchmark: 1/2 fits, elapsed 00:20, ETA 00:20 "
+        "(just finished: logit, fold 1 of 2)",
+        "benchmark: 2/2 fits, elapsed 00:56: done",
+    ]
+
+
+def test_a_terminal_bar_ends_with_done():
+    tty = FakeTTY()
+    with progress(2, "benchmark", unit="fit", file=tty) as bar:
+        bar.update(label="logit, fold 1 of 2")
+        bar.update(label="logit, fold 2 of 2")
+    last = tty.getvalue().split("\r")[-1]
+    assert "2/2" in last and "done" in last and "fold 2 of 2" not in last
 
 
 def test_eta_closed_form_and_edges():

@@ -386,7 +386,8 @@ def test_notes_name_the_printed_headers_not_the_identifiers(simulated):
     assert "global_coef" not in text and "global_std_err" not in text
     assert (
         "Coefficient without selection and Std. error without selection: the "
-        "model with every feature and no selection. RMSD ratio above 1: selection "
+        "model with every feature and no selection; Std. error without selection: "
+        "model-based (inverse information matrix). RMSD ratio above 1: selection "
         "adds variability beyond the standard error without selection. Relative "
         "bias: mean coefficient when selected over the coefficient without "
         "selection, minus 1"

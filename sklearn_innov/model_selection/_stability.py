@@ -35,7 +35,8 @@ from sklearn.utils.validation import (
 from .._core import Results, SurveyDesign
 from ..linear_model import StepwiseLogit
 from ..summary import Block, Summary, format_pvalue
-from ..summary._labels import column_label
+from ..summary._labels import COLUMNS, column_label
+from ..summary._summary import format_cell
 from ..utils._lazy import pd
 from ..utils._plotting import outside_legend
 from ..utils._plotting import pyplot as _pyplot
@@ -63,6 +64,20 @@ __all__ = ["SelectionStability", "selection_stability"]
 # X, limiting BLAS threads), few enough to balance the workers.
 _MAX_CHUNK = 20
 _NONE_SELECTED = "(none selected)"
+# the summary's words for each global standard error (SelectionStability's
+# std_err_kind)
+_SE_WORDS = {
+    "model-based": "; {se_label}: model-based (inverse information matrix)",
+    "design-based, linearised": (
+        "; {se_label}: design-based, linearised (Taylor linearisation over the "
+        "strata and PSUs, with replacement, no finite population correction: "
+        "the variance the design's resamples reflect)"
+    ),
+    "design-based, jackknife": (
+        "; {se_label}: design-based, jackknife (delete-one-PSU replicates)"
+    ),
+    "cluster-robust": "; {se_label}: cluster-robust (sandwich over the clusters)",
+}
 # One per process: finding the loaded BLAS libraries costs milliseconds, as
 # much as a refit, and is done once instead of once per chunk.
 
@@ -125,7 +140,14 @@ def selection_stability(
         ``p_remove=1.0, direction="backward"`` (a plain maximum-likelihood
         logit on every feature); for other estimators none, and the RMSD
         ratio and relative bias are NaN. Standard errors are read from its
-        ``coef_table_["std_err"]`` when it has one.
+        ``coef_table_["std_err"]`` when it has one. With ``strata`` or
+        ``cluster`` its standard errors must estimate the variance the
+        design's resamples reflect: the default clone then takes
+        ``cov_type="survey"`` (design-based, Taylor linearisation), and a
+        global model with ``cov_type="survey"`` (or "cluster") is fitted
+        with the design's strata and PSUs (no ``fpc``: the resamples are
+        drawn with replacement). The summary's notes say which standard
+        error it is.
     random_state : int, RandomState instance or None, default=None
         Seeds the resampling. Resample ``b = 0, 1, ...`` takes the rows
         ``rng.randint(n_samples, size=n_samples)`` with
@@ -279,13 +301,24 @@ def selection_stability(
     selected = _support(full, n_features, "estimator")
     full_coef = _coefficients(full, selected)
 
-    global_model = _global_model(estimator, global_estimator)
-    global_coef = global_se = None
+    global_model = _global_model(estimator, global_estimator, design=plan is not None)
+    global_coef = global_se = se_kind = None
     notes: list[str] = []
     if global_model is not None:
         params = _weight_params(global_model, weights, "global_estimator")
+        if plan is not None:
+            params |= _design_params(global_model, strata, cluster)
         global_model = global_model.fit(X, y, **params)
         global_coef, global_se = _global_estimates(global_model, n_features, notes)
+        se_kind = _std_err_kind(global_model) if np.isfinite(global_se).any() else None
+        if plan is not None and se_kind == "model-based":
+            notes.append(
+                "The resamples follow the design's strata and PSUs, but the "
+                f"global model ({type(global_model).__name__}) gives model-based "
+                "standard errors, so the RMSD ratios compare two different "
+                "variances. Pass a global_estimator with design-based standard "
+                "errors (for StepwiseLogit, cov_type='survey')."
+            )
     else:
         notes.append(
             f"No global model: {type(estimator).__name__} has no default one, so "
@@ -375,6 +408,7 @@ def selection_stability(
         notes=notes,
         resampling="rows" if plan is None else "design",
         forced=_forced_features(estimator, names, is_dataframe(X)),
+        std_err_kind=se_kind,
     )
 
 
@@ -411,12 +445,48 @@ def _coefficients(model, support):
     return np.where(support, np.ravel(coef).astype(np.float64), 0.0)
 
 
-def _global_model(estimator, global_estimator):
+def _global_model(estimator, global_estimator, *, design):
     if global_estimator is not None:
         return clone(global_estimator)
     if isinstance(estimator, StepwiseLogit):
-        return clone(estimator).set_params(p_remove=1.0, direction="backward")
+        model = clone(estimator).set_params(p_remove=1.0, direction="backward")
+        if design:
+            # its standard error must estimate the variance the design's
+            # resamples reflect (Heinze et al.'s denominator): design-based
+            model.set_params(cov_type="survey")
+        return model
     return None
+
+
+def _cov_type_params(model):
+    return model.get_params(deep=False) if hasattr(model, "get_params") else {}
+
+
+def _design_params(model, strata, cluster):
+    """The design's strata and PSUs for a global model whose covariance uses them.
+
+    No ``fpc``: Rao and Wu's resamples draw with replacement, so the global
+    standard error is the with-replacement one too.
+    """
+    cov_type = _cov_type_params(model).get("cov_type")
+    keys = {"survey": ("strata", "cluster"), "cluster": ("cluster",)}.get(cov_type, ())
+    given = {"strata": strata, "cluster": cluster}
+    return {key: given[key] for key in keys if given[key] is not None}
+
+
+def _std_err_kind(model):
+    """Which standard error the global model gives, in words for the notes."""
+    params = _cov_type_params(model)
+    cov_type = params.get("cov_type", "nonrobust")
+    if cov_type == "survey":
+        if params.get("survey_variance") == "jackknife":
+            return "design-based, jackknife"
+        return "design-based, linearised"
+    if cov_type == "cluster":
+        return "cluster-robust"
+    if cov_type == "nonrobust":
+        return "model-based"
+    return f"cov_type={cov_type!r}"
 
 
 def _global_estimates(model, n_features, notes):
@@ -678,6 +748,11 @@ class SelectionStability(Results):
         Features the estimator keeps in every model (``StepwiseLogit``'s
         ``force``): their 100% inclusion is by construction, and the summary
         and the plot say "forced" rather than show it as a stable selection.
+    std_err_kind : str or None, default=None
+        Which standard error ``global_std_err`` is: "model-based",
+        "design-based, linearised", "design-based, jackknife",
+        "cluster-robust"; None when unknown or absent. The summary's notes
+        say it.
 
     Attributes
     ----------
@@ -793,6 +868,7 @@ class SelectionStability(Results):
         notes: Sequence[str],
         resampling: Literal["rows", "design"] = "rows",
         forced: Sequence[str] = (),
+        std_err_kind: str | None = None,
     ) -> None:
         self.features = list(features)
         self._supports = supports
@@ -809,6 +885,7 @@ class SelectionStability(Results):
         self.notes = list(notes)
         self.resampling = resampling
         self.forced = [str(name) for name in forced]
+        self.std_err_kind = std_err_kind
 
     def __repr__(self) -> str:
         return (
@@ -994,7 +1071,15 @@ class SelectionStability(Results):
             "feature is kept in about a quarter of resamples at p_remove = 0.10, "
             "not one in ten (resamples centre on this sample's estimates).",
             f"{coef_label} and {se_label}: the model with every feature and "
-            f"no selection. {column_label('rmsd_ratio')} above 1: selection adds "
+            "no selection"
+            + (
+                ""
+                if self.std_err_kind is None
+                else _SE_WORDS.get(
+                    self.std_err_kind, f"; {se_label}: {self.std_err_kind}"
+                ).format(se_label=se_label)
+            )
+            + f". {column_label('rmsd_ratio')} above 1: selection adds "
             "variability beyond the standard error without selection. "
             f"{column_label('relative_bias_pct')}: mean coefficient when "
             "selected over the coefficient without selection, minus 1 "
@@ -1073,14 +1158,20 @@ class SelectionStability(Results):
         mask = np.array([chosen[f] for f in order], dtype=bool)
         forced = np.isin(order, self.forced)
         position = np.arange(len(order))
-        for keep, color, label, fmt in (
-            (mask & ~forced, "C0", "selected on all rows", "%.0f%%"),
-            (~mask & ~forced, "C7", "not selected on all rows", "%.0f%%"),
-            (forced, "0.85", "forced into every model", "forced"),
+        # the bars read as the table does: one formatter for both
+        kind = COLUMNS["inclusion_pct"].kind
+        for keep, color, label, is_forced in (
+            (mask & ~forced, "C0", "selected on all rows", False),
+            (~mask & ~forced, "C7", "not selected on all rows", False),
+            (forced, "0.85", "forced into every model", True),
         ):
             if keep.any():
                 bars = ax.barh(position[keep], percent[keep], color=color, label=label)
-                ax.bar_label(bars, fmt=fmt, padding=2)
+                texts = [
+                    "forced" if is_forced else format_cell(value, kind)
+                    for value in percent[keep]
+                ]
+                ax.bar_label(bars, labels=texts, padding=2)
         ax.set_yticks(position, order)
         ax.set_xlim(0, 112)
         ax.set_xlabel("bootstrap inclusion frequency (%)")

@@ -643,20 +643,32 @@ def analyze(
     if isinstance(event, float) and event.is_integer():
         event = int(event)  # a 0/1 column read as floats: 1, not 1.0
     done("stepwise logit")
-    # under a sample design, the Rao-Wu bootstrap of its strata and PSUs
-    stability = selection_stability(
-        StepwiseLogit(force=levels, cov_type=design_cov_type(design, "nonrobust")),
-        logit_X,
-        y_target,
-        n_bootstrap=STABILITY_RESAMPLES,
-        random_state=random_state,
-        sample_weight=logit_params.get("sample_weight"),
-        strata=logit_params.get("strata"),
-        cluster=logit_params.get("cluster"),
-        # Rao-Wu cannot resample one PSU: under [design] lonely_psu its
-        # stratum is kept whole in every resample
-        lonely_psu="certainty" if design_lonely(design) else "fail",
-    )
+    # under a sample design, the Rao-Wu bootstrap of its strata and PSUs; the
+    # RMSD ratio's denominator is the full model's SE under the logit's
+    # variance (design-based; the jackknife's under [design] variance)
+    stability_cov = design_cov_type(design, "nonrobust")
+    with _jackknife_named(f"The stability's global logit of {spec.target}"):
+        stability = selection_stability(
+            StepwiseLogit(force=levels, cov_type=stability_cov),
+            logit_X,
+            y_target,
+            n_bootstrap=STABILITY_RESAMPLES,
+            random_state=random_state,
+            sample_weight=logit_params.get("sample_weight"),
+            strata=logit_params.get("strata"),
+            cluster=logit_params.get("cluster"),
+            # Rao-Wu cannot resample one PSU: under [design] lonely_psu its
+            # stratum is kept whole in every resample
+            lonely_psu="certainty" if design_lonely(design) else "fail",
+            global_estimator=StepwiseLogit(
+                force=levels,
+                cov_type=stability_cov,
+                p_remove=1.0,
+                direction="backward",
+                **design_variance(design),
+                **design_lonely(design),
+            ),
+        )
     done("selection stability")
     analysis = Analysis(
         spec=spec,
@@ -835,8 +847,9 @@ def design_variance(design):
     ``variance`` is "jackknife" (the Cobb-Douglas models and the stepwise
     logit's final model then use the replicate jackknife), ``{}`` otherwise
     (Taylor linearisation, or no sample design). The two-part model takes
-    it too; the logit's stepping and the bootstrap of its selection keep
-    the linearisation.
+    it too, and so does the global model of the logit's selection stability
+    (its SE is the RMSD ratio's denominator); the logit's stepping and the
+    bootstrap refits of its selection keep the linearisation.
     """
     if design is None or design["weights"] == "frequency":
         return {}

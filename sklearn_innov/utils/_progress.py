@@ -9,9 +9,10 @@ it writes depends on where a person would read it:
   elapsed time and an ETA, redrawn in place;
 - anywhere else (a log file, CI, a pipe), no bar: plain INFO lines through
   the ``sklearn_innov.progress`` logger, each with done/total, the elapsed
-  time and an ETA, at most one per tenth of the run or per ``interval``
-  seconds, whichever comes first, and one at the end. Carriage returns
-  would fill a log file with a thousand redrawn bars;
+  time, an ETA and the step that just finished, at most one per tenth of
+  the run or per ``interval`` seconds, whichever comes first, and one at
+  the end ("...: done"). Carriage
+  returns would fill a log file with a thousand redrawn bars;
 - nowhere when ``enabled`` is False.
 
 Either way each step's duration goes to the same logger at DEBUG, so a
@@ -149,7 +150,9 @@ class Progress:
                 step,
             )
             if self._bar is not None:
-                if label is not None:
+                if self.done >= self.total:
+                    self._bar.set_postfix_str("done", refresh=False)
+                elif label is not None:
                     self._bar.set_postfix_str(label, refresh=False)
                 self._bar.update(n)
                 return
@@ -163,12 +166,17 @@ class Progress:
                 logger.info(self._line(now - self._start, label))
 
     def _line(self, elapsed, label):
-        eta = eta_seconds(self.done, self.total, elapsed)
-        text = (
+        counted = (
             f"{self.desc}: {self.done}/{self.total} {self.unit}s, "
-            f"elapsed {format_seconds(elapsed)}, ETA {format_seconds(eta)}"
+            f"elapsed {format_seconds(elapsed)}"
         )
-        return text if label is None else f"{text} ({label})"
+        if self.done >= self.total:
+            # the last line says the run is over, not "ETA 00:00" beside
+            # whichever step happened to finish last
+            return f"{counted}: done"
+        eta = eta_seconds(self.done, self.total, elapsed)
+        text = f"{counted}, ETA {format_seconds(eta)}"
+        return text if label is None else f"{text} (just finished: {label})"
 
 
 @contextlib.contextmanager
