@@ -315,6 +315,7 @@ SLOW_TESTS = {
     "tests/test_cli_benchmark_provenance.py": (
         "test_the_default_benchmark_draws_the_survey_once_and_records_it",  # 1.1 s
         "test_provenance_json_is_named_as_written_only_when_it_is",  # 1.5 s
+        "test_benchmark_latex_is_a_complete_document",  # pdflatex: 1 s
     ),
     "tests/test_cli_interrupt.py": (
         # three interrupted runs of the parallel benchmark: 12 s of wall time

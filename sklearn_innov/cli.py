@@ -661,6 +661,7 @@ def _benchmark(args):
     from .model_selection import benchmark_from_spec, benchmark_spec
     from .preprocessing import read_spec_document
     from .preprocessing._spec import drop_missing_target
+    from .report._report import LATEX_PREAMBLE
     from .summary import html_page
 
     _check_out(args)
@@ -702,7 +703,12 @@ def _benchmark(args):
     if args.out is not None:
         _wrote(args, _write(args, result.write))
     text = summary.render(args.format)
-    print(html_page(summary.title, text) if args.format == "html" else text)
+    if args.format == "html":
+        text = html_page(summary.title, text)
+    elif args.format == "latex":
+        # a complete document, as replicate prints: pdflatex compiles it
+        text = LATEX_PREAMBLE + text + "\\end{document}\n"
+    print(text)
     if result.reference in result._failed_everywhere():
         # the others' scores are printed, but nothing is compared: not a
         # result to read as one (every model failing raises before this)
@@ -933,8 +939,8 @@ def build_parser():
         default="text",
         choices=["text", "markdown", "html", "latex"],
         help="how the report printed on standard output is rendered (default: "
-        "text; html is a self-contained page); --out writes every format "
-        "whatever this says",
+        "text; html is a self-contained page, latex a complete document); "
+        "--out writes the files listed under --out whatever this says",
     )
     common.add_argument(
         "--random-state",

@@ -544,7 +544,8 @@ def test_missing_targets_are_left_out_by_both_commands(
     assert code == 0
     assert (
         f"sklearn-innov {command}: note: target 'did_innovate' is missing in 3 of "
-        "300 rows: those rows were left out."
+        # rows 3, 50 and 99 of the frame: the header is line 1
+        "300 rows (lines 5, 52, 101): those rows were left out."
     ) in captured.err
     assert "297 rows" in captured.out or command == "benchmark"
     if command == "replicate":
@@ -565,7 +566,9 @@ def test_run_benchmark_from_python_leaves_missing_targets_out_and_says_so(foreig
         folds=3,
         models={"StepwiseLogit": DummyClassifier(), "other": DummyClassifier()},
     )
-    assert "missing in 2 of 300 rows: those rows were left out" in result.description
+    assert "missing in 2 of 300 rows (rows 0, 1): those rows were left out" in (
+        result.description
+    )
     assert result.n_train + result.n_test == 298
 
 

@@ -88,3 +88,28 @@ def test_provenance_json_is_named_as_written_only_when_it_is(
             text
         )
         assert "but only when" not in text
+
+
+def test_benchmark_latex_is_a_complete_document(two_models, tmp_path, capsys):
+    """--format latex prints what pdflatex compiles, as replicate's does (it
+    printed the body alone: "Missing \\begin{document}")."""
+    import shutil
+    import subprocess
+
+    argv = ["benchmark", "--repeats", "1", "--folds", "2", "--quiet"]
+    assert main([*argv, "--format", "latex"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("\\documentclass")
+    assert text.rstrip().endswith("\\end{document}")
+    assert text.count("\\begin{document}") == 1
+    if shutil.which("pdflatex") is None:
+        return
+    (tmp_path / "b.tex").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "b.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]

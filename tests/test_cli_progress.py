@@ -153,7 +153,7 @@ def test_quiet_still_says_rows_were_left_out(tmp_path, capsys):
     assert code == 0
     assert err.splitlines() == [
         "sklearn-innov replicate: note: target 'innovated' is missing in 2 of "
-        "127 rows: those rows were left out."
+        "127 rows (lines 7, 11): those rows were left out."
     ]
 
 

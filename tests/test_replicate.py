@@ -292,7 +292,7 @@ def test_missing_targets_from_python_are_left_out_and_said():
     frame.loc[[4, 8], "inlf"] = np.nan
     report, models = replicate(frame, _document(), figures=False)
     text = report.render("text")
-    assert "Target 'inlf' is missing in 2 of 753 rows: those rows were left out." in (
+    assert "Target 'inlf' is missing in 2 of 753 rows (rows 4, 8): those rows were" in (
         " ".join(text.split())
     )
     assert models["logit"].nobs_ == 751

@@ -443,7 +443,8 @@ def test_the_missing_target_note_separates_thousands():
     kept, note = drop_missing_target(frame, "vote_yes")
     assert len(kept) == 2700 - 943
     assert note == (
-        "target 'vote_yes' is missing in 943 of 2,700 rows: those rows were left out."
+        "target 'vote_yes' is missing in 943 of 2,700 rows (rows 0, 1, 2, 3, 4 and "
+        "938 more): those rows were left out."
     )
 
 

@@ -184,7 +184,9 @@ def test_missing_targets_are_dropped_with_a_note(items):
     frame.loc[[11, 12], "y"] = np.nan
     kept, note = drop_missing_target(frame, "y")
     assert list(kept.index) == [10, 13]
-    assert note == "target 'y' is missing in 2 of 4 rows: those rows were left out."
+    assert note == (
+        "target 'y' is missing in 2 of 4 rows (rows 11, 12): those rows were left out."
+    )
     unchanged, none = drop_missing_target(items, "y")
     assert unchanged is items and none is None
     frame["y"] = np.nan

@@ -1430,8 +1430,10 @@ def drop_missing_target(frame, target, source="spec"):
     >>> from sklearn_innov.preprocessing._spec import drop_missing_target
     >>> survey = pd.DataFrame({"q1": [1, 2, 3], "innovated": [1, None, 0]})
     >>> kept, note = drop_missing_target(survey, "innovated")
-    >>> len(kept), note
-    (2, "target 'innovated' is missing in 1 of 3 rows: those rows were left out.")
+    >>> len(kept)
+    2
+    >>> note
+    "target 'innovated' is missing in 1 of 3 rows (row 1): those rows were left out."
     """
     missing = frame[target].isna().to_numpy()
     if not missing.any():
@@ -1441,8 +1443,11 @@ def drop_missing_target(frame, target, source="spec"):
             f"{source}: [model] target {target!r} has no value in any row; name "
             "the column that holds the 0/1 answer."
         )
+    # the file's line numbers when the command read it (its index is named
+    # "line"), the index labels of a DataFrame passed in Python
+    rows = format_rows(frame.index[missing])
     note = (
         f"target {target!r} is missing in {format_count(int(missing.sum()))} of "
-        f"{format_count(len(frame))} rows: those rows were left out."
+        f"{format_count(len(frame))} rows ({rows}): those rows were left out."
     )
     return frame[~missing], note

@@ -594,7 +594,7 @@ def _design_summary(a):
 
 def _undesigned(a):
     """The parts of the analysis fitted without the design's weights."""
-    parts = ["the descriptive statistics of the indices (above the weighted means)"]
+    parts = ["the descriptive statistics of the indices (beside their weighted means)"]
     if (a.readings["section"] == "Composite indices").any():
         parts.append("the one-factor tests of the indices' items")
     if a.iv is not None:
