@@ -182,9 +182,9 @@ def selection_stability(
         design-based Wald tests: the fit on all rows gets the strata and PSUs
         (and ``fpc``), as the design's own fit of it, and each refit gets
         its resample's (see Notes).
-    fpc : array-like of shape (n_samples,) or (n_samples, 2), or float, \
-default=None
-        The design's finite population correction, passed (with ``strata``
+    fpc : array-like of shape (n_samples,) or (n_samples, 2), default=None
+        The design's finite population correction (or a float), passed
+        as to :meth:`~sklearn_innov.StepwiseLogit.fit` (with ``strata``
         and ``cluster``) to the selection on all rows of an ``estimator``
         with ``cov_type="survey"`` only: the resamples are drawn with
         replacement, so the refits and the global model take none.
