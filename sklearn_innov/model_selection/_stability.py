@@ -16,7 +16,7 @@ import inspect
 import re
 import warnings
 from functools import cached_property
-from numbers import Integral
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -47,6 +47,7 @@ from ..utils._validation import (
     check_sample_weight,
     format_labels,
     is_dataframe,
+    plural,
     resolve_items,
 )
 
@@ -94,6 +95,7 @@ _SE_WORDS = {
         "sample_weight": ["array-like", None],
         "strata": ["array-like", None],
         "cluster": ["array-like", None],
+        "fpc": ["array-like", Real, None],
         "lonely_psu": [StrOptions({"fail", "certainty"})],
     },
     prefer_skip_nested_validation=True,
@@ -110,6 +112,7 @@ def selection_stability(
     sample_weight: ArrayLike | None = None,
     strata: ArrayLike | None = None,
     cluster: ArrayLike | None = None,
+    fpc: ArrayLike | None = None,
     lonely_psu: Literal["fail", "certainty"] = "fail",
 ) -> SelectionStability:
     r"""Refit a feature selection on bootstrap resamples and measure its stability.
@@ -174,12 +177,24 @@ def selection_stability(
         Notes), with ``sample_weight`` read as probability weights (1 for
         every row when None). Without ``cluster`` each row is its own PSU;
         without ``strata`` there is one stratum. A PSU lies in one stratum,
-        and every stratum needs at least 2 PSUs (see ``lonely_psu``).
+        and every stratum needs at least 2 PSUs (see ``lonely_psu``). An
+        ``estimator`` with ``cov_type="survey"`` (or "cluster") selects with
+        design-based Wald tests: the fit on all rows gets the strata and PSUs
+        (and ``fpc``), as the design's own fit of it, and each refit gets
+        its resample's (see Notes).
+    fpc : array-like of shape (n_samples,) or (n_samples, 2), default=None
+        The design's finite population correction (or a float), passed
+        as to :meth:`~sklearn_innov.StepwiseLogit.fit` (with ``strata``
+        and ``cluster``) to the selection on all rows of an ``estimator``
+        with ``cov_type="survey"`` only: the resamples are drawn with
+        replacement, so the refits and the global model take none.
     lonely_psu : {"fail", "certainty"}, default="fail"
         A stratum with a single PSU: "fail" refuses it (Rao and Wu's
         bootstrap draws ``n_h - 1`` of ``n_h`` PSUs, none of one);
         "certainty" keeps it whole in every resample (weights times 1), as a
-        stratum sampled with certainty.
+        stratum sampled with certainty. An ``estimator`` refitted with the
+        design (``cov_type="survey"``) treats such a stratum, and a resample's
+        stratum left with one PSU drawn, by its own ``lonely_psu``.
 
     Returns
     -------
@@ -219,7 +234,13 @@ def selection_stability(
     rows, and the refit is on the rows with a positive weight. The variance
     of a weighted total over these resamples estimates its design-based
     (with-replacement) variance, so the frequencies reflect the design's
-    clustering. A finite population correction is not applied.
+    clustering. A finite population correction is not applied. An
+    ``estimator`` with ``cov_type="survey"`` or "cluster" repeats the same
+    selection in every resample (Heinze et al. 2018): it is refitted on the
+    resample's rows with these weights, its strata and its PSUs, a PSU drawn
+    ``r_hi`` times entering as ``r_hi`` PSUs (its rows repeated, each copy
+    with the weights ``w_k n_h / (n_h - 1)``), so that its Wald tests are
+    the design-based ones of that resample.
 
     *Skipped resamples.* A classifier cannot be fitted on a resample holding
     only one class, and a resample can make a feature constant or collinear.
@@ -297,6 +318,10 @@ def selection_stability(
 
     # The selection on all rows; its errors and warnings are the user's to see.
     fit_params = _weight_params(estimator, weights, "estimator")
+    # the design's PSUs and strata: its Wald stepping is the design's own
+    refit_design = plan is not None and bool(_design_params(estimator, strata, cluster))
+    if plan is not None:
+        fit_params |= _design_params(estimator, strata, cluster, fpc=fpc)
     full = clone(estimator).fit(X, y, **fit_params)
     selected = _support(full, n_features, "estimator")
     full_coef = _coefficients(full, selected)
@@ -326,7 +351,16 @@ def selection_stability(
             "global_estimator= (a model on every feature with coef_)."
         )
 
+    if refit_design:
+        refit_design = _check_resample_design(
+            estimator, plan, strata, n_features, notes
+        )
     rng = check_random_state(random_state)
+    design = (
+        _ResampleDesign(plan, strata if "strata" in fit_params else None)
+        if refit_design
+        else None
+    )
     chunk = max(1, min(_MAX_CHUNK, -(-n_bootstrap // (4 * effective_n_jobs(n_jobs)))))
     sizes = [min(chunk, n_bootstrap - start) for start in range(0, n_bootstrap, chunk)]
     binary = is_classifier(estimator)
@@ -337,7 +371,7 @@ def selection_stability(
             estimator,
             X,
             y_values,
-            [_draw(rng, n_samples, weights, plan) for _ in range(size)],
+            [_resample(rng, n_samples, weights, plan, design) for _ in range(size)],
             n_features=n_features,
             binary=binary,
         )
@@ -462,15 +496,19 @@ def _cov_type_params(model):
     return model.get_params(deep=False) if hasattr(model, "get_params") else {}
 
 
-def _design_params(model, strata, cluster):
-    """The design's strata and PSUs for a global model whose covariance uses them.
+def _design_params(model, strata, cluster, fpc=None):
+    """The design's strata and PSUs for a model whose covariance uses them.
 
-    No ``fpc``: Rao and Wu's resamples draw with replacement, so the global
-    standard error is the with-replacement one too.
+    ``fpc`` only for the selection on all rows (the design's own fit of
+    it): Rao and Wu's resamples draw with replacement, so the global
+    standard error is the with-replacement one, without it.
     """
     cov_type = _cov_type_params(model).get("cov_type")
-    keys = {"survey": ("strata", "cluster"), "cluster": ("cluster",)}.get(cov_type, ())
-    given = {"strata": strata, "cluster": cluster}
+    keys = {
+        "survey": ("strata", "cluster", "fpc"),
+        "cluster": ("cluster",),
+    }.get(cov_type, ())
+    given = {"strata": strata, "cluster": cluster, "fpc": fpc}
     return {key: given[key] for key in keys if given[key] is not None}
 
 
@@ -588,6 +626,109 @@ def _rao_wu_plan(n_samples, strata, cluster, X, lonely_psu="fail"):
     ]
 
 
+def _check_resample_design(estimator, plan, strata, n_features, notes):
+    """Whether the refits can take their resample's design; say why not.
+
+    Rao and Wu draw ``n_h - 1`` PSUs: a resample's design df is
+    ``sum(n_h - 1) - H``, fewer than the sample's ``sum(n_h) - H``, and must
+    reach the full model's parameters for its Wald tests to be defined
+    (otherwise the refits take the weights only, as the note says); a
+    stratum of 2 PSUs has 1 in every resample, whose design-based variance
+    the estimator's ``lonely_psu`` decides (refused when "fail").
+    """
+    df = sum(psus.size - 2 for psus, _ in plan)
+    n_params = n_features + 1
+    if df < n_params:
+        notes.append(
+            "Design: each resample keeps n_h - 1 PSUs per stratum, "
+            f"{plural(df, 'design degree', 'design degrees')} of freedom for the "
+            f"{n_params} parameters of the full model, too few for the "
+            "design-based Wald tests of the selection: the refits select "
+            "with the resample's weights only (each row its own PSU), not as "
+            "the selection on all rows does, so the frequencies describe that "
+            "row-by-row procedure."
+        )
+        return False
+    paired = [psus for psus, _ in plan if psus.size == 2]
+    if not paired:
+        return True
+    lonely = _cov_type_params(estimator).get("lonely_psu", "fail")
+    psu_of_row = plan[0][1]
+    # a stratum's label: that of a row of its first PSU
+    labels = [
+        np.asarray(strata)[np.flatnonzero(psu_of_row == psus[0])[0]].item()
+        if strata is not None
+        else 0
+        for psus in paired
+    ]
+    if lonely == "fail":
+        raise ValueError(
+            f"selection_stability: stratum {format_labels(labels, 5)} has 2 "
+            "PSUs, so each Rao-Wu resample keeps 1 of them and the refits of "
+            f"{type(estimator).__name__} (whose design-based Wald tests need 2 "
+            "PSUs per stratum) would all fail. Set the estimator's lonely_psu "
+            "('adjust' centres the lone PSU at the grand mean, 'certainty' counts "
+            "it 0), or merge strata."
+        )
+    notes.append(
+        f"Design: {plural(len(paired), 'stratum', 'strata')} of 2 PSUs "
+        "keep 1 drawn PSU in each resample; the refits' Wald tests treat it by "
+        f"the estimator's lonely_psu={lonely!r}."
+    )
+    return True
+
+
+class _ResampleDesign:
+    """The rows of each PSU, to give a refit its resample's strata and PSUs."""
+
+    def __init__(self, plan, strata):
+        psu_of_row = plan[0][1]
+        self.n_psu = psu_of_row.max() + 1
+        self.order = np.argsort(psu_of_row, kind="stable")
+        self.bounds = np.searchsorted(psu_of_row[self.order], np.arange(self.n_psu + 1))
+        drawn = np.zeros(self.n_psu, dtype=bool)
+        for psus, _ in plan:
+            drawn[psus] = True
+        # a lonely stratum kept whole: its rows, their own PSUs, in every refit
+        self.kept = np.flatnonzero(~drawn[psu_of_row])
+        self.strata = None if strata is None else np.asarray(strata)
+        self.psu_of_row = psu_of_row
+
+    def resample(self, weights, plan, draws):
+        """(rows, weights, fit params) of the PSUs drawn, each copy a PSU."""
+        parts = [self.kept]
+        labels = [self.psu_of_row[self.kept]]
+        scales = [np.ones(self.kept.size)]
+        copy = self.n_psu  # the copies' labels follow the PSUs' codes
+        for (psus, _), drawn in zip(plan, draws, strict=True):
+            n_h = psus.size
+            for psu in psus[drawn]:
+                rows = self.order[self.bounds[psu] : self.bounds[psu + 1]]
+                parts.append(rows)
+                labels.append(np.full(rows.size, copy))
+                scales.append(np.full(rows.size, n_h / (n_h - 1.0)))
+                copy += 1
+        rows = np.concatenate(parts)
+        replicate = weights[rows] * np.concatenate(scales)
+        params = {"cluster": np.concatenate(labels)}
+        if self.strata is not None:
+            params["strata"] = self.strata[rows]
+        return rows, replicate, params
+
+
+def _resample(rng, n_samples, weights, plan, design):
+    """One resample: (rows, their weights or None, fit params), from ``rng``.
+
+    With ``design`` (a refit that takes the design) the fit params are the
+    resample's strata and PSUs, from the same draws as ``_draw``'s;
+    otherwise ``{}``.
+    """
+    if design is None:
+        return (*_draw(rng, n_samples, weights, plan), {})
+    draws = [rng.randint(psus.size, size=psus.size - 1) for psus, _ in plan]
+    return design.resample(weights, plan, draws)
+
+
 def _draw(rng, n_samples, weights, plan):
     """One resample: (rows, their weights or None), drawn from ``rng``."""
     if plan is None:
@@ -649,8 +790,9 @@ def _refit_chunk(estimator, X, y_values, draws, *, n_features, binary):
                 binary,
                 caught,
                 row_weights,
+                design_params,
             )
-            for rows, row_weights in draws
+            for rows, row_weights, design_params in draws
         ]
 
 
@@ -669,16 +811,20 @@ def _positional(model, X):
     return numeric and all(not isinstance(f, str) or f in names for f in forced)
 
 
-def _refit_one(model, X, y_values, rows, n_features, binary, caught, weights):
+def _refit_one(
+    model, X, y_values, rows, n_features, binary, caught, weights, design_params
+):
     """(skip reason or None, support, coef, kinds of warnings caught).
 
     ``model`` (an unfitted clone, or one a previous resample fitted) is
-    fitted on the resample's ``rows`` with their ``weights`` (None: none).
+    fitted on the resample's ``rows`` with their ``weights`` (None: none)
+    and ``design_params`` (the resample's strata and PSUs, or ``{}``).
     ``caught`` is the chunk's record of warnings: this refit's are those it
     adds.
     """
     y_b = y_values[rows]
     params = {} if weights is None else {"sample_weight": weights}
+    params |= design_params
     # rows of weight 0 are no rows: the classes are those of the others
     counted = y_b if weights is None else y_b[weights > 0]
     if binary and (counted.size == 0 or (counted == counted[0]).all()):

@@ -649,7 +649,15 @@ def analyze(
     stability_cov = design_cov_type(design, "nonrobust")
     with _jackknife_named(f"The stability's global logit of {spec.target}"):
         stability = selection_stability(
-            StepwiseLogit(force=levels, cov_type=stability_cov),
+            # the logit's own selection: its design (fpc too) on all rows,
+            # each resample's strata and PSUs in the refits
+            # (a stratum of 2 PSUs keeps 1 in each resample: "adjust" unless
+            # [design] lonely_psu says otherwise; the summary's notes say it)
+            StepwiseLogit(
+                force=levels,
+                cov_type=stability_cov,
+                **(design_lonely(design) or {"lonely_psu": "adjust"}),
+            ),
             logit_X,
             y_target,
             n_bootstrap=STABILITY_RESAMPLES,
@@ -657,6 +665,7 @@ def analyze(
             sample_weight=logit_params.get("sample_weight"),
             strata=logit_params.get("strata"),
             cluster=logit_params.get("cluster"),
+            fpc=logit_params.get("fpc"),
             # Rao-Wu cannot resample one PSU: under [design] lonely_psu its
             # stratum is kept whole in every resample
             lonely_psu="certainty" if design_lonely(design) else "fail",
