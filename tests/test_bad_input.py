@@ -215,3 +215,21 @@ def test_no_runtime_warning_on_clean_data(name):
         warnings.simplefilter("error")
         est = fit(name, X)
         (est.transform if hasattr(est, "transform") else est.predict)(X)
+
+
+@pytest.mark.parametrize("name", ["CompositeIndex", "MinMaxIndexer"])
+def test_text_in_an_object_array_names_its_column_and_row(name):
+    """numpy's "could not convert string to float: 'n/a'" named neither."""
+    import sklearn_innov
+
+    model = (
+        sklearn_innov.CompositeIndex(spec={"A": [0, 2]})
+        if name == "CompositeIndex"
+        else sklearn_innov.MinMaxIndexer()
+    )
+    X = np.array([[1, 2, 3], [3, 4, "n/a"], [4, 5, 6]], dtype=object)
+    with pytest.raises(ValueError) as exc:
+        model.fit(X)
+    message = str(exc.value)
+    assert "column 2 of X (by position) is not numeric" in message
+    assert "row 1 holds text: 'n/a'; rows counted from 0" in message

@@ -370,7 +370,30 @@ def validate_columns(
     except ValueError as exc:
         if "infinity" in str(exc) or "NaN" in str(exc):
             raise ValueError(_nonfinite_message(data, owner, allow_nan)) from exc
+        if isinstance(data, np.ndarray) and data.dtype.kind == "O":
+            # an object array with text: numpy's "could not convert string to
+            # float" names neither the column nor the row
+            raise ValueError(_text_in_array_message(data, positions, owner)) from exc
         raise
+
+
+def _text_in_array_message(data, positions, owner):
+    import pandas as pd
+
+    labels = list(range(data.shape[1])) if positions is None else list(positions)
+    frame = pd.DataFrame(data, columns=labels)
+    bad = [c for c in frame.columns if non_numeric_cells(frame[c]).any()]
+    where = (
+        f"column {bad[0]} of X (by position) is not numeric "
+        f"({text_cells(frame[bad[0]])}; rows counted from 0)"
+        if bad
+        else "X holds values that are not numbers"
+    )
+    return (
+        f"{owner} needs numeric columns, but {where}. Encode the answers as "
+        "numbers (e.g. map text codes to integers), leave a missing answer "
+        "empty (NaN), or leave the column out."
+    )
 
 
 def _nonfinite_message(data, owner, allow_nan):
