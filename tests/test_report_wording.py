@@ -1,6 +1,6 @@
 """Small wording of the report that a new user found odd (issue 28, item 7).
 
-Sentences built from a user's labels start with a capital; the benchmark is
+A user's labels keep their case (a sentence never starts with one); the benchmark is
 titled by its target, with the event in the spec's words; a blank reliability
 cell says why; the influence curve does not extrapolate below the ln 0
 floor, and its caption says where it starts.
@@ -20,22 +20,30 @@ from sklearn_innov.report._replicate import (
     _floor_caption,
     _limitations,
     _reliability_reading,
-    sentence_case,
 )
 
 LABELS = {"unit": "respondent", "units": "respondents"}
 
 
-def test_a_sentence_that_starts_with_a_label_starts_with_a_capital():
-    assert sentence_case("affairs may drive") == "Affairs may drive"
-    assert sentence_case("X1 and X3") == "X1 and X3"
-    assert sentence_case("") == ""
-    lines = _limitations(
-        {"devotion": ["a"], "affairs": ["b"]}, "affairs", LABELS, False
-    )
+def test_a_user_s_label_keeps_its_case_and_does_not_start_a_sentence():
+    # issue 28: "wage76" was printed "Wage76"; a label is never recapitalised
+    lines = _limitations({"human": ["a"], "wage76": ["b"]}, "wage76", LABELS, False)
     text = " ".join(lines["What this report cannot show"])
-    assert "Affairs may drive the indices rather than the reverse" in text
-    assert "affairs may drive" not in text
+    assert "The outcome wage76 may drive the indices rather than the reverse" in text
+    assert "Wage76" not in text
+
+
+def test_the_residual_figure_names_the_user_s_outcome():
+    from sklearn_innov.report import residual_plots
+
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame(np.exp(rng.normal(size=(40, 2))), columns=["human", "exp"])
+    y = np.exp(0.3 * np.log(X["human"]) + rng.normal(scale=0.1, size=40))
+    figure = residual_plots(CobbDouglasRegressor().fit(X, y), X, "wage76")
+    assert figure.axes[0].get_xlabel() == "fitted ln wage76"
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
 
 
 def test_the_benchmark_is_titled_by_its_target_and_the_spec_s_event():

@@ -663,14 +663,13 @@ def _add_figures(report, a):
                 points=a.labels["units"],
                 floor=a.floors.get(name),
             ),
-            sentence_case(
-                f"{a.outcome} against {a.cd_names[name]}, other indices at their "
-                "means, fitted Cobb-Douglas curve (with smearing) over the data"
-                + _floor_caption(a, name)
-                + f"; {why}"
-                + (f" (the paper's Figure {paper_figure})" if a.default else "")
-                + "."
-            ),
+            # the user's label as written, never recapitalised
+            f"{a.outcome} against {a.cd_names[name]}, other indices at their "
+            "means, fitted Cobb-Douglas curve (with smearing) over the data"
+            + _floor_caption(a, name)
+            + f"; {why}"
+            + (f" (the paper's Figure {paper_figure})" if a.default else "")
+            + ".",
         )
     report.add_figure(
         "roc_logit",
@@ -685,15 +684,9 @@ def _add_figures(report, a):
     )
     report.add_figure(
         "residuals_cobb_douglas",
-        residual_plots(a.cobb_douglas, a.cd_X),
+        residual_plots(a.cobb_douglas, a.cd_X, a.outcome),
         "Cobb-Douglas residuals against fitted values, and normal Q-Q plot.",
     )
-
-
-def sentence_case(text):
-    """``text`` with its first letter capitalised: a sentence that starts
-    with a user's label ("affairs may drive ...") starts as a sentence."""
-    return text[:1].upper() + text[1:]
 
 
 def _floor_caption(a, name):
@@ -1003,7 +996,7 @@ def _limitations(
             "endogenous indices and their instruments in an [endogeneity] table to "
             "test it with instrumental variables). "
         )
-        + sentence_case(f"{outcome} may drive the indices rather than the reverse ")
+        + f"The outcome {outcome} may drive the indices rather than the reverse "
         + (
             "(firms that innovate may then invest in the relations and learning "
             "actions the indices measure), "
