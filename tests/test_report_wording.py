@@ -141,3 +141,37 @@ def test_the_rows_and_parameters_error_counts_in_number():
     one = np.ones((1, 1))
     with pytest.raises(ValueError, match="got 1 sample for 1 parameter, which"):
         CobbDouglasRegressor(fit_intercept=False).fit(one, [2.0])
+
+
+@pytest.mark.parametrize(
+    ("support", "kept"),
+    [
+        ([False] * 4, "keeps only the intercept:"),
+        ([True, False, True, False], "keeps the intercept and 2 indices:"),
+        ([True, False, False, False], "keeps the intercept and 1 index:"),
+    ],
+)
+def test_the_participation_logit_says_what_it_keeps(monkeypatch, support, kept):
+    # issue 28: "keeps 1" read as one index when only the intercept was kept
+    from sklearn_innov.report import _replicate
+
+    monkeypatch.setattr(_replicate, "_firth_shift_words", lambda a: "shift")
+    classifier = SimpleNamespace(n_features_in_=4, support_=np.array(support))
+    a = SimpleNamespace(
+        two_part_counts=(93, 907),
+        two_part=SimpleNamespace(classifier_=classifier),
+        design=None,
+        labels={"unit": "row", "units": "rows"},
+    )
+    text = _replicate._participation_events(a)
+    assert "starts with 5 parameters (intercept and 4 indices)" in text
+    assert kept in text
+    events_final = 93 / (1 + sum(support))
+    assert f"{events_final:.1f} of the final one" in text
+
+
+def test_the_benchmark_s_missing_words_have_one_level_of_parentheses():
+    from sklearn_innov.model_selection._benchmark import MISSING_WORDS
+
+    for words in MISSING_WORDS.values():
+        assert "(" not in words  # the note adds "([index] missing = ...)"

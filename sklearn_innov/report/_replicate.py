@@ -1056,8 +1056,8 @@ def _data_line(a, provenance):
         why.append(f"{left_out['target']:,} without a value of {a.target!r}")
     if left_out.get("index"):
         why.append(
-            f"{left_out['index']:,} with an index that is NaN ([index] missing "
-            "= 'nan'; see Missing answers by index)"
+            f"{left_out['index']:,} with an index that is NaN: [index] missing "
+            "= 'nan', see Missing answers by index"
         )
     if not why:
         return f"Data: {name}, {count(a.rows_read, a.labels)} read, all analysed."
@@ -1432,7 +1432,13 @@ def _participation_events(a):
             else ""
         )
         + f". Its logit starts with {plural(k + 1, 'parameter')} (intercept and "
-        f"{plural(k, 'index', 'indices')}) and keeps {kept + 1}: the "
+        f"{plural(k, 'index', 'indices')}) and keeps "
+        + (
+            f"the intercept and {plural(kept, 'index', 'indices')}"
+            if kept
+            else "only the intercept"
+        )
+        + ": the "
         f"{events:,} {smaller} outcomes (the smaller class) give "
         f"{events / (k + 1):.1f} events per "
         f"parameter of the starting model, {events / (kept + 1):.1f} of the "
