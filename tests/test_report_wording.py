@@ -175,3 +175,21 @@ def test_the_benchmark_s_missing_words_have_one_level_of_parentheses():
 
     for words in MISSING_WORDS.values():
         assert "(" not in words  # the note adds "([index] missing = ...)"
+
+
+def test_a_logit_that_never_predicts_the_event_says_so():
+    # issue 28: 0 predicted events at .500, "Overall Percentage 90.7%"
+    from sklearn_innov._core._tests import classification_table
+    from sklearn_innov.report._replicate import _one_class_note
+    from sklearn_innov.summary import Block, Summary
+
+    y = np.array([0] * 907 + [1] * 93)
+    never = classification_table(y, np.zeros(1000, dtype=int), [0, 1])
+    note = _one_class_note(Summary("t", [Block("c", never, name="classification")]))
+    assert len(note) == 1
+    # the share of the majority class, computed here from the counts
+    assert f"({100 * 907 / 1000:.1f}%) is only the share" in note[0]
+    assert "predicts no case as 1" in note[0] and "cut option" in note[0]
+    both = classification_table(y, np.r_[np.zeros(990), np.ones(10)], [0, 1])
+    summary = Summary("t", [Block("c", both, name="classification")])
+    assert _one_class_note(summary) == []

@@ -332,6 +332,12 @@ def render_report(
                 )
                 for line in block.content
             ]
+    one_class = _one_class_note(logit_summary)
+    if one_class:
+        logit_summary.insert_after(
+            "classification",
+            Block("Classification Table note", one_class, name="classification_note"),
+        )
     logit_summary.insert_after(
         "hosmer_lemeshow_table",
         Block("Hosmer and Lemeshow Test by grouping rule", a.hl_rules, name="hl_rules"),
@@ -393,6 +399,27 @@ def _class_words(a, texts):
         for value, text, key in zip(
             a.logit.classes_, texts, ("non_event", "event"), strict=True
         )
+    ]
+
+
+def _one_class_note(summary):
+    """Why the Overall Percentage says nothing when the logit predicts one
+    class only at the cut: it is then the share of that class."""
+    table = next(b.content for b in summary.blocks if b.name == "classification")
+    counts = table.iloc[:2, :2].astype(float)
+    predicted = counts.sum(axis=0)
+    if (predicted > 0).all():
+        return []
+    never = list(counts.columns[predicted == 0])[0].removeprefix("predicted ")
+    always = list(counts.columns[predicted > 0])[0].removeprefix("predicted ")
+    overall = float(table.iloc[2, 2])
+    return [
+        f"At the cut value .500 the model predicts no case as {never}: every "
+        f"case is predicted {always}, so the Overall Percentage "
+        f"({overall:.1f}%) is only the share of the cases observed {always}, "
+        "not a sign of fit. The cut is fixed at .500 here (SPSS's CUT; neither "
+        "the spec nor StepwiseLogit has a cut option): the ROC curve shows the "
+        "hits and false alarms at every other cut."
     ]
 
 
