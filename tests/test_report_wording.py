@@ -193,3 +193,34 @@ def test_a_logit_that_never_predicts_the_event_says_so():
     both = classification_table(y, np.r_[np.zeros(990), np.ones(10)], [0, 1])
     summary = Summary("t", [Block("c", both, name="classification")])
     assert _one_class_note(summary) == []
+
+
+def test_a_two_item_index_explains_its_blanks_and_its_negative_alpha():
+    # issue 28: human = [ed76, exp76] with alpha < 0; reversing both is no fix
+    rng = np.random.default_rng(3)
+    ed = rng.normal(size=300)
+    frame = pd.DataFrame(
+        {
+            "ed76": ed,
+            "exp76": -ed + 0.3 * rng.normal(size=300),
+            "z": rng.normal(size=300),
+        }
+    )
+    spec = {"human": ["ed76", "exp76"], "other": ["z", "ed76"]}
+    composite = CompositeIndex(spec=spec).fit(frame)
+    alpha = composite.reliability_.loc["human", "cronbach_alpha"]
+    items = frame[["ed76", "exp76"]]
+    minmax = ((items - items.min()) / (items.max() - items.min())).to_numpy()
+    # the published formula, k = 2: 2 (1 - (s1 + s2) / s_total)
+    s1, s2 = minmax.var(axis=0, ddof=1)
+    expected = 2 * (1 - (s1 + s2) / minmax.sum(axis=1).var(ddof=1))
+    np.testing.assert_allclose(alpha, expected)
+    assert alpha < 0
+    lines = " ".join(_reliability_reading(composite, frame, spec))
+    assert (
+        "Blank Cronbach's alpha if item deleted for the items of human, other "
+        "(2 items): with one item left, alpha is undefined." in lines
+    )
+    assert "ed76 and exp76, correlate negatively with each other" in lines
+    assert "reverse one of them" in lines and 'reverse = ["ed76"]' in lines
+    assert "correlating negatively with the rest" not in lines

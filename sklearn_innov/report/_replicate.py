@@ -1202,11 +1202,27 @@ def _reliability_reading(composite, frame, spec):
                 "fits the items badly, and neither coefficient measures their "
                 "reliability well."
             )
+    if two:
+        lines.append(
+            f"Blank Cronbach's alpha if item deleted for the items of "
+            f"{', '.join(two)} (2 items): with one item left, alpha is undefined."
+        )
     alpha = table["cronbach_alpha"]
     statistics = composite.item_statistics_
     for name in table.index[alpha < 0]:
         correlation = statistics.loc[name, "corrected_item_total_correlation"]
         negative = [str(item) for item in correlation.index[correlation < 0]]
+        if items[name] == 2:
+            # reversing both items of a pair changes nothing
+            first, second = (str(item) for item in correlation.index)
+            lines.append(
+                f"Negative Cronbach's alpha for {name} ({alpha[name]:.4f}): its "
+                f"2 items, {first} and {second}, correlate negatively with each "
+                "other, so their sum is not a scale. Either reverse one of them "
+                f"(the one that runs the other way: list it in [index] reverse, "
+                f'e.g. reverse = ["{first}"]), or do not combine them.'
+            )
+            continue
         lines.append(
             f"Negative Cronbach's alpha for {name} ({alpha[name]:.4f}): its items "
             "covary negatively on average, so a sum of them is not a scale. An "
