@@ -1157,8 +1157,16 @@ def _index_summary(
             "items (R's factanal, Bartlett's correction; indices of four items "
             "or more):"
         )
-        lines.extend(f"- {reading}." for reading in tests["reading"])
     blocks.append(Block("Reading", lines))
+    if len(tests):
+        # a block of its own: lines that all start with "- " render as a list
+        blocks.append(
+            Block(
+                "One-factor tests",
+                [f"- {reading}." for reading in tests["reading"]],
+                name="one_factor_tests",
+            )
+        )
     return Summary("Composite indices", blocks)
 
 
