@@ -611,9 +611,11 @@ def test_the_index_readings_are_the_one_factor_tests_of_the_items(paper_run):
         assert reading.startswith(f"{name}: departure of its items from one factor")
         assert verdict in reading
     section = next(s for s in report.summaries if s.title == "Composite indices")
-    assert list(tests["reading"].map(lambda r: f"- {r}.")) == [
-        line for line in section["Reading"] if line.startswith("- ")
-    ]
+    # a block of their own, so that they render as a list (issue 28)
+    assert list(tests["reading"].map(lambda r: f"- {r}.")) == list(
+        section["one_factor_tests"]
+    )
+    assert not any(line.startswith("- ") for line in section["Reading"])
 
 
 def test_the_report_refits_the_elasticities_under_each_construction(paper_run):

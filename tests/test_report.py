@@ -162,6 +162,8 @@ def test_latex_report_is_a_complete_ascii_document(report):
     assert page.startswith("\\documentclass[10pt]{article}")
     assert page.rstrip().endswith("\\end{document}")
     assert page.index("\\title{") < page.index("\\maketitle") < page.index("Data:")
+    # \author{} given: pdflatex does not warn "No \author given"
+    assert page.index("\\author{}") < page.index("\\maketitle")
     assert page.isascii(), sorted({c for c in page if not c.isascii()})
 
 
@@ -190,3 +192,12 @@ def test_text_quotes_numbers_as_their_tables_print_them(report):
     coef, t = side["with intercept coef"], side["with intercept t"]
     assert f"the intercept is {coef:.4f} (t = {t:.4f})." in flat
     assert f"{coef:.4f}" in text.split("Estimates without and with")[1]
+
+
+def test_every_reading_that_starts_with_a_dash_is_a_list_item(report):
+    # issue 28: the factor-test readings showed as paragraphs "- X1: ..."
+    page = report.render("html")
+    assert "One-factor tests" in page
+    assert "<p>- " not in page and "\n- " not in page.split("<body")[-1]
+    latex = report.render("latex")
+    assert "\n- " not in latex and "\\item" in latex

@@ -120,7 +120,13 @@ def test_the_participation_part_is_stated_in_counts_every_time(run, request):
     assert said in text
     assert (
         f"Its logit starts with {k + 1} parameters (intercept and {k} indices) "
-        f"and keeps {kept + 1}: the {events} zero outcomes (the smaller class) "
+        "and keeps "
+        + (
+            f"the intercept and {kept} ind{'ex' if kept == 1 else 'ices'}"
+            if kept
+            else "only the intercept"
+        )
+        + f": the {events} zero outcomes (the smaller class) "
         f"give {events / (k + 1):.1f} events per parameter of the starting "
         f"model, {events / (kept + 1):.1f} of the final one."
     ) in text

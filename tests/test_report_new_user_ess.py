@@ -214,8 +214,8 @@ def test_the_data_line_names_the_file_and_both_counts(ess):
     assert text.count("Data: ") == 1
     assert (
         f"Data: ess9gb.csv, {len(frame):,} respondents read, {analysed:,} analysed "
-        f"({N_NO_ATT + N_NO_INC} with an index that is NaN ([index] missing = "
-        "'nan'; see Missing answers by index))."
+        f"({N_NO_ATT + N_NO_INC} with an index that is NaN: [index] missing = "
+        "'nan', see Missing answers by index)."
     ) in _flat(text)
     assert a.rows_left_out == {"target": 0, "index": N_NO_ATT + N_NO_INC}
     # the note on the NaN indices: thousands separators too

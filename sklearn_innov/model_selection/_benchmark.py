@@ -97,8 +97,8 @@ REFERENCE = "StepwiseLogit"
 RAW_ITEMS = "LogisticRegression[l1, raw items]"
 MISSING_WORDS = {
     "rescale": "rescale each index from its answered items",
-    "nan": "rescale each index from its answered items (a row with none is left "
-    "out, counted above)",
+    "nan": "rescale each index from its answered items, leaving out a row with "
+    "none, counted above",
     "error": "refuse them",
 }
 # [model] defaults of validate_document that the benchmark reads

@@ -164,7 +164,9 @@ def roc_plot(classifier: BaseEstimator, X: ArrayLike, y: ArrayLike) -> Figure:
     return fig
 
 
-def residual_plots(model: CobbDouglasRegressor, X: ArrayLike) -> Figure:
+def residual_plots(
+    model: CobbDouglasRegressor, X: ArrayLike, outcome: str = "Y"
+) -> Figure:
     """Residuals against fitted values, and a normal Q-Q plot (log scale).
 
     Parameters
@@ -173,6 +175,9 @@ def residual_plots(model: CobbDouglasRegressor, X: ArrayLike) -> Figure:
         Fitted on ``X``.
     X : array-like of shape (n_samples, n_features)
         The regressors the model saw (for the fitted values).
+    outcome : str, default="Y"
+        The outcome's name, as written, for the x-axis label ("fitted ln
+        <outcome>").
 
     Returns
     -------
@@ -206,7 +211,7 @@ def residual_plots(model: CobbDouglasRegressor, X: ArrayLike) -> Figure:
     fig, (left, right) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH, 7.5))
     left.scatter(fitted, resid, s=14, alpha=0.6)
     left.axhline(0, color="grey", ls="--")
-    left.set_xlabel("fitted ln Y")
+    left.set_xlabel(f"fitted ln {outcome}")
     left.set_ylabel("residual")
     left.set_title("Residuals against fitted")
     (theoretical, ordered), (slope, intercept, _) = stats.probplot(resid, dist="norm")

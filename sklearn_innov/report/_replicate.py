@@ -332,6 +332,12 @@ def render_report(
                 )
                 for line in block.content
             ]
+    one_class = _one_class_note(logit_summary)
+    if one_class:
+        logit_summary.insert_after(
+            "classification",
+            Block("Classification Table note", one_class, name="classification_note"),
+        )
     logit_summary.insert_after(
         "hosmer_lemeshow_table",
         Block("Hosmer and Lemeshow Test by grouping rule", a.hl_rules, name="hl_rules"),
@@ -393,6 +399,27 @@ def _class_words(a, texts):
         for value, text, key in zip(
             a.logit.classes_, texts, ("non_event", "event"), strict=True
         )
+    ]
+
+
+def _one_class_note(summary):
+    """Why the Overall Percentage says nothing when the logit predicts one
+    class only at the cut: it is then the share of that class."""
+    table = next(b.content for b in summary.blocks if b.name == "classification")
+    counts = table.iloc[:2, :2].astype(float)
+    predicted = counts.sum(axis=0)
+    if (predicted > 0).all():
+        return []
+    never = list(counts.columns[predicted == 0])[0].removeprefix("predicted ")
+    always = list(counts.columns[predicted > 0])[0].removeprefix("predicted ")
+    overall = float(table.iloc[2, 2])
+    return [
+        f"At the cut value .500 the model predicts no case as {never}: every "
+        f"case is predicted {always}, so the Overall Percentage "
+        f"({overall:.1f}%) is only the share of the cases observed {always}, "
+        "not a sign of fit. The cut is fixed at .500 here (SPSS's CUT; neither "
+        "the spec nor StepwiseLogit has a cut option): the ROC curve shows the "
+        "hits and false alarms at every other cut."
     ]
 
 
@@ -663,14 +690,13 @@ def _add_figures(report, a):
                 points=a.labels["units"],
                 floor=a.floors.get(name),
             ),
-            sentence_case(
-                f"{a.outcome} against {a.cd_names[name]}, other indices at their "
-                "means, fitted Cobb-Douglas curve (with smearing) over the data"
-                + _floor_caption(a, name)
-                + f"; {why}"
-                + (f" (the paper's Figure {paper_figure})" if a.default else "")
-                + "."
-            ),
+            # the user's label as written, never recapitalised
+            f"{a.outcome} against {a.cd_names[name]}, other indices at their "
+            "means, fitted Cobb-Douglas curve (with smearing) over the data"
+            + _floor_caption(a, name)
+            + f"; {why}"
+            + (f" (the paper's Figure {paper_figure})" if a.default else "")
+            + ".",
         )
     report.add_figure(
         "roc_logit",
@@ -685,15 +711,9 @@ def _add_figures(report, a):
     )
     report.add_figure(
         "residuals_cobb_douglas",
-        residual_plots(a.cobb_douglas, a.cd_X),
+        residual_plots(a.cobb_douglas, a.cd_X, a.outcome),
         "Cobb-Douglas residuals against fitted values, and normal Q-Q plot.",
     )
-
-
-def sentence_case(text):
-    """``text`` with its first letter capitalised: a sentence that starts
-    with a user's label ("affairs may drive ...") starts as a sentence."""
-    return text[:1].upper() + text[1:]
 
 
 def _floor_caption(a, name):
@@ -1003,7 +1023,7 @@ def _limitations(
             "endogenous indices and their instruments in an [endogeneity] table to "
             "test it with instrumental variables). "
         )
-        + sentence_case(f"{outcome} may drive the indices rather than the reverse ")
+        + f"The outcome {outcome} may drive the indices rather than the reverse "
         + (
             "(firms that innovate may then invest in the relations and learning "
             "actions the indices measure), "
@@ -1063,8 +1083,8 @@ def _data_line(a, provenance):
         why.append(f"{left_out['target']:,} without a value of {a.target!r}")
     if left_out.get("index"):
         why.append(
-            f"{left_out['index']:,} with an index that is NaN ([index] missing "
-            "= 'nan'; see Missing answers by index)"
+            f"{left_out['index']:,} with an index that is NaN: [index] missing "
+            "= 'nan', see Missing answers by index"
         )
     if not why:
         return f"Data: {name}, {count(a.rows_read, a.labels)} read, all analysed."
@@ -1137,8 +1157,16 @@ def _index_summary(
             "items (R's factanal, Bartlett's correction; indices of four items "
             "or more):"
         )
-        lines.extend(f"- {reading}." for reading in tests["reading"])
     blocks.append(Block("Reading", lines))
+    if len(tests):
+        # a block of its own: lines that all start with "- " render as a list
+        blocks.append(
+            Block(
+                "One-factor tests",
+                [f"- {reading}." for reading in tests["reading"]],
+                name="one_factor_tests",
+            )
+        )
     return Summary("Composite indices", blocks)
 
 
@@ -1182,11 +1210,27 @@ def _reliability_reading(composite, frame, spec):
                 "fits the items badly, and neither coefficient measures their "
                 "reliability well."
             )
+    if two:
+        lines.append(
+            f"Blank Cronbach's alpha if item deleted for the items of "
+            f"{', '.join(two)} (2 items): with one item left, alpha is undefined."
+        )
     alpha = table["cronbach_alpha"]
     statistics = composite.item_statistics_
     for name in table.index[alpha < 0]:
         correlation = statistics.loc[name, "corrected_item_total_correlation"]
         negative = [str(item) for item in correlation.index[correlation < 0]]
+        if items[name] == 2:
+            # reversing both items of a pair changes nothing
+            first, second = (str(item) for item in correlation.index)
+            lines.append(
+                f"Negative Cronbach's alpha for {name} ({alpha[name]:.4f}): its "
+                f"2 items, {first} and {second}, correlate negatively with each "
+                "other, so their sum is not a scale. Either reverse one of them "
+                f"(the one that runs the other way: list it in [index] reverse, "
+                f'e.g. reverse = ["{first}"]), or do not combine them.'
+            )
+            continue
         lines.append(
             f"Negative Cronbach's alpha for {name} ({alpha[name]:.4f}): its items "
             "covary negatively on average, so a sum of them is not a scale. An "
@@ -1439,7 +1483,13 @@ def _participation_events(a):
             else ""
         )
         + f". Its logit starts with {plural(k + 1, 'parameter')} (intercept and "
-        f"{plural(k, 'index', 'indices')}) and keeps {kept + 1}: the "
+        f"{plural(k, 'index', 'indices')}) and keeps "
+        + (
+            f"the intercept and {plural(kept, 'index', 'indices')}"
+            if kept
+            else "only the intercept"
+        )
+        + ": the "
         f"{events:,} {smaller} outcomes (the smaller class) give "
         f"{events / (k + 1):.1f} events per "
         f"parameter of the starting model, {events / (kept + 1):.1f} of the "

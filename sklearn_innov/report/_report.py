@@ -272,7 +272,11 @@ class Report:
         elif fmt == "html":
             parts = [f"<h1>{html.escape(self.title)}</h1>"]
         else:
-            parts = [f"\\title{{{latex_text(self.title)}}}\n\\date{{}}\n\\maketitle"]
+            # \author{} as \date{}: no byline, and no "No \author given"
+            parts = [
+                f"\\title{{{latex_text(self.title)}}}\n\\author{{}}\n\\date{{}}\n"
+                "\\maketitle"
+            ]
         number = 0  # figures are numbered in order, every one, in every format
         for section in self.sections:
             kind = section[0]
