@@ -38,3 +38,24 @@ def likert_survey(rng):
 @pytest.fixture
 def positive_array(rng):
     return rng.uniform(0.5, 10.0, size=(40, 3))
+
+
+@pytest.fixture(scope="module")
+def contraception_psus():
+    """Bangladesh's Contraception survey (tests/data) with its PSUs: a
+    district's urban and rural parts. Returns X (age, age2, children, urban),
+    y (use) and the PSU labels."""
+    from pathlib import Path
+
+    frame = pd.read_csv(Path(__file__).parent / "data" / "contraception.csv")
+    psu = (frame["urban"] + ":" + frame["district"].astype(str)).to_numpy()
+    X = pd.DataFrame(
+        {
+            "age": frame["age"],
+            "age2": frame["age"] ** 2 / 100,
+            "children": (frame["livch"] != "0").astype(float),
+            "urban": (frame["urban"] == "Y").astype(float),
+        }
+    )
+    y = (frame["use"] == "Y").astype(int)
+    return X, y, psu

@@ -24,21 +24,10 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
-def contraception():
-    frame = pd.read_csv(DATA / "contraception.csv")
-    # districts have an urban and a rural part: the PSU is the part
-    psu = (frame["urban"] + ":" + frame["district"].astype(str)).to_numpy()
-    X = pd.DataFrame(
-        {
-            "age": frame["age"],
-            "age2": frame["age"] ** 2 / 100,
-            "children": (frame["livch"] != "0").astype(float),
-            "urban": (frame["urban"] == "Y").astype(float),
-        }
-    )
+def contraception(contraception_psus):
+    X, y, psu = contraception_psus
     # a covariate constant within each PSU: clustering matters most for it
-    X["psu_age"] = X["age"].groupby(psu).transform("mean")
-    y = (frame["use"] == "Y").astype(int)
+    X = X.assign(psu_age=X["age"].groupby(psu).transform("mean"))
     return X, y, psu
 
 
