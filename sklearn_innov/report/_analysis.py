@@ -584,8 +584,7 @@ def analyze(
             CobbDouglasRegressor(
                 cov_type=cd_cov_type,
                 levels=levels,
-                **design_variance(design),
-                **design_lonely(design),
+                **design_options(design),
             ),
             cd_X,
             cd_y,
@@ -605,8 +604,7 @@ def analyze(
                     CobbDouglasRegressor(
                         levels=levels,
                         cov_type=design_cov_type(design, "nonrobust"),
-                        **design_variance(design),
-                        **design_lonely(design),
+                        **design_options(design),
                     ),
                     data.drop(columns="__y__").join(controls),
                     data["__y__"],
@@ -635,8 +633,7 @@ def analyze(
             hl_method="spss",
             force=levels,
             cov_type=design_cov_type(design, "nonrobust"),
-            **design_variance(design),
-            **design_lonely(design),
+            **design_options(design),
         ).fit(logit_X, y_target, **logit_params)
     event = logit.classes_[1]
     event = event.item() if hasattr(event, "item") else event  # a plain scalar
@@ -674,8 +671,7 @@ def analyze(
                 cov_type=stability_cov,
                 p_remove=1.0,
                 direction="backward",
-                **design_variance(design),
-                **design_lonely(design),
+                **design_options(design),
             ),
         )
     done("selection stability")
@@ -769,38 +765,25 @@ def _adjusted(a):
     names = [a.cd_names[name] for name in chosen] + a.controls
     cov_type = design_cov_type(a.design, options["cov_type"])
     levels = a.controls or None
-    with _jackknife_named("The adjusted Cobb-Douglas ([model] adjusted)"):
-        a.adjusted = fit_in_domain(
-            CobbDouglasRegressor(
-                fit_intercept=options["adjusted_intercept"],
-                cov_type=cov_type,
-                levels=levels,
-                **design_variance(a.design),
-                **design_lonely(a.design),
-            ),
-            a.cd_X[names],
-            a.cd_y,
-            a.frame,
-            a.design,
+
+    def fit(fit_intercept):
+        model = CobbDouglasRegressor(
+            fit_intercept=fit_intercept,
+            cov_type=cov_type,
+            levels=levels,
+            **design_options(a.design),
         )
+        return fit_in_domain(model, a.cd_X[names], a.cd_y, a.frame, a.design)
+
+    with _jackknife_named("The adjusted Cobb-Douglas ([model] adjusted)"):
+        a.adjusted = fit(options["adjusted_intercept"])
     if options["adjusted_intercept"]:
         return
     # Dropping the intercept is a restriction the data can reject: test it in
     # the model that has one (its Wald F with the chosen covariance); its
     # estimates are printed beside, since not rejecting is no proof.
     with _jackknife_named("The adjusted Cobb-Douglas with an intercept"):
-        free = fit_in_domain(
-            CobbDouglasRegressor(
-                cov_type=cov_type,
-                levels=levels,
-                **design_variance(a.design),
-                **design_lonely(a.design),
-            ),
-            a.cd_X[names],
-            a.cd_y,
-            a.frame,
-            a.design,
-        )
+        free = fit(True)
     R = np.zeros(len(names) + 1)
     R[0] = 1.0
     a.adjusted_with_intercept = free
@@ -865,6 +848,12 @@ def design_variance(design):
     if design.get("variance", "linearization") == "jackknife":
         return {"survey_variance": "jackknife"}
     return {}
+
+
+def design_options(design):
+    """Both of a design-based model's options: :func:`design_variance` and
+    :func:`design_lonely`."""
+    return {**design_variance(design), **design_lonely(design)}
 
 
 def design_lonely(design):
